@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { AppConfig } from '../../config/config.js';
+import { migrateToLatest } from './migrations.js';
+import type { Database } from './tables.js';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+/** Opens the catalog (SQLite file by default, PostgreSQL for DATABASE_URL) and migrates it. */
+export async function openDatabase(config: AppConfig['database']): Promise<DatabaseHandle> {
+  const db = config.kind === 'sqlite' ? new Kysely<Database>({ dialect: sqliteDialect(config.file) }) : postgres(config.url);
+  await migrateToLatest(db as Kysely<unknown>, config.kind);
+  return { db, kind: config.kind, close: () => db.destroy() };
+}
+
+function sqliteDialect(file: string): SqliteDialect {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  // WAL lets the API read while the worker writes; busy_timeout makes the
+  // two processes (api + worker) wait for each other instead of failing.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 10000');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+  return new SqliteDialect({ database: sqlite });
+}
+
+function postgres(url: string): Kysely<Database> {
+  // bigint (int8) columns hold file sizes well below 2^53; read them as numbers.
+  pg.types.setTypeParser(20, (v) => Number(v));
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

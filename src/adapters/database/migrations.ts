@@ -1,0 +1,148 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { DatabaseKind } from './database.js';
+
+/**
+ * Schema migrations, in code so they ship with the build. One schema for both
+ * engines; the only dialect difference is the auto-increment key type.
+ */
+function migrations(kind: DatabaseKind): Record<string, Migration> {
+  const serial = kind === 'postgres' ? 'serial' : 'integer';
+  return {
+    '0001_catalog': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('companies')
+          .addColumn('company_handle', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('name', 'varchar(256)', (c) => c.notNull())
+          .addColumn('name_key', 'varchar(256)', (c) => c.notNull().unique())
+          .addColumn('root_path', 'varchar(300)', (c) => c.notNull())
+          .addColumn('expires', 'varchar(40)')
+          .addColumn('ims_org_id', 'varchar(256)')
+          .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('users')
+          .addColumn('user_handle', 'varchar(400)', (c) => c.primaryKey())
+          .addColumn('email', 'varchar(320)', (c) => c.notNull().unique())
+          .addColumn('first_name', 'varchar(128)', (c) => c.notNull())
+          .addColumn('last_name', 'varchar(128)', (c) => c.notNull())
+          .addColumn('password_hash', 'varchar(512)', (c) => c.notNull())
+          .addColumn('password_expires', 'varchar(40)')
+          .addColumn('is_valid', 'integer', (c) => c.notNull())
+          .addColumn('is_ips_admin', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('memberships')
+          .addColumn('user_handle', 'varchar(400)', (c) => c.notNull().references('users.user_handle'))
+          .addColumn('company_handle', 'varchar(64)', (c) => c.notNull().references('companies.company_handle'))
+          .addColumn('role', 'varchar(40)', (c) => c.notNull())
+          .addColumn('is_active', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('memberships_pk', ['user_handle', 'company_handle'])
+          .execute();
+        await db.schema
+          .createTable('assets')
+          .addColumn('asset_handle', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('company_handle', 'varchar(64)', (c) => c.notNull().references('companies.company_handle'))
+          .addColumn('type', 'varchar(40)', (c) => c.notNull())
+          .addColumn('sub_type', 'varchar(40)')
+          .addColumn('name', 'varchar(512)', (c) => c.notNull())
+          .addColumn('name_key', 'varchar(512)', (c) => c.notNull())
+          .addColumn('file_name', 'varchar(512)', (c) => c.notNull())
+          .addColumn('folder', 'varchar(1024)', (c) => c.notNull())
+          .addColumn('ready_for_publish', 'integer', (c) => c.notNull())
+          .addColumn('trash_state', 'varchar(20)', (c) => c.notNull())
+          .addColumn('created', 'varchar(40)', (c) => c.notNull())
+          .addColumn('create_user', 'varchar(320)')
+          .addColumn('last_modified', 'varchar(40)', (c) => c.notNull())
+          .addColumn('last_modify_user', 'varchar(320)')
+          .addColumn('format', 'varchar(20)', (c) => c.notNull())
+          .addColumn('original_key', 'varchar(2048)', (c) => c.notNull())
+          .addColumn('file_size', 'bigint', (c) => c.notNull())
+          .addColumn('sha256', 'varchar(64)', (c) => c.notNull())
+          .addColumn('optimized_key', 'varchar(2048)')
+          .addColumn('mask_key', 'varchar(2048)')
+          .addColumn('width', 'integer')
+          .addColumn('height', 'integer')
+          .addColumn('resolution', 'double precision')
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('assets_company_name').on('assets').columns(['company_handle', 'name_key']).execute();
+        await db.schema.createIndex('assets_company_folder').on('assets').columns(['company_handle', 'folder']).execute();
+        await db.schema
+          .createTable('image_formats')
+          .addColumn('image_format_handle', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('company_handle', 'varchar(64)', (c) => c.notNull().references('companies.company_handle'))
+          .addColumn('name', 'varchar(128)', (c) => c.notNull())
+          .addColumn('name_key', 'varchar(128)', (c) => c.notNull())
+          .addColumn('url_modifier', 'varchar(600)', (c) => c.notNull())
+          .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+          .addColumn('updated_at', 'varchar(40)', (c) => c.notNull())
+          .addUniqueConstraint('image_formats_company_name', ['company_handle', 'name_key'])
+          .execute();
+        await db.schema
+          .createTable('job_logs')
+          .addColumn('job_handle', 'varchar(400)', (c) => c.primaryKey())
+          .addColumn('company_handle', 'varchar(64)', (c) => c.notNull())
+          .addColumn('job_type', 'varchar(64)', (c) => c.notNull())
+          .addColumn('job_name', 'varchar(400)', (c) => c.notNull())
+          .addColumn('original_job_name', 'varchar(300)', (c) => c.notNull())
+          .addColumn('submit_user_email', 'varchar(320)', (c) => c.notNull())
+          .addColumn('submit_user_handle', 'varchar(400)', (c) => c.notNull())
+          .addColumn('locale', 'varchar(10)')
+          .addColumn('description', 'text')
+          .addColumn('log_type', 'varchar(64)', (c) => c.notNull())
+          .addColumn('job_sub_type', 'varchar(32)', (c) => c.notNull())
+          .addColumn('start_date', 'varchar(40)', (c) => c.notNull())
+          .addColumn('end_date', 'varchar(40)')
+          .addColumn('file_success_count', 'integer', (c) => c.notNull())
+          .addColumn('file_error_count', 'integer', (c) => c.notNull())
+          .addColumn('file_warning_count', 'integer', (c) => c.notNull())
+          .addColumn('file_duplicate_count', 'integer', (c) => c.notNull())
+          .addColumn('file_update_count', 'integer', (c) => c.notNull())
+          .addColumn('total_file_count', 'integer', (c) => c.notNull())
+          .addColumn('transfer_success_count', 'integer', (c) => c.notNull())
+          .addColumn('transfer_error_count', 'integer', (c) => c.notNull())
+          .addColumn('transfer_warning_count', 'integer', (c) => c.notNull())
+          .addColumn('fatal_error', 'integer', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('job_logs_company_start').on('job_logs').columns(['company_handle', 'start_date']).execute();
+        await db.schema
+          .createTable('job_log_details')
+          .addColumn('id', serial, (c) => c.primaryKey().$call((b) => (kind === 'sqlite' ? b.autoIncrement() : b)))
+          .addColumn('job_handle', 'varchar(400)', (c) => c.notNull())
+          .addColumn('company_handle', 'varchar(64)', (c) => c.notNull())
+          .addColumn('log_type', 'varchar(64)', (c) => c.notNull())
+          .addColumn('message_key', 'varchar(64)', (c) => c.notNull())
+          .addColumn('message_args', 'text', (c) => c.notNull())
+          .addColumn('asset_name', 'varchar(2048)')
+          .addColumn('asset_type', 'varchar(40)')
+          .addColumn('asset_handle', 'varchar(64)')
+          .addColumn('date_created', 'varchar(40)', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('job_log_details_job').on('job_log_details').columns(['job_handle', 'id']).execute();
+        await db.schema.createIndex('job_log_details_asset').on('job_log_details').columns(['asset_handle']).execute();
+        await db.schema
+          .createTable('job_items')
+          .addColumn('job_handle', 'varchar(400)', (c) => c.notNull())
+          .addColumn('item_id', 'varchar(128)', (c) => c.notNull())
+          .addColumn('status', 'varchar(20)', (c) => c.notNull())
+          .addColumn('asset_handle', 'varchar(64)')
+          .addColumn('reason', 'text')
+          .addColumn('updated_at', 'varchar(40)', (c) => c.notNull())
+          .addPrimaryKeyConstraint('job_items_pk', ['job_handle', 'item_id'])
+          .execute();
+      },
+    },
+  };
+}
+
+export async function migrateToLatest(db: Kysely<unknown>, kind: DatabaseKind): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(kind) };
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  }
+}

@@ -1,0 +1,132 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Catalog tables. Portable across SQLite and PostgreSQL: booleans are 0/1
+ * integers and timestamps ISO-8601 UTC strings (which sort correctly as text).
+ */
+export interface CompanyTable {
+  company_handle: string;
+  name: string;
+  name_key: string;
+  root_path: string;
+  expires: string | null;
+  ims_org_id: string | null;
+  created_at: string;
+}
+
+export interface UserTable {
+  user_handle: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  password_hash: string;
+  password_expires: string | null;
+  is_valid: number;
+  is_ips_admin: number;
+  created_at: string;
+}
+
+export interface MembershipTable {
+  user_handle: string;
+  company_handle: string;
+  role: string;
+  is_active: number;
+}
+
+export interface AssetTable {
+  asset_handle: string;
+  company_handle: string;
+  type: string;
+  sub_type: string | null;
+  name: string;
+  name_key: string;
+  file_name: string;
+  folder: string;
+  ready_for_publish: number;
+  trash_state: string;
+  created: string;
+  create_user: string | null;
+  last_modified: string;
+  last_modify_user: string | null;
+  /** content format found by sniffing (jpeg, pdf, …) */
+  format: string;
+  original_key: string;
+  file_size: number;
+  sha256: string;
+  optimized_key: string | null;
+  mask_key: string | null;
+  width: number | null;
+  height: number | null;
+  resolution: number | null;
+  version: number;
+}
+
+export interface ImageFormatTable {
+  image_format_handle: string;
+  company_handle: string;
+  name: string;
+  name_key: string;
+  url_modifier: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JobLogTable {
+  job_handle: string;
+  company_handle: string;
+  job_type: string;
+  job_name: string;
+  original_job_name: string;
+  submit_user_email: string;
+  submit_user_handle: string;
+  locale: string | null;
+  description: string | null;
+  log_type: string;
+  job_sub_type: string;
+  start_date: string;
+  end_date: string | null;
+  file_success_count: number;
+  file_error_count: number;
+  file_warning_count: number;
+  file_duplicate_count: number;
+  file_update_count: number;
+  total_file_count: number;
+  transfer_success_count: number;
+  transfer_error_count: number;
+  transfer_warning_count: number;
+  fatal_error: number;
+}
+
+export interface JobLogDetailTable {
+  id: Generated<number>;
+  job_handle: string;
+  company_handle: string;
+  log_type: string;
+  message_key: string;
+  message_args: string;
+  asset_name: string | null;
+  asset_type: string | null;
+  asset_handle: string | null;
+  date_created: string;
+}
+
+/** One row per file handed to a job: makes the per-file activity idempotent across retries. */
+export interface JobItemTable {
+  job_handle: string;
+  item_id: string;
+  status: string;
+  asset_handle: string | null;
+  reason: string | null;
+  updated_at: string;
+}
+
+export interface Database {
+  companies: CompanyTable;
+  users: UserTable;
+  memberships: MembershipTable;
+  assets: AssetTable;
+  image_formats: ImageFormatTable;
+  job_logs: JobLogTable;
+  job_log_details: JobLogDetailTable;
+  job_items: JobItemTable;
+}

@@ -1,0 +1,41 @@
+import fs from 'node:fs/promises';
+import { fileTypeFromFile } from 'file-type';
+import type { DetectedFormat } from '../../domain/asset-types.js';
+
+const BY_EXT: Record<string, DetectedFormat> = {
+  jpg: 'jpeg',
+  png: 'png',
+  tif: 'tiff',
+  webp: 'webp',
+  gif: 'gif',
+  psd: 'psd',
+  pdf: 'pdf',
+  ps: 'postscript',
+  eps: 'eps',
+};
+
+// Illustrator saves PDF- or PostScript-compatible files; its own marks near the
+// start are what tell them apart from ordinary PDFs and EPS files.
+const ILLUSTRATOR_MARKS = ['%%Creator: Adobe Illustrator', 'AIPrivateData', '<xmp:CreatorTool>Adobe Illustrator', '/Creator (Adobe Illustrator'];
+
+/** Detects the format from the bytes, never from the file name. */
+export async function sniffFormat(file: string): Promise<DetectedFormat | undefined> {
+  const detected = await fileTypeFromFile(file);
+  const format = detected ? BY_EXT[detected.ext] : undefined;
+  if (format === 'pdf' || format === 'postscript' || format === 'eps') {
+    return (await hasIllustratorMark(file)) ? 'illustrator' : format;
+  }
+  return format;
+}
+
+async function hasIllustratorMark(file: string): Promise<boolean> {
+  const fh = await fs.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(256 * 1024);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    const head = buf.subarray(0, bytesRead).toString('latin1');
+    return ILLUSTRATOR_MARKS.some((m) => head.includes(m));
+  } finally {
+    await fh.close();
+  }
+}

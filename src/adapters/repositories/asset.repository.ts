@@ -1,0 +1,142 @@
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type { Db } from '../database/database.js';
+import type { AssetTable, Database } from '../database/tables.js';
+
+export type AssetRow = AssetTable;
+
+export type AssetColumn = 'name' | 'file_name' | 'create_user' | 'last_modify_user' | 'file_size' | 'created' | 'last_modified';
+
+export type AssetCondition =
+  | { column: AssetColumn; op: 'Equals' | 'NotEquals' | 'Contains' | 'NotContains' | 'StartsWith' | 'EndsWith'; text: string }
+  | { column: AssetColumn; op: 'Equals' | 'NotEquals' | 'LessThan' | 'LessThanEquals' | 'GreaterThan' | 'GreaterThanEquals'; value: number | string }
+  | { column: AssetColumn; op: 'Between' | 'NotBetween'; min: number | string; max: number | string };
+
+export interface AssetSearch {
+  companyHandle: string;
+  folder?: { path: string; includeSubfolders: boolean };
+  types?: readonly string[];
+  excludeTypes?: readonly string[];
+  subTypes?: { values: readonly string[]; strict: boolean };
+  readyForPublish?: boolean;
+  trashState: string;
+  conditions: { mode: 'MatchAll' | 'MatchAny'; items: readonly AssetCondition[] };
+  sort: { column: 'created' | 'last_modified' | 'name_key' | 'type' | 'file_size'; direction: 'asc' | 'desc' };
+  limit: number;
+  offset: number;
+}
+
+type Eb = ExpressionBuilder<Database, 'assets'>;
+
+export class AssetRepository {
+  constructor(private readonly db: Db) {}
+
+  async insert(row: AssetRow): Promise<void> {
+    await this.db.insertInto('assets').values(row).execute();
+  }
+
+  async update(handle: string, changes: Partial<AssetRow>): Promise<void> {
+    await this.db.updateTable('assets').set(changes).where('asset_handle', '=', handle).execute();
+  }
+
+  findByHandle(companyHandle: string, handle: string): Promise<AssetRow | undefined> {
+    return this.db
+      .selectFrom('assets')
+      .selectAll()
+      .where('company_handle', '=', companyHandle)
+      .where('asset_handle', '=', handle)
+      .executeTakeFirst();
+  }
+
+  findByHandles(companyHandle: string, handles: readonly string[]): Promise<AssetRow[]> {
+    if (handles.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('assets')
+      .selectAll()
+      .where('company_handle', '=', companyHandle)
+      .where('asset_handle', 'in', handles)
+      .execute();
+  }
+
+  /** The live (not trashed) asset holding this name in the company, if any. */
+  findLiveByName(companyHandle: string, nameKey: string): Promise<AssetRow | undefined> {
+    return this.db
+      .selectFrom('assets')
+      .selectAll()
+      .where('company_handle', '=', companyHandle)
+      .where('name_key', '=', nameKey)
+      .where('trash_state', '=', 'NotInTrash')
+      .executeTakeFirst();
+  }
+
+  async search(s: AssetSearch): Promise<{ total: number; rows: AssetRow[] }> {
+    const base = this.db.selectFrom('assets').where((eb) => this.filter(eb, s));
+    const countRow = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const rows = await base
+      .selectAll()
+      .orderBy(s.sort.column, s.sort.direction)
+      .orderBy('asset_handle')
+      .limit(s.limit)
+      .offset(s.offset)
+      .execute();
+    return { total: Number(countRow.n), rows };
+  }
+
+  private filter(eb: Eb, s: AssetSearch): Expression<SqlBool> {
+    const and: Expression<SqlBool>[] = [eb('company_handle', '=', s.companyHandle), eb('trash_state', '=', s.trashState)];
+    if (s.folder) {
+      and.push(
+        s.folder.includeSubfolders
+          ? eb(eb.fn('substr', ['folder', eb.val(1), eb.val(s.folder.path.length)]), '=', s.folder.path)
+          : eb('folder', '=', s.folder.path),
+      );
+    }
+    if (s.types?.length) and.push(eb('type', 'in', s.types));
+    if (s.excludeTypes?.length) and.push(eb('type', 'not in', s.excludeTypes));
+    if (s.subTypes?.values.length) {
+      const inList = eb('sub_type', 'in', s.subTypes.values);
+      and.push(s.subTypes.strict ? inList : eb.or([inList, eb('sub_type', 'is', null)]));
+    }
+    if (s.readyForPublish !== undefined) and.push(eb('ready_for_publish', '=', s.readyForPublish ? 1 : 0));
+    if (s.conditions.items.length) {
+      const parts = s.conditions.items.map((c) => condition(eb, c));
+      and.push(s.conditions.mode === 'MatchAll' ? eb.and(parts) : eb.or(parts));
+    }
+    return eb.and(and);
+  }
+}
+
+function condition(eb: Eb, c: AssetCondition): Expression<SqlBool> {
+  if ('text' in c) {
+    const col = eb.fn<string>('lower', [eb.fn.coalesce(c.column, eb.val(''))]);
+    const t = likeLiteral(c.text.toLowerCase());
+    switch (c.op) {
+      case 'Equals':
+        return eb(col, '=', c.text.toLowerCase());
+      case 'NotEquals':
+        return eb(col, '<>', c.text.toLowerCase());
+      case 'Contains':
+        return like(col, `%${t}%`);
+      case 'NotContains':
+        return eb.not(like(col, `%${t}%`));
+      case 'StartsWith':
+        return like(col, `${t}%`);
+      case 'EndsWith':
+        return like(col, `%${t}`);
+    }
+  }
+  if ('min' in c) {
+    const between = eb.and([eb(c.column, '>=', c.min), eb(c.column, '<=', c.max)]);
+    return c.op === 'Between' ? between : eb.not(between);
+  }
+  const op = { Equals: '=', NotEquals: '<>', LessThan: '<', LessThanEquals: '<=', GreaterThan: '>', GreaterThanEquals: '>=' } as const;
+  return eb(c.column, op[c.op], c.value);
+}
+
+/** User text inside LIKE is literal: its wildcards are escaped with '!' (same syntax on SQLite and PostgreSQL). */
+function likeLiteral(text: string): string {
+  return text.replace(/[!%_]/g, (ch) => `!${ch}`);
+}
+
+function like(col: Expression<string>, pattern: string): Expression<SqlBool> {
+  return sql<SqlBool>`${col} like ${pattern} escape '!'`;
+}

@@ -1,0 +1,37 @@
+import type { Db } from '../database/database.js';
+import type { CompanyTable } from '../database/tables.js';
+
+export type CompanyRow = CompanyTable;
+
+export class CompanyRepository {
+  constructor(private readonly db: Db) {}
+
+  async insert(row: CompanyRow): Promise<void> {
+    await this.db.insertInto('companies').values(row).execute();
+  }
+
+  findByHandle(handle: string): Promise<CompanyRow | undefined> {
+    return this.db.selectFrom('companies').selectAll().where('company_handle', '=', handle).executeTakeFirst();
+  }
+
+  findByNameKey(nameKey: string): Promise<CompanyRow | undefined> {
+    return this.db.selectFrom('companies').selectAll().where('name_key', '=', nameKey).executeTakeFirst();
+  }
+
+  findByImsOrgId(imsOrgId: string): Promise<CompanyRow | undefined> {
+    return this.db.selectFrom('companies').selectAll().where('ims_org_id', '=', imsOrgId).executeTakeFirst();
+  }
+
+  list(opts: { includeExpiredBefore?: string; handles?: readonly string[] }): Promise<CompanyRow[]> {
+    let q = this.db.selectFrom('companies').selectAll().orderBy('name_key');
+    if (opts.handles) {
+      if (opts.handles.length === 0) return Promise.resolve([]);
+      q = q.where('company_handle', 'in', opts.handles);
+    }
+    if (opts.includeExpiredBefore) {
+      const now = opts.includeExpiredBefore;
+      q = q.where((eb) => eb.or([eb('expires', 'is', null), eb('expires', '>', now)]));
+    }
+    return q.execute();
+  }
+}

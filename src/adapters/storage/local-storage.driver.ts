@@ -1,0 +1,132 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { randomId } from '../../domain/handles.js';
+import { type StorageDriver, StorageLimitError, assertSafeKey } from './storage.driver.js';
+
+/**
+ * Local-disk storage under one root. Every write goes to a temp file in the
+ * same filesystem and is renamed into place, so a crash or retry never leaves
+ * half a file under a real key. Originals are made read-only (0444).
+ */
+export class LocalStorageDriver implements StorageDriver {
+  private readonly tmpDir: string;
+
+  constructor(private readonly root: string) {
+    this.tmpDir = path.join(root, '.tmp');
+  }
+
+  async init(): Promise<this> {
+    await fs.mkdir(this.tmpDir, { recursive: true });
+    return this;
+  }
+
+  private resolve(key: string): string {
+    assertSafeKey(key);
+    const full = path.resolve(this.root, key);
+    if (!full.startsWith(this.root + path.sep)) throw new Error(`storage key escapes root: ${key}`);
+    return full;
+  }
+
+  async tempPath(suffix: string): Promise<string> {
+    return path.join(this.tmpDir, `${Date.now()}-${randomId(10)}${suffix.replace(/[^A-Za-z0-9.]/g, '')}`);
+  }
+
+  async putStream(key: string, source: Readable, opts: { maxBytes?: number; readOnly?: boolean } = {}) {
+    const target = this.resolve(key);
+    const tmp = await this.tempPath('.part');
+    let size = 0;
+    const limit = opts.maxBytes ?? Number.POSITIVE_INFINITY;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        size += chunk.length;
+        if (size > limit) cb(new StorageLimitError(limit));
+        else cb(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, counter, createWriteStream(tmp, { flags: 'wx' }));
+      await this.commit(tmp, target, opts.readOnly);
+      return { size };
+    } catch (err) {
+      await fs.rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  async putFile(key: string, localPath: string, opts: { readOnly?: boolean } = {}) {
+    const target = this.resolve(key);
+    const tmp = await this.tempPath('.part');
+    try {
+      await fs.copyFile(localPath, tmp);
+      const { size } = await fs.stat(tmp);
+      await this.commit(tmp, target, opts.readOnly);
+      return { size };
+    } catch (err) {
+      await fs.rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  private async commit(tmp: string, target: string, readOnly = false): Promise<void> {
+    const fh = await fs.open(tmp, 'r+');
+    try {
+      await fh.sync(); // durable before it becomes visible under its key
+    } finally {
+      await fh.close();
+    }
+    if (readOnly) await fs.chmod(tmp, 0o444);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.rename(tmp, target);
+  }
+
+  async localPath(key: string): Promise<string> {
+    const full = this.resolve(key);
+    await fs.access(full);
+    return full;
+  }
+
+  read(key: string): Readable {
+    return createReadStream(this.resolve(key));
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await fs.access(this.resolve(key));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async size(key: string): Promise<number> {
+    return (await fs.stat(this.resolve(key))).size;
+  }
+
+  async move(fromKey: string, toKey: string, opts: { readOnly?: boolean } = {}): Promise<void> {
+    const from = this.resolve(fromKey);
+    const to = this.resolve(toKey);
+    await fs.mkdir(path.dirname(to), { recursive: true });
+    if (opts.readOnly) await fs.chmod(from, 0o444);
+    await fs.rename(from, to);
+  }
+
+  async delete(key: string): Promise<void> {
+    const full = this.resolve(key);
+    await fs.rm(full, { force: true });
+    // Drop the now-empty parent folders (staging posts, old versions), never the root.
+    for (let dir = path.dirname(full); dir.startsWith(this.root + path.sep); dir = path.dirname(dir)) {
+      try {
+        await fs.rmdir(dir);
+      } catch {
+        break;
+      }
+    }
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    await fs.rm(this.resolve(prefix), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,50 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * Where originals and derivatives live. Keys are relative, `/`-separated and
+ * confined to the store; writes are atomic (a reader never sees half a file).
+ * Local disk now; an S3 driver implements the same interface later.
+ */
+export interface StorageDriver {
+  /** Streams into `key`; fails with StorageLimitError past `maxBytes`. */
+  putStream(key: string, source: Readable, opts?: { maxBytes?: number; readOnly?: boolean }): Promise<{ size: number }>;
+  /** Copies a local file in (used for derivatives written by image tools). */
+  putFile(key: string, localPath: string, opts?: { readOnly?: boolean }): Promise<{ size: number }>;
+  /** A path a native library can read; for remote drivers a local cached copy. */
+  localPath(key: string): Promise<string>;
+  /** A scratch path for a tool to write into; hand it back to putFile. */
+  tempPath(suffix: string): Promise<string>;
+  read(key: string): Readable;
+  exists(key: string): Promise<boolean>;
+  size(key: string): Promise<number>;
+  move(fromKey: string, toKey: string, opts?: { readOnly?: boolean }): Promise<void>;
+  delete(key: string): Promise<void>;
+  deletePrefix(prefix: string): Promise<void>;
+}
+
+export class StorageLimitError extends Error {
+  constructor(readonly limit: number) {
+    super(`file is larger than the limit of ${limit} bytes`);
+    this.name = 'StorageLimitError';
+  }
+}
+
+export class StorageKeyError extends Error {
+  constructor(key: string) {
+    super(`storage key '${key}' is not a confined relative path`);
+    this.name = 'StorageKeyError';
+  }
+}
+
+/** Rejects anything that could leave the store: absolute paths, `..`, empty or control characters. */
+export function assertSafeKey(key: string): void {
+  const parts = key.split('/');
+  const bad =
+    key.length === 0 ||
+    key.length > 4096 ||
+    key.startsWith('/') ||
+    key.includes('\\') ||
+    /[\u0000-\u001f]/.test(key) ||
+    parts.some((p) => p === '' || p === '.' || p === '..');
+  if (bad) throw new StorageKeyError(key);
+}

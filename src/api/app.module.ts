@@ -1,0 +1,38 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import type { AppContext } from '../app/context.js';
+import { AccountService } from '../services/account.service.js';
+import { AssetService } from '../services/asset.service.js';
+import { AuthService } from '../services/auth.service.js';
+import { ImageFormatService } from '../services/image-format.service.js';
+import { UploadService } from '../services/upload.service.js';
+import { AuthGuard } from './auth.guard.js';
+import { AccountController } from './controllers/account.controller.js';
+import { AssetController } from './controllers/asset.controller.js';
+import { HealthController } from './controllers/health.controller.js';
+import { ImageFormatController } from './controllers/image-format.controller.js';
+import { UploadController } from './controllers/upload.controller.js';
+import { FaultFilter } from './fault.filter.js';
+
+/**
+ * The HTTP facade. Services are built outside Nest (the worker shares them),
+ * so the module only hands the existing instances to the controllers.
+ */
+@Module({})
+export class AppModule {
+  static register(ctx: AppContext, uploads: UploadService): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [AccountController, AssetController, ImageFormatController, UploadController, HealthController],
+      providers: [
+        { provide: AuthService, useValue: ctx.services.auth },
+        { provide: AccountService, useValue: ctx.services.accounts },
+        { provide: AssetService, useValue: ctx.services.assets },
+        { provide: ImageFormatService, useValue: ctx.services.imageFormats },
+        { provide: UploadService, useValue: uploads },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useValue: new FaultFilter(ctx.logger) },
+      ],
+    };
+  }
+}

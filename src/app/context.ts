@@ -1,0 +1,76 @@
+import os from 'node:os';
+import type { AppConfig } from '../config/config.js';
+import { type DatabaseHandle, openDatabase } from '../adapters/database/database.js';
+import { MediaRepository } from '../adapters/media/media.repository.js';
+import { AssetRepository } from '../adapters/repositories/asset.repository.js';
+import { CompanyRepository } from '../adapters/repositories/company.repository.js';
+import { ImageFormatRepository } from '../adapters/repositories/image-format.repository.js';
+import { JobLogRepository } from '../adapters/repositories/job-log.repository.js';
+import { UserRepository } from '../adapters/repositories/user.repository.js';
+import { PasswordHasher } from '../adapters/security/password-hasher.js';
+import { createStorage } from '../adapters/storage/storage.factory.js';
+import type { StorageDriver } from '../adapters/storage/storage.driver.js';
+import { AccountService } from '../services/account.service.js';
+import { AssetService } from '../services/asset.service.js';
+import { AuthService } from '../services/auth.service.js';
+import { ImageFormatService } from '../services/image-format.service.js';
+import { IngestService } from '../services/ingest/ingest.service.js';
+import type { Logger } from './logger.js';
+
+/** The composition root shared by the API and the worker: adapters, repositories, services. */
+export interface AppContext {
+  config: AppConfig;
+  logger: Logger;
+  database: DatabaseHandle;
+  storage: StorageDriver;
+  repositories: {
+    companies: CompanyRepository;
+    users: UserRepository;
+    assets: AssetRepository;
+    imageFormats: ImageFormatRepository;
+    jobLogs: JobLogRepository;
+  };
+  services: {
+    auth: AuthService;
+    accounts: AccountService;
+    assets: AssetService;
+    imageFormats: ImageFormatService;
+    ingest: IngestService;
+  };
+  hasher: PasswordHasher;
+  serverName: string;
+  close(): Promise<void>;
+}
+
+export async function createAppContext(config: AppConfig, logger: Logger): Promise<AppContext> {
+  const database = await openDatabase(config.database);
+  const storage = await createStorage(config.storage);
+  const db = database.db;
+  const repositories = {
+    companies: new CompanyRepository(db),
+    users: new UserRepository(db),
+    assets: new AssetRepository(db),
+    imageFormats: new ImageFormatRepository(db),
+    jobLogs: new JobLogRepository(db),
+  };
+  const hasher = new PasswordHasher();
+  const auth = new AuthService(repositories.users, hasher, config.authCacheSeconds);
+  const media = new MediaRepository(config.limits.maxImagePixels);
+  return {
+    config,
+    logger,
+    database,
+    storage,
+    repositories,
+    hasher,
+    services: {
+      auth,
+      accounts: new AccountService(repositories.companies, repositories.users, hasher, auth),
+      assets: new AssetService(repositories.assets, repositories.companies),
+      imageFormats: new ImageFormatService(repositories.imageFormats),
+      ingest: new IngestService(storage, media, repositories.assets, repositories.companies, repositories.jobLogs),
+    },
+    serverName: `${os.hostname()}-${process.pid}`,
+    close: () => database.close(),
+  };
+}

@@ -1,0 +1,111 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration = defaults → environment → validation (every error collected,
+ * reported together at start-up, so an operator fixes them in one go).
+ */
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z.object({
+  PORT: positiveInt.default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().optional(),
+  STORAGE_DRIVER: z.enum(['local']).default('local'),
+  STORAGE_ROOT: z.string().optional(),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('ips-jobs'),
+  TEMPORAL_PORT: positiveInt.default(7233),
+  TEMPORAL_UI_PORT: positiveInt.default(8233),
+  TEMPORAL_CLI: z.string().optional(),
+  IPS_ADMIN_EMAIL: z.string().email().default('admin@ips.local'),
+  IPS_ADMIN_PASSWORD: z.string().optional(),
+  WORKER_ACTIVITY_CONCURRENCY: positiveInt.optional(),
+  MAX_UPLOAD_FILE_BYTES: positiveInt.default(2 * 1024 ** 3),
+  MAX_UPLOAD_FILES_PER_POST: positiveInt.default(1000),
+  MAX_IMAGE_PIXELS: positiveInt.default(512 * 1024 * 1024),
+  MAX_JSON_BODY_BYTES: positiveInt.default(1024 * 1024),
+  UPLOAD_JOB_IDLE_SECONDS: positiveInt.default(30 * 60),
+  AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).default(60),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  storage: { driver: 'local'; root: string };
+  temporal: {
+    /** undefined → this process starts a local dev server */
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    devServer: { port: number; uiPort: number; dbFile: string; cli?: string };
+  };
+  admin: { email: string; password?: string };
+  worker: { activityConcurrency: number };
+  limits: {
+    maxUploadFileBytes: number;
+    maxUploadFilesPerPost: number;
+    maxImagePixels: number;
+    maxJsonBodyBytes: number;
+    uploadJobIdleSeconds: number;
+  };
+  authCacheSeconds: number;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    database: parseDatabaseUrl(e.DATABASE_URL, dataDir),
+    storage: { driver: e.STORAGE_DRIVER, root: path.resolve(e.STORAGE_ROOT ?? path.join(dataDir, 'storage')) },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS || undefined,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      devServer: {
+        port: e.TEMPORAL_PORT,
+        uiPort: e.TEMPORAL_UI_PORT,
+        dbFile: path.join(dataDir, 'temporal.db'),
+        cli: e.TEMPORAL_CLI,
+      },
+    },
+    admin: { email: e.IPS_ADMIN_EMAIL.toLowerCase(), password: e.IPS_ADMIN_PASSWORD || undefined },
+    // Image work is CPU-bound; more parallel activities than cores only adds memory pressure.
+    worker: { activityConcurrency: e.WORKER_ACTIVITY_CONCURRENCY ?? Math.max(2, os.availableParallelism()) },
+    limits: {
+      maxUploadFileBytes: e.MAX_UPLOAD_FILE_BYTES,
+      maxUploadFilesPerPost: e.MAX_UPLOAD_FILES_PER_POST,
+      maxImagePixels: e.MAX_IMAGE_PIXELS,
+      maxJsonBodyBytes: e.MAX_JSON_BODY_BYTES,
+      uploadJobIdleSeconds: e.UPLOAD_JOB_IDLE_SECONDS,
+    },
+    authCacheSeconds: e.AUTH_CACHE_SECONDS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function parseDatabaseUrl(url: string | undefined, dataDir: string): AppConfig['database'] {
+  if (!url) return { kind: 'sqlite', file: path.join(dataDir, 'ips.db') };
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { kind: 'postgres', url };
+  if (url.startsWith('sqlite:')) return { kind: 'sqlite', file: path.resolve(url.slice('sqlite:'.length)) };
+  throw new ConfigError(
+    `Invalid configuration:\n  DATABASE_URL: expected postgres://… or sqlite:<file>, received '${url.split('@').pop()}'`,
+  );
+}

@@ -1,0 +1,33 @@
+/**
+ * Asset types accepted by searchAssets (ips-reference §2.5): the union of the
+ * documented list and the values a 2016+ client enumerates.
+ */
+export const ASSET_TYPES = [
+  'Aco', 'AdjustedView', 'AnimatedGif', 'Asset', 'AssetSet', 'Audio', 'Cabinet', 'Catalog', 'ColorSwatch',
+  'Css', 'CuePoint', 'Excel', 'Flash', 'Font', 'Fxg', 'IccProfile', 'Illustrator', 'Image', 'ImageMap',
+  'ImageSet', 'InDesign', 'Javascript', 'LayerView', 'Mask', 'MasterVideo', 'Pdf', 'PDFSettings',
+  'PostScript', 'PowerPoint', 'PremierExpressRemix', 'PsdTemplate', 'RenderScene', 'RenderSet', 'Rtf',
+  'SpinSet', 'Svg', 'Swc', 'Template', 'Video', 'VideoCaption', 'ViewerPreset', 'ViewerSwf', 'Vignette',
+  'Watermark', 'WindowCovering', 'WindowsCovering', 'Word', 'Xml', 'Xsl', 'Zip', 'ZoomTarget',
+] as const;
+export type AssetType = (typeof ASSET_TYPES)[number];
+
+/** What content sniffing can tell apart; each maps to one IPS asset type. */
+export type DetectedFormat = 'jpeg' | 'png' | 'tiff' | 'webp' | 'gif' | 'psd' | 'pdf' | 'postscript' | 'eps' | 'illustrator';
+
+export const FORMAT_ASSET_TYPE: Record<DetectedFormat, AssetType> = {
+  jpeg: 'Image',
+  png: 'Image',
+  tiff: 'Image',
+  webp: 'Image',
+  gif: 'Image',
+  // A flattened PSD is an image in IPS; layer extraction (photoshopOptions) is a later step.
+  psd: 'Image',
+  pdf: 'Pdf',
+  postscript: 'PostScript',
+  eps: 'PostScript',
+  illustrator: 'Illustrator',
+};
+
+/** Formats whose pixels the optimiser reads directly. */
+export const RASTER_FORMATS: ReadonlySet<DetectedFormat> = new Set(['jpeg', 'png', 'tiff', 'webp', 'gif', 'psd']);

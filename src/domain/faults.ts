@@ -1,0 +1,78 @@
+/**
+ * IPS faults (ips-reference §1.6) as one error type the HTTP layer maps to
+ * `{ fault, code, reason, field }`. Codes are the IPS constants so a client
+ * migrating off IPS can keep its error handling.
+ */
+export type FaultKind = 'authenticationFault' | 'authorizationFault' | 'ipsApiFault';
+
+export const FaultCode = {
+  NoCredentials: 10000,
+  InvalidCredentials: 10001,
+  InvalidUser: 10002,
+  InvalidCompany: 20000,
+  NoOperationPermission: 20003,
+  NoImpersonationPermission: 20004,
+  IllegalParameterValue: 20005,
+  IllegalCompany: 20006,
+  IllegalRequestUser: 20007,
+  MissingPermission: 20009,
+  Exception: 30000,
+  InvalidParameter: 30001,
+  MissingParameter: 30002,
+  InvalidRequest: 30003,
+} as const;
+export type FaultCode = (typeof FaultCode)[keyof typeof FaultCode];
+
+/** Extra HTTP meaning an ipsApiFault can carry beyond its IPS code (api-conventions.md). */
+export type FaultStatusHint = 'notFound' | 'conflict' | 'tooLarge';
+
+export class IpsFault extends Error {
+  readonly kind: FaultKind;
+  constructor(
+    readonly code: FaultCode,
+    readonly reason: string,
+    readonly field?: string,
+    readonly hint?: FaultStatusHint,
+  ) {
+    super(reason);
+    this.name = 'IpsFault';
+    this.kind = code < 20000 ? 'authenticationFault' : code < 30000 ? 'authorizationFault' : 'ipsApiFault';
+  }
+
+  get httpStatus(): number {
+    if (this.kind === 'authenticationFault') return 401;
+    if (this.kind === 'authorizationFault') return 403;
+    if (this.hint === 'notFound') return 404;
+    if (this.hint === 'conflict') return 409;
+    if (this.hint === 'tooLarge') return 413;
+    return this.code === FaultCode.Exception ? 500 : 400;
+  }
+
+  toJSON(): { fault: FaultKind; code: number; reason: string; field?: string } {
+    return { fault: this.kind, code: this.code, reason: this.reason, ...(this.field ? { field: this.field } : {}) };
+  }
+}
+
+export const faults = {
+  missing: (field: string, expected: string) =>
+    new IpsFault(FaultCode.MissingParameter, `${field} is required: expected ${expected}, received nothing`, field),
+  invalid: (field: string, expected: string, received: unknown) =>
+    new IpsFault(FaultCode.InvalidParameter, `${field}: expected ${expected}, received ${describe(received)}`, field),
+  notFound: (field: string, what: string, handle: string) =>
+    new IpsFault(FaultCode.InvalidParameter, `${field}: no ${what} with handle '${handle}'`, field, 'notFound'),
+  conflict: (field: string, reason: string) => new IpsFault(FaultCode.Exception, reason, field, 'conflict'),
+  noPermission: (operation: string) =>
+    new IpsFault(FaultCode.NoOperationPermission, `User does not have permission to access operation '${operation}'`),
+  foreignCompany: (field = 'companyHandle') =>
+    new IpsFault(FaultCode.IllegalCompany, 'User is not an active member of the requested company', field),
+};
+
+/** A short, bounded rendering of a received value for fault reasons (never echoes huge input). */
+export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'object') return 'an object';
+  const text = typeof value === 'string' ? `'${value}'` : String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...'` : text;
+}

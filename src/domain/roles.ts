@@ -1,0 +1,92 @@
+/**
+ * IPS user roles (ips-reference §2.4) and the operation → allowed-roles table
+ * (§2A, §3). This table is the single source for authorization; the
+ * authorization-matrix tests are generated from it.
+ */
+export const ROLES = [
+  'IpsAdmin',
+  'IpsCompanyAdmin',
+  'IpsUser',
+  'WebServiceUser',
+  'TrialSiteAdmin',
+  'TrialSiteUser',
+  'ImagePortalAdmin',
+  'ImagePortalUser',
+  'ImagePortalContrib',
+  'ImagePortalContribUser',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+const ALL9: readonly Role[] = [
+  'IpsUser',
+  'IpsAdmin',
+  'IpsCompanyAdmin',
+  'TrialSiteAdmin',
+  'TrialSiteUser',
+  'ImagePortalAdmin',
+  'ImagePortalUser',
+  'ImagePortalContrib',
+  'ImagePortalContribUser',
+];
+const ADM4: readonly Role[] = ['IpsAdmin', 'IpsCompanyAdmin', 'TrialSiteAdmin', 'ImagePortalAdmin'];
+const PRESET_WRITE: readonly Role[] = ['IpsUser', 'IpsAdmin', 'IpsCompanyAdmin', 'ImagePortalAdmin'];
+/** submitJob's list (§3.1); IpsCompanyAdmin is deliberately absent, as in IPS. */
+const SUBMIT_JOB: readonly Role[] = [
+  'IpsUser',
+  'IpsAdmin',
+  'TrialSiteAdmin',
+  'TrialSiteUser',
+  'ImagePortalAdmin',
+  'ImagePortalContrib',
+  'ImagePortalContribUser',
+];
+
+/** How an operation picks the company whose membership role is checked. */
+export type CompanyScope = 'company' | 'optionalCompany' | 'global';
+
+export interface OperationAccess {
+  roles: readonly Role[];
+  scope: CompanyScope;
+}
+
+export const OPERATION_ACCESS = {
+  checkLogin: { roles: ALL9, scope: 'optionalCompany' },
+  addCompany: { roles: ['IpsAdmin', 'TrialSiteAdmin', 'ImagePortalAdmin'], scope: 'global' },
+  // The docs leave IpsCompanyAdmin out of getCompanyInfo; that is an omission (ips-reference §2A.2).
+  getCompanyInfo: { roles: ALL9, scope: 'optionalCompany' },
+  getAllCompanies: { roles: ['IpsAdmin'], scope: 'global' },
+  addUser: { roles: ADM4, scope: 'global' },
+  getUsers: { roles: ADM4, scope: 'global' },
+  setPassword: { roles: ALL9, scope: 'global' },
+  searchAssets: { roles: ALL9, scope: 'company' },
+  getAssets: { roles: ALL9, scope: 'company' },
+  setAssetPublishState: {
+    roles: ['IpsUser', 'IpsAdmin', 'IpsCompanyAdmin', 'ImagePortalContrib', 'ImagePortalContribUser'],
+    scope: 'company',
+  },
+  saveImageFormat: { roles: PRESET_WRITE, scope: 'company' },
+  getImageFormats: {
+    roles: [
+      'IpsUser',
+      'IpsAdmin',
+      'IpsCompanyAdmin',
+      'ImagePortalAdmin',
+      'ImagePortalUser',
+      'ImagePortalContrib',
+      'ImagePortalContribUser',
+    ],
+    scope: 'company',
+  },
+  // IPS documents no list for deleteImageFormat; whoever may save a preset may delete it.
+  deleteImageFormat: { roles: PRESET_WRITE, scope: 'company' },
+  // The UploadFile servlet starts an upload job, so it takes submitJob's roles.
+  uploadFile: { roles: SUBMIT_JOB, scope: 'company' },
+} as const satisfies Record<string, OperationAccess>;
+
+export type OperationName = keyof typeof OPERATION_ACCESS;
+
+export const ADMIN_ROLES = ADM4;
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { ROLES } from '../roles.js';
+import { dateTime, handle, itemsArray, itemsOf, nonEmpty } from './common.schema.js';
+
+export const company = z.object({
+  companyHandle: z.string(),
+  name: z.string(),
+  rootPath: z.string(),
+  expires: z.string().optional(),
+  imsOrgId: z.string().optional(),
+});
+
+export const user = z.object({
+  userHandle: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string(),
+  isValid: z.boolean(),
+  isIpsAdmin: z.boolean(),
+  defaultRole: z.string().optional(),
+  role: z.string().optional(),
+  passwordExpires: z.string().optional(),
+});
+
+export const checkLoginParam = z.strictObject({
+  companyHandle: handle.optional(),
+  email: nonEmpty(320),
+  password: z.string().min(1).max(1024),
+});
+export const checkLoginReturn = z.object({ status: z.enum(['ValidLogin', 'InvalidLogin']) });
+
+/** The 2021+ XSD adds licensing fields nobody documents; they are accepted and ignored. */
+export const addCompanyParam = z.strictObject({
+  companyName: nonEmpty(256).regex(/^[^/\\]+$/, 'a name without / or \\'),
+  expires: dateTime.optional(),
+  imsOrgId: z.string().max(256).optional(),
+  companyDMVersion: z.string().max(64).optional(),
+  baseStorage: z.string().optional(),
+  cloudStorage: z.string().optional(),
+  addOnStorage: z.string().optional(),
+  pvmPerMillion: z.string().optional(),
+  pvmPerThousand: z.string().optional(),
+  vpm: z.string().optional(),
+  mediaSupport: z.boolean().optional(),
+  roleAssignmentAllowed: z.boolean().optional(),
+  caseCreationAllowed: z.boolean().optional(),
+});
+export const addCompanyReturn = z.object({ companyInfo: company });
+
+export const getCompanyInfoParam = z.strictObject({
+  companyHandle: handle.optional(),
+  companyName: nonEmpty(256).optional(),
+  imsOrgId: z.string().optional(),
+});
+export const getCompanyInfoReturn = z.object({ companyInfo: company });
+
+export const getAllCompaniesParam = z.strictObject({ includeExpired: z.boolean() });
+export const getAllCompaniesReturn = z.object({ companyArray: itemsOf(company) });
+
+export const role = z.enum(ROLES);
+
+export const companyMembershipUpdate = z.strictObject({
+  companyHandle: handle,
+  role,
+  isActive: z.boolean(),
+});
+
+export const addUserParam = z.strictObject({
+  firstName: nonEmpty(128),
+  lastName: nonEmpty(128),
+  email: z.email().max(320),
+  password: z.string().max(1024),
+  passwordExpires: dateTime.optional(),
+  isValid: z.boolean(),
+  isIpsAdmin: z.boolean(),
+  membershipArray: itemsArray(companyMembershipUpdate, 1000),
+});
+export const addUserReturn = z.object({ userHandle: z.string() });
+
+export const USER_SORT_FIELDS = ['None', 'FirstName', 'LastName', 'Email', 'Role', 'Valid', 'PasswordExpiration'] as const;
+export const getUsersParam = z.strictObject({
+  includeInvalid: z.boolean().optional(),
+  includeInactive: z.boolean().optional(),
+  companyHandleArray: itemsArray(handle, 1000).optional(),
+  groupHandleArray: itemsArray(handle, 1000).optional(),
+  userRoleArray: itemsArray(role, 20).optional(),
+  charFilterField: z.enum(['None', 'FirstName', 'LastName', 'Email', 'StartsWith', 'EndsWith']).optional(),
+  charFilter: z.string().max(64).optional(),
+  sortBy: z.enum(USER_SORT_FIELDS).optional(),
+  recordsPerPage: z.number().int().min(1).max(1000).optional(),
+  resultsPage: z.number().int().min(1).optional(),
+});
+export const getUsersReturn = z.object({ userArray: itemsOf(user) });
+
+export const setPasswordParam = z.strictObject({
+  userHandle: handle.optional(),
+  password: z.string().max(1024),
+  passwordExpires: dateTime.optional(),
+});
+
+export type AddUserParam = z.infer<typeof addUserParam>;
+export type GetUsersParam = z.infer<typeof getUsersParam>;
+export type Company = z.infer<typeof company>;
+export type User = z.infer<typeof user>;

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { ASSET_TYPES } from '../asset-types.js';
+import { PUBLISH_STATES, SORT_DIRECTIONS, TRASH_STATES, dateTime, handle, itemsArray, itemsOf } from './common.schema.js';
+
+/**
+ * Parts of searchAssets that this server does not evaluate yet are refused
+ * with a fault instead of being ignored, so a query never silently widens.
+ */
+const notSupported = (what: string) =>
+  z
+    .unknown()
+    .refine(() => false, { message: `${what} is not supported by this server` })
+    .optional();
+
+const assetType = z.enum(ASSET_TYPES);
+
+export const SYSTEM_FIELDS = [
+  'Name',
+  'FileName',
+  'CreateUser',
+  'LastModifyUser',
+  'FileSize',
+  'Created',
+  'LastModified',
+] as const;
+export const STRING_OPS = ['Equals', 'NotEquals', 'Contains', 'NotContains', 'StartsWith', 'EndsWith'] as const;
+export const ORDER_OPS = ['Equals', 'NotEquals', 'LessThan', 'LessThanEquals', 'GreaterThan', 'GreaterThanEquals'] as const;
+export const RANGE_OPS = ['Between', 'NotBetween'] as const;
+
+export const systemFieldCondition = z
+  .strictObject({
+    field: z.enum(SYSTEM_FIELDS),
+    op: z.enum([...STRING_OPS, ...ORDER_OPS.filter((o) => !(STRING_OPS as readonly string[]).includes(o)), ...RANGE_OPS]),
+    value: z.string().max(1024).optional(),
+    longVal: z.number().int().optional(),
+    minLong: z.number().int().optional(),
+    maxLong: z.number().int().optional(),
+    dateVal: dateTime.optional(),
+    minDate: dateTime.optional(),
+    maxDate: dateTime.optional(),
+  })
+  .superRefine((c, ctx) => {
+    const forms = [c.value, c.longVal, c.dateVal, c.minLong ?? c.maxLong, c.minDate ?? c.maxDate].filter(
+      (v) => v !== undefined,
+    );
+    if (forms.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'exactly one value form (value, longVal, dateVal, min/max pair)' });
+    }
+  });
+
+export const ASSET_SORT_FIELDS = ['Created', 'Modified', 'Name', 'AssetType', 'FileSize'] as const;
+
+export const searchAssetsParam = z.strictObject({
+  companyHandle: handle,
+  accessUserHandle: notSupported('accessUserHandle'),
+  accessGroupHandle: notSupported('accessGroupHandle'),
+  folder: z.string().max(1024).optional(),
+  includeSubfolders: z.boolean(),
+  publishState: z.enum(PUBLISH_STATES).optional(),
+  trashState: z.enum(TRASH_STATES).optional(),
+  conditionMatchMode: z.enum(['MatchAll', 'MatchAny']).optional(),
+  keywordArray: notSupported('keywordArray'),
+  systemFieldMatchMode: z.enum(['MatchAll', 'MatchAny']).optional(),
+  systemFieldConditionArray: itemsArray(systemFieldCondition, 100).optional(),
+  tagMatchMode: notSupported('tagMatchMode'),
+  tagConditionArray: notSupported('tagConditionArray'),
+  metadataMatchMode: notSupported('metadataMatchMode'),
+  metadataConditionArray: notSupported('metadataConditionArray'),
+  assetTypeArray: itemsArray(assetType, 100).optional(),
+  excludeAssetTypeArray: itemsArray(assetType, 100).optional(),
+  assetSubTypeArray: itemsArray(z.string().max(64), 100).optional(),
+  strictSubTypeCheck: z.boolean().optional(),
+  excludeByproducts: z.boolean().optional(),
+  excludeByproductArray: notSupported('excludeByproductArray'),
+  projectHandle: notSupported('projectHandle'),
+  recordsPerPage: z.number().int().min(1).max(1000).optional(),
+  resultsPage: z.number().int().min(1).optional(),
+  sortBy: z.enum(ASSET_SORT_FIELDS).optional(),
+  sortDirection: z.enum(SORT_DIRECTIONS).optional(),
+  responseFieldArray: notSupported('responseFieldArray'),
+  excludeFieldArray: notSupported('excludeFieldArray'),
+});
+
+const fileInfo = {
+  originalPath: z.string().optional(),
+  originalFile: z.string().optional(),
+  fileSize: z.number().int().optional(),
+};
+
+export const imageInfo = z.object({
+  ...fileInfo,
+  optimizedPath: z.string().optional(),
+  optimizedFile: z.string().optional(),
+  maskPath: z.string().optional(),
+  maskFile: z.string().optional(),
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+  resolution: z.number().optional(),
+});
+export const documentInfo = z.object(fileInfo);
+
+export const asset = z.object({
+  assetHandle: z.string(),
+  type: z.string(),
+  subType: z.string().optional(),
+  name: z.string(),
+  fileName: z.string().optional(),
+  folder: z.string().optional(),
+  readyForPublish: z.boolean(),
+  trashState: z.enum(TRASH_STATES),
+  created: z.string(),
+  createUser: z.string().optional(),
+  lastModified: z.string(),
+  lastModifyUser: z.string().optional(),
+  imageInfo: imageInfo.optional(),
+  pdfInfo: documentInfo.optional(),
+  postScriptInfo: documentInfo.optional(),
+  illustratorInfo: documentInfo.optional(),
+});
+
+export const searchAssetsReturn = z.object({ totalRows: z.number().int(), assetArray: itemsOf(asset) });
+
+export const getAssetsParam = z.strictObject({
+  companyHandle: handle,
+  accessUserHandle: notSupported('accessUserHandle'),
+  accessGroupHandle: notSupported('accessGroupHandle'),
+  assetHandleArray: itemsArray(handle, 1000),
+  responseFieldArray: notSupported('responseFieldArray'),
+  excludeFieldArray: notSupported('excludeFieldArray'),
+});
+export const getAssetsReturn = z.object({ assetArray: itemsOf(asset) });
+
+export const setAssetPublishStateParam = z.strictObject({
+  companyHandle: handle,
+  assetHandle: handle,
+  publishState: z.enum(PUBLISH_STATES),
+  contextHandleArray: notSupported('contextHandleArray (publish contexts)'),
+});
+
+export type SearchAssetsParam = z.infer<typeof searchAssetsParam>;
+export type SystemFieldCondition = z.infer<typeof systemFieldCondition>;
+export type Asset = z.infer<typeof asset>;

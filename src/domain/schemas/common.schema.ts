@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/**
+ * Building blocks shared by every operation schema. Objects are strict: an
+ * unknown field is a fault naming the field (api-conventions.md), so a typo
+ * never silently changes behaviour.
+ */
+export const handle = z.string().trim().min(1).max(512);
+export const nonEmpty = (max = 1024) => z.string().trim().min(1).max(max);
+
+/** IPS `*Array` types keep their `items` wrapper; a bare JSON array is accepted on input too. */
+export function itemsArray<T extends z.ZodType>(item: T, max = 10_000) {
+  return z
+    .union([z.array(item).max(max), z.strictObject({ items: z.array(item).max(max).optional() })])
+    .transform((value) => (Array.isArray(value) ? value : (value.items ?? [])));
+}
+
+/** Output form of an IPS array. */
+export function itemsOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item) });
+}
+
+/** xsd:dateTime: ISO 8601 with a zone offset, so no server zone guessing. */
+export const dateTime = z.iso.datetime({ offset: true });
+
+export const emptyReturn = z.object({});
+
+export const PUBLISH_STATES = ['MarkedForPublish', 'NotMarkedForPublish'] as const;
+export const TRASH_STATES = ['NotInTrash', 'InTrash', 'InEmptiedTrash'] as const;
+export const SORT_DIRECTIONS = ['Ascending', 'Descending'] as const;
+export const EMAIL_SETTINGS = ['All', 'Error', 'ErrorAndWarning', 'JobCompletion', 'None'] as const;

@@ -1,0 +1,118 @@
+import 'reflect-metadata';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import { type RunningDevServer, startDevServer } from './adapters/temporal/dev-server.js';
+import { JobGateway } from './adapters/temporal/job-gateway.js';
+import { connectTemporal, ensureSearchAttributes, temporalClient } from './adapters/temporal/temporal-connection.js';
+import { createHttpApp } from './api/http-app.js';
+import { ensureAdmin } from './app/bootstrap-admin.js';
+import { type AppContext, createAppContext } from './app/context.js';
+import { createLogger } from './app/logger.js';
+import { ConfigError, loadConfig } from './config/config.js';
+import { createWorker } from './worker/worker.js';
+
+type Role = 'all' | 'api' | 'worker';
+
+/**
+ * `node dist/src/main.js [all|api|worker]`. `all` (the default) also starts a
+ * local Temporal dev server with its Web UI unless TEMPORAL_ADDRESS is set.
+ * SIGINT/SIGTERM shut down in order: stop taking HTTP requests, let the worker
+ * drain its activities, then stop the dev server.
+ */
+async function main(role: Role): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, `ips-${role}`);
+  const stack: Array<{ name: string; stop: () => Promise<unknown> }> = [];
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    for (const part of stack.reverse()) {
+      try {
+        await part.stop();
+        logger.info({ part: part.name }, 'stopped');
+      } catch (err) {
+        logger.error({ err, part: part.name }, 'error while stopping');
+      }
+    }
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  let address = config.temporal.address;
+  if (!address && role === 'all') {
+    const dev: RunningDevServer = await startDevServer({
+      port: config.temporal.devServer.port,
+      uiPort: config.temporal.devServer.uiPort,
+      dbFile: config.temporal.devServer.dbFile,
+      cli: config.temporal.devServer.cli,
+      log: (line) => logger.debug({ temporal: line }, 'temporal dev server'),
+    });
+    stack.push({ name: 'temporal dev server', stop: () => dev.stop() });
+    address = dev.address;
+    logger.info({ address, ui: dev.uiUrl }, 'Temporal dev server started');
+  }
+  address ??= `127.0.0.1:${config.temporal.devServer.port}`;
+
+  const ctx: AppContext = await createAppContext(config, logger);
+  stack.push({ name: 'database', stop: () => ctx.close() });
+  const admin = await ensureAdmin(ctx);
+  if (admin.generatedPassword) {
+    // Printed once on first start so a new user can log in; set IPS_ADMIN_PASSWORD to choose it.
+    process.stdout.write(`\nIpsAdmin created: ${config.admin.email} / ${admin.generatedPassword}\n\n`);
+  }
+
+  const connection = await connectTemporal(address);
+  stack.push({ name: 'temporal client', stop: () => connection.close() });
+  try {
+    const added = await ensureSearchAttributes(connection, config.temporal.namespace);
+    if (added.length) logger.info({ added }, 'registered Temporal search attributes');
+  } catch (err) {
+    logger.warn({ err }, 'could not register Temporal search attributes; the Web UI cannot filter jobs by them');
+  }
+
+  let workerRun: Promise<void> | undefined;
+  if (role !== 'api') {
+    const { worker, connection: workerConnection }: { worker: Worker; connection: NativeConnection } = await createWorker(ctx, { address });
+    workerRun = worker.run();
+    stack.push({
+      name: 'worker',
+      stop: async () => {
+        // The SDK also reacts to SIGINT/SIGTERM by draining on its own; only ask when it has not.
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await workerRun;
+        await workerConnection.close();
+      },
+    });
+    workerRun.catch((err) => {
+      if (stopping) return;
+      logger.fatal({ err }, 'worker failed');
+      void shutdown('worker failure');
+    });
+    logger.info({ taskQueue: config.temporal.taskQueue, activityConcurrency: config.worker.activityConcurrency }, 'worker running');
+  }
+
+  if (role !== 'worker') {
+    const app: NestExpressApplication = await createHttpApp(ctx, new JobGateway(temporalClient(connection, config.temporal.namespace), config.temporal.taskQueue));
+    await app.listen(config.port, config.host);
+    stack.push({ name: 'http', stop: () => app.close() });
+    logger.info({ url: `http://localhost:${config.port}`, docs: `http://localhost:${config.port}/api/docs` }, 'API listening');
+  }
+  if (role === 'all' && !config.temporal.address) {
+    process.stdout.write(
+      `IPS job service ready: API http://localhost:${config.port}  docs http://localhost:${config.port}/api/docs  Temporal UI http://localhost:${config.temporal.devServer.uiPort}\n`,
+    );
+  }
+}
+
+const role = (process.argv[2] ?? 'all') as Role;
+if (!['all', 'api', 'worker'].includes(role)) {
+  process.stderr.write(`usage: main.js [all|api|worker] (got '${role}')\n`);
+  process.exit(2);
+}
+main(role).catch((err) => {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

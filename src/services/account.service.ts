@@ -1,0 +1,205 @@
+import type { z } from 'zod';
+import type { CompanyRepository, CompanyRow } from '../adapters/repositories/company.repository.js';
+import type { UserRepository, UserRow } from '../adapters/repositories/user.repository.js';
+import type { PasswordHasher } from '../adapters/security/password-hasher.js';
+import { FaultCode, IpsFault, faults } from '../domain/faults.js';
+import { nameKey, newHandle, nowIso } from '../domain/handles.js';
+import { ADMIN_ROLES, OPERATION_ACCESS } from '../domain/roles.js';
+import type * as S from '../domain/schemas/account.schema.js';
+import type { AuthService } from './auth.service.js';
+import { assertPasswordAllowed } from './password-policy.js';
+import type { Principal } from './principal.js';
+
+type In<T extends z.ZodType> = z.output<T>;
+type Out<T extends z.ZodType> = z.input<T>;
+
+export class AccountService {
+  constructor(
+    private readonly companies: CompanyRepository,
+    private readonly users: UserRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly auth: AuthService,
+  ) {}
+
+  async checkLogin(p: In<typeof S.checkLoginParam>): Promise<Out<typeof S.checkLoginReturn>> {
+    const principal = await this.auth.verify({ email: p.email, password: p.password });
+    const valid =
+      principal !== undefined &&
+      (p.companyHandle === undefined ||
+        principal.isIpsAdmin ||
+        principal.memberships.some((m) => m.isActive && m.companyHandle === p.companyHandle));
+    return { status: valid ? 'ValidLogin' : 'InvalidLogin' };
+  }
+
+  async addCompany(caller: Principal, p: In<typeof S.addCompanyParam>): Promise<Out<typeof S.addCompanyReturn>> {
+    const key = nameKey(p.companyName);
+    if (await this.companies.findByNameKey(key)) {
+      throw faults.conflict('companyName', `Company name '${p.companyName}' is already in use`);
+    }
+    const row: CompanyRow = {
+      company_handle: newHandle.company(),
+      name: p.companyName,
+      name_key: key,
+      root_path: `${p.companyName}/`,
+      expires: p.expires ? new Date(p.expires).toISOString() : null,
+      ims_org_id: p.imsOrgId ?? null,
+      created_at: nowIso(),
+    };
+    await this.companies.insert(row);
+    if (!caller.isIpsAdmin) {
+      // A trial/portal admin who creates a company must be able to use it.
+      const role = this.auth.authorize(caller, 'addCompany');
+      await this.users.addMembership({ user_handle: caller.userHandle, company_handle: row.company_handle, role, is_active: 1 });
+      this.auth.forgetCachedLogins();
+    }
+    return { companyInfo: toCompany(row) };
+  }
+
+  async getCompanyInfo(caller: Principal, p: In<typeof S.getCompanyInfoParam>): Promise<Out<typeof S.getCompanyInfoReturn>> {
+    if (!p.companyHandle && !p.companyName && !p.imsOrgId) throw faults.missing('companyHandle', 'companyHandle or companyName');
+    const row = p.companyHandle
+      ? await this.companies.findByHandle(p.companyHandle)
+      : p.companyName
+        ? await this.companies.findByNameKey(nameKey(p.companyName))
+        : await this.companies.findByImsOrgId(p.imsOrgId!);
+    const field = p.companyHandle ? 'companyHandle' : p.companyName ? 'companyName' : 'imsOrgId';
+    if (!row) {
+      if (!caller.isIpsAdmin) throw faults.foreignCompany(field);
+      throw faults.notFound(field, 'company', p.companyHandle ?? p.companyName ?? p.imsOrgId ?? '');
+    }
+    this.auth.authorize(caller, 'getCompanyInfo', row.company_handle);
+    return { companyInfo: toCompany(row) };
+  }
+
+  async getAllCompanies(p: In<typeof S.getAllCompaniesParam>): Promise<Out<typeof S.getAllCompaniesReturn>> {
+    const rows = await this.companies.list({ includeExpiredBefore: p.includeExpired ? undefined : nowIso() });
+    return { companyArray: { items: rows.map(toCompany) } };
+  }
+
+  async addUser(caller: Principal, p: In<typeof S.addUserParam>): Promise<Out<typeof S.addUserReturn>> {
+    assertPasswordAllowed(p.password);
+    if (p.isIpsAdmin && !caller.isIpsAdmin) {
+      throw new IpsFault(FaultCode.IllegalParameterValue, 'isIpsAdmin: only an IpsAdmin may create IpsAdmin users', 'isIpsAdmin');
+    }
+    const administered = this.auth.companiesWithRole(caller, ADMIN_ROLES);
+    for (const [i, m] of p.membershipArray.entries()) {
+      const field = `membershipArray.items[${i}]`;
+      if (m.role === 'IpsAdmin' && !caller.isIpsAdmin) {
+        throw new IpsFault(FaultCode.IllegalParameterValue, `${field}.role: only an IpsAdmin may grant IpsAdmin`, `${field}.role`);
+      }
+      if (administered && !administered.includes(m.companyHandle)) throw faults.foreignCompany(`${field}.companyHandle`);
+      if (!(await this.companies.findByHandle(m.companyHandle))) {
+        throw faults.notFound(`${field}.companyHandle`, 'company', m.companyHandle);
+      }
+    }
+    const email = p.email.toLowerCase();
+    if (await this.users.findByEmail(email)) throw faults.conflict('email', `E-mail '${email}' is already in use`);
+    const userHandle = newHandle.user(email);
+    await this.users.insert(
+      {
+        user_handle: userHandle,
+        email,
+        first_name: p.firstName,
+        last_name: p.lastName,
+        password_hash: await this.hasher.hash(p.password),
+        password_expires: p.passwordExpires ? new Date(p.passwordExpires).toISOString() : null,
+        is_valid: p.isValid ? 1 : 0,
+        is_ips_admin: p.isIpsAdmin ? 1 : 0,
+        created_at: nowIso(),
+      },
+      dedupeMemberships(p.membershipArray).map((m) => ({
+        user_handle: userHandle,
+        company_handle: m.companyHandle,
+        role: m.role,
+        is_active: m.isActive ? 1 : 0,
+      })),
+    );
+    return { userHandle };
+  }
+
+  async getUsers(caller: Principal, p: In<typeof S.getUsersParam>): Promise<Out<typeof S.getUsersReturn>> {
+    const administered = this.auth.companiesWithRole(caller, OPERATION_ACCESS.getUsers.roles);
+    let companyHandles = p.companyHandleArray;
+    if (administered) {
+      const outside = companyHandles?.findIndex((c) => !administered.includes(c)) ?? -1;
+      if (outside >= 0) throw faults.foreignCompany(`companyHandleArray.items[${outside}]`);
+      companyHandles ??= administered;
+    }
+    if (p.groupHandleArray?.length) throw faults.invalid('groupHandleArray', 'no groups (user groups are not supported)', p.groupHandleArray);
+    const perPage = p.recordsPerPage ?? 1000;
+    const charField = { FirstName: 'first_name', LastName: 'last_name', Email: 'email' } as const;
+    const cf = p.charFilterField;
+    const rows = await this.users.list({
+      includeInvalid: p.includeInvalid ?? false,
+      includeInactive: p.includeInactive ?? false,
+      companyHandles,
+      roles: p.userRoleArray,
+      charFilter:
+        p.charFilter && cf && cf !== 'None'
+          ? cf === 'StartsWith' || cf === 'EndsWith'
+            ? { field: 'email', mode: cf === 'StartsWith' ? 'prefix' : 'suffix', text: p.charFilter }
+            : { field: charField[cf], mode: 'prefix', text: p.charFilter }
+          : undefined,
+      sortBy: sortColumn(p.sortBy),
+      limit: perPage,
+      offset: ((p.resultsPage ?? 1) - 1) * perPage,
+    });
+    const singleCompany = companyHandles?.length === 1;
+    return { userArray: { items: rows.map((r) => toUser(r, singleCompany ? r.role : null)) } };
+  }
+
+  async setPassword(caller: Principal, p: In<typeof S.setPasswordParam>): Promise<Record<string, never>> {
+    const target = p.userHandle ?? caller.userHandle;
+    if (target !== caller.userHandle && !caller.isIpsAdmin) {
+      throw new IpsFault(FaultCode.IllegalRequestUser, 'userHandle: only an IpsAdmin may set another user\'s password', 'userHandle');
+    }
+    if (!(await this.users.findByHandle(target))) throw faults.notFound('userHandle', 'user', target);
+    assertPasswordAllowed(p.password);
+    const expires = p.passwordExpires ? new Date(p.passwordExpires).toISOString() : null;
+    await this.users.setPassword(target, await this.hasher.hash(p.password), expires);
+    this.auth.forgetCachedLogins();
+    return {};
+  }
+}
+
+function dedupeMemberships<T extends { companyHandle: string }>(items: readonly T[]): T[] {
+  return [...new Map(items.map((m) => [m.companyHandle, m])).values()];
+}
+
+function sortColumn(sortBy: In<typeof S.getUsersParam>['sortBy']) {
+  switch (sortBy) {
+    case 'FirstName':
+      return 'first_name' as const;
+    case 'LastName':
+      return 'last_name' as const;
+    case 'Valid':
+      return 'is_valid' as const;
+    case 'PasswordExpiration':
+      return 'password_expires' as const;
+    default:
+      return 'email' as const;
+  }
+}
+
+export function toCompany(row: CompanyRow): S.Company {
+  return {
+    companyHandle: row.company_handle,
+    name: row.name,
+    rootPath: row.root_path,
+    ...(row.expires ? { expires: row.expires } : {}),
+    ...(row.ims_org_id ? { imsOrgId: row.ims_org_id } : {}),
+  };
+}
+
+function toUser(row: UserRow, role: string | null): S.User {
+  return {
+    userHandle: row.user_handle,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    email: row.email,
+    isValid: row.is_valid === 1,
+    isIpsAdmin: row.is_ips_admin === 1,
+    ...(row.is_ips_admin === 1 ? { role: 'IpsAdmin' } : role ? { role } : {}),
+    ...(row.password_expires ? { passwordExpires: row.password_expires } : {}),
+  };
+}

@@ -1,0 +1,160 @@
+import type { z } from 'zod';
+import type { AssetCondition, AssetRepository, AssetRow, AssetSearch } from '../adapters/repositories/asset.repository.js';
+import type { CompanyRepository } from '../adapters/repositories/company.repository.js';
+import { faults } from '../domain/faults.js';
+import { nowIso } from '../domain/handles.js';
+import { normalizeFolder } from '../domain/folders.js';
+import type * as S from '../domain/schemas/asset.schema.js';
+import type { Principal } from './principal.js';
+
+type In<T extends z.ZodType> = z.output<T>;
+type Out<T extends z.ZodType> = z.input<T>;
+
+const SORT_COLUMNS = {
+  Created: 'created',
+  Modified: 'last_modified',
+  Name: 'name_key',
+  AssetType: 'type',
+  FileSize: 'file_size',
+} as const;
+
+const CONDITION_COLUMNS = {
+  Name: 'name',
+  FileName: 'file_name',
+  CreateUser: 'create_user',
+  LastModifyUser: 'last_modify_user',
+  FileSize: 'file_size',
+  Created: 'created',
+  LastModified: 'last_modified',
+} as const;
+
+export class AssetService {
+  constructor(
+    private readonly assets: AssetRepository,
+    private readonly companies: CompanyRepository,
+  ) {}
+
+  async searchAssets(p: In<typeof S.searchAssetsParam>): Promise<Out<typeof S.searchAssetsReturn>> {
+    const company = await this.companies.findByHandle(p.companyHandle);
+    if (!company) throw faults.notFound('companyHandle', 'company', p.companyHandle);
+    const perPage = p.recordsPerPage ?? 1000;
+    const search: AssetSearch = {
+      companyHandle: p.companyHandle,
+      folder:
+        p.folder !== undefined || !p.includeSubfolders
+          ? { path: normalizeFolder(p.folder, company.root_path, 'folder'), includeSubfolders: p.includeSubfolders }
+          : undefined,
+      types: p.assetTypeArray,
+      excludeTypes: p.excludeAssetTypeArray,
+      subTypes: p.assetSubTypeArray ? { values: p.assetSubTypeArray, strict: p.strictSubTypeCheck ?? false } : undefined,
+      readyForPublish: p.publishState === undefined ? undefined : p.publishState === 'MarkedForPublish',
+      trashState: p.trashState ?? 'NotInTrash',
+      conditions: {
+        mode: p.systemFieldMatchMode ?? 'MatchAll',
+        items: (p.systemFieldConditionArray ?? []).map((c, i) => toCondition(c, `systemFieldConditionArray.items[${i}]`)),
+      },
+      sort: {
+        column: SORT_COLUMNS[p.sortBy ?? 'Name'],
+        direction: p.sortDirection === 'Descending' ? 'desc' : 'asc',
+      },
+      limit: perPage,
+      offset: ((p.resultsPage ?? 1) - 1) * perPage,
+    };
+    const { total, rows } = await this.assets.search(search);
+    return { totalRows: total, assetArray: { items: rows.map(toAsset) } };
+  }
+
+  /** Unknown handles are simply absent (as IPS does); order follows the request. */
+  async getAssets(p: In<typeof S.getAssetsParam>): Promise<Out<typeof S.getAssetsReturn>> {
+    const rows = await this.assets.findByHandles(p.companyHandle, [...new Set(p.assetHandleArray)]);
+    const byHandle = new Map(rows.map((r) => [r.asset_handle, r]));
+    const ordered = p.assetHandleArray.map((h) => byHandle.get(h)).filter((r): r is AssetRow => r !== undefined);
+    return { assetArray: { items: [...new Set(ordered)].map(toAsset) } };
+  }
+
+  async setAssetPublishState(caller: Principal, p: In<typeof S.setAssetPublishStateParam>): Promise<Record<string, never>> {
+    const row = await this.assets.findByHandle(p.companyHandle, p.assetHandle);
+    if (!row) throw faults.notFound('assetHandle', 'asset', p.assetHandle);
+    await this.assets.update(row.asset_handle, {
+      ready_for_publish: p.publishState === 'MarkedForPublish' ? 1 : 0,
+      last_modified: nowIso(),
+      last_modify_user: caller.email,
+    });
+    return {};
+  }
+}
+
+function toCondition(c: S.SystemFieldCondition, field: string): AssetCondition {
+  const column = CONDITION_COLUMNS[c.field];
+  const numeric = column === 'file_size';
+  const isDate = column === 'created' || column === 'last_modified';
+  const iso = (d: string) => new Date(d).toISOString();
+  if (c.op === 'Between' || c.op === 'NotBetween') {
+    const min = numeric ? c.minLong : isDate && c.minDate ? iso(c.minDate) : undefined;
+    const max = numeric ? c.maxLong : isDate && c.maxDate ? iso(c.maxDate) : undefined;
+    if (min === undefined || max === undefined) throw faults.invalid(field, `minLong/maxLong or minDate/maxDate matching field ${c.field}`, c);
+    return { column, op: c.op, min, max };
+  }
+  if (c.value !== undefined) {
+    if (!['Equals', 'NotEquals', 'Contains', 'NotContains', 'StartsWith', 'EndsWith'].includes(c.op)) {
+      throw faults.invalid(`${field}.op`, 'a string operator (Equals, NotEquals, Contains, NotContains, StartsWith, EndsWith) with value', c.op);
+    }
+    return { column, op: c.op as 'Equals', text: c.value };
+  }
+  const value = numeric ? c.longVal : isDate && c.dateVal ? iso(c.dateVal) : undefined;
+  if (value === undefined) throw faults.invalid(field, `a value form matching field ${c.field}`, c);
+  if (['Contains', 'NotContains', 'StartsWith', 'EndsWith'].includes(c.op)) {
+    throw faults.invalid(`${field}.op`, 'a comparison operator for a number or date', c.op);
+  }
+  return { column, op: c.op as 'Equals', value };
+}
+
+/** Catalog row → IPS Asset (ips-reference §2.6), with the info block its type calls for. */
+export function toAsset(row: AssetRow): S.Asset {
+  const original = splitKey(row.original_key);
+  const fileInfo = { originalPath: original.path, originalFile: original.file, fileSize: Number(row.file_size) };
+  const base: S.Asset = {
+    assetHandle: row.asset_handle,
+    type: row.type,
+    ...(row.sub_type ? { subType: row.sub_type } : {}),
+    name: row.name,
+    fileName: row.file_name,
+    folder: row.folder,
+    readyForPublish: row.ready_for_publish === 1,
+    trashState: row.trash_state as S.Asset['trashState'],
+    created: row.created,
+    ...(row.create_user ? { createUser: row.create_user } : {}),
+    lastModified: row.last_modified,
+    ...(row.last_modify_user ? { lastModifyUser: row.last_modify_user } : {}),
+  };
+  switch (row.type) {
+    case 'Image': {
+      const optimized = row.optimized_key ? splitKey(row.optimized_key) : undefined;
+      const mask = row.mask_key ? splitKey(row.mask_key) : undefined;
+      return {
+        ...base,
+        imageInfo: {
+          ...fileInfo,
+          ...(optimized ? { optimizedPath: optimized.path, optimizedFile: optimized.file } : {}),
+          ...(mask ? { maskPath: mask.path, maskFile: mask.file } : {}),
+          ...(row.width !== null ? { width: row.width } : {}),
+          ...(row.height !== null ? { height: row.height } : {}),
+          ...(row.resolution !== null ? { resolution: row.resolution } : {}),
+        },
+      };
+    }
+    case 'Pdf':
+      return { ...base, pdfInfo: fileInfo };
+    case 'PostScript':
+      return { ...base, postScriptInfo: fileInfo };
+    case 'Illustrator':
+      return { ...base, illustratorInfo: fileInfo };
+    default:
+      return base;
+  }
+}
+
+function splitKey(key: string): { path: string; file: string } {
+  const slash = key.lastIndexOf('/');
+  return { path: key.slice(0, slash + 1), file: key.slice(slash + 1) };
+}

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import type { UserRepository } from '../adapters/repositories/user.repository.js';
+import type { PasswordHasher } from '../adapters/security/password-hasher.js';
+import { FaultCode, IpsFault, faults } from '../domain/faults.js';
+import { OPERATION_ACCESS, type OperationName, type Role, isRole } from '../domain/roles.js';
+import type { Principal } from './principal.js';
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+/**
+ * Authentication (HTTP Basic, or the UploadFile `auth` part) and the role
+ * check of ips-reference §1.5. Successful logins are cached briefly by a hash
+ * of the credentials: a slow KDF on every API call would make the control
+ * plane CPU-bound. Any password or membership change clears the cache.
+ */
+export class AuthService {
+  private readonly cache = new Map<string, { principal: Principal; until: number }>();
+
+  constructor(
+    private readonly users: UserRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly cacheSeconds: number,
+  ) {}
+
+  static parseBasic(header: string | undefined): Credentials | undefined {
+    if (!header) return undefined;
+    const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+    if (!match) return undefined;
+    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 1) return undefined;
+    return { email: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+  }
+
+  async authenticate(credentials: Credentials | undefined): Promise<Principal> {
+    if (!credentials) {
+      throw new IpsFault(FaultCode.NoCredentials, 'No credentials: send HTTP Basic authentication (email:password)');
+    }
+    const key = createHash('sha256').update(`${credentials.email.toLowerCase()}\u0000${credentials.password}`).digest('hex');
+    const cached = this.cache.get(key);
+    if (cached && cached.until > Date.now()) return cached.principal;
+
+    const principal = await this.verify(credentials);
+    if (!principal) throw new IpsFault(FaultCode.InvalidCredentials, 'Invalid username/password');
+    if (this.cacheSeconds > 0) {
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(key, { principal, until: Date.now() + this.cacheSeconds * 1000 });
+    }
+    return principal;
+  }
+
+  /** Checks credentials without faulting; undefined when they are wrong, expired or the user is disabled. */
+  async verify(credentials: Credentials): Promise<Principal | undefined> {
+    const user = await this.users.findByEmail(credentials.email);
+    if (!user) {
+      await this.hasher.burn(credentials.password);
+      return undefined;
+    }
+    const ok = await this.hasher.verify(credentials.password, user.password_hash);
+    if (!ok || user.is_valid !== 1) return undefined;
+    if (user.password_expires && user.password_expires < new Date().toISOString()) return undefined;
+    const memberships = await this.users.memberships(user.user_handle);
+    return {
+      userHandle: user.user_handle,
+      email: user.email,
+      isIpsAdmin: user.is_ips_admin === 1,
+      memberships: memberships
+        .filter((m) => isRole(m.role))
+        .map((m) => ({ companyHandle: m.company_handle, role: m.role as Role, isActive: m.is_active === 1 })),
+    };
+  }
+
+  forgetCachedLogins(): void {
+    this.cache.clear();
+  }
+
+  /**
+   * Returns the role the caller acts with. With a company: its active
+   * membership there (a missing one looks the same as a missing company, so
+   * nothing about other companies leaks). Without: any active membership
+   * whose role the operation allows.
+   */
+  authorize(principal: Principal, operation: OperationName, companyHandle?: string): Role {
+    const allowed: readonly Role[] = OPERATION_ACCESS[operation].roles;
+    if (principal.isIpsAdmin) {
+      if (allowed.includes('IpsAdmin')) return 'IpsAdmin';
+      throw faults.noPermission(operation);
+    }
+    const active = principal.memberships.filter((m) => m.isActive);
+    if (active.length === 0) {
+      throw new IpsFault(FaultCode.InvalidCompany, 'User has no active company membership');
+    }
+    if (companyHandle !== undefined) {
+      const membership = active.find((m) => m.companyHandle === companyHandle);
+      if (!membership) throw faults.foreignCompany();
+      if (!allowed.includes(membership.role)) throw faults.noPermission(operation);
+      return membership.role;
+    }
+    const role = active.find((m) => allowed.includes(m.role))?.role;
+    if (!role) throw faults.noPermission(operation);
+    return role;
+  }
+
+  /** Companies where the caller holds one of `roles` (undefined = all, for IpsAdmin). */
+  companiesWithRole(principal: Principal, roles: readonly Role[]): string[] | undefined {
+    if (principal.isIpsAdmin) return undefined;
+    return principal.memberships.filter((m) => m.isActive && roles.includes(m.role)).map((m) => m.companyHandle);
+  }
+}

@@ -1,0 +1,57 @@
+import type { z } from 'zod';
+import type { ImageFormatRepository, ImageFormatRow } from '../adapters/repositories/image-format.repository.js';
+import { faults } from '../domain/faults.js';
+import { nameKey, newHandle, nowIso } from '../domain/handles.js';
+import type * as S from '../domain/schemas/image-format.schema.js';
+
+type In<T extends z.ZodType> = z.output<T>;
+type Out<T extends z.ZodType> = z.input<T>;
+
+/** Image presets (ips-reference §2.7): named IS query strings, published later as IS macros. */
+export class ImageFormatService {
+  constructor(private readonly formats: ImageFormatRepository) {}
+
+  async save(p: In<typeof S.saveImageFormatParam>): Promise<Out<typeof S.saveImageFormatReturn>> {
+    const key = nameKey(p.name);
+    const clash = await this.formats.findByNameKey(p.companyHandle, key);
+    const now = nowIso();
+    if (p.imageFormatHandle) {
+      const existing = await this.formats.findByHandle(p.companyHandle, p.imageFormatHandle);
+      if (!existing) throw faults.notFound('imageFormatHandle', 'image format', p.imageFormatHandle);
+      if (clash && clash.image_format_handle !== existing.image_format_handle) throw duplicate(p.name);
+      await this.formats.update(existing.image_format_handle, { name: p.name, name_key: key, url_modifier: p.urlModifier, updated_at: now });
+      return { imageFormatHandle: existing.image_format_handle };
+    }
+    if (clash) throw duplicate(p.name);
+    const row: ImageFormatRow = {
+      image_format_handle: newHandle.imageFormat(),
+      company_handle: p.companyHandle,
+      name: p.name,
+      name_key: key,
+      url_modifier: p.urlModifier,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.formats.insert(row);
+    return { imageFormatHandle: row.image_format_handle };
+  }
+
+  async list(p: In<typeof S.getImageFormatsParam>): Promise<Out<typeof S.getImageFormatsReturn>> {
+    const rows = await this.formats.list(p.companyHandle);
+    return {
+      imageFormatArray: {
+        items: rows.map((r) => ({ imageFormatHandle: r.image_format_handle, name: r.name, urlModifier: r.url_modifier })),
+      },
+    };
+  }
+
+  async delete(p: In<typeof S.deleteImageFormatParam>): Promise<Record<string, never>> {
+    const deleted = await this.formats.delete(p.companyHandle, p.imageFormatHandle);
+    if (deleted === 0) throw faults.notFound('imageFormatHandle', 'image format', p.imageFormatHandle);
+    return {};
+  }
+}
+
+function duplicate(name: string) {
+  return faults.conflict('name', `An image format named '${name}' already exists in this company (names are case-insensitive)`);
+}

@@ -1,0 +1,223 @@
+import fs from 'node:fs/promises';
+import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
+import { AssetRepository as AssetRepositoryImpl } from '../../adapters/repositories/asset.repository.js';
+import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
+import type { JobLogCounter, JobLogRepository, NewDetail } from '../../adapters/repositories/job-log.repository.js';
+import { type ImageProbe, type MediaRepository, UnreadableImageError } from '../../adapters/media/media.repository.js';
+import { sniffFormat } from '../../adapters/media/format-sniffer.js';
+import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
+import { type AssetType, type DetectedFormat, FORMAT_ASSET_TYPE, RASTER_FORMATS } from '../../domain/asset-types.js';
+import { assetNameOf } from '../../domain/folders.js';
+import { nameKey, nowIso } from '../../domain/handles.js';
+import type { UploadPostJob } from '../../domain/schemas/upload.schema.js';
+import type { FileResult, JobIdentity, UploadItem } from '../../../workflows/contracts.js';
+import { fileSha256 } from './file-hash.js';
+import { storageKeys } from './storage-keys.js';
+
+/** A reason to refuse one file; never retried. */
+export class FileRejected extends Error {}
+
+interface Target {
+  name: string;
+  existing?: AssetRow;
+}
+
+/**
+ * Ingests one uploaded file: detect the type from its bytes, decide
+ * new / overwrite / duplicate, store the original read-only, build the
+ * optimised pyramid TIFF for images, then commit asset + job-log rows in one
+ * transaction. Every key is derived from the item, so a retried attempt
+ * rewrites the same files instead of leaving strays.
+ */
+export class IngestService {
+  constructor(
+    private readonly storage: StorageDriver,
+    private readonly media: MediaRepository,
+    private readonly assets: AssetRepository,
+    private readonly companies: CompanyRepository,
+    private readonly jobLogs: JobLogRepository,
+  ) {}
+
+  async ingest(job: JobIdentity, options: UploadPostJob, item: UploadItem): Promise<FileResult> {
+    const done = await this.jobLogs.findItem(job.jobHandle, item.itemId);
+    if (done) return { itemId: item.itemId, status: done.status as FileResult['status'], assetHandle: done.asset_handle ?? undefined, reason: done.reason ?? undefined };
+
+    const path = `${item.folder}${item.fileName}`;
+    try {
+      if (item.rejectedReason) throw new FileRejected(item.rejectedReason);
+      const company = await this.companies.findByHandle(job.companyHandle);
+      if (!company) throw new FileRejected('the company no longer exists');
+      const local = await this.storage.localPath(item.stagingKey);
+      const format = await sniffFormat(local);
+      if (!format) throw new FileRejected('unsupported or unrecognised file content (accepted: JPEG, PNG, TIFF, WebP, GIF, PSD, PDF, PostScript/EPS, Illustrator)');
+      const warnings = extensionWarnings(item.fileName, format, path);
+      const target = await this.target(job.companyHandle, item);
+
+      if (target.existing && !options.overwrite) {
+        return await this.commit(job, item, 'duplicate', target.existing.asset_handle, undefined, [
+          { logType: 'DuplicateSkipped', messageKey: 'fileDuplicate', messageArgs: { path, name: target.name }, assetName: path, assetType: 'MasterImage', assetHandle: target.existing.asset_handle },
+        ], ['file_duplicate_count', 'file_warning_count', 'total_file_count']);
+      }
+
+      const probe = RASTER_FORMATS.has(format) ? await this.probe(local, format) : undefined;
+      const assetHandle = target.existing?.asset_handle ?? item.assetHandle;
+      const keys = storageKeys(job.companyHandle, assetHandle, item.itemId, item.fileName);
+      const sha256 = await fileSha256(local);
+      // Derivatives first: a file the decoder refuses leaves nothing under originals/.
+      if (probe) await this.optimize(local, format, keys.optimized, probe);
+      await this.storage.putFile(keys.original, local, { readOnly: true });
+
+      const row = this.assetRow(job, options, item, target, format, probe, { assetHandle, sha256, keys });
+      const updating = target.existing !== undefined;
+      const result = await this.commit(
+        job,
+        item,
+        updating ? 'updated' : 'success',
+        assetHandle,
+        undefined,
+        [
+          ...warnings,
+          updating
+            ? { logType: 'FileUpdated', messageKey: 'fileUpdated', messageArgs: { path, name: target.name }, assetName: path, assetType: 'MasterImage', assetHandle }
+            : { logType: 'UploadSuccess', messageKey: 'fileProcessed', messageArgs: { path }, assetName: path, assetType: 'MasterImage', assetHandle },
+        ],
+        [updating ? 'file_update_count' : 'file_success_count', 'total_file_count', 'transfer_success_count', ...(warnings.length ? (['file_warning_count'] as const) : [])],
+        async (tx) => {
+          if (updating) await tx.update(assetHandle, row);
+          else await tx.insert(row);
+        },
+      );
+      if (target.existing) await this.removeSuperseded(target.existing, row);
+      return result;
+    } catch (err) {
+      if (!(err instanceof FileRejected || err instanceof UnreadableImageError)) throw err; // transient: let Temporal retry
+      return this.reject(job, item, err.message);
+    }
+  }
+
+  /** Records a file that could not be ingested and keeps its bytes under rejected/ (nothing uploaded is lost). */
+  async reject(job: JobIdentity, item: UploadItem, reason: string): Promise<FileResult> {
+    const done = await this.jobLogs.findItem(job.jobHandle, item.itemId);
+    if (done) return { itemId: item.itemId, status: done.status as FileResult['status'], reason: done.reason ?? undefined };
+    const path = `${item.folder}${item.fileName}`;
+    const keys = storageKeys(job.companyHandle, item.assetHandle, item.itemId, item.fileName);
+    if (await this.storage.exists(item.stagingKey)) await this.storage.move(item.stagingKey, keys.rejected);
+    await this.storage.delete(keys.optimized);
+    return this.commit(job, item, 'error', undefined, reason, [
+      { logType: 'UploadError', messageKey: 'fileError', messageArgs: { path, reason }, assetName: path, assetType: 'MasterImage' },
+    ], ['file_error_count', 'total_file_count', 'transfer_error_count']);
+  }
+
+  private async commit(
+    job: JobIdentity,
+    item: UploadItem,
+    status: FileResult['status'],
+    assetHandle: string | undefined,
+    reason: string | undefined,
+    details: NewDetail[],
+    counters: readonly JobLogCounter[],
+    write?: (assets: AssetRepository) => Promise<void>,
+  ): Promise<FileResult> {
+    await this.jobLogs.recordItem(
+      { job_handle: job.jobHandle, item_id: item.itemId, status, asset_handle: assetHandle ?? null, reason: reason ?? null, updated_at: nowIso() },
+      job.companyHandle,
+      details,
+      counters,
+      write ? (tx) => write(new AssetRepositoryImpl(tx)) : undefined,
+    );
+    if (status !== 'error') await this.storage.delete(item.stagingKey);
+    return { itemId: item.itemId, status, ...(assetHandle ? { assetHandle } : {}), ...(reason ? { reason } : {}) };
+  }
+
+  private async target(companyHandle: string, item: UploadItem): Promise<Target> {
+    const name = assetNameOf(item.fileName);
+    const existing = await this.assets.findLiveByName(companyHandle, nameKey(name));
+    return { name, existing };
+  }
+
+  private async probe(file: string, format: DetectedFormat): Promise<ImageProbe> {
+    return this.media.probe(file, format);
+  }
+
+  private async optimize(file: string, format: DetectedFormat, key: string, probe: ImageProbe): Promise<void> {
+    const tmp = await this.storage.tempPath('.ptif');
+    try {
+      await this.media.buildPyramidTiff(file, format, tmp, probe);
+      await this.storage.putFile(key, tmp);
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+  }
+
+  private assetRow(
+    job: JobIdentity,
+    options: UploadPostJob,
+    item: UploadItem,
+    target: Target,
+    format: DetectedFormat,
+    probe: ImageProbe | undefined,
+    x: { assetHandle: string; sha256: string; keys: ReturnType<typeof storageKeys> },
+  ): AssetRow {
+    const now = nowIso();
+    const type: AssetType = FORMAT_ASSET_TYPE[format];
+    const existing = target.existing;
+    return {
+      asset_handle: x.assetHandle,
+      company_handle: job.companyHandle,
+      type,
+      sub_type: null,
+      name: target.name,
+      name_key: nameKey(target.name),
+      file_name: item.fileName,
+      folder: item.folder,
+      ready_for_publish: existing && options.preservePublishState ? existing.ready_for_publish : options.readyForPublish ? 1 : 0,
+      trash_state: 'NotInTrash',
+      created: existing?.created ?? now,
+      create_user: existing?.create_user ?? job.submitUserEmail,
+      last_modified: now,
+      last_modify_user: job.submitUserEmail,
+      format,
+      original_key: x.keys.original,
+      file_size: item.size,
+      sha256: x.sha256,
+      optimized_key: probe ? x.keys.optimized : null,
+      mask_key: null,
+      width: probe?.width ?? null,
+      height: probe?.height ?? null,
+      resolution: probe?.resolution ?? null,
+      version: (existing?.version ?? 0) + 1,
+    };
+  }
+
+  private async removeSuperseded(previous: AssetRow, current: AssetRow): Promise<void> {
+    for (const key of [previous.original_key, previous.optimized_key, previous.mask_key]) {
+      if (key && key !== current.original_key && key !== current.optimized_key) await this.storage.delete(key);
+    }
+  }
+}
+
+function extensionWarnings(fileName: string, format: DetectedFormat, path: string): NewDetail[] {
+  const ext = fileName.includes('.') ? fileName.slice(fileName.lastIndexOf('.') + 1).toLowerCase() : '';
+  const expected: Record<DetectedFormat, string[]> = {
+    jpeg: ['jpg', 'jpeg', 'jpe', 'jfif'],
+    png: ['png'],
+    tiff: ['tif', 'tiff'],
+    webp: ['webp'],
+    gif: ['gif'],
+    psd: ['psd', 'psb'],
+    pdf: ['pdf'],
+    postscript: ['ps', 'eps', 'epsf'],
+    eps: ['eps', 'epsf', 'ps'],
+    illustrator: ['ai', 'pdf', 'eps'],
+  };
+  if (expected[format].includes(ext)) return [];
+  return [
+    {
+      logType: 'UploadWarning',
+      messageKey: 'fileWarning',
+      messageArgs: { path, reason: `the content is ${format.toUpperCase()} although the name ends in '.${ext || '(none)'}'; the content decides` },
+      assetName: path,
+      assetType: 'MasterImage',
+    },
+  ];
+}

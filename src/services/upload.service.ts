@@ -1,0 +1,166 @@
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import { MultipartError, parseMultipart } from '../adapters/http/multipart.adapter.js';
+import type { CompanyRepository } from '../adapters/repositories/company.repository.js';
+import { StorageLimitError, type StorageDriver } from '../adapters/storage/storage.driver.js';
+import type { JobGateway } from '../adapters/temporal/job-gateway.js';
+import type { AppConfig } from '../config/config.js';
+import { FaultCode, IpsFault, faults } from '../domain/faults.js';
+import { normalizeFileName, normalizeFolder } from '../domain/folders.js';
+import { newHandle, randomId, runName } from '../domain/handles.js';
+import { DEFAULT_UPLOAD_POST_JOB, type UploadPostParam, uploadPostParam } from '../domain/schemas/upload.schema.js';
+import { parseInput } from '../domain/validate.js';
+import type { UploadItem, UploadJobInput } from '../../workflows/contracts.js';
+import { UPLOAD_POST_JOB_TYPE } from '../../activities/upload.activities.js';
+import { AuthService, type Credentials } from './auth.service.js';
+import { stagingKey } from './ingest/storage-keys.js';
+import type { Principal } from './principal.js';
+
+interface StagedFile {
+  key: string;
+  partName: string;
+  fileName: string;
+  size: number;
+  rejectedReason?: string;
+}
+
+/**
+ * The UploadFile servlet (ips-reference §3.12). Each post's files are
+ * streamed into staging storage as they arrive, then handed to the upload
+ * job's workflow (started by the first post, signalled by later ones). A
+ * post that fails validation leaves nothing behind.
+ */
+export class UploadService {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly companies: CompanyRepository,
+    private readonly storage: StorageDriver,
+    private readonly jobs: JobGateway,
+    private readonly config: AppConfig,
+  ) {}
+
+  async handlePost(req: IncomingMessage): Promise<{ jobHandle: string }> {
+    const postId = randomId(16);
+    const staged: StagedFile[] = [];
+    try {
+      const basic = AuthService.parseBasic(req.headers.authorization);
+      let principal: Principal | undefined = basic ? await this.auth.authenticate(basic) : undefined;
+      let rawParams: unknown;
+      await parseMultipart(
+        req,
+        { fileBytes: this.config.limits.maxUploadFileBytes, files: this.config.limits.maxUploadFilesPerPost, fieldBytes: 1024 * 1024 },
+        {
+          field: async (name, value) => {
+            if (name === 'auth') principal ??= await this.auth.authenticate(parseAuthPart(value));
+            else if (name === 'uploadParams') rawParams = parseJsonPart(name, value);
+            else throw faults.invalid(name, "a part named 'auth', 'uploadParams' or a file part", name);
+          },
+          file: async (partName, fileName, stream, truncated) => {
+            // Nothing is stored for a caller we do not know yet.
+            if (!principal) throw new IpsFault(FaultCode.NoCredentials, 'No credentials: send HTTP Basic authentication or an auth part before the files');
+            staged.push(await this.stage(postId, staged.length, partName, fileName, stream, truncated));
+          },
+        },
+      );
+      if (!principal) throw new IpsFault(FaultCode.NoCredentials, 'No credentials: send HTTP Basic authentication or an auth part');
+      if (rawParams === undefined) throw faults.missing('uploadParams', 'a JSON uploadPostParam part');
+      const params = parseInput(uploadPostParam, rawParams, 'uploadParams.');
+      this.auth.authorize(principal, 'uploadFile', params.companyHandle);
+      if (params.fileName && staged.length > 1) {
+        throw faults.invalid('uploadParams.fileName', 'a post with a single file when fileName is given', `${staged.length} files`);
+      }
+      return await this.dispatch(principal, params, staged);
+    } catch (err) {
+      await Promise.all(staged.map((f) => this.storage.delete(f.key)));
+      throw translate(err);
+    }
+  }
+
+  private async stage(postId: string, index: number, partName: string, fileName: string, stream: Readable, truncated: () => boolean): Promise<StagedFile> {
+    const key = stagingKey(postId, index);
+    try {
+      const { size } = await this.storage.putStream(key, stream, { maxBytes: this.config.limits.maxUploadFileBytes });
+      if (truncated()) {
+        await this.storage.delete(key);
+        return { key, partName, fileName, size, rejectedReason: `the file is larger than the upload limit of ${this.config.limits.maxUploadFileBytes} bytes` };
+      }
+      return { key, partName, fileName, size };
+    } catch (err) {
+      if (!(err instanceof StorageLimitError)) throw err;
+      stream.resume();
+      return { key, partName, fileName, size: 0, rejectedReason: `the file is larger than the upload limit of ${err.limit} bytes` };
+    }
+  }
+
+  private async dispatch(principal: Principal, params: UploadPostParam, staged: StagedFile[]): Promise<{ jobHandle: string }> {
+    const company = await this.companies.findByHandle(params.companyHandle);
+    if (!company) throw faults.notFound('uploadParams.companyHandle', 'company', params.companyHandle);
+    const folder = normalizeFolder(params.destFolder, company.root_path, 'uploadParams.destFolder');
+    const items: UploadItem[] = staged.map((f, i) => ({
+      itemId: `${f.key.split('/')[1]}-${i}`,
+      assetHandle: newHandle.asset(),
+      stagingKey: f.key,
+      fileName: normalizeFileName(params.fileName ?? f.fileName, params.fileName ? 'uploadParams.fileName' : `${f.partName} (file name)`),
+      folder,
+      size: f.size,
+      ...(f.rejectedReason ? { rejectedReason: f.rejectedReason } : {}),
+    }));
+    const post = { items, endJob: params.endJob ?? false };
+
+    if (params.jobHandle) {
+      const job = await this.jobs.describe(params.jobHandle);
+      if (!job || job.companyHandle !== params.companyHandle || job.workflowType !== 'uploadPostWorkflow') {
+        throw faults.notFound('uploadParams.jobHandle', 'upload job', params.jobHandle);
+      }
+      if (!job.running) throw faults.invalid('uploadParams.jobHandle', 'an upload job that is still accepting files', 'a job that has ended');
+      await this.jobs.addUploadFiles(params.jobHandle, post);
+      return { jobHandle: params.jobHandle };
+    }
+
+    const now = new Date();
+    const name = runName(params.jobName!, now);
+    const jobHandle = newHandle.job(params.companyHandle, name);
+    const input: UploadJobInput = {
+      job: {
+        jobHandle,
+        companyHandle: params.companyHandle,
+        jobName: name,
+        originalName: params.jobName!,
+        submitUserHandle: principal.userHandle,
+        submitUserEmail: principal.email,
+        ...(params.locale ? { locale: params.locale } : {}),
+        ...(params.description ? { description: params.description } : {}),
+      },
+      options: params.uploadParams ?? DEFAULT_UPLOAD_POST_JOB,
+      firstPost: post,
+      idleTimeoutSeconds: this.config.limits.uploadJobIdleSeconds,
+      concurrency: this.config.worker.activityConcurrency,
+    };
+    await this.jobs.startUploadJob(input, UPLOAD_POST_JOB_TYPE);
+    return { jobHandle };
+  }
+}
+
+function parseJsonPart(name: string, value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw new IpsFault(FaultCode.InvalidRequest, `${name}: expected a JSON document, received text that is not valid JSON`, name);
+  }
+}
+
+/** The `auth` part: `{ "user": email, "password": … }` (IPS sends the same fields as its authHeader). */
+function parseAuthPart(value: string): Credentials {
+  const parsed = parseJsonPart('auth', value) as { user?: unknown; password?: unknown } | null;
+  if (!parsed || typeof parsed.user !== 'string' || typeof parsed.password !== 'string') {
+    throw new IpsFault(FaultCode.NoCredentials, 'auth: expected { "user": "<email>", "password": "<password>" }', 'auth');
+  }
+  return { email: parsed.user, password: parsed.password };
+}
+
+function translate(err: unknown): unknown {
+  if (err instanceof MultipartError) {
+    return new IpsFault(FaultCode.InvalidRequest, err.message, undefined, err.kind === 'malformed' ? undefined : 'tooLarge');
+  }
+  return err;
+}

@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../../activities/index.js';
+import * as workflows from '../../workflows/index.js';
+import type { AppContext } from '../app/context.js';
+import { assertRegistryComplete } from '../jobs/job-registry.js';
+
+/** workflows/index.ts when running from source (tests), the compiled .js from dist/. */
+function workflowsEntry(): string {
+  const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../workflows');
+  const ts = path.join(dir, 'index.ts');
+  return existsSync(ts) ? ts : path.join(dir, 'index.js');
+}
+
+/** Bundles the workflow code once (the bundle is reused by every worker of this process). */
+export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: workflowsEntry(), logger: quietLogger });
+}
+
+const quiet = () => undefined;
+const quietLogger = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet, log: quiet };
+
+export interface WorkerOptions {
+  address: string;
+  taskQueue?: string;
+  bundle?: WorkflowBundleWithSourceMap;
+}
+
+export async function createWorker(ctx: AppContext, opts: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  assertRegistryComplete(workflows as Record<string, unknown>);
+  const connection = await NativeConnection.connect({ address: opts.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: ctx.config.temporal.namespace,
+    taskQueue: opts.taskQueue ?? ctx.config.temporal.taskQueue,
+    workflowBundle: opts.bundle ?? (await bundleWorkflows()),
+    activities: createActivities({ ingest: ctx.services.ingest, jobLogs: ctx.repositories.jobLogs, serverName: ctx.serverName }),
+    identity: ctx.serverName,
+    // Image work is CPU-bound: as many parallel activities as the config allows (default: cores).
+    maxConcurrentActivityTaskExecutions: ctx.config.worker.activityConcurrency,
+    shutdownGraceTime: '30s',
+  });
+  return { worker, connection };
+}
