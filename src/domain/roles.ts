@@ -50,7 +50,8 @@ export interface OperationAccess {
 }
 
 export const OPERATION_ACCESS = {
-  checkLogin: { roles: ALL9, scope: 'optionalCompany' },
+  // Its companyHandle concerns the login being checked, not the caller, so it is not a scope.
+  checkLogin: { roles: ALL9, scope: 'global' },
   addCompany: { roles: ['IpsAdmin', 'TrialSiteAdmin', 'ImagePortalAdmin'], scope: 'global' },
   // The docs leave IpsCompanyAdmin out of getCompanyInfo; that is an omission (ips-reference §2A.2).
   getCompanyInfo: { roles: ALL9, scope: 'optionalCompany' },

@@ -20,7 +20,7 @@ function pickIssue(issues: readonly Issue[]): Issue {
 }
 
 export function fieldPath(path: readonly PropertyKey[], prefix = ''): string {
-  let out = prefix;
+  let out = prefix.replace(/\.$/, '');
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;
     else out += out ? `.${String(part)}` : String(part);

@@ -63,7 +63,9 @@ export class AccountService {
         ? await this.companies.findByNameKey(nameKey(p.companyName))
         : await this.companies.findByImsOrgId(p.imsOrgId!);
     const field = p.companyHandle ? 'companyHandle' : p.companyName ? 'companyName' : 'imsOrgId';
-    if (!row) {
+    const member = row && (caller.isIpsAdmin || caller.memberships.some((m) => m.isActive && m.companyHandle === row.company_handle));
+    // Unknown and foreign companies answer alike, so names of other companies cannot be probed.
+    if (!member) {
       if (!caller.isIpsAdmin) throw faults.foreignCompany(field);
       throw faults.notFound(field, 'company', p.companyHandle ?? p.companyName ?? p.imsOrgId ?? '');
     }

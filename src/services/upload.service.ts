@@ -64,7 +64,7 @@ export class UploadService {
       );
       if (!principal) throw new IpsFault(FaultCode.NoCredentials, 'No credentials: send HTTP Basic authentication or an auth part');
       if (rawParams === undefined) throw faults.missing('uploadParams', 'a JSON uploadPostParam part');
-      const params = parseInput(uploadPostParam, rawParams, 'uploadParams.');
+      const params = parseInput(uploadPostParam, rawParams, 'uploadParams');
       this.auth.authorize(principal, 'uploadFile', params.companyHandle);
       if (params.fileName && staged.length > 1) {
         throw faults.invalid('uploadParams.fileName', 'a post with a single file when fileName is given', `${staged.length} files`);

@@ -74,10 +74,15 @@ for name in $SEARCH_ATTRIBUTES; do
 done
 
 for name in $SEARCH_ATTRIBUTES; do
-  if ! registered "$name"; then
-    echo "Search attribute '${name}' is missing after registration" >&2
-    exit 1
-  fi
+  attempt=0
+  until registered "$name"; do
+    attempt=$((attempt + 1))
+    if [ "$attempt" -ge 10 ]; then
+      echo "Search attribute '${name}' is missing after registration" >&2
+      exit 1
+    fi
+    sleep 3
+  done
 done
 
 if [ "$changed" -eq 1 ]; then

@@ -111,12 +111,17 @@ export class LocalStorageDriver implements StorageDriver {
     await fs.mkdir(path.dirname(to), { recursive: true });
     if (opts.readOnly) await fs.chmod(from, 0o444);
     await fs.rename(from, to);
+    await this.pruneEmptyParents(from);
   }
 
   async delete(key: string): Promise<void> {
     const full = this.resolve(key);
     await fs.rm(full, { force: true });
-    // Drop the now-empty parent folders (staging posts, old versions), never the root.
+    await this.pruneEmptyParents(full);
+  }
+
+  /** Drops folders left empty (staging posts, old versions), never the root. */
+  private async pruneEmptyParents(full: string): Promise<void> {
     for (let dir = path.dirname(full); dir.startsWith(this.root + path.sep); dir = path.dirname(dir)) {
       try {
         await fs.rmdir(dir);

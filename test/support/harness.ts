@@ -1,0 +1,134 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import pg from 'pg';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { JobGateway } from '../../src/adapters/temporal/job-gateway.js';
+import { connectTemporal, ensureSearchAttributes, temporalClient } from '../../src/adapters/temporal/temporal-connection.js';
+import { createHttpApp } from '../../src/api/http-app.js';
+import { ensureAdmin } from '../../src/app/bootstrap-admin.js';
+import { type AppContext, createAppContext } from '../../src/app/context.js';
+import { createLogger } from '../../src/app/logger.js';
+import { loadConfig } from '../../src/config/config.js';
+import { randomId } from '../../src/domain/handles.js';
+import { createWorker } from '../../src/worker/worker.js';
+
+export const ADMIN = { email: 'admin@test.local', password: 'Admin-Pass-1' };
+
+export interface Harness {
+  ctx: AppContext;
+  client: Client;
+  baseUrl: string;
+  dbKind: 'sqlite' | 'postgres';
+  api<T = any>(operation: string, body: unknown, who?: { email: string; password: string } | null): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+/**
+ * A complete service for one test file on real parts: the shared Temporal dev
+ * server, a fresh database (SQLite file or a new PostgreSQL database, by
+ * IPS_TEST_DB), a temp storage root, a worker on its own task queue and the
+ * HTTP API on a free port.
+ */
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const address = process.env.IPS_TEST_TEMPORAL;
+  if (!address) throw new Error('IPS_TEST_TEMPORAL is not set: run the tests through vitest (test/global-setup.ts)');
+  const dbKind = (process.env.IPS_TEST_DB ?? 'sqlite') as 'sqlite' | 'postgres';
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-it-'));
+  const database = dbKind === 'postgres' ? await createPgDatabase() : { url: `sqlite:${path.join(dataDir, 'ips.db')}`, drop: async () => undefined };
+  const taskQueue = `test-${randomId(8)}`;
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    DATABASE_URL: database.url,
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    IPS_ADMIN_EMAIL: ADMIN.email,
+    IPS_ADMIN_PASSWORD: ADMIN.password,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const ctx = await createAppContext(config, createLogger('silent'));
+  await ensureAdmin(ctx);
+  const connection = await connectTemporal(address);
+  await ensureSearchAttributes(connection, config.temporal.namespace);
+  const client = temporalClient(connection, config.temporal.namespace);
+  const bundleFile = process.env.IPS_TEST_WORKFLOW_BUNDLE;
+  const bundle = bundleFile ? { code: await fs.readFile(bundleFile, 'utf8') } : undefined;
+  const { worker, connection: workerConnection }: { worker: Worker; connection: Awaited<ReturnType<typeof createWorker>>['connection'] } =
+    await createWorker(ctx, { address, taskQueue, bundle: bundle as never });
+  const workerRun = worker.run();
+  const app: NestExpressApplication = await createHttpApp(ctx, new JobGateway(client, taskQueue));
+  await app.listen(0, '127.0.0.1');
+  const url = await app.getUrl();
+  const baseUrl = url.replace('[::1]', '127.0.0.1');
+
+  return {
+    ctx,
+    client,
+    baseUrl,
+    dbKind,
+    async api(operation, body, who = ADMIN) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (who) headers.authorization = basic(who);
+      const res = await fetch(`${baseUrl}/api/${operation}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async close() {
+      await app.close();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await workerRun;
+      await workerConnection.close();
+      await connection.close();
+      await ctx.close();
+      await database.drop();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function basic(who: { email: string; password: string }): string {
+  return `Basic ${Buffer.from(`${who.email}:${who.password}`).toString('base64')}`;
+}
+
+async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) throw new Error('IPS_TEST_DB=postgres needs TEST_DATABASE_URL (scripts/test.sh starts a PostgreSQL server and sets it)');
+  const name = `ips_test_${randomId(10)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** Creates a company and a user with `role` in it; returns handles and credentials. */
+export async function companyWithUser(h: Harness, companyName: string, role: string, email = `${randomId(6)}@${companyName.toLowerCase()}.test`) {
+  const company = await h.api('addCompany', { companyName });
+  if (company.status !== 200) throw new Error(`addCompany failed: ${JSON.stringify(company.body)}`);
+  const companyHandle: string = company.body.companyInfo.companyHandle;
+  const password = 'User-Pass-1';
+  const user = await h.api('addUser', {
+    firstName: 'Test',
+    lastName: role,
+    email,
+    password,
+    isValid: true,
+    isIpsAdmin: false,
+    membershipArray: { items: [{ companyHandle, role, isActive: true }] },
+  });
+  if (user.status !== 200) throw new Error(`addUser failed: ${JSON.stringify(user.body)}`);
+  return { companyHandle, userHandle: user.body.userHandle as string, who: { email, password } };
+}

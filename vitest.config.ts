@@ -1,0 +1,39 @@
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+// SWC compiles the tests so NestJS decorators keep their metadata (esbuild drops it).
+const plugins = [
+  swc.vite({
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+  }),
+];
+
+const integration = (db: 'sqlite' | 'postgres') => ({
+  plugins,
+  test: {
+    name: `integration-${db}`,
+    include: ['test/integration/**/*.test.ts'],
+    env: { IPS_TEST_DB: db },
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});
+
+export default defineConfig({
+  plugins,
+  test: {
+    // Native modules (Temporal core bridge, sharp, better-sqlite3) are safest in forked processes.
+    pool: 'forks',
+    maxWorkers: 2,
+    globalSetup: ['test/global-setup.ts'],
+    projects: [
+      { plugins, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
+      integration('sqlite'),
+      integration('postgres'),
+    ],
+  },
+});
