@@ -9,7 +9,7 @@ const run = promisify(execFile);
 
 /** A photo-like JPEG: a gradient with noise, encoded by libjpeg through sharp. */
 export async function makeJpeg(file: string, width = 1600, height = 1200): Promise<string> {
-  const noise = await sharp({ create: { width, height, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).raw().toBuffer();
+  const noise = await sharp({ create: { width, height, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).raw().toBuffer();
   const gradient = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {

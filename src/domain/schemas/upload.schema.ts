@@ -18,7 +18,7 @@ export const uploadPostJob = z.strictObject({
   readyForPublish: z.boolean(),
   preservePublishState: z.boolean().optional(),
   synchronizationComplete: z.boolean().optional(),
-  createMask: z.literal(false, { message: 'false (mask creation is not supported by this server yet)' }),
+  createMask: z.boolean().refine((v) => v === false, { message: 'false (mask creation is not supported by this server yet)' }),
   preserveCrop: z.boolean().optional(),
   knockoutBackgroundOptions: laterOption('knockoutBackgroundOptions'),
   manualCropOptions: laterOption('manualCropOptions'),
