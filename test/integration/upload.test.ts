@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UploadJobResult } from '../../workflows/contracts.js';
 import { ADMIN, type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
-import { makeCorruptJpeg, makeJpeg, makePng, realPdf, uploadPost } from '../support/fixtures.js';
+import { makeAi, makeCorruptJpeg, makeEps, makeJpeg, makePng, makePsd, realPdf, uploadPost } from '../support/fixtures.js';
 
 const MAX_UPLOAD = 2 * 1024 * 1024;
 const sha = async (file: string) => createHash('sha256').update(await fs.readFile(file)).digest('hex');
@@ -90,6 +90,28 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
     // The worker is still up: a second job runs.
     const again = await post({ companyHandle: acme.companyHandle, jobName: 'after-corrupt', endJob: true }, [{ path: files.png, name: 'logo2.png' }]);
     expect(await finished(again.body.jobHandle)).toMatchObject({ success: 1, error: 0 });
+  });
+
+  it('accepts TIFF, WebP, GIF, PSD, EPS and Illustrator originals with the right types', async () => {
+    await sharp(files.jpeg).resize(400).tiff({ compression: 'lzw' }).toFile(path.join(dir, 'f-tiff.tif'));
+    await sharp(files.jpeg).resize(300).webp().toFile(path.join(dir, 'f-webp.webp'));
+    await sharp(files.png).resize(200).gif().toFile(path.join(dir, 'f-gif.gif'));
+    await makePsd(path.join(dir, 'f-psd.psd'), 120, 80);
+    await makeEps(path.join(dir, 'f-eps.eps'));
+    await makeAi(path.join(dir, 'f-ai.ai'), files.pdf);
+    const names = ['f-tiff.tif', 'f-webp.webp', 'f-gif.gif', 'f-psd.psd', 'f-eps.eps', 'f-ai.ai'];
+    const r = await post({ companyHandle: acme.companyHandle, jobName: 'formats', destFolder: 'formats', endJob: true }, names.map((n) => ({ path: path.join(dir, n) })));
+    expect(await finished(r.body.jobHandle)).toMatchObject({ total: 6, success: 6, error: 0 });
+    const found = await h.api('searchAssets', { companyHandle: acme.companyHandle, folder: 'formats', includeSubfolders: false }, acme.who);
+    const types = Object.fromEntries(found.body.assetArray.items.map((a: any) => [a.name, [a.type, a.imageInfo?.width ?? null, Boolean(a.imageInfo?.optimizedFile)]]));
+    expect(types).toEqual({
+      'f-tiff': ['Image', 400, true],
+      'f-webp': ['Image', 300, true],
+      'f-gif': ['Image', 200, true],
+      'f-psd': ['Image', 120, true],
+      'f-eps': ['PostScript', null, false],
+      'f-ai': ['Illustrator', null, false],
+    });
   });
 
   it('adds files to a job across posts and refuses posts to an ended job', async () => {

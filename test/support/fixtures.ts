@@ -81,3 +81,27 @@ export async function uploadPost(
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
+
+/** A layered-file PSD with its flattened composite (what "Maximize Compatibility" saves). */
+export async function makePsd(file: string, width = 120, height = 80): Promise<string> {
+  const { writePsdBuffer } = await import('ag-psd');
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0; i < width * height; i++) data.set([200, i % 256, 40, 255], i * 4);
+  await fs.writeFile(file, writePsdBuffer({ width, height, imageData: { width, height, data, colorSpace: 'srgb' } as never, children: [] }, { generateThumbnail: false }));
+  return file;
+}
+
+/** An Encapsulated PostScript file (text, as Illustrator and others write them). */
+export async function makeEps(file: string): Promise<string> {
+  await fs.writeFile(file, '%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\n%%EndComments\nnewpath 10 10 moveto 90 90 lineto stroke\nshowpage\n%%EOF\n');
+  return file;
+}
+
+/** An Illustrator file: PDF-compatible, with Illustrator's creator mark. */
+export async function makeAi(file: string, pdf: string): Promise<string> {
+  const bytes = await fs.readFile(pdf);
+  const header = Buffer.from('%PDF-1.6\n%\u00e2\u00e3\u00cf\u00d3\n% /Creator (Adobe Illustrator 27.0)\n', 'latin1');
+  const rest = bytes.subarray(bytes.indexOf('\n') + 1);
+  await fs.writeFile(file, Buffer.concat([header, rest]));
+  return file;
+}

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { readPsd } from 'ag-psd';
+import { initializeCanvas, readPsd } from 'ag-psd';
 import sharp, { type Sharp } from 'sharp';
 import type { DetectedFormat } from '../../domain/asset-types.js';
 
@@ -10,6 +10,15 @@ export interface ImageProbe {
   resolution: number;
   hasAlpha: boolean;
 }
+
+// The PSD reader wants a canvas only to allocate pixel buffers; plain arrays do,
+// so no native canvas library is needed. Drawing is never requested (no layer images).
+initializeCanvas(
+  () => {
+    throw new Error('canvas drawing is not available');
+  },
+  (width: number, height: number) => ({ width, height, data: new Uint8ClampedArray(width * height * 4), colorSpace: 'srgb' }) as never,
+);
 
 /** A file the decoder refused: bad input, never worth a retry. */
 export class UnreadableImageError extends Error {
