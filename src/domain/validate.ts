@@ -14,9 +14,14 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, field
 
 type Issue = z.core.$ZodIssue;
 
+/** A required value is absent: zod's own "undefined" type error, or a cross-field rule marked `params.missing`. */
+function isMissing(issue: Issue): boolean {
+  return (issue.code === 'invalid_type' && issue.input === undefined) || (issue.code === 'custom' && issue.params?.missing === true);
+}
+
 function pickIssue(issues: readonly Issue[]): Issue {
   // A missing required field is the most useful thing to report first.
-  return issues.find((i) => i.code === 'invalid_type' && i.input === undefined) ?? issues[0]!;
+  return issues.find(isMissing) ?? issues[0]!;
 }
 
 export function fieldPath(path: readonly PropertyKey[], prefix = ''): string {
@@ -44,8 +49,9 @@ function issueToFault(issue: Issue, prefix: string): IpsFault {
   }
   const field = fieldPath(issue.path, prefix) || '(body)';
   const received = describe(issue.input);
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
-    return new IpsFault(FaultCode.MissingParameter, `${field} is required: expected ${issue.expected}, received nothing`, field);
+  if (isMissing(issue)) {
+    const expected = issue.code === 'invalid_type' ? issue.expected : issue.message;
+    return new IpsFault(FaultCode.MissingParameter, `${field} is required: expected ${expected}, received nothing`, field);
   }
   return new IpsFault(FaultCode.InvalidParameter, `${field}: expected ${expectation(issue)}, received ${received}`, field);
 }

@@ -164,11 +164,7 @@ describe('PSD', () => {
     expect(await sniffFormat(await writePsd('sniff.dat', 24, 16))).toBe('psd');
   });
 
-  // KNOWN BUG (src/adapters/media/media.repository.ts:85): ag-psd's readPsd builds the 8-bit RGBA
-  // composite with helpers.createImageData, which in Node throws "Canvas not initialized" unless
-  // initializeCanvas() was called; nothing in src calls it, so every 8-bit PSD is "unreadable".
-  // Drop `.fails` once fixed.
-  it.fails('BUG: probes a PSD from its composite image and builds its TIFF', async () => {
+  it('probes a PSD from its composite image and builds its TIFF', async () => {
     const psd = await writePsd('tiny.dat', 24, 16);
     expect(await media.probe(psd, 'psd')).toMatchObject({ width: 24, height: 16 });
     const dest = file('tiny-opt.tif');

@@ -102,8 +102,14 @@ describe('LocalStorageDriver', () => {
 
     await storage.putStream('top.bin', chunks(1));
     await storage.delete('top.bin');
-    expect((await fs.stat(root)).isDirectory()).toBe(true);
     expect(await fs.readdir(root)).toEqual(['.tmp']);
+
+    // Even with .tmp gone (so the root would be empty), the root itself stays.
+    await storage.putStream('solo/file.bin', chunks(1));
+    await fs.rm(path.join(root, '.tmp'), { recursive: true });
+    await storage.delete('solo/file.bin');
+    expect((await fs.stat(root)).isDirectory()).toBe(true);
+    expect(await fs.readdir(root)).toEqual([]);
   });
 
   it('delete of a missing key is a no-op', async () => {

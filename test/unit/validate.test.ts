@@ -1,13 +1,14 @@
+import type { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { FaultCode, IpsFault, describe as describeValue } from '../../src/domain/faults.js';
-import { fieldPath, parseInput } from '../../src/domain/validate.js';
+import { FaultCode, IpsFault, describe as describeValue, faults } from '../../src/domain/faults.js';
+import { ROLES } from '../../src/domain/roles.js';
 import { addUserParam, getUsersParam } from '../../src/domain/schemas/account.schema.js';
 import { searchAssetsParam } from '../../src/domain/schemas/asset.schema.js';
 import { saveImageFormatParam } from '../../src/domain/schemas/image-format.schema.js';
 import { uploadPostJob, uploadPostParam } from '../../src/domain/schemas/upload.schema.js';
-import { ROLES } from '../../src/domain/roles.js';
+import { fieldPath, parseInput } from '../../src/domain/validate.js';
 
-/** Runs parseInput and returns the IpsFault it throws (fails the test if it does not throw one). */
+/** Returns the IpsFault that `fn` throws; fails the test if it throws nothing or something else. */
 function faultOf(fn: () => unknown): IpsFault {
   try {
     fn();
@@ -19,7 +20,7 @@ function faultOf(fn: () => unknown): IpsFault {
 }
 
 const membership = { companyHandle: 'c1', role: 'IpsUser', isActive: true };
-const validUser = {
+const user = {
   firstName: 'Ann',
   lastName: 'Lee',
   email: 'ann@example.com',
@@ -28,190 +29,77 @@ const validUser = {
   isIpsAdmin: false,
   membershipArray: { items: [membership] },
 };
-const validJob = { overwrite: true, readyForPublish: true, createMask: false, emailSetting: 'None' };
+const search = { companyHandle: 'c1', includeSubfolders: true };
+const job = { overwrite: true, readyForPublish: true, createMask: false, emailSetting: 'None' };
+const { overwrite: _omitted, ...jobWithoutOverwrite } = job;
 
-describe('parseInput', () => {
-  it('returns the parsed value for valid input', () => {
-    expect(parseInput(searchAssetsParam, { companyHandle: ' c1 ', includeSubfolders: true })).toEqual({
-      companyHandle: 'c1',
-      includeSubfolders: true,
-    });
-  });
+interface Case {
+  name: string;
+  schema: z.ZodType;
+  input: unknown;
+  prefix?: string;
+  code: number;
+  field: string;
+  reason: string[];
+}
 
-  it('a missing required field is 30002 naming the field', () => {
-    const f = faultOf(() => parseInput(searchAssetsParam, { includeSubfolders: true }));
-    expect(f.code).toBe(FaultCode.MissingParameter);
-    expect(f.field).toBe('companyHandle');
-    expect(f.reason).toContain('companyHandle is required');
-    expect(f.reason).toContain('received nothing');
-  });
+const cases: Case[] = [
+  // missing / wrong type / unknown / enum / bounds
+  { name: 'missing required field', schema: searchAssetsParam, input: { includeSubfolders: true }, code: 30002, field: 'companyHandle', reason: ['companyHandle is required', 'received nothing'] },
+  { name: 'missing field wins over an earlier wrong one', schema: searchAssetsParam, input: { companyHandle: 5 }, code: 30002, field: 'includeSubfolders', reason: ['includeSubfolders is required: expected boolean'] },
+  { name: 'missing body', schema: searchAssetsParam, input: undefined, code: 30002, field: '(body)', reason: ['(body) is required'] },
+  { name: 'wrong type', schema: searchAssetsParam, input: { ...search, includeSubfolders: 'yes' }, code: 30001, field: 'includeSubfolders', reason: ["includeSubfolders: expected boolean, received 'yes'"] },
+  { name: 'array instead of object', schema: searchAssetsParam, input: [1, 2], code: 30001, field: '(body)', reason: ['expected an object', 'received an array of 2'] },
+  { name: 'unknown field', schema: searchAssetsParam, input: { ...search, folderz: 'x' }, code: 30001, field: 'folderz', reason: ['folderz: unknown field'] },
+  { name: 'enum mismatch', schema: searchAssetsParam, input: { ...search, publishState: 'Published' }, code: 30001, field: 'publishState', reason: ['expected one of MarkedForPublish, NotMarkedForPublish', "received 'Published'"] },
+  { name: 'number bound', schema: getUsersParam, input: { recordsPerPage: 0 }, code: 30001, field: 'recordsPerPage', reason: ['expected a number at least 1', 'received 0'] },
+  { name: 'string bound', schema: searchAssetsParam, input: { ...search, companyHandle: '   ' }, code: 30001, field: 'companyHandle', reason: ['at least 1 characters'] },
+  { name: 'regex message', schema: saveImageFormatParam, input: { companyHandle: 'c1', name: 'bad name', urlModifier: 'wid=10' }, code: 30001, field: 'name', reason: ['ASCII letters', "received 'bad name'"] },
+  { name: 'not-supported search option', schema: searchAssetsParam, input: { ...search, keywordArray: [] }, code: 30001, field: 'keywordArray', reason: ['keywordArray is not supported'] },
+  // itemsArray
+  { name: 'element error inside { items }', schema: addUserParam, input: { ...user, membershipArray: { items: [membership, { ...membership, role: 'Boss' }] } }, code: 30001, field: 'membershipArray.items[1].role', reason: [`one of ${ROLES.join(', ')}`, "received 'Boss'"] },
+  { name: 'element error in a bare array', schema: addUserParam, input: { ...user, membershipArray: [{ ...membership, role: 'Boss' }] }, code: 30001, field: 'membershipArray[0].role', reason: ['membershipArray[0].role: expected one of IpsAdmin'] },
+  { name: 'missing element field', schema: addUserParam, input: { ...user, membershipArray: [{ role: 'IpsUser', isActive: true }] }, code: 30002, field: 'membershipArray[0].companyHandle', reason: ['is required'] },
+  { name: 'unknown key beside items', schema: addUserParam, input: { ...user, membershipArray: { items: [], extra: 1 } }, code: 30001, field: 'membershipArray.extra', reason: ['unknown field'] },
+  { name: 'neither array nor { items }', schema: addUserParam, input: { ...user, membershipArray: 'c1' }, code: 30001, field: 'membershipArray', reason: ['an array or an object { "items": [...] }', "received 'c1'"] },
+  // fieldPrefix
+  { name: 'prefix on a wrong value', schema: uploadPostJob, input: { ...job, emailSetting: 'Sometimes' }, prefix: 'uploadParams', code: 30001, field: 'uploadParams.emailSetting', reason: ['uploadParams.emailSetting: expected one of All, Error'] },
+  { name: 'prefix on a missing field', schema: uploadPostJob, input: jobWithoutOverwrite, prefix: 'uploadParams', code: 30002, field: 'uploadParams.overwrite', reason: ['uploadParams.overwrite is required'] },
+  { name: 'prefix on an unknown field', schema: uploadPostJob, input: { ...job, foo: 1 }, prefix: 'uploadParams', code: 30001, field: 'uploadParams.foo', reason: ['uploadParams.foo: unknown field'] },
+  { name: 'trailing-dot prefix', schema: uploadPostParam, input: { jobName: 'j' }, prefix: 'uploadParams.', code: 30002, field: 'uploadParams.companyHandle', reason: ['uploadParams.companyHandle is required'] },
+  // uploadPostParam rules and refused options
+  // A cross-field rule marked params.missing: reported as a missing parameter (30002).
+  { name: 'neither jobName nor jobHandle', schema: uploadPostParam, input: { companyHandle: 'c1' }, code: 30002, field: 'jobName', reason: ['jobName (to start a job) or jobHandle (to add to one)', 'received nothing'] },
+  { name: 'both jobName and jobHandle', schema: uploadPostParam, input: { companyHandle: 'c1', jobName: 'j', jobHandle: 'h' }, code: 30001, field: 'jobHandle', reason: ['either jobName or jobHandle, not both'] },
+  { name: 'manualCropOptions', schema: uploadPostParam, input: { companyHandle: 'c1', jobName: 'j', uploadParams: { ...job, manualCropOptions: {} } }, code: 30001, field: 'uploadParams.manualCropOptions', reason: ['manualCropOptions is not supported'] },
+  { name: 'manualCropOptions with prefix', schema: uploadPostJob, input: { ...job, manualCropOptions: { left: 1 } }, prefix: 'uploadParams', code: 30001, field: 'uploadParams.manualCropOptions', reason: ['not supported', 'received an object'] },
+  { name: 'createMask true', schema: uploadPostJob, input: { ...job, createMask: true }, prefix: 'uploadParams', code: 30001, field: 'uploadParams.createMask', reason: ['mask creation is not supported', 'received true'] },
+];
 
-  it('reports the missing field first even when another field is wrong', () => {
-    const f = faultOf(() => parseInput(searchAssetsParam, { includeSubfolders: 'yes' }));
-    expect(f.code).toBe(30002);
-    expect(f.field).toBe('companyHandle');
-  });
-
-  it('a missing body is 30002 on (body)', () => {
-    const f = faultOf(() => parseInput(searchAssetsParam, undefined));
-    expect(f.code).toBe(30002);
-    expect(f.field).toBe('(body)');
-  });
-
-  it('a wrong type is 30001 with expected and received', () => {
-    const f = faultOf(() => parseInput(searchAssetsParam, { companyHandle: 'c1', includeSubfolders: 'yes' }));
-    expect(f.code).toBe(FaultCode.InvalidParameter);
-    expect(f.field).toBe('includeSubfolders');
-    expect(f.reason).toBe("includeSubfolders: expected boolean, received 'yes'");
-  });
-
-  it('a non-object body says it expected an object', () => {
-    const f = faultOf(() => parseInput(searchAssetsParam, [1, 2]));
-    expect(f.code).toBe(30001);
-    expect(f.reason).toContain('expected an object');
-    expect(f.reason).toContain('received an array of 2');
-  });
-
-  it('an unknown field is 30001 naming it', () => {
-    const f = faultOf(() => parseInput(searchAssetsParam, { companyHandle: 'c1', includeSubfolders: true, folderz: 'x' }));
-    expect(f.code).toBe(30001);
-    expect(f.field).toBe('folderz');
-    expect(f.reason).toContain('folderz: unknown field');
-  });
-
-  it('an enum mismatch lists the allowed values', () => {
-    const f = faultOf(() =>
-      parseInput(searchAssetsParam, { companyHandle: 'c1', includeSubfolders: true, publishState: 'Published' }),
-    );
-    expect(f.code).toBe(30001);
-    expect(f.field).toBe('publishState');
-    expect(f.reason).toContain('one of MarkedForPublish, NotMarkedForPublish');
-    expect(f.reason).toContain("received 'Published'");
-  });
-
-  it('numeric bounds are described', () => {
-    const f = faultOf(() => parseInput(getUsersParam, { recordsPerPage: 0 }));
-    expect(f.code).toBe(30001);
-    expect(f.field).toBe('recordsPerPage');
-    expect(f.reason).toContain('a number at least 1');
-    expect(f.reason).toContain('received 0');
-  });
-
-  it('regex failures use the schema message', () => {
-    const f = faultOf(() => parseInput(saveImageFormatParam, { companyHandle: 'c1', name: 'bad name', urlModifier: 'wid=10' }));
-    expect(f.code).toBe(30001);
-    expect(f.field).toBe('name');
-    expect(f.reason).toContain('ASCII letters');
-  });
-
-  it('not-supported search options are refused', () => {
-    const f = faultOf(() => parseInput(searchAssetsParam, { companyHandle: 'c1', includeSubfolders: true, keywordArray: [] }));
-    expect(f.code).toBe(30001);
-    expect(f.field).toBe('keywordArray');
-    expect(f.reason).toContain('not supported');
+describe('parseInput faults', () => {
+  it.each(cases)('$name → $code on $field', ({ schema, input, prefix, code, field, reason }) => {
+    const f = faultOf(() => parseInput(schema, input, prefix));
+    expect(f.code).toBe(code);
+    expect(f.field).toBe(field);
+    for (const fragment of reason) expect(f.reason).toContain(fragment);
+    expect(f.toJSON()).toEqual({ fault: 'ipsApiFault', code, reason: f.reason, field });
   });
 });
 
-describe('itemsArray', () => {
-  it('accepts { items: [...] } and a bare array alike', () => {
-    const wrapped = parseInput(addUserParam, validUser);
-    const bare = parseInput(addUserParam, { ...validUser, membershipArray: [membership] });
-    expect(wrapped.membershipArray).toEqual([membership]);
-    expect(bare.membershipArray).toEqual([membership]);
-    expect(parseInput(addUserParam, { ...validUser, membershipArray: {} }).membershipArray).toEqual([]);
+describe('parseInput success', () => {
+  it('returns the parsed (trimmed) value', () => {
+    expect(parseInput(searchAssetsParam, { companyHandle: ' c1 ', includeSubfolders: true })).toEqual(search);
   });
 
-  it('names the element path inside { items }', () => {
-    const bad = { ...validUser, membershipArray: { items: [membership, { ...membership, role: 'Boss' }] } };
-    const f = faultOf(() => parseInput(addUserParam, bad));
-    expect(f.code).toBe(30001);
-    expect(f.field).toBe('membershipArray.items[1].role');
-    expect(f.reason).toContain(`one of ${ROLES.join(', ')}`);
-    expect(f.reason).toContain("received 'Boss'");
+  it('itemsArray accepts { items: [...] }, a bare array and an empty { }', () => {
+    expect(parseInput(addUserParam, user).membershipArray).toEqual([membership]);
+    expect(parseInput(addUserParam, { ...user, membershipArray: [membership] }).membershipArray).toEqual([membership]);
+    expect(parseInput(addUserParam, { ...user, membershipArray: {} }).membershipArray).toEqual([]);
   });
 
-  it('names the element path in a bare array', () => {
-    const f = faultOf(() => parseInput(addUserParam, { ...validUser, membershipArray: [{ ...membership, role: 'Boss' }] }));
-    expect(f.code).toBe(30001);
-    expect(f.field).toBe('membershipArray[0].role');
-  });
-
-  it('a missing element field is 30002 with its path', () => {
-    const f = faultOf(() => parseInput(addUserParam, { ...validUser, membershipArray: [{ role: 'IpsUser', isActive: true }] }));
-    expect(f.code).toBe(30002);
-    expect(f.field).toBe('membershipArray[0].companyHandle');
-  });
-
-  it('neither an array nor an object describes both shapes', () => {
-    const f = faultOf(() => parseInput(addUserParam, { ...validUser, membershipArray: 'c1' }));
-    expect(f.code).toBe(30001);
-    expect(f.field).toBe('membershipArray');
-    expect(f.reason).toContain('an array or an object { "items": [...] }');
-  });
-});
-
-describe('fieldPrefix and upload parameters', () => {
-  it('prefixes field names (prefix without a trailing dot)', () => {
-    const f = faultOf(() => parseInput(uploadPostJob, { ...validJob, emailSetting: 'Sometimes' }, 'uploadParams'));
-    expect(f.code).toBe(30001);
-    expect(f.field).toBe('uploadParams.emailSetting');
-    expect(f.reason).toMatch(/^uploadParams\.emailSetting: expected one of All, Error, /);
-  });
-
-  it('prefixes missing and unknown fields too', () => {
-    const { overwrite: _omit, ...rest } = validJob;
-    expect(faultOf(() => parseInput(uploadPostJob, rest, 'uploadParams')).field).toBe('uploadParams.overwrite');
-    expect(faultOf(() => parseInput(uploadPostJob, rest, 'uploadParams')).code).toBe(30002);
-    expect(faultOf(() => parseInput(uploadPostJob, { ...validJob, foo: 1 }, 'uploadParams')).field).toBe('uploadParams.foo');
-  });
-
-  it("a trailing-dot prefix ('uploadParams.') gives a single dot", () => {
-    const f = faultOf(() => parseInput(uploadPostParam, { jobName: 'j' }, 'uploadParams.'));
-    expect(f.code).toBe(30002);
-    expect(f.field).toBe('uploadParams.companyHandle');
-    expect(fieldPath(['b'], 'x.')).toBe('x.b');
-  });
-
-  it('uploadPostParam needs jobName or jobHandle', () => {
-    const f = faultOf(() => parseInput(uploadPostParam, { companyHandle: 'c1' }));
-    // A custom (superRefine) issue, so 30001 although the reason says "received nothing".
-    expect(f.code).toBe(30001);
-    expect(f.field).toBe('jobName');
-    expect(f.reason).toContain('jobName (to start a job) or jobHandle');
-  });
-
-  it('uploadPostParam refuses both jobName and jobHandle', () => {
-    const f = faultOf(() => parseInput(uploadPostParam, { companyHandle: 'c1', jobName: 'j', jobHandle: 'h' }));
-    expect(f.code).toBe(30001);
-    expect(f.field).toBe('jobHandle');
-    expect(f.reason).toContain('not both');
-  });
-
-  it('accepts a job name with nested upload parameters', () => {
-    const p = parseInput(uploadPostParam, { companyHandle: 'c1', jobName: 'j', uploadParams: validJob });
-    expect(p.uploadParams?.emailSetting).toBe('None');
-  });
-
-  it('refuses not-supported options instead of ignoring them', () => {
-    const f = faultOf(() =>
-      parseInput(uploadPostParam, { companyHandle: 'c1', jobName: 'j', uploadParams: { ...validJob, manualCropOptions: {} } }),
-    );
-    expect(f.code).toBe(30001);
-    expect(f.field).toBe('uploadParams.manualCropOptions');
-    expect(f.reason).toContain('manualCropOptions is not supported');
-  });
-
-  it('refuses createMask true', () => {
-    const f = faultOf(() => parseInput(uploadPostJob, { ...validJob, createMask: true }, 'uploadParams'));
-    expect(f.code).toBe(30001);
-    expect(f.field).toBe('uploadParams.createMask');
-    expect(f.reason).toContain('expected false, received true');
-  });
-
-  // KNOWN DEFECT: upload.schema.ts:21 gives z.literal(false) a message explaining masks are not
-  // supported, but validate.ts expectation() renders invalid_value from issue.values, dropping it.
-  it.fails('BUG: createMask true explains that masks are not supported', () => {
-    expect(faultOf(() => parseInput(uploadPostJob, { ...validJob, createMask: true })).reason).toContain('not supported');
+  it('uploadPostParam with jobName or jobHandle and nested parameters', () => {
+    expect(parseInput(uploadPostParam, { companyHandle: 'c1', jobName: 'j', uploadParams: job }).uploadParams?.emailSetting).toBe('None');
+    expect(parseInput(uploadPostParam, { companyHandle: 'c1', jobHandle: 'h' }).jobHandle).toBe('h');
   });
 });
 
@@ -219,15 +107,17 @@ describe('fieldPath and describe', () => {
   it('joins keys and indexes', () => {
     expect(fieldPath(['a', 0, 'b'])).toBe('a[0].b');
     expect(fieldPath(['b'], 'x')).toBe('x.b');
+    expect(fieldPath(['b'], 'x.')).toBe('x.b');
     expect(fieldPath([0, 'b'], 'arr')).toBe('arr[0].b');
     expect(fieldPath([])).toBe('');
   });
 
-  it('bounds long values', () => {
-    const text = describeValue('x'.repeat(500));
-    expect(text.length).toBeLessThanOrEqual(81);
+  it('renders received values briefly', () => {
+    expect(describeValue('x'.repeat(500)).length).toBeLessThanOrEqual(81);
+    expect(describeValue(undefined)).toBe('nothing');
     expect(describeValue(null)).toBe('null');
     expect(describeValue({ a: 1 })).toBe('an object');
+    expect(describeValue(42)).toBe('42');
   });
 });
 
@@ -245,11 +135,21 @@ describe('IpsFault', () => {
     const f = new IpsFault(code, 'r', undefined, hint);
     expect(f.httpStatus).toBe(status);
     expect(f.kind).toBe(kind);
+    expect(f).toBeInstanceOf(Error);
+    expect(f.message).toBe('r');
   });
 
-  it('serialises to { fault, code, reason, field }', () => {
+  it('serialises to { fault, code, reason, field? }', () => {
     expect(new IpsFault(30001, 'bad', 'x').toJSON()).toEqual({ fault: 'ipsApiFault', code: 30001, reason: 'bad', field: 'x' });
     expect(new IpsFault(20003, 'no').toJSON()).toEqual({ fault: 'authorizationFault', code: 20003, reason: 'no' });
     expect(JSON.parse(JSON.stringify(new IpsFault(10000, 'who')))).toEqual({ fault: 'authenticationFault', code: 10000, reason: 'who' });
+  });
+
+  it('fault helpers carry their codes and hints', () => {
+    expect(faults.notFound('assetHandle', 'asset', 'a1')).toMatchObject({ code: 30001, field: 'assetHandle', httpStatus: 404 });
+    expect(faults.conflict('name', 'taken')).toMatchObject({ code: FaultCode.Exception, httpStatus: 409 });
+    expect(faults.noPermission('addUser')).toMatchObject({ code: 20003, httpStatus: 403 });
+    expect(faults.foreignCompany()).toMatchObject({ code: 20006, field: 'companyHandle' });
+    expect(faults.missing('x', 'a string').reason).toBe('x is required: expected a string, received nothing');
   });
 });

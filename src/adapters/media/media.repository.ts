@@ -44,11 +44,13 @@ export class MediaRepository {
     const img = await this.open(file, format);
     const meta = await wrap(() => img.metadata());
     if (!meta.width || !meta.height) throw new UnreadableImageError('the image has no dimensions');
+    // The PSD composite always arrives as RGBA; only a non-opaque one really has alpha.
+    const hasAlpha = format === 'psd' ? !(await wrap(() => img.stats())).isOpaque : Boolean(meta.hasAlpha);
     return {
       width: meta.autoOrient?.width ?? meta.width,
       height: meta.autoOrient?.height ?? meta.height,
       resolution: meta.density ?? 72,
-      hasAlpha: Boolean(meta.hasAlpha),
+      hasAlpha,
     };
   }
 
@@ -59,7 +61,7 @@ export class MediaRepository {
    */
   async buildPyramidTiff(file: string, format: DetectedFormat, dest: string, probe: ImageProbe): Promise<void> {
     const img = await this.open(file, format);
-    const pipeline = img
+    const pipeline = (probe.hasAlpha ? img : img.removeAlpha())
       .rotate()
       .toColourspace('srgb')
       .withIccProfile('srgb')

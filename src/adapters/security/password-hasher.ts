@@ -30,8 +30,12 @@ export class PasswordHasher {
     const [scheme, n, r, p, salt, key] = stored.split('$');
     if (scheme !== 'scrypt' || !salt || !key) return false;
     const expected = Buffer.from(key, 'base64');
-    const actual = await derive(password, Buffer.from(salt, 'base64'), Number(n), Number(r), Number(p));
-    return actual.length === expected.length && timingSafeEqual(actual, expected);
+    try {
+      const actual = await derive(password, Buffer.from(salt, 'base64'), Number(n), Number(r), Number(p));
+      return actual.length === expected.length && timingSafeEqual(actual, expected);
+    } catch {
+      return false; // a damaged stored hash (bad parameters) is a failed login, not a server error
+    }
   }
 
   /** Spends the same work as a real check, so unknown e-mails are not told apart by timing. */

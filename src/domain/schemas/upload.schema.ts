@@ -75,7 +75,7 @@ export const uploadPostParam = z
   })
   .superRefine((p, ctx) => {
     if (!p.jobName && !p.jobHandle) {
-      ctx.addIssue({ code: 'custom', path: ['jobName'], message: 'jobName (to start a job) or jobHandle (to add to one)', input: undefined });
+      ctx.addIssue({ code: 'custom', path: ['jobName'], message: 'jobName (to start a job) or jobHandle (to add to one)', params: { missing: true } });
     }
     if (p.jobName && p.jobHandle) {
       ctx.addIssue({ code: 'custom', path: ['jobHandle'], message: 'either jobName or jobHandle, not both' });
