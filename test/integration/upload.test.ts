@@ -9,6 +9,8 @@ import { ADMIN, type Harness, basic, companyWithUser, startHarness } from '../su
 import { makeAi, makeCorruptJpeg, makeEps, makeJpeg, makePng, makePsd, realPdf, uploadPost } from '../support/fixtures.js';
 
 const MAX_UPLOAD = 2 * 1024 * 1024;
+// Stands in for IPS's 30 minutes; long enough that two posts in a row never hit it.
+const IDLE_SECONDS = 8;
 const sha = async (file: string) => createHash('sha256').update(await fs.readFile(file)).digest('hex');
 
 describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
@@ -24,7 +26,7 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
   const storagePath = (p: string) => path.join(h.ctx.config.storage.root, p);
 
   beforeAll(async () => {
-    h = await startHarness({ MAX_UPLOAD_FILE_BYTES: String(MAX_UPLOAD), UPLOAD_JOB_IDLE_SECONDS: '600' });
+    h = await startHarness({ MAX_UPLOAD_FILE_BYTES: String(MAX_UPLOAD), UPLOAD_JOB_IDLE_SECONDS: String(IDLE_SECONDS) });
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-upload-'));
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
     globex = await companyWithUser(h, 'Globex', 'IpsUser');
@@ -130,6 +132,14 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
     // Nothing from refused posts is left in staging.
     const staging = await fs.readdir(storagePath('staging'), { recursive: true }).catch(() => []);
     expect(staging).toEqual([]);
+  });
+
+  it('ends a job after UPLOAD_JOB_IDLE_SECONDS without a post', async () => {
+    const r = await post({ companyHandle: acme.companyHandle, jobName: 'idle' }, [{ path: files.png, name: 'idle.png' }]);
+    expect(await finished(r.body.jobHandle)).toMatchObject({ total: 1, success: 1, endedBy: 'idleTimeout', idleTimeoutSeconds: IDLE_SECONDS });
+    const end = (await h.ctx.repositories.jobLogs.details(r.body.jobHandle)).find((d) => d.log_type === 'EndUpload');
+    expect(end?.message_key).toBe('uploadEndedIdle');
+    expect((await h.ctx.repositories.jobLogs.find(r.body.jobHandle))?.end_date).toBeTruthy();
   });
 
   it('skips duplicates when overwrite is false and replaces the asset when true', async () => {

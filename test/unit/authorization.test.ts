@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { FaultCode, IpsFault } from '../../src/domain/faults.js';
+import { FaultCode } from '../../src/domain/faults.js';
 import { OPERATION_ACCESS, type OperationName, ROLES, type Role } from '../../src/domain/roles.js';
 import { AuthService } from '../../src/services/auth.service.js';
 import type { Principal } from '../../src/services/principal.js';
+import { faultOf } from '../support/faults.js';
 
 const auth = new AuthService({} as never, {} as never, 0);
 const OPERATIONS = Object.keys(OPERATION_ACCESS) as OperationName[];
@@ -13,15 +14,6 @@ function principal(memberships: Principal['memberships'], isIpsAdmin = false): P
 }
 const memberOfA = (role: Role, isActive = true) => principal([{ companyHandle: 'A', role, isActive }]);
 
-function faultOf(fn: () => unknown): IpsFault {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(IpsFault);
-    return err as IpsFault;
-  }
-  throw new Error('expected an IpsFault');
-}
 
 /** Company-scoped operations are asked about company A; the others without a company. */
 const companyFor = (op: OperationName) => (OPERATION_ACCESS[op].scope === 'company' ? 'A' : undefined);

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { IpsFault } from '../../src/domain/faults.js';
 import { assetNameOf, normalizeFileName, normalizeFolder } from '../../src/domain/folders.js';
+import { faultOf } from '../support/faults.js';
 
-function faultOf(fn: () => unknown): IpsFault {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(IpsFault);
-    return err as IpsFault;
-  }
-  throw new Error('expected an IpsFault');
-}
 
 describe('normalizeFolder', () => {
   it.each([

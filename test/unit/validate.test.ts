@@ -7,17 +7,8 @@ import { searchAssetsParam } from '../../src/domain/schemas/asset.schema.js';
 import { saveImageFormatParam } from '../../src/domain/schemas/image-format.schema.js';
 import { uploadPostJob, uploadPostParam } from '../../src/domain/schemas/upload.schema.js';
 import { fieldPath, parseInput } from '../../src/domain/validate.js';
+import { faultOf } from '../support/faults.js';
 
-/** Returns the IpsFault that `fn` throws; fails the test if it throws nothing or something else. */
-function faultOf(fn: () => unknown): IpsFault {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(IpsFault);
-    return err as IpsFault;
-  }
-  throw new Error('expected an IpsFault, but parsing succeeded');
-}
 
 const membership = { companyHandle: 'c1', role: 'IpsUser', isActive: true };
 const user = {

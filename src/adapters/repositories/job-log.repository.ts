@@ -45,23 +45,6 @@ export class JobLogRepository {
     return this.db.selectFrom('job_logs').selectAll().where('job_handle', '=', jobHandle).executeTakeFirst();
   }
 
-  async addDetail(jobHandle: string, companyHandle: string, d: NewDetail, at: string): Promise<void> {
-    await this.db
-      .insertInto('job_log_details')
-      .values({
-        job_handle: jobHandle,
-        company_handle: companyHandle,
-        log_type: d.logType,
-        message_key: d.messageKey,
-        message_args: JSON.stringify(d.messageArgs),
-        asset_name: d.assetName ?? null,
-        asset_type: d.assetType ?? null,
-        asset_handle: d.assetHandle ?? null,
-        date_created: at,
-      })
-      .execute();
-  }
-
   details(jobHandle: string): Promise<JobLogDetailRow[]> {
     return this.db.selectFrom('job_log_details').selectAll().where('job_handle', '=', jobHandle).orderBy('id').execute();
   }
@@ -94,20 +77,10 @@ export class JobLogRepository {
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
       if (alsoInTransaction) await alsoInTransaction(tx);
-      for (const d of details) {
+      if (details.length) {
         await tx
           .insertInto('job_log_details')
-          .values({
-            job_handle: item.job_handle,
-            company_handle: companyHandle,
-            log_type: d.logType,
-            message_key: d.messageKey,
-            message_args: JSON.stringify(d.messageArgs),
-            asset_name: d.assetName ?? null,
-            asset_type: d.assetType ?? null,
-            asset_handle: d.assetHandle ?? null,
-            date_created: item.updated_at,
-          })
+          .values(details.map((d) => detailRow(item.job_handle, companyHandle, d, item.updated_at)))
           .execute();
       }
       if (counters.length) {
@@ -127,4 +100,18 @@ export class JobLogRepository {
       .where('end_date', 'is', null)
       .execute();
   }
+}
+
+function detailRow(jobHandle: string, companyHandle: string, d: NewDetail, at: string) {
+  return {
+    job_handle: jobHandle,
+    company_handle: companyHandle,
+    log_type: d.logType,
+    message_key: d.messageKey,
+    message_args: JSON.stringify(d.messageArgs),
+    asset_name: d.assetName ?? null,
+    asset_type: d.assetType ?? null,
+    asset_handle: d.assetHandle ?? null,
+    date_created: at,
+  };
 }
