@@ -4,6 +4,7 @@
  * the deterministic workflow sandbox).
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { OptimizeImagesJob } from '../src/domain/schemas/job.schema.js';
 import type { UploadPostJob } from '../src/domain/schemas/upload.schema.js';
 
 /** One file handed to an upload job, already stored in the staging area by the API. */
@@ -77,8 +78,82 @@ export const uploadStatusQuery = defineQuery<UploadJobStatus>('uploadStatus');
 
 /** The activity surface workflows see (types only; implementations live in activities/). */
 export interface UploadActivities {
-  beginUploadJob(job: JobIdentity, options: UploadPostJob): Promise<void>;
+  beginUploadJob(job: JobIdentity, options: UploadPostJob): Promise<{ serverName: string }>;
   ingestUploadedFile(job: JobIdentity, options: UploadPostJob, item: UploadItem): Promise<FileResult>;
   recordFileFailure(job: JobIdentity, item: UploadItem, reason: string): Promise<FileResult>;
   endUploadJob(job: JobIdentity, counts: UploadJobResult): Promise<void>;
 }
+
+// --- jobs started by submitJob (immediately, at execTime, or by a schedule) ---
+
+/** What submitJob hands a job workflow; the run's own handle and name come from the workflow itself. */
+export interface JobRequest<O = unknown> {
+  companyHandle: string;
+  originalName: string;
+  submitUserHandle: string;
+  submitUserEmail: string;
+  /** who gets the e-mail (submitJob userHandle, else the submitter) */
+  notifyUserEmail: string;
+  locale?: string;
+  description?: string;
+  /** IPS job type string (ActiveJob.type) */
+  jobType: string;
+  /** IPS job element name (submitJobParam field), echoed in ActiveJob */
+  element: string;
+  options: O;
+  /** parallel items per job; the worker's activity slots bound the total anyway */
+  lanes: number;
+}
+
+export type JobOutcomeKind = 'done' | 'stopped' | 'failed';
+
+export interface JobOutcome {
+  outcome: JobOutcomeKind;
+  total: number;
+  processed: number;
+  errors: number;
+  reason?: string;
+  stoppedBy?: string;
+}
+
+export interface JobProgress {
+  name: string;
+  /** WaitingClient: an upload job waiting for more posts */
+  state: 'Running' | 'Stopping' | 'WaitingClient';
+  paused: boolean;
+  total: number;
+  processed: number;
+  errors: number;
+  processing: Array<{ itemName: string; since: string }>;
+  message: string;
+  lastProgressUpdate: string;
+  startDate: string;
+  serverName: string;
+  taskType: string;
+}
+
+export const pauseJobSignal = defineSignal<[{ user: string }]>('pauseJob');
+export const resumeJobSignal = defineSignal<[{ user: string }]>('resumeJob');
+/** Who asked for the stop: sent just before cancellation so the log can name them. */
+export const stopRequestedSignal = defineSignal<[{ user: string }]>('stopRequested');
+export const jobProgressQuery = defineQuery<JobProgress>('jobProgress');
+
+export interface AssetRef {
+  assetHandle: string;
+  name: string;
+}
+
+export interface JobActivities {
+  beginJob(job: JobIdentity, jobType: string): Promise<{ serverName: string }>;
+  endJob(job: JobIdentity, jobType: string, outcome: JobOutcome): Promise<void>;
+  notifyJob(job: JobIdentity, request: JobRequest, outcome: JobOutcome): Promise<void>;
+}
+
+export interface OptimizeActivities {
+  countImagesToOptimize(companyHandle: string): Promise<number>;
+  listImagesToOptimize(companyHandle: string, after: string | null, limit: number): Promise<AssetRef[]>;
+  optimizeImage(job: JobIdentity, asset: AssetRef): Promise<FileResult>;
+  recordOptimizeFailure(job: JobIdentity, asset: AssetRef, reason: string): Promise<FileResult>;
+}
+
+export type OptimizeImagesRequest = JobRequest<OptimizeImagesJob>;

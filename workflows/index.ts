@@ -1,2 +1,3 @@
 // The workflow bundle's entry: every workflow the worker registers.
+export { optimizeImagesWorkflow } from './optimize-images.workflow.js';
 export { uploadPostWorkflow } from './upload-post.workflow.js';

@@ -1,17 +1,24 @@
 import { ApplicationFailure, ActivityFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import {
   type FileResult,
+  type JobActivities,
   type UploadActivities,
   type UploadItem,
   type UploadJobInput,
   type UploadJobResult,
   addUploadFilesSignal,
+  jobProgressQuery,
   uploadStatusQuery,
 } from './contracts.js';
 
 const bookkeeping = proxyActivities<UploadActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 20 },
+});
+
+const mail = proxyActivities<JobActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8 },
 });
 
 // Per-file work: I/O errors retry with backoff; bad content never throws (it is
@@ -41,12 +48,33 @@ export async function uploadPostWorkflow(input: UploadJobInput): Promise<UploadJ
     if (post.endJob) ended = true;
   });
   setHandler(uploadStatusQuery, () => ({ ...counts, pending: pending.length, processing, ended }));
+  const startDate = new Date().toISOString();
+  let serverName = '';
+  let lastProgressUpdate = startDate;
+  setHandler(jobProgressQuery, () => {
+    const waiting = !ended && pending.length === 0 && processing === 0;
+    return {
+      name: job.jobName,
+      state: waiting ? 'WaitingClient' : 'Running',
+      paused: false,
+      total: counts.total + pending.length + processing,
+      processed: counts.total,
+      errors: counts.error,
+      processing: [],
+      message: waiting ? 'Waiting for more files' : 'Processing files',
+      lastProgressUpdate,
+      startDate,
+      serverName,
+      taskType: 'UploadPost',
+    };
+  });
 
-  await bookkeeping.beginUploadJob(job, options);
+  serverName = (await bookkeeping.beginUploadJob(job, options)).serverName;
 
   const record = (r: FileResult) => {
     counts.total += 1;
     counts[r.status] += 1;
+    lastProgressUpdate = new Date().toISOString();
   };
   const processOne = async (item: UploadItem) => {
     try {
@@ -75,6 +103,15 @@ export async function uploadPostWorkflow(input: UploadJobInput): Promise<UploadJ
 
   const result: UploadJobResult = { ...counts, endedBy, idleTimeoutSeconds: input.idleTimeoutSeconds };
   await bookkeeping.endUploadJob(job, result);
+  try {
+    await mail.notifyJob(
+      job,
+      { ...job, notifyUserEmail: job.submitUserEmail, jobType: 'UploadPost', element: 'uploadPostJob', options, lanes: input.concurrency },
+      { outcome: 'done', total: counts.total, processed: counts.total, errors: counts.error },
+    );
+  } catch {
+    // A failed notification never fails the upload; the job log has everything.
+  }
   return result;
 }
 

@@ -5,12 +5,15 @@ import { AccountService } from '../services/account.service.js';
 import { AssetService } from '../services/asset.service.js';
 import { AuthService } from '../services/auth.service.js';
 import { ImageFormatService } from '../services/image-format.service.js';
+import { JobLogService } from '../services/job-log.service.js';
+import { JobService } from '../services/job.service.js';
 import { UploadService } from '../services/upload.service.js';
 import { AuthGuard } from './auth.guard.js';
 import { AccountController } from './controllers/account.controller.js';
 import { AssetController } from './controllers/asset.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 import { ImageFormatController } from './controllers/image-format.controller.js';
+import { JobController } from './controllers/job.controller.js';
 import { UploadController } from './controllers/upload.controller.js';
 import { FaultFilter } from './fault.filter.js';
 
@@ -20,16 +23,18 @@ import { FaultFilter } from './fault.filter.js';
  */
 @Module({})
 export class AppModule {
-  static register(ctx: AppContext, uploads: UploadService): DynamicModule {
+  static register(ctx: AppContext, uploads: UploadService, jobs: JobService): DynamicModule {
     return {
       module: AppModule,
-      controllers: [AccountController, AssetController, ImageFormatController, UploadController, HealthController],
+      controllers: [AccountController, AssetController, ImageFormatController, JobController, UploadController, HealthController],
       providers: [
         { provide: AuthService, useValue: ctx.services.auth },
         { provide: AccountService, useValue: ctx.services.accounts },
         { provide: AssetService, useValue: ctx.services.assets },
         { provide: ImageFormatService, useValue: ctx.services.imageFormats },
         { provide: UploadService, useValue: uploads },
+        { provide: JobService, useValue: jobs },
+        { provide: JobLogService, useValue: ctx.services.jobLogs },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useValue: new FaultFilter(ctx.logger) },
       ],

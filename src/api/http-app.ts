@@ -4,6 +4,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../app/context.js';
 import type { JobGateway } from '../adapters/temporal/job-gateway.js';
+import { JobService } from '../services/job.service.js';
 import { UploadService } from '../services/upload.service.js';
 import { AppModule } from './app.module.js';
 import { toFault } from './fault.filter.js';
@@ -11,7 +12,11 @@ import { buildOpenApiDocument } from './openapi.js';
 
 export async function createHttpApp(ctx: AppContext, jobs: JobGateway): Promise<NestExpressApplication> {
   const uploads = new UploadService(ctx.services.auth, ctx.repositories.companies, ctx.storage, jobs, ctx.config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(ctx, uploads), {
+  const jobService = new JobService(jobs, ctx.repositories.users, ctx.repositories.jobLogs, ctx.services.auth, {
+    timezone: ctx.config.timezone,
+    lanes: ctx.config.worker.activityConcurrency,
+  });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(ctx, uploads, jobService), {
     bodyParser: false,
     logger: false,
   });

@@ -4,6 +4,8 @@ import * as account from '../domain/schemas/account.schema.js';
 import * as asset from '../domain/schemas/asset.schema.js';
 import { emptyReturn } from '../domain/schemas/common.schema.js';
 import * as formats from '../domain/schemas/image-format.schema.js';
+import * as jobs from '../domain/schemas/job.schema.js';
+import { submitJobParam } from '../jobs/submit-job.schema.js';
 
 export interface OperationSpec {
   param: z.ZodType;
@@ -29,6 +31,17 @@ export const OPERATIONS = {
   saveImageFormat: { param: formats.saveImageFormatParam, return: formats.saveImageFormatReturn, summary: 'Creates or updates an image preset (IS macro).' },
   getImageFormats: { param: formats.getImageFormatsParam, return: formats.getImageFormatsReturn, summary: "Lists the company's image presets." },
   deleteImageFormat: { param: formats.deleteImageFormatParam, return: emptyReturn, summary: 'Deletes an image preset.' },
+  submitJob: { param: submitJobParam, return: jobs.submitJobReturn, summary: 'Submits a job: now, at execTime, or on a recurring execSchedule (Quartz syntax).' },
+  getActiveJobs: { param: jobs.getActiveJobsParam, return: jobs.getActiveJobsReturn, summary: 'Lists running and waiting jobs with live progress.' },
+  getScheduledJobs: { param: jobs.getScheduledJobsParam, return: jobs.getScheduledJobsReturn, summary: 'Lists recurring (scheduled) jobs with their next fire time.' },
+  stopJob: { param: jobs.jobControlParam, return: emptyReturn, summary: 'Stops a running job at the next safe point (finished items stay finished).' },
+  pauseJob: { param: jobs.jobControlParam, return: emptyReturn, summary: 'Pauses a running job (no new item starts) or a scheduled job (no new runs).' },
+  resumeJob: { param: jobs.jobControlParam, return: emptyReturn, summary: 'Resumes a paused job or scheduled job.' },
+  executeJob: { param: jobs.jobControlParam, return: emptyReturn, summary: 'Runs a scheduled job now; its schedule is unchanged.' },
+  deleteJob: { param: jobs.jobControlParam, return: emptyReturn, summary: 'Removes a scheduled job, or stops a running one.' },
+  getJobLogs: { param: jobs.getJobLogsParam, return: jobs.getJobLogsReturn, summary: 'Job log summaries (no details), filtered and sorted.' },
+  getJobLogDetails: { param: jobs.getJobLogDetailsParam, return: jobs.getJobLogDetailsReturn, summary: "One job's log with its detail rows, paged (at most 1000 per page)." },
+  getAssetJobLogs: { param: jobs.getAssetJobLogsParam, return: jobs.getAssetJobLogsReturn, summary: 'Every job-log entry, across jobs, about one asset.' },
 } as const satisfies Partial<Record<OperationName, OperationSpec>>;
 
 export type JsonOperation = keyof typeof OPERATIONS;

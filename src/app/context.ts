@@ -15,6 +15,12 @@ import { AssetService } from '../services/asset.service.js';
 import { AuthService } from '../services/auth.service.js';
 import { ImageFormatService } from '../services/image-format.service.js';
 import { IngestService } from '../services/ingest/ingest.service.js';
+import { createMailer, type Mailer } from '../adapters/mail/mailer.js';
+import { JobBookkeeping } from '../services/job-bookkeeping.service.js';
+import { JobNotifier } from '../services/job-notifier.service.js';
+import { NotificationService } from '../services/notification.service.js';
+import { JobLogService } from '../services/job-log.service.js';
+import { OptimizeService } from '../services/optimize.service.js';
 import type { Logger } from './logger.js';
 
 /** The composition root shared by the API and the worker: adapters, repositories, services. */
@@ -36,7 +42,12 @@ export interface AppContext {
     assets: AssetService;
     imageFormats: ImageFormatService;
     ingest: IngestService;
+    optimize: OptimizeService;
+    bookkeeping: JobBookkeeping;
+    jobLogs: JobLogService;
+    notifier: JobNotifier;
   };
+  mailer: Mailer;
   hasher: PasswordHasher;
   serverName: string;
   close(): Promise<void>;
@@ -56,7 +67,10 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
   const hasher = new PasswordHasher();
   const auth = new AuthService(repositories.users, hasher, config.authCacheSeconds);
   const media = new MediaRepository(config.limits.maxImagePixels);
+  const serverName = `${os.hostname()}-${process.pid}`;
+  const mailer = createMailer(config.mail);
   return {
+    mailer,
     config,
     logger,
     database,
@@ -69,8 +83,15 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       assets: new AssetService(repositories.assets, repositories.companies),
       imageFormats: new ImageFormatService(repositories.imageFormats),
       ingest: new IngestService(storage, media, repositories.assets, repositories.companies, repositories.jobLogs),
+      optimize: new OptimizeService(storage, media, repositories.assets, repositories.jobLogs),
+      bookkeeping: new JobBookkeeping(repositories.jobLogs, serverName),
+      jobLogs: new JobLogService(repositories.jobLogs, auth),
+      notifier: new JobNotifier(repositories.jobLogs, repositories.companies, new NotificationService(mailer)),
     },
-    serverName: `${os.hostname()}-${process.pid}`,
-    close: () => database.close(),
+    serverName,
+    close: async () => {
+      await mailer.close();
+      await database.close();
+    },
   };
 }

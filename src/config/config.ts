@@ -30,6 +30,12 @@ const schema = z.object({
   MAX_JSON_BODY_BYTES: positiveInt.default(1024 * 1024),
   UPLOAD_JOB_IDLE_SECONDS: positiveInt.default(30 * 60),
   AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).default(60),
+  IPS_TIMEZONE: z
+    .string()
+    .refine(isTimeZone, 'an IANA time zone such as Europe/Amsterdam')
+    .default(Intl.DateTimeFormat().resolvedOptions().timeZone),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp://… or smtps://…').optional(),
+  MAIL_FROM: z.string().default('IPS <ips@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -56,6 +62,9 @@ export interface AppConfig {
     uploadJobIdleSeconds: number;
   };
   authCacheSeconds: number;
+  /** execSchedule is read in this zone (ips-reference §3.11: server local time) */
+  timezone: string;
+  mail: { smtpUrl?: string; from: string; outboxDir: string };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 }
 
@@ -97,6 +106,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       uploadJobIdleSeconds: e.UPLOAD_JOB_IDLE_SECONDS,
     },
     authCacheSeconds: e.AUTH_CACHE_SECONDS,
+    timezone: e.IPS_TIMEZONE,
+    mail: { smtpUrl: e.SMTP_URL || undefined, from: e.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -108,4 +119,13 @@ function parseDatabaseUrl(url: string | undefined, dataDir: string): AppConfig['
   throw new ConfigError(
     `Invalid configuration:\n  DATABASE_URL: expected postgres://… or sqlite:<file>, received '${url.split('@').pop()}'`,
   );
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }

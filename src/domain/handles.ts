@@ -20,13 +20,11 @@ export const newHandle = {
   imageFormat: () => `if|${randomId()}`,
   /** `j|<company>||<run name>|<unique>` follows the observed IPS job-handle layout. */
   job: (companyHandle: string, runName: string) => `j|${companyHandle.replace(/^c\|/, '')}||${runName}|${randomId(8)}`,
+  /** Scheduled jobs: `j|<company>|<job name>||<unique>`; their runs are `<handle>-<fire time>`. */
+  scheduledJob: (companyHandle: string, originalName: string) => `j|${companyHandle.replace(/^c\|/, '')}|${originalName}||${randomId(8)}`,
 };
 
-/** IPS run names: `<originalName>_yyyy-MM-dd-HH:mm:ss.SSS` (ips-reference §3.10), in UTC. */
-export function runName(originalName: string, at: Date): string {
-  const iso = at.toISOString(); // 2007-09-14T15:04:34.123Z
-  return `${originalName}_${iso.slice(0, 10)}-${iso.slice(11, 23)}`;
-}
+export { runName } from './run-name.js';
 
 export const nowIso = (): string => new Date().toISOString();
 

@@ -41,6 +41,18 @@ const SUBMIT_JOB: readonly Role[] = [
   'ImagePortalContribUser',
 ];
 
+/** The job operations' list (ips-reference §3, "ALLJOB"). */
+const ALLJOB: readonly Role[] = [
+  'IpsUser',
+  'IpsAdmin',
+  'IpsCompanyAdmin',
+  'TrialSiteAdmin',
+  'TrialSiteUser',
+  'ImagePortalAdmin',
+  'ImagePortalContrib',
+  'ImagePortalContribUser',
+];
+
 /** How an operation picks the company whose membership role is checked. */
 export type CompanyScope = 'company' | 'optionalCompany' | 'global';
 
@@ -82,6 +94,29 @@ export const OPERATION_ACCESS = {
   deleteImageFormat: { roles: PRESET_WRITE, scope: 'company' },
   // The UploadFile servlet starts an upload job, so it takes submitJob's roles.
   uploadFile: { roles: SUBMIT_JOB, scope: 'company' },
+  submitJob: { roles: SUBMIT_JOB, scope: 'company' },
+  getActiveJobs: { roles: ALLJOB, scope: 'optionalCompany' },
+  getScheduledJobs: { roles: ALLJOB, scope: 'optionalCompany' },
+  stopJob: { roles: ALLJOB, scope: 'company' },
+  pauseJob: { roles: ALLJOB, scope: 'company' },
+  resumeJob: { roles: ALLJOB, scope: 'company' },
+  executeJob: { roles: SUBMIT_JOB, scope: 'company' },
+  deleteJob: { roles: ALLJOB, scope: 'company' },
+  getJobLogs: { roles: [...ALLJOB, 'ImagePortalUser'], scope: 'optionalCompany' },
+  getJobLogDetails: {
+    roles: [
+      'IpsUser',
+      'IpsAdmin',
+      'IpsCompanyAdmin',
+      'TrialSiteUser',
+      'ImagePortalAdmin',
+      'ImagePortalUser',
+      'ImagePortalContrib',
+      'ImagePortalContribUser',
+    ],
+    scope: 'company',
+  },
+  getAssetJobLogs: { roles: [...ALLJOB, 'ImagePortalUser'], scope: 'company' },
 } as const satisfies Record<string, OperationAccess>;
 
 export type OperationName = keyof typeof OPERATION_ACCESS;

@@ -1,29 +1,57 @@
-import { UPLOAD_POST_JOB_TYPE } from '../../activities/upload.activities.js';
+import type { z } from 'zod';
+import { optimizeImagesJob, type JobElement } from '../domain/schemas/job.schema.js';
 import { uploadPostJob } from '../domain/schemas/upload.schema.js';
 import type * as workflows from '../../workflows/index.js';
 
 /**
  * The one registry of IPS job types: job element → workflow → options schema
- * → IPS job type string. The worker refuses to start if an entry names a
+ * → IPS job type string → job-log types. submitJob accepts exactly the
+ * submittable entries; the worker refuses to start if an entry names a
  * workflow the bundle does not export.
  */
 export interface JobTypeEntry {
   /** IPS job element name (submitJobParam / ActiveJob field) */
-  element: string;
-  /** ActiveJob.type / JobLog job type */
+  element: JobElement | 'uploadPostJob';
+  /** ActiveJob.type / ScheduledJob.type */
   ipsType: string;
   workflow: keyof typeof workflows;
-  options: typeof uploadPostJob;
-  /** true when the job is started by submitJob; false for the UploadFile servlet */
+  options: z.ZodType;
+  /** false for the UploadFile servlet's jobs, which submitJob cannot start */
   submittable: boolean;
+  /** ips-reference §4.8 names; `EndReoptimize` is written with a capital E (the docs print `endReoptimize`) */
+  logTypes: { begin: string; end: string; success: string; failure: string };
+  /** message of the Begin* row; IPS upload logs say "Upload has begun!" */
+  beginMessage: 'jobBegun' | 'uploadBegun';
 }
 
 export const JOB_TYPES: readonly JobTypeEntry[] = [
-  { element: 'uploadPostJob', ipsType: UPLOAD_POST_JOB_TYPE, workflow: 'uploadPostWorkflow', options: uploadPostJob, submittable: false },
+  {
+    element: 'uploadPostJob',
+    // IPS documents no type string for HTTP-post uploads; named after ActiveJob.uploadPostJob.
+    ipsType: 'UploadPost',
+    workflow: 'uploadPostWorkflow',
+    options: uploadPostJob,
+    submittable: false,
+    logTypes: { begin: 'BeginUpload', end: 'EndUpload', success: 'UploadSuccess', failure: 'UploadError' },
+    beginMessage: 'uploadBegun',
+  },
+  {
+    element: 'optimizeImagesJob',
+    ipsType: 'ImageOptimization',
+    workflow: 'optimizeImagesWorkflow',
+    options: optimizeImagesJob,
+    submittable: true,
+    logTypes: { begin: 'BeginReoptimize', end: 'EndReoptimize', success: 'ReoptimizeSuccess', failure: 'ReoptimizeFailure' },
+    beginMessage: 'jobBegun',
+  },
 ];
 
 export function jobTypeByElement(element: string): JobTypeEntry | undefined {
   return JOB_TYPES.find((j) => j.element === element);
+}
+
+export function jobTypeByIpsType(ipsType: string): JobTypeEntry | undefined {
+  return JOB_TYPES.find((j) => j.ipsType === ipsType);
 }
 
 /** Start-up check: every registered job type has an exported workflow function. */

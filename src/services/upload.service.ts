@@ -136,7 +136,14 @@ export class UploadService {
       idleTimeoutSeconds: this.config.limits.uploadJobIdleSeconds,
       concurrency: this.config.worker.activityConcurrency,
     };
-    await this.jobs.startUploadJob(input, UPLOAD_POST_JOB_TYPE);
+    await this.jobs.startUploadJob(input, UPLOAD_POST_JOB_TYPE, {
+      element: 'uploadPostJob',
+      options: input.options,
+      runName: name,
+      triggerTime: now.toISOString(),
+      ...(params.locale ? { locale: params.locale } : {}),
+      ...(params.description ? { description: params.description } : {}),
+    });
     return { jobHandle };
   }
 }

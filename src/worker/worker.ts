@@ -36,7 +36,13 @@ export async function createWorker(ctx: AppContext, opts: WorkerOptions): Promis
     namespace: ctx.config.temporal.namespace,
     taskQueue: opts.taskQueue ?? ctx.config.temporal.taskQueue,
     workflowBundle: opts.bundle ?? (await bundleWorkflows()),
-    activities: createActivities({ ingest: ctx.services.ingest, jobLogs: ctx.repositories.jobLogs, serverName: ctx.serverName }),
+    activities: createActivities({
+      ingest: ctx.services.ingest,
+      jobLogs: ctx.repositories.jobLogs,
+      bookkeeping: ctx.services.bookkeeping,
+      notifier: ctx.services.notifier,
+      optimize: ctx.services.optimize,
+    }),
     identity: ctx.serverName,
     // Image work is CPU-bound: as many parallel activities as the config allows (default: cores).
     maxConcurrentActivityTaskExecutions: ctx.config.worker.activityConcurrency,

@@ -134,6 +134,13 @@ function migrations(kind: DatabaseKind): Record<string, Migration> {
           .execute();
       },
     },
+    '0002_optimizer_version': {
+      // Which optimiser built an asset's pyramid TIFF; OptimizeImagesJob redoes older ones.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('assets').addColumn('optimizer_version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema.createIndex('job_log_details_company_asset').on('job_log_details').columns(['company_handle', 'asset_handle']).execute();
+      },
+    },
   };
 }
 

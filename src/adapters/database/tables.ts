@@ -59,6 +59,7 @@ export interface AssetTable {
   height: number | null;
   resolution: number | null;
   version: number;
+  optimizer_version: number;
 }
 
 export interface ImageFormatTable {

@@ -68,6 +68,29 @@ export class AssetRepository {
       .executeTakeFirst();
   }
 
+  /** Live images of the company whose pyramid TIFF is missing or older than `version`. */
+  async countNeedingOptimize(companyHandle: string, version: number): Promise<number> {
+    const r = await this.needingOptimize(companyHandle, version)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  listNeedingOptimize(companyHandle: string, version: number, after: string | null, limit: number): Promise<Array<Pick<AssetRow, 'asset_handle' | 'name'>>> {
+    let q = this.needingOptimize(companyHandle, version).select(['asset_handle', 'name']).orderBy('asset_handle').limit(limit);
+    if (after !== null) q = q.where('asset_handle', '>', after);
+    return q.execute();
+  }
+
+  private needingOptimize(companyHandle: string, version: number) {
+    return this.db
+      .selectFrom('assets')
+      .where('company_handle', '=', companyHandle)
+      .where('type', '=', 'Image')
+      .where('trash_state', '=', 'NotInTrash')
+      .where((eb) => eb.or([eb('optimized_key', 'is', null), eb('optimizer_version', '<', version)]));
+  }
+
   async search(s: AssetSearch): Promise<{ total: number; rows: AssetRow[] }> {
     const base = this.db.selectFrom('assets').where((eb) => this.filter(eb, s));
     const countRow = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

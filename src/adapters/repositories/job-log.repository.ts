@@ -17,6 +17,16 @@ export type JobLogCounter =
   | 'transfer_error_count'
   | 'transfer_warning_count';
 
+export interface JobLogFilter {
+  companyHandles?: readonly string[];
+  submitUserHandle?: string;
+  startFrom?: string;
+  startTo?: string;
+  sort: 'job_logs.job_name' | 'job_logs.log_type' | 'job_logs.start_date' | 'companies.name' | 'job_logs.submit_user_handle' | 'job_logs.submit_user_email' | 'job_logs.file_error_count' | 'job_logs.file_warning_count' | 'job_logs.file_success_count';
+  direction: 'asc' | 'desc';
+  limit: number;
+}
+
 export interface NewDetail {
   logType: string;
   messageKey: string;
@@ -47,6 +57,55 @@ export class JobLogRepository {
 
   details(jobHandle: string): Promise<JobLogDetailRow[]> {
     return this.db.selectFrom('job_log_details').selectAll().where('job_handle', '=', jobHandle).orderBy('id').execute();
+  }
+
+  /** The newest job log of a company with this submitted name (getJobLogDetails by originalName). */
+  findLatestByOriginalName(companyHandle: string, originalName: string): Promise<JobLogRow | undefined> {
+    return this.db
+      .selectFrom('job_logs')
+      .selectAll()
+      .where('company_handle', '=', companyHandle)
+      .where('original_job_name', '=', originalName)
+      .orderBy('start_date', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  list(f: JobLogFilter): Promise<JobLogRow[]> {
+    let q = this.db.selectFrom('job_logs').leftJoin('companies', 'companies.company_handle', 'job_logs.company_handle').selectAll('job_logs');
+    if (f.companyHandles) {
+      if (f.companyHandles.length === 0) return Promise.resolve([]);
+      q = q.where('job_logs.company_handle', 'in', f.companyHandles);
+    }
+    if (f.submitUserHandle) q = q.where('job_logs.submit_user_handle', '=', f.submitUserHandle);
+    if (f.startFrom) q = q.where('job_logs.start_date', '>=', f.startFrom);
+    if (f.startTo) q = q.where('job_logs.start_date', '<=', f.startTo);
+    return q.orderBy(f.sort, f.direction).orderBy('job_logs.start_date', 'desc').orderBy('job_logs.job_handle').limit(f.limit).execute();
+  }
+
+  async detailPage(
+    jobHandle: string,
+    p: { logTypes?: readonly string[]; sort: 'id' | 'log_type'; direction: 'asc' | 'desc'; limit: number; offset: number },
+  ): Promise<{ total: number; rows: JobLogDetailRow[] }> {
+    let q = this.db.selectFrom('job_log_details').where('job_handle', '=', jobHandle);
+    if (p.logTypes?.length) q = q.where('log_type', 'in', p.logTypes);
+    const count = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    let rows = q.selectAll();
+    rows = p.sort === 'id' ? rows.orderBy('id', p.direction) : rows.orderBy('log_type', p.direction).orderBy('id', 'asc');
+    return { total: Number(count.n), rows: await rows.limit(p.limit).offset(p.offset).execute() };
+  }
+
+  /** Every log row, across jobs, about one asset, with its job's name and submitter. */
+  assetDetails(companyHandle: string, assetHandle: string) {
+    return this.db
+      .selectFrom('job_log_details as d')
+      .innerJoin('job_logs as j', 'j.job_handle', 'd.job_handle')
+      .where('d.company_handle', '=', companyHandle)
+      .where('d.asset_handle', '=', assetHandle)
+      .select(['d.job_handle', 'j.job_name', 'j.submit_user_email', 'j.locale', 'd.log_type', 'd.message_key', 'd.message_args', 'd.date_created'])
+      .orderBy('d.id')
+      .limit(10_000)
+      .execute();
   }
 
   findItem(jobHandle: string, itemId: string): Promise<JobItemRow | undefined> {

@@ -1,35 +1,101 @@
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
-import { addUploadFilesSignal, type UploadJobInput, type UploadPost } from '../../../workflows/contracts.js';
+import {
+  type Client,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  WorkflowNotFoundError,
+  type CalendarSpec,
+} from '@temporalio/client';
+import { type SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
+import {
+  type JobProgress,
+  type JobRequest,
+  type UploadJobInput,
+  type UploadPost,
+  addUploadFilesSignal,
+  jobProgressQuery,
+  pauseJobSignal,
+  resumeJobSignal,
+  stopRequestedSignal,
+} from '../../../workflows/contracts.js';
 import { CompanyHandleKey, JobNameKey, JobTypeKey, SubmitUserKey } from './search-attributes.js';
 
-export interface JobDescription {
-  companyHandle?: string;
-  running: boolean;
-  workflowType: string;
+/** What the API keeps in a job's memo: enough to answer getActiveJobs / getScheduledJobs with the worker down. */
+export interface JobMemo {
+  element: string;
+  options: unknown;
+  runName?: string;
+  locale?: string;
+  description?: string;
+  triggerTime?: string;
+  execSchedule?: string;
+  timeZone?: string;
 }
 
-/** The API's view of Temporal: start, signal and describe job workflows. */
+export interface JobExecution {
+  workflowId: string;
+  workflowType: string;
+  running: boolean;
+  startTime: Date;
+  executionTime?: Date;
+  companyHandle?: string;
+  jobType?: string;
+  jobName?: string;
+  submitUser?: string;
+  memo: Partial<JobMemo>;
+}
+
+export interface JobSchedule {
+  scheduleId: string;
+  companyHandle?: string;
+  jobType?: string;
+  jobName?: string;
+  submitUser?: string;
+  memo: Partial<JobMemo>;
+  paused: boolean;
+  nextActionTimes: Date[];
+}
+
+interface JobLabels {
+  companyHandle: string;
+  jobType: string;
+  originalName: string;
+  submitUserEmail: string;
+}
+
+/**
+ * The API's view of Temporal: start, schedule, signal, query, cancel and list
+ * job workflows. Search attributes and summaries make every job findable in
+ * the Web UI by company, type, name and submitter.
+ */
 export class JobGateway {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
   ) {}
 
-  async startUploadJob(input: UploadJobInput, ipsType: string): Promise<void> {
+  private labels(l: JobLabels): SearchAttributePair[] {
+    return [
+      { key: CompanyHandleKey, value: l.companyHandle },
+      { key: JobTypeKey, value: l.jobType },
+      { key: JobNameKey, value: l.originalName },
+      { key: SubmitUserKey, value: l.submitUserEmail },
+    ];
+  }
+
+  private summary(l: JobLabels): string {
+    return `${l.jobType} "${l.originalName}" for ${l.companyHandle} by ${l.submitUserEmail}`;
+  }
+
+  async startUploadJob(input: UploadJobInput, ipsType: string, memo: JobMemo): Promise<void> {
+    const labels = { companyHandle: input.job.companyHandle, jobType: ipsType, originalName: input.job.originalName, submitUserEmail: input.job.submitUserEmail };
     await this.client.workflow.start('uploadPostWorkflow', {
       workflowId: input.job.jobHandle,
       taskQueue: this.taskQueue,
       args: [input],
       workflowIdConflictPolicy: 'FAIL',
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: CompanyHandleKey, value: input.job.companyHandle },
-        { key: JobTypeKey, value: ipsType },
-        { key: JobNameKey, value: input.job.originalName },
-        { key: SubmitUserKey, value: input.job.submitUserEmail },
-      ]),
-      staticSummary: `${ipsType} "${input.job.originalName}" for ${input.job.companyHandle} by ${input.job.submitUserEmail}`,
-      memo: { runName: input.job.jobName },
+      typedSearchAttributes: new TypedSearchAttributes(this.labels(labels)),
+      staticSummary: this.summary(labels),
+      memo: { ...memo },
     });
   }
 
@@ -37,17 +103,153 @@ export class JobGateway {
     await this.client.workflow.getHandle(jobHandle).signal(addUploadFilesSignal, post);
   }
 
-  async describe(jobHandle: string): Promise<JobDescription | undefined> {
+  async startJob(workflowType: string, workflowId: string, request: JobRequest, memo: JobMemo, startDelayMs: number): Promise<void> {
+    const labels = { companyHandle: request.companyHandle, jobType: request.jobType, originalName: request.originalName, submitUserEmail: request.submitUserEmail };
+    await this.client.workflow.start(workflowType, {
+      workflowId,
+      taskQueue: this.taskQueue,
+      args: [request],
+      workflowIdConflictPolicy: 'FAIL',
+      ...(startDelayMs > 0 ? { startDelay: startDelayMs } : {}),
+      typedSearchAttributes: new TypedSearchAttributes(this.labels(labels)),
+      staticSummary: this.summary(labels),
+      memo: { ...memo },
+    });
+  }
+
+  /**
+   * A recurring job. Overlap BUFFER_ONE: a run that is due while the previous
+   * one still runs starts right after it (never two at once, never a growing
+   * backlog). Catch-up window 5 minutes: after an outage, fires missed by more
+   * than that are skipped rather than replayed in a burst.
+   */
+  async createSchedule(scheduleId: string, calendars: CalendarSpec[], timezone: string, workflowType: string, request: JobRequest, memo: JobMemo): Promise<void> {
+    const labels = { companyHandle: request.companyHandle, jobType: request.jobType, originalName: request.originalName, submitUserEmail: request.submitUserEmail };
+    await this.client.schedule.create({
+      scheduleId,
+      spec: { calendars, timezone },
+      action: {
+        type: 'startWorkflow',
+        workflowType,
+        workflowId: scheduleId,
+        taskQueue: this.taskQueue,
+        args: [request],
+        typedSearchAttributes: new TypedSearchAttributes(this.labels(labels)),
+        staticSummary: this.summary(labels),
+        memo: { ...memo },
+      },
+      policies: { overlap: ScheduleOverlapPolicy.BUFFER_ONE, catchupWindow: '5 minutes' },
+      typedSearchAttributes: new TypedSearchAttributes(this.labels(labels)),
+      memo: { ...memo },
+    });
+  }
+
+  async describe(jobHandle: string): Promise<JobExecution | undefined> {
     try {
       const d = await this.client.workflow.getHandle(jobHandle).describe();
       return {
-        companyHandle: d.typedSearchAttributes.get(CompanyHandleKey),
-        running: d.status.name === 'RUNNING',
+        workflowId: d.workflowId,
         workflowType: d.type,
+        running: d.status.name === 'RUNNING',
+        startTime: d.startTime,
+        executionTime: d.executionTime,
+        companyHandle: d.typedSearchAttributes.get(CompanyHandleKey),
+        jobType: d.typedSearchAttributes.get(JobTypeKey),
+        jobName: d.typedSearchAttributes.get(JobNameKey),
+        submitUser: d.typedSearchAttributes.get(SubmitUserKey),
+        memo: (d.memo ?? {}) as Partial<JobMemo>,
       };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
     }
+  }
+
+  /** Running job workflows matching a visibility query (values are quoted by the caller). */
+  async listRunning(filter: string): Promise<JobExecution[]> {
+    const out: JobExecution[] = [];
+    for await (const wf of this.client.workflow.list({ query: `ExecutionStatus = "Running"${filter ? ` AND ${filter}` : ''}` })) {
+      out.push({
+        workflowId: wf.workflowId,
+        workflowType: wf.type,
+        running: true,
+        startTime: wf.startTime,
+        executionTime: wf.executionTime,
+        companyHandle: wf.typedSearchAttributes.get(CompanyHandleKey),
+        jobType: wf.typedSearchAttributes.get(JobTypeKey),
+        jobName: wf.typedSearchAttributes.get(JobNameKey),
+        submitUser: wf.typedSearchAttributes.get(SubmitUserKey),
+        memo: (wf.memo ?? {}) as Partial<JobMemo>,
+      });
+    }
+    return out;
+  }
+
+  /** The job's live progress, or undefined when no worker answers in time (the job is still listed). */
+  async progress(workflowId: string, timeoutMs = 3000): Promise<JobProgress | undefined> {
+    try {
+      return await this.client.connection.withDeadline(Date.now() + timeoutMs, () =>
+        this.client.workflow.getHandle(workflowId).query(jobProgressQuery),
+      );
+    } catch {
+      return undefined;
+    }
+  }
+
+  async requestStop(workflowId: string, user: string): Promise<void> {
+    const handle = this.client.workflow.getHandle(workflowId);
+    await handle.signal(stopRequestedSignal, { user });
+    await handle.cancel();
+  }
+
+  async pause(workflowId: string, user: string): Promise<void> {
+    await this.client.workflow.getHandle(workflowId).signal(pauseJobSignal, { user });
+  }
+
+  async resume(workflowId: string, user: string): Promise<void> {
+    await this.client.workflow.getHandle(workflowId).signal(resumeJobSignal, { user });
+  }
+
+  async describeSchedule(scheduleId: string): Promise<JobSchedule | undefined> {
+    try {
+      const d = await this.client.schedule.getHandle(scheduleId).describe();
+      return {
+        scheduleId: d.scheduleId,
+        companyHandle: d.typedSearchAttributes?.get(CompanyHandleKey),
+        jobType: d.typedSearchAttributes?.get(JobTypeKey),
+        jobName: d.typedSearchAttributes?.get(JobNameKey),
+        submitUser: d.typedSearchAttributes?.get(SubmitUserKey),
+        memo: (d.memo ?? {}) as Partial<JobMemo>,
+        paused: d.state.paused,
+        nextActionTimes: d.info.nextActionTimes,
+      };
+    } catch (err) {
+      if (err instanceof ScheduleNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  async listSchedules(): Promise<JobSchedule[]> {
+    const ids: string[] = [];
+    for await (const s of this.client.schedule.list()) ids.push(s.scheduleId);
+    const all = await Promise.all(ids.map((id) => this.describeSchedule(id)));
+    return all.filter((s): s is JobSchedule => s !== undefined);
+  }
+
+  async pauseSchedule(scheduleId: string, note: string): Promise<void> {
+    await this.client.schedule.getHandle(scheduleId).pause(note);
+  }
+
+  async resumeSchedule(scheduleId: string, note: string): Promise<void> {
+    await this.client.schedule.getHandle(scheduleId).unpause(note);
+  }
+
+  /** "Run now": always starts a run, whatever the overlap policy says. */
+  async triggerSchedule(scheduleId: string): Promise<void> {
+    await this.client.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+  }
+
+  async deleteSchedule(scheduleId: string): Promise<void> {
+    await this.client.schedule.getHandle(scheduleId).delete();
   }
 }

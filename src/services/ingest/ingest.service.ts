@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
 import { AssetRepository as AssetRepositoryImpl } from '../../adapters/repositories/asset.repository.js';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
@@ -12,6 +11,7 @@ import { nameKey, nowIso } from '../../domain/handles.js';
 import type { UploadPostJob } from '../../domain/schemas/upload.schema.js';
 import type { FileResult, JobIdentity, UploadItem } from '../../../workflows/contracts.js';
 import { fileSha256 } from './file-hash.js';
+import { OPTIMIZER_VERSION, writePyramid } from './pyramid.js';
 import { storageKeys } from './storage-keys.js';
 
 /** A reason to refuse one file; never retried. */
@@ -64,7 +64,7 @@ export class IngestService {
       const keys = storageKeys(job.companyHandle, assetHandle, item.itemId, item.fileName);
       const sha256 = await fileSha256(local);
       // Derivatives first: a file the decoder refuses leaves nothing under originals/.
-      if (probe) await this.optimize(local, format, keys.optimized, probe);
+      if (probe) await writePyramid(this.storage, this.media, local, format, keys.optimized, probe);
       await this.storage.putFile(keys.original, local, { readOnly: true });
 
       const row = this.assetRow(job, options, item, target, format, probe, { assetHandle, sha256, keys });
@@ -139,16 +139,6 @@ export class IngestService {
     return this.media.probe(file, format);
   }
 
-  private async optimize(file: string, format: DetectedFormat, key: string, probe: ImageProbe): Promise<void> {
-    const tmp = await this.storage.tempPath('.ptif');
-    try {
-      await this.media.buildPyramidTiff(file, format, tmp, probe);
-      await this.storage.putFile(key, tmp);
-    } finally {
-      await fs.rm(tmp, { force: true });
-    }
-  }
-
   private assetRow(
     job: JobIdentity,
     options: UploadPostJob,
@@ -186,6 +176,7 @@ export class IngestService {
       height: probe?.height ?? null,
       resolution: probe?.resolution ?? null,
       version: (existing?.version ?? 0) + 1,
+      optimizer_version: probe ? OPTIMIZER_VERSION : 0,
     };
   }
 

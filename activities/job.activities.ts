@@ -1,0 +1,34 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { MailSendError } from '../src/adapters/mail/mailer.js';
+import type { JobBookkeeping } from '../src/services/job-bookkeeping.service.js';
+import type { JobNotifier } from '../src/services/job-notifier.service.js';
+import type { EmailSetting } from '../src/services/notification.service.js';
+import type { JobActivities } from '../workflows/contracts.js';
+
+export interface JobActivityDeps {
+  bookkeeping: JobBookkeeping;
+  notifier: JobNotifier;
+}
+
+/** Start, end and notification of every job. */
+export function createJobActivities(deps: JobActivityDeps): JobActivities {
+  return {
+    async beginJob(job, jobType) {
+      await deps.bookkeeping.begin(job, jobType);
+      return { serverName: deps.bookkeeping.serverName };
+    },
+    async endJob(job, jobType, outcome) {
+      await deps.bookkeeping.end(job, jobType, outcome);
+    },
+    async notifyJob(job, request, outcome) {
+      const setting = ((request.options as { emailSetting?: EmailSetting } | undefined)?.emailSetting ?? 'None') as EmailSetting;
+      try {
+        await deps.notifier.notify(job, request.jobType, request.notifyUserEmail, setting, outcome);
+      } catch (err) {
+        // A mailbox the server refuses will not accept the mail on a retry either.
+        if (err instanceof MailSendError && err.permanent) throw ApplicationFailure.nonRetryable(err.message, 'MailRejected');
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * English messages: the reference catalog. Every other locale must have the
+ * same keys with the same `{placeholders}` (enforced by the type below and by
+ * test/unit/i18n.test.ts), and English is the fallback for any gap.
+ */
+export const en = {
+  // Upload job log (stored as key + args in job_log_details, rendered when read)
+  uploadBegun: 'Upload has begun!',
+  uploadEnded: 'Upload has ended: {total} files, {success} new, {updated} updated, {duplicate} skipped as duplicates, {error} failed',
+  uploadEndedIdle: 'Upload ended after {seconds} seconds without a further post: {total} files, {success} new, {updated} updated, {duplicate} skipped, {error} failed',
+  value: '{value}',
+  fileProcessed: '{path} was processed into IPS',
+  fileUpdated: '{path} replaced the existing asset {name}',
+  fileDuplicate: '{path} was skipped: an asset named {name} already exists and overwrite is false',
+  fileError: '{path} failed: {reason}',
+  fileWarning: '{path}: {reason}',
+
+  // Job engine
+  jobBegun: 'Job {name} has begun',
+  jobDone: 'Job {name} finished: {success} succeeded, {error} failed, {warning} warnings',
+  jobStopped: 'Job {name} was stopped by {user}; {done} of {total} items were finished',
+  jobFailed: 'Job {name} failed: {reason}',
+  jobPaused: 'Job paused by {user}',
+  jobResumed: 'Job resumed by {user}',
+  optimizeSuccess: '{path} was optimized',
+  optimizeError: '{path} could not be optimized: {reason}',
+  nothingToDo: 'No assets needed processing',
+
+  // Job notification e-mail (services/notification.service.ts)
+  mailSubjectDone: 'IPS job {name} completed',
+  mailSubjectDoneWithIssues: 'IPS job {name} completed (errors: {error}, warnings: {warning})',
+  mailSubjectStopped: 'IPS job {name} was stopped',
+  mailSubjectFailed: 'IPS job {name} failed',
+  mailIntroDone: 'The {type} job {name} of company {company} has completed.',
+  mailIntroStopped: 'The {type} job {name} of company {company} was stopped before it completed.',
+  mailIntroFailed: 'The {type} job {name} of company {company} failed.',
+  mailOriginalName: 'Submitted as: {name}',
+  mailStarted: 'Started: {date}',
+  mailEnded: 'Ended: {date}',
+  mailCounts: 'Files: {total} · succeeded: {success} · updated: {updated} · duplicates skipped: {duplicate} · failed: {error} · warnings: {warning}',
+  mailErrors: 'Errors ({count}):',
+  mailWarnings: 'Warnings ({count}):',
+  mailItem: '{asset}: {message}',
+  mailFirstErrors: 'Errors (first {shown} of {total}):',
+  mailFirstWarnings: 'Warnings (first {shown} of {total}):',
+  mailMore: '… and {count} more; the job log has the full list.',
+  mailFooter: 'This message was sent automatically by the IPS job service. Change the e-mail setting of the job to stop receiving it.',
+} as const;
+
+export type MessageKey = keyof typeof en;
+
+/** The shape a translation must have: every English key, as a plain string. */
+export type Catalog = Record<MessageKey, string>;

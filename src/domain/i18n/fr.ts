@@ -1,0 +1,43 @@
+import type { Catalog } from './en.js';
+
+/** French. Terms follow Adobe's French Dynamic Media UI: "tâche" for job, "ressource" for asset. */
+export const fr = {
+  uploadBegun: 'L’envoi a commencé !',
+  uploadEnded: 'L’envoi est terminé : {total} fichiers, {success} nouveaux, {updated} mis à jour, {duplicate} ignorés car en double, {error} en échec',
+  uploadEndedIdle: 'Envoi terminé après {seconds} secondes sans nouvelle requête POST : {total} fichiers, {success} nouveaux, {updated} mis à jour, {duplicate} ignorés, {error} en échec',
+  value: '{value}',
+  fileProcessed: '{path} a été traité dans IPS',
+  fileUpdated: '{path} a remplacé la ressource existante {name}',
+  fileDuplicate: '{path} a été ignoré : une ressource nommée {name} existe déjà et l’écrasement est désactivé',
+  fileError: '{path} a échoué : {reason}',
+  fileWarning: '{path} : {reason}',
+
+  jobBegun: 'La tâche {name} a commencé',
+  jobDone: 'La tâche {name} est terminée : {success} réussis, {error} en échec, {warning} avertissements',
+  jobStopped: 'La tâche {name} a été arrêtée par {user} ; {done} éléments sur {total} étaient terminés',
+  jobFailed: 'La tâche {name} a échoué : {reason}',
+  jobPaused: 'Tâche suspendue par {user}',
+  jobResumed: 'Tâche reprise par {user}',
+  optimizeSuccess: '{path} a été optimisé',
+  optimizeError: '{path} n’a pas pu être optimisé : {reason}',
+  nothingToDo: 'Aucune ressource ne nécessitait de traitement',
+
+  mailSubjectDone: 'Tâche IPS {name} terminée',
+  mailSubjectDoneWithIssues: 'Tâche IPS {name} terminée (erreurs : {error}, avertissements : {warning})',
+  mailSubjectStopped: 'Tâche IPS {name} arrêtée',
+  mailSubjectFailed: 'Échec de la tâche IPS {name}',
+  mailIntroDone: 'La tâche {type} {name} de la société {company} est terminée.',
+  mailIntroStopped: 'La tâche {type} {name} de la société {company} a été arrêtée avant la fin.',
+  mailIntroFailed: 'La tâche {type} {name} de la société {company} a échoué.',
+  mailOriginalName: 'Soumise sous le nom : {name}',
+  mailStarted: 'Début : {date}',
+  mailEnded: 'Fin : {date}',
+  mailCounts: 'Fichiers : {total} · réussis : {success} · mis à jour : {updated} · doublons ignorés : {duplicate} · en échec : {error} · avertissements : {warning}',
+  mailErrors: 'Erreurs ({count}) :',
+  mailWarnings: 'Avertissements ({count}) :',
+  mailItem: '{asset} : {message}',
+  mailFirstErrors: 'Erreurs ({shown} premières sur {total}) :',
+  mailFirstWarnings: 'Avertissements ({shown} premiers sur {total}) :',
+  mailMore: '… et {count} de plus ; le journal de la tâche contient la liste complète.',
+  mailFooter: 'Ce message a été envoyé automatiquement par le service de tâches IPS. Modifiez le paramètre d’e-mail de la tâche pour ne plus le recevoir.',
+} as const satisfies Catalog;

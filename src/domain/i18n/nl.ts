@@ -1,0 +1,43 @@
+import type { Catalog } from './en.js';
+
+/** Dutch. Terms follow Adobe's Dutch Dynamic Media UI: "taak" for job, "asset" kept as is. */
+export const nl = {
+  uploadBegun: 'Upload is begonnen!',
+  uploadEnded: 'Upload is beëindigd: {total} bestanden, {success} nieuw, {updated} bijgewerkt, {duplicate} overgeslagen als duplicaat, {error} mislukt',
+  uploadEndedIdle: 'Upload beëindigd na {seconds} seconden zonder verdere POST-aanvraag: {total} bestanden, {success} nieuw, {updated} bijgewerkt, {duplicate} overgeslagen, {error} mislukt',
+  value: '{value}',
+  fileProcessed: '{path} is in IPS verwerkt',
+  fileUpdated: '{path} heeft de bestaande asset {name} vervangen',
+  fileDuplicate: '{path} is overgeslagen: er bestaat al een asset met de naam {name} en overschrijven staat uit',
+  fileError: '{path} is mislukt: {reason}',
+  fileWarning: '{path}: {reason}',
+
+  jobBegun: 'Taak {name} is gestart',
+  jobDone: 'Taak {name} is voltooid: {success} geslaagd, {error} mislukt, {warning} waarschuwingen',
+  jobStopped: 'Taak {name} is gestopt door {user}; {done} van de {total} items waren voltooid',
+  jobFailed: 'Taak {name} is mislukt: {reason}',
+  jobPaused: 'Taak gepauzeerd door {user}',
+  jobResumed: 'Taak hervat door {user}',
+  optimizeSuccess: '{path} is geoptimaliseerd',
+  optimizeError: '{path} kon niet worden geoptimaliseerd: {reason}',
+  nothingToDo: 'Er hoefden geen assets te worden verwerkt',
+
+  mailSubjectDone: 'IPS-taak {name} voltooid',
+  mailSubjectDoneWithIssues: 'IPS-taak {name} voltooid (fouten: {error}, waarschuwingen: {warning})',
+  mailSubjectStopped: 'IPS-taak {name} is gestopt',
+  mailSubjectFailed: 'IPS-taak {name} is mislukt',
+  mailIntroDone: 'De {type}-taak {name} van bedrijf {company} is voltooid.',
+  mailIntroStopped: 'De {type}-taak {name} van bedrijf {company} is gestopt voordat ze voltooid was.',
+  mailIntroFailed: 'De {type}-taak {name} van bedrijf {company} is mislukt.',
+  mailOriginalName: 'Ingediend als: {name}',
+  mailStarted: 'Gestart: {date}',
+  mailEnded: 'Beëindigd: {date}',
+  mailCounts: 'Bestanden: {total} · geslaagd: {success} · bijgewerkt: {updated} · duplicaten overgeslagen: {duplicate} · mislukt: {error} · waarschuwingen: {warning}',
+  mailErrors: 'Fouten ({count}):',
+  mailWarnings: 'Waarschuwingen ({count}):',
+  mailItem: '{asset}: {message}',
+  mailFirstErrors: 'Fouten (eerste {shown} van {total}):',
+  mailFirstWarnings: 'Waarschuwingen (eerste {shown} van {total}):',
+  mailMore: '… en nog {count}; het taaklogboek bevat de volledige lijst.',
+  mailFooter: 'Dit bericht is automatisch verzonden door de IPS-taakservice. Wijzig de e-mailinstelling van de taak om het niet meer te ontvangen.',
+} as const satisfies Catalog;

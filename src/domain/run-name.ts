@@ -1,0 +1,8 @@
+/**
+ * IPS run names: `<originalName>_yyyy-MM-dd-HH:mm:ss.SSS` (ips-reference §3.10),
+ * in UTC. Pure (no Node built-ins) so workflows can name their own runs.
+ */
+export function runName(originalName: string, at: Date): string {
+  const iso = at.toISOString(); // 2007-09-14T15:04:34.123Z
+  return `${originalName}_${iso.slice(0, 10)}-${iso.slice(11, 23)}`;
+}

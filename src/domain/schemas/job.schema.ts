@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import { EMAIL_SETTINGS, SORT_DIRECTIONS, dateTime, handle, itemsArray, itemsOf } from './common.schema.js';
+
+/** OptimizeImagesJob (ips-reference §5.5): optimise the company's images that lack a current pyramid TIFF. */
+export const optimizeImagesJob = z.strictObject({ emailSetting: z.enum(EMAIL_SETTINGS) });
+export type OptimizeImagesJob = z.infer<typeof optimizeImagesJob>;
+
+/** Every job element of submitJobParam, in XSD order (ips-reference §3.1). */
+export const JOB_ELEMENTS = [
+  'imageServingPublishJob',
+  'imageRenderingPublishJob',
+  'videoPublishJob',
+  'serverDirectoryPublishJob',
+  'metadataPublishJob',
+  'uploadDirectoryJob',
+  'uploadUrlsJob',
+  'optimizeImagesJob',
+  'ripPdfsJob',
+  'reprocessAssetsJob',
+  'createVideoSitemapJob',
+  'exportJob',
+  'automatedSetGenerationJob',
+] as const;
+export type JobElement = (typeof JOB_ELEMENTS)[number];
+
+export const locale = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a locale ll or ll-CC (e.g. en or en-US)');
+export const jobName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(256)
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'a name of printable characters');
+
+const jobFilter = {
+  companyHandle: handle.optional(),
+  jobHandle: handle.optional(),
+  originalName: z.string().max(256).optional(),
+};
+
+export const getActiveJobsParam = z.strictObject({ ...jobFilter, includeWaitingJobs: z.boolean().optional() });
+export const getScheduledJobsParam = z.strictObject(jobFilter);
+export const jobControlParam = z.strictObject({ companyHandle: handle, jobHandle: handle });
+
+export const taskItemProgress = z.object({
+  itemName: z.string(),
+  progress: z.number(),
+  progressMessage: z.string(),
+  lastProgressUpdate: z.string(),
+});
+export const taskProgress = z.object({
+  taskType: z.string(),
+  taskState: z.enum(['Unknown', 'New', 'Processing', 'Stopping', 'Done', 'Failed']),
+  numProcessed: z.number().int(),
+  numProcessing: z.number().int(),
+  numPending: z.number().int(),
+  progress: z.number(),
+  progressMessage: z.string(),
+  lastProgressUpdate: z.string(),
+  taskItemProgressArray: itemsOf(taskItemProgress),
+});
+
+export const ACTIVE_JOB_STATES = ['Unknown', 'New', 'WaitingClient', 'WaitingCoordinator', 'Running', 'Stopping', 'Done'] as const;
+
+// The job element (e.g. optimizeImagesJob) echoed with its defaults filled in.
+const jobEcho = z.unknown();
+
+export const activeJob = z
+  .object({
+    companyHandle: z.string(),
+    jobHandle: z.string(),
+    name: z.string(),
+    originalName: z.string(),
+    type: z.string(),
+    state: z.enum(ACTIVE_JOB_STATES),
+    submitUserEmail: z.string(),
+    locale: z.string().optional(),
+    description: z.string().optional(),
+    serverName: z.string(),
+    startDate: z.string(),
+    triggerTime: z.string(),
+    totalSize: z.number().int(),
+    progress: z.number().int(),
+    progressMessage: z.string(),
+    lastProgressUpdate: z.string(),
+    taskProgressArray: itemsOf(taskProgress),
+  })
+  .catchall(jobEcho);
+export type ActiveJob = z.infer<typeof activeJob>;
+
+export const TRIGGER_STATES = ['Blocked', 'Complete', 'Error', 'None', 'Normal', 'Paused'] as const;
+export const scheduledJob = z
+  .object({
+    companyHandle: z.string(),
+    jobHandle: z.string(),
+    name: z.string(),
+    originalName: z.string(),
+    type: z.string(),
+    submitUserEmail: z.string(),
+    locale: z.string().optional(),
+    description: z.string().optional(),
+    execSchedule: z.string().optional(),
+    nextFireTime: z.string().optional(),
+    timeZone: z.string().optional(),
+    triggerState: z.enum(TRIGGER_STATES).optional(),
+  })
+  .catchall(jobEcho);
+export type ScheduledJob = z.infer<typeof scheduledJob>;
+
+export const submitJobReturn = z.object({ jobHandle: z.string() });
+export const getActiveJobsReturn = z.object({ jobArray: itemsOf(activeJob) });
+export const getScheduledJobsReturn = z.object({ jobArray: itemsOf(scheduledJob) });
+
+// --- job logs (ips-reference §3.4–3.6, §4.5, §4.7) ---
+
+export const JOB_LOG_SORT_FIELDS = ['JobName', 'LogType', 'StartDate', 'CompanyName', 'UserId', 'Email', 'FileErrorCount', 'FileWarningCount', 'FileSuccessCount'] as const;
+
+export const getJobLogsParam = z.strictObject({
+  companyHandle: handle.optional(),
+  userHandle: handle.optional(),
+  sortBy: z.enum(JOB_LOG_SORT_FIELDS).optional(),
+  sortDirection: z.enum(SORT_DIRECTIONS).optional(),
+  startDate: dateTime.optional(),
+  endDate: dateTime.optional(),
+  numRows: z.number().int().min(1).max(10_000).optional(),
+});
+
+export const getJobLogDetailsParam = z.strictObject({
+  companyHandle: handle,
+  jobHandle: handle.optional(),
+  originalName: z.string().max(256).optional(),
+  logTypeArray: itemsArray(z.string().max(64), 100).optional(),
+  recordsPerPage: z.number().int().min(1).max(1000).optional(),
+  resultsPage: z.number().int().min(1).optional(),
+  sortBy: z.enum(['Date', 'LogType']).optional(),
+  sortDirection: z.enum(SORT_DIRECTIONS).optional(),
+});
+
+export const getAssetJobLogsParam = z.strictObject({ companyHandle: handle, assetHandle: handle });
+
+export const jobLogDetail = z.object({
+  logMessage: z.string(),
+  logType: z.string(),
+  dateCreated: z.string(),
+  assetName: z.string().optional(),
+  assetType: z.string().optional(),
+  assetHandle: z.string().optional(),
+});
+
+export const jobLog = z.object({
+  companyHandle: z.string(),
+  jobHandle: z.string(),
+  jobName: z.string(),
+  originalJobName: z.string(),
+  submitUserEmail: z.string(),
+  logType: z.string(),
+  jobSubType: z.string(),
+  startDate: z.string().optional(),
+  endDate: z.string().optional(),
+  description: z.string(),
+  fileSuccessCount: z.number().int(),
+  fileErrorCount: z.number().int(),
+  fileWarningCount: z.number().int(),
+  fileDuplicateCount: z.number().int(),
+  fileUpdateCount: z.number().int(),
+  totalFileCount: z.number().int(),
+  transferSuccessCount: z.number().int(),
+  transferErrorCount: z.number().int(),
+  transferWarningCount: z.number().int(),
+  fatalError: z.boolean(),
+  detailTotalRows: z.number().int().optional(),
+  detailArray: itemsOf(jobLogDetail).optional(),
+});
+export type JobLog = z.infer<typeof jobLog>;
+
+export const assetJobLog = z.object({
+  jobHandle: z.string(),
+  jobName: z.string(),
+  logMessage: z.string(),
+  logType: z.string(),
+  submitUserEmail: z.string(),
+  logDate: z.string(),
+});
+
+export const getJobLogsReturn = z.object({ jobLogArray: itemsOf(jobLog) });
+export const getJobLogDetailsReturn = z.object({ jobLogArray: itemsOf(jobLog) });
+export const getAssetJobLogsReturn = z.object({ jobLogArray: itemsOf(assetJobLog) });

@@ -1,0 +1,52 @@
+import type { CompanyRepository } from '../adapters/repositories/company.repository.js';
+import type { JobLogDetailRow, JobLogRepository } from '../adapters/repositories/job-log.repository.js';
+import { renderMessage } from '../domain/i18n/catalog.js';
+import { JOB_TYPES } from '../jobs/job-registry.js';
+import type { JobIdentity, JobOutcome } from '../../workflows/contracts.js';
+import type { EmailSetting, JobLogLine, NotificationService } from './notification.service.js';
+
+/** Severity classes of ips-reference §4.8: which detail types count as errors and warnings in a mail. */
+const ERROR_TYPES = [...new Set(['FatalError', ...JOB_TYPES.map((j) => j.logTypes.failure)])];
+const WARNING_TYPES = ['UploadWarning', 'DuplicateSkipped'];
+
+/** Builds a job's notification from its log in the database and hands it to the NotificationService. */
+export class JobNotifier {
+  constructor(
+    private readonly jobLogs: JobLogRepository,
+    private readonly companies: CompanyRepository,
+    private readonly notifications: NotificationService,
+  ) {}
+
+  async notify(job: JobIdentity, jobType: string, to: string, setting: EmailSetting, outcome: JobOutcome): Promise<{ sent: boolean; where?: string }> {
+    const log = await this.jobLogs.find(job.jobHandle);
+    if (!log) return { sent: false };
+    const company = await this.companies.findByHandle(job.companyHandle);
+    const locale = job.locale;
+    const lines = async (types: string[]): Promise<JobLogLine[]> => {
+      const page = await this.jobLogs.detailPage(job.jobHandle, { logTypes: types, sort: 'id', direction: 'asc', limit: 10, offset: 0 });
+      return page.rows.map((d: JobLogDetailRow) => ({ ...(d.asset_name ? { assetName: d.asset_name } : {}), message: renderMessage(d.message_key, JSON.parse(d.message_args), locale) }));
+    };
+    return this.notifications.notify(
+      to,
+      setting,
+      {
+        jobName: job.jobName,
+        originalJobName: job.originalName,
+        jobType,
+        companyName: company?.name ?? job.companyHandle,
+        startDate: log.start_date,
+        endDate: log.end_date ?? new Date().toISOString(),
+        success: log.file_success_count,
+        errors: log.file_error_count + (outcome.outcome === 'failed' ? 1 : 0),
+        warnings: log.file_warning_count,
+        duplicates: log.file_duplicate_count,
+        updated: log.file_update_count,
+        total: log.total_file_count,
+        outcome: outcome.outcome,
+        firstErrors: await lines(ERROR_TYPES),
+        firstWarnings: await lines(WARNING_TYPES),
+      },
+      locale,
+    );
+  }
+}

@@ -1,0 +1,266 @@
+import type { z } from 'zod';
+import type { JobExecution, JobGateway, JobMemo, JobSchedule } from '../adapters/temporal/job-gateway.js';
+import type { JobLogRepository } from '../adapters/repositories/job-log.repository.js';
+import type { UserRepository } from '../adapters/repositories/user.repository.js';
+import { FaultCode, IpsFault, faults } from '../domain/faults.js';
+import { newHandle } from '../domain/handles.js';
+import { runName } from '../domain/run-name.js';
+import { OPERATION_ACCESS } from '../domain/roles.js';
+import { translateQuartz } from '../domain/schedule/quartz-schedule.js';
+import type * as S from '../domain/schemas/job.schema.js';
+import { jobTypeByElement, jobTypeByIpsType } from '../jobs/job-registry.js';
+import { type SubmitJobParam, jobElementOf } from '../jobs/submit-job.schema.js';
+import type { JobProgress, JobRequest } from '../../workflows/contracts.js';
+import type { AuthService } from './auth.service.js';
+import type { Principal } from './principal.js';
+
+type In<T extends z.ZodType> = z.output<T>;
+
+export interface JobServiceConfig {
+  timezone: string;
+  lanes: number;
+}
+
+/** A handle names either a recurring job (a Temporal Schedule) or one run (a workflow). */
+type ResolvedJob = { kind: 'schedule'; schedule: JobSchedule } | { kind: 'run'; run: JobExecution };
+
+/**
+ * submitJob and job control on Temporal: a run is a workflow (execTime → a
+ * delayed start), a recurring job a Schedule; stop = cancellation; pause and
+ * resume = signals (or pausing the schedule).
+ */
+export class JobService {
+  constructor(
+    private readonly gateway: JobGateway,
+    private readonly users: UserRepository,
+    private readonly jobLogs: JobLogRepository,
+    private readonly auth: AuthService,
+    private readonly config: JobServiceConfig,
+  ) {}
+
+  async submit(caller: Principal, p: SubmitJobParam): Promise<{ jobHandle: string }> {
+    const { element, options } = jobElementOf(p);
+    const entry = jobTypeByElement(element)!;
+    const notifyUserEmail = await this.notifyAddress(caller, p);
+    const request: JobRequest = {
+      companyHandle: p.companyHandle,
+      originalName: p.jobName,
+      submitUserHandle: caller.userHandle,
+      submitUserEmail: caller.email,
+      notifyUserEmail,
+      ...(p.locale ? { locale: p.locale } : {}),
+      ...(p.description ? { description: p.description } : {}),
+      jobType: entry.ipsType,
+      element,
+      options,
+      lanes: this.config.lanes,
+    };
+    const memo: JobMemo = {
+      element,
+      options,
+      ...(p.locale ? { locale: p.locale } : {}),
+      ...(p.description ? { description: p.description } : {}),
+    };
+
+    if (p.execSchedule !== undefined) {
+      const schedule = translateQuartz(p.execSchedule);
+      const jobHandle = newHandle.scheduledJob(p.companyHandle, p.jobName);
+      await this.gateway.createSchedule(jobHandle, schedule.calendars, this.config.timezone, entry.workflow, request, {
+        ...memo,
+        execSchedule: schedule.description,
+        timeZone: this.config.timezone,
+      });
+      return { jobHandle };
+    }
+
+    const now = Date.now();
+    const at = p.execTime ? new Date(p.execTime) : new Date(now);
+    const jobHandle = newHandle.job(p.companyHandle, runName(p.jobName, at));
+    // An execTime in the past runs now, as IPS does.
+    await this.gateway.startJob(entry.workflow, jobHandle, request, { ...memo, triggerTime: at.toISOString() }, Math.max(0, at.getTime() - now));
+    return { jobHandle };
+  }
+
+  /** submitJob userHandle: the user to notify; must belong to the company. */
+  private async notifyAddress(caller: Principal, p: SubmitJobParam): Promise<string> {
+    if (!p.userHandle || p.userHandle === caller.userHandle) return caller.email;
+    const user = await this.users.findByHandle(p.userHandle);
+    const member = user && (user.is_ips_admin === 1 || (await this.users.memberships(user.user_handle)).some((m) => m.company_handle === p.companyHandle && m.is_active === 1));
+    if (!user || !member) throw faults.notFound('userHandle', 'user of this company', p.userHandle);
+    return user.email;
+  }
+
+  async getActiveJobs(caller: Principal, p: In<typeof S.getActiveJobsParam>): Promise<{ jobArray: { items: S.ActiveJob[] } }> {
+    const companies = this.visibleCompanies(caller, 'getActiveJobs', p.companyHandle);
+    let runs: JobExecution[];
+    if (p.jobHandle) {
+      const one = await this.gateway.describe(p.jobHandle);
+      runs = one && one.running ? [one] : [];
+    } else {
+      const clauses = [companies ? `CompanyHandle IN (${companies.map(quote).join(', ')})` : '', p.originalName ? `JobName = ${quote(p.originalName)}` : ''];
+      runs = companies?.length === 0 ? [] : await this.gateway.listRunning(clauses.filter(Boolean).join(' AND '));
+    }
+    runs = runs.filter((r) => r.companyHandle && (!companies || companies.includes(r.companyHandle)) && (!p.originalName || r.jobName === p.originalName));
+    const jobs = await Promise.all(runs.map((r) => this.toActiveJob(r)));
+    const visible = p.includeWaitingJobs === false ? jobs.filter((j) => !j.state.startsWith('Waiting')) : jobs;
+    visible.sort((a, b) => a.startDate.localeCompare(b.startDate) || a.jobHandle.localeCompare(b.jobHandle));
+    return { jobArray: { items: visible } };
+  }
+
+  async getScheduledJobs(caller: Principal, p: In<typeof S.getScheduledJobsParam>): Promise<{ jobArray: { items: S.ScheduledJob[] } }> {
+    const companies = this.visibleCompanies(caller, 'getScheduledJobs', p.companyHandle);
+    const schedules = p.jobHandle ? [await this.gateway.describeSchedule(p.jobHandle)].filter((s): s is JobSchedule => s !== undefined) : await this.gateway.listSchedules();
+    const items = schedules
+      .filter((s) => s.companyHandle && (!companies || companies.includes(s.companyHandle)) && (!p.originalName || s.jobName === p.originalName))
+      .map((s) => toScheduledJob(s))
+      .sort((a, b) => a.originalName.localeCompare(b.originalName) || a.jobHandle.localeCompare(b.jobHandle));
+    return { jobArray: { items } };
+  }
+
+  async stop(caller: Principal, p: In<typeof S.jobControlParam>): Promise<Record<string, never>> {
+    const job = await this.resolve(p.companyHandle, p.jobHandle);
+    if (job.kind === 'schedule') throw faults.invalid('jobHandle', 'a running job (a scheduled job is paused with pauseJob or removed with deleteJob)', 'a scheduled job');
+    const progress = await this.gateway.progress(job.run.workflowId);
+    if (progress?.state === 'Stopping') throw faults.invalid('jobHandle', 'a running job', 'a job that is already stopping');
+    await this.gateway.requestStop(job.run.workflowId, caller.email);
+    return {};
+  }
+
+  async pause(caller: Principal, p: In<typeof S.jobControlParam>): Promise<Record<string, never>> {
+    return this.setPaused(caller, p, true);
+  }
+
+  async resume(caller: Principal, p: In<typeof S.jobControlParam>): Promise<Record<string, never>> {
+    return this.setPaused(caller, p, false);
+  }
+
+  private async setPaused(caller: Principal, p: In<typeof S.jobControlParam>, paused: boolean): Promise<Record<string, never>> {
+    const job = await this.resolve(p.companyHandle, p.jobHandle);
+    const verb = paused ? 'paused' : 'running';
+    if (job.kind === 'schedule') {
+      if (job.schedule.paused === paused) throw faults.invalid('jobHandle', `a scheduled job that is not already ${verb}`, `a ${verb} scheduled job`);
+      if (paused) await this.gateway.pauseSchedule(job.schedule.scheduleId, `paused by ${caller.email}`);
+      else await this.gateway.resumeSchedule(job.schedule.scheduleId, `resumed by ${caller.email}`);
+      return {};
+    }
+    const entry = job.run.jobType ? jobTypeByIpsType(job.run.jobType) : undefined;
+    if (!entry || !entry.submittable) throw faults.invalid('jobHandle', 'a job that can be paused', `a ${job.run.jobType ?? 'job'} job`);
+    const progress = await this.gateway.progress(job.run.workflowId);
+    if (!progress) throw new IpsFault(FaultCode.Exception, 'The job did not answer (no worker is running it right now); try again shortly');
+    if (progress.paused === paused) throw faults.invalid('jobHandle', `a job that is not already ${verb}`, `a ${verb} job`);
+    if (paused) await this.gateway.pause(job.run.workflowId, caller.email);
+    else await this.gateway.resume(job.run.workflowId, caller.email);
+    return {};
+  }
+
+  /** executeJob: run a scheduled job now (the schedule itself is unchanged). */
+  async execute(_caller: Principal, p: In<typeof S.jobControlParam>): Promise<Record<string, never>> {
+    const job = await this.resolve(p.companyHandle, p.jobHandle);
+    if (job.kind !== 'schedule') throw faults.invalid('jobHandle', 'a scheduled job', 'a job run');
+    await this.gateway.triggerSchedule(job.schedule.scheduleId);
+    return {};
+  }
+
+  /** deleteJob: removes a scheduled job, or stops a running one. */
+  async delete(caller: Principal, p: In<typeof S.jobControlParam>): Promise<Record<string, never>> {
+    const job = await this.resolve(p.companyHandle, p.jobHandle);
+    if (job.kind === 'schedule') await this.gateway.deleteSchedule(job.schedule.scheduleId);
+    else await this.gateway.requestStop(job.run.workflowId, caller.email);
+    return {};
+  }
+
+  private async resolve(companyHandle: string, jobHandle: string): Promise<ResolvedJob> {
+    const schedule = await this.gateway.describeSchedule(jobHandle);
+    if (schedule) {
+      if (schedule.companyHandle !== companyHandle) throw faults.foreignCompany('jobHandle');
+      return { kind: 'schedule', schedule };
+    }
+    const run = await this.gateway.describe(jobHandle);
+    if (!run || !run.companyHandle) throw faults.notFound('jobHandle', 'job', jobHandle);
+    if (run.companyHandle !== companyHandle) throw faults.foreignCompany('jobHandle');
+    if (!run.running) throw faults.invalid('jobHandle', 'a job that is still running', 'a job that has finished');
+    return { kind: 'run', run };
+  }
+
+  /** Companies whose jobs the caller may list; undefined = all (IpsAdmin without a filter). */
+  private visibleCompanies(caller: Principal, operation: 'getActiveJobs' | 'getScheduledJobs', companyHandle?: string): string[] | undefined {
+    if (companyHandle) return [companyHandle];
+    return this.auth.companiesWithRole(caller, OPERATION_ACCESS[operation].roles);
+  }
+
+  private async toActiveJob(run: JobExecution): Promise<S.ActiveJob> {
+    const progress = await this.gateway.progress(run.workflowId, 2000);
+    const memo = run.memo;
+    const delayed = run.executionTime !== undefined && run.executionTime.getTime() > Date.now();
+    const startDate = progress?.startDate ?? run.startTime.toISOString();
+    const last = progress ? undefined : await this.jobLogs.find(run.workflowId);
+    const total = progress?.total ?? last?.total_file_count ?? 0;
+    const processed = progress?.processed ?? last?.total_file_count ?? 0;
+    const state: S.ActiveJob['state'] = delayed ? 'New' : progress?.state ?? 'Running';
+    const message = delayed ? `Waiting until ${run.executionTime!.toISOString()}` : progress ? (progress.paused ? progress.message : progress.message) : 'Running (no live progress: the worker is not answering)';
+    const lastUpdate = progress?.lastProgressUpdate ?? startDate;
+    const originalName = run.jobName ?? '';
+    return {
+      companyHandle: run.companyHandle!,
+      jobHandle: run.workflowId,
+      name: progress?.name ?? memo.runName ?? runName(originalName, run.startTime),
+      originalName,
+      type: run.jobType ?? run.workflowType,
+      state,
+      submitUserEmail: run.submitUser ?? '',
+      ...(memo.locale ? { locale: memo.locale } : {}),
+      ...(memo.description ? { description: memo.description } : {}),
+      serverName: progress?.serverName ?? '',
+      startDate,
+      triggerTime: memo.triggerTime ?? (run.executionTime ?? run.startTime).toISOString(),
+      totalSize: total,
+      progress: total > 0 ? Math.min(100, Math.floor((processed * 100) / total)) : 0,
+      progressMessage: message,
+      lastProgressUpdate: lastUpdate,
+      taskProgressArray: { items: progress ? [taskProgress(progress)] : [] },
+      ...(memo.element ? { [memo.element]: memo.options ?? {} } : {}),
+    };
+  }
+}
+
+function taskProgress(p: JobProgress): S.ActiveJob['taskProgressArray']['items'][number] {
+  const pending = Math.max(0, p.total - p.processed - p.processing.length);
+  return {
+    taskType: p.taskType,
+    taskState: p.state === 'Stopping' ? 'Stopping' : p.processed === 0 && p.processing.length === 0 ? 'New' : 'Processing',
+    numProcessed: p.processed,
+    numProcessing: p.processing.length,
+    numPending: pending,
+    progress: p.total > 0 ? Math.min(1, p.processed / p.total) : 0,
+    progressMessage: p.message,
+    lastProgressUpdate: p.lastProgressUpdate,
+    taskItemProgressArray: {
+      items: p.processing.map((i) => ({ itemName: i.itemName, progress: 0, progressMessage: 'Processing', lastProgressUpdate: i.since })),
+    },
+  };
+}
+
+function toScheduledJob(s: JobSchedule): S.ScheduledJob {
+  const memo = s.memo;
+  const originalName = s.jobName ?? '';
+  return {
+    companyHandle: s.companyHandle!,
+    jobHandle: s.scheduleId,
+    name: originalName,
+    originalName,
+    type: s.jobType ?? '',
+    submitUserEmail: s.submitUser ?? '',
+    ...(memo.locale ? { locale: memo.locale } : {}),
+    ...(memo.description ? { description: memo.description } : {}),
+    ...(memo.execSchedule ? { execSchedule: memo.execSchedule } : {}),
+    ...(s.nextActionTimes[0] && !s.paused ? { nextFireTime: s.nextActionTimes[0].toISOString() } : {}),
+    ...(memo.timeZone ? { timeZone: memo.timeZone } : {}),
+    triggerState: s.paused ? 'Paused' : 'Normal',
+    ...(memo.element ? { [memo.element]: memo.options ?? {} } : {}),
+  };
+}
+
+/** A visibility-query string literal. */
+function quote(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}

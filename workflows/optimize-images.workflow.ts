@@ -1,0 +1,30 @@
+import { continueAsNew, proxyActivities } from '@temporalio/workflow';
+import type { AssetRef, OptimizeActivities, OptimizeImagesRequest, JobOutcome } from './contracts.js';
+import { ITEM_ACTIVITY_OPTIONS, type ItemJobCarry, runItemJob } from './item-job.js';
+
+const PAGE_SIZE = 200;
+
+const catalog = proxyActivities<OptimizeActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 20 },
+});
+const work = proxyActivities<OptimizeActivities>(ITEM_ACTIVITY_OPTIONS);
+
+/**
+ * OptimizeImagesJob ("Optimize Remaining Files", job type ImageOptimization):
+ * builds the pyramid TIFF of every image of the company that has none, or
+ * one made by an older version of the optimiser.
+ */
+export async function optimizeImagesWorkflow(request: OptimizeImagesRequest, carry?: ItemJobCarry): Promise<JobOutcome> {
+  return runItemJob<AssetRef>(request, carry, {
+    taskType: 'ImageOptimization',
+    count: () => catalog.countImagesToOptimize(request.companyHandle),
+    page: async (cursor) => {
+      const items = await catalog.listImagesToOptimize(request.companyHandle, cursor, PAGE_SIZE);
+      return { items, next: items.length === PAGE_SIZE ? items[items.length - 1]!.assetHandle : null };
+    },
+    process: (job, item) => work.optimizeImage(job, item),
+    fail: (job, item, reason) => catalog.recordOptimizeFailure(job, item, reason),
+    continueAsNew: (next) => continueAsNew<typeof optimizeImagesWorkflow>(request, next),
+  });
+}
