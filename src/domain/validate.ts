@@ -16,7 +16,10 @@ type Issue = z.core.$ZodIssue;
 
 /** A required value is absent: zod's own "undefined" type error, or a cross-field rule marked `params.missing`. */
 function isMissing(issue: Issue): boolean {
-  return (issue.code === 'invalid_type' && issue.input === undefined) || (issue.code === 'custom' && issue.params?.missing === true);
+  return (
+    ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.input === undefined) ||
+    (issue.code === 'custom' && issue.params?.missing === true)
+  );
 }
 
 function pickIssue(issues: readonly Issue[]): Issue {
@@ -50,7 +53,7 @@ function issueToFault(issue: Issue, prefix: string): IpsFault {
   const field = fieldPath(issue.path, prefix) || '(body)';
   const received = describe(issue.input);
   if (isMissing(issue)) {
-    const expected = issue.code === 'invalid_type' ? issue.expected : issue.message;
+    const expected = issue.code === 'custom' ? issue.message : expectation(issue);
     return new IpsFault(FaultCode.MissingParameter, `${field} is required: expected ${expected}, received nothing`, field);
   }
   return new IpsFault(FaultCode.InvalidParameter, `${field}: expected ${expectation(issue)}, received ${received}`, field);

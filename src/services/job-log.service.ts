@@ -60,7 +60,7 @@ export class JobLogService {
       limit: perPage,
       offset: ((p.resultsPage ?? 1) - 1) * perPage,
     });
-    const locale = acceptLanguage ?? log.locale ?? undefined;
+    const locale = readerLocale(acceptLanguage) ?? log.locale ?? undefined;
     return {
       jobLogArray: {
         items: [{ ...toJobLog(log), detailTotalRows: page.total, detailArray: { items: page.rows.map((d) => toDetail(d, locale)) } }],
@@ -75,7 +75,7 @@ export class JobLogService {
         items: rows.map((r) => ({
           jobHandle: r.job_handle,
           jobName: r.job_name,
-          logMessage: renderMessage(r.message_key, JSON.parse(r.message_args), acceptLanguage ?? r.locale ?? undefined),
+          logMessage: renderMessage(r.message_key, JSON.parse(r.message_args), readerLocale(acceptLanguage) ?? r.locale ?? undefined),
           logType: r.log_type,
           submitUserEmail: r.submit_user_email,
           logDate: r.date_created,
@@ -119,4 +119,10 @@ function toDetail(d: JobLogDetailRow, locale?: string) {
     ...(d.asset_type ? { assetType: d.asset_type } : {}),
     ...(d.asset_handle ? { assetHandle: d.asset_handle } : {}),
   };
+}
+
+/** The reader's Accept-Language, unless it expresses no preference ('*', as HTTP clients send by default). */
+function readerLocale(acceptLanguage: string | undefined): string | undefined {
+  const value = acceptLanguage?.trim();
+  return value && value !== '*' ? value : undefined;
 }
