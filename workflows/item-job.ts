@@ -6,6 +6,7 @@ import {
   isCancellation,
   proxyActivities,
   setHandler,
+  upsertMemo,
   workflowInfo,
 } from '@temporalio/workflow';
 import { runName } from '../src/domain/run-name.js';
@@ -127,6 +128,8 @@ export async function runItemJob<Item extends { name: string }>(
   if (!carry) {
     state.serverName = (await bookkeeping.beginJob(job, request.jobType)).serverName;
     state.total = await hooks.count();
+    // One history event, so getActiveJobs knows the size even when no worker can answer a query.
+    upsertMemo({ totalSize: state.total });
   }
   touch(state.total === 0 ? 'Nothing to process' : 'Running');
 

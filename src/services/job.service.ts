@@ -194,7 +194,7 @@ export class JobService {
     const delayed = run.executionTime !== undefined && run.executionTime.getTime() > Date.now();
     const startDate = progress?.startDate ?? run.startTime.toISOString();
     const last = progress ? undefined : await this.jobLogs.find(run.workflowId);
-    const total = progress?.total ?? last?.total_file_count ?? 0;
+    const total = progress?.total ?? memo.totalSize ?? last?.total_file_count ?? 0;
     const processed = progress?.processed ?? last?.total_file_count ?? 0;
     const state: S.ActiveJob['state'] = delayed ? 'New' : progress?.state ?? 'Running';
     const message = delayed ? `Waiting until ${run.executionTime!.toISOString()}` : progress ? (progress.paused ? progress.message : progress.message) : 'Running (no live progress: the worker is not answering)';

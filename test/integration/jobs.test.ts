@@ -135,6 +135,28 @@ describe(`job engine: submitJob, progress, control, schedules (${process.env.IPS
     expect(await staleCount()).toBe(IMAGES - done.length);
   });
 
+  it('keeps listing a job while no worker runs it (last known progress), and finishes it after a restart', async () => {
+    await makeStale();
+    const { jobHandle } = (await submit({}, 'orphaned')).body;
+    await waitUntil('3 assets done', async () => ((await active(jobHandle))?.taskProgressArray.items[0]?.numProcessed ?? 0) >= 3);
+    await h.stopWorker();
+    try {
+      const job = await active(jobHandle);
+      expect(job).toMatchObject({ state: 'Running', originalName: 'orphaned', type: 'ImageOptimization' });
+      expect(job.progressMessage).toContain('no live progress');
+      const log = await h.ctx.repositories.jobLogs.find(jobHandle);
+      expect(job.totalSize).toBe(IMAGES);
+      expect(job.progress).toBe(Math.floor((log!.total_file_count * 100) / IMAGES));
+      expect(job.progress).toBeGreaterThanOrEqual(15);
+    } finally {
+      await h.startWorker();
+    }
+    await gone(jobHandle);
+    expect(await staleCount()).toBe(0);
+    const log = await h.ctx.repositories.jobLogs.find(jobHandle);
+    expect(log).toMatchObject({ file_success_count: IMAGES, total_file_count: IMAGES });
+  });
+
   it('starts an execTime job at that instant and lists it as not yet running before', async () => {
     const at = new Date(Date.now() + 5000);
     const { jobHandle } = (await submit({ execTime: at.toISOString() }, 'later')).body;

@@ -134,6 +134,20 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
     expect(staging).toEqual([]);
   });
 
+  it('shows an upload job waiting for posts in getActiveJobs', async () => {
+    const first = await post({ companyHandle: acme.companyHandle, jobName: 'visible', description: 'two posts' }, [{ path: files.png, name: 'visible-a.png' }]);
+    const jobHandle = first.body.jobHandle;
+    let job: any;
+    for (let i = 0; i < 50 && job?.state !== 'WaitingClient'; i++) {
+      job = (await h.api('getActiveJobs', { companyHandle: acme.companyHandle, jobHandle }, acme.who)).body.jobArray.items[0];
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(job).toMatchObject({ state: 'WaitingClient', type: 'UploadPost', originalName: 'visible', description: 'two posts', uploadPostJob: { overwrite: true, readyForPublish: true, emailSetting: 'None' } });
+    expect(job.name).toMatch(/^visible_/);
+    await post({ companyHandle: acme.companyHandle, jobHandle, endJob: true }, [{ path: files.png, name: 'visible-b.png' }]);
+    expect(await finished(jobHandle)).toMatchObject({ total: 2, success: 2 });
+  });
+
   it('ends a job after UPLOAD_JOB_IDLE_SECONDS without a post', async () => {
     const r = await post({ companyHandle: acme.companyHandle, jobName: 'idle' }, [{ path: files.png, name: 'idle.png' }]);
     expect(await finished(r.body.jobHandle)).toMatchObject({ total: 1, success: 1, endedBy: 'idleTimeout', idleTimeoutSeconds: IDLE_SECONDS });

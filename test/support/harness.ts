@@ -23,6 +23,9 @@ export interface Harness {
   baseUrl: string;
   dbKind: 'sqlite' | 'postgres';
   api<T = any>(operation: string, body: unknown, who?: { email: string; password: string } | null): Promise<{ status: number; body: T }>;
+  /** Drains and stops the worker (jobs keep running in Temporal, waiting for one). */
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,9 +59,18 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const client = temporalClient(connection, config.temporal.namespace);
   const bundleFile = process.env.IPS_TEST_WORKFLOW_BUNDLE;
   const bundle = bundleFile ? { code: await fs.readFile(bundleFile, 'utf8') } : undefined;
-  const { worker, connection: workerConnection }: { worker: Worker; connection: Awaited<ReturnType<typeof createWorker>>['connection'] } =
-    await createWorker(ctx, { address, taskQueue, bundle: bundle as never });
-  const workerRun = worker.run();
+  const startWorker = async () => {
+    const created = await createWorker(ctx, { address, taskQueue, bundle: bundle as never });
+    return { worker: created.worker, connection: created.connection, run: created.worker.run() };
+  };
+  let current: { worker: Worker; connection: Awaited<ReturnType<typeof createWorker>>['connection']; run: Promise<void> } | undefined = await startWorker();
+  const stopWorker = async () => {
+    if (!current) return;
+    if (current.worker.getState() === 'RUNNING') current.worker.shutdown();
+    await current.run;
+    await current.connection.close();
+    current = undefined;
+  };
   const app: NestExpressApplication = await createHttpApp(ctx, new JobGateway(client, taskQueue));
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
@@ -76,11 +88,15 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     },
+    async stopWorker() {
+      await stopWorker();
+    },
+    async startWorker() {
+      current ??= await startWorker();
+    },
     async close() {
       await app.close();
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await workerRun;
-      await workerConnection.close();
+      await stopWorker();
       await connection.close();
       await ctx.close();
       await database.drop();

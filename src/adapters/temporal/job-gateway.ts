@@ -29,6 +29,8 @@ export interface JobMemo {
   triggerTime?: string;
   execSchedule?: string;
   timeZone?: string;
+  /** set by the workflow once it has counted its items */
+  totalSize?: number;
 }
 
 export interface JobExecution {

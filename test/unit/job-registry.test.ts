@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { JOB_ELEMENTS } from '../../src/domain/schemas/job.schema.js';
+import { parseInput } from '../../src/domain/validate.js';
+import { JOB_TYPES, assertRegistryComplete, jobTypeByElement, jobTypeByIpsType } from '../../src/jobs/job-registry.js';
+import { submitJobParam } from '../../src/jobs/submit-job.schema.js';
+import * as workflows from '../../workflows/index.js';
+import { faultOf } from '../support/faults.js';
+
+describe('job registry', () => {
+  it('has a workflow for every registered job type (the worker start-up check passes)', () => {
+    expect(() => assertRegistryComplete(workflows as Record<string, unknown>)).not.toThrow();
+  });
+
+  it('makes the worker refuse to start when a job type has no workflow', () => {
+    const { optimizeImagesWorkflow: _dropped, ...incomplete } = workflows;
+    expect(() => assertRegistryComplete(incomplete)).toThrow(/optimizeImagesJob → optimizeImagesWorkflow/);
+  });
+
+  it('maps elements and IPS type strings both ways, uniquely', () => {
+    expect(new Set(JOB_TYPES.map((j) => j.element)).size).toBe(JOB_TYPES.length);
+    expect(new Set(JOB_TYPES.map((j) => j.ipsType)).size).toBe(JOB_TYPES.length);
+    for (const j of JOB_TYPES) {
+      expect(jobTypeByElement(j.element)).toBe(j);
+      expect(jobTypeByIpsType(j.ipsType)).toBe(j);
+    }
+    expect(jobTypeByElement('optimizeImagesJob')?.ipsType).toBe('ImageOptimization');
+  });
+
+  it('lets submitJob accept exactly the submittable types and refuse the rest as not available yet', () => {
+    const submittable = JOB_TYPES.filter((j) => j.submittable).map((j) => j.element);
+    for (const element of JOB_ELEMENTS) {
+      const body = { companyHandle: 'c|1', jobName: 'j', [element]: { emailSetting: 'None' } };
+      if (submittable.includes(element)) {
+        expect(parseInput(submitJobParam, body)).toMatchObject({ [element]: { emailSetting: 'None' } });
+      } else {
+        const fault = faultOf(() => parseInput(submitJobParam, body));
+        expect(fault).toMatchObject({ code: 30001, field: element });
+        expect(fault.reason).toContain(`${element} is not available yet`);
+      }
+    }
+  });
+});
