@@ -62,19 +62,12 @@ export interface UploadCounts {
   error: number;
 }
 
-export interface UploadJobStatus extends UploadCounts {
-  pending: number;
-  processing: number;
-  ended: boolean;
-}
-
 export interface UploadJobResult extends UploadCounts {
   endedBy: 'endJob' | 'idleTimeout';
   idleTimeoutSeconds: number;
 }
 
 export const addUploadFilesSignal = defineSignal<[UploadPost]>('addUploadFiles');
-export const uploadStatusQuery = defineQuery<UploadJobStatus>('uploadStatus');
 
 /** The activity surface workflows see (types only; implementations live in activities/). */
 export interface UploadActivities {

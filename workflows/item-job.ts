@@ -1,5 +1,4 @@
 import {
-  ActivityCancellationType,
   CancellationScope,
   CancelledFailure,
   condition,
@@ -10,6 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { runName } from '../src/domain/run-name.js';
+import { BOOKKEEPING_OPTIONS, MAIL_OPTIONS } from './activity-options.js';
 import {
   type FileResult,
   type JobActivities,
@@ -23,15 +23,8 @@ import {
   stopRequestedSignal,
 } from './contracts.js';
 
-const bookkeeping = proxyActivities<JobActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 20 },
-});
-// A mail server that stays down must not hold the job forever; the job log has everything anyway.
-const mail = proxyActivities<JobActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8 },
-});
+const bookkeeping = proxyActivities<JobActivities>(BOOKKEEPING_OPTIONS);
+const mail = proxyActivities<JobActivities>(MAIL_OPTIONS);
 
 /** State a job carries across continue-as-new, so a 10,000-item job keeps one handle, name and progress. */
 export interface ItemJobCarry {
@@ -193,9 +186,3 @@ export async function runItemJob<Item extends { name: string }>(
   }
   return outcome;
 }
-
-export const ITEM_ACTIVITY_OPTIONS = {
-  startToCloseTimeout: '20 minutes',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-} as const;

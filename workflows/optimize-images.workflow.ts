@@ -1,13 +1,11 @@
 import { continueAsNew, proxyActivities } from '@temporalio/workflow';
 import type { AssetRef, OptimizeActivities, OptimizeImagesRequest, JobOutcome } from './contracts.js';
-import { ITEM_ACTIVITY_OPTIONS, type ItemJobCarry, runItemJob } from './item-job.js';
+import { BOOKKEEPING_OPTIONS, ITEM_ACTIVITY_OPTIONS } from './activity-options.js';
+import { type ItemJobCarry, runItemJob } from './item-job.js';
 
 const PAGE_SIZE = 200;
 
-const catalog = proxyActivities<OptimizeActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 20 },
-});
+const catalog = proxyActivities<OptimizeActivities>(BOOKKEEPING_OPTIONS);
 const work = proxyActivities<OptimizeActivities>(ITEM_ACTIVITY_OPTIONS);
 
 /**

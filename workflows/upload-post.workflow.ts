@@ -8,25 +8,12 @@ import {
   type UploadJobResult,
   addUploadFilesSignal,
   jobProgressQuery,
-  uploadStatusQuery,
 } from './contracts.js';
+import { BOOKKEEPING_OPTIONS, ITEM_ACTIVITY_OPTIONS, MAIL_OPTIONS } from './activity-options.js';
 
-const bookkeeping = proxyActivities<UploadActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 20 },
-});
-
-const mail = proxyActivities<JobActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8 },
-});
-
-// Per-file work: I/O errors retry with backoff; bad content never throws (it is
-// recorded as that file's error), so what reaches the retry policy is transient.
-const ingest = proxyActivities<UploadActivities>({
-  startToCloseTimeout: '20 minutes',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
-});
+const bookkeeping = proxyActivities<UploadActivities>(BOOKKEEPING_OPTIONS);
+const mail = proxyActivities<JobActivities>(MAIL_OPTIONS);
+const ingest = proxyActivities<UploadActivities>(ITEM_ACTIVITY_OPTIONS);
 
 /**
  * The UploadFile servlet's job (ips-reference §3.12): files arrive in one or
@@ -47,7 +34,6 @@ export async function uploadPostWorkflow(input: UploadJobInput): Promise<UploadJ
     pending.push(...post.items);
     if (post.endJob) ended = true;
   });
-  setHandler(uploadStatusQuery, () => ({ ...counts, pending: pending.length, processing, ended }));
   const startDate = new Date().toISOString();
   let serverName = '';
   let lastProgressUpdate = startDate;

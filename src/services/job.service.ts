@@ -197,7 +197,9 @@ export class JobService {
     const total = progress?.total ?? memo.totalSize ?? last?.total_file_count ?? 0;
     const processed = progress?.processed ?? last?.total_file_count ?? 0;
     const state: S.ActiveJob['state'] = delayed ? 'New' : progress?.state ?? 'Running';
-    const message = delayed ? `Waiting until ${run.executionTime!.toISOString()}` : progress ? (progress.paused ? progress.message : progress.message) : 'Running (no live progress: the worker is not answering)';
+    const message = delayed
+      ? `Waiting until ${run.executionTime!.toISOString()}`
+      : (progress?.message ?? 'Running (no live progress: the worker is not answering)');
     const lastUpdate = progress?.lastProgressUpdate ?? startDate;
     const originalName = run.jobName ?? '';
     return {

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type StreamTransport from 'nodemailer/lib/stream-transport/index.js';
+import { mailFields } from './mail-fields.js';
 import type { MailMessage, Mailer } from './mailer.js';
 
 /**
@@ -26,13 +27,7 @@ export class OutboxMailer implements Mailer {
       // CRLF line ends: RFC 5322 requires them and mail clients opening .eml files expect them.
       // nodemailer reads `newline` from the message (its typings list it only on the transport).
       newline: 'windows',
-      from: this.from,
-      // An address object is used verbatim, so a `to` with commas cannot fan out to extra recipients.
-      to: { name: '', address: msg.to },
-      subject: msg.subject,
-      text: msg.text,
-      html: msg.html,
-      headers: msg.headers,
+      ...mailFields(this.from, msg),
     };
     const info = await this.transporter.sendMail(data);
     const file = await this.writeAtomically(info.message as Buffer);

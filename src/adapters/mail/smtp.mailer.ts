@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 // our timeouts with the options parsed from the URL; createTransport({ url })
 // would drop everything but the URL.
 import SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import { mailFields } from './mail-fields.js';
 import type { MailMessage, Mailer } from './mailer.js';
 
 /**
@@ -62,15 +63,7 @@ export class SmtpMailer implements Mailer {
 
   async send(msg: MailMessage): Promise<{ messageId: string; where: string }> {
     try {
-      const info = await this.transporter.sendMail({
-        from: this.from,
-        // An address object is used verbatim, so a `to` with commas cannot fan out to extra recipients.
-        to: { name: '', address: msg.to },
-        subject: msg.subject,
-        text: msg.text,
-        html: msg.html,
-        headers: msg.headers,
-      });
+      const info = await this.transporter.sendMail(mailFields(this.from, msg));
       return { messageId: info.messageId, where: this.where };
     } catch (err) {
       throw toMailSendError(err, this.where);

@@ -64,17 +64,22 @@ export const ACTIVE_JOB_STATES = ['Unknown', 'New', 'WaitingClient', 'WaitingCoo
 // The job element (e.g. optimizeImagesJob) echoed with its defaults filled in.
 const jobEcho = z.unknown();
 
+/** Fields ActiveJob and ScheduledJob share (ips-reference §4.1, §4.2). */
+const jobHeader = {
+  companyHandle: z.string(),
+  jobHandle: z.string(),
+  name: z.string(),
+  originalName: z.string(),
+  type: z.string(),
+  submitUserEmail: z.string(),
+  locale: z.string().optional(),
+  description: z.string().optional(),
+};
+
 export const activeJob = z
   .object({
-    companyHandle: z.string(),
-    jobHandle: z.string(),
-    name: z.string(),
-    originalName: z.string(),
-    type: z.string(),
+    ...jobHeader,
     state: z.enum(ACTIVE_JOB_STATES),
-    submitUserEmail: z.string(),
-    locale: z.string().optional(),
-    description: z.string().optional(),
     serverName: z.string(),
     startDate: z.string(),
     triggerTime: z.string(),
@@ -90,14 +95,7 @@ export type ActiveJob = z.infer<typeof activeJob>;
 export const TRIGGER_STATES = ['Blocked', 'Complete', 'Error', 'None', 'Normal', 'Paused'] as const;
 export const scheduledJob = z
   .object({
-    companyHandle: z.string(),
-    jobHandle: z.string(),
-    name: z.string(),
-    originalName: z.string(),
-    type: z.string(),
-    submitUserEmail: z.string(),
-    locale: z.string().optional(),
-    description: z.string().optional(),
+    ...jobHeader,
     execSchedule: z.string().optional(),
     nextFireTime: z.string().optional(),
     timeZone: z.string().optional(),

@@ -1,0 +1,24 @@
+import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
+
+/** Catalog and job-log bookkeeping: quick, idempotent, retried until the database answers. */
+export const BOOKKEEPING_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 20 },
+};
+
+/** Notifications: a mail server that stays down must not hold the job forever; the job log has everything anyway. */
+export const MAIL_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8 },
+};
+
+/**
+ * Per-item work (ingest, optimise): bad content never throws (it is recorded as
+ * that item's error), so what reaches this retry policy is transient I/O.
+ * Cancellation waits for the activity, so a stopped job never abandons an item half done.
+ */
+export const ITEM_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '20 minutes',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+};
