@@ -1,9 +1,11 @@
 import { type JobActivityDeps, createJobActivities } from './job.activities.js';
 import { createOptimizeActivities } from './optimize.activities.js';
+import { createReprocessActivities } from './reprocess.activities.js';
 import { type UploadActivityDeps, createUploadActivities } from './upload.activities.js';
 import type { OptimizeService } from '../src/services/optimize.service.js';
+import type { ReprocessService } from '../src/services/reprocess.service.js';
 
-export type ActivityDeps = UploadActivityDeps & JobActivityDeps & { optimize: OptimizeService };
+export type ActivityDeps = UploadActivityDeps & JobActivityDeps & { optimize: OptimizeService; reprocess: ReprocessService };
 
 /** Every activity the worker registers, built from its dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -11,5 +13,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createJobActivities(deps),
     ...createUploadActivities(deps),
     ...createOptimizeActivities(deps),
+    ...createReprocessActivities(deps),
   };
 }

@@ -4,7 +4,7 @@
  * the deterministic workflow sandbox).
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { OptimizeImagesJob } from '../src/domain/schemas/job.schema.js';
+import type { OptimizeImagesJob, ReprocessAssetsJob } from '../src/domain/schemas/job.schema.js';
 import type { UploadPostJob } from '../src/domain/schemas/upload.schema.js';
 
 /** One file handed to an upload job, already stored in the staging area by the API. */
@@ -150,3 +150,11 @@ export interface OptimizeActivities {
 }
 
 export type OptimizeImagesRequest = JobRequest<OptimizeImagesJob>;
+
+export type ReprocessRequest = JobRequest<ReprocessAssetsJob>;
+export type ReprocessItemOptions = Omit<ReprocessAssetsJob, 'assetHandleArray'>;
+
+export interface ReprocessActivities {
+  reprocessAsset(job: JobIdentity, options: ReprocessItemOptions, asset: AssetRef): Promise<FileResult>;
+  recordReprocessFailure(job: JobIdentity, asset: AssetRef, reason: string): Promise<FileResult>;
+}

@@ -1,3 +1,4 @@
 // The workflow bundle's entry: every workflow the worker registers.
 export { optimizeImagesWorkflow } from './optimize-images.workflow.js';
+export { reprocessAssetsWorkflow } from './reprocess-assets.workflow.js';
 export { uploadPostWorkflow } from './upload-post.workflow.js';

@@ -21,6 +21,7 @@ import { JobNotifier } from '../services/job-notifier.service.js';
 import { NotificationService } from '../services/notification.service.js';
 import { JobLogService } from '../services/job-log.service.js';
 import { OptimizeService } from '../services/optimize.service.js';
+import { ReprocessService } from '../services/reprocess.service.js';
 import type { Logger } from './logger.js';
 
 /** The composition root shared by the API and the worker: adapters, repositories, services. */
@@ -43,6 +44,7 @@ export interface AppContext {
     imageFormats: ImageFormatService;
     ingest: IngestService;
     optimize: OptimizeService;
+    reprocess: ReprocessService;
     bookkeeping: JobBookkeeping;
     jobLogs: JobLogService;
     notifier: JobNotifier;
@@ -84,6 +86,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       imageFormats: new ImageFormatService(repositories.imageFormats),
       ingest: new IngestService(storage, media, repositories.assets, repositories.companies, repositories.jobLogs),
       optimize: new OptimizeService(storage, media, repositories.assets, repositories.jobLogs),
+      reprocess: new ReprocessService(storage, media, repositories.assets, repositories.jobLogs),
       bookkeeping: new JobBookkeeping(repositories.jobLogs, serverName),
       jobLogs: new JobLogService(repositories.jobLogs, auth),
       notifier: new JobNotifier(repositories.jobLogs, repositories.companies, new NotificationService(mailer)),

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { optimizeImagesJob, type JobElement } from '../domain/schemas/job.schema.js';
+import { optimizeImagesJob, reprocessAssetsJob, type JobElement } from '../domain/schemas/job.schema.js';
 import { uploadPostJob } from '../domain/schemas/upload.schema.js';
 import type * as workflows from '../../workflows/index.js';
 
@@ -42,6 +42,17 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     options: optimizeImagesJob,
     submittable: true,
     logTypes: { begin: 'BeginReoptimize', end: 'EndReoptimize', success: 'ReoptimizeSuccess', failure: 'ReoptimizeFailure' },
+    beginMessage: 'jobBegun',
+  },
+  {
+    element: 'reprocessAssetsJob',
+    // The 4.0 change log names a "ReprocessAssets" job type (ips-reference §4.4).
+    ipsType: 'ReprocessAssets',
+    workflow: 'reprocessAssetsWorkflow',
+    options: reprocessAssetsJob,
+    submittable: true,
+    // IPS documents no reprocess log types; these follow its Begin*/End*/…Success/…Error pattern.
+    logTypes: { begin: 'BeginReprocess', end: 'EndReprocess', success: 'ReprocessSuccess', failure: 'ReprocessError' },
     beginMessage: 'jobBegun',
   },
 ];

@@ -42,6 +42,7 @@ export async function createWorker(ctx: AppContext, opts: WorkerOptions): Promis
       bookkeeping: ctx.services.bookkeeping,
       notifier: ctx.services.notifier,
       optimize: ctx.services.optimize,
+      reprocess: ctx.services.reprocess,
     }),
     identity: ctx.serverName,
     // Image work is CPU-bound: as many parallel activities as the config allows (default: cores).

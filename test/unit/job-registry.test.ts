@@ -27,9 +27,14 @@ describe('job registry', () => {
   });
 
   it('lets submitJob accept exactly the submittable types and refuse the rest as not available yet', () => {
+    const minimal: Record<string, Record<string, unknown>> = {
+      optimizeImagesJob: { emailSetting: 'None' },
+      reprocessAssetsJob: { assetHandleArray: ['a|1'], createMask: false, emailSetting: 'None' },
+    };
     const submittable = JOB_TYPES.filter((j) => j.submittable).map((j) => j.element);
+    expect(Object.keys(minimal).sort()).toEqual([...submittable].sort());
     for (const element of JOB_ELEMENTS) {
-      const body = { companyHandle: 'c|1', jobName: 'j', [element]: { emailSetting: 'None' } };
+      const body = { companyHandle: 'c|1', jobName: 'j', [element]: minimal[element] ?? { emailSetting: 'None' } };
       if (submittable.includes(element)) {
         expect(parseInput(submitJobParam, body)).toMatchObject({ [element]: { emailSetting: 'None' } });
       } else {

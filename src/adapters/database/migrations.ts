@@ -141,6 +141,12 @@ function migrations(kind: DatabaseKind): Record<string, Migration> {
         await db.schema.createIndex('job_log_details_company_asset').on('job_log_details').columns(['company_handle', 'asset_handle']).execute();
       },
     },
+    '0003_crop': {
+      // The crop applied to an asset (JSON box), kept so a later reprocess can preserve it.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('assets').addColumn('crop_json', 'text').execute();
+      },
+    },
   };
 }
 

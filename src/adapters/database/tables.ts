@@ -60,6 +60,8 @@ export interface AssetTable {
   resolution: number | null;
   version: number;
   optimizer_version: number;
+  /** JSON {left, top, width, height, source} of the crop in effect, or null */
+  crop_json: string | null;
 }
 
 export interface ImageFormatTable {

@@ -2,6 +2,9 @@ import fs from 'node:fs/promises';
 import { initializeCanvas, readPsd } from 'ag-psd';
 import sharp, { type Sharp } from 'sharp';
 import type { DetectedFormat } from '../../domain/asset-types.js';
+import type { AutoColorCropOptions, AutoTransparentCropOptions, KnockoutBackgroundOptions, ManualCropOptions, UnsharpMaskOptions } from '../../domain/schemas/options.schema.js';
+import { type Box, autoColorCropBox, autoTransparentCropBox, knockoutMask } from './pixel-ops.js';
+import { applyUnsharp } from './unsharp.js';
 
 export interface ImageProbe {
   width: number;
@@ -19,6 +22,27 @@ initializeCanvas(
   },
   (width: number, height: number) => ({ width, height, data: new Uint8ClampedArray(width * height * 4), colorSpace: 'srgb' }) as never,
 );
+
+/** What reprocessing asks of one image (ips-reference §5.2). */
+export interface RenderPlan {
+  crop?: { manual: ManualCropOptions } | { autoColor: AutoColorCropOptions } | { autoTransparent: AutoTransparentCropOptions } | { box: Box };
+  knockout?: KnockoutBackgroundOptions;
+  /** write a mask file: the knockout mask, else the image's own transparency */
+  mask: boolean;
+  usm?: UnsharpMaskOptions;
+}
+
+export interface RenderResult {
+  width: number;
+  height: number;
+  /** the crop applied, in the upright original's pixels */
+  crop?: Box;
+  /** false when a mask was asked for but the image has neither knockout nor transparency */
+  maskWritten: boolean;
+}
+
+/** An option that cannot apply to this image (e.g. a crop larger than it): the asset's error, not a retry. */
+export class RenderOptionError extends Error {}
 
 /** A file the decoder refused: bad input, never worth a retry. */
 export class UnreadableImageError extends Error {
@@ -54,28 +78,90 @@ export class MediaRepository {
     };
   }
 
-  /**
-   * Builds the IPS "optimised" image: a tiled pyramid TIFF in sRGB, oriented
-   * upright. JPEG tiles for opaque images (small, what IS serves); deflate
-   * when there is alpha, because JPEG cannot carry it.
-   */
+  /** The optimised image of an original as uploaded (upright, sRGB), streamed without touching pixels in JS. */
   async buildPyramidTiff(file: string, format: DetectedFormat, dest: string, probe: ImageProbe): Promise<void> {
     const img = await this.open(file, format);
-    const pipeline = (probe.hasAlpha ? img : img.removeAlpha())
-      .rotate()
-      .toColourspace('srgb')
-      .withIccProfile('srgb')
-      .withMetadata({ density: probe.resolution })
-      .tiff({
-        tile: true,
-        tileWidth: 256,
-        tileHeight: 256,
-        pyramid: true,
-        compression: probe.hasAlpha ? 'deflate' : 'jpeg',
-        predictor: probe.hasAlpha ? 'horizontal' : 'none',
-        quality: 95,
-      });
-    await wrap(() => pipeline.toFile(dest));
+    await this.writePtiff(img.rotate().toColourspace('srgb'), probe.hasAlpha, probe.resolution, dest);
+  }
+
+  /**
+   * Reprocessing: crop, knockout, mask and unsharp mask on the upright image,
+   * then the pyramid TIFF (and the mask as a grayscale PNG). Works on raw RGBA
+   * pixels only when one of those steps needs them.
+   */
+  async renderDerivatives(file: string, format: DetectedFormat, plan: RenderPlan, out: { ptiff: string; mask?: string }): Promise<RenderResult> {
+    const probe = await this.probe(file, format);
+    const base = (await this.open(file, format)).rotate();
+    const { data, info } = await wrap(() => base.toColourspace('srgb').ensureAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true }));
+    const full: RawRgba = { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 4 };
+
+    const crop = this.cropBox(full, plan.crop);
+    let img: RawRgba = crop ? extract(full, crop) : full;
+    const hadAlpha = probe.hasAlpha;
+    let alphaUsed = hadAlpha;
+    let maskPixels: Uint8Array | undefined;
+    if (plan.knockout) {
+      maskPixels = knockoutMask(img, plan.knockout);
+      const rgba = new Uint8Array(img.data);
+      for (let i = 0; i < maskPixels.length; i++) rgba[i * 4 + 3] = Math.min(rgba[i * 4 + 3]!, maskPixels[i]!);
+      img = { ...img, data: rgba };
+      alphaUsed = true;
+    } else if (plan.mask && hadAlpha) {
+      maskPixels = new Uint8Array(img.width * img.height);
+      for (let i = 0; i < maskPixels.length; i++) maskPixels[i] = img.data[i * 4 + 3]!;
+    }
+    if (plan.usm && plan.usm.amount > 0) {
+      const sigma = Math.max(0.3, plan.usm.radius);
+      const blurred = await sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 4 } }).blur(sigma).raw().toBuffer();
+      img = { ...img, data: applyUnsharp(img.data, blurred, 4, true, { amount: plan.usm.amount, threshold: plan.usm.threshold, monochrome: plan.usm.monochrome }) };
+    }
+
+    await this.writePtiff(sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 4 } }), alphaUsed, probe.resolution, out.ptiff);
+    if (plan.mask && maskPixels && out.mask) {
+      await wrap(() => sharp(Buffer.from(maskPixels!), { raw: { width: img.width, height: img.height, channels: 1 } }).toColourspace('b-w').png().toFile(out.mask!));
+    }
+    return { width: img.width, height: img.height, ...(crop ? { crop } : {}), maskWritten: Boolean(plan.mask && maskPixels) };
+  }
+
+  /**
+   * The IPS "optimised" image: a tiled pyramid TIFF in sRGB. JPEG tiles for
+   * opaque images (small, what IS serves); deflate when there is alpha, because
+   * JPEG cannot carry it.
+   */
+  private async writePtiff(img: Sharp, alpha: boolean, density: number, dest: string): Promise<void> {
+    const withProfile = img.withIccProfile('srgb');
+    const p = (alpha ? withProfile : withProfile.removeAlpha()).withMetadata({ density }).tiff({
+      tile: true,
+      tileWidth: 256,
+      tileHeight: 256,
+      pyramid: true,
+      compression: alpha ? 'deflate' : 'jpeg',
+      predictor: alpha ? 'horizontal' : 'none',
+      quality: 95,
+    });
+    await wrap(() => p.toFile(dest));
+  }
+
+  private cropBox(img: RawRgba, crop: RenderPlan['crop']): Box | undefined {
+    if (!crop) return undefined;
+    let box: Box | null;
+    if ('manual' in crop) {
+      const m = crop.manual;
+      if (m.left + m.right === 0 && m.top + m.bottom === 0) return undefined;
+      box = { left: m.left, top: m.top, width: img.width - m.left - m.right, height: img.height - m.top - m.bottom };
+      if (box.width < 1 || box.height < 1) {
+        throw new RenderOptionError(`manualCropOptions remove the whole ${img.width}x${img.height} image`);
+      }
+    } else if ('autoColor' in crop) {
+      box = autoColorCropBox(img, crop.autoColor);
+    } else if ('autoTransparent' in crop) {
+      box = autoTransparentCropBox(img, crop.autoTransparent);
+    } else {
+      box = crop.box;
+      if (box.left + box.width > img.width || box.top + box.height > img.height) return undefined; // stale crop of an older original
+    }
+    if (!box || (box.left === 0 && box.top === 0 && box.width === img.width && box.height === img.height)) return undefined;
+    return box;
   }
 
   private async open(file: string, format: DetectedFormat): Promise<Sharp> {
@@ -113,4 +199,20 @@ async function wrap<T>(fn: () => Promise<T>): Promise<T> {
     if (/ENOSPC|EIO|EMFILE|ENFILE|EACCES/.test(message)) throw err;
     throw new UnreadableImageError(message.split('\n')[0]!.slice(0, 300));
   }
+}
+
+interface RawRgba {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: 4;
+}
+
+function extract(img: RawRgba, box: Box): RawRgba {
+  const out = new Uint8Array(box.width * box.height * 4);
+  for (let y = 0; y < box.height; y++) {
+    const from = ((box.top + y) * img.width + box.left) * 4;
+    out.set(img.data.subarray(from, from + box.width * 4), y * box.width * 4);
+  }
+  return { data: out, width: box.width, height: box.height, channels: 4 };
 }

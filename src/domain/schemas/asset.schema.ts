@@ -1,16 +1,6 @@
 import { z } from 'zod';
 import { ASSET_TYPES } from '../asset-types.js';
-import { PUBLISH_STATES, SORT_DIRECTIONS, TRASH_STATES, dateTime, handle, itemsArray, itemsOf } from './common.schema.js';
-
-/**
- * Parts of searchAssets that this server does not evaluate yet are refused
- * with a fault instead of being ignored, so a query never silently widens.
- */
-const notSupported = (what: string) =>
-  z
-    .unknown()
-    .refine(() => false, { message: `${what} is not supported by this server` })
-    .optional();
+import { PUBLISH_STATES, SORT_DIRECTIONS, TRASH_STATES, dateTime, handle, itemsArray, itemsOf, notSupportedYet } from './common.schema.js';
 
 const assetType = z.enum(ASSET_TYPES);
 
@@ -52,33 +42,33 @@ export const ASSET_SORT_FIELDS = ['Created', 'Modified', 'Name', 'AssetType', 'F
 
 export const searchAssetsParam = z.strictObject({
   companyHandle: handle,
-  accessUserHandle: notSupported('accessUserHandle'),
-  accessGroupHandle: notSupported('accessGroupHandle'),
+  accessUserHandle: notSupportedYet('accessUserHandle'),
+  accessGroupHandle: notSupportedYet('accessGroupHandle'),
   folder: z.string().max(1024).optional(),
   includeSubfolders: z.boolean(),
   publishState: z.enum(PUBLISH_STATES).optional(),
   trashState: z.enum(TRASH_STATES).optional(),
   conditionMatchMode: z.enum(['MatchAll', 'MatchAny']).optional(),
-  keywordArray: notSupported('keywordArray'),
+  keywordArray: notSupportedYet('keywordArray'),
   systemFieldMatchMode: z.enum(['MatchAll', 'MatchAny']).optional(),
   systemFieldConditionArray: itemsArray(systemFieldCondition, 100).optional(),
-  tagMatchMode: notSupported('tagMatchMode'),
-  tagConditionArray: notSupported('tagConditionArray'),
-  metadataMatchMode: notSupported('metadataMatchMode'),
-  metadataConditionArray: notSupported('metadataConditionArray'),
+  tagMatchMode: notSupportedYet('tagMatchMode'),
+  tagConditionArray: notSupportedYet('tagConditionArray'),
+  metadataMatchMode: notSupportedYet('metadataMatchMode'),
+  metadataConditionArray: notSupportedYet('metadataConditionArray'),
   assetTypeArray: itemsArray(assetType, 100).optional(),
   excludeAssetTypeArray: itemsArray(assetType, 100).optional(),
   assetSubTypeArray: itemsArray(z.string().max(64), 100).optional(),
   strictSubTypeCheck: z.boolean().optional(),
   excludeByproducts: z.boolean().optional(),
-  excludeByproductArray: notSupported('excludeByproductArray'),
-  projectHandle: notSupported('projectHandle'),
+  excludeByproductArray: notSupportedYet('excludeByproductArray'),
+  projectHandle: notSupportedYet('projectHandle'),
   recordsPerPage: z.number().int().min(1).max(1000).optional(),
   resultsPage: z.number().int().min(1).optional(),
   sortBy: z.enum(ASSET_SORT_FIELDS).optional(),
   sortDirection: z.enum(SORT_DIRECTIONS).optional(),
-  responseFieldArray: notSupported('responseFieldArray'),
-  excludeFieldArray: notSupported('excludeFieldArray'),
+  responseFieldArray: notSupportedYet('responseFieldArray'),
+  excludeFieldArray: notSupportedYet('excludeFieldArray'),
 });
 
 const fileInfo = {
@@ -122,11 +112,11 @@ export const searchAssetsReturn = z.object({ totalRows: z.number().int(), assetA
 
 export const getAssetsParam = z.strictObject({
   companyHandle: handle,
-  accessUserHandle: notSupported('accessUserHandle'),
-  accessGroupHandle: notSupported('accessGroupHandle'),
+  accessUserHandle: notSupportedYet('accessUserHandle'),
+  accessGroupHandle: notSupportedYet('accessGroupHandle'),
   assetHandleArray: itemsArray(handle, 1000),
-  responseFieldArray: notSupported('responseFieldArray'),
-  excludeFieldArray: notSupported('excludeFieldArray'),
+  responseFieldArray: notSupportedYet('responseFieldArray'),
+  excludeFieldArray: notSupportedYet('excludeFieldArray'),
 });
 export const getAssetsReturn = z.object({ assetArray: itemsOf(asset) });
 
@@ -134,7 +124,7 @@ export const setAssetPublishStateParam = z.strictObject({
   companyHandle: handle,
   assetHandle: handle,
   publishState: z.enum(PUBLISH_STATES),
-  contextHandleArray: notSupported('contextHandleArray (publish contexts)'),
+  contextHandleArray: notSupportedYet('contextHandleArray (publish contexts)'),
 });
 
 export type SearchAssetsParam = z.infer<typeof searchAssetsParam>;

@@ -29,3 +29,14 @@ export const PUBLISH_STATES = ['MarkedForPublish', 'NotMarkedForPublish'] as con
 export const TRASH_STATES = ['NotInTrash', 'InTrash', 'InEmptiedTrash'] as const;
 export const SORT_DIRECTIONS = ['Ascending', 'Descending'] as const;
 export const EMAIL_SETTINGS = ['All', 'Error', 'ErrorAndWarning', 'JobCompletion', 'None'] as const;
+
+/**
+ * A documented IPS field this server does not implement yet: refused with a
+ * fault naming it, never accepted and ignored, so a request never silently
+ * does less than it asked.
+ */
+export const notSupportedYet = (what: string) =>
+  z
+    .unknown()
+    .refine(() => false, { message: `${what} is not supported by this server yet` })
+    .optional();

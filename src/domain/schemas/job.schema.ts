@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { EMAIL_SETTINGS, SORT_DIRECTIONS, dateTime, handle, itemsArray, itemsOf } from './common.schema.js';
+import { EMAIL_SETTINGS, SORT_DIRECTIONS, dateTime, handle, itemsArray, itemsOf, notSupportedYet } from './common.schema.js';
+import * as O from './options.schema.js';
 
 /** OptimizeImagesJob (ips-reference §5.5): optimise the company's images that lack a current pyramid TIFF. */
 export const optimizeImagesJob = z.strictObject({ emailSetting: z.enum(EMAIL_SETTINGS) });
@@ -182,3 +183,56 @@ export const assetJobLog = z.object({
 export const getJobLogsReturn = z.object({ jobLogArray: itemsOf(jobLog) });
 export const getJobLogDetailsReturn = z.object({ jobLogArray: itemsOf(jobLog) });
 export const getAssetJobLogsReturn = z.object({ jobLogArray: itemsOf(assetJobLog) });
+
+// --- ReprocessAssetsJob (ips-reference §5.2) ---
+
+export const reprocessAssetsJob = z
+  .strictObject({
+    assetHandleArray: itemsArray(handle, 100_000),
+    readyForPublish: z.boolean().optional(),
+    synchronizationComplete: z.boolean().optional(),
+    preservePublishState: z.boolean().optional(),
+    createMask: z.boolean(),
+    preserveCrop: z.boolean().default(true),
+    // XSD-only adaptive-video-set flag; this server has no video sets, so it changes nothing.
+    overwriteAVS: z.boolean().optional(),
+    knockoutBackgroundOptions: O.knockoutBackgroundOptions.optional(),
+    manualCropOptions: O.manualCropOptions.optional(),
+    autoColorCropOptions: O.autoColorCropOptions.optional(),
+    autoTransparentCropOptions: O.autoTransparentCropOptions.optional(),
+    autoSmartCropOptionsArray: notSupportedYet('autoSmartCropOptionsArray'),
+    photoshopOptions: notSupportedYet('photoshopOptions'),
+    postScriptOptions: notSupportedYet('postScriptOptions'),
+    pdfOptions: notSupportedYet('pdfOptions'),
+    mediaOptions: notSupportedYet('mediaOptions'),
+    illustratorOptions: notSupportedYet('illustratorOptions'),
+    cssOptions: notSupportedYet('cssOptions'),
+    colorManagementOptions: O.colorManagementOptions
+      .refine((c) => c.colorManagement === 'Default', { message: 'Default (MaintainOriginal and Convert with ICC profile assets are not supported by this server yet)' })
+      .optional(),
+    autoSetCreationOptions: notSupportedYet('autoSetCreationOptions'),
+    projectHandleArray: notSupportedYet('projectHandleArray'),
+    emailSetting: z.enum(EMAIL_SETTINGS),
+    postJobOnlyIfFiles: z.boolean().optional(),
+    postHttpUrl: notSupportedYet('postHttpUrl'),
+    postImageServingPublishJob: notSupportedYet('postImageServingPublishJob'),
+    postImageRenderingPublishJob: notSupportedYet('postImageRenderingPublishJob'),
+    postVideoPublishJob: notSupportedYet('postVideoPublishJob'),
+    inDesignOptions: z
+      .strictObject({ process: z.literal('None', { message: 'None (there is no InDesign engine on this server)' }).optional() })
+      .optional(),
+    unsharpMaskOptions: O.unsharpMaskOptions.optional(),
+    excludeMasterVideoFromAVS: z.boolean().optional(),
+    metadataOptions: notSupportedYet('metadataOptions'),
+    jwtToken: z.string().optional(),
+    imsOrg: z.string().optional(),
+    apikey: z.string().optional(),
+    ignoreSmartCropGeneration: z.boolean().optional(),
+    preserveSmartCrop: z.boolean().optional(),
+  })
+  .superRefine((j, ctx) => {
+    const crops = (['manualCropOptions', 'autoColorCropOptions', 'autoTransparentCropOptions'] as const).filter((k) => j[k] !== undefined);
+    if (crops.length > 1) ctx.addIssue({ code: 'custom', path: [crops[1]!], message: 'at most one of manualCropOptions, autoColorCropOptions, autoTransparentCropOptions', input: crops.join(' and ') });
+    if (j.assetHandleArray.length === 0) ctx.addIssue({ code: 'custom', path: ['assetHandleArray'], message: 'at least one asset handle', params: { missing: true } });
+  });
+export type ReprocessAssetsJob = z.output<typeof reprocessAssetsJob>;

@@ -1,16 +1,5 @@
 import { z } from 'zod';
-import { EMAIL_SETTINGS, handle } from './common.schema.js';
-
-/**
- * Options that need the reprocessing pipeline (crops, masks, ripping, colour
- * management) are refused until that pipeline exists, rather than accepted and
- * ignored: an upload never silently differs from what was asked.
- */
-const laterOption = (name: string) =>
-  z
-    .unknown()
-    .refine(() => false, { message: `${name} is not supported by this server yet` })
-    .optional();
+import { EMAIL_SETTINGS, handle, notSupportedYet } from './common.schema.js';
 
 /** UploadPostJob (ips-reference §5.5), XSD order. */
 export const uploadPostJob = z.strictObject({
@@ -20,28 +9,28 @@ export const uploadPostJob = z.strictObject({
   synchronizationComplete: z.boolean().optional(),
   createMask: z.boolean().refine((v) => v === false, { message: 'false (mask creation is not supported by this server yet)' }),
   preserveCrop: z.boolean().optional(),
-  knockoutBackgroundOptions: laterOption('knockoutBackgroundOptions'),
-  manualCropOptions: laterOption('manualCropOptions'),
-  autoColorCropOptions: laterOption('autoColorCropOptions'),
-  autoTransparentCropOptions: laterOption('autoTransparentCropOptions'),
-  autoSmartCropOptionsArray: laterOption('autoSmartCropOptionsArray'),
-  photoshopOptions: laterOption('photoshopOptions'),
-  postScriptOptions: laterOption('postScriptOptions'),
-  pdfOptions: laterOption('pdfOptions'),
-  illustratorOptions: laterOption('illustratorOptions'),
-  cssOptions: laterOption('cssOptions'),
-  colorManagementOptions: laterOption('colorManagementOptions'),
-  autoSetCreationOptions: laterOption('autoSetCreationOptions'),
-  projectHandleArray: laterOption('projectHandleArray'),
+  knockoutBackgroundOptions: notSupportedYet('knockoutBackgroundOptions'),
+  manualCropOptions: notSupportedYet('manualCropOptions'),
+  autoColorCropOptions: notSupportedYet('autoColorCropOptions'),
+  autoTransparentCropOptions: notSupportedYet('autoTransparentCropOptions'),
+  autoSmartCropOptionsArray: notSupportedYet('autoSmartCropOptionsArray'),
+  photoshopOptions: notSupportedYet('photoshopOptions'),
+  postScriptOptions: notSupportedYet('postScriptOptions'),
+  pdfOptions: notSupportedYet('pdfOptions'),
+  illustratorOptions: notSupportedYet('illustratorOptions'),
+  cssOptions: notSupportedYet('cssOptions'),
+  colorManagementOptions: notSupportedYet('colorManagementOptions'),
+  autoSetCreationOptions: notSupportedYet('autoSetCreationOptions'),
+  projectHandleArray: notSupportedYet('projectHandleArray'),
   emailSetting: z.enum(EMAIL_SETTINGS),
-  postHttpUrl: laterOption('postHttpUrl'),
-  mediaOptions: laterOption('mediaOptions'),
-  inDesignOptions: laterOption('inDesignOptions'),
-  xmpKeywords: laterOption('xmpKeywords'),
-  unsharpMaskOptions: laterOption('unsharpMaskOptions'),
-  unCompressOptions: laterOption('unCompressOptions'),
+  postHttpUrl: notSupportedYet('postHttpUrl'),
+  mediaOptions: notSupportedYet('mediaOptions'),
+  inDesignOptions: notSupportedYet('inDesignOptions'),
+  xmpKeywords: notSupportedYet('xmpKeywords'),
+  unsharpMaskOptions: notSupportedYet('unsharpMaskOptions'),
+  unCompressOptions: notSupportedYet('unCompressOptions'),
   excludeMasterVideoFromAVS: z.boolean().optional(),
-  metadataOptions: laterOption('metadataOptions'),
+  metadataOptions: notSupportedYet('metadataOptions'),
 });
 export type UploadPostJob = z.infer<typeof uploadPostJob>;
 

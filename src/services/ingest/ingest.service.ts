@@ -177,6 +177,8 @@ export class IngestService {
       resolution: probe?.resolution ?? null,
       version: (existing?.version ?? 0) + 1,
       optimizer_version: probe ? OPTIMIZER_VERSION : 0,
+      // A new original invalidates any crop made on the previous one.
+      crop_json: null,
     };
   }
 

@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
+import { AssetRepository as AssetRepositoryImpl } from '../adapters/repositories/asset.repository.js';
+import type { JobLogRepository } from '../adapters/repositories/job-log.repository.js';
+import { type MediaRepository, type RenderPlan, RenderOptionError, UnreadableImageError } from '../adapters/media/media.repository.js';
+import type { Box } from '../adapters/media/pixel-ops.js';
+import type { StorageDriver } from '../adapters/storage/storage.driver.js';
+import type { DetectedFormat } from '../domain/asset-types.js';
+import { nowIso } from '../domain/handles.js';
+import type { ReprocessAssetsJob } from '../domain/schemas/job.schema.js';
+import type { AssetRef, FileResult, JobIdentity } from '../../workflows/contracts.js';
+import { OPTIMIZER_VERSION } from './ingest/pyramid.js';
+
+/** Options of a reprocess job as its activities get them: everything but the (possibly long) handle list. */
+export type ReprocessOptions = Omit<ReprocessAssetsJob, 'assetHandleArray'>;
+
+interface StoredCrop extends Box {
+  source: 'manual' | 'autoColor' | 'autoTransparent';
+}
+
+const keyPart = (handle: string) => handle.replace(/[^A-Za-z0-9._-]/g, '_');
+
+/**
+ * ReprocessAssetsJob's per-asset step (ips-reference §5.2): crop, knockout,
+ * mask and unsharp mask from the untouched original, then a new pyramid TIFF
+ * (and mask) under keys of this job, committed with the log row in one
+ * transaction; the previous derivatives are removed only afterwards.
+ */
+export class ReprocessService {
+  constructor(
+    private readonly storage: StorageDriver,
+    private readonly media: MediaRepository,
+    private readonly assets: AssetRepository,
+    private readonly jobLogs: JobLogRepository,
+  ) {}
+
+  async reprocess(job: JobIdentity, options: ReprocessOptions, ref: AssetRef): Promise<FileResult> {
+    const done = await this.jobLogs.findItem(job.jobHandle, ref.assetHandle);
+    if (done) return { itemId: ref.assetHandle, status: done.status as FileResult['status'], assetHandle: ref.assetHandle };
+    const asset = await this.assets.findByHandle(job.companyHandle, ref.assetHandle);
+    // Unknown and foreign handles look alike: nothing about other companies leaks into this log.
+    if (!asset || asset.trash_state !== 'NotInTrash') return this.fail(job, ref, `no asset with handle '${ref.assetHandle}' in this company`);
+    if (asset.type !== 'Image') return this.fail(job, ref, `reprocessing ${asset.type} assets (ripping) is not supported by this server yet`);
+    const path = `${asset.folder}${asset.file_name}`;
+    const tag = createHash('sha256').update(job.jobHandle).digest('hex').slice(0, 16);
+    const base = `${keyPart(asset.company_handle)}/${keyPart(asset.asset_handle)}/rp-${tag}`;
+    const keys = { ptiff: `optimized/${base}.ptif`, mask: `masks/${base}.png` };
+    const tmp = { ptiff: await this.storage.tempPath('.ptif'), mask: await this.storage.tempPath('.png') };
+    try {
+      if (!(await this.storage.exists(asset.original_key))) return await this.fail(job, ref, 'the original file is missing from storage');
+      const local = await this.storage.localPath(asset.original_key);
+      const plan = this.plan(options, asset.crop_json);
+      const result = await this.media.renderDerivatives(local, asset.format as DetectedFormat, plan, tmp);
+      await this.storage.putFile(keys.ptiff, tmp.ptiff);
+      if (result.maskWritten) await this.storage.putFile(keys.mask, tmp.mask);
+      const crop: StoredCrop | null = result.crop ? { ...result.crop, source: cropSource(plan) } : null;
+      const now = nowIso();
+      const readyForPublish =
+        options.preservePublishState || options.readyForPublish === undefined ? asset.ready_for_publish : options.readyForPublish ? 1 : 0;
+      await this.jobLogs.recordItem(
+        { job_handle: job.jobHandle, item_id: ref.assetHandle, status: 'success', asset_handle: ref.assetHandle, reason: null, updated_at: now },
+        job.companyHandle,
+        [
+          { logType: 'ReprocessSuccess', messageKey: 'fileProcessed', messageArgs: { path }, assetName: path, assetType: 'OptimizedImage', assetHandle: ref.assetHandle },
+          ...(options.createMask && !result.maskWritten
+            ? [{ logType: 'UploadWarning', messageKey: 'fileWarning', messageArgs: { path, reason: 'no mask: the image has no transparency and no knockout was requested' }, assetName: path, assetType: 'Mask', assetHandle: ref.assetHandle }]
+            : []),
+        ],
+        ['file_success_count', 'total_file_count', ...(options.createMask && !result.maskWritten ? (['file_warning_count'] as const) : [])],
+        (tx) =>
+          new AssetRepositoryImpl(tx).update(asset.asset_handle, {
+            optimized_key: keys.ptiff,
+            mask_key: result.maskWritten ? keys.mask : null,
+            optimizer_version: OPTIMIZER_VERSION,
+            width: result.width,
+            height: result.height,
+            crop_json: crop ? JSON.stringify(crop) : null,
+            ready_for_publish: readyForPublish,
+            last_modified: now,
+            last_modify_user: job.submitUserEmail,
+          }),
+      );
+      for (const old of [asset.optimized_key, asset.mask_key]) {
+        if (old && old !== keys.ptiff && old !== keys.mask) await this.storage.delete(old);
+      }
+      return { itemId: ref.assetHandle, status: 'success', assetHandle: ref.assetHandle };
+    } catch (err) {
+      if (err instanceof UnreadableImageError || err instanceof RenderOptionError) return this.fail(job, ref, err.message);
+      throw err;
+    } finally {
+      await Promise.all([fs.rm(tmp.ptiff, { force: true }), fs.rm(tmp.mask, { force: true })]);
+    }
+  }
+
+  /**
+   * preserveCrop (§5.2): manual crop values other than all-zero always apply;
+   * an auto crop asked for in this job applies; otherwise preserveCrop=true
+   * (the default) keeps the crop stored on the asset, false removes it.
+   */
+  private plan(o: ReprocessOptions, storedCrop: string | null): RenderPlan {
+    const manual = o.manualCropOptions;
+    const manualNonZero = manual && manual.left + manual.right + manual.top + manual.bottom > 0;
+    const stored = storedCrop ? (JSON.parse(storedCrop) as StoredCrop) : undefined;
+    const crop: RenderPlan['crop'] = manualNonZero
+      ? { manual: manual! }
+      : o.autoColorCropOptions
+        ? { autoColor: o.autoColorCropOptions }
+        : o.autoTransparentCropOptions
+          ? { autoTransparent: o.autoTransparentCropOptions }
+          : o.preserveCrop && stored
+            ? { box: stored }
+            : undefined;
+    return {
+      ...(crop ? { crop } : {}),
+      ...(o.knockoutBackgroundOptions ? { knockout: o.knockoutBackgroundOptions } : {}),
+      mask: o.createMask,
+      ...(o.unsharpMaskOptions ? { usm: o.unsharpMaskOptions } : {}),
+    };
+  }
+
+  async fail(job: JobIdentity, ref: AssetRef, reason: string): Promise<FileResult> {
+    await this.jobLogs.recordItem(
+      { job_handle: job.jobHandle, item_id: ref.assetHandle, status: 'error', asset_handle: ref.assetHandle, reason, updated_at: nowIso() },
+      job.companyHandle,
+      [{ logType: 'ReprocessError', messageKey: 'fileError', messageArgs: { path: ref.name, reason }, assetName: ref.name, assetType: 'MasterImage', assetHandle: ref.assetHandle }],
+      ['file_error_count', 'total_file_count'],
+    );
+    return { itemId: ref.assetHandle, status: 'error', assetHandle: ref.assetHandle, reason };
+  }
+}
+
+function cropSource(plan: RenderPlan): StoredCrop['source'] {
+  const c = plan.crop;
+  if (!c) return 'manual';
+  if ('autoColor' in c) return 'autoColor';
+  if ('autoTransparent' in c) return 'autoTransparent';
+  if ('box' in c) return (c.box as StoredCrop).source ?? 'manual';
+  return 'manual';
+}

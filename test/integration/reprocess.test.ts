@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
+import { realPdf, uploadPost } from '../support/fixtures.js';
+
+interface Pixels {
+  width: number;
+  height: number;
+  channels: number;
+  at(x: number, y: number): number[];
+}
+
+/** Full-resolution level of a pyramid TIFF (page 0), as raw pixels. */
+async function readLevel0(file: string): Promise<Pixels> {
+  const { data, info } = await sharp(file, { page: 0 }).raw().toBuffer({ resolveWithObject: true });
+  return {
+    width: info.width,
+    height: info.height,
+    channels: info.channels,
+    at: (x, y) => [...data.subarray((y * info.width + x) * info.channels, (y * info.width + x + 1) * info.channels)],
+  };
+}
+
+const rect = (w: number, h: number, color: string) => Buffer.from(`<svg width="${w}" height="${h}"><rect width="${w}" height="${h}" fill="${color}"/></svg>`);
+/** JPEG tiles (opaque images) are lossy: colours within a few levels. */
+const near = (actual: number[], expected: number[], tol = 6) => expected.forEach((v, i) => expect(Math.abs(actual[i]! - v), `channel ${i}: ${actual} vs ${expected}`).toBeLessThanOrEqual(tol));
+
+describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
+  let h: Harness;
+  let dir: string;
+  let acme: Awaited<ReturnType<typeof companyWithUser>>;
+  const handles: Record<string, string> = {};
+
+  const reprocess = async (assetHandles: string[], options: Record<string, unknown>) => {
+    const r = await h.api('submitJob', { companyHandle: acme.companyHandle, jobName: 'rp', reprocessAssetsJob: { assetHandleArray: assetHandles, createMask: false, emailSetting: 'None', ...options } }, acme.who);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    return { jobHandle: r.body.jobHandle as string, outcome: await h.client.workflow.getHandle(r.body.jobHandle).result() };
+  };
+  const asset = (name: string) => h.ctx.repositories.assets.findByHandle(acme.companyHandle, handles[name]!);
+  const ptiff = async (name: string) => readLevel0(path.join(h.ctx.config.storage.root, (await asset(name))!.optimized_key!));
+
+  beforeAll(async () => {
+    h = await startHarness();
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-rp-'));
+    acme = await companyWithUser(h, 'Acme', 'IpsUser');
+    const white = { r: 255, g: 255, b: 255 };
+    await sharp({ create: { width: 200, height: 100, channels: 3, background: white } }).composite([{ input: rect(40, 20, 'rgb(255,0,0)'), left: 50, top: 30 }]).png().toFile(path.join(dir, 'crop.png'));
+    await sharp({ create: { width: 120, height: 80, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).composite([{ input: rect(30, 30, 'rgb(0,0,255)'), left: 10, top: 20 }]).png().toFile(path.join(dir, 'alpha.png'));
+    await sharp({ create: { width: 100, height: 100, channels: 3, background: white } })
+      .composite([{ input: rect(40, 40, 'rgb(0,0,0)'), left: 30, top: 30 }, { input: rect(10, 10, 'rgb(255,255,255)'), left: 45, top: 45 }])
+      .png()
+      .toFile(path.join(dir, 'knock.png'));
+    const step = Buffer.alloc(100 * 50 * 3);
+    for (let y = 0; y < 50; y++) for (let x = 0; x < 100; x++) step.fill(x < 50 ? 100 : 150, (y * 100 + x) * 3, (y * 100 + x) * 3 + 3);
+    await sharp(step, { raw: { width: 100, height: 50, channels: 3 } }).png().toFile(path.join(dir, 'usm.png'));
+    const pdf = await realPdf(dir);
+    const files = ['crop.png', 'alpha.png', 'knock.png', 'usm.png'].map((f) => ({ path: path.join(dir, f) })).concat([{ path: pdf }]);
+    const up = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true }, files, authorization: basic(acme.who) });
+    await h.client.workflow.getHandle(up.body.jobHandle).result();
+    for (const row of await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute()) handles[row.name] = row.asset_handle;
+  });
+  afterAll(async () => {
+    await h?.close();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('manual crop, then preserveCrop true keeps it and false removes it', async () => {
+    await reprocess([handles.crop!], { manualCropOptions: { left: 50, top: 30, right: 110, bottom: 50 } });
+    let img = await ptiff('crop');
+    expect([img.width, img.height]).toEqual([40, 20]);
+    near(img.at(0, 0), [255, 0, 0]);
+    near(img.at(39, 19), [255, 0, 0]);
+    expect(JSON.parse((await asset('crop'))!.crop_json!)).toMatchObject({ left: 50, top: 30, width: 40, height: 20, source: 'manual' });
+
+    await reprocess([handles.crop!], {}); // preserveCrop defaults to true
+    expect([(await ptiff('crop')).width, (await ptiff('crop')).height]).toEqual([40, 20]);
+    await reprocess([handles.crop!], { manualCropOptions: { left: 0, top: 0, right: 0, bottom: 0 } }); // all-zero = no crop: preserve applies
+    expect((await ptiff('crop')).width).toBe(40);
+    await reprocess([handles.crop!], { preserveCrop: false });
+    img = await ptiff('crop');
+    expect([img.width, img.height]).toEqual([200, 100]);
+    expect((await asset('crop'))!.crop_json).toBeNull();
+  });
+
+  it('auto colour crop trims the corner colour; auto transparent crop trims transparency', async () => {
+    await reprocess([handles.crop!], { autoColorCropOptions: { corner: 'UpperLeft', tolerance: 0 } });
+    const img = await ptiff('crop');
+    expect([img.width, img.height]).toEqual([40, 20]);
+    near(img.at(20, 10), [255, 0, 0]);
+    await reprocess([handles.alpha!], { autoTransparentCropOptions: { tolerance: 0 } });
+    const a = await ptiff('alpha');
+    expect([a.width, a.height]).toEqual([30, 30]);
+    expect(a.at(0, 0)).toEqual([0, 0, 255, 255]);
+    expect(JSON.parse((await asset('alpha'))!.crop_json!).source).toBe('autoTransparent');
+  });
+
+  it('knocks out the background by flood fill (island kept) or by matching pixels (island gone), with a mask file', async () => {
+    await reprocess([handles.knock!], { createMask: true, knockoutBackgroundOptions: { corner: 'UpperLeft', tolerance: 0, fillMethod: 'FloodFill' } });
+    let img = await ptiff('knock');
+    expect(img.channels).toBe(4);
+    expect(img.at(0, 0)[3]).toBe(0); // background
+    expect(img.at(35, 35)).toEqual([0, 0, 0, 255]); // black square
+    expect(img.at(50, 50)).toEqual([255, 255, 255, 255]); // white island, not connected to the corner
+    const row = (await asset('knock'))!;
+    const maskFile = path.join(h.ctx.config.storage.root, row.mask_key!);
+    expect(await sharp(maskFile).metadata()).toMatchObject({ format: 'png', width: 100, height: 100, channels: 1 });
+    const mask = await readLevel0(maskFile);
+    expect([mask.at(0, 0)[0], mask.at(35, 35)[0], mask.at(50, 50)[0]]).toEqual([0, 255, 255]);
+
+    await reprocess([handles.knock!], { createMask: true, knockoutBackgroundOptions: { corner: 'UpperLeft', tolerance: 0, fillMethod: 'MatchPixel' } });
+    img = await ptiff('knock');
+    expect(img.at(50, 50)[3]).toBe(0);
+    expect(img.at(35, 35)[3]).toBe(255);
+    // The previous job's derivatives are gone once the new ones are committed.
+    expect(await h.ctx.storage.exists(row.optimized_key!)).toBe(false);
+    expect(await h.ctx.storage.exists(row.mask_key!)).toBe(false);
+  });
+
+  it('applies the unsharp mask when building the PTIFF, respecting the threshold', async () => {
+    await reprocess([handles.usm!], { unsharpMaskOptions: { amount: 2, radius: 2, threshold: 0, monochrome: 1 } });
+    let img = await ptiff('usm');
+    expect(img.at(48, 25)[0]).toBeLessThan(90); // darker side overshoots down
+    expect(img.at(51, 25)[0]).toBeGreaterThan(160); // brighter side overshoots up
+    near(img.at(5, 25), [100, 100, 100], 3); // flat areas untouched
+    near(img.at(95, 25), [150, 150, 150], 3);
+    await reprocess([handles.usm!], { unsharpMaskOptions: { amount: 2, radius: 2, threshold: 60, monochrome: 0 } });
+    img = await ptiff('usm');
+    near(img.at(48, 25), [100, 100, 100], 3); // the edge differs by less than the threshold
+    near(img.at(51, 25), [150, 150, 150], 3);
+  });
+
+  it('fails missing, foreign and not-yet-supported assets alone and never touches originals', async () => {
+    const before = await fs.readFile(path.join(h.ctx.config.storage.root, (await asset('crop'))!.original_key));
+    const { jobHandle, outcome } = await reprocess(['a|nope', handles.spec!, handles.crop!], { preserveCrop: false });
+    expect(outcome).toMatchObject({ outcome: 'done', total: 3, processed: 3, errors: 2 });
+    const details = (await h.ctx.repositories.jobLogs.details(jobHandle)).filter((d) => d.log_type === 'ReprocessError');
+    expect(details.map((d) => JSON.parse(d.message_args).reason)).toEqual(
+      expect.arrayContaining([expect.stringContaining("no asset with handle 'a|nope'"), expect.stringContaining('Pdf assets (ripping) is not supported')]),
+    );
+    const after = await fs.readFile(path.join(h.ctx.config.storage.root, (await asset('crop'))!.original_key));
+    expect(createHash('sha256').update(after).digest('hex')).toBe(createHash('sha256').update(before).digest('hex'));
+  });
+
+  it('validates the options with faults that name the field', async () => {
+    const c = acme.companyHandle;
+    const base = { assetHandleArray: [handles.crop], createMask: false, emailSetting: 'None' };
+    const cases: Array<[Record<string, unknown>, number, string]> = [
+      [{ ...base, manualCropOptions: { left: 1, right: 1, top: 1, bottom: 1 }, autoColorCropOptions: { corner: 'UpperLeft', tolerance: 0 } }, 30001, 'reprocessAssetsJob.autoColorCropOptions'],
+      [{ ...base, manualCropOptions: { left: -1, right: 0, top: 0, bottom: 0 } }, 30001, 'reprocessAssetsJob.manualCropOptions.left'],
+      [{ ...base, autoColorCropOptions: { corner: 'Middle', tolerance: 0 } }, 30001, 'reprocessAssetsJob.autoColorCropOptions.corner'],
+      [{ ...base, knockoutBackgroundOptions: { corner: 'UpperLeft', tolerance: 1.5, fillMethod: 'FloodFill' } }, 30001, 'reprocessAssetsJob.knockoutBackgroundOptions.tolerance'],
+      [{ ...base, unsharpMaskOptions: { amount: 6 } }, 30001, 'reprocessAssetsJob.unsharpMaskOptions.amount'],
+      [{ ...base, colorManagementOptions: { colorManagement: 'Convert', outputProfileHandle: 'a|x' } }, 30001, 'reprocessAssetsJob.colorManagementOptions'],
+      [{ ...base, pdfOptions: { resolution: 300 } }, 30001, 'reprocessAssetsJob.pdfOptions'],
+      [{ ...base, inDesignOptions: { process: 'Process' } }, 30001, 'reprocessAssetsJob.inDesignOptions.process'],
+      [{ ...base, assetHandleArray: [] }, 30002, 'reprocessAssetsJob.assetHandleArray'],
+      [{ assetHandleArray: [handles.crop], emailSetting: 'None' }, 30002, 'reprocessAssetsJob.createMask'],
+    ];
+    for (const [job, code, field] of cases) {
+      const r = await h.api('submitJob', { companyHandle: c, jobName: 'bad', reprocessAssetsJob: job }, acme.who);
+      expect({ job, fault: r.body }).toMatchObject({ fault: { code, field } });
+    }
+  });
+});
