@@ -158,3 +158,14 @@ export interface ReprocessActivities {
   reprocessAsset(job: JobIdentity, options: ReprocessItemOptions, asset: AssetRef): Promise<FileResult>;
   recordReprocessFailure(job: JobIdentity, asset: AssetRef, reason: string): Promise<FileResult>;
 }
+
+/** A follow-on publish job started by a reprocess job as its child ("<parent name>_Pub"). */
+export interface CatalogPublishRequest extends JobRequest<{ emailSetting: string; publishType?: string }> {
+  parentJobHandle: string;
+  /** publish context: ImageServing, ImageRendering or Video */
+  context: string;
+}
+
+export interface CatalogPublishActivities {
+  publishBatch(job: JobIdentity, jobType: string, parentJobHandle: string, context: string, after: string | null): Promise<{ next: string | null; published: number }>;
+}

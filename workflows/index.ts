@@ -1,4 +1,5 @@
 // The workflow bundle's entry: every workflow the worker registers.
+export { catalogPublishWorkflow } from './catalog-publish.workflow.js';
 export { optimizeImagesWorkflow } from './optimize-images.workflow.js';
 export { reprocessAssetsWorkflow } from './reprocess-assets.workflow.js';
 export { uploadPostWorkflow } from './upload-post.workflow.js';

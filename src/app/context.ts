@@ -22,6 +22,7 @@ import { NotificationService } from '../services/notification.service.js';
 import { JobLogService } from '../services/job-log.service.js';
 import { OptimizeService } from '../services/optimize.service.js';
 import { ReprocessService } from '../services/reprocess.service.js';
+import { CatalogPublishService } from '../services/catalog-publish.service.js';
 import type { Logger } from './logger.js';
 
 /** The composition root shared by the API and the worker: adapters, repositories, services. */
@@ -45,6 +46,7 @@ export interface AppContext {
     ingest: IngestService;
     optimize: OptimizeService;
     reprocess: ReprocessService;
+    catalogPublish: CatalogPublishService;
     bookkeeping: JobBookkeeping;
     jobLogs: JobLogService;
     notifier: JobNotifier;
@@ -87,6 +89,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       ingest: new IngestService(storage, media, repositories.assets, repositories.companies, repositories.jobLogs),
       optimize: new OptimizeService(storage, media, repositories.assets, repositories.jobLogs),
       reprocess: new ReprocessService(storage, media, repositories.assets, repositories.jobLogs),
+      catalogPublish: new CatalogPublishService(repositories.jobLogs),
       bookkeeping: new JobBookkeeping(repositories.jobLogs, serverName),
       jobLogs: new JobLogService(repositories.jobLogs, auth),
       notifier: new JobNotifier(repositories.jobLogs, repositories.companies, new NotificationService(mailer)),

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { optimizeImagesJob, reprocessAssetsJob, type JobElement } from '../domain/schemas/job.schema.js';
+import { imageRenderingPublishJob, imageServingPublishJob, optimizeImagesJob, reprocessAssetsJob, videoPublishJob, type JobElement } from '../domain/schemas/job.schema.js';
 import { uploadPostJob } from '../domain/schemas/upload.schema.js';
 import type * as workflows from '../../workflows/index.js';
 
@@ -53,6 +53,35 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     submittable: true,
     // IPS documents no reprocess log types; these follow its Begin*/End*/…Success/…Error pattern.
     logTypes: { begin: 'BeginReprocess', end: 'EndReprocess', success: 'ReprocessSuccess', failure: 'ReprocessError' },
+    beginMessage: 'jobBegun',
+  },
+  // Publish jobs run, for now, only as the follow-on child of a reprocess job (catalogPublishWorkflow).
+  {
+    element: 'imageServingPublishJob',
+    ipsType: 'ImageServingPublish',
+    workflow: 'catalogPublishWorkflow',
+    options: imageServingPublishJob,
+    submittable: false,
+    logTypes: { begin: 'BeginImageServingPublish', end: 'EndImageServingPublish', success: 'ImageServingPublishSuccess', failure: 'ImageServingPublishError' },
+    beginMessage: 'jobBegun',
+  },
+  {
+    element: 'imageRenderingPublishJob',
+    ipsType: 'ImageRenderingPublish',
+    workflow: 'catalogPublishWorkflow',
+    options: imageRenderingPublishJob,
+    submittable: false,
+    logTypes: { begin: 'BeginImageRenderingPublish', end: 'EndImageRenderingPublish', success: 'ImageRenderingPublishSuccess', failure: 'ImageRenderingPublishError' },
+    beginMessage: 'jobBegun',
+  },
+  {
+    element: 'videoPublishJob',
+    ipsType: 'VideoPublish',
+    workflow: 'catalogPublishWorkflow',
+    options: videoPublishJob,
+    submittable: false,
+    // The docs print "VideoPubilshSuccess"; the corrected spelling is used.
+    logTypes: { begin: 'BeginVideoPublish', end: 'EndVideoPublish', success: 'VideoPublishSuccess', failure: 'VideoPublishError' },
     beginMessage: 'jobBegun',
   },
 ];

@@ -43,6 +43,7 @@ export async function createWorker(ctx: AppContext, opts: WorkerOptions): Promis
       notifier: ctx.services.notifier,
       optimize: ctx.services.optimize,
       reprocess: ctx.services.reprocess,
+      catalogPublish: ctx.services.catalogPublish,
     }),
     identity: ctx.serverName,
     // Image work is CPU-bound: as many parallel activities as the config allows (default: cores).

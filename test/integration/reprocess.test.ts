@@ -145,6 +145,25 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
     expect(createHash('sha256').update(after).digest('hex')).toBe(createHash('sha256').update(before).digest('hex'));
   });
 
+  it('runs a follow-on publish as a child workflow named <parent>_Pub, visible as parent/child', async () => {
+    const { jobHandle, outcome } = await reprocess([handles.crop!, handles.knock!, 'a|missing'], { postImageServingPublishJob: { publishType: 'Full', emailSetting: 'None' } });
+    expect(outcome).toMatchObject({ outcome: 'done', errors: 1 });
+    const child = await h.client.workflow.getHandle(`${jobHandle}_Pub`).describe();
+    expect(child.type).toBe('catalogPublishWorkflow');
+    expect(child.status.name).toBe('COMPLETED');
+    expect(child.parentExecution?.workflowId).toBe(jobHandle);
+    const published = await h.ctx.database.db.selectFrom('asset_publications').selectAll().where('job_handle', '=', `${jobHandle}_Pub`).execute();
+    expect(published.map((p) => p.asset_handle).sort()).toEqual([handles.crop, handles.knock].sort());
+    expect(published.every((p) => p.context === 'ImageServing')).toBe(true);
+    const log = (await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle: `${jobHandle}_Pub` }, acme.who)).body.jobLogArray.items[0];
+    expect(log).toMatchObject({ originalJobName: 'rp_Pub', fileSuccessCount: 2, totalFileCount: 2 });
+    expect(log.detailArray.items.filter((d: any) => d.logType === 'ImageServingPublishSuccess')).toHaveLength(2);
+    expect(log.detailArray.items.map((d: any) => d.logType)).toEqual(expect.arrayContaining(['BeginImageServingPublish', 'EndImageServingPublish']));
+
+    const none = await reprocess(['a|missing'], { postJobOnlyIfFiles: true, postImageRenderingPublishJob: { emailSetting: 'None' } });
+    await expect(h.client.workflow.getHandle(`${none.jobHandle}_Pub`).describe()).rejects.toThrow();
+  });
+
   it('validates the options with faults that name the field', async () => {
     const c = acme.companyHandle;
     const base = { assetHandleArray: [handles.crop], createMask: false, emailSetting: 'None' };
@@ -158,6 +177,8 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
       [{ ...base, pdfOptions: { resolution: 300 } }, 30001, 'reprocessAssetsJob.pdfOptions'],
       [{ ...base, inDesignOptions: { process: 'Process' } }, 30001, 'reprocessAssetsJob.inDesignOptions.process'],
       [{ ...base, assetHandleArray: [] }, 30002, 'reprocessAssetsJob.assetHandleArray'],
+      [{ ...base, postImageServingPublishJob: { publishType: 'Full', emailSetting: 'None' }, postVideoPublishJob: { emailSetting: 'None' } }, 30001, 'reprocessAssetsJob.postVideoPublishJob'],
+      [{ ...base, postImageServingPublishJob: { publishType: 'Sometimes', emailSetting: 'None' } }, 30001, 'reprocessAssetsJob.postImageServingPublishJob.publishType'],
       [{ assetHandleArray: [handles.crop], emailSetting: 'None' }, 30002, 'reprocessAssetsJob.createMask'],
     ];
     for (const [job, code, field] of cases) {

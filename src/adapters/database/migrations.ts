@@ -147,6 +147,20 @@ function migrations(kind: DatabaseKind): Record<string, Migration> {
         await db.schema.alterTable('assets').addColumn('crop_json', 'text').execute();
       },
     },
+    '0004_publications': {
+      // Which assets are published to which publish context, and by which job.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('asset_publications')
+          .addColumn('asset_handle', 'varchar(64)', (c) => c.notNull())
+          .addColumn('context', 'varchar(40)', (c) => c.notNull())
+          .addColumn('company_handle', 'varchar(64)', (c) => c.notNull())
+          .addColumn('job_handle', 'varchar(400)', (c) => c.notNull())
+          .addColumn('published_at', 'varchar(40)', (c) => c.notNull())
+          .addPrimaryKeyConstraint('asset_publications_pk', ['asset_handle', 'context'])
+          .execute();
+      },
+    },
   };
 }
 

@@ -123,6 +123,14 @@ export interface JobItemTable {
   updated_at: string;
 }
 
+export interface AssetPublicationTable {
+  asset_handle: string;
+  context: string;
+  company_handle: string;
+  job_handle: string;
+  published_at: string;
+}
+
 export interface Database {
   companies: CompanyTable;
   users: UserTable;
@@ -132,4 +140,5 @@ export interface Database {
   job_logs: JobLogTable;
   job_log_details: JobLogDetailTable;
   job_items: JobItemTable;
+  asset_publications: AssetPublicationTable;
 }

@@ -108,6 +108,20 @@ export class JobLogRepository {
       .execute();
   }
 
+  /** Assets a job finished successfully (new or updated), in handle order, one page at a time. */
+  succeededAssets(jobHandle: string, after: string | null, limit: number): Promise<string[]> {
+    let q = this.db
+      .selectFrom('job_items')
+      .select('asset_handle')
+      .where('job_handle', '=', jobHandle)
+      .where('status', 'in', ['success', 'updated'])
+      .where('asset_handle', 'is not', null)
+      .orderBy('asset_handle')
+      .limit(limit);
+    if (after !== null) q = q.where('asset_handle', '>', after);
+    return q.execute().then((rows) => rows.map((r) => r.asset_handle!));
+  }
+
   findItem(jobHandle: string, itemId: string): Promise<JobItemRow | undefined> {
     return this.db
       .selectFrom('job_items')
@@ -143,8 +157,11 @@ export class JobLogRepository {
           .execute();
       }
       if (counters.length) {
+        // A counter named n times goes up by n (batches record many files at once).
+        const increments = new Map<JobLogCounter, number>();
+        for (const c of counters) increments.set(c, (increments.get(c) ?? 0) + 1);
         let q = tx.updateTable('job_logs').where('job_handle', '=', item.job_handle);
-        for (const c of counters) q = q.set((eb) => ({ [c]: eb(c, '+', 1) }));
+        for (const [c, n] of increments) q = q.set((eb) => ({ [c]: eb(c, '+', n) }));
         await q.execute();
       }
       return true;

@@ -24,6 +24,7 @@ export const en = {
   jobResumed: 'Job resumed by {user}',
   optimizeSuccess: '{path} was optimized',
   optimizeError: '{path} could not be optimized: {reason}',
+  published: 'Asset {asset} was published to {context}',
   nothingToDo: 'No assets needed processing',
 
   // Job notification e-mail (services/notification.service.ts)

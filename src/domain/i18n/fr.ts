@@ -20,6 +20,7 @@ export const fr = {
   jobResumed: 'Tâche reprise par {user}',
   optimizeSuccess: '{path} a été optimisé',
   optimizeError: '{path} n’a pas pu être optimisé : {reason}',
+  published: 'L’élément {asset} a été publié vers {context}',
   nothingToDo: 'Aucune ressource ne nécessitait de traitement',
 
   mailSubjectDone: 'Tâche IPS {name} terminée',

@@ -20,6 +20,7 @@ export const nl = {
   jobResumed: 'Taak hervat door {user}',
   optimizeSuccess: '{path} is geoptimaliseerd',
   optimizeError: '{path} kon niet worden geoptimaliseerd: {reason}',
+  published: 'Asset {asset} is gepubliceerd naar {context}',
   nothingToDo: 'Er hoefden geen assets te worden verwerkt',
 
   mailSubjectDone: 'IPS-taak {name} voltooid',

@@ -184,6 +184,17 @@ export const getJobLogsReturn = z.object({ jobLogArray: itemsOf(jobLog) });
 export const getJobLogDetailsReturn = z.object({ jobLogArray: itemsOf(jobLog) });
 export const getAssetJobLogsReturn = z.object({ jobLogArray: itemsOf(assetJobLog) });
 
+// --- publish jobs (ips-reference §5.4), as follow-on jobs of reprocess/upload ---
+
+const followOnPublish = {
+  emailSetting: z.enum(EMAIL_SETTINGS),
+  httpCompletionUrl: notSupportedYet('httpCompletionUrl'),
+  contextHandle: notSupportedYet('contextHandle (publish contexts)'),
+};
+export const imageServingPublishJob = z.strictObject({ publishType: z.enum(['Full', 'FullWithSearch', 'Incremental']), ...followOnPublish });
+export const imageRenderingPublishJob = z.strictObject(followOnPublish);
+export const videoPublishJob = z.strictObject(followOnPublish);
+
 // --- ReprocessAssetsJob (ips-reference §5.2) ---
 
 export const reprocessAssetsJob = z
@@ -215,9 +226,9 @@ export const reprocessAssetsJob = z
     emailSetting: z.enum(EMAIL_SETTINGS),
     postJobOnlyIfFiles: z.boolean().optional(),
     postHttpUrl: notSupportedYet('postHttpUrl'),
-    postImageServingPublishJob: notSupportedYet('postImageServingPublishJob'),
-    postImageRenderingPublishJob: notSupportedYet('postImageRenderingPublishJob'),
-    postVideoPublishJob: notSupportedYet('postVideoPublishJob'),
+    postImageServingPublishJob: imageServingPublishJob.optional(),
+    postImageRenderingPublishJob: imageRenderingPublishJob.optional(),
+    postVideoPublishJob: videoPublishJob.optional(),
     inDesignOptions: z
       .strictObject({ process: z.literal('None', { message: 'None (there is no InDesign engine on this server)' }).optional() })
       .optional(),
@@ -233,6 +244,8 @@ export const reprocessAssetsJob = z
   .superRefine((j, ctx) => {
     const crops = (['manualCropOptions', 'autoColorCropOptions', 'autoTransparentCropOptions'] as const).filter((k) => j[k] !== undefined);
     if (crops.length > 1) ctx.addIssue({ code: 'custom', path: [crops[1]!], message: 'at most one of manualCropOptions, autoColorCropOptions, autoTransparentCropOptions', input: crops.join(' and ') });
+    const posts = (['postImageServingPublishJob', 'postImageRenderingPublishJob', 'postVideoPublishJob'] as const).filter((k) => j[k] !== undefined);
+    if (posts.length > 1) ctx.addIssue({ code: 'custom', path: [posts[1]!], message: 'at most one post*PublishJob', input: posts.join(' and ') });
     if (j.assetHandleArray.length === 0) ctx.addIssue({ code: 'custom', path: ['assetHandleArray'], message: 'at least one asset handle', params: { missing: true } });
   });
 export type ReprocessAssetsJob = z.output<typeof reprocessAssetsJob>;
