@@ -1,5 +1,7 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { MailSendError } from '../src/adapters/mail/mailer.js';
+import type { JobLogRepository } from '../src/adapters/repositories/job-log.repository.js';
+import { type CallbackService, CallbackRefused, callbackPayloadFromLog } from '../src/services/callback.service.js';
 import type { JobBookkeeping } from '../src/services/job-bookkeeping.service.js';
 import type { JobNotifier } from '../src/services/job-notifier.service.js';
 import type { EmailSetting } from '../src/services/notification.service.js';
@@ -8,6 +10,8 @@ import type { JobActivities } from '../workflows/contracts.js';
 export interface JobActivityDeps {
   bookkeeping: JobBookkeeping;
   notifier: JobNotifier;
+  callbacks: CallbackService;
+  jobLogs: JobLogRepository;
 }
 
 /** Start, end and notification of every job. */
@@ -27,6 +31,18 @@ export function createJobActivities(deps: JobActivityDeps): JobActivities {
       } catch (err) {
         // A mailbox the server refuses will not accept the mail on a retry either.
         if (err instanceof MailSendError && err.permanent) throw ApplicationFailure.nonRetryable(err.message, 'MailRejected');
+        throw err;
+      }
+    },
+    async postJobCallback(job, request, outcome) {
+      const url = (request.options as { postHttpUrl?: string }).postHttpUrl;
+      const log = url ? await deps.jobLogs.find(job.jobHandle) : undefined;
+      if (!url || !log) return;
+      try {
+        await deps.callbacks.send(url, callbackPayloadFromLog(log, outcome.outcome), Context.current().cancellationSignal);
+      } catch (err) {
+        // A refused target or a 4xx will not change on a retry.
+        if (err instanceof CallbackRefused) throw ApplicationFailure.nonRetryable(err.message, 'CallbackRefused');
         throw err;
       }
     },

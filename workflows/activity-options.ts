@@ -22,3 +22,9 @@ export const ITEM_ACTIVITY_OPTIONS: ActivityOptions = {
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };
+
+/** postHttpUrl callbacks: retried with backoff for about half an hour, then given up (the job log stays). */
+export const CALLBACK_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
+};

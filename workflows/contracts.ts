@@ -140,6 +140,8 @@ export interface JobActivities {
   beginJob(job: JobIdentity, jobType: string): Promise<{ serverName: string }>;
   endJob(job: JobIdentity, jobType: string, outcome: JobOutcome): Promise<void>;
   notifyJob(job: JobIdentity, request: JobRequest, outcome: JobOutcome): Promise<void>;
+  /** POSTs the signed job summary to the job's postHttpUrl */
+  postJobCallback(job: JobIdentity, request: JobRequest, outcome: JobOutcome): Promise<void>;
 }
 
 export interface OptimizeActivities {

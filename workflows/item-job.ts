@@ -9,7 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { runName } from '../src/domain/run-name.js';
-import { BOOKKEEPING_OPTIONS, MAIL_OPTIONS } from './activity-options.js';
+import { BOOKKEEPING_OPTIONS, CALLBACK_OPTIONS, MAIL_OPTIONS } from './activity-options.js';
 import {
   type FileResult,
   type JobActivities,
@@ -25,6 +25,7 @@ import {
 
 const bookkeeping = proxyActivities<JobActivities>(BOOKKEEPING_OPTIONS);
 const mail = proxyActivities<JobActivities>(MAIL_OPTIONS);
+const callbacks = proxyActivities<JobActivities>(CALLBACK_OPTIONS);
 
 /** State a job carries across continue-as-new, so a 10,000-item job keeps one handle, name and progress. */
 export interface ItemJobCarry {
@@ -174,6 +175,13 @@ export async function runItemJob<Item extends { name: string }>(
 
   await CancellationScope.nonCancellable(async () => {
     await bookkeeping.endJob(job, request.jobType, outcome);
+    if ((request.options as { postHttpUrl?: string } | undefined)?.postHttpUrl) {
+      try {
+        await callbacks.postJobCallback(job, request, outcome);
+      } catch {
+        // An unreachable callback receiver never fails the job; the worker log has the attempts.
+      }
+    }
     try {
       await mail.notifyJob(job, request, outcome);
     } catch {

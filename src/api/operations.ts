@@ -41,6 +41,7 @@ export const OPERATIONS = {
   deleteJob: { param: jobs.jobControlParam, return: emptyReturn, summary: 'Removes a scheduled job, or stops a running one.' },
   getJobLogs: { param: jobs.getJobLogsParam, return: jobs.getJobLogsReturn, summary: 'Job log summaries (no details), filtered and sorted.' },
   getJobLogDetails: { param: jobs.getJobLogDetailsParam, return: jobs.getJobLogDetailsReturn, summary: "One job's log with its detail rows, paged (at most 1000 per page)." },
+  getCallbackSecret: { param: jobs.getCallbackSecretParam, return: jobs.getCallbackSecretReturn, summary: 'Extension: the HMAC key that signs this company\'s postHttpUrl callbacks (X-IPS-Signature).' },
   getAssetJobLogs: { param: jobs.getAssetJobLogsParam, return: jobs.getAssetJobLogsReturn, summary: 'Every job-log entry, across jobs, about one asset.' },
 } as const satisfies Partial<Record<OperationName, OperationSpec>>;
 

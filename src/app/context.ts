@@ -23,6 +23,8 @@ import { JobLogService } from '../services/job-log.service.js';
 import { OptimizeService } from '../services/optimize.service.js';
 import { ReprocessService } from '../services/reprocess.service.js';
 import { CatalogPublishService } from '../services/catalog-publish.service.js';
+import { CallbackService } from '../services/callback.service.js';
+import { newSecret } from '../domain/handles.js';
 import type { Logger } from './logger.js';
 
 /** The composition root shared by the API and the worker: adapters, repositories, services. */
@@ -50,6 +52,7 @@ export interface AppContext {
     bookkeeping: JobBookkeeping;
     jobLogs: JobLogService;
     notifier: JobNotifier;
+    callbacks: CallbackService;
   };
   mailer: Mailer;
   hasher: PasswordHasher;
@@ -93,6 +96,11 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       bookkeeping: new JobBookkeeping(repositories.jobLogs, serverName),
       jobLogs: new JobLogService(repositories.jobLogs, auth),
       notifier: new JobNotifier(repositories.jobLogs, repositories.companies, new NotificationService(mailer)),
+      callbacks: new CallbackService({
+        guard: { allowPrivate: config.callbacks.allowPrivate, allowedHosts: config.callbacks.allowedHosts },
+        timeoutMs: config.callbacks.timeoutMs,
+        secretFor: (company) => repositories.companies.callbackSecret(company, newSecret),
+      }),
     },
     serverName,
     close: async () => {

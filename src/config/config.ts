@@ -36,6 +36,9 @@ const schema = z.object({
     .default(Intl.DateTimeFormat().resolvedOptions().timeZone),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp://… or smtps://…').optional(),
   MAIL_FROM: z.string().default('IPS <ips@localhost>'),
+  CALLBACK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  CALLBACK_ALLOWED_HOSTS: z.string().default(''),
+  CALLBACK_TIMEOUT_MS: positiveInt.default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -65,6 +68,8 @@ export interface AppConfig {
   /** execSchedule is read in this zone (ips-reference §3.11: server local time) */
   timezone: string;
   mail: { smtpUrl?: string; from: string; outboxDir: string };
+  /** postHttpUrl callbacks: private/loopback targets are refused unless allowed here */
+  callbacks: { allowPrivate: boolean; allowedHosts: string[]; timeoutMs: number };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 }
 
@@ -108,6 +113,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authCacheSeconds: e.AUTH_CACHE_SECONDS,
     timezone: e.IPS_TIMEZONE,
     mail: { smtpUrl: e.SMTP_URL || undefined, from: e.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
+    callbacks: {
+      allowPrivate: e.CALLBACK_ALLOW_PRIVATE === 'true',
+      allowedHosts: e.CALLBACK_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean),
+      timeoutMs: e.CALLBACK_TIMEOUT_MS,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -28,5 +28,8 @@ export { runName } from './run-name.js';
 
 export const nowIso = (): string => new Date().toISOString();
 
+/** A 256-bit signing key, hex. */
+export const newSecret = (): string => randomBytes(32).toString('hex');
+
 /** Names compared the way IPS does (case-insensitive). */
 export const nameKey = (name: string): string => name.normalize('NFC').toLowerCase();

@@ -117,6 +117,8 @@ export const OPERATION_ACCESS = {
     scope: 'company',
   },
   getAssetJobLogs: { roles: [...ALLJOB, 'ImagePortalUser'], scope: 'company' },
+  // Extension (not in IPS): the key that signs the company's postHttpUrl callbacks.
+  getCallbackSecret: { roles: ADM4, scope: 'company' },
 } as const satisfies Record<string, OperationAccess>;
 
 export type OperationName = keyof typeof OPERATION_ACCESS;

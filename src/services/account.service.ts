@@ -3,7 +3,7 @@ import type { CompanyRepository, CompanyRow } from '../adapters/repositories/com
 import type { UserRepository, UserRow } from '../adapters/repositories/user.repository.js';
 import type { PasswordHasher } from '../adapters/security/password-hasher.js';
 import { FaultCode, IpsFault, faults } from '../domain/faults.js';
-import { nameKey, newHandle, nowIso } from '../domain/handles.js';
+import { nameKey, newHandle, newSecret, nowIso } from '../domain/handles.js';
 import { ADMIN_ROLES, OPERATION_ACCESS } from '../domain/roles.js';
 import type * as S from '../domain/schemas/account.schema.js';
 import type { AuthService } from './auth.service.js';
@@ -44,6 +44,7 @@ export class AccountService {
       expires: p.expires ? new Date(p.expires).toISOString() : null,
       ims_org_id: p.imsOrgId ?? null,
       created_at: nowIso(),
+      callback_secret: null,
     };
     await this.companies.insert(row);
     if (!caller.isIpsAdmin) {
@@ -148,6 +149,12 @@ export class AccountService {
     });
     const singleCompany = companyHandles?.length === 1;
     return { userArray: { items: rows.map((r) => toUser(r, singleCompany ? r.role : null)) } };
+  }
+
+  /** Receivers verify X-IPS-Signature = HMAC-SHA256(secret, timestamp + '.' + body) with this key. */
+  async getCallbackSecret(p: { companyHandle: string }): Promise<{ secret: string }> {
+    if (!(await this.companies.findByHandle(p.companyHandle))) throw faults.notFound('companyHandle', 'company', p.companyHandle);
+    return { secret: await this.companies.callbackSecret(p.companyHandle, newSecret) };
   }
 
   async setPassword(caller: Principal, p: In<typeof S.setPasswordParam>): Promise<Record<string, never>> {

@@ -44,6 +44,7 @@ export async function createWorker(ctx: AppContext, opts: WorkerOptions): Promis
       optimize: ctx.services.optimize,
       reprocess: ctx.services.reprocess,
       catalogPublish: ctx.services.catalogPublish,
+      callbacks: ctx.services.callbacks,
     }),
     identity: ctx.serverName,
     // Image work is CPU-bound: as many parallel activities as the config allows (default: cores).

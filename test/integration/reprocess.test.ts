@@ -1,4 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,7 +46,8 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
   const ptiff = async (name: string) => readLevel0(path.join(h.ctx.config.storage.root, (await asset(name))!.optimized_key!));
 
   beforeAll(async () => {
-    h = await startHarness();
+    // The test receiver listens on loopback, which callbacks may reach only when allowed.
+    h = await startHarness({ CALLBACK_ALLOWED_HOSTS: '127.0.0.1/32' });
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-rp-'));
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
     const white = { r: 255, g: 255, b: 255 };
@@ -164,6 +167,34 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
     await expect(h.client.workflow.getHandle(`${none.jobHandle}_Pub`).describe()).rejects.toThrow();
   });
 
+  it('POSTs a signed job summary to postHttpUrl when the job ends', async () => {
+    const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { jobHandle } = await reprocess([handles.crop!, 'a|missing'], { postHttpUrl: `http://127.0.0.1:${port}/ips-hook?token=t` });
+      expect(received).toHaveLength(1);
+      const { headers, body } = received[0]!;
+      const { secret } = (await h.api('getCallbackSecret', { companyHandle: acme.companyHandle })).body;
+      // Verify as a receiver would: HMAC over "<timestamp>.<raw body>", compared in constant time.
+      const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(`${headers['x-ips-timestamp']}.${body}`).digest('hex')}`);
+      const got = Buffer.from(String(headers['x-ips-signature']));
+      expect(got.length === expected.length && timingSafeEqual(got, expected)).toBe(true);
+      expect(JSON.parse(body)).toMatchObject({ jobHandle, companyHandle: acme.companyHandle, jobType: 'ReprocessAssets', outcome: 'done', counts: { success: 1, error: 1, total: 2 } });
+      expect((await h.api('getCallbackSecret', { companyHandle: acme.companyHandle }, acme.who)).status).toBe(403); // IpsUser is no company admin
+    } finally {
+      server.close();
+    }
+  });
+
   it('validates the options with faults that name the field', async () => {
     const c = acme.companyHandle;
     const base = { assetHandleArray: [handles.crop], createMask: false, emailSetting: 'None' };
@@ -179,6 +210,8 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
       [{ ...base, assetHandleArray: [] }, 30002, 'reprocessAssetsJob.assetHandleArray'],
       [{ ...base, postImageServingPublishJob: { publishType: 'Full', emailSetting: 'None' }, postVideoPublishJob: { emailSetting: 'None' } }, 30001, 'reprocessAssetsJob.postVideoPublishJob'],
       [{ ...base, postImageServingPublishJob: { publishType: 'Sometimes', emailSetting: 'None' } }, 30001, 'reprocessAssetsJob.postImageServingPublishJob.publishType'],
+      [{ ...base, postHttpUrl: 'ftp://example.com/x' }, 30001, 'reprocessAssetsJob.postHttpUrl'],
+      [{ ...base, postHttpUrl: 'https://user:pw@example.com/x' }, 30001, 'reprocessAssetsJob.postHttpUrl'],
       [{ assetHandleArray: [handles.crop], emailSetting: 'None' }, 30002, 'reprocessAssetsJob.createMask'],
     ];
     for (const [job, code, field] of cases) {

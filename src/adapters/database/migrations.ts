@@ -161,6 +161,12 @@ function migrations(kind: DatabaseKind): Record<string, Migration> {
           .execute();
       },
     },
+    '0005_callback_secret': {
+      // Per-company HMAC key for signed postHttpUrl callbacks (created on first use).
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('companies').addColumn('callback_secret', 'varchar(128)').execute();
+      },
+    },
   };
 }
 

@@ -12,6 +12,7 @@ export interface CompanyTable {
   expires: string | null;
   ims_org_id: string | null;
   created_at: string;
+  callback_secret: string | null;
 }
 
 export interface UserTable {

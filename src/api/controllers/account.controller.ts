@@ -50,6 +50,13 @@ export class AccountController {
     return this.accounts.getUsers(caller, p);
   }
 
+  @Post('getCallbackSecret')
+  @HttpCode(200)
+  @IpsOperation('getCallbackSecret')
+  getCallbackSecret(@ParamOf('getCallbackSecret') p: OperationParam<'getCallbackSecret'>) {
+    return this.accounts.getCallbackSecret(p);
+  }
+
   @Post('setPassword')
   @HttpCode(200)
   @IpsOperation('setPassword')

@@ -184,6 +184,15 @@ export const getJobLogsReturn = z.object({ jobLogArray: itemsOf(jobLog) });
 export const getJobLogDetailsReturn = z.object({ jobLogArray: itemsOf(jobLog) });
 export const getAssetJobLogsReturn = z.object({ jobLogArray: itemsOf(assetJobLog) });
 
+/** A job's completion callback: http(s) only, no credentials in the URL (where the target may point is checked when sending). */
+export const callbackUrl = z
+  .url({ protocol: /^https?$/, error: 'an http:// or https:// URL' })
+  .max(2048)
+  .refine((u) => !new URL(u).username && !new URL(u).password, { message: 'a URL without user name or password' });
+
+export const getCallbackSecretParam = z.strictObject({ companyHandle: handle });
+export const getCallbackSecretReturn = z.object({ secret: z.string() });
+
 // --- publish jobs (ips-reference §5.4), as follow-on jobs of reprocess/upload ---
 
 const followOnPublish = {
@@ -225,7 +234,7 @@ export const reprocessAssetsJob = z
     projectHandleArray: notSupportedYet('projectHandleArray'),
     emailSetting: z.enum(EMAIL_SETTINGS),
     postJobOnlyIfFiles: z.boolean().optional(),
-    postHttpUrl: notSupportedYet('postHttpUrl'),
+    postHttpUrl: callbackUrl.optional(),
     postImageServingPublishJob: imageServingPublishJob.optional(),
     postImageRenderingPublishJob: imageRenderingPublishJob.optional(),
     postVideoPublishJob: videoPublishJob.optional(),
