@@ -52,6 +52,8 @@ summary=$(node -e '
 ' "$work/vitest.json")
 read -r passed failed <<<"$summary"
 failed=$((failed + gate_failures))
+# vitest can fail with every test passing (an unhandled error during the run): count that as a failure.
+if (( vitest_status != 0 && failed == 0 )); then failed=1; log "vitest exited with status $vitest_status (see the errors above)"; fi
 (( gate_failures )) && log "$gate_failures check(s) failed before the tests (lint / type check)"
 echo "$passed passed, $failed failed"
 (( vitest_status == 0 && failed == 0 ))

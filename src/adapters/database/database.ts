@@ -39,5 +39,9 @@ function postgres(url: string): Kysely<Database> {
   // bigint (int8) columns hold file sizes well below 2^53; read them as numbers.
   pg.types.setTypeParser(20, (v) => Number(v));
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection the server closes (restart, failover, admin termination)
+  // is reported here; without a listener it would crash the process. The pool
+  // drops that client and opens a new one on the next query.
+  pool.on('error', () => undefined);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
