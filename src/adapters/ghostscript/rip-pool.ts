@@ -1,0 +1,520 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import fs from 'node:fs/promises';
+import type { Socket } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEVICE_EXTENSION, type InputKind, PAGE_COUNT_PREFIX, type RasterDevice, pageCountArgs, rasterArgs, textArgs } from './gs-args.js';
+import { type ChildMessage, isChildMessage, type JobMessage, outputMark } from './rip-protocol.js';
+
+export type RipColorspace = 'Auto' | 'Rgb' | 'Cmyk' | 'Gray';
+
+export interface RipRequest {
+  /** absolute path of a PDF, PostScript, EPS or Illustrator file */
+  input: string;
+  /** absolute path; created when missing */
+  outputDir: string;
+  firstPage?: number;
+  lastPage?: number;
+  /** dots per inch */
+  resolution: number;
+  colorspace: RipColorspace;
+  /** transparent background (Rgb/Auto only: the gray and CMYK devices have no alpha channel) */
+  alpha: boolean;
+  /** longest time without a finished page before the rip is killed; defaults to the pool's */
+  pageTimeoutMs?: number;
+}
+
+/** One file per page, named after the source page: page-0003.png for page 3 (page-0003.tif for Cmyk). */
+export interface RipResult {
+  pages: Array<{ page: number; file: string }>;
+}
+
+export type RipErrorKind = 'unreadable' | 'timeout' | 'aborted' | 'failed';
+
+/**
+ * unreadable: the input is missing, not PDF/PostScript, or Ghostscript rejected it (bad input, never worth a retry);
+ * timeout: a page took longer than the page time limit; aborted: the caller's signal or close();
+ * failed: the child process or the file system failed (worth a retry).
+ * `pid` names the child that was killed or died, so callers and tests can check it is gone.
+ */
+export class RipError extends Error {
+  constructor(
+    message: string,
+    readonly kind: RipErrorKind,
+    readonly pid?: number,
+  ) {
+    super(message);
+    this.name = 'RipError';
+  }
+}
+
+export interface RipPoolOptions {
+  /** child processes; default os.availableParallelism() clamped to 1…4 */
+  size?: number;
+  /** default per-page time limit in ms (default 120 000); also bounds pageCount and extractText */
+  pageTimeoutMs?: number;
+}
+
+const DEFAULT_PAGE_TIMEOUT_MS = 120_000;
+/** Ghostscript output kept per stream and job: enough for the last diagnostics, bounded for chatty files. */
+const MAX_CAPTURE = 64 * 1024;
+/** Lines of Ghostscript output quoted in an error message. */
+const DIAGNOSTIC_LINES = 12;
+/** How often a running rip's output directory is checked for a new page (the per-page clock) and the deadline tested. */
+const PROGRESS_POLL_MS = 200;
+/** A `done` without both end markers (should not happen) is accepted after this long. */
+const MARK_WAIT_MS = 1_000;
+
+/**
+ * How the child is started. From dist/, this module is rip-pool.js and forks the
+ * compiled sibling rip-child.js with plain Node. Under vitest this module is the
+ * .ts source; Node 20 cannot run TypeScript and no tsx is installed, so the child
+ * is rip-child.ts with dev-ts-hooks.mjs (TypeScript's own transpiler) imported
+ * first. Keeping the child in TypeScript (rather than a .mjs under src/) puts it in
+ * the build output, which is all the runtime image ships.
+ */
+function childLaunch(): { script: string; execArgv: string[] } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  return {
+    script: fileURLToPath(new URL(fromSource ? './rip-child.ts' : './rip-child.js', import.meta.url)),
+    // Explicit, so the parent's own flags (inspector, vitest's loaders) do not leak into the children.
+    execArgv: fromSource ? ['--import', new URL('./dev-ts-hooks.mjs', import.meta.url).href] : [],
+  };
+}
+
+interface GsOutput {
+  stdout: string;
+  stderr: string;
+}
+
+interface Job {
+  message: JobMessage;
+  timeoutMs: number;
+  /** a directory where each new file means a page finished: resets the time limit */
+  progressDir?: string;
+  signal?: AbortSignal;
+  resolve(output: GsOutput): void;
+  reject(err: RipError): void;
+  /** detaches the abort listener */
+  detach(): void;
+}
+
+interface Slot {
+  child: ChildProcess;
+  exited: Promise<void>;
+  gone: boolean;
+  ready: boolean;
+  job?: Job;
+  stdout: string;
+  stderr: string;
+  done?: Extract<ChildMessage, { type: 'done' }>;
+  kill?: { kind: RipErrorKind; message: string };
+  timer?: NodeJS.Timeout;
+  markTimer?: NodeJS.Timeout;
+}
+
+/**
+ * A pool of child processes that run Ghostscript (ghostscript4js) one job each.
+ * Children start on demand; a child killed on abort or timeout, or one that
+ * crashed, is replaced by the next job that needs one. Idle children do not keep
+ * the parent process alive; close() kills them all.
+ */
+export class RipPool {
+  readonly size: number;
+  private readonly pageTimeoutMs: number;
+  private readonly launch = childLaunch();
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closing?: Promise<void>;
+
+  constructor(opts: RipPoolOptions = {}) {
+    this.size = opts.size ?? Math.min(4, Math.max(1, os.availableParallelism()));
+    checkInteger('size', this.size, 1, 64);
+    this.pageTimeoutMs = opts.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS;
+    checkInteger('pageTimeoutMs', this.pageTimeoutMs, 100, 86_400_000);
+  }
+
+  async rip(req: RipRequest, signal?: AbortSignal): Promise<RipResult> {
+    checkRequest(req);
+    const inputKind = await sniff(req.input);
+    const device = deviceFor(req.colorspace, req.alpha);
+    const ext = DEVICE_EXTENSION[device];
+    // Ghostscript writes into a private subdirectory; files move into outputDir only after the
+    // whole rip succeeded, so a killed or failed rip never leaves a half-written page behind.
+    const work = await fsStep('create the output directory', async () => {
+      await fs.mkdir(req.outputDir, { recursive: true });
+      return fs.mkdtemp(path.join(req.outputDir, '.rip-'));
+    });
+    try {
+      const args = rasterArgs({ input: req.input, inputKind, device, outputDir: work, resolution: req.resolution, firstPage: req.firstPage, lastPage: req.lastPage });
+      const output = await this.run(args, { signal, timeoutMs: req.pageTimeoutMs ?? this.pageTimeoutMs, progressDir: work });
+      // The PDF interpreter skips a page it cannot draw and numbers the next one in its place.
+      if (/page will be missing in the output/i.test(output.stdout + output.stderr)) {
+        throw new RipError(`Ghostscript could not draw every page of ${req.input}${diagnostics(output)}`, 'unreadable');
+      }
+      const produced = await fsStep('list the rendered pages', async () => (await fs.readdir(work)).filter((n) => /^page-\d+\./.test(n)).sort((a, b) => pageNumber(a) - pageNumber(b)));
+      if (produced.length === 0) throw new RipError(`Ghostscript rendered no page of ${req.input}${diagnostics(output)}`, 'unreadable');
+      const first = req.firstPage ?? 1;
+      const pages = produced.map((name, i) => ({ name, page: first + i, file: path.join(req.outputDir, `page-${String(first + i).padStart(4, '0')}.${ext}`) }));
+      await fsStep('move the rendered pages into place', () => Promise.all(pages.map((p) => fs.rename(path.join(work, p.name), p.file))));
+      return { pages: pages.map(({ page, file }) => ({ page, file })) };
+    } finally {
+      await fs.rm(work, { recursive: true, force: true });
+    }
+  }
+
+  /** PDF page count; for PostScript and EPS the DSC `%%Pages:` header, else 1. */
+  async pageCount(input: string, signal?: AbortSignal): Promise<number> {
+    checkPath('input', input);
+    const kind = await sniff(input);
+    if (kind !== 'pdf') return dscPageCount(input);
+    const output = await this.run(pageCountArgs(input), { signal, timeoutMs: this.pageTimeoutMs });
+    const match = new RegExp(`${PAGE_COUNT_PREFIX}(\\d+)`).exec(output.stdout);
+    if (!match) throw new RipError(`Ghostscript could not count the pages of ${input}${diagnostics(output)}`, 'unreadable');
+    return Number(match[1]);
+  }
+
+  /** The text of one page (Ghostscript's txtwrite device, UTF-8, laid out with spaces). */
+  async extractText(input: string, page: number, signal?: AbortSignal): Promise<string> {
+    checkPath('input', input);
+    checkInteger('page', page, 1, 1_000_000);
+    await sniff(input);
+    const dir = await fsStep('create a temporary directory', () => fs.mkdtemp(path.join(os.tmpdir(), 'rip-text-')));
+    try {
+      const outputFile = path.join(dir, 'page.txt');
+      const output = await this.run(textArgs({ input, page, outputFile }), { signal, timeoutMs: this.pageTimeoutMs });
+      try {
+        return await fs.readFile(outputFile, 'utf8');
+      } catch {
+        throw new RipError(`Ghostscript wrote no text for page ${page} of ${input} (is there such a page?)${diagnostics(output)}`, 'unreadable');
+      }
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Kills every child and fails queued and running work with kind 'aborted'. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const job of this.queue.splice(0)) settle(job, new RipError('the rip pool was closed', 'aborted'));
+      const exits = this.slots.map((s) => s.exited);
+      for (const slot of [...this.slots]) {
+        // An idle child is unreferenced: without this the caller's process could exit before it does.
+        setRef(slot, true);
+        this.kill(slot, 'aborted', 'the rip pool was closed');
+      }
+      await Promise.all(exits);
+    })();
+    return this.closing;
+  }
+
+  /** Process ids of the live children (diagnostics and tests). */
+  childPids(): number[] {
+    return this.slots.flatMap((s) => (s.child.pid === undefined ? [] : [s.child.pid]));
+  }
+
+  private run(args: string[], opts: { signal?: AbortSignal; timeoutMs: number; progressDir?: string }): Promise<GsOutput> {
+    return new Promise<GsOutput>((resolve, reject) => {
+      if (this.closing) return reject(new RipError('the rip pool was closed', 'aborted'));
+      if (opts.signal?.aborted) return reject(new RipError('the rip was aborted before it started', 'aborted'));
+      const onAbort = () => this.abort(job);
+      const job: Job = {
+        message: { type: 'job', id: this.nextId++, args },
+        timeoutMs: opts.timeoutMs,
+        progressDir: opts.progressDir,
+        signal: opts.signal,
+        resolve,
+        reject,
+        detach: () => opts.signal?.removeEventListener('abort', onAbort),
+      };
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  private abort(job: Job): void {
+    const queued = this.queue.indexOf(job);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      settle(job, new RipError('the rip was aborted before it started', 'aborted'));
+      return;
+    }
+    // A running Ghostscript call cannot be interrupted: the child goes, and is replaced on demand.
+    const slot = this.slots.find((s) => s.job === job);
+    if (slot) this.kill(slot, 'aborted', 'the rip was aborted');
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0 && !this.closing) {
+      let slot = this.slots.find((s) => !s.job && !s.gone && !s.kill);
+      if (!slot) {
+        if (this.slots.length >= this.size) return;
+        slot = this.spawn();
+      }
+      const job = this.queue.shift() as Job;
+      slot.job = job;
+      slot.stdout = '';
+      slot.stderr = '';
+      slot.done = undefined;
+      setRef(slot, true);
+      if (slot.ready) this.send(slot);
+    }
+  }
+
+  private spawn(): Slot {
+    const child = fork(this.launch.script, [], {
+      execPath: process.execPath,
+      execArgv: this.launch.execArgv,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    let exited!: () => void;
+    const slot: Slot = { child, exited: new Promise<void>((r) => (exited = r)), gone: false, ready: false, stdout: '', stderr: '' };
+    this.slots.push(slot);
+    child.stdout?.setEncoding('utf8');
+    child.stderr?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      slot.stdout = capture(slot.stdout, chunk);
+      this.maybeFinish(slot);
+    });
+    child.stderr?.on('data', (chunk: string) => {
+      slot.stderr = capture(slot.stderr, chunk);
+      this.maybeFinish(slot);
+    });
+    child.on('message', (msg: unknown) => {
+      if (!isChildMessage(msg)) return;
+      if (msg.type === 'ready') {
+        slot.ready = true;
+        if (slot.job) this.send(slot);
+      } else if (slot.job && msg.id === slot.job.message.id && !slot.kill) {
+        slot.done = msg;
+        slot.markTimer = setTimeout(() => this.finish(slot), MARK_WAIT_MS);
+        this.maybeFinish(slot);
+      }
+    });
+    const onGone = (detail: string) => {
+      if (slot.gone) return;
+      slot.gone = true;
+      this.onExit(slot, detail);
+      exited();
+    };
+    child.on('exit', (code, signal) => onGone(signal ? `signal ${signal}` : `exit code ${code}`));
+    // Emitted without 'exit' when the process could not be started at all.
+    child.on('error', (err) => {
+      if (child.pid === undefined) onGone(err.message);
+    });
+    return slot;
+  }
+
+  private send(slot: Slot): void {
+    const job = slot.job as Job;
+    slot.child.send(job.message);
+    let last = Date.now();
+    let seen = 0;
+    let polling = false;
+    slot.timer = setInterval(
+      () => {
+        if (Date.now() - last > job.timeoutMs) {
+          const what = job.progressDir ? `no page finished within ${job.timeoutMs} ms` : `Ghostscript did not finish within ${job.timeoutMs} ms`;
+          this.kill(slot, 'timeout', what);
+          return;
+        }
+        if (!job.progressDir || polling) return;
+        polling = true;
+        fs.readdir(job.progressDir)
+          .then((names) => {
+            if (names.length !== seen) {
+              seen = names.length;
+              last = Date.now();
+            }
+          })
+          .catch(() => undefined)
+          .finally(() => (polling = false));
+      },
+      Math.min(PROGRESS_POLL_MS, job.timeoutMs),
+    );
+  }
+
+  private maybeFinish(slot: Slot): void {
+    if (!slot.done) return;
+    const mark = outputMark(slot.done.id);
+    if (slot.stdout.includes(mark) && slot.stderr.includes(mark)) this.finish(slot);
+  }
+
+  private finish(slot: Slot): void {
+    const job = slot.job;
+    const done = slot.done;
+    if (!job || !done) return;
+    clearInterval(slot.timer);
+    clearTimeout(slot.markTimer);
+    const mark = outputMark(done.id);
+    const output = { stdout: before(slot.stdout, mark), stderr: before(slot.stderr, mark) };
+    slot.job = undefined;
+    slot.done = undefined;
+    slot.stdout = '';
+    slot.stderr = '';
+    setRef(slot, false);
+    if (done.ok) {
+      job.detach();
+      job.resolve(output);
+    } else {
+      settle(job, new RipError(`Ghostscript failed: ${done.message}${diagnostics(output)}`, 'unreadable', slot.child.pid));
+    }
+    this.pump();
+  }
+
+  private kill(slot: Slot, kind: RipErrorKind, message: string): void {
+    if (slot.kill || slot.gone) return;
+    slot.kill = { kind, message };
+    slot.child.kill('SIGKILL');
+  }
+
+  /** The job (if any) settles only here, after the exit: by then the process is reaped and truly gone. */
+  private onExit(slot: Slot, detail: string): void {
+    this.slots.splice(this.slots.indexOf(slot), 1);
+    clearInterval(slot.timer);
+    clearTimeout(slot.markTimer);
+    const job = slot.job;
+    slot.job = undefined;
+    if (job) {
+      const output = { stdout: slot.stdout, stderr: slot.stderr };
+      const err = slot.kill
+        ? new RipError(`${slot.kill.message}${slot.kill.kind === 'timeout' ? diagnostics(output) : ''}`, slot.kill.kind, slot.child.pid)
+        : new RipError(`the Ghostscript child process ended unexpectedly (${detail})${diagnostics(output)}`, 'failed', slot.child.pid);
+      settle(job, err);
+    }
+    this.pump();
+  }
+}
+
+function settle(job: Job, err: RipError): void {
+  job.detach();
+  job.reject(err);
+}
+
+/** Busy children keep the parent alive like any pending I/O; idle ones must not. */
+function setRef(slot: Slot, on: boolean): void {
+  const handles = [slot.child, slot.child.channel, slot.child.stdout as Socket | null, slot.child.stderr as Socket | null];
+  for (const h of handles) {
+    if (on) h?.ref();
+    else h?.unref();
+  }
+}
+
+function capture(kept: string, chunk: string): string {
+  const all = kept + chunk;
+  return all.length > MAX_CAPTURE ? all.slice(-MAX_CAPTURE) : all;
+}
+
+function before(text: string, mark: string): string {
+  const at = text.indexOf(mark);
+  return at >= 0 ? text.slice(0, at) : text;
+}
+
+/** The first PostScript error line (the cause) and the last lines Ghostscript printed. */
+function diagnostics(output: GsOutput): string {
+  const lines = `${output.stdout}\n${output.stderr}`
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '')
+    .map((l) => (l.length > 200 ? `${l.slice(0, 200)}…` : l));
+  if (lines.length === 0) return '';
+  const tail = lines.slice(-DIAGNOSTIC_LINES);
+  const cause = lines.find((l) => /^Error: \//.test(l));
+  return `\n${cause !== undefined && !tail.includes(cause) ? `${cause}\n…\n` : ''}${tail.join('\n')}`;
+}
+
+function pageNumber(name: string): number {
+  return Number(/^page-(\d+)\./.exec(name)?.[1] ?? 0);
+}
+
+function deviceFor(colorspace: RipColorspace, alpha: boolean): RasterDevice {
+  switch (colorspace) {
+    case 'Gray':
+      return 'pnggray';
+    case 'Cmyk':
+      return 'tiff32nc';
+    case 'Rgb':
+    case 'Auto':
+      return alpha ? 'pngalpha' : 'png16m';
+  }
+}
+
+async function fsStep<T>(what: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    throw new RipError(`could not ${what}: ${err instanceof Error ? err.message : String(err)}`, 'failed');
+  }
+}
+
+/**
+ * What Ghostscript should treat the file as, from its first bytes (never its name).
+ * Illustrator files are PDF (modern) or PostScript/EPS (legacy) and land in those kinds.
+ */
+async function sniff(input: string): Promise<InputKind> {
+  let head: Buffer;
+  try {
+    const handle = await fs.open(input, 'r');
+    try {
+      const buf = Buffer.alloc(1024);
+      const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+      head = buf.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    throw new RipError(`cannot read ${input}: ${err instanceof Error ? err.message : String(err)}`, 'unreadable');
+  }
+  // DOS EPS binary header (C5 D0 D3 C6): PostScript plus a preview image.
+  if (head.subarray(0, 4).equals(Buffer.from([0xc5, 0xd0, 0xd3, 0xc6]))) return 'eps';
+  const text = head.toString('latin1');
+  if (text.startsWith('%!')) return /^%!PS-Adobe-\d\.\d\s+EPSF-/.test(text) ? 'eps' : 'ps';
+  // PDF readers accept the header anywhere in the first 1024 bytes.
+  if (text.includes('%PDF-')) return 'pdf';
+  throw new RipError(`${input} is neither PDF nor PostScript/EPS`, 'unreadable');
+}
+
+async function dscPageCount(input: string): Promise<number> {
+  const handle = await fs.open(input, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    const match = /^%%Pages:\s*(\d+)/m.exec(buf.subarray(0, bytesRead).toString('latin1'));
+    const pages = match ? Number(match[1]) : 0;
+    return pages > 0 ? pages : 1;
+  } finally {
+    await handle.close();
+  }
+}
+
+function invalid(name: string, expected: string, received: unknown): Error {
+  return new Error(`Expected ${expected} for ${name} but received ${typeof received === 'string' ? JSON.stringify(received) : String(received)}`);
+}
+
+function checkInteger(name: string, value: unknown, min: number, max: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw invalid(name, `integer between ${min} and ${max}`, value);
+}
+
+function checkPath(name: string, value: unknown): void {
+  // Absolute paths begin with '/', so gs can never read them as an option ('-…') or an @file.
+  if (typeof value !== 'string' || !path.isAbsolute(value) || value.includes('\0')) throw invalid(name, 'absolute path', value);
+}
+
+const COLORSPACES: readonly RipColorspace[] = ['Auto', 'Rgb', 'Cmyk', 'Gray'];
+
+function checkRequest(req: RipRequest): void {
+  checkPath('input', req.input);
+  checkPath('outputDir', req.outputDir);
+  if (typeof req.resolution !== 'number' || !Number.isFinite(req.resolution) || req.resolution < 1 || req.resolution > 2400) {
+    throw invalid('resolution', 'number between 1 and 2400', req.resolution);
+  }
+  if (!COLORSPACES.includes(req.colorspace)) throw invalid('colorspace', `one of ${COLORSPACES.join(', ')}`, req.colorspace);
+  if (typeof req.alpha !== 'boolean') throw invalid('alpha', 'boolean', req.alpha);
+  if (req.firstPage !== undefined) checkInteger('firstPage', req.firstPage, 1, 1_000_000);
+  if (req.lastPage !== undefined) checkInteger('lastPage', req.lastPage, req.firstPage ?? 1, 1_000_000);
+  if (req.pageTimeoutMs !== undefined) checkInteger('pageTimeoutMs', req.pageTimeoutMs, 100, 86_400_000);
+}
