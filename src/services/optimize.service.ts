@@ -8,8 +8,7 @@ import type { DetectedFormat } from '../domain/asset-types.js';
 import { nowIso } from '../domain/handles.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../workflows/contracts.js';
 import { OPTIMIZER_VERSION, writePyramid } from './ingest/pyramid.js';
-
-const keyPart = (handle: string) => handle.replace(/[^A-Za-z0-9._-]/g, '_');
+import { keyPart } from './ingest/storage-keys.js';
 
 /**
  * OptimizeImagesJob's per-asset step: rebuild the pyramid TIFF from the

@@ -11,6 +11,7 @@ import { nowIso } from '../domain/handles.js';
 import type { ReprocessAssetsJob } from '../domain/schemas/job.schema.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../workflows/contracts.js';
 import { OPTIMIZER_VERSION } from './ingest/pyramid.js';
+import { keyPart } from './ingest/storage-keys.js';
 
 /** Options of a reprocess job as its activities get them: everything but the (possibly long) handle list. */
 export type ReprocessOptions = Omit<ReprocessAssetsJob, 'assetHandleArray'>;
@@ -18,8 +19,6 @@ export type ReprocessOptions = Omit<ReprocessAssetsJob, 'assetHandleArray'>;
 interface StoredCrop extends Box {
   source: 'manual' | 'autoColor' | 'autoTransparent';
 }
-
-const keyPart = (handle: string) => handle.replace(/[^A-Za-z0-9._-]/g, '_');
 
 /**
  * ReprocessAssetsJob's per-asset step (ips-reference §5.2): crop, knockout,

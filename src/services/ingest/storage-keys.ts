@@ -3,11 +3,12 @@
  * a retried activity rewrites the same keys and an overwrite never touches the
  * previous version's files until the new one is committed.
  */
-const part = (handle: string) => handle.replace(/[^A-Za-z0-9._-]/g, '_');
+/** A handle as one safe path segment (`c|x1` → `c_x1`). */
+export const keyPart = (handle: string) => handle.replace(/[^A-Za-z0-9._-]/g, '_');
 
 export function storageKeys(companyHandle: string, assetHandle: string, itemId: string, fileName: string) {
-  const company = part(companyHandle);
-  const asset = part(assetHandle);
+  const company = keyPart(companyHandle);
+  const asset = keyPart(assetHandle);
   return {
     original: `originals/${company}/${asset}/${itemId}/${fileName}`,
     optimized: `optimized/${company}/${asset}/${itemId}.ptif`,
