@@ -94,8 +94,11 @@ describe(`job engine: submitJob, progress, control, schedules (${process.env.IPS
     await waitUntil('3 assets done', async () => ((await active(jobHandle))?.taskProgressArray.items[0]?.numProcessed ?? 0) >= 3);
     expect((await h.api('pauseJob', { companyHandle: acme.companyHandle, jobHandle }, acme.who)).status).toBe(200);
     expect((await h.api('pauseJob', { companyHandle: acme.companyHandle, jobHandle }, acme.who)).body).toMatchObject({ code: 30001 });
-    await sleep(1500); // the asset in flight when the pause arrived finishes
-    const paused = await active(jobHandle);
+    // The asset in flight when the pause arrived finishes; then nothing moves.
+    const paused = await waitUntil('the in-flight asset to finish', async () => {
+      const job = await active(jobHandle);
+      return job?.taskProgressArray.items[0]?.numProcessing === 0 ? job : undefined;
+    });
     expect(paused.progressMessage).toContain('Paused');
     await sleep(2000);
     const still = await active(jobHandle);
@@ -187,6 +190,8 @@ describe(`job engine: submitJob, progress, control, schedules (${process.env.IPS
 
     expect((await h.api('pauseJob', { companyHandle: acme.companyHandle, jobHandle }, acme.who)).status).toBe(200);
     expect((await listed()).triggerState).toBe('Paused');
+    // A run that fired just before the pause may still be starting: let it finish first.
+    await waitUntil('no running scheduled run', async () => (await h.api('getActiveJobs', { companyHandle: acme.companyHandle, originalName: 'recurring' }, acme.who)).body.jobArray.items.length === 0);
     await sleep(500);
     const whilePaused = await runs();
     await sleep(4000);
