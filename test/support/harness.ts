@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import pg from 'pg';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { JobGateway } from '../../src/adapters/temporal/job-gateway.js';
@@ -35,7 +35,14 @@ export interface Harness {
  * IPS_TEST_DB), a temp storage root, a worker on its own task queue and the
  * HTTP API on a free port.
  */
+let runtimeInstalled = false;
+
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  if (!runtimeInstalled) {
+    // Worker state changes at INFO would drown the test output; warnings and errors still show.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
   const address = process.env.IPS_TEST_TEMPORAL;
   if (!address) throw new Error('IPS_TEST_TEMPORAL is not set: run the tests through vitest (test/global-setup.ts)');
   const dbKind = (process.env.IPS_TEST_DB ?? 'sqlite') as 'sqlite' | 'postgres';
