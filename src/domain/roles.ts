@@ -30,28 +30,10 @@ const ALL9: readonly Role[] = [
 ];
 const ADM4: readonly Role[] = ['IpsAdmin', 'IpsCompanyAdmin', 'TrialSiteAdmin', 'ImagePortalAdmin'];
 const PRESET_WRITE: readonly Role[] = ['IpsUser', 'IpsAdmin', 'IpsCompanyAdmin', 'ImagePortalAdmin'];
-/** submitJob's list (§3.1); IpsCompanyAdmin is deliberately absent, as in IPS. */
-const SUBMIT_JOB: readonly Role[] = [
-  'IpsUser',
-  'IpsAdmin',
-  'TrialSiteAdmin',
-  'TrialSiteUser',
-  'ImagePortalAdmin',
-  'ImagePortalContrib',
-  'ImagePortalContribUser',
-];
-
-/** The job operations' list (ips-reference §3, "ALLJOB"). */
-const ALLJOB: readonly Role[] = [
-  'IpsUser',
-  'IpsAdmin',
-  'IpsCompanyAdmin',
-  'TrialSiteAdmin',
-  'TrialSiteUser',
-  'ImagePortalAdmin',
-  'ImagePortalContrib',
-  'ImagePortalContribUser',
-];
+/** The job operations' list (ips-reference §3, "ALLJOB"): ALL9 without ImagePortalUser. */
+const ALLJOB: readonly Role[] = ALL9.filter((r) => r !== 'ImagePortalUser');
+/** submitJob's list (§3.1): ALLJOB without IpsCompanyAdmin, deliberately, as in IPS. */
+const SUBMIT_JOB: readonly Role[] = ALLJOB.filter((r) => r !== 'IpsCompanyAdmin');
 
 /** How an operation picks the company whose membership role is checked. */
 export type CompanyScope = 'company' | 'optionalCompany' | 'global';
