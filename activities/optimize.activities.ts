@@ -1,3 +1,4 @@
+import { withHeartbeat } from './heartbeat.js';
 import type { OptimizeService } from '../src/services/optimize.service.js';
 import type { OptimizeActivities } from '../workflows/contracts.js';
 
@@ -6,7 +7,7 @@ export function createOptimizeActivities(deps: { optimize: OptimizeService }): O
   return {
     countImagesToOptimize: (companyHandle) => deps.optimize.countToOptimize(companyHandle),
     listImagesToOptimize: (companyHandle, after, limit) => deps.optimize.listToOptimize(companyHandle, after, limit),
-    optimizeImage: (job, asset) => deps.optimize.optimize(job, asset),
+    optimizeImage: (job, asset) => withHeartbeat(() => deps.optimize.optimize(job, asset)),
     recordOptimizeFailure: (job, asset, reason) => deps.optimize.fail(job, asset, reason),
   };
 }

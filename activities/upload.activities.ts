@@ -1,3 +1,4 @@
+import { withHeartbeat } from './heartbeat.js';
 import type { JobLogRepository } from '../src/adapters/repositories/job-log.repository.js';
 import { nowIso } from '../src/domain/handles.js';
 import { jobTypeByElement } from '../src/jobs/job-registry.js';
@@ -23,7 +24,7 @@ export function createUploadActivities(deps: UploadActivityDeps): UploadActiviti
     },
 
     async ingestUploadedFile(job: JobIdentity, options: UploadPostJob, item: UploadItem): Promise<FileResult> {
-      return deps.ingest.ingest(job, options, item);
+      return withHeartbeat(() => deps.ingest.ingest(job, options, item));
     },
 
     async recordFileFailure(job: JobIdentity, item: UploadItem, reason: string): Promise<FileResult> {

@@ -16,9 +16,12 @@ export const MAIL_OPTIONS: ActivityOptions = {
  * Per-item work (ingest, optimise): bad content never throws (it is recorded as
  * that item's error), so what reaches this retry policy is transient I/O.
  * Cancellation waits for the activity, so a stopped job never abandons an item half done.
+ * Items heartbeat (activities/heartbeat.ts), so an item lost with its worker is
+ * retried after the heartbeat timeout rather than after start-to-close.
  */
 export const ITEM_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '20 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };

@@ -34,7 +34,7 @@ describe(`job engine: submitJob, progress, control, schedules (${process.env.IPS
       await sleep(100);
     }
   };
-  const gone = (jobHandle: string) => waitUntil(`${jobHandle} to finish`, async () => !(await active(jobHandle)) && true);
+  const gone = (jobHandle: string, timeoutMs?: number) => waitUntil(`${jobHandle} to finish`, async () => !(await active(jobHandle)) && true, timeoutMs);
 
   beforeAll(async () => {
     // One activity at a time makes the job slow enough to watch, pause and stop mid-way.
@@ -156,7 +156,8 @@ describe(`job engine: submitJob, progress, control, schedules (${process.env.IPS
     } finally {
       await h.startWorker();
     }
-    await gone(jobHandle);
+    // An item task the old worker took while shutting down is retried after the 30 s heartbeat timeout.
+    await gone(jobHandle, 100_000);
     expect(await staleCount()).toBe(0);
     const log = await h.ctx.repositories.jobLogs.find(jobHandle);
     expect(log).toMatchObject({ file_success_count: IMAGES, total_file_count: IMAGES });
