@@ -1,7 +1,12 @@
 import { Context } from '@temporalio/activity';
 
-/** How often a running item reports liveness; well inside ITEM_ACTIVITY_OPTIONS.heartbeatTimeout. */
-export const HEARTBEAT_EVERY_MS = 5_000;
+/**
+ * How often a running item reports liveness: well inside
+ * ITEM_ACTIVITY_OPTIONS.heartbeatTimeout, and often because a cancellation
+ * (stop, pause) reaches the activity only in a heartbeat's reply (the worker's
+ * maxHeartbeatThrottleInterval is as short).
+ */
+export const HEARTBEAT_EVERY_MS = 1_000;
 
 /**
  * Runs one item's work while heartbeating, so a worker that dies mid-item (or

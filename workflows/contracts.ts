@@ -117,7 +117,8 @@ export interface JobProgress {
   total: number;
   processed: number;
   errors: number;
-  processing: Array<{ itemName: string; since: string }>;
+  /** items of the batches in flight; `itemId` lets the API leave out those already recorded in the job log */
+  processing: Array<{ itemName: string; itemId?: string; since: string }>;
   message: string;
   lastProgressUpdate: string;
   startDate: string;
@@ -147,8 +148,10 @@ export interface JobActivities {
 export interface OptimizeActivities {
   countImagesToOptimize(companyHandle: string): Promise<number>;
   listImagesToOptimize(companyHandle: string, after: string | null, limit: number): Promise<AssetRef[]>;
-  optimizeImage(job: JobIdentity, asset: AssetRef): Promise<FileResult>;
-  recordOptimizeFailure(job: JobIdentity, asset: AssetRef, reason: string): Promise<FileResult>;
+  /** results for the assets finished, in order: a prefix of `assets` (shorter when cancelled mid-batch) */
+  optimizeImages(job: JobIdentity, assets: AssetRef[]): Promise<FileResult[]>;
+  /** records assets whose batch gave up after its retries; assets already recorded keep their result */
+  recordOptimizeFailures(job: JobIdentity, assets: AssetRef[], reason: string): Promise<FileResult[]>;
 }
 
 export type OptimizeImagesRequest = JobRequest<OptimizeImagesJob>;
@@ -157,8 +160,10 @@ export type ReprocessRequest = JobRequest<ReprocessAssetsJob>;
 export type ReprocessItemOptions = Omit<ReprocessAssetsJob, 'assetHandleArray'>;
 
 export interface ReprocessActivities {
-  reprocessAsset(job: JobIdentity, options: ReprocessItemOptions, asset: AssetRef): Promise<FileResult>;
-  recordReprocessFailure(job: JobIdentity, asset: AssetRef, reason: string): Promise<FileResult>;
+  /** results for the assets finished, in order: a prefix of `assets` (shorter when cancelled mid-batch) */
+  reprocessAssets(job: JobIdentity, options: ReprocessItemOptions, assets: AssetRef[]): Promise<FileResult[]>;
+  /** records assets whose batch gave up after its retries; assets already recorded keep their result */
+  recordReprocessFailures(job: JobIdentity, assets: AssetRef[], reason: string): Promise<FileResult[]>;
 }
 
 /** A follow-on publish job started by a reprocess job as its child ("<parent name>_Pub"). */

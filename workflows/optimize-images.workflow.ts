@@ -21,8 +21,8 @@ export async function optimizeImagesWorkflow(request: OptimizeImagesRequest, car
       const items = await catalog.listImagesToOptimize(request.companyHandle, cursor, PAGE_SIZE);
       return { items, next: items.length === PAGE_SIZE ? items[items.length - 1]!.assetHandle : null };
     },
-    process: (job, item) => work.optimizeImage(job, item),
-    fail: (job, item, reason) => catalog.recordOptimizeFailure(job, item, reason),
+    process: (job, items) => work.optimizeImages(job, items),
+    fail: (job, items, reason) => catalog.recordOptimizeFailures(job, items, reason),
     continueAsNew: (next) => continueAsNew<typeof optimizeImagesWorkflow>(request, next),
   });
 }

@@ -14,7 +14,7 @@ const work = proxyActivities<ReprocessActivities>(ITEM_ACTIVITY_OPTIONS);
 /**
  * ReprocessAssetsJob (ips-reference §5.2): re-runs ingestion of the given
  * assets from their stored originals with new options, one retryable activity
- * per asset. The handle list travels in the input (handles only, never pixels);
+ * per batch of assets. The handle list travels in the input (handles only, never pixels);
  * the cursor is an index into it.
  */
 export async function reprocessAssetsWorkflow(request: ReprocessRequest, carry?: ItemJobCarry): Promise<JobOutcome> {
@@ -28,8 +28,8 @@ export async function reprocessAssetsWorkflow(request: ReprocessRequest, carry?:
       const items = assetHandleArray.slice(start, end).map((h) => ({ assetHandle: h, name: h }));
       return { items, next: end < assetHandleArray.length ? String(end) : null };
     },
-    process: (job, item) => work.reprocessAsset(job, itemOptions, item),
-    fail: (job, item, reason) => book.recordReprocessFailure(job, item, reason),
+    process: (job, items) => work.reprocessAssets(job, itemOptions, items),
+    fail: (job, items, reason) => book.recordReprocessFailures(job, items, reason),
     continueAsNew: (next) => continueAsNew<typeof reprocessAssetsWorkflow>(request, next),
   });
   await followOnPublish(request, outcome);

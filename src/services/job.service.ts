@@ -188,8 +188,25 @@ export class JobService {
     return this.auth.companiesWithRole(caller, OPERATION_ACCESS[operation].roles);
   }
 
+  /**
+   * The workflow learns results a batch at a time; the job log records every
+   * item as it finishes. Progress is the larger of the two counts (both only
+   * grow), and items of a batch in flight that the log already has are no
+   * longer listed as processing.
+   */
+  private async liveProgress(jobHandle: string): Promise<JobProgress | undefined> {
+    const progress = await this.gateway.progress(jobHandle, 2000);
+    if (!progress || progress.processing.length === 0) return progress;
+    const [log, recorded] = await Promise.all([
+      this.jobLogs.find(jobHandle),
+      this.jobLogs.recordedItemIds(jobHandle, progress.processing.flatMap((p) => (p.itemId ? [p.itemId] : []))),
+    ]);
+    const processed = Math.min(progress.total, Math.max(progress.processed, log?.total_file_count ?? 0));
+    return { ...progress, processed, processing: progress.processing.filter((p) => !p.itemId || !recorded.has(p.itemId)) };
+  }
+
   private async toActiveJob(run: JobExecution): Promise<S.ActiveJob> {
-    const progress = await this.gateway.progress(run.workflowId, 2000);
+    const progress = await this.liveProgress(run.workflowId);
     const memo = run.memo;
     const delayed = run.executionTime !== undefined && run.executionTime.getTime() > Date.now();
     const startDate = progress?.startDate ?? run.startTime.toISOString();

@@ -9,6 +9,7 @@ import { nowIso } from '../domain/handles.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../workflows/contracts.js';
 import { OPTIMIZER_VERSION, writePyramid } from './ingest/pyramid.js';
 import { keyPart } from './ingest/storage-keys.js';
+import { recordedResult } from './job-items.js';
 
 /**
  * OptimizeImagesJob's per-asset step: rebuild the pyramid TIFF from the
@@ -74,12 +75,13 @@ export class OptimizeService {
   async fail(job: JobIdentity, ref: AssetRef, reason: string): Promise<FileResult> {
     const asset = await this.assets.findByHandle(job.companyHandle, ref.assetHandle);
     const path = asset ? `${asset.folder}${asset.file_name}` : ref.name;
-    await this.jobLogs.recordItem(
+    const recorded = await this.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: ref.assetHandle, status: 'error', asset_handle: ref.assetHandle, reason, updated_at: nowIso() },
       job.companyHandle,
       [{ logType: 'ReoptimizeFailure', messageKey: 'optimizeError', messageArgs: { path, reason }, assetName: path, assetType: 'OptimizedImage', assetHandle: ref.assetHandle }],
       ['file_error_count', 'total_file_count'],
     );
+    if (!recorded) return recordedResult(this.jobLogs, job, ref);
     return { itemId: ref.assetHandle, status: 'error', assetHandle: ref.assetHandle, reason };
   }
 }

@@ -12,6 +12,7 @@ import type { ReprocessAssetsJob } from '../domain/schemas/job.schema.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../workflows/contracts.js';
 import { OPTIMIZER_VERSION } from './ingest/pyramid.js';
 import { keyPart } from './ingest/storage-keys.js';
+import { recordedResult } from './job-items.js';
 
 /** Options of a reprocess job as its activities get them: everything but the (possibly long) handle list. */
 export type ReprocessOptions = Omit<ReprocessAssetsJob, 'assetHandleArray'>;
@@ -34,7 +35,7 @@ export class ReprocessService {
     private readonly jobLogs: JobLogRepository,
   ) {}
 
-  async reprocess(job: JobIdentity, options: ReprocessOptions, ref: AssetRef): Promise<FileResult> {
+  async reprocess(job: JobIdentity, options: ReprocessOptions, ref: AssetRef, _signal?: AbortSignal): Promise<FileResult> {
     const done = await this.jobLogs.findItem(job.jobHandle, ref.assetHandle);
     if (done) return { itemId: ref.assetHandle, status: done.status as FileResult['status'], assetHandle: ref.assetHandle };
     const asset = await this.assets.findByHandle(job.companyHandle, ref.assetHandle);
@@ -119,12 +120,13 @@ export class ReprocessService {
   }
 
   async fail(job: JobIdentity, ref: AssetRef, reason: string): Promise<FileResult> {
-    await this.jobLogs.recordItem(
+    const recorded = await this.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: ref.assetHandle, status: 'error', asset_handle: ref.assetHandle, reason, updated_at: nowIso() },
       job.companyHandle,
       [{ logType: 'ReprocessError', messageKey: 'fileError', messageArgs: { path: ref.name, reason }, assetName: ref.name, assetType: 'MasterImage', assetHandle: ref.assetHandle }],
       ['file_error_count', 'total_file_count'],
     );
+    if (!recorded) return recordedResult(this.jobLogs, job, ref);
     return { itemId: ref.assetHandle, status: 'error', assetHandle: ref.assetHandle, reason };
   }
 }

@@ -50,6 +50,8 @@ export async function createWorker(ctx: AppContext, opts: WorkerOptions): Promis
     // Image work is CPU-bound: as many parallel activities as the config allows (default: cores).
     maxConcurrentActivityTaskExecutions: ctx.config.worker.activityConcurrency,
     shutdownGraceTime: '30s',
+    // Stop and pause reach a running batch only in a heartbeat reply: send them promptly.
+    maxHeartbeatThrottleInterval: '1s',
   });
   return { worker, connection };
 }

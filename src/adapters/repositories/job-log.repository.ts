@@ -122,6 +122,13 @@ export class JobLogRepository {
     return q.execute().then((rows) => rows.map((r) => r.asset_handle!));
   }
 
+  /** Which of these items the job has already recorded. */
+  async recordedItemIds(jobHandle: string, itemIds: readonly string[]): Promise<Set<string>> {
+    if (itemIds.length === 0) return new Set();
+    const rows = await this.db.selectFrom('job_items').select('item_id').where('job_handle', '=', jobHandle).where('item_id', 'in', itemIds).execute();
+    return new Set(rows.map((r) => r.item_id));
+  }
+
   findItem(jobHandle: string, itemId: string): Promise<JobItemRow | undefined> {
     return this.db
       .selectFrom('job_items')
