@@ -22,6 +22,10 @@ import { NotificationService } from '../services/notification.service.js';
 import { JobLogService } from '../services/job-log.service.js';
 import { OptimizeService } from '../services/optimize.service.js';
 import { ReprocessService } from '../services/reprocess.service.js';
+import { DocumentRipService } from '../services/rip/document-rip.service.js';
+import { PsdLayerService } from '../services/psd/psd-layer.service.js';
+import { RipPool } from '../adapters/ghostscript/rip-pool.js';
+import { DerivationRepository } from '../adapters/repositories/derivation.repository.js';
 import { CatalogPublishService } from '../services/catalog-publish.service.js';
 import { CallbackService } from '../services/callback.service.js';
 import { newSecret } from '../domain/handles.js';
@@ -39,6 +43,7 @@ export interface AppContext {
     assets: AssetRepository;
     imageFormats: ImageFormatRepository;
     jobLogs: JobLogRepository;
+    derivations: DerivationRepository;
   };
   services: {
     auth: AuthService;
@@ -70,10 +75,13 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
     assets: new AssetRepository(db),
     imageFormats: new ImageFormatRepository(db),
     jobLogs: new JobLogRepository(db),
+    derivations: new DerivationRepository(db),
   };
   const hasher = new PasswordHasher();
   const auth = new AuthService(repositories.users, hasher, config.authCacheSeconds);
   const media = new MediaRepository(config.limits.maxImagePixels);
+  // Children start on first use, so a process that never rips (the API) never forks Ghostscript.
+  const rip = new RipPool({ size: config.rip.poolSize, pageTimeoutMs: config.rip.pageTimeoutMs });
   const serverName = `${os.hostname()}-${process.pid}`;
   const mailer = createMailer(config.mail);
   return {
@@ -91,7 +99,14 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       imageFormats: new ImageFormatService(repositories.imageFormats),
       ingest: new IngestService(storage, media, repositories.assets, repositories.companies, repositories.jobLogs),
       optimize: new OptimizeService(storage, media, repositories.assets, repositories.jobLogs),
-      reprocess: new ReprocessService(storage, media, repositories.assets, repositories.jobLogs),
+      reprocess: new ReprocessService(
+        storage,
+        media,
+        repositories.assets,
+        repositories.jobLogs,
+        new DocumentRipService(storage, media, repositories.assets, repositories.derivations, repositories.jobLogs, rip, { maxPages: config.rip.maxPages }),
+        new PsdLayerService(storage, repositories.assets, repositories.derivations, config.limits.maxImagePixels),
+      ),
       catalogPublish: new CatalogPublishService(repositories.jobLogs),
       bookkeeping: new JobBookkeeping(repositories.jobLogs, serverName),
       jobLogs: new JobLogService(repositories.jobLogs, auth),
@@ -104,6 +119,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
     },
     serverName,
     close: async () => {
+      await rip.close();
       await mailer.close();
       await database.close();
     },

@@ -28,6 +28,9 @@ const schema = z.object({
   MAX_UPLOAD_FILES_PER_POST: positiveInt.default(1000),
   MAX_IMAGE_PIXELS: positiveInt.default(512 * 1024 * 1024),
   MAX_JSON_BODY_BYTES: positiveInt.default(1024 * 1024),
+  MAX_RIP_PAGES: positiveInt.default(100),
+  RIP_POOL_SIZE: positiveInt.optional(),
+  RIP_PAGE_TIMEOUT_SECONDS: positiveInt.default(120),
   UPLOAD_JOB_IDLE_SECONDS: positiveInt.default(30 * 60),
   AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).default(60),
   IPS_TIMEZONE: z
@@ -57,6 +60,8 @@ export interface AppConfig {
   };
   admin: { email: string; password?: string };
   worker: { activityConcurrency: number };
+  /** Ghostscript children (pages rip in parallel) and the longest a page may take */
+  rip: { poolSize: number; pageTimeoutMs: number; maxPages: number };
   limits: {
     maxUploadFileBytes: number;
     maxUploadFilesPerPost: number;
@@ -103,6 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     admin: { email: e.IPS_ADMIN_EMAIL.toLowerCase(), password: e.IPS_ADMIN_PASSWORD || undefined },
     // Image work is CPU-bound; more parallel activities than cores only adds memory pressure.
     worker: { activityConcurrency: e.WORKER_ACTIVITY_CONCURRENCY ?? Math.max(2, os.availableParallelism()) },
+    // DMC skips page extraction for PDFs over 100 pages; the same default here.
+    rip: { poolSize: e.RIP_POOL_SIZE ?? Math.min(4, Math.max(1, os.availableParallelism())), pageTimeoutMs: e.RIP_PAGE_TIMEOUT_SECONDS * 1000, maxPages: e.MAX_RIP_PAGES },
     limits: {
       maxUploadFileBytes: e.MAX_UPLOAD_FILE_BYTES,
       maxUploadFilesPerPost: e.MAX_UPLOAD_FILES_PER_POST,

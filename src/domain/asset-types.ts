@@ -13,7 +13,7 @@ export const ASSET_TYPES = [
 export type AssetType = (typeof ASSET_TYPES)[number];
 
 /** What content sniffing can tell apart; each maps to one IPS asset type. */
-export type DetectedFormat = 'jpeg' | 'png' | 'tiff' | 'webp' | 'gif' | 'psd' | 'pdf' | 'postscript' | 'eps' | 'illustrator';
+export type DetectedFormat = 'jpeg' | 'png' | 'tiff' | 'webp' | 'gif' | 'psd' | 'pdf' | 'postscript' | 'eps' | 'illustrator' | 'icc';
 
 export const FORMAT_ASSET_TYPE: Record<DetectedFormat, AssetType> = {
   jpeg: 'Image',
@@ -27,6 +27,8 @@ export const FORMAT_ASSET_TYPE: Record<DetectedFormat, AssetType> = {
   postscript: 'PostScript',
   eps: 'PostScript',
   illustrator: 'Illustrator',
+  // A colour profile the company's colorManagementOptions refer to by handle; never rasterised.
+  icc: 'IccProfile',
 };
 
 /** Formats whose pixels the optimiser reads directly. */

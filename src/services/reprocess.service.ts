@@ -13,6 +13,9 @@ import type { AssetRef, FileResult, JobIdentity } from '../../workflows/contract
 import { OPTIMIZER_VERSION } from './ingest/pyramid.js';
 import { keyPart } from './ingest/storage-keys.js';
 import { recordedResult } from './job-items.js';
+import { type DocumentRipService, type RipOptions } from './rip/document-rip.service.js';
+import type { PsdLayerService } from './psd/psd-layer.service.js';
+import { illustratorOptions, pdfOptions, postScriptOptions } from '../domain/schemas/options.schema.js';
 
 /** Options of a reprocess job as its activities get them: everything but the (possibly long) handle list. */
 export type ReprocessOptions = Omit<ReprocessAssetsJob, 'assetHandleArray'>;
@@ -33,15 +36,20 @@ export class ReprocessService {
     private readonly media: MediaRepository,
     private readonly assets: AssetRepository,
     private readonly jobLogs: JobLogRepository,
+    private readonly documents: DocumentRipService,
+    private readonly layers: PsdLayerService,
   ) {}
 
-  async reprocess(job: JobIdentity, options: ReprocessOptions, ref: AssetRef, _signal?: AbortSignal): Promise<FileResult> {
+  async reprocess(job: JobIdentity, options: ReprocessOptions, ref: AssetRef, signal?: AbortSignal): Promise<FileResult> {
     const done = await this.jobLogs.findItem(job.jobHandle, ref.assetHandle);
     if (done) return { itemId: ref.assetHandle, status: done.status as FileResult['status'], assetHandle: ref.assetHandle };
     const asset = await this.assets.findByHandle(job.companyHandle, ref.assetHandle);
     // Unknown and foreign handles look alike: nothing about other companies leaks into this log.
     if (!asset || asset.trash_state !== 'NotInTrash') return this.fail(job, ref, `no asset with handle '${ref.assetHandle}' in this company`);
-    if (asset.type !== 'Image') return this.fail(job, ref, `reprocessing ${asset.type} assets (ripping) is not supported by this server yet`);
+    if (asset.type === 'Pdf' || asset.type === 'PostScript' || asset.type === 'Illustrator') {
+      return this.documents.ripDocument(job, asset, ripOptionsFor(asset.type, options), undefined, signal);
+    }
+    if (asset.type !== 'Image') return this.fail(job, ref, `${asset.type} assets cannot be reprocessed (only images, PDF, PostScript and Illustrator files)`);
     const path = `${asset.folder}${asset.file_name}`;
     const tag = createHash('sha256').update(job.jobHandle).digest('hex').slice(0, 16);
     const base = `${keyPart(asset.company_handle)}/${keyPart(asset.asset_handle)}/rp-${tag}`;
@@ -51,6 +59,7 @@ export class ReprocessService {
       if (!(await this.storage.exists(asset.original_key))) return await this.fail(job, ref, 'the original file is missing from storage');
       const local = await this.storage.localPath(asset.original_key);
       const plan = this.plan(options, asset.crop_json);
+      const layerDetails = asset.format === 'psd' && options.photoshopOptions?.process === 'MaintainLayers' ? await this.layers.extract(job, asset, local, options.photoshopOptions, signal) : [];
       const result = await this.media.renderDerivatives(local, asset.format as DetectedFormat, plan, tmp);
       await this.storage.putFile(keys.ptiff, tmp.ptiff);
       if (result.maskWritten) await this.storage.putFile(keys.mask, tmp.mask);
@@ -66,8 +75,13 @@ export class ReprocessService {
           ...(options.createMask && !result.maskWritten
             ? [{ logType: 'UploadWarning', messageKey: 'fileWarning', messageArgs: { path, reason: 'no mask: the image has no transparency and no knockout was requested' }, assetName: path, assetType: 'Mask', assetHandle: ref.assetHandle }]
             : []),
+          ...layerDetails,
         ],
-        ['file_success_count', 'total_file_count', ...(options.createMask && !result.maskWritten ? (['file_warning_count'] as const) : [])],
+        [
+          'file_success_count',
+          'total_file_count',
+          ...((options.createMask && !result.maskWritten) || layerDetails.some((d) => d.logType === 'UploadWarning') ? (['file_warning_count'] as const) : []),
+        ],
         (tx) =>
           new AssetRepositoryImpl(tx).update(asset.asset_handle, {
             optimized_key: keys.ptiff,
@@ -138,4 +152,14 @@ function cropSource(plan: RenderPlan): StoredCrop['source'] {
   if ('autoTransparent' in c) return 'autoTransparent';
   if ('box' in c) return (c.box as StoredCrop).source ?? 'manual';
   return 'manual';
+}
+
+/** The rip options for a document type, IPS defaults filled in (Rasterize at 150 ppi, Auto colour, eCatalog on). */
+export function ripOptionsFor(type: 'Pdf' | 'PostScript' | 'Illustrator', o: ReprocessOptions): RipOptions {
+  if (type === 'Pdf') {
+    const p = o.pdfOptions ?? pdfOptions.parse({});
+    return { process: p.process, resolution: p.resolution, colorspace: p.colorspace, alpha: false, pdfCatalog: p.pdfCatalog, extractSearchWords: p.extractSearchWords, extractLinks: p.extractLinks };
+  }
+  const p = type === 'PostScript' ? (o.postScriptOptions ?? postScriptOptions.parse({})) : { ...(o.illustratorOptions ?? illustratorOptions.parse({})), extractSearchWords: false };
+  return { process: p.process, resolution: p.resolution, colorspace: p.colorspace, alpha: p.alpha, pdfCatalog: false, extractSearchWords: p.extractSearchWords, extractLinks: false };
 }

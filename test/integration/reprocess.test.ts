@@ -136,13 +136,17 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
     near(img.at(51, 25), [150, 150, 150], 3);
   });
 
-  it('fails missing, foreign and not-yet-supported assets alone and never touches originals', async () => {
+  it('fails missing, foreign and unprocessable assets alone and never touches originals', async () => {
     const before = await fs.readFile(path.join(h.ctx.config.storage.root, (await asset('crop'))!.original_key));
-    const { jobHandle, outcome } = await reprocess(['a|nope', handles.spec!, handles.crop!], { preserveCrop: false });
+    const up = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'icc', endJob: true }, files: [{ path: '/usr/share/color/icc/ghostscript/srgb.icc' }], authorization: basic(acme.who) });
+    await h.client.workflow.getHandle(up.body.jobHandle).result();
+    const profile = (await h.ctx.repositories.assets.findLiveByName(acme.companyHandle, 'srgb'))!;
+    expect(profile.type).toBe('IccProfile');
+    const { jobHandle, outcome } = await reprocess(['a|nope', profile.asset_handle, handles.crop!], { preserveCrop: false });
     expect(outcome).toMatchObject({ outcome: 'done', total: 3, processed: 3, errors: 2 });
     const details = (await h.ctx.repositories.jobLogs.details(jobHandle)).filter((d) => d.log_type === 'ReprocessError');
     expect(details.map((d) => JSON.parse(d.message_args).reason)).toEqual(
-      expect.arrayContaining([expect.stringContaining("no asset with handle 'a|nope'"), expect.stringContaining('Pdf assets (ripping) is not supported')]),
+      expect.arrayContaining([expect.stringContaining("no asset with handle 'a|nope'"), expect.stringContaining('IccProfile assets cannot be reprocessed')]),
     );
     const after = await fs.readFile(path.join(h.ctx.config.storage.root, (await asset('crop'))!.original_key));
     expect(createHash('sha256').update(after).digest('hex')).toBe(createHash('sha256').update(before).digest('hex'));
@@ -205,7 +209,9 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
       [{ ...base, knockoutBackgroundOptions: { corner: 'UpperLeft', tolerance: 1.5, fillMethod: 'FloodFill' } }, 30001, 'reprocessAssetsJob.knockoutBackgroundOptions.tolerance'],
       [{ ...base, unsharpMaskOptions: { amount: 6 } }, 30001, 'reprocessAssetsJob.unsharpMaskOptions.amount'],
       [{ ...base, colorManagementOptions: { colorManagement: 'Convert', outputProfileHandle: 'a|x' } }, 30001, 'reprocessAssetsJob.colorManagementOptions'],
-      [{ ...base, pdfOptions: { resolution: 300 } }, 30001, 'reprocessAssetsJob.pdfOptions'],
+      [{ ...base, pdfOptions: { resolution: 0 } }, 30001, 'reprocessAssetsJob.pdfOptions.resolution'],
+      [{ ...base, postScriptOptions: { colorspace: 'Lab' } }, 30001, 'reprocessAssetsJob.postScriptOptions.colorspace'],
+      [{ ...base, illustratorOptions: { process: 'Thumbnail' } }, 30001, 'reprocessAssetsJob.illustratorOptions.process'],
       [{ ...base, inDesignOptions: { process: 'Process' } }, 30001, 'reprocessAssetsJob.inDesignOptions.process'],
       [{ ...base, assetHandleArray: [] }, 30002, 'reprocessAssetsJob.assetHandleArray'],
       [{ ...base, postImageServingPublishJob: { publishType: 'Full', emailSetting: 'None' }, postVideoPublishJob: { emailSetting: 'None' } }, 30001, 'reprocessAssetsJob.postVideoPublishJob'],

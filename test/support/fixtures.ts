@@ -97,11 +97,14 @@ export async function makeEps(file: string): Promise<string> {
   return file;
 }
 
-/** An Illustrator file: PDF-compatible, with Illustrator's creator mark. */
+/**
+ * An Illustrator file: PDF-compatible, with Illustrator's creator mark. The mark
+ * is appended after the PDF's end (readers ignore trailing bytes), so the
+ * cross-reference offsets stay valid and Ghostscript reads every page; `pdf`
+ * must be under the sniffer's 256 KiB look-ahead.
+ */
 export async function makeAi(file: string, pdf: string): Promise<string> {
   const bytes = await fs.readFile(pdf);
-  const header = Buffer.from('%PDF-1.6\n%\u00e2\u00e3\u00cf\u00d3\n% /Creator (Adobe Illustrator 27.0)\n', 'latin1');
-  const rest = bytes.subarray(bytes.indexOf('\n') + 1);
-  await fs.writeFile(file, Buffer.concat([header, rest]));
+  await fs.writeFile(file, Buffer.concat([bytes, Buffer.from('\n% /Creator (Adobe Illustrator 27.0)\n', 'latin1')]));
   return file;
 }

@@ -167,6 +167,30 @@ function migrations(kind: DatabaseKind): Record<string, Migration> {
         await db.schema.alterTable('companies').addColumn('callback_secret', 'varchar(128)').execute();
       },
     },
+    '0006_derivations': {
+      // Assets made from another asset (ripped pages of a PDF, layers of a PSD): IPS "byproducts".
+      // Sets (an eCatalog of page images) list their members in order.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('asset_derivations')
+          .addColumn('asset_handle', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('company_handle', 'varchar(64)', (c) => c.notNull())
+          .addColumn('source_handle', 'varchar(64)', (c) => c.notNull())
+          .addColumn('engine', 'varchar(40)', (c) => c.notNull())
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('job_handle', 'varchar(400)', (c) => c.notNull())
+          .addColumn('data_json', 'text')
+          .execute();
+        await db.schema.createIndex('asset_derivations_source').on('asset_derivations').columns(['source_handle', 'engine', 'position']).execute();
+        await db.schema
+          .createTable('asset_set_members')
+          .addColumn('set_handle', 'varchar(64)', (c) => c.notNull())
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('member_handle', 'varchar(64)', (c) => c.notNull())
+          .addPrimaryKeyConstraint('asset_set_members_pk', ['set_handle', 'position'])
+          .execute();
+      },
+    },
   };
 }
 

@@ -65,6 +65,28 @@ export interface AssetTable {
   crop_json: string | null;
 }
 
+/** An asset made from another one by an ingest engine (IPS byproduct). */
+export interface AssetDerivationTable {
+  asset_handle: string;
+  company_handle: string;
+  /** the PDF, PostScript, Illustrator or PSD asset it was made from */
+  source_handle: string;
+  /** IPS ExcludeByproductCondition engine: PostScriptRip or PhotoshopLayers */
+  engine: string;
+  /** page number or layer index, 1-based */
+  position: number;
+  /** the job that made the current version */
+  job_handle: string;
+  /** engine-specific facts (page text, layer bounds and anchor, …) */
+  data_json: string | null;
+}
+
+export interface AssetSetMemberTable {
+  set_handle: string;
+  position: number;
+  member_handle: string;
+}
+
 export interface ImageFormatTable {
   image_format_handle: string;
   company_handle: string;
@@ -142,4 +164,6 @@ export interface Database {
   job_log_details: JobLogDetailTable;
   job_items: JobItemTable;
   asset_publications: AssetPublicationTable;
+  asset_derivations: AssetDerivationTable;
+  asset_set_members: AssetSetMemberTable;
 }

@@ -12,6 +12,8 @@ const BY_EXT: Record<string, DetectedFormat> = {
   pdf: 'pdf',
   ps: 'postscript',
   eps: 'eps',
+  // file-type recognises a profile by its signature, 'acsp' at bytes 36-39 (ICC.1 §7.2.9).
+  icc: 'icc',
 };
 
 // Illustrator saves PDF- or PostScript-compatible files; its own marks near the
@@ -25,7 +27,26 @@ export async function sniffFormat(file: string): Promise<DetectedFormat | undefi
   if (format === 'pdf' || format === 'postscript' || format === 'eps') {
     return (await hasIllustratorMark(file)) ? 'illustrator' : format;
   }
+  if (format === 'icc' && !(await declaresOwnSize(file))) return undefined;
   return format;
+}
+
+/**
+ * file-type goes by the 'acsp' signature alone; a real profile also starts
+ * with its own size, at least a header and tag count (ICC.1 §7.2.2), and no
+ * more than the file holds. Text that happens to have 'acsp' at 36 does not.
+ */
+async function declaresOwnSize(file: string): Promise<boolean> {
+  const fh = await fs.open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    const buf = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(buf, 0, 4, 0);
+    const declared = bytesRead === 4 ? buf.readUInt32BE(0) : 0;
+    return declared >= 132 && declared <= size;
+  } finally {
+    await fh.close();
+  }
 }
 
 async function hasIllustratorMark(file: string): Promise<boolean> {

@@ -14,6 +14,9 @@ export const en = {
   fileDuplicate: '{path} was skipped: an asset named {name} already exists and overwrite is false',
   fileError: '{path} failed: {reason}',
   fileWarning: '{path}: {reason}',
+  documentRasterized: '{path} was rasterised into {pages} page image(s) at {resolution} ppi',
+  documentKept: '{path} was kept as a document ({option}.process is None)',
+  documentThumbnail: '{path}: page 1 became its thumbnail',
 
   // Job engine
   jobBegun: 'Job {name} has begun',

@@ -11,6 +11,9 @@ export const fr = {
   fileDuplicate: '{path} a été ignoré : une ressource nommée {name} existe déjà et l’écrasement est désactivé',
   fileError: '{path} a échoué : {reason}',
   fileWarning: '{path} : {reason}',
+  documentRasterized: '{path} a été pixellisé en {pages} image(s) de page à {resolution} ppp',
+  documentKept: '{path} a été conservé comme document ({option}.process vaut None)',
+  documentThumbnail: '{path} : la page 1 est devenue sa vignette',
 
   jobBegun: 'La tâche {name} a commencé',
   jobDone: 'La tâche {name} est terminée : {success} réussis, {error} en échec, {warning} avertissements',

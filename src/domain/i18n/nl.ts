@@ -11,6 +11,9 @@ export const nl = {
   fileDuplicate: '{path} is overgeslagen: er bestaat al een asset met de naam {name} en overschrijven staat uit',
   fileError: '{path} is mislukt: {reason}',
   fileWarning: '{path}: {reason}',
+  documentRasterized: '{path} is gerasterd tot {pages} paginabeeld(en) op {resolution} ppi',
+  documentKept: '{path} is als document behouden ({option}.process is None)',
+  documentThumbnail: '{path}: pagina 1 is de miniatuur geworden',
 
   jobBegun: 'Taak {name} is gestart',
   jobDone: 'Taak {name} is voltooid: {success} geslaagd, {error} mislukt, {warning} waarschuwingen',

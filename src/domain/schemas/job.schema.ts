@@ -221,11 +221,11 @@ export const reprocessAssetsJob = z
     autoColorCropOptions: O.autoColorCropOptions.optional(),
     autoTransparentCropOptions: O.autoTransparentCropOptions.optional(),
     autoSmartCropOptionsArray: notSupportedYet('autoSmartCropOptionsArray'),
-    photoshopOptions: notSupportedYet('photoshopOptions'),
-    postScriptOptions: notSupportedYet('postScriptOptions'),
-    pdfOptions: notSupportedYet('pdfOptions'),
+    photoshopOptions: O.photoshopOptions.optional(),
+    postScriptOptions: O.postScriptOptions.optional(),
+    pdfOptions: O.pdfOptions.optional(),
     mediaOptions: notSupportedYet('mediaOptions'),
-    illustratorOptions: notSupportedYet('illustratorOptions'),
+    illustratorOptions: O.illustratorOptions.optional(),
     cssOptions: notSupportedYet('cssOptions'),
     colorManagementOptions: O.colorManagementOptions
       .refine((c) => c.colorManagement === 'Default', { message: 'Default (MaintainOriginal and Convert with ICC profile assets are not supported by this server yet)' })

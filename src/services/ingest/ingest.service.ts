@@ -202,6 +202,7 @@ function extensionWarnings(fileName: string, format: DetectedFormat, path: strin
     postscript: ['ps', 'eps', 'epsf'],
     eps: ['eps', 'epsf', 'ps'],
     illustrator: ['ai', 'pdf', 'eps'],
+    icc: ['icc', 'icm'],
   };
   if (expected[format].includes(ext)) return [];
   return [

@@ -1,0 +1,52 @@
+import type { Transaction } from 'kysely';
+import type { Db } from '../database/database.js';
+import type { AssetDerivationTable, AssetTable, Database } from '../database/tables.js';
+
+export type DerivationRow = AssetDerivationTable;
+
+/** Byproduct assets (pages, layers) and the ordered members of sets made from them. */
+export class DerivationRepository {
+  constructor(private readonly db: Db | Transaction<Database>) {}
+
+  /** The current byproducts of a source asset from one engine, by position. */
+  bySource(sourceHandle: string, engine: string): Promise<DerivationRow[]> {
+    return this.db.selectFrom('asset_derivations').selectAll().where('source_handle', '=', sourceHandle).where('engine', '=', engine).orderBy('position').execute();
+  }
+
+  /**
+   * Writes a byproduct asset, its derivation and (for a set) its members in
+   * one transaction, so a retried activity finds either all of it or none.
+   */
+  async commitDerived(asset: AssetTable, exists: boolean, derivation: DerivationRow, members?: readonly string[]): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      if (exists) await tx.updateTable('assets').set(asset).where('asset_handle', '=', asset.asset_handle).execute();
+      else await tx.insertInto('assets').values(asset).execute();
+      const repo = new DerivationRepository(tx);
+      await repo.upsert(derivation);
+      if (members) await repo.replaceMembers(asset.asset_handle, members);
+    });
+  }
+
+  async upsert(row: DerivationRow): Promise<void> {
+    await this.db
+      .insertInto('asset_derivations')
+      .values(row)
+      .onConflict((oc) => oc.column('asset_handle').doUpdateSet({ position: row.position, job_handle: row.job_handle, data_json: row.data_json }))
+      .execute();
+  }
+
+  /** Replaces a set's members with `members`, in order (positions from 1). */
+  async replaceMembers(setHandle: string, members: readonly string[]): Promise<void> {
+    await this.db.deleteFrom('asset_set_members').where('set_handle', '=', setHandle).execute();
+    if (members.length === 0) return;
+    await this.db
+      .insertInto('asset_set_members')
+      .values(members.map((member_handle, i) => ({ set_handle: setHandle, position: i + 1, member_handle })))
+      .execute();
+  }
+
+  async members(setHandle: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('asset_set_members').select('member_handle').where('set_handle', '=', setHandle).orderBy('position').execute();
+    return rows.map((r) => r.member_handle);
+  }
+}

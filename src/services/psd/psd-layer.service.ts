@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import { openPsdLayers } from '../../adapters/media/psd-layers.js';
+import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
+import type { DerivationRepository } from '../../adapters/repositories/derivation.repository.js';
+import type { NewDetail } from '../../adapters/repositories/job-log.repository.js';
+import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
+import { nameKey, newHandle, nowIso } from '../../domain/handles.js';
+import { anchorPoint, layerAssetNames, psdTemplate } from '../../domain/psd-layer-naming.js';
+import type { PhotoshopOptions } from '../../domain/schemas/options.schema.js';
+import type { JobIdentity } from '../../../workflows/contracts.js';
+import { freeAssetName } from '../byproduct-names.js';
+import { OPTIMIZER_VERSION } from '../ingest/pyramid.js';
+import { keyPart } from '../ingest/storage-keys.js';
+
+/** IPS ExcludeByproductCondition engine of PSD layer images. */
+export const LAYER_ENGINE = 'PhotoshopLayers';
+
+type LayerOptions = NonNullable<PhotoshopOptions['layerOptions']>;
+const DEFAULT_LAYER_OPTIONS: LayerOptions = { layerNaming: 'LayerName', anchor: 'Center', createTemplate: false, extractText: false, extendLayers: false };
+
+/**
+ * photoshopOptions.process MaintainLayers (ips-reference §6): one image asset
+ * per PSD layer (an IPS byproduct of the PSD, engine PhotoshopLayers), named by
+ * `layerNaming`, with the layer's bounds, anchor point and (extractText) text
+ * recorded; `createTemplate` adds a PsdTemplate asset describing the layers'
+ * placement. Layers are committed one at a time and skipped when this job
+ * already made them, so a retried or resumed activity does not redo them.
+ */
+export class PsdLayerService {
+  constructor(
+    private readonly storage: StorageDriver,
+    private readonly assets: AssetRepository,
+    private readonly derivations: DerivationRepository,
+    private readonly maxPixels: number,
+  ) {}
+
+  /** Writes the layer assets of `doc` and returns the job-log details naming them. */
+  async extract(job: JobIdentity, doc: AssetRow, input: string, options: PhotoshopOptions, signal?: AbortSignal): Promise<NewDetail[]> {
+    const o = { ...DEFAULT_LAYER_OPTIONS, ...options.layerOptions };
+    const psd = await openPsdLayers(input, { maxPixels: this.maxPixels, extractText: o.extractText });
+    const layers = psd.document.layers;
+    const names = layerAssetNames(doc.name, layers, o.layerNaming);
+    const existing = new Map((await this.derivations.bySource(doc.asset_handle, LAYER_ENGINE)).map((d) => [d.position, d]));
+    const tag = createHash('sha256').update(job.jobHandle).digest('hex').slice(0, 16);
+    const details: NewDetail[] = [];
+    const made: Array<{ handle: string; name: string; folder?: string; layer: (typeof layers)[number] }> = [];
+
+    for (const [i, layer] of layers.entries()) {
+      if (signal?.aborted) throw signal.reason ?? new Error('stopped');
+      const wanted = names[i]!;
+      const folder = `${doc.folder}${wanted.folder ?? ''}`;
+      const d = existing.get(layer.index);
+      const previous = d ? await this.assets.findByHandle(doc.company_handle, d.asset_handle) : undefined;
+      if (previous && d!.job_handle === job.jobHandle && previous.trash_state === 'NotInTrash') {
+        made.push({ handle: previous.asset_handle, name: previous.name, folder: wanted.folder, layer });
+        details.push(this.detail(previous, folder));
+        continue;
+      }
+      const handle = previous?.asset_handle ?? newHandle.asset();
+      const name = previous && nameKey(previous.name) === nameKey(wanted.name) ? previous.name : await freeAssetName(this.assets, doc.company_handle, wanted.name);
+      const keys = {
+        original: `layers/${keyPart(doc.company_handle)}/${keyPart(doc.asset_handle)}/${tag}/${layer.index}.tif`,
+        optimized: `optimized/${keyPart(doc.company_handle)}/${keyPart(handle)}/ly-${tag}.ptif`,
+      };
+      const tmp = await this.storage.tempPath('.ptif');
+      let placed;
+      let size: number;
+      let sha256: string;
+      try {
+        placed = await psd.renderLayer(layer.index, { extendLayers: o.extendLayers }, tmp);
+        const bytes = await fs.readFile(tmp);
+        size = bytes.length;
+        sha256 = createHash('sha256').update(bytes).digest('hex');
+        // The layer image is both the asset's master (read-only) and its optimised pyramid.
+        await this.storage.putFile(keys.optimized, tmp);
+        await this.storage.putFile(keys.original, tmp, { readOnly: true });
+      } finally {
+        await fs.rm(tmp, { force: true });
+      }
+      const now = nowIso();
+      const anchor = anchorPoint(o.anchor, placed);
+      const row: AssetRow = {
+        asset_handle: handle,
+        company_handle: doc.company_handle,
+        type: 'Image',
+        sub_type: null,
+        name,
+        name_key: nameKey(name),
+        file_name: `${name}.tif`,
+        folder,
+        ready_for_publish: doc.ready_for_publish,
+        trash_state: 'NotInTrash',
+        created: previous?.created ?? now,
+        create_user: previous?.create_user ?? job.submitUserEmail,
+        last_modified: now,
+        last_modify_user: job.submitUserEmail,
+        format: 'tiff',
+        original_key: keys.original,
+        file_size: size,
+        sha256,
+        optimized_key: keys.optimized,
+        mask_key: null,
+        width: placed.width,
+        height: placed.height,
+        resolution: placed.resolution,
+        version: (previous?.version ?? 0) + 1,
+        optimizer_version: OPTIMIZER_VERSION,
+        crop_json: null,
+      };
+      await this.derivations.commitDerived(row, previous !== undefined, {
+        asset_handle: handle,
+        company_handle: doc.company_handle,
+        source_handle: doc.asset_handle,
+        engine: LAYER_ENGINE,
+        position: layer.index,
+        job_handle: job.jobHandle,
+        data_json: JSON.stringify({
+          layer: layer.index,
+          layerName: layer.name,
+          folderPath: layer.folderPath,
+          kind: layer.kind,
+          bounds: { left: layer.left, top: layer.top, width: layer.width, height: layer.height },
+          placed: { left: placed.left, top: placed.top, width: placed.width, height: placed.height },
+          anchor,
+          hidden: layer.hidden,
+          opacity: layer.opacity,
+          blendMode: layer.blendMode,
+          ...(layer.text !== undefined ? { text: layer.text } : {}),
+        }),
+      });
+      if (previous) for (const key of [previous.original_key, previous.optimized_key]) if (key && key !== keys.original && key !== keys.optimized) await this.storage.delete(key);
+      made.push({ handle, name, folder: wanted.folder, layer });
+      details.push(this.detail(row, folder));
+    }
+
+    // Layers of an earlier extraction that this PSD no longer has go to the trash.
+    const current = new Set(layers.map((l) => l.index));
+    for (const [position, d] of existing) {
+      if (!current.has(position)) await this.assets.update(d.asset_handle, { trash_state: 'InTrash', last_modified: nowIso(), last_modify_user: job.submitUserEmail });
+    }
+    for (const s of psd.document.skipped) {
+      details.push({ logType: 'UploadWarning', messageKey: 'fileWarning', messageArgs: { path: `${doc.folder}${doc.file_name}`, reason: `layer ${s.index} "${s.name}" gives no image (${s.reason})` }, assetName: `${doc.folder}${doc.file_name}`, assetType: 'MasterImage', assetHandle: doc.asset_handle });
+    }
+    if (o.createTemplate) details.push(await this.template(job, doc, psd.document, made, o));
+    return details;
+  }
+
+  /** createTemplate: a PsdTemplate asset `<psd>_template` holding the layers' placement (PsdTemplate JSON) and listing them as members. */
+  private async template(
+    job: JobIdentity,
+    doc: AssetRow,
+    canvas: { width: number; height: number },
+    made: Array<{ handle: string; name: string; folder?: string; layer: { index: number; left: number; top: number; width: number; height: number; hidden: boolean; opacity: number; blendMode: string; text?: string } }>,
+    o: LayerOptions,
+  ): Promise<NewDetail> {
+    const spec = psdTemplate(
+      canvas,
+      made.map((m) => ({
+        name: m.name,
+        ...(m.folder ? { folder: m.folder } : {}),
+        index: m.layer.index,
+        bounds: { left: m.layer.left, top: m.layer.top, width: m.layer.width, height: m.layer.height },
+        hidden: m.layer.hidden,
+        opacity: m.layer.opacity,
+        blendMode: m.layer.blendMode,
+        ...(m.layer.text !== undefined ? { text: m.layer.text } : {}),
+      })),
+      { anchor: o.anchor, extendLayers: o.extendLayers },
+    );
+    const existing = (await this.derivations.bySource(doc.asset_handle, 'PsdTemplate'))[0];
+    const previous = existing ? await this.assets.findByHandle(doc.company_handle, existing.asset_handle) : undefined;
+    const handle = previous?.asset_handle ?? newHandle.asset();
+    const name = previous?.name ?? (await freeAssetName(this.assets, doc.company_handle, `${doc.name}_template`));
+    const now = nowIso();
+    const row: AssetRow = {
+      ...doc,
+      asset_handle: handle,
+      type: 'PsdTemplate',
+      sub_type: null,
+      name,
+      name_key: nameKey(name),
+      file_name: name,
+      trash_state: 'NotInTrash',
+      created: previous?.created ?? now,
+      create_user: previous?.create_user ?? job.submitUserEmail,
+      last_modified: now,
+      last_modify_user: job.submitUserEmail,
+      optimized_key: null,
+      mask_key: null,
+      width: canvas.width,
+      height: canvas.height,
+      version: (previous?.version ?? 0) + 1,
+      optimizer_version: 0,
+      crop_json: null,
+    };
+    const byHandle = new Map(made.map((m) => [m.layer.index, m.handle]));
+    await this.derivations.commitDerived(
+      row,
+      previous !== undefined,
+      { asset_handle: handle, company_handle: doc.company_handle, source_handle: doc.asset_handle, engine: 'PsdTemplate', position: 0, job_handle: job.jobHandle, data_json: JSON.stringify(spec) },
+      spec.layers.map((l) => byHandle.get(l.index)!),
+    );
+    return this.detail(row, doc.folder, 'PsdTemplate');
+  }
+
+  private detail(row: AssetRow, folder: string, assetType = 'Image'): NewDetail {
+    const p = `${folder}${row.name}`;
+    return { logType: 'ReprocessSuccess', messageKey: 'fileProcessed', messageArgs: { path: p }, assetName: p, assetType, assetHandle: row.asset_handle };
+  }
+}
+
