@@ -1,5 +1,7 @@
-import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
-import { nameKey } from '../domain/handles.js';
+import type { AssetRepository, AssetRow } from '../adapters/repositories/asset.repository.js';
+import type { DerivationRepository } from '../adapters/repositories/derivation.repository.js';
+import { nameKey, newHandle, nowIso } from '../domain/handles.js';
+import type { JobIdentity } from '../../workflows/contracts.js';
 
 /**
  * `base`, or `base_2`, `base_3`, … when a live asset of the company already
@@ -11,4 +13,52 @@ export async function freeAssetName(assets: AssetRepository, companyHandle: stri
     const name = i === 1 ? base : `${base}_${i}`;
     if (!(await assets.findLiveByName(companyHandle, nameKey(name)))) return name;
   }
+}
+
+/**
+ * Creates or updates the one set-like byproduct of `doc` made by `engine`
+ * (an eCatalog of pages, a PSD template of layers): an asset with no file of
+ * its own, named `<doc><suffix>`, whose members are `members` in order and
+ * whose derivation row carries `data`. Its handle and name survive re-runs.
+ */
+export async function upsertSetByproduct(
+  deps: { assets: AssetRepository; derivations: DerivationRepository },
+  job: JobIdentity,
+  doc: AssetRow,
+  set: { engine: string; type: string; suffix: string; members: readonly string[]; data: unknown; size?: { width: number; height: number } },
+): Promise<AssetRow> {
+  const existing = (await deps.derivations.bySource(doc.asset_handle, set.engine))[0];
+  const previous = existing ? await deps.assets.findByHandle(doc.company_handle, existing.asset_handle) : undefined;
+  const handle = previous?.asset_handle ?? newHandle.asset();
+  const name = previous?.name ?? (await freeAssetName(deps.assets, doc.company_handle, `${doc.name}${set.suffix}`));
+  const now = nowIso();
+  const row: AssetRow = {
+    ...doc,
+    asset_handle: handle,
+    type: set.type,
+    sub_type: null,
+    name,
+    name_key: nameKey(name),
+    file_name: name,
+    trash_state: 'NotInTrash',
+    created: previous?.created ?? now,
+    create_user: previous?.create_user ?? job.submitUserEmail,
+    last_modified: now,
+    last_modify_user: job.submitUserEmail,
+    optimized_key: null,
+    mask_key: null,
+    width: set.size?.width ?? null,
+    height: set.size?.height ?? null,
+    resolution: null,
+    version: (previous?.version ?? 0) + 1,
+    optimizer_version: 0,
+    crop_json: null,
+  };
+  await deps.derivations.commitDerived(
+    row,
+    previous !== undefined,
+    { asset_handle: handle, company_handle: doc.company_handle, source_handle: doc.asset_handle, engine: set.engine, position: 0, job_handle: job.jobHandle, data_json: set.data === undefined ? null : JSON.stringify(set.data) },
+    set.members,
+  );
+  return row;
 }

@@ -11,6 +11,7 @@ import type * as S from '../domain/schemas/job.schema.js';
 import { jobTypeByElement, jobTypeByIpsType } from '../jobs/job-registry.js';
 import { type SubmitJobParam, jobElementOf } from '../jobs/submit-job.schema.js';
 import type { JobProgress, JobRequest } from '../../workflows/contracts.js';
+import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
 import type { AuthService } from './auth.service.js';
 import type { Principal } from './principal.js';
 
@@ -36,11 +37,13 @@ export class JobService {
     private readonly jobLogs: JobLogRepository,
     private readonly auth: AuthService,
     private readonly config: JobServiceConfig,
+    private readonly assets: AssetRepository,
   ) {}
 
   async submit(caller: Principal, p: SubmitJobParam): Promise<{ jobHandle: string }> {
     const { element, options } = jobElementOf(p);
     const entry = jobTypeByElement(element)!;
+    await this.checkProfiles(p.companyHandle, element, options);
     const notifyUserEmail = await this.notifyAddress(caller, p);
     const request: JobRequest = {
       companyHandle: p.companyHandle,
@@ -167,6 +170,24 @@ export class JobService {
     if (job.kind === 'schedule') await this.gateway.deleteSchedule(job.schedule.scheduleId);
     else await this.gateway.requestStop(job.run.workflowId, caller.email);
     return {};
+  }
+
+  /**
+   * colorManagementOptions profile handles must name live IccProfile assets of
+   * the job's company: a wrong handle is the job's bad input (a fault naming the
+   * field now), not an error on every asset later.
+   */
+  private async checkProfiles(companyHandle: string, element: string, options: unknown): Promise<void> {
+    const cm = (options as { colorManagementOptions?: { sourceProfileHandle?: string; outputProfileHandle?: string } }).colorManagementOptions;
+    if (!cm) return;
+    for (const key of ['sourceProfileHandle', 'outputProfileHandle'] as const) {
+      const handle = cm[key];
+      if (!handle) continue;
+      const field = `${element}.colorManagementOptions.${key}`;
+      const asset = await this.assets.findByHandle(companyHandle, handle);
+      if (!asset || asset.trash_state !== 'NotInTrash') throw faults.notFound(field, 'ICC profile asset', handle);
+      if (asset.type !== 'IccProfile') throw faults.invalid(field, 'the handle of an IccProfile asset', `a ${asset.type} asset`);
+    }
   }
 
   private async resolve(companyHandle: string, jobHandle: string): Promise<ResolvedJob> {

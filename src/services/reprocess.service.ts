@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
 import { AssetRepository as AssetRepositoryImpl } from '../adapters/repositories/asset.repository.js';
 import type { JobLogRepository } from '../adapters/repositories/job-log.repository.js';
-import { type MediaRepository, type RenderPlan, RenderOptionError, UnreadableImageError } from '../adapters/media/media.repository.js';
+import { type ColorPlan, type MediaRepository, type RenderPlan, RenderOptionError, UnreadableImageError } from '../adapters/media/media.repository.js';
 import type { Box } from '../adapters/media/pixel-ops.js';
 import type { StorageDriver } from '../adapters/storage/storage.driver.js';
 import type { DetectedFormat } from '../domain/asset-types.js';
@@ -46,8 +46,10 @@ export class ReprocessService {
     const asset = await this.assets.findByHandle(job.companyHandle, ref.assetHandle);
     // Unknown and foreign handles look alike: nothing about other companies leaks into this log.
     if (!asset || asset.trash_state !== 'NotInTrash') return this.fail(job, ref, `no asset with handle '${ref.assetHandle}' in this company`);
+    const color = await this.colorPlan(job, options);
+    if (typeof color === 'string') return this.fail(job, ref, color);
     if (asset.type === 'Pdf' || asset.type === 'PostScript' || asset.type === 'Illustrator') {
-      return this.documents.ripDocument(job, asset, ripOptionsFor(asset.type, options), undefined, signal);
+      return this.documents.ripDocument(job, asset, ripOptionsFor(asset.type, options), color, signal);
     }
     if (asset.type !== 'Image') return this.fail(job, ref, `${asset.type} assets cannot be reprocessed (only images, PDF, PostScript and Illustrator files)`);
     const path = `${asset.folder}${asset.file_name}`;
@@ -58,7 +60,7 @@ export class ReprocessService {
     try {
       if (!(await this.storage.exists(asset.original_key))) return await this.fail(job, ref, 'the original file is missing from storage');
       const local = await this.storage.localPath(asset.original_key);
-      const plan = this.plan(options, asset.crop_json);
+      const plan = { ...this.plan(options, asset.crop_json), ...(color ? { color } : {}) };
       const layerDetails = asset.format === 'psd' && options.photoshopOptions?.process === 'MaintainLayers' ? await this.layers.extract(job, asset, local, options.photoshopOptions, signal) : [];
       const result = await this.media.renderDerivatives(local, asset.format as DetectedFormat, plan, tmp);
       await this.storage.putFile(keys.ptiff, tmp.ptiff);
@@ -131,6 +133,24 @@ export class ReprocessService {
       mask: o.createMask,
       ...(o.unsharpMaskOptions ? { usm: o.unsharpMaskOptions } : {}),
     };
+  }
+
+  /**
+   * colorManagementOptions with the profile handles resolved to local files
+   * (submitJob checked they are IccProfile assets of the company; a profile
+   * deleted since fails each asset with this reason).
+   */
+  private async colorPlan(job: JobIdentity, o: ReprocessOptions): Promise<ColorPlan | undefined | string> {
+    const cm = o.colorManagementOptions;
+    if (!cm || cm.colorManagement === 'Default') return undefined;
+    const plan: ColorPlan = { mode: cm.colorManagement };
+    for (const [handle, key] of [[cm.sourceProfileHandle, 'sourceProfile'], [cm.outputProfileHandle, 'outputProfile']] as const) {
+      if (!handle) continue;
+      const profile = await this.assets.findByHandle(job.companyHandle, handle);
+      if (!profile || profile.type !== 'IccProfile' || profile.trash_state !== 'NotInTrash') return `colorManagementOptions: the ICC profile asset '${handle}' no longer exists`;
+      plan[key] = await this.storage.localPath(profile.original_key);
+    }
+    return plan;
   }
 
   async fail(job: JobIdentity, ref: AssetRef, reason: string): Promise<FileResult> {

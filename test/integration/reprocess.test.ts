@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
 import { realPdf, uploadPost } from '../support/fixtures.js';
+import { writeTaggedTiff } from '../../src/adapters/media/icc-profile.js';
 
 interface Pixels {
   width: number;
@@ -152,6 +153,48 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
     expect(createHash('sha256').update(after).digest('hex')).toBe(createHash('sha256').update(before).digest('hex'));
   });
 
+  it('colour-manages through ICC profile assets: Convert with a source profile, MaintainOriginal keeps CMYK', async () => {
+    // An untagged CMYK TIFF: a 64×64 cyan patch beside a white one.
+    const data = new Uint8Array(128 * 64 * 4);
+    for (let y = 0; y < 64; y++) for (let x = 0; x < 128; x++) data.set(x < 64 ? [255, 0, 0, 0] : [0, 0, 0, 0], (y * 128 + x) * 4);
+    const cmykFile = path.join(dir, 'inks.tif');
+    await writeTaggedTiff(cmykFile, { data, width: 128, height: 64, channels: 4, space: 'cmyk' });
+    const up = await uploadPost(h.baseUrl, {
+      params: { companyHandle: acme.companyHandle, jobName: 'cmyk', endJob: true },
+      files: [{ path: cmykFile }, { path: '/usr/share/color/icc/ghostscript/ps_cmyk.icc' }],
+      authorization: basic(acme.who),
+    });
+    await h.client.workflow.getHandle(up.body.jobHandle).result();
+    const inks = (await h.ctx.repositories.assets.findLiveByName(acme.companyHandle, 'inks'))!;
+    const psCmyk = (await h.ctx.repositories.assets.findLiveByName(acme.companyHandle, 'ps_cmyk'))!;
+    expect(psCmyk.type).toBe('IccProfile');
+    handles.inks = inks.asset_handle;
+
+    // ps_cmyk.icc maps pure cyan to sRGB (0, 255, 255): transicc -n -c0 -t0 -i ps_cmyk.icc -o srgb.icc
+    const { outcome } = await reprocess([inks.asset_handle], { colorManagementOptions: { colorManagement: 'Convert', sourceProfileHandle: psCmyk.asset_handle } });
+    expect(outcome).toMatchObject({ outcome: 'done', errors: 0 });
+    let img = await ptiff('inks');
+    near(img.at(32, 32), [0, 255, 255], 4);
+    near(img.at(96, 32), [255, 255, 255], 4);
+
+    // Without the override the untagged CMYK goes through the default CMYK profile: a duller cyan.
+    await reprocess([inks.asset_handle], {});
+    img = await ptiff('inks');
+    expect(img.at(32, 32)[1]!).toBeLessThan(230);
+
+    await reprocess([inks.asset_handle], { colorManagementOptions: { colorManagement: 'MaintainOriginal' } });
+    const meta = await sharp(path.join(h.ctx.config.storage.root, (await asset('inks'))!.optimized_key!)).metadata();
+    expect(meta.space).toBe('cmyk');
+
+    // Profile handles are checked when the job is submitted.
+    const bad = async (cm: Record<string, unknown>) =>
+      (await h.api('submitJob', { companyHandle: acme.companyHandle, jobName: 'bad', reprocessAssetsJob: { assetHandleArray: [inks.asset_handle], createMask: false, emailSetting: 'None', colorManagementOptions: cm } }, acme.who)).body;
+    expect(await bad({ colorManagement: 'Convert', sourceProfileHandle: inks.asset_handle })).toMatchObject({ code: 30001, field: 'reprocessAssetsJob.colorManagementOptions.sourceProfileHandle' });
+    expect(await bad({ colorManagement: 'Convert', outputProfileHandle: 'a|nothing' })).toMatchObject({ field: 'reprocessAssetsJob.colorManagementOptions.outputProfileHandle' });
+    expect(await bad({ colorManagement: 'Convert' })).toMatchObject({ code: 30002, field: 'reprocessAssetsJob.colorManagementOptions.outputProfileHandle' });
+    expect(await bad({ colorManagement: 'MaintainOriginal', sourceProfileHandle: psCmyk.asset_handle })).toMatchObject({ code: 30001, field: 'reprocessAssetsJob.colorManagementOptions.sourceProfileHandle' });
+  });
+
   it('runs a follow-on publish as a child workflow named <parent>_Pub, visible as parent/child', async () => {
     const { jobHandle, outcome } = await reprocess([handles.crop!, handles.knock!, 'a|missing'], { postImageServingPublishJob: { publishType: 'Full', emailSetting: 'None' } });
     expect(outcome).toMatchObject({ outcome: 'done', errors: 1 });
@@ -208,7 +251,7 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
       [{ ...base, autoColorCropOptions: { corner: 'Middle', tolerance: 0 } }, 30001, 'reprocessAssetsJob.autoColorCropOptions.corner'],
       [{ ...base, knockoutBackgroundOptions: { corner: 'UpperLeft', tolerance: 1.5, fillMethod: 'FloodFill' } }, 30001, 'reprocessAssetsJob.knockoutBackgroundOptions.tolerance'],
       [{ ...base, unsharpMaskOptions: { amount: 6 } }, 30001, 'reprocessAssetsJob.unsharpMaskOptions.amount'],
-      [{ ...base, colorManagementOptions: { colorManagement: 'Convert', outputProfileHandle: 'a|x' } }, 30001, 'reprocessAssetsJob.colorManagementOptions'],
+      [{ ...base, colorManagementOptions: { colorManagement: 'Keep' } }, 30001, 'reprocessAssetsJob.colorManagementOptions.colorManagement'],
       [{ ...base, pdfOptions: { resolution: 0 } }, 30001, 'reprocessAssetsJob.pdfOptions.resolution'],
       [{ ...base, postScriptOptions: { colorspace: 'Lab' } }, 30001, 'reprocessAssetsJob.postScriptOptions.colorspace'],
       [{ ...base, illustratorOptions: { process: 'Thumbnail' } }, 30001, 'reprocessAssetsJob.illustratorOptions.process'],

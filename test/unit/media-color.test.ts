@@ -207,7 +207,7 @@ describe('MaintainOriginal', () => {
     const src = await cmykPatches('keep-cmyk.tif', 'default_cmyk.icc');
     const dest = await ptiff(src, 'tiff', { mode: 'MaintainOriginal' }, 'keep-cmyk-out.tif');
     const { meta, patch } = await stored(dest);
-    expect(meta).toMatchObject({ format: 'tiff', space: 'cmyk', channels: 4, hasProfile: true });
+    expect(meta).toMatchObject({ format: 'tiff', space: 'cmyk', channels: 4, hasProfile: true, density: 72 });
     expect(meta.pages ?? 1).toBeGreaterThan(1);
     expect(meta.icc?.equals((await sharp(src).metadata()).icc!)).toBe(true);
     for (const name of PATCHES) expectClose(patch(name), PATCH_INKS[name]!, 1);
@@ -250,6 +250,69 @@ async function writeIcc(tiff: string): Promise<string> {
   await fs.writeFile(target, bytes!);
   return target;
 }
+
+/** A 16-bit CMYK TIFF (one strip, little-endian), written here because the adapter's own writer is 8-bit only. */
+async function cmyk16(name: string, inks: number[], width: number, height: number, profile: Buffer): Promise<string> {
+  const pixels = Buffer.alloc(width * height * 8);
+  for (let i = 0; i < width * height * 4; i++) pixels.writeUInt16LE(inks[i % 4]!, i * 2);
+  // tag, type (3 SHORT, 4 LONG, 7 UNDEFINED), values
+  const tags: [number, number, number[] | Buffer][] = [
+    [256, 4, [width]], [257, 4, [height]], [258, 3, [16, 16, 16, 16]], [259, 3, [1]], [262, 3, [5]], [273, 4, [0]],
+    [277, 3, [4]], [278, 4, [height]], [279, 4, [pixels.length]], [284, 3, [1]], [34675, 7, profile],
+  ];
+  const size = (t: (typeof tags)[number]) => (Buffer.isBuffer(t[2]) ? t[2].length : t[2].length * (t[1] === 3 ? 2 : 4));
+  let cursor = 8 + 2 + tags.length * 12 + 4;
+  const offsets = tags.map((t) => {
+    const n = size(t);
+    if (n <= 4) return -1; // fits in the entry itself
+    const at = cursor;
+    cursor += n + (n % 2);
+    return at;
+  });
+  tags[5]![2] = [cursor];
+  const head = Buffer.alloc(cursor);
+  head.write('II*\0', 0, 'latin1');
+  head.writeUInt32LE(8, 4);
+  head.writeUInt16LE(tags.length, 8);
+  tags.forEach((t, i) => {
+    const at = 10 + i * 12;
+    const value = offsets[i]! < 0 ? at + 8 : offsets[i]!;
+    head.writeUInt16LE(t[0], at);
+    head.writeUInt16LE(t[1], at + 2);
+    head.writeUInt32LE(t[2].length, at + 4);
+    if (offsets[i]! >= 0) head.writeUInt32LE(value, at + 8);
+    if (Buffer.isBuffer(t[2])) t[2].copy(head, value);
+    else t[2].forEach((v, k) => (t[1] === 3 ? head.writeUInt16LE(v, value + 2 * k) : head.writeUInt32LE(v, value + 4 * k)));
+  });
+  const target = file(name);
+  await fs.writeFile(target, Buffer.concat([head, pixels]));
+  return target;
+}
+
+describe('16-bit CMYK', () => {
+  // 50 % cyan as 16-bit (0x8080 = 128 × 257) must come out as 128, not clipped to 255
+  const inks = [0x8080, 0, 0, 0];
+
+  it('is kept (and scaled to 8 bits) by MaintainOriginal, also through the pixel path', async () => {
+    const src = await cmyk16('c16.tif', inks, SIZE, SIZE, await bytesOf('default_cmyk.icc'));
+    expect(await sharp(src).metadata()).toMatchObject({ space: 'cmyk', depth: 'ushort' });
+    const streamed = await stored(await ptiff(src, 'tiff', { mode: 'MaintainOriginal' }, 'c16-keep.tif'));
+    expect(streamed.meta).toMatchObject({ space: 'cmyk', depth: 'uchar' });
+    expectClose(streamed.patch('white'), [128, 0, 0, 0], 1);
+    const out = { ptiff: file('c16-knockout.tif') };
+    await media.renderDerivatives(src, 'tiff', { mask: false, knockout: { corner: 'UpperLeft', tolerance: 0, fillMethod: 'MatchPixel' }, color: { mode: 'MaintainOriginal' } }, out);
+    const knocked = await sharp(out.ptiff, { ignoreIcc: true }).pipelineColourspace('cmyk').toColourspace('cmyk').raw().toBuffer();
+    expect([...knocked.subarray(0, 5)]).toEqual([128, 0, 0, 0, 0]);
+  });
+
+  it('is read in a source profile without clipping', async () => {
+    const src = await cmyk16('c16-src.tif', inks, SIZE, SIZE, await bytesOf('srgb.icc'));
+    const converted = await ptiff(src, 'tiff', { mode: 'Convert', sourceProfile: icc('ps_cmyk.icc'), outputProfile: icc('srgb.icc') }, 'c16-convert.tif');
+    // printf '50.196 0 0 0\n' | transicc -n -c0 -t0 -i /usr/share/color/icc/ghostscript/ps_cmyk.icc \
+    //   -o /usr/share/color/icc/ghostscript/srgb.icc  →  148.4202 255.0000 254.9689
+    expectClose((await stored(converted)).patch('white'), [148, 255, 255]);
+  });
+});
 
 describe('Default', () => {
   it.each([undefined, { mode: 'Default' } as ColorPlan])('converts CMYK to sRGB through the embedded profile (%o)', async (color) => {

@@ -61,6 +61,7 @@ export interface RenderPlan {
   /** write a mask file: the knockout mask, else the image's own transparency */
   mask: boolean;
   usm?: UnsharpMaskOptions;
+  /** colorManagementOptions; absent = Default */
   color?: ColorPlan;
 }
 
@@ -518,7 +519,7 @@ const NATIVE_SPACE: Partial<Record<string, Space>> = { srgb: 'srgb', rgb: 'srgb'
 const ICC_SPACE: Record<Space, string> = { srgb: 'RGB', cmyk: 'CMYK', 'b-w': 'GRAY' };
 const SPACE_OF_ICC: Partial<Record<string, Space>> = { RGB: 'srgb', CMYK: 'cmyk', GRAY: 'b-w' };
 /** profile classes that describe a device or colour space (not links, abstract or named-colour profiles) */
-const DEVICE_CLASSES: Record<string, boolean> = { scnr: true, mntr: true, prtr: true, spac: true };
+const DEVICE_CLASSES: ReadonlySet<string> = new Set(['scnr', 'mntr', 'prtr', 'spac']);
 const OTHER_CLASSES: Record<string, string> = { link: 'device link', abst: 'abstract', nmcl: 'named colour' };
 
 /** Keeps an image in `space`: no conversion to sRGB when it is read (CMYK), none when it is written. */
@@ -532,7 +533,7 @@ async function readProfile(file: string, field: 'sourceProfileHandle' | 'outputP
   if (typeof header === 'string') {
     throw new RenderOptionError(`colorManagementOptions.${field}: expected an ICC profile, received a file that is not one (${header})`);
   }
-  if (!DEVICE_CLASSES[header.deviceClass]) {
+  if (!DEVICE_CLASSES.has(header.deviceClass)) {
     const name = OTHER_CLASSES[header.deviceClass] ?? `'${header.deviceClass}'`;
     throw new RenderOptionError(`colorManagementOptions.${field}: expected an input, display, output or colour space profile, received a ${name} profile`);
   }

@@ -227,9 +227,7 @@ export const reprocessAssetsJob = z
     mediaOptions: notSupportedYet('mediaOptions'),
     illustratorOptions: O.illustratorOptions.optional(),
     cssOptions: notSupportedYet('cssOptions'),
-    colorManagementOptions: O.colorManagementOptions
-      .refine((c) => c.colorManagement === 'Default', { message: 'Default (MaintainOriginal and Convert with ICC profile assets are not supported by this server yet)' })
-      .optional(),
+    colorManagementOptions: O.colorManagementOptions.optional(),
     autoSetCreationOptions: notSupportedYet('autoSetCreationOptions'),
     projectHandleArray: notSupportedYet('projectHandleArray'),
     emailSetting: z.enum(EMAIL_SETTINGS),

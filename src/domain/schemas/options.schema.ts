@@ -40,11 +40,27 @@ export const unsharpMaskOptions = z.strictObject({
 });
 export type UnsharpMaskOptions = z.infer<typeof unsharpMaskOptions>;
 
-export const colorManagementOptions = z.strictObject({
-  colorManagement: z.enum(['Default', 'MaintainOriginal', 'Convert']),
-  sourceProfileHandle: handle.optional(),
-  outputProfileHandle: handle.optional(),
-});
+/**
+ * Profiles belong to Convert only: with Default or MaintainOriginal a profile
+ * handle would be silently meaningless, so it is refused.
+ */
+export const colorManagementOptions = z
+  .strictObject({
+    colorManagement: z.enum(['Default', 'MaintainOriginal', 'Convert']),
+    sourceProfileHandle: handle.optional(),
+    outputProfileHandle: handle.optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.colorManagement === 'Convert') {
+      if (!c.sourceProfileHandle && !c.outputProfileHandle) {
+        ctx.addIssue({ code: 'custom', path: ['outputProfileHandle'], message: 'an ICC profile handle (Convert needs sourceProfileHandle, outputProfileHandle or both)', params: { missing: true } });
+      }
+      return;
+    }
+    for (const key of ['sourceProfileHandle', 'outputProfileHandle'] as const) {
+      if (c[key]) ctx.addIssue({ code: 'custom', path: [key], message: `no profile handle with colorManagement ${c.colorManagement} (profiles apply to Convert only)`, input: c[key] });
+    }
+  });
 export type ColorManagementOptions = z.infer<typeof colorManagementOptions>;
 
 export const COLORSPACES = ['Auto', 'Rgb', 'Cmyk', 'Gray'] as const;

@@ -9,7 +9,7 @@ import { nameKey, newHandle, nowIso } from '../../domain/handles.js';
 import { anchorPoint, layerAssetNames, psdTemplate } from '../../domain/psd-layer-naming.js';
 import type { PhotoshopOptions } from '../../domain/schemas/options.schema.js';
 import type { JobIdentity } from '../../../workflows/contracts.js';
-import { freeAssetName } from '../byproduct-names.js';
+import { freeAssetName, upsertSetByproduct } from '../byproduct-names.js';
 import { OPTIMIZER_VERSION } from '../ingest/pyramid.js';
 import { keyPart } from '../ingest/storage-keys.js';
 
@@ -30,8 +30,8 @@ const DEFAULT_LAYER_OPTIONS: LayerOptions = { layerNaming: 'LayerName', anchor: 
 export class PsdLayerService {
   constructor(
     private readonly storage: StorageDriver,
-    private readonly assets: AssetRepository,
-    private readonly derivations: DerivationRepository,
+    readonly assets: AssetRepository,
+    readonly derivations: DerivationRepository,
     private readonly maxPixels: number,
   ) {}
 
@@ -168,39 +168,15 @@ export class PsdLayerService {
       })),
       { anchor: o.anchor, extendLayers: o.extendLayers },
     );
-    const existing = (await this.derivations.bySource(doc.asset_handle, 'PsdTemplate'))[0];
-    const previous = existing ? await this.assets.findByHandle(doc.company_handle, existing.asset_handle) : undefined;
-    const handle = previous?.asset_handle ?? newHandle.asset();
-    const name = previous?.name ?? (await freeAssetName(this.assets, doc.company_handle, `${doc.name}_template`));
-    const now = nowIso();
-    const row: AssetRow = {
-      ...doc,
-      asset_handle: handle,
-      type: 'PsdTemplate',
-      sub_type: null,
-      name,
-      name_key: nameKey(name),
-      file_name: name,
-      trash_state: 'NotInTrash',
-      created: previous?.created ?? now,
-      create_user: previous?.create_user ?? job.submitUserEmail,
-      last_modified: now,
-      last_modify_user: job.submitUserEmail,
-      optimized_key: null,
-      mask_key: null,
-      width: canvas.width,
-      height: canvas.height,
-      version: (previous?.version ?? 0) + 1,
-      optimizer_version: 0,
-      crop_json: null,
-    };
     const byHandle = new Map(made.map((m) => [m.layer.index, m.handle]));
-    await this.derivations.commitDerived(
-      row,
-      previous !== undefined,
-      { asset_handle: handle, company_handle: doc.company_handle, source_handle: doc.asset_handle, engine: 'PsdTemplate', position: 0, job_handle: job.jobHandle, data_json: JSON.stringify(spec) },
-      spec.layers.map((l) => byHandle.get(l.index)!),
-    );
+    const row = await upsertSetByproduct(this, job, doc, {
+      engine: 'PsdTemplate',
+      type: 'PsdTemplate',
+      suffix: '_template',
+      members: spec.layers.map((l) => byHandle.get(l.index)!),
+      data: spec,
+      size: canvas,
+    });
     return this.detail(row, doc.folder, 'PsdTemplate');
   }
 

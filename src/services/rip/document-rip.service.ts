@@ -14,7 +14,7 @@ import { nameKey, newHandle, nowIso } from '../../domain/handles.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../../workflows/contracts.js';
 import { OPTIMIZER_VERSION } from '../ingest/pyramid.js';
 import { keyPart } from '../ingest/storage-keys.js';
-import { freeAssetName } from '../byproduct-names.js';
+import { freeAssetName, upsertSetByproduct } from '../byproduct-names.js';
 import { recordedResult } from '../job-items.js';
 
 /** IPS ExcludeByproductCondition engine of ripped pages. */
@@ -59,8 +59,8 @@ export class DocumentRipService {
   constructor(
     private readonly storage: StorageDriver,
     private readonly media: MediaRepository,
-    private readonly assets: AssetRepository,
-    private readonly derivations: DerivationRepository,
+    readonly assets: AssetRepository,
+    readonly derivations: DerivationRepository,
     private readonly jobLogs: JobLogRepository,
     private readonly rip: RipPool,
     private readonly limits: RipLimits,
@@ -260,39 +260,8 @@ export class DocumentRipService {
 
   /** The eCatalog of a multi-page PDF: a Catalog asset named `<pdf>_eCatalog` whose members are the pages in order. */
   private async upsertCatalog(job: JobIdentity, doc: AssetRow, pages: string[]): Promise<{ handle: string; path: string }> {
-    const existing = (await this.derivations.bySource(doc.asset_handle, 'Catalog'))[0];
-    const previous = existing ? await this.assets.findByHandle(doc.company_handle, existing.asset_handle) : undefined;
-    const handle = previous?.asset_handle ?? newHandle.asset();
-    const name = previous?.name ?? (await freeAssetName(this.assets, doc.company_handle, `${doc.name}_eCatalog`));
-    const now = nowIso();
-    await this.derivations.commitDerived(
-      {
-        ...doc,
-        asset_handle: handle,
-        type: 'Catalog',
-        sub_type: null,
-        name,
-        name_key: nameKey(name),
-        file_name: name,
-        trash_state: 'NotInTrash',
-        created: previous?.created ?? now,
-        create_user: previous?.create_user ?? job.submitUserEmail,
-        last_modified: now,
-        last_modify_user: job.submitUserEmail,
-        optimized_key: null,
-        mask_key: null,
-        width: null,
-        height: null,
-        resolution: null,
-        version: (previous?.version ?? 0) + 1,
-        optimizer_version: 0,
-        crop_json: null,
-      },
-      previous !== undefined,
-      { asset_handle: handle, company_handle: doc.company_handle, source_handle: doc.asset_handle, engine: 'Catalog', position: 1, job_handle: job.jobHandle, data_json: null },
-      pages,
-    );
-    return { handle, path: `${doc.folder}${name}` };
+    const row = await upsertSetByproduct(this, job, doc, { engine: 'Catalog', type: 'Catalog', suffix: '_eCatalog', members: pages, data: undefined });
+    return { handle: row.asset_handle, path: `${doc.folder}${row.name}` };
   }
 
   /** Pages of an earlier rip beyond the new page count go to the trash (the document got shorter). */
