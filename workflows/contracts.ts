@@ -35,6 +35,8 @@ export interface JobIdentity {
   submitUserEmail: string;
   locale?: string;
   description?: string;
+  /** IPS job type string: which family of log types the job's items are written in */
+  jobType?: string;
 }
 
 export interface UploadJobInput {

@@ -89,6 +89,7 @@ export async function runItemJob<Item extends AssetRef>(
     originalName: request.originalName,
     submitUserHandle: request.submitUserHandle,
     submitUserEmail: request.submitUserEmail,
+    jobType: request.jobType,
     ...(request.locale ? { locale: request.locale } : {}),
     ...(request.description ? { description: request.description } : {}),
   };

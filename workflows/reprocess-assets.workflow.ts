@@ -15,12 +15,14 @@ const work = proxyActivities<ReprocessActivities>(ITEM_ACTIVITY_OPTIONS);
  * ReprocessAssetsJob (ips-reference §5.2): re-runs ingestion of the given
  * assets from their stored originals with new options, one retryable activity
  * per batch of assets. The handle list travels in the input (handles only, never pixels);
- * the cursor is an index into it.
+ * the cursor is an index into it. A RipPdfsJob (§5.3) runs here too, its
+ * options mapped onto this input by the job registry.
  */
 export async function reprocessAssetsWorkflow(request: ReprocessRequest, carry?: ItemJobCarry): Promise<JobOutcome> {
   const { assetHandleArray, ...itemOptions } = request.options;
   const outcome = await runItemJob<AssetRef>(request, carry, {
-    taskType: 'ReprocessAssets',
+    // The IPS job type (ReprocessAssets or RipPdfs), so a rip job's progress names its own task.
+    taskType: request.jobType,
     count: async () => assetHandleArray.length,
     page: async (cursor) => {
       const start = cursor === null ? 0 : Number(cursor);

@@ -1,5 +1,15 @@
 import type { z } from 'zod';
-import { imageRenderingPublishJob, imageServingPublishJob, optimizeImagesJob, reprocessAssetsJob, videoPublishJob, type JobElement } from '../domain/schemas/job.schema.js';
+import {
+  type JobElement,
+  type RipPdfsJob,
+  imageRenderingPublishJob,
+  imageServingPublishJob,
+  optimizeImagesJob,
+  reprocessAssetsJob,
+  ripPdfsAsReprocess,
+  ripPdfsJob,
+  videoPublishJob,
+} from '../domain/schemas/job.schema.js';
 import { uploadPostJob } from '../domain/schemas/upload.schema.js';
 import type * as workflows from '../../workflows/index.js';
 
@@ -16,6 +26,12 @@ export interface JobTypeEntry {
   ipsType: string;
   workflow: keyof typeof workflows;
   options: z.ZodType;
+  /**
+   * The workflow's input, when it is not the element's own options (a job type
+   * that runs another type's workflow under its own field names). The options
+   * as submitted stay the job's echo in getActiveJobs / getScheduledJobs.
+   */
+  workflowOptions?: (options: unknown) => unknown;
   /** false for the UploadFile servlet's jobs, which submitJob cannot start */
   submittable: boolean;
   /** ips-reference §4.8 names; `EndReoptimize` is written with a capital E (the docs print `endReoptimize`) */
@@ -53,6 +69,19 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     submittable: true,
     // IPS documents no reprocess log types; these follow its Begin*/End*/…Success/…Error pattern.
     logTypes: { begin: 'BeginReprocess', end: 'EndReprocess', success: 'ReprocessSuccess', failure: 'ReprocessError' },
+    beginMessage: 'jobBegun',
+  },
+  {
+    element: 'ripPdfsJob',
+    // IPS documents no type string for RipPdfsJob (§4.4); named after the element, as UploadPost is.
+    ipsType: 'RipPdfs',
+    workflow: 'reprocessAssetsWorkflow',
+    options: ripPdfsJob,
+    // Only ever given what `options` parsed.
+    workflowOptions: (options) => ripPdfsAsReprocess(options as RipPdfsJob),
+    submittable: true,
+    // BeginPdfRip and PdfRipError are IPS's (§4.8); EndPdfRip and PdfRipSuccess follow its Begin*/End*/…Success pattern.
+    logTypes: { begin: 'BeginPdfRip', end: 'EndPdfRip', success: 'PdfRipSuccess', failure: 'PdfRipError' },
     beginMessage: 'jobBegun',
   },
   // Publish jobs run, for now, only as the follow-on child of a reprocess job (catalogPublishWorkflow).

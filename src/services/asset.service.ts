@@ -6,6 +6,8 @@ import { nowIso } from '../domain/handles.js';
 import { normalizeFolder } from '../domain/folders.js';
 import type * as S from '../domain/schemas/asset.schema.js';
 import type { Principal } from './principal.js';
+import { LAYER_ENGINE } from './psd/psd-layer.service.js';
+import { RIP_ENGINE } from './rip/document-rip.service.js';
 
 type In<T extends z.ZodType> = z.output<T>;
 type Out<T extends z.ZodType> = z.input<T>;
@@ -28,6 +30,35 @@ const CONDITION_COLUMNS = {
   LastModified: 'last_modified',
 } as const;
 
+/**
+ * The `asset_derivations.engine` values behind each IPS byproduct engine. A
+ * set-like byproduct is recorded under its own key (the eCatalog under
+ * 'Catalog', the PSD template under 'PsdTemplate', see upsertSetByproduct) so
+ * a source keeps one of each, yet in IPS terms the rip and the layer split made
+ * them. ImageConvert, SceneAuthoring and Aco byproducts are never made here, so
+ * their conditions are accepted and hide nothing.
+ */
+const DERIVATION_ENGINES: Record<S.ByproductEngine, readonly string[]> = {
+  PostScriptRip: [RIP_ENGINE, 'Catalog'],
+  PhotoshopLayers: [LAYER_ENGINE, 'PsdTemplate'],
+  ImageConvert: ['ImageConvert'],
+  SceneAuthoring: ['SceneAuthoring'],
+  Aco: ['Aco'],
+};
+
+/**
+ * What excludeByproducts=true hides: ripped page images and PSD layer images,
+ * the byproducts the reference names. The eCatalog and the PSD template are
+ * byproducts too, but they are what the job was asked to deliver (a set a
+ * client browses to and publishes), so the flag keeps them; an
+ * excludeByproductArray condition with generatedAssetType Catalog or
+ * PsdTemplate hides them.
+ */
+const DEFAULT_EXCLUDED_BYPRODUCTS: readonly S.ExcludeByproductCondition[] = [
+  { engine: 'PostScriptRip', generatedAssetType: 'Image' },
+  { engine: 'PhotoshopLayers', generatedAssetType: 'Image' },
+];
+
 export class AssetService {
   constructor(
     private readonly assets: AssetRepository,
@@ -49,6 +80,11 @@ export class AssetService {
       subTypes: p.assetSubTypeArray ? { values: p.assetSubTypeArray, strict: p.strictSubTypeCheck ?? false } : undefined,
       readyForPublish: p.publishState === undefined ? undefined : p.publishState === 'MarkedForPublish',
       trashState: p.trashState ?? 'NotInTrash',
+      // A present array, even an empty one, overrides the flag (ips-reference §2A.8).
+      excludeByproducts: (p.excludeByproductArray ?? (p.excludeByproducts ? DEFAULT_EXCLUDED_BYPRODUCTS : [])).map((c) => ({
+        engines: DERIVATION_ENGINES[c.engine],
+        type: c.generatedAssetType,
+      })),
       conditions: {
         mode: p.systemFieldMatchMode ?? 'MatchAll',
         items: (p.systemFieldConditionArray ?? []).map((c, i) => toCondition(c, `systemFieldConditionArray.items[${i}]`)),

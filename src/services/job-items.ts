@@ -1,5 +1,29 @@
 import type { JobLogRepository } from '../adapters/repositories/job-log.repository.js';
+import { nowIso } from '../domain/handles.js';
+import { jobTypeByElement, jobTypeByIpsType } from '../jobs/job-registry.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../workflows/contracts.js';
+
+/**
+ * The per-file log types of the job an item belongs to: one job type's rows
+ * stay in one family (a RipPdfsJob writes PdfRip*, a reprocess job Reprocess*),
+ * so a logTypeArray filter sees the whole job. Items of runs started before
+ * jobs carried their type are reprocess items, the only job that had them.
+ */
+export function itemLogTypes(job: JobIdentity): { success: string; failure: string } {
+  return (jobTypeByIpsType(job.jobType ?? '') ?? jobTypeByElement('reprocessAssetsJob')!).logTypes;
+}
+
+/** An asset the job could not process: its error row, counted once however often the activity retries. */
+export async function recordItemError(jobLogs: JobLogRepository, job: JobIdentity, ref: AssetRef, reason: string): Promise<FileResult> {
+  const recorded = await jobLogs.recordItem(
+    { job_handle: job.jobHandle, item_id: ref.assetHandle, status: 'error', asset_handle: ref.assetHandle, reason, updated_at: nowIso() },
+    job.companyHandle,
+    [{ logType: itemLogTypes(job).failure, messageKey: 'fileError', messageArgs: { path: ref.name, reason }, assetName: ref.name, assetType: 'MasterImage', assetHandle: ref.assetHandle }],
+    ['file_error_count', 'total_file_count'],
+  );
+  if (!recorded) return recordedResult(jobLogs, job, ref);
+  return { itemId: ref.assetHandle, status: 'error', assetHandle: ref.assetHandle, reason };
+}
 
 /** The result an item already has in this job's log: a retried or requeued item keeps its first outcome. */
 export async function recordedResult(jobLogs: JobLogRepository, job: JobIdentity, ref: AssetRef): Promise<FileResult> {

@@ -22,6 +22,12 @@ export interface JobServiceConfig {
   lanes: number;
 }
 
+/** Asset types a RipPdfsJob rips (the documents the reprocess step hands to Ghostscript). */
+const DOCUMENT_TYPES = new Set(['Pdf', 'PostScript', 'Illustrator']);
+
+/** Handles per query when checking a job's assets: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const LOOKUP_CHUNK = 1000;
+
 /** A handle names either a recurring job (a Temporal Schedule) or one run (a workflow). */
 type ResolvedJob = { kind: 'schedule'; schedule: JobSchedule } | { kind: 'run'; run: JobExecution };
 
@@ -43,6 +49,8 @@ export class JobService {
   async submit(caller: Principal, p: SubmitJobParam): Promise<{ jobHandle: string }> {
     const { element, options } = jobElementOf(p);
     const entry = jobTypeByElement(element)!;
+    // In XSD order, so the first field at fault is the one reported.
+    if (element === 'ripPdfsJob') await this.checkDocuments(p.companyHandle, `${element}.pdfHandleArray`, (options as S.RipPdfsJob).pdfHandleArray);
     await this.checkProfiles(p.companyHandle, element, options);
     const notifyUserEmail = await this.notifyAddress(caller, p);
     const request: JobRequest = {
@@ -55,7 +63,7 @@ export class JobService {
       ...(p.description ? { description: p.description } : {}),
       jobType: entry.ipsType,
       element,
-      options,
+      options: entry.workflowOptions ? entry.workflowOptions(options) : options,
       lanes: this.config.lanes,
     };
     const memo: JobMemo = {
@@ -190,6 +198,26 @@ export class JobService {
     }
   }
 
+  /**
+   * RipPdfsJob rips documents: every pdfHandleArray entry must be a live Pdf,
+   * PostScript or Illustrator asset of the company. IPS's own name for the job
+   * says so, and refusing now names the entry at fault, where a reprocess job
+   * would run and fail it (or, for an image, quietly re-optimise it instead).
+   */
+  private async checkDocuments(companyHandle: string, field: string, handles: readonly string[]): Promise<void> {
+    for (let start = 0; start < handles.length; start += LOOKUP_CHUNK) {
+      const chunk = handles.slice(start, start + LOOKUP_CHUNK);
+      const rows = new Map((await this.assets.findByHandles(companyHandle, [...new Set(chunk)])).map((a) => [a.asset_handle, a]));
+      for (const [i, handle] of chunk.entries()) {
+        const at = `${field}[${start + i}]`;
+        const asset = rows.get(handle);
+        // Unknown, trashed and other companies' handles look alike, as in the reprocess log.
+        if (!asset || asset.trash_state !== 'NotInTrash') throw faults.notFound(at, 'PDF, PostScript or Illustrator asset', handle);
+        if (!DOCUMENT_TYPES.has(asset.type)) throw faults.invalid(at, 'the handle of a Pdf, PostScript or Illustrator asset (other assets go in a reprocessAssetsJob)', `an asset of type ${asset.type}`);
+      }
+    }
+  }
+
   private async resolve(companyHandle: string, jobHandle: string): Promise<ResolvedJob> {
     const schedule = await this.gateway.describeSchedule(jobHandle);
     if (schedule) {
@@ -258,7 +286,7 @@ export class JobService {
       progressMessage: message,
       lastProgressUpdate: lastUpdate,
       taskProgressArray: { items: progress ? [taskProgress(progress)] : [] },
-      ...(memo.element ? { [memo.element]: memo.options ?? {} } : {}),
+      ...(memo.element ? { [memo.element]: echoOf(memo.options ?? {}) } : {}),
     };
   }
 }
@@ -296,8 +324,19 @@ function toScheduledJob(s: JobSchedule): S.ScheduledJob {
     ...(s.nextActionTimes[0] && !s.paused ? { nextFireTime: s.nextActionTimes[0].toISOString() } : {}),
     ...(memo.timeZone ? { timeZone: memo.timeZone } : {}),
     triggerState: s.paused ? 'Paused' : 'Normal',
-    ...(memo.element ? { [memo.element]: memo.options ?? {} } : {}),
+    ...(memo.element ? { [memo.element]: echoOf(memo.options ?? {}) } : {}),
   };
+}
+
+/**
+ * A job element's options as ActiveJob / ScheduledJob echo them: the memo
+ * holds them as parsed (defaults filled in, `*Array` wrappers unwrapped), and
+ * on output IPS arrays keep their `items` wrapper (api-conventions.md).
+ */
+export function echoOf(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(echoOf);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, Array.isArray(v) && k.endsWith('Array') ? { items: v.map(echoOf) } : echoOf(v)]));
 }
 
 /** A visibility-query string literal. */

@@ -12,7 +12,7 @@ import type { ReprocessAssetsJob } from '../domain/schemas/job.schema.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../workflows/contracts.js';
 import { OPTIMIZER_VERSION } from './ingest/pyramid.js';
 import { keyPart } from './ingest/storage-keys.js';
-import { recordedResult } from './job-items.js';
+import { itemLogTypes, recordItemError } from './job-items.js';
 import { type DocumentRipService, type RipOptions } from './rip/document-rip.service.js';
 import type { PsdLayerService } from './psd/psd-layer.service.js';
 import { illustratorOptions, pdfOptions, postScriptOptions } from '../domain/schemas/options.schema.js';
@@ -73,7 +73,7 @@ export class ReprocessService {
         { job_handle: job.jobHandle, item_id: ref.assetHandle, status: 'success', asset_handle: ref.assetHandle, reason: null, updated_at: now },
         job.companyHandle,
         [
-          { logType: 'ReprocessSuccess', messageKey: 'fileProcessed', messageArgs: { path }, assetName: path, assetType: 'OptimizedImage', assetHandle: ref.assetHandle },
+          { logType: itemLogTypes(job).success, messageKey: 'fileProcessed', messageArgs: { path }, assetName: path, assetType: 'OptimizedImage', assetHandle: ref.assetHandle },
           ...(options.createMask && !result.maskWritten
             ? [{ logType: 'UploadWarning', messageKey: 'fileWarning', messageArgs: { path, reason: 'no mask: the image has no transparency and no knockout was requested' }, assetName: path, assetType: 'Mask', assetHandle: ref.assetHandle }]
             : []),
@@ -154,15 +154,9 @@ export class ReprocessService {
   }
 
   async fail(job: JobIdentity, ref: AssetRef, reason: string): Promise<FileResult> {
-    const recorded = await this.jobLogs.recordItem(
-      { job_handle: job.jobHandle, item_id: ref.assetHandle, status: 'error', asset_handle: ref.assetHandle, reason, updated_at: nowIso() },
-      job.companyHandle,
-      [{ logType: 'ReprocessError', messageKey: 'fileError', messageArgs: { path: ref.name, reason }, assetName: ref.name, assetType: 'MasterImage', assetHandle: ref.assetHandle }],
-      ['file_error_count', 'total_file_count'],
-    );
-    if (!recorded) return recordedResult(this.jobLogs, job, ref);
-    return { itemId: ref.assetHandle, status: 'error', assetHandle: ref.assetHandle, reason };
+    return recordItemError(this.jobLogs, job, ref, reason);
   }
+
 }
 
 function cropSource(plan: RenderPlan): StoredCrop['source'] {

@@ -26,10 +26,23 @@ describe('job registry', () => {
     expect(jobTypeByElement('optimizeImagesJob')?.ipsType).toBe('ImageOptimization');
   });
 
+  it('runs ripPdfsJob as a reprocess job under its own type, on the reprocess input', () => {
+    const rip = jobTypeByElement('ripPdfsJob')!;
+    const reprocess = jobTypeByElement('reprocessAssetsJob')!;
+    expect(rip).toMatchObject({ ipsType: 'RipPdfs', workflow: reprocess.workflow, submittable: true });
+    // IPS's own PDF-rip family (§4.8), not the reprocess one
+    expect(rip.logTypes).toEqual({ begin: 'BeginPdfRip', end: 'EndPdfRip', success: 'PdfRipSuccess', failure: 'PdfRipError' });
+    expect(jobTypeByIpsType('RipPdfs')).toBe(rip);
+    const options = rip.options.parse({ pdfHandleArray: { items: ['a|1'] }, createMask: true, emailSetting: 'None' });
+    expect(reprocess.options.parse(rip.workflowOptions!(options))).toEqual(rip.workflowOptions!(options));
+    expect(rip.workflowOptions!(options)).toMatchObject({ assetHandleArray: ['a|1'], createMask: true, preserveCrop: true });
+  });
+
   it('lets submitJob accept exactly the submittable types and refuse the rest as not available yet', () => {
     const minimal: Record<string, Record<string, unknown>> = {
       optimizeImagesJob: { emailSetting: 'None' },
       reprocessAssetsJob: { assetHandleArray: ['a|1'], createMask: false, emailSetting: 'None' },
+      ripPdfsJob: { pdfHandleArray: ['a|1'], createMask: false, emailSetting: 'None' },
     };
     const submittable = JOB_TYPES.filter((j) => j.submittable).map((j) => j.element);
     expect(Object.keys(minimal).sort()).toEqual([...submittable].sort());

@@ -133,6 +133,14 @@ async function ptiff(src: string, format: DetectedFormat, color: ColorPlan | und
 
 const bytesOf = (name: string) => fs.readFile(icc(name));
 
+async function rawOf(target: string) {
+  const meta = await sharp(target).metadata();
+  const img = sharp(target, { ignoreIcc: true });
+  const kept = meta.space === 'cmyk' ? img.pipelineColourspace('cmyk').toColourspace('cmyk') : img.toColourspace('srgb');
+  const { data, info } = await kept.raw().toBuffer({ resolveWithObject: true });
+  return { meta, info, at: (x: number, y: number) => [...data.subarray((y * info.width + x) * info.channels, (y * info.width + x + 1) * info.channels)] };
+}
+
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-media-color-'));
 });
@@ -401,14 +409,6 @@ describe('renderDerivatives in colour', () => {
     return target;
   }
 
-  async function rawOf(target: string) {
-    const meta = await sharp(target).metadata();
-    const img = sharp(target, { ignoreIcc: true });
-    const kept = meta.space === 'cmyk' ? img.pipelineColourspace('cmyk').toColourspace('cmyk') : img.toColourspace('srgb');
-    const { data, info } = await kept.raw().toBuffer({ resolveWithObject: true });
-    return { meta, info, at: (x: number, y: number) => [...data.subarray((y * info.width + x) * info.channels, (y * info.width + x + 1) * info.channels)] };
-  }
-
   it('knocks out the background of a CMYK original kept in CMYK, inks untouched', async () => {
     const src = await bordered('ko-cmyk.tif', 'default_cmyk.icc');
     const out = { ptiff: file('ko-cmyk-out.tif'), mask: file('ko-cmyk-mask.png') };
@@ -505,5 +505,91 @@ describe('renderDerivatives in colour', () => {
     const src = await cmykPatches('clean-src.tif');
     await media.renderDerivatives(src, 'tiff', { mask: false, usm: { amount: 1, radius: 1, threshold: 0, monochrome: 0 }, color: { mode: 'Convert', sourceProfile: icc('default_cmyk.icc'), outputProfile: icc('ps_cmyk.icc') } }, { ptiff: path.join(sub, 'out.tif') });
     expect(await fs.readdir(sub)).toEqual(['out.tif']);
+  });
+});
+
+/**
+ * Opaque images whose only pixel step is the unsharp mask take a shorter
+ * route (output pixels only, no sRGB analysis copy, no alpha band). Each case
+ * is checked against the formula applied by hand to the same pixels: sharp's
+ * Gaussian blur, then applyUnsharp. The pyramid's JPEG tiles allow a few levels.
+ */
+describe('unsharp mask on opaque images', () => {
+  const usm = { amount: 1.5, radius: 1.5, threshold: 4, monochrome: 0 as const };
+  /** 64x32, `left` colour on the left half, `right` on the right: one vertical edge. */
+  const edge = (channels: number, left: number[], right: number[]) => {
+    const data = new Uint8Array(64 * 32 * channels);
+    for (let i = 0; i < 64 * 32; i++) data.set(i % 64 < 32 ? left : right, i * channels);
+    return data;
+  };
+  /** What the formula gives at row 16 for x = 0…63, on raw pixels blurred by sharp. */
+  const expected = async (data: Uint8Array, channels: 1 | 3, params = usm) => {
+    const { applyUnsharp } = await import('../../src/adapters/media/unsharp.js');
+    const blurred = await sharp(Buffer.from(data), { raw: { width: 64, height: 32, channels } }).blur(params.radius).raw().toBuffer();
+    const bands = blurred.length / (64 * 32);
+    const oneBand = new Uint8Array(64 * 32 * channels);
+    for (let i = 0; i < 64 * 32; i++) for (let c = 0; c < channels; c++) oneBand[i * channels + c] = blurred[i * bands + c]!;
+    const out = applyUnsharp(data, oneBand, channels, false, params);
+    return (x: number) => [...out.subarray((16 * 64 + x) * channels, (16 * 64 + x + 1) * channels)];
+  };
+
+  it('sharpens an untagged RGB photo edge as the formula does (Default)', async () => {
+    const data = edge(3, [60, 120, 200], [180, 40, 90]);
+    const src = file('usm-rgb.png');
+    await sharp(Buffer.from(data), { raw: { width: 64, height: 32, channels: 3 } }).png().toFile(src);
+    const out = { ptiff: file('usm-rgb-out.tif') };
+    const result = await media.renderDerivatives(src, 'png', { mask: true, usm, crop: { manual: { left: 0, top: 0, right: 0, bottom: 0 } } }, out);
+    expect(result).toEqual({ width: 64, height: 32, maskWritten: false });
+    const { meta, at } = await rawOf(out.ptiff);
+    expect(meta).toMatchObject({ space: 'srgb', channels: 3, hasAlpha: false });
+    const want = await expected(data, 3);
+    // the edge overshoots on both sides; the flat halves stay as they were
+    expect(want(31)[0]).toBeLessThan(45);
+    expect(want(32)[0]).toBeGreaterThan(195);
+    for (const x of [2, 29, 30, 31, 32, 33, 34, 61]) expectClose(at(x, 16), want(x), 6);
+  });
+
+  it('sharpens a gray original kept gray (MaintainOriginal) in its one band', async () => {
+    const data = edge(1, [100], [150]);
+    const src = file('usm-gray.tif');
+    await writeTaggedTiff(src, { data, width: 64, height: 32, channels: 1, space: 'b-w' }, await bytesOf('default_gray.icc'));
+    const out = { ptiff: file('usm-gray-out.tif') };
+    await media.renderDerivatives(src, 'tiff', { mask: false, usm: { ...usm, monochrome: 1 }, color: { mode: 'MaintainOriginal' } }, out);
+    const meta = await sharp(out.ptiff).metadata();
+    expect(meta).toMatchObject({ space: 'b-w', channels: 1 });
+    const level0 = await sharp(out.ptiff, { page: 0 }).extractChannel(0).raw().toBuffer();
+    const want = await expected(data, 1);
+    for (const x of [2, 30, 31, 32, 33, 61]) expectClose([level0[16 * 64 + x]!], want(x), 6);
+    expect(level0[16 * 64 + 31]).toBeLessThan(90);
+    expect(level0[16 * 64 + 32]).toBeGreaterThan(160);
+  });
+
+  it('sharpens after a Convert into another RGB profile, which the PTIFF embeds', async () => {
+    const data = edge(3, [60, 120, 200], [180, 40, 90]);
+    const src = file('usm-a98.png');
+    await sharp(Buffer.from(data), { raw: { width: 64, height: 32, channels: 3 } }).png().toFile(src);
+    const out = { ptiff: file('usm-a98-out.tif') };
+    await media.renderDerivatives(src, 'png', { mask: false, usm, color: { mode: 'Convert', outputProfile: icc('a98.icc') } }, out);
+    const meta = await sharp(out.ptiff).metadata();
+    expect(meta).toMatchObject({ space: 'srgb', channels: 3 });
+    expect(meta.icc?.equals(await bytesOf('a98.icc'))).toBe(true);
+    // the same pixels converted without sharpening, then sharpened by the formula
+    const converted = await sharp(src).withIccProfile(icc('a98.icc')).raw().toBuffer();
+    const want = await expected(new Uint8Array(converted), 3);
+    const level0 = await sharp(out.ptiff, { page: 0, ignoreIcc: true }).raw().toBuffer();
+    const at = (x: number) => [...level0.subarray((16 * 64 + x) * 3, (16 * 64 + x + 1) * 3)];
+    for (const x of [2, 30, 31, 32, 33, 61]) expectClose(at(x), want(x), 6);
+  });
+
+  it('leaves pixels whose difference is within the threshold untouched', async () => {
+    const data = edge(3, [100, 100, 100], [104, 104, 104]); // a 4-level step: |in − blurred| ≤ 4 everywhere
+    const src = file('usm-flat.png');
+    await sharp(Buffer.from(data), { raw: { width: 64, height: 32, channels: 3 } }).png().toFile(src);
+    const out = { ptiff: file('usm-flat-out.tif') };
+    await media.renderDerivatives(src, 'png', { mask: false, usm: { ...usm, amount: 5 } }, out);
+    const { at } = await rawOf(out.ptiff);
+    const want = await expected(data, 3, { ...usm, amount: 5 });
+    for (const x of [31, 32]) expect(want(x)).toEqual(x < 32 ? [100, 100, 100] : [104, 104, 104]);
+    for (const x of [31, 32]) expectClose(at(x, 16), want(x), 2);
   });
 });

@@ -47,6 +47,10 @@ const cases: Case[] = [
   { name: 'string bound', schema: searchAssetsParam, input: { ...search, companyHandle: '   ' }, code: 30001, field: 'companyHandle', reason: ['at least 1 characters'] },
   { name: 'regex message', schema: saveImageFormatParam, input: { companyHandle: 'c1', name: 'bad name', urlModifier: 'wid=10' }, code: 30001, field: 'name', reason: ['ASCII letters', "received 'bad name'"] },
   { name: 'not-supported search option', schema: searchAssetsParam, input: { ...search, keywordArray: [] }, code: 30001, field: 'keywordArray', reason: ['keywordArray is not supported'] },
+  // excludeByproductArray
+  { name: 'unknown byproduct engine', schema: searchAssetsParam, input: { ...search, excludeByproductArray: [{ engine: 'Ghostscript', generatedAssetType: 'Image' }] }, code: 30001, field: 'excludeByproductArray[0].engine', reason: ['expected one of PhotoshopLayers, PostScriptRip, ImageConvert, SceneAuthoring, Aco', "received 'Ghostscript'"] },
+  { name: 'unknown generated asset type', schema: searchAssetsParam, input: { ...search, excludeByproductArray: { items: [{ engine: 'PostScriptRip', generatedAssetType: 'Page' }] } }, code: 30001, field: 'excludeByproductArray.items[0].generatedAssetType', reason: ['expected one of Aco, AdjustedView', "received 'Page'"] },
+  { name: 'byproduct condition without engine', schema: searchAssetsParam, input: { ...search, excludeByproductArray: [{ generatedAssetType: 'Image' }] }, code: 30002, field: 'excludeByproductArray[0].engine', reason: ['excludeByproductArray[0].engine is required'] },
   // itemsArray
   { name: 'element error inside { items }', schema: addUserParam, input: { ...user, membershipArray: { items: [membership, { ...membership, role: 'Boss' }] } }, code: 30001, field: 'membershipArray.items[1].role', reason: [`one of ${ROLES.join(', ')}`, "received 'Boss'"] },
   { name: 'element error in a bare array', schema: addUserParam, input: { ...user, membershipArray: [{ ...membership, role: 'Boss' }] }, code: 30001, field: 'membershipArray[0].role', reason: ['membershipArray[0].role: expected one of IpsAdmin'] },

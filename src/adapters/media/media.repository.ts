@@ -143,9 +143,11 @@ export class MediaRepository {
       const route = await this.colourRoute(file, format, plan.color, probe.hasAlpha, scratch);
       const autoCrop = plan.crop !== undefined && ('autoColor' in plan.crop || 'autoTransparent' in plan.crop);
       const needsPixels = autoCrop || plan.knockout !== undefined || (plan.usm !== undefined && plan.usm.amount > 0);
-      const result = needsPixels
-        ? await this.renderPixels(route, plan, probe, out, scratch)
-        : await this.renderStreamed(file, format, route, plan, probe, out);
+      const result = !needsPixels
+        ? await this.renderStreamed(file, format, route, plan, probe, out)
+        : !autoCrop && plan.knockout === undefined && !probe.hasAlpha
+          ? await this.renderSharpened(route, plan, probe, out, scratch)
+          : await this.renderPixels(route, plan, probe, out, scratch);
       route.check();
       return result;
     } finally {
@@ -172,6 +174,29 @@ export class MediaRepository {
       await wrap(() => srgb.extractChannel(3).png().toFile(out.mask!));
     }
     return { width: crop?.width ?? probe.width, height: crop?.height ?? probe.height, ...(crop ? { crop } : {}), maskWritten };
+  }
+
+  /**
+   * Only the unsharp mask needs pixels (an opaque image, no automatic crop,
+   * no knockout): the output rendition alone is read, without an alpha band,
+   * and no sRGB copy is made for analysis. The common reprocess of photos;
+   * bench/reprocess.mjs measures it.
+   */
+  private async renderSharpened(route: ColourRoute, plan: RenderPlan, probe: ImageProbe, out: { ptiff: string }, scratch: Scratch): Promise<RenderResult> {
+    const crop = this.cropBox({ width: probe.width, height: probe.height }, plan.crop);
+    const output = await route.output();
+    const raw = await wrap(() => (crop ? output.extract(crop) : output).removeAlpha().raw({ depth: route.wide ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true }));
+    const { info } = raw;
+    const img = await this.sharpened({ data: route.wide ? narrow(raw.data) : view(raw.data), width: info.width, height: info.height, channels: info.channels }, route, false, plan.usm!, scratch);
+    await this.writePtiff(await this.fromPixels(img, route, scratch), false, probe.resolution, out.ptiff);
+    return { width: img.width, height: img.height, ...(crop ? { crop } : {}), maskWritten: false };
+  }
+
+  private async sharpened(img: Pixels, route: ColourRoute, hasAlpha: boolean, usm: UnsharpMaskOptions, scratch: Scratch): Promise<Pixels> {
+    const blurred = await this.blurred(img, route.space, hasAlpha, Math.max(0.3, usm.radius), scratch);
+    // monochrome = 1 sharpens brightness, which CMYK has no channel for: its inks are sharpened one by one, as Photoshop does.
+    const monochrome = route.space === 'cmyk' ? 0 : usm.monochrome;
+    return { ...img, data: applyUnsharp(img.data, blurred, img.channels, hasAlpha, { amount: usm.amount, threshold: usm.threshold, monochrome }) };
   }
 
   private async renderPixels(
@@ -201,12 +226,7 @@ export class MediaRepository {
       maskPixels = new Uint8Array(img.width * img.height);
       for (let i = 0; i < maskPixels.length; i++) maskPixels[i] = img.data[i * ch + ch - 1]!;
     }
-    if (plan.usm && plan.usm.amount > 0) {
-      const blurred = await this.blurred(img, Math.max(0.3, plan.usm.radius), scratch);
-      // monochrome = 1 sharpens brightness, which CMYK has no channel for: its inks are sharpened one by one, as Photoshop does.
-      const monochrome = route.space === 'cmyk' ? 0 : plan.usm.monochrome;
-      img = { ...img, data: applyUnsharp(img.data, blurred, ch, true, { amount: plan.usm.amount, threshold: plan.usm.threshold, monochrome }) };
-    }
+    if (plan.usm && plan.usm.amount > 0) img = await this.sharpened(img, route, true, plan.usm, scratch);
 
     await this.writePtiff(await this.fromPixels(img, route, scratch), alphaUsed, probe.resolution, out.ptiff);
     if (plan.mask && maskPixels && out.mask) {
@@ -233,30 +253,33 @@ export class MediaRepository {
   }
 
   /** Gaussian blur of every channel, for the unsharp mask; alpha-weighted, as sharp blurs images with alpha. */
-  private async blurred(img: Pixels, sigma: number, scratch: Scratch): Promise<Uint8Array> {
+  private async blurred(img: Pixels, space: Space, hasAlpha: boolean, sigma: number, scratch: Scratch): Promise<Uint8Array> {
     const { width, height, channels } = img;
-    if (channels === 5) {
-      // sharp takes at most four raw channels: CMYK + alpha goes in as a TIFF.
+    if (space === 'cmyk') {
+      // Raw input would read four bands as RGB + alpha, and sharp takes at most four: CMYK (+ alpha) goes in as a TIFF.
       const tmp = await scratch.file('blur.tif');
       await writeTaggedTiff(tmp, { ...img, space: 'cmyk' });
       return view(await inSpace(sharp(tmp, { limitInputPixels: false }), 'cmyk').blur(sigma).raw().toBuffer());
     }
-    if (channels !== 2 && channels !== 4) throw new RangeError(`no blur for ${channels} channels`);
-    const out = await sharp(Buffer.from(img.data), { raw: { width, height, channels } }).blur(sigma).raw().toBuffer();
-    if (channels === 4) return view(out);
-    // Gray + alpha comes back as sRGB + alpha (sharp's default output space): keep one gray band and the alpha.
-    const ga = new Uint8Array(width * height * 2);
-    for (let i = 0; i < width * height; i++) {
-      ga[i * 2] = out[i * 4]!;
-      ga[i * 2 + 1] = out[i * 4 + 3]!;
+    if (channels < 1 || channels > 4 || (hasAlpha && channels !== 2 && channels !== 4) || (!hasAlpha && channels !== 1 && channels !== 3)) {
+      throw new RangeError(`no blur for ${channels} ${space} channels${hasAlpha ? ' with alpha' : ''}`);
     }
-    return ga;
+    const out = view(await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } }).blur(sigma).raw().toBuffer());
+    const bands = out.length / (width * height);
+    if (bands === channels) return out;
+    // Gray (+ alpha) can come back as sRGB (+ alpha), sharp's default output space: keep one gray band (and the alpha).
+    const kept = new Uint8Array(width * height * channels);
+    for (let i = 0; i < width * height; i++) {
+      kept[i * channels] = out[i * bands]!;
+      if (hasAlpha) kept[i * channels + 1] = out[i * bands + bands - 1]!;
+    }
+    return kept;
   }
 
   /** Pixels in the output space, back in sharp with the output profile attached (not applied). */
   private async fromPixels(img: Pixels, route: ColourRoute, scratch: Scratch): Promise<Sharp> {
     if (route.profile === 'srgb') {
-      return sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 4 } }).withIccProfile('srgb');
+      return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: img.channels as 3 | 4 } }).withIccProfile('srgb');
     }
     const tmp = await scratch.file('render.tif');
     await writeTaggedTiff(tmp, { ...img, space: route.space }, route.profile);

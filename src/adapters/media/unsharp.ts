@@ -13,23 +13,32 @@ export interface UsmParams {
 
 export function applyUnsharp(original: Uint8Array, blurred: Uint8Array, channels: number, hasAlpha: boolean, p: UsmParams): Uint8Array {
   if (original.length !== blurred.length) throw new RangeError('original and blurred images differ in size');
-  const out = new Uint8Array(original.length);
+  // Uint8ClampedArray clamps to 0–255 and rounds half to even on store: no per-sample branches (this loop runs over every sample of a photo).
+  const out = new Uint8ClampedArray(original.length);
   const colour = hasAlpha ? channels - 1 : channels;
-  const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
-  for (let i = 0; i < original.length; i += channels) {
-    if (p.monochrome === 1 && colour >= 3) {
-      const y = 0.299 * original[i]! + 0.587 * original[i + 1]! + 0.114 * original[i + 2]!;
-      const yb = 0.299 * blurred[i]! + 0.587 * blurred[i + 1]! + 0.114 * blurred[i + 2]!;
-      const d = y - yb;
-      const add = Math.abs(d) > p.threshold ? p.amount * d : 0;
-      for (let c = 0; c < colour; c++) out[i + c] = clamp(original[i + c]! + add);
-    } else {
-      for (let c = 0; c < colour; c++) {
-        const d = original[i + c]! - blurred[i + c]!;
-        out[i + c] = Math.abs(d) > p.threshold ? clamp(original[i + c]! + p.amount * d) : original[i + c]!;
-      }
+  const { amount, threshold } = p;
+  if (p.monochrome === 1 && colour >= 3) {
+    for (let i = 0; i < original.length; i += channels) {
+      const d = 0.299 * (original[i]! - blurred[i]!) + 0.587 * (original[i + 1]! - blurred[i + 1]!) + 0.114 * (original[i + 2]! - blurred[i + 2]!);
+      const add = d > threshold || d < -threshold ? amount * d : 0;
+      for (let c = 0; c < colour; c++) out[i + c] = original[i + c]! + add;
+      if (hasAlpha) out[i + colour] = original[i + colour]!;
     }
-    if (hasAlpha) out[i + channels - 1] = original[i + channels - 1]!;
+  } else if (!hasAlpha) {
+    for (let i = 0; i < original.length; i++) {
+      const o = original[i]!;
+      const d = o - blurred[i]!;
+      out[i] = d > threshold || d < -threshold ? o + amount * d : o;
+    }
+  } else {
+    for (let i = 0; i < original.length; i += channels) {
+      for (let c = 0; c < colour; c++) {
+        const o = original[i + c]!;
+        const d = o - blurred[i + c]!;
+        out[i + c] = d > threshold || d < -threshold ? o + amount * d : o;
+      }
+      out[i + colour] = original[i + colour]!;
+    }
   }
-  return out;
+  return new Uint8Array(out.buffer);
 }

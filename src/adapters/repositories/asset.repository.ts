@@ -19,6 +19,12 @@ export interface AssetSearch {
   subTypes?: { values: readonly string[]; strict: boolean };
   readyForPublish?: boolean;
   trashState: string;
+  /**
+   * Byproducts to leave out: an asset is hidden when its derivation row has one
+   * of `engines` and the asset itself has type `type`; assets with no
+   * derivation row (uploads) are never hidden by this.
+   */
+  excludeByproducts?: readonly { engines: readonly string[]; type: string }[];
   conditions: { mode: 'MatchAll' | 'MatchAny'; items: readonly AssetCondition[] };
   sort: { column: 'created' | 'last_modified' | 'name_key' | 'type' | 'file_size'; direction: 'asc' | 'desc' };
   limit: number;
@@ -120,6 +126,21 @@ export class AssetRepository {
       and.push(s.subTypes.strict ? inList : eb.or([inList, eb('sub_type', 'is', null)]));
     }
     if (s.readyForPublish !== undefined) and.push(eb('ready_for_publish', '=', s.readyForPublish ? 1 : 0));
+    if (s.excludeByproducts?.length) {
+      const rules = s.excludeByproducts;
+      // Correlated on the derivation primary key, so each asset costs one index probe on SQLite and PostgreSQL alike.
+      and.push(
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('asset_derivations as d')
+              .select(eb.lit(1).as('one'))
+              .whereRef('d.asset_handle', '=', 'assets.asset_handle')
+              .where((sub) => sub.or(rules.map((r) => sub.and([sub('d.engine', 'in', r.engines), sub('assets.type', '=', r.type)])))),
+          ),
+        ),
+      );
+    }
     if (s.conditions.items.length) {
       const parts = s.conditions.items.map((c) => condition(eb, c));
       and.push(s.conditions.mode === 'MatchAll' ? eb.and(parts) : eb.or(parts));

@@ -38,6 +38,15 @@ export const systemFieldCondition = z
     }
   });
 
+/** ExcludeByproductCondition engines (ips-reference §2A.8): the IPS engines that generate assets from an upload. */
+export const BYPRODUCT_ENGINES = ['PhotoshopLayers', 'PostScriptRip', 'ImageConvert', 'SceneAuthoring', 'Aco'] as const;
+export type ByproductEngine = (typeof BYPRODUCT_ENGINES)[number];
+
+export const excludeByproductCondition = z.strictObject({
+  engine: z.enum(BYPRODUCT_ENGINES),
+  generatedAssetType: assetType,
+});
+
 export const ASSET_SORT_FIELDS = ['Created', 'Modified', 'Name', 'AssetType', 'FileSize'] as const;
 
 export const searchAssetsParam = z.strictObject({
@@ -61,7 +70,7 @@ export const searchAssetsParam = z.strictObject({
   assetSubTypeArray: itemsArray(z.string().max(64), 100).optional(),
   strictSubTypeCheck: z.boolean().optional(),
   excludeByproducts: z.boolean().optional(),
-  excludeByproductArray: notSupportedYet('excludeByproductArray'),
+  excludeByproductArray: itemsArray(excludeByproductCondition, 100).optional(),
   projectHandle: notSupportedYet('projectHandle'),
   recordsPerPage: z.number().int().min(1).max(1000).optional(),
   resultsPage: z.number().int().min(1).optional(),
@@ -129,4 +138,5 @@ export const setAssetPublishStateParam = z.strictObject({
 
 export type SearchAssetsParam = z.infer<typeof searchAssetsParam>;
 export type SystemFieldCondition = z.infer<typeof systemFieldCondition>;
+export type ExcludeByproductCondition = z.infer<typeof excludeByproductCondition>;
 export type Asset = z.infer<typeof asset>;

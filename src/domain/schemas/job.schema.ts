@@ -204,7 +204,31 @@ export const imageServingPublishJob = z.strictObject({ publishType: z.enum(['Ful
 export const imageRenderingPublishJob = z.strictObject(followOnPublish);
 export const videoPublishJob = z.strictObject(followOnPublish);
 
-// --- ReprocessAssetsJob (ips-reference §5.2) ---
+// --- ReprocessAssetsJob (ips-reference §5.2) and RipPdfsJob (§5.3) ---
+
+const inDesignOptions = z
+  .strictObject({ process: z.literal('None', { message: 'None (there is no InDesign engine on this server)' }).optional() })
+  .optional();
+
+type CrossFieldRules = {
+  manualCropOptions?: unknown;
+  autoColorCropOptions?: unknown;
+  autoTransparentCropOptions?: unknown;
+  postImageServingPublishJob?: unknown;
+  postImageRenderingPublishJob?: unknown;
+  postVideoPublishJob?: unknown;
+};
+
+/** The rules both job types share (§5.2): at most one crop, at most one follow-on publish, at least one handle. */
+function crossFieldRules<J extends CrossFieldRules>(handlesField: string, handles: (j: J) => readonly string[]) {
+  return (j: J, ctx: z.RefinementCtx<J>) => {
+    const crops = (['manualCropOptions', 'autoColorCropOptions', 'autoTransparentCropOptions'] as const).filter((k) => j[k] !== undefined);
+    if (crops.length > 1) ctx.addIssue({ code: 'custom', path: [crops[1]!], message: 'at most one of manualCropOptions, autoColorCropOptions, autoTransparentCropOptions', input: crops.join(' and ') });
+    const posts = (['postImageServingPublishJob', 'postImageRenderingPublishJob', 'postVideoPublishJob'] as const).filter((k) => j[k] !== undefined);
+    if (posts.length > 1) ctx.addIssue({ code: 'custom', path: [posts[1]!], message: 'at most one post*PublishJob', input: posts.join(' and ') });
+    if (handles(j).length === 0) ctx.addIssue({ code: 'custom', path: [handlesField], message: 'at least one asset handle', params: { missing: true } });
+  };
+}
 
 export const reprocessAssetsJob = z
   .strictObject({
@@ -236,9 +260,7 @@ export const reprocessAssetsJob = z
     postImageServingPublishJob: imageServingPublishJob.optional(),
     postImageRenderingPublishJob: imageRenderingPublishJob.optional(),
     postVideoPublishJob: videoPublishJob.optional(),
-    inDesignOptions: z
-      .strictObject({ process: z.literal('None', { message: 'None (there is no InDesign engine on this server)' }).optional() })
-      .optional(),
+    inDesignOptions,
     unsharpMaskOptions: O.unsharpMaskOptions.optional(),
     excludeMasterVideoFromAVS: z.boolean().optional(),
     metadataOptions: notSupportedYet('metadataOptions'),
@@ -248,11 +270,45 @@ export const reprocessAssetsJob = z
     ignoreSmartCropGeneration: z.boolean().optional(),
     preserveSmartCrop: z.boolean().optional(),
   })
-  .superRefine((j, ctx) => {
-    const crops = (['manualCropOptions', 'autoColorCropOptions', 'autoTransparentCropOptions'] as const).filter((k) => j[k] !== undefined);
-    if (crops.length > 1) ctx.addIssue({ code: 'custom', path: [crops[1]!], message: 'at most one of manualCropOptions, autoColorCropOptions, autoTransparentCropOptions', input: crops.join(' and ') });
-    const posts = (['postImageServingPublishJob', 'postImageRenderingPublishJob', 'postVideoPublishJob'] as const).filter((k) => j[k] !== undefined);
-    if (posts.length > 1) ctx.addIssue({ code: 'custom', path: [posts[1]!], message: 'at most one post*PublishJob', input: posts.join(' and ') });
-    if (j.assetHandleArray.length === 0) ctx.addIssue({ code: 'custom', path: ['assetHandleArray'], message: 'at least one asset handle', params: { missing: true } });
-  });
+  .superRefine(crossFieldRules('assetHandleArray', (j) => j.assetHandleArray));
 export type ReprocessAssetsJob = z.output<typeof reprocessAssetsJob>;
+
+/**
+ * RipPdfsJob (§5.3, deprecated in favour of ReprocessAssetsJob): the same
+ * options under the same schemas, in its own XSD order, with the documents
+ * in pdfHandleArray. It runs as a reprocess job (ripPdfsAsReprocess).
+ */
+export const ripPdfsJob = z
+  .strictObject({
+    pdfHandleArray: itemsArray(handle, 100_000),
+    createMask: z.boolean(),
+    knockoutBackgroundOptions: O.knockoutBackgroundOptions.optional(),
+    manualCropOptions: O.manualCropOptions.optional(),
+    autoColorCropOptions: O.autoColorCropOptions.optional(),
+    autoTransparentCropOptions: O.autoTransparentCropOptions.optional(),
+    autoSmartCropOptionsArray: notSupportedYet('autoSmartCropOptionsArray'),
+    postScriptOptions: O.postScriptOptions.optional(),
+    pdfOptions: O.pdfOptions.optional(),
+    illustratorOptions: O.illustratorOptions.optional(),
+    colorManagementOptions: O.colorManagementOptions.optional(),
+    projectHandleArray: notSupportedYet('projectHandleArray'),
+    emailSetting: z.enum(EMAIL_SETTINGS),
+    postHttpUrl: callbackUrl.optional(),
+    postImageServingPublishJob: imageServingPublishJob.optional(),
+    postImageRenderingPublishJob: imageRenderingPublishJob.optional(),
+    postVideoPublishJob: videoPublishJob.optional(),
+    inDesignOptions,
+  })
+  .superRefine(crossFieldRules('pdfHandleArray', (j) => j.pdfHandleArray));
+export type RipPdfsJob = z.output<typeof ripPdfsJob>;
+
+/**
+ * The reprocess input a RipPdfsJob runs as. Fields RipPdfsJob lacks
+ * (preserveCrop, readyForPublish, …) are left to reprocessAssetsJob itself, so
+ * they get exactly the defaults a reprocess job would; the parse cannot fail
+ * because every field it is given was already checked by the same schema.
+ */
+export function ripPdfsAsReprocess(job: RipPdfsJob): ReprocessAssetsJob {
+  const { pdfHandleArray, ...options } = job;
+  return reprocessAssetsJob.parse({ assetHandleArray: pdfHandleArray, ...options });
+}

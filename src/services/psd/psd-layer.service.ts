@@ -11,6 +11,7 @@ import type { PhotoshopOptions } from '../../domain/schemas/options.schema.js';
 import type { JobIdentity } from '../../../workflows/contracts.js';
 import { freeAssetName, upsertSetByproduct } from '../byproduct-names.js';
 import { OPTIMIZER_VERSION } from '../ingest/pyramid.js';
+import { itemLogTypes } from '../job-items.js';
 import { keyPart } from '../ingest/storage-keys.js';
 
 /** IPS ExcludeByproductCondition engine of PSD layer images. */
@@ -54,7 +55,7 @@ export class PsdLayerService {
       const previous = d ? await this.assets.findByHandle(doc.company_handle, d.asset_handle) : undefined;
       if (previous && d!.job_handle === job.jobHandle && previous.trash_state === 'NotInTrash') {
         made.push({ handle: previous.asset_handle, name: previous.name, folder: wanted.folder, layer });
-        details.push(this.detail(previous, folder));
+        details.push(this.detail(job, previous, folder));
         continue;
       }
       const handle = previous?.asset_handle ?? newHandle.asset();
@@ -131,7 +132,7 @@ export class PsdLayerService {
       });
       if (previous) for (const key of [previous.original_key, previous.optimized_key]) if (key && key !== keys.original && key !== keys.optimized) await this.storage.delete(key);
       made.push({ handle, name, folder: wanted.folder, layer });
-      details.push(this.detail(row, folder));
+      details.push(this.detail(job, row, folder));
     }
 
     // Layers of an earlier extraction that this PSD no longer has go to the trash.
@@ -177,12 +178,12 @@ export class PsdLayerService {
       data: spec,
       size: canvas,
     });
-    return this.detail(row, doc.folder, 'PsdTemplate');
+    return this.detail(job, row, doc.folder, 'PsdTemplate');
   }
 
-  private detail(row: AssetRow, folder: string, assetType = 'Image'): NewDetail {
+  private detail(job: JobIdentity, row: AssetRow, folder: string, assetType = 'Image'): NewDetail {
     const p = `${folder}${row.name}`;
-    return { logType: 'ReprocessSuccess', messageKey: 'fileProcessed', messageArgs: { path: p }, assetName: p, assetType, assetHandle: row.asset_handle };
+    return { logType: itemLogTypes(job).success, messageKey: 'fileProcessed', messageArgs: { path: p }, assetName: p, assetType, assetHandle: row.asset_handle };
   }
 }
 

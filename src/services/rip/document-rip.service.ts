@@ -15,7 +15,7 @@ import type { AssetRef, FileResult, JobIdentity } from '../../../workflows/contr
 import { OPTIMIZER_VERSION } from '../ingest/pyramid.js';
 import { keyPart } from '../ingest/storage-keys.js';
 import { freeAssetName, upsertSetByproduct } from '../byproduct-names.js';
-import { recordedResult } from '../job-items.js';
+import { itemLogTypes, recordItemError, recordedResult } from '../job-items.js';
 
 /** IPS ExcludeByproductCondition engine of ripped pages. */
 export const RIP_ENGINE = 'PostScriptRip';
@@ -70,7 +70,7 @@ export class DocumentRipService {
     const ref: AssetRef = { assetHandle: asset.asset_handle, name: asset.name };
     const docPath = `${asset.folder}${asset.file_name}`;
     if (o.process === 'None') {
-      return this.record(job, ref, 'success', [{ ...this.about(docPath, ref), logType: 'ReprocessSuccess', messageKey: 'documentKept', messageArgs: { path: docPath, option: optionName(asset.type) } }]);
+      return this.record(job, ref, 'success', [{ ...this.about(docPath, ref), logType: itemLogTypes(job).success, messageKey: 'documentKept', messageArgs: { path: docPath, option: optionName(asset.type) } }]);
     }
     if (!(await this.storage.exists(asset.original_key))) return this.fail(job, ref, 'the original file is missing from storage');
     const input = await this.storage.localPath(asset.original_key);
@@ -94,9 +94,9 @@ export class DocumentRipService {
         ref,
         'success',
         [
-          { ...this.about(docPath, ref), logType: 'ReprocessSuccess', messageKey: 'documentRasterized', messageArgs: { path: docPath, pages: pages.length, resolution: o.resolution } },
-          ...pages.map((p) => ({ logType: 'ReprocessSuccess', messageKey: 'fileProcessed', messageArgs: { path: p.path }, assetName: p.path, assetType: 'Image', assetHandle: p.handle })),
-          ...(catalog ? [{ logType: 'ReprocessSuccess', messageKey: 'fileProcessed', messageArgs: { path: catalog.path }, assetName: catalog.path, assetType: 'Catalog', assetHandle: catalog.handle }] : []),
+          { ...this.about(docPath, ref), logType: itemLogTypes(job).success, messageKey: 'documentRasterized', messageArgs: { path: docPath, pages: pages.length, resolution: o.resolution } },
+          ...pages.map((p) => ({ logType: itemLogTypes(job).success, messageKey: 'fileProcessed', messageArgs: { path: p.path }, assetName: p.path, assetType: 'Image', assetHandle: p.handle })),
+          ...(catalog ? [{ logType: itemLogTypes(job).success, messageKey: 'fileProcessed', messageArgs: { path: catalog.path }, assetName: catalog.path, assetType: 'Catalog', assetHandle: catalog.handle }] : []),
           ...warnings,
         ],
         warnings.length > 0,
@@ -124,7 +124,7 @@ export class DocumentRipService {
       await fs.rm(tmp, { force: true });
     }
     const previous = asset.optimized_key;
-    const result = await this.record(job, ref, 'success', [{ ...this.about(`${asset.folder}${asset.file_name}`, ref), logType: 'ReprocessSuccess', messageKey: 'documentThumbnail', messageArgs: { path: `${asset.folder}${asset.file_name}` } }], false, (tx) =>
+    const result = await this.record(job, ref, 'success', [{ ...this.about(`${asset.folder}${asset.file_name}`, ref), logType: itemLogTypes(job).success, messageKey: 'documentThumbnail', messageArgs: { path: `${asset.folder}${asset.file_name}` } }], false, (tx) =>
       tx.update(asset.asset_handle, { optimized_key: key, width: probe.width, height: probe.height, resolution: o.resolution, optimizer_version: OPTIMIZER_VERSION, last_modified: nowIso(), last_modify_user: job.submitUserEmail }),
     );
     if (previous && previous !== key) await this.storage.delete(previous);
@@ -299,15 +299,9 @@ export class DocumentRipService {
   }
 
   async fail(job: JobIdentity, ref: AssetRef, reason: string): Promise<FileResult> {
-    const recorded = await this.jobLogs.recordItem(
-      { job_handle: job.jobHandle, item_id: ref.assetHandle, status: 'error', asset_handle: ref.assetHandle, reason, updated_at: nowIso() },
-      job.companyHandle,
-      [{ logType: 'ReprocessError', messageKey: 'fileError', messageArgs: { path: ref.name, reason }, assetName: ref.name, assetType: 'MasterImage', assetHandle: ref.assetHandle }],
-      ['file_error_count', 'total_file_count'],
-    );
-    if (!recorded) return recordedResult(this.jobLogs, job, ref);
-    return { itemId: ref.assetHandle, status: 'error', assetHandle: ref.assetHandle, reason };
+    return recordItemError(this.jobLogs, job, ref, reason);
   }
+
 }
 
 async function isPdf(file: string): Promise<boolean> {
