@@ -21,6 +21,7 @@ import { JobNotifier } from '../services/job-notifier.service.js';
 import { NotificationService } from '../services/notification.service.js';
 import { JobLogService } from '../services/job-log.service.js';
 import { OptimizeService } from '../services/optimize.service.js';
+import { ColorProfiles } from '../services/render-plan.js';
 import { ReprocessService } from '../services/reprocess.service.js';
 import { DocumentRipService } from '../services/rip/document-rip.service.js';
 import { PsdLayerService } from '../services/psd/psd-layer.service.js';
@@ -83,6 +84,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
   // Children start on first use, so a process that never rips (the API) never forks Ghostscript.
   const rip = new RipPool({ size: config.rip.poolSize, pageTimeoutMs: config.rip.pageTimeoutMs });
   const serverName = `${os.hostname()}-${process.pid}`;
+  const colors = new ColorProfiles(repositories.assets, storage);
   const mailer = createMailer(config.mail);
   return {
     mailer,
@@ -97,7 +99,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       accounts: new AccountService(repositories.companies, repositories.users, hasher, auth),
       assets: new AssetService(repositories.assets, repositories.companies),
       imageFormats: new ImageFormatService(repositories.imageFormats),
-      ingest: new IngestService(storage, media, repositories.assets, repositories.companies, repositories.jobLogs),
+      ingest: new IngestService(storage, media, repositories.assets, repositories.companies, repositories.jobLogs, colors),
       optimize: new OptimizeService(storage, media, repositories.assets, repositories.jobLogs),
       reprocess: new ReprocessService(
         storage,
@@ -106,6 +108,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
         repositories.jobLogs,
         new DocumentRipService(storage, media, repositories.assets, repositories.derivations, repositories.jobLogs, rip, { maxPages: config.rip.maxPages }),
         new PsdLayerService(storage, repositories.assets, repositories.derivations, config.limits.maxImagePixels),
+        colors,
       ),
       catalogPublish: new CatalogPublishService(repositories.jobLogs),
       bookkeeping: new JobBookkeeping(repositories.jobLogs, serverName),

@@ -14,6 +14,8 @@ import type { JobProgress, JobRequest } from '../../workflows/contracts.js';
 import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
 import type { AuthService } from './auth.service.js';
 import type { Principal } from './principal.js';
+import { checkProfileHandles } from './render-plan.js';
+import type { ColorManagementOptions } from '../domain/schemas/options.schema.js';
 
 type In<T extends z.ZodType> = z.output<T>;
 
@@ -186,17 +188,9 @@ export class JobService {
    * field now), not an error on every asset later.
    */
   private async checkProfiles(companyHandle: string, element: string, options: unknown): Promise<void> {
-    const cm = (options as { colorManagementOptions?: { sourceProfileHandle?: string; outputProfileHandle?: string } }).colorManagementOptions;
-    if (!cm) return;
-    for (const key of ['sourceProfileHandle', 'outputProfileHandle'] as const) {
-      const handle = cm[key];
-      if (!handle) continue;
-      const field = `${element}.colorManagementOptions.${key}`;
-      const asset = await this.assets.findByHandle(companyHandle, handle);
-      if (!asset || asset.trash_state !== 'NotInTrash') throw faults.notFound(field, 'ICC profile asset', handle);
-      if (asset.type !== 'IccProfile') throw faults.invalid(field, 'the handle of an IccProfile asset', `a ${asset.type} asset`);
-    }
+    await checkProfileHandles(this.assets, companyHandle, `${element}.colorManagementOptions`, (options as { colorManagementOptions?: ColorManagementOptions }).colorManagementOptions);
   }
+
 
   /**
    * RipPdfsJob rips documents: every pdfHandleArray entry must be a live Pdf,

@@ -3,8 +3,7 @@ import fs from 'node:fs/promises';
 import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
 import { AssetRepository as AssetRepositoryImpl } from '../adapters/repositories/asset.repository.js';
 import type { JobLogRepository } from '../adapters/repositories/job-log.repository.js';
-import { type ColorPlan, type MediaRepository, type RenderPlan, RenderOptionError, UnreadableImageError } from '../adapters/media/media.repository.js';
-import type { Box } from '../adapters/media/pixel-ops.js';
+import { type MediaRepository, RenderOptionError, UnreadableImageError } from '../adapters/media/media.repository.js';
 import type { StorageDriver } from '../adapters/storage/storage.driver.js';
 import type { DetectedFormat } from '../domain/asset-types.js';
 import { nowIso } from '../domain/handles.js';
@@ -13,16 +12,13 @@ import type { AssetRef, FileResult, JobIdentity } from '../../workflows/contract
 import { OPTIMIZER_VERSION } from './ingest/pyramid.js';
 import { keyPart } from './ingest/storage-keys.js';
 import { itemLogTypes, recordItemError } from './job-items.js';
+import { type ColorProfiles, type StoredCrop, cropSource, renderPlanFor } from './render-plan.js';
 import { type DocumentRipService, type RipOptions } from './rip/document-rip.service.js';
 import type { PsdLayerService } from './psd/psd-layer.service.js';
 import { illustratorOptions, pdfOptions, postScriptOptions } from '../domain/schemas/options.schema.js';
 
 /** Options of a reprocess job as its activities get them: everything but the (possibly long) handle list. */
 export type ReprocessOptions = Omit<ReprocessAssetsJob, 'assetHandleArray'>;
-
-interface StoredCrop extends Box {
-  source: 'manual' | 'autoColor' | 'autoTransparent';
-}
 
 /**
  * ReprocessAssetsJob's per-asset step (ips-reference §5.2): crop, knockout,
@@ -38,6 +34,7 @@ export class ReprocessService {
     private readonly jobLogs: JobLogRepository,
     private readonly documents: DocumentRipService,
     private readonly layers: PsdLayerService,
+    private readonly colors: ColorProfiles,
   ) {}
 
   async reprocess(job: JobIdentity, options: ReprocessOptions, ref: AssetRef, signal?: AbortSignal): Promise<FileResult> {
@@ -46,7 +43,7 @@ export class ReprocessService {
     const asset = await this.assets.findByHandle(job.companyHandle, ref.assetHandle);
     // Unknown and foreign handles look alike: nothing about other companies leaks into this log.
     if (!asset || asset.trash_state !== 'NotInTrash') return this.fail(job, ref, `no asset with handle '${ref.assetHandle}' in this company`);
-    const color = await this.colorPlan(job, options);
+    const color = await this.colors.resolve(job, options.colorManagementOptions);
     if (typeof color === 'string') return this.fail(job, ref, color);
     if (asset.type === 'Pdf' || asset.type === 'PostScript' || asset.type === 'Illustrator') {
       return this.documents.ripDocument(job, asset, ripOptionsFor(asset.type, options), color, signal);
@@ -60,7 +57,7 @@ export class ReprocessService {
     try {
       if (!(await this.storage.exists(asset.original_key))) return await this.fail(job, ref, 'the original file is missing from storage');
       const local = await this.storage.localPath(asset.original_key);
-      const plan = { ...this.plan(options, asset.crop_json), ...(color ? { color } : {}) };
+      const plan = { ...renderPlanFor(options, asset.crop_json), ...(color ? { color } : {}) };
       const layerDetails = asset.format === 'psd' && options.photoshopOptions?.process === 'MaintainLayers' ? await this.layers.extract(job, asset, local, options.photoshopOptions, signal) : [];
       const result = await this.media.renderDerivatives(local, asset.format as DetectedFormat, plan, tmp);
       await this.storage.putFile(keys.ptiff, tmp.ptiff);
@@ -109,64 +106,12 @@ export class ReprocessService {
     }
   }
 
-  /**
-   * preserveCrop (§5.2): manual crop values other than all-zero always apply;
-   * an auto crop asked for in this job applies; otherwise preserveCrop=true
-   * (the default) keeps the crop stored on the asset, false removes it.
-   */
-  private plan(o: ReprocessOptions, storedCrop: string | null): RenderPlan {
-    const manual = o.manualCropOptions;
-    const manualNonZero = manual && manual.left + manual.right + manual.top + manual.bottom > 0;
-    const stored = storedCrop ? (JSON.parse(storedCrop) as StoredCrop) : undefined;
-    const crop: RenderPlan['crop'] = manualNonZero
-      ? { manual: manual! }
-      : o.autoColorCropOptions
-        ? { autoColor: o.autoColorCropOptions }
-        : o.autoTransparentCropOptions
-          ? { autoTransparent: o.autoTransparentCropOptions }
-          : o.preserveCrop && stored
-            ? { box: stored }
-            : undefined;
-    return {
-      ...(crop ? { crop } : {}),
-      ...(o.knockoutBackgroundOptions ? { knockout: o.knockoutBackgroundOptions } : {}),
-      mask: o.createMask,
-      ...(o.unsharpMaskOptions ? { usm: o.unsharpMaskOptions } : {}),
-    };
-  }
-
-  /**
-   * colorManagementOptions with the profile handles resolved to local files
-   * (submitJob checked they are IccProfile assets of the company; a profile
-   * deleted since fails each asset with this reason).
-   */
-  private async colorPlan(job: JobIdentity, o: ReprocessOptions): Promise<ColorPlan | undefined | string> {
-    const cm = o.colorManagementOptions;
-    if (!cm || cm.colorManagement === 'Default') return undefined;
-    const plan: ColorPlan = { mode: cm.colorManagement };
-    for (const [handle, key] of [[cm.sourceProfileHandle, 'sourceProfile'], [cm.outputProfileHandle, 'outputProfile']] as const) {
-      if (!handle) continue;
-      const profile = await this.assets.findByHandle(job.companyHandle, handle);
-      if (!profile || profile.type !== 'IccProfile' || profile.trash_state !== 'NotInTrash') return `colorManagementOptions: the ICC profile asset '${handle}' no longer exists`;
-      plan[key] = await this.storage.localPath(profile.original_key);
-    }
-    return plan;
-  }
-
   async fail(job: JobIdentity, ref: AssetRef, reason: string): Promise<FileResult> {
     return recordItemError(this.jobLogs, job, ref, reason);
   }
 
 }
 
-function cropSource(plan: RenderPlan): StoredCrop['source'] {
-  const c = plan.crop;
-  if (!c) return 'manual';
-  if ('autoColor' in c) return 'autoColor';
-  if ('autoTransparent' in c) return 'autoTransparent';
-  if ('box' in c) return (c.box as StoredCrop).source ?? 'manual';
-  return 'manual';
-}
 
 /** The rip options for a document type, IPS defaults filled in (Rasterize at 150 ppi, Auto colour, eCatalog on). */
 export function ripOptionsFor(type: 'Pdf' | 'PostScript' | 'Illustrator', o: ReprocessOptions): RipOptions {

@@ -1,3 +1,5 @@
+import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
+import { checkProfileHandles } from './render-plan.js';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { MultipartError, parseMultipart } from '../adapters/http/multipart.adapter.js';
@@ -34,6 +36,7 @@ export class UploadService {
   constructor(
     private readonly auth: AuthService,
     private readonly companies: CompanyRepository,
+    private readonly assets: AssetRepository,
     private readonly storage: StorageDriver,
     private readonly jobs: JobGateway,
     private readonly config: AppConfig,
@@ -117,6 +120,8 @@ export class UploadService {
       return { jobHandle: params.jobHandle };
     }
 
+    // A later post adds files to the job's options as they were; only a new job's profiles are checked.
+    await checkProfileHandles(this.assets, params.companyHandle, 'uploadParams.uploadParams.colorManagementOptions', params.uploadParams?.colorManagementOptions);
     const now = new Date();
     const name = runName(params.jobName!, now);
     const jobHandle = newHandle.job(params.companyHandle, name);

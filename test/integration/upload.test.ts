@@ -208,8 +208,67 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
     expect(foreign.body).toMatchObject({ code: 20006 });
     const missing = await post({ jobName: 'x' }, [{ path: files.png }]);
     expect(missing.body).toMatchObject({ code: 30002, field: 'uploadParams.companyHandle' });
-    const unsupported = await post({ ...params, uploadParams: { overwrite: true, readyForPublish: true, createMask: false, emailSetting: 'None', manualCropOptions: { left: 1, right: 1, top: 1, bottom: 1 } } }, [{ path: files.png }]);
-    expect(unsupported.body).toMatchObject({ code: 30001, field: 'uploadParams.uploadParams.manualCropOptions' });
+    const base = { overwrite: true, readyForPublish: true, createMask: false, emailSetting: 'None' };
+    const twoCrops = await post({ ...params, uploadParams: { ...base, manualCropOptions: { left: 1, right: 1, top: 1, bottom: 1 }, autoTransparentCropOptions: { tolerance: 0 } } }, [{ path: files.png }]);
+    expect(twoCrops.body).toMatchObject({ code: 30001, field: 'uploadParams.uploadParams.autoTransparentCropOptions' });
+    const layers = await post({ ...params, uploadParams: { ...base, photoshopOptions: { process: 'MaintainLayers' } } }, [{ path: files.png }]);
+    expect(layers.body).toMatchObject({ code: 30001, field: 'uploadParams.uploadParams.photoshopOptions' });
+    expect(layers.body.reason).toContain('reprocessAssetsJob');
+  });
+
+  it('runs the reprocess pipeline on upload: crop, knockout + mask, colour, unsharp mask; overwrite preserves the crop', async () => {
+    // white 200x100 with a red 40x20 block at (50,30); the crop keeps a 10 px white margin round it
+    const block = path.join(dir, 'block.png');
+    await sharp({ create: { width: 200, height: 100, channels: 3, background: '#ffffff' } })
+      .composite([{ input: Buffer.from('<svg width="40" height="20"><rect width="40" height="20" fill="#ff0000"/></svg>'), left: 50, top: 30 }])
+      .png()
+      .toFile(block);
+    const profile = await post({ companyHandle: acme.companyHandle, jobName: 'profile', endJob: true }, [{ path: '/usr/share/color/icc/ghostscript/a98.icc' }]);
+    await finished(profile.body.jobHandle);
+    const a98 = await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).where('name', '=', 'a98').executeTakeFirstOrThrow();
+    const options = {
+      overwrite: true,
+      readyForPublish: false,
+      createMask: true,
+      emailSetting: 'None',
+      manualCropOptions: { left: 40, top: 20, right: 100, bottom: 40 },
+      knockoutBackgroundOptions: { corner: 'UpperLeft', tolerance: 0, fillMethod: 'FloodFill' },
+      colorManagementOptions: { colorManagement: 'Convert', outputProfileHandle: a98.asset_handle },
+      unsharpMaskOptions: { amount: 1, radius: 1, threshold: 0, monochrome: 0 },
+    };
+    const r = await post({ companyHandle: acme.companyHandle, jobName: 'processed', destFolder: 'processed', endJob: true, uploadParams: options }, [{ path: block }]);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(await finished(r.body.jobHandle)).toMatchObject({ success: 1, error: 0 });
+    const row = await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).where('name', '=', 'block').executeTakeFirstOrThrow();
+    expect([row.width, row.height]).toEqual([60, 40]);
+    expect(JSON.parse(row.crop_json!)).toEqual({ left: 40, top: 20, width: 60, height: 40, source: 'manual' });
+    const ptiff = await sharp(storagePath(row.optimized_key!)).metadata();
+    expect(ptiff).toMatchObject({ width: 60, height: 40, hasAlpha: true });
+    expect(ptiff.icc?.equals(await fs.readFile('/usr/share/color/icc/ghostscript/a98.icc'))).toBe(true);
+    // the white margin (the corner's colour, connected to it) is knocked out, the block kept
+    expect(row.mask_key).toBeTruthy();
+    const mask = await sharp(storagePath(row.mask_key!)).extractChannel(0).raw().toBuffer();
+    expect([mask[0], mask[59], mask[39 * 60], mask[20 * 60 + 30]]).toEqual([0, 0, 0, 255]);
+    const alpha = await sharp(storagePath(row.optimized_key!), { page: 0 }).extractChannel('alpha').raw().toBuffer();
+    expect([alpha[0], alpha[20 * 60 + 30]]).toEqual([0, 255]);
+    expect(await sha(storagePath(row.original_key))).toBe(await sha(block));
+
+    // a new version with no crop options keeps the stored crop (preserveCrop defaults to true) ...
+    const again = await post({ companyHandle: acme.companyHandle, jobName: 'again', destFolder: 'processed', endJob: true, uploadParams: { overwrite: true, readyForPublish: false, createMask: false, emailSetting: 'None' } }, [{ path: block }]);
+    expect(await finished(again.body.jobHandle)).toMatchObject({ updated: 1 });
+    const kept = await h.ctx.database.db.selectFrom('assets').selectAll().where('asset_handle', '=', row.asset_handle).executeTakeFirstOrThrow();
+    expect([kept.width, kept.height, kept.mask_key]).toEqual([60, 40, null]);
+    expect(await fs.stat(storagePath(row.mask_key!)).catch(() => null)).toBeNull(); // the superseded mask is gone
+    // ... and preserveCrop false drops it
+    const dropped = await post({ companyHandle: acme.companyHandle, jobName: 'drop', destFolder: 'processed', endJob: true, uploadParams: { overwrite: true, readyForPublish: false, createMask: false, preserveCrop: false, emailSetting: 'None' } }, [{ path: block }]);
+    expect(await finished(dropped.body.jobHandle)).toMatchObject({ updated: 1 });
+    const full = await h.ctx.database.db.selectFrom('assets').selectAll().where('asset_handle', '=', row.asset_handle).executeTakeFirstOrThrow();
+    expect([full.width, full.height, full.crop_json]).toEqual([200, 100, null]);
+
+    // an unknown profile handle is refused when the job is posted, naming the field
+    const bad = await post({ companyHandle: acme.companyHandle, jobName: 'bad-profile', endJob: true, uploadParams: { ...options, colorManagementOptions: { colorManagement: 'Convert', outputProfileHandle: 'a|nothing' } } }, [{ path: block }]);
+    expect(bad.status).toBe(404);
+    expect(bad.body).toMatchObject({ field: 'uploadParams.uploadParams.colorManagementOptions.outputProfileHandle' });
   });
 
   it('lets operators find jobs in Temporal by company, type and name', async () => {

@@ -66,9 +66,9 @@ const cases: Case[] = [
   // A cross-field rule marked params.missing: reported as a missing parameter (30002).
   { name: 'neither jobName nor jobHandle', schema: uploadPostParam, input: { companyHandle: 'c1' }, code: 30002, field: 'jobName', reason: ['jobName (to start a job) or jobHandle (to add to one)', 'received nothing'] },
   { name: 'both jobName and jobHandle', schema: uploadPostParam, input: { companyHandle: 'c1', jobName: 'j', jobHandle: 'h' }, code: 30001, field: 'jobHandle', reason: ['either jobName or jobHandle, not both'] },
-  { name: 'manualCropOptions', schema: uploadPostParam, input: { companyHandle: 'c1', jobName: 'j', uploadParams: { ...job, manualCropOptions: {} } }, code: 30001, field: 'uploadParams.manualCropOptions', reason: ['manualCropOptions is not supported'] },
-  { name: 'manualCropOptions with prefix', schema: uploadPostJob, input: { ...job, manualCropOptions: { left: 1 } }, prefix: 'uploadParams', code: 30001, field: 'uploadParams.manualCropOptions', reason: ['not supported', 'received an object'] },
-  { name: 'createMask true', schema: uploadPostJob, input: { ...job, createMask: true }, prefix: 'uploadParams', code: 30001, field: 'uploadParams.createMask', reason: ['mask creation is not supported', 'received true'] },
+  { name: 'PSD layers on upload', schema: uploadPostParam, input: { companyHandle: 'c1', jobName: 'j', uploadParams: { ...job, photoshopOptions: { process: 'MaintainLayers' } } }, code: 30001, field: 'uploadParams.photoshopOptions', reason: ['photoshopOptions on upload is not supported', 'submit a reprocessAssetsJob'] },
+  { name: 'incomplete manualCropOptions with prefix', schema: uploadPostJob, input: { ...job, manualCropOptions: { left: 1 } }, prefix: 'uploadParams', code: 30002, field: 'uploadParams.manualCropOptions.right', reason: ['uploadParams.manualCropOptions.right'] },
+  { name: 'two crops on upload', schema: uploadPostJob, input: { ...job, manualCropOptions: { left: 1, right: 0, top: 0, bottom: 0 }, autoColorCropOptions: { corner: 'UpperLeft', tolerance: 0 } }, prefix: 'uploadParams', code: 30001, field: 'uploadParams.autoColorCropOptions', reason: ['at most one of manualCropOptions'] },
 ];
 
 describe('parseInput faults', () => {

@@ -1,37 +1,55 @@
 import { z } from 'zod';
 import { EMAIL_SETTINGS, handle, notSupportedYet } from './common.schema.js';
+import * as O from './options.schema.js';
 
-/** UploadPostJob (ips-reference §5.5), XSD order. */
-export const uploadPostJob = z.strictObject({
-  overwrite: z.boolean(),
-  readyForPublish: z.boolean(),
-  preservePublishState: z.boolean().optional(),
-  synchronizationComplete: z.boolean().optional(),
-  createMask: z.boolean().refine((v) => v === false, { message: 'false (mask creation is not supported by this server yet)' }),
-  preserveCrop: z.boolean().optional(),
-  knockoutBackgroundOptions: notSupportedYet('knockoutBackgroundOptions'),
-  manualCropOptions: notSupportedYet('manualCropOptions'),
-  autoColorCropOptions: notSupportedYet('autoColorCropOptions'),
-  autoTransparentCropOptions: notSupportedYet('autoTransparentCropOptions'),
-  autoSmartCropOptionsArray: notSupportedYet('autoSmartCropOptionsArray'),
-  photoshopOptions: notSupportedYet('photoshopOptions'),
-  postScriptOptions: notSupportedYet('postScriptOptions'),
-  pdfOptions: notSupportedYet('pdfOptions'),
-  illustratorOptions: notSupportedYet('illustratorOptions'),
-  cssOptions: notSupportedYet('cssOptions'),
-  colorManagementOptions: notSupportedYet('colorManagementOptions'),
-  autoSetCreationOptions: notSupportedYet('autoSetCreationOptions'),
-  projectHandleArray: notSupportedYet('projectHandleArray'),
-  emailSetting: z.enum(EMAIL_SETTINGS),
-  postHttpUrl: notSupportedYet('postHttpUrl'),
-  mediaOptions: notSupportedYet('mediaOptions'),
-  inDesignOptions: notSupportedYet('inDesignOptions'),
-  xmpKeywords: notSupportedYet('xmpKeywords'),
-  unsharpMaskOptions: notSupportedYet('unsharpMaskOptions'),
-  unCompressOptions: notSupportedYet('unCompressOptions'),
-  excludeMasterVideoFromAVS: z.boolean().optional(),
-  metadataOptions: notSupportedYet('metadataOptions'),
-});
+/** Document and layer options: the upload stores the file; a reprocessAssetsJob on it rasterises or splits it. */
+const afterUpload = (field: string) =>
+  z
+    .unknown()
+    .refine(() => false, { message: `${field} on upload is not supported by this server: upload the file, then submit a reprocessAssetsJob with ${field}` })
+    .optional();
+
+/**
+ * UploadPostJob (ips-reference §5.5), XSD order. The image options are the
+ * reprocess job's and run through the same per-asset pipeline. Rasterising
+ * documents and splitting PSD layers need the asset to exist first, so on
+ * upload they are refused with the way to get them: a reprocessAssetsJob.
+ */
+export const uploadPostJob = z
+  .strictObject({
+    overwrite: z.boolean(),
+    readyForPublish: z.boolean(),
+    preservePublishState: z.boolean().optional(),
+    synchronizationComplete: z.boolean().optional(),
+    createMask: z.boolean(),
+    preserveCrop: z.boolean().optional(),
+    knockoutBackgroundOptions: O.knockoutBackgroundOptions.optional(),
+    manualCropOptions: O.manualCropOptions.optional(),
+    autoColorCropOptions: O.autoColorCropOptions.optional(),
+    autoTransparentCropOptions: O.autoTransparentCropOptions.optional(),
+    autoSmartCropOptionsArray: notSupportedYet('autoSmartCropOptionsArray'),
+    photoshopOptions: afterUpload('photoshopOptions'),
+    postScriptOptions: afterUpload('postScriptOptions'),
+    pdfOptions: afterUpload('pdfOptions'),
+    illustratorOptions: afterUpload('illustratorOptions'),
+    cssOptions: notSupportedYet('cssOptions'),
+    colorManagementOptions: O.colorManagementOptions.optional(),
+    autoSetCreationOptions: notSupportedYet('autoSetCreationOptions'),
+    projectHandleArray: notSupportedYet('projectHandleArray'),
+    emailSetting: z.enum(EMAIL_SETTINGS),
+    postHttpUrl: notSupportedYet('postHttpUrl'),
+    mediaOptions: notSupportedYet('mediaOptions'),
+    inDesignOptions: notSupportedYet('inDesignOptions'),
+    xmpKeywords: notSupportedYet('xmpKeywords'),
+    unsharpMaskOptions: O.unsharpMaskOptions.optional(),
+    unCompressOptions: notSupportedYet('unCompressOptions'),
+    excludeMasterVideoFromAVS: z.boolean().optional(),
+    metadataOptions: notSupportedYet('metadataOptions'),
+  })
+  .superRefine((j, ctx) => {
+    const crops = (['manualCropOptions', 'autoColorCropOptions', 'autoTransparentCropOptions'] as const).filter((k) => j[k] !== undefined);
+    if (crops.length > 1) ctx.addIssue({ code: 'custom', path: [crops[1]!], message: 'at most one of manualCropOptions, autoColorCropOptions, autoTransparentCropOptions', input: crops.join(' and ') });
+  });
 export type UploadPostJob = z.infer<typeof uploadPostJob>;
 
 /**

@@ -2,8 +2,10 @@ import type { AssetRepository, AssetRow } from '../../adapters/repositories/asse
 import { AssetRepository as AssetRepositoryImpl } from '../../adapters/repositories/asset.repository.js';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
 import type { JobLogCounter, JobLogRepository, NewDetail } from '../../adapters/repositories/job-log.repository.js';
-import { type ImageProbe, type MediaRepository, UnreadableImageError } from '../../adapters/media/media.repository.js';
+import fs from 'node:fs/promises';
+import { type ImageProbe, type MediaRepository, RenderOptionError, UnreadableImageError } from '../../adapters/media/media.repository.js';
 import { sniffFormat } from '../../adapters/media/format-sniffer.js';
+import { readIccHeader } from '../../adapters/media/icc-profile.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { type AssetType, type DetectedFormat, FORMAT_ASSET_TYPE, RASTER_FORMATS } from '../../domain/asset-types.js';
 import { assetNameOf } from '../../domain/folders.js';
@@ -13,6 +15,7 @@ import type { FileResult, JobIdentity, UploadItem } from '../../../workflows/con
 import { fileSha256 } from './file-hash.js';
 import { OPTIMIZER_VERSION, writePyramid } from './pyramid.js';
 import { storageKeys } from './storage-keys.js';
+import { type ColorProfiles, type StoredCrop, cropSource, planChangesPixels, renderPlanFor } from '../render-plan.js';
 
 /** A reason to refuse one file; never retried. */
 export class FileRejected extends Error {}
@@ -20,6 +23,15 @@ export class FileRejected extends Error {}
 interface Target {
   name: string;
   existing?: AssetRow;
+}
+
+/** The optimised image as built: its size after any crop, the crop kept on the asset, the mask if one was written. */
+interface Optimised {
+  width: number;
+  height: number;
+  crop: StoredCrop | null;
+  maskKey: string | null;
+  warnings: NewDetail[];
 }
 
 /**
@@ -36,6 +48,7 @@ export class IngestService {
     private readonly assets: AssetRepository,
     private readonly companies: CompanyRepository,
     private readonly jobLogs: JobLogRepository,
+    private readonly colors: ColorProfiles,
   ) {}
 
   async ingest(job: JobIdentity, options: UploadPostJob, item: UploadItem): Promise<FileResult> {
@@ -49,7 +62,9 @@ export class IngestService {
       if (!company) throw new FileRejected('the company no longer exists');
       const local = await this.storage.localPath(item.stagingKey);
       const format = await sniffFormat(local);
-      if (!format) throw new FileRejected('unsupported or unrecognised file content (accepted: JPEG, PNG, TIFF, WebP, GIF, PSD, PDF, PostScript/EPS, Illustrator)');
+      if (!format) throw new FileRejected('unsupported or unrecognised file content (accepted: JPEG, PNG, TIFF, WebP, GIF, PSD, PDF, PostScript/EPS, Illustrator, ICC profiles)');
+      // A profile must be whole to be used by colorManagementOptions later: a damaged one fails now, not in every job that names it.
+      if (format === 'icc') await readIccHeader(local);
       const warnings = extensionWarnings(item.fileName, format, path);
       const target = await this.target(job.companyHandle, item);
 
@@ -64,10 +79,11 @@ export class IngestService {
       const keys = storageKeys(job.companyHandle, assetHandle, item.itemId, item.fileName);
       const sha256 = await fileSha256(local);
       // Derivatives first: a file the decoder refuses leaves nothing under originals/.
-      if (probe) await writePyramid(this.storage, this.media, local, format, keys.optimized, probe);
+      const optimised = probe ? await this.optimise(job, options, local, format, probe, keys, target.existing, path) : undefined;
       await this.storage.putFile(keys.original, local, { readOnly: true });
+      warnings.push(...(optimised?.warnings ?? []));
 
-      const row = this.assetRow(job, options, item, target, format, probe, { assetHandle, sha256, keys });
+      const row = this.assetRow(job, options, item, target, format, probe, optimised, { assetHandle, sha256, keys });
       const updating = target.existing !== undefined;
       const result = await this.commit(
         job,
@@ -90,7 +106,7 @@ export class IngestService {
       if (target.existing) await this.removeSuperseded(target.existing, row);
       return result;
     } catch (err) {
-      if (!(err instanceof FileRejected || err instanceof UnreadableImageError)) throw err; // transient: let Temporal retry
+      if (!(err instanceof FileRejected || err instanceof UnreadableImageError || err instanceof RenderOptionError)) throw err; // transient: let Temporal retry
       return this.reject(job, item, err.message);
     }
   }
@@ -103,6 +119,7 @@ export class IngestService {
     const keys = storageKeys(job.companyHandle, item.assetHandle, item.itemId, item.fileName);
     if (await this.storage.exists(item.stagingKey)) await this.storage.move(item.stagingKey, keys.rejected);
     await this.storage.delete(keys.optimized);
+    await this.storage.delete(keys.mask);
     return this.commit(job, item, 'error', undefined, reason, [
       { logType: 'UploadError', messageKey: 'fileError', messageArgs: { path, reason }, assetName: path, assetType: 'MasterImage' },
     ], ['file_error_count', 'total_file_count', 'transfer_error_count']);
@@ -129,6 +146,51 @@ export class IngestService {
     return { itemId: item.itemId, status, ...(assetHandle ? { assetHandle } : {}), ...(reason ? { reason } : {}) };
   }
 
+  /**
+   * The optimised pyramid TIFF (and mask) of an uploaded image, through the
+   * same per-asset pipeline as ReprocessAssetsJob: the upload options' crop,
+   * knockout, mask, colour management and unsharp mask. Overwriting keeps the
+   * previous version's crop unless preserveCrop is false or a new crop is asked
+   * for (§5.2's rule, which the upload jobs share). Without any of these the
+   * original is streamed into the pyramid as before.
+   */
+  private async optimise(
+    job: JobIdentity,
+    options: UploadPostJob,
+    file: string,
+    format: DetectedFormat,
+    probe: ImageProbe,
+    keys: ReturnType<typeof storageKeys>,
+    existing: AssetRow | undefined,
+    path: string,
+  ): Promise<Optimised> {
+    const color = await this.colors.resolve(job, options.colorManagementOptions);
+    if (typeof color === 'string') throw new FileRejected(color);
+    const plan = { ...renderPlanFor(options, existing?.crop_json ?? null), ...(color ? { color } : {}) };
+    if (!planChangesPixels(plan)) {
+      await writePyramid(this.storage, this.media, file, format, keys.optimized, probe);
+      return { width: probe.width, height: probe.height, crop: null, maskKey: null, warnings: [] };
+    }
+    const tmp = { ptiff: await this.storage.tempPath('.ptif'), mask: await this.storage.tempPath('.png') };
+    try {
+      const result = await this.media.renderDerivatives(file, format, plan, tmp);
+      await this.storage.putFile(keys.optimized, tmp.ptiff);
+      if (result.maskWritten) await this.storage.putFile(keys.mask, tmp.mask);
+      return {
+        width: result.width,
+        height: result.height,
+        crop: result.crop ? { ...result.crop, source: cropSource(plan) } : null,
+        maskKey: result.maskWritten ? keys.mask : null,
+        warnings:
+          options.createMask && !result.maskWritten
+            ? [{ logType: 'UploadWarning', messageKey: 'fileWarning', messageArgs: { path, reason: 'no mask: the image has no transparency and no knockout was requested' }, assetName: path, assetType: 'Mask' }]
+            : [],
+      };
+    } finally {
+      await Promise.all([fs.rm(tmp.ptiff, { force: true }), fs.rm(tmp.mask, { force: true })]);
+    }
+  }
+
   private async target(companyHandle: string, item: UploadItem): Promise<Target> {
     const name = assetNameOf(item.fileName);
     const existing = await this.assets.findLiveByName(companyHandle, nameKey(name));
@@ -146,6 +208,7 @@ export class IngestService {
     target: Target,
     format: DetectedFormat,
     probe: ImageProbe | undefined,
+    optimised: Optimised | undefined,
     x: { assetHandle: string; sha256: string; keys: ReturnType<typeof storageKeys> },
   ): AssetRow {
     const now = nowIso();
@@ -171,20 +234,20 @@ export class IngestService {
       file_size: item.size,
       sha256: x.sha256,
       optimized_key: probe ? x.keys.optimized : null,
-      mask_key: null,
-      width: probe?.width ?? null,
-      height: probe?.height ?? null,
+      mask_key: optimised?.maskKey ?? null,
+      width: optimised?.width ?? probe?.width ?? null,
+      height: optimised?.height ?? probe?.height ?? null,
       resolution: probe?.resolution ?? null,
       version: (existing?.version ?? 0) + 1,
       optimizer_version: probe ? OPTIMIZER_VERSION : 0,
-      // A new original invalidates any crop made on the previous one.
-      crop_json: null,
+      // The crop applied to this version: a new one, the previous version's kept by preserveCrop, or none.
+      crop_json: optimised?.crop ? JSON.stringify(optimised.crop) : null,
     };
   }
 
   private async removeSuperseded(previous: AssetRow, current: AssetRow): Promise<void> {
     for (const key of [previous.original_key, previous.optimized_key, previous.mask_key]) {
-      if (key && key !== current.original_key && key !== current.optimized_key) await this.storage.delete(key);
+      if (key && key !== current.original_key && key !== current.optimized_key && key !== current.mask_key) await this.storage.delete(key);
     }
   }
 }

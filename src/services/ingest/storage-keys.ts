@@ -12,6 +12,7 @@ export function storageKeys(companyHandle: string, assetHandle: string, itemId: 
   return {
     original: `originals/${company}/${asset}/${itemId}/${fileName}`,
     optimized: `optimized/${company}/${asset}/${itemId}.ptif`,
+    mask: `masks/${company}/${asset}/${itemId}.png`,
     rejected: `rejected/${company}/${itemId}/${fileName}`,
   };
 }
