@@ -25,7 +25,7 @@ export const OPERATIONS = {
   addUser: { param: account.addUserParam, return: account.addUserReturn, summary: 'Creates a user with company memberships.' },
   getUsers: { param: account.getUsersParam, return: account.getUsersReturn, summary: 'Lists users of the companies the caller administers.' },
   setPassword: { param: account.setPasswordParam, return: emptyReturn, summary: "Sets the caller's (or, for IpsAdmin, any user's) password." },
-  searchAssets: { param: asset.searchAssetsParam, return: asset.searchAssetsReturn, summary: 'Finds assets by folder, type, publish state and system fields, paged.' },
+  searchAssets: { param: asset.searchAssetsParam, return: asset.searchAssetsReturn, summary: 'Finds assets by folder, type, publish state and system fields, optionally without job byproducts (ripped pages, PSD layers), paged.' },
   getAssets: { param: asset.getAssetsParam, return: asset.getAssetsReturn, summary: 'Returns assets by handle (unknown handles are left out).' },
   setAssetPublishState: { param: asset.setAssetPublishStateParam, return: emptyReturn, summary: 'Marks or unmarks an asset for publish.' },
   saveImageFormat: { param: formats.saveImageFormatParam, return: formats.saveImageFormatReturn, summary: 'Creates or updates an image preset (IS macro).' },

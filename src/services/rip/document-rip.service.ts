@@ -15,6 +15,7 @@ import type { AssetRef, FileResult, JobIdentity } from '../../../workflows/contr
 import { OPTIMIZER_VERSION } from '../ingest/pyramid.js';
 import { keyPart } from '../ingest/storage-keys.js';
 import { freeAssetName, upsertSetByproduct } from '../byproduct-names.js';
+import { fileSha256 } from '../ingest/file-hash.js';
 import { itemLogTypes, recordItemError, recordedResult } from '../job-items.js';
 
 /** IPS ExcludeByproductCondition engine of ripped pages. */
@@ -150,9 +151,12 @@ export class DocumentRipService {
     const existing = new Map((await this.derivations.bySource(doc.asset_handle, RIP_ENGINE)).map((d) => [d.position, d]));
     const done: Array<{ page: number; handle: string; path: string }> = [];
     const todo: number[] = [];
+    // Pages this job already committed (a resumed or retried activity), looked up in one query.
+    const mine = [...existing.values()].filter((d) => d.job_handle === job.jobHandle).map((d) => d.asset_handle);
+    const rows = new Map((mine.length ? await this.assets.findByHandles(doc.company_handle, mine) : []).map((r) => [r.asset_handle, r]));
     for (let page = 1; page <= count; page++) {
       const d = existing.get(page);
-      const row = d && d.job_handle === job.jobHandle ? await this.assets.findByHandle(doc.company_handle, d.asset_handle) : undefined;
+      const row = d && d.job_handle === job.jobHandle ? rows.get(d.asset_handle) : undefined;
       if (row && row.trash_state === 'NotInTrash') done.push({ page, handle: row.asset_handle, path: `${row.folder}${row.name}` });
       else todo.push(page);
     }
@@ -233,7 +237,7 @@ export class DocumentRipService {
       format,
       original_key: keys.original,
       file_size: stat.size,
-      sha256: createHash('sha256').update(await fs.readFile(file)).digest('hex'),
+      sha256: await fileSha256(file),
       optimized_key: keys.optimized,
       mask_key: null,
       width: probe.width,
