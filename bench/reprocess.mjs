@@ -21,8 +21,10 @@
  *
  * The originals are photo-like 2725×2225 JPEGs (a gradient under Gaussian
  * noise, different in every file) generated once into $TMPDIR and reused.
+ * They, the timed pool, the service start-up and the peak-RSS reading are
+ * shared with bench/export.mjs in bench/lib/service.mjs.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -30,60 +32,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { applyUnsharp } from '../dist/src/adapters/media/unsharp.js';
-import { findTemporalCli, freePort, startDevServer } from '../dist/src/adapters/temporal/dev-server.js';
+import { HEIGHT, WIDTH, concurrency, log, originals, peakRss, resetPeakRss, secondsSince, startService, timedPool, uploadOriginals, waitFor } from './lib/service.mjs';
 
 const run = promisify(execFile);
 const count = Number(process.argv[2] ?? 200);
-const WIDTH = 2725;
-const HEIGHT = 2225;
-const concurrency = Number(process.env.WORKER_ACTIVITY_CONCURRENCY ?? Math.max(2, os.availableParallelism()));
 const crop = { left: 100, right: 100, top: 80, bottom: 80 };
 const usm = { amount: 1.2, radius: 1.0, threshold: 3, monochrome: 0 };
 const outputProfile = '/usr/share/color/icc/ghostscript/a98.icc';
 const sourceProfile = '/usr/share/color/icc/ghostscript/srgb.icc';
-const admin = { email: 'bench@ips.local', password: 'Bench-Pass-1' };
-
-const log = (line) => process.stdout.write(`${line}\n`);
-
-async function originals() {
-  const dir = path.join(os.tmpdir(), `ips-bench-originals-${WIDTH}x${HEIGHT}`);
-  await fs.mkdir(dir, { recursive: true });
-  const gradient = Buffer.alloc(WIDTH * HEIGHT * 3);
-  for (let y = 0; y < HEIGHT; y++) {
-    for (let x = 0; x < WIDTH; x++) {
-      const i = (y * WIDTH + x) * 3;
-      gradient[i] = (x * 255) / WIDTH;
-      gradient[i + 1] = (y * 255) / HEIGHT;
-      gradient[i + 2] = 128;
-    }
-  }
-  const files = [];
-  for (let n = 0; n < count; n++) {
-    const file = path.join(dir, `photo-${String(n).padStart(4, '0')}.jpg`);
-    files.push(file);
-    if (existsSync(file)) continue;
-    const noise = await sharp({ create: { width: WIDTH, height: HEIGHT, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
-      .blur(1.5)
-      .raw()
-      .toBuffer();
-    const mixed = Buffer.alloc(gradient.length);
-    for (let i = 0; i < mixed.length; i++) mixed[i] = (gradient[i] * 3 + noise[i] + (n % 7) * 4) >> 2;
-    await sharp(mixed, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).jpeg({ quality: 90 }).withMetadata({ density: 300 }).toFile(file);
-  }
-  return files;
-}
-
-/** Runs `fn` over `items` with at most `limit` at a time; returns seconds taken. */
-async function timedPool(items, limit, fn) {
-  const started = process.hrtime.bigint();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) await fn(items[next++]);
-    }),
-  );
-  return Number(process.hrtime.bigint() - started) / 1e9;
-}
 
 async function bareSharp(files, out) {
   sharp.concurrency(1); // what the worker sets: parallel items, one libvips thread each
@@ -146,43 +102,15 @@ async function imageMagick(files, out) {
   });
 }
 
-function startProcess(role, env) {
-  const child = spawn(process.execPath, ['dist/src/main.js', role], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      log(`${role} exited unexpectedly (${code ?? signal})`);
-      process.exit(1);
-    }
-  });
-  return child;
-}
-let stopping = false;
-
-async function waitFor(what, probe, timeoutMs = 120_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await probe()) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-const peakRss = async (pid) => Number(/VmHWM:\s+(\d+)/.exec(await fs.readFile(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-
 async function main() {
   for (const f of [outputProfile, sourceProfile]) if (!existsSync(f)) throw new Error(`${f} is missing: apt-get install libgs-common (Ghostscript's ICC profiles)`);
   await run('convert', ['-version']).catch(() => {
     throw new Error('ImageMagick `convert` is missing: apt-get install imagemagick (bench/reprocess.sh does it)');
   });
   log(`[bench] ${count} JPEGs ${WIDTH}x${HEIGHT}, concurrency ${concurrency}, ${os.availableParallelism()} CPUs`);
-  const files = await originals();
+  const files = await originals(count);
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-bench-reprocess-'));
-  const children = [];
-  let dev;
+  let service;
   try {
     // Baselines first, on a quiet machine (the service is not started yet).
     await fs.mkdir(path.join(work, 'sharp'));
@@ -199,58 +127,10 @@ async function main() {
     const magickSeconds = magickFiles.length ? (await imageMagick(magickFiles, path.join(work, 'magick'))) * (count / magickFiles.length) : NaN;
     log(`[bench] ImageMagick:                ${(count / magickSeconds).toFixed(2)} assets/s (measured on ${magickFiles.length} files)`);
 
-    dev = await startDevServer({ port: await freePort(), uiPort: 0, headless: true, dbFile: path.join(work, 'temporal.db'), cli: findTemporalCli(process.env.TEMPORAL_CLI) });
-    const port = await freePort();
-    const env = {
-      DATA_DIR: path.join(work, 'data'),
-      DATABASE_URL: process.env.DATABASE_URL ?? '',
-      TEMPORAL_ADDRESS: dev.address,
-      PORT: String(port),
-      IPS_ADMIN_EMAIL: admin.email,
-      IPS_ADMIN_PASSWORD: admin.password,
-      WORKER_ACTIVITY_CONCURRENCY: String(concurrency),
-      LOG_LEVEL: 'warn',
-      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
-    };
-    if (!env.DATABASE_URL) delete env.DATABASE_URL;
-    const api = startProcess('api', env);
-    children.push(api);
-    const base = `http://127.0.0.1:${port}`;
-    await waitFor('the API', async () => (await fetch(`${base}/health`)).ok);
-    const worker = startProcess('worker', env);
-    children.push(worker);
-
-    const call = async (operation, body, who = admin) => {
-      const res = await fetch(`${base}/api/${operation}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${who.email}:${who.password}`).toString('base64')}` },
-        body: JSON.stringify(body),
-      });
-      const json = await res.json();
-      if (!res.ok) throw new Error(`${operation}: ${res.status} ${JSON.stringify(json)}`);
-      return json;
-    };
-    const { companyInfo } = await call('addCompany', { companyName: 'Bench' });
-    const companyHandle = companyInfo.companyHandle;
-    const user = { email: 'user@bench.test', password: 'User-Pass-1' };
-    await call('addUser', { firstName: 'Bench', lastName: 'User', ...user, isValid: true, isIpsAdmin: false, membershipArray: { items: [{ companyHandle, role: 'IpsUser', isActive: true }] } });
-
-    const upload = async (batch, jobName) => {
-      const form = new FormData();
-      form.append('uploadParams', JSON.stringify({ companyHandle, jobName, endJob: true }));
-      for (const f of batch) form.append('file', new Blob([await fs.readFile(f)]), path.basename(f));
-      const res = await fetch(`${base}/scene7/UploadFile`, { method: 'POST', body: form, headers: { authorization: `Basic ${Buffer.from(`${user.email}:${user.password}`).toString('base64')}` } });
-      const json = await res.json();
-      if (!res.ok) throw new Error(`upload: ${res.status} ${JSON.stringify(json)}`);
-      return json.jobHandle;
-    };
-    const finished = async (jobHandle) => {
-      const active = await call('getActiveJobs', { companyHandle, jobHandle }, user);
-      return !(active.jobArray?.items ?? []).length;
-    };
+    service = await startService(work);
+    const { call, companyHandle, user, upload, finished, worker } = service;
     log('[bench] uploading the originals through /scene7/UploadFile …');
-    const uploadJobs = [await upload([outputProfile], 'profile')];
-    for (let i = 0; i < files.length; i += 20) uploadJobs.push(await upload(files.slice(i, i + 20), `originals-${i}`));
+    const uploadJobs = [await upload([outputProfile], 'profile'), ...(await uploadOriginals(service, files))];
     for (const job of uploadJobs) await waitFor(`upload job ${job}`, () => finished(job), 30 * 60_000);
 
     const found = await call('searchAssets', { companyHandle, includeSubfolders: true, recordsPerPage: 1000 }, user);
@@ -260,7 +140,7 @@ async function main() {
     if (!profile || images.length !== count) throw new Error(`expected ${count} images and the profile, found ${images.length} images, profile ${profile ? 'yes' : 'no'}`);
 
     // Peak RSS from here on: the kernel's high-water mark, reset (root or own process).
-    await fs.writeFile(`/proc/${worker.pid}/clear_refs`, '5').catch(() => log('[bench] (could not reset the peak RSS; it includes the uploads)'));
+    await resetPeakRss(worker.pid);
     const started = process.hrtime.bigint();
     const { jobHandle } = await call(
       'submitJob',
@@ -279,7 +159,7 @@ async function main() {
       user,
     );
     await waitFor('the reprocess job', () => finished(jobHandle), 60 * 60_000);
-    const serviceSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const serviceSeconds = secondsSince(started);
     const rss = await peakRss(worker.pid);
 
     const logs = await call('getJobLogDetails', { companyHandle, jobHandle, recordsPerPage: 1 }, user);
@@ -292,12 +172,7 @@ async function main() {
     log(`[bench] service / ImageMagick       = ${(magickSeconds / serviceSeconds).toFixed(2)}  (target ≥ 3)`);
     log(`[bench] worker peak RSS during the job: ${rss.toFixed(0)} MiB`);
   } finally {
-    stopping = true;
-    for (const c of children.reverse()) {
-      c.kill('SIGTERM');
-      await new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)));
-    }
-    await dev?.stop();
+    await service?.stop();
     await fs.rm(work, { recursive: true, force: true });
   }
 }

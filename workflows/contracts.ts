@@ -4,7 +4,7 @@
  * the deterministic workflow sandbox).
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { OptimizeImagesJob, ReprocessAssetsJob } from '../src/domain/schemas/job.schema.js';
+import type { ExportJob, OptimizeImagesJob, ReprocessAssetsJob } from '../src/domain/schemas/job.schema.js';
 import type { UploadPostJob } from '../src/domain/schemas/upload.schema.js';
 
 /** One file handed to an upload job, already stored in the staging area by the API. */
@@ -177,4 +177,33 @@ export interface CatalogPublishRequest extends JobRequest<{ emailSetting: string
 
 export interface CatalogPublishActivities {
   publishBatch(job: JobIdentity, jobType: string, parentJobHandle: string, context: string, after: string | null): Promise<{ next: string | null; published: number }>;
+}
+
+export type ExportRequest = JobRequest<ExportJob>;
+export type ExportItemOptions = Omit<ExportJob, 'assetHandleArray'>;
+
+/** Where an export's ZIP can be downloaded (the signed URL is also in the job log). */
+export interface ExportArchive {
+  url: string;
+  expiresAt: string;
+  entries: number;
+  bytes: number;
+}
+
+export interface ExportActivities {
+  /** stages each asset's export (converted file, or a reference to the original); results cover a prefix of `assets` */
+  exportAssets(job: JobIdentity, options: ExportItemOptions, assets: AssetRef[]): Promise<FileResult[]>;
+  /** records assets whose batch gave up after its retries; assets already recorded keep their result */
+  recordExportFailures(job: JobIdentity, assets: AssetRef[], reason: string): Promise<FileResult[]>;
+  /** writes the job's ZIP from what was staged, in assetHandleArray order, and logs its URL; idempotent */
+  buildExportArchive(job: JobIdentity, assetHandles: string[]): Promise<ExportArchive>;
+  /** deletes an expired archive (and anything staged for it) */
+  removeExportArchive(companyHandle: string, jobHandle: string): Promise<void>;
+}
+
+/** Removes an export's ZIP once its download URL has expired. */
+export interface ExportExpiryRequest {
+  companyHandle: string;
+  jobHandle: string;
+  expiresAt: string;
 }

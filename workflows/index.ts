@@ -3,3 +3,4 @@ export { catalogPublishWorkflow } from './catalog-publish.workflow.js';
 export { optimizeImagesWorkflow } from './optimize-images.workflow.js';
 export { reprocessAssetsWorkflow } from './reprocess-assets.workflow.js';
 export { uploadPostWorkflow } from './upload-post.workflow.js';
+export { exportExpiryWorkflow, exportWorkflow } from './export.workflow.js';

@@ -49,6 +49,12 @@ export interface ItemJobHooks<Item extends AssetRef> {
   /** records items whose batch gave up after its retries (items already recorded keep their result) */
   fail(job: JobIdentity, items: Item[], reason: string): Promise<FileResult[]>;
   continueAsNew(carry: ItemJobCarry): Promise<never>;
+  /**
+   * A last step over all items once they are done (an export's ZIP), before
+   * the job log is closed and the mail sent, so both can report its result.
+   * Not run for a stopped or failed job; if it throws, the job fails.
+   */
+  finish?(job: JobIdentity): Promise<void>;
 }
 
 /**
@@ -222,6 +228,14 @@ export async function runItemJob<Item extends AssetRef>(
   }
 
   await CancellationScope.nonCancellable(async () => {
+    if (outcome.outcome === 'done' && hooks.finish) {
+      touch('Finishing');
+      try {
+        await hooks.finish(job);
+      } catch (err) {
+        outcome = { ...outcome, outcome: 'failed', reason: err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err) };
+      }
+    }
     await bookkeeping.endJob(job, request.jobType, outcome);
     if ((request.options as { postHttpUrl?: string } | undefined)?.postHttpUrl) {
       try {

@@ -16,6 +16,8 @@ import { ImageFormatController } from './controllers/image-format.controller.js'
 import { JobController } from './controllers/job.controller.js';
 import { UploadController } from './controllers/upload.controller.js';
 import { FaultFilter } from './fault.filter.js';
+import { ExportController } from './controllers/export.controller.js';
+import { ExportDownloadService } from '../services/export/export-download.service.js';
 
 /**
  * The HTTP facade. Services are built outside Nest (the worker shares them),
@@ -26,7 +28,7 @@ export class AppModule {
   static register(ctx: AppContext, uploads: UploadService, jobs: JobService): DynamicModule {
     return {
       module: AppModule,
-      controllers: [AccountController, AssetController, ImageFormatController, JobController, UploadController, HealthController],
+      controllers: [AccountController, AssetController, ImageFormatController, JobController, UploadController, ExportController, HealthController],
       providers: [
         { provide: AuthService, useValue: ctx.services.auth },
         { provide: AccountService, useValue: ctx.services.accounts },
@@ -35,6 +37,7 @@ export class AppModule {
         { provide: UploadService, useValue: uploads },
         { provide: JobService, useValue: jobs },
         { provide: JobLogService, useValue: ctx.services.jobLogs },
+        { provide: ExportDownloadService, useValue: ctx.services.exportDownloads },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useValue: new FaultFilter(ctx.logger) },
       ],

@@ -30,6 +30,11 @@ import { DerivationRepository } from '../adapters/repositories/derivation.reposi
 import { CatalogPublishService } from '../services/catalog-publish.service.js';
 import { CallbackService } from '../services/callback.service.js';
 import { newSecret } from '../domain/handles.js';
+import { ExportLinks } from '../services/export/export-links.js';
+import { ExportService } from '../services/export/export.service.js';
+import { ExportArchiveService } from '../services/export/export-archive.service.js';
+import { ExportDownloadService } from '../services/export/export-download.service.js';
+import { renderIsImage } from '../adapters/media/image-serving/is-renderer.js';
 import type { Logger } from './logger.js';
 
 /** The composition root shared by the API and the worker: adapters, repositories, services. */
@@ -59,6 +64,9 @@ export interface AppContext {
     jobLogs: JobLogService;
     notifier: JobNotifier;
     callbacks: CallbackService;
+    exports: ExportService;
+    exportArchives: ExportArchiveService;
+    exportDownloads: ExportDownloadService;
   };
   mailer: Mailer;
   hasher: PasswordHasher;
@@ -86,6 +94,8 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
   const serverName = `${os.hostname()}-${process.pid}`;
   const colors = new ColorProfiles(repositories.assets, storage);
   const mailer = createMailer(config.mail);
+  const companySecret = (company: string) => repositories.companies.callbackSecret(company, newSecret);
+  const exportLinks = new ExportLinks({ publicUrl: config.publicUrl, ttlSeconds: config.export.urlTtlSeconds }, companySecret);
   return {
     mailer,
     config,
@@ -117,8 +127,11 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       callbacks: new CallbackService({
         guard: { allowPrivate: config.callbacks.allowPrivate, allowedHosts: config.callbacks.allowedHosts },
         timeoutMs: config.callbacks.timeoutMs,
-        secretFor: (company) => repositories.companies.callbackSecret(company, newSecret),
+        secretFor: companySecret,
       }),
+      exports: new ExportService(storage, repositories.assets, repositories.derivations, repositories.imageFormats, repositories.jobLogs, renderIsImage, { maxPixels: config.export.maxPixels }),
+      exportArchives: new ExportArchiveService(storage, repositories.jobLogs, exportLinks),
+      exportDownloads: new ExportDownloadService(exportLinks, storage, repositories.jobLogs),
     },
     serverName,
     close: async () => {

@@ -42,6 +42,9 @@ const schema = z.object({
   CALLBACK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   CALLBACK_ALLOWED_HOSTS: z.string().default(''),
   CALLBACK_TIMEOUT_MS: positiveInt.default(10_000),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
+  EXPORT_URL_TTL_SECONDS: positiveInt.default(24 * 60 * 60),
+  IS_MAX_PIXELS: positiveInt.default(100_000_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -75,6 +78,10 @@ export interface AppConfig {
   mail: { smtpUrl?: string; from: string; outboxDir: string };
   /** postHttpUrl callbacks: private/loopback targets are refused unless allowed here */
   callbacks: { allowPrivate: boolean; allowedHosts: string[]; timeoutMs: number };
+  /** where clients reach the API (export download URLs start with it) */
+  publicUrl: string;
+  /** ExportJob: download URL lifetime; Image Serving reply limit (attribute::MaxPix, IPS's 100 MP export limit) */
+  export: { urlTtlSeconds: number; maxPixels: number };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 }
 
@@ -125,6 +132,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       allowedHosts: e.CALLBACK_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean),
       timeoutMs: e.CALLBACK_TIMEOUT_MS,
     },
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    export: { urlTtlSeconds: e.EXPORT_URL_TTL_SECONDS, maxPixels: e.IS_MAX_PIXELS },
     logLevel: e.LOG_LEVEL,
   };
 }

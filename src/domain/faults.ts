@@ -24,7 +24,7 @@ export const FaultCode = {
 export type FaultCode = (typeof FaultCode)[keyof typeof FaultCode];
 
 /** Extra HTTP meaning an ipsApiFault can carry beyond its IPS code (api-conventions.md). */
-export type FaultStatusHint = 'notFound' | 'conflict' | 'tooLarge';
+export type FaultStatusHint = 'notFound' | 'conflict' | 'tooLarge' | 'forbidden' | 'gone';
 
 export class IpsFault extends Error {
   readonly kind: FaultKind;
@@ -45,6 +45,8 @@ export class IpsFault extends Error {
     if (this.hint === 'notFound') return 404;
     if (this.hint === 'conflict') return 409;
     if (this.hint === 'tooLarge') return 413;
+    if (this.hint === 'forbidden') return 403;
+    if (this.hint === 'gone') return 410;
     return this.code === FaultCode.Exception ? 500 : 400;
   }
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   type JobElement,
+  exportJob,
   type RipPdfsJob,
   imageRenderingPublishJob,
   imageServingPublishJob,
@@ -82,6 +83,17 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     submittable: true,
     // BeginPdfRip and PdfRipError are IPS's (§4.8); EndPdfRip and PdfRipSuccess follow its Begin*/End*/…Success pattern.
     logTypes: { begin: 'BeginPdfRip', end: 'EndPdfRip', success: 'PdfRipSuccess', failure: 'PdfRipError' },
+    beginMessage: 'jobBegun',
+  },
+  {
+    element: 'exportJob',
+    // IPS documents no type string for ExportJob (§4.4); named after the element, as RipPdfs is.
+    ipsType: 'Export',
+    workflow: 'exportWorkflow',
+    options: exportJob,
+    submittable: true,
+    // IPS documents no export log types; these follow its Begin*/End*/…Success/…Error pattern.
+    logTypes: { begin: 'BeginExport', end: 'EndExport', success: 'ExportSuccess', failure: 'ExportError' },
     beginMessage: 'jobBegun',
   },
   // Publish jobs run, for now, only as the follow-on child of a reprocess job (catalogPublishWorkflow).

@@ -8,6 +8,7 @@ import type { EmailSetting, JobLogLine, NotificationService } from './notificati
 /** Severity classes of ips-reference §4.8: which detail types count as errors and warnings in a mail. */
 const ERROR_TYPES = [...new Set(['FatalError', ...JOB_TYPES.map((j) => j.logTypes.failure)])];
 const WARNING_TYPES = ['UploadWarning', 'DuplicateSkipped'];
+const EXPORT_SUCCESS = [JOB_TYPES.find((j) => j.element === 'exportJob')!.logTypes.success];
 
 /** Builds a job's notification from its log in the database and hands it to the NotificationService. */
 export class JobNotifier {
@@ -45,8 +46,17 @@ export class JobNotifier {
         outcome: outcome.outcome,
         firstErrors: await lines(ERROR_TYPES),
         firstWarnings: await lines(WARNING_TYPES),
+        extraLines: await this.downloadLines(job.jobHandle, locale),
       },
       locale,
     );
+  }
+
+  /** An export's archive URL (its detail row of file type Zip), so the mail carries the download link. */
+  private async downloadLines(jobHandle: string, locale: string | undefined): Promise<string[]> {
+    const page = await this.jobLogs.detailPage(jobHandle, { logTypes: EXPORT_SUCCESS, sort: 'id', direction: 'desc', limit: 1, offset: 0, assetType: 'Zip' });
+    return page.rows
+      .filter((d) => d.asset_name)
+      .map((d) => renderMessage('mailDownload', { url: d.asset_name!, expires: String((JSON.parse(d.message_args) as { expires?: string }).expires ?? '') }, locale));
   }
 }

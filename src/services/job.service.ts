@@ -5,7 +5,7 @@ import type { UserRepository } from '../adapters/repositories/user.repository.js
 import { FaultCode, IpsFault, faults } from '../domain/faults.js';
 import { newHandle } from '../domain/handles.js';
 import { runName } from '../domain/run-name.js';
-import { OPERATION_ACCESS } from '../domain/roles.js';
+import { JOB_ELEMENT_ROLES, OPERATION_ACCESS } from '../domain/roles.js';
 import { translateQuartz } from '../domain/schedule/quartz-schedule.js';
 import type * as S from '../domain/schemas/job.schema.js';
 import { jobTypeByElement, jobTypeByIpsType } from '../jobs/job-registry.js';
@@ -16,6 +16,8 @@ import type { AuthService } from './auth.service.js';
 import type { Principal } from './principal.js';
 import { checkProfileHandles } from './render-plan.js';
 import type { ColorManagementOptions } from '../domain/schemas/options.schema.js';
+import type { ImageFormatRepository } from '../adapters/repositories/image-format.repository.js';
+import { checkExportJob } from './export/export-submit.js';
 
 type In<T extends z.ZodType> = z.output<T>;
 
@@ -46,14 +48,17 @@ export class JobService {
     private readonly auth: AuthService,
     private readonly config: JobServiceConfig,
     private readonly assets: AssetRepository,
+    private readonly formats: ImageFormatRepository,
   ) {}
 
   async submit(caller: Principal, p: SubmitJobParam): Promise<{ jobHandle: string }> {
     const { element, options } = jobElementOf(p);
     const entry = jobTypeByElement(element)!;
+    this.checkElementRole(caller, p.companyHandle, element);
     // In XSD order, so the first field at fault is the one reported.
     if (element === 'ripPdfsJob') await this.checkDocuments(p.companyHandle, `${element}.pdfHandleArray`, (options as S.RipPdfsJob).pdfHandleArray);
     await this.checkProfiles(p.companyHandle, element, options);
+    if (element === 'exportJob') await checkExportJob(this.assets, this.formats, p.companyHandle, options as S.ExportJob);
     const notifyUserEmail = await this.notifyAddress(caller, p);
     const request: JobRequest = {
       companyHandle: p.companyHandle,
@@ -180,6 +185,16 @@ export class JobService {
     if (job.kind === 'schedule') await this.gateway.deleteSchedule(job.schedule.scheduleId);
     else await this.gateway.requestStop(job.run.workflowId, caller.email);
     return {};
+  }
+
+  /** Job types narrower than submitJob itself (roles.ts JOB_ELEMENT_ROLES), e.g. exports. */
+  private checkElementRole(caller: Principal, companyHandle: string, element: string): void {
+    const allowed = JOB_ELEMENT_ROLES[element];
+    if (!allowed || caller.isIpsAdmin) return;
+    const role = caller.memberships.find((m) => m.isActive && m.companyHandle === companyHandle)?.role;
+    if (!role || !allowed.includes(role)) {
+      throw new IpsFault(FaultCode.NoOperationPermission, `User does not have permission to submit an ${element} (the ${role ?? 'caller'} role may not; allowed: ${allowed.join(', ')})`, element);
+    }
   }
 
   /**

@@ -45,6 +45,8 @@ export async function createWorker(ctx: AppContext, opts: WorkerOptions): Promis
       reprocess: ctx.services.reprocess,
       catalogPublish: ctx.services.catalogPublish,
       callbacks: ctx.services.callbacks,
+      exports: ctx.services.exports,
+      exportArchives: ctx.services.exportArchives,
     }),
     identity: ctx.serverName,
     // Image work is CPU-bound: as many parallel activities as the config allows (default: cores).

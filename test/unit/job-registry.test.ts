@@ -43,6 +43,7 @@ describe('job registry', () => {
       optimizeImagesJob: { emailSetting: 'None' },
       reprocessAssetsJob: { assetHandleArray: ['a|1'], createMask: false, emailSetting: 'None' },
       ripPdfsJob: { pdfHandleArray: ['a|1'], createMask: false, emailSetting: 'None' },
+      exportJob: { assetHandleArray: ['a|1'], fmt: 'orig', emailSetting: 'None' },
     };
     const submittable = JOB_TYPES.filter((j) => j.submittable).map((j) => j.element);
     expect(Object.keys(minimal).sort()).toEqual([...submittable].sort());

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { ImageFormatRepository } from '../../src/adapters/repositories/image-format.repository.js';
 import type { AssetRepository, AssetRow } from '../../src/adapters/repositories/asset.repository.js';
 import type { JobLogRepository } from '../../src/adapters/repositories/job-log.repository.js';
 import type { UserRepository } from '../../src/adapters/repositories/user.repository.js';
@@ -136,6 +137,7 @@ describe('JobService.submit with a ripPdfsJob', () => {
       {} as AuthService,
       { timezone: 'UTC', lanes: 2 },
       assets as unknown as AssetRepository,
+      {} as ImageFormatRepository,
     );
     return { service, started, gateway, assets };
   }
@@ -193,6 +195,7 @@ describe('JobService.submit with a ripPdfsJob', () => {
       {} as AuthService,
       { timezone: 'UTC', lanes: 2 },
       {} as AssetRepository,
+      {} as ImageFormatRepository,
     );
     const { items } = (await scheduled.getScheduledJobs(caller, { companyHandle: COMPANY, jobHandle: 's|1' })).jobArray;
     expect(items).toHaveLength(1);

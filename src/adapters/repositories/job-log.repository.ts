@@ -85,10 +85,11 @@ export class JobLogRepository {
 
   async detailPage(
     jobHandle: string,
-    p: { logTypes?: readonly string[]; sort: 'id' | 'log_type'; direction: 'asc' | 'desc'; limit: number; offset: number },
+    p: { logTypes?: readonly string[]; assetType?: string; sort: 'id' | 'log_type'; direction: 'asc' | 'desc'; limit: number; offset: number },
   ): Promise<{ total: number; rows: JobLogDetailRow[] }> {
     let q = this.db.selectFrom('job_log_details').where('job_handle', '=', jobHandle);
     if (p.logTypes?.length) q = q.where('log_type', 'in', p.logTypes);
+    if (p.assetType) q = q.where('asset_type', '=', p.assetType);
     const count = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     let rows = q.selectAll();
     rows = p.sort === 'id' ? rows.orderBy('id', p.direction) : rows.orderBy('log_type', p.direction).orderBy('id', 'asc');
@@ -171,6 +172,31 @@ export class JobLogRepository {
         for (const [c, n] of increments) q = q.set((eb) => ({ [c]: eb(c, '+', n) }));
         await q.execute();
       }
+      return true;
+    });
+  }
+
+  /**
+   * Turns a recorded success into an error (an exported file the archive had
+   * to leave out): status, detail row and counters in one transaction, once.
+   */
+  async demoteToError(jobHandle: string, itemId: string, companyHandle: string, reason: string, detail: NewDetail): Promise<boolean> {
+    return this.db.transaction().execute(async (tx) => {
+      const at = new Date().toISOString();
+      const changed = await tx
+        .updateTable('job_items')
+        .set({ status: 'error', reason, updated_at: at })
+        .where('job_handle', '=', jobHandle)
+        .where('item_id', '=', itemId)
+        .where('status', '=', 'success')
+        .executeTakeFirst();
+      if (Number(changed.numUpdatedRows) === 0) return false;
+      await tx.insertInto('job_log_details').values(detailRow(jobHandle, companyHandle, detail, at)).execute();
+      await tx
+        .updateTable('job_logs')
+        .set((eb) => ({ file_success_count: eb('file_success_count', '-', 1), file_error_count: eb('file_error_count', '+', 1) }))
+        .where('job_handle', '=', jobHandle)
+        .execute();
       return true;
     });
   }

@@ -29,6 +29,10 @@ export const en = {
   optimizeError: '{path} could not be optimized: {reason}',
   published: 'Asset {asset} was published to {context}',
   nothingToDo: 'No assets needed processing',
+  fileExported: '{path} was exported as {files}',
+  fileConverted: '{path} was converted to {files}',
+  fileExportedAsOriginal: '{path} was exported as its original file {files} ({type} assets are not converted)',
+  exportArchiveReady: 'The export archive ({files} files, {bytes} bytes) can be downloaded until {expires}',
 
   // Job notification e-mail (services/notification.service.ts)
   mailSubjectDone: 'IPS job {name} completed',
@@ -48,6 +52,7 @@ export const en = {
   mailFirstErrors: 'Errors (first {shown} of {total}):',
   mailFirstWarnings: 'Warnings (first {shown} of {total}):',
   mailMore: '… and {count} more; the job log has the full list.',
+  mailDownload: 'Download the exported files (until {expires}): {url}',
   mailFooter: 'This message was sent automatically by the IPS job service. Change the e-mail setting of the job to stop receiving it.',
 } as const;
 

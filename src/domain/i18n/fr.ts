@@ -25,6 +25,10 @@ export const fr = {
   optimizeError: '{path} n’a pas pu être optimisé : {reason}',
   published: 'L’élément {asset} a été publié vers {context}',
   nothingToDo: 'Aucune ressource ne nécessitait de traitement',
+  fileExported: '{path} a été exporté sous {files}',
+  fileConverted: '{path} a été converti en {files}',
+  fileExportedAsOriginal: '{path} a été exporté tel quel : {files} (les ressources {type} ne sont pas converties)',
+  exportArchiveReady: 'L’archive d’export ({files} fichiers, {bytes} octets) peut être téléchargée jusqu’au {expires}',
 
   mailSubjectDone: 'Tâche IPS {name} terminée',
   mailSubjectDoneWithIssues: 'Tâche IPS {name} terminée (erreurs : {error}, avertissements : {warning})',
@@ -43,5 +47,6 @@ export const fr = {
   mailFirstErrors: 'Erreurs ({shown} premières sur {total}) :',
   mailFirstWarnings: 'Avertissements ({shown} premiers sur {total}) :',
   mailMore: '… et {count} de plus ; le journal de la tâche contient la liste complète.',
+  mailDownload: 'Télécharger les fichiers exportés (jusqu’au {expires}) : {url}',
   mailFooter: 'Ce message a été envoyé automatiquement par le service de tâches IPS. Modifiez le paramètre d’e-mail de la tâche pour ne plus le recevoir.',
 } as const satisfies Catalog;

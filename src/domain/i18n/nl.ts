@@ -25,6 +25,10 @@ export const nl = {
   optimizeError: '{path} kon niet worden geoptimaliseerd: {reason}',
   published: 'Asset {asset} is gepubliceerd naar {context}',
   nothingToDo: 'Er hoefden geen assets te worden verwerkt',
+  fileExported: '{path} is geëxporteerd als {files}',
+  fileConverted: '{path} is geconverteerd naar {files}',
+  fileExportedAsOriginal: '{path} is als origineel bestand geëxporteerd: {files} ({type}-assets worden niet geconverteerd)',
+  exportArchiveReady: 'Het exportarchief ({files} bestanden, {bytes} bytes) kan tot {expires} worden gedownload',
 
   mailSubjectDone: 'IPS-taak {name} voltooid',
   mailSubjectDoneWithIssues: 'IPS-taak {name} voltooid (fouten: {error}, waarschuwingen: {warning})',
@@ -43,5 +47,6 @@ export const nl = {
   mailFirstErrors: 'Fouten (eerste {shown} van {total}):',
   mailFirstWarnings: 'Waarschuwingen (eerste {shown} van {total}):',
   mailMore: '… en nog {count}; het taaklogboek bevat de volledige lijst.',
+  mailDownload: 'Download de geëxporteerde bestanden (tot {expires}): {url}',
   mailFooter: 'Dit bericht is automatisch verzonden door de IPS-taakservice. Wijzig de e-mailinstelling van de taak om het niet meer te ontvangen.',
 } as const satisfies Catalog;

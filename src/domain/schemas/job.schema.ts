@@ -312,3 +312,41 @@ export function ripPdfsAsReprocess(job: RipPdfsJob): ReprocessAssetsJob {
   const { pdfHandleArray, ...options } = job;
   return reprocessAssetsJob.parse({ assetHandleArray: pdfHandleArray, ...options });
 }
+
+// --- ExportJob (ips-reference §5.1) ---
+
+/** DMC's export limits (§5.1): assets per job, bytes per ZIP. Applied to originals too, as DMC's export page states them generally. */
+export const EXPORT_MAX_ASSETS = 500;
+export const EXPORT_MAX_BYTES = 1024 ** 3;
+
+/** is_modifier / macro length: IS presets are at most 512 characters; a request line a few times that is plenty. */
+const IS_TEXT_MAX = 16 * 1024;
+
+export const exportJob = z
+  .strictObject({
+    assetHandleArray: itemsArray(handle, 100_000).refine((a) => a.length <= EXPORT_MAX_ASSETS, {
+      message: `at most ${EXPORT_MAX_ASSETS} asset handles (the export limit per job; split larger exports into several jobs)`,
+    }),
+    fmt: z.enum(['orig', 'convert']),
+    is_modifier: z.string().max(IS_TEXT_MAX).optional(),
+    // IPS writes it `$name$`; a bare preset name is accepted too.
+    macro: z
+      .string()
+      .trim()
+      .max(IS_TEXT_MAX)
+      .regex(/^\$?[A-Za-z0-9._-]+\$?$/, 'an image preset name, written $name$')
+      .optional(),
+    emailSetting: z.enum(EMAIL_SETTINGS),
+    // Reserved in IPS (the requesting client's address); stored and echoed only.
+    clientId: z.string().max(256).optional(),
+  })
+  .superRefine((j, ctx) => {
+    if (j.assetHandleArray.length === 0) ctx.addIssue({ code: 'custom', path: ['assetHandleArray'], message: 'at least one asset handle', params: { missing: true } });
+    // Originals are exported as they are: a conversion asked for with fmt=orig would silently not happen.
+    if (j.fmt === 'orig') {
+      for (const k of ['is_modifier', 'macro'] as const) {
+        if (j[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: `${k} only with fmt=convert (fmt=orig exports the original files unchanged)`, input: j[k] });
+      }
+    }
+  });
+export type ExportJob = z.output<typeof exportJob>;

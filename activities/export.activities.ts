@@ -1,0 +1,20 @@
+import type { ExportArchiveService } from '../src/services/export/export-archive.service.js';
+import type { ExportService } from '../src/services/export/export.service.js';
+import type { ExportActivities } from '../workflows/contracts.js';
+import { processBatch } from './batch.js';
+import { withHeartbeat } from './heartbeat.js';
+
+/** ExportJob: per-batch staging, its failure record, the archive and its removal. */
+export function createExportActivities(deps: { exports: ExportService; exportArchives: ExportArchiveService }): ExportActivities {
+  return {
+    exportAssets: (job, options, assets) => processBatch(assets, (asset, signal) => deps.exports.stage(job, options, asset, signal)),
+    recordExportFailures: async (job, assets, reason) => {
+      const results = [];
+      for (const asset of assets) results.push(await deps.exports.fail(job, asset, reason));
+      return results;
+    },
+    // A 1 GB archive takes a while: heartbeats keep a lost worker's archive from waiting out start-to-close.
+    buildExportArchive: (job, assetHandles) => withHeartbeat(() => deps.exportArchives.build(job, assetHandles)),
+    removeExportArchive: (companyHandle, jobHandle) => deps.exportArchives.remove(companyHandle, jobHandle),
+  };
+}

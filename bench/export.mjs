@@ -1,0 +1,167 @@
+/**
+ * ExportJob throughput (fmt=convert to 800-px WebP, bundled as one ZIP), end
+ * to end through the API, against a bare baseline measured in the same run on
+ * the same files at the same concurrency:
+ *
+ *   bare sharp + zip  each original resized to an 800-px-wide WebP by a pool
+ *                     of `concurrency` sharp pipelines into temp files, then
+ *                     all of them streamed into one ZIP file with the
+ *                     service's own writer (dist/…/archive/zip-writer.js,
+ *                     WebP stored uncompressed); timed from the start to the
+ *                     ZIP closed;
+ *   service           submitJob(exportJob, fmt=convert, is_modifier
+ *                     `&wid=800&fmt=webp`) as an IpsUser → worker activities
+ *                     → ZIP → the download URL from getJobLogDetails (the
+ *                     detail row whose assetName starts with http) → GET it
+ *                     without credentials; timed from the submit to the ZIP
+ *                     downloaded. Both ZIPs are checked: `count` entries,
+ *                     photo-0000.webp, photo-0001.webp… in that order.
+ *
+ * Prints assets/s of both, the ratio (target: service ≥ 0.8 × bare), the
+ * worker's peak RSS during the job and both ZIP sizes.
+ *
+ *   bash bench/export.sh [count]      (sets up if needed, builds)
+ *   node bench/export.mjs [count]     (after npm run build; count defaults to 200)
+ *
+ * The originals are the photo-like 2725×2225 JPEGs of bench/reprocess.mjs
+ * (bench/lib/service.mjs), generated once into $TMPDIR and reused.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import sharp from 'sharp';
+import yauzl from 'yauzl';
+import { zipStream } from '../dist/src/adapters/archive/zip-writer.js';
+import { HEIGHT, WIDTH, concurrency, log, originals, peakRss, resetPeakRss, secondsSince, startService, timedPool, uploadOriginals, waitFor } from './lib/service.mjs';
+
+const count = Number(process.argv[2] ?? 200);
+const isModifier = '&wid=800&fmt=webp';
+const webWidth = 800;
+/**
+ * What the service's Image Serving renderer does for `wid=800&fmt=webp`,
+ * mirrored here (src/adapters/media/image-serving/): the source auto-oriented
+ * (frame.ts, autoOrient); one resize to wid=800, the height following the
+ * aspect ratio, with resMode's default sharp2 = libvips lanczos3 (is-renderer.ts
+ * KERNELS; steps/view.ts → frame.resize); WebP lossy at attribute::JpegQuality's
+ * default 80 (is-renderer.ts defaultQuality ?? 80, steps/output.ts webp encoder,
+ * no qlt= given); no ICC profile attached (iccEmbed absent); sharp with one
+ * libvips thread per item and no cache, as the worker sets it
+ * (media.repository.ts). Not mirrored: the service reads the optimised pyramid
+ * TIFF made at upload where bare sharp reads the JPEG (both shrink before the
+ * resize: a pyramid level vs libjpeg shrink-on-load), it decodes to raw pixels
+ * between the resize and the encoder, and it writes the source's 300 ppi into
+ * the WebP (a few bytes of metadata).
+ */
+const webp = { quality: 80 };
+const kernel = 'lanczos3';
+
+const entryName = (file) => `${path.basename(file, '.jpg')}.webp`;
+const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MiB (${Math.round(bytes / count / 1024)} KiB an entry)`;
+
+async function bareSharpZip(files, dir, zipFile) {
+  sharp.concurrency(1);
+  sharp.cache(false);
+  const started = process.hrtime.bigint();
+  await timedPool(files, concurrency, async (file) => {
+    await sharp(file).rotate().resize({ width: webWidth, kernel }).webp(webp).toFile(path.join(dir, entryName(file)));
+  });
+  const mtime = new Date();
+  const entries = files.map((file) => ({ name: entryName(file), compress: false, mtime, open: () => createReadStream(path.join(dir, entryName(file))) }));
+  await pipeline(zipStream(entries), createWriteStream(zipFile));
+  return secondsSince(started);
+}
+
+/** Throws unless `zipFile` is a ZIP whose entries are exactly `names`, in that order. */
+async function checkZip(what, zipFile, names) {
+  const zip = await new Promise((resolve, reject) => yauzl.open(zipFile, { lazyEntries: true, autoClose: true }, (err, z) => (err ? reject(new Error(`${what}: not a ZIP (${err.message})`)) : resolve(z))));
+  const got = await new Promise((resolve, reject) => {
+    const seen = [];
+    zip.on('entry', (entry) => {
+      seen.push(entry.fileName);
+      zip.readEntry();
+    });
+    zip.on('end', () => resolve(seen));
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+  if (got.length !== names.length || got.some((n, i) => n !== names[i])) {
+    throw new Error(`${what}: expected ${names.length} entries ${names[0]} … ${names.at(-1)}, found ${got.length}: ${got.slice(0, 5).join(', ')}${got.length > 5 ? ' …' : ''}`);
+  }
+}
+
+async function main() {
+  log(`[bench] ${count} JPEGs ${WIDTH}x${HEIGHT} → ${webWidth}-px WebP in one ZIP, concurrency ${concurrency}, ${os.availableParallelism()} CPUs`);
+  const files = await originals(count);
+  const names = files.map(entryName);
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-bench-export-'));
+  let service;
+  try {
+    // The baseline first, on a quiet machine (the service is not started yet).
+    await fs.mkdir(path.join(work, 'webp'));
+    const bareZip = path.join(work, 'bare.zip');
+    const bareSeconds = await bareSharpZip(files, path.join(work, 'webp'), bareZip);
+    await checkZip('the bare ZIP', bareZip, names);
+    const bareBytes = (await fs.stat(bareZip)).size;
+    log(`[bench] bare sharp + zip: ${(count / bareSeconds).toFixed(2)} assets/s (${bareSeconds.toFixed(1)} s)`);
+    await fs.rm(path.join(work, 'webp'), { recursive: true });
+
+    // Download URLs are built from PUBLIC_URL: the API's own address here.
+    service = await startService(work, (base) => ({ PUBLIC_URL: base }));
+    const { call, companyHandle, user, finished, worker } = service;
+    log('[bench] uploading the originals through /scene7/UploadFile …');
+    const uploadJobs = await uploadOriginals(service, files);
+    for (const job of uploadJobs) await waitFor(`upload job ${job}`, () => finished(job), 30 * 60_000);
+
+    const found = await call('searchAssets', { companyHandle, includeSubfolders: true, recordsPerPage: 1000 }, user);
+    // In file order, so the ZIP's entries come out photo-0000.webp, photo-0001.webp…
+    const images = (found.assetArray?.items ?? []).filter((a) => a.type === 'Image').sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (images.length !== count) throw new Error(`expected ${count} images, found ${images.length}`);
+
+    await resetPeakRss(worker.pid);
+    const started = process.hrtime.bigint();
+    const { jobHandle } = await call(
+      'submitJob',
+      {
+        companyHandle,
+        jobName: 'bench-export',
+        exportJob: { assetHandleArray: images.map((a) => a.assetHandle), fmt: 'convert', is_modifier: isModifier, emailSetting: 'None' },
+      },
+      user,
+    );
+    await waitFor('the export job', () => finished(jobHandle), 60 * 60_000);
+    const jobSeconds = secondsSince(started);
+    const rss = await peakRss(worker.pid);
+    const logs = await call('getJobLogDetails', { companyHandle, jobHandle, recordsPerPage: 1000 }, user);
+    const jobLog = (logs.jobLogArray?.items ?? [])[0];
+    const details = jobLog?.detailArray?.items ?? [];
+    const url = details.find((d) => d.assetName?.startsWith('http'))?.assetName;
+    if (!jobLog || jobLog.fileSuccessCount !== count || !url) {
+      const { detailArray: _, ...summary } = jobLog ?? {};
+      const problems = details.filter((d) => !/success|info/i.test(d.logType)).slice(0, 10);
+      throw new Error(
+        `the export job did not ${url ? 'convert every asset' : 'log a download URL'}: ${JSON.stringify(summary)}\n  first non-success details: ${JSON.stringify(problems, null, 1)}`,
+      );
+    }
+    const serviceZip = path.join(work, 'service.zip');
+    const res = await fetch(url);
+    if (!res.ok || !res.body) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
+    await pipeline(Readable.fromWeb(res.body), createWriteStream(serviceZip));
+    const serviceSeconds = secondsSince(started);
+    await checkZip('the downloaded ZIP', serviceZip, names);
+    const serviceBytes = (await fs.stat(serviceZip)).size;
+
+    log(`[bench] service (API → ZIP downloaded): ${(count / serviceSeconds).toFixed(2)} assets/s (${serviceSeconds.toFixed(1)} s)`);
+    log(`[bench]   of which submit → job end: ${jobSeconds.toFixed(1)} s`);
+    log(`[bench] service / bare = ${(bareSeconds / serviceSeconds).toFixed(2)}  (target ≥ 0.8)`);
+    log(`[bench] worker peak RSS during the job: ${rss.toFixed(0)} MiB`);
+    log(`[bench] ZIP sizes: bare ${mib(bareBytes)}, service ${mib(serviceBytes)}`);
+  } finally {
+    await service?.stop();
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
+
+await main();

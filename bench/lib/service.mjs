@@ -1,0 +1,206 @@
+/**
+ * What the end-to-end benches share: the photo-like originals, a timed pool,
+ * the service started for real (headless Temporal dev server + `api` + `worker`
+ * from dist/, a company and an IpsUser in it) and the worker's peak RSS.
+ *
+ * Plain JavaScript over the compiled dist/ (run `npm run build` first).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { findTemporalCli, freePort, startDevServer } from '../../dist/src/adapters/temporal/dev-server.js';
+
+/** Size of every original. */
+export const WIDTH = 2725;
+export const HEIGHT = 2225;
+
+/** Items in flight at once, in the baselines and in the worker: WORKER_ACTIVITY_CONCURRENCY, default one per CPU, at least 2. */
+export const concurrency = Number(process.env.WORKER_ACTIVITY_CONCURRENCY ?? Math.max(2, os.availableParallelism()));
+
+export const admin = { email: 'bench@ips.local', password: 'Bench-Pass-1' };
+export const benchUser = { email: 'user@bench.test', password: 'User-Pass-1' };
+
+export const log = (line) => process.stdout.write(`${line}\n`);
+
+/**
+ * `count` photo-like WIDTH×HEIGHT JPEGs (a gradient under Gaussian noise,
+ * different in every file, 300 ppi), generated once into
+ * $TMPDIR/ips-bench-originals-<W>x<H> and reused: photo-0000.jpg, photo-0001.jpg…
+ */
+export async function originals(count) {
+  const dir = path.join(os.tmpdir(), `ips-bench-originals-${WIDTH}x${HEIGHT}`);
+  await fs.mkdir(dir, { recursive: true });
+  const gradient = Buffer.alloc(WIDTH * HEIGHT * 3);
+  for (let y = 0; y < HEIGHT; y++) {
+    for (let x = 0; x < WIDTH; x++) {
+      const i = (y * WIDTH + x) * 3;
+      gradient[i] = (x * 255) / WIDTH;
+      gradient[i + 1] = (y * 255) / HEIGHT;
+      gradient[i + 2] = 128;
+    }
+  }
+  const files = [];
+  for (let n = 0; n < count; n++) {
+    const file = path.join(dir, `photo-${String(n).padStart(4, '0')}.jpg`);
+    files.push(file);
+    if (existsSync(file)) continue;
+    const noise = await sharp({ create: { width: WIDTH, height: HEIGHT, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+      .blur(1.5)
+      .raw()
+      .toBuffer();
+    const mixed = Buffer.alloc(gradient.length);
+    for (let i = 0; i < mixed.length; i++) mixed[i] = (gradient[i] * 3 + noise[i] + (n % 7) * 4) >> 2;
+    await sharp(mixed, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).jpeg({ quality: 90 }).withMetadata({ density: 300 }).toFile(file);
+  }
+  return files;
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time; returns seconds taken. */
+export async function timedPool(items, limit, fn) {
+  const started = process.hrtime.bigint();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/** Seconds since `started` (a process.hrtime.bigint()). */
+export const secondsSince = (started) => Number(process.hrtime.bigint() - started) / 1e9;
+
+/** Polls `probe` every 250 ms until it resolves truthy (a throw counts as "not yet"). */
+export async function waitFor(what, probe, timeoutMs = 120_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await probe()) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The process's peak RSS in MiB: the kernel's high-water mark (VmHWM). */
+export const peakRss = async (pid) => Number(/VmHWM:\s+(\d+)/.exec(await fs.readFile(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+
+/** Resets the high-water mark peakRss reads (root or own process); says so when it cannot. */
+export async function resetPeakRss(pid) {
+  await fs.writeFile(`/proc/${pid}/clear_refs`, '5').catch(() => log('[bench] (could not reset the peak RSS; it includes the uploads)'));
+}
+
+let stopping = false;
+
+function startProcess(role, env) {
+  const child = spawn(process.execPath, ['dist/src/main.js', role], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      log(`${role} exited unexpectedly (${code ?? signal})`);
+      process.exit(1);
+    }
+  });
+  return child;
+}
+
+/**
+ * Starts the service in `work` (a scratch directory: Temporal's database and
+ * DATA_DIR go there): a headless Temporal dev server, the API, then the
+ * worker, all with WORKER_ACTIVITY_CONCURRENCY = `concurrency`; creates the
+ * company "Bench" and an IpsUser in it. `env` is added to both processes'
+ * environment; as a function it is called with the API's base URL (for
+ * variables that name it, like PUBLIC_URL). DATABASE_URL is passed through
+ * when set, else the service uses its SQLite default.
+ *
+ * Returns:
+ *   base           the API's URL, http://127.0.0.1:<port>
+ *   companyHandle, user (the IpsUser's credentials)
+ *   call(op, body, who = admin)   POST /api/<op> with Basic auth, the JSON reply (throws on an HTTP error)
+ *   upload(files, jobName)        one POST /scene7/UploadFile as the user (endJob), its jobHandle
+ *   finished(jobHandle)           true once getActiveJobs no longer lists the job
+ *   worker                        the worker's ChildProcess (worker.pid for peakRss)
+ *   stop()                        SIGTERM to worker then API, waits for them, stops Temporal
+ */
+export async function startService(work, env = {}) {
+  stopping = false;
+  const children = [];
+  let dev;
+  const stop = async () => {
+    stopping = true;
+    for (const c of children.reverse()) {
+      c.kill('SIGTERM');
+      await new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)));
+    }
+    children.length = 0;
+    await dev?.stop();
+    dev = undefined;
+  };
+  try {
+    dev = await startDevServer({ port: await freePort(), uiPort: 0, headless: true, dbFile: path.join(work, 'temporal.db'), cli: findTemporalCli(process.env.TEMPORAL_CLI) });
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const vars = {
+      DATA_DIR: path.join(work, 'data'),
+      DATABASE_URL: process.env.DATABASE_URL ?? '',
+      TEMPORAL_ADDRESS: dev.address,
+      PORT: String(port),
+      IPS_ADMIN_EMAIL: admin.email,
+      IPS_ADMIN_PASSWORD: admin.password,
+      WORKER_ACTIVITY_CONCURRENCY: String(concurrency),
+      LOG_LEVEL: 'warn',
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+      ...(typeof env === 'function' ? env(base) : env),
+    };
+    if (!vars.DATABASE_URL) delete vars.DATABASE_URL;
+    children.push(startProcess('api', vars));
+    await waitFor('the API', async () => (await fetch(`${base}/health`)).ok);
+    const worker = startProcess('worker', vars);
+    children.push(worker);
+
+    const basic = (who) => `Basic ${Buffer.from(`${who.email}:${who.password}`).toString('base64')}`;
+    const call = async (operation, body, who = admin) => {
+      const res = await fetch(`${base}/api/${operation}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: basic(who) },
+        body: JSON.stringify(body),
+      });
+      const json = await res.json();
+      if (!res.ok) throw new Error(`${operation}: ${res.status} ${JSON.stringify(json)}`);
+      return json;
+    };
+    const { companyInfo } = await call('addCompany', { companyName: 'Bench' });
+    const companyHandle = companyInfo.companyHandle;
+    const user = benchUser;
+    await call('addUser', { firstName: 'Bench', lastName: 'User', ...user, isValid: true, isIpsAdmin: false, membershipArray: { items: [{ companyHandle, role: 'IpsUser', isActive: true }] } });
+
+    const upload = async (batch, jobName) => {
+      const form = new FormData();
+      form.append('uploadParams', JSON.stringify({ companyHandle, jobName, endJob: true }));
+      for (const f of batch) form.append('file', new Blob([await fs.readFile(f)]), path.basename(f));
+      const res = await fetch(`${base}/scene7/UploadFile`, { method: 'POST', body: form, headers: { authorization: basic(user) } });
+      const json = await res.json();
+      if (!res.ok) throw new Error(`upload: ${res.status} ${JSON.stringify(json)}`);
+      return json.jobHandle;
+    };
+    const finished = async (jobHandle) => {
+      const active = await call('getActiveJobs', { companyHandle, jobHandle }, user);
+      return !(active.jobArray?.items ?? []).length;
+    };
+    return { base, companyHandle, user, call, upload, finished, worker, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Uploads `files` in posts of 20 (one upload job each, named originals-<first index>); their job handles, in order. */
+export async function uploadOriginals(service, files) {
+  const jobs = [];
+  for (let i = 0; i < files.length; i += 20) jobs.push(await service.upload(files.slice(i, i + 20), `originals-${i}`));
+  return jobs;
+}

@@ -1,0 +1,142 @@
+import { Readable } from 'node:stream';
+import { type ZipEntry, zipStream } from '../../adapters/archive/zip-writer.js';
+import type { JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
+import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
+import { nowIso } from '../../domain/handles.js';
+import { EXPORT_MAX_BYTES } from '../../domain/schemas/job.schema.js';
+import type { ExportArchive, JobIdentity } from '../../../workflows/contracts.js';
+import { itemLogTypes } from '../job-items.js';
+import type { ExportLinks } from './export-links.js';
+import { type StagedEntry, exportKeys } from './export-keys.js';
+
+/** The job_items id of the archive's own log row, so it is written once however often the step runs. */
+const ARCHIVE_ITEM = 'export-archive';
+
+/**
+ * ExportJob's last step: streams the staged files into one ZIP (memory flat
+ * whatever the size), in assetHandleArray order, names made unique
+ * deterministically, at most 1 GB of files (an asset that would go past it is
+ * left out and logged as an error); then logs the signed download URL as a
+ * detail row whose assetName is the URL, where IPS clients look for it.
+ * Idempotent: a retry after a crash finds the sidecar of a finished archive,
+ * or rebuilds it from the staged files, which are removed only at the end.
+ */
+export class ExportArchiveService {
+  constructor(
+    private readonly storage: StorageDriver,
+    private readonly jobLogs: JobLogRepository,
+    private readonly links: ExportLinks,
+    private readonly maxBytes: number = EXPORT_MAX_BYTES,
+  ) {}
+
+  async build(job: JobIdentity, assetHandles: readonly string[]): Promise<ExportArchive> {
+    const keys = exportKeys(job.companyHandle, job.jobHandle);
+    let archive = await this.readSidecar(keys.sidecar);
+    if (!archive) {
+      const entries = await this.plan(job, assetHandles);
+      let bytes = 0;
+      if (entries.length > 0) {
+        const mtime = new Date();
+        const zipEntries: ZipEntry[] = entries.map((e) => ({ name: e.name, compress: e.compress, mtime, open: () => this.storage.read(e.key) }));
+        bytes = (await this.storage.putStream(keys.archive, zipStream(zipEntries))).size;
+      }
+      const link = entries.length > 0 ? await this.links.issue(job.companyHandle, job.jobHandle) : undefined;
+      archive = { url: link?.url ?? '', expiresAt: (link?.expiresAt ?? new Date()).toISOString(), entries: entries.length, bytes };
+      await this.storage.putStream(keys.sidecar, Readable.from([Buffer.from(JSON.stringify(archive), 'utf8')]));
+    }
+    if (archive.entries > 0) {
+      await this.jobLogs.recordItem(
+        { job_handle: job.jobHandle, item_id: ARCHIVE_ITEM, status: 'success', asset_handle: null, reason: null, updated_at: nowIso() },
+        job.companyHandle,
+        [
+          {
+            logType: itemLogTypes(job).success,
+            messageKey: 'exportArchiveReady',
+            messageArgs: { files: archive.entries, bytes: archive.bytes, expires: archive.expiresAt },
+            assetName: archive.url,
+            assetType: 'Zip',
+          },
+        ],
+        [],
+      );
+    }
+    await this.storage.deletePrefix(keys.staged);
+    return archive;
+  }
+
+  /** Deletes an export's archive and anything left of it (the URL has expired). */
+  async remove(companyHandle: string, jobHandle: string): Promise<void> {
+    await this.storage.deletePrefix(exportKeys(companyHandle, jobHandle).base);
+  }
+
+  /** The entries in order, unique names, within the size limit; assets that do not fit are demoted to errors. */
+  private async plan(job: JobIdentity, assetHandles: readonly string[]): Promise<StagedEntry[]> {
+    const keys = exportKeys(job.companyHandle, job.jobHandle);
+    const names = new UniqueNames();
+    const planned: StagedEntry[] = [];
+    let total = 0;
+    for (const handle of new Set(assetHandles)) {
+      const item = await this.jobLogs.findItem(job.jobHandle, handle);
+      if (item?.status !== 'success') continue;
+      const manifest = await this.readManifest(keys.manifest(handle));
+      if (!manifest) continue;
+      const size = manifest.entries.reduce((n, e) => n + e.size, 0);
+      if (total + size > this.maxBytes) {
+        const reason = `left out of the archive: with it the export would exceed ${formatBytes(this.maxBytes)} (export ${formatBytes(total)} so far, this asset ${formatBytes(size)})`;
+        await this.jobLogs.demoteToError(job.jobHandle, handle, job.companyHandle, reason, {
+          logType: itemLogTypes(job).failure,
+          messageKey: 'fileError',
+          messageArgs: { path: manifest.assetName, reason },
+          assetName: manifest.assetName,
+          assetHandle: handle,
+          assetType: 'MasterImage',
+        });
+        continue;
+      }
+      total += size;
+      for (const e of manifest.entries) planned.push({ ...e, name: names.take(e.name) });
+    }
+    return planned;
+  }
+
+  private async readManifest(key: string): Promise<{ assetName: string; entries: StagedEntry[] } | undefined> {
+    if (!(await this.storage.exists(key))) return undefined;
+    return JSON.parse(await readText(this.storage.read(key))) as { assetName: string; entries: StagedEntry[] };
+  }
+
+  private async readSidecar(key: string): Promise<ExportArchive | undefined> {
+    if (!(await this.storage.exists(key))) return undefined;
+    return JSON.parse(await readText(this.storage.read(key))) as ExportArchive;
+  }
+}
+
+/**
+ * Archive names, unique case-insensitively (archives are unpacked on
+ * case-insensitive file systems too): a clash gets `-2`, `-3`… before the
+ * extension, in assetHandleArray order, so the same job always gives the same names.
+ */
+export class UniqueNames {
+  private readonly used = new Set<string>();
+
+  take(wanted: string): string {
+    const clean = wanted.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').replace(/^\.+/, '_') || 'file';
+    const dot = clean.lastIndexOf('.');
+    const [stem, ext] = dot > 0 ? [clean.slice(0, dot), clean.slice(dot)] : [clean, ''];
+    let name = clean;
+    for (let n = 2; this.used.has(name.toLowerCase()); n++) name = `${stem}-${n}${ext}`;
+    this.used.add(name.toLowerCase());
+    return name;
+  }
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(n % 1024 ** 3 === 0 ? 0 : 2)} GB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+  return `${n} bytes`;
+}
+
+async function readText(stream: Readable): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream) parts.push(chunk as Buffer);
+  return Buffer.concat(parts).toString('utf8');
+}

@@ -1,0 +1,47 @@
+import type { Readable } from 'node:stream';
+import type { JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
+import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
+import { FaultCode, IpsFault } from '../../domain/faults.js';
+import { ExportLinkError, type ExportLinks } from './export-links.js';
+import { exportKeys } from './export-keys.js';
+
+export interface ExportDownload {
+  stream: Readable;
+  size: number;
+  fileName: string;
+}
+
+/**
+ * `GET /export/<token>`: the token is the credential (it works without a login
+ * until it expires). A forged or altered token → 403; an expired one → 410
+ * (checked only once the signature holds, so an expiry cannot be forged into
+ * a different answer); an archive deleted meanwhile → 410 too.
+ */
+export class ExportDownloadService {
+  constructor(
+    private readonly links: ExportLinks,
+    private readonly storage: StorageDriver,
+    private readonly jobLogs: JobLogRepository,
+  ) {}
+
+  async open(token: string): Promise<ExportDownload> {
+    let claims;
+    try {
+      claims = await this.links.verify(token);
+    } catch (err) {
+      if (!(err instanceof ExportLinkError)) throw err;
+      throw new IpsFault(FaultCode.InvalidRequest, err.message, 'token', err.why === 'expired' ? 'gone' : 'forbidden');
+    }
+    const key = exportKeys(claims.companyHandle, claims.jobHandle).archive;
+    const log = await this.jobLogs.find(claims.jobHandle);
+    if (!log || log.company_handle !== claims.companyHandle || !(await this.storage.exists(key))) {
+      throw new IpsFault(FaultCode.InvalidRequest, 'This export archive is no longer available', 'token', 'gone');
+    }
+    return { stream: this.storage.read(key), size: await this.storage.size(key), fileName: `${safeFileName(log.job_name)}.zip` };
+  }
+}
+
+/** A job name as a download file name: no path separators, quotes or control characters. */
+function safeFileName(name: string): string {
+  return name.replace(/[\\/:*?"<>|\u0000-\u001f\u007f]/g, '_').slice(0, 200) || 'export';
+}

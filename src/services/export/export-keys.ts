@@ -1,0 +1,28 @@
+import { keyPart } from '../ingest/storage-keys.js';
+
+/** One file an export puts in its ZIP: where it is stored and the name it should have there. */
+export interface StagedEntry {
+  key: string;
+  /** wanted name in the archive; clashes are resolved when the archive is written */
+  name: string;
+  size: number;
+  compress: boolean;
+}
+
+/**
+ * Storage layout of an export: what the per-asset step staged (a manifest per
+ * asset, converted files beside it) and the finished archive with its
+ * sidecar. Keys depend only on company, job and asset, so a retried activity
+ * rewrites the same files.
+ */
+export function exportKeys(companyHandle: string, jobHandle: string) {
+  const base = `exports/${keyPart(companyHandle)}/${keyPart(jobHandle)}`;
+  return {
+    staged: `${base}/staged`,
+    manifest: (assetHandle: string) => `${base}/staged/${keyPart(assetHandle)}.json`,
+    converted: (assetHandle: string, n: number, ext: string) => `${base}/staged/${keyPart(assetHandle)}/${n}.${ext}`,
+    archive: `${base}/archive.zip`,
+    sidecar: `${base}/archive.json`,
+    base,
+  };
+}

@@ -1,0 +1,165 @@
+import fs from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
+import type { DerivationRepository } from '../../adapters/repositories/derivation.repository.js';
+import type { ImageFormatRepository } from '../../adapters/repositories/image-format.repository.js';
+import type { JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
+import { UnreadableImageError } from '../../adapters/media/media.repository.js';
+import { IsLimitError, type IsRenderOptions, type IsRenderResult } from '../../adapters/media/image-serving/is-renderer.js';
+import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
+import { nameKey, nowIso } from '../../domain/handles.js';
+import { IsCommandError, type IsRequest } from '../../domain/image-serving/is-request.js';
+import type { ExportItemOptions } from '../../../workflows/contracts.js';
+import type { AssetRef, FileResult, JobIdentity } from '../../../workflows/contracts.js';
+import { itemLogTypes, recordItemError, recordedResult } from '../job-items.js';
+import { RIP_ENGINE } from '../rip/document-rip.service.js';
+import { companyMacros, exportExtension, parseExportRequest } from './export-query.js';
+import { type StagedEntry, exportKeys } from './export-keys.js';
+
+/** §5.1: sets, eCatalogs and templates are not exportable (templates not even as originals). */
+export const UNEXPORTABLE_TYPES: ReadonlySet<string> = new Set([
+  'AssetSet',
+  'ImageSet',
+  'RenderSet',
+  'SpinSet',
+  'MediaSet',
+  'AdaptiveVideoSet',
+  'VideoSet',
+  'Catalog',
+  'OfferSet',
+  'Template',
+  'PsdTemplate',
+  'RenderScene',
+]);
+
+/** Documents whose converted export is their ripped pages (§5.1: "PDF yields converted pages"). */
+const DOCUMENT_TYPES: ReadonlySet<string> = new Set(['Pdf', 'PostScript', 'Illustrator']);
+
+/** Formats that are compressed already: stored in the ZIP as they are. */
+const PRECOMPRESSED = new Set(['jpg', 'jpeg', 'png', 'gif', 'webp', 'avif', 'zip', 'pdf', 'mp4', 'mov', 'm4v', 'gz', 'heic']);
+
+export function compressInZip(fileName: string): boolean {
+  const dot = fileName.lastIndexOf('.');
+  return dot < 0 || !PRECOMPRESSED.has(fileName.slice(dot + 1).toLowerCase());
+}
+
+export type IsRender = (source: string, req: IsRequest, outFile: string, opts: IsRenderOptions) => Promise<IsRenderResult>;
+
+/**
+ * ExportJob's per-asset step: stages what goes into the ZIP. For fmt=orig the
+ * original file as uploaded (referenced, not copied); for fmt=convert the
+ * asset rendered through the Image Serving engine from its optimised image
+ * (what Image Serving itself would serve: crops, knockout and colour of the
+ * last reprocess included), or for a ripped document each page. As in DMC,
+ * an asset that cannot be converted (an ICC profile, a font…) goes in as its
+ * original, and sets, eCatalogs and templates are refused in the log.
+ * Nothing of the asset is modified.
+ */
+export class ExportService {
+  constructor(
+    private readonly storage: StorageDriver,
+    private readonly assets: AssetRepository,
+    private readonly derivations: DerivationRepository,
+    private readonly formats: ImageFormatRepository,
+    private readonly jobLogs: JobLogRepository,
+    private readonly render: IsRender,
+    private readonly limits: { maxPixels: number },
+  ) {}
+
+  async stage(job: JobIdentity, options: ExportItemOptions, ref: AssetRef, signal?: AbortSignal): Promise<FileResult> {
+    if (await this.jobLogs.findItem(job.jobHandle, ref.assetHandle)) return recordedResult(this.jobLogs, job, ref);
+    const asset = await this.assets.findByHandle(job.companyHandle, ref.assetHandle);
+    if (!asset || asset.trash_state !== 'NotInTrash') return this.fail(job, ref, `no asset with handle '${ref.assetHandle}' in this company`);
+    const named = { assetHandle: asset.asset_handle, name: `${asset.folder}${asset.name}` };
+    if (UNEXPORTABLE_TYPES.has(asset.type)) return this.fail(job, named, `${asset.type} assets cannot be exported (sets, eCatalogs and templates are not exportable)`);
+
+    let entries: StagedEntry[];
+    let how: string;
+    if (options.fmt === 'convert' && (asset.type === 'Image' || DOCUMENT_TYPES.has(asset.type))) {
+      const staged = await this.convert(job, options, asset, signal);
+      if (typeof staged === 'string') return this.fail(job, named, staged);
+      entries = staged;
+      how = 'converted';
+    } else {
+      if (!(await this.storage.exists(asset.original_key))) return this.fail(job, named, 'the original file is missing from storage');
+      entries = [{ key: asset.original_key, name: asset.file_name, size: asset.file_size, compress: compressInZip(asset.file_name) }];
+      how = options.fmt === 'convert' ? 'original' : 'orig';
+    }
+    const keys = exportKeys(job.companyHandle, job.jobHandle);
+    await this.storage.putStream(keys.manifest(asset.asset_handle), Readable.from([Buffer.from(JSON.stringify({ assetName: named.name, entries }), 'utf8')]));
+    const messageKey = how === 'converted' ? 'fileConverted' : how === 'original' ? 'fileExportedAsOriginal' : 'fileExported';
+    const recorded = await this.jobLogs.recordItem(
+      { job_handle: job.jobHandle, item_id: asset.asset_handle, status: 'success', asset_handle: asset.asset_handle, reason: null, updated_at: nowIso() },
+      job.companyHandle,
+      [{ logType: itemLogTypes(job).success, messageKey, messageArgs: { path: named.name, files: entries.map((e) => e.name).join(', '), type: asset.type }, assetName: named.name, assetType: 'MasterImage', assetHandle: asset.asset_handle }],
+      ['file_success_count', 'total_file_count'],
+    );
+    if (!recorded) return recordedResult(this.jobLogs, job, ref);
+    return { itemId: asset.asset_handle, status: 'success', assetHandle: asset.asset_handle };
+  }
+
+  fail(job: JobIdentity, ref: AssetRef, reason: string): Promise<FileResult> {
+    return recordItemError(this.jobLogs, job, ref, reason);
+  }
+
+  /** The ICC profile named by `icc=`: an IccProfile asset of the company, by name. */
+  async iccProfile(companyHandle: string, name: string): Promise<AssetRow | undefined> {
+    const asset = await this.assets.findLiveByName(companyHandle, nameKey(name));
+    return asset?.type === 'IccProfile' ? asset : undefined;
+  }
+
+  /** The staged files of a converted asset, or the reason it could not be converted. */
+  private async convert(job: JobIdentity, options: ExportItemOptions, asset: AssetRow, signal?: AbortSignal): Promise<StagedEntry[] | string> {
+    // Validated at submit; parsed again here because the company's presets may have changed since.
+    let req: IsRequest;
+    try {
+      req = parseExportRequest('exportJob', options, await companyMacros(this.formats, job.companyHandle));
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+    let iccProfilePath: string | undefined;
+    if (req.icc) {
+      const profile = await this.iccProfile(job.companyHandle, req.icc.profile);
+      if (!profile) return `icc: the company has no ICC profile named '${req.icc.profile}'`;
+      iccProfilePath = await this.storage.localPath(profile.original_key);
+    }
+    const sources = DOCUMENT_TYPES.has(asset.type) ? await this.pages(asset) : [{ key: asset.optimized_key ?? asset.original_key, base: baseName(asset.file_name) }];
+    if (sources.length === 0) return `${asset.type} has no page images to convert: reprocess it with ${asset.type === 'Pdf' ? 'pdfOptions' : asset.type === 'PostScript' ? 'postScriptOptions' : 'illustratorOptions'} process Rasterize first (or export it with fmt=orig)`;
+    const keys = exportKeys(job.companyHandle, job.jobHandle);
+    const ext = exportExtension(req);
+    const entries: StagedEntry[] = [];
+    for (const [i, source] of sources.entries()) {
+      if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
+      if (!(await this.storage.exists(source.key))) return `the ${source.key.startsWith('optimized/') ? 'optimised image' : 'original file'} is missing from storage`;
+      const tmp = await this.storage.tempPath(`.${ext}`);
+      try {
+        const result = await this.render(await this.storage.localPath(source.key), req, tmp, { maxPixels: this.limits.maxPixels, ...(iccProfilePath ? { iccProfilePath } : {}) });
+        const key = keys.converted(asset.asset_handle, i + 1, result.extension);
+        const { size } = await this.storage.putFile(key, tmp);
+        entries.push({ key, name: `${source.base}.${result.extension}`, size, compress: compressInZip(key) });
+      } catch (err) {
+        // The request or the file is at fault, not the machine: this asset's error, never a retry.
+        if (err instanceof IsCommandError || err instanceof IsLimitError || err instanceof UnreadableImageError) return err.message;
+        throw err;
+      } finally {
+        await fs.rm(tmp, { force: true });
+      }
+    }
+    return entries;
+  }
+
+  /** A ripped document's live page images, in page order. */
+  private async pages(doc: AssetRow): Promise<Array<{ key: string; base: string }>> {
+    const derived = await this.derivations.bySource(doc.asset_handle, RIP_ENGINE);
+    const rows = new Map((derived.length ? await this.assets.findByHandles(doc.company_handle, derived.map((d) => d.asset_handle)) : []).map((r) => [r.asset_handle, r]));
+    return derived.flatMap((d) => {
+      const page = rows.get(d.asset_handle);
+      return page && page.trash_state === 'NotInTrash' ? [{ key: page.optimized_key ?? page.original_key, base: page.name }] : [];
+    });
+  }
+}
+
+function baseName(fileName: string): string {
+  const dot = fileName.lastIndexOf('.');
+  return dot > 0 ? fileName.slice(0, dot) : fileName;
+}

@@ -1,0 +1,129 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { zipStream } from '../../src/adapters/archive/zip-writer.js';
+import { parseInput } from '../../src/domain/validate.js';
+import { exportJob } from '../../src/domain/schemas/job.schema.js';
+import { UniqueNames } from '../../src/services/export/export-archive.service.js';
+import { ExportLinkError, ExportLinks } from '../../src/services/export/export-links.js';
+import { exportExtension, exportQuery, macroName, parseExportRequest } from '../../src/services/export/export-query.js';
+import { compressInZip } from '../../src/services/export/export.service.js';
+import { faultOf } from '../support/faults.js';
+import { readZip } from '../support/zip.js';
+
+const secrets: Record<string, string> = { 'c|acme': 'acme-secret', 'c|other': 'other-secret' };
+const secretFor = async (c: string) => {
+  const s = secrets[c];
+  if (!s) throw new Error(`no company ${c}`);
+  return s;
+};
+const links = (now: number) => new ExportLinks({ publicUrl: 'https://ips.example/', ttlSeconds: 3600 }, secretFor, () => now);
+const tokenOf = (url: string) => url.slice(url.lastIndexOf('/') + 1);
+const whyOf = async (p: Promise<unknown>) => p.then(() => 'accepted', (e: unknown) => (e instanceof ExportLinkError ? e.why : String(e)));
+
+describe('export download links', () => {
+  const t0 = Date.UTC(2026, 11, 1, 12, 0, 0);
+
+  it('issues a URL under the public address that verifies until it expires, then says expired', async () => {
+    const { url, expiresAt } = await links(t0).issue('c|acme', 'j|1');
+    expect(url.startsWith('https://ips.example/export/')).toBe(true);
+    expect(expiresAt.toISOString()).toBe('2026-12-01T13:00:00.000Z');
+    expect(await links(t0 + 3_599_000).verify(tokenOf(url))).toEqual({ companyHandle: 'c|acme', jobHandle: 'j|1', expiresAt });
+    expect(await whyOf(links(t0 + 3_600_000).verify(tokenOf(url)))).toBe('expired');
+  });
+
+  it('refuses altered signatures, altered claims, other companies and garbage as forged or malformed', async () => {
+    const token = tokenOf((await links(t0).issue('c|acme', 'j|1')).url);
+    const [payload, signature] = token.split('.') as [string, string];
+    const claims = (over: unknown[]) => Buffer.from(JSON.stringify(over)).toString('base64url');
+    expect(await whyOf(links(t0).verify(`${payload}.${signature.slice(1)}A`))).toBe('forged');
+    expect(await whyOf(links(t0).verify(`${claims(['c|acme', 'j|2', t0 / 1000 + 3600])}.${signature}`))).toBe('forged');
+    expect(await whyOf(links(t0).verify(`${claims(['c|acme', 'j|1', t0 / 1000 + 99_999])}.${signature}`))).toBe('forged');
+    expect(await whyOf(links(t0).verify(`${claims(['c|other', 'j|1', t0 / 1000 + 3600])}.${signature}`))).toBe('forged');
+    expect(await whyOf(links(t0).verify(`${claims(['c|nobody', 'j|1', t0 / 1000 + 3600])}.${signature}`))).toBe('forged');
+    // an expired-looking claim under a wrong signature is a forgery, never "expired"
+    expect(await whyOf(links(t0).verify(`${claims(['c|acme', 'j|1', 1])}.${signature}`))).toBe('forged');
+    for (const junk of ['', 'abc', 'a.b.c', `${Buffer.from('{"x":1}').toString('base64url')}.${signature}`, `!!.${signature}`]) {
+      expect(await whyOf(links(t0).verify(junk)), junk).toBe('malformed');
+    }
+  });
+});
+
+describe('export request', () => {
+  const macros = (name: string) => ({ test: 'fmt=tif&wid=120', view: 'wid=240' })[name.toLowerCase() as 'test'];
+
+  it('puts the macro after is_modifier so its commands win (ips-reference §5.1)', () => {
+    expect(exportQuery({ is_modifier: '&fmt=png', macro: '$test$' })).toBe('&fmt=png&$test$');
+    expect(exportQuery({ macro: 'test' })).toBe('$test$');
+    expect(exportQuery({ is_modifier: '?wid=10' })).toBe('?wid=10');
+    expect(macroName('$Test$')).toBe('Test');
+    const req = parseExportRequest('exportJob', { is_modifier: '&fmt=png&wid=50', macro: '$TEST$' }, macros);
+    expect(exportExtension(req)).toBe('tiff');
+    expect(req.wid).toBe(120);
+    expect(exportExtension(parseExportRequest('exportJob', { is_modifier: '$view$&fmt=png' }, macros))).toBe('png');
+    expect(exportExtension(parseExportRequest('exportJob', {}, macros))).toBe('jpg');
+  });
+
+  it('names the field at fault: is_modifier for its own commands, macro for an unknown preset', () => {
+    expect(faultOf(() => parseExportRequest('exportJob', { is_modifier: 'wid=-3' }, macros))).toMatchObject({ code: 30001, field: 'exportJob.is_modifier' });
+    expect(faultOf(() => parseExportRequest('exportJob', { macro: '$nope$' }, macros))).toMatchObject({
+      field: 'exportJob.macro',
+      reason: "exportJob.macro: expected the name of one of the company's image presets, received 'nope'",
+    });
+  });
+
+  it('validates the job: 500 handles at most, at least one, no conversion options with fmt=orig', () => {
+    const body = (extra: Record<string, unknown>) => ({ assetHandleArray: ['a|1'], fmt: 'orig', emailSetting: 'None', ...extra });
+    expect(parseInput(exportJob, body({ clientId: '10.0.0.1' }))).toMatchObject({ clientId: '10.0.0.1', fmt: 'orig' });
+    expect(faultOf(() => parseInput(exportJob, body({ assetHandleArray: Array(501).fill('a|1') })))).toMatchObject({ field: 'assetHandleArray' });
+    expect(faultOf(() => parseInput(exportJob, body({ assetHandleArray: [] })))).toMatchObject({ code: 30002, field: 'assetHandleArray' });
+    expect(faultOf(() => parseInput(exportJob, body({ macro: '$x$' })))).toMatchObject({ field: 'macro' });
+    expect(faultOf(() => parseInput(exportJob, body({ fmt: 'png' })))).toMatchObject({ field: 'fmt' });
+    expect(faultOf(() => parseInput(exportJob, body({ fmt: 'convert', macro: 'a b' })))).toMatchObject({ field: 'macro' });
+  });
+});
+
+describe('export archive', () => {
+  it('makes names unique case-insensitively and deterministically, and safe for any file system', () => {
+    const names = new UniqueNames();
+    expect(['a.jpg', 'A.JPG', 'a.jpg', 'b', 'b', '../x.png', 'c:d.tif', '.hidden'].map((n) => names.take(n))).toEqual([
+      'a.jpg',
+      'A-2.JPG',
+      'a-3.jpg',
+      'b',
+      'b-2',
+      '__x.png',
+      'c_d.tif',
+      '_hidden',
+    ]);
+  });
+
+  it('stores compressed formats as they are and deflates the rest', () => {
+    expect(['x.jpg', 'x.PNG', 'x.webp', 'x.tiff', 'x.icc', 'noext'].map(compressInZip)).toEqual([false, false, false, true, true, true]);
+  });
+
+  it('streams entries opened one at a time into a ZIP that reads back byte for byte', async () => {
+    const opened: string[] = [];
+    const big = Buffer.alloc(300_000, 7);
+    const entries = [
+      { name: 'one.txt', data: Buffer.from('first') },
+      { name: 'big.tif', data: big },
+      { name: 'two.jpg', data: Buffer.from([0xff, 0xd8, 0xff]) },
+    ];
+    const stream = zipStream(
+      entries.map((e) => ({ name: e.name, compress: compressInZip(e.name), mtime: new Date(0), open: () => (opened.push(e.name), Readable.from([e.data])) })),
+    );
+    const parts: Buffer[] = [];
+    for await (const c of stream) parts.push(c as Buffer);
+    const files = await readZip(Buffer.concat(parts));
+    expect([...files.keys()]).toEqual(['one.txt', 'big.tif', 'two.jpg']);
+    for (const e of entries) expect(files.get(e.name)!.equals(e.data), e.name).toBe(true);
+    expect(opened).toEqual(['one.txt', 'big.tif', 'two.jpg']);
+    // deflated: 300 kB of one byte value shrinks to almost nothing
+    expect(Buffer.concat(parts).length).toBeLessThan(10_000);
+  });
+
+  it('fails the stream when an entry cannot be read, so no truncated archive passes for whole', async () => {
+    const stream = zipStream([{ name: 'x.tif', compress: true, mtime: new Date(0), open: () => new Readable({ read() { this.destroy(new Error('disk gone')); } }) }]);
+    await expect((async () => { for await (const _ of stream) { /* drain */ } })()).rejects.toThrow('disk gone');
+  });
+});
