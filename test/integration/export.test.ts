@@ -127,6 +127,24 @@ describe(`ExportJob: originals and conversions zipped behind a signed, expiring 
     expect(origWithModifier.body).toMatchObject({ field: 'exportJob.is_modifier' });
   });
 
+  it('fails alone, in the log, a converted image over the 100-megapixel limit', async () => {
+    const r = await exported({ assetHandleArray: [handles['red.jpg'], handles['blue.jpg']], fmt: 'convert', is_modifier: 'wid=12000&hei=9000&fmt=png&fit=stretch' });
+    expect(r.outcome).toMatchObject({ outcome: 'done', total: 2, errors: 2 });
+    expect(r.url).toBeUndefined();
+    const errors = r.rows.filter((d) => d.logType === 'ExportError');
+    expect(errors).toHaveLength(2);
+    expect(errors[0]!.logMessage).toContain('12000x9000 = 108000000 pixels (wid=12000&hei=9000), above attribute::MaxPix (100000000 pixels)');
+  });
+
+  it('stores clientId and echoes the job, defaults included, in getActiveJobs', async () => {
+    const execTime = new Date(Date.now() + 3_600_000).toISOString();
+    const r = await h.api('submitJob', { companyHandle: acme.companyHandle, jobName: 'later', execTime, exportJob: { assetHandleArray: [handles['red.jpg']], fmt: 'orig', emailSetting: 'None', clientId: '203.0.113.7' } }, acme.who);
+    expect(r.status).toBe(200);
+    const active = (await h.api('getActiveJobs', { companyHandle: acme.companyHandle, jobHandle: r.body.jobHandle }, acme.who)).body.jobArray.items[0];
+    expect(active).toMatchObject({ type: 'Export', state: 'New', exportJob: { assetHandleArray: { items: [handles['red.jpg']] }, fmt: 'orig', clientId: '203.0.113.7' } });
+    expect((await h.api('stopJob', { companyHandle: acme.companyHandle, jobHandle: r.body.jobHandle }, acme.who)).status).toBe(200);
+  });
+
   it('lets only export-capable roles export', async () => {
     const contributor = await h.api(
       'addUser',

@@ -127,3 +127,93 @@ describe('export archive', () => {
     await expect((async () => { for await (const _ of stream) { /* drain */ } })()).rejects.toThrow('disk gone');
   });
 });
+
+describe('export archive step', () => {
+  /** The job log as far as the archive step uses it: item results, detail rows and the demotion. */
+  function fakeJobLogs(items: Record<string, string>) {
+    const rows: Array<{ itemId: string; logType: string; assetName?: string; assetType?: string }> = [];
+    const status = new Map(Object.entries(items));
+    return {
+      rows,
+      status,
+      findItem: async (_job: string, id: string) => (status.has(id) ? { status: status.get(id) } : undefined),
+      recordItem: async (item: { item_id: string; status: string }, _c: string, details: Array<{ logType: string; assetName?: string; assetType?: string }>) => {
+        if (status.has(item.item_id)) return false;
+        status.set(item.item_id, item.status);
+        rows.push(...details.map((d) => ({ itemId: item.item_id, ...d })));
+        return true;
+      },
+      demoteToError: async (_job: string, id: string, _c: string, _reason: string, d: { logType: string; assetName?: string }) => {
+        if (status.get(id) !== 'success') return false;
+        status.set(id, 'error');
+        rows.push({ itemId: id, ...d });
+        return true;
+      },
+    };
+  }
+  const job = { jobHandle: 'j|1', companyHandle: 'c|acme', jobName: 'exp', originalName: 'exp', submitUserHandle: 'u', submitUserEmail: 'u@x', jobType: 'Export' };
+
+  async function setup(maxBytes: number) {
+    const { LocalStorageDriver } = await import('../../src/adapters/storage/local-storage.driver.js');
+    const { ExportArchiveService } = await import('../../src/services/export/export-archive.service.js');
+    const { exportKeys } = await import('../../src/services/export/export-keys.js');
+    const os = await import('node:os');
+    const fsp = await import('node:fs/promises');
+    const root = await fsp.mkdtemp(`${os.tmpdir()}/ips-export-unit-`);
+    const storage = await new LocalStorageDriver(root).init();
+    const keys = exportKeys(job.companyHandle, job.jobHandle);
+    const stage = async (asset: string, files: Array<[string, Buffer]>) => {
+      const entries = [];
+      for (const [i, [name, data]] of files.entries()) {
+        const key = keys.converted(asset, i + 1, 'bin');
+        await storage.putStream(key, Readable.from([data]));
+        entries.push({ key, name, size: data.length, compress: true });
+      }
+      await storage.putStream(keys.manifest(asset), Readable.from([Buffer.from(JSON.stringify({ assetName: `/${asset}`, entries }))]));
+    };
+    const jobLogs = fakeJobLogs({ a: 'success', b: 'success', c: 'success', d: 'error' });
+    const links = new ExportLinks({ publicUrl: 'https://ips.example', ttlSeconds: 60 }, secretFor);
+    const service = new ExportArchiveService(storage, jobLogs as never, links, maxBytes);
+    const archive = async () => readZip(await new Promise<Buffer>((resolve, reject) => {
+      const parts: Buffer[] = [];
+      storage.read(keys.archive).on('data', (c: Buffer) => parts.push(c)).on('end', () => resolve(Buffer.concat(parts))).on('error', reject);
+    }));
+    return { storage, keys, stage, jobLogs, service, archive, cleanup: () => fsp.rm(root, { recursive: true, force: true }) };
+  }
+
+  it('leaves out, as an error, the asset that would take the archive past the byte limit, and keeps the order', async () => {
+    const t = await setup(250);
+    try {
+      await t.stage('a', [['one.png', Buffer.alloc(100, 1)]]);
+      await t.stage('b', [['two.png', Buffer.alloc(100, 2)], ['two-p2.png', Buffer.alloc(100, 2)]]);
+      await t.stage('c', [['one.png', Buffer.alloc(100, 3)]]);
+      const result = await t.service.build(job, ['a', 'b', 'c', 'd']);
+      expect(result).toMatchObject({ entries: 2 });
+      const files = await t.archive();
+      // b (200 bytes) would pass 250 after a; c still fits, renamed after a's one.png
+      expect([...files.keys()]).toEqual(['one.png', 'one-2.png']);
+      expect(files.get('one-2.png')![0]).toBe(3);
+      expect(t.jobLogs.status.get('b')).toBe('error');
+      expect(t.jobLogs.rows.filter((r) => r.logType === 'ExportError').map((r) => r.assetName)).toEqual(['/b']);
+      expect(t.jobLogs.rows.filter((r) => r.assetType === 'Zip').map((r) => r.assetName)).toEqual([result.url]);
+      // staged files are gone once the archive is committed
+      expect(await t.storage.exists(t.keys.manifest('a'))).toBe(false);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('is idempotent: a retry after it finished returns the same archive and logs nothing twice', async () => {
+    const t = await setup(10_000);
+    try {
+      await t.stage('a', [['one.png', Buffer.alloc(10, 1)]]);
+      const first = await t.service.build(job, ['a']);
+      const again = await t.service.build(job, ['a']);
+      expect(again).toEqual(first);
+      expect(t.jobLogs.rows.filter((r) => r.assetType === 'Zip')).toHaveLength(1);
+      expect([...(await t.archive()).keys()]).toEqual(['one.png']);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
