@@ -40,9 +40,9 @@ RUN npm run build \
 FROM node:20-bookworm-slim AS runtime
 
 # libgs10: the shared library ghostscript4js was linked against; ghostscript: the
-# gs tools and their resource files/fonts.
+# gs tools and their resource files/fonts; ffmpeg: ffmpeg + ffprobe for video uploads.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libgs10 ghostscript \
+ && apt-get install -y --no-install-recommends libgs10 ghostscript ffmpeg \
  && rm -rf /var/lib/apt/lists/*
 
 # MALLOC_ARENA_MAX=2: fewer glibc arenas, far less heap fragmentation under sharp/libvips.

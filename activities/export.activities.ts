@@ -7,7 +7,10 @@ import { withHeartbeat } from './heartbeat.js';
 /** ExportJob: per-batch staging, its failure record, the archive and its removal. */
 export function createExportActivities(deps: { exports: ExportService; exportArchives: ExportArchiveService }): ExportActivities {
   return {
-    exportAssets: (job, options, assets) => processBatch(assets, (asset, signal) => deps.exports.stage(job, options, asset, signal)),
+    exportAssets: async (job, options, assets) => {
+      const prepared = await deps.exports.prepare(job, options);
+      return processBatch(assets, (asset, signal) => deps.exports.stage(job, options, asset, signal, prepared));
+    },
     recordExportFailures: async (job, assets, reason) => {
       const results = [];
       for (const asset of assets) results.push(await deps.exports.fail(job, asset, reason));

@@ -11,7 +11,7 @@ export const HEARTBEAT_EVERY_MS = 1_000;
 /**
  * Runs one item's work while heartbeating, so a worker that dies mid-item (or
  * an activity task lost in a worker shutdown) is retried after the heartbeat
- * timeout instead of the 20-minute start-to-close timeout, and so a stop
+ * timeout instead of the 2-hour start-to-close timeout, and so a stop
  * request reaches the work as an AbortSignal (Temporal delivers cancellation
  * only through heartbeats). Outside an activity (unit tests) it just runs.
  */

@@ -3,6 +3,14 @@ import { type JobActivityDeps, createJobActivities } from './job.activities.js';
 import { createOptimizeActivities } from './optimize.activities.js';
 import { createReprocessActivities } from './reprocess.activities.js';
 import { createExportActivities } from './export.activities.js';
+import { createIsPublishActivities } from './is-publish.activities.js';
+import { createContextPublishActivities } from './context-publish.activities.js';
+import type { ContextPublishService } from '../src/services/publish/context-publish.service.js';
+import type { MetadataPublishService } from '../src/services/publish/metadata-publish.service.js';
+import type { IsPublishService } from '../src/services/publish/is-publish.service.js';
+import { type IngestSourceActivityDeps, createIngestSourceActivities } from './ingest-source.activities.js';
+import { createSetGenerationActivities } from './set-generation.activities.js';
+import type { SetGenerationService } from '../src/services/sets/set-generation.service.js';
 import type { ExportService } from '../src/services/export/export.service.js';
 import type { ExportArchiveService } from '../src/services/export/export-archive.service.js';
 import { type UploadActivityDeps, createUploadActivities } from './upload.activities.js';
@@ -10,9 +18,13 @@ import type { CatalogPublishService } from '../src/services/catalog-publish.serv
 import type { OptimizeService } from '../src/services/optimize.service.js';
 import type { ReprocessService } from '../src/services/reprocess.service.js';
 
-export type ActivityDeps = UploadActivityDeps & JobActivityDeps & { optimize: OptimizeService; reprocess: ReprocessService; catalogPublish: CatalogPublishService;
+export type ActivityDeps = UploadActivityDeps & JobActivityDeps & IngestSourceActivityDeps & { optimize: OptimizeService; reprocess: ReprocessService; catalogPublish: CatalogPublishService;
   exports: ExportService;
   exportArchives: ExportArchiveService;
+  isPublish: IsPublishService;
+  contextPublish: ContextPublishService;
+  metadataPublish: MetadataPublishService;
+  setGeneration: SetGenerationService;
 };
 
 /** Every activity the worker registers, built from its dependencies. */
@@ -24,5 +36,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createReprocessActivities(deps),
     ...createCatalogPublishActivities(deps),
     ...createExportActivities(deps),
+    ...createIsPublishActivities(deps),
+    ...createContextPublishActivities(deps),
+    ...createIngestSourceActivities(deps),
+    ...createSetGenerationActivities(deps),
   };
 }

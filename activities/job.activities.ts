@@ -35,7 +35,9 @@ export function createJobActivities(deps: JobActivityDeps): JobActivities {
       }
     },
     async postJobCallback(job, request, outcome) {
-      const url = (request.options as { postHttpUrl?: string }).postHttpUrl;
+      const options = request.options as { postHttpUrl?: string; httpCompletionUrl?: string };
+      // Reprocess and rip jobs call it postHttpUrl, publish jobs httpCompletionUrl.
+      const url = options.postHttpUrl ?? options.httpCompletionUrl;
       const log = url ? await deps.jobLogs.find(job.jobHandle) : undefined;
       if (!url || !log) return;
       try {

@@ -24,7 +24,8 @@ export function createUploadActivities(deps: UploadActivityDeps): UploadActiviti
     },
 
     async ingestUploadedFile(job: JobIdentity, options: UploadPostJob, item: UploadItem): Promise<FileResult> {
-      return withHeartbeat(() => deps.ingest.ingest(job, options, item));
+      // The signal reaches ffmpeg: a stopped job kills a running video encoding.
+      return withHeartbeat((signal) => deps.ingest.ingest(job, options, item, signal));
     },
 
     async recordFileFailure(job: JobIdentity, item: UploadItem, reason: string): Promise<FileResult> {

@@ -17,7 +17,9 @@
  *                     downloaded. Both ZIPs are checked: `count` entries,
  *                     photo-0000.webp, photo-0001.webp… in that order.
  *
- * Prints assets/s of both, the ratio (target: service ≥ 0.8 × bare), the
+ * Prints assets/s of both, the ratio (target: service ≥ 0.8 × bare), where
+ * the service's time went (submit → job end, and from the job log's
+ * timestamps the first and last asset converted and the ZIP URL logged), the
  * worker's peak RSS during the job and both ZIP sizes.
  *
  *   bash bench/export.sh [count]      (sets up if needed, builds)
@@ -53,7 +55,9 @@ const webWidth = 800;
  * TIFF made at upload where bare sharp reads the JPEG (both shrink before the
  * resize: a pyramid level vs libjpeg shrink-on-load), it decodes to raw pixels
  * between the resize and the encoder, and it writes the source's 300 ppi into
- * the WebP (a few bytes of metadata).
+ * the WebP (a few bytes of metadata). Checked once: renderIsImage and this
+ * pipeline on the same JPEG give the same 800×653 size and pixels within a
+ * mean absolute difference of 0.6 (max 6) out of 255.
  */
 const webp = { quality: 80 };
 const kernel = 'lanczos3';
@@ -122,6 +126,7 @@ async function main() {
 
     await resetPeakRss(worker.pid);
     const started = process.hrtime.bigint();
+    const submittedAt = Date.now();
     const { jobHandle } = await call(
       'submitJob',
       {
@@ -154,7 +159,11 @@ async function main() {
     const serviceBytes = (await fs.stat(serviceZip)).size;
 
     log(`[bench] service (API → ZIP downloaded): ${(count / serviceSeconds).toFixed(2)} assets/s (${serviceSeconds.toFixed(1)} s)`);
-    log(`[bench]   of which submit → job end: ${jobSeconds.toFixed(1)} s`);
+    // Where the time went, from the job log's own timestamps (same clock): items converted, then the ZIP.
+    const at = (d) => ((Date.parse(d.dateCreated) - submittedAt) / 1000).toFixed(1);
+    const items = details.filter((d) => d.assetHandle && !d.assetName?.startsWith('http')).sort((a, b) => Date.parse(a.dateCreated) - Date.parse(b.dateCreated));
+    const zipRow = details.find((d) => d.assetName === url);
+    log(`[bench]   of which submit → job end: ${jobSeconds.toFixed(1)} s (job log: first asset converted at ${at(items[0])} s, last at ${at(items.at(-1))} s, ZIP URL logged at ${at(zipRow)} s)`);
     log(`[bench] service / bare = ${(bareSeconds / serviceSeconds).toFixed(2)}  (target ≥ 0.8)`);
     log(`[bench] worker peak RSS during the job: ${rss.toFixed(0)} MiB`);
     log(`[bench] ZIP sizes: bare ${mib(bareBytes)}, service ${mib(serviceBytes)}`);

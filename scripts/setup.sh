@@ -22,8 +22,9 @@ if (( node_major < 20 )); then log "Node.js 20+ is required, found $(node --vers
 
 # --- system packages ------------------------------------------------------
 # libgs-dev: ghostscript4js compiles against it; ghostscript: the gs runtime;
-# python3-venv: the project-local venv for the Temporal CLI; make/g++: native modules.
-packages=(libgs-dev ghostscript python3-venv make g++ ca-certificates)
+# python3-venv: the project-local venv for the Temporal CLI; make/g++: native modules;
+# ffmpeg: video probing, thumbnails and encodings (ffmpeg + ffprobe).
+packages=(libgs-dev ghostscript python3-venv make g++ ca-certificates ffmpeg)
 (( want_test )) && packages+=(postgresql shared-mime-info)
 if command -v dpkg-query >/dev/null && command -v apt-get >/dev/null; then
   missing=()

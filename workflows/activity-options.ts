@@ -20,7 +20,9 @@ export const MAIL_OPTIONS: ActivityOptions = {
  * retried after the heartbeat timeout rather than after start-to-close.
  */
 export const ITEM_ACTIVITY_OPTIONS: ActivityOptions = {
-  startToCloseTimeout: '20 minutes',
+  // Generous: a batch of large images, or a video with several encodings, can take long;
+  // a lost worker is caught by the heartbeat timeout, not by this.
+  startToCloseTimeout: '2 hours',
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,

@@ -7,10 +7,11 @@ const book = proxyActivities<JobActivities & CatalogPublishActivities>(BOOKKEEPI
 const mail = proxyActivities<JobActivities>(MAIL_OPTIONS);
 
 /**
- * The follow-on publish child of a reprocess job: marks the assets its parent
- * finished as published in the publish context, batch by batch, with a job
- * log of its own. (The full publish jobs, which also build Image Serving
- * content, arrive with their own issue and will replace this child.)
+ * The Video follow-on publish child of a reprocess job: marks the assets its
+ * parent finished as published in that publish context, batch by batch, with
+ * a job log of its own. (Image Serving and Image Rendering follow-ons run the
+ * real publish jobs, imageServingPublishWorkflow and
+ * imageRenderingPublishWorkflow; Video gets its own with its issue.)
  */
 export async function catalogPublishWorkflow(request: CatalogPublishRequest): Promise<JobOutcome> {
   const startDate = new Date().toISOString();

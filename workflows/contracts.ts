@@ -4,8 +4,21 @@
  * the deterministic workflow sandbox).
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { ExportJob, OptimizeImagesJob, ReprocessAssetsJob } from '../src/domain/schemas/job.schema.js';
+import type {
+  AutomatedSetGenerationJob,
+  ExportJob,
+  ImageRenderingPublishJob,
+  ImageServingPublishJob,
+  MetadataPublishJob,
+  OptimizeImagesJob,
+  ReprocessAssetsJob,
+  ServerDirectoryPublishJob,
+} from '../src/domain/schemas/job.schema.js';
+import type { FilePublishContext } from '../src/domain/publish-contexts.js';
+import type { IsPublishType } from '../src/domain/is-publish.js';
+import type { SetType } from '../src/domain/schemas/set-script.schema.js';
 import type { UploadPostJob } from '../src/domain/schemas/upload.schema.js';
+import type { UploadDirectoryJob, UploadUrl, UploadUrlsJob } from '../src/domain/schemas/upload-jobs.schema.js';
 
 /** One file handed to an upload job, already stored in the staging area by the API. */
 export interface UploadItem {
@@ -18,6 +31,8 @@ export interface UploadItem {
   size: number;
   /** set when the API already refused the file (e.g. over the size limit) */
   rejectedReason?: string;
+  /** what the job log calls the file when not its IPS path: the source URL, or the path under the import root */
+  source?: string;
 }
 
 export interface UploadPost {
@@ -37,6 +52,8 @@ export interface JobIdentity {
   description?: string;
   /** IPS job type string: which family of log types the job's items are written in */
   jobType?: string;
+  /** JobLog.jobSubType (§4.5; publish jobs: full, increment, fullwithsearch) */
+  jobSubType?: string;
 }
 
 export interface UploadJobInput {
@@ -98,6 +115,8 @@ export interface JobRequest<O = unknown> {
   options: O;
   /** parallel items per job; the worker's activity slots bound the total anyway */
   lanes: number;
+  /** JobLog.jobSubType, when the job type has one */
+  jobSubType?: string;
 }
 
 export type JobOutcomeKind = 'done' | 'stopped' | 'failed';
@@ -206,4 +225,94 @@ export interface ExportExpiryRequest {
   companyHandle: string;
   jobHandle: string;
   expiresAt: string;
+}
+
+// --- AutomatedSetGenerationJob ---
+
+export type SetGenerationRequest = JobRequest<AutomatedSetGenerationJob>;
+
+/** What set generation needs of a job (AutomatedSetGenerationJob, or an upload's autoSetCreationOptions). */
+export interface SetGenerationOptions {
+  assetHandles: string[];
+  scriptHandles: string[];
+  destFolder?: string;
+  readyForPublish: boolean;
+}
+
+/** One unit of set-generation work: a set to write, or an asset that joins none (its warning or error). */
+export type SetGenerationItem =
+  | (AssetRef & { kind: 'set'; scriptHandle: string; setType: SetType; members: string[]; swatch?: string })
+  | (AssetRef & { kind: 'skip'; severity: 'warning' | 'error'; reason: string });
+
+export interface SetGenerationActivities {
+  planSets(companyHandle: string, options: SetGenerationOptions): Promise<SetGenerationItem[]>;
+  /** results for the items finished, in order: a prefix of `items` */
+  applySets(job: JobIdentity, options: SetGenerationOptions, items: SetGenerationItem[]): Promise<FileResult[]>;
+  recordSetFailures(job: JobIdentity, items: SetGenerationItem[], reason: string): Promise<FileResult[]>;
+}
+
+// --- UploadUrlsJob and UploadDirectoryJob: per-item jobs over the upload ingest pipeline ---
+
+export type UploadUrlsRequest = JobRequest<UploadUrlsJob>;
+export type UploadUrlsItemOptions = Omit<UploadUrlsJob, 'urlArray'>;
+
+/** One URL of an UploadUrlsJob; `assetHandle` is the item id (runItemJob keys items by it). */
+export interface UrlItem extends AssetRef, UploadUrl {
+  index: number;
+}
+
+export type UploadDirectoryRequest = JobRequest<UploadDirectoryJob>;
+
+/** One entry under the job's server directory; `assetHandle` is the item id, `name` the path relative to serverDir. */
+export interface DirectoryItem extends AssetRef {
+  kind: 'file' | 'hidden' | 'other';
+}
+
+export interface IngestSourceActivities {
+  /** downloads and ingests each URL in order; results cover a prefix of `items` (shorter when cancelled) */
+  uploadUrls(job: JobIdentity, options: UploadUrlsItemOptions, items: UrlItem[]): Promise<FileResult[]>;
+  /** records URLs whose batch gave up after its retries; URLs already recorded keep their result */
+  recordUrlFailures(job: JobIdentity, items: UrlItem[], reason: string): Promise<FileResult[]>;
+  /** entries the walk will hand out (files, hidden files, links), counted without listing them */
+  countDirectory(options: UploadDirectoryJob): Promise<number>;
+  /** the next entries in path order after `cursor` */
+  listDirectory(jobHandle: string, options: UploadDirectoryJob, cursor: string | null, limit: number): Promise<{ items: DirectoryItem[]; next: string | null }>;
+  /** copies in and ingests each entry in order (ZIPs extracted with UnCompress); results cover a prefix of `items` */
+  uploadDirectoryFiles(job: JobIdentity, options: UploadDirectoryJob, items: DirectoryItem[]): Promise<FileResult[]>;
+  recordDirectoryFailures(job: JobIdentity, options: UploadDirectoryJob, items: DirectoryItem[], reason: string): Promise<FileResult[]>;
+}
+
+// --- ImageServingPublishJob (submitted, or a reprocess job's postImageServingPublishJob follow-on) ---
+
+export type ImageServingPublishRequest = JobRequest<ImageServingPublishJob>;
+
+export interface IsPublishActivities {
+  countIsPublish(companyHandle: string, publishType: IsPublishType): Promise<number>;
+  /** the next page of assets to publish or (full publish) remove, after `cursor` */
+  listIsPublish(companyHandle: string, publishType: IsPublishType, cursor: string | null): Promise<{ items: AssetRef[]; next: string | null }>;
+  /** results for the assets finished, in order: a prefix of `assets` */
+  publishToImageServing(job: JobIdentity, assets: AssetRef[]): Promise<FileResult[]>;
+  /** records assets whose batch gave up after its retries; assets already recorded keep their result */
+  recordIsPublishFailures(job: JobIdentity, assets: AssetRef[], reason: string): Promise<FileResult[]>;
+  /** snapshots the company's image presets as the context's macro set */
+  publishIsMacros(job: JobIdentity): Promise<void>;
+}
+
+// --- ImageRenderingPublishJob, ServerDirectoryPublishJob, MetadataPublishJob ---
+
+export type ImageRenderingPublishRequest = JobRequest<ImageRenderingPublishJob>;
+export type ServerDirectoryPublishRequest = JobRequest<ServerDirectoryPublishJob>;
+export type MetadataPublishRequest = JobRequest<MetadataPublishJob>;
+
+export interface ContextPublishActivities {
+  countContextPublish(companyHandle: string, context: FilePublishContext): Promise<number>;
+  /** the next page of assets to publish or remove, after `cursor` */
+  listContextPublish(companyHandle: string, context: FilePublishContext, cursor: string | null): Promise<{ items: AssetRef[]; next: string | null }>;
+  /** results for the assets finished, in order: a prefix of `assets` */
+  publishToContext(job: JobIdentity, context: FilePublishContext, assets: AssetRef[]): Promise<FileResult[]>;
+  /** records assets whose batch gave up after its retries; assets already recorded keep their result */
+  recordContextPublishFailures(job: JobIdentity, assets: AssetRef[], reason: string): Promise<FileResult[]>;
+  /** writes the company's metadata document (when changed, or always with forcePublish); one result */
+  publishMetadata(job: JobIdentity, forcePublish: boolean): Promise<FileResult[]>;
+  recordMetadataFailure(job: JobIdentity, reason: string): Promise<FileResult[]>;
 }

@@ -98,6 +98,7 @@ export async function runItemJob<Item extends AssetRef>(
     jobType: request.jobType,
     ...(request.locale ? { locale: request.locale } : {}),
     ...(request.description ? { description: request.description } : {}),
+    ...(request.jobSubType ? { jobSubType: request.jobSubType } : {}),
   };
   const state = {
     total: carry?.total ?? 0,
@@ -237,7 +238,9 @@ export async function runItemJob<Item extends AssetRef>(
       }
     }
     await bookkeeping.endJob(job, request.jobType, outcome);
-    if ((request.options as { postHttpUrl?: string } | undefined)?.postHttpUrl) {
+    // postHttpUrl (reprocess, rip) or httpCompletionUrl (publish jobs): the same signed summary.
+    const callback = request.options as { postHttpUrl?: string; httpCompletionUrl?: string } | undefined;
+    if (callback?.postHttpUrl ?? callback?.httpCompletionUrl) {
       try {
         await callbacks.postJobCallback(job, request, outcome);
       } catch {

@@ -1,15 +1,20 @@
 import { ParentClosePolicy, continueAsNew, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { BOOKKEEPING_OPTIONS, ITEM_ACTIVITY_OPTIONS } from './activity-options.js';
-import type { AssetRef, CatalogPublishRequest, JobOutcome, ReprocessActivities, ReprocessRequest } from './contracts.js';
+import type { AssetRef, JobIdentity, SetGenerationActivities, SetGenerationOptions, CatalogPublishRequest, ImageRenderingPublishRequest, ImageServingPublishRequest, JobOutcome, ReprocessActivities, ReprocessRequest } from './contracts.js';
 import { type ItemJobCarry, runItemJob } from './item-job.js';
 import type { catalogPublishWorkflow } from './catalog-publish.workflow.js';
+import type { imageServingPublishWorkflow } from './is-publish.workflow.js';
+import type { imageRenderingPublishWorkflow } from './context-publish.workflow.js';
 import { CompanyHandleKey, JobNameKey, JobTypeKey, SubmitUserKey } from './search-attributes.js';
 
 const PAGE_SIZE = 200;
 
-const book = proxyActivities<ReprocessActivities>(BOOKKEEPING_OPTIONS);
-const work = proxyActivities<ReprocessActivities>(ITEM_ACTIVITY_OPTIONS);
+const book = proxyActivities<ReprocessActivities & SetGenerationActivities>(BOOKKEEPING_OPTIONS);
+const work = proxyActivities<ReprocessActivities & SetGenerationActivities>(ITEM_ACTIVITY_OPTIONS);
+
+/** autoSetCreationOptions plans sets over this many of the job's assets at a time (handles through history stay small). */
+const SET_PLAN_CHUNK = 1000;
 
 /**
  * ReprocessAssetsJob (ips-reference §5.2): re-runs ingestion of the given
@@ -33,9 +38,29 @@ export async function reprocessAssetsWorkflow(request: ReprocessRequest, carry?:
     process: (job, items) => work.reprocessAssets(job, itemOptions, items),
     fail: (job, items, reason) => book.recordReprocessFailures(job, items, reason),
     continueAsNew: (next) => continueAsNew<typeof reprocessAssetsWorkflow>(request, next),
+    ...(itemOptions.autoSetCreationOptions ? { finish: (job) => applySetScripts(job, request) } : {}),
   });
   await followOnPublish(request, outcome);
   return outcome;
+}
+
+/**
+ * autoSetCreationOptions: every script is applied to every asset of the job
+ * (ips-reference §6) once the assets are processed, as an
+ * AutomatedSetGenerationJob over them would, in chunks. Only the sets are
+ * logged: in a reprocess job, an asset that joins no set is not news.
+ */
+async function applySetScripts(job: JobIdentity, request: ReprocessRequest): Promise<void> {
+  const handles = request.options.assetHandleArray;
+  for (let start = 0; start < handles.length; start += SET_PLAN_CHUNK) {
+    const options: SetGenerationOptions = {
+      assetHandles: handles.slice(start, start + SET_PLAN_CHUNK),
+      scriptHandles: request.options.autoSetCreationOptions!.autoSetsArray,
+      readyForPublish: request.options.readyForPublish ?? false,
+    };
+    const sets = (await book.planSets(job.companyHandle, options)).filter((i) => i.kind === 'set');
+    for (let i = 0; i < sets.length; i += 25) await work.applySets(job, options, sets.slice(i, i + 25));
+  }
 }
 
 const PUBLISH_FOLLOW_ONS = [
@@ -47,7 +72,14 @@ const PUBLISH_FOLLOW_ONS = [
 /**
  * The post*PublishJob follow-on: a child workflow named after the parent with
  * `_Pub` (as IPS names follow-on jobs), started once the items are done, and
- * only when files were produced if postJobOnlyIfFiles is set.
+ * only when files were produced if postJobOnlyIfFiles is set. An Image
+ * Serving follow-on is a real ImageServingPublishJob of the company with the
+ * given publishType: the parent's assets that are marked for publish are in
+ * it (their derivatives changed, so even Incremental takes them) along with
+ * whatever else that publish type takes. An Image Rendering follow-on is a
+ * real ImageRenderingPublishJob of the company (always full: it has no
+ * publishType). A Video follow-on records the parent's assets as published
+ * in its context.
  */
 async function followOnPublish(request: ReprocessRequest, outcome: JobOutcome): Promise<void> {
   const follow = PUBLISH_FOLLOW_ONS.find((f) => request.options[f.option] !== undefined);
@@ -55,6 +87,40 @@ async function followOnPublish(request: ReprocessRequest, outcome: JobOutcome): 
   if (request.options.postJobOnlyIfFiles && outcome.processed - outcome.errors === 0) return;
   const parent = workflowInfo().workflowId;
   const options = request.options[follow.option]!;
+  const childOptions = {
+    workflowId: `${parent}_Pub`,
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    typedSearchAttributes: new TypedSearchAttributes([
+      { key: CompanyHandleKey, value: request.companyHandle },
+      { key: JobTypeKey, value: follow.jobType },
+      { key: JobNameKey, value: `${request.originalName}_Pub` },
+      { key: SubmitUserKey, value: request.submitUserEmail },
+    ]),
+    memo: { element: follow.element, options },
+    staticSummary: `${follow.jobType} "${request.originalName}_Pub" (follow-on of ${request.originalName})`,
+  };
+  if (follow.option === 'postImageServingPublishJob') {
+    const publish: ImageServingPublishRequest = {
+      ...request,
+      originalName: `${request.originalName}_Pub`,
+      jobType: follow.jobType,
+      element: follow.element,
+      options: request.options.postImageServingPublishJob!,
+    };
+    await executeChild<typeof imageServingPublishWorkflow>('imageServingPublishWorkflow', { ...childOptions, args: [publish] });
+    return;
+  }
+  if (follow.option === 'postImageRenderingPublishJob') {
+    const publish: ImageRenderingPublishRequest = {
+      ...request,
+      originalName: `${request.originalName}_Pub`,
+      jobType: follow.jobType,
+      element: follow.element,
+      options: request.options.postImageRenderingPublishJob!,
+    };
+    await executeChild<typeof imageRenderingPublishWorkflow>('imageRenderingPublishWorkflow', { ...childOptions, args: [publish] });
+    return;
+  }
   const child: CatalogPublishRequest = {
     ...request,
     originalName: `${request.originalName}_Pub`,
@@ -64,17 +130,5 @@ async function followOnPublish(request: ReprocessRequest, outcome: JobOutcome): 
     parentJobHandle: parent,
     context: follow.context,
   };
-  await executeChild<typeof catalogPublishWorkflow>('catalogPublishWorkflow', {
-    workflowId: `${parent}_Pub`,
-    args: [child],
-    parentClosePolicy: ParentClosePolicy.ABANDON,
-    typedSearchAttributes: new TypedSearchAttributes([
-      { key: CompanyHandleKey, value: request.companyHandle },
-      { key: JobTypeKey, value: follow.jobType },
-      { key: JobNameKey, value: child.originalName },
-      { key: SubmitUserKey, value: request.submitUserEmail },
-    ]),
-    memo: { element: follow.element, options },
-    staticSummary: `${follow.jobType} "${child.originalName}" (follow-on of ${request.originalName})`,
-  });
+  await executeChild<typeof catalogPublishWorkflow>('catalogPublishWorkflow', { ...childOptions, args: [child] });
 }

@@ -98,7 +98,7 @@ export async function resetPeakRss(pid) {
 let stopping = false;
 
 function startProcess(role, env) {
-  const child = spawn(process.execPath, ['dist/src/main.js', role], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/src/main.js', role], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       log(`${role} exited unexpectedly (${code ?? signal})`);

@@ -17,7 +17,11 @@ import { JobController } from './controllers/job.controller.js';
 import { UploadController } from './controllers/upload.controller.js';
 import { FaultFilter } from './fault.filter.js';
 import { ExportController } from './controllers/export.controller.js';
+import { SetScriptController } from './controllers/set-script.controller.js';
+import { SetScriptService } from '../services/sets/set-script.service.js';
 import { ExportDownloadService } from '../services/export/export-download.service.js';
+import { ImageServingController } from './controllers/image-serving.controller.js';
+import { IsDeliveryService } from '../services/publish/is-delivery.service.js';
 
 /**
  * The HTTP facade. Services are built outside Nest (the worker shares them),
@@ -28,7 +32,7 @@ export class AppModule {
   static register(ctx: AppContext, uploads: UploadService, jobs: JobService): DynamicModule {
     return {
       module: AppModule,
-      controllers: [AccountController, AssetController, ImageFormatController, JobController, UploadController, ExportController, HealthController],
+      controllers: [AccountController, AssetController, ImageFormatController, JobController, UploadController, ExportController, SetScriptController, ImageServingController, HealthController],
       providers: [
         { provide: AuthService, useValue: ctx.services.auth },
         { provide: AccountService, useValue: ctx.services.accounts },
@@ -38,6 +42,8 @@ export class AppModule {
         { provide: JobService, useValue: jobs },
         { provide: JobLogService, useValue: ctx.services.jobLogs },
         { provide: ExportDownloadService, useValue: ctx.services.exportDownloads },
+        { provide: IsDeliveryService, useValue: ctx.services.isDelivery },
+        { provide: SetScriptService, useValue: ctx.services.setScripts },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useValue: new FaultFilter(ctx.logger) },
       ],

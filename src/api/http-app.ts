@@ -15,7 +15,7 @@ export async function createHttpApp(ctx: AppContext, jobs: JobGateway): Promise<
   const jobService = new JobService(jobs, ctx.repositories.users, ctx.repositories.jobLogs, ctx.services.auth, {
     timezone: ctx.config.timezone,
     lanes: ctx.config.worker.activityConcurrency,
-  }, ctx.repositories.assets, ctx.repositories.imageFormats);
+  }, ctx.repositories.assets, ctx.repositories.imageFormats, ctx.services.directoryUploads, ctx.repositories.sets);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(ctx, uploads, jobService), {
     bodyParser: false,
     logger: false,

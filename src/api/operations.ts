@@ -5,6 +5,7 @@ import * as asset from '../domain/schemas/asset.schema.js';
 import { emptyReturn } from '../domain/schemas/common.schema.js';
 import * as formats from '../domain/schemas/image-format.schema.js';
 import * as jobs from '../domain/schemas/job.schema.js';
+import * as setScripts from '../domain/schemas/set-script.schema.js';
 import { submitJobParam } from '../jobs/submit-job.schema.js';
 
 export interface OperationSpec {
@@ -21,7 +22,7 @@ export const OPERATIONS = {
   checkLogin: { param: account.checkLoginParam, return: account.checkLoginReturn, summary: 'Checks an e-mail/password pair (optionally for one company).' },
   addCompany: { param: account.addCompanyParam, return: account.addCompanyReturn, summary: 'Creates a company.' },
   getCompanyInfo: { param: account.getCompanyInfoParam, return: account.getCompanyInfoReturn, summary: 'Returns a company by handle, name or IMS org id.' },
-  getAllCompanies: { param: account.getAllCompaniesParam, return: account.getAllCompaniesReturn, summary: 'Lists every company (IpsAdmin only).' },
+  getAllCompanies: { param: account.getAllCompaniesParam, return: account.getAllCompaniesReturn, summary: 'Lists every company for a global IpsAdmin; a per-company IpsAdmin role sees its own companies only.' },
   addUser: { param: account.addUserParam, return: account.addUserReturn, summary: 'Creates a user with company memberships.' },
   getUsers: { param: account.getUsersParam, return: account.getUsersReturn, summary: 'Lists users of the companies the caller administers.' },
   setPassword: { param: account.setPasswordParam, return: emptyReturn, summary: "Sets the caller's (or, for IpsAdmin, any user's) password." },
@@ -31,6 +32,9 @@ export const OPERATIONS = {
   saveImageFormat: { param: formats.saveImageFormatParam, return: formats.saveImageFormatReturn, summary: 'Creates or updates an image preset (IS macro).' },
   getImageFormats: { param: formats.getImageFormatsParam, return: formats.getImageFormatsReturn, summary: "Lists the company's image presets." },
   deleteImageFormat: { param: formats.deleteImageFormatParam, return: emptyReturn, summary: 'Deletes an image preset.' },
+  saveSetGenerationScript: { param: setScripts.saveSetGenerationScriptParam, return: setScripts.saveSetGenerationScriptReturn, summary: 'Extension: creates or updates an automated set-generation script (a DMC batch set preset) for autoSetCreationOptions.' },
+  getSetGenerationScripts: { param: setScripts.getSetGenerationScriptsParam, return: setScripts.getSetGenerationScriptsReturn, summary: "Extension: lists the company's set-generation scripts." },
+  deleteSetGenerationScript: { param: setScripts.deleteSetGenerationScriptParam, return: emptyReturn, summary: 'Extension: deletes a set-generation script.' },
   submitJob: { param: submitJobParam, return: jobs.submitJobReturn, summary: 'Submits a job: now, at execTime, or on a recurring execSchedule (Quartz syntax).' },
   getActiveJobs: { param: jobs.getActiveJobsParam, return: jobs.getActiveJobsReturn, summary: 'Lists running and waiting jobs with live progress.' },
   getScheduledJobs: { param: jobs.getScheduledJobsParam, return: jobs.getScheduledJobsReturn, summary: 'Lists recurring (scheduled) jobs with their next fire time.' },

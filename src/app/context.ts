@@ -15,6 +15,8 @@ import { AssetService } from '../services/asset.service.js';
 import { AuthService } from '../services/auth.service.js';
 import { ImageFormatService } from '../services/image-format.service.js';
 import { IngestService } from '../services/ingest/ingest.service.js';
+import { UrlUploadService } from '../services/ingest/url-upload.service.js';
+import { DirectoryUploadService } from '../services/ingest/directory-upload.service.js';
 import { createMailer, type Mailer } from '../adapters/mail/mailer.js';
 import { JobBookkeeping } from '../services/job-bookkeeping.service.js';
 import { JobNotifier } from '../services/job-notifier.service.js';
@@ -35,6 +37,19 @@ import { ExportService } from '../services/export/export.service.js';
 import { ExportArchiveService } from '../services/export/export-archive.service.js';
 import { ExportDownloadService } from '../services/export/export-download.service.js';
 import { renderIsImage } from '../adapters/media/image-serving/is-renderer.js';
+import { IsPublicationRepository } from '../adapters/repositories/is-publication.repository.js';
+import { IsPublishService } from '../services/publish/is-publish.service.js';
+import { IsDeliveryService } from '../services/publish/is-delivery.service.js';
+import { ContextPublicationRepository } from '../adapters/repositories/context-publication.repository.js';
+import { PublishDirectory } from '../adapters/publish/publish-directory.js';
+import { ContextPublishService } from '../services/publish/context-publish.service.js';
+import { MetadataPublishService } from '../services/publish/metadata-publish.service.js';
+import { SetRepository } from '../adapters/repositories/set.repository.js';
+import { SetScriptService } from '../services/sets/set-script.service.js';
+import { SetGenerationService } from '../services/sets/set-generation.service.js';
+import { VideoRepository } from '../adapters/repositories/video.repository.js';
+import { FfmpegAdapter } from '../adapters/video/ffmpeg.adapter.js';
+import { VideoService } from '../services/video/video.service.js';
 import type { Logger } from './logger.js';
 
 /** The composition root shared by the API and the worker: adapters, repositories, services. */
@@ -50,6 +65,10 @@ export interface AppContext {
     imageFormats: ImageFormatRepository;
     jobLogs: JobLogRepository;
     derivations: DerivationRepository;
+    isPublications: IsPublicationRepository;
+    contextPublications: ContextPublicationRepository;
+    sets: SetRepository;
+    videos: VideoRepository;
   };
   services: {
     auth: AuthService;
@@ -57,6 +76,8 @@ export interface AppContext {
     assets: AssetService;
     imageFormats: ImageFormatService;
     ingest: IngestService;
+    urlUploads: UrlUploadService;
+    directoryUploads: DirectoryUploadService;
     optimize: OptimizeService;
     reprocess: ReprocessService;
     catalogPublish: CatalogPublishService;
@@ -67,6 +88,12 @@ export interface AppContext {
     exports: ExportService;
     exportArchives: ExportArchiveService;
     exportDownloads: ExportDownloadService;
+    isPublish: IsPublishService;
+    isDelivery: IsDeliveryService;
+    contextPublish: ContextPublishService;
+    metadataPublish: MetadataPublishService;
+    setScripts: SetScriptService;
+    setGeneration: SetGenerationService;
   };
   mailer: Mailer;
   hasher: PasswordHasher;
@@ -85,6 +112,10 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
     imageFormats: new ImageFormatRepository(db),
     jobLogs: new JobLogRepository(db),
     derivations: new DerivationRepository(db),
+    isPublications: new IsPublicationRepository(db),
+    contextPublications: new ContextPublicationRepository(db),
+    sets: new SetRepository(db),
+    videos: new VideoRepository(db),
   };
   const hasher = new PasswordHasher();
   const auth = new AuthService(repositories.users, hasher, config.authCacheSeconds);
@@ -95,6 +126,10 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
   const colors = new ColorProfiles(repositories.assets, storage);
   const mailer = createMailer(config.mail);
   const companySecret = (company: string) => repositories.companies.callbackSecret(company, newSecret);
+  // ffmpeg/ffprobe run only when a video is ingested or reprocessed, as child processes of the worker.
+  const videos = new VideoService(storage, media, repositories.assets, repositories.derivations, repositories.videos, repositories.jobLogs, new FfmpegAdapter(config.video));
+  const ingest = new IngestService(storage, media, repositories.assets, repositories.companies, repositories.jobLogs, colors, videos);
+  const publishDirectory = new PublishDirectory(config.serverPublishRoot);
   const exportLinks = new ExportLinks({ publicUrl: config.publicUrl, ttlSeconds: config.export.urlTtlSeconds }, companySecret);
   return {
     mailer,
@@ -107,9 +142,25 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
     services: {
       auth,
       accounts: new AccountService(repositories.companies, repositories.users, hasher, auth),
-      assets: new AssetService(repositories.assets, repositories.companies),
+      assets: new AssetService(repositories.assets, repositories.companies, repositories.sets, repositories.videos),
       imageFormats: new ImageFormatService(repositories.imageFormats),
-      ingest: new IngestService(storage, media, repositories.assets, repositories.companies, repositories.jobLogs, colors),
+      ingest,
+      urlUploads: new UrlUploadService(storage, ingest, repositories.companies, repositories.jobLogs, {
+        guard: { allowPrivate: config.urlUpload.allowPrivate, allowedHosts: config.urlUpload.allowedHosts },
+        allowHint: 'set URL_UPLOAD_ALLOWED_HOSTS or URL_UPLOAD_ALLOW_PRIVATE=true to allow',
+        connectTimeoutMs: config.urlUpload.connectTimeoutMs,
+        readTimeoutMs: config.urlUpload.readTimeoutMs,
+        maxRedirects: config.urlUpload.maxRedirects,
+        maxBytes: config.limits.maxUploadFileBytes,
+        attempts: config.urlUpload.attempts,
+        retryDelayMs: 1000,
+      }),
+      directoryUploads: new DirectoryUploadService(storage, ingest, repositories.companies, repositories.jobLogs, {
+        importRoot: config.importRoot,
+        maxBytes: config.limits.maxUploadFileBytes,
+        unzipMaxEntries: config.unzip.maxEntries,
+        unzipMaxBytes: config.unzip.maxBytes,
+      }),
       optimize: new OptimizeService(storage, media, repositories.assets, repositories.jobLogs),
       reprocess: new ReprocessService(
         storage,
@@ -119,6 +170,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
         new DocumentRipService(storage, media, repositories.assets, repositories.derivations, repositories.jobLogs, rip, { maxPages: config.rip.maxPages }),
         new PsdLayerService(storage, repositories.assets, repositories.derivations, config.limits.maxImagePixels),
         colors,
+        videos,
       ),
       catalogPublish: new CatalogPublishService(repositories.jobLogs),
       bookkeeping: new JobBookkeeping(repositories.jobLogs, serverName),
@@ -132,6 +184,15 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       exports: new ExportService(storage, repositories.assets, repositories.derivations, repositories.imageFormats, repositories.jobLogs, renderIsImage, { maxPixels: config.export.maxPixels }),
       exportArchives: new ExportArchiveService(storage, repositories.jobLogs, exportLinks),
       exportDownloads: new ExportDownloadService(exportLinks, storage, repositories.jobLogs),
+      isPublish: new IsPublishService(storage, repositories.assets, repositories.imageFormats, repositories.jobLogs, repositories.isPublications),
+      isDelivery: new IsDeliveryService(storage, repositories.companies, repositories.isPublications, renderIsImage, {
+        maxPixels: config.export.maxPixels,
+        cacheMaxAgeSeconds: config.imageServing.cacheMaxAgeSeconds,
+      }),
+      contextPublish: new ContextPublishService(storage, repositories.assets, repositories.companies, repositories.jobLogs, repositories.contextPublications, publishDirectory),
+      metadataPublish: new MetadataPublishService(repositories.companies, repositories.jobLogs, repositories.contextPublications, publishDirectory),
+      setScripts: new SetScriptService(repositories.sets),
+      setGeneration: new SetGenerationService(repositories.assets, repositories.companies, repositories.sets, repositories.jobLogs),
     },
     serverName,
     close: async () => {

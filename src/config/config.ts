@@ -31,6 +31,10 @@ const schema = z.object({
   MAX_RIP_PAGES: positiveInt.default(100),
   RIP_POOL_SIZE: positiveInt.optional(),
   RIP_PAGE_TIMEOUT_SECONDS: positiveInt.default(120),
+  FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
+  FFPROBE_PATH: z.string().min(1).default('ffprobe'),
+  FFMPEG_TIMEOUT_SECONDS: positiveInt.default(900),
+  FFPROBE_TIMEOUT_SECONDS: positiveInt.default(60),
   UPLOAD_JOB_IDLE_SECONDS: positiveInt.default(30 * 60),
   AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).default(60),
   IPS_TIMEZONE: z
@@ -42,9 +46,20 @@ const schema = z.object({
   CALLBACK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   CALLBACK_ALLOWED_HOSTS: z.string().default(''),
   CALLBACK_TIMEOUT_MS: positiveInt.default(10_000),
+  URL_UPLOAD_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  URL_UPLOAD_ALLOWED_HOSTS: z.string().default(''),
+  URL_UPLOAD_CONNECT_TIMEOUT_MS: positiveInt.default(10_000),
+  URL_UPLOAD_READ_TIMEOUT_MS: positiveInt.default(60_000),
+  URL_UPLOAD_ATTEMPTS: positiveInt.default(3),
+  URL_UPLOAD_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
+  IMPORT_ROOT: z.string().optional(),
+  SERVER_PUBLISH_ROOT: z.string().optional(),
+  UNZIP_MAX_ENTRIES: positiveInt.default(10_000),
+  UNZIP_MAX_BYTES: positiveInt.default(10 * 1024 ** 3),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
   EXPORT_URL_TTL_SECONDS: positiveInt.default(24 * 60 * 60),
   IS_MAX_PIXELS: positiveInt.default(100_000_000),
+  IS_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -65,6 +80,8 @@ export interface AppConfig {
   worker: { activityConcurrency: number };
   /** Ghostscript children (pages rip in parallel) and the longest a page may take */
   rip: { poolSize: number; pageTimeoutMs: number; maxPages: number };
+  /** ffmpeg/ffprobe binaries; the longest one encoding may take, and the longest a probe or thumbnail may take */
+  video: { ffmpeg: string; ffprobe: string; encodeTimeoutMs: number; probeTimeoutMs: number };
   limits: {
     maxUploadFileBytes: number;
     maxUploadFilesPerPost: number;
@@ -78,10 +95,19 @@ export interface AppConfig {
   mail: { smtpUrl?: string; from: string; outboxDir: string };
   /** postHttpUrl callbacks: private/loopback targets are refused unless allowed here */
   callbacks: { allowPrivate: boolean; allowedHosts: string[]; timeoutMs: number };
+  /** UploadUrlsJob downloads: their own SSRF allow-list (fetching for a submitter is not receiving callbacks), timeouts, tries, redirects */
+  urlUpload: { allowPrivate: boolean; allowedHosts: string[]; connectTimeoutMs: number; readTimeoutMs: number; attempts: number; maxRedirects: number };
+  /** UploadDirectoryJob: serverDir is relative to this directory and confined to it; ZIP extraction limits */
+  importRoot: string;
+  /** ServerDirectoryPublishJob and MetadataPublishJob write under this directory (one folder per company root), confined to it */
+  serverPublishRoot: string;
+  unzip: { maxEntries: number; maxBytes: number };
   /** where clients reach the API (export download URLs start with it) */
   publicUrl: string;
   /** ExportJob: download URL lifetime; Image Serving reply limit (attribute::MaxPix, IPS's 100 MP export limit) */
   export: { urlTtlSeconds: number; maxPixels: number };
+  /** public Image Serving delivery: Cache-Control max-age of image replies */
+  imageServing: { cacheMaxAgeSeconds: number };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 }
 
@@ -117,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     worker: { activityConcurrency: e.WORKER_ACTIVITY_CONCURRENCY ?? Math.max(2, os.availableParallelism()) },
     // DMC skips page extraction for PDFs over 100 pages; the same default here.
     rip: { poolSize: e.RIP_POOL_SIZE ?? Math.min(4, Math.max(1, os.availableParallelism())), pageTimeoutMs: e.RIP_PAGE_TIMEOUT_SECONDS * 1000, maxPages: e.MAX_RIP_PAGES },
+    video: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH, encodeTimeoutMs: e.FFMPEG_TIMEOUT_SECONDS * 1000, probeTimeoutMs: e.FFPROBE_TIMEOUT_SECONDS * 1000 },
     limits: {
       maxUploadFileBytes: e.MAX_UPLOAD_FILE_BYTES,
       maxUploadFilesPerPost: e.MAX_UPLOAD_FILES_PER_POST,
@@ -132,8 +159,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       allowedHosts: e.CALLBACK_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean),
       timeoutMs: e.CALLBACK_TIMEOUT_MS,
     },
+    urlUpload: {
+      allowPrivate: e.URL_UPLOAD_ALLOW_PRIVATE === 'true',
+      allowedHosts: e.URL_UPLOAD_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean),
+      connectTimeoutMs: e.URL_UPLOAD_CONNECT_TIMEOUT_MS,
+      readTimeoutMs: e.URL_UPLOAD_READ_TIMEOUT_MS,
+      attempts: e.URL_UPLOAD_ATTEMPTS,
+      maxRedirects: e.URL_UPLOAD_MAX_REDIRECTS,
+    },
+    importRoot: path.resolve(e.IMPORT_ROOT ?? path.join(dataDir, 'import')),
+    serverPublishRoot: path.resolve(e.SERVER_PUBLISH_ROOT ?? path.join(dataDir, 'publish')),
+    unzip: { maxEntries: e.UNZIP_MAX_ENTRIES, maxBytes: e.UNZIP_MAX_BYTES },
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     export: { urlTtlSeconds: e.EXPORT_URL_TTL_SECONDS, maxPixels: e.IS_MAX_PIXELS },
+    imageServing: { cacheMaxAgeSeconds: e.IS_CACHE_MAX_AGE_SECONDS },
     logLevel: e.LOG_LEVEL,
   };
 }

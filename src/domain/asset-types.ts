@@ -13,7 +13,10 @@ export const ASSET_TYPES = [
 export type AssetType = (typeof ASSET_TYPES)[number];
 
 /** What content sniffing can tell apart; each maps to one IPS asset type. */
-export type DetectedFormat = 'jpeg' | 'png' | 'tiff' | 'webp' | 'gif' | 'psd' | 'pdf' | 'postscript' | 'eps' | 'illustrator' | 'icc';
+export type DetectedFormat = 'jpeg' | 'png' | 'tiff' | 'webp' | 'gif' | 'psd' | 'pdf' | 'postscript' | 'eps' | 'illustrator' | 'icc' | VideoFormat;
+
+/** Video containers told apart by their bytes (ISO BMFF `ftyp` brands, EBML DocType, RIFF AVI). */
+export type VideoFormat = 'mp4' | 'mov' | 'webm' | 'mkv' | 'avi';
 
 export const FORMAT_ASSET_TYPE: Record<DetectedFormat, AssetType> = {
   jpeg: 'Image',
@@ -29,7 +32,19 @@ export const FORMAT_ASSET_TYPE: Record<DetectedFormat, AssetType> = {
   illustrator: 'Illustrator',
   // A colour profile the company's colorManagementOptions refer to by handle; never rasterised.
   icc: 'IccProfile',
+  // Probed and encoded with ffmpeg; the thumbnail (mediaOptions.generateThumbnail) is the video's image.
+  mp4: 'Video',
+  mov: 'Video',
+  webm: 'Video',
+  mkv: 'Video',
+  avi: 'Video',
 };
 
 /** Formats whose pixels the optimiser reads directly. */
 export const RASTER_FORMATS: ReadonlySet<DetectedFormat> = new Set(['jpeg', 'png', 'tiff', 'webp', 'gif', 'psd']);
+
+export const VIDEO_FORMATS: ReadonlySet<DetectedFormat> = new Set<VideoFormat>(['mp4', 'mov', 'webm', 'mkv', 'avi']);
+
+export function isVideoFormat(format: string): format is VideoFormat {
+  return VIDEO_FORMATS.has(format as DetectedFormat);
+}

@@ -18,6 +18,7 @@ export const newHandle = {
   user: (email: string) => `u|${randomId()}|${email}`,
   asset: () => `a|${randomId()}`,
   imageFormat: () => `if|${randomId()}`,
+  setScript: () => `ps|${randomId()}`,
   /** `j|<company>||<run name>|<unique>` follows the observed IPS job-handle layout. */
   job: (companyHandle: string, runName: string) => `j|${companyHandle.replace(/^c\|/, '')}||${runName}|${randomId(8)}`,
   /** Scheduled jobs: `j|<company>|<job name>||<unique>`; their runs are `<handle>-<fire time>`. */

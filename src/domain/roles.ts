@@ -99,6 +99,13 @@ export const OPERATION_ACCESS = {
     scope: 'company',
   },
   getAssetJobLogs: { roles: [...ALLJOB, 'ImagePortalUser'], scope: 'company' },
+  // Extension (not in IPS, where they are DMC batch set presets): set-generation scripts, with the preset roles.
+  saveSetGenerationScript: { roles: PRESET_WRITE, scope: 'company' },
+  getSetGenerationScripts: {
+    roles: ['IpsUser', 'IpsAdmin', 'IpsCompanyAdmin', 'ImagePortalAdmin', 'ImagePortalUser', 'ImagePortalContrib', 'ImagePortalContribUser'],
+    scope: 'company',
+  },
+  deleteSetGenerationScript: { roles: PRESET_WRITE, scope: 'company' },
   // Extension (not in IPS): the key that signs the company's postHttpUrl callbacks.
   getCallbackSecret: { roles: ADM4, scope: 'company' },
 } as const satisfies Record<string, OperationAccess>;

@@ -2,16 +2,20 @@ import type { z } from 'zod';
 import {
   type JobElement,
   exportJob,
+  automatedSetGenerationJob,
   type RipPdfsJob,
   imageRenderingPublishJob,
   imageServingPublishJob,
+  metadataPublishJob,
   optimizeImagesJob,
   reprocessAssetsJob,
   ripPdfsAsReprocess,
   ripPdfsJob,
+  serverDirectoryPublishJob,
   videoPublishJob,
 } from '../domain/schemas/job.schema.js';
 import { uploadPostJob } from '../domain/schemas/upload.schema.js';
+import { uploadDirectoryJob, uploadUrlsJob } from '../domain/schemas/upload-jobs.schema.js';
 import type * as workflows from '../../workflows/index.js';
 
 /**
@@ -96,25 +100,77 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     logTypes: { begin: 'BeginExport', end: 'EndExport', success: 'ExportSuccess', failure: 'ExportError' },
     beginMessage: 'jobBegun',
   },
-  // Publish jobs run, for now, only as the follow-on child of a reprocess job (catalogPublishWorkflow).
+  {
+    element: 'uploadUrlsJob',
+    ipsType: 'UrlUpload',
+    workflow: 'uploadUrlsWorkflow',
+    options: uploadUrlsJob,
+    submittable: true,
+    // BeginUploadUrls / EndUploadUrls are IPS's (§4.8); files are logged as the upload job logs them.
+    logTypes: { begin: 'BeginUploadUrls', end: 'EndUploadUrls', success: 'UploadSuccess', failure: 'UploadError' },
+    beginMessage: 'uploadBegun',
+  },
+  {
+    element: 'uploadDirectoryJob',
+    ipsType: 'UploadFromServerDirectory',
+    workflow: 'uploadDirectoryWorkflow',
+    options: uploadDirectoryJob,
+    submittable: true,
+    // IPS documents no directory-specific log types; the upload family (§4.8).
+    logTypes: { begin: 'BeginUpload', end: 'EndUpload', success: 'UploadSuccess', failure: 'UploadError' },
+    beginMessage: 'uploadBegun',
+  },
+  {
+    element: 'automatedSetGenerationJob',
+    // IPS documents no type string (§4.4); named after the element.
+    ipsType: 'AutomatedSetGeneration',
+    workflow: 'automatedSetGenerationWorkflow',
+    options: automatedSetGenerationJob,
+    submittable: true,
+    // IPS documents no set-generation log types; these follow its Begin*/End*/…Success/…Error pattern.
+    logTypes: { begin: 'BeginSetGeneration', end: 'EndSetGeneration', success: 'SetGenerationSuccess', failure: 'SetGenerationError' },
+    beginMessage: 'jobBegun',
+  },
   {
     element: 'imageServingPublishJob',
     ipsType: 'ImageServingPublish',
-    workflow: 'catalogPublishWorkflow',
+    workflow: 'imageServingPublishWorkflow',
     options: imageServingPublishJob,
-    submittable: false,
+    submittable: true,
     logTypes: { begin: 'BeginImageServingPublish', end: 'EndImageServingPublish', success: 'ImageServingPublishSuccess', failure: 'ImageServingPublishError' },
     beginMessage: 'jobBegun',
   },
   {
     element: 'imageRenderingPublishJob',
     ipsType: 'ImageRenderingPublish',
-    workflow: 'catalogPublishWorkflow',
+    workflow: 'imageRenderingPublishWorkflow',
     options: imageRenderingPublishJob,
-    submittable: false,
+    submittable: true,
     logTypes: { begin: 'BeginImageRenderingPublish', end: 'EndImageRenderingPublish', success: 'ImageRenderingPublishSuccess', failure: 'ImageRenderingPublishError' },
     beginMessage: 'jobBegun',
   },
+  {
+    element: 'serverDirectoryPublishJob',
+    ipsType: 'ServerDirectoryPublish',
+    workflow: 'serverDirectoryPublishWorkflow',
+    options: serverDirectoryPublishJob,
+    submittable: true,
+    // ServerDirectoryPublishWarning exists too (§4.8); nothing here warns.
+    logTypes: { begin: 'BeginServerDirectoryPublish', end: 'EndServerDirectoryPublish', success: 'ServerDirectoryPublishSuccess', failure: 'ServerDirectoryPublishError' },
+    beginMessage: 'jobBegun',
+  },
+  {
+    element: 'metadataPublishJob',
+    // IPS documents no type string for MetadataPublishJob (§4.4); named after the element, as Export is.
+    ipsType: 'MetadataPublish',
+    workflow: 'metadataPublishWorkflow',
+    options: metadataPublishJob,
+    submittable: true,
+    // IPS documents no metadata-publish log types (§4.8 has only the Metadata* upload family); these follow its Begin*/End*/…Success/…Error pattern.
+    logTypes: { begin: 'BeginMetadataPublish', end: 'EndMetadataPublish', success: 'MetadataPublishSuccess', failure: 'MetadataPublishError' },
+    beginMessage: 'jobBegun',
+  },
+  // The Video publish runs, for now, only as the follow-on child of a reprocess job (catalogPublishWorkflow).
   {
     element: 'videoPublishJob',
     ipsType: 'VideoPublish',

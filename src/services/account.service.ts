@@ -74,8 +74,10 @@ export class AccountService {
     return { companyInfo: toCompany(row) };
   }
 
-  async getAllCompanies(p: In<typeof S.getAllCompaniesParam>): Promise<Out<typeof S.getAllCompaniesReturn>> {
-    const rows = await this.companies.list({ includeExpiredBefore: p.includeExpired ? undefined : nowIso() });
+  async getAllCompanies(caller: Principal, p: In<typeof S.getAllCompaniesParam>): Promise<Out<typeof S.getAllCompaniesReturn>> {
+    // An IpsAdmin role held in a company is a per-company role (ips-reference §2.4): only the global IpsAdmin sees every company.
+    const handles = this.auth.companiesWithRole(caller, OPERATION_ACCESS.getAllCompanies.roles);
+    const rows = await this.companies.list({ includeExpiredBefore: p.includeExpired ? undefined : nowIso(), ...(handles ? { handles } : {}) });
     return { companyArray: { items: rows.map(toCompany) } };
   }
 

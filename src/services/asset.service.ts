@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { AssetCondition, AssetRepository, AssetRow, AssetSearch } from '../adapters/repositories/asset.repository.js';
 import type { CompanyRepository } from '../adapters/repositories/company.repository.js';
+import type { SetRepository } from '../adapters/repositories/set.repository.js';
+import type { VideoInfoRow, VideoRepository } from '../adapters/repositories/video.repository.js';
 import { faults } from '../domain/faults.js';
 import { nowIso } from '../domain/handles.js';
 import { normalizeFolder } from '../domain/folders.js';
@@ -63,7 +65,18 @@ export class AssetService {
   constructor(
     private readonly assets: AssetRepository,
     private readonly companies: CompanyRepository,
+    private readonly sets?: SetRepository,
+    private readonly videos?: VideoRepository,
   ) {}
+
+  /** Rows → IPS assets, set definitions looked up in one query. */
+  private async toAssets(rows: readonly AssetRow[]): Promise<S.Asset[]> {
+    const setHandles = rows.filter((r) => r.type === 'AssetSet').map((r) => r.asset_handle);
+    const definitions = this.sets && setHandles.length ? await this.sets.definitions(setHandles) : new Map();
+    const videoHandles = rows.filter((r) => r.type === 'Video').map((r) => r.asset_handle);
+    const videos = this.videos && videoHandles.length ? await this.videos.byHandles(videoHandles) : new Map<string, VideoInfoRow>();
+    return rows.map((r) => toAsset(r, definitions.get(r.asset_handle)?.definition, videos.get(r.asset_handle)));
+  }
 
   async searchAssets(p: In<typeof S.searchAssetsParam>): Promise<Out<typeof S.searchAssetsReturn>> {
     const company = await this.companies.findByHandle(p.companyHandle);
@@ -97,7 +110,7 @@ export class AssetService {
       offset: ((p.resultsPage ?? 1) - 1) * perPage,
     };
     const { total, rows } = await this.assets.search(search);
-    return { totalRows: total, assetArray: { items: rows.map(toAsset) } };
+    return { totalRows: total, assetArray: { items: await this.toAssets(rows) } };
   }
 
   /** Unknown handles are simply absent (as IPS does); order follows the request. */
@@ -105,7 +118,7 @@ export class AssetService {
     const rows = await this.assets.findByHandles(p.companyHandle, [...new Set(p.assetHandleArray)]);
     const byHandle = new Map(rows.map((r) => [r.asset_handle, r]));
     const ordered = p.assetHandleArray.map((h) => byHandle.get(h)).filter((r): r is AssetRow => r !== undefined);
-    return { assetArray: { items: [...new Set(ordered)].map(toAsset) } };
+    return { assetArray: { items: await this.toAssets([...new Set(ordered)]) } };
   }
 
   async setAssetPublishState(caller: Principal, p: In<typeof S.setAssetPublishStateParam>): Promise<Record<string, never>> {
@@ -146,7 +159,7 @@ function toCondition(c: S.SystemFieldCondition, field: string): AssetCondition {
 }
 
 /** Catalog row → IPS Asset (ips-reference §2.6), with the info block its type calls for. */
-export function toAsset(row: AssetRow): S.Asset {
+export function toAsset(row: AssetRow, setDefinition?: string, video?: VideoInfoRow): S.Asset {
   const original = splitKey(row.original_key);
   const fileInfo = { originalPath: original.path, originalFile: original.file, fileSize: Number(row.file_size) };
   const base: S.Asset = {
@@ -185,9 +198,39 @@ export function toAsset(row: AssetRow): S.Asset {
       return { ...base, postScriptInfo: fileInfo };
     case 'Illustrator':
       return { ...base, illustratorInfo: fileInfo };
+    case 'AssetSet':
+      return setDefinition === undefined ? base : { ...base, assetSetInfo: { setDefinition } };
+    case 'Video':
+      return { ...base, videoInfo: videoInfoOf(row, fileInfo, video) };
     default:
       return base;
   }
+}
+
+/**
+ * VideoInfo: the thumbnail pyramid is the image; the optimised file is a
+ * master's first encoding, or an encoding's own MP4 (what a video publish
+ * would deliver); probe facts are extensions.
+ */
+function videoInfoOf(row: AssetRow, fileInfo: { originalPath: string; originalFile: string; fileSize: number }, video: VideoInfoRow | undefined): NonNullable<S.Asset['videoInfo']> {
+  const image = row.optimized_key ? splitKey(row.optimized_key) : undefined;
+  const optimized = video?.encoded_key ? splitKey(video.encoded_key) : undefined;
+  return {
+    ...fileInfo,
+    ...(image ? { imagePath: image.path, imageFile: image.file } : {}),
+    ...(optimized ? { optimizedPath: optimized.path, optimizedFile: optimized.file } : {}),
+    ...(video
+      ? {
+          width: video.width,
+          height: video.height,
+          durationMs: video.duration_ms,
+          frameRate: video.frame_rate,
+          videoCodec: video.video_codec,
+          ...(video.audio_codec ? { audioCodec: video.audio_codec } : {}),
+          bitrate: video.bitrate,
+        }
+      : {}),
+  };
 }
 
 function splitKey(key: string): { path: string; file: string } {

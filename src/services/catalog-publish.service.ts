@@ -7,7 +7,7 @@ import type { JobIdentity } from '../../workflows/contracts.js';
 const BATCH = 500;
 
 /**
- * The follow-on publish of a reprocess job, until the real publish jobs exist:
+ * The Video follow-on publish of a reprocess job, until VideoPublishJob exists:
  * marks the assets the parent job finished as published in the publish
  * context and logs each one. One batch per call, idempotent (a retried batch
  * rewrites the same rows and is counted once).

@@ -28,7 +28,7 @@ export class JobBookkeeping {
       locale: job.locale ?? null,
       description: job.description ?? null,
       log_type: logTypes.begin,
-      job_sub_type: '',
+      job_sub_type: job.jobSubType ?? '',
       start_date: now,
       end_date: null,
       file_success_count: 0,

@@ -7,7 +7,7 @@ import type { EmailSetting, JobLogLine, NotificationService } from './notificati
 
 /** Severity classes of ips-reference §4.8: which detail types count as errors and warnings in a mail. */
 const ERROR_TYPES = [...new Set(['FatalError', ...JOB_TYPES.map((j) => j.logTypes.failure)])];
-const WARNING_TYPES = ['UploadWarning', 'DuplicateSkipped'];
+const WARNING_TYPES = ['UploadWarning', 'DuplicateSkipped', 'SetGenerationWarning'];
 const EXPORT_SUCCESS = [JOB_TYPES.find((j) => j.element === 'exportJob')!.logTypes.success];
 
 /** Builds a job's notification from its log in the database and hands it to the NotificationService. */

@@ -18,6 +18,10 @@ import { checkProfileHandles } from './render-plan.js';
 import type { ColorManagementOptions } from '../domain/schemas/options.schema.js';
 import type { ImageFormatRepository } from '../adapters/repositories/image-format.repository.js';
 import { checkExportJob } from './export/export-submit.js';
+import { checkSetScripts } from './sets/set-submit.js';
+import type { SetRepository } from '../adapters/repositories/set.repository.js';
+import type { DirectoryUploadService } from './ingest/directory-upload.service.js';
+import type { UploadDirectoryJob } from '../domain/schemas/upload-jobs.schema.js';
 
 type In<T extends z.ZodType> = z.output<T>;
 
@@ -49,6 +53,8 @@ export class JobService {
     private readonly config: JobServiceConfig,
     private readonly assets: AssetRepository,
     private readonly formats: ImageFormatRepository,
+    private readonly directories?: DirectoryUploadService,
+    private readonly sets?: SetRepository,
   ) {}
 
   async submit(caller: Principal, p: SubmitJobParam): Promise<{ jobHandle: string }> {
@@ -59,6 +65,13 @@ export class JobService {
     if (element === 'ripPdfsJob') await this.checkDocuments(p.companyHandle, `${element}.pdfHandleArray`, (options as S.RipPdfsJob).pdfHandleArray);
     await this.checkProfiles(p.companyHandle, element, options);
     if (element === 'exportJob') await checkExportJob(this.assets, this.formats, p.companyHandle, options as S.ExportJob);
+    const scripts = (options as { autoSetCreationOptions?: { autoSetsArray: string[] } }).autoSetCreationOptions?.autoSetsArray;
+    if (scripts && this.sets) await checkSetScripts(this.sets, p.companyHandle, `${element}.autoSetCreationOptions.autoSetsArray`, scripts);
+    // The directory must exist inside the import root now: a wrong path is the submitter's to fix, not a failed job later.
+    if (element === 'uploadDirectoryJob') {
+      if (!this.directories) throw faults.invalid(element, 'a job type this server runs', 'uploadDirectoryJob (no import root configured)');
+      await this.directories.resolveServerDir((options as UploadDirectoryJob).serverDir, `${element}.serverDir`);
+    }
     const notifyUserEmail = await this.notifyAddress(caller, p);
     const request: JobRequest = {
       companyHandle: p.companyHandle,

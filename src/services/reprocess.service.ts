@@ -15,6 +15,7 @@ import { itemLogTypes, recordItemError } from './job-items.js';
 import { type ColorProfiles, type StoredCrop, cropSource, renderPlanFor } from './render-plan.js';
 import { type DocumentRipService, type RipOptions } from './rip/document-rip.service.js';
 import type { PsdLayerService } from './psd/psd-layer.service.js';
+import type { VideoService } from './video/video.service.js';
 import { illustratorOptions, pdfOptions, postScriptOptions } from '../domain/schemas/options.schema.js';
 
 /** Options of a reprocess job as its activities get them: everything but the (possibly long) handle list. */
@@ -35,6 +36,7 @@ export class ReprocessService {
     private readonly documents: DocumentRipService,
     private readonly layers: PsdLayerService,
     private readonly colors: ColorProfiles,
+    private readonly videos?: VideoService,
   ) {}
 
   async reprocess(job: JobIdentity, options: ReprocessOptions, ref: AssetRef, signal?: AbortSignal): Promise<FileResult> {
@@ -48,7 +50,8 @@ export class ReprocessService {
     if (asset.type === 'Pdf' || asset.type === 'PostScript' || asset.type === 'Illustrator') {
       return this.documents.ripDocument(job, asset, ripOptionsFor(asset.type, options), color, signal);
     }
-    if (asset.type !== 'Image') return this.fail(job, ref, `${asset.type} assets cannot be reprocessed (only images, PDF, PostScript and Illustrator files)`);
+    if (asset.type === 'Video' && this.videos) return this.videos.reprocess(job, asset, options.mediaOptions, signal);
+    if (asset.type !== 'Image') return this.fail(job, ref, `${asset.type} assets cannot be reprocessed (only images, videos, PDF, PostScript and Illustrator files)`);
     const path = `${asset.folder}${asset.file_name}`;
     const tag = createHash('sha256').update(job.jobHandle).digest('hex').slice(0, 16);
     const base = `${keyPart(asset.company_handle)}/${keyPart(asset.asset_handle)}/rp-${tag}`;

@@ -47,6 +47,12 @@ export async function createWorker(ctx: AppContext, opts: WorkerOptions): Promis
       callbacks: ctx.services.callbacks,
       exports: ctx.services.exports,
       exportArchives: ctx.services.exportArchives,
+      isPublish: ctx.services.isPublish,
+      contextPublish: ctx.services.contextPublish,
+      metadataPublish: ctx.services.metadataPublish,
+      urlUploads: ctx.services.urlUploads,
+      directoryUploads: ctx.services.directoryUploads,
+      setGeneration: ctx.services.setGeneration,
     }),
     identity: ctx.serverName,
     // Image work is CPU-bound: as many parallel activities as the config allows (default: cores).

@@ -199,7 +199,7 @@ describe('CallbackService', () => {
 
     expect(err).toBeInstanceOf(CallbackRefused);
     expect((err as Error).message).toBe(
-      `callback URL refused: 127.0.0.1 is a private, loopback or otherwise non-public address (http://127.0.0.1:${receiver.port}/hooks/ips?token=abc)`,
+      `callback URL refused: 127.0.0.1 is a loopback address (http://127.0.0.1:${receiver.port}/hooks/ips?token=abc)`,
     );
     // a name that resolves to loopback (DNS rebinding) is refused the same way
     const rebinding = service({ allowPrivate: false }, { lookup: async () => ['127.0.0.1'] }).svc;

@@ -199,16 +199,20 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
     const { jobHandle, outcome } = await reprocess([handles.crop!, handles.knock!, 'a|missing'], { postImageServingPublishJob: { publishType: 'Full', emailSetting: 'None' } });
     expect(outcome).toMatchObject({ outcome: 'done', errors: 1 });
     const child = await h.client.workflow.getHandle(`${jobHandle}_Pub`).describe();
-    expect(child.type).toBe('catalogPublishWorkflow');
+    expect(child.type).toBe('imageServingPublishWorkflow');
     expect(child.status.name).toBe('COMPLETED');
     expect(child.parentExecution?.workflowId).toBe(jobHandle);
-    const published = await h.ctx.database.db.selectFrom('asset_publications').selectAll().where('job_handle', '=', `${jobHandle}_Pub`).execute();
-    expect(published.map((p) => p.asset_handle).sort()).toEqual([handles.crop, handles.knock].sort());
-    expect(published.every((p) => p.context === 'ImageServing')).toBe(true);
-    const log = (await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle: `${jobHandle}_Pub` }, acme.who)).body.jobLogArray.items[0];
-    expect(log).toMatchObject({ originalJobName: 'rp_Pub', fileSuccessCount: 2, totalFileCount: 2 });
-    expect(log.detailArray.items.filter((d: any) => d.logType === 'ImageServingPublishSuccess')).toHaveLength(2);
+    // A real Full publish of the company: the parent's assets (marked for publish by the upload) and every other marked one.
+    const published = await h.ctx.database.db.selectFrom('is_published_assets').selectAll().where('job_handle', '=', `${jobHandle}_Pub`).execute();
+    expect(published.map((p) => p.asset_handle)).toEqual(expect.arrayContaining([handles.crop, handles.knock]));
+    const marked = await h.ctx.database.db.selectFrom('assets').select('asset_handle').where('company_handle', '=', acme.companyHandle).where('type', '=', 'Image').where('ready_for_publish', '=', 1).execute();
+    expect(published.filter((p) => p.kind === 'image').map((p) => p.asset_handle).sort()).toEqual(marked.map((m) => m.asset_handle).sort());
+    const log = (await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle: `${jobHandle}_Pub`, recordsPerPage: 1000 }, acme.who)).body.jobLogArray.items[0];
+    expect(log).toMatchObject({ originalJobName: 'rp_Pub', jobSubType: 'full', fileSuccessCount: published.length, totalFileCount: published.length });
+    expect(log.detailArray.items.filter((d: any) => d.logType === 'ImageServingPublishSuccess' && d.assetHandle)).toHaveLength(published.length);
     expect(log.detailArray.items.map((d: any) => d.logType)).toEqual(expect.arrayContaining(['BeginImageServingPublish', 'EndImageServingPublish']));
+    const served = await fetch(`${h.baseUrl}/is/image/Acme/crop?wid=20&fmt=png`);
+    expect([served.status, served.headers.get('content-type')]).toEqual([200, 'image/png']);
 
     const none = await reprocess(['a|missing'], { postJobOnlyIfFiles: true, postImageRenderingPublishJob: { emailSetting: 'None' } });
     await expect(h.client.workflow.getHandle(`${none.jobHandle}_Pub`).describe()).rejects.toThrow();

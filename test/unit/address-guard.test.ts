@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AddressRefused,
   assertGuardOptions,
+  describeAddress,
   isPrivateAddress,
   resolveAllowed,
   validateCallbackUrl,
@@ -46,6 +47,22 @@ describe('isPrivateAddress', () => {
   it('treats a string that is not an IP address as private (fails closed)', () => {
     expect(isPrivateAddress('localhost')).toBe(true);
     expect(isPrivateAddress('')).toBe(true);
+  });
+});
+
+describe('describeAddress', () => {
+  it.each([
+    ['127.0.0.2', 'a loopback address'],
+    ['::1', 'a loopback address'],
+    ['::ffff:127.0.0.1', 'a loopback address'],
+    ['10.1.2.3', 'a private address'],
+    ['192.168.1.1', 'a private address'],
+    ['169.254.169.254', 'a link-local address (the cloud metadata service lives there)'],
+    ['fd00::1', 'a unique-local address'],
+    ['100.64.0.1', 'a carrier-grade NAT address'],
+    ['8.8.8.8', 'a public address'],
+  ])('%s is %s', (ip, kind) => {
+    expect(describeAddress(ip)).toBe(kind);
   });
 });
 
@@ -107,7 +124,7 @@ describe('resolveAllowed', () => {
 
   it('refuses a host when any of its addresses is private', async () => {
     await expect(resolveAllowed(new URL('https://mixed.example/hook'), strict, lookup)).rejects.toThrow(
-      expect.objectContaining({ name: 'AddressRefused', reason: '10.0.0.1 is a private, loopback or otherwise non-public address (mixed.example resolves to it)' }),
+      expect.objectContaining({ name: 'AddressRefused', reason: '10.0.0.1 is a private address (mixed.example resolves to it)' }),
     );
   });
 

@@ -304,9 +304,16 @@ describe('parseIsQuery: names, syntax and comments', () => {
     expect(parseIsQuery('cache=off&cache=on,validate&id=1234&dpr=off&pscan=auto&pscan=3&xmpEmbed=0&pathEmbed=0&req=img&wid=5')).toEqual({ wid: 5 });
   });
 
+  it('reads req=props and req=exists (any case, last one wins), and req=img as the default', () => {
+    expect(parseIsQuery('req=props&wid=5')).toEqual({ req: 'props', wid: 5 });
+    expect(parseIsQuery('REQ=Exists')).toEqual({ req: 'exists' });
+    expect(parseIsQuery('req=props&req=img')).toEqual({});
+    expect(parseIsQuery('$info$&req=exists', { macro: (n) => (n.toLowerCase() === 'info' ? 'req=props' : undefined) })).toEqual({ req: 'exists' });
+  });
+
   it.each([
-    ['req=tmb', "req: value 'tmb' is not supported by this server (only req=img)"],
-    ['req', "req: value '' is not supported by this server (only req=img)"],
+    ['req=tmb', "req: expected one of img|props|exists, received 'tmb'"],
+    ['req', "req: expected one of img|props|exists, received ''"],
     ['dpr=on,2', "dpr: value 'on,2' is not supported by this server (only dpr=off)"],
     ['xmpEmbed=1', "xmpEmbed: value '1' is not supported by this server (only xmpEmbed=0)"],
     ['pathEmbed=1', "pathEmbed: value '1' is not supported by this server (only pathEmbed=0)"],

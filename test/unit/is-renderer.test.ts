@@ -657,3 +657,16 @@ describe('sources', () => {
     expectColour(px, 50, 25, [200, 50, 10]);
   });
 });
+
+describe('one pipeline from file to reply', () => {
+  it('resizes a JPEG with wid= alone straight into the encoder, keeping the source density and the exact size', async () => {
+    const file = path.join(dir, `dense-${++seq}.jpg`);
+    await sharp({ create: { width: 400, height: 200, channels: 3, background: { r: 200, g: 10, b: 10 } } }).jpeg().withMetadata({ density: 300 }).toFile(file);
+    const { out, result } = await render(file, { wid: 100, fmt: { format: 'png' } });
+    expect(result).toMatchObject({ width: 100, height: 50, format: 'png' });
+    const meta = await sharp(out).metadata();
+    expect([meta.width, meta.height, meta.density]).toEqual([100, 50, 300]);
+    const px = await read(out);
+    expect(Math.abs(px.at(50, 25)[0]! - 200)).toBeLessThan(6);
+  });
+});

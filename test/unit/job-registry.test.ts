@@ -44,6 +44,13 @@ describe('job registry', () => {
       reprocessAssetsJob: { assetHandleArray: ['a|1'], createMask: false, emailSetting: 'None' },
       ripPdfsJob: { pdfHandleArray: ['a|1'], createMask: false, emailSetting: 'None' },
       exportJob: { assetHandleArray: ['a|1'], fmt: 'orig', emailSetting: 'None' },
+      uploadUrlsJob: { urlArray: [{ sourceUrl: 'https://example.com/a.jpg', destPath: 'web/' }], overwrite: true, readyForPublish: true, createMask: false, emailSetting: 'None' },
+      uploadDirectoryJob: { serverDir: 'incoming', includeSubfolders: true, processMetadataFiles: false, overwrite: true, readyForPublish: true, createMask: false, emailSetting: 'None' },
+      imageServingPublishJob: { publishType: 'Incremental', emailSetting: 'None' },
+      imageRenderingPublishJob: { emailSetting: 'None' },
+      serverDirectoryPublishJob: { emailSetting: 'None' },
+      metadataPublishJob: { forcePublish: true, emailSetting: 'None' },
+      automatedSetGenerationJob: { assetHandleArray: ['a|1'], readyForPublish: false, autoSetCreationOptions: { autoSetsArray: ['ps|1'] }, emailSetting: 'None' },
     };
     const submittable = JOB_TYPES.filter((j) => j.submittable).map((j) => j.element);
     expect(Object.keys(minimal).sort()).toEqual([...submittable].sort());
@@ -57,5 +64,49 @@ describe('job registry', () => {
         expect(fault.reason).toContain(`${element} is not available yet`);
       }
     }
+  });
+
+  it('takes imageServingPublishJob with httpCompletionUrl and refuses a contextHandle, naming it', () => {
+    const base = { companyHandle: 'c|1', jobName: 'pub' };
+    const ok = parseInput(submitJobParam, { ...base, imageServingPublishJob: { publishType: 'Full', emailSetting: 'None', httpCompletionUrl: 'https://hooks.example.test/done' } });
+    expect(ok).toMatchObject({ imageServingPublishJob: { publishType: 'Full', httpCompletionUrl: 'https://hooks.example.test/done' } });
+    expect(jobTypeByElement('imageServingPublishJob')).toMatchObject({ ipsType: 'ImageServingPublish', workflow: 'imageServingPublishWorkflow', submittable: true });
+    const context = faultOf(() => parseInput(submitJobParam, { ...base, imageServingPublishJob: { publishType: 'Full', emailSetting: 'None', contextHandle: 'ctx|1' } }));
+    expect(context).toMatchObject({ code: 30001, field: 'imageServingPublishJob.contextHandle' });
+    expect(context.reason).toContain('one Image Serving context per company');
+    const type = faultOf(() => parseInput(submitJobParam, { ...base, imageServingPublishJob: { publishType: 'Sometimes', emailSetting: 'None' } }));
+    expect(type).toMatchObject({ field: 'imageServingPublishJob.publishType' });
+    const url = faultOf(() => parseInput(submitJobParam, { ...base, imageServingPublishJob: { publishType: 'Full', emailSetting: 'None', httpCompletionUrl: 'ftp://x.test/' } }));
+    expect(url).toMatchObject({ field: 'imageServingPublishJob.httpCompletionUrl' });
+  });
+
+  it('registers the Image Rendering, server-directory and metadata publishes with their IPS type and log family', () => {
+    expect(jobTypeByElement('imageRenderingPublishJob')).toMatchObject({
+      ipsType: 'ImageRenderingPublish',
+      workflow: 'imageRenderingPublishWorkflow',
+      submittable: true,
+      logTypes: { begin: 'BeginImageRenderingPublish', end: 'EndImageRenderingPublish', success: 'ImageRenderingPublishSuccess', failure: 'ImageRenderingPublishError' },
+    });
+    expect(jobTypeByElement('serverDirectoryPublishJob')).toMatchObject({
+      ipsType: 'ServerDirectoryPublish',
+      workflow: 'serverDirectoryPublishWorkflow',
+      submittable: true,
+      logTypes: { begin: 'BeginServerDirectoryPublish', end: 'EndServerDirectoryPublish', success: 'ServerDirectoryPublishSuccess', failure: 'ServerDirectoryPublishError' },
+    });
+    expect(jobTypeByElement('metadataPublishJob')).toMatchObject({
+      ipsType: 'MetadataPublish',
+      workflow: 'metadataPublishWorkflow',
+      submittable: true,
+      logTypes: { begin: 'BeginMetadataPublish', end: 'EndMetadataPublish', success: 'MetadataPublishSuccess', failure: 'MetadataPublishError' },
+    });
+    const base = { companyHandle: 'c|1', jobName: 'pub' };
+    // The XSD's MetadataPublishJob has only forcePublish: accepted as it is.
+    expect(parseInput(submitJobParam, { ...base, metadataPublishJob: {} })).toMatchObject({ metadataPublishJob: {} });
+    expect(faultOf(() => parseInput(submitJobParam, { ...base, metadataPublishJob: { forcePublish: 'yes' } }))).toMatchObject({ field: 'metadataPublishJob.forcePublish' });
+    const context = faultOf(() => parseInput(submitJobParam, { ...base, imageRenderingPublishJob: { emailSetting: 'None', contextHandle: 'ctx|1' } }));
+    expect(context).toMatchObject({ code: 30001, field: 'imageRenderingPublishJob.contextHandle' });
+    expect(context.reason).toContain('one Image Rendering context per company');
+    expect(faultOf(() => parseInput(submitJobParam, { ...base, serverDirectoryPublishJob: { emailSetting: 'None', contextHandle: 'ctx|1' } }))).toMatchObject({ field: 'serverDirectoryPublishJob.contextHandle' });
+    expect(faultOf(() => parseInput(submitJobParam, { ...base, serverDirectoryPublishJob: { emailSetting: 'None', httpCompletionUrl: 'https://u:p@x.test/' } }))).toMatchObject({ field: 'serverDirectoryPublishJob.httpCompletionUrl' });
   });
 });

@@ -191,6 +191,139 @@ function migrations(kind: DatabaseKind): Record<string, Migration> {
           .execute();
       },
     },
+    '0008_is_publish': {
+      // What the company's Image Serving context serves (one context per company): a record per published
+      // name, pointing at storage keys of its own (published/…), and the image presets as of the last publish.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('is_published_assets')
+          .addColumn('company_handle', 'varchar(64)', (c) => c.notNull())
+          .addColumn('name_key', 'varchar(512)', (c) => c.notNull())
+          .addColumn('name', 'varchar(512)', (c) => c.notNull())
+          .addColumn('asset_handle', 'varchar(64)', (c) => c.notNull())
+          .addColumn('kind', 'varchar(20)', (c) => c.notNull())
+          .addColumn('asset_type', 'varchar(40)', (c) => c.notNull())
+          .addColumn('image_key', 'varchar(2048)')
+          .addColumn('mask_key', 'varchar(2048)')
+          .addColumn('source_key', 'varchar(2048)')
+          .addColumn('source_mask_key', 'varchar(2048)')
+          .addColumn('sha256', 'varchar(64)', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('source_modified', 'varchar(40)', (c) => c.notNull())
+          .addColumn('width', 'integer')
+          .addColumn('height', 'integer')
+          .addColumn('members_json', 'text')
+          .addColumn('etag', 'varchar(64)', (c) => c.notNull())
+          .addColumn('published_at', 'varchar(40)', (c) => c.notNull())
+          .addColumn('job_handle', 'varchar(400)', (c) => c.notNull())
+          .addPrimaryKeyConstraint('is_published_assets_pk', ['company_handle', 'name_key'])
+          .execute();
+        await db.schema.createIndex('is_published_assets_asset').on('is_published_assets').columns(['company_handle', 'asset_handle']).execute();
+        await db.schema
+          .createTable('is_published_macros')
+          .addColumn('company_handle', 'varchar(64)', (c) => c.notNull())
+          .addColumn('name_key', 'varchar(128)', (c) => c.notNull())
+          .addColumn('name', 'varchar(128)', (c) => c.notNull())
+          .addColumn('url_modifier', 'varchar(600)', (c) => c.notNull())
+          .addColumn('published_at', 'varchar(40)', (c) => c.notNull())
+          .addColumn('job_handle', 'varchar(400)', (c) => c.notNull())
+          .addPrimaryKeyConstraint('is_published_macros_pk', ['company_handle', 'name_key'])
+          .execute();
+      },
+    },
+    '0010_set_scripts': {
+      // Automated set-generation scripts (IPS autoSetsArray "PropertySets", DMC batch set presets) and the sets they make.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('set_scripts')
+          .addColumn('script_handle', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('company_handle', 'varchar(64)', (c) => c.notNull())
+          .addColumn('name', 'varchar(128)', (c) => c.notNull())
+          .addColumn('name_key', 'varchar(128)', (c) => c.notNull())
+          .addColumn('set_type', 'varchar(40)', (c) => c.notNull())
+          .addColumn('member_pattern', 'varchar(200)', (c) => c.notNull())
+          .addColumn('swatch_pattern', 'varchar(200)')
+          .addColumn('set_name_template', 'varchar(200)', (c) => c.notNull())
+          .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+          .addColumn('updated_at', 'varchar(40)', (c) => c.notNull())
+          .addUniqueConstraint('set_scripts_company_name', ['company_handle', 'name_key'])
+          .execute();
+        await db.schema
+          .createTable('asset_sets')
+          .addColumn('set_handle', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('company_handle', 'varchar(64)', (c) => c.notNull())
+          .addColumn('set_type', 'varchar(40)', (c) => c.notNull())
+          .addColumn('definition', 'text', (c) => c.notNull())
+          .addColumn('swatch_handle', 'varchar(64)')
+          .addColumn('script_handle', 'varchar(64)')
+          .execute();
+      },
+    },
+    '0011_video': {
+      // Facts about video assets (masters and their encodings) that the assets table has no columns for;
+      // the thumbnail is the asset's optimized_key, an encoding's MP4 its original_key.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('video_info')
+          .addColumn('asset_handle', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('company_handle', 'varchar(64)', (c) => c.notNull())
+          .addColumn('duration_ms', 'integer', (c) => c.notNull())
+          .addColumn('width', 'integer', (c) => c.notNull())
+          .addColumn('height', 'integer', (c) => c.notNull())
+          .addColumn('video_codec', 'varchar(40)', (c) => c.notNull())
+          .addColumn('audio_codec', 'varchar(40)')
+          .addColumn('frame_rate', 'double precision', (c) => c.notNull())
+          .addColumn('bitrate', 'integer', (c) => c.notNull())
+          .addColumn('thumbnail_time_ms', 'integer')
+          .addColumn('encoded_key', 'varchar(2048)')
+          .execute();
+      },
+    },
+    '0012_publish_contexts': {
+      // The Image Rendering, Server Directory (and Video) publish contexts: what each one holds per asset,
+      // the files publish jobs wrote under SERVER_PUBLISH_ROOT (who owns each path), and published documents (metadata).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('context_published_assets')
+          .addColumn('company_handle', 'varchar(64)', (c) => c.notNull())
+          .addColumn('context', 'varchar(40)', (c) => c.notNull())
+          .addColumn('asset_handle', 'varchar(64)', (c) => c.notNull())
+          .addColumn('name', 'varchar(512)', (c) => c.notNull())
+          .addColumn('name_key', 'varchar(512)', (c) => c.notNull())
+          .addColumn('asset_type', 'varchar(40)', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('sha256', 'varchar(64)', (c) => c.notNull())
+          .addColumn('source_key', 'varchar(2048)')
+          .addColumn('source_modified', 'varchar(40)', (c) => c.notNull())
+          .addColumn('files_json', 'text')
+          .addColumn('media_key', 'varchar(2048)')
+          .addColumn('thumbnail_key', 'varchar(2048)')
+          .addColumn('published_at', 'varchar(40)', (c) => c.notNull())
+          .addColumn('job_handle', 'varchar(400)', (c) => c.notNull())
+          .addPrimaryKeyConstraint('context_published_assets_pk', ['company_handle', 'context', 'asset_handle'])
+          .execute();
+        await db.schema.createIndex('context_published_assets_name').on('context_published_assets').columns(['company_handle', 'context', 'name_key']).execute();
+        await db.schema
+          .createTable('publish_directory_files')
+          .addColumn('path', 'varchar(4096)', (c) => c.primaryKey())
+          .addColumn('company_handle', 'varchar(64)', (c) => c.notNull())
+          .addColumn('context', 'varchar(40)', (c) => c.notNull())
+          .addColumn('owner', 'varchar(64)', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('publish_directory_files_owner').on('publish_directory_files').columns(['company_handle', 'owner']).execute();
+        await db.schema
+          .createTable('context_published_documents')
+          .addColumn('company_handle', 'varchar(64)', (c) => c.notNull())
+          .addColumn('context', 'varchar(40)', (c) => c.notNull())
+          .addColumn('sha256', 'varchar(64)', (c) => c.notNull())
+          .addColumn('path', 'varchar(4096)', (c) => c.notNull())
+          .addColumn('entries', 'integer', (c) => c.notNull())
+          .addColumn('published_at', 'varchar(40)', (c) => c.notNull())
+          .addColumn('job_handle', 'varchar(400)', (c) => c.notNull())
+          .addPrimaryKeyConstraint('context_published_documents_pk', ['company_handle', 'context'])
+          .execute();
+      },
+    },
   };
 }
 

@@ -154,6 +154,138 @@ export interface AssetPublicationTable {
   published_at: string;
 }
 
+/** An automated set-generation script (see domain/set-scripts). */
+export interface SetScriptTable {
+  script_handle: string;
+  company_handle: string;
+  name: string;
+  name_key: string;
+  set_type: string;
+  member_pattern: string;
+  swatch_pattern: string | null;
+  set_name_template: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A set asset's definition (AssetSetInfo.setDefinition); its members are in asset_set_members. */
+export interface AssetSetTable {
+  set_handle: string;
+  company_handle: string;
+  set_type: string;
+  definition: string;
+  swatch_handle: string | null;
+  script_handle: string | null;
+}
+
+/**
+ * One name served by a company's Image Serving context (ImageServingPublishJob).
+ * `image_key` / `mask_key` are keys of the publish's own (published/…), so a
+ * later upload or reprocess that deletes the asset's old derivatives never
+ * breaks what is served; `source_*`, `sha256`, `version` and `source_modified`
+ * are the asset as it was published, for Incremental's "changed since" test.
+ */
+export interface IsPublishedAssetTable {
+  company_handle: string;
+  name_key: string;
+  name: string;
+  asset_handle: string;
+  /** image | icc | set */
+  kind: string;
+  asset_type: string;
+  image_key: string | null;
+  mask_key: string | null;
+  source_key: string | null;
+  source_mask_key: string | null;
+  sha256: string;
+  version: number;
+  source_modified: string;
+  width: number | null;
+  height: number | null;
+  /** sets: the member names, in order (JSON array) */
+  members_json: string | null;
+  etag: string;
+  published_at: string;
+  job_handle: string;
+}
+
+/** A company's image presets as published: the macro set its Image Serving context expands. */
+export interface IsPublishedMacroTable {
+  company_handle: string;
+  name_key: string;
+  name: string;
+  url_modifier: string;
+  published_at: string;
+  job_handle: string;
+}
+
+/** A video asset's probe (ffprobe) and delivery files; see VideoRepository. */
+export interface VideoInfoTable {
+  asset_handle: string;
+  company_handle: string;
+  duration_ms: number;
+  width: number;
+  height: number;
+  video_codec: string;
+  audio_codec: string | null;
+  frame_rate: number;
+  /** bits per second */
+  bitrate: number;
+  /** where the thumbnail (the asset's image) was taken, ms from the start; null = no thumbnail made */
+  thumbnail_time_ms: number | null;
+  /** VideoInfo optimizedPath/File: a master's first encoding (null until one is made), an encoding's own MP4 */
+  encoded_key: string | null;
+}
+
+/**
+ * What an Image Rendering, Server Directory (or Video) publish holds for an
+ * asset: the asset as it was published (version, content hash, optimised key,
+ * last change) and, for the server directory, the files it wrote
+ * (`files_json`: paths relative to SERVER_PUBLISH_ROOT); for Video, the
+ * published MP4 and thumbnail under storage keys of the publish's own.
+ */
+export interface ContextPublishedAssetTable {
+  company_handle: string;
+  /** ImageRendering | ServerDirectory | Video */
+  context: string;
+  asset_handle: string;
+  name: string;
+  name_key: string;
+  asset_type: string;
+  version: number;
+  sha256: string;
+  source_key: string | null;
+  source_modified: string;
+  files_json: string | null;
+  /** Video: the MP4 `/is/content` streams (published/… key) */
+  media_key: string | null;
+  /** Video: the thumbnail pyramid TIFF (published/… key) */
+  thumbnail_key: string | null;
+  published_at: string;
+  job_handle: string;
+}
+
+/** A file a publish job wrote under SERVER_PUBLISH_ROOT and the asset (or document) that owns it: two never share a path. */
+export interface PublishDirectoryFileTable {
+  /** relative to SERVER_PUBLISH_ROOT, built of safe segments */
+  path: string;
+  company_handle: string;
+  context: string;
+  /** asset handle, or `metadata` for the metadata document */
+  owner: string;
+}
+
+/** A published document (MetadataPublishJob's metadata.json): its content hash decides whether a publish changes anything. */
+export interface ContextPublishedDocumentTable {
+  company_handle: string;
+  context: string;
+  sha256: string;
+  path: string;
+  entries: number;
+  published_at: string;
+  job_handle: string;
+}
+
 export interface Database {
   companies: CompanyTable;
   users: UserTable;
@@ -166,4 +298,12 @@ export interface Database {
   asset_publications: AssetPublicationTable;
   asset_derivations: AssetDerivationTable;
   asset_set_members: AssetSetMemberTable;
+  is_published_assets: IsPublishedAssetTable;
+  is_published_macros: IsPublishedMacroTable;
+  set_scripts: SetScriptTable;
+  asset_sets: AssetSetTable;
+  video_info: VideoInfoTable;
+  context_published_assets: ContextPublishedAssetTable;
+  publish_directory_files: PublishDirectoryFileTable;
+  context_published_documents: ContextPublishedDocumentTable;
 }

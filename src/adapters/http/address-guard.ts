@@ -31,32 +31,49 @@ export class AddressRefused extends Error {
 // Everything that is not a public unicast address. The documentation ranges
 // (192.0.2/24, 198.51.100/24, 203.0.113/24, 2001:db8::/32) are left out on
 // purpose: they route nowhere, and tests use them as stand-ins for public hosts.
-const NON_PUBLIC_V4: Array<[string, number]> = [
-  ['0.0.0.0', 8], // "this network"; 0.0.0.0 reaches the local host on Linux
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local, includes the cloud metadata service 169.254.169.254
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24], // IETF protocol assignments
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15], // benchmarking, used inside some data centres
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, includes the broadcast address 255.255.255.255
+// Each range with what a refusal calls it.
+const NON_PUBLIC_V4: Array<[string, number, string]> = [
+  ['0.0.0.0', 8, 'a "this network" address'], // 0.0.0.0 reaches the local host on Linux
+  ['10.0.0.0', 8, 'a private address'],
+  ['100.64.0.0', 10, 'a carrier-grade NAT address'],
+  ['127.0.0.0', 8, 'a loopback address'],
+  ['169.254.0.0', 16, 'a link-local address (the cloud metadata service lives there)'],
+  ['172.16.0.0', 12, 'a private address'],
+  ['192.0.0.0', 24, 'an IETF protocol address'],
+  ['192.168.0.0', 16, 'a private address'],
+  ['198.18.0.0', 15, 'a benchmarking address'], // used inside some data centres
+  ['224.0.0.0', 4, 'a multicast address'],
+  ['240.0.0.0', 4, 'a reserved address'], // includes the broadcast address 255.255.255.255
 ];
-const NON_PUBLIC_V6: Array<[string, number]> = [
-  ['::', 128], // unspecified
-  ['::1', 128],
-  ['100::', 64], // discard-only
-  ['fc00::', 7], // unique-local
-  ['fe80::', 10], // link-local
-  ['fec0::', 10], // deprecated site-local, still honoured by some stacks
-  ['ff00::', 8], // multicast
+const NON_PUBLIC_V6: Array<[string, number, string]> = [
+  ['::', 128, 'the unspecified address'],
+  ['::1', 128, 'a loopback address'],
+  ['100::', 64, 'a discard-only address'],
+  ['fc00::', 7, 'a unique-local address'],
+  ['fe80::', 10, 'a link-local address'],
+  ['fec0::', 10, 'a site-local address'], // deprecated, still honoured by some stacks
+  ['ff00::', 8, 'a multicast address'],
 ];
 
 const nonPublic = new BlockList();
 for (const [net, prefix] of NON_PUBLIC_V4) nonPublic.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of NON_PUBLIC_V6) nonPublic.addSubnet(net, prefix, 'ipv6');
+
+const labelled = [...NON_PUBLIC_V4.map((r) => [...r, 'ipv4'] as const), ...NON_PUBLIC_V6.map((r) => [...r, 'ipv6'] as const)].map(([net, prefix, label, family]) => {
+  const list = new BlockList();
+  list.addSubnet(net, prefix, family);
+  return { list, family, label };
+});
+
+/** What kind of non-public address `ip` is, for refusal messages ("a loopback address"). */
+export function describeAddress(ip: string): string {
+  const address = stripZone(ip);
+  const family = isIP(address);
+  if (family === 0) return 'not an IP address';
+  const embedded = family === 6 ? embeddedIpv4(ipv6Words(address)) : undefined;
+  const [plain, kind] = embedded !== undefined ? [embedded, 'ipv4' as const] : [address, family === 4 ? ('ipv4' as const) : ('ipv6' as const)];
+  return labelled.find((r) => r.family === kind && r.list.check(plain, kind))?.label ?? 'a public address';
+}
 
 /**
  * Whether an address is loopback, private, link-local, CGNAT, multicast or
@@ -127,7 +144,7 @@ export async function resolveAllowed(url: URL, opts: GuardOptions, lookup: HostL
     if (isIP(stripZone(address)) === 0) throw new AddressRefused(url.href, `${host} resolved to '${address}', which is not an IP address`);
     if (opts.allowPrivate || nameAllowed || !isPrivateAddress(address) || allow.matches(address)) continue;
     const via = literal ? '' : ` (${host} resolves to it)`;
-    throw new AddressRefused(url.href, `${address} is a private, loopback or otherwise non-public address${via}`);
+    throw new AddressRefused(url.href, `${address} is ${describeAddress(address)}${via}`);
   }
   return addresses[0]!;
 }

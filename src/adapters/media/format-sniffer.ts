@@ -14,6 +14,17 @@ const BY_EXT: Record<string, DetectedFormat> = {
   eps: 'eps',
   // file-type recognises a profile by its signature, 'acsp' at bytes 36-39 (ICC.1 §7.2.9).
   icc: 'icc',
+  // ISO base media files: file-type names them after the major brand of the `ftyp` box.
+  mp4: 'mp4',
+  m4v: 'mp4',
+  f4v: 'mp4',
+  '3gp': 'mp4',
+  '3g2': 'mp4',
+  mov: 'mov',
+  // Matroska and WebM share EBML; the DocType element tells them apart.
+  webm: 'webm',
+  mkv: 'mkv',
+  avi: 'avi',
 };
 
 // Illustrator saves PDF- or PostScript-compatible files; its own marks near the

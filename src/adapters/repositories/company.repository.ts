@@ -26,6 +26,11 @@ export class CompanyRepository {
     return this.db.selectFrom('companies').selectAll().where('name_key', '=', nameKey).executeTakeFirst();
   }
 
+  /** By root path (`<rootId>/`), compared exactly: Image Serving's rootId is case-sensitive (ips-reference §8.1). */
+  findByRootPath(rootPath: string): Promise<CompanyRow | undefined> {
+    return this.db.selectFrom('companies').selectAll().where('root_path', '=', rootPath).executeTakeFirst();
+  }
+
   findByImsOrgId(imsOrgId: string): Promise<CompanyRow | undefined> {
     return this.db.selectFrom('companies').selectAll().where('ims_org_id', '=', imsOrgId).executeTakeFirst();
   }

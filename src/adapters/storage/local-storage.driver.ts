@@ -114,6 +114,25 @@ export class LocalStorageDriver implements StorageDriver {
     await this.pruneEmptyParents(from);
   }
 
+  async copy(fromKey: string, toKey: string): Promise<void> {
+    const from = this.resolve(fromKey);
+    const to = this.resolve(toKey);
+    const tmp = await this.tempPath('.link');
+    await fs.mkdir(path.dirname(to), { recursive: true });
+    try {
+      // A hard link shares the bytes (files are never rewritten in place: every write is a rename),
+      // so deleting either key later leaves the other intact. Across filesystems it falls back to a copy.
+      await fs.link(from, tmp).catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EXDEV' && err.code !== 'EPERM' && err.code !== 'ENOTSUP') throw err;
+        await fs.copyFile(from, tmp);
+      });
+      await fs.rename(tmp, to);
+    } catch (err) {
+      await fs.rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
   async delete(key: string): Promise<void> {
     const full = this.resolve(key);
     await fs.rm(full, { force: true });

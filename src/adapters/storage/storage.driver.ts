@@ -18,6 +18,8 @@ export interface StorageDriver {
   exists(key: string): Promise<boolean>;
   size(key: string): Promise<number>;
   move(fromKey: string, toKey: string, opts?: { readOnly?: boolean }): Promise<void>;
+  /** Atomically gives `toKey` the bytes of `fromKey` (local: a hard link, no bytes copied; the two keys then live independently). */
+  copy(fromKey: string, toKey: string): Promise<void>;
   delete(key: string): Promise<void>;
   deletePrefix(prefix: string): Promise<void>;
 }

@@ -32,8 +32,8 @@ export class AccountController {
   @Post('getAllCompanies')
   @HttpCode(200)
   @IpsOperation('getAllCompanies')
-  getAllCompanies(@ParamOf('getAllCompanies') p: OperationParam<'getAllCompanies'>) {
-    return this.accounts.getAllCompanies(p);
+  getAllCompanies(@Caller() caller: Principal, @ParamOf('getAllCompanies') p: OperationParam<'getAllCompanies'>) {
+    return this.accounts.getAllCompanies(caller, p);
   }
 
   @Post('addUser')

@@ -47,6 +47,7 @@ export const SUPPORTED_IS_COMMANDS = [
   'icc',
   'iccEmbed',
   'printRes',
+  'req',
 ] as const;
 export type SupportedIsCommand = (typeof SUPPORTED_IS_COMMANDS)[number];
 
@@ -57,9 +58,10 @@ export type SupportedIsCommand = (typeof SUPPORTED_IS_COMMANDS)[number];
  * - `dpr=off`: the default (no device-pixel-ratio scaling); `dpr=on,…` is refused.
  * - `pscan`: scan count of progressive JPEG (pjpeg); the encoder has no control over its scan script, so it is checked (auto|3|4|5) and ignored.
  * - `xmpEmbed=0`, `pathEmbed=0`: the defaults (nothing embedded); the value 1 is refused.
- * - `req=img`: the default request type (an image reply); every other `req=` is refused.
+ *
+ * `req` is supported for img (the default), props and exists (IsRequest.req); its other IS values are refused.
  */
-export const IGNORED_IS_COMMANDS = ['cache', 'id', 'dpr', 'pscan', 'xmpEmbed', 'pathEmbed', 'req'] as const;
+export const IGNORED_IS_COMMANDS = ['cache', 'id', 'dpr', 'pscan', 'xmpEmbed', 'pathEmbed'] as const;
 export type IgnoredIsCommand = (typeof IGNORED_IS_COMMANDS)[number];
 
 /** IS commands (the IS command reference's list) that this server does not implement. */

@@ -201,8 +201,10 @@ export const IGNORED_READERS: Record<IgnoredIsCommand, (value: string) => void> 
   pscan: (value) => void readKeyword('pscan', value, ['auto', '3', '4', '5'] as const),
   xmpEmbed: onlyDefault('xmpEmbed', '0'),
   pathEmbed: onlyDefault('pathEmbed', '0'),
-  req: onlyDefault('req', 'img'),
 };
+
+/** `req=` types this server answers; IS's others (tmb, mask, set, resolve, …) are refused by name. */
+const REQUEST_TYPES = ['img', 'props', 'exists'] as const;
 
 export const SUPPORTED_READERS: Record<SupportedIsCommand, Reader> = {
   wid: (v, r) => void (r.wid = readNumber('wid', v, POSITIVE_INT)),
@@ -261,6 +263,12 @@ export const SUPPORTED_READERS: Record<SupportedIsCommand, Reader> = {
   icc,
   iccEmbed: (v, r) => void (r.iccEmbed = readFlag('iccEmbed', v)),
   printRes: (v, r) => void (r.printRes = readNumber('printRes', v, int({ min: 1, max: 10000 }))),
+  req: (v, r) => {
+    const type = readKeyword('req', v, REQUEST_TYPES);
+    // img is the default: left out, so a plain image request parses to the same IsRequest with or without it.
+    if (type === 'img') delete r.req;
+    else r.req = type;
+  },
 };
 
 /** Checks that need the whole request (run after every command is read). */

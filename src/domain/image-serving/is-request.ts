@@ -120,6 +120,10 @@ export interface IsRequest {
   icc?: { profile: string; intent: IsRenderIntent; blackpointComp: boolean; dither: boolean };
   iccEmbed?: boolean;
   printRes?: number;
+
+  // --- request type ---
+  /** `req=props` (catalog properties as text) or `req=exists` (catalogRecord.exists=0|1); absent: an image (`req=img`) */
+  req?: 'props' | 'exists';
 }
 
 /** A command the engine refuses: the command's name (as IS spells it) and why, for a fault naming the command. */

@@ -98,6 +98,30 @@ export const imageInfo = z.object({
 });
 export const documentInfo = z.object(fileInfo);
 
+/**
+ * VideoInfo (§2.6): the original, imagePath/imageFile = the thumbnail's
+ * pyramid TIFF (the video's image), optimizedPath/optimizedFile = a master's
+ * first encoding, or an encoding's own MP4. The fields after optimizedFile are
+ * extensions of this server (IPS has none): what ffprobe found.
+ */
+export const videoInfo = z.object({
+  ...fileInfo,
+  imagePath: z.string().optional(),
+  imageFile: z.string().optional(),
+  optimizedPath: z.string().optional(),
+  optimizedFile: z.string().optional(),
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+  /** milliseconds */
+  durationMs: z.number().int().optional(),
+  /** frames per second */
+  frameRate: z.number().optional(),
+  videoCodec: z.string().optional(),
+  audioCodec: z.string().optional(),
+  /** bits per second, whole file */
+  bitrate: z.number().int().optional(),
+});
+
 export const asset = z.object({
   assetHandle: z.string(),
   type: z.string(),
@@ -115,6 +139,8 @@ export const asset = z.object({
   pdfInfo: documentInfo.optional(),
   postScriptInfo: documentInfo.optional(),
   illustratorInfo: documentInfo.optional(),
+  assetSetInfo: z.object({ setDefinition: z.string() }).optional(),
+  videoInfo: videoInfo.optional(),
 });
 
 export const searchAssetsReturn = z.object({ totalRows: z.number().int(), assetArray: itemsOf(asset) });

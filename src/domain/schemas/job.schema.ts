@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { EMAIL_SETTINGS, SORT_DIRECTIONS, dateTime, handle, itemsArray, itemsOf, notSupportedYet } from './common.schema.js';
 import * as O from './options.schema.js';
+import { IS_PUBLISH_TYPES } from '../is-publish.js';
+import { mediaOptions } from './media.schema.js';
 
 /** OptimizeImagesJob (ips-reference §5.5): optimise the company's images that lack a current pyramid TIFF. */
 export const optimizeImagesJob = z.strictObject({ emailSetting: z.enum(EMAIL_SETTINGS) });
@@ -200,9 +202,58 @@ const followOnPublish = {
   httpCompletionUrl: notSupportedYet('httpCompletionUrl'),
   contextHandle: notSupportedYet('contextHandle (publish contexts)'),
 };
-export const imageServingPublishJob = z.strictObject({ publishType: z.enum(['Full', 'FullWithSearch', 'Incremental']), ...followOnPublish });
-export const imageRenderingPublishJob = z.strictObject(followOnPublish);
+/**
+ * ImageServingPublishJob (§5.4): submitted on its own or as a reprocess job's
+ * follow-on. httpCompletionUrl is the job's completion callback (postHttpUrl's
+ * signed summary). There is one Image Serving context per company, so
+ * contextHandle (IPS 4.5 publish contexts) is refused rather than ignored.
+ */
+export const imageServingPublishJob = z.strictObject({
+  publishType: z.enum(IS_PUBLISH_TYPES),
+  emailSetting: z.enum(EMAIL_SETTINGS),
+  httpCompletionUrl: callbackUrl.optional(),
+  contextHandle: z
+    .unknown()
+    .refine(() => false, { message: 'no contextHandle (this server has one Image Serving context per company; publish contexts are not supported)' })
+    .optional(),
+});
+export type ImageServingPublishJob = z.output<typeof imageServingPublishJob>;
+/** contextHandle refused, naming the one context this server keeps per company for the job. */
+const oneContext = (context: string) =>
+  z
+    .unknown()
+    .refine(() => false, { message: `no contextHandle (this server has one ${context} context per company; publish contexts are not supported)` })
+    .optional();
+/** ImageRenderingPublishJob (§5.4): submitted on its own or as a reprocess job's follow-on; no publishType in the XSD. */
+export const imageRenderingPublishJob = z.strictObject({
+  emailSetting: z.enum(EMAIL_SETTINGS),
+  httpCompletionUrl: callbackUrl.optional(),
+  contextHandle: oneContext('Image Rendering'),
+});
+export type ImageRenderingPublishJob = z.output<typeof imageRenderingPublishJob>;
+/** ServerDirectoryPublishJob (§5.4; the docs spell the field emailSettings, the XSD emailSetting). */
+export const serverDirectoryPublishJob = z.strictObject({
+  emailSetting: z.enum(EMAIL_SETTINGS),
+  httpCompletionUrl: callbackUrl.optional(),
+});
+export type ServerDirectoryPublishJob = z.output<typeof serverDirectoryPublishJob>;
+/**
+ * MetadataPublishJob (§5.4): the XSD has only forcePublish; emailSetting and
+ * httpCompletionUrl are taken as every other publish job takes them
+ * (optional here, so an XSD-shaped request is accepted as it is).
+ */
+export const metadataPublishJob = z.strictObject({
+  forcePublish: z.boolean().optional(),
+  emailSetting: z.enum(EMAIL_SETTINGS).optional(),
+  httpCompletionUrl: callbackUrl.optional(),
+});
+export type MetadataPublishJob = z.output<typeof metadataPublishJob>;
 export const videoPublishJob = z.strictObject(followOnPublish);
+
+/** AutoSetCreationOptions (§6): the set-generation scripts to apply (their handles; see saveSetGenerationScript). */
+export const autoSetCreationOptions = z.strictObject({
+  autoSetsArray: itemsArray(handle, 100).refine((a) => a.length > 0, { message: 'at least one set-generation script handle', params: { missing: true } }),
+});
 
 // --- ReprocessAssetsJob (ips-reference §5.2) and RipPdfsJob (§5.3) ---
 
@@ -248,11 +299,11 @@ export const reprocessAssetsJob = z
     photoshopOptions: O.photoshopOptions.optional(),
     postScriptOptions: O.postScriptOptions.optional(),
     pdfOptions: O.pdfOptions.optional(),
-    mediaOptions: notSupportedYet('mediaOptions'),
+    mediaOptions: mediaOptions.optional(),
     illustratorOptions: O.illustratorOptions.optional(),
     cssOptions: notSupportedYet('cssOptions'),
     colorManagementOptions: O.colorManagementOptions.optional(),
-    autoSetCreationOptions: notSupportedYet('autoSetCreationOptions'),
+    autoSetCreationOptions: autoSetCreationOptions.optional(),
     projectHandleArray: notSupportedYet('projectHandleArray'),
     emailSetting: z.enum(EMAIL_SETTINGS),
     postJobOnlyIfFiles: z.boolean().optional(),
@@ -350,3 +401,17 @@ export const exportJob = z
     }
   });
 export type ExportJob = z.output<typeof exportJob>;
+
+// --- AutomatedSetGenerationJob (ips-reference §5.5) ---
+
+export const automatedSetGenerationJob = z.strictObject({
+  // IPS's default maximum is 1000 handles.
+  assetHandleArray: itemsArray(handle, 1000).refine((a) => a.length > 0, { message: 'at least one asset handle', params: { missing: true } }),
+  destFolder: z.string().max(1024).optional(),
+  readyForPublish: z.boolean(),
+  // XSD-only flag; nothing here waits for a synchronisation.
+  synchronizationComplete: z.boolean().optional(),
+  autoSetCreationOptions,
+  emailSetting: z.enum(EMAIL_SETTINGS),
+});
+export type AutomatedSetGenerationJob = z.output<typeof automatedSetGenerationJob>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EMAIL_SETTINGS, handle, notSupportedYet } from './common.schema.js';
 import * as O from './options.schema.js';
+import { mediaOptions } from './media.schema.js';
 
 /** Document and layer options: the upload stores the file; a reprocessAssetsJob on it rasterises or splits it. */
 const afterUpload = (field: string) =>
@@ -14,42 +15,46 @@ const afterUpload = (field: string) =>
  * reprocess job's and run through the same per-asset pipeline. Rasterising
  * documents and splitting PSD layers need the asset to exist first, so on
  * upload they are refused with the way to get them: a reprocessAssetsJob.
+ * UploadUrlsJob and UploadDirectoryJob take the same options (upload-jobs.schema.ts).
  */
-export const uploadPostJob = z
-  .strictObject({
-    overwrite: z.boolean(),
-    readyForPublish: z.boolean(),
-    preservePublishState: z.boolean().optional(),
-    synchronizationComplete: z.boolean().optional(),
-    createMask: z.boolean(),
-    preserveCrop: z.boolean().optional(),
-    knockoutBackgroundOptions: O.knockoutBackgroundOptions.optional(),
-    manualCropOptions: O.manualCropOptions.optional(),
-    autoColorCropOptions: O.autoColorCropOptions.optional(),
-    autoTransparentCropOptions: O.autoTransparentCropOptions.optional(),
-    autoSmartCropOptionsArray: notSupportedYet('autoSmartCropOptionsArray'),
-    photoshopOptions: afterUpload('photoshopOptions'),
-    postScriptOptions: afterUpload('postScriptOptions'),
-    pdfOptions: afterUpload('pdfOptions'),
-    illustratorOptions: afterUpload('illustratorOptions'),
-    cssOptions: notSupportedYet('cssOptions'),
-    colorManagementOptions: O.colorManagementOptions.optional(),
-    autoSetCreationOptions: notSupportedYet('autoSetCreationOptions'),
-    projectHandleArray: notSupportedYet('projectHandleArray'),
-    emailSetting: z.enum(EMAIL_SETTINGS),
-    postHttpUrl: notSupportedYet('postHttpUrl'),
-    mediaOptions: notSupportedYet('mediaOptions'),
-    inDesignOptions: notSupportedYet('inDesignOptions'),
-    xmpKeywords: notSupportedYet('xmpKeywords'),
-    unsharpMaskOptions: O.unsharpMaskOptions.optional(),
-    unCompressOptions: notSupportedYet('unCompressOptions'),
-    excludeMasterVideoFromAVS: z.boolean().optional(),
-    metadataOptions: notSupportedYet('metadataOptions'),
-  })
-  .superRefine((j, ctx) => {
-    const crops = (['manualCropOptions', 'autoColorCropOptions', 'autoTransparentCropOptions'] as const).filter((k) => j[k] !== undefined);
-    if (crops.length > 1) ctx.addIssue({ code: 'custom', path: [crops[1]!], message: 'at most one of manualCropOptions, autoColorCropOptions, autoTransparentCropOptions', input: crops.join(' and ') });
-  });
+export const uploadJobShape = {
+  overwrite: z.boolean(),
+  readyForPublish: z.boolean(),
+  preservePublishState: z.boolean().optional(),
+  synchronizationComplete: z.boolean().optional(),
+  createMask: z.boolean(),
+  preserveCrop: z.boolean().optional(),
+  knockoutBackgroundOptions: O.knockoutBackgroundOptions.optional(),
+  manualCropOptions: O.manualCropOptions.optional(),
+  autoColorCropOptions: O.autoColorCropOptions.optional(),
+  autoTransparentCropOptions: O.autoTransparentCropOptions.optional(),
+  autoSmartCropOptionsArray: notSupportedYet('autoSmartCropOptionsArray'),
+  photoshopOptions: afterUpload('photoshopOptions'),
+  postScriptOptions: afterUpload('postScriptOptions'),
+  pdfOptions: afterUpload('pdfOptions'),
+  illustratorOptions: afterUpload('illustratorOptions'),
+  cssOptions: notSupportedYet('cssOptions'),
+  colorManagementOptions: O.colorManagementOptions.optional(),
+  autoSetCreationOptions: notSupportedYet('autoSetCreationOptions'),
+  projectHandleArray: notSupportedYet('projectHandleArray'),
+  emailSetting: z.enum(EMAIL_SETTINGS),
+  postHttpUrl: notSupportedYet('postHttpUrl'),
+  mediaOptions: mediaOptions.optional(),
+  inDesignOptions: notSupportedYet('inDesignOptions'),
+  xmpKeywords: notSupportedYet('xmpKeywords'),
+  unsharpMaskOptions: O.unsharpMaskOptions.optional(),
+  unCompressOptions: notSupportedYet('unCompressOptions'),
+  excludeMasterVideoFromAVS: z.boolean().optional(),
+  metadataOptions: notSupportedYet('metadataOptions'),
+};
+
+/** The upload jobs' one-crop rule (§5.2's, shared by every upload job type). */
+export function oneCrop<J extends { manualCropOptions?: unknown; autoColorCropOptions?: unknown; autoTransparentCropOptions?: unknown }>(j: J, ctx: z.RefinementCtx<J>): void {
+  const crops = (['manualCropOptions', 'autoColorCropOptions', 'autoTransparentCropOptions'] as const).filter((k) => j[k] !== undefined);
+  if (crops.length > 1) ctx.addIssue({ code: 'custom', path: [crops[1]!], message: 'at most one of manualCropOptions, autoColorCropOptions, autoTransparentCropOptions', input: crops.join(' and ') });
+}
+
+export const uploadPostJob = z.strictObject(uploadJobShape).superRefine(oneCrop);
 export type UploadPostJob = z.infer<typeof uploadPostJob>;
 
 /**

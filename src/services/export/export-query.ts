@@ -47,11 +47,15 @@ export function parseExportRequest(field: string, options: Pick<ExportJob, 'is_m
   if (options.macro && macros(macroName(options.macro)) === undefined) {
     throw new IpsFault(FaultCode.InvalidParameter, `${field}.macro: expected the name of one of the company's image presets, received '${macroName(options.macro)}'`, `${field}.macro`);
   }
+  let req: IsRequest;
   try {
-    return parseIsQuery(exportQuery(options), { macro: macros });
+    req = parseIsQuery(exportQuery(options), { macro: macros });
   } catch (err) {
     throw fault('macro', err);
   }
+  // An export writes image files: req=props / req=exists answer Image Serving requests only.
+  if (req.req) throw fault(options.is_modifier && parseIsQuery(options.is_modifier, { macro: macros }).req ? 'is_modifier' : 'macro', new IsCommandError('req', `value '${req.req}' is not supported in an export (only req=img)`));
+  return req;
 }
 
 /** The output file's extension (§5.1: the original base name with the resolved format's extension; IS's default is JPEG). */

@@ -45,6 +45,9 @@ export function compressInZip(fileName: string): boolean {
 
 export type IsRender = (source: string, req: IsRequest, outFile: string, opts: IsRenderOptions) => Promise<IsRenderResult>;
 
+/** A conversion request resolved once per batch: the parsed request and its ICC profile file, or why it cannot run. */
+export type PreparedConversion = { req: IsRequest; iccProfilePath?: string } | { error: string };
+
 /**
  * ExportJob's per-asset step: stages what goes into the ZIP. For fmt=orig the
  * original file as uploaded (referenced, not copied); for fmt=convert the
@@ -66,7 +69,26 @@ export class ExportService {
     private readonly limits: { maxPixels: number },
   ) {}
 
-  async stage(job: JobIdentity, options: ExportItemOptions, ref: AssetRef, signal?: AbortSignal): Promise<FileResult> {
+  /**
+   * Parses the conversion request with the company's presets as they are now
+   * (they may have changed since the submit) and finds its ICC profile: once
+   * per batch, not per asset.
+   */
+  async prepare(job: JobIdentity, options: ExportItemOptions): Promise<PreparedConversion | undefined> {
+    if (options.fmt !== 'convert') return undefined;
+    let req: IsRequest;
+    try {
+      req = parseExportRequest('exportJob', options, await companyMacros(this.formats, job.companyHandle));
+    } catch (err) {
+      return { error: err instanceof Error ? err.message : String(err) };
+    }
+    if (!req.icc) return { req };
+    const profile = await this.iccProfile(job.companyHandle, req.icc.profile);
+    if (!profile) return { error: `icc: the company has no ICC profile named '${req.icc.profile}'` };
+    return { req, iccProfilePath: await this.storage.localPath(profile.original_key) };
+  }
+
+  async stage(job: JobIdentity, options: ExportItemOptions, ref: AssetRef, signal?: AbortSignal, prepared?: PreparedConversion): Promise<FileResult> {
     if (await this.jobLogs.findItem(job.jobHandle, ref.assetHandle)) return recordedResult(this.jobLogs, job, ref);
     const asset = await this.assets.findByHandle(job.companyHandle, ref.assetHandle);
     if (!asset || asset.trash_state !== 'NotInTrash') return this.fail(job, ref, `no asset with handle '${ref.assetHandle}' in this company`);
@@ -76,7 +98,7 @@ export class ExportService {
     let entries: StagedEntry[];
     let how: string;
     if (options.fmt === 'convert' && (asset.type === 'Image' || DOCUMENT_TYPES.has(asset.type))) {
-      const staged = await this.convert(job, options, asset, signal);
+      const staged = await this.convert(job, prepared ?? (await this.prepare(job, options))!, asset, signal);
       if (typeof staged === 'string') return this.fail(job, named, staged);
       entries = staged;
       how = 'converted';
@@ -109,20 +131,9 @@ export class ExportService {
   }
 
   /** The staged files of a converted asset, or the reason it could not be converted. */
-  private async convert(job: JobIdentity, options: ExportItemOptions, asset: AssetRow, signal?: AbortSignal): Promise<StagedEntry[] | string> {
-    // Validated at submit; parsed again here because the company's presets may have changed since.
-    let req: IsRequest;
-    try {
-      req = parseExportRequest('exportJob', options, await companyMacros(this.formats, job.companyHandle));
-    } catch (err) {
-      return err instanceof Error ? err.message : String(err);
-    }
-    let iccProfilePath: string | undefined;
-    if (req.icc) {
-      const profile = await this.iccProfile(job.companyHandle, req.icc.profile);
-      if (!profile) return `icc: the company has no ICC profile named '${req.icc.profile}'`;
-      iccProfilePath = await this.storage.localPath(profile.original_key);
-    }
+  private async convert(job: JobIdentity, prepared: PreparedConversion, asset: AssetRow, signal?: AbortSignal): Promise<StagedEntry[] | string> {
+    if ('error' in prepared) return prepared.error;
+    const { req, iccProfilePath } = prepared;
     const sources = DOCUMENT_TYPES.has(asset.type) ? await this.pages(asset) : [{ key: asset.optimized_key ?? asset.original_key, base: baseName(asset.file_name) }];
     if (sources.length === 0) return `${asset.type} has no page images to convert: reprocess it with ${asset.type === 'Pdf' ? 'pdfOptions' : asset.type === 'PostScript' ? 'postScriptOptions' : 'illustratorOptions'} process Rasterize first (or export it with fmt=orig)`;
     const keys = exportKeys(job.companyHandle, job.jobHandle);

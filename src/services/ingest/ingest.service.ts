@@ -7,7 +7,9 @@ import { type ImageProbe, type MediaRepository, RenderOptionError, UnreadableIma
 import { sniffFormat } from '../../adapters/media/format-sniffer.js';
 import { readIccHeader } from '../../adapters/media/icc-profile.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
-import { type AssetType, type DetectedFormat, FORMAT_ASSET_TYPE, RASTER_FORMATS } from '../../domain/asset-types.js';
+import { type AssetType, type DetectedFormat, FORMAT_ASSET_TYPE, RASTER_FORMATS, isVideoFormat } from '../../domain/asset-types.js';
+import type { Db } from '../../adapters/database/database.js';
+import { type PreparedVideo, type VideoMaster, VideoRejected, type VideoService } from '../video/video.service.js';
 import { assetNameOf } from '../../domain/folders.js';
 import { nameKey, nowIso } from '../../domain/handles.js';
 import type { UploadPostJob } from '../../domain/schemas/upload.schema.js';
@@ -49,20 +51,21 @@ export class IngestService {
     private readonly companies: CompanyRepository,
     private readonly jobLogs: JobLogRepository,
     private readonly colors: ColorProfiles,
+    private readonly videos?: VideoService,
   ) {}
 
-  async ingest(job: JobIdentity, options: UploadPostJob, item: UploadItem): Promise<FileResult> {
+  async ingest(job: JobIdentity, options: UploadPostJob, item: UploadItem, signal?: AbortSignal): Promise<FileResult> {
     const done = await this.jobLogs.findItem(job.jobHandle, item.itemId);
     if (done) return { itemId: item.itemId, status: done.status as FileResult['status'], assetHandle: done.asset_handle ?? undefined, reason: done.reason ?? undefined };
 
-    const path = `${item.folder}${item.fileName}`;
+    const path = item.source ?? `${item.folder}${item.fileName}`;
     try {
       if (item.rejectedReason) throw new FileRejected(item.rejectedReason);
       const company = await this.companies.findByHandle(job.companyHandle);
       if (!company) throw new FileRejected('the company no longer exists');
       const local = await this.storage.localPath(item.stagingKey);
       const format = await sniffFormat(local);
-      if (!format) throw new FileRejected('unsupported or unrecognised file content (accepted: JPEG, PNG, TIFF, WebP, GIF, PSD, PDF, PostScript/EPS, Illustrator, ICC profiles)');
+      if (!format) throw new FileRejected('unsupported or unrecognised file content (accepted: JPEG, PNG, TIFF, WebP, GIF, PSD, PDF, PostScript/EPS, Illustrator, ICC profiles, MP4/MOV/WebM/Matroska/AVI video)');
       // A profile must be whole to be used by colorManagementOptions later: a damaged one fails now, not in every job that names it.
       if (format === 'icc') await readIccHeader(local);
       const warnings = extensionWarnings(item.fileName, format, path);
@@ -80,10 +83,11 @@ export class IngestService {
       const sha256 = await fileSha256(local);
       // Derivatives first: a file the decoder refuses leaves nothing under originals/.
       const optimised = probe ? await this.optimise(job, options, local, format, probe, keys, target.existing, path) : undefined;
+      const video = isVideoFormat(format) ? await this.prepareVideo(job, options, item, target, assetHandle, local, keys, signal) : undefined;
       await this.storage.putFile(keys.original, local, { readOnly: true });
       warnings.push(...(optimised?.warnings ?? []));
 
-      const row = this.assetRow(job, options, item, target, format, probe, optimised, { assetHandle, sha256, keys });
+      const row = { ...this.assetRow(job, options, item, target, format, probe, optimised, { assetHandle, sha256, keys }), ...(video ? this.videos!.masterColumns(video.prepared) : {}) };
       const updating = target.existing !== undefined;
       const result = await this.commit(
         job,
@@ -96,17 +100,20 @@ export class IngestService {
           updating
             ? { logType: 'FileUpdated', messageKey: 'fileUpdated', messageArgs: { path, name: target.name }, assetName: path, assetType: 'MasterImage', assetHandle }
             : { logType: 'UploadSuccess', messageKey: 'fileProcessed', messageArgs: { path }, assetName: path, assetType: 'MasterImage', assetHandle },
+          ...(video ? this.videos!.details(video.master, video.prepared, 'UploadSuccess') : []),
         ],
         [updating ? 'file_update_count' : 'file_success_count', 'total_file_count', 'transfer_success_count', ...(warnings.length ? (['file_warning_count'] as const) : [])],
-        async (tx) => {
+        async (tx, db) => {
           if (updating) await tx.update(assetHandle, row);
           else await tx.insert(row);
+          if (video) await this.videos!.writePrepared(db, video.master, video.prepared);
         },
       );
       if (target.existing) await this.removeSuperseded(target.existing, row);
+      if (video) await this.videos!.removeSuperseded(video.prepared);
       return result;
     } catch (err) {
-      if (!(err instanceof FileRejected || err instanceof UnreadableImageError || err instanceof RenderOptionError)) throw err; // transient: let Temporal retry
+      if (!(err instanceof FileRejected || err instanceof UnreadableImageError || err instanceof RenderOptionError || err instanceof VideoRejected)) throw err; // transient: let Temporal retry
       return this.reject(job, item, err.message);
     }
   }
@@ -115,7 +122,7 @@ export class IngestService {
   async reject(job: JobIdentity, item: UploadItem, reason: string): Promise<FileResult> {
     const done = await this.jobLogs.findItem(job.jobHandle, item.itemId);
     if (done) return { itemId: item.itemId, status: done.status as FileResult['status'], reason: done.reason ?? undefined };
-    const path = `${item.folder}${item.fileName}`;
+    const path = item.source ?? `${item.folder}${item.fileName}`;
     const keys = storageKeys(job.companyHandle, item.assetHandle, item.itemId, item.fileName);
     if (await this.storage.exists(item.stagingKey)) await this.storage.move(item.stagingKey, keys.rejected);
     await this.storage.delete(keys.optimized);
@@ -133,14 +140,14 @@ export class IngestService {
     reason: string | undefined,
     details: NewDetail[],
     counters: readonly JobLogCounter[],
-    write?: (assets: AssetRepository) => Promise<void>,
+    write?: (assets: AssetRepository, tx: Db) => Promise<void>,
   ): Promise<FileResult> {
     await this.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: item.itemId, status, asset_handle: assetHandle ?? null, reason: reason ?? null, updated_at: nowIso() },
       job.companyHandle,
       details,
       counters,
-      write ? (tx) => write(new AssetRepositoryImpl(tx)) : undefined,
+      write ? (tx) => write(new AssetRepositoryImpl(tx), tx) : undefined,
     );
     if (status !== 'error') await this.storage.delete(item.stagingKey);
     return { itemId: item.itemId, status, ...(assetHandle ? { assetHandle } : {}), ...(reason ? { reason } : {}) };
@@ -189,6 +196,27 @@ export class IngestService {
     } finally {
       await Promise.all([fs.rm(tmp.ptiff, { force: true }), fs.rm(tmp.mask, { force: true })]);
     }
+  }
+
+  /**
+   * A video: probed (a file ffprobe refuses fails alone with its reason), and
+   * the upload's mediaOptions applied: the thumbnail under the item's
+   * optimised key, encodings under keys of the item.
+   */
+  private async prepareVideo(
+    job: JobIdentity,
+    options: UploadPostJob,
+    item: UploadItem,
+    target: Target,
+    assetHandle: string,
+    file: string,
+    keys: ReturnType<typeof storageKeys>,
+    signal?: AbortSignal,
+  ): Promise<{ master: VideoMaster; prepared: PreparedVideo }> {
+    if (!this.videos) throw new FileRejected('video files need ffmpeg, and this server runs without the video service');
+    const readyForPublish = target.existing && options.preservePublishState ? target.existing.ready_for_publish : options.readyForPublish ? 1 : 0;
+    const master: VideoMaster = { companyHandle: job.companyHandle, assetHandle, name: target.name, folder: item.folder, readyForPublish };
+    return { master, prepared: await this.videos.prepare(job, master, file, options.mediaOptions, { thumbnail: keys.optimized, tag: item.itemId }, signal) };
   }
 
   private async target(companyHandle: string, item: UploadItem): Promise<Target> {
@@ -266,6 +294,11 @@ function extensionWarnings(fileName: string, format: DetectedFormat, path: strin
     eps: ['eps', 'epsf', 'ps'],
     illustrator: ['ai', 'pdf', 'eps'],
     icc: ['icc', 'icm'],
+    mp4: ['mp4', 'm4v', 'f4v', '3gp', '3g2'],
+    mov: ['mov', 'qt'],
+    webm: ['webm'],
+    mkv: ['mkv', 'mk3d'],
+    avi: ['avi'],
   };
   if (expected[format].includes(ext)) return [];
   return [

@@ -24,6 +24,12 @@ export interface SourceFrame extends Size {
   region?: { left: number; top: number };
   /** pixels per inch the source states */
   density?: number;
+  /**
+   * A resize still to run when the frame is read (from pyramid `page`, after
+   * `region`): the common request (wid/hei, then the output) becomes one
+   * libvips pipeline from file to reply, with no decoded copy in between.
+   */
+  resize?: { width: number; height: number; kernel: Kernel; page: number };
 }
 
 export interface PixelFrame extends Size {
@@ -58,8 +64,13 @@ export function pipeline(frame: Frame): Sharp {
   if (frame.kind === 'pixels') {
     return sharp(frame.data, { raw: { width: frame.width, height: frame.height, channels: frame.channels }, limitInputPixels: false });
   }
-  const img = source(frame.file);
-  return frame.region ? img.extract({ ...frame.region, width: frame.width, height: frame.height }) : img;
+  const r = frame.resize;
+  if (!r) {
+    const img = source(frame.file);
+    return frame.region ? img.extract({ ...frame.region, width: frame.width, height: frame.height }) : img;
+  }
+  const img = source(frame.file, r.page);
+  return img.resize(r.width, r.height, { fit: 'fill', kernel: r.kernel });
 }
 
 /** Runs `img` and keeps its pixels. Output is sRGB: gray becomes three equal bands, CMYK is converted through its profile. */
@@ -87,14 +98,13 @@ export async function transform(frame: Frame, op: (img: Sharp) => Sharp): Promis
  * shrink-on-load: what keeps a 100 MP original from being decoded in full for
  * a thumbnail.
  */
-export async function resize(frame: Frame, size: Size, kernel: Kernel): Promise<PixelFrame> {
+export async function resize(frame: Frame, size: Size, kernel: Kernel): Promise<Frame> {
   if (size.width === frame.width && size.height === frame.height) return materialise(frame);
-  let img = pipeline(frame);
-  if (frame.kind === 'source' && !frame.region) {
-    const page = await pyramidLevel(frame, size);
-    if (page > 0) img = source(frame.file, page);
+  if (frame.kind === 'source' && !frame.region && !frame.resize) {
+    // Deferred: read when the next step needs pixels, or straight into the encoder.
+    return { ...frame, width: size.width, height: size.height, resize: { width: size.width, height: size.height, kernel, page: await pyramidLevel(frame, size) } };
   }
-  return decode(img.resize(size.width, size.height, { fit: 'fill', kernel }), frame.kind === 'source');
+  return decode(pipeline(frame).resize(size.width, size.height, { fit: 'fill', kernel }), frame.kind === 'source');
 }
 
 /** The page of the smallest pyramid level at least `size`; 0 (the full image) when the file has no such levels. */
@@ -124,7 +134,7 @@ async function pyramidLevel(frame: SourceFrame, size: Size): Promise<number> {
 export async function reframe(frame: Frame, box: IsBox, fill: Rgba): Promise<Frame> {
   if (box.x === 0 && box.y === 0 && box.w === frame.width && box.h === frame.height) return frame;
   const inside = box.x >= 0 && box.y >= 0 && box.x + box.w <= frame.width && box.y + box.h <= frame.height;
-  if (frame.kind === 'source' && inside) {
+  if (frame.kind === 'source' && !frame.resize && inside) {
     const left = (frame.region?.left ?? 0) + box.x;
     const top = (frame.region?.top ?? 0) + box.y;
     return { ...frame, width: box.w, height: box.h, region: { left, top } };
@@ -133,7 +143,7 @@ export async function reframe(frame: Frame, box: IsBox, fill: Rgba): Promise<Fra
   const x1 = Math.min(frame.width, box.x + box.w);
   const y0 = Math.max(0, box.y);
   const y1 = Math.min(frame.height, box.y + box.h);
-  if (frame.kind === 'source' && x0 < x1 && y0 < y1) {
+  if (frame.kind === 'source' && !frame.resize && x0 < x1 && y0 < y1) {
     // decode only the part of the source that shows, then pad it
     const shown = await reframe(frame, { x: x0, y: y0, w: x1 - x0, h: y1 - y0 }, fill);
     return reframe(await materialise(shown), { x: box.x - x0, y: box.y - y0, w: box.w, h: box.h }, fill);

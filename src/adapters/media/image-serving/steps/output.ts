@@ -28,8 +28,11 @@ import type { IsContext } from '../is-context.js';
  * iccEmbed=1 attaches the reply's profile (sRGB, sGrey or CMYK built-ins when
  * no icc= is given); absent/0 attaches none and keeps no metadata. GIF cannot
  * carry a profile, so iccEmbed is ignored for it. printRes sets the density;
- * without it a reply read straight from the source keeps the source's, and
- * one made from pixels states the source's density.
+ * without it a reply read straight from the source (also through a deferred
+ * resize) keeps the source's resolution fields, and one made from pixels
+ * states the source's density. WebP and AVIF have no resolution field of
+ * their own (only EXIF, which is not written): they state a density only
+ * when made from pixels or given printRes.
  */
 export interface OutputPlan {
   format: IsOutputFormat;

@@ -1,0 +1,20 @@
+import type { ContextPublishService } from '../src/services/publish/context-publish.service.js';
+import type { MetadataPublishService } from '../src/services/publish/metadata-publish.service.js';
+import type { ContextPublishActivities } from '../workflows/contracts.js';
+import { processBatch } from './batch.js';
+
+/** ImageRenderingPublishJob, ServerDirectoryPublishJob and MetadataPublishJob: the catalog walk, the per-batch publish, failure records. */
+export function createContextPublishActivities(deps: { contextPublish: ContextPublishService; metadataPublish: MetadataPublishService }): ContextPublishActivities {
+  return {
+    countContextPublish: (companyHandle, context) => deps.contextPublish.count(companyHandle, context),
+    listContextPublish: (companyHandle, context, cursor) => deps.contextPublish.page(companyHandle, context, cursor),
+    publishToContext: (job, context, assets) => processBatch(assets, (asset) => deps.contextPublish.publish(job, context, asset)),
+    recordContextPublishFailures: async (job, assets, reason) => {
+      const results = [];
+      for (const asset of assets) results.push(await deps.contextPublish.fail(job, asset, reason));
+      return results;
+    },
+    publishMetadata: (job, forcePublish) => processBatch([forcePublish], (force) => deps.metadataPublish.publish(job, force)),
+    recordMetadataFailure: async (job, reason) => [await deps.metadataPublish.fail(job, reason)],
+  };
+}

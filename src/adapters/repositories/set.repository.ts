@@ -1,0 +1,62 @@
+import type { Db } from '../database/database.js';
+import type { AssetSetTable, AssetTable, SetScriptTable } from '../database/tables.js';
+import { DerivationRepository } from './derivation.repository.js';
+
+export type SetScriptRow = SetScriptTable;
+export type AssetSetRow = AssetSetTable;
+
+/** Set-generation scripts and the set assets (definition + ordered members) they make. */
+export class SetRepository {
+  constructor(private readonly db: Db) {}
+
+  listScripts(companyHandle: string): Promise<SetScriptRow[]> {
+    return this.db.selectFrom('set_scripts').selectAll().where('company_handle', '=', companyHandle).orderBy('name_key').execute();
+  }
+
+  findScripts(companyHandle: string, handles: readonly string[]): Promise<SetScriptRow[]> {
+    if (handles.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('set_scripts').selectAll().where('company_handle', '=', companyHandle).where('script_handle', 'in', [...handles]).execute();
+  }
+
+  findScriptByNameKey(companyHandle: string, nameKey: string): Promise<SetScriptRow | undefined> {
+    return this.db.selectFrom('set_scripts').selectAll().where('company_handle', '=', companyHandle).where('name_key', '=', nameKey).executeTakeFirst();
+  }
+
+  async insertScript(row: SetScriptRow): Promise<void> {
+    await this.db.insertInto('set_scripts').values(row).execute();
+  }
+
+  async updateScript(handle: string, changes: Omit<SetScriptRow, 'script_handle' | 'company_handle' | 'created_at'>): Promise<void> {
+    await this.db.updateTable('set_scripts').set(changes).where('script_handle', '=', handle).execute();
+  }
+
+  async deleteScript(companyHandle: string, handle: string): Promise<number> {
+    const r = await this.db.deleteFrom('set_scripts').where('company_handle', '=', companyHandle).where('script_handle', '=', handle).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  /** Definitions of the given set assets (for AssetSetInfo), by handle. */
+  async definitions(handles: readonly string[]): Promise<Map<string, AssetSetRow>> {
+    if (handles.length === 0) return new Map();
+    const rows = await this.db.selectFrom('asset_sets').selectAll().where('set_handle', 'in', [...handles]).execute();
+    return new Map(rows.map((r) => [r.set_handle, r]));
+  }
+
+  members(setHandle: string): Promise<string[]> {
+    return new DerivationRepository(this.db).members(setHandle);
+  }
+
+  /** Writes a set asset, its definition and its members in one transaction (created, or updated in place). */
+  async commitSet(asset: AssetTable, exists: boolean, set: AssetSetRow, members: readonly string[]): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      if (exists) await tx.updateTable('assets').set(asset).where('asset_handle', '=', asset.asset_handle).execute();
+      else await tx.insertInto('assets').values(asset).execute();
+      await tx
+        .insertInto('asset_sets')
+        .values(set)
+        .onConflict((oc) => oc.column('set_handle').doUpdateSet({ set_type: set.set_type, definition: set.definition, swatch_handle: set.swatch_handle, script_handle: set.script_handle }))
+        .execute();
+      await new DerivationRepository(tx).replaceMembers(asset.asset_handle, members);
+    });
+  }
+}

@@ -1,0 +1,161 @@
+import { z } from 'zod';
+import { itemsArray, notSupportedYet } from './common.schema.js';
+import { callbackUrl } from './job.schema.js';
+import { oneCrop, uploadJobShape } from './upload.schema.js';
+
+/**
+ * UploadUrlsJob and UploadDirectoryJob (ips-reference §5.5): the UploadFile
+ * servlet's options (same schemas, same refusals: document and layer options
+ * are for a reprocessAssetsJob afterwards; at most one crop), plus what each
+ * job adds. Both are per-item jobs, so postHttpUrl is delivered as for a
+ * reprocess job; follow-on publish jobs are not offered on uploads yet.
+ */
+const submittedUploadShape = {
+  ...uploadJobShape,
+  postJobOnlyIfFiles: z.boolean().optional(),
+  postHttpUrl: callbackUrl.optional(),
+  postImageServingPublishJob: notSupportedYet('postImageServingPublishJob on upload jobs'),
+  postImageRenderingPublishJob: notSupportedYet('postImageRenderingPublishJob on upload jobs'),
+  postVideoPublishJob: notSupportedYet('postVideoPublishJob on upload jobs'),
+  jwtToken: z.string().max(8192).optional(),
+  imsOrg: z.string().max(256).optional(),
+  apikey: z.string().max(256).optional(),
+  ignoreSmartCropGeneration: z.boolean().optional(),
+  preserveSmartCrop: z.boolean().optional(),
+};
+
+/** Most URLs per job: the list travels in the workflow input and memo, which Temporal caps at a few MB. */
+export const MAX_UPLOAD_URLS = 1000;
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Why an IPS path (folder, optionally + file name) is unusable, or undefined. */
+export function ipsPathProblem(value: string): string | undefined {
+  if (CONTROL.test(value) || value.includes('\\')) return 'a path without control characters or backslashes';
+  if (value.split('/').some((p) => p === '.' || p === '..')) return "a path without '.' or '..' segments";
+  return undefined;
+}
+
+/** The file name a URL names: its last path segment, decoded; undefined when it has none. */
+export function urlFileName(url: string): string | undefined {
+  let last: string;
+  try {
+    last = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+  } catch {
+    return undefined;
+  }
+  if (!last || last === '.' || last === '..' || CONTROL.test(last) || /[\\/]/.test(last) || last.length > 255) return undefined;
+  return last;
+}
+
+/**
+ * Where a URL goes: destPath is the company folder plus, unless it ends in
+ * `/`, the file name (ips-reference §5.5: "IPS path + file name"); a folder
+ * alone takes the file name from the URL.
+ */
+export function splitDestPath(destPath: string, sourceUrl: string): { folder: string; fileName: string | undefined } {
+  const trimmed = destPath.trim();
+  if (trimmed === '' || trimmed.endsWith('/')) return { folder: trimmed, fileName: urlFileName(sourceUrl) };
+  const slash = trimmed.lastIndexOf('/');
+  return { folder: trimmed.slice(0, slash + 1), fileName: trimmed.slice(slash + 1) };
+}
+
+/** An http(s) URL without credentials (they would end up in job logs); where it may point is checked when it is fetched. */
+export const sourceUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .superRefine((raw, ctx) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(raw);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+      ctx.addIssue({ code: 'custom', message: 'an absolute http:// or https:// URL', input: raw });
+    } else if (url.username || url.password) {
+      ctx.addIssue({ code: 'custom', message: 'a URL without user name or password', input: raw });
+    }
+  });
+
+/** UploadUrl {sourceUrl, destPath} (§5.5). */
+export const uploadUrl = z
+  .strictObject({
+    sourceUrl,
+    destPath: z.string().max(1024),
+  })
+  .superRefine((u, ctx) => {
+    const problem = ipsPathProblem(u.destPath);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', path: ['destPath'], message: problem, input: u.destPath });
+      return;
+    }
+    const { fileName } = splitDestPath(u.destPath, u.sourceUrl);
+    if (!fileName || fileName.length > 255) {
+      ctx.addIssue({ code: 'custom', path: ['destPath'], message: 'a destPath ending in a file name of 1 to 255 characters (the URL names no file, so destPath must)', input: u.destPath });
+    }
+  });
+export type UploadUrl = z.output<typeof uploadUrl>;
+
+export const uploadUrlsJob = z
+  .strictObject({
+    urlArray: itemsArray(uploadUrl, MAX_UPLOAD_URLS),
+    // Reported back by IPS in getActiveJobs; filled in from urlArray here.
+    numUrls: z.number().int().min(0).optional(),
+    ...submittedUploadShape,
+    // XSD 2022 fields for video uploads; there is no video engine.
+    sourceVideoAssetHandle: notSupportedYet('sourceVideoAssetHandle'),
+    audioCaptionsMetadata: notSupportedYet('audioCaptionsMetadata'),
+  })
+  .superRefine((j, ctx) => {
+    oneCrop(j, ctx);
+    if (j.urlArray.length === 0) ctx.addIssue({ code: 'custom', path: ['urlArray'], message: 'at least one UploadUrl', params: { missing: true } });
+    if (j.numUrls !== undefined && j.numUrls !== j.urlArray.length) {
+      ctx.addIssue({ code: 'custom', path: ['numUrls'], message: `the number of urlArray entries (${j.urlArray.length}), or nothing`, input: j.numUrls });
+    }
+  })
+  .transform((j) => ({ ...j, numUrls: j.urlArray.length }));
+export type UploadUrlsJob = z.output<typeof uploadUrlsJob>;
+
+/**
+ * A server directory relative to the import root (IMPORT_ROOT): never
+ * absolute, never climbing out. Whether it exists (and stays inside the root
+ * once symbolic links are resolved) is checked at submitJob.
+ */
+export const serverDir = z
+  .string()
+  .trim()
+  .min(1)
+  .max(1024)
+  .superRefine((dir, ctx) => {
+    const problem = ipsPathProblem(dir);
+    if (dir.startsWith('/') || /^[A-Za-z]:/.test(dir)) {
+      ctx.addIssue({ code: 'custom', message: 'a directory relative to the import root (IMPORT_ROOT), not an absolute path', input: dir });
+    } else if (problem) {
+      ctx.addIssue({ code: 'custom', message: `a directory relative to the import root: ${problem}`, input: dir });
+    }
+  });
+
+/** UnCompressOptions (§6): `None` leaves archives as files, `UnCompress` ingests what they contain. Case-sensitive. */
+export const unCompressOptions = z.strictObject({ process: z.enum(['None', 'UnCompress']) });
+
+export const uploadDirectoryJob = z
+  .strictObject({
+    destFolder: z.string().max(1024).optional(),
+    serverDir,
+    includeSubfolders: z.boolean(),
+    processMetadataFiles: z.boolean().refine((v) => !v, {
+      message: 'false: processMetadataFiles true is not supported by this server (there is no metadata engine; side-car XML files would be ingested as plain files)',
+    }),
+    ...submittedUploadShape,
+    unCompressOptions: unCompressOptions.optional(),
+  })
+  .superRefine((j, ctx) => {
+    oneCrop(j, ctx);
+    if (j.destFolder !== undefined) {
+      const problem = ipsPathProblem(j.destFolder);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['destFolder'], message: problem, input: j.destFolder });
+    }
+  });
+export type UploadDirectoryJob = z.output<typeof uploadDirectoryJob>;

@@ -1,0 +1,264 @@
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ZipArchiveError, eachEntry, zipEntryCount, zipEntryProblem, zipTotals } from '../../adapters/archive/zip-reader.js';
+import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
+import type { JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
+import { StorageLimitError, type StorageDriver } from '../../adapters/storage/storage.driver.js';
+import { IpsFault, faults } from '../../domain/faults.js';
+import { normalizeFileName, normalizeFolder } from '../../domain/folders.js';
+import { nowIso } from '../../domain/handles.js';
+import type { UploadDirectoryJob } from '../../domain/schemas/upload-jobs.schema.js';
+import type { DirectoryItem, FileResult, JobIdentity, UploadItem } from '../../../workflows/contracts.js';
+import type { IngestService } from './ingest.service.js';
+import { stableId } from './url-upload.service.js';
+
+export interface DirectoryUploadOptions {
+  /** IMPORT_ROOT: every serverDir is relative to it and must stay inside it */
+  importRoot: string;
+  /** MAX_UPLOAD_FILE_BYTES, per file and per ZIP entry */
+  maxBytes: number;
+  /** UNZIP_MAX_ENTRIES / UNZIP_MAX_BYTES: a ZIP over either fails as a whole before anything is extracted */
+  unzipMaxEntries: number;
+  unzipMaxBytes: number;
+}
+
+/** Names DMC skips with a warning (ips-reference §4.5: most warnings are about hidden files). */
+const HIDDEN_NAMES = new Set(['thumbs.db', 'desktop.ini', '__macosx', 'icon\r']);
+
+export function isHiddenName(name: string): boolean {
+  return name.startsWith('.') || HIDDEN_NAMES.has(name.toLowerCase());
+}
+
+/** Path order: segment by segment, so a folder's files come right after the folder's name. */
+function compareSegments(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+/**
+ * UploadDirectoryJob: walks a directory under the import root in path order,
+ * a page at a time (only a cursor travels between pages), and ingests each
+ * file through the upload pipeline. Files are copied in; the server
+ * directory is never changed. Hidden files and anything that is not a
+ * regular file (symbolic links are never followed) are skipped with a
+ * warning each. With unCompressOptions UnCompress, `.zip` files are
+ * extracted and every entry ingested under destFolder, keeping the entries'
+ * folders; unsafe entry names fail alone, oversized archives as a whole.
+ */
+export class DirectoryUploadService {
+  constructor(
+    private readonly storage: StorageDriver,
+    private readonly ingest: IngestService,
+    private readonly companies: CompanyRepository,
+    private readonly jobLogs: JobLogRepository,
+    private readonly opts: DirectoryUploadOptions,
+  ) {}
+
+  /**
+   * The real path of serverDir, which must be an existing directory inside
+   * the import root once every symbolic link is resolved; a fault naming
+   * `field` otherwise (submitJob checks it before the job starts).
+   */
+  async resolveServerDir(serverDir: string, field: string): Promise<string> {
+    const root = await fs.realpath(this.opts.importRoot).catch(() => undefined);
+    if (!root) throw faults.invalid(field, `a directory under the import root (the import root ${this.opts.importRoot} does not exist on this server)`, serverDir);
+    let real: string;
+    try {
+      real = await fs.realpath(path.resolve(root, serverDir));
+    } catch {
+      throw faults.invalid(field, 'an existing directory under the import root', `'${serverDir}', which does not exist`);
+    }
+    if (!isInside(root, real)) throw faults.invalid(field, 'a directory inside the import root (symbolic links leaving it are refused)', `'${serverDir}'`);
+    if (!(await fs.stat(real)).isDirectory()) throw faults.invalid(field, 'a directory under the import root', `'${serverDir}', which is not a directory`);
+    return real;
+  }
+
+  async count(options: UploadDirectoryJob): Promise<number> {
+    const base = await this.resolveServerDir(options.serverDir, 'serverDir');
+    let n = 0;
+    for await (const _entry of walk(base, [], options.includeSubfolders, null)) n += 1;
+    return n;
+  }
+
+  async list(jobHandle: string, options: UploadDirectoryJob, cursor: string | null, limit: number): Promise<{ items: DirectoryItem[]; next: string | null }> {
+    const base = await this.resolveServerDir(options.serverDir, 'serverDir');
+    const items: DirectoryItem[] = [];
+    for await (const entry of walk(base, [], options.includeSubfolders, cursor === null ? null : cursor.split('/'))) {
+      items.push({ assetHandle: `d${stableId(jobHandle, entry.rel)}`, name: entry.rel, kind: entry.kind });
+      if (items.length >= limit) break;
+    }
+    return { items, next: items.length >= limit ? items[items.length - 1]!.name : null };
+  }
+
+  async upload(job: JobIdentity, options: UploadDirectoryJob, entry: DirectoryItem, signal?: AbortSignal): Promise<FileResult> {
+    const done = await this.jobLogs.findItem(job.jobHandle, entry.assetHandle);
+    if (done) return { itemId: entry.assetHandle, status: done.status as FileResult['status'], ...(done.asset_handle ? { assetHandle: done.asset_handle } : {}) };
+    const source = path.posix.join(options.serverDir, entry.name);
+    if (entry.kind === 'hidden') return this.warn(job, entry.assetHandle, source, 'hidden file skipped');
+    if (entry.kind === 'other') return this.warn(job, entry.assetHandle, source, 'not a regular file, skipped (symbolic links and special files are not followed)');
+
+    const segments = entry.name.split('/');
+    const item = await this.item(job, options, entry.assetHandle, source, segments.slice(0, -1), segments[segments.length - 1]!);
+    if (item.rejectedReason) return this.ingest.reject(job, item, item.rejectedReason);
+    let base: string;
+    try {
+      base = await this.resolveServerDir(options.serverDir, 'serverDir');
+    } catch (err) {
+      if (err instanceof IpsFault) return this.ingest.reject(job, item, err.message);
+      throw err;
+    }
+    const full = path.join(base, ...segments);
+    const stat = await fs.lstat(full).catch(() => undefined);
+    if (!stat) return this.ingest.reject(job, item, 'the file no longer exists in the server directory');
+    if (!stat.isFile()) return this.warn(job, entry.assetHandle, source, 'not a regular file, skipped (symbolic links and special files are not followed)');
+    // A folder on the way swapped for a link since the walk must not lead out of the directory.
+    const real = await fs.realpath(full);
+    if (!isInside(base, real)) return this.warn(job, entry.assetHandle, source, 'not a regular file, skipped (symbolic links and special files are not followed)');
+    if (stat.size > this.opts.maxBytes) return this.ingest.reject(job, item, `larger than the limit of ${this.opts.maxBytes} bytes`);
+
+    if (item.fileName.toLowerCase().endsWith('.zip') && (await startsWith(real, ZIP_MAGIC))) {
+      if (options.unCompressOptions?.process !== 'UnCompress') {
+        return this.ingest.reject(job, item, 'a ZIP archive: this server does not keep archives as assets; submit with unCompressOptions.process UnCompress to ingest the files in it');
+      }
+      return this.extract(job, options, item, real, segments.slice(0, -1), signal);
+    }
+    try {
+      await this.storage.putStream(item.stagingKey, createReadStream(real), { maxBytes: this.opts.maxBytes });
+    } catch (err) {
+      if (err instanceof StorageLimitError) return this.ingest.reject(job, item, `larger than the limit of ${err.limit} bytes`);
+      throw err;
+    }
+    return this.ingest.ingest(job, options, { ...item, size: stat.size }, signal);
+  }
+
+  /** Records an entry whose whole batch gave up; one already recorded keeps its result. */
+  async fail(job: JobIdentity, options: UploadDirectoryJob, entry: DirectoryItem, reason: string): Promise<FileResult> {
+    const segments = entry.name.split('/');
+    const item = await this.item(job, options, entry.assetHandle, path.posix.join(options.serverDir, entry.name), segments.slice(0, -1), segments[segments.length - 1]!);
+    return this.ingest.reject(job, item, reason);
+  }
+
+  /**
+   * Ingests every entry of a ZIP. The central directory is read first: over
+   * the entry or size limit, nothing is extracted and the ZIP fails as a
+   * whole. Each entry is its own job item (a retry skips those recorded);
+   * an unsafe name or a symbolic link fails that entry alone.
+   */
+  private async extract(job: JobIdentity, options: UploadDirectoryJob, zip: UploadItem, file: string, dirs: string[], signal?: AbortSignal): Promise<FileResult> {
+    try {
+      const count = await zipEntryCount(file);
+      if (count > this.opts.unzipMaxEntries) throw new ZipArchiveError(`the ZIP has ${count} entries, more than the limit of ${this.opts.unzipMaxEntries}`);
+      const totals = await zipTotals(file);
+      if (totals.bytes > this.opts.unzipMaxBytes) throw new ZipArchiveError(`the ZIP would expand to ${totals.bytes} bytes, more than the limit of ${this.opts.unzipMaxBytes} bytes`);
+      let extracted = 0;
+      await eachEntry(file, async (e, index) => {
+        if (signal?.aborted) throw new Error('cancelled');
+        if (e.isDirectory) return;
+        const itemId = `${zip.itemId}-${index}`;
+        if (await this.jobLogs.findItem(job.jobHandle, itemId)) return;
+        const source = `${zip.source}!/${e.name}`;
+        const parts = e.name.split('/').filter((p) => p.length > 0 && p !== '.');
+        const problem = zipEntryProblem(e.name) ?? (e.isSymlink ? 'a symbolic link' : parts.length === 0 ? 'an empty name' : undefined);
+        const item = problem
+          ? { ...this.base(job, itemId, source), folder: zip.folder, fileName: parts[parts.length - 1] ?? 'entry' }
+          : await this.item(job, options, itemId, source, [...dirs, ...parts.slice(0, -1)], parts[parts.length - 1]!);
+        if (problem) return void (await this.ingest.reject(job, item, `entry refused: ${problem}`));
+        if (parts.some(isHiddenName)) return void (await this.warn(job, itemId, source, 'hidden file skipped'));
+        if (item.rejectedReason) return void (await this.ingest.reject(job, item, item.rejectedReason));
+        if (e.uncompressedSize > this.opts.maxBytes) return void (await this.ingest.reject(job, item, `larger than the limit of ${this.opts.maxBytes} bytes`));
+        try {
+          await this.storage.putStream(item.stagingKey, await e.open(), { maxBytes: this.opts.maxBytes });
+        } catch (err) {
+          if (err instanceof StorageLimitError) return void (await this.ingest.reject(job, item, `larger than the limit of ${err.limit} bytes`));
+          // Disk trouble is worth a retry; anything else is the archive's content (bad data, sizes that lie).
+          if (err instanceof ZipArchiveError || typeof (err as NodeJS.ErrnoException).code === 'string') throw err;
+          throw new ZipArchiveError(`entry '${e.name}' cannot be extracted: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        await this.ingest.ingest(job, options, { ...item, size: e.uncompressedSize });
+        extracted += 1;
+      });
+      await this.jobLogs.recordItem({ job_handle: job.jobHandle, item_id: zip.itemId, status: 'success', asset_handle: null, reason: `${extracted} entries extracted`, updated_at: nowIso() }, job.companyHandle, [], []);
+      return { itemId: zip.itemId, status: 'success' };
+    } catch (err) {
+      if (!(err instanceof ZipArchiveError)) throw err;
+      return this.ingest.reject(job, zip, err.message);
+    }
+  }
+
+  private base(job: JobIdentity, itemId: string, source: string) {
+    return { itemId, assetHandle: `a|${stableId(job.jobHandle, itemId)}`, stagingKey: `staging/dirs/${itemId}`, size: 0, source };
+  }
+
+  /** The upload item a file becomes: destFolder + its folders below serverDir; a name the company cannot take is the rejection reason. */
+  private async item(job: JobIdentity, options: UploadDirectoryJob, itemId: string, source: string, dirs: string[], name: string): Promise<UploadItem> {
+    const base = this.base(job, itemId, source);
+    const company = await this.companies.findByHandle(job.companyHandle);
+    if (!company) return { ...base, folder: '', fileName: name, rejectedReason: 'the company no longer exists' };
+    try {
+      return { ...base, folder: normalizeFolder([options.destFolder ?? '', ...dirs].join('/'), company.root_path, 'destFolder'), fileName: normalizeFileName(name, 'file name') };
+    } catch (err) {
+      if (!(err instanceof IpsFault)) throw err;
+      return { ...base, folder: '', fileName: name, rejectedReason: err.message };
+    }
+  }
+
+  private async warn(job: JobIdentity, itemId: string, source: string, reason: string): Promise<FileResult> {
+    await this.jobLogs.recordItem(
+      { job_handle: job.jobHandle, item_id: itemId, status: 'success', asset_handle: null, reason, updated_at: nowIso() },
+      job.companyHandle,
+      [{ logType: 'UploadWarning', messageKey: 'fileWarning', messageArgs: { path: source, reason }, assetName: source, assetType: 'MasterImage' }],
+      ['file_warning_count'],
+    );
+    return { itemId, status: 'success', reason };
+  }
+}
+
+/**
+ * The directory's entries in path order after `after` (a path split into
+ * segments), reading one directory at a time: subfolders are descended
+ * (when `recurse`; otherwise skipped), hidden folders are one hidden entry
+ * and never entered.
+ */
+async function* walk(
+  root: string,
+  rel: string[],
+  recurse: boolean,
+  after: string[] | null,
+): AsyncGenerator<{ rel: string; kind: DirectoryItem['kind'] }> {
+  const entries = (await fs.readdir(path.join(root, ...rel), { withFileTypes: true })).sort((a, b) => compareSegments(a.name, b.name));
+  for (const e of entries) {
+    const cmp = after ? compareSegments(e.name, after[0]!) : 1;
+    if (cmp < 0) continue;
+    const hidden = isHiddenName(e.name);
+    if (e.isDirectory()) {
+      // Without includeSubfolders folders are not entries at all; a hidden one is a single (skipped) entry.
+      if (!recurse) continue;
+      if (!hidden) {
+        yield* walk(root, [...rel, e.name], recurse, cmp === 0 && after!.length > 1 ? after!.slice(1) : null);
+        continue;
+      }
+    }
+    // The cursor itself (or a folder it was inside that is now a file) was handed out already.
+    if (cmp === 0) continue;
+    yield { rel: [...rel, e.name].join('/'), kind: hidden ? 'hidden' : e.isFile() ? 'file' : 'other' };
+  }
+}
+
+/** Whether `target` is `base` or below it (both real paths); a name like `..x` inside stays inside. */
+function isInside(base: string, target: string): boolean {
+  const rel = path.relative(base, target);
+  return rel === '' || (!path.isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${path.sep}`));
+}
+
+async function startsWith(file: string, magic: Buffer): Promise<boolean> {
+  const fh = await fs.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(magic.length);
+    const { bytesRead } = await fh.read(buf, 0, magic.length, 0);
+    return bytesRead === magic.length && buf.equals(magic);
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Readable } from 'node:stream';
+import { assertGuardOptions } from '../../adapters/http/address-guard.js';
+import { DownloadFailed, DownloadRefused, type DownloadOptions, downloadUrl } from '../../adapters/http/url-download.js';
+import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
+import type { JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
+import { StorageLimitError, type StorageDriver } from '../../adapters/storage/storage.driver.js';
+import { IpsFault } from '../../domain/faults.js';
+import { normalizeFileName, normalizeFolder } from '../../domain/folders.js';
+import { splitDestPath } from '../../domain/schemas/upload-jobs.schema.js';
+import type { FileResult, JobIdentity, UploadItem, UploadUrlsItemOptions, UrlItem } from '../../../workflows/contracts.js';
+import type { IngestService } from './ingest.service.js';
+
+export interface UrlUploadOptions extends Omit<DownloadOptions, 'maxBytes'> {
+  /** MAX_UPLOAD_FILE_BYTES: a larger download fails alone */
+  maxBytes: number;
+  /** tries per URL for transient failures (network, timeout, 5xx, 408, 429) */
+  attempts: number;
+  /** first pause between tries; doubled each time */
+  retryDelayMs: number;
+}
+
+/**
+ * A job-scoped stable id: the same (job, key) always gives the same string,
+ * so a retried activity reuses the asset handle and storage keys it reserved.
+ */
+export function stableId(jobHandle: string, key: string, length = 16): string {
+  return createHash('sha256').update(`${jobHandle}\n${key}`).digest('hex').slice(0, length);
+}
+
+/**
+ * UploadUrlsJob, one URL at a time: download it into staging (streamed, with
+ * the upload size limit, through the SSRF guard at every redirect), then hand
+ * it to the same ingest pipeline as a file posted to the UploadFile servlet.
+ * Transient failures are retried here with backoff; what still fails, and
+ * every refusal, becomes that URL's UploadError with the reason.
+ */
+export class UrlUploadService {
+  constructor(
+    private readonly storage: StorageDriver,
+    private readonly ingest: IngestService,
+    private readonly companies: CompanyRepository,
+    private readonly jobLogs: JobLogRepository,
+    private readonly opts: UrlUploadOptions,
+  ) {
+    // A malformed allow-list entry is a start-up error, not a refusal of every URL later.
+    assertGuardOptions(opts.guard);
+  }
+
+  async upload(job: JobIdentity, options: UploadUrlsItemOptions, url: UrlItem, signal?: AbortSignal): Promise<FileResult> {
+    const done = await this.jobLogs.findItem(job.jobHandle, url.assetHandle);
+    if (done) return { itemId: url.assetHandle, status: done.status as FileResult['status'], ...(done.asset_handle ? { assetHandle: done.asset_handle } : {}) };
+    const item = await this.item(job, url);
+    if (item.rejectedReason) return this.ingest.reject(job, item, item.rejectedReason);
+
+    let size: number | undefined;
+    let reason = '';
+    for (let attempt = 1; attempt <= this.opts.attempts && size === undefined; attempt++) {
+      try {
+        size = await downloadUrl(url.sourceUrl, this.opts, (body) => this.stage(item.stagingKey, body), signal);
+      } catch (err) {
+        if (signal?.aborted) throw err;
+        if (err instanceof StorageLimitError) return this.ingest.reject(job, item, `larger than the limit of ${err.limit} bytes`);
+        if (err instanceof DownloadRefused) return this.ingest.reject(job, item, err.message);
+        if (!(err instanceof DownloadFailed) && !isNetworkError(err)) throw err;
+        reason = err instanceof Error ? err.message : String(err);
+        if (attempt < this.opts.attempts) await sleep(this.opts.retryDelayMs * 2 ** (attempt - 1), undefined, { signal });
+      }
+    }
+    if (size === undefined) {
+      await this.storage.delete(item.stagingKey);
+      return this.ingest.reject(job, item, this.opts.attempts > 1 ? `${reason} (after ${this.opts.attempts} attempts)` : reason);
+    }
+    return this.ingest.ingest(job, options, { ...item, size }, signal);
+  }
+
+  /** Records a URL whose whole batch gave up (e.g. the database stayed away); one already recorded keeps its result. */
+  async fail(job: JobIdentity, url: UrlItem, reason: string): Promise<FileResult> {
+    return this.ingest.reject(job, await this.item(job, url), reason);
+  }
+
+  /** The upload item a URL becomes; a destination the company cannot take is its rejection reason. */
+  private async item(job: JobIdentity, url: UrlItem): Promise<UploadItem> {
+    const base = {
+      itemId: url.assetHandle,
+      assetHandle: `a|${stableId(job.jobHandle, url.assetHandle)}`,
+      stagingKey: `staging/urls/${url.assetHandle}`,
+      size: 0,
+      source: url.sourceUrl,
+    };
+    const { folder, fileName } = splitDestPath(url.destPath, url.sourceUrl);
+    try {
+      const company = await this.companies.findByHandle(job.companyHandle);
+      if (!company) return { ...base, fileName: fileName ?? 'file', folder: '', rejectedReason: 'the company no longer exists' };
+      return { ...base, folder: normalizeFolder(folder, company.root_path, 'destPath'), fileName: normalizeFileName(fileName ?? '', 'destPath') };
+    } catch (err) {
+      if (!(err instanceof IpsFault)) throw err;
+      return { ...base, fileName: fileName || 'file', folder: '', rejectedReason: err.message };
+    }
+  }
+
+  private async stage(key: string, body: Readable): Promise<number> {
+    return (await this.storage.putStream(key, body, { maxBytes: this.opts.maxBytes })).size;
+  }
+}
+
+/** Socket-level failures surfacing from the body stream (reset, premature close). */
+function isNetworkError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ERR_STREAM_PREMATURE_CLOSE|ECONNABORTED|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)$/.test(code);
+}

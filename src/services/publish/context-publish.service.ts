@@ -1,0 +1,208 @@
+import { Readable } from 'node:stream';
+import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
+import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
+import { ContextPublicationRepository, type ContextPublishedAssetRow } from '../../adapters/repositories/context-publication.repository.js';
+import type { JobLogCounter, JobLogRepository, NewDetail } from '../../adapters/repositories/job-log.repository.js';
+import { type PublishDirectory, PublishPathError, safeSegment } from '../../adapters/publish/publish-directory.js';
+import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
+import { nowIso } from '../../domain/handles.js';
+import { IS_SET_TYPES } from '../../domain/is-publish.js';
+import { type FilePublishContext, SERVER_DIRECTORY_TEMPLATE_TYPES, contextTakes } from '../../domain/publish-contexts.js';
+import type { AssetRef, FileResult, JobIdentity } from '../../../workflows/contracts.js';
+import { itemLogTypes, recordItemError, recordedResult } from '../job-items.js';
+
+/** Assets per page handed to the workflow (handles and names only). */
+export const CONTEXT_PUBLISH_PAGE = 200;
+
+const CONTEXT_NAMES: Record<FilePublishContext, string> = { ImageRendering: 'Image Rendering', ServerDirectory: 'the server directory' };
+
+/** One file of an asset in the server directory: where (safe segments under the root) and its bytes. */
+interface PlannedFile {
+  segments: string[];
+  /** the storage key it is copied from, when it is a stored file */
+  key?: string;
+  open(): Readable;
+}
+
+/** A company's root segment and the safe segments of an asset's folder below it (the folder path carries the root first). */
+export function folderSegments(rootPath: string, folder: string): string[] {
+  const root = rootPath.replace(/\/$/, '');
+  const parts = folder.split('/').filter((p) => p.length > 0);
+  if (parts[0] === root) parts.shift();
+  return [root, ...parts].map(safeSegment);
+}
+
+/**
+ * ImageRenderingPublishJob and ServerDirectoryPublishJob (ips-reference
+ * §5.4): bring the company's Image Rendering or Server Directory context in
+ * line with its assets marked for publish. Neither job has a publishType,
+ * so every run is a full one: each marked asset the context takes is
+ * (re)published, and whatever the context holds that is no longer marked,
+ * trashed or deleted is removed. Each asset is one idempotent step (its
+ * job-log row, counters and record in one transaction).
+ *
+ * Image Rendering: a record per asset (there is no rendering engine to hand
+ * files to). Server Directory: the asset's files written under
+ * SERVER_PUBLISH_ROOT/<company root>/<folders>/ (see PublishDirectory).
+ */
+export class ContextPublishService {
+  constructor(
+    private readonly storage: StorageDriver,
+    private readonly assets: AssetRepository,
+    private readonly companies: CompanyRepository,
+    private readonly jobLogs: JobLogRepository,
+    private readonly publications: ContextPublicationRepository,
+    private readonly directory: PublishDirectory,
+  ) {}
+
+  async count(companyHandle: string, context: FilePublishContext): Promise<number> {
+    return (await this.publications.countCandidates(companyHandle, context)) + (await this.publications.countRemovals(companyHandle, context));
+  }
+
+  /** Candidates are walked first (`p:<after>`), then the removals (`r:<after>`). */
+  async page(companyHandle: string, context: FilePublishContext, cursor: string | null): Promise<{ items: AssetRef[]; next: string | null }> {
+    const removing = cursor?.startsWith('r:') ?? false;
+    const after = cursor ? cursor.slice(2) || null : null;
+    const rows = removing
+      ? await this.publications.listRemovals(companyHandle, context, after, CONTEXT_PUBLISH_PAGE)
+      : await this.publications.listCandidates(companyHandle, context, after, CONTEXT_PUBLISH_PAGE);
+    const items = rows.map((r) => ({ assetHandle: r.asset_handle, name: r.name }));
+    if (rows.length === CONTEXT_PUBLISH_PAGE) return { items, next: `${removing ? 'r:' : 'p:'}${rows[rows.length - 1]!.asset_handle}` };
+    return { items, next: removing ? null : 'r:' };
+  }
+
+  /** One asset: its state decides (marked and taken by the context → publish; published but not → remove), not the list it came from. */
+  async publish(job: JobIdentity, context: FilePublishContext, ref: AssetRef): Promise<FileResult> {
+    if (await this.jobLogs.findItem(job.jobHandle, ref.assetHandle)) return recordedResult(this.jobLogs, job, ref);
+    const asset = await this.assets.findByHandle(job.companyHandle, ref.assetHandle);
+    const current = await this.publications.find(job.companyHandle, context, ref.assetHandle);
+    if (asset && asset.trash_state === 'NotInTrash' && asset.ready_for_publish === 1 && contextTakes(context, asset)) {
+      try {
+        return await this.put(job, context, asset, current);
+      } catch (err) {
+        // A name that cannot be a file, a link in the way: this asset's error, the job carries on.
+        if (err instanceof PublishPathError) return this.fail(job, ref, err.message);
+        throw err;
+      }
+    }
+    if (current) return this.unpublish(job, context, ref, current);
+    // Listed, then unmarked or trashed before its turn: nothing is or was published for it.
+    return this.record(job, ref, 'success', { logType: itemLogTypes(job).success, messageKey: 'isNotPublished', messageArgs: { path: ref.name } }, ['file_success_count', 'total_file_count']);
+  }
+
+  fail(job: JobIdentity, ref: AssetRef, reason: string): Promise<FileResult> {
+    return recordItemError(this.jobLogs, job, ref, reason);
+  }
+
+  private async put(job: JobIdentity, context: FilePublishContext, asset: AssetRow, current: ContextPublishedAssetRow | undefined): Promise<FileResult> {
+    const ref = { assetHandle: asset.asset_handle, name: asset.name };
+    let paths: string[] = [];
+    if (context === 'ServerDirectory') {
+      const planned = await this.planFiles(asset);
+      paths = planned.map((f) => f.segments.join('/'));
+      const owners = await this.publications.fileOwners(paths);
+      const taken = paths.find((p) => owners.has(p) && owners.get(p)!.owner !== asset.asset_handle);
+      if (taken) return this.fail(job, ref, `${taken} in the server directory is already published for another asset`);
+      // Replaced meanwhile (an upload deletes the previous version's keys): the next publish takes the new version.
+      for (const file of planned) if (file.key && !(await this.storage.exists(file.key))) return this.fail(job, ref, `${file.segments.at(-1)} is missing from storage`);
+      for (const file of planned) await this.directory.write(file.segments, file.open());
+    }
+    const at = nowIso();
+    const row: ContextPublishedAssetRow = {
+      company_handle: asset.company_handle,
+      context,
+      asset_handle: asset.asset_handle,
+      name: asset.name,
+      asset_type: asset.type,
+      version: asset.version,
+      sha256: asset.sha256,
+      source_key: asset.optimized_key,
+      source_modified: asset.last_modified,
+      files_json: context === 'ServerDirectory' ? JSON.stringify(paths) : null,
+      published_at: at,
+      job_handle: job.jobHandle,
+    };
+    const detail: NewDetail =
+      context === 'ServerDirectory'
+        ? { logType: itemLogTypes(job).success, messageKey: current ? 'directoryRepublished' : 'directoryPublished', messageArgs: { path: asset.name, files: paths.join(', ') } }
+        : { logType: itemLogTypes(job).success, messageKey: current ? 'contextRepublished' : 'contextPublished', messageArgs: { path: asset.name, context: CONTEXT_NAMES[context] } };
+    const assetType = asset.type === 'Image' ? (context === 'ImageRendering' ? 'OptimizedImage' : 'MasterImage') : asset.type;
+    const recorded = await this.jobLogs.recordItem(
+      { job_handle: job.jobHandle, item_id: asset.asset_handle, status: current ? 'updated' : 'success', asset_handle: asset.asset_handle, reason: null, updated_at: at },
+      job.companyHandle,
+      [{ ...detail, assetName: asset.name, assetType, assetHandle: asset.asset_handle }],
+      [current ? 'file_update_count' : 'file_success_count', 'total_file_count'],
+      async (tx) => {
+        const repo = new ContextPublicationRepository(tx);
+        await repo.put(row);
+        if (context === 'ServerDirectory') await repo.replaceFiles(asset.company_handle, context, asset.asset_handle, paths);
+      },
+    );
+    if (!recorded) return recordedResult(this.jobLogs, job, ref);
+    // Files of the previous publish the new one no longer has (the asset was renamed or moved).
+    if (current?.files_json) await this.removeFiles((JSON.parse(current.files_json) as string[]).filter((p) => !paths.includes(p)));
+    return { itemId: asset.asset_handle, status: current ? 'updated' : 'success', assetHandle: asset.asset_handle };
+  }
+
+  private async unpublish(job: JobIdentity, context: FilePublishContext, ref: AssetRef, current: ContextPublishedAssetRow): Promise<FileResult> {
+    const named = { assetHandle: ref.assetHandle, name: current.name };
+    const files = current.files_json ? (JSON.parse(current.files_json) as string[]) : [];
+    const messageArgs = { path: current.name, context: CONTEXT_NAMES[context] };
+    const result = await this.record(job, named, 'success', { logType: itemLogTypes(job).success, messageKey: 'contextUnpublished', messageArgs }, ['file_success_count', 'total_file_count'], async (tx) => {
+      const repo = new ContextPublicationRepository(tx);
+      await repo.remove(current.company_handle, context, current.asset_handle);
+      if (context === 'ServerDirectory') await repo.replaceFiles(current.company_handle, context, current.asset_handle, []);
+    });
+    await this.removeFiles(files);
+    return result;
+  }
+
+  /**
+   * An asset's files in the server directory: an image's original under its
+   * uploaded file name and its optimised pyramid TIFF as `<name>.ptif`; a
+   * template's file; a set's definition as `<name>.set.json`.
+   */
+  private async planFiles(asset: AssetRow): Promise<PlannedFile[]> {
+    const company = await this.companies.findByHandle(asset.company_handle);
+    if (!company) throw new PublishPathError('the company no longer exists');
+    const dir = folderSegments(company.root_path, asset.folder);
+    const fromStorage = (fileName: string, key: string): PlannedFile => ({ segments: [...dir, safeSegment(fileName)], key, open: () => this.storage.read(key) });
+    if (IS_SET_TYPES.includes(asset.type)) {
+      const definition = await this.publications.setDefinition(asset.asset_handle);
+      const members = await this.publications.setMemberNames(asset.company_handle, asset.asset_handle);
+      const doc = `${JSON.stringify({ name: asset.name, type: asset.type, subType: asset.sub_type, setDefinition: definition, members }, null, 2)}\n`;
+      return [{ segments: [...dir, safeSegment(`${asset.name}.set.json`)], open: () => Readable.from([Buffer.from(doc)]) }];
+    }
+    const files = [fromStorage(asset.file_name, asset.original_key)];
+    if (SERVER_DIRECTORY_TEMPLATE_TYPES.includes(asset.type)) return files;
+    // An uploaded `x.ptif` is its own pyramid: the original is written once.
+    const optimized = `${asset.name}.ptif`;
+    if (asset.optimized_key && optimized.toLowerCase() !== asset.file_name.toLowerCase()) files.push(fromStorage(optimized, asset.optimized_key));
+    return files;
+  }
+
+  private async removeFiles(paths: readonly string[]): Promise<void> {
+    if (paths.length === 0) return;
+    const owners = await this.publications.fileOwners(paths);
+    for (const p of paths) if (!owners.has(p)) await this.directory.remove(p.split('/'));
+  }
+
+  private async record(
+    job: JobIdentity,
+    ref: AssetRef,
+    status: FileResult['status'],
+    detail: Omit<NewDetail, 'assetName' | 'assetHandle'>,
+    counters: JobLogCounter[],
+    inTransaction?: Parameters<JobLogRepository['recordItem']>[4],
+  ): Promise<FileResult> {
+    const recorded = await this.jobLogs.recordItem(
+      { job_handle: job.jobHandle, item_id: ref.assetHandle, status, asset_handle: ref.assetHandle, reason: null, updated_at: nowIso() },
+      job.companyHandle,
+      [{ ...detail, assetName: ref.name, assetHandle: ref.assetHandle }],
+      counters,
+      inTransaction,
+    );
+    if (!recorded) return recordedResult(this.jobLogs, job, ref);
+    return { itemId: ref.assetHandle, status, assetHandle: ref.assetHandle };
+  }
+}

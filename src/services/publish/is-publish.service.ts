@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
+import type { ImageFormatRepository } from '../../adapters/repositories/image-format.repository.js';
+import { IsPublicationRepository, type IsPublishedAssetRow } from '../../adapters/repositories/is-publication.repository.js';
+import type { JobLogCounter, JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
+import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
+import { nowIso } from '../../domain/handles.js';
+import { type IsPublishType, type IsPublishedKind, isFullPublish, publishedKind } from '../../domain/is-publish.js';
+import type { AssetRef, FileResult, JobIdentity } from '../../../workflows/contracts.js';
+import { keyPart } from '../ingest/storage-keys.js';
+import { itemLogTypes, recordItemError, recordedResult } from '../job-items.js';
+
+/** Assets per page handed to the workflow (handles and names only). */
+export const IS_PUBLISH_PAGE = 200;
+
+/** Publish candidates are walked first (`p:<after>`), then, for a full publish, the removals (`r:<after>`). */
+type Cursor = { phase: 'publish' | 'remove'; after: string | null };
+
+function readCursor(cursor: string | null): Cursor {
+  if (cursor === null) return { phase: 'publish', after: null };
+  const after = cursor.slice(2) || null;
+  return { phase: cursor.startsWith('r:') ? 'remove' : 'publish', after };
+}
+
+/**
+ * Storage keys of a published version. They are the publish's own: the asset's
+ * optimised image and mask keys are immutable per version, but an upload,
+ * reprocess or optimize that replaces a version deletes the old keys once the
+ * new one is committed. A record pointing at them would then serve nothing
+ * until the next publish, so the publish gives the served bytes a key of its
+ * own (storage `copy`: a hard link on local disk, no pixels copied). The name
+ * is derived from the source key, so a retried activity lands on the same key.
+ */
+export function publishedKey(companyHandle: string, assetHandle: string, sourceKey: string): string {
+  const dot = sourceKey.lastIndexOf('.');
+  const ext = dot > sourceKey.lastIndexOf('/') ? sourceKey.slice(dot).replace(/[^A-Za-z0-9.]/g, '') : '';
+  return `published/${keyPart(companyHandle)}/${keyPart(assetHandle)}/${digest(sourceKey).slice(0, 24)}${ext}`;
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * ImageServingPublishJob (ips-reference §5.4): brings the company's Image
+ * Serving context in line with its assets marked for publish. Each asset is
+ * one idempotent step (its job-log row, counters and published record in one
+ * transaction): published (new or republished), removed (Full: no longer
+ * marked, trashed or deleted) or left as it is. Nothing here copies pixels.
+ */
+export class IsPublishService {
+  constructor(
+    private readonly storage: StorageDriver,
+    private readonly assets: AssetRepository,
+    private readonly formats: ImageFormatRepository,
+    private readonly jobLogs: JobLogRepository,
+    private readonly publications: IsPublicationRepository,
+  ) {}
+
+  async count(companyHandle: string, publishType: IsPublishType): Promise<number> {
+    if (!isFullPublish(publishType)) return this.publications.countCandidates(companyHandle, 'changed');
+    return (await this.publications.countCandidates(companyHandle, 'all')) + (await this.publications.countRemovals(companyHandle));
+  }
+
+  async page(companyHandle: string, publishType: IsPublishType, cursor: string | null): Promise<{ items: AssetRef[]; next: string | null }> {
+    const at = readCursor(cursor);
+    const full = isFullPublish(publishType);
+    const rows =
+      at.phase === 'publish'
+        ? await this.publications.listCandidates(companyHandle, full ? 'all' : 'changed', at.after, IS_PUBLISH_PAGE)
+        : await this.publications.listRemovals(companyHandle, at.after, IS_PUBLISH_PAGE);
+    const items = rows.map((r) => ({ assetHandle: r.asset_handle, name: r.name }));
+    const prefix = at.phase === 'publish' ? 'p:' : 'r:';
+    if (rows.length === IS_PUBLISH_PAGE) return { items, next: `${prefix}${rows[rows.length - 1]!.asset_handle}` };
+    return { items, next: at.phase === 'publish' && full ? 'r:' : null };
+  }
+
+  /** One asset: its state decides (marked and servable → publish; published but not → remove), not the list it came from. */
+  async publish(job: JobIdentity, ref: AssetRef): Promise<FileResult> {
+    if (await this.jobLogs.findItem(job.jobHandle, ref.assetHandle)) return recordedResult(this.jobLogs, job, ref);
+    const asset = await this.assets.findByHandle(job.companyHandle, ref.assetHandle);
+    const current = await this.publications.findByAsset(job.companyHandle, ref.assetHandle);
+    const kind = asset && asset.trash_state === 'NotInTrash' && asset.ready_for_publish === 1 ? publishedKind(asset) : undefined;
+    if (asset && kind) return this.put(job, asset, kind, current);
+    if (current) return this.unpublish(job, ref, current);
+    // Listed, then unmarked or trashed before its turn: nothing is or was served for it.
+    return this.record(job, ref, 'success', itemLogTypes(job).success, 'isNotPublished', { path: ref.name }, ['file_success_count', 'total_file_count']);
+  }
+
+  fail(job: JobIdentity, ref: AssetRef, reason: string): Promise<FileResult> {
+    return recordItemError(this.jobLogs, job, ref, reason);
+  }
+
+  /** The company's image presets become the context's macro set (a snapshot: later preset edits wait for the next publish). */
+  async publishMacros(job: JobIdentity): Promise<void> {
+    const at = nowIso();
+    const presets = await this.formats.list(job.companyHandle);
+    await this.jobLogs.recordItem(
+      { job_handle: job.jobHandle, item_id: 'macros', status: 'success', asset_handle: null, reason: null, updated_at: at },
+      job.companyHandle,
+      [{ logType: itemLogTypes(job).success, messageKey: 'isMacrosPublished', messageArgs: { count: presets.length } }],
+      [],
+      (tx) =>
+        new IsPublicationRepository(tx).replaceMacros(
+          job.companyHandle,
+          presets.map((f) => ({ company_handle: job.companyHandle, name_key: f.name_key, name: f.name, url_modifier: f.url_modifier, published_at: at, job_handle: job.jobHandle })),
+        ),
+    );
+  }
+
+  private async put(job: JobIdentity, asset: AssetRow, kind: IsPublishedKind, current: IsPublishedAssetRow | undefined): Promise<FileResult> {
+    const ref = { assetHandle: asset.asset_handle, name: asset.name };
+    let imageKey: string | null = null;
+    let maskKey: string | null = null;
+    let members: string[] | null = null;
+    if (kind === 'set') {
+      members = await this.publications.setMemberNames(asset.company_handle, asset.asset_handle);
+    } else {
+      const source = kind === 'image' ? asset.optimized_key! : asset.original_key;
+      imageKey = await this.link(asset, source);
+      if (!imageKey) return this.fail(job, ref, `the ${kind === 'image' ? 'optimised image' : 'profile file'} is missing from storage`);
+      if (kind === 'image' && asset.mask_key) {
+        maskKey = await this.link(asset, asset.mask_key);
+        if (!maskKey) return this.fail(job, ref, 'the mask is missing from storage');
+      }
+    }
+    const at = nowIso();
+    const row: IsPublishedAssetRow = {
+      company_handle: asset.company_handle,
+      name_key: asset.name_key,
+      name: asset.name,
+      asset_handle: asset.asset_handle,
+      kind,
+      asset_type: asset.type,
+      image_key: imageKey,
+      mask_key: maskKey,
+      source_key: asset.optimized_key,
+      source_mask_key: asset.mask_key,
+      sha256: asset.sha256,
+      version: asset.version,
+      source_modified: asset.last_modified,
+      width: asset.width,
+      height: asset.height,
+      members_json: members ? JSON.stringify(members) : null,
+      etag: digest([asset.asset_handle, asset.version, asset.sha256, imageKey, maskKey, members?.join('\n')].join('|')).slice(0, 32),
+      published_at: at,
+      job_handle: job.jobHandle,
+    };
+    const assetType = kind === 'image' ? 'OptimizedImage' : kind === 'icc' ? 'IccProfile' : asset.type;
+    const recorded = await this.jobLogs.recordItem(
+      { job_handle: job.jobHandle, item_id: asset.asset_handle, status: current ? 'updated' : 'success', asset_handle: asset.asset_handle, reason: null, updated_at: at },
+      job.companyHandle,
+      [{ logType: itemLogTypes(job).success, messageKey: current ? 'isRepublished' : 'isPublished', messageArgs: { path: asset.name }, assetName: asset.name, assetType, assetHandle: asset.asset_handle }],
+      [current ? 'file_update_count' : 'file_success_count', 'total_file_count'],
+      (tx) => new IsPublicationRepository(tx).put(row),
+    );
+    if (!recorded) return recordedResult(this.jobLogs, job, ref);
+    // Another publish of the company running at the same time may have dropped a key this one
+    // found in place before committing: put it back while the source is still there.
+    for (const [key, source] of [[imageKey, kind === 'image' ? asset.optimized_key : asset.original_key], [maskKey, asset.mask_key]] as const) {
+      if (key && source && !(await this.storage.exists(key)) && (await this.storage.exists(source))) await this.storage.copy(source, key);
+    }
+    // The previous version's keys go only once nothing points at them any more.
+    if (current) await this.dropKeys(current, [imageKey, maskKey]);
+    return { itemId: asset.asset_handle, status: current ? 'updated' : 'success', assetHandle: asset.asset_handle };
+  }
+
+  private async unpublish(job: JobIdentity, ref: AssetRef, current: IsPublishedAssetRow): Promise<FileResult> {
+    const named = { assetHandle: ref.assetHandle, name: current.name };
+    const result = await this.record(job, named, 'success', itemLogTypes(job).success, 'isUnpublished', { path: current.name }, ['file_success_count', 'total_file_count'], (tx) =>
+      new IsPublicationRepository(tx).remove(current.company_handle, current.asset_handle),
+    );
+    await this.dropKeys(current, []);
+    return result;
+  }
+
+  private async record(
+    job: JobIdentity,
+    ref: AssetRef,
+    status: FileResult['status'],
+    logType: string,
+    messageKey: string,
+    messageArgs: Record<string, string>,
+    counters: JobLogCounter[],
+    inTransaction?: Parameters<JobLogRepository['recordItem']>[4],
+  ): Promise<FileResult> {
+    const recorded = await this.jobLogs.recordItem(
+      { job_handle: job.jobHandle, item_id: ref.assetHandle, status, asset_handle: ref.assetHandle, reason: null, updated_at: nowIso() },
+      job.companyHandle,
+      [{ logType, messageKey, messageArgs, assetName: ref.name, assetHandle: ref.assetHandle }],
+      counters,
+      inTransaction,
+    );
+    if (!recorded) return recordedResult(this.jobLogs, job, ref);
+    return { itemId: ref.assetHandle, status, assetHandle: ref.assetHandle };
+  }
+
+  /** The published key for `source`, linked in if not there yet; null when the source is gone (replaced meanwhile: the next publish takes the new one). */
+  private async link(asset: AssetRow, source: string): Promise<string | null> {
+    const key = publishedKey(asset.company_handle, asset.asset_handle, source);
+    if (await this.storage.exists(key)) return key;
+    if (!(await this.storage.exists(source))) return null;
+    await this.storage.copy(source, key);
+    return key;
+  }
+
+  private async dropKeys(previous: IsPublishedAssetRow, keep: ReadonlyArray<string | null>): Promise<void> {
+    for (const key of [previous.image_key, previous.mask_key]) {
+      if (key && !keep.includes(key) && !(await this.publications.references(previous.company_handle, key))) await this.storage.delete(key);
+    }
+  }
+}

@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
+import { ContextPublicationRepository } from '../../adapters/repositories/context-publication.repository.js';
+import type { JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
+import { type PublishDirectory, PublishPathError, safeSegment } from '../../adapters/publish/publish-directory.js';
+import { nowIso } from '../../domain/handles.js';
+import { METADATA_DOCUMENT_NAME, METADATA_DOCUMENT_OWNER } from '../../domain/publish-contexts.js';
+import type { FileResult, JobIdentity } from '../../../workflows/contracts.js';
+import { itemLogTypes, recordedResult } from '../job-items.js';
+
+/** The publish context name of the metadata document (context_published_documents, publish_directory_files). */
+export const METADATA_CONTEXT = 'Metadata';
+/** The job's one item (job_items.item_id). */
+export const METADATA_ITEM = 'metadata';
+/** Assets read per query while the document is streamed. */
+const PAGE = 1000;
+
+/**
+ * MetadataPublishJob (ips-reference §5.4). There is no metadata engine (no
+ * XMP or metadata fields here), so what is published is the assets' system
+ * metadata: one JSON document per company, `<company root>/metadata.json`
+ * under SERVER_PUBLISH_ROOT, listing every live asset marked for publish
+ * (handle, name, type, folder, file, size, dimensions, dates, version) in
+ * handle order. The document is streamed page by page (memory stays flat
+ * whatever the catalog size) and written atomically. Without forcePublish
+ * it is written only when its content hash differs from the last publish's
+ * (or the file is gone); an unchanged document is logged and left alone.
+ */
+export class MetadataPublishService {
+  constructor(
+    private readonly companies: CompanyRepository,
+    private readonly jobLogs: JobLogRepository,
+    private readonly publications: ContextPublicationRepository,
+    private readonly directory: PublishDirectory,
+  ) {}
+
+  async publish(job: JobIdentity, forcePublish: boolean): Promise<FileResult> {
+    const ref = { assetHandle: METADATA_ITEM, name: METADATA_DOCUMENT_NAME };
+    if (await this.jobLogs.findItem(job.jobHandle, METADATA_ITEM)) return recordedResult(this.jobLogs, job, ref);
+    const company = await this.companies.findByHandle(job.companyHandle);
+    if (!company) return this.fail(job, 'the company no longer exists');
+    let segments: string[];
+    try {
+      segments = [safeSegment(company.root_path.replace(/\/$/, '')), METADATA_DOCUMENT_NAME];
+    } catch (err) {
+      if (err instanceof PublishPathError) return this.fail(job, err.message);
+      throw err;
+    }
+    const file = segments.join('/');
+    const owner = (await this.publications.fileOwners([file])).get(file);
+    if (owner && owner.owner !== METADATA_DOCUMENT_OWNER) return this.fail(job, `${file} in the server directory is already published for an asset`);
+
+    const measured = await this.measure(company.company_handle, company.name, company.root_path);
+    const previous = await this.publications.findDocument(job.companyHandle, METADATA_CONTEXT);
+    const onDisk = await this.directory.fileSize(segments);
+    const unchanged = previous?.sha256 === measured.sha256 && previous.path === file && onDisk === measured.bytes;
+    if (unchanged && !forcePublish) {
+      return this.record(job, { messageKey: 'metadataUnchanged', messageArgs: { count: measured.entries, file } });
+    }
+    // The document is streamed again for writing, hashed on the way, so the record states exactly what was written.
+    const hash = createHash('sha256');
+    let entries = 0;
+    const source = Readable.from(
+      (async function* (self: MetadataPublishService) {
+        for await (const chunk of self.chunks(company.company_handle, company.name, company.root_path, () => entries++)) {
+          hash.update(chunk);
+          yield chunk;
+        }
+      })(this),
+    );
+    try {
+      await this.directory.write(segments, source);
+    } catch (err) {
+      if (err instanceof PublishPathError) return this.fail(job, err.message);
+      throw err;
+    }
+    const at = nowIso();
+    return this.record(job, { messageKey: 'metadataPublished', messageArgs: { count: entries, file } }, async (tx) => {
+      const repo = new ContextPublicationRepository(tx);
+      await repo.putDocument({ company_handle: job.companyHandle, context: METADATA_CONTEXT, sha256: hash.digest('hex'), path: file, entries, published_at: at, job_handle: job.jobHandle });
+      await repo.replaceFiles(job.companyHandle, METADATA_CONTEXT, METADATA_DOCUMENT_OWNER, [file]);
+    });
+  }
+
+  /** The job's one item failed (its batch gave up after its retries, or a path problem). */
+  async fail(job: JobIdentity, reason: string): Promise<FileResult> {
+    const recorded = await this.jobLogs.recordItem(
+      { job_handle: job.jobHandle, item_id: METADATA_ITEM, status: 'error', asset_handle: null, reason, updated_at: nowIso() },
+      job.companyHandle,
+      [{ logType: itemLogTypes(job).failure, messageKey: 'fileError', messageArgs: { path: METADATA_DOCUMENT_NAME, reason }, assetName: METADATA_DOCUMENT_NAME, assetType: 'NoType' }],
+      ['file_error_count', 'total_file_count'],
+    );
+    if (!recorded) return recordedResult(this.jobLogs, job, { assetHandle: METADATA_ITEM, name: METADATA_DOCUMENT_NAME });
+    return { itemId: METADATA_ITEM, status: 'error', reason };
+  }
+
+  private async record(job: JobIdentity, message: { messageKey: string; messageArgs: Record<string, string | number> }, inTransaction?: Parameters<JobLogRepository['recordItem']>[4]): Promise<FileResult> {
+    const recorded = await this.jobLogs.recordItem(
+      { job_handle: job.jobHandle, item_id: METADATA_ITEM, status: 'success', asset_handle: null, reason: null, updated_at: nowIso() },
+      job.companyHandle,
+      [{ logType: itemLogTypes(job).success, ...message, assetName: METADATA_DOCUMENT_NAME, assetType: 'NoType' }],
+      ['file_success_count', 'total_file_count'],
+      inTransaction,
+    );
+    if (!recorded) return recordedResult(this.jobLogs, job, { assetHandle: METADATA_ITEM, name: METADATA_DOCUMENT_NAME });
+    return { itemId: METADATA_ITEM, status: 'success' };
+  }
+
+  /** Hash, size and entry count of the document as it would be written now. */
+  private async measure(companyHandle: string, companyName: string, rootPath: string): Promise<{ sha256: string; bytes: number; entries: number }> {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    let entries = 0;
+    for await (const chunk of this.chunks(companyHandle, companyName, rootPath, () => entries++)) {
+      hash.update(chunk);
+      bytes += chunk.length;
+    }
+    return { sha256: hash.digest('hex'), bytes, entries };
+  }
+
+  /** The document, one asset per line; nothing in it depends on when it is made, so an unchanged catalog gives the same bytes. */
+  private async *chunks(companyHandle: string, companyName: string, rootPath: string, onEntry: () => void): AsyncGenerator<Buffer> {
+    yield Buffer.from(`{"company":${JSON.stringify(companyName)},"rootPath":${JSON.stringify(rootPath)},"assets":[`);
+    let after: string | null = null;
+    let first = true;
+    for (;;) {
+      const rows = await this.publications.markedAssetsPage(companyHandle, after, PAGE);
+      if (rows.length === 0) break;
+      const lines = rows.map((r) => {
+        onEntry();
+        const entry = {
+          assetHandle: r.asset_handle,
+          name: r.name,
+          type: r.type,
+          subType: r.sub_type,
+          folder: r.folder,
+          fileName: r.file_name,
+          format: r.format,
+          fileSize: Number(r.file_size),
+          width: r.width,
+          height: r.height,
+          resolution: r.resolution,
+          created: r.created,
+          lastModified: r.last_modified,
+          version: r.version,
+        };
+        const line = `${first ? '' : ','}\n${JSON.stringify(entry)}`;
+        first = false;
+        return line;
+      });
+      yield Buffer.from(lines.join(''));
+      if (rows.length < PAGE) break;
+      after = rows[rows.length - 1]!.asset_handle;
+    }
+    yield Buffer.from('\n]}\n');
+  }
+}
