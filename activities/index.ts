@@ -1,4 +1,3 @@
-import { createCatalogPublishActivities } from './catalog-publish.activities.js';
 import { type JobActivityDeps, createJobActivities } from './job.activities.js';
 import { createOptimizeActivities } from './optimize.activities.js';
 import { createReprocessActivities } from './reprocess.activities.js';
@@ -14,11 +13,10 @@ import type { SetGenerationService } from '../src/services/sets/set-generation.s
 import type { ExportService } from '../src/services/export/export.service.js';
 import type { ExportArchiveService } from '../src/services/export/export-archive.service.js';
 import { type UploadActivityDeps, createUploadActivities } from './upload.activities.js';
-import type { CatalogPublishService } from '../src/services/catalog-publish.service.js';
 import type { OptimizeService } from '../src/services/optimize.service.js';
 import type { ReprocessService } from '../src/services/reprocess.service.js';
 
-export type ActivityDeps = UploadActivityDeps & JobActivityDeps & IngestSourceActivityDeps & { optimize: OptimizeService; reprocess: ReprocessService; catalogPublish: CatalogPublishService;
+export type ActivityDeps = UploadActivityDeps & JobActivityDeps & IngestSourceActivityDeps & { optimize: OptimizeService; reprocess: ReprocessService;
   exports: ExportService;
   exportArchives: ExportArchiveService;
   isPublish: IsPublishService;
@@ -34,7 +32,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createUploadActivities(deps),
     ...createOptimizeActivities(deps),
     ...createReprocessActivities(deps),
-    ...createCatalogPublishActivities(deps),
     ...createExportActivities(deps),
     ...createIsPublishActivities(deps),
     ...createContextPublishActivities(deps),

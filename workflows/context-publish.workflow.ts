@@ -1,7 +1,7 @@
 import { continueAsNew, proxyActivities } from '@temporalio/workflow';
 import { FULL_SUB_TYPE, type FilePublishContext, INCREMENT_SUB_TYPE } from '../src/domain/publish-contexts.js';
 import { BOOKKEEPING_OPTIONS, ITEM_ACTIVITY_OPTIONS } from './activity-options.js';
-import type { AssetRef, ContextPublishActivities, ImageRenderingPublishRequest, JobOutcome, JobRequest, MetadataPublishRequest, ServerDirectoryPublishRequest } from './contracts.js';
+import type { AssetRef, ContextPublishActivities, ImageRenderingPublishRequest, JobOutcome, JobRequest, MetadataPublishRequest, ServerDirectoryPublishRequest, VideoPublishRequest } from './contracts.js';
 import { type ItemJobCarry, runItemJob } from './item-job.js';
 
 const book = proxyActivities<ContextPublishActivities>(BOOKKEEPING_OPTIONS);
@@ -32,6 +32,15 @@ export async function imageRenderingPublishWorkflow(request: ImageRenderingPubli
 /** ServerDirectoryPublishJob (§5.4): writes the company's marked images, templates and sets as files under SERVER_PUBLISH_ROOT. */
 export async function serverDirectoryPublishWorkflow(request: ServerDirectoryPublishRequest, carry?: ItemJobCarry): Promise<JobOutcome> {
   return publishContext('ServerDirectory', request, carry, (next) => continueAsNew<typeof serverDirectoryPublishWorkflow>(request, next));
+}
+
+/**
+ * VideoPublishJob (§5.4): publishes the company's marked videos (encodings'
+ * MP4s, masters' first encoding and thumbnail) to its Video context, served at
+ * `/is/content`. Also the reprocess job's postVideoPublishJob follow-on.
+ */
+export async function videoPublishWorkflow(request: VideoPublishRequest, carry?: ItemJobCarry): Promise<JobOutcome> {
+  return publishContext('Video', request, carry, (next) => continueAsNew<typeof videoPublishWorkflow>(request, next));
 }
 
 /** MetadataPublishJob (§5.4): one item, the company's metadata document; `full` with forcePublish, else `increment`. */

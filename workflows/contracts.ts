@@ -13,6 +13,7 @@ import type {
   OptimizeImagesJob,
   ReprocessAssetsJob,
   ServerDirectoryPublishJob,
+  VideoPublishJob,
 } from '../src/domain/schemas/job.schema.js';
 import type { FilePublishContext } from '../src/domain/publish-contexts.js';
 import type { IsPublishType } from '../src/domain/is-publish.js';
@@ -187,16 +188,6 @@ export interface ReprocessActivities {
   recordReprocessFailures(job: JobIdentity, assets: AssetRef[], reason: string): Promise<FileResult[]>;
 }
 
-/** A follow-on publish job started by a reprocess job as its child ("<parent name>_Pub"). */
-export interface CatalogPublishRequest extends JobRequest<{ emailSetting: string; publishType?: string }> {
-  parentJobHandle: string;
-  /** publish context: ImageServing, ImageRendering or Video */
-  context: string;
-}
-
-export interface CatalogPublishActivities {
-  publishBatch(job: JobIdentity, jobType: string, parentJobHandle: string, context: string, after: string | null): Promise<{ next: string | null; published: number }>;
-}
 
 export type ExportRequest = JobRequest<ExportJob>;
 export type ExportItemOptions = Omit<ExportJob, 'assetHandleArray'>;
@@ -298,11 +289,12 @@ export interface IsPublishActivities {
   publishIsMacros(job: JobIdentity): Promise<void>;
 }
 
-// --- ImageRenderingPublishJob, ServerDirectoryPublishJob, MetadataPublishJob ---
+// --- ImageRenderingPublishJob, ServerDirectoryPublishJob, VideoPublishJob, MetadataPublishJob ---
 
 export type ImageRenderingPublishRequest = JobRequest<ImageRenderingPublishJob>;
 export type ServerDirectoryPublishRequest = JobRequest<ServerDirectoryPublishJob>;
 export type MetadataPublishRequest = JobRequest<MetadataPublishJob>;
+export type VideoPublishRequest = JobRequest<VideoPublishJob>;
 
 export interface ContextPublishActivities {
   countContextPublish(companyHandle: string, context: FilePublishContext): Promise<number>;

@@ -1,7 +1,6 @@
 // The workflow bundle's entry: every workflow the worker registers.
-export { catalogPublishWorkflow } from './catalog-publish.workflow.js';
 export { imageServingPublishWorkflow } from './is-publish.workflow.js';
-export { imageRenderingPublishWorkflow, metadataPublishWorkflow, serverDirectoryPublishWorkflow } from './context-publish.workflow.js';
+export { imageRenderingPublishWorkflow, metadataPublishWorkflow, serverDirectoryPublishWorkflow, videoPublishWorkflow } from './context-publish.workflow.js';
 export { optimizeImagesWorkflow } from './optimize-images.workflow.js';
 export { reprocessAssetsWorkflow } from './reprocess-assets.workflow.js';
 export { uploadPostWorkflow } from './upload-post.workflow.js';

@@ -1,11 +1,10 @@
 import { ParentClosePolicy, continueAsNew, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { BOOKKEEPING_OPTIONS, ITEM_ACTIVITY_OPTIONS } from './activity-options.js';
-import type { AssetRef, JobIdentity, SetGenerationActivities, SetGenerationOptions, CatalogPublishRequest, ImageRenderingPublishRequest, ImageServingPublishRequest, JobOutcome, ReprocessActivities, ReprocessRequest } from './contracts.js';
+import type { AssetRef, JobIdentity, SetGenerationActivities, SetGenerationOptions, ImageRenderingPublishRequest, ImageServingPublishRequest, VideoPublishRequest, JobOutcome, ReprocessActivities, ReprocessRequest } from './contracts.js';
 import { type ItemJobCarry, runItemJob } from './item-job.js';
-import type { catalogPublishWorkflow } from './catalog-publish.workflow.js';
 import type { imageServingPublishWorkflow } from './is-publish.workflow.js';
-import type { imageRenderingPublishWorkflow } from './context-publish.workflow.js';
+import type { imageRenderingPublishWorkflow, videoPublishWorkflow } from './context-publish.workflow.js';
 import { CompanyHandleKey, JobNameKey, JobTypeKey, SubmitUserKey } from './search-attributes.js';
 
 const PAGE_SIZE = 200;
@@ -64,9 +63,9 @@ async function applySetScripts(job: JobIdentity, request: ReprocessRequest): Pro
 }
 
 const PUBLISH_FOLLOW_ONS = [
-  { option: 'postImageServingPublishJob', jobType: 'ImageServingPublish', element: 'imageServingPublishJob', context: 'ImageServing' },
-  { option: 'postImageRenderingPublishJob', jobType: 'ImageRenderingPublish', element: 'imageRenderingPublishJob', context: 'ImageRendering' },
-  { option: 'postVideoPublishJob', jobType: 'VideoPublish', element: 'videoPublishJob', context: 'Video' },
+  { option: 'postImageServingPublishJob', jobType: 'ImageServingPublish', element: 'imageServingPublishJob' },
+  { option: 'postImageRenderingPublishJob', jobType: 'ImageRenderingPublish', element: 'imageRenderingPublishJob' },
+  { option: 'postVideoPublishJob', jobType: 'VideoPublish', element: 'videoPublishJob' },
 ] as const;
 
 /**
@@ -76,10 +75,9 @@ const PUBLISH_FOLLOW_ONS = [
  * Serving follow-on is a real ImageServingPublishJob of the company with the
  * given publishType: the parent's assets that are marked for publish are in
  * it (their derivatives changed, so even Incremental takes them) along with
- * whatever else that publish type takes. An Image Rendering follow-on is a
- * real ImageRenderingPublishJob of the company (always full: it has no
- * publishType). A Video follow-on records the parent's assets as published
- * in its context.
+ * whatever else that publish type takes. Image Rendering and Video follow-ons
+ * are a real ImageRenderingPublishJob / VideoPublishJob of the company
+ * (always full: they have no publishType).
  */
 async function followOnPublish(request: ReprocessRequest, outcome: JobOutcome): Promise<void> {
   const follow = PUBLISH_FOLLOW_ONS.find((f) => request.options[f.option] !== undefined);
@@ -121,14 +119,12 @@ async function followOnPublish(request: ReprocessRequest, outcome: JobOutcome): 
     await executeChild<typeof imageRenderingPublishWorkflow>('imageRenderingPublishWorkflow', { ...childOptions, args: [publish] });
     return;
   }
-  const child: CatalogPublishRequest = {
+  const publish: VideoPublishRequest = {
     ...request,
     originalName: `${request.originalName}_Pub`,
     jobType: follow.jobType,
     element: follow.element,
-    options,
-    parentJobHandle: parent,
-    context: follow.context,
+    options: request.options.postVideoPublishJob!,
   };
-  await executeChild<typeof catalogPublishWorkflow>('catalogPublishWorkflow', { ...childOptions, args: [child] });
+  await executeChild<typeof videoPublishWorkflow>('videoPublishWorkflow', { ...childOptions, args: [publish] });
 }

@@ -22,6 +22,8 @@ import { SetScriptService } from '../services/sets/set-script.service.js';
 import { ExportDownloadService } from '../services/export/export-download.service.js';
 import { ImageServingController } from './controllers/image-serving.controller.js';
 import { IsDeliveryService } from '../services/publish/is-delivery.service.js';
+import { VideoContentController } from './controllers/video-content.controller.js';
+import { VideoDeliveryService } from '../services/publish/video-delivery.service.js';
 
 /**
  * The HTTP facade. Services are built outside Nest (the worker shares them),
@@ -32,7 +34,7 @@ export class AppModule {
   static register(ctx: AppContext, uploads: UploadService, jobs: JobService): DynamicModule {
     return {
       module: AppModule,
-      controllers: [AccountController, AssetController, ImageFormatController, JobController, UploadController, ExportController, SetScriptController, ImageServingController, HealthController],
+      controllers: [AccountController, AssetController, ImageFormatController, JobController, UploadController, ExportController, SetScriptController, ImageServingController, VideoContentController, HealthController],
       providers: [
         { provide: AuthService, useValue: ctx.services.auth },
         { provide: AccountService, useValue: ctx.services.accounts },
@@ -43,6 +45,7 @@ export class AppModule {
         { provide: JobLogService, useValue: ctx.services.jobLogs },
         { provide: ExportDownloadService, useValue: ctx.services.exportDownloads },
         { provide: IsDeliveryService, useValue: ctx.services.isDelivery },
+        { provide: VideoDeliveryService, useValue: ctx.services.videoDelivery },
         { provide: SetScriptService, useValue: ctx.services.setScripts },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useValue: new FaultFilter(ctx.logger) },

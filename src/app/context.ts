@@ -29,7 +29,6 @@ import { DocumentRipService } from '../services/rip/document-rip.service.js';
 import { PsdLayerService } from '../services/psd/psd-layer.service.js';
 import { RipPool } from '../adapters/ghostscript/rip-pool.js';
 import { DerivationRepository } from '../adapters/repositories/derivation.repository.js';
-import { CatalogPublishService } from '../services/catalog-publish.service.js';
 import { CallbackService } from '../services/callback.service.js';
 import { newSecret } from '../domain/handles.js';
 import { ExportLinks } from '../services/export/export-links.js';
@@ -44,6 +43,7 @@ import { ContextPublicationRepository } from '../adapters/repositories/context-p
 import { PublishDirectory } from '../adapters/publish/publish-directory.js';
 import { ContextPublishService } from '../services/publish/context-publish.service.js';
 import { MetadataPublishService } from '../services/publish/metadata-publish.service.js';
+import { VideoDeliveryService } from '../services/publish/video-delivery.service.js';
 import { SetRepository } from '../adapters/repositories/set.repository.js';
 import { SetScriptService } from '../services/sets/set-script.service.js';
 import { SetGenerationService } from '../services/sets/set-generation.service.js';
@@ -80,7 +80,6 @@ export interface AppContext {
     directoryUploads: DirectoryUploadService;
     optimize: OptimizeService;
     reprocess: ReprocessService;
-    catalogPublish: CatalogPublishService;
     bookkeeping: JobBookkeeping;
     jobLogs: JobLogService;
     notifier: JobNotifier;
@@ -92,6 +91,7 @@ export interface AppContext {
     isDelivery: IsDeliveryService;
     contextPublish: ContextPublishService;
     metadataPublish: MetadataPublishService;
+    videoDelivery: VideoDeliveryService;
     setScripts: SetScriptService;
     setGeneration: SetGenerationService;
   };
@@ -172,7 +172,6 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
         colors,
         videos,
       ),
-      catalogPublish: new CatalogPublishService(repositories.jobLogs),
       bookkeeping: new JobBookkeeping(repositories.jobLogs, serverName),
       jobLogs: new JobLogService(repositories.jobLogs, auth),
       notifier: new JobNotifier(repositories.jobLogs, repositories.companies, new NotificationService(mailer)),
@@ -189,7 +188,8 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
         maxPixels: config.export.maxPixels,
         cacheMaxAgeSeconds: config.imageServing.cacheMaxAgeSeconds,
       }),
-      contextPublish: new ContextPublishService(storage, repositories.assets, repositories.companies, repositories.jobLogs, repositories.contextPublications, publishDirectory),
+      contextPublish: new ContextPublishService(storage, repositories.assets, repositories.companies, repositories.jobLogs, repositories.contextPublications, publishDirectory, repositories.videos),
+      videoDelivery: new VideoDeliveryService(storage, repositories.companies, repositories.contextPublications, config.imageServing.cacheMaxAgeSeconds),
       metadataPublish: new MetadataPublishService(repositories.companies, repositories.jobLogs, repositories.contextPublications, publishDirectory),
       setScripts: new SetScriptService(repositories.sets),
       setGeneration: new SetGenerationService(repositories.assets, repositories.companies, repositories.sets, repositories.jobLogs),

@@ -170,13 +170,12 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     logTypes: { begin: 'BeginMetadataPublish', end: 'EndMetadataPublish', success: 'MetadataPublishSuccess', failure: 'MetadataPublishError' },
     beginMessage: 'jobBegun',
   },
-  // The Video publish runs, for now, only as the follow-on child of a reprocess job (catalogPublishWorkflow).
   {
     element: 'videoPublishJob',
     ipsType: 'VideoPublish',
-    workflow: 'catalogPublishWorkflow',
+    workflow: 'videoPublishWorkflow',
     options: videoPublishJob,
-    submittable: false,
+    submittable: true,
     // The docs print "VideoPubilshSuccess"; the corrected spelling is used.
     logTypes: { begin: 'BeginVideoPublish', end: 'EndVideoPublish', success: 'VideoPublishSuccess', failure: 'VideoPublishError' },
     beginMessage: 'jobBegun',

@@ -43,7 +43,6 @@ export async function createWorker(ctx: AppContext, opts: WorkerOptions): Promis
       notifier: ctx.services.notifier,
       optimize: ctx.services.optimize,
       reprocess: ctx.services.reprocess,
-      catalogPublish: ctx.services.catalogPublish,
       callbacks: ctx.services.callbacks,
       exports: ctx.services.exports,
       exportArchives: ctx.services.exportArchives,

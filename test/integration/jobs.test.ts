@@ -211,7 +211,7 @@ describe(`job engine: submitJob, progress, control, schedules (${process.env.IPS
       [{ companyHandle: c, optimizeImagesJob: { emailSetting: 'None' } }, 30002, 'jobName'],
       [{ jobName: 'x', optimizeImagesJob: { emailSetting: 'None' } }, 30002, 'companyHandle'],
       [{ companyHandle: c, jobName: 'x' }, 30002, 'optimizeImagesJob', 'exactly one job element'],
-      [{ companyHandle: c, jobName: 'x', optimizeImagesJob: { emailSetting: 'None' }, exportJob: { fmt: 'orig' } }, 30001, 'exportJob'],
+      [{ companyHandle: c, jobName: 'x', optimizeImagesJob: { emailSetting: 'None' }, exportJob: { assetHandleArray: ['a|1'], fmt: 'orig', emailSetting: 'None' } }, 30001, 'exportJob', 'exactly one job element'],
       [{ companyHandle: c, jobName: 'x', createVideoSitemapJob: { forceUpdate: true } }, 30001, 'createVideoSitemapJob', 'not available yet'],
       [{ companyHandle: c, jobName: 'x', optimizeImagesJob: { emailSetting: 'Sometimes' } }, 30001, 'optimizeImagesJob.emailSetting', 'one of All, Error'],
       [{ companyHandle: c, jobName: 'x', optimizeImagesJob: {} }, 30002, 'optimizeImagesJob.emailSetting'],

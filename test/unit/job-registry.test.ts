@@ -49,6 +49,7 @@ describe('job registry', () => {
       imageServingPublishJob: { publishType: 'Incremental', emailSetting: 'None' },
       imageRenderingPublishJob: { emailSetting: 'None' },
       serverDirectoryPublishJob: { emailSetting: 'None' },
+      videoPublishJob: { emailSetting: 'None' },
       metadataPublishJob: { forcePublish: true, emailSetting: 'None' },
       automatedSetGenerationJob: { assetHandleArray: ['a|1'], readyForPublish: false, autoSetCreationOptions: { autoSetsArray: ['ps|1'] }, emailSetting: 'None' },
     };
@@ -80,7 +81,13 @@ describe('job registry', () => {
     expect(url).toMatchObject({ field: 'imageServingPublishJob.httpCompletionUrl' });
   });
 
-  it('registers the Image Rendering, server-directory and metadata publishes with their IPS type and log family', () => {
+  it('registers the Image Rendering, server-directory, video and metadata publishes with their IPS type and log family', () => {
+    expect(jobTypeByElement('videoPublishJob')).toMatchObject({
+      ipsType: 'VideoPublish',
+      workflow: 'videoPublishWorkflow',
+      submittable: true,
+      logTypes: { begin: 'BeginVideoPublish', end: 'EndVideoPublish', success: 'VideoPublishSuccess', failure: 'VideoPublishError' },
+    });
     expect(jobTypeByElement('imageRenderingPublishJob')).toMatchObject({
       ipsType: 'ImageRenderingPublish',
       workflow: 'imageRenderingPublishWorkflow',

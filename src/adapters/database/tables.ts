@@ -146,6 +146,7 @@ export interface JobItemTable {
   updated_at: string;
 }
 
+/** Written by the Image Rendering / Video follow-ons of earlier versions (before their publish jobs, context_published_assets); no longer written or read. */
 export interface AssetPublicationTable {
   asset_handle: string;
   context: string;

@@ -109,20 +109,6 @@ export class JobLogRepository {
       .execute();
   }
 
-  /** Assets a job finished successfully (new or updated), in handle order, one page at a time. */
-  succeededAssets(jobHandle: string, after: string | null, limit: number): Promise<string[]> {
-    let q = this.db
-      .selectFrom('job_items')
-      .select('asset_handle')
-      .where('job_handle', '=', jobHandle)
-      .where('status', 'in', ['success', 'updated'])
-      .where('asset_handle', 'is not', null)
-      .orderBy('asset_handle')
-      .limit(limit);
-    if (after !== null) q = q.where('asset_handle', '>', after);
-    return q.execute().then((rows) => rows.map((r) => r.asset_handle!));
-  }
-
   /** Which of these items the job has already recorded. */
   async recordedItemIds(jobHandle: string, itemIds: readonly string[]): Promise<Set<string>> {
     if (itemIds.length === 0) return new Set();

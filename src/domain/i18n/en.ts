@@ -27,6 +27,7 @@ export const en = {
   jobResumed: 'Job resumed by {user}',
   optimizeSuccess: '{path} was optimized',
   optimizeError: '{path} could not be optimized: {reason}',
+  // Written by the Image Rendering / Video follow-on of earlier versions; kept so their logs still render.
   published: 'Asset {asset} was published to {context}',
   isPublished: '{path} was published to Image Serving',
   isRepublished: '{path} was republished to Image Serving (changed since its last publish)',

@@ -197,11 +197,6 @@ export const getCallbackSecretReturn = z.object({ secret: z.string() });
 
 // --- publish jobs (ips-reference §5.4), as follow-on jobs of reprocess/upload ---
 
-const followOnPublish = {
-  emailSetting: z.enum(EMAIL_SETTINGS),
-  httpCompletionUrl: notSupportedYet('httpCompletionUrl'),
-  contextHandle: notSupportedYet('contextHandle (publish contexts)'),
-};
 /**
  * ImageServingPublishJob (§5.4): submitted on its own or as a reprocess job's
  * follow-on. httpCompletionUrl is the job's completion callback (postHttpUrl's
@@ -248,7 +243,13 @@ export const metadataPublishJob = z.strictObject({
   httpCompletionUrl: callbackUrl.optional(),
 });
 export type MetadataPublishJob = z.output<typeof metadataPublishJob>;
-export const videoPublishJob = z.strictObject(followOnPublish);
+/** VideoPublishJob (§5.4): submitted on its own or as a reprocess job's follow-on; no publishType in the XSD. */
+export const videoPublishJob = z.strictObject({
+  emailSetting: z.enum(EMAIL_SETTINGS),
+  httpCompletionUrl: callbackUrl.optional(),
+  contextHandle: oneContext('Video'),
+});
+export type VideoPublishJob = z.output<typeof videoPublishJob>;
 
 /** AutoSetCreationOptions (§6): the set-generation scripts to apply (their handles; see saveSetGenerationScript). */
 export const autoSetCreationOptions = z.strictObject({

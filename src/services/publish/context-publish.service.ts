@@ -5,16 +5,18 @@ import { ContextPublicationRepository, type ContextPublishedAssetRow } from '../
 import type { JobLogCounter, JobLogRepository, NewDetail } from '../../adapters/repositories/job-log.repository.js';
 import { type PublishDirectory, PublishPathError, safeSegment } from '../../adapters/publish/publish-directory.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
+import type { VideoRepository } from '../../adapters/repositories/video.repository.js';
 import { nowIso } from '../../domain/handles.js';
 import { IS_SET_TYPES } from '../../domain/is-publish.js';
 import { type FilePublishContext, SERVER_DIRECTORY_TEMPLATE_TYPES, contextTakes } from '../../domain/publish-contexts.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../../workflows/contracts.js';
 import { itemLogTypes, recordItemError, recordedResult } from '../job-items.js';
+import { publishedKey } from './is-publish.service.js';
 
 /** Assets per page handed to the workflow (handles and names only). */
 export const CONTEXT_PUBLISH_PAGE = 200;
 
-const CONTEXT_NAMES: Record<FilePublishContext, string> = { ImageRendering: 'Image Rendering', ServerDirectory: 'the server directory' };
+const CONTEXT_NAMES: Record<FilePublishContext, string> = { ImageRendering: 'Image Rendering', ServerDirectory: 'the server directory', Video: 'Video' };
 
 /** One file of an asset in the server directory: where (safe segments under the root) and its bytes. */
 interface PlannedFile {
@@ -33,9 +35,10 @@ export function folderSegments(rootPath: string, folder: string): string[] {
 }
 
 /**
- * ImageRenderingPublishJob and ServerDirectoryPublishJob (ips-reference
- * §5.4): bring the company's Image Rendering or Server Directory context in
- * line with its assets marked for publish. Neither job has a publishType,
+ * ImageRenderingPublishJob, ServerDirectoryPublishJob and VideoPublishJob
+ * (ips-reference §5.4): bring the company's Image Rendering, Server Directory
+ * or Video context in line with its assets marked for publish. None of them
+ * has a publishType,
  * so every run is a full one: each marked asset the context takes is
  * (re)published, and whatever the context holds that is no longer marked,
  * trashed or deleted is removed. Each asset is one idempotent step (its
@@ -44,6 +47,8 @@ export function folderSegments(rootPath: string, folder: string): string[] {
  * Image Rendering: a record per asset (there is no rendering engine to hand
  * files to). Server Directory: the asset's files written under
  * SERVER_PUBLISH_ROOT/<company root>/<folders>/ (see PublishDirectory).
+ * Video: the MP4 and thumbnail under storage keys of the publish's own,
+ * streamed by VideoDeliveryService.
  */
 export class ContextPublishService {
   constructor(
@@ -53,6 +58,7 @@ export class ContextPublishService {
     private readonly jobLogs: JobLogRepository,
     private readonly publications: ContextPublicationRepository,
     private readonly directory: PublishDirectory,
+    private readonly videos: VideoRepository,
   ) {}
 
   async count(companyHandle: string, context: FilePublishContext): Promise<number> {
@@ -107,18 +113,35 @@ export class ContextPublishService {
       for (const file of planned) if (file.key && !(await this.storage.exists(file.key))) return this.fail(job, ref, `${file.segments.at(-1)} is missing from storage`);
       for (const file of planned) await this.directory.write(file.segments, file.open());
     }
+    let mediaKey: string | null = null;
+    let thumbnailKey: string | null = null;
+    if (context === 'Video') {
+      const media = await this.videoMedia(asset);
+      if (media) {
+        mediaKey = await this.link(asset, media);
+        if (!mediaKey) return this.fail(job, ref, 'the MP4 is missing from storage');
+      }
+      if (asset.optimized_key) {
+        thumbnailKey = await this.link(asset, asset.optimized_key);
+        if (!thumbnailKey) return this.fail(job, ref, 'the thumbnail is missing from storage');
+      }
+      if (!mediaKey && !thumbnailKey) return this.fail(job, ref, 'nothing to publish: no MP4 (encoding) and no thumbnail; reprocess it with mediaOptions');
+    }
     const at = nowIso();
     const row: ContextPublishedAssetRow = {
       company_handle: asset.company_handle,
       context,
       asset_handle: asset.asset_handle,
       name: asset.name,
+      name_key: asset.name_key,
       asset_type: asset.type,
       version: asset.version,
       sha256: asset.sha256,
       source_key: asset.optimized_key,
       source_modified: asset.last_modified,
       files_json: context === 'ServerDirectory' ? JSON.stringify(paths) : null,
+      media_key: mediaKey,
+      thumbnail_key: thumbnailKey,
       published_at: at,
       job_handle: job.jobHandle,
     };
@@ -141,6 +164,8 @@ export class ContextPublishService {
     if (!recorded) return recordedResult(this.jobLogs, job, ref);
     // Files of the previous publish the new one no longer has (the asset was renamed or moved).
     if (current?.files_json) await this.removeFiles((JSON.parse(current.files_json) as string[]).filter((p) => !paths.includes(p)));
+    // The previous version's published keys go once the new record is committed.
+    if (current) for (const key of [current.media_key, current.thumbnail_key]) if (key && key !== mediaKey && key !== thumbnailKey) await this.storage.delete(key);
     return { itemId: asset.asset_handle, status: current ? 'updated' : 'success', assetHandle: asset.asset_handle };
   }
 
@@ -154,7 +179,32 @@ export class ContextPublishService {
       if (context === 'ServerDirectory') await repo.replaceFiles(current.company_handle, context, current.asset_handle, []);
     });
     await this.removeFiles(files);
+    for (const key of [current.media_key, current.thumbnail_key]) if (key) await this.storage.delete(key);
     return result;
+  }
+
+  /**
+   * The MP4 `/is/content` streams for a video: an encoding's own file, a
+   * master's first encoding (VideoInfo optimizedFile), else a master that is
+   * itself an MP4; null when there is none (an AVI master never encoded).
+   */
+  private async videoMedia(asset: AssetRow): Promise<string | null> {
+    const info = await this.videos.find(asset.asset_handle);
+    return info?.encoded_key ?? (asset.format === 'mp4' ? asset.original_key : null);
+  }
+
+  /**
+   * The published key for `source`, linked in if not there yet (storage copy: a
+   * hard link on local disk), so a later re-encode or new thumbnail, which
+   * deletes the asset's previous files, never breaks what is served; null when
+   * the source is gone (replaced meanwhile: the next publish takes the new one).
+   */
+  private async link(asset: AssetRow, source: string): Promise<string | null> {
+    const key = publishedKey(asset.company_handle, asset.asset_handle, `video:${source}`);
+    if (await this.storage.exists(key)) return key;
+    if (!(await this.storage.exists(source))) return null;
+    await this.storage.copy(source, key);
+    return key;
   }
 
   /**
