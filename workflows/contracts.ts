@@ -240,6 +240,8 @@ export interface SetGenerationActivities {
   /** results for the items finished, in order: a prefix of `items` */
   applySets(job: JobIdentity, options: SetGenerationOptions, items: SetGenerationItem[]): Promise<FileResult[]>;
   recordSetFailures(job: JobIdentity, items: SetGenerationItem[], reason: string): Promise<FileResult[]>;
+  /** autoSetCreationOptions of an upload job: the scripts over every asset the job created or updated */
+  applyJobSets(job: JobIdentity, scriptHandles: string[], readyForPublish: boolean): Promise<number>;
 }
 
 // --- UploadUrlsJob and UploadDirectoryJob: per-item jobs over the upload ingest pipeline ---

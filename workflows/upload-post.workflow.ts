@@ -1,5 +1,6 @@
 import { ApplicationFailure, ActivityFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import {
+  type SetGenerationActivities,
   type FileResult,
   type JobActivities,
   type UploadActivities,
@@ -14,6 +15,7 @@ import { BOOKKEEPING_OPTIONS, ITEM_ACTIVITY_OPTIONS, MAIL_OPTIONS } from './acti
 const bookkeeping = proxyActivities<UploadActivities>(BOOKKEEPING_OPTIONS);
 const mail = proxyActivities<JobActivities>(MAIL_OPTIONS);
 const ingest = proxyActivities<UploadActivities>(ITEM_ACTIVITY_OPTIONS);
+const sets = proxyActivities<SetGenerationActivities>(ITEM_ACTIVITY_OPTIONS);
 
 /**
  * The UploadFile servlet's job (ips-reference §3.12): files arrive in one or
@@ -88,6 +90,7 @@ export async function uploadPostWorkflow(input: UploadJobInput): Promise<UploadJ
   await condition(() => processing === 0 && pending.length === 0);
 
   const result: UploadJobResult = { ...counts, endedBy, idleTimeoutSeconds: input.idleTimeoutSeconds };
+  if (options.autoSetCreationOptions) await sets.applyJobSets(job, options.autoSetCreationOptions.autoSetsArray, options.readyForPublish);
   await bookkeeping.endUploadJob(job, result);
   try {
     await mail.notifyJob(

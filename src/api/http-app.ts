@@ -11,7 +11,7 @@ import { toFault } from './fault.filter.js';
 import { buildOpenApiDocument } from './openapi.js';
 
 export async function createHttpApp(ctx: AppContext, jobs: JobGateway): Promise<NestExpressApplication> {
-  const uploads = new UploadService(ctx.services.auth, ctx.repositories.companies, ctx.repositories.assets, ctx.storage, jobs, ctx.config);
+  const uploads = new UploadService(ctx.services.auth, ctx.repositories.companies, ctx.repositories.assets, ctx.storage, jobs, ctx.config, ctx.repositories.sets);
   const jobService = new JobService(jobs, ctx.repositories.users, ctx.repositories.jobLogs, ctx.services.auth, {
     timezone: ctx.config.timezone,
     lanes: ctx.config.worker.activityConcurrency,

@@ -1,5 +1,7 @@
 import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
 import { checkProfileHandles } from './render-plan.js';
+import { checkSetScripts } from './sets/set-submit.js';
+import type { SetRepository } from '../adapters/repositories/set.repository.js';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { MultipartError, parseMultipart } from '../adapters/http/multipart.adapter.js';
@@ -40,6 +42,7 @@ export class UploadService {
     private readonly storage: StorageDriver,
     private readonly jobs: JobGateway,
     private readonly config: AppConfig,
+    private readonly sets?: SetRepository,
   ) {}
 
   async handlePost(req: IncomingMessage): Promise<{ jobHandle: string }> {
@@ -122,6 +125,8 @@ export class UploadService {
 
     // A later post adds files to the job's options as they were; only a new job's profiles are checked.
     await checkProfileHandles(this.assets, params.companyHandle, 'uploadParams.uploadParams.colorManagementOptions', params.uploadParams?.colorManagementOptions);
+    const scripts = params.uploadParams?.autoSetCreationOptions?.autoSetsArray;
+    if (scripts && this.sets) await checkSetScripts(this.sets, params.companyHandle, 'uploadParams.uploadParams.autoSetCreationOptions.autoSetsArray', scripts);
     const now = new Date();
     const name = runName(params.jobName!, now);
     const jobHandle = newHandle.job(params.companyHandle, name);

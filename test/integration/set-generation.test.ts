@@ -107,6 +107,22 @@ describe(`AutomatedSetGenerationJob and set-generation scripts (${process.env.IP
     expect(rows.some((d: { logType: string }) => d.logType === 'SetGenerationWarning')).toBe(false);
   });
 
+  it('applies autoSetCreationOptions of an UploadFile post to the files it uploaded', async () => {
+    const files = [];
+    for (const n of ['sock_2', 'sock_1']) files.push({ path: await makeJpeg(path.join(dir, `${n}.jpg`), 40, 30) });
+    const uploadParams = { overwrite: true, readyForPublish: false, createMask: false, emailSetting: 'None', autoSetCreationOptions: { autoSetsArray: [script] } };
+    const up = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'socks', endJob: true, uploadParams }, files, authorization: basic(acme.who) });
+    expect(up.status, JSON.stringify(up.body)).toBe(200);
+    await h.client.workflow.getHandle(up.body.jobHandle).result();
+    const sock = await setNamed('sock');
+    expect(sock).toMatchObject({ type: 'AssetSet', subType: 'ImageSet' });
+    expect(await membersOf(sock.assetHandle)).toEqual(['sock_1', 'sock_2']);
+
+    const refused = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'socks', endJob: true, uploadParams: { ...uploadParams, autoSetCreationOptions: { autoSetsArray: ['ps|nope'] } } }, files, authorization: basic(acme.who) });
+    expect(refused.status).toBe(404);
+    expect(refused.body).toMatchObject({ field: 'uploadParams.uploadParams.autoSetCreationOptions.autoSetsArray[0]' });
+  });
+
   it('logs unknown handles as errors and refuses jobs without scripts at submit', async () => {
     const r = await generate(['shoe_1', 'a|nope']);
     expect(r.outcome).toMatchObject({ errors: 1 });

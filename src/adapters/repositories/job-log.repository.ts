@@ -110,6 +110,21 @@ export class JobLogRepository {
   }
 
   /** Which of these items the job has already recorded. */
+  /** Assets this job created or updated, by handle, a page at a time (set items of the job left out). */
+  succeededAssets(jobHandle: string, after: string | null, limit: number): Promise<string[]> {
+    let q = this.db
+      .selectFrom('job_items')
+      .select('asset_handle')
+      .where('job_handle', '=', jobHandle)
+      .where('status', 'in', ['success', 'updated'])
+      .where('asset_handle', 'is not', null)
+      .where('item_id', 'not like', 'set:%')
+      .orderBy('asset_handle')
+      .limit(limit);
+    if (after !== null) q = q.where('asset_handle', '>', after);
+    return q.execute().then((rows) => rows.map((r) => r.asset_handle!));
+  }
+
   async recordedItemIds(jobHandle: string, itemIds: readonly string[]): Promise<Set<string>> {
     if (itemIds.length === 0) return new Set();
     const rows = await this.db.selectFrom('job_items').select('item_id').where('job_handle', '=', jobHandle).where('item_id', 'in', itemIds).execute();

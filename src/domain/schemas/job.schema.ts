@@ -251,11 +251,6 @@ export const videoPublishJob = z.strictObject({
 });
 export type VideoPublishJob = z.output<typeof videoPublishJob>;
 
-/** AutoSetCreationOptions (§6): the set-generation scripts to apply (their handles; see saveSetGenerationScript). */
-export const autoSetCreationOptions = z.strictObject({
-  autoSetsArray: itemsArray(handle, 100).refine((a) => a.length > 0, { message: 'at least one set-generation script handle', params: { missing: true } }),
-});
-
 // --- ReprocessAssetsJob (ips-reference §5.2) and RipPdfsJob (§5.3) ---
 
 const inDesignOptions = z
@@ -304,7 +299,7 @@ export const reprocessAssetsJob = z
     illustratorOptions: O.illustratorOptions.optional(),
     cssOptions: notSupportedYet('cssOptions'),
     colorManagementOptions: O.colorManagementOptions.optional(),
-    autoSetCreationOptions: autoSetCreationOptions.optional(),
+    autoSetCreationOptions: O.autoSetCreationOptions.optional(),
     projectHandleArray: notSupportedYet('projectHandleArray'),
     emailSetting: z.enum(EMAIL_SETTINGS),
     postJobOnlyIfFiles: z.boolean().optional(),
@@ -412,7 +407,7 @@ export const automatedSetGenerationJob = z.strictObject({
   readyForPublish: z.boolean(),
   // XSD-only flag; nothing here waits for a synchronisation.
   synchronizationComplete: z.boolean().optional(),
-  autoSetCreationOptions,
+  autoSetCreationOptions: O.autoSetCreationOptions,
   emailSetting: z.enum(EMAIL_SETTINGS),
 });
 export type AutomatedSetGenerationJob = z.output<typeof automatedSetGenerationJob>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { handle } from './common.schema.js';
+import { handle, itemsArray } from './common.schema.js';
 
 /**
  * IPS processing option types (ips-reference §6), shared by reprocessing and
@@ -106,3 +106,9 @@ export const photoshopOptions = z.strictObject({
     .optional(),
 });
 export type PhotoshopOptions = z.infer<typeof photoshopOptions>;
+
+/** AutoSetCreationOptions (§6): the set-generation scripts to apply (their handles; see saveSetGenerationScript). */
+export const autoSetCreationOptions = z.strictObject({
+  autoSetsArray: itemsArray(handle, 100).refine((a) => a.length > 0, { message: 'at least one set-generation script handle', params: { missing: true } }),
+});
+export type AutoSetCreationOptions = z.output<typeof autoSetCreationOptions>;

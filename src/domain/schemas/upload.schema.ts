@@ -35,7 +35,7 @@ export const uploadJobShape = {
   illustratorOptions: afterUpload('illustratorOptions'),
   cssOptions: notSupportedYet('cssOptions'),
   colorManagementOptions: O.colorManagementOptions.optional(),
-  autoSetCreationOptions: notSupportedYet('autoSetCreationOptions'),
+  autoSetCreationOptions: O.autoSetCreationOptions.optional(),
   projectHandleArray: notSupportedYet('projectHandleArray'),
   emailSetting: z.enum(EMAIL_SETTINGS),
   postHttpUrl: notSupportedYet('postHttpUrl'),

@@ -9,6 +9,9 @@ import type { SetType } from '../../domain/schemas/set-script.schema.js';
 import type { FileResult, JobIdentity, SetGenerationItem, SetGenerationOptions } from '../../../workflows/contracts.js';
 import { itemLogTypes, recordedResult } from '../job-items.js';
 
+/** Assets of a job planned at a time by applyToJobAssets. */
+const JOB_ASSET_PAGE = 1000;
+
 /** Set-like assets are not members of sets. */
 const MEMBER_TYPES = new Set(['Image']);
 
@@ -151,6 +154,28 @@ export class SetGenerationService {
     );
     if (!recorded) return recordedResult(this.jobLogs, job, item);
     return { itemId: item.assetHandle, status: existing ? 'updated' : 'success', assetHandle: handle };
+  }
+
+  /**
+   * autoSetCreationOptions of an upload job: the scripts applied to every
+   * asset the job created or updated, a page at a time, inside one activity
+   * (no handles through history). Only the sets are logged.
+   */
+  async applyToJobAssets(job: JobIdentity, scriptHandles: readonly string[], readyForPublish: boolean): Promise<number> {
+    let after: string | null = null;
+    let sets = 0;
+    for (;;) {
+      const assetHandles = await this.jobLogs.succeededAssets(job.jobHandle, after, JOB_ASSET_PAGE);
+      if (assetHandles.length === 0) return sets;
+      const options: SetGenerationOptions = { assetHandles, scriptHandles: [...scriptHandles], readyForPublish };
+      for (const item of await this.plan(job.companyHandle, options)) {
+        if (item.kind !== 'set') continue;
+        await this.apply(job, options, item);
+        sets += 1;
+      }
+      if (assetHandles.length < JOB_ASSET_PAGE) return sets;
+      after = assetHandles[assetHandles.length - 1]!;
+    }
   }
 
   /** An item whose batch gave up after its retries. */
