@@ -26,12 +26,14 @@ export type IsPublishedKind = 'image' | 'icc' | 'set';
 
 /**
  * How an asset is published to Image Serving, or undefined when Image Serving
- * has nothing to serve for it (documents, fonts, videos…: other publish
- * contexts). Images need their optimised image; ICC profiles are published so
- * `icc=` can name them; sets as their definition.
+ * has nothing to serve for it (documents, fonts…: other publish contexts).
+ * Images need their optimised image; a video is served as its thumbnail (its
+ * optimised image, when mediaOptions made one), as Scene7 serves video
+ * posters; ICC profiles are published so `icc=` can name them; sets as their
+ * definition.
  */
 export function publishedKind(asset: { type: string; optimized_key: string | null }): IsPublishedKind | undefined {
-  if (asset.type === 'Image') return asset.optimized_key ? 'image' : undefined;
+  if (asset.type === 'Image' || asset.type === 'Video') return asset.optimized_key ? 'image' : undefined;
   if (asset.type === 'IccProfile') return 'icc';
   return IS_SET_TYPES.includes(asset.type) ? 'set' : undefined;
 }

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
 import { uploadPost } from '../support/fixtures.js';
@@ -65,6 +66,16 @@ describe(`VideoPublishJob and /is/content delivery (${process.env.IPS_TEST_DB})`
   afterAll(async () => {
     await h?.close();
     if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it("serves a published video's thumbnail through Image Serving, and not its encoding (which has none)", async () => {
+    const r = await h.api('submitJob', { companyHandle: acme.companyHandle, jobName: 'is', imageServingPublishJob: { publishType: 'Full', emailSetting: 'None' } }, acme.who);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    await h.client.workflow.getHandle(r.body.jobHandle).result();
+    const poster = await fetch(`${h.baseUrl}/is/image/Acme/clip?wid=160&fmt=png`);
+    expect(poster.status).toBe(200);
+    expect(await sharp(Buffer.from(await poster.arrayBuffer())).metadata()).toMatchObject({ format: 'png', width: 160, height: 120 });
+    expect((await fetch(`${h.baseUrl}/is/image/Acme/clip_160?wid=160`)).status).toBe(404);
   });
 
   it('serves nothing before a publish', async () => {

@@ -41,7 +41,7 @@ export class IsPublicationRepository {
       .where('assets.trash_state', '=', 'NotInTrash')
       .where('assets.ready_for_publish', '=', 1)
       .where((eb) =>
-        eb.or([eb.and([eb('assets.type', '=', 'Image'), eb('assets.optimized_key', 'is not', null)]), eb('assets.type', '=', 'IccProfile'), eb('assets.type', 'in', IS_SET_TYPES)]),
+        eb.or([eb.and([eb('assets.type', 'in', ['Image', 'Video']), eb('assets.optimized_key', 'is not', null)]), eb('assets.type', '=', 'IccProfile'), eb('assets.type', 'in', IS_SET_TYPES)]),
       );
     if (selection === 'changed') q = q.where((eb) => changedSincePublish(eb as unknown as AssetEb));
     return q;
