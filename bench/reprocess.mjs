@@ -32,7 +32,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { applyUnsharp } from '../dist/src/adapters/media/unsharp.js';
-import { HEIGHT, WIDTH, concurrency, log, originals, peakRss, resetPeakRss, secondsSince, startService, timedPool, uploadOriginals, waitFor } from './lib/service.mjs';
+import { HEIGHT, WIDTH, concurrency, cpuTimes, log, originals, peakRss, processCpu, resetPeakRss, secondsSince, startService, timedPool, uploadOriginals, waitFor } from './lib/service.mjs';
 
 const run = promisify(execFile);
 const count = Number(process.argv[2] ?? 200);
@@ -141,6 +141,7 @@ async function main() {
 
     // Peak RSS from here on: the kernel's high-water mark, reset (root or own process).
     await resetPeakRss(worker.pid);
+    const [cpu0, worker0] = [await cpuTimes(), await processCpu(worker.pid)];
     const started = process.hrtime.bigint();
     const { jobHandle } = await call(
       'submitJob',
@@ -161,6 +162,7 @@ async function main() {
     await waitFor('the reprocess job', () => finished(jobHandle), 60 * 60_000);
     const serviceSeconds = secondsSince(started);
     const rss = await peakRss(worker.pid);
+    const [cpu1, worker1] = [await cpuTimes(), await processCpu(worker.pid)];
 
     const logs = await call('getJobLogDetails', { companyHandle, jobHandle, recordsPerPage: 1 }, user);
     const jobLog = (logs.jobLogArray?.items ?? [])[0];
@@ -170,6 +172,7 @@ async function main() {
     log(`[bench] service (API → job end):     ${rate(serviceSeconds).toFixed(2)} assets/s (${serviceSeconds.toFixed(1)} s)`);
     log(`[bench] service / fastest bare sharp = ${(sharpSeconds / serviceSeconds).toFixed(2)}  (target ≥ 0.85)`);
     log(`[bench] service / ImageMagick       = ${(magickSeconds / serviceSeconds).toFixed(2)}  (target ≥ 3)`);
+    log(`[bench] during the job: machine busy ${(cpu1.busy - cpu0.busy).toFixed(1)} CPU-s, idle ${(cpu1.idle - cpu0.idle).toFixed(1)} CPU-s; worker ${(worker1 - worker0).toFixed(1)} CPU-s`);
     log(`[bench] worker peak RSS during the job: ${rss.toFixed(0)} MiB`);
   } finally {
     await service?.stop();

@@ -91,6 +91,21 @@ export async function waitFor(what, probe, timeoutMs = 120_000) {
 export const peakRss = async (pid) => Number(/VmHWM:\s+(\d+)/.exec(await fs.readFile(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
 /** Resets the high-water mark peakRss reads (root or own process); says so when it cannot. */
+/** Machine-wide CPU seconds (busy, idle) from /proc/stat, to tell contention (no idle left) from waiting (idle cores). */
+export async function cpuTimes() {
+  const line = (await fs.readFile('/proc/stat', 'utf8')).split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const hz = 100;
+  const idle = (line[3] + line[4]) / hz;
+  const total = line.reduce((a, b) => a + b, 0) / hz;
+  return { busy: total - idle, idle };
+}
+
+/** CPU seconds a process has used (user + system), from /proc/<pid>/stat. */
+export async function processCpu(pid) {
+  const fields = (await fs.readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 export async function resetPeakRss(pid) {
   await fs.writeFile(`/proc/${pid}/clear_refs`, '5').catch(() => log('[bench] (could not reset the peak RSS; it includes the uploads)'));
 }

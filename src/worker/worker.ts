@@ -14,6 +14,17 @@ function workflowsEntry(): string {
   return existsSync(ts) ? ts : path.join(dir, 'index.js');
 }
 
+/**
+ * The bundle `npm run build` wrote next to the compiled workflows
+ * (scripts/bundle-workflows.mjs), when running from dist/: no webpack in the
+ * worker process. From source (tests) there is none and the code is bundled here.
+ */
+function prebuiltBundle(): { codePath: string } | undefined {
+  const dir = path.dirname(workflowsEntry());
+  const file = path.join(dir, 'bundle.js');
+  return !existsSync(path.join(dir, 'index.ts')) && existsSync(file) ? { codePath: file } : undefined;
+}
+
 /** Bundles the workflow code once (the bundle is reused by every worker of this process). */
 export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({ workflowsPath: workflowsEntry(), logger: quietLogger });
@@ -35,7 +46,7 @@ export async function createWorker(ctx: AppContext, opts: WorkerOptions): Promis
     connection,
     namespace: ctx.config.temporal.namespace,
     taskQueue: opts.taskQueue ?? ctx.config.temporal.taskQueue,
-    workflowBundle: opts.bundle ?? (await bundleWorkflows()),
+    workflowBundle: opts.bundle ?? prebuiltBundle() ?? (await bundleWorkflows()),
     activities: createActivities({
       ingest: ctx.services.ingest,
       jobLogs: ctx.repositories.jobLogs,

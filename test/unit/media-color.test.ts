@@ -593,3 +593,25 @@ describe('unsharp mask on opaque images', () => {
     for (const x of [31, 32]) expectClose(at(x, 16), want(x), 2);
   });
 });
+
+describe('unsharp mask in place', () => {
+  it('gives exactly what the copying form gives, for colour, monochrome and alpha layouts', async () => {
+    const { applyUnsharp } = await import('../../src/adapters/media/unsharp.js');
+    const n = 4 * 5 * 7;
+    const original = new Uint8Array(n);
+    const blurred = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      original[i] = (i * 37) % 256;
+      blurred[i] = (i * 53 + 11) % 256;
+    }
+    for (const [channels, hasAlpha, monochrome] of [[3, false, 0], [4, true, 0], [4, true, 1], [3, false, 1], [1, false, 0]] as const) {
+      const p = { amount: 2.5, threshold: 3, monochrome } as const;
+      const copy = applyUnsharp(original.slice(0, 60 * channels), blurred.slice(0, 60 * channels), channels, hasAlpha, p);
+      const own = original.slice(0, 60 * channels);
+      const inPlace = applyUnsharp(own, blurred.slice(0, 60 * channels), channels, hasAlpha, p, true);
+      expect(Array.from(inPlace), `${channels}/${hasAlpha}/${monochrome}`).toEqual(Array.from(copy));
+      // it really wrote into the given pixels
+      expect(Array.from(own)).toEqual(Array.from(copy));
+    }
+  });
+});

@@ -187,16 +187,17 @@ export class MediaRepository {
     const output = await route.output();
     const raw = await wrap(() => (crop ? output.extract(crop) : output).removeAlpha().raw({ depth: route.wide ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true }));
     const { info } = raw;
-    const img = await this.sharpened({ data: route.wide ? narrow(raw.data) : view(raw.data), width: info.width, height: info.height, channels: info.channels }, route, false, plan.usm!, scratch);
+    // The decoded pixels are used only here: sharpened in place.
+    const img = await this.sharpened({ data: route.wide ? narrow(raw.data) : view(raw.data), width: info.width, height: info.height, channels: info.channels }, route, false, plan.usm!, scratch, true);
     await this.writePtiff(await this.fromPixels(img, route, scratch), false, probe.resolution, out.ptiff);
     return { width: img.width, height: img.height, ...(crop ? { crop } : {}), maskWritten: false };
   }
 
-  private async sharpened(img: Pixels, route: ColourRoute, hasAlpha: boolean, usm: UnsharpMaskOptions, scratch: Scratch): Promise<Pixels> {
+  private async sharpened(img: Pixels, route: ColourRoute, hasAlpha: boolean, usm: UnsharpMaskOptions, scratch: Scratch, inPlace = false): Promise<Pixels> {
     const blurred = await this.blurred(img, route.space, hasAlpha, Math.max(0.3, usm.radius), scratch);
     // monochrome = 1 sharpens brightness, which CMYK has no channel for: its inks are sharpened one by one, as Photoshop does.
     const monochrome = route.space === 'cmyk' ? 0 : usm.monochrome;
-    return { ...img, data: applyUnsharp(img.data, blurred, img.channels, hasAlpha, { amount: usm.amount, threshold: usm.threshold, monochrome }) };
+    return { ...img, data: applyUnsharp(img.data, blurred, img.channels, hasAlpha, { amount: usm.amount, threshold: usm.threshold, monochrome }, inPlace) };
   }
 
   private async renderPixels(

@@ -11,10 +11,11 @@ export interface UsmParams {
   monochrome: 0 | 1;
 }
 
-export function applyUnsharp(original: Uint8Array, blurred: Uint8Array, channels: number, hasAlpha: boolean, p: UsmParams): Uint8Array {
+export function applyUnsharp(original: Uint8Array, blurred: Uint8Array, channels: number, hasAlpha: boolean, p: UsmParams, inPlace = false): Uint8Array {
   if (original.length !== blurred.length) throw new RangeError('original and blurred images differ in size');
   // Uint8ClampedArray clamps to 0–255 and rounds half to even on store: no per-sample branches (this loop runs over every sample of a photo).
-  const out = new Uint8ClampedArray(original.length);
+  // In place (each sample is read before it is written) spares a photo-sized allocation, and with it garbage collections.
+  const out = inPlace ? new Uint8ClampedArray(original.buffer, original.byteOffset, original.length) : new Uint8ClampedArray(original.length);
   const colour = hasAlpha ? channels - 1 : channels;
   const { amount, threshold } = p;
   if (p.monochrome === 1 && colour >= 3) {
@@ -40,5 +41,5 @@ export function applyUnsharp(original: Uint8Array, blurred: Uint8Array, channels
       out[i + colour] = original[i + colour]!;
     }
   }
-  return new Uint8Array(out.buffer);
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
