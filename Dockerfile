@@ -29,7 +29,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY workflows ./workflows
 COPY activities ./activities
-# dist/src, dist/workflows, dist/activities; then drop devDependencies
+COPY scripts/bundle-workflows.mjs ./scripts/
+# dist/src, dist/workflows (+ the prebuilt workflow bundle), dist/activities; then drop devDependencies
 # (the compiled addons stay in node_modules).
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
