@@ -68,14 +68,9 @@ export const MAX_BATCH = 25;
 /** Temporal warns at 10,240 events in one run; a run continues as new well before (the server suggests it at 4,096 by default). */
 export const MAX_HISTORY_EVENTS_PER_RUN = 10_240;
 
-/**
- * Small jobs get small batches, up to MAX_BATCH: eight batches per lane, so
- * every lane has work and the lanes end close together (the last batch of one
- * lane runs alone on the machine: measured on 200 images, four batches per
- * lane left a core idle for about a tenth of the job).
- */
+/** Small jobs get small batches, so every lane has work (four batches per lane), up to MAX_BATCH. */
 export function batchSize(total: number, lanes: number): number {
-  return Math.min(MAX_BATCH, Math.max(1, Math.ceil(total / (lanes * 8))));
+  return Math.min(MAX_BATCH, Math.max(1, Math.ceil(total / (lanes * 4))));
 }
 
 /**

@@ -117,15 +117,3 @@ describe('job registry', () => {
     expect(faultOf(() => parseInput(submitJobParam, { ...base, serverDirectoryPublishJob: { emailSetting: 'None', httpCompletionUrl: 'https://u:p@x.test/' } }))).toMatchObject({ field: 'serverDirectoryPublishJob.httpCompletionUrl' });
   });
 });
-
-describe('batch sizes', () => {
-  it('gives small jobs eight batches per lane and large jobs batches of at most MAX_BATCH', async () => {
-    const { MAX_BATCH, batchSize } = await import('../../workflows/item-job.js');
-    expect(batchSize(200, 2)).toBe(13);
-    expect(batchSize(10, 2)).toBe(1);
-    expect(batchSize(0, 2)).toBe(1);
-    expect(batchSize(10_000, 2)).toBe(MAX_BATCH);
-    // a 10,000-asset job stays near 0.25 events per asset: six events per batch of 25
-    expect((10_000 / batchSize(10_000, 2)) * 6 / 10_000).toBeLessThanOrEqual(0.25);
-  });
-});
