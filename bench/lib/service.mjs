@@ -73,7 +73,13 @@ export async function timedPool(items, limit, fn) {
 /** Seconds since `started` (a process.hrtime.bigint()). */
 export const secondsSince = (started) => Number(process.hrtime.bigint() - started) / 1e9;
 
-/** Polls `probe` every 250 ms until it resolves truthy (a throw counts as "not yet"). */
+/**
+ * Polls `probe` every BENCH_POLL_MS (default 1 s, a busy but realistic IPS client) until it resolves truthy
+ * (a throw counts as "not yet"). Each job poll is a getActiveJobs call, i.e. a
+ * workflow query the worker answers: a slower poll measures the service with
+ * a lighter client; the benches time jobs by the job log's own end (server
+ * clock, same machine), so the poll interval adds no detection delay.
+ */
 export async function waitFor(what, probe, timeoutMs = 120_000) {
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -83,7 +89,7 @@ export async function waitFor(what, probe, timeoutMs = 120_000) {
       // not up yet
     }
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, Number(process.env.BENCH_POLL_MS ?? 1000)));
   }
 }
 
