@@ -1,11 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCallbackReceiver } from '../support/callback-receiver.js';
 import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
 import { makeJpeg, makePng, uploadPost } from '../support/fixtures.js';
 
@@ -191,19 +190,10 @@ describe(`ImageServingPublishJob and public Image Serving delivery (${process.en
   });
 
   it('POSTs the signed job summary to httpCompletionUrl; refuses a contextHandle at submit', async () => {
-    const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
-    const server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const receiver = await startCallbackReceiver();
+    const { received } = receiver;
     try {
-      const { port } = server.address() as AddressInfo;
-      const p = await publish('Full', { httpCompletionUrl: `http://127.0.0.1:${port}/published?token=t` }, 'pub-hook');
+      const p = await publish('Full', { httpCompletionUrl: receiver.url('/published?token=t') }, 'pub-hook');
       expect(received).toHaveLength(1);
       const { headers, body } = received[0]!;
       const { secret } = (await h.api('getCallbackSecret', { companyHandle: acme.companyHandle })).body;
@@ -212,7 +202,7 @@ describe(`ImageServingPublishJob and public Image Serving delivery (${process.en
       expect(got.length === expected.length && timingSafeEqual(got, expected)).toBe(true);
       expect(JSON.parse(body)).toMatchObject({ jobHandle: p.jobHandle, companyHandle: acme.companyHandle, jobType: 'ImageServingPublish', outcome: 'done' });
     } finally {
-      server.close();
+      receiver.close();
     }
 
     const refused = await h.api('submitJob', { companyHandle: acme.companyHandle, jobName: 'ctx', imageServingPublishJob: { publishType: 'Full', emailSetting: 'None', contextHandle: 'ctx|1' } }, acme.who);

@@ -1,11 +1,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCallbackReceiver } from '../support/callback-receiver.js';
 import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
 import { realPdf, uploadPost } from '../support/fixtures.js';
 import { writeTaggedTiff } from '../../src/adapters/media/icc-profile.js';
@@ -219,19 +218,10 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
   });
 
   it('POSTs a signed job summary to postHttpUrl when the job ends', async () => {
-    const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
-    const server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const receiver = await startCallbackReceiver();
+    const { received } = receiver;
     try {
-      const { port } = server.address() as AddressInfo;
-      const { jobHandle } = await reprocess([handles.crop!, 'a|missing'], { postHttpUrl: `http://127.0.0.1:${port}/ips-hook?token=t` });
+      const { jobHandle } = await reprocess([handles.crop!, 'a|missing'], { postHttpUrl: receiver.url('/ips-hook?token=t') });
       expect(received).toHaveLength(1);
       const { headers, body } = received[0]!;
       const { secret } = (await h.api('getCallbackSecret', { companyHandle: acme.companyHandle })).body;
@@ -242,7 +232,7 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
       expect(JSON.parse(body)).toMatchObject({ jobHandle, companyHandle: acme.companyHandle, jobType: 'ReprocessAssets', outcome: 'done', counts: { success: 1, error: 1, total: 2 } });
       expect((await h.api('getCallbackSecret', { companyHandle: acme.companyHandle }, acme.who)).status).toBe(403); // IpsUser is no company admin
     } finally {
-      server.close();
+      receiver.close();
     }
   });
 

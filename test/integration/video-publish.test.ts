@@ -1,13 +1,12 @@
 import { execFile } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCallbackReceiver } from '../support/callback-receiver.js';
 import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
 import { uploadPost } from '../support/fixtures.js';
 
@@ -84,21 +83,13 @@ describe(`VideoPublishJob and /is/content delivery (${process.env.IPS_TEST_DB})`
   });
 
   it('publishes marked videos in its own log family with a signed callback; /is/content streams the MP4 with Range support', async () => {
-    const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
-    const server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const receiver = await startCallbackReceiver();
+    const { received } = receiver;
     let p: Awaited<ReturnType<typeof publish>>;
     try {
-      p = await publish({ httpCompletionUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/video` }, 'vp');
+      p = await publish({ httpCompletionUrl: receiver.url('/video') }, 'vp');
     } finally {
-      server.close();
+      receiver.close();
     }
     expect(p.outcome).toMatchObject({ outcome: 'done', total: 2, processed: 2, errors: 0 });
     expect(p.log).toMatchObject({ logType: 'BeginVideoPublish', jobSubType: 'full', fileSuccessCount: 2, totalFileCount: 2 });
