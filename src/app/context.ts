@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { AppConfig } from '../config/config.js';
 import { type DatabaseHandle, openDatabase } from '../adapters/database/database.js';
 import { MediaRepository } from '../adapters/media/media.repository.js';
+import { RenderPool } from '../adapters/media/render-pool.js';
 import { AssetRepository } from '../adapters/repositories/asset.repository.js';
 import { CompanyRepository } from '../adapters/repositories/company.repository.js';
 import { ImageFormatRepository } from '../adapters/repositories/image-format.repository.js';
@@ -120,6 +121,9 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
   const hasher = new PasswordHasher();
   const auth = new AuthService(repositories.users, hasher, config.authCacheSeconds);
   const media = new MediaRepository(config.limits.maxImagePixels);
+  // Threads start on the first render, so the API process never starts them.
+  const renderPool = config.worker.renderThreads > 0 ? new RenderPool({ threads: config.worker.renderThreads, maxPixels: config.limits.maxImagePixels }) : undefined;
+  const renderer = renderPool ?? media;
   // Children start on first use, so a process that never rips (the API) never forks Ghostscript.
   const rip = new RipPool({ size: config.rip.poolSize, pageTimeoutMs: config.rip.pageTimeoutMs });
   const serverName = `${os.hostname()}-${process.pid}`;
@@ -128,7 +132,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
   const companySecret = (company: string) => repositories.companies.callbackSecret(company, newSecret);
   // ffmpeg/ffprobe run only when a video is ingested or reprocessed, as child processes of the worker.
   const videos = new VideoService(storage, media, repositories.assets, repositories.derivations, repositories.videos, repositories.jobLogs, new FfmpegAdapter(config.video));
-  const ingest = new IngestService(storage, media, repositories.assets, repositories.companies, repositories.jobLogs, colors, videos);
+  const ingest = new IngestService(storage, media, renderer, repositories.assets, repositories.companies, repositories.jobLogs, colors, videos);
   const publishDirectory = new PublishDirectory(config.serverPublishRoot);
   const exportLinks = new ExportLinks({ publicUrl: config.publicUrl, ttlSeconds: config.export.urlTtlSeconds }, companySecret);
   return {
@@ -164,7 +168,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       optimize: new OptimizeService(storage, media, repositories.assets, repositories.jobLogs),
       reprocess: new ReprocessService(
         storage,
-        media,
+        renderer,
         repositories.assets,
         repositories.jobLogs,
         new DocumentRipService(storage, media, repositories.assets, repositories.derivations, repositories.jobLogs, rip, { maxPages: config.rip.maxPages }),
@@ -197,6 +201,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
     serverName,
     close: async () => {
       await rip.close();
+      await renderPool?.close();
       await mailer.close();
       await database.close();
     },

@@ -24,6 +24,7 @@ const schema = z.object({
   IPS_ADMIN_EMAIL: z.string().email().default('admin@ips.local'),
   IPS_ADMIN_PASSWORD: z.string().optional(),
   WORKER_ACTIVITY_CONCURRENCY: positiveInt.optional(),
+  RENDER_THREADS: z.coerce.number().int().min(0).optional(),
   MAX_UPLOAD_FILE_BYTES: positiveInt.default(2 * 1024 ** 3),
   MAX_UPLOAD_FILES_PER_POST: positiveInt.default(1000),
   MAX_IMAGE_PIXELS: positiveInt.default(512 * 1024 * 1024),
@@ -77,7 +78,8 @@ export interface AppConfig {
     devServer: { port: number; uiPort: number; dbFile: string; cli?: string };
   };
   admin: { email: string; password?: string };
-  worker: { activityConcurrency: number };
+  /** renderThreads 0: reprocessing renders on the main thread */
+  worker: { activityConcurrency: number; renderThreads: number };
   /** Ghostscript children (pages rip in parallel) and the longest a page may take */
   rip: { poolSize: number; pageTimeoutMs: number; maxPages: number };
   /** ffmpeg/ffprobe binaries; the longest one encoding may take, and the longest a probe or thumbnail may take */
@@ -140,7 +142,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     admin: { email: e.IPS_ADMIN_EMAIL.toLowerCase(), password: e.IPS_ADMIN_PASSWORD || undefined },
     // Image work is CPU-bound; more parallel activities than cores only adds memory pressure.
-    worker: { activityConcurrency: e.WORKER_ACTIVITY_CONCURRENCY ?? Math.max(2, os.availableParallelism()) },
+    worker: {
+      activityConcurrency: e.WORKER_ACTIVITY_CONCURRENCY ?? Math.max(2, os.availableParallelism()),
+      // One render thread per parallel activity: a render never waits for a thread.
+      renderThreads: e.RENDER_THREADS ?? e.WORKER_ACTIVITY_CONCURRENCY ?? Math.max(2, os.availableParallelism()),
+    },
     // DMC skips page extraction for PDFs over 100 pages; the same default here.
     rip: { poolSize: e.RIP_POOL_SIZE ?? Math.min(4, Math.max(1, os.availableParallelism())), pageTimeoutMs: e.RIP_PAGE_TIMEOUT_SECONDS * 1000, maxPages: e.MAX_RIP_PAGES },
     video: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH, encodeTimeoutMs: e.FFMPEG_TIMEOUT_SECONDS * 1000, probeTimeoutMs: e.FFPROBE_TIMEOUT_SECONDS * 1000 },

@@ -3,7 +3,8 @@ import fs from 'node:fs/promises';
 import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
 import { AssetRepository as AssetRepositoryImpl } from '../adapters/repositories/asset.repository.js';
 import type { JobLogRepository } from '../adapters/repositories/job-log.repository.js';
-import { type MediaRepository, RenderOptionError, UnreadableImageError } from '../adapters/media/media.repository.js';
+import { RenderOptionError, UnreadableImageError } from '../adapters/media/media.repository.js';
+import type { DerivativeRenderer } from '../adapters/media/render-pool.js';
 import type { StorageDriver } from '../adapters/storage/storage.driver.js';
 import type { DetectedFormat } from '../domain/asset-types.js';
 import { nowIso } from '../domain/handles.js';
@@ -30,7 +31,7 @@ export type ReprocessOptions = Omit<ReprocessAssetsJob, 'assetHandleArray'>;
 export class ReprocessService {
   constructor(
     private readonly storage: StorageDriver,
-    private readonly media: MediaRepository,
+    private readonly renderer: DerivativeRenderer,
     private readonly assets: AssetRepository,
     private readonly jobLogs: JobLogRepository,
     private readonly documents: DocumentRipService,
@@ -62,7 +63,7 @@ export class ReprocessService {
       const local = await this.storage.localPath(asset.original_key);
       const plan = { ...renderPlanFor(options, asset.crop_json), ...(color ? { color } : {}) };
       const layerDetails = asset.format === 'psd' && options.photoshopOptions?.process === 'MaintainLayers' ? await this.layers.extract(job, asset, local, options.photoshopOptions, signal) : [];
-      const result = await this.media.renderDerivatives(local, asset.format as DetectedFormat, plan, tmp);
+      const result = await this.renderer.renderDerivatives(local, asset.format as DetectedFormat, plan, tmp);
       await this.storage.putFile(keys.ptiff, tmp.ptiff);
       if (result.maskWritten) await this.storage.putFile(keys.mask, tmp.mask);
       const crop: StoredCrop | null = result.crop ? { ...result.crop, source: cropSource(plan) } : null;

@@ -79,7 +79,7 @@ function childLaunch(): { script: string; execArgv: string[] } {
   return {
     script: fileURLToPath(new URL(fromSource ? './rip-child.ts' : './rip-child.js', import.meta.url)),
     // Explicit, so the parent's own flags (inspector, vitest's loaders) do not leak into the children.
-    execArgv: fromSource ? ['--import', new URL('./dev-ts-hooks.mjs', import.meta.url).href] : [],
+    execArgv: fromSource ? ['--import', new URL('../dev-ts-hooks.mjs', import.meta.url).href] : [],
   };
 }
 

@@ -6,6 +6,7 @@ import fs from 'node:fs/promises';
 import { type ImageProbe, type MediaRepository, RenderOptionError, UnreadableImageError } from '../../adapters/media/media.repository.js';
 import { sniffFormat } from '../../adapters/media/format-sniffer.js';
 import { readIccHeader } from '../../adapters/media/icc-profile.js';
+import type { DerivativeRenderer } from '../../adapters/media/render-pool.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { type AssetType, type DetectedFormat, FORMAT_ASSET_TYPE, RASTER_FORMATS, isVideoFormat } from '../../domain/asset-types.js';
 import type { Db } from '../../adapters/database/database.js';
@@ -47,6 +48,8 @@ export class IngestService {
   constructor(
     private readonly storage: StorageDriver,
     private readonly media: MediaRepository,
+    /** renderDerivatives off the main thread in the worker (RenderPool); `media` itself in-process */
+    private readonly renderer: DerivativeRenderer,
     private readonly assets: AssetRepository,
     private readonly companies: CompanyRepository,
     private readonly jobLogs: JobLogRepository,
@@ -180,7 +183,7 @@ export class IngestService {
     }
     const tmp = { ptiff: await this.storage.tempPath('.ptif'), mask: await this.storage.tempPath('.png') };
     try {
-      const result = await this.media.renderDerivatives(file, format, plan, tmp);
+      const result = await this.renderer.renderDerivatives(file, format, plan, tmp);
       await this.storage.putFile(keys.optimized, tmp.ptiff);
       if (result.maskWritten) await this.storage.putFile(keys.mask, tmp.mask);
       return {

@@ -1,10 +1,11 @@
 /**
- * Development only: `node --import <this file> rip-child.ts` runs the rip child
- * from its TypeScript source. The pool needs this when it is itself loaded from
- * source (under vitest): Node 20 cannot strip types and no tsx-like loader is
- * installed, so each .ts file is transpiled on its own (no type check) by the
- * TypeScript compiler from devDependencies. Compiled code in dist/ forks the
- * compiled rip-child.js and never loads this file.
+ * Development only: runs a child process or worker thread from TypeScript
+ * source. The rip pool (`node --import <this file> rip-child.ts`) and the
+ * render pool (render-thread-dev.mjs registers it in the thread) need it when
+ * they are themselves loaded from source (under vitest): Node 20 cannot strip
+ * types and no tsx-like loader is installed, so each .ts file is transpiled on
+ * its own (no type check) by the TypeScript compiler from devDependencies.
+ * Compiled code in dist/ runs the compiled .js files and never loads this file.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
