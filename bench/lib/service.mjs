@@ -17,8 +17,8 @@ import { findTemporalCli, freePort, startDevServer } from '../../dist/src/adapte
 export const WIDTH = 2725;
 export const HEIGHT = 2225;
 
-/** Items in flight at once, in the baselines and in the worker: WORKER_ACTIVITY_CONCURRENCY, default one per CPU, at least 2. */
-export const concurrency = Number(process.env.WORKER_ACTIVITY_CONCURRENCY ?? Math.max(2, os.availableParallelism()));
+/** Items in flight at once, in the baselines and in the worker: WORKER_ACTIVITY_CONCURRENCY, default the worker's (CPUs + 1, see defaultActivityConcurrency). */
+export const concurrency = Number(process.env.WORKER_ACTIVITY_CONCURRENCY ?? os.availableParallelism() + 1);
 
 export const admin = { email: 'bench@ips.local', password: 'Bench-Pass-1' };
 export const benchUser = { email: 'user@bench.test', password: 'User-Pass-1' };
