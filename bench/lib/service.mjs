@@ -96,7 +96,6 @@ export async function waitFor(what, probe, timeoutMs = 120_000) {
 /** The process's peak RSS in MiB: the kernel's high-water mark (VmHWM). */
 export const peakRss = async (pid) => Number(/VmHWM:\s+(\d+)/.exec(await fs.readFile(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
-/** Resets the high-water mark peakRss reads (root or own process); says so when it cannot. */
 /** Machine-wide CPU seconds (busy, idle) from /proc/stat, to tell contention (no idle left) from waiting (idle cores). */
 export async function cpuTimes() {
   const line = (await fs.readFile('/proc/stat', 'utf8')).split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
@@ -112,6 +111,10 @@ export async function processCpu(pid) {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** The process's current RSS in MiB (VmRSS). */
+export const currentRss = async (pid) => Number(/VmRSS:\s+(\d+)/.exec(await fs.readFile(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+
+/** Resets the high-water mark peakRss reads (root or own process); says so when it cannot. */
 export async function resetPeakRss(pid) {
   await fs.writeFile(`/proc/${pid}/clear_refs`, '5').catch(() => log('[bench] (could not reset the peak RSS; it includes the uploads)'));
 }
@@ -121,7 +124,7 @@ let stopping = false;
 function startProcess(role, env) {
   const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/src/main.js', role], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   child.on('exit', (code, signal) => {
-    if (!stopping) {
+    if (!stopping && !child.retiring) {
       log(`${role} exited unexpectedly (${code ?? signal})`);
       process.exit(1);
     }
@@ -145,6 +148,8 @@ function startProcess(role, env) {
  *   upload(files, jobName)        one POST /scene7/UploadFile as the user (endJob), its jobHandle
  *   finished(jobHandle)           true once getActiveJobs no longer lists the job
  *   worker                        the worker's ChildProcess (worker.pid for peakRss)
+ *   restartWorker(extraEnv)       stops the worker (SIGTERM, drained) and starts a new one with
+ *                                 the same environment plus `extraEnv`; the new ChildProcess
  *   stop()                        SIGTERM to worker then API, waits for them, stops Temporal
  */
 export async function startService(work, env = {}) {
@@ -180,8 +185,17 @@ export async function startService(work, env = {}) {
     if (!vars.DATABASE_URL) delete vars.DATABASE_URL;
     children.push(startProcess('api', vars));
     await waitFor('the API', async () => (await fetch(`${base}/health`)).ok);
-    const worker = startProcess('worker', vars);
+    let worker = startProcess('worker', vars);
     children.push(worker);
+    const restartWorker = async (extraEnv = {}) => {
+      worker.retiring = true;
+      worker.kill('SIGTERM');
+      await new Promise((r) => (worker.exitCode !== null || worker.signalCode !== null ? r() : worker.once('exit', r)));
+      children.splice(children.indexOf(worker), 1);
+      worker = startProcess('worker', { ...vars, ...extraEnv });
+      children.push(worker);
+      return worker;
+    };
 
     const basic = (who) => `Basic ${Buffer.from(`${who.email}:${who.password}`).toString('base64')}`;
     const call = async (operation, body, who = admin) => {
@@ -212,7 +226,7 @@ export async function startService(work, env = {}) {
       const active = await call('getActiveJobs', { companyHandle, jobHandle }, user);
       return !(active.jobArray?.items ?? []).length;
     };
-    return { base, companyHandle, user, call, upload, finished, worker, stop };
+    return { base, companyHandle, user, call, upload, finished, worker, restartWorker, stop };
   } catch (err) {
     await stop();
     throw err;

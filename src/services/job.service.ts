@@ -277,9 +277,10 @@ export class JobService {
   }
 
   private async toActiveJob(run: JobExecution): Promise<S.ActiveJob> {
-    const progress = await this.liveProgress(run.workflowId);
-    const memo = run.memo;
     const delayed = run.executionTime !== undefined && run.executionTime.getTime() > Date.now();
+    // A job waiting for its execTime has run no workflow code yet: a query would only wait out its timeout.
+    const progress = delayed ? undefined : await this.liveProgress(run.workflowId);
+    const memo = run.memo;
     const startDate = progress?.startDate ?? run.startTime.toISOString();
     const last = progress ? undefined : await this.jobLogs.find(run.workflowId);
     const total = progress?.total ?? memo.totalSize ?? last?.total_file_count ?? 0;
