@@ -5,20 +5,22 @@ import type { UrlUploadService } from '../src/services/ingest/url-upload.service
 import type { IngestSourceActivities } from '../workflows/contracts.js';
 import { processBatch } from './batch.js';
 import { withHeartbeat } from './heartbeat.js';
+import { type ItemObservationDeps, itemObserver, logRecordedFailures } from './observe-item.js';
 
-export interface IngestSourceActivityDeps {
+export interface IngestSourceActivityDeps extends ItemObservationDeps {
   urlUploads: UrlUploadService;
   directoryUploads: DirectoryUploadService;
 }
 
 /** UploadUrlsJob and UploadDirectoryJob: per-batch download / copy-in and ingest, listing, failure records. */
 export function createIngestSourceActivities(deps: IngestSourceActivityDeps): IngestSourceActivities {
+  const observe = itemObserver(deps);
   return {
-    uploadUrls: (job, options, items) => processBatch(items, (item, signal) => deps.urlUploads.upload(job, options, item, signal)),
+    uploadUrls: (job, options, items) => processBatch(items, (item, signal) => observe('ingest', job, item, () => deps.urlUploads.upload(job, options, item, signal))),
     recordUrlFailures: async (job, items, reason) => {
       const results = [];
       for (const item of items) results.push(await deps.urlUploads.fail(job, item, reason));
-      return results;
+      return logRecordedFailures(deps, 'ingest', job, results, items);
     },
     // A walk of a large tree takes a while: heartbeats keep a lost worker's walk from waiting out start-to-close.
     // A directory gone since submitJob counts as empty here; the listing then fails the job with the reason.
@@ -33,11 +35,11 @@ export function createIngestSourceActivities(deps: IngestSourceActivityDeps): In
           throw err;
         }
       }),
-    uploadDirectoryFiles: (job, options, items) => processBatch(items, (item, signal) => deps.directoryUploads.upload(job, options, item, signal)),
+    uploadDirectoryFiles: (job, options, items) => processBatch(items, (item, signal) => observe('ingest', job, item, () => deps.directoryUploads.upload(job, options, item, signal))),
     recordDirectoryFailures: async (job, options, items, reason) => {
       const results = [];
       for (const item of items) results.push(await deps.directoryUploads.fail(job, options, item, reason));
-      return results;
+      return logRecordedFailures(deps, 'ingest', job, results, items);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { withHeartbeat } from './heartbeat.js';
+import { type ItemObservationDeps, itemObserver, logRecordedFailures } from './observe-item.js';
 import type { JobLogRepository } from '../src/adapters/repositories/job-log.repository.js';
 import { nowIso } from '../src/domain/handles.js';
 import { jobTypeByElement } from '../src/jobs/job-registry.js';
@@ -7,7 +8,7 @@ import type { IngestService } from '../src/services/ingest/ingest.service.js';
 import type { JobBookkeeping } from '../src/services/job-bookkeeping.service.js';
 import type { FileResult, JobIdentity, UploadActivities, UploadItem, UploadJobResult } from '../workflows/contracts.js';
 
-export interface UploadActivityDeps {
+export interface UploadActivityDeps extends ItemObservationDeps {
   ingest: IngestService;
   jobLogs: JobLogRepository;
   bookkeeping: JobBookkeeping;
@@ -17,6 +18,7 @@ export interface UploadActivityDeps {
 export const UPLOAD_POST_JOB_TYPE = jobTypeByElement('uploadPostJob')!.ipsType;
 
 export function createUploadActivities(deps: UploadActivityDeps): UploadActivities {
+  const observe = itemObserver(deps);
   return {
     async beginUploadJob(job: JobIdentity, _options: UploadPostJob): Promise<{ serverName: string }> {
       await deps.bookkeeping.begin(job, UPLOAD_POST_JOB_TYPE);
@@ -25,11 +27,11 @@ export function createUploadActivities(deps: UploadActivityDeps): UploadActiviti
 
     async ingestUploadedFile(job: JobIdentity, options: UploadPostJob, item: UploadItem): Promise<FileResult> {
       // The signal reaches ffmpeg: a stopped job kills a running video encoding.
-      return withHeartbeat((signal) => deps.ingest.ingest(job, options, item, signal));
+      return withHeartbeat((signal) => observe('ingest', job, item, () => deps.ingest.ingest(job, options, item, signal)));
     },
 
     async recordFileFailure(job: JobIdentity, item: UploadItem, reason: string): Promise<FileResult> {
-      return deps.ingest.reject(job, item, reason);
+      return logRecordedFailures(deps, 'ingest', job, [await deps.ingest.reject(job, item, reason)], [item])[0]!;
     },
 
     async endUploadJob(job: JobIdentity, result: UploadJobResult): Promise<void> {

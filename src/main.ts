@@ -10,6 +10,8 @@ import { type AppContext, createAppContext } from './app/context.js';
 import { createLogger } from './app/logger.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createWorker } from './worker/worker.js';
+import { installTemporalRuntime } from './adapters/temporal/temporal-runtime.js';
+import { startWorkerMetricsServer } from './app/observability.js';
 
 type Role = 'all' | 'api' | 'worker';
 
@@ -75,6 +77,21 @@ async function main(role: Role): Promise<void> {
 
   let workerRun: Promise<void> | undefined;
   if (role !== 'api') {
+    // Before the worker's native connection: the runtime is process-wide and fixed once created.
+    const hostPort = (port: number) => `${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const runtime = installTemporalRuntime(logger.child({ component: 'temporal-sdk' }), config.metrics.temporalPort > 0 ? hostPort(config.metrics.temporalPort) : undefined);
+    if (runtime.metrics) logger.info({ port: config.metrics.temporalPort }, 'Temporal SDK metrics on /metrics');
+    // Role `all` shows the worker's metrics on the API's /metrics instead of a second port.
+    if (role === 'worker' && config.metrics.workerPort > 0) {
+      try {
+        const server = await startWorkerMetricsServer(ctx, config.metrics.workerPort);
+        stack.push({ name: 'worker metrics', stop: () => server.close() });
+        logger.info({ port: server.port }, 'worker metrics on /metrics');
+      } catch (err) {
+        // A busy port must not keep a worker from working; the jobs matter more than their metrics.
+        logger.warn({ err, port: config.metrics.workerPort }, 'worker metrics could not be served (set WORKER_METRICS_PORT to a free port, or 0)');
+      }
+    }
     const { worker, connection: workerConnection }: { worker: Worker; connection: NativeConnection } = await createWorker(ctx, { address });
     workerRun = worker.run();
     stack.push({
@@ -95,7 +112,9 @@ async function main(role: Role): Promise<void> {
   }
 
   if (role !== 'worker') {
-    const app: NestExpressApplication = await createHttpApp(ctx, new JobGateway(temporalClient(connection, config.temporal.namespace), config.temporal.taskQueue));
+    const app: NestExpressApplication = await createHttpApp(ctx, new JobGateway(temporalClient(connection, config.temporal.namespace), config.temporal.taskQueue), {
+      withWorkerMetrics: role === 'all',
+    });
     await app.listen(config.port, config.host);
     stack.push({ name: 'http', stop: () => app.close() });
     logger.info({ url: `http://localhost:${config.port}`, docs: `http://localhost:${config.port}/api/docs` }, 'API listening');

@@ -24,6 +24,9 @@ import { ImageServingController } from './controllers/image-serving.controller.j
 import { IsDeliveryService } from '../services/publish/is-delivery.service.js';
 import { VideoContentController } from './controllers/video-content.controller.js';
 import { VideoDeliveryService } from '../services/publish/video-delivery.service.js';
+import { MetricsController } from './controllers/metrics.controller.js';
+import { MetricsService } from '../services/observability/metrics.service.js';
+import { ReadinessService } from '../services/observability/readiness.service.js';
 
 /**
  * The HTTP facade. Services are built outside Nest (the worker shares them),
@@ -31,10 +34,10 @@ import { VideoDeliveryService } from '../services/publish/video-delivery.service
  */
 @Module({})
 export class AppModule {
-  static register(ctx: AppContext, uploads: UploadService, jobs: JobService): DynamicModule {
+  static register(ctx: AppContext, uploads: UploadService, jobs: JobService, observability: { readiness: ReadinessService; metrics: MetricsService }): DynamicModule {
     return {
       module: AppModule,
-      controllers: [AccountController, AssetController, ImageFormatController, JobController, UploadController, ExportController, SetScriptController, ImageServingController, VideoContentController, HealthController],
+      controllers: [AccountController, AssetController, ImageFormatController, JobController, UploadController, ExportController, SetScriptController, ImageServingController, VideoContentController, HealthController, MetricsController],
       providers: [
         { provide: AuthService, useValue: ctx.services.auth },
         { provide: AccountService, useValue: ctx.services.accounts },
@@ -47,6 +50,8 @@ export class AppModule {
         { provide: IsDeliveryService, useValue: ctx.services.isDelivery },
         { provide: VideoDeliveryService, useValue: ctx.services.videoDelivery },
         { provide: SetScriptService, useValue: ctx.services.setScripts },
+        { provide: ReadinessService, useValue: observability.readiness },
+        { provide: MetricsService, useValue: observability.metrics },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useValue: new FaultFilter(ctx.logger) },
       ],

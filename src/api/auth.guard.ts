@@ -21,7 +21,7 @@ export class AuthGuard implements CanActivate {
     const operation = this.reflector.get<OperationName | undefined>(OPERATION_KEY, context.getHandler());
     if (!operation) return true; // health, docs and the upload servlet (which authenticates its parts itself)
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const principal = await this.auth.authenticate(AuthService.parseBasic(req.headers.authorization));
+    const principal = await this.auth.authenticate(AuthService.parseBasic(req.headers.authorization), req.ip);
     const body = (req.body ?? {}) as { companyHandle?: unknown };
     const companyHandle = typeof body.companyHandle === 'string' && body.companyHandle.trim() ? body.companyHandle.trim() : undefined;
     const scope = OPERATION_ACCESS[operation].scope;

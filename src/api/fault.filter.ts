@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Logger } from '../app/logger.js';
-import { FaultCode, IpsFault } from '../domain/faults.js';
+import { FaultCode, IpsFault, LoginThrottledFault } from '../domain/faults.js';
 
 /** Every failure leaves as an IPS fault body `{ fault, code, reason, field? }` (api-conventions.md). */
 @Catch()
@@ -15,6 +15,7 @@ export class FaultFilter implements ExceptionFilter {
       this.logger.error({ err: exception }, 'unhandled error');
     }
     if (res.headersSent) return;
+    if (fault instanceof LoginThrottledFault) res.setHeader('Retry-After', String(fault.retryAfterSeconds));
     res.status(fault.httpStatus).json(fault.toJSON());
   }
 }

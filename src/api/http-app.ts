@@ -1,5 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../app/context.js';
@@ -8,19 +9,31 @@ import { JobService } from '../services/job.service.js';
 import { UploadService } from '../services/upload.service.js';
 import { AppModule } from './app.module.js';
 import { toFault } from './fault.filter.js';
+import { FaultCode, IpsFault } from '../domain/faults.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { apiMetricsService } from '../app/observability.js';
+import { readinessChecks } from '../app/readiness-checks.js';
+import { ReadinessService } from '../services/observability/readiness.service.js';
 
-export async function createHttpApp(ctx: AppContext, jobs: JobGateway): Promise<NestExpressApplication> {
+export interface HttpAppOptions {
+  /** one process runs the API and the worker (role `all`): /metrics also shows the worker's metrics */
+  withWorkerMetrics?: boolean;
+}
+
+export async function createHttpApp(ctx: AppContext, jobs: JobGateway, opts: HttpAppOptions = {}): Promise<NestExpressApplication> {
   const uploads = new UploadService(ctx.services.auth, ctx.repositories.companies, ctx.repositories.assets, ctx.storage, jobs, ctx.config, ctx.repositories.sets);
   const jobService = new JobService(jobs, ctx.repositories.users, ctx.repositories.jobLogs, ctx.services.auth, {
     timezone: ctx.config.timezone,
     lanes: ctx.config.worker.activityConcurrency,
   }, ctx.repositories.assets, ctx.repositories.imageFormats, ctx.services.directoryUploads, ctx.repositories.sets);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(ctx, uploads, jobService), {
+  const observability = { readiness: new ReadinessService(readinessChecks(ctx, jobs)), metrics: apiMetricsService(ctx, opts.withWorkerMetrics ?? false) };
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(ctx, uploads, jobService, observability), {
     bodyParser: false,
     logger: false,
   });
-  app.useBodyParser('json', { limit: ctx.config.limits.maxJsonBodyBytes, strict: true });
+  // Nest's type omits `verify` because it uses it for `rawBody: true`, which this app does not set; express.json() takes it as is.
+  const json = { limit: ctx.config.limits.maxJsonBodyBytes, strict: true, verify: refuseInvalidUtf8 } as NestExpressBodyParserOptionsFor<'json'>;
+  app.useBodyParser('json', json);
   // Body-parser failures (bad JSON, too large) happen before Nest's filters see the request.
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
@@ -32,4 +45,14 @@ export async function createHttpApp(ctx: AppContext, jobs: JobGateway): Promise<
   SwaggerModule.setup('api/docs', app, document as never, { jsonDocumentUrl: 'api/docs-json', raw: ['json'] });
   app.enableShutdownHooks();
   return app;
+}
+
+/**
+ * The parser would decode invalid UTF-8 into U+FFFD and carry on, so a client's
+ * broken encoding would silently become stored names; refuse the body instead.
+ */
+function refuseInvalidUtf8(_req: unknown, _res: unknown, body: Buffer, encoding: string | null): void {
+  if ((encoding ?? 'utf-8').toLowerCase().replace('-', '') === 'utf8' && !isUtf8(body)) {
+    throw new IpsFault(FaultCode.InvalidRequest, '(body): expected JSON in UTF-8, received bytes that are not valid UTF-8');
+  }
 }

@@ -26,6 +26,11 @@ const faultResponses = {
   '404': { description: 'unknown handle', content: { 'application/json': { schema: { $ref: '#/components/schemas/Fault' } } } },
   '409': { description: 'conflict (name in use)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Fault' } } } },
   '413': { description: 'body larger than the limit', content: { 'application/json': { schema: { $ref: '#/components/schemas/Fault' } } } },
+  '429': {
+    description: 'authenticationFault 10001: too many failed logins for the e-mail or client address (AUTH_MAX_FAILURES); Retry-After gives the seconds to wait',
+    headers: { 'Retry-After': { schema: { type: 'integer' } } },
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Fault' } } },
+  },
 };
 
 /** OpenAPI 3.1 document generated from the schemas that validate requests. */

@@ -14,6 +14,7 @@ import type { StorageDriver } from '../adapters/storage/storage.driver.js';
 import { AccountService } from '../services/account.service.js';
 import { AssetService } from '../services/asset.service.js';
 import { AuthService } from '../services/auth.service.js';
+import { LoginThrottle } from '../services/login-throttle.js';
 import { ImageFormatService } from '../services/image-format.service.js';
 import { IngestService } from '../services/ingest/ingest.service.js';
 import { UrlUploadService } from '../services/ingest/url-upload.service.js';
@@ -28,7 +29,8 @@ import { ColorProfiles } from '../services/render-plan.js';
 import { ReprocessService } from '../services/reprocess.service.js';
 import { DocumentRipService } from '../services/rip/document-rip.service.js';
 import { PsdLayerService } from '../services/psd/psd-layer.service.js';
-import { RipPool } from '../adapters/ghostscript/rip-pool.js';
+import { MeteredRipPool } from '../adapters/ghostscript/metered-rip-pool.js';
+import { WorkerMetrics } from '../adapters/metrics/worker-metrics.js';
 import { DerivationRepository } from '../adapters/repositories/derivation.repository.js';
 import { CallbackService } from '../services/callback.service.js';
 import { newSecret } from '../domain/handles.js';
@@ -97,6 +99,8 @@ export interface AppContext {
     setGeneration: SetGenerationService;
   };
   mailer: Mailer;
+  /** what this process's worker did (step durations, ripped pages); served by the worker or merged into the API's /metrics */
+  metrics: WorkerMetrics;
   hasher: PasswordHasher;
   serverName: string;
   close(): Promise<void>;
@@ -119,13 +123,15 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
     videos: new VideoRepository(db),
   };
   const hasher = new PasswordHasher();
-  const auth = new AuthService(repositories.users, hasher, config.authCacheSeconds);
+  const throttle = new LoginThrottle({ maxFailures: config.authThrottle.maxFailures, maxAddressFailures: config.authThrottle.maxAddressFailures, windowMs: config.authThrottle.windowSeconds * 1000 });
+  const auth = new AuthService(repositories.users, hasher, config.authCacheSeconds, { throttle, logger });
   const media = new MediaRepository(config.limits.maxImagePixels);
   // Threads start on the first render, so the API process never starts them.
   const renderPool = config.worker.renderThreads > 0 ? new RenderPool({ threads: config.worker.renderThreads, maxPixels: config.limits.maxImagePixels }) : undefined;
   const renderer = renderPool ?? media;
   // Children start on first use, so a process that never rips (the API) never forks Ghostscript.
-  const rip = new RipPool({ size: config.rip.poolSize, pageTimeoutMs: config.rip.pageTimeoutMs });
+  const metrics = new WorkerMetrics();
+  const rip = new MeteredRipPool({ size: config.rip.poolSize, pageTimeoutMs: config.rip.pageTimeoutMs }, (pages, seconds) => metrics.observeRippedPages(pages, seconds));
   const serverName = `${os.hostname()}-${process.pid}`;
   const colors = new ColorProfiles(repositories.assets, storage);
   const mailer = createMailer(config.mail);
@@ -137,6 +143,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
   const exportLinks = new ExportLinks({ publicUrl: config.publicUrl, ttlSeconds: config.export.urlTtlSeconds }, companySecret);
   return {
     mailer,
+    metrics,
     config,
     logger,
     database,
@@ -147,7 +154,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       auth,
       accounts: new AccountService(repositories.companies, repositories.users, hasher, auth),
       assets: new AssetService(repositories.assets, repositories.companies, repositories.sets, repositories.videos),
-      imageFormats: new ImageFormatService(repositories.imageFormats),
+      imageFormats: new ImageFormatService(repositories.imageFormats, repositories.companies),
       ingest,
       urlUploads: new UrlUploadService(storage, ingest, repositories.companies, repositories.jobLogs, {
         guard: { allowPrivate: config.urlUpload.allowPrivate, allowedHosts: config.urlUpload.allowedHosts },

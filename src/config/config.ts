@@ -38,6 +38,9 @@ const schema = z.object({
   FFPROBE_TIMEOUT_SECONDS: positiveInt.default(60),
   UPLOAD_JOB_IDLE_SECONDS: positiveInt.default(30 * 60),
   AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).default(60),
+  AUTH_MAX_FAILURES: positiveInt.default(10),
+  AUTH_MAX_ADDRESS_FAILURES: positiveInt.optional(),
+  AUTH_FAILURE_WINDOW_SECONDS: positiveInt.default(300),
   IPS_TIMEZONE: z
     .string()
     .refine(isTimeZone, 'an IANA time zone such as Europe/Amsterdam')
@@ -61,6 +64,9 @@ const schema = z.object({
   EXPORT_URL_TTL_SECONDS: positiveInt.default(24 * 60 * 60),
   IS_MAX_PIXELS: positiveInt.default(100_000_000),
   IS_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(3600),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  TEMPORAL_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  METRICS_TOKEN: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -92,6 +98,9 @@ export interface AppConfig {
     uploadJobIdleSeconds: number;
   };
   authCacheSeconds: number;
+  /** failed logins per e-mail and per client address within the window before 429 (in memory, per process) */
+  /** maxAddressFailures: per client address, default 5 × maxFailures */
+  authThrottle: { maxFailures: number; maxAddressFailures: number; windowSeconds: number };
   /** execSchedule is read in this zone (ips-reference §3.11: server local time) */
   timezone: string;
   mail: { smtpUrl?: string; from: string; outboxDir: string };
@@ -110,6 +119,8 @@ export interface AppConfig {
   export: { urlTtlSeconds: number; maxPixels: number };
   /** public Image Serving delivery: Cache-Control max-age of image replies */
   imageServing: { cacheMaxAgeSeconds: number };
+  /** Prometheus: the worker's own /metrics port and the Temporal SDK's (0 = off); an optional bearer token for every /metrics */
+  metrics: { workerPort: number; temporalPort: number; token?: string };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 }
 
@@ -158,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       uploadJobIdleSeconds: e.UPLOAD_JOB_IDLE_SECONDS,
     },
     authCacheSeconds: e.AUTH_CACHE_SECONDS,
+    authThrottle: { maxFailures: e.AUTH_MAX_FAILURES, maxAddressFailures: e.AUTH_MAX_ADDRESS_FAILURES ?? 5 * e.AUTH_MAX_FAILURES, windowSeconds: e.AUTH_FAILURE_WINDOW_SECONDS },
     timezone: e.IPS_TIMEZONE,
     mail: { smtpUrl: e.SMTP_URL || undefined, from: e.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
     callbacks: {
@@ -179,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     export: { urlTtlSeconds: e.EXPORT_URL_TTL_SECONDS, maxPixels: e.IS_MAX_PIXELS },
     imageServing: { cacheMaxAgeSeconds: e.IS_CACHE_MAX_AGE_SECONDS },
+    metrics: { workerPort: e.WORKER_METRICS_PORT, temporalPort: e.TEMPORAL_METRICS_PORT, token: e.METRICS_TOKEN || undefined },
     logLevel: e.LOG_LEVEL,
   };
 }

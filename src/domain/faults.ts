@@ -24,7 +24,7 @@ export const FaultCode = {
 export type FaultCode = (typeof FaultCode)[keyof typeof FaultCode];
 
 /** Extra HTTP meaning an ipsApiFault can carry beyond its IPS code (api-conventions.md). */
-export type FaultStatusHint = 'notFound' | 'conflict' | 'tooLarge' | 'forbidden' | 'gone';
+export type FaultStatusHint = 'notFound' | 'conflict' | 'tooLarge' | 'forbidden' | 'gone' | 'tooManyRequests';
 
 export class IpsFault extends Error {
   readonly kind: FaultKind;
@@ -40,6 +40,7 @@ export class IpsFault extends Error {
   }
 
   get httpStatus(): number {
+    if (this.hint === 'tooManyRequests') return 429;
     if (this.kind === 'authenticationFault') return 401;
     if (this.kind === 'authorizationFault') return 403;
     if (this.hint === 'notFound') return 404;
@@ -52,6 +53,22 @@ export class IpsFault extends Error {
 
   toJSON(): { fault: FaultKind; code: number; reason: string; field?: string } {
     return { fault: this.kind, code: this.code, reason: this.reason, ...(this.field ? { field: this.field } : {}) };
+  }
+}
+
+/**
+ * Login refused because too many recent attempts failed for the e-mail or the
+ * client address: an authenticationFault (10001, as a wrong password, so clients
+ * keep their handling) with HTTP 429 and a Retry-After in seconds.
+ */
+export class LoginThrottledFault extends IpsFault {
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      FaultCode.InvalidCredentials,
+      `Too many failed logins for this user or client address: try again in ${retryAfterSeconds} seconds`,
+      undefined,
+      'tooManyRequests',
+    );
   }
 }
 

@@ -22,7 +22,7 @@ export class AccountService {
   ) {}
 
   async checkLogin(p: In<typeof S.checkLoginParam>): Promise<Out<typeof S.checkLoginReturn>> {
-    const principal = await this.auth.verify({ email: p.email, password: p.password });
+    const principal = await this.auth.checkPassword({ email: p.email, password: p.password });
     const valid =
       principal !== undefined &&
       (p.companyHandle === undefined ||

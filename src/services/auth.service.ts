@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { UserRepository } from '../adapters/repositories/user.repository.js';
 import type { PasswordHasher } from '../adapters/security/password-hasher.js';
+import type { Logger } from '../app/logger.js';
 import { FaultCode, IpsFault, faults } from '../domain/faults.js';
 import { OPERATION_ACCESS, type OperationName, type Role, isRole } from '../domain/roles.js';
+import { type LoginThrottle, throttleKeys } from './login-throttle.js';
 import type { Principal } from './principal.js';
 
 export interface Credentials {
@@ -15,6 +17,8 @@ export interface Credentials {
  * check of ips-reference §1.5. Successful logins are cached briefly by a hash
  * of the credentials: a slow KDF on every API call would make the control
  * plane CPU-bound. Any password or membership change clears the cache.
+ * Failed logins feed the throttle, which is consulted before the cache so a
+ * locked-out e-mail or address gets 429 even with the right password.
  */
 export class AuthService {
   private readonly cache = new Map<string, { principal: Principal; until: number }>();
@@ -23,6 +27,7 @@ export class AuthService {
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
     private readonly cacheSeconds: number,
+    private readonly guard: { throttle?: LoginThrottle; logger?: Logger } = {},
   ) {}
 
   static parseBasic(header: string | undefined): Credentials | undefined {
@@ -35,16 +40,31 @@ export class AuthService {
     return { email: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
   }
 
-  async authenticate(credentials: Credentials | undefined): Promise<Principal> {
+  /** clientAddress: the caller's IP, a second throttle key so one address cannot spray many e-mails. */
+  async authenticate(credentials: Credentials | undefined, clientAddress?: string): Promise<Principal> {
     if (!credentials) {
       throw new IpsFault(FaultCode.NoCredentials, 'No credentials: send HTTP Basic authentication (email:password)');
+    }
+    const userKey = throttleKeys.user(credentials.email);
+    const keys = clientAddress ? [userKey, throttleKeys.address(clientAddress)] : [userKey];
+    try {
+      this.guard.throttle?.check(keys);
+    } catch (err) {
+      this.guard.logger?.warn({ email: credentials.email, clientAddress }, 'login refused: too many failed attempts');
+      throw err;
     }
     const key = createHash('sha256').update(`${credentials.email.toLowerCase()}\u0000${credentials.password}`).digest('hex');
     const cached = this.cache.get(key);
     if (cached && cached.until > Date.now()) return cached.principal;
 
     const principal = await this.verify(credentials);
-    if (!principal) throw new IpsFault(FaultCode.InvalidCredentials, 'Invalid username/password');
+    if (!principal) {
+      this.guard.throttle?.recordFailure(keys);
+      this.guard.logger?.warn({ email: credentials.email, clientAddress }, 'login failed');
+      throw new IpsFault(FaultCode.InvalidCredentials, 'Invalid username/password');
+    }
+    // The address keeps its failures: one good account must not launder guesses at others.
+    this.guard.throttle?.forget(userKey);
     if (this.cacheSeconds > 0) {
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(key, { principal, until: Date.now() + this.cacheSeconds * 1000 });
@@ -53,6 +73,22 @@ export class AuthService {
   }
 
   /** Checks credentials without faulting; undefined when they are wrong, expired or the user is disabled. */
+  /**
+   * checkLogin's test of someone's password: a logged-in caller could
+   * otherwise guess another user's password through it without limit, so
+   * its failures count against that e-mail like failed logins do.
+   */
+  async checkPassword(credentials: Credentials): Promise<Principal | undefined> {
+    const keys = [throttleKeys.user(credentials.email)];
+    this.guard.throttle?.check(keys);
+    const principal = await this.verify(credentials);
+    if (!principal) {
+      this.guard.throttle?.recordFailure(keys);
+      this.guard.logger?.warn({ email: credentials.email }, 'checkLogin: wrong password');
+    }
+    return principal;
+  }
+
   async verify(credentials: Credentials): Promise<Principal | undefined> {
     const user = await this.users.findByEmail(credentials.email);
     if (!user) {

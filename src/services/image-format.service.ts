@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { CompanyRepository } from '../adapters/repositories/company.repository.js';
 import type { ImageFormatRepository, ImageFormatRow } from '../adapters/repositories/image-format.repository.js';
 import { faults } from '../domain/faults.js';
 import { nameKey, newHandle, nowIso } from '../domain/handles.js';
@@ -9,7 +10,10 @@ type Out<T extends z.ZodType> = z.input<T>;
 
 /** Image presets (ips-reference §2.7): named IS query strings, published later as IS macros. */
 export class ImageFormatService {
-  constructor(private readonly formats: ImageFormatRepository) {}
+  constructor(
+    private readonly formats: ImageFormatRepository,
+    private readonly companies: CompanyRepository,
+  ) {}
 
   async save(p: In<typeof S.saveImageFormatParam>): Promise<Out<typeof S.saveImageFormatReturn>> {
     const key = nameKey(p.name);
@@ -23,6 +27,8 @@ export class ImageFormatService {
       return { imageFormatHandle: existing.image_format_handle };
     }
     if (clash) throw duplicate(p.name);
+    // An IpsAdmin passes authorization for any handle; an unknown company is a 404, not a foreign-key error.
+    if (!(await this.companies.findByHandle(p.companyHandle))) throw faults.notFound('companyHandle', 'company', p.companyHandle);
     const row: ImageFormatRow = {
       image_format_handle: newHandle.imageFormat(),
       company_handle: p.companyHandle,

@@ -129,7 +129,10 @@ export class JobService {
       runs = one && one.running ? [one] : [];
     } else {
       const clauses = [companies ? `CompanyHandle IN (${companies.map(quote).join(', ')})` : '', p.originalName ? `JobName = ${quote(p.originalName)}` : ''];
-      runs = companies?.length === 0 ? [] : await this.gateway.listRunning(clauses.filter(Boolean).join(' AND '));
+      // Handles and job names never hold control characters (jobName refuses them), and Temporal's SQLite
+      // visibility store breaks on a NUL in a query: such a filter matches nothing, so it is not sent.
+      const impossible = [...(companies ?? []), p.originalName ?? ''].some((v) => /[\u0000-\u001f\u007f]/.test(v));
+      runs = companies?.length === 0 || impossible ? [] : await this.gateway.listRunning(clauses.filter(Boolean).join(' AND '));
     }
     runs = runs.filter((r) => r.companyHandle && (!companies || companies.includes(r.companyHandle)) && (!p.originalName || r.jobName === p.originalName));
     const jobs = await Promise.all(runs.map((r) => this.toActiveJob(r)));

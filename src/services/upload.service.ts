@@ -50,14 +50,16 @@ export class UploadService {
     const staged: StagedFile[] = [];
     try {
       const basic = AuthService.parseBasic(req.headers.authorization);
-      let principal: Principal | undefined = basic ? await this.auth.authenticate(basic) : undefined;
+      // express's req.ip (it honours 'trust proxy'); the socket's address for a bare IncomingMessage.
+      const clientAddress = (req as IncomingMessage & { ip?: string }).ip ?? req.socket.remoteAddress;
+      let principal: Principal | undefined = basic ? await this.auth.authenticate(basic, clientAddress) : undefined;
       let rawParams: unknown;
       await parseMultipart(
         req,
         { fileBytes: this.config.limits.maxUploadFileBytes, files: this.config.limits.maxUploadFilesPerPost, fieldBytes: 1024 * 1024 },
         {
           field: async (name, value) => {
-            if (name === 'auth') principal ??= await this.auth.authenticate(parseAuthPart(value));
+            if (name === 'auth') principal ??= await this.auth.authenticate(parseAuthPart(value), clientAddress);
             else if (name === 'uploadParams') rawParams = parseJsonPart(name, value);
             else throw faults.invalid(name, "a part named 'auth', 'uploadParams' or a file part", name);
           },

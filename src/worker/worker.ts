@@ -63,6 +63,8 @@ export async function createWorker(ctx: AppContext, opts: WorkerOptions): Promis
       urlUploads: ctx.services.urlUploads,
       directoryUploads: ctx.services.directoryUploads,
       setGeneration: ctx.services.setGeneration,
+      logger: ctx.logger.child({ component: 'activity' }),
+      metrics: ctx.metrics,
     }),
     identity: ctx.serverName,
     // Image work is CPU-bound: as many parallel activities as the config allows (default: cores).

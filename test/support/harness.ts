@@ -10,7 +10,7 @@ import { connectTemporal, ensureSearchAttributes, temporalClient } from '../../s
 import { createHttpApp } from '../../src/api/http-app.js';
 import { ensureAdmin } from '../../src/app/bootstrap-admin.js';
 import { type AppContext, createAppContext } from '../../src/app/context.js';
-import { createLogger } from '../../src/app/logger.js';
+import { type Logger, createLogger } from '../../src/app/logger.js';
 import { loadConfig } from '../../src/config/config.js';
 import { randomId } from '../../src/domain/handles.js';
 import { createWorker } from '../../src/worker/worker.js';
@@ -37,7 +37,8 @@ export interface Harness {
  */
 let runtimeInstalled = false;
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+/** options.logger: where the service logs (silent unless a test captures it). */
+export async function startHarness(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<Harness> {
   if (!runtimeInstalled) {
     // Worker state changes at INFO would drown the test output; warnings and errors still show.
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -57,9 +58,11 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     IPS_ADMIN_EMAIL: ADMIN.email,
     IPS_ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: 'silent',
+    // Other tests send many deliberate wrong passwords from one address; the login throttle's own tests pass small limits.
+    AUTH_MAX_FAILURES: '1000000',
     ...env,
   });
-  const ctx = await createAppContext(config, createLogger('silent'));
+  const ctx = await createAppContext(config, options.logger ?? createLogger('silent'));
   await ensureAdmin(ctx);
   const connection = await connectTemporal(address);
   await ensureSearchAttributes(connection, config.temporal.namespace);

@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import os from 'node:os';
@@ -265,9 +266,14 @@ export class RipPool {
   }
 
   private spawn(): Slot {
+    // -dSAFER still lets a PostScript program write, rename and delete files in
+    // Ghostscript's temporary directory (TMPDIR, else /tmp), shared with every
+    // other process on the host. Each child gets a private, throwaway one.
+    const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'rip-child-'));
     const child = fork(this.launch.script, [], {
       execPath: process.execPath,
       execArgv: this.launch.execArgv,
+      env: { ...process.env, TMPDIR: tmpDir },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });
@@ -298,6 +304,7 @@ export class RipPool {
     const onGone = (detail: string) => {
       if (slot.gone) return;
       slot.gone = true;
+      rmSync(tmpDir, { recursive: true, force: true });
       this.onExit(slot, detail);
       exited();
     };
@@ -361,7 +368,7 @@ export class RipPool {
       job.detach();
       job.resolve(output);
     } else {
-      settle(job, new RipError(`Ghostscript failed: ${done.message}${diagnostics(output)}`, 'unreadable', slot.child.pid));
+      settle(job, new RipError(`Ghostscript failed: ${done.message}${postScriptError(output)}${diagnostics(output)}`, 'unreadable', slot.child.pid));
     }
     this.pump();
   }
@@ -412,6 +419,16 @@ function capture(kept: string, chunk: string): string {
 function before(text: string, mark: string): string {
   const at = text.indexOf(mark);
   return at >= 0 ? text.slice(0, at) : text;
+}
+
+/**
+ * ghostscript4js only reports an error code; the PostScript error (e.g.
+ * `/invalidfileaccess in --file--` when -dSAFER refused a file) is what tells a
+ * user why, so it goes on the message's first line, which job logs keep.
+ */
+function postScriptError(output: GsOutput): string {
+  const cause = /^Error: (\/\S+ in \S+)/m.exec(`${output.stdout}\n${output.stderr}`);
+  return cause ? ` (${cause[1]!.slice(0, 200)})` : '';
 }
 
 /** The first PostScript error line (the cause) and the last lines Ghostscript printed. */

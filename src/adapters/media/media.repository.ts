@@ -99,7 +99,7 @@ export class MediaRepository {
 
   async probe(file: string, format: DetectedFormat): Promise<ImageProbe> {
     const img = await this.open(file, format);
-    const meta = await wrap(() => img.metadata());
+    const meta = await wrap(() => img.metadata()).catch((err: unknown) => this.explainPixelLimit(file, format, err));
     if (!meta.width || !meta.height) throw new UnreadableImageError('the image has no dimensions');
     // The PSD composite always arrives as RGBA; only a non-opaque one really has alpha.
     const hasAlpha = format === 'psd' ? !(await wrap(() => img.stats())).isOpaque : Boolean(meta.hasAlpha);
@@ -459,6 +459,17 @@ export class MediaRepository {
   private async open(file: string, format: DetectedFormat, options: { ignoreIcc?: boolean } = {}): Promise<Sharp> {
     if (format === 'psd') return this.openPsd(file);
     return sharp(file, { limitInputPixels: this.maxPixels, failOn: 'warning', animated: false, ...options });
+  }
+
+  /**
+   * libvips only says "Input image exceeds pixel limit"; the job log should say
+   * how large the image claims to be and which setting limits it. The header is
+   * read again without the limit (metadata decodes no pixels).
+   */
+  private async explainPixelLimit(file: string, format: DetectedFormat, err: unknown): Promise<never> {
+    if (!(err instanceof UnreadableImageError) || format === 'psd' || !/exceeds pixel limit/i.test(err.message)) throw err;
+    const { width, height } = await wrap(() => sharp(file, { limitInputPixels: false }).metadata());
+    throw new UnreadableImageError(`the image is ${width}x${height}, above the limit of ${this.maxPixels} pixels (MAX_IMAGE_PIXELS)`);
   }
 
   /** PSD: read the flattened composite Photoshop stores with the layers. */

@@ -202,6 +202,21 @@ export class JobLogRepository {
     });
   }
 
+  /**
+   * Jobs per type and end status (the status of the job's 'end' item: null
+   * while the job runs). The catalog is the one record every API and worker
+   * process shares, so the job metrics are right whichever process ran a job.
+   */
+  async countByTypeAndEndStatus(): Promise<Array<{ jobType: string; endStatus: string | null; count: number }>> {
+    const rows = await this.db
+      .selectFrom('job_logs')
+      .leftJoin('job_items', (join) => join.onRef('job_items.job_handle', '=', 'job_logs.job_handle').on('job_items.item_id', '=', 'end'))
+      .select((eb) => ['job_logs.job_type', 'job_items.status', eb.fn.countAll<number | string>().as('n')])
+      .groupBy(['job_logs.job_type', 'job_items.status'])
+      .execute();
+    return rows.map((r) => ({ jobType: r.job_type, endStatus: r.status ?? null, count: Number(r.n) }));
+  }
+
   async finish(jobHandle: string, endDate: string, fatalError: boolean): Promise<void> {
     await this.db
       .updateTable('job_logs')

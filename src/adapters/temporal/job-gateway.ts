@@ -75,6 +75,11 @@ export class JobGateway {
     private readonly taskQueue: string,
   ) {}
 
+  /** Readiness: the frontend answers for our namespace. The deadline ends the gRPC call itself, not only the wait for it. */
+  async ping(timeoutMs = 2_000): Promise<void> {
+    await this.client.connection.withDeadline(Date.now() + timeoutMs, () => this.client.workflowService.describeNamespace({ namespace: this.client.options.namespace }));
+  }
+
   private labels(l: JobLabels): SearchAttributePair[] {
     return [
       { key: CompanyHandleKey, value: l.companyHandle },

@@ -190,7 +190,8 @@ export const getAssetJobLogsReturn = z.object({ jobLogArray: itemsOf(assetJobLog
 export const callbackUrl = z
   .url({ protocol: /^https?$/, error: 'an http:// or https:// URL' })
   .max(2048)
-  .refine((u) => !new URL(u).username && !new URL(u).password, { message: 'a URL without user name or password' });
+  // zod runs refinements after a failed url check too; that check already names an unparsable URL.
+  .refine((u) => !URL.canParse(u) || (!new URL(u).username && !new URL(u).password), { message: 'a URL without user name or password' });
 
 export const getCallbackSecretParam = z.strictObject({ companyHandle: handle });
 export const getCallbackSecretReturn = z.object({ secret: z.string() });

@@ -125,7 +125,8 @@ export const mediaOptions = z
       ctx.addIssue({ code: 'custom', path: ['thumbnailOptions'], message: 'nothing unless generateThumbnail is true (the thumbnail is made only when asked for)', input: m.thumbnailOptions });
     }
     const seen = new Map<string, number>();
-    (m.videoEncodingArray ?? []).forEach((e, i) => {
+    // Object refinements also run when a field already failed; only a parsed array is checked here.
+    (Array.isArray(m.videoEncodingArray) ? m.videoEncodingArray : []).forEach((e, i) => {
       const key = e.fileSuffix.toLowerCase();
       if (seen.has(key)) {
         ctx.addIssue({ code: 'custom', path: ['videoEncodingArray', i, 'fileSuffix'], message: `a fileSuffix of its own (encoding ${seen.get(key)! + 1} already uses it; each encoding becomes the asset <video name><fileSuffix>)`, input: e.fileSuffix });

@@ -62,12 +62,15 @@ export class IngestService {
     if (done) return { itemId: item.itemId, status: done.status as FileResult['status'], assetHandle: done.asset_handle ?? undefined, reason: done.reason ?? undefined };
 
     const path = item.source ?? `${item.folder}${item.fileName}`;
+    let format: DetectedFormat | undefined;
     try {
       if (item.rejectedReason) throw new FileRejected(item.rejectedReason);
       const company = await this.companies.findByHandle(job.companyHandle);
       if (!company) throw new FileRejected('the company no longer exists');
       const local = await this.storage.localPath(item.stagingKey);
-      const format = await sniffFormat(local);
+      // Said plainly: otherwise an empty file reads as "unrecognised content", which sends users looking for a format problem.
+      if ((await fs.stat(local)).size === 0) throw new FileRejected('the file is empty (0 bytes)');
+      format = await sniffFormat(local);
       if (!format) throw new FileRejected('unsupported or unrecognised file content (accepted: JPEG, PNG, TIFF, WebP, GIF, PSD, PDF, PostScript/EPS, Illustrator, ICC profiles, MP4/MOV/WebM/Matroska/AVI video)');
       // A profile must be whole to be used by colorManagementOptions later: a damaged one fails now, not in every job that names it.
       if (format === 'icc') await readIccHeader(local);
@@ -117,7 +120,7 @@ export class IngestService {
       return result;
     } catch (err) {
       if (!(err instanceof FileRejected || err instanceof UnreadableImageError || err instanceof RenderOptionError || err instanceof VideoRejected)) throw err; // transient: let Temporal retry
-      return this.reject(job, item, err.message);
+      return this.reject(job, item, err instanceof UnreadableImageError ? decoderReason(format, err.message) : err.message);
     }
   }
 
@@ -281,6 +284,16 @@ export class IngestService {
       if (key && key !== current.original_key && key !== current.optimized_key && key !== current.mask_key) await this.storage.delete(key);
     }
   }
+}
+
+/**
+ * The decoder's own words ("libpng read error", "unsupported image format") do not
+ * tell a user that the bytes after a valid header are damaged; say so, and keep
+ * them for the details. Limit refusals already explain themselves.
+ */
+function decoderReason(format: DetectedFormat | undefined, message: string): string {
+  if (!format || /above the limit/.test(message)) return message;
+  return `the ${format.toUpperCase()} data cannot be decoded (the file is damaged or truncated): ${message}`;
 }
 
 function extensionWarnings(fileName: string, format: DetectedFormat, path: string): NewDetail[] {
