@@ -18,13 +18,15 @@ const HOSTILE_WRITE = '/tmp/ips-bad-input-written';
 
 /** Every image file the upload must refuse, with what its job-log reason must say. */
 const REFUSED_AT_UPLOAD: Record<string, RegExp> = {
-  'truncated.jpg': /JPEG data cannot be decoded \(the file is damaged or truncated\).*premature end/,
+  // The decoder's own words after the colon vary with the libvips code path that hits the damage first
+  // (e.g. "premature end of JPEG file" or "Warning treated as error due to failOn setting"): only the service's part is fixed.
+  'truncated.jpg': /^the JPEG data cannot be decoded \(the file is damaged or truncated\): ./,
   'truncated.png': /PNG data cannot be decoded \(the file is damaged or truncated\)/,
   // The TIFF's directory sits at its end: cut off, not even the format can be recognised.
   'truncated.tif': /^unsupported or unrecognised file content/,
-  'corrupt.jpg': /JPEG data cannot be decoded \(the file is damaged or truncated\).*[Cc]orrupt JPEG data/,
+  'corrupt.jpg': /^the JPEG data cannot be decoded \(the file is damaged or truncated\): ./,
   'corrupt.png': /PNG data cannot be decoded \(the file is damaged or truncated\)/,
-  'corrupt.tif': /TIFF data cannot be decoded \(the file is damaged or truncated\).*Decoding error/,
+  'corrupt.tif': /^the TIFF data cannot be decoded \(the file is damaged or truncated\): ./,
   'bomb.png': /^the image is 100000x100000, above the limit of 536870912 pixels \(MAX_IMAGE_PIXELS\)$/,
   'bomb.jpg': /^the image is 65000x65000, above the limit of 536870912 pixels \(MAX_IMAGE_PIXELS\)$/,
   'layers.psd': /PSD data cannot be decoded \(the file is damaged or truncated\)/,

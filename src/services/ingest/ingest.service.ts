@@ -124,18 +124,27 @@ export class IngestService {
     }
   }
 
-  /** Records a file that could not be ingested and keeps its bytes under rejected/ (nothing uploaded is lost). */
+  /**
+   * Records a file that could not be ingested and keeps its bytes under
+   * rejected/ (nothing uploaded is lost). The staged file goes only once the
+   * error is committed: were it moved first, a commit that fails (a busy
+   * catalog) would leave the retried attempt without its input, and the
+   * file's real reason would be lost to an ENOENT.
+   */
   async reject(job: JobIdentity, item: UploadItem, reason: string): Promise<FileResult> {
     const done = await this.jobLogs.findItem(job.jobHandle, item.itemId);
     if (done) return { itemId: item.itemId, status: done.status as FileResult['status'], reason: done.reason ?? undefined };
     const path = item.source ?? `${item.folder}${item.fileName}`;
     const keys = storageKeys(job.companyHandle, item.assetHandle, item.itemId, item.fileName);
-    if (await this.storage.exists(item.stagingKey)) await this.storage.move(item.stagingKey, keys.rejected);
+    const staged = await this.storage.exists(item.stagingKey);
+    if (staged) await this.storage.copy(item.stagingKey, keys.rejected);
     await this.storage.delete(keys.optimized);
     await this.storage.delete(keys.mask);
-    return this.commit(job, item, 'error', undefined, reason, [
+    const result = await this.commit(job, item, 'error', undefined, reason, [
       { logType: 'UploadError', messageKey: 'fileError', messageArgs: { path, reason }, assetName: path, assetType: 'MasterImage' },
     ], ['file_error_count', 'total_file_count', 'transfer_error_count']);
+    if (staged) await this.storage.delete(item.stagingKey);
+    return result;
   }
 
   private async commit(
@@ -293,7 +302,9 @@ export class IngestService {
  */
 function decoderReason(format: DetectedFormat | undefined, message: string): string {
   if (!format || /above the limit/.test(message)) return message;
-  return `the ${format.toUpperCase()} data cannot be decoded (the file is damaged or truncated): ${message}`;
+  // libvips sometimes reports only that a decoder warning stopped it, without the warning: say what that means.
+  const said = /^Warning treated as error due to failOn setting/.test(message) ? 'the decoder stopped at damaged or missing data' : message;
+  return `the ${format.toUpperCase()} data cannot be decoded (the file is damaged or truncated): ${said}`;
 }
 
 function extensionWarnings(fileName: string, format: DetectedFormat, path: string): NewDetail[] {
