@@ -154,7 +154,7 @@ export class JobLogRepository {
     return this.db.transaction().execute(async (tx) => {
       const inserted = await tx
         .insertInto('job_items')
-        .values(item)
+        .values({ ...item, reason: item.reason === null ? null : storable(item.reason) })
         .onConflict((oc) => oc.columns(['job_handle', 'item_id']).doNothing())
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
@@ -186,7 +186,7 @@ export class JobLogRepository {
       const at = new Date().toISOString();
       const changed = await tx
         .updateTable('job_items')
-        .set({ status: 'error', reason, updated_at: at })
+        .set({ status: 'error', reason: storable(reason), updated_at: at })
         .where('job_handle', '=', jobHandle)
         .where('item_id', '=', itemId)
         .where('status', '=', 'success')
@@ -234,9 +234,19 @@ function detailRow(jobHandle: string, companyHandle: string, d: NewDetail, at: s
     log_type: d.logType,
     message_key: d.messageKey,
     message_args: JSON.stringify(d.messageArgs),
-    asset_name: d.assetName ?? null,
+    asset_name: d.assetName === undefined ? null : storable(d.assetName),
     asset_type: d.assetType ?? null,
     asset_handle: d.assetHandle ?? null,
     date_created: at,
   };
+}
+
+/**
+ * Text as both catalogs can store it: PostgreSQL refuses a NUL byte in text
+ * (SQLite keeps it), and reasons quote what decoders found in a file, e.g. a
+ * PSD signature of four NULs. Refused, the whole item record failed and the
+ * file's real reason was lost to a database error.
+ */
+function storable(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\\0') : text;
 }
