@@ -10,6 +10,7 @@ import { type AppContext, createAppContext } from './app/context.js';
 import { createLogger } from './app/logger.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createWorker } from './worker/worker.js';
+import { lowerImageThreadPriority } from './adapters/media/image-thread-priority.js';
 import { installTemporalRuntime } from './adapters/temporal/temporal-runtime.js';
 import { startWorkerMetricsServer } from './app/observability.js';
 
@@ -92,6 +93,9 @@ async function main(role: Role): Promise<void> {
         logger.warn({ err, port: config.metrics.workerPort }, 'worker metrics could not be served (set WORKER_METRICS_PORT to a free port, or 0)');
       }
     }
+    // Pixel threads yield to the API, Temporal and the workflow thread answering progress queries.
+    const priority = lowerImageThreadPriority({ nice: config.worker.imageThreadNice, onError: (err) => logger.warn({ err }, 'could not read the threads to lower their priority') });
+    stack.push({ name: 'image thread priority', stop: async () => priority.stop() });
     const { worker, connection: workerConnection }: { worker: Worker; connection: NativeConnection } = await createWorker(ctx, { address });
     workerRun = worker.run();
     stack.push({

@@ -127,7 +127,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
   const auth = new AuthService(repositories.users, hasher, config.authCacheSeconds, { throttle, logger });
   const media = new MediaRepository(config.limits.maxImagePixels);
   // Threads start on the first render, so the API process never starts them.
-  const renderPool = config.worker.renderThreads > 0 ? new RenderPool({ threads: config.worker.renderThreads, maxPixels: config.limits.maxImagePixels }) : undefined;
+  const renderPool = config.worker.renderThreads > 0 ? new RenderPool({ threads: config.worker.renderThreads, maxPixels: config.limits.maxImagePixels, nice: config.worker.imageThreadNice }) : undefined;
   const renderer = renderPool ?? media;
   // Children start on first use, so a process that never rips (the API) never forks Ghostscript.
   const metrics = new WorkerMetrics();

@@ -29,7 +29,8 @@ export type DerivativeRenderer = Pick<MediaRepository, 'renderDerivatives'>;
 export class RenderPool implements DerivativeRenderer {
   private pool?: Piscina<RenderTask, RenderReply>;
 
-  constructor(private readonly options: { threads: number; maxPixels: number }) {}
+  /** nice: added to the render threads' CPU nice value (their JS pixel loops yield to the control plane; see image-thread-priority.ts) */
+  constructor(private readonly options: { threads: number; maxPixels: number; nice?: number }) {}
 
   async renderDerivatives(file: string, format: DetectedFormat, plan: RenderPlan, out: { ptiff: string; mask?: string }): Promise<RenderResult> {
     const reply = await this.threads().run({ file, format, plan, out });
@@ -55,6 +56,7 @@ export class RenderPool implements DerivativeRenderer {
       workerData: { maxPixels: this.options.maxPixels },
       // Explicit, so the parent's own flags (inspector, test-runner loaders) do not leak into the threads.
       execArgv: [],
+      ...(this.options.nice ? { niceIncrement: this.options.nice } : {}),
     });
     return this.pool;
   }
