@@ -25,6 +25,7 @@ export async function createHttpApp(ctx: AppContext, jobs: JobGateway, opts: Htt
   const jobService = new JobService(jobs, ctx.repositories.users, ctx.repositories.jobLogs, ctx.services.auth, {
     timezone: ctx.config.timezone,
     lanes: ctx.config.worker.activityConcurrency,
+    progressCacheMs: ctx.config.progressCacheMs,
   }, ctx.repositories.assets, ctx.repositories.imageFormats, ctx.services.directoryUploads, ctx.repositories.sets);
   const observability = { readiness: new ReadinessService(readinessChecks(ctx, jobs)), metrics: apiMetricsService(ctx, opts.withWorkerMetrics ?? false) };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(ctx, uploads, jobService, observability), {

@@ -26,6 +26,7 @@ const schema = z.object({
   WORKER_ACTIVITY_CONCURRENCY: positiveInt.optional(),
   RENDER_THREADS: z.coerce.number().int().min(0).optional(),
   IMAGE_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  PROGRESS_CACHE_MS: z.coerce.number().int().min(0).default(1000),
   MAX_UPLOAD_FILE_BYTES: positiveInt.default(2 * 1024 ** 3),
   MAX_UPLOAD_FILES_PER_POST: positiveInt.default(1000),
   MAX_IMAGE_PIXELS: positiveInt.default(512 * 1024 * 1024),
@@ -87,6 +88,8 @@ export interface AppConfig {
   admin: { email: string; password?: string };
   /** renderThreads 0: reprocessing renders on the main thread */
   worker: { activityConcurrency: number; renderThreads: number; imageThreadNice: number };
+  /** how long getActiveJobs callers share a job's live progress (ProgressSnapshots) */
+  progressCacheMs: number;
   /** Ghostscript children (pages rip in parallel) and the longest a page may take */
   rip: { poolSize: number; pageTimeoutMs: number; maxPages: number };
   /** ffmpeg/ffprobe binaries; the longest one encoding may take, and the longest a probe or thumbnail may take */
@@ -160,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       renderThreads: e.RENDER_THREADS ?? e.WORKER_ACTIVITY_CONCURRENCY ?? defaultActivityConcurrency(),
       imageThreadNice: e.IMAGE_THREAD_NICE,
     },
+    progressCacheMs: e.PROGRESS_CACHE_MS,
     // DMC skips page extraction for PDFs over 100 pages; the same default here.
     rip: { poolSize: e.RIP_POOL_SIZE ?? Math.min(4, Math.max(1, os.availableParallelism())), pageTimeoutMs: e.RIP_PAGE_TIMEOUT_SECONDS * 1000, maxPages: e.MAX_RIP_PAGES },
     video: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH, encodeTimeoutMs: e.FFMPEG_TIMEOUT_SECONDS * 1000, probeTimeoutMs: e.FFPROBE_TIMEOUT_SECONDS * 1000 },

@@ -15,6 +15,7 @@ import type { AssetRepository } from '../adapters/repositories/asset.repository.
 import type { AuthService } from './auth.service.js';
 import type { Principal } from './principal.js';
 import { checkProfileHandles } from './render-plan.js';
+import { ProgressSnapshots } from './progress-snapshots.js';
 import type { ColorManagementOptions } from '../domain/schemas/options.schema.js';
 import type { ImageFormatRepository } from '../adapters/repositories/image-format.repository.js';
 import { checkExportJob } from './export/export-submit.js';
@@ -28,6 +29,8 @@ type In<T extends z.ZodType> = z.output<T>;
 export interface JobServiceConfig {
   timezone: string;
   lanes: number;
+  /** how long a job's live progress is shared between getActiveJobs callers (see ProgressSnapshots); 0 = always ask */
+  progressCacheMs?: number;
 }
 
 /** Asset types a RipPdfsJob rips (the documents the reprocess step hands to Ghostscript). */
@@ -55,7 +58,11 @@ export class JobService {
     private readonly formats: ImageFormatRepository,
     private readonly directories?: DirectoryUploadService,
     private readonly sets?: SetRepository,
-  ) {}
+  ) {
+    this.snapshots = new ProgressSnapshots(config.progressCacheMs ?? 1000);
+  }
+
+  private readonly snapshots: ProgressSnapshots<JobProgress | undefined>;
 
   async submit(caller: Principal, p: SubmitJobParam): Promise<{ jobHandle: string }> {
     const { element, options } = jobElementOf(p);
@@ -157,6 +164,7 @@ export class JobService {
     const progress = await this.gateway.progress(job.run.workflowId);
     if (progress?.state === 'Stopping') throw faults.invalid('jobHandle', 'a running job', 'a job that is already stopping');
     await this.gateway.requestStop(job.run.workflowId, caller.email);
+    this.snapshots.forget(job.run.workflowId);
     return {};
   }
 
@@ -184,6 +192,7 @@ export class JobService {
     if (progress.paused === paused) throw faults.invalid('jobHandle', `a job that is not already ${verb}`, `a ${verb} job`);
     if (paused) await this.gateway.pause(job.run.workflowId, caller.email);
     else await this.gateway.resume(job.run.workflowId, caller.email);
+    this.snapshots.forget(job.run.workflowId);
     return {};
   }
 
@@ -269,7 +278,7 @@ export class JobService {
    * longer listed as processing.
    */
   private async liveProgress(jobHandle: string): Promise<JobProgress | undefined> {
-    const progress = await this.gateway.progress(jobHandle, 2000);
+    const progress = await this.snapshots.get(jobHandle, () => this.gateway.progress(jobHandle, 2000));
     if (!progress || progress.processing.length === 0) return progress;
     const [log, recorded] = await Promise.all([
       this.jobLogs.find(jobHandle),

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ProgressSnapshots } from '../../src/services/progress-snapshots.js';
+
+function clock() {
+  let now = 1_000;
+  return { now: () => now, advance: (ms: number) => (now += ms) };
+}
+
+describe('ProgressSnapshots', () => {
+  it('shares a query in flight and its answer for ttlMs, then asks again', async () => {
+    const c = clock();
+    const s = new ProgressSnapshots<number>(1000, c.now);
+    let calls = 0;
+    let release!: (n: number) => void;
+    const load = () => {
+      calls++;
+      return new Promise<number>((r) => (release = r));
+    };
+    const a = s.get('job', load);
+    const b = s.get('job', load);
+    release(7);
+    expect(await a).toBe(7);
+    expect(await b).toBe(7);
+    expect(calls).toBe(1);
+    c.advance(999);
+    expect(await s.get('job', async () => (calls++, 8))).toBe(7);
+    c.advance(1);
+    expect(await s.get('job', async () => (calls++, 9))).toBe(9);
+    expect(calls).toBe(2);
+  });
+
+  it('keeps jobs apart, forgets on request, and does not remember a failed query', async () => {
+    const s = new ProgressSnapshots<string>(60_000, clock().now);
+    expect(await s.get('a', async () => 'a1')).toBe('a1');
+    expect(await s.get('b', async () => 'b1')).toBe('b1');
+    s.forget('a');
+    expect(await s.get('a', async () => 'a2')).toBe('a2');
+    expect(await s.get('b', async () => 'b2')).toBe('b1');
+    await expect(s.get('c', async () => Promise.reject(new Error('no worker')))).rejects.toThrow('no worker');
+    await Promise.resolve();
+    expect(await s.get('c', async () => 'c2')).toBe('c2');
+  });
+
+  it('asks every time when ttlMs is 0', async () => {
+    const s = new ProgressSnapshots<number>(0);
+    let n = 0;
+    expect(await s.get('x', async () => ++n)).toBe(1);
+    expect(await s.get('x', async () => ++n)).toBe(2);
+  });
+});
