@@ -26,15 +26,13 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { admin, concurrency, cpuTimes, log, originals, startService, uploadOriginals, waitFor } from './lib/service.mjs';
+import { admin, basic, concurrency, cpuTimes, log, originals, startService, uploadOriginals, waitFor } from './lib/service.mjs';
 
 const seconds = Number(process.env.BENCH_CP_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CP_CONNECTIONS ?? 4);
 const fileCount = Number(process.env.BENCH_CP_FILES ?? 60);
 const loadJobs = Number(process.env.BENCH_CP_JOBS ?? 4);
 const outputProfile = '/usr/share/color/icc/ghostscript/a98.icc';
-
-const basic = (who) => `Basic ${Buffer.from(`${who.email}:${who.password}`).toString('base64')}`;
 
 function percentile(sorted, p) {
   if (!sorted.length) return NaN;

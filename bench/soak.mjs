@@ -17,14 +17,13 @@
  *
  * BENCH_SOAK_SIZE (default 1280x1024) sets the originals' size: smaller than
  * bench/reprocess's photos so three passes of 1,000 stay near ten minutes on
- * two cores. The originals are generated once into $TMPDIR and reused.
+ * two cores. The originals (bench/lib/service.mjs) are generated once into $TMPDIR and reused.
  */
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
-import { concurrency, currentRss, log, startService, waitFor } from './lib/service.mjs';
+import { concurrency, currentRss, log, originals, startService, waitFor } from './lib/service.mjs';
 
 const count = Number(process.argv[2] ?? 1000);
 const [width, height] = (process.env.BENCH_SOAK_SIZE ?? '1280x1024').split('x').map(Number);
@@ -33,23 +32,6 @@ const crop = { left: 40, right: 40, top: 30, bottom: 30 };
 const usm = { amount: 1.2, radius: 1.0, threshold: 3, monochrome: 0 };
 const outputProfile = '/usr/share/color/icc/ghostscript/a98.icc';
 const JEMALLOC = ['/usr/lib/x86_64-linux-gnu/libjemalloc.so.2', '/usr/lib/aarch64-linux-gnu/libjemalloc.so.2'].find((f) => existsSync(f));
-
-/** `count` noisy photo-like JPEGs, each with its own tint: soak-0000.jpg… */
-async function soakOriginals() {
-  const dir = path.join(os.tmpdir(), `ips-bench-soak-${width}x${height}`);
-  await fs.mkdir(dir, { recursive: true });
-  const files = [];
-  for (let n = 0; n < count; n++) {
-    const file = path.join(dir, `soak-${String(n).padStart(4, '0')}.jpg`);
-    files.push(file);
-    if (existsSync(file)) continue;
-    await sharp({ create: { width, height, channels: 3, background: { r: (n * 37) % 256, g: (n * 91) % 256, b: 128 }, noise: { type: 'gaussian', mean: 120, sigma: 35 } } })
-      .blur(1.2)
-      .jpeg({ quality: 88 })
-      .toFile(file);
-  }
-  return files;
-}
 
 /** Uploads in posts of 50 and waits for each upload job; returns nothing (the assets are found by search). */
 async function uploadAll(service, files) {
@@ -111,7 +93,7 @@ async function soakOnce(service, worker, images, profileHandle, label) {
 async function main() {
   if (!existsSync(outputProfile)) throw new Error(`${outputProfile} is missing: apt-get install libgs-common`);
   log(`[soak] ${count} JPEGs ${width}x${height}, concurrency ${concurrency}, ${os.availableParallelism()} CPUs; RSS read at ${early} and ${count} assets`);
-  const files = await soakOriginals();
+  const files = await originals(count, { width, height });
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-bench-soak-'));
   let service;
   try {

@@ -25,20 +25,23 @@ export const benchUser = { email: 'user@bench.test', password: 'User-Pass-1' };
 
 export const log = (line) => process.stdout.write(`${line}\n`);
 
+/** The Authorization header of HTTP Basic for `who` ({ email, password }). */
+export const basic = (who) => `Basic ${Buffer.from(`${who.email}:${who.password}`).toString('base64')}`;
+
 /**
- * `count` photo-like WIDTH×HEIGHT JPEGs (a gradient under Gaussian noise,
- * different in every file, 300 ppi), generated once into
+ * `count` photo-like JPEGs of `width`×`height` (default WIDTH×HEIGHT; a gradient
+ * under Gaussian noise, different in every file, 300 ppi), generated once into
  * $TMPDIR/ips-bench-originals-<W>x<H> and reused: photo-0000.jpg, photo-0001.jpg…
  */
-export async function originals(count) {
-  const dir = path.join(os.tmpdir(), `ips-bench-originals-${WIDTH}x${HEIGHT}`);
+export async function originals(count, { width, height } = { width: WIDTH, height: HEIGHT }) {
+  const dir = path.join(os.tmpdir(), `ips-bench-originals-${width}x${height}`);
   await fs.mkdir(dir, { recursive: true });
-  const gradient = Buffer.alloc(WIDTH * HEIGHT * 3);
-  for (let y = 0; y < HEIGHT; y++) {
-    for (let x = 0; x < WIDTH; x++) {
-      const i = (y * WIDTH + x) * 3;
-      gradient[i] = (x * 255) / WIDTH;
-      gradient[i + 1] = (y * 255) / HEIGHT;
+  const gradient = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      gradient[i] = (x * 255) / width;
+      gradient[i + 1] = (y * 255) / height;
       gradient[i + 2] = 128;
     }
   }
@@ -47,13 +50,13 @@ export async function originals(count) {
     const file = path.join(dir, `photo-${String(n).padStart(4, '0')}.jpg`);
     files.push(file);
     if (existsSync(file)) continue;
-    const noise = await sharp({ create: { width: WIDTH, height: HEIGHT, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+    const noise = await sharp({ create: { width, height, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
       .blur(1.5)
       .raw()
       .toBuffer();
     const mixed = Buffer.alloc(gradient.length);
     for (let i = 0; i < mixed.length; i++) mixed[i] = (gradient[i] * 3 + noise[i] + (n % 7) * 4) >> 2;
-    await sharp(mixed, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).jpeg({ quality: 90 }).withMetadata({ density: 300 }).toFile(file);
+    await sharp(mixed, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).withMetadata({ density: 300 }).toFile(file);
   }
   return files;
 }
@@ -197,7 +200,6 @@ export async function startService(work, env = {}) {
       return worker;
     };
 
-    const basic = (who) => `Basic ${Buffer.from(`${who.email}:${who.password}`).toString('base64')}`;
     const call = async (operation, body, who = admin) => {
       const res = await fetch(`${base}/api/${operation}`, {
         method: 'POST',
