@@ -92,6 +92,21 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === 'object') return 'an object';
-  const text = typeof value === 'string' ? `'${value}'` : String(value);
+  const text = typeof value === 'string' ? `'${withoutUrlSecrets(value)}'` : String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...'` : text;
 }
+
+/**
+ * A URL's query and fragment may carry a signature or token (a presigned
+ * download, a webhook key): a fault reason, log line or echo shows the URL
+ * without them. Anything that is not an absolute URL is returned unchanged.
+ */
+export function withoutUrlSecrets(text: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text) || !URL.canParse(text)) return text;
+  const url = new URL(text);
+  if (!url.search && !url.hash && !url.username && !url.password) return text;
+  return `${url.protocol}//${url.host}${url.pathname}${url.search ? '?[redacted]' : ''}${url.hash ? '#[redacted]' : ''}`;
+}
+
+/** Fields whose value is a credential: a fault about them never shows what was received. */
+export const CREDENTIAL_FIELDS: ReadonlySet<string> = new Set(['password', 'newPassword', 'oldPassword', 'jwtToken', 'apikey', 'imsOrg', 'secret']);

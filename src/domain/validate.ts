@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { FaultCode, IpsFault, describe } from './faults.js';
+import { CREDENTIAL_FIELDS, FaultCode, IpsFault, describe } from './faults.js';
 
 /**
  * Parses an operation's input with its schema; the first problem becomes an
@@ -51,7 +51,8 @@ function issueToFault(issue: Issue, prefix: string): IpsFault {
     return new IpsFault(FaultCode.InvalidParameter, `${field}: unknown field (expected one of the documented fields)`, field);
   }
   const field = fieldPath(issue.path, prefix) || '(body)';
-  const received = describe(issue.input);
+  const last = issue.path[issue.path.length - 1];
+  const received = typeof last === 'string' && CREDENTIAL_FIELDS.has(last) ? 'a value (not shown: it is a credential)' : describe(issue.input);
   if (isMissing(issue)) {
     const expected = issue.code === 'custom' ? issue.message : expectation(issue);
     return new IpsFault(FaultCode.MissingParameter, `${field} is required: expected ${expected}, received nothing`, field);

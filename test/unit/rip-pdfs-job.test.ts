@@ -13,6 +13,7 @@ import { JobService, echoOf } from '../../src/services/job.service.js';
 import type { Principal } from '../../src/services/principal.js';
 import type { JobRequest } from '../../workflows/contracts.js';
 import { faultOf } from '../support/faults.js';
+import { objectShape } from '../../src/domain/schemas/introspect.js';
 
 const COMPANY = 'c|acme';
 const base = { pdfHandleArray: { items: ['a|doc'] }, createMask: false, emailSetting: 'None' };
@@ -21,7 +22,7 @@ const parse = (job: Record<string, unknown>) => parseInput(submitJobParam, submi
 
 describe('ripPdfsJob schema (ips-reference §5.3)', () => {
   it('has the RipPdfsJob fields in XSD order', () => {
-    expect(Object.keys(ripPdfsJob.shape)).toEqual([
+    expect(Object.keys(objectShape(ripPdfsJob)!)).toEqual([
       'pdfHandleArray',
       'createMask',
       'knockoutBackgroundOptions',

@@ -40,3 +40,39 @@ export const notSupportedYet = (what: string) =>
     .unknown()
     .refine(() => false, { message: `${what} is not supported by this server yet` })
     .optional();
+
+/**
+ * A field this server refuses whatever its value, with the reason: for IPS
+ * fields whose feature does not exist here (adaptive video sets, smart crop,
+ * Adobe IMS credentials), so a client learns it at once instead of getting a
+ * job that quietly did less. Credential fields never echo what was received
+ * (validate.ts, CREDENTIAL_FIELDS).
+ */
+export const refused = (why: string) =>
+  z
+    .unknown()
+    .refine(() => false, { message: why })
+    .optional();
+
+/**
+ * Accepts the names the IPS documents use where they differ from the XSD
+ * (ips-reference §7, e.g. `knockoutBackground` for `knockoutBackgroundOptions`)
+ * and hands the schema the XSD name, so what is stored and echoed is always
+ * the XSD name. Giving both names is refused: which one was meant is unclear.
+ */
+export function withAliases<S extends z.ZodType>(aliases: Readonly<Record<string, string>>, schema: S) {
+  return z.preprocess((value, ctx) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+    const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    for (const [alias, name] of Object.entries(aliases)) {
+      if (!(alias in out)) continue;
+      if (name in out) {
+        ctx.addIssue({ code: 'custom', path: [alias], message: `either ${name} or its documented alias ${alias}, not both`, input: 'both' });
+        continue;
+      }
+      out[name] = out[alias];
+      delete out[alias];
+    }
+    return out;
+  }, schema);
+}

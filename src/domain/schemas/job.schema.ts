@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { EMAIL_SETTINGS, SORT_DIRECTIONS, dateTime, handle, itemsArray, itemsOf, notSupportedYet } from './common.schema.js';
+import { EMAIL_SETTINGS, SORT_DIRECTIONS, dateTime, handle, itemsArray, itemsOf, notSupportedYet, withAliases } from './common.schema.js';
 import * as O from './options.schema.js';
 import { IS_PUBLISH_TYPES } from '../is-publish.js';
 import { mediaOptions } from './media.schema.js';
+import { unsupportedJobFields } from './unsupported.schema.js';
 
 /** OptimizeImagesJob (ips-reference §5.5): optimise the company's images that lack a current pyramid TIFF. */
 export const optimizeImagesJob = z.strictObject({ emailSetting: z.enum(EMAIL_SETTINGS) });
@@ -227,11 +228,14 @@ export const imageRenderingPublishJob = z.strictObject({
   contextHandle: oneContext('Image Rendering'),
 });
 export type ImageRenderingPublishJob = z.output<typeof imageRenderingPublishJob>;
-/** ServerDirectoryPublishJob (§5.4; the docs spell the field emailSettings, the XSD emailSetting). */
-export const serverDirectoryPublishJob = z.strictObject({
-  emailSetting: z.enum(EMAIL_SETTINGS),
-  httpCompletionUrl: callbackUrl.optional(),
-});
+/** ServerDirectoryPublishJob (§5.4; the docs spell the field emailSettings, the XSD emailSetting: both are accepted). */
+export const serverDirectoryPublishJob = withAliases(
+  { emailSettings: 'emailSetting' },
+  z.strictObject({
+    emailSetting: z.enum(EMAIL_SETTINGS),
+    httpCompletionUrl: callbackUrl.optional(),
+  }),
+);
 export type ServerDirectoryPublishJob = z.output<typeof serverDirectoryPublishJob>;
 /**
  * MetadataPublishJob (§5.4): the XSD has only forcePublish; emailSetting and
@@ -254,7 +258,8 @@ export type VideoPublishJob = z.output<typeof videoPublishJob>;
 
 // --- ReprocessAssetsJob (ips-reference §5.2) and RipPdfsJob (§5.3) ---
 
-const inDesignOptions = z
+/** InDesignOptions (§6): only `None`, as there is no InDesign engine here. */
+export const inDesignOptions = z
   .strictObject({ process: z.literal('None', { message: 'None (there is no InDesign engine on this server)' }).optional() })
   .optional();
 
@@ -278,16 +283,18 @@ function crossFieldRules<J extends CrossFieldRules>(handlesField: string, handle
   };
 }
 
-export const reprocessAssetsJob = z
+/** The documents' name for knockoutBackgroundOptions (ips-reference §7), accepted on every job element that has it. */
+export const KNOCKOUT_ALIAS = { knockoutBackground: 'knockoutBackgroundOptions' } as const;
+
+export const reprocessAssetsJob = withAliases(KNOCKOUT_ALIAS, z
   .strictObject({
     assetHandleArray: itemsArray(handle, 100_000),
     readyForPublish: z.boolean().optional(),
-    synchronizationComplete: z.boolean().optional(),
+    synchronizationComplete: unsupportedJobFields.synchronizationComplete,
     preservePublishState: z.boolean().optional(),
     createMask: z.boolean(),
     preserveCrop: z.boolean().default(true),
-    // XSD-only adaptive-video-set flag; this server has no video sets, so it changes nothing.
-    overwriteAVS: z.boolean().optional(),
+    overwriteAVS: unsupportedJobFields.overwriteAVS,
     knockoutBackgroundOptions: O.knockoutBackgroundOptions.optional(),
     manualCropOptions: O.manualCropOptions.optional(),
     autoColorCropOptions: O.autoColorCropOptions.optional(),
@@ -310,15 +317,15 @@ export const reprocessAssetsJob = z
     postVideoPublishJob: videoPublishJob.optional(),
     inDesignOptions,
     unsharpMaskOptions: O.unsharpMaskOptions.optional(),
-    excludeMasterVideoFromAVS: z.boolean().optional(),
+    excludeMasterVideoFromAVS: unsupportedJobFields.excludeMasterVideoFromAVS,
     metadataOptions: notSupportedYet('metadataOptions'),
-    jwtToken: z.string().optional(),
-    imsOrg: z.string().optional(),
-    apikey: z.string().optional(),
-    ignoreSmartCropGeneration: z.boolean().optional(),
-    preserveSmartCrop: z.boolean().optional(),
+    jwtToken: unsupportedJobFields.jwtToken,
+    imsOrg: unsupportedJobFields.imsOrg,
+    apikey: unsupportedJobFields.apikey,
+    ignoreSmartCropGeneration: unsupportedJobFields.ignoreSmartCropGeneration,
+    preserveSmartCrop: unsupportedJobFields.preserveSmartCrop,
   })
-  .superRefine(crossFieldRules('assetHandleArray', (j) => j.assetHandleArray));
+  .superRefine(crossFieldRules('assetHandleArray', (j) => j.assetHandleArray)));
 export type ReprocessAssetsJob = z.output<typeof reprocessAssetsJob>;
 
 /**
@@ -326,7 +333,7 @@ export type ReprocessAssetsJob = z.output<typeof reprocessAssetsJob>;
  * options under the same schemas, in its own XSD order, with the documents
  * in pdfHandleArray. It runs as a reprocess job (ripPdfsAsReprocess).
  */
-export const ripPdfsJob = z
+export const ripPdfsJob = withAliases(KNOCKOUT_ALIAS, z
   .strictObject({
     pdfHandleArray: itemsArray(handle, 100_000),
     createMask: z.boolean(),
@@ -347,7 +354,7 @@ export const ripPdfsJob = z
     postVideoPublishJob: videoPublishJob.optional(),
     inDesignOptions,
   })
-  .superRefine(crossFieldRules('pdfHandleArray', (j) => j.pdfHandleArray));
+  .superRefine(crossFieldRules('pdfHandleArray', (j) => j.pdfHandleArray)));
 export type RipPdfsJob = z.output<typeof ripPdfsJob>;
 
 /**
@@ -406,8 +413,7 @@ export const automatedSetGenerationJob = z.strictObject({
   assetHandleArray: itemsArray(handle, 1000).refine((a) => a.length > 0, { message: 'at least one asset handle', params: { missing: true } }),
   destFolder: z.string().max(1024).optional(),
   readyForPublish: z.boolean(),
-  // XSD-only flag; nothing here waits for a synchronisation.
-  synchronizationComplete: z.boolean().optional(),
+  synchronizationComplete: unsupportedJobFields.synchronizationComplete,
   autoSetCreationOptions: O.autoSetCreationOptions,
   emailSetting: z.enum(EMAIL_SETTINGS),
 });

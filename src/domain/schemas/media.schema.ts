@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { itemsArray, notSupportedYet } from './common.schema.js';
+import { itemsArray, notSupportedYet, refused } from './common.schema.js';
 
 /**
  * MediaOptions, ThumbnailOptions and VideoEncoding (ips-reference §6), for
@@ -55,7 +55,8 @@ export const videoEncoding = z
       .min(1)
       .max(64)
       .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"'),
-    playbackTarget: z.string().trim().max(128).optional(),
+    // One progressive MP4 serves every player here, so a target device would change nothing: refused rather than kept unused.
+    playbackTarget: refused('no playbackTarget (every encoding here is one progressive MP4 for all players)'),
     width: z.number().int().min(0).max(MAX_SIDE).optional(),
     height: z.number().int().min(0).max(MAX_SIDE).optional(),
     videoCodec: codec(H264_NAMES, 'H.264 (h264)').optional(),

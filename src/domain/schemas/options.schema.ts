@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { handle, itemsArray } from './common.schema.js';
+import { handle, itemsArray, withAliases } from './common.schema.js';
 
 /**
  * IPS processing option types (ips-reference §6), shared by reprocessing and
@@ -85,25 +85,29 @@ export const postScriptOptions = z.strictObject({
 });
 export type PostScriptOptions = z.infer<typeof postScriptOptions>;
 
-export const illustratorOptions = z.strictObject({
-  process: z.enum(['None', 'Rasterize']).default('Rasterize'),
-  resolution: resolution.default(150),
-  colorspace: z.enum(COLORSPACES).default('Auto'),
-  alpha: z.boolean().default(false),
-});
+/** The documents spell colorspace `colorSpace` here (ips-reference §7): both are accepted. */
+export const illustratorOptions = withAliases(
+  { colorSpace: 'colorspace' },
+  z.strictObject({
+    process: z.enum(['None', 'Rasterize']).default('Rasterize'),
+    resolution: resolution.default(150),
+    colorspace: z.enum(COLORSPACES).default('Auto'),
+    alpha: z.boolean().default(false),
+  }),
+);
 export type IllustratorOptions = z.infer<typeof illustratorOptions>;
+
+export const photoshopLayerOptions = z.strictObject({
+  layerNaming: z.enum(['LayerName', 'AppendNumber', 'AppendName', 'Folders']).default('LayerName'),
+  anchor: z.enum(['Center', 'North', 'Northwest', 'West', 'Southwest', 'South', 'Southeast', 'East', 'Northeast']).default('Center'),
+  createTemplate: z.boolean().default(false),
+  extractText: z.boolean().default(false),
+  extendLayers: z.boolean().default(false),
+});
 
 export const photoshopOptions = z.strictObject({
   process: z.enum(['None', 'MaintainLayers']).default('None'),
-  layerOptions: z
-    .strictObject({
-      layerNaming: z.enum(['LayerName', 'AppendNumber', 'AppendName', 'Folders']).default('LayerName'),
-      anchor: z.enum(['Center', 'North', 'Northwest', 'West', 'Southwest', 'South', 'Southeast', 'East', 'Northeast']).default('Center'),
-      createTemplate: z.boolean().default(false),
-      extractText: z.boolean().default(false),
-      extendLayers: z.boolean().default(false),
-    })
-    .optional(),
+  layerOptions: photoshopLayerOptions.optional(),
 });
 export type PhotoshopOptions = z.infer<typeof photoshopOptions>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { itemsArray, notSupportedYet } from './common.schema.js';
+import { itemsArray, notSupportedYet, refused, withAliases } from './common.schema.js';
 import { callbackUrl } from './job.schema.js';
-import { oneCrop, uploadJobShape } from './upload.schema.js';
+import { UPLOAD_ALIASES, oneCrop, uploadJobShape } from './upload.schema.js';
 
 /**
  * UploadUrlsJob and UploadDirectoryJob (ips-reference §5.5): the UploadFile
@@ -12,16 +12,12 @@ import { oneCrop, uploadJobShape } from './upload.schema.js';
  */
 const submittedUploadShape = {
   ...uploadJobShape,
-  postJobOnlyIfFiles: z.boolean().optional(),
+  // It gates a follow-on publish job, and upload jobs here start none (post*PublishJob below).
+  postJobOnlyIfFiles: refused('no postJobOnlyIfFiles (upload jobs on this server start no follow-on publish job for it to gate)'),
   postHttpUrl: callbackUrl.optional(),
   postImageServingPublishJob: notSupportedYet('postImageServingPublishJob on upload jobs'),
   postImageRenderingPublishJob: notSupportedYet('postImageRenderingPublishJob on upload jobs'),
   postVideoPublishJob: notSupportedYet('postVideoPublishJob on upload jobs'),
-  jwtToken: z.string().max(8192).optional(),
-  imsOrg: z.string().max(256).optional(),
-  apikey: z.string().max(256).optional(),
-  ignoreSmartCropGeneration: z.boolean().optional(),
-  preserveSmartCrop: z.boolean().optional(),
 };
 
 /** Most URLs per job: the list travels in the workflow input and memo, which Temporal caps at a few MB. */
@@ -98,7 +94,7 @@ export const uploadUrl = z
   });
 export type UploadUrl = z.output<typeof uploadUrl>;
 
-export const uploadUrlsJob = z
+export const uploadUrlsJob = withAliases(UPLOAD_ALIASES, z
   .strictObject({
     urlArray: itemsArray(uploadUrl, MAX_UPLOAD_URLS),
     // Reported back by IPS in getActiveJobs; filled in from urlArray here.
@@ -115,7 +111,7 @@ export const uploadUrlsJob = z
       ctx.addIssue({ code: 'custom', path: ['numUrls'], message: `the number of urlArray entries (${j.urlArray.length}), or nothing`, input: j.numUrls });
     }
   })
-  .transform((j) => ({ ...j, numUrls: j.urlArray.length }));
+  .transform((j) => ({ ...j, numUrls: j.urlArray.length })));
 export type UploadUrlsJob = z.output<typeof uploadUrlsJob>;
 
 /**
@@ -140,7 +136,10 @@ export const serverDir = z
 /** UnCompressOptions (§6): `None` leaves archives as files, `UnCompress` ingests what they contain. Case-sensitive. */
 export const unCompressOptions = z.strictObject({ process: z.enum(['None', 'UnCompress']) });
 
-export const uploadDirectoryJob = z
+export const uploadDirectoryJob = withAliases(
+  // The documents also call autoColorCropOptions autoColorOptions here (ips-reference §7).
+  { ...UPLOAD_ALIASES, autoColorOptions: 'autoColorCropOptions' },
+  z
   .strictObject({
     destFolder: z.string().max(1024).optional(),
     serverDir,
@@ -157,5 +156,6 @@ export const uploadDirectoryJob = z
       const problem = ipsPathProblem(j.destFolder);
       if (problem) ctx.addIssue({ code: 'custom', path: ['destFolder'], message: problem, input: j.destFolder });
     }
-  });
+  }),
+);
 export type UploadDirectoryJob = z.output<typeof uploadDirectoryJob>;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { EMAIL_SETTINGS, handle, notSupportedYet } from './common.schema.js';
+import { EMAIL_SETTINGS, handle, notSupportedYet, withAliases } from './common.schema.js';
 import * as O from './options.schema.js';
 import { mediaOptions } from './media.schema.js';
+import { unsupportedJobFields } from './unsupported.schema.js';
 
 /** Document and layer options: the upload stores the file; a reprocessAssetsJob on it rasterises or splits it. */
 const afterUpload = (field: string) =>
@@ -21,7 +22,7 @@ export const uploadJobShape = {
   overwrite: z.boolean(),
   readyForPublish: z.boolean(),
   preservePublishState: z.boolean().optional(),
-  synchronizationComplete: z.boolean().optional(),
+  synchronizationComplete: unsupportedJobFields.synchronizationComplete,
   createMask: z.boolean(),
   preserveCrop: z.boolean().optional(),
   knockoutBackgroundOptions: O.knockoutBackgroundOptions.optional(),
@@ -44,8 +45,13 @@ export const uploadJobShape = {
   xmpKeywords: notSupportedYet('xmpKeywords'),
   unsharpMaskOptions: O.unsharpMaskOptions.optional(),
   unCompressOptions: notSupportedYet('unCompressOptions'),
-  excludeMasterVideoFromAVS: z.boolean().optional(),
+  excludeMasterVideoFromAVS: unsupportedJobFields.excludeMasterVideoFromAVS,
   metadataOptions: notSupportedYet('metadataOptions'),
+  jwtToken: unsupportedJobFields.jwtToken,
+  imsOrg: unsupportedJobFields.imsOrg,
+  apikey: unsupportedJobFields.apikey,
+  ignoreSmartCropGeneration: unsupportedJobFields.ignoreSmartCropGeneration,
+  preserveSmartCrop: unsupportedJobFields.preserveSmartCrop,
 };
 
 /** The upload jobs' one-crop rule (§5.2's, shared by every upload job type). */
@@ -54,7 +60,10 @@ export function oneCrop<J extends { manualCropOptions?: unknown; autoColorCropOp
   if (crops.length > 1) ctx.addIssue({ code: 'custom', path: [crops[1]!], message: 'at most one of manualCropOptions, autoColorCropOptions, autoTransparentCropOptions', input: crops.join(' and ') });
 }
 
-export const uploadPostJob = z.strictObject(uploadJobShape).superRefine(oneCrop);
+/** The documents' name for knockoutBackgroundOptions (ips-reference §7). */
+export const UPLOAD_ALIASES = { knockoutBackground: 'knockoutBackgroundOptions' } as const;
+
+export const uploadPostJob = withAliases(UPLOAD_ALIASES, z.strictObject(uploadJobShape).superRefine(oneCrop));
 export type UploadPostJob = z.infer<typeof uploadPostJob>;
 
 /**

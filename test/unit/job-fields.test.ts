@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIELD_TABLE, jobSchemaFields } from '../../src/jobs/job-fields.js';
+
+/**
+ * Nothing accepted and ignored: every field a job schema accepts is in the
+ * field table with how it is honoured, or is refused whatever its value.
+ */
+const fields = jobSchemaFields();
+const key = (type: string, field: string) => `${type}.${field}`;
+const SAMPLES: unknown[] = [true, false, 0, 1, 'x', 'None', {}, [], { items: [] }];
+/** A test name may exist as a unit and an integration test: either may exercise the field. */
+const testFiles = (name: string) => ['unit', 'integration'].map((d) => path.join(__dirname, '..', d, name)).filter((p) => fs.existsSync(p));
+
+describe('the job field table', () => {
+  it('lists every field a job schema accepts', () => {
+    const missing = fields.filter((f) => !FIELD_TABLE[f.type]?.[f.field]).map((f) => key(f.type, f.field));
+    expect(missing).toEqual([]);
+  });
+
+  it('lists no field that no schema accepts', () => {
+    const accepted = new Set(fields.map((f) => key(f.type, f.field)));
+    const stale = Object.entries(FIELD_TABLE).flatMap(([type, rules]) => Object.keys(rules).map((f) => key(type, f))).filter((k) => !accepted.has(k));
+    expect(stale).toEqual([]);
+  });
+
+  it('refused fields are refused whatever their value', () => {
+    const accepting = fields
+      .filter((f) => 'refused' in FIELD_TABLE[f.type]![f.field]!)
+      .filter((f) => SAMPLES.some((v) => f.schema.safeParse(v).success))
+      .map((f) => key(f.type, f.field));
+    expect(accepting).toEqual([]);
+  });
+
+  it('values an honoured field refuses are refused', () => {
+    const accepting = fields.flatMap((f) => {
+      const rule = FIELD_TABLE[f.type]![f.field]!;
+      return 'refuses' in rule && rule.refuses ? rule.refuses.filter((v) => f.schema.safeParse(v).success).map((v) => `${key(f.type, f.field)}=${JSON.stringify(v)}`) : [];
+    });
+    expect(accepting).toEqual([]);
+  });
+
+  it('honoured fields are accepted and exercised by the tests the table names', () => {
+    const problems: string[] = [];
+    for (const f of fields) {
+      const rule = FIELD_TABLE[f.type]![f.field]!;
+      if (!('honoured' in rule)) continue;
+      if (rule.tests.length === 0) problems.push(`${key(f.type, f.field)}: no test named`);
+      for (const name of rule.tests) {
+        const files = testFiles(name);
+        if (files.length === 0) problems.push(`${key(f.type, f.field)}: ${name} does not exist`);
+        else if (!files.some((file) => new RegExp(`\\b${f.field}\\b`).test(fs.readFileSync(file, 'utf8')))) problems.push(`${key(f.type, f.field)}: ${name} never names ${f.field}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
