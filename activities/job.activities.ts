@@ -1,9 +1,11 @@
+import type { UrlSecrets } from '../src/services/url-secrets.js';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { MailSendError } from '../src/adapters/mail/mailer.js';
 import type { JobLogRepository } from '../src/adapters/repositories/job-log.repository.js';
 import { type CallbackService, CallbackRefused, callbackPayloadFromLog } from '../src/services/callback.service.js';
 import type { JobBookkeeping } from '../src/services/job-bookkeeping.service.js';
 import type { JobNotifier } from '../src/services/job-notifier.service.js';
+import type { ItemProgressReporter } from '../src/services/item-progress.js';
 import type { EmailSetting } from '../src/services/notification.service.js';
 import type { JobActivities } from '../workflows/contracts.js';
 
@@ -12,6 +14,8 @@ export interface JobActivityDeps {
   notifier: JobNotifier;
   callbacks: CallbackService;
   jobLogs: JobLogRepository;
+  itemProgress: Pick<ItemProgressReporter, 'endJob'>;
+  urlSecrets: Pick<UrlSecrets, 'reveal'>;
 }
 
 /** Start, end and notification of every job. */
@@ -23,6 +27,8 @@ export function createJobActivities(deps: JobActivityDeps): JobActivities {
     },
     async endJob(job, jobType, outcome) {
       await deps.bookkeeping.end(job, jobType, outcome);
+      // Rows an item could not remove itself (its worker died mid-item) go with the job; this never throws.
+      await deps.itemProgress.endJob(job.jobHandle);
     },
     async notifyJob(job, request, outcome) {
       const setting = ((request.options as { emailSetting?: EmailSetting } | undefined)?.emailSetting ?? 'None') as EmailSetting;
@@ -41,7 +47,9 @@ export function createJobActivities(deps: JobActivityDeps): JobActivities {
       const log = url ? await deps.jobLogs.find(job.jobHandle) : undefined;
       if (!url || !log) return;
       try {
-        await deps.callbacks.send(url, callbackPayloadFromLog(log, outcome.outcome), Context.current().cancellationSignal);
+        // The only place the callback URL's secret is revealed: it is sealed in the workflow input.
+        const target = await deps.urlSecrets.reveal(job.companyHandle, url);
+        await deps.callbacks.send(target, callbackPayloadFromLog(log, outcome.outcome), Context.current().cancellationSignal);
       } catch (err) {
         // A refused target or a 4xx will not change on a retry.
         if (err instanceof CallbackRefused) throw ApplicationFailure.nonRetryable(err.message, 'CallbackRefused');

@@ -26,7 +26,7 @@ export async function createHttpApp(ctx: AppContext, jobs: JobGateway, opts: Htt
     timezone: ctx.config.timezone,
     lanes: ctx.config.worker.activityConcurrency,
     progressCacheMs: ctx.config.progressCacheMs,
-  }, ctx.repositories.assets, ctx.repositories.imageFormats, ctx.services.directoryUploads, ctx.repositories.sets);
+  }, ctx.repositories.assets, ctx.repositories.imageFormats, ctx.services.directoryUploads, ctx.repositories.sets, ctx.repositories.itemProgress, ctx.services.urlSecrets);
   const observability = { readiness: new ReadinessService(readinessChecks(ctx, jobs)), metrics: apiMetricsService(ctx, opts.withWorkerMetrics ?? false) };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(ctx, uploads, jobService, observability), {
     bodyParser: false,

@@ -47,13 +47,23 @@ import { PublishDirectory } from '../adapters/publish/publish-directory.js';
 import { ContextPublishService } from '../services/publish/context-publish.service.js';
 import { MetadataPublishService } from '../services/publish/metadata-publish.service.js';
 import { VideoDeliveryService } from '../services/publish/video-delivery.service.js';
+import { VideoSitemapService } from '../services/publish/video-sitemap.service.js';
+import { VideoSitemapRepository } from '../adapters/repositories/video-sitemap.repository.js';
 import { SetRepository } from '../adapters/repositories/set.repository.js';
 import { SetScriptService } from '../services/sets/set-script.service.js';
 import { SetGenerationService } from '../services/sets/set-generation.service.js';
 import { VideoRepository } from '../adapters/repositories/video.repository.js';
 import { FfmpegAdapter } from '../adapters/video/ffmpeg.adapter.js';
 import { VideoService } from '../services/video/video.service.js';
+import { ItemProgressRepository } from '../adapters/repositories/item-progress.repository.js';
+import { ItemProgressReporter } from '../services/item-progress.js';
+import { SealedValueRepository } from '../adapters/repositories/sealed-value.repository.js';
+import { SecretBox } from '../adapters/security/secret-box.js';
+import { UrlSecrets } from '../services/url-secrets.js';
 import type { Logger } from './logger.js';
+
+/** Least time between two progress writes of one item (and before its first): a few rows a second per item at most. */
+const ITEM_PROGRESS_INTERVAL_MS = 250;
 
 /** The composition root shared by the API and the worker: adapters, repositories, services. */
 export interface AppContext {
@@ -72,6 +82,8 @@ export interface AppContext {
     contextPublications: ContextPublicationRepository;
     sets: SetRepository;
     videos: VideoRepository;
+    itemProgress: ItemProgressRepository;
+    sealedValues: SealedValueRepository;
   };
   services: {
     auth: AuthService;
@@ -95,8 +107,13 @@ export interface AppContext {
     contextPublish: ContextPublishService;
     metadataPublish: MetadataPublishService;
     videoDelivery: VideoDeliveryService;
+    videoSitemap: VideoSitemapService;
     setScripts: SetScriptService;
     setGeneration: SetGenerationService;
+    /** where each item in flight is, for getActiveJobs (written by the worker's activities) */
+    itemProgress: ItemProgressReporter;
+    /** URL secrets sealed out of Temporal and echoes, revealed only where the URL is called */
+    urlSecrets: UrlSecrets;
   };
   mailer: Mailer;
   /** what this process's worker did (step durations, ripped pages); served by the worker or merged into the API's /metrics */
@@ -121,7 +138,10 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
     contextPublications: new ContextPublicationRepository(db),
     sets: new SetRepository(db),
     videos: new VideoRepository(db),
+    itemProgress: new ItemProgressRepository(db),
+    sealedValues: new SealedValueRepository(db),
   };
+  const urlSecrets = new UrlSecrets(SecretBox.fromConfig(config.secretsKey, config.dataDir), repositories.sealedValues);
   const hasher = new PasswordHasher();
   const throttle = new LoginThrottle({ maxFailures: config.authThrottle.maxFailures, maxAddressFailures: config.authThrottle.maxAddressFailures, windowMs: config.authThrottle.windowSeconds * 1000 });
   const auth = new AuthService(repositories.users, hasher, config.authCacheSeconds, { throttle, logger });
@@ -165,7 +185,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
         maxBytes: config.limits.maxUploadFileBytes,
         attempts: config.urlUpload.attempts,
         retryDelayMs: 1000,
-      }),
+      }, urlSecrets),
       directoryUploads: new DirectoryUploadService(storage, ingest, repositories.companies, repositories.jobLogs, {
         importRoot: config.importRoot,
         maxBytes: config.limits.maxUploadFileBytes,
@@ -178,9 +198,10 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
         renderer,
         repositories.assets,
         repositories.jobLogs,
-        new DocumentRipService(storage, media, repositories.assets, repositories.derivations, repositories.jobLogs, rip, { maxPages: config.rip.maxPages }),
+        new DocumentRipService(storage, media, repositories.assets, repositories.derivations, repositories.jobLogs, rip, { maxPages: config.rip.maxPages }, renderer),
         new PsdLayerService(storage, repositories.assets, repositories.derivations, config.limits.maxImagePixels),
         colors,
+        repositories.companies,
         videos,
       ),
       bookkeeping: new JobBookkeeping(repositories.jobLogs, serverName),
@@ -202,8 +223,14 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       contextPublish: new ContextPublishService(storage, repositories.assets, repositories.companies, repositories.jobLogs, repositories.contextPublications, publishDirectory, repositories.videos),
       videoDelivery: new VideoDeliveryService(storage, repositories.companies, repositories.contextPublications, config.imageServing.cacheMaxAgeSeconds),
       metadataPublish: new MetadataPublishService(repositories.companies, repositories.jobLogs, repositories.contextPublications, publishDirectory),
+      videoSitemap: new VideoSitemapService(storage, repositories.companies, repositories.jobLogs, repositories.contextPublications, new VideoSitemapRepository(db), {
+        publicUrl: config.publicUrl,
+        cacheMaxAgeSeconds: config.imageServing.cacheMaxAgeSeconds,
+      }),
       setScripts: new SetScriptService(repositories.sets),
       setGeneration: new SetGenerationService(repositories.assets, repositories.companies, repositories.sets, repositories.jobLogs),
+      urlSecrets,
+      itemProgress: new ItemProgressReporter(repositories.itemProgress, logger.child({ component: 'item-progress' }), { minIntervalMs: ITEM_PROGRESS_INTERVAL_MS }),
     },
     serverName,
     close: async () => {

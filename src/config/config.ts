@@ -69,6 +69,8 @@ const schema = z.object({
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   TEMPORAL_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
   METRICS_TOKEN: z.string().optional(),
+  // 32 bytes, base64 or hex: seals URL secrets in the catalog. Unset: a key file in DATA_DIR (every process of a deployment must share it).
+  SECRETS_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -86,6 +88,8 @@ export interface AppConfig {
     devServer: { port: number; uiPort: number; dbFile: string; cli?: string };
   };
   admin: { email: string; password?: string };
+  /** SECRETS_KEY; undefined → `<dataDir>/secrets.key` */
+  secretsKey?: string;
   /** renderThreads 0: reprocessing renders on the main thread */
   worker: { activityConcurrency: number; renderThreads: number; imageThreadNice: number };
   /** how long getActiveJobs callers share a job's live progress (ProgressSnapshots) */
@@ -156,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       },
     },
     admin: { email: e.IPS_ADMIN_EMAIL.toLowerCase(), password: e.IPS_ADMIN_PASSWORD || undefined },
+    ...(e.SECRETS_KEY ? { secretsKey: e.SECRETS_KEY } : {}),
     // Image work is CPU-bound; more parallel activities than cores only adds memory pressure.
     worker: {
       activityConcurrency: e.WORKER_ACTIVITY_CONCURRENCY ?? defaultActivityConcurrency(),

@@ -1,3 +1,4 @@
+import { type UrlSecrets, withoutSecretsInUrls } from './url-secrets.js';
 import type { z } from 'zod';
 import type { JobExecution, JobGateway, JobMemo, JobSchedule } from '../adapters/temporal/job-gateway.js';
 import type { JobLogRepository } from '../adapters/repositories/job-log.repository.js';
@@ -23,6 +24,7 @@ import { checkSetScripts } from './sets/set-submit.js';
 import type { SetRepository } from '../adapters/repositories/set.repository.js';
 import type { DirectoryUploadService } from './ingest/directory-upload.service.js';
 import type { UploadDirectoryJob } from '../domain/schemas/upload-jobs.schema.js';
+import type { ItemProgressRepository, ItemProgressRow } from '../adapters/repositories/item-progress.repository.js';
 
 type In<T extends z.ZodType> = z.output<T>;
 
@@ -38,6 +40,10 @@ const DOCUMENT_TYPES = new Set(['Pdf', 'PostScript', 'Illustrator']);
 
 /** Handles per query when checking a job's assets: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const LOOKUP_CHUNK = 1000;
+
+/** An item in flight as getActiveJobs shows it: the workflow's entry, with the worker's latest report on it when there is one. */
+type LiveItem = JobProgress['processing'][number] & { report?: ItemProgressRow };
+type LiveProgress = Omit<JobProgress, 'processing'> & { processing: LiveItem[] };
 
 /** A handle names either a recurring job (a Temporal Schedule) or one run (a workflow). */
 type ResolvedJob = { kind: 'schedule'; schedule: JobSchedule } | { kind: 'run'; run: JobExecution };
@@ -58,6 +64,10 @@ export class JobService {
     private readonly formats: ImageFormatRepository,
     private readonly directories?: DirectoryUploadService,
     private readonly sets?: SetRepository,
+    /** the worker's per-item reports (job_item_progress) */
+    private readonly itemProgress?: Pick<ItemProgressRepository, 'forJob'>,
+    /** seals URL secrets before a job reaches Temporal; without it (unit tests) URLs go in as given */
+    private readonly urlSecrets?: Pick<UrlSecrets, 'sealOptions'>,
   ) {
     this.snapshots = new ProgressSnapshots(config.progressCacheMs ?? 1000);
   }
@@ -90,12 +100,13 @@ export class JobService {
       ...(p.description ? { description: p.description } : {}),
       jobType: entry.ipsType,
       element,
-      options: entry.workflowOptions ? entry.workflowOptions(options) : options,
+      options: await this.sealed(p.companyHandle, entry.workflowOptions ? entry.workflowOptions(options) : options),
       lanes: this.config.lanes,
     };
     const memo: JobMemo = {
       element,
-      options,
+      // The echo of getActiveJobs / getScheduledJobs: URLs without the query or fragment a secret may hide in.
+      options: withoutSecretsInUrls(options),
       ...(p.locale ? { locale: p.locale } : {}),
       ...(p.description ? { description: p.description } : {}),
     };
@@ -117,6 +128,11 @@ export class JobService {
     // An execTime in the past runs now, as IPS does.
     await this.gateway.startJob(entry.workflow, jobHandle, request, { ...memo, triggerTime: at.toISOString() }, Math.max(0, at.getTime() - now));
     return { jobHandle };
+  }
+
+  /** The workflow input's options: secret-bearing URLs sealed (url-secrets.ts), so no history or memo holds them. */
+  private async sealed(companyHandle: string, options: unknown): Promise<unknown> {
+    return this.urlSecrets ? this.urlSecrets.sealOptions(companyHandle, options) : options;
   }
 
   /** submitJob userHandle: the user to notify; must belong to the company. */
@@ -273,19 +289,33 @@ export class JobService {
 
   /**
    * The workflow learns results a batch at a time; the job log records every
-   * item as it finishes. Progress is the larger of the two counts (both only
-   * grow), and items of a batch in flight that the log already has are no
-   * longer listed as processing.
+   * item as it finishes. Progress counts the finished batches plus the items
+   * of batches in flight that the log already has (no longer listed as
+   * processing), and never less than the log's totalFileCount. It does not
+   * rest on totalFileCount alone: an ExportJob keeps that at 0, as IPS's does
+   * (ips-reference §11). Each item still in flight carries the worker's
+   * latest report on it (step, fraction), read from the catalog in one query
+   * per job and call: it changes every few hundred milliseconds, so it is
+   * not kept with the workflow's snapshot.
    */
-  private async liveProgress(jobHandle: string): Promise<JobProgress | undefined> {
+  private async liveProgress(jobHandle: string): Promise<LiveProgress | undefined> {
     const progress = await this.snapshots.get(jobHandle, () => this.gateway.progress(jobHandle, 2000));
     if (!progress || progress.processing.length === 0) return progress;
-    const [log, recorded] = await Promise.all([
+    const [log, recorded, reports] = await Promise.all([
       this.jobLogs.find(jobHandle),
       this.jobLogs.recordedItemIds(jobHandle, progress.processing.flatMap((p) => (p.itemId ? [p.itemId] : []))),
+      // Progress is a side channel: without it the items are listed as before.
+      this.itemProgress ? this.itemProgress.forJob(jobHandle).catch((): ItemProgressRow[] => []) : [],
     ]);
-    const processed = Math.min(progress.total, Math.max(progress.processed, log?.total_file_count ?? 0));
-    return { ...progress, processed, processing: progress.processing.filter((p) => !p.itemId || !recorded.has(p.itemId)) };
+    const byItem = new Map(reports.map((r) => [r.item_id, r]));
+    const processed = Math.min(progress.total, Math.max(progress.processed + recorded.size, log?.total_file_count ?? 0));
+    const processing = progress.processing
+      .filter((p) => !p.itemId || !recorded.has(p.itemId))
+      .map((p): LiveItem => {
+        const report = p.itemId ? byItem.get(p.itemId) : undefined;
+        return report ? { ...p, report } : p;
+      });
+    return { ...progress, processed, processing };
   }
 
   private async toActiveJob(run: JobExecution): Promise<S.ActiveJob> {
@@ -317,7 +347,7 @@ export class JobService {
       startDate,
       triggerTime: memo.triggerTime ?? (run.executionTime ?? run.startTime).toISOString(),
       totalSize: total,
-      progress: total > 0 ? Math.min(100, Math.floor((processed * 100) / total)) : 0,
+      progress: total > 0 ? Math.min(100, Math.floor(((processed + (progress ? inFlightShare(progress) : 0)) * 100) / total)) : 0,
       progressMessage: message,
       lastProgressUpdate: lastUpdate,
       taskProgressArray: { items: progress ? [taskProgress(progress)] : [] },
@@ -326,7 +356,12 @@ export class JobService {
   }
 }
 
-function taskProgress(p: JobProgress): S.ActiveJob['taskProgressArray']['items'][number] {
+/** How much of the items in flight is done, in items (each item's last reported fraction). */
+function inFlightShare(p: LiveProgress): number {
+  return p.processing.reduce((sum, i) => sum + (i.report?.fraction ?? 0), 0);
+}
+
+function taskProgress(p: LiveProgress): S.ActiveJob['taskProgressArray']['items'][number] {
   const pending = Math.max(0, p.total - p.processed - p.processing.length);
   return {
     taskType: p.taskType,
@@ -334,11 +369,16 @@ function taskProgress(p: JobProgress): S.ActiveJob['taskProgressArray']['items']
     numProcessed: p.processed,
     numProcessing: p.processing.length,
     numPending: pending,
-    progress: p.total > 0 ? Math.min(1, p.processed / p.total) : 0,
+    progress: p.total > 0 ? Math.min(1, (p.processed + inFlightShare(p)) / p.total) : 0,
     progressMessage: p.message,
     lastProgressUpdate: p.lastProgressUpdate,
     taskItemProgressArray: {
-      items: p.processing.map((i) => ({ itemName: i.itemName, progress: 0, progressMessage: 'Processing', lastProgressUpdate: i.since })),
+      // An item the worker has not reported on yet (waiting its turn in its batch, or quicker than a report) shows as Processing.
+      items: p.processing.map((i) =>
+        i.report
+          ? { itemName: i.itemName, progress: i.report.fraction, progressMessage: i.report.message, lastProgressUpdate: i.report.updated_at }
+          : { itemName: i.itemName, progress: 0, progressMessage: 'Processing', lastProgressUpdate: i.since },
+      ),
     },
   };
 }

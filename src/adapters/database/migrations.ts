@@ -324,6 +324,42 @@ function migrations(kind: DatabaseKind): Record<string, Migration> {
           .execute();
       },
     },
+    '0013_sealed_values': {
+      async up(db: Kysely<unknown>) {
+        // URL secrets (callback and download URLs' query strings) sealed with a key kept outside the database.
+        await db.schema
+          .createTable('sealed_values')
+          .addColumn('seal_id', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('company_handle', 'varchar(64)', (c) => c.notNull())
+          .addColumn('sealed', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+          .execute();
+      },
+    },
+    '0014_company_settings': {
+      // CompanySettings.retainPublishState (getCompanySettings / setCompanySettings): what a job's absent
+      // preservePublishState means. Off unless an admin sets it (no IPS source gives another default).
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('companies').addColumn('retain_publish_state', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      },
+    },
+    '0016_item_progress': {
+      // Where each asset in flight is (step, fraction): upserted by the worker, read by getActiveJobs in the API,
+      // the two processes' only common ground. Rows live only while their item runs (removed when it ends and with the job).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('job_item_progress')
+          .addColumn('job_handle', 'varchar(400)', (c) => c.notNull())
+          .addColumn('item_id', 'varchar(400)', (c) => c.notNull())
+          .addColumn('item_name', 'text', (c) => c.notNull())
+          .addColumn('step', 'varchar(40)', (c) => c.notNull())
+          .addColumn('message', 'text', (c) => c.notNull())
+          .addColumn('fraction', 'double precision', (c) => c.notNull())
+          .addColumn('updated_at', 'varchar(40)', (c) => c.notNull())
+          .addPrimaryKeyConstraint('job_item_progress_pk', ['job_handle', 'item_id'])
+          .execute();
+      },
+    },
   };
 }
 

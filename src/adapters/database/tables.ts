@@ -13,6 +13,8 @@ export interface CompanyTable {
   ims_org_id: string | null;
   created_at: string;
   callback_secret: string | null;
+  /** CompanySettings.retainPublishState (1/0): keep an updated asset's publish flag when a job leaves preservePublishState out */
+  retain_publish_state: number;
 }
 
 export interface UserTable {
@@ -287,7 +289,32 @@ export interface ContextPublishedDocumentTable {
   job_handle: string;
 }
 
+/** Where an item in flight is, for getActiveJobs' taskItemProgressArray; only while the item runs. */
+export interface JobItemProgressTable {
+  job_handle: string;
+  /** the workflow's key of the item (its AssetRef handle), as JobProgress.processing lists it */
+  item_id: string;
+  item_name: string;
+  /** machine name of the step (ripping, rendering, encoding, …) */
+  step: string;
+  /** what getActiveJobs shows, e.g. "Ripping page 3 of 12" */
+  message: string;
+  /** 0..1, never lower than an earlier report of the same attempt */
+  fraction: number;
+  updated_at: string;
+}
+
+/** A secret (e.g. a URL with its query) sealed with AES-256-GCM; the key is not in the database. */
+export interface SealedValueTable {
+  seal_id: string;
+  company_handle: string;
+  /** base64 of iv (12 bytes) + tag (16 bytes) + ciphertext */
+  sealed: string;
+  created_at: string;
+}
+
 export interface Database {
+  sealed_values: SealedValueTable;
   companies: CompanyTable;
   users: UserTable;
   memberships: MembershipTable;
@@ -307,4 +334,5 @@ export interface Database {
   context_published_assets: ContextPublishedAssetTable;
   publish_directory_files: PublishDirectoryFileTable;
   context_published_documents: ContextPublishedDocumentTable;
+  job_item_progress: JobItemProgressTable;
 }

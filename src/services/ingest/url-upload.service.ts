@@ -1,3 +1,4 @@
+import type { UrlSecrets } from '../url-secrets.js';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
@@ -6,11 +7,12 @@ import { DownloadFailed, DownloadRefused, type DownloadOptions, downloadUrl } fr
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
 import type { JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
 import { StorageLimitError, type StorageDriver } from '../../adapters/storage/storage.driver.js';
-import { IpsFault } from '../../domain/faults.js';
+import { IpsFault, withoutUrlSecrets } from '../../domain/faults.js';
 import { normalizeFileName, normalizeFolder } from '../../domain/folders.js';
 import { splitDestPath } from '../../domain/schemas/upload-jobs.schema.js';
 import type { FileResult, JobIdentity, UploadItem, UploadUrlsItemOptions, UrlItem } from '../../../workflows/contracts.js';
 import type { IngestService } from './ingest.service.js';
+import { type ItemProgress, NO_PROGRESS } from '../item-progress.js';
 
 export interface UrlUploadOptions extends Omit<DownloadOptions, 'maxBytes'> {
   /** MAX_UPLOAD_FILE_BYTES: a larger download fails alone */
@@ -43,12 +45,14 @@ export class UrlUploadService {
     private readonly companies: CompanyRepository,
     private readonly jobLogs: JobLogRepository,
     private readonly opts: UrlUploadOptions,
+    /** reveals a sealed sourceUrl right before the download; absent, URLs are used as given */
+    private readonly secrets?: UrlSecrets,
   ) {
     // A malformed allow-list entry is a start-up error, not a refusal of every URL later.
     assertGuardOptions(opts.guard);
   }
 
-  async upload(job: JobIdentity, options: UploadUrlsItemOptions, url: UrlItem, signal?: AbortSignal): Promise<FileResult> {
+  async upload(job: JobIdentity, options: UploadUrlsItemOptions, url: UrlItem, signal?: AbortSignal, progress: ItemProgress = NO_PROGRESS): Promise<FileResult> {
     const done = await this.jobLogs.findItem(job.jobHandle, url.assetHandle);
     if (done) return { itemId: url.assetHandle, status: done.status as FileResult['status'], ...(done.asset_handle ? { assetHandle: done.asset_handle } : {}) };
     const item = await this.item(job, url);
@@ -57,8 +61,10 @@ export class UrlUploadService {
     let size: number | undefined;
     let reason = '';
     for (let attempt = 1; attempt <= this.opts.attempts && size === undefined; attempt++) {
+      progress.step('downloading', 0, attempt > 1 ? `Downloading (attempt ${attempt} of ${this.opts.attempts})` : 'Downloading');
       try {
-        size = await downloadUrl(url.sourceUrl, this.opts, (body) => this.stage(item.stagingKey, body), signal);
+        const source = this.secrets ? await this.secrets.reveal(job.companyHandle, url.sourceUrl) : url.sourceUrl;
+        size = await downloadUrl(source, this.opts, (body) => this.stage(item.stagingKey, body), signal);
       } catch (err) {
         if (signal?.aborted) throw err;
         if (err instanceof StorageLimitError) return this.ingest.reject(job, item, `larger than the limit of ${err.limit} bytes`);
@@ -72,7 +78,7 @@ export class UrlUploadService {
       await this.storage.delete(item.stagingKey);
       return this.ingest.reject(job, item, this.opts.attempts > 1 ? `${reason} (after ${this.opts.attempts} attempts)` : reason);
     }
-    return this.ingest.ingest(job, options, { ...item, size }, signal);
+    return this.ingest.ingest(job, options, { ...item, size }, signal, progress);
   }
 
   /** Records a URL whose whole batch gave up (e.g. the database stayed away); one already recorded keeps its result. */
@@ -87,7 +93,8 @@ export class UrlUploadService {
       assetHandle: `a|${stableId(job.jobHandle, url.assetHandle)}`,
       stagingKey: `staging/urls/${url.assetHandle}`,
       size: 0,
-      source: url.sourceUrl,
+      // The job log names the URL without its query: a presigned URL's signature is a credential.
+      source: withoutUrlSecrets(url.sourceUrl),
     };
     const { folder, fileName } = splitDestPath(url.destPath, url.sourceUrl);
     try {
