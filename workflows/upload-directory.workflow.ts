@@ -1,6 +1,7 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { BOOKKEEPING_OPTIONS, ITEM_ACTIVITY_OPTIONS } from './activity-options.js';
 import type { DirectoryItem, IngestSourceActivities, SetGenerationActivities, JobOutcome, UploadDirectoryRequest } from './contracts.js';
+import { followOnPublish } from './follow-on-publish.js';
 import { type ItemJobCarry, runItemJob } from './item-job.js';
 
 const PAGE_SIZE = 200;
@@ -18,7 +19,7 @@ const sets = proxyActivities<SetGenerationActivities>(ITEM_ACTIVITY_OPTIONS);
 export async function uploadDirectoryWorkflow(request: UploadDirectoryRequest, carry?: ItemJobCarry): Promise<JobOutcome> {
   const options = request.options;
   const jobHandle = workflowInfo().workflowId;
-  return runItemJob<DirectoryItem>(request, carry, {
+  const outcome = await runItemJob<DirectoryItem>(request, carry, {
     taskType: request.jobType,
     count: () => work.countDirectory(options),
     page: (cursor) => work.listDirectory(jobHandle, options, cursor, PAGE_SIZE),
@@ -30,4 +31,6 @@ export async function uploadDirectoryWorkflow(request: UploadDirectoryRequest, c
       ? { finish: async (job) => void (await sets.applyJobSets(job, request.options.autoSetCreationOptions!.autoSetsArray, request.options.readyForPublish)) }
       : {}),
   });
+  await followOnPublish(request, outcome);
+  return outcome;
 }

@@ -1,6 +1,7 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { BOOKKEEPING_OPTIONS, ITEM_ACTIVITY_OPTIONS } from './activity-options.js';
 import type { IngestSourceActivities, SetGenerationActivities, JobOutcome, UploadUrlsRequest, UrlItem } from './contracts.js';
+import { followOnPublish } from './follow-on-publish.js';
 import { type ItemJobCarry, runItemJob } from './item-job.js';
 
 const PAGE_SIZE = 200;
@@ -23,7 +24,7 @@ function jobId(): string {
 export async function uploadUrlsWorkflow(request: UploadUrlsRequest, carry?: ItemJobCarry): Promise<JobOutcome> {
   const { urlArray, ...itemOptions } = request.options;
   const id = jobId();
-  return runItemJob<UrlItem>(request, carry, {
+  const outcome = await runItemJob<UrlItem>(request, carry, {
     taskType: request.jobType,
     count: async () => urlArray.length,
     page: async (cursor) => {
@@ -40,4 +41,6 @@ export async function uploadUrlsWorkflow(request: UploadUrlsRequest, carry?: Ite
       ? { finish: async (job) => void (await sets.applyJobSets(job, request.options.autoSetCreationOptions!.autoSetsArray, request.options.readyForPublish)) }
       : {}),
   });
+  await followOnPublish(request, outcome);
+  return outcome;
 }

@@ -106,10 +106,10 @@ const UPLOAD_OPTIONS = {
 const SUBMITTED_UPLOAD_OPTIONS = {
   ...UPLOAD_OPTIONS,
   postHttpUrl: { honoured: 'the signed job summary is POSTed there when the job ends', tests: ['credentials.test.ts'] },
-  postJobOnlyIfFiles: refused('upload jobs start no follow-on publish job for it to gate'),
-  postImageServingPublishJob: refused('follow-on publish jobs are not supported on upload jobs yet'),
-  postImageRenderingPublishJob: refused('follow-on publish jobs are not supported on upload jobs yet'),
-  postVideoPublishJob: refused('follow-on publish jobs are not supported on upload jobs yet'),
+  postJobOnlyIfFiles: { honoured: 'the follow-on publish runs only when the job ingested files', tests: ['upload-urls.test.ts'] },
+  postImageServingPublishJob: { honoured: 'a follow-on ImageServingPublishJob (<name>_Pub) once the files are in', tests: ['upload-urls.test.ts'] },
+  postImageRenderingPublishJob: { honoured: 'a follow-on ImageRenderingPublishJob once the files are in', tests: ['upload-directory.test.ts'] },
+  postVideoPublishJob: { honoured: 'a follow-on VideoPublishJob once the files are in', tests: ['upload-directory.test.ts'] },
 } satisfies Record<string, FieldRule>;
 
 const DOCUMENT_OPTIONS = {

@@ -134,6 +134,17 @@ describe(`UploadDirectoryJob (${process.env.IPS_TEST_DB})`, () => {
     expect(await snapshot(root)).toEqual(before);
   });
 
+  it('starts a follow-on Image Rendering or Video publish job once the files are in', async () => {
+    const rendering = await submit('then-render', { includeSubfolders: false, postImageRenderingPublishJob: { emailSetting: 'None' } });
+    expect(rendering.status, JSON.stringify(rendering.body)).toBe(200);
+    await finished(rendering.body.jobHandle);
+    expect(await h.client.workflow.getHandle(`${rendering.body.jobHandle}_Pub`).result()).toMatchObject({ outcome: 'done' });
+    expect(await h.ctx.repositories.jobLogs.find(`${rendering.body.jobHandle}_Pub`)).toMatchObject({ job_type: 'ImageRenderingPublish' });
+    const video = await submit('then-video', { includeSubfolders: false, overwrite: false, postVideoPublishJob: { emailSetting: 'None' } });
+    await finished(video.body.jobHandle);
+    expect(await h.ctx.repositories.jobLogs.find(`${video.body.jobHandle}_Pub`)).toMatchObject({ job_type: 'VideoPublish' });
+  });
+
   it('refuses server directories outside the import root at submit', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ serverDir: '../etc', includeSubfolders: false }, "'..'"],

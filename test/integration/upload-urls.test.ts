@@ -146,6 +146,20 @@ describe(`UploadUrlsJob (${process.env.IPS_TEST_DB})`, () => {
     expect(sha(await fs.readFile(path.join(h.ctx.config.storage.root, info.originalPath + info.originalFile)))).toBe(sha(bodies.jpeg!));
   });
 
+  it('starts its follow-on publish job once the files are in, and none when postJobOnlyIfFiles finds no file', async () => {
+    const publish = { publishType: 'Full', emailSetting: 'None' };
+    const good = await submit('then-publish', { urlArray: [{ sourceUrl: `${base}/photos/good.jpg`, destPath: 'pub/' }], postJobOnlyIfFiles: true, postImageServingPublishJob: publish });
+    expect(good.status, JSON.stringify(good.body)).toBe(200);
+    expect(await finished(good.body.jobHandle)).toMatchObject({ outcome: 'done', processed: 1, errors: 0 });
+    const child = h.client.workflow.getHandle(`${good.body.jobHandle}_Pub`);
+    expect(await child.result()).toMatchObject({ outcome: 'done' });
+    expect(await h.ctx.repositories.jobLogs.find(`${good.body.jobHandle}_Pub`)).toMatchObject({ job_type: 'ImageServingPublish', original_job_name: 'then-publish_Pub' });
+
+    const none = await submit('nothing-to-publish', { urlArray: [{ sourceUrl: `${base}/missing.jpg`, destPath: 'pub/' }], postJobOnlyIfFiles: true, postImageServingPublishJob: publish });
+    expect(await finished(none.body.jobHandle)).toMatchObject({ outcome: 'done', processed: 1, errors: 1 });
+    await expect(h.client.workflow.getHandle(`${none.body.jobHandle}_Pub`).describe()).rejects.toThrow(/not found/i);
+  });
+
   it('skips duplicates with overwrite false and replaces with overwrite true', async () => {
     const urls = { items: [{ sourceUrl: `${base}/photos/good.jpg`, destPath: 'web/' }] };
     const skip = await submit('dup', { urlArray: urls, overwrite: false });

@@ -28,10 +28,8 @@ const OFFENDERS: Array<[string, string, unknown]> = [
   ['reprocessAssetsJob', 'ignoreSmartCropGeneration', true],
   ['reprocessAssetsJob', 'preserveSmartCrop', false],
   ['uploadUrlsJob', 'synchronizationComplete', false],
-  ['uploadUrlsJob', 'postJobOnlyIfFiles', true],
   ['uploadUrlsJob', 'excludeMasterVideoFromAVS', false],
   ['uploadUrlsJob', 'ignoreSmartCropGeneration', true],
-  ['uploadDirectoryJob', 'postJobOnlyIfFiles', false],
   ['uploadDirectoryJob', 'preserveSmartCrop', true],
   ['automatedSetGenerationJob', 'synchronizationComplete', true],
 ];

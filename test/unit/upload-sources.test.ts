@@ -44,7 +44,14 @@ describe('UploadUrlsJob: URLs and destination paths', () => {
     const urlArray = [{ sourceUrl: 'https://x.test/a.psd', destPath: 'x/' }];
     expect(faultOf(() => parseInput(uploadUrlsJob, { ...base, urlArray, photoshopOptions: { process: 'MaintainLayers' } })).reason).toContain('reprocessAssetsJob');
     expect(faultOf(() => parseInput(uploadUrlsJob, { ...base, urlArray, unCompressOptions: { process: 'UnCompress' } })).field).toBe('unCompressOptions');
-    expect(faultOf(() => parseInput(uploadUrlsJob, { ...base, urlArray, postImageServingPublishJob: { publishType: 'Full', emailSetting: 'None' } })).field).toBe('postImageServingPublishJob');
+  });
+
+  it('takes one follow-on publish job, as a reprocess job does', () => {
+    const urlArray = [{ sourceUrl: 'https://x.test/a.jpg', destPath: 'x/' }];
+    const publish = { publishType: 'Full', emailSetting: 'None' };
+    expect(parseInput(uploadUrlsJob, { ...base, urlArray, postJobOnlyIfFiles: true, postImageServingPublishJob: publish })).toMatchObject({ postJobOnlyIfFiles: true, postImageServingPublishJob: publish });
+    const both = faultOf(() => parseInput(uploadUrlsJob, { ...base, urlArray, postImageServingPublishJob: publish, postVideoPublishJob: { emailSetting: 'None' } }));
+    expect(both).toMatchObject({ code: 30001, field: 'postVideoPublishJob' });
   });
 });
 

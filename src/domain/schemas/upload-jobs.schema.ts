@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { itemsArray, notSupportedYet, refused, withAliases } from './common.schema.js';
-import { callbackUrl } from './job.schema.js';
+import { itemsArray, notSupportedYet, withAliases } from './common.schema.js';
+import { callbackUrl, imageRenderingPublishJob, imageServingPublishJob, videoPublishJob } from './job.schema.js';
 import { UPLOAD_ALIASES, oneCrop, uploadJobShape } from './upload.schema.js';
 
 /**
@@ -12,13 +12,19 @@ import { UPLOAD_ALIASES, oneCrop, uploadJobShape } from './upload.schema.js';
  */
 const submittedUploadShape = {
   ...uploadJobShape,
-  // It gates a follow-on publish job, and upload jobs here start none (post*PublishJob below).
-  postJobOnlyIfFiles: refused('no postJobOnlyIfFiles (upload jobs on this server start no follow-on publish job for it to gate)'),
+  // The follow-on publish job, as a reprocess job has it (workflows/follow-on-publish.ts).
+  postJobOnlyIfFiles: z.boolean().optional(),
   postHttpUrl: callbackUrl.optional(),
-  postImageServingPublishJob: notSupportedYet('postImageServingPublishJob on upload jobs'),
-  postImageRenderingPublishJob: notSupportedYet('postImageRenderingPublishJob on upload jobs'),
-  postVideoPublishJob: notSupportedYet('postVideoPublishJob on upload jobs'),
+  postImageServingPublishJob: imageServingPublishJob.optional(),
+  postImageRenderingPublishJob: imageRenderingPublishJob.optional(),
+  postVideoPublishJob: videoPublishJob.optional(),
 };
+
+/** At most one follow-on publish job (§5.2's rule, on the upload jobs too). */
+function oneFollowOn<J extends { postImageServingPublishJob?: unknown; postImageRenderingPublishJob?: unknown; postVideoPublishJob?: unknown }>(j: J, ctx: z.RefinementCtx<J>): void {
+  const posts = (['postImageServingPublishJob', 'postImageRenderingPublishJob', 'postVideoPublishJob'] as const).filter((k) => j[k] !== undefined);
+  if (posts.length > 1) ctx.addIssue({ code: 'custom', path: [posts[1]!], message: 'at most one post*PublishJob', input: posts.join(' and ') });
+}
 
 /** Most URLs per job: the list travels in the workflow input and memo, which Temporal caps at a few MB. */
 export const MAX_UPLOAD_URLS = 1000;
@@ -106,6 +112,7 @@ export const uploadUrlsJob = withAliases(UPLOAD_ALIASES, z
   })
   .superRefine((j, ctx) => {
     oneCrop(j, ctx);
+    oneFollowOn(j, ctx);
     if (j.urlArray.length === 0) ctx.addIssue({ code: 'custom', path: ['urlArray'], message: 'at least one UploadUrl', params: { missing: true } });
     if (j.numUrls !== undefined && j.numUrls !== j.urlArray.length) {
       ctx.addIssue({ code: 'custom', path: ['numUrls'], message: `the number of urlArray entries (${j.urlArray.length}), or nothing`, input: j.numUrls });
@@ -152,6 +159,7 @@ export const uploadDirectoryJob = withAliases(
   })
   .superRefine((j, ctx) => {
     oneCrop(j, ctx);
+    oneFollowOn(j, ctx);
     if (j.destFolder !== undefined) {
       const problem = ipsPathProblem(j.destFolder);
       if (problem) ctx.addIssue({ code: 'custom', path: ['destFolder'], message: problem, input: j.destFolder });
