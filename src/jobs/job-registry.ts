@@ -16,6 +16,7 @@ import {
 } from '../domain/schemas/job.schema.js';
 import { uploadPostJob } from '../domain/schemas/upload.schema.js';
 import { uploadDirectoryJob, uploadUrlsJob } from '../domain/schemas/upload-jobs.schema.js';
+import type { JobLogTypes } from '../domain/job-log-types.js';
 import type * as workflows from '../../workflows/index.js';
 
 /**
@@ -39,8 +40,11 @@ export interface JobTypeEntry {
   workflowOptions?: (options: unknown) => unknown;
   /** false for the UploadFile servlet's jobs, which submitJob cannot start */
   submittable: boolean;
-  /** ips-reference §4.8 names; `EndReoptimize` is written with a capital E (the docs print `endReoptimize`) */
-  logTypes: { begin: string; end: string; success: string; failure: string };
+  /**
+   * ips-reference §4.8 / §11 names where IPS documents one (`EndReoptimize` with a capital E: the docs print
+   * `endReoptimize`). Every name is classified in src/domain/job-log-types.ts and listed in docs/job-log-types.md.
+   */
+  logTypes: JobLogTypes;
   /** message of the Begin* row; IPS upload logs say "Upload has begun!" */
   beginMessage: 'jobBegun' | 'uploadBegun';
 }
@@ -96,8 +100,9 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     workflow: 'exportWorkflow',
     options: exportJob,
     submittable: true,
-    // IPS documents no export log types; these follow its Begin*/End*/…Success/…Error pattern.
-    logTypes: { begin: 'BeginExport', end: 'EndExport', success: 'ExportSuccess', failure: 'ExportError' },
+    // A real ExportJob's log (ips-reference §11): BeginExportJob, one ExportJobRenderFileSuccess per file, then
+    // ZipFileExportJobSuccess, and no other row. EndExportJob (a stopped export) and ExportJobRenderFileError are ours.
+    logTypes: { begin: 'BeginExportJob', end: 'EndExportJob', success: 'ExportJobRenderFileSuccess', failure: 'ExportJobRenderFileError', archive: 'ZipFileExportJobSuccess', filesOnly: true },
     beginMessage: 'jobBegun',
   },
   {
@@ -166,8 +171,9 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     workflow: 'metadataPublishWorkflow',
     options: metadataPublishJob,
     submittable: true,
-    // IPS documents no metadata-publish log types (§4.8 has only the Metadata* upload family); these follow its Begin*/End*/…Success/…Error pattern.
-    logTypes: { begin: 'BeginMetadataPublish', end: 'EndMetadataPublish', success: 'MetadataPublishSuccess', failure: 'MetadataPublishError' },
+    // §4.8's Metadata family, IPS's only metadata log types: the docs tie it to no job type (MetadataUpload is
+    // a guess as good as ours), and a metadata publish is a metadata job; its JobType row says which one.
+    logTypes: { begin: 'BeginMetadata', end: 'EndMetadata', success: 'MetadataSuccess', failure: 'MetadataFailure' },
     beginMessage: 'jobBegun',
   },
   {

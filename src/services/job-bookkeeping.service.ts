@@ -45,12 +45,14 @@ export class JobBookkeeping {
     await this.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: 'begin', status: 'success', asset_handle: null, reason: null, updated_at: now },
       job.companyHandle,
-      [
-        { logType: logTypes.begin, messageKey: entry.beginMessage, messageArgs: { name: job.jobName } },
-        { logType: 'OriginalJobName', messageKey: 'value', messageArgs: { value: job.originalName } },
-        { logType: 'JobType', messageKey: 'value', messageArgs: { value: jobType } },
-        { logType: 'JobClient', messageKey: 'value', messageArgs: { value: this.serverName } },
-      ],
+      logTypes.filesOnly
+        ? []
+        : [
+            { logType: logTypes.begin, messageKey: entry.beginMessage, messageArgs: { name: job.jobName } },
+            { logType: 'OriginalJobName', messageKey: 'value', messageArgs: { value: job.originalName } },
+            { logType: 'JobType', messageKey: 'value', messageArgs: { value: jobType } },
+            { logType: 'JobClient', messageKey: 'value', messageArgs: { value: this.serverName } },
+          ],
       [],
     );
   }
@@ -77,7 +79,8 @@ export class JobBookkeeping {
     await this.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: 'end', status: outcome.outcome, asset_handle: null, reason: outcome.reason ?? null, updated_at: now },
       job.companyHandle,
-      [detail],
+      // A completed files-only job says everything in its counters and end date.
+      logTypes.filesOnly && outcome.outcome === 'done' ? [] : [detail],
       [],
     );
     await this.jobLogs.finish(job.jobHandle, now, outcome.outcome === 'failed');

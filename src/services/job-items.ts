@@ -1,5 +1,6 @@
-import type { JobLogRepository } from '../adapters/repositories/job-log.repository.js';
+import type { JobLogCounter, JobLogRepository } from '../adapters/repositories/job-log.repository.js';
 import { nowIso } from '../domain/handles.js';
+import type { JobLogTypes } from '../domain/job-log-types.js';
 import { jobTypeByElement, jobTypeByIpsType } from '../jobs/job-registry.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../workflows/contracts.js';
 
@@ -9,17 +10,38 @@ import type { AssetRef, FileResult, JobIdentity } from '../../workflows/contract
  * so a logTypeArray filter sees the whole job. Items of runs started before
  * jobs carried their type are reprocess items, the only job that had them.
  */
-export function itemLogTypes(job: JobIdentity): { success: string; failure: string } {
+export function itemLogTypes(job: JobIdentity): JobLogTypes {
   return (jobTypeByIpsType(job.jobType ?? '') ?? jobTypeByElement('reprocessAssetsJob')!).logTypes;
 }
 
-/** An asset the job could not process: its error row, counted once however often the activity retries. */
-export async function recordItemError(jobLogs: JobLogRepository, job: JobIdentity, ref: AssetRef, reason: string): Promise<FileResult> {
+/**
+ * An asset the job could not process: its error row, counted once however
+ * often the activity retries. The message names the asset by `ref.name` (its
+ * path); `row` overrides what the row records, for a job whose rows follow
+ * another pattern (an ExportJob's name the asset, typed ExportJobRenderedFile,
+ * and keep no totalFileCount, ips-reference §11).
+ */
+export async function recordItemError(
+  jobLogs: JobLogRepository,
+  job: JobIdentity,
+  ref: AssetRef,
+  reason: string,
+  row: { assetName?: string; assetType?: string; counters?: readonly JobLogCounter[] } = {},
+): Promise<FileResult> {
   const recorded = await jobLogs.recordItem(
     { job_handle: job.jobHandle, item_id: ref.assetHandle, status: 'error', asset_handle: ref.assetHandle, reason, updated_at: nowIso() },
     job.companyHandle,
-    [{ logType: itemLogTypes(job).failure, messageKey: 'fileError', messageArgs: { path: ref.name, reason }, assetName: ref.name, assetType: 'MasterImage', assetHandle: ref.assetHandle }],
-    ['file_error_count', 'total_file_count'],
+    [
+      {
+        logType: itemLogTypes(job).failure,
+        messageKey: 'fileError',
+        messageArgs: { path: ref.name, reason },
+        assetName: row.assetName ?? ref.name,
+        assetType: row.assetType ?? 'MasterImage',
+        assetHandle: ref.assetHandle,
+      },
+    ],
+    row.counters ?? ['file_error_count', 'total_file_count'],
   );
   if (!recorded) return recordedResult(jobLogs, job, ref);
   return { itemId: ref.assetHandle, status: 'error', assetHandle: ref.assetHandle, reason };

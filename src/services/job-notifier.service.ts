@@ -1,6 +1,7 @@
 import type { CompanyRepository } from '../adapters/repositories/company.repository.js';
 import type { JobLogDetailRow, JobLogRepository } from '../adapters/repositories/job-log.repository.js';
 import { renderMessage } from '../domain/i18n/catalog.js';
+import { EXPORT_ZIP_TYPE } from '../domain/job-log-types.js';
 import { JOB_TYPES } from '../jobs/job-registry.js';
 import type { JobIdentity, JobOutcome } from '../../workflows/contracts.js';
 import type { EmailSetting, JobLogLine, NotificationService } from './notification.service.js';
@@ -8,7 +9,7 @@ import type { EmailSetting, JobLogLine, NotificationService } from './notificati
 /** Severity classes of ips-reference §4.8: which detail types count as errors and warnings in a mail. */
 const ERROR_TYPES = [...new Set(['FatalError', ...JOB_TYPES.map((j) => j.logTypes.failure)])];
 const WARNING_TYPES = ['UploadWarning', 'DuplicateSkipped', 'SetGenerationWarning'];
-const EXPORT_SUCCESS = [JOB_TYPES.find((j) => j.element === 'exportJob')!.logTypes.success];
+const EXPORT_ARCHIVE = [JOB_TYPES.find((j) => j.element === 'exportJob')!.logTypes.archive!];
 
 /** Builds a job's notification from its log in the database and hands it to the NotificationService. */
 export class JobNotifier {
@@ -52,9 +53,9 @@ export class JobNotifier {
     );
   }
 
-  /** An export's archive URL (its detail row of file type Zip), so the mail carries the download link. */
+  /** An export's archive URL (its ZipFileExportJobSuccess row, file type ExportJobZip), so the mail carries the download link. */
   private async downloadLines(jobHandle: string, locale: string | undefined): Promise<string[]> {
-    const page = await this.jobLogs.detailPage(jobHandle, { logTypes: EXPORT_SUCCESS, sort: 'id', direction: 'desc', limit: 1, offset: 0, assetType: 'Zip' });
+    const page = await this.jobLogs.detailPage(jobHandle, { logTypes: EXPORT_ARCHIVE, sort: 'id', direction: 'desc', limit: 1, offset: 0, assetType: EXPORT_ZIP_TYPE });
     return page.rows
       .filter((d) => d.asset_name)
       .map((d) => renderMessage('mailDownload', { url: d.asset_name!, expires: String((JSON.parse(d.message_args) as { expires?: string }).expires ?? '') }, locale));

@@ -67,8 +67,10 @@ describe(`ExportJob: originals and conversions zipped behind a signed, expiring 
     expect(r.zip!.headers.get('content-type')).toBe('application/zip');
     expect([...r.entries.keys()]).toEqual(names);
     for (const n of names) expect(r.entries.get(n)!.equals(await fs.readFile(files[n]!)), n).toBe(true);
-    expect(r.log).toMatchObject({ logType: 'BeginExport', fileSuccessCount: 3, fileErrorCount: 0 });
-    expect(r.rows.find((d) => d.assetName === r.url)).toMatchObject({ logType: 'ExportSuccess', assetType: 'Zip' });
+    // three file rows and the ZIP's (ips-reference §11 counts both kinds)
+    expect(r.log).toMatchObject({ logType: 'BeginExportJob', fileSuccessCount: 4, fileErrorCount: 0, totalFileCount: 0 });
+    expect(r.rows.filter((d) => d.logType === 'ExportJobRenderFileSuccess').map((d) => d.logMessage)).toEqual(names.map((n) => `${n} is exported to ${n}`));
+    expect(r.rows.find((d) => d.assetName === r.url)).toMatchObject({ logType: 'ZipFileExportJobSuccess', assetType: 'ExportJobZip' });
 
     const mail = smtp.messages.find((m) => m.header('X-IPS-Job')?.startsWith('export-orig_'));
     expect(mail, 'a mail for the export').toBeDefined();
@@ -76,10 +78,59 @@ describe(`ExportJob: originals and conversions zipped behind a signed, expiring 
     expect(mail!.raw.replace(/=\r\n/g, '').replace(/=3D/g, '=')).toContain(r.url);
   });
 
+  it("writes IPS's own ExportJob log (ips-reference §11): BeginExportJob, a file row, the ZIP row, and nothing else", async () => {
+    const r = await submit({ assetHandleArray: [handles['red.jpg']], fmt: 'orig', emailSetting: 'None' }, acme.who, 'export-s11');
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    await h.client.workflow.getHandle(r.body.jobHandle).result();
+    // Found the way the captured client found it: getJobLogDetails by originalName.
+    const reply = await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, originalName: 'export-s11' }, acme.who);
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    const logs = reply.body.jobLogArray.items;
+    expect(logs).toHaveLength(1);
+    const { detailArray, ...log } = logs[0];
+    expect(log).toMatchObject({
+      jobHandle: r.body.jobHandle,
+      originalJobName: 'export-s11',
+      logType: 'BeginExportJob',
+      fileSuccessCount: 2,
+      fileErrorCount: 0,
+      fileWarningCount: 0,
+      fileDuplicateCount: 0,
+      fileUpdateCount: 0,
+      totalFileCount: 0,
+      fatalError: false,
+      detailTotalRows: 2,
+    });
+    expect(log.jobName).toMatch(/^export-s11_\d{4}-\d\d-\d\d-\d\d:\d\d:\d\d\.\d{3}$/);
+    expect(log.endDate).toBeDefined();
+    const asset = (await h.ctx.repositories.assets.findByHandle(acme.companyHandle, handles['red.jpg']!))!;
+    const [file, zip, ...rest] = detailArray.items as Array<Record<string, string>>;
+    expect(rest).toEqual([]);
+    expect(file).toEqual({
+      logType: 'ExportJobRenderFileSuccess',
+      logMessage: 'red.jpg is exported to red.jpg',
+      assetName: asset.name,
+      assetType: 'ExportJobRenderedFile',
+      assetHandle: handles['red.jpg'],
+      dateCreated: expect.any(String),
+    });
+    expect(asset.name).toBe('red');
+    const url = zip!.assetName!;
+    expect(zip).toEqual({ logType: 'ZipFileExportJobSuccess', logMessage: `${url} has been created`, assetName: url, assetType: 'ExportJobZip', dateCreated: expect.any(String) });
+    // The download URL the service produces: signed, under PUBLIC_URL, and it serves the ZIP without credentials.
+    expect(url).toMatch(new RegExp(`^${PUBLIC_URL}/export/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$`));
+    const download = await fetch(`${h.baseUrl}${new URL(url).pathname}`);
+    expect(download.status).toBe(200);
+    expect([...(await readZip(Buffer.from(await download.arrayBuffer()))).keys()]).toEqual(['red.jpg']);
+    // Clients find the archive with //assetName[starts-with(text(),'http')]: exactly one row matches.
+    expect(detailArray.items.filter((d: { assetName?: string }) => d.assetName?.startsWith('http'))).toHaveLength(1);
+  });
+
   it('converts with is_modifier: &wid=200&fmt=png gives PNGs 200 pixels wide', async () => {
     const r = await exported({ assetHandleArray: [handles['red.jpg'], handles['logo.png']], fmt: 'convert', is_modifier: '&wid=200&fmt=png' });
     expect(r.outcome).toMatchObject({ outcome: 'done', errors: 0 });
     expect([...r.entries.keys()]).toEqual(['red.png', 'logo.png']);
+    expect(r.rows.filter((d) => d.logType === 'ExportJobRenderFileSuccess').map((d) => d.logMessage)).toEqual(['red.jpg is exported to red.png', 'logo.png is exported to logo.png']);
     for (const [name, bytes] of r.entries) {
       const meta = await sharp(bytes).metadata();
       expect([name, meta.format, meta.width]).toEqual([name, 'png', 200]);
@@ -97,8 +148,11 @@ describe(`ExportJob: originals and conversions zipped behind a signed, expiring 
     const r = await exported({ assetHandleArray: [handles.set, handles['red.jpg']], fmt: 'orig' });
     expect(r.outcome).toMatchObject({ outcome: 'done', total: 2, processed: 2, errors: 1 });
     expect([...r.entries.keys()]).toEqual(['red.jpg']);
-    const refusal = r.rows.find((d) => d.logType === 'ExportError');
+    const refusal = r.rows.find((d) => d.logType === 'ExportJobRenderFileError');
     expect(refusal?.logMessage).toContain('ImageSet assets cannot be exported');
+    // named and typed as the file rows are, so an assetType filter finds every file's outcome
+    expect(refusal).toMatchObject({ assetName: 'shoe-set', assetType: 'ExportJobRenderedFile', assetHandle: handles.set });
+    expect(r.log).toMatchObject({ fileSuccessCount: 2, fileErrorCount: 1, totalFileCount: 0 });
 
     const only = await submit({ assetHandleArray: [handles.set], fmt: 'orig', emailSetting: 'None' });
     expect(only.status).toBe(400);
@@ -131,8 +185,11 @@ describe(`ExportJob: originals and conversions zipped behind a signed, expiring 
     const r = await exported({ assetHandleArray: [handles['red.jpg'], handles['blue.jpg']], fmt: 'convert', is_modifier: 'wid=12000&hei=9000&fmt=png&fit=stretch' });
     expect(r.outcome).toMatchObject({ outcome: 'done', total: 2, errors: 2 });
     expect(r.url).toBeUndefined();
-    const errors = r.rows.filter((d) => d.logType === 'ExportError');
+    const errors = r.rows.filter((d) => d.logType === 'ExportJobRenderFileError');
     expect(errors).toHaveLength(2);
+    // nothing exported, so no ZIP row and no other row: the log is the two errors
+    expect(r.rows).toHaveLength(2);
+    expect(r.log).toMatchObject({ fileSuccessCount: 0, fileErrorCount: 2 });
     expect(errors[0]!.logMessage).toContain('12000x9000 = 108000000 pixels (wid=12000&hei=9000), above attribute::MaxPix (100000000 pixels)');
   });
 

@@ -198,10 +198,12 @@ describe(`Image Rendering, server-directory and metadata publishes (${process.en
 
   it('MetadataPublishJob writes the marked assets’ system metadata once, skips an unchanged catalog, and republishes with forcePublish', async () => {
     const doc = path.join(root, 'Acme/metadata.json');
-    const p = await publish('metadataPublishJob', { emailSetting: 'None', httpCompletionUrl: `${hookBase}/md` }, 'md', 'MetadataPublish');
+    const p = await publish('metadataPublishJob', { emailSetting: 'None', httpCompletionUrl: `${hookBase}/md` }, 'md', 'Metadata');
     expect(p.outcome).toMatchObject({ outcome: 'done', total: 1, errors: 0 });
-    expect(p.log).toMatchObject({ logType: 'BeginMetadataPublish', jobSubType: 'increment', fileSuccessCount: 1, totalFileCount: 1 });
-    expect(p.rows.map((d) => d.logType)).toEqual(expect.arrayContaining(['BeginMetadataPublish', 'MetadataPublishSuccess', 'EndMetadataPublish']));
+    // IPS's Metadata family (ips-reference §4.8); the JobType row tells it from other metadata jobs
+    expect(p.log).toMatchObject({ logType: 'BeginMetadata', jobSubType: 'increment', fileSuccessCount: 1, totalFileCount: 1 });
+    expect(p.rows.map((d) => d.logType)).toEqual(expect.arrayContaining(['BeginMetadata', 'MetadataSuccess', 'EndMetadata']));
+    expect(p.rows.find((d) => d.logType === 'JobType')?.logMessage).toBe('MetadataPublish');
     expect(p.assetRows.map((d) => d.logMessage)).toEqual(['The metadata of 3 assets was published to Acme/metadata.json']);
     const json = JSON.parse(await fs.readFile(doc, 'utf8'));
     expect(json).toMatchObject({ company: 'Acme', rootPath: 'Acme/' });
@@ -210,17 +212,17 @@ describe(`Image Rendering, server-directory and metadata publishes (${process.en
     expect(await signedCallback('md')).toMatchObject({ jobHandle: p.jobHandle, jobType: 'MetadataPublish', outcome: 'done' });
     const first = await fs.stat(doc);
 
-    const same = await publish('metadataPublishJob', { emailSetting: 'None' }, 'md-2', 'MetadataPublish');
+    const same = await publish('metadataPublishJob', { emailSetting: 'None' }, 'md-2', 'Metadata');
     expect(same.assetRows.map((d) => d.logMessage)).toEqual(['The metadata of 3 assets is unchanged since the last publish; Acme/metadata.json was left as it is']);
     expect((await fs.stat(doc)).ino).toBe(first.ino);
 
-    const forced = await publish('metadataPublishJob', { forcePublish: true, emailSetting: 'None' }, 'md-3', 'MetadataPublish');
+    const forced = await publish('metadataPublishJob', { forcePublish: true, emailSetting: 'None' }, 'md-3', 'Metadata');
     expect(forced.log).toMatchObject({ jobSubType: 'full', fileSuccessCount: 1 });
     expect(forced.assetRows.map((d) => d.logMessage)).toEqual(['The metadata of 3 assets was published to Acme/metadata.json']);
     expect((await fs.stat(doc)).ino).not.toBe(first.ino);
 
     await setMarked('hidden', true);
-    const changed = await publish('metadataPublishJob', {}, 'md-4', 'MetadataPublish');
+    const changed = await publish('metadataPublishJob', {}, 'md-4', 'Metadata');
     expect(changed.assetRows.map((d) => d.logMessage)).toEqual(['The metadata of 4 assets was published to Acme/metadata.json']);
     expect(JSON.parse(await fs.readFile(doc, 'utf8')).assets.map((a: { name: string }) => a.name)).toContain('hidden');
   });

@@ -1,12 +1,19 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { zipStream } from '../../src/adapters/archive/zip-writer.js';
+import { renderMessage } from '../../src/domain/i18n/catalog.js';
 import { parseInput } from '../../src/domain/validate.js';
 import { exportJob } from '../../src/domain/schemas/job.schema.js';
 import { UniqueNames } from '../../src/services/export/export-archive.service.js';
+import type { ExportManifest } from '../../src/services/export/export-keys.js';
 import { ExportLinkError, ExportLinks } from '../../src/services/export/export-links.js';
 import { exportExtension, exportQuery, macroName, parseExportRequest } from '../../src/services/export/export-query.js';
 import { compressInZip } from '../../src/services/export/export.service.js';
+import { JobBookkeeping } from '../../src/services/job-bookkeeping.service.js';
+import { JobService } from '../../src/services/job.service.js';
+import type { Principal } from '../../src/services/principal.js';
+import type { JobExecution, JobGateway } from '../../src/adapters/temporal/job-gateway.js';
+import type { JobProgress } from '../../workflows/contracts.js';
 import { faultOf } from '../support/faults.js';
 import { readZip } from '../support/zip.js';
 
@@ -129,24 +136,35 @@ describe('export archive', () => {
 });
 
 describe('export archive step', () => {
-  /** The job log as far as the archive step uses it: item results, detail rows and the demotion. */
+  type Detail = { logType: string; messageKey: string; messageArgs: Record<string, string | number>; assetName?: string; assetType?: string; assetHandle?: string };
+  /** The job log as far as the archive step uses it: item results, detail rows, counters (as the real one moves them) and the demotion. */
   function fakeJobLogs(items: Record<string, string>) {
-    const rows: Array<{ itemId: string; logType: string; assetName?: string; assetType?: string }> = [];
+    const rows: Array<Detail & { itemId: string; message: string }> = [];
     const status = new Map(Object.entries(items));
+    // The staging step counted each staged asset as one success.
+    const counts = { success: [...status.values()].filter((s) => s === 'success').length, error: [...status.values()].filter((s) => s === 'error').length };
+    const push = (itemId: string, d: Detail) => rows.push({ itemId, ...d, message: renderMessage(d.messageKey, d.messageArgs) });
     return {
       rows,
       status,
+      counts,
       findItem: async (_job: string, id: string) => (status.has(id) ? { status: status.get(id) } : undefined),
-      recordItem: async (item: { item_id: string; status: string }, _c: string, details: Array<{ logType: string; assetName?: string; assetType?: string }>) => {
+      recordItem: async (item: { item_id: string; status: string }, _c: string, details: Detail[], counters: string[]) => {
         if (status.has(item.item_id)) return false;
         status.set(item.item_id, item.status);
-        rows.push(...details.map((d) => ({ itemId: item.item_id, ...d })));
+        for (const d of details) push(item.item_id, d);
+        for (const c of counters) {
+          if (c === 'file_success_count') counts.success += 1;
+          else throw new Error(`an export's archive step moved ${c}`);
+        }
         return true;
       },
-      demoteToError: async (_job: string, id: string, _c: string, _reason: string, d: { logType: string; assetName?: string }) => {
+      demoteToError: async (_job: string, id: string, _c: string, _reason: string, d: Detail) => {
         if (status.get(id) !== 'success') return false;
         status.set(id, 'error');
-        rows.push({ itemId: id, ...d });
+        push(id, d);
+        counts.success -= 1;
+        counts.error += 1;
         return true;
       },
     };
@@ -162,14 +180,15 @@ describe('export archive step', () => {
     const root = await fsp.mkdtemp(`${os.tmpdir()}/ips-export-unit-`);
     const storage = await new LocalStorageDriver(root).init();
     const keys = exportKeys(job.companyHandle, job.jobHandle);
-    const stage = async (asset: string, files: Array<[string, Buffer]>) => {
+    const stage = async (asset: string, files: Array<[string, Buffer]>, asOriginal?: string) => {
       const entries = [];
       for (const [i, [name, data]] of files.entries()) {
         const key = keys.converted(asset, i + 1, 'bin');
         await storage.putStream(key, Readable.from([data]));
         entries.push({ key, name, size: data.length, compress: true });
       }
-      await storage.putStream(keys.manifest(asset), Readable.from([Buffer.from(JSON.stringify({ assetName: `/${asset}`, entries }))]));
+      const manifest: ExportManifest = { path: `/web/${asset}`, name: asset, fileName: `${asset}.src`, ...(asOriginal ? { asOriginal } : {}), entries };
+      await storage.putStream(keys.manifest(asset), Readable.from([Buffer.from(JSON.stringify(manifest))]));
     };
     const jobLogs = fakeJobLogs({ a: 'success', b: 'success', c: 'success', d: 'error' });
     const links = new ExportLinks({ publicUrl: 'https://ips.example', ttlSeconds: 60 }, secretFor);
@@ -186,7 +205,7 @@ describe('export archive step', () => {
     try {
       await t.stage('a', [['one.png', Buffer.alloc(100, 1)]]);
       await t.stage('b', [['two.png', Buffer.alloc(100, 2)], ['two-p2.png', Buffer.alloc(100, 2)]]);
-      await t.stage('c', [['one.png', Buffer.alloc(100, 3)]]);
+      await t.stage('c', [['one.png', Buffer.alloc(100, 3)]], 'IccProfile');
       const result = await t.service.build(job, ['a', 'b', 'c', 'd']);
       expect(result).toMatchObject({ entries: 2 });
       const files = await t.archive();
@@ -194,8 +213,15 @@ describe('export archive step', () => {
       expect([...files.keys()]).toEqual(['one.png', 'one-2.png']);
       expect(files.get('one-2.png')![0]).toBe(3);
       expect(t.jobLogs.status.get('b')).toBe('error');
-      expect(t.jobLogs.rows.filter((r) => r.logType === 'ExportError').map((r) => r.assetName)).toEqual(['/b']);
-      expect(t.jobLogs.rows.filter((r) => r.assetType === 'Zip').map((r) => r.assetName)).toEqual([result.url]);
+      // ips-reference §11: a row per file naming its entry, then the ZIP's row; b's error row names it as the file rows do
+      expect(t.jobLogs.rows.map((r) => [r.logType, r.message, r.assetName, r.assetType, r.assetHandle])).toEqual([
+        ['ExportJobRenderFileError', expect.stringMatching(/^\/web\/b failed: left out of the archive: with it the export would exceed 250 bytes/), 'b', 'ExportJobRenderedFile', 'b'],
+        ['ExportJobRenderFileSuccess', 'a.src is exported to one.png', 'a', 'ExportJobRenderedFile', 'a'],
+        ['ExportJobRenderFileSuccess', 'c.src is exported to one-2.png (as its original: IccProfile assets are not converted)', 'c', 'ExportJobRenderedFile', 'c'],
+        ['ZipFileExportJobSuccess', `${result.url} has been created`, result.url, 'ExportJobZip', undefined],
+      ]);
+      // staged a, b, c (3) − b left out + the ZIP
+      expect(t.jobLogs.counts).toEqual({ success: 3, error: 2 });
       // staged files are gone once the archive is committed
       expect(await t.storage.exists(t.keys.manifest('a'))).toBe(false);
     } finally {
@@ -206,14 +232,83 @@ describe('export archive step', () => {
   it('is idempotent: a retry after it finished returns the same archive and logs nothing twice', async () => {
     const t = await setup(10_000);
     try {
-      await t.stage('a', [['one.png', Buffer.alloc(10, 1)]]);
+      await t.stage('a', [['one.png', Buffer.alloc(10, 1)], ['one-p2.png', Buffer.alloc(10, 2)]]);
+      const before = t.jobLogs.counts.success;
       const first = await t.service.build(job, ['a']);
       const again = await t.service.build(job, ['a']);
       expect(again).toEqual(first);
-      expect(t.jobLogs.rows.filter((r) => r.assetType === 'Zip')).toHaveLength(1);
-      expect([...(await t.archive()).keys()]).toEqual(['one.png']);
+      expect(t.jobLogs.rows.map((r) => r.message)).toEqual(['a.src is exported to one.png', 'a.src is exported to one-p2.png', `${first.url} has been created`]);
+      // a's second file and the ZIP, once (staging counted a's first file)
+      expect(t.jobLogs.counts.success - before).toBe(2);
+      expect([...(await t.archive()).keys()]).toEqual(['one.png', 'one-p2.png']);
     } finally {
       await t.cleanup();
     }
+  });
+});
+
+describe("an ExportJob's begin and end (ips-reference §11: its log is its files' rows)", () => {
+  const job = { jobHandle: 'j|1', companyHandle: 'c|acme', jobName: 'exp_1', originalName: 'exp', submitUserHandle: 'u', submitUserEmail: 'u@x' };
+  function bookkeeping() {
+    const logs: Array<{ log_type: string; total_file_count: number }> = [];
+    const items: Array<{ itemId: string; details: Array<{ logType: string; messageKey: string }> }> = [];
+    const jobLogs = {
+      ensureJob: async (row: { log_type: string; total_file_count: number }) => void logs.push(row),
+      recordItem: async (item: { item_id: string }, _c: string, details: Array<{ logType: string; messageKey: string }>) => (items.push({ itemId: item.item_id, details }), true),
+      find: async () => ({ file_success_count: 2, file_update_count: 0, file_error_count: 0, file_warning_count: 0 }),
+      finish: async () => undefined,
+    };
+    return { book: new JobBookkeeping(jobLogs as never, 'worker-1'), logs, items };
+  }
+  const rowsOf = (items: ReturnType<typeof bookkeeping>['items'], id: string) => items.find((i) => i.itemId === id)!.details.map((d) => [d.logType, d.messageKey]);
+
+  it('logs BeginExportJob as the JobLog type but writes no begin rows, and no end row when it completes', async () => {
+    const { book, logs, items } = bookkeeping();
+    await book.begin(job, 'Export');
+    await book.end(job, 'Export', { outcome: 'done', total: 1, processed: 1, errors: 0 });
+    expect(logs).toMatchObject([{ log_type: 'BeginExportJob', total_file_count: 0 }]);
+    // the items are still recorded: job metrics read the 'end' item's status
+    expect(items.map((i) => i.itemId)).toEqual(['begin', 'end']);
+    expect(rowsOf(items, 'begin')).toEqual([]);
+    expect(rowsOf(items, 'end')).toEqual([]);
+  });
+
+  it('still says who stopped it, or why it failed, which nothing else in the log would', async () => {
+    const stopped = bookkeeping();
+    await stopped.book.end(job, 'Export', { outcome: 'stopped', total: 3, processed: 1, errors: 0, stoppedBy: 'ann@acme.test' });
+    expect(rowsOf(stopped.items, 'end')).toEqual([['EndExportJob', 'jobStopped']]);
+    const failed = bookkeeping();
+    await failed.book.end(job, 'Export', { outcome: 'failed', total: 3, processed: 3, errors: 0, reason: 'disk full' });
+    expect(rowsOf(failed.items, 'end')).toEqual([['FatalError', 'jobFailed']]);
+  });
+
+  it('leaves the begin and end rows of other jobs as they were', async () => {
+    const { book, items } = bookkeeping();
+    await book.begin(job, 'ReprocessAssets');
+    await book.end(job, 'ReprocessAssets', { outcome: 'done', total: 1, processed: 1, errors: 0 });
+    expect(rowsOf(items, 'begin').map(([t]) => t)).toEqual(['BeginReprocess', 'OriginalJobName', 'JobType', 'JobClient']);
+    expect(rowsOf(items, 'end')).toEqual([['EndReprocess', 'jobDone']]);
+  });
+});
+
+describe("getActiveJobs progress of an ExportJob, whose log keeps totalFileCount at 0 (§11)", () => {
+  it('counts the finished batches and the items of batches in flight that the log has recorded', async () => {
+    const caller: Principal = { userHandle: 'u|1', email: 'ann@acme.test', isIpsAdmin: false, memberships: [{ companyHandle: 'c|acme', role: 'IpsUser', isActive: true }] };
+    const run: JobExecution = { workflowId: 'j|1', workflowType: 'exportWorkflow', running: true, startTime: new Date(), companyHandle: 'c|acme', jobType: 'Export', jobName: 'exp', memo: {} };
+    const at = new Date().toISOString();
+    // 10 assets: two batches of 2 finished, one of 4 in flight of which a5 and a6 are in the log.
+    const progress: JobProgress = {
+      name: 'exp_1', state: 'Running', paused: false, total: 10, processed: 4, errors: 0, message: 'Running', lastProgressUpdate: at, startDate: at, serverName: 'w', taskType: 'Export',
+      processing: ['a5', 'a6', 'a7', 'a8'].map((id) => ({ itemName: id, itemId: id, since: at })),
+    };
+    const recorded = new Set(['a1', 'a2', 'a3', 'a4', 'a5', 'a6']);
+    const jobLogs = {
+      find: async () => ({ total_file_count: 0 }),
+      recordedItemIds: async (_job: string, ids: readonly string[]) => new Set(ids.filter((id) => recorded.has(id))),
+    };
+    const service = new JobService({ describe: async () => run, progress: async () => progress } as unknown as JobGateway, {} as never, jobLogs as never, {} as never, { timezone: 'UTC', lanes: 2, progressCacheMs: 0 }, {} as never, {} as never);
+    const [active] = (await service.getActiveJobs(caller, { companyHandle: 'c|acme', jobHandle: 'j|1' })).jobArray.items;
+    expect(active).toMatchObject({ type: 'Export', totalSize: 10, progress: 60 });
+    expect(active!.taskProgressArray.items[0]).toMatchObject({ numProcessed: 6, numProcessing: 2, numPending: 2 });
   });
 });

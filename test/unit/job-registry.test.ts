@@ -52,6 +52,7 @@ describe('job registry', () => {
       videoPublishJob: { emailSetting: 'None' },
       metadataPublishJob: { forcePublish: true, emailSetting: 'None' },
       automatedSetGenerationJob: { assetHandleArray: ['a|1'], readyForPublish: false, autoSetCreationOptions: { autoSetsArray: ['ps|1'] }, emailSetting: 'None' },
+      createVideoSitemapJob: { forceUpdate: true, emailSetting: 'None' },
     };
     const submittable = JOB_TYPES.filter((j) => j.submittable).map((j) => j.element);
     expect(Object.keys(minimal).sort()).toEqual([...submittable].sort());
@@ -104,7 +105,8 @@ describe('job registry', () => {
       ipsType: 'MetadataPublish',
       workflow: 'metadataPublishWorkflow',
       submittable: true,
-      logTypes: { begin: 'BeginMetadataPublish', end: 'EndMetadataPublish', success: 'MetadataPublishSuccess', failure: 'MetadataPublishError' },
+      // §4.8's Metadata family
+      logTypes: { begin: 'BeginMetadata', end: 'EndMetadata', success: 'MetadataSuccess', failure: 'MetadataFailure' },
     });
     const base = { companyHandle: 'c|1', jobName: 'pub' };
     // The XSD's MetadataPublishJob has only forcePublish: accepted as it is.

@@ -43,6 +43,9 @@ export const fr = {
   fileConverted: '{path} a été converti en {files}',
   fileExportedAsOriginal: '{path} a été exporté tel quel : {files} (les ressources {type} ne sont pas converties)',
   exportArchiveReady: 'L’archive d’export ({files} fichiers, {bytes} octets) peut être téléchargée jusqu’au {expires}',
+  exportFile: '{file} est exporté sous {entry}',
+  exportFileAsOriginal: '{file} est exporté sous {entry} (tel quel : les ressources {type} ne sont pas converties)',
+  exportZipCreated: '{url} a été créé',
 
   mailSubjectDone: 'Tâche IPS {name} terminée',
   mailSubjectDoneWithIssues: 'Tâche IPS {name} terminée (erreurs : {error}, avertissements : {warning})',

@@ -43,6 +43,9 @@ export const nl = {
   fileConverted: '{path} is geconverteerd naar {files}',
   fileExportedAsOriginal: '{path} is als origineel bestand geëxporteerd: {files} ({type}-assets worden niet geconverteerd)',
   exportArchiveReady: 'Het exportarchief ({files} bestanden, {bytes} bytes) kan tot {expires} worden gedownload',
+  exportFile: '{file} is geëxporteerd naar {entry}',
+  exportFileAsOriginal: '{file} is geëxporteerd naar {entry} (als origineel: {type}-assets worden niet geconverteerd)',
+  exportZipCreated: '{url} is aangemaakt',
 
   mailSubjectDone: 'IPS-taak {name} voltooid',
   mailSubjectDoneWithIssues: 'IPS-taak {name} voltooid (fouten: {error}, waarschuwingen: {warning})',

@@ -3,21 +3,34 @@ import { type ZipEntry, zipStream } from '../../adapters/archive/zip-writer.js';
 import type { JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { nowIso } from '../../domain/handles.js';
+import { EXPORT_FILE_TYPE, EXPORT_ZIP_TYPE } from '../../domain/job-log-types.js';
 import { EXPORT_MAX_BYTES } from '../../domain/schemas/job.schema.js';
 import type { ExportArchive, JobIdentity } from '../../../workflows/contracts.js';
 import { itemLogTypes } from '../job-items.js';
 import type { ExportLinks } from './export-links.js';
-import { type StagedEntry, exportKeys } from './export-keys.js';
+import { type ExportManifest, type StagedEntry, exportKeys } from './export-keys.js';
 
 /** The job_items id of the archive's own log row, so it is written once however often the step runs. */
 const ARCHIVE_ITEM = 'export-archive';
+
+/** job_items id prefix of an asset's file rows, written with the archive (the asset's own item is its staging). */
+const FILES_ITEM_PREFIX = 'export-files:';
+
+/** An asset going into the archive: its manifest and its entries under their final names. */
+interface PlannedAsset {
+  assetHandle: string;
+  manifest: ExportManifest;
+  entries: StagedEntry[];
+}
 
 /**
  * ExportJob's last step: streams the staged files into one ZIP (memory flat
  * whatever the size), in assetHandleArray order, names made unique
  * deterministically, at most 1 GB of files (an asset that would go past it is
- * left out and logged as an error); then logs the signed download URL as a
- * detail row whose assetName is the URL, where IPS clients look for it.
+ * left out and logged as an error); then logs, as IPS's ExportJob does
+ * (ips-reference §11), one row per file with its name in the ZIP and last the
+ * signed download URL as a row whose assetName is the URL, where IPS clients
+ * look for it.
  * Idempotent: a retry after a crash finds the sidecar of a finished archive,
  * or rebuilds it from the staged files, which are removed only at the end.
  */
@@ -33,31 +46,37 @@ export class ExportArchiveService {
     const keys = exportKeys(job.companyHandle, job.jobHandle);
     let archive = await this.readSidecar(keys.sidecar);
     if (!archive) {
-      const entries = await this.plan(job, assetHandles);
+      const planned = await this.plan(job, assetHandles);
+      const entries = planned.flatMap((p) => p.entries);
       let bytes = 0;
       if (entries.length > 0) {
         const mtime = new Date();
         const zipEntries: ZipEntry[] = entries.map((e) => ({ name: e.name, compress: e.compress, mtime, open: () => this.storage.read(e.key) }));
         bytes = (await this.storage.putStream(keys.archive, zipStream(zipEntries))).size;
       }
+      // Before the sidecar: a retry that finds no sidecar plans the same names again and logs what is missing.
+      for (const p of planned) await this.logFiles(job, p);
       const link = entries.length > 0 ? await this.links.issue(job.companyHandle, job.jobHandle) : undefined;
       archive = { url: link?.url ?? '', expiresAt: (link?.expiresAt ?? new Date()).toISOString(), entries: entries.length, bytes };
       await this.storage.putStream(keys.sidecar, Readable.from([Buffer.from(JSON.stringify(archive), 'utf8')]));
     }
     if (archive.entries > 0) {
+      // §11: `<url> has been created`, the URL as assetName (clients look for the row whose assetName starts with
+      // http), no assetHandle; counted as a success like the file rows. The expiry travels for the job's e-mail.
       await this.jobLogs.recordItem(
         { job_handle: job.jobHandle, item_id: ARCHIVE_ITEM, status: 'success', asset_handle: null, reason: null, updated_at: nowIso() },
         job.companyHandle,
         [
           {
-            logType: itemLogTypes(job).success,
-            messageKey: 'exportArchiveReady',
-            messageArgs: { files: archive.entries, bytes: archive.bytes, expires: archive.expiresAt },
+            // The registry gives exportJob its archive type (test/unit/job-log-types.test.ts).
+            logType: itemLogTypes(job).archive!,
+            messageKey: 'exportZipCreated',
+            messageArgs: { url: archive.url, files: archive.entries, bytes: archive.bytes, expires: archive.expiresAt },
             assetName: archive.url,
-            assetType: 'Zip',
+            assetType: EXPORT_ZIP_TYPE,
           },
         ],
-        [],
+        ['file_success_count'],
       );
     }
     await this.storage.deletePrefix(keys.staged);
@@ -69,11 +88,11 @@ export class ExportArchiveService {
     await this.storage.deletePrefix(exportKeys(companyHandle, jobHandle).base);
   }
 
-  /** The entries in order, unique names, within the size limit; assets that do not fit are demoted to errors. */
-  private async plan(job: JobIdentity, assetHandles: readonly string[]): Promise<StagedEntry[]> {
+  /** The assets in order with their entries under unique names, within the size limit; assets that do not fit are demoted to errors. */
+  private async plan(job: JobIdentity, assetHandles: readonly string[]): Promise<PlannedAsset[]> {
     const keys = exportKeys(job.companyHandle, job.jobHandle);
     const names = new UniqueNames();
-    const planned: StagedEntry[] = [];
+    const planned: PlannedAsset[] = [];
     let total = 0;
     for (const handle of new Set(assetHandles)) {
       const item = await this.jobLogs.findItem(job.jobHandle, handle);
@@ -86,22 +105,43 @@ export class ExportArchiveService {
         await this.jobLogs.demoteToError(job.jobHandle, handle, job.companyHandle, reason, {
           logType: itemLogTypes(job).failure,
           messageKey: 'fileError',
-          messageArgs: { path: manifest.assetName, reason },
-          assetName: manifest.assetName,
+          messageArgs: { path: manifest.path, reason },
+          assetName: manifest.name,
           assetHandle: handle,
-          assetType: 'MasterImage',
+          assetType: EXPORT_FILE_TYPE,
         });
         continue;
       }
       total += size;
-      for (const e of manifest.entries) planned.push({ ...e, name: names.take(e.name) });
+      planned.push({ assetHandle: handle, manifest, entries: manifest.entries.map((e) => ({ ...e, name: names.take(e.name) })) });
     }
     return planned;
   }
 
-  private async readManifest(key: string): Promise<{ assetName: string; entries: StagedEntry[] } | undefined> {
+  /**
+   * One ExportJobRenderFileSuccess row per file of an asset, `<file> is exported to <entry>` (ips-reference
+   * §11), in one transaction, once. The staging step counted the asset as one success; its other files add theirs.
+   */
+  private async logFiles(job: JobIdentity, p: PlannedAsset): Promise<void> {
+    const { manifest } = p;
+    await this.jobLogs.recordItem(
+      { job_handle: job.jobHandle, item_id: `${FILES_ITEM_PREFIX}${p.assetHandle}`, status: 'success', asset_handle: null, reason: null, updated_at: nowIso() },
+      job.companyHandle,
+      p.entries.map((e) => ({
+        logType: itemLogTypes(job).success,
+        messageKey: manifest.asOriginal ? 'exportFileAsOriginal' : 'exportFile',
+        messageArgs: { file: manifest.fileName, entry: e.name, ...(manifest.asOriginal ? { type: manifest.asOriginal } : {}) },
+        assetName: manifest.name,
+        assetType: EXPORT_FILE_TYPE,
+        assetHandle: p.assetHandle,
+      })),
+      p.entries.slice(1).map(() => 'file_success_count' as const),
+    );
+  }
+
+  private async readManifest(key: string): Promise<ExportManifest | undefined> {
     if (!(await this.storage.exists(key))) return undefined;
-    return JSON.parse(await readText(this.storage.read(key))) as { assetName: string; entries: StagedEntry[] };
+    return JSON.parse(await readText(this.storage.read(key))) as ExportManifest;
   }
 
   private async readSidecar(key: string): Promise<ExportArchive | undefined> {

@@ -9,6 +9,19 @@ export interface StagedEntry {
   compress: boolean;
 }
 
+/** What the per-asset step staged for one asset, read back when the archive is written and logged. */
+export interface ExportManifest {
+  /** folder + name: how error messages name the asset */
+  path: string;
+  /** the asset's name: JobLogDetail.assetName of its rows (ips-reference §11) */
+  name: string;
+  /** the asset's file name, as its rows say: `<fileName> is exported to <entry>` */
+  fileName: string;
+  /** the asset's type, when a conversion was asked for and the asset went in as its original */
+  asOriginal?: string;
+  entries: StagedEntry[];
+}
+
 /**
  * Storage layout of an export: what the per-asset step staged (a manifest per
  * asset, converted files beside it) and the finished archive with its

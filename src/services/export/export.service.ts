@@ -9,12 +9,13 @@ import { IsLimitError, type IsRenderOptions, type IsRenderResult } from '../../a
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { nameKey, nowIso } from '../../domain/handles.js';
 import { IsCommandError, type IsRequest } from '../../domain/image-serving/is-request.js';
+import { EXPORT_FILE_TYPE } from '../../domain/job-log-types.js';
 import type { ExportItemOptions } from '../../../workflows/contracts.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../../workflows/contracts.js';
-import { itemLogTypes, recordItemError, recordedResult } from '../job-items.js';
+import { recordItemError, recordedResult } from '../job-items.js';
 import { RIP_ENGINE } from '../rip/document-rip.service.js';
 import { companyMacros, exportExtension, parseExportRequest } from './export-query.js';
-import { type StagedEntry, exportKeys } from './export-keys.js';
+import { type ExportManifest, type StagedEntry, exportKeys } from './export-keys.js';
 
 /** §5.1: sets, eCatalogs and templates are not exportable (templates not even as originals). */
 export const UNEXPORTABLE_TYPES: ReadonlySet<string> = new Set([
@@ -93,35 +94,39 @@ export class ExportService {
     const asset = await this.assets.findByHandle(job.companyHandle, ref.assetHandle);
     if (!asset || asset.trash_state !== 'NotInTrash') return this.fail(job, ref, `no asset with handle '${ref.assetHandle}' in this company`);
     const named = { assetHandle: asset.asset_handle, name: `${asset.folder}${asset.name}` };
-    if (UNEXPORTABLE_TYPES.has(asset.type)) return this.fail(job, named, `${asset.type} assets cannot be exported (sets, eCatalogs and templates are not exportable)`);
+    const fail = (reason: string) => this.fail(job, named, reason, asset.name);
+    if (UNEXPORTABLE_TYPES.has(asset.type)) return fail(`${asset.type} assets cannot be exported (sets, eCatalogs and templates are not exportable)`);
 
     let entries: StagedEntry[];
-    let how: string;
+    let asOriginal: string | undefined;
     if (options.fmt === 'convert' && (asset.type === 'Image' || DOCUMENT_TYPES.has(asset.type))) {
       const staged = await this.convert(job, prepared ?? (await this.prepare(job, options))!, asset, signal);
-      if (typeof staged === 'string') return this.fail(job, named, staged);
+      if (typeof staged === 'string') return fail(staged);
       entries = staged;
-      how = 'converted';
     } else {
-      if (!(await this.storage.exists(asset.original_key))) return this.fail(job, named, 'the original file is missing from storage');
+      if (!(await this.storage.exists(asset.original_key))) return fail('the original file is missing from storage');
       entries = [{ key: asset.original_key, name: asset.file_name, size: asset.file_size, compress: compressInZip(asset.file_name) }];
-      how = options.fmt === 'convert' ? 'original' : 'orig';
+      if (options.fmt === 'convert') asOriginal = asset.type;
     }
     const keys = exportKeys(job.companyHandle, job.jobHandle);
-    await this.storage.putStream(keys.manifest(asset.asset_handle), Readable.from([Buffer.from(JSON.stringify({ assetName: named.name, entries }), 'utf8')]));
-    const messageKey = how === 'converted' ? 'fileConverted' : how === 'original' ? 'fileExportedAsOriginal' : 'fileExported';
+    const manifest: ExportManifest = { path: named.name, name: asset.name, fileName: asset.file_name, ...(asOriginal ? { asOriginal } : {}), entries };
+    await this.storage.putStream(keys.manifest(asset.asset_handle), Readable.from([Buffer.from(JSON.stringify(manifest), 'utf8')]));
+    // No row yet: a file's row names its entry in the ZIP, known only when the archive is written, which logs
+    // it (ips-reference §11). The asset counts as one success now, so fileSuccessCount moves while the job
+    // runs; the archive adds its files beyond the first. No totalFileCount: IPS's export keeps it at 0 (§11).
     const recorded = await this.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: asset.asset_handle, status: 'success', asset_handle: asset.asset_handle, reason: null, updated_at: nowIso() },
       job.companyHandle,
-      [{ logType: itemLogTypes(job).success, messageKey, messageArgs: { path: named.name, files: entries.map((e) => e.name).join(', '), type: asset.type }, assetName: named.name, assetType: 'MasterImage', assetHandle: asset.asset_handle }],
-      ['file_success_count', 'total_file_count'],
+      [],
+      ['file_success_count'],
     );
     if (!recorded) return recordedResult(this.jobLogs, job, ref);
     return { itemId: asset.asset_handle, status: 'success', assetHandle: asset.asset_handle };
   }
 
-  fail(job: JobIdentity, ref: AssetRef, reason: string): Promise<FileResult> {
-    return recordItemError(this.jobLogs, job, ref, reason);
+  /** An asset that cannot be exported: its ExportJobRenderFileError row, named as §11 names exported files. */
+  fail(job: JobIdentity, ref: AssetRef, reason: string, assetName = ref.name): Promise<FileResult> {
+    return recordItemError(this.jobLogs, job, ref, reason, { assetName, assetType: EXPORT_FILE_TYPE, counters: ['file_error_count'] });
   }
 
   /** The ICC profile named by `icc=`: an IccProfile asset of the company, by name. */
