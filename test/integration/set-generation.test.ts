@@ -123,6 +123,13 @@ describe(`AutomatedSetGenerationJob and set-generation scripts (${process.env.IP
     expect(refused.body).toMatchObject({ field: 'uploadParams.uploadParams.autoSetCreationOptions.autoSetsArray[0]' });
   });
 
+  it('writes new sets into destFolder', async () => {
+    await upload(['glove_1', 'glove_2']);
+    const r = await generate(['glove_1', 'glove_2'], [script], { destFolder: 'Sets/winter' });
+    expect(r.outcome).toMatchObject({ outcome: 'done', errors: 0 });
+    expect(await setNamed('glove')).toMatchObject({ type: 'AssetSet', folder: 'Acme/Sets/winter/' });
+  });
+
   it('logs unknown handles as errors and refuses jobs without scripts at submit', async () => {
     const r = await generate(['shoe_1', 'a|nope']);
     expect(r.outcome).toMatchObject({ errors: 1 });
