@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { IpsFault } from '../src/domain/faults.js';
 import type { DirectoryUploadService } from '../src/services/ingest/directory-upload.service.js';
 import type { UrlUploadService } from '../src/services/ingest/url-upload.service.js';
+import type { ItemProgressReporter } from '../src/services/item-progress.js';
 import type { IngestSourceActivities } from '../workflows/contracts.js';
 import { processBatch } from './batch.js';
 import { withHeartbeat } from './heartbeat.js';
@@ -10,13 +11,15 @@ import { type ItemObservationDeps, itemObserver, logRecordedFailures } from './o
 export interface IngestSourceActivityDeps extends ItemObservationDeps {
   urlUploads: UrlUploadService;
   directoryUploads: DirectoryUploadService;
+  itemProgress: Pick<ItemProgressReporter, 'track'>;
 }
 
 /** UploadUrlsJob and UploadDirectoryJob: per-batch download / copy-in and ingest, listing, failure records. */
 export function createIngestSourceActivities(deps: IngestSourceActivityDeps): IngestSourceActivities {
   const observe = itemObserver(deps);
   return {
-    uploadUrls: (job, options, items) => processBatch(items, (item, signal) => observe('ingest', job, item, () => deps.urlUploads.upload(job, options, item, signal))),
+    uploadUrls: (job, options, items) =>
+      processBatch(items, (item, signal) => deps.itemProgress.track(job.jobHandle, item, (progress) => observe('ingest', job, item, () => deps.urlUploads.upload(job, options, item, signal, progress)))),
     recordUrlFailures: async (job, items, reason) => {
       const results = [];
       for (const item of items) results.push(await deps.urlUploads.fail(job, item, reason));
@@ -35,7 +38,10 @@ export function createIngestSourceActivities(deps: IngestSourceActivityDeps): In
           throw err;
         }
       }),
-    uploadDirectoryFiles: (job, options, items) => processBatch(items, (item, signal) => observe('ingest', job, item, () => deps.directoryUploads.upload(job, options, item, signal))),
+    uploadDirectoryFiles: (job, options, items) =>
+      processBatch(items, (item, signal) =>
+        deps.itemProgress.track(job.jobHandle, item, (progress) => observe('ingest', job, item, () => deps.directoryUploads.upload(job, options, item, signal, progress))),
+      ),
     recordDirectoryFailures: async (job, options, items, reason) => {
       const results = [];
       for (const item of items) results.push(await deps.directoryUploads.fail(job, options, item, reason));

@@ -24,6 +24,12 @@ export interface RipRequest {
   alpha: boolean;
   /** longest time without a finished page before the rip is killed; defaults to the pool's */
   pageTimeoutMs?: number;
+  /**
+   * Told, as Ghostscript goes, how many page files it has begun (the last may
+   * still be being written): the only view into a whole-document rip while it
+   * runs. Checked with the page clock (every 200 ms); must not throw.
+   */
+  onPages?: (pagesBegun: number) => void;
 }
 
 /** One file per page, named after the source page: page-0003.png for page 3 (page-0003.tif for Cmyk). */
@@ -94,6 +100,7 @@ interface Job {
   timeoutMs: number;
   /** a directory where each new file means a page finished: resets the time limit */
   progressDir?: string;
+  onPages?: (pagesBegun: number) => void;
   signal?: AbortSignal;
   resolve(output: GsOutput): void;
   reject(err: RipError): void;
@@ -150,7 +157,7 @@ export class RipPool {
     });
     try {
       const args = rasterArgs({ input: req.input, inputKind, device, outputDir: work, resolution: req.resolution, firstPage: req.firstPage, lastPage: req.lastPage });
-      const output = await this.run(args, { signal, timeoutMs: req.pageTimeoutMs ?? this.pageTimeoutMs, progressDir: work });
+      const output = await this.run(args, { signal, timeoutMs: req.pageTimeoutMs ?? this.pageTimeoutMs, progressDir: work, onPages: req.onPages });
       // The PDF interpreter skips a page it cannot draw and numbers the next one in its place.
       if (/page will be missing in the output/i.test(output.stdout + output.stderr)) {
         throw new RipError(`Ghostscript could not draw every page of ${req.input}${diagnostics(output)}`, 'unreadable');
@@ -216,7 +223,7 @@ export class RipPool {
     return this.slots.flatMap((s) => (s.child.pid === undefined ? [] : [s.child.pid]));
   }
 
-  private run(args: string[], opts: { signal?: AbortSignal; timeoutMs: number; progressDir?: string }): Promise<GsOutput> {
+  private run(args: string[], opts: { signal?: AbortSignal; timeoutMs: number; progressDir?: string; onPages?: (pagesBegun: number) => void }): Promise<GsOutput> {
     return new Promise<GsOutput>((resolve, reject) => {
       if (this.closing) return reject(new RipError('the rip pool was closed', 'aborted'));
       if (opts.signal?.aborted) return reject(new RipError('the rip was aborted before it started', 'aborted'));
@@ -225,6 +232,7 @@ export class RipPool {
         message: { type: 'job', id: this.nextId++, args },
         timeoutMs: opts.timeoutMs,
         progressDir: opts.progressDir,
+        onPages: opts.onPages,
         signal: opts.signal,
         resolve,
         reject,
@@ -321,6 +329,7 @@ export class RipPool {
     slot.child.send(job.message);
     let last = Date.now();
     let seen = 0;
+    let pagesBegun = 0;
     let polling = false;
     slot.timer = setInterval(
       () => {
@@ -336,6 +345,11 @@ export class RipPool {
             if (names.length !== seen) {
               seen = names.length;
               last = Date.now();
+            }
+            const pages = names.filter((n) => /^page-\d+\./.test(n)).length;
+            if (job.onPages && pages > pagesBegun && slot.job === job) {
+              pagesBegun = pages;
+              job.onPages(pages);
             }
           })
           .catch(() => undefined)
@@ -534,4 +548,5 @@ function checkRequest(req: RipRequest): void {
   if (req.firstPage !== undefined) checkInteger('firstPage', req.firstPage, 1, 1_000_000);
   if (req.lastPage !== undefined) checkInteger('lastPage', req.lastPage, req.firstPage ?? 1, 1_000_000);
   if (req.pageTimeoutMs !== undefined) checkInteger('pageTimeoutMs', req.pageTimeoutMs, 100, 86_400_000);
+  if (req.onPages !== undefined && typeof req.onPages !== 'function') throw invalid('onPages', 'function', req.onPages);
 }

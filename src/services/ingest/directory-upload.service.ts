@@ -12,6 +12,7 @@ import type { UploadDirectoryJob } from '../../domain/schemas/upload-jobs.schema
 import type { DirectoryItem, FileResult, JobIdentity, UploadItem } from '../../../workflows/contracts.js';
 import type { IngestService } from './ingest.service.js';
 import { stableId } from './url-upload.service.js';
+import { type ItemProgress, NO_PROGRESS } from '../item-progress.js';
 
 export interface DirectoryUploadOptions {
   /** IMPORT_ROOT: every serverDir is relative to it and must stay inside it */
@@ -92,7 +93,7 @@ export class DirectoryUploadService {
     return { items, next: items.length >= limit ? items[items.length - 1]!.name : null };
   }
 
-  async upload(job: JobIdentity, options: UploadDirectoryJob, entry: DirectoryItem, signal?: AbortSignal): Promise<FileResult> {
+  async upload(job: JobIdentity, options: UploadDirectoryJob, entry: DirectoryItem, signal?: AbortSignal, progress: ItemProgress = NO_PROGRESS): Promise<FileResult> {
     const done = await this.jobLogs.findItem(job.jobHandle, entry.assetHandle);
     if (done) return { itemId: entry.assetHandle, status: done.status as FileResult['status'], ...(done.asset_handle ? { assetHandle: done.asset_handle } : {}) };
     const source = path.posix.join(options.serverDir, entry.name);
@@ -122,15 +123,16 @@ export class DirectoryUploadService {
       if (options.unCompressOptions?.process !== 'UnCompress') {
         return this.ingest.reject(job, item, 'a ZIP archive: this server does not keep archives as assets; submit with unCompressOptions.process UnCompress to ingest the files in it');
       }
-      return this.extract(job, options, item, real, segments.slice(0, -1), signal);
+      return this.extract(job, options, item, real, segments.slice(0, -1), signal, progress);
     }
     try {
+      progress.step('copying', 0, 'Copying the file in');
       await this.storage.putStream(item.stagingKey, createReadStream(real), { maxBytes: this.opts.maxBytes });
     } catch (err) {
       if (err instanceof StorageLimitError) return this.ingest.reject(job, item, `larger than the limit of ${err.limit} bytes`);
       throw err;
     }
-    return this.ingest.ingest(job, options, { ...item, size: stat.size }, signal);
+    return this.ingest.ingest(job, options, { ...item, size: stat.size }, signal, progress);
   }
 
   /** Records an entry whose whole batch gave up; one already recorded keeps its result. */
@@ -146,7 +148,7 @@ export class DirectoryUploadService {
    * whole. Each entry is its own job item (a retry skips those recorded);
    * an unsafe name or a symbolic link fails that entry alone.
    */
-  private async extract(job: JobIdentity, options: UploadDirectoryJob, zip: UploadItem, file: string, dirs: string[], signal?: AbortSignal): Promise<FileResult> {
+  private async extract(job: JobIdentity, options: UploadDirectoryJob, zip: UploadItem, file: string, dirs: string[], signal?: AbortSignal, progress: ItemProgress = NO_PROGRESS): Promise<FileResult> {
     try {
       const count = await zipEntryCount(file);
       if (count > this.opts.unzipMaxEntries) throw new ZipArchiveError(`the ZIP has ${count} entries, more than the limit of ${this.opts.unzipMaxEntries}`);
@@ -155,6 +157,8 @@ export class DirectoryUploadService {
       let extracted = 0;
       await eachEntry(file, async (e, index) => {
         if (signal?.aborted) throw new Error('cancelled');
+        // The archive is the item: its entries are its steps (each entry's own steps are too fine to show).
+        progress.step('extracting', Math.min(0.99, index / count), `Entry ${index + 1} of ${count}: ${e.name}`);
         if (e.isDirectory) return;
         const itemId = `${zip.itemId}-${index}`;
         if (await this.jobLogs.findItem(job.jobHandle, itemId)) return;

@@ -1,0 +1,109 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reprocessAssetsJob } from '../../src/domain/schemas/job.schema.js';
+import type { ItemProgress } from '../../src/services/item-progress.js';
+import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
+import { makeJpeg, realPdf, uploadPost } from '../support/fixtures.js';
+
+const run = promisify(execFile);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Copies of the 17-page spec in one PDF: 68 pages, each ripped by its own Ghostscript run. */
+const COPIES = 4;
+const PAGES = 17 * COPIES;
+
+/** Records every report, as a service's caller would see them. */
+function recorder() {
+  const steps: Array<{ step: string; fraction: number; message: string }> = [];
+  const progress: ItemProgress = { step: (step, fraction, message = step) => void steps.push({ step, fraction, message }) };
+  return { progress, steps };
+}
+
+describe(`per-item progress in getActiveJobs (${process.env.IPS_TEST_DB})`, () => {
+  let h: Harness;
+  let dir: string;
+  let acme: Awaited<ReturnType<typeof companyWithUser>>;
+  const handles: Record<string, string> = {};
+
+  const active = async (jobHandle: string) => (await h.api('getActiveJobs', { companyHandle: acme.companyHandle, jobHandle }, acme.who)).body.jobArray.items[0];
+
+  beforeAll(async () => {
+    // Two Ghostscript children: pages rip two at a time, so the document takes many progress reports.
+    h = await startHarness({ RIP_POOL_SIZE: '2' });
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-item-progress-'));
+    acme = await companyWithUser(h, 'Acme', 'IpsUser');
+    const spec = await realPdf(dir);
+    const long = path.join(dir, 'long.pdf');
+    await run('gs', ['-dSAFER', '-dBATCH', '-dNOPAUSE', '-q', '-sDEVICE=pdfwrite', `-sOutputFile=${long}`, ...Array.from({ length: COPIES }, () => spec)]);
+    const photo = await makeJpeg(path.join(dir, 'photo.jpg'), 2400, 1800);
+    const up = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true }, files: [{ path: long }, { path: photo }], authorization: basic(acme.who) });
+    await h.client.workflow.getHandle(up.body.jobHandle).result();
+    for (const row of await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute()) handles[row.name] = row.asset_handle;
+  });
+  afterAll(async () => {
+    await h?.close();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('shows a running multi-page rip item rising between polls, and leaves no progress rows behind', async () => {
+    const r = await h.api(
+      'submitJob',
+      { companyHandle: acme.companyHandle, jobName: 'rip-progress', reprocessAssetsJob: { assetHandleArray: [handles.long], createMask: false, emailSetting: 'None', pdfOptions: { resolution: 150, pdfCatalog: false } } },
+      acme.who,
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const { jobHandle } = r.body as { jobHandle: string };
+
+    // Polled until the item is seen at two increasing fractions (no timing asserted: a faster host only means fewer polls).
+    const seen: Array<{ job: any; item: any }> = [];
+    const deadline = Date.now() + 180_000;
+    while (seen.length < 2) {
+      if (Date.now() > deadline) throw new Error(`no rising item progress within the deadline; saw ${JSON.stringify(seen.map((s) => s.item))}`);
+      const job = await active(jobHandle);
+      if (!job) throw new Error(`the job ended before its item was seen rising; saw ${JSON.stringify(seen.map((s) => s.item))}`);
+      const item = job.taskProgressArray.items[0]?.taskItemProgressArray.items[0];
+      if (item && item.progress > 0 && (seen.length === 0 || item.progress > seen[seen.length - 1]!.item.progress)) seen.push({ job, item });
+      await sleep(100);
+    }
+
+    for (const { job, item } of seen) {
+      // A reprocess job knows its assets by handle only (the workflow lists them so).
+      expect(item.itemName).toBe(handles.long);
+      expect(item.progress).toBeGreaterThan(0);
+      expect(item.progress).toBeLessThanOrEqual(1);
+      expect(item.progressMessage).toMatch(new RegExp(`^(Ripping page \\d+ of ${PAGES}|Pages: pyramid \\d+ of ${PAGES}|Committing ${PAGES} pages)$`));
+      expect(Number.isNaN(Date.parse(item.lastProgressUpdate))).toBe(false);
+      // One asset, none finished: the job's share done is the item's.
+      const task = job.taskProgressArray.items[0];
+      expect(task).toMatchObject({ numProcessed: 0, numProcessing: 1, numPending: 0 });
+      expect(task.progress).toBeCloseTo(item.progress, 10);
+      expect(job.progress).toBe(Math.floor(item.progress * 100));
+    }
+    expect(seen[1]!.item.progress).toBeGreaterThan(seen[0]!.item.progress);
+
+    expect(await h.client.workflow.getHandle(jobHandle).result()).toMatchObject({ outcome: 'done', processed: 1, errors: 0 });
+    const left = await h.ctx.database.db.selectFrom('job_item_progress').selectAll().where('job_handle', '=', jobHandle).execute();
+    expect(left).toEqual([]);
+  });
+
+  it('reports an image reprocess by the steps around its render, in order, rising', async () => {
+    const { assetHandleArray: _, ...options } = reprocessAssetsJob.parse({
+      assetHandleArray: [handles.photo],
+      createMask: false,
+      emailSetting: 'None',
+      manualCropOptions: { left: 10, right: 10, top: 10, bottom: 10 },
+      unsharpMaskOptions: { amount: 1, radius: 1, threshold: 0, monochrome: 0 },
+    });
+    const job = { jobHandle: `j|progress-${Date.now()}`, companyHandle: acme.companyHandle, jobName: 'direct', originalName: 'direct', submitUserHandle: acme.userHandle, submitUserEmail: acme.who.email, jobType: 'ReprocessAssets' };
+    const rec = recorder();
+    const result = await h.ctx.services.reprocess.reprocess(job, options, { assetHandle: handles.photo!, name: 'photo' }, undefined, rec.progress);
+    expect(result).toMatchObject({ status: 'success' });
+    expect(rec.steps.map((s) => s.step)).toEqual(['reading', 'rendering', 'storing', 'commit']);
+    expect(rec.steps[1]!.message).toBe('Rendering (decoding, cropping, sharpening, pyramid)');
+    for (let i = 1; i < rec.steps.length; i++) expect(rec.steps[i]!.fraction).toBeGreaterThan(rec.steps[i - 1]!.fraction);
+  });
+});
