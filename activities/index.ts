@@ -6,6 +6,8 @@ import { createIsPublishActivities } from './is-publish.activities.js';
 import { createContextPublishActivities } from './context-publish.activities.js';
 import type { ContextPublishService } from '../src/services/publish/context-publish.service.js';
 import type { MetadataPublishService } from '../src/services/publish/metadata-publish.service.js';
+import { createVideoSitemapActivities } from './video-sitemap.activities.js';
+import type { VideoSitemapService } from '../src/services/publish/video-sitemap.service.js';
 import type { IsPublishService } from '../src/services/publish/is-publish.service.js';
 import { type IngestSourceActivityDeps, createIngestSourceActivities } from './ingest-source.activities.js';
 import { createSetGenerationActivities } from './set-generation.activities.js';
@@ -22,6 +24,7 @@ export type ActivityDeps = UploadActivityDeps & JobActivityDeps & IngestSourceAc
   isPublish: IsPublishService;
   contextPublish: ContextPublishService;
   metadataPublish: MetadataPublishService;
+  videoSitemap: VideoSitemapService;
   setGeneration: SetGenerationService;
 };
 
@@ -35,6 +38,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createExportActivities(deps),
     ...createIsPublishActivities(deps),
     ...createContextPublishActivities(deps),
+    ...createVideoSitemapActivities(deps),
     ...createIngestSourceActivities(deps),
     ...createSetGenerationActivities(deps),
   };

@@ -19,6 +19,7 @@ import type { FilePublishContext } from '../src/domain/publish-contexts.js';
 import type { IsPublishType } from '../src/domain/is-publish.js';
 import type { SetType } from '../src/domain/schemas/set-script.schema.js';
 import type { UploadPostJob } from '../src/domain/schemas/upload.schema.js';
+import type { CreateVideoSitemapJob } from '../src/domain/schemas/video-sitemap.schema.js';
 import type { UploadDirectoryJob, UploadUrl, UploadUrlsJob } from '../src/domain/schemas/upload-jobs.schema.js';
 
 /** One file handed to an upload job, already stored in the staging area by the API. */
@@ -309,4 +310,14 @@ export interface ContextPublishActivities {
   /** writes the company's metadata document (when changed, or always with forcePublish); one result */
   publishMetadata(job: JobIdentity, forcePublish: boolean): Promise<FileResult[]>;
   recordMetadataFailure(job: JobIdentity, reason: string): Promise<FileResult[]>;
+}
+
+// --- CreateVideoSitemapJob ---
+
+export type VideoSitemapRequest = JobRequest<CreateVideoSitemapJob>;
+
+export interface VideoSitemapActivities {
+  /** writes the company's video sitemap (when changed, or always with forceUpdate); one result */
+  createVideoSitemap(job: JobIdentity, options: CreateVideoSitemapJob): Promise<FileResult[]>;
+  recordVideoSitemapFailure(job: JobIdentity, reason: string): Promise<FileResult[]>;
 }

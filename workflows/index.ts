@@ -8,3 +8,4 @@ export { exportExpiryWorkflow, exportWorkflow } from './export.workflow.js';
 export { automatedSetGenerationWorkflow } from './automated-set-generation.workflow.js';
 export { uploadDirectoryWorkflow } from './upload-directory.workflow.js';
 export { uploadUrlsWorkflow } from './upload-urls.workflow.js';
+export { createVideoSitemapWorkflow } from './video-sitemap.workflow.js';

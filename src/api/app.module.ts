@@ -24,6 +24,7 @@ import { ImageServingController } from './controllers/image-serving.controller.j
 import { IsDeliveryService } from '../services/publish/is-delivery.service.js';
 import { VideoContentController } from './controllers/video-content.controller.js';
 import { VideoDeliveryService } from '../services/publish/video-delivery.service.js';
+import { VideoSitemapService } from '../services/publish/video-sitemap.service.js';
 import { MetricsController } from './controllers/metrics.controller.js';
 import { MetricsService } from '../services/observability/metrics.service.js';
 import { ReadinessService } from '../services/observability/readiness.service.js';
@@ -49,6 +50,7 @@ export class AppModule {
         { provide: ExportDownloadService, useValue: ctx.services.exportDownloads },
         { provide: IsDeliveryService, useValue: ctx.services.isDelivery },
         { provide: VideoDeliveryService, useValue: ctx.services.videoDelivery },
+        { provide: VideoSitemapService, useValue: ctx.services.videoSitemap },
         { provide: SetScriptService, useValue: ctx.services.setScripts },
         { provide: ReadinessService, useValue: observability.readiness },
         { provide: MetricsService, useValue: observability.metrics },

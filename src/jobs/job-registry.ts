@@ -16,6 +16,7 @@ import {
 } from '../domain/schemas/job.schema.js';
 import { uploadPostJob } from '../domain/schemas/upload.schema.js';
 import { uploadDirectoryJob, uploadUrlsJob } from '../domain/schemas/upload-jobs.schema.js';
+import { createVideoSitemapJob } from '../domain/schemas/video-sitemap.schema.js';
 import type { JobLogTypes } from '../domain/job-log-types.js';
 import type * as workflows from '../../workflows/index.js';
 
@@ -184,6 +185,17 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     submittable: true,
     // The docs print "VideoPubilshSuccess"; the corrected spelling is used.
     logTypes: { begin: 'BeginVideoPublish', end: 'EndVideoPublish', success: 'VideoPublishSuccess', failure: 'VideoPublishError' },
+    beginMessage: 'jobBegun',
+  },
+  {
+    element: 'createVideoSitemapJob',
+    // IPS documents no type string for CreateVideoSitemapJob (§4.4); named after the element, as MetadataPublish is.
+    ipsType: 'CreateVideoSitemap',
+    workflow: 'createVideoSitemapWorkflow',
+    options: createVideoSitemapJob,
+    submittable: true,
+    // IPS documents no video-sitemap log types (§4.8); these follow its Begin*/End*/…Success/…Error pattern on the type string.
+    logTypes: { begin: 'BeginCreateVideoSitemap', end: 'EndCreateVideoSitemap', success: 'CreateVideoSitemapSuccess', failure: 'CreateVideoSitemapError' },
     beginMessage: 'jobBegun',
   },
 ];

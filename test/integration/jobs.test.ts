@@ -214,7 +214,7 @@ describe(`job engine: submitJob, progress, control, schedules (${process.env.IPS
       [{ jobName: 'x', optimizeImagesJob: { emailSetting: 'None' } }, 30002, 'companyHandle'],
       [{ companyHandle: c, jobName: 'x' }, 30002, 'optimizeImagesJob', 'exactly one job element'],
       [{ companyHandle: c, jobName: 'x', optimizeImagesJob: { emailSetting: 'None' }, exportJob: { assetHandleArray: ['a|1'], fmt: 'orig', emailSetting: 'None' } }, 30001, 'exportJob', 'exactly one job element'],
-      [{ companyHandle: c, jobName: 'x', createVideoSitemapJob: { forceUpdate: true } }, 30001, 'createVideoSitemapJob', 'not available yet'],
+      [{ companyHandle: c, jobName: 'x', createVideoSitemapJob: { forceUpdate: 'yes' } }, 30001, 'createVideoSitemapJob.forceUpdate', 'expected boolean'],
       [{ companyHandle: c, jobName: 'x', optimizeImagesJob: { emailSetting: 'Sometimes' } }, 30001, 'optimizeImagesJob.emailSetting', 'one of All, Error'],
       [{ companyHandle: c, jobName: 'x', optimizeImagesJob: {} }, 30002, 'optimizeImagesJob.emailSetting'],
       [{ companyHandle: c, jobName: 'x', optimizeImagesJob: { emailSetting: 'None', extra: 1 } }, 30001, 'optimizeImagesJob.extra'],

@@ -51,6 +51,8 @@ export const en = {
   // ExportJob as IPS logs it (ips-reference §11); the four keys above render the logs of earlier exports.
   exportFile: '{file} is exported to {entry}',
   exportFileAsOriginal: '{file} is exported to {entry} (as its original: {type} assets are not converted)',
+  videoSitemapWritten: 'The video sitemap of {count} published videos was written to {url}',
+  videoSitemapUnchanged: 'The video sitemap ({count} published videos) is unchanged since it was last written; {url} was left as it is',
   exportZipCreated: '{url} has been created',
 
   // Job notification e-mail (services/notification.service.ts)

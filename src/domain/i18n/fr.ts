@@ -45,6 +45,8 @@ export const fr = {
   exportArchiveReady: 'L’archive d’export ({files} fichiers, {bytes} octets) peut être téléchargée jusqu’au {expires}',
   exportFile: '{file} est exporté sous {entry}',
   exportFileAsOriginal: '{file} est exporté sous {entry} (tel quel : les ressources {type} ne sont pas converties)',
+  videoSitemapWritten: 'Le sitemap vidéo de {count} vidéos publiées a été écrit dans {url}',
+  videoSitemapUnchanged: 'Le sitemap vidéo ({count} vidéos publiées) n’a pas changé depuis sa dernière écriture ; {url} a été laissé tel quel',
   exportZipCreated: '{url} a été créé',
 
   mailSubjectDone: 'Tâche IPS {name} terminée',

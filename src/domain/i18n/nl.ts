@@ -45,6 +45,8 @@ export const nl = {
   exportArchiveReady: 'Het exportarchief ({files} bestanden, {bytes} bytes) kan tot {expires} worden gedownload',
   exportFile: '{file} is geëxporteerd naar {entry}',
   exportFileAsOriginal: '{file} is geëxporteerd naar {entry} (als origineel: {type}-assets worden niet geconverteerd)',
+  videoSitemapWritten: 'De videositemap van {count} gepubliceerde video’s is geschreven naar {url}',
+  videoSitemapUnchanged: 'De videositemap ({count} gepubliceerde video’s) is niet gewijzigd sinds hij het laatst is geschreven; {url} is ongemoeid gelaten',
   exportZipCreated: '{url} is aangemaakt',
 
   mailSubjectDone: 'IPS-taak {name} voltooid',

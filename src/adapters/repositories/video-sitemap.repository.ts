@@ -1,0 +1,69 @@
+import type { Db } from '../database/database.js';
+
+/** asset_derivations.engine of encodings (VIDEO_ENGINE in the video service; repeated here so the adapter does not import a service). */
+const ENCODING_ENGINE = 'VideoEncode';
+
+/** One video a sitemap lists: its Video publication, what ffprobe measured, and its poster as Image Serving publishes it. */
+export interface SitemapVideoRow {
+  asset_handle: string;
+  /** the name `/is/content` serves it under */
+  name: string;
+  duration_ms: number | null;
+  width: number | null;
+  height: number | null;
+  /** the Image Serving name of its poster (its own thumbnail, or its master's for an encoding); null when none is published */
+  poster_name: string | null;
+}
+
+/**
+ * The videos of a company's video sitemap: every video published to the
+ * Video context with an MP4 (what `/is/content` serves) whose asset is
+ * still live and marked for publish, except encodings whose master is
+ * listed itself (the master's entry serves its first encoding: one video,
+ * one entry). Paged by asset handle, so the document's order is stable and
+ * any catalog size is read in bounded queries.
+ */
+export class VideoSitemapRepository {
+  constructor(private readonly db: Db) {}
+
+  async page(companyHandle: string, after: string | null, limit: number): Promise<SitemapVideoRow[]> {
+    let q = this.db
+      .selectFrom('context_published_assets as p')
+      .innerJoin('assets as a', (j) =>
+        j.onRef('a.asset_handle', '=', 'p.asset_handle').onRef('a.company_handle', '=', 'p.company_handle').on('a.trash_state', '=', 'NotInTrash').on('a.ready_for_publish', '=', 1),
+      )
+      .leftJoin('video_info as v', 'v.asset_handle', 'p.asset_handle')
+      .leftJoin('asset_derivations as d', (j) => j.onRef('d.asset_handle', '=', 'p.asset_handle').on('d.engine', '=', ENCODING_ENGINE))
+      // The master's own entry, found as the master itself is listed (published with an MP4, live, marked).
+      .leftJoin('context_published_assets as mp', (j) =>
+        j.onRef('mp.asset_handle', '=', 'd.source_handle').onRef('mp.company_handle', '=', 'p.company_handle').on('mp.context', '=', 'Video').on('mp.media_key', 'is not', null),
+      )
+      .leftJoin('assets as ma', (j) =>
+        j.onRef('ma.asset_handle', '=', 'mp.asset_handle').onRef('ma.company_handle', '=', 'mp.company_handle').on('ma.trash_state', '=', 'NotInTrash').on('ma.ready_for_publish', '=', 1),
+      )
+      .leftJoin('is_published_assets as own', (j) =>
+        j.onRef('own.asset_handle', '=', 'p.asset_handle').onRef('own.company_handle', '=', 'p.company_handle').on('own.kind', '=', 'image').on('own.image_key', 'is not', null),
+      )
+      .leftJoin('is_published_assets as master_is', (j) =>
+        j.onRef('master_is.asset_handle', '=', 'd.source_handle').onRef('master_is.company_handle', '=', 'p.company_handle').on('master_is.kind', '=', 'image').on('master_is.image_key', 'is not', null),
+      )
+      .select(['p.asset_handle', 'p.name', 'v.duration_ms', 'v.width', 'v.height', 'own.name as own_poster', 'master_is.name as master_poster'])
+      .where('p.company_handle', '=', companyHandle)
+      .where('p.context', '=', 'Video')
+      .where('p.media_key', 'is not', null)
+      .where('ma.asset_handle', 'is', null)
+      .orderBy('p.asset_handle')
+      .limit(limit);
+    if (after !== null) q = q.where('p.asset_handle', '>', after);
+    const rows = await q.execute();
+    return rows.map((r) => ({
+      asset_handle: r.asset_handle,
+      name: r.name,
+      // PostgreSQL hands back integers of wide columns as strings.
+      duration_ms: r.duration_ms === null ? null : Number(r.duration_ms),
+      width: r.width === null ? null : Number(r.width),
+      height: r.height === null ? null : Number(r.height),
+      poster_name: r.own_poster ?? r.master_poster ?? null,
+    }));
+  }
+}
