@@ -41,6 +41,8 @@ export const en = {
   directoryRepublished: '{path} was republished to the server directory as {files}',
   metadataPublished: 'The metadata of {count} assets was published to {file}',
   metadataUnchanged: 'The metadata of {count} assets is unchanged since the last publish; {file} was left as it is',
+  videoSitemapWritten: 'The video sitemap of {count} published videos was written to {url}',
+  videoSitemapUnchanged: 'The video sitemap ({count} published videos) is unchanged since it was last written; {url} was left as it is',
   nothingToDo: 'No assets needed processing',
   setCreated: 'Set {name} ({type}) was created with {count} members: {members}',
   setUpdated: 'Set {name} ({type}) now has {count} members: {members}',
@@ -51,8 +53,6 @@ export const en = {
   // ExportJob as IPS logs it (ips-reference §11); the four keys above render the logs of earlier exports.
   exportFile: '{file} is exported to {entry}',
   exportFileAsOriginal: '{file} is exported to {entry} (as its original: {type} assets are not converted)',
-  videoSitemapWritten: 'The video sitemap of {count} published videos was written to {url}',
-  videoSitemapUnchanged: 'The video sitemap ({count} published videos) is unchanged since it was last written; {url} was left as it is',
   exportZipCreated: '{url} has been created',
 
   // Job notification e-mail (services/notification.service.ts)

@@ -36,6 +36,8 @@ export const fr = {
   directoryRepublished: '{path} a été republié dans le répertoire du serveur sous {files}',
   metadataPublished: 'Les métadonnées de {count} ressources ont été publiées dans {file}',
   metadataUnchanged: 'Les métadonnées de {count} ressources n’ont pas changé depuis la dernière publication ; {file} a été laissé tel quel',
+  videoSitemapWritten: 'Le sitemap vidéo de {count} vidéos publiées a été écrit dans {url}',
+  videoSitemapUnchanged: 'Le sitemap vidéo ({count} vidéos publiées) n’a pas changé depuis sa dernière écriture ; {url} a été laissé tel quel',
   nothingToDo: 'Aucune ressource ne nécessitait de traitement',
   setCreated: 'L’ensemble {name} ({type}) a été créé avec {count} membres : {members}',
   setUpdated: 'L’ensemble {name} ({type}) compte maintenant {count} membres : {members}',
@@ -45,8 +47,6 @@ export const fr = {
   exportArchiveReady: 'L’archive d’export ({files} fichiers, {bytes} octets) peut être téléchargée jusqu’au {expires}',
   exportFile: '{file} est exporté sous {entry}',
   exportFileAsOriginal: '{file} est exporté sous {entry} (tel quel : les ressources {type} ne sont pas converties)',
-  videoSitemapWritten: 'Le sitemap vidéo de {count} vidéos publiées a été écrit dans {url}',
-  videoSitemapUnchanged: 'Le sitemap vidéo ({count} vidéos publiées) n’a pas changé depuis sa dernière écriture ; {url} a été laissé tel quel',
   exportZipCreated: '{url} a été créé',
 
   mailSubjectDone: 'Tâche IPS {name} terminée',

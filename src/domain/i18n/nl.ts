@@ -36,6 +36,8 @@ export const nl = {
   directoryRepublished: '{path} is opnieuw gepubliceerd naar de servermap als {files}',
   metadataPublished: 'De metadata van {count} assets is gepubliceerd naar {file}',
   metadataUnchanged: 'De metadata van {count} assets is niet gewijzigd sinds de vorige publicatie; {file} is ongemoeid gelaten',
+  videoSitemapWritten: 'De videositemap van {count} gepubliceerde video’s is geschreven naar {url}',
+  videoSitemapUnchanged: 'De videositemap ({count} gepubliceerde video’s) is niet gewijzigd sinds hij het laatst is geschreven; {url} is ongemoeid gelaten',
   nothingToDo: 'Er hoefden geen assets te worden verwerkt',
   setCreated: 'Set {name} ({type}) is aangemaakt met {count} leden: {members}',
   setUpdated: 'Set {name} ({type}) heeft nu {count} leden: {members}',
@@ -45,8 +47,6 @@ export const nl = {
   exportArchiveReady: 'Het exportarchief ({files} bestanden, {bytes} bytes) kan tot {expires} worden gedownload',
   exportFile: '{file} is geëxporteerd naar {entry}',
   exportFileAsOriginal: '{file} is geëxporteerd naar {entry} (als origineel: {type}-assets worden niet geconverteerd)',
-  videoSitemapWritten: 'De videositemap van {count} gepubliceerde video’s is geschreven naar {url}',
-  videoSitemapUnchanged: 'De videositemap ({count} gepubliceerde video’s) is niet gewijzigd sinds hij het laatst is geschreven; {url} is ongemoeid gelaten',
   exportZipCreated: '{url} is aangemaakt',
 
   mailSubjectDone: 'IPS-taak {name} voltooid',
