@@ -155,7 +155,7 @@ export const FIELD_TABLE: FieldTable = {
     optimizeImagesJob: submitElement('optimizeImagesJob'),
     ripPdfsJob: submitElement('ripPdfsJob'),
     reprocessAssetsJob: submitElement('reprocessAssetsJob'),
-    createVideoSitemapJob: { honoured: 'the job element: see createVideoSitemapJob (refused while this server has no workflow for it)', tests: ['jobs.test.ts'] },
+    createVideoSitemapJob: submitElement('createVideoSitemapJob'),
     exportJob: submitElement('exportJob'),
     automatedSetGenerationJob: submitElement('automatedSetGenerationJob'),
   },
@@ -248,6 +248,13 @@ export const FIELD_TABLE: FieldTable = {
   metadataPublishJob: {
     forcePublish: { honoured: 'republishes the metadata document even when unchanged', tests: ['publish-contexts.test.ts'] },
     ...PUBLISH,
+  },
+  createVideoSitemapJob: {
+    forceUpdate: { honoured: 'rewrites the video sitemap even when unchanged (without it an identical sitemap is left as it is)', tests: ['video-sitemap.test.ts'] },
+    emailSetting: { honoured: 'which end-of-job mail is sent', tests: ['video-sitemap.test.ts'] },
+    httpCompletionUrl: { honoured: 'the signed job summary is POSTed there when the job ends', tests: ['video-sitemap.test.ts'] },
+    // Extension: DMC takes the landing page from its Video SEO settings, which this server does not have.
+    landingPageUrl: { honoured: 'each entry’s <loc>: the template with {name} replaced by the video’s URL-encoded name', tests: ['video-sitemap.test.ts'] },
   },
 
   // --- option types ---
