@@ -39,8 +39,14 @@ describe(`per-item progress in getActiveJobs (${process.env.IPS_TEST_DB})`, () =
     const spec = await realPdf(dir);
     const long = path.join(dir, 'long.pdf');
     await run('gs', ['-dSAFER', '-dBATCH', '-dNOPAUSE', '-q', '-sDEVICE=pdfwrite', `-sOutputFile=${long}`, ...Array.from({ length: COPIES }, () => spec)]);
+    // PostScript cannot start at a page: one Ghostscript run renders all 17, watched through the pool's onPages.
+    const script = path.join(dir, 'script.ps');
+    await run('gs', ['-dSAFER', '-dBATCH', '-dNOPAUSE', '-q', '-sDEVICE=ps2write', `-sOutputFile=${script}`, spec]);
     const photo = await makeJpeg(path.join(dir, 'photo.jpg'), 2400, 1800);
-    const up = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true }, files: [{ path: long }, { path: photo }], authorization: basic(acme.who) });
+    const clip = path.join(dir, 'clip.mp4');
+    await run('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=1:size=160x120:rate=10', '-c:v', 'libx264', clip]);
+    const files = [{ path: long }, { path: script }, { path: photo }, { path: clip }];
+    const up = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true }, files, authorization: basic(acme.who) });
     await h.client.workflow.getHandle(up.body.jobHandle).result();
     for (const row of await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute()) handles[row.name] = row.asset_handle;
   });
@@ -88,6 +94,37 @@ describe(`per-item progress in getActiveJobs (${process.env.IPS_TEST_DB})`, () =
     expect(await h.client.workflow.getHandle(jobHandle).result()).toMatchObject({ outcome: 'done', processed: 1, errors: 0 });
     const left = await h.ctx.database.db.selectFrom('job_item_progress').selectAll().where('job_handle', '=', jobHandle).execute();
     expect(left).toEqual([]);
+  });
+
+  it('reports a whole-document PostScript rip by the pages Ghostscript has begun, then each page stored', async () => {
+    const { assetHandleArray: _, ...options } = reprocessAssetsJob.parse({ assetHandleArray: [handles.script], createMask: false, emailSetting: 'None', postScriptOptions: { resolution: 300 } });
+    const job = { jobHandle: `j|ps-${Date.now()}`, companyHandle: acme.companyHandle, jobName: 'direct', originalName: 'direct', submitUserHandle: acme.userHandle, submitUserEmail: acme.who.email, jobType: 'ReprocessAssets' };
+    const rec = recorder();
+    const result = await h.ctx.services.reprocess.reprocess(job, options, { assetHandle: handles.script!, name: 'script' }, undefined, rec.progress);
+    expect(result).toMatchObject({ status: 'success' });
+    const messages = rec.steps.map((s) => s.message);
+    expect(messages[0]).toBe('Counting pages');
+    expect(messages[1]).toBe('Ripping page 1 of 17');
+    // 17 pages at 300 dpi take Ghostscript seconds: the pool sees later pages begin while it runs.
+    expect(messages.some((m) => /^Ripping page ([2-9]|1\d) of 17$/.test(m))).toBe(true);
+    expect(messages.slice(-18)).toEqual([...Array.from({ length: 17 }, (_, i) => `Pages: pyramid ${i + 1} of 17`), 'Committing 17 pages']);
+    for (let i = 1; i < rec.steps.length; i++) expect(rec.steps[i]!.fraction).toBeGreaterThanOrEqual(rec.steps[i - 1]!.fraction);
+    expect(rec.steps.at(-1)!.fraction).toBeLessThan(1);
+  });
+
+  it('reports a video reprocess as probing, the thumbnail, each encoding, then the commit', async () => {
+    const { assetHandleArray: _, ...options } = reprocessAssetsJob.parse({
+      assetHandleArray: [handles.clip],
+      createMask: false,
+      emailSetting: 'None',
+      mediaOptions: { generateThumbnail: true, videoEncodingArray: ['a', 'b'].map((n) => ({ name: n, fileSuffix: `_${n}`, width: 80, videoBitrate: 100, audioBitrate: 32 })) },
+    });
+    const job = { jobHandle: `j|video-${Date.now()}`, companyHandle: acme.companyHandle, jobName: 'direct', originalName: 'direct', submitUserHandle: acme.userHandle, submitUserEmail: acme.who.email, jobType: 'ReprocessAssets' };
+    const rec = recorder();
+    const result = await h.ctx.services.reprocess.reprocess(job, options, { assetHandle: handles.clip!, name: 'clip' }, undefined, rec.progress);
+    expect(result).toMatchObject({ status: 'success' });
+    expect(rec.steps.map((s) => s.message)).toEqual(['Probing the video', 'Making the thumbnail', 'Encoding 1 of 2 (a)', 'Encoding 2 of 2 (b)', 'Committing']);
+    for (let i = 1; i < rec.steps.length; i++) expect(rec.steps[i]!.fraction).toBeGreaterThan(rec.steps[i - 1]!.fraction);
   });
 
   it('reports an image reprocess by the steps around its render, in order, rising', async () => {
