@@ -26,6 +26,8 @@ export const OPERATIONS = {
   addUser: { param: account.addUserParam, return: account.addUserReturn, summary: 'Creates a user with company memberships.' },
   getUsers: { param: account.getUsersParam, return: account.getUsersReturn, summary: 'Lists users of the companies the caller administers.' },
   setPassword: { param: account.setPasswordParam, return: emptyReturn, summary: "Sets the caller's (or, for IpsAdmin, any user's) password." },
+  getCompanySettings: { param: account.getCompanySettingsParam, return: account.getCompanySettingsReturn, summary: "The company's settings this server has: overwriteMode (fixed), retainPublishState, emailTrashCleanupWarning (always false)." },
+  setCompanySettings: { param: account.setCompanySettingsParam, return: emptyReturn, summary: 'Sets retainPublishState (what an absent preservePublishState means in jobs); settings this server does not have are refused (30001).' },
   searchAssets: { param: asset.searchAssetsParam, return: asset.searchAssetsReturn, summary: 'Finds assets by folder, type, publish state and system fields, optionally without job byproducts (ripped pages, PSD layers), paged.' },
   getAssets: { param: asset.getAssetsParam, return: asset.getAssetsReturn, summary: 'Returns assets by handle (unknown handles are left out).' },
   setAssetPublishState: { param: asset.setAssetPublishStateParam, return: emptyReturn, summary: 'Marks or unmarks an asset for publish.' },

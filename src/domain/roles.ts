@@ -53,6 +53,9 @@ export const OPERATION_ACCESS = {
   addUser: { roles: ADM4, scope: 'global' },
   getUsers: { roles: ADM4, scope: 'global' },
   setPassword: { roles: ALL9, scope: 'global' },
+  // Both documented with ADM4, the company administrators (WSDL 2014-04-03 and later).
+  getCompanySettings: { roles: ADM4, scope: 'company' },
+  setCompanySettings: { roles: ADM4, scope: 'company' },
   searchAssets: { roles: ALL9, scope: 'company' },
   getAssets: { roles: ALL9, scope: 'company' },
   setAssetPublishState: {

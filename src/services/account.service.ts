@@ -6,6 +6,7 @@ import { FaultCode, IpsFault, faults } from '../domain/faults.js';
 import { nameKey, newHandle, newSecret, nowIso } from '../domain/handles.js';
 import { ADMIN_ROLES, OPERATION_ACCESS } from '../domain/roles.js';
 import type * as S from '../domain/schemas/account.schema.js';
+import { SERVER_OVERWRITE_MODE } from '../domain/schemas/account.schema.js';
 import type { AuthService } from './auth.service.js';
 import { assertPasswordAllowed } from './password-policy.js';
 import type { Principal } from './principal.js';
@@ -45,6 +46,8 @@ export class AccountService {
       ims_org_id: p.imsOrgId ?? null,
       created_at: nowIso(),
       callback_secret: null,
+      // IPS documents no default for CompanySettings.retainPublishState: off, so an absent preservePublishState applies readyForPublish.
+      retain_publish_state: 0,
     };
     await this.companies.insert(row);
     if (!caller.isIpsAdmin) {
@@ -159,6 +162,19 @@ export class AccountService {
     return { secret: await this.companies.callbackSecret(p.companyHandle, newSecret) };
   }
 
+  async getCompanySettings(p: In<typeof S.getCompanySettingsParam>): Promise<Out<typeof S.getCompanySettingsReturn>> {
+    const row = await this.companies.findByHandle(p.companyHandle);
+    if (!row) throw faults.notFound('companyHandle', 'company', p.companyHandle);
+    return { settings: toSettings(row) };
+  }
+
+  /** Only retainPublishState changes anything; the schema refused every setting this server does not have. */
+  async setCompanySettings(p: In<typeof S.setCompanySettingsParam>): Promise<Record<string, never>> {
+    if (!(await this.companies.findByHandle(p.companyHandle))) throw faults.notFound('companyHandle', 'company', p.companyHandle);
+    await this.companies.updateSettings(p.companyHandle, p.retainPublishState === undefined ? {} : { retain_publish_state: p.retainPublishState ? 1 : 0 });
+    return {};
+  }
+
   async setPassword(caller: Principal, p: In<typeof S.setPasswordParam>): Promise<Record<string, never>> {
     const target = p.userHandle ?? caller.userHandle;
     if (target !== caller.userHandle && !caller.isIpsAdmin) {
@@ -199,6 +215,15 @@ export function toCompany(row: CompanyRow): S.Company {
     rootPath: row.root_path,
     ...(row.expires ? { expires: row.expires } : {}),
     ...(row.ims_org_id ? { imsOrgId: row.ims_org_id } : {}),
+  };
+}
+
+/** CompanySettings in XSD order, with the settings this server has (see S.companySettings). */
+function toSettings(row: CompanyRow): S.CompanySettings {
+  return {
+    overwriteMode: SERVER_OVERWRITE_MODE,
+    retainPublishState: row.retain_publish_state === 1,
+    emailTrashCleanupWarning: false,
   };
 }
 

@@ -25,7 +25,16 @@ export async function upsertSetByproduct(
   deps: { assets: AssetRepository; derivations: DerivationRepository },
   job: JobIdentity,
   doc: AssetRow,
-  set: { engine: string; type: string; suffix: string; members: readonly string[]; data: unknown; size?: { width: number; height: number } },
+  set: {
+    engine: string;
+    type: string;
+    suffix: string;
+    members: readonly string[];
+    data: unknown;
+    size?: { width: number; height: number };
+    /** its publish flag, from its flag before the job (undefined: the job creates it) */
+    readyForPublish: (current: number | undefined) => number;
+  },
 ): Promise<AssetRow> {
   const existing = (await deps.derivations.bySource(doc.asset_handle, set.engine))[0];
   const previous = existing ? await deps.assets.findByHandle(doc.company_handle, existing.asset_handle) : undefined;
@@ -40,6 +49,7 @@ export async function upsertSetByproduct(
     name,
     name_key: nameKey(name),
     file_name: name,
+    ready_for_publish: set.readyForPublish(previous?.ready_for_publish),
     trash_state: 'NotInTrash',
     created: previous?.created ?? now,
     create_user: previous?.create_user ?? job.submitUserEmail,

@@ -15,6 +15,14 @@ export function itemLogTypes(job: JobIdentity): JobLogTypes {
 }
 
 /**
+ * The log type of a per-file warning in the upload, reprocess and RipPdfs
+ * families. IPS documents file warnings under this name only (ips-reference
+ * §4.8 has no Reprocess* or PdfRip* warning type), and job e-mails list it
+ * among the warnings.
+ */
+export const ITEM_WARNING_TYPE = 'UploadWarning';
+
+/**
  * An asset the job could not process: its error row, counted once however
  * often the activity retries. The message names the asset by `ref.name` (its
  * path); `row` overrides what the row records, for a job whose rows follow

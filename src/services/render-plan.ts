@@ -1,4 +1,5 @@
 import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
+import type { NewDetail } from '../adapters/repositories/job-log.repository.js';
 import type { ColorPlan, RenderPlan } from '../adapters/media/media.repository.js';
 import type { Box } from '../adapters/media/pixel-ops.js';
 import type { StorageDriver } from '../adapters/storage/storage.driver.js';
@@ -11,6 +12,7 @@ import type {
   ManualCropOptions,
   UnsharpMaskOptions,
 } from '../domain/schemas/options.schema.js';
+import { ITEM_WARNING_TYPE } from './job-items.js';
 
 /**
  * The image options upload and reprocess jobs share (ips-reference §5.2 and
@@ -62,6 +64,124 @@ export function renderPlanFor(o: ImageProcessingOptions, storedCrop: string | nu
 /** Whether a plan changes anything the plain optimiser would not do. */
 export function planChangesPixels(plan: RenderPlan): boolean {
   return plan.crop !== undefined || plan.knockout !== undefined || plan.mask || (plan.usm !== undefined && plan.usm.amount > 0) || (plan.color !== undefined && plan.color.mode !== 'Default');
+}
+
+/** The image options that change pixels, by their XSD names, in XSD order (§5.2). */
+export const IMAGE_OPTIONS = [
+  'createMask',
+  'knockoutBackgroundOptions',
+  'manualCropOptions',
+  'autoColorCropOptions',
+  'autoTransparentCropOptions',
+  'colorManagementOptions',
+  'unsharpMaskOptions',
+] as const;
+export type ImageOption = (typeof IMAGE_OPTIONS)[number];
+
+/**
+ * What a job does to an asset, as far as the image options care: they are
+ * IPS's options for still images (§5.2, §6), and IPS says nothing of other
+ * types, so where they go is this server's reading.
+ */
+export type ImageOptionTarget =
+  /** an image (a PSD: its composite; layers are extracted as they are) */
+  | 'Image'
+  /** a PDF, PostScript or Illustrator asset ripped into page images by a reprocess job */
+  | 'RasterisedDocument'
+  /** a document whose page 1 became its own thumbnail (process Thumbnail) */
+  | 'DocumentThumbnail'
+  /** a document a reprocess job kept as it is (process None, or more pages than MAX_RIP_PAGES) */
+  | 'UnrasterisedDocument'
+  /** a document uploaded: stored, never rasterised at upload */
+  | 'UploadedDocument'
+  | 'Video'
+  /** anything else a job stores (ICC profiles) */
+  | 'Other';
+
+/**
+ * Where each image option is applied; everywhere else it is reported, one
+ * warning row per option and asset, never silently skipped.
+ *
+ * | option                                  | Image | RasterisedDocument | DocumentThumbnail | UnrasterisedDocument, UploadedDocument, Video, Other |
+ * |-----------------------------------------|-------|--------------------|-------------------|------------------------------------------------------|
+ * | createMask                              | yes   | each page image    | warning           | warning                                              |
+ * | knockoutBackgroundOptions               | yes   | each page image    | warning           | warning                                              |
+ * | manual/autoColor/autoTransparentCrop…   | yes   | each page image    | warning           | warning                                              |
+ * | colorManagementOptions (not Default)    | yes   | each page image    | the thumbnail     | warning                                              |
+ * | unsharpMaskOptions (amount > 0)         | yes   | each page image    | warning           | warning                                              |
+ *
+ * Why: page images are images the job makes, and each goes through the same
+ * renderDerivatives step as a reprocessed image, at the cost of one image
+ * per page (what IPS users expect of crops and masks on ripped pages). A
+ * document's thumbnail is its own preview, not an image asset with a crop
+ * or mask of its own, so only colour applies to it. A video's pixels are
+ * frames encoded by ffmpeg: none of these options has a meaning there, and
+ * its thumbnail is a frame taken as it is. An upload stores documents
+ * unrasterised (pdfOptions on upload are refused: rasterising needs the
+ * asset), so their pages do not exist yet.
+ */
+const APPLIES: Readonly<Record<ImageOption, readonly ImageOptionTarget[]>> = {
+  createMask: ['Image', 'RasterisedDocument'],
+  knockoutBackgroundOptions: ['Image', 'RasterisedDocument'],
+  manualCropOptions: ['Image', 'RasterisedDocument'],
+  autoColorCropOptions: ['Image', 'RasterisedDocument'],
+  autoTransparentCropOptions: ['Image', 'RasterisedDocument'],
+  colorManagementOptions: ['Image', 'RasterisedDocument', 'DocumentThumbnail'],
+  unsharpMaskOptions: ['Image', 'RasterisedDocument'],
+};
+
+/**
+ * The image options a job gave that would change an image: createMask true,
+ * a knockout, a crop (manual values other than all-zero), colour management
+ * other than Default, an unsharp mask with an amount. preserveCrop only says
+ * what to do with a stored crop, so it is not one of them.
+ */
+export function requestedImageOptions(o: ImageProcessingOptions): ImageOption[] {
+  const m = o.manualCropOptions;
+  const given: Record<ImageOption, boolean> = {
+    createMask: o.createMask,
+    knockoutBackgroundOptions: o.knockoutBackgroundOptions !== undefined,
+    manualCropOptions: m !== undefined && m.left + m.right + m.top + m.bottom > 0,
+    autoColorCropOptions: o.autoColorCropOptions !== undefined,
+    autoTransparentCropOptions: o.autoTransparentCropOptions !== undefined,
+    colorManagementOptions: o.colorManagementOptions !== undefined && o.colorManagementOptions.colorManagement !== 'Default',
+    unsharpMaskOptions: o.unsharpMaskOptions !== undefined && o.unsharpMaskOptions.amount > 0,
+  };
+  return IMAGE_OPTIONS.filter((k) => given[k]);
+}
+
+/** The requested image options that do not apply to `target` (see APPLIES). */
+export function imageOptionsNotApplied(o: ImageProcessingOptions, target: ImageOptionTarget): ImageOption[] {
+  return requestedImageOptions(o).filter((k) => !APPLIES[k].includes(target));
+}
+
+const NOT_APPLIED_MESSAGE: Readonly<Record<Exclude<ImageOptionTarget, 'Image' | 'RasterisedDocument'>, string>> = {
+  DocumentThumbnail: 'optionNotAppliedNoPages',
+  UnrasterisedDocument: 'optionNotAppliedNoPages',
+  UploadedDocument: 'optionNotAppliedAtUpload',
+  Video: 'optionNotApplied',
+  Other: 'optionNotApplied',
+};
+
+/**
+ * One warning row per image option that does not apply to this asset,
+ * naming the option and the asset's type ("manualCropOptions does not apply
+ * to Video assets"). `fileType` is the row's job-log file type (§4.9).
+ */
+export function optionWarnings(
+  o: ImageProcessingOptions,
+  target: ImageOptionTarget,
+  asset: { path: string; type: string; fileType: string; handle?: string },
+): NewDetail[] {
+  if (target === 'Image' || target === 'RasterisedDocument') return [];
+  return imageOptionsNotApplied(o, target).map((option) => ({
+    logType: ITEM_WARNING_TYPE,
+    messageKey: NOT_APPLIED_MESSAGE[target],
+    messageArgs: { path: asset.path, option, assetType: asset.type },
+    assetName: asset.path,
+    assetType: asset.fileType,
+    ...(asset.handle ? { assetHandle: asset.handle } : {}),
+  }));
 }
 
 /** What the stored crop says made it: a preserved crop keeps its origin. */

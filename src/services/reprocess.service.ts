@@ -12,12 +12,15 @@ import type { ReprocessAssetsJob } from '../domain/schemas/job.schema.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../workflows/contracts.js';
 import { OPTIMIZER_VERSION } from './ingest/pyramid.js';
 import { keyPart } from './ingest/storage-keys.js';
-import { itemLogTypes, recordItemError } from './job-items.js';
-import { type ColorProfiles, type StoredCrop, cropSource, renderPlanFor } from './render-plan.js';
+import { ITEM_WARNING_TYPE, itemLogTypes, recordItemError } from './job-items.js';
+import { type ColorProfiles, type StoredCrop, cropSource, optionWarnings, renderPlanFor } from './render-plan.js';
+import type { CompanyRepository } from '../adapters/repositories/company.repository.js';
+import { publishFlag, publishRule } from '../domain/publish-state.js';
 import { type DocumentRipService, type RipOptions } from './rip/document-rip.service.js';
 import type { PsdLayerService } from './psd/psd-layer.service.js';
 import type { VideoService } from './video/video.service.js';
 import { illustratorOptions, pdfOptions, postScriptOptions } from '../domain/schemas/options.schema.js';
+import { type ItemProgress, NO_PROGRESS, renderingMessage } from './item-progress.js';
 
 /** Options of a reprocess job as its activities get them: everything but the (possibly long) handle list. */
 export type ReprocessOptions = Omit<ReprocessAssetsJob, 'assetHandleArray'>;
@@ -37,10 +40,11 @@ export class ReprocessService {
     private readonly documents: DocumentRipService,
     private readonly layers: PsdLayerService,
     private readonly colors: ColorProfiles,
+    private readonly companies: CompanyRepository,
     private readonly videos?: VideoService,
   ) {}
 
-  async reprocess(job: JobIdentity, options: ReprocessOptions, ref: AssetRef, signal?: AbortSignal): Promise<FileResult> {
+  async reprocess(job: JobIdentity, options: ReprocessOptions, ref: AssetRef, signal?: AbortSignal, progress: ItemProgress = NO_PROGRESS): Promise<FileResult> {
     const done = await this.jobLogs.findItem(job.jobHandle, ref.assetHandle);
     if (done) return { itemId: ref.assetHandle, status: done.status as FileResult['status'], assetHandle: ref.assetHandle };
     const asset = await this.assets.findByHandle(job.companyHandle, ref.assetHandle);
@@ -48,10 +52,15 @@ export class ReprocessService {
     if (!asset || asset.trash_state !== 'NotInTrash') return this.fail(job, ref, `no asset with handle '${ref.assetHandle}' in this company`);
     const color = await this.colors.resolve(job, options.colorManagementOptions);
     if (typeof color === 'string') return this.fail(job, ref, color);
+    // Read per asset: a setting changed while a long job runs applies to the assets after the change.
+    const rule = publishRule(options, (await this.companies.findByHandle(job.companyHandle))?.retain_publish_state === 1);
     if (asset.type === 'Pdf' || asset.type === 'PostScript' || asset.type === 'Illustrator') {
-      return this.documents.ripDocument(job, asset, ripOptionsFor(asset.type, options), color, signal);
+      return this.documents.ripDocument(job, asset, ripOptionsFor(asset.type, options), color, { image: options, publish: rule }, signal, progress);
     }
-    if (asset.type === 'Video' && this.videos) return this.videos.reprocess(job, asset, options.mediaOptions, signal);
+    if (asset.type === 'Video' && this.videos) {
+      const warnings = optionWarnings(options, 'Video', { path: `${asset.folder}${asset.file_name}`, type: asset.type, fileType: 'Video', handle: asset.asset_handle });
+      return this.videos.reprocess(job, asset, options.mediaOptions, { rule, warnings }, signal, progress);
+    }
     if (asset.type !== 'Image') return this.fail(job, ref, `${asset.type} assets cannot be reprocessed (only images, videos, PDF, PostScript and Illustrator files)`);
     const path = `${asset.folder}${asset.file_name}`;
     const tag = createHash('sha256').update(job.jobHandle).digest('hex').slice(0, 16);
@@ -60,30 +69,36 @@ export class ReprocessService {
     const tmp = { ptiff: await this.storage.tempPath('.ptif'), mask: await this.storage.tempPath('.png') };
     try {
       if (!(await this.storage.exists(asset.original_key))) return await this.fail(job, ref, 'the original file is missing from storage');
+      progress.step('reading', 0, 'Reading the original');
       const local = await this.storage.localPath(asset.original_key);
       const plan = { ...renderPlanFor(options, asset.crop_json), ...(color ? { color } : {}) };
-      const layerDetails = asset.format === 'psd' && options.photoshopOptions?.process === 'MaintainLayers' ? await this.layers.extract(job, asset, local, options.photoshopOptions, signal) : [];
+      const readyForPublish = publishFlag(rule, asset.ready_for_publish);
+      const layerDetails =
+        asset.format === 'psd' && options.photoshopOptions?.process === 'MaintainLayers'
+          ? await this.layers.extract(job, asset, local, options.photoshopOptions, { rule, sourceFlag: readyForPublish }, signal)
+          : [];
+      progress.step('rendering', 0.1, renderingMessage(plan));
       const result = await this.renderer.renderDerivatives(local, asset.format as DetectedFormat, plan, tmp);
+      progress.step('storing', 0.85, 'Storing the pyramid');
       await this.storage.putFile(keys.ptiff, tmp.ptiff);
       if (result.maskWritten) await this.storage.putFile(keys.mask, tmp.mask);
+      progress.step('commit', 0.95, 'Committing');
       const crop: StoredCrop | null = result.crop ? { ...result.crop, source: cropSource(plan) } : null;
       const now = nowIso();
-      const readyForPublish =
-        options.preservePublishState || options.readyForPublish === undefined ? asset.ready_for_publish : options.readyForPublish ? 1 : 0;
       await this.jobLogs.recordItem(
         { job_handle: job.jobHandle, item_id: ref.assetHandle, status: 'success', asset_handle: ref.assetHandle, reason: null, updated_at: now },
         job.companyHandle,
         [
           { logType: itemLogTypes(job).success, messageKey: 'fileProcessed', messageArgs: { path }, assetName: path, assetType: 'OptimizedImage', assetHandle: ref.assetHandle },
           ...(options.createMask && !result.maskWritten
-            ? [{ logType: 'UploadWarning', messageKey: 'fileWarning', messageArgs: { path, reason: 'no mask: the image has no transparency and no knockout was requested' }, assetName: path, assetType: 'Mask', assetHandle: ref.assetHandle }]
+            ? [{ logType: ITEM_WARNING_TYPE, messageKey: 'fileWarning', messageArgs: { path, reason: 'no mask: the image has no transparency and no knockout was requested' }, assetName: path, assetType: 'Mask', assetHandle: ref.assetHandle }]
             : []),
           ...layerDetails,
         ],
         [
           'file_success_count',
           'total_file_count',
-          ...((options.createMask && !result.maskWritten) || layerDetails.some((d) => d.logType === 'UploadWarning') ? (['file_warning_count'] as const) : []),
+          ...((options.createMask && !result.maskWritten) || layerDetails.some((d) => d.logType === ITEM_WARNING_TYPE) ? (['file_warning_count'] as const) : []),
         ],
         (tx) =>
           new AssetRepositoryImpl(tx).update(asset.asset_handle, {

@@ -108,6 +108,30 @@ describe(`account, asset and preset operations (${process.env.IPS_TEST_DB})`, ()
     expect((await h.api('checkLogin', { email: acme.who.email, password: 'Changed-pass-3' }, acme.who)).body.status).toBe('ValidLogin');
   });
 
+  it('gets and sets CompanySettings as a company admin; settings this server does not have are refused', async () => {
+    const c = globex.companyHandle;
+    expect((await h.api('getCompanySettings', { companyHandle: c }, globex.who)).body).toEqual({
+      settings: { overwriteMode: 'OverwriteAnyExtAnyFolder', retainPublishState: false, emailTrashCleanupWarning: false },
+    });
+    expect((await h.api('setCompanySettings', { companyHandle: c, retainPublishState: true, overwriteMode: 'OverwriteAnyExtAnyFolder' }, globex.who)).body).toEqual({});
+    expect((await h.api('getCompanySettings', { companyHandle: c }, globex.who)).body.settings.retainPublishState).toBe(true);
+    // Another company's setting is untouched.
+    expect((await h.api('getCompanySettings', { companyHandle: acme.companyHandle })).body.settings.retainPublishState).toBe(false);
+
+    const unsupported = await h.api('setCompanySettings', { companyHandle: c, retainPublishState: false, defaultSourceProfileHandle: 'a|1' }, globex.who);
+    expect(unsupported.status).toBe(400);
+    expect(unsupported.body).toMatchObject({ code: 30001, field: 'defaultSourceProfileHandle' });
+    expect(unsupported.body.reason).toMatch(/^defaultSourceProfileHandle: expected no defaultSourceProfileHandle \(this server keeps no default colour profiles/);
+    // Refused as a whole: retainPublishState in the same call did not change.
+    expect((await h.api('getCompanySettings', { companyHandle: c }, globex.who)).body.settings.retainPublishState).toBe(true);
+    expect((await h.api('setCompanySettings', { companyHandle: c, overwriteMode: 'OverwriteFullName' }, globex.who)).body).toMatchObject({ code: 30001, field: 'overwriteMode' });
+
+    // IpsUser is no company admin; a foreign company is refused too.
+    expect((await h.api('getCompanySettings', { companyHandle: acme.companyHandle }, acme.who)).body).toMatchObject({ fault: 'authorizationFault', code: 20003 });
+    expect((await h.api('setCompanySettings', { companyHandle: acme.companyHandle, retainPublishState: true }, globex.who)).body).toMatchObject({ fault: 'authorizationFault', code: 20006 });
+    expect((await h.api('getCompanySettings', { companyHandle: 'c|no-such' })).status).toBe(404);
+  });
+
   it('saves, lists, updates and deletes image presets with the 512-character limit', async () => {
     const c = acme.companyHandle;
     const saved = await h.api('saveImageFormat', { companyHandle: c, name: 'thumb', urlModifier: '?wid=400&hei=400&fmt=jpeg&qlt=75,0' }, acme.who);

@@ -102,6 +102,12 @@ const CASES = {
   getUsers: { body: (t) => (t ? undefined : {}), allowed: { status: 200 } },
   // The caller's own password, refused by the policy: nothing changes.
   setPassword: { body: (t) => (t ? undefined : { password: WEAK_PASSWORD }), allowed: { status: 400, code: FaultCode.InvalidParameter, field: 'password' } },
+  getCompanySettings: { body: byCompany((t) => ({ companyHandle: t.companyHandle })), allowed: { status: 200 } },
+  // A setting this server does not have: refused after authorization, so nothing changes.
+  setCompanySettings: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, diskSpaceWarningMin: 1 })),
+    allowed: { status: 400, code: FaultCode.InvalidParameter, field: 'diskSpaceWarningMin' },
+  },
   searchAssets: { body: byCompany((t) => ({ companyHandle: t.companyHandle, includeSubfolders: true })), allowed: { status: 200 } },
   getAssets: { body: byCompany((t) => ({ companyHandle: t.companyHandle, assetHandleArray: { items: [t.assetHandle] } })), allowed: { status: 200 } },
   setAssetPublishState: {

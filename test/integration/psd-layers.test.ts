@@ -122,4 +122,54 @@ describe(`photoshopOptions MaintainLayers (${process.env.IPS_TEST_DB})`, () => {
     expect(spec.layers.map((l: { name: string }) => l.name)).toEqual(rows.map((r) => r.name));
     expect(await h.ctx.repositories.derivations.members(template.asset_handle)).toEqual(rows.map((r) => r.asset_handle));
   });
+
+  it('marks the layers and the template per readyForPublish and preservePublishState, the company setting standing in for an absent one', async () => {
+    const run = async (psd: string, options: Record<string, unknown>) => {
+      const layerOptions = { layerNaming: 'LayerName', createTemplate: true };
+      const r = await h.api(
+        'submitJob',
+        { companyHandle: acme.companyHandle, jobName: 'layers', reprocessAssetsJob: { assetHandleArray: [psd], createMask: false, emailSetting: 'None', photoshopOptions: { process: 'MaintainLayers', layerOptions }, ...options } },
+        acme.who,
+      );
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      expect(await h.client.workflow.getHandle(r.body.jobHandle).result()).toMatchObject({ outcome: 'done', errors: 0 });
+    };
+    const flags = async (psd: string) => {
+      const byproducts = await h.ctx.database.db
+        .selectFrom('asset_derivations')
+        .innerJoin('assets', 'assets.asset_handle', 'asset_derivations.asset_handle')
+        .select(['engine', 'ready_for_publish'])
+        .where('source_handle', '=', psd)
+        .where('trash_state', '=', 'NotInTrash')
+        .orderBy('engine')
+        .orderBy('position')
+        .execute();
+      return { psd: (await h.ctx.repositories.assets.findByHandle(acme.companyHandle, psd))!.ready_for_publish, byproducts: byproducts.map((b) => `${b.engine}:${b.ready_for_publish}`) };
+    };
+    const retain = async (retainPublishState: boolean) => expect((await h.api('setCompanySettings', { companyHandle: acme.companyHandle, retainPublishState })).status).toBe(200);
+
+    await run(psdHandle, { readyForPublish: false });
+    expect(await flags(psdHandle)).toEqual({ psd: 0, byproducts: ['PhotoshopLayers:0', 'PhotoshopLayers:0', 'PhotoshopLayers:0', 'PhotoshopLayers:0', 'PsdTemplate:0'] });
+    const red = (await layers())[0]!.asset_handle;
+    expect((await h.api('setAssetPublishState', { companyHandle: acme.companyHandle, assetHandle: red, publishState: 'MarkedForPublish' }, acme.who)).status).toBe(200);
+    await run(psdHandle, { readyForPublish: true, preservePublishState: true });
+    expect(await flags(psdHandle)).toEqual({ psd: 0, byproducts: ['PhotoshopLayers:1', 'PhotoshopLayers:0', 'PhotoshopLayers:0', 'PhotoshopLayers:0', 'PsdTemplate:0'] });
+
+    // With the company's retainPublishState on, an absent preservePublishState keeps what exists; new layers and template get readyForPublish.
+    await retain(true);
+    await run(psdHandle, { readyForPublish: true });
+    expect(await flags(psdHandle)).toEqual({ psd: 0, byproducts: ['PhotoshopLayers:1', 'PhotoshopLayers:0', 'PhotoshopLayers:0', 'PhotoshopLayers:0', 'PsdTemplate:0'] });
+    const file = path.join(dir, 'Fall Ad.psd');
+    await fs.writeFile(file, writePsdBuffer(layered));
+    const up = await uploadPost(h.baseUrl, {
+      params: { companyHandle: acme.companyHandle, jobName: 'fall', endJob: true, uploadParams: { overwrite: true, readyForPublish: false, createMask: false, emailSetting: 'None' } },
+      files: [{ path: file }],
+      authorization: basic(acme.who),
+    });
+    await h.client.workflow.getHandle(up.body.jobHandle).result();
+    const fall = (await h.ctx.repositories.assets.findLiveByName(acme.companyHandle, 'fall ad'))!.asset_handle;
+    await run(fall, { readyForPublish: true });
+    expect(await flags(fall)).toEqual({ psd: 0, byproducts: ['PhotoshopLayers:1', 'PhotoshopLayers:1', 'PhotoshopLayers:1', 'PhotoshopLayers:1', 'PsdTemplate:1'] });
+    await retain(false);
+  });
 });

@@ -12,6 +12,7 @@ import { MediaRepository } from '../../src/adapters/media/media.repository.js';
 import { FfmpegAdapter } from '../../src/adapters/video/ffmpeg.adapter.js';
 import { type EncodeSpec, type VideoTool, VideoToolError } from '../../src/adapters/video/video-tool.js';
 import { VideoService } from '../../src/services/video/video.service.js';
+import { publishRule } from '../../src/domain/publish-state.js';
 
 const run = promisify(execFile);
 
@@ -163,12 +164,13 @@ describe(`Video originals through ffmpeg (${process.env.IPS_TEST_DB})`, () => {
     const job = { jobHandle: `j|retry-${Date.now()}`, companyHandle: acme.companyHandle, jobName: 'retry', originalName: 'retry', submitUserHandle: acme.userHandle, submitUserEmail: acme.who.email, jobType: 'ReprocessAssets' };
     const media = { videoEncodingArray: [1, 2].map((n) => ({ name: `r${n}`, fileSuffix: `_r${n}`, width: 64, videoBitrate: 100, audioBitrate: 32 })) };
 
-    await expect(videos.reprocess(job, master, media)).rejects.toThrow('the worker went away');
+    const applied = { rule: publishRule({}, false), warnings: [] };
+    await expect(videos.reprocess(job, master, media, applied)).rejects.toThrow('the worker went away');
     const first = (await byName()).clip_r1;
     expect(first).toBeDefined();
     expect((await byName()).clip_r2).toBeUndefined();
 
-    expect(await videos.reprocess(job, master, media)).toMatchObject({ status: 'success', assetHandle: master.asset_handle });
+    expect(await videos.reprocess(job, master, media, applied)).toMatchObject({ status: 'success', assetHandle: master.asset_handle });
     expect(encodes).toBe(3); // r1 once, r2 failed once then made
     const after = await byName();
     expect(after.clip_r1.assetHandle).toBe(first.assetHandle);
@@ -176,7 +178,7 @@ describe(`Video originals through ffmpeg (${process.env.IPS_TEST_DB})`, () => {
     expect(after.clip_r2.videoInfo).toMatchObject({ width: 64, height: 48 });
     expect(after.clip.videoInfo.optimizedFile).toBe(first.videoInfo.originalFile);
     // Recorded once: a third delivery of the same item does nothing.
-    expect(await videos.reprocess(job, master, media)).toMatchObject({ status: 'success' });
+    expect(await videos.reprocess(job, master, media, applied)).toMatchObject({ status: 'success' });
     expect(encodes).toBe(3);
     const items = await h.ctx.database.db.selectFrom('job_items').selectAll().where('job_handle', '=', job.jobHandle).execute();
     expect(items).toHaveLength(1);

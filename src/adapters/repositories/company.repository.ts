@@ -22,6 +22,12 @@ export class CompanyRepository {
     return row.callback_secret;
   }
 
+  /** The CompanySettings this server keeps (setCompanySettings). */
+  async updateSettings(handle: string, settings: Partial<Pick<CompanyRow, 'retain_publish_state'>>): Promise<void> {
+    if (Object.keys(settings).length === 0) return;
+    await this.db.updateTable('companies').set(settings).where('company_handle', '=', handle).execute();
+  }
+
   findByNameKey(nameKey: string): Promise<CompanyRow | undefined> {
     return this.db.selectFrom('companies').selectAll().where('name_key', '=', nameKey).executeTakeFirst();
   }

@@ -57,6 +57,20 @@ export class AccountController {
     return this.accounts.getCallbackSecret(p);
   }
 
+  @Post('getCompanySettings')
+  @HttpCode(200)
+  @IpsOperation('getCompanySettings')
+  getCompanySettings(@ParamOf('getCompanySettings') p: OperationParam<'getCompanySettings'>) {
+    return this.accounts.getCompanySettings(p);
+  }
+
+  @Post('setCompanySettings')
+  @HttpCode(200)
+  @IpsOperation('setCompanySettings')
+  setCompanySettings(@ParamOf('setCompanySettings') p: OperationParam<'setCompanySettings'>) {
+    return this.accounts.setCompanySettings(p);
+  }
+
   @Post('setPassword')
   @HttpCode(200)
   @IpsOperation('setPassword')

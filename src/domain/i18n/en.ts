@@ -17,6 +17,9 @@ export const en = {
   documentRasterized: '{path} was rasterised into {pages} page image(s) at {resolution} ppi',
   documentKept: '{path} was kept as a document ({option}.process is None)',
   documentThumbnail: '{path}: page 1 became its thumbnail',
+  optionNotApplied: '{path}: {option} does not apply to {assetType} assets',
+  optionNotAppliedNoPages: '{path}: {option} was not applied: it applies to the page images of a rasterised document, and this {assetType} asset was not rasterised into pages',
+  optionNotAppliedAtUpload: '{path}: {option} does not apply to {assetType} assets at upload: a reprocessAssetsJob rasterises the document and applies it to the page images',
 
   // Job engine
   jobBegun: 'Job {name} has begun',

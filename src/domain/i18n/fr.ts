@@ -14,6 +14,9 @@ export const fr = {
   documentRasterized: '{path} a été pixellisé en {pages} image(s) de page à {resolution} ppp',
   documentKept: '{path} a été conservé comme document ({option}.process vaut None)',
   documentThumbnail: '{path} : la page 1 est devenue sa vignette',
+  optionNotApplied: '{path} : {option} ne s’applique pas aux ressources de type {assetType}',
+  optionNotAppliedNoPages: '{path} : {option} n’a pas été appliqué : il s’applique aux images de page d’un document pixellisé, et cette ressource de type {assetType} n’a pas été pixellisée en pages',
+  optionNotAppliedAtUpload: '{path} : {option} ne s’applique pas aux ressources de type {assetType} lors du téléchargement : un reprocessAssetsJob pixellise le document et l’applique aux images de page',
 
   jobBegun: 'La tâche {name} a commencé',
   jobDone: 'La tâche {name} est terminée : {success} réussis, {error} en échec, {warning} avertissements',

@@ -14,6 +14,9 @@ export const nl = {
   documentRasterized: '{path} is gerasterd tot {pages} paginabeeld(en) op {resolution} ppi',
   documentKept: '{path} is als document behouden ({option}.process is None)',
   documentThumbnail: '{path}: pagina 1 is de miniatuur geworden',
+  optionNotApplied: '{path}: {option} is niet van toepassing op assets van het type {assetType}',
+  optionNotAppliedNoPages: '{path}: {option} is niet toegepast: het geldt voor de paginabeelden van een gerasterd document, en deze asset van het type {assetType} is niet tot pagina’s gerasterd',
+  optionNotAppliedAtUpload: '{path}: {option} is bij het uploaden niet van toepassing op assets van het type {assetType}: een reprocessAssetsJob rastert het document en past het toe op de paginabeelden',
 
   jobBegun: 'Taak {name} is gestart',
   jobDone: 'Taak {name} is voltooid: {success} geslaagd, {error} mislukt, {warning} waarschuwingen',

@@ -98,6 +98,62 @@ export const setPasswordParam = z.strictObject({
   passwordExpires: dateTime.optional(),
 });
 
+/** Asset Overwrite Modes (ips-reference §6, a company setting). */
+export const OVERWRITE_MODES = ['OverwriteFullName', 'OverwriteAnyExt', 'OverwriteFullNameAnyFolder', 'OverwriteAnyExtAnyFolder'] as const;
+/**
+ * The one mode uploads here have: asset names are the file name without its
+ * extension and unique per company, so a file of the same name replaces the
+ * asset whatever its folder and extension (and the asset moves to the new folder).
+ */
+export const SERVER_OVERWRITE_MODE = 'OverwriteAnyExtAnyFolder' satisfies (typeof OVERWRITE_MODES)[number];
+
+/**
+ * CompanySettings (WSDL 2014-04-03, XSD order) as far as this server has the
+ * setting: overwriteMode (fixed, see SERVER_OVERWRITE_MODE), retainPublishState
+ * (kept per company) and emailTrashCleanupWarning (false: nothing here empties
+ * the trash, so no such e-mail is ever sent). defaultSourceProfile,
+ * defaultDisplayProfile, the XSLT mappings and diskSpaceWarningMin are left
+ * out: this server has no such thing to report (the XSD marks four of them
+ * required; an invented value would be worse than none).
+ */
+export const companySettings = z.object({
+  overwriteMode: z.enum(OVERWRITE_MODES),
+  retainPublishState: z.boolean(),
+  emailTrashCleanupWarning: z.boolean(),
+});
+
+export const getCompanySettingsParam = z.strictObject({ companyHandle: handle });
+export const getCompanySettingsReturn = z.object({ settings: companySettings });
+
+/** A setting this server does not have: refused whatever the value, with the reason (never accepted and ignored). */
+const notKept = (why: string) =>
+  z
+    .unknown()
+    .refine(() => false, { message: why })
+    .optional();
+
+/** setCompanySettingsParam (XSD order): a value is honoured, or refused with 30001 naming the field. */
+export const setCompanySettingsParam = z.strictObject({
+  companyHandle: handle,
+  overwriteMode: z
+    .enum(OVERWRITE_MODES)
+    .refine((m) => m === SERVER_OVERWRITE_MODE, {
+      message: `${SERVER_OVERWRITE_MODE} (the only overwrite mode of this server: asset names are unique per company, so a file of the same name replaces the asset in any folder, with any extension)`,
+    })
+    .optional(),
+  retainPublishState: z.boolean().optional(),
+  defaultSourceProfileHandle: notKept('no defaultSourceProfileHandle (this server keeps no default colour profiles: colorManagementOptions Default uses its built-in CMYK profile; name profiles per job with colorManagementOptions Convert)'),
+  defaultDisplayProfileHandle: notKept('no defaultDisplayProfileHandle (this server keeps no default colour profiles: colorManagementOptions Default converts to sRGB; name profiles per job with colorManagementOptions Convert)'),
+  iptcExifMappingXsltHandle: notKept('no iptcExifMappingXsltHandle (this server has no metadata engine to map IPTC/EXIF fields into)'),
+  xmpMappingXsltHandle: notKept('no xmpMappingXsltHandle (this server has no metadata engine to map XMP fields into)'),
+  diskSpaceWarningMin: notKept('no diskSpaceWarningMin (this server sends no disk-space warnings)'),
+  emailTrashCleanupWarning: z
+    .boolean()
+    .refine((v) => !v, { message: 'false (this server never empties the trash, so there is no clean-up to send an e-mail about)' })
+    .optional(),
+});
+
+export type CompanySettings = z.infer<typeof companySettings>;
 export type AddUserParam = z.infer<typeof addUserParam>;
 export type GetUsersParam = z.infer<typeof getUsersParam>;
 export type Company = z.infer<typeof company>;

@@ -18,7 +18,9 @@ import type { FileResult, JobIdentity, UploadItem } from '../../../workflows/con
 import { fileSha256 } from './file-hash.js';
 import { OPTIMIZER_VERSION, writePyramid } from './pyramid.js';
 import { storageKeys } from './storage-keys.js';
-import { type ColorProfiles, type StoredCrop, cropSource, planChangesPixels, renderPlanFor } from '../render-plan.js';
+import { type ColorProfiles, type ImageOptionTarget, type StoredCrop, cropSource, optionWarnings, planChangesPixels, renderPlanFor } from '../render-plan.js';
+import { type ByproductPublish, type PublishRule, publishFlag, publishRule } from '../../domain/publish-state.js';
+import { type ItemProgress, NO_PROGRESS, renderingMessage } from '../item-progress.js';
 
 /** A reason to refuse one file; never retried. */
 export class FileRejected extends Error {}
@@ -26,6 +28,8 @@ export class FileRejected extends Error {}
 interface Target {
   name: string;
   existing?: AssetRow;
+  /** the job's publish rule and the asset's flag after this upload (its video encodings follow it) */
+  publish: ByproductPublish;
 }
 
 /** The optimised image as built: its size after any crop, the crop kept on the asset, the mask if one was written. */
@@ -57,7 +61,7 @@ export class IngestService {
     private readonly videos?: VideoService,
   ) {}
 
-  async ingest(job: JobIdentity, options: UploadPostJob, item: UploadItem, signal?: AbortSignal): Promise<FileResult> {
+  async ingest(job: JobIdentity, options: UploadPostJob, item: UploadItem, signal?: AbortSignal, progress: ItemProgress = NO_PROGRESS): Promise<FileResult> {
     const done = await this.jobLogs.findItem(job.jobHandle, item.itemId);
     if (done) return { itemId: item.itemId, status: done.status as FileResult['status'], assetHandle: done.asset_handle ?? undefined, reason: done.reason ?? undefined };
 
@@ -70,12 +74,13 @@ export class IngestService {
       const local = await this.storage.localPath(item.stagingKey);
       // Said plainly: otherwise an empty file reads as "unrecognised content", which sends users looking for a format problem.
       if ((await fs.stat(local)).size === 0) throw new FileRejected('the file is empty (0 bytes)');
+      progress.step('reading', 0, 'Reading the file');
       format = await sniffFormat(local);
       if (!format) throw new FileRejected('unsupported or unrecognised file content (accepted: JPEG, PNG, TIFF, WebP, GIF, PSD, PDF, PostScript/EPS, Illustrator, ICC profiles, MP4/MOV/WebM/Matroska/AVI video)');
       // A profile must be whole to be used by colorManagementOptions later: a damaged one fails now, not in every job that names it.
       if (format === 'icc') await readIccHeader(local);
       const warnings = extensionWarnings(item.fileName, format, path);
-      const target = await this.target(job.companyHandle, item);
+      const target = await this.target(job.companyHandle, item, publishRule(options, company.retain_publish_state === 1));
 
       if (target.existing && !options.overwrite) {
         return await this.commit(job, item, 'duplicate', target.existing.asset_handle, undefined, [
@@ -85,16 +90,19 @@ export class IngestService {
 
       const probe = RASTER_FORMATS.has(format) ? await this.probe(local, format) : undefined;
       const assetHandle = target.existing?.asset_handle ?? item.assetHandle;
+      warnings.push(...optionWarnings(options, imageOptionTarget(format), { path, type: FORMAT_ASSET_TYPE[format], fileType: 'MasterImage', handle: assetHandle }));
       const keys = storageKeys(job.companyHandle, assetHandle, item.itemId, item.fileName);
       const sha256 = await fileSha256(local);
       // Derivatives first: a file the decoder refuses leaves nothing under originals/.
-      const optimised = probe ? await this.optimise(job, options, local, format, probe, keys, target.existing, path) : undefined;
-      const video = isVideoFormat(format) ? await this.prepareVideo(job, options, item, target, assetHandle, local, keys, signal) : undefined;
+      const optimised = probe ? await this.optimise(job, options, local, format, probe, keys, target.existing, path, progress) : undefined;
+      const video = isVideoFormat(format) ? await this.prepareVideo(job, options, item, target, assetHandle, local, keys, signal, progress) : undefined;
+      progress.step('storing', 0.9, 'Storing the original');
       await this.storage.putFile(keys.original, local, { readOnly: true });
       warnings.push(...(optimised?.warnings ?? []));
 
       const row = { ...this.assetRow(job, options, item, target, format, probe, optimised, { assetHandle, sha256, keys }), ...(video ? this.videos!.masterColumns(video.prepared) : {}) };
       const updating = target.existing !== undefined;
+      progress.step('commit', 0.95, 'Committing');
       const result = await this.commit(
         job,
         item,
@@ -185,17 +193,21 @@ export class IngestService {
     keys: ReturnType<typeof storageKeys>,
     existing: AssetRow | undefined,
     path: string,
+    progress: ItemProgress = NO_PROGRESS,
   ): Promise<Optimised> {
     const color = await this.colors.resolve(job, options.colorManagementOptions);
     if (typeof color === 'string') throw new FileRejected(color);
     const plan = { ...renderPlanFor(options, existing?.crop_json ?? null), ...(color ? { color } : {}) };
     if (!planChangesPixels(plan)) {
+      progress.step('pyramid', 0.1, 'Building the pyramid');
       await writePyramid(this.storage, this.media, file, format, keys.optimized, probe);
       return { width: probe.width, height: probe.height, crop: null, maskKey: null, warnings: [] };
     }
     const tmp = { ptiff: await this.storage.tempPath('.ptif'), mask: await this.storage.tempPath('.png') };
     try {
+      progress.step('rendering', 0.1, renderingMessage(plan));
       const result = await this.renderer.renderDerivatives(file, format, plan, tmp);
+      progress.step('storing', 0.85, 'Storing the pyramid');
       await this.storage.putFile(keys.optimized, tmp.ptiff);
       if (result.maskWritten) await this.storage.putFile(keys.mask, tmp.mask);
       return {
@@ -227,17 +239,17 @@ export class IngestService {
     file: string,
     keys: ReturnType<typeof storageKeys>,
     signal?: AbortSignal,
+    progress: ItemProgress = NO_PROGRESS,
   ): Promise<{ master: VideoMaster; prepared: PreparedVideo }> {
     if (!this.videos) throw new FileRejected('video files need ffmpeg, and this server runs without the video service');
-    const readyForPublish = target.existing && options.preservePublishState ? target.existing.ready_for_publish : options.readyForPublish ? 1 : 0;
-    const master: VideoMaster = { companyHandle: job.companyHandle, assetHandle, name: target.name, folder: item.folder, readyForPublish };
-    return { master, prepared: await this.videos.prepare(job, master, file, options.mediaOptions, { thumbnail: keys.optimized, tag: item.itemId }, signal) };
+    const master: VideoMaster = { companyHandle: job.companyHandle, assetHandle, name: target.name, folder: item.folder, publish: target.publish };
+    return { master, prepared: await this.videos.prepare(job, master, file, options.mediaOptions, { thumbnail: keys.optimized, tag: item.itemId }, signal, progress) };
   }
 
-  private async target(companyHandle: string, item: UploadItem): Promise<Target> {
+  private async target(companyHandle: string, item: UploadItem, rule: PublishRule): Promise<Target> {
     const name = assetNameOf(item.fileName);
     const existing = await this.assets.findLiveByName(companyHandle, nameKey(name));
-    return { name, existing };
+    return { name, existing, publish: { rule, sourceFlag: publishFlag(rule, existing?.ready_for_publish) } };
   }
 
   private async probe(file: string, format: DetectedFormat): Promise<ImageProbe> {
@@ -266,7 +278,7 @@ export class IngestService {
       name_key: nameKey(target.name),
       file_name: item.fileName,
       folder: item.folder,
-      ready_for_publish: existing && options.preservePublishState ? existing.ready_for_publish : options.readyForPublish ? 1 : 0,
+      ready_for_publish: target.publish.sourceFlag,
       trash_state: 'NotInTrash',
       created: existing?.created ?? now,
       create_user: existing?.create_user ?? job.submitUserEmail,
@@ -305,6 +317,14 @@ function decoderReason(format: DetectedFormat | undefined, message: string): str
   // libvips sometimes reports only that a decoder warning stopped it, without the warning: say what that means.
   const said = /^Warning treated as error due to failOn setting/.test(message) ? 'the decoder stopped at damaged or missing data' : message;
   return `the ${format.toUpperCase()} data cannot be decoded (the file is damaged or truncated): ${said}`;
+}
+
+/** What an upload does to a file of this format, as the image options see it (render-plan.ts, APPLIES). */
+export function imageOptionTarget(format: DetectedFormat): ImageOptionTarget {
+  if (RASTER_FORMATS.has(format)) return 'Image';
+  if (isVideoFormat(format)) return 'Video';
+  const type = FORMAT_ASSET_TYPE[format];
+  return type === 'Pdf' || type === 'PostScript' || type === 'Illustrator' ? 'UploadedDocument' : 'Other';
 }
 
 function extensionWarnings(fileName: string, format: DetectedFormat, path: string): NewDetail[] {

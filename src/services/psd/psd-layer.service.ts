@@ -11,7 +11,8 @@ import type { PhotoshopOptions } from '../../domain/schemas/options.schema.js';
 import type { JobIdentity } from '../../../workflows/contracts.js';
 import { freeAssetName, upsertSetByproduct } from '../byproduct-names.js';
 import { OPTIMIZER_VERSION } from '../ingest/pyramid.js';
-import { itemLogTypes } from '../job-items.js';
+import { ITEM_WARNING_TYPE, itemLogTypes } from '../job-items.js';
+import { type ByproductPublish, byproductFlag } from '../../domain/publish-state.js';
 import { keyPart } from '../ingest/storage-keys.js';
 
 /** IPS ExcludeByproductCondition engine of PSD layer images. */
@@ -37,7 +38,7 @@ export class PsdLayerService {
   ) {}
 
   /** Writes the layer assets of `doc` and returns the job-log details naming them. */
-  async extract(job: JobIdentity, doc: AssetRow, input: string, options: PhotoshopOptions, signal?: AbortSignal): Promise<NewDetail[]> {
+  async extract(job: JobIdentity, doc: AssetRow, input: string, options: PhotoshopOptions, publish: ByproductPublish, signal?: AbortSignal): Promise<NewDetail[]> {
     const o = { ...DEFAULT_LAYER_OPTIONS, ...options.layerOptions };
     const psd = await openPsdLayers(input, { maxPixels: this.maxPixels, extractText: o.extractText });
     const layers = psd.document.layers;
@@ -90,7 +91,7 @@ export class PsdLayerService {
         name_key: nameKey(name),
         file_name: `${name}.tif`,
         folder,
-        ready_for_publish: doc.ready_for_publish,
+        ready_for_publish: byproductFlag(publish, previous?.ready_for_publish),
         trash_state: 'NotInTrash',
         created: previous?.created ?? now,
         create_user: previous?.create_user ?? job.submitUserEmail,
@@ -141,9 +142,9 @@ export class PsdLayerService {
       if (!current.has(position)) await this.assets.update(d.asset_handle, { trash_state: 'InTrash', last_modified: nowIso(), last_modify_user: job.submitUserEmail });
     }
     for (const s of psd.document.skipped) {
-      details.push({ logType: 'UploadWarning', messageKey: 'fileWarning', messageArgs: { path: `${doc.folder}${doc.file_name}`, reason: `layer ${s.index} "${s.name}" gives no image (${s.reason})` }, assetName: `${doc.folder}${doc.file_name}`, assetType: 'MasterImage', assetHandle: doc.asset_handle });
+      details.push({ logType: ITEM_WARNING_TYPE, messageKey: 'fileWarning', messageArgs: { path: `${doc.folder}${doc.file_name}`, reason: `layer ${s.index} "${s.name}" gives no image (${s.reason})` }, assetName: `${doc.folder}${doc.file_name}`, assetType: 'MasterImage', assetHandle: doc.asset_handle });
     }
-    if (o.createTemplate) details.push(await this.template(job, doc, psd.document, made, o));
+    if (o.createTemplate) details.push(await this.template(job, doc, psd.document, made, o, publish));
     return details;
   }
 
@@ -154,6 +155,7 @@ export class PsdLayerService {
     canvas: { width: number; height: number },
     made: Array<{ handle: string; name: string; folder?: string; layer: { index: number; left: number; top: number; width: number; height: number; hidden: boolean; opacity: number; blendMode: string; text?: string } }>,
     o: LayerOptions,
+    publish: ByproductPublish,
   ): Promise<NewDetail> {
     const spec = psdTemplate(
       canvas,
@@ -177,6 +179,7 @@ export class PsdLayerService {
       members: spec.layers.map((l) => byHandle.get(l.index)!),
       data: spec,
       size: canvas,
+      readyForPublish: (current) => byproductFlag(publish, current),
     });
     return this.detail(job, row, doc.folder, 'PsdTemplate');
   }

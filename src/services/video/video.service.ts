@@ -16,6 +16,8 @@ import { fileSha256 } from '../ingest/file-hash.js';
 import { OPTIMIZER_VERSION } from '../ingest/pyramid.js';
 import { keyPart } from '../ingest/storage-keys.js';
 import { itemLogTypes, recordItemError, recordedResult } from '../job-items.js';
+import { type ByproductPublish, type PublishRule, byproductFlag, publishFlag } from '../../domain/publish-state.js';
+import { type ItemProgress, NO_PROGRESS, between } from '../item-progress.js';
 
 /** asset_derivations.engine of encoded videos (IPS names no engine for them). */
 export const VIDEO_ENGINE = 'VideoEncode';
@@ -29,13 +31,15 @@ export interface VideoMaster {
   assetHandle: string;
   name: string;
   folder: string;
-  readyForPublish: number;
+  /** the job's publish rule and the master's flag after the job, which its encodings follow */
+  publish: ByproductPublish;
 }
 
 /** What the derivation row of an encoding records: the settings it was made with. */
 interface EncodingData {
   name: string;
   fileSuffix: string;
+  /** written by earlier versions; playbackTarget is refused now */
   playbackTarget?: string;
   spec: EncodeSpec;
 }
@@ -106,15 +110,26 @@ export class VideoService {
    * item; the rows are written by writePrepared in the upload's own
    * transaction. On failure the files written so far are removed.
    */
-  async prepare(job: JobIdentity, master: VideoMaster, file: string, options: MediaOptions | undefined, keys: { thumbnail: string; tag: string }, signal?: AbortSignal): Promise<PreparedVideo> {
+  async prepare(
+    job: JobIdentity,
+    master: VideoMaster,
+    file: string,
+    options: MediaOptions | undefined,
+    keys: { thumbnail: string; tag: string },
+    signal?: AbortSignal,
+    progress: ItemProgress = NO_PROGRESS,
+  ): Promise<PreparedVideo> {
+    progress.step('probing', 0, 'Probing the video');
     const probe = await this.probe(file, signal);
     const written: string[] = [];
     try {
+      if (options?.generateThumbnail) progress.step('thumbnail', ENCODINGS_FROM / 2, 'Making the thumbnail');
       const thumbnail = options?.generateThumbnail ? await this.thumbnail(file, options.thumbnailOptions?.thumbnailTime ?? 0, keys.thumbnail, signal) : undefined;
       if (thumbnail) written.push(thumbnail.key);
       const encodings: EncodedVideo[] = [];
       const previous = await this.previousEncodings(master);
       for (const [i, e] of (options?.videoEncodingArray ?? []).entries()) {
+        encodingStep(progress, i, options, e.name);
         const encoded = await this.encode(job, master, file, e, previous, i, keys.tag, signal);
         written.push(encoded.asset.original_key);
         encodings.push(encoded);
@@ -162,18 +177,28 @@ export class VideoService {
   /**
    * ReprocessAssetsJob over a Video asset: probe again (the facts are
    * refreshed), the thumbnail when asked for, then each encoding committed as
-   * soon as it is made. Options for images and documents do not apply to
-   * videos and change nothing here.
+   * soon as it is made. The publish rule marks the video and its encodings;
+   * `applied.warnings` (image options, which do not apply to videos) go in its log.
    */
-  async reprocess(job: JobIdentity, asset: AssetRow, options: MediaOptions | undefined, signal?: AbortSignal): Promise<FileResult> {
+  async reprocess(
+    job: JobIdentity,
+    asset: AssetRow,
+    options: MediaOptions | undefined,
+    applied: { rule: PublishRule; warnings: readonly NewDetail[] },
+    signal?: AbortSignal,
+    progress: ItemProgress = NO_PROGRESS,
+  ): Promise<FileResult> {
     const ref: AssetRef = { assetHandle: asset.asset_handle, name: asset.name };
-    const master: VideoMaster = { companyHandle: asset.company_handle, assetHandle: asset.asset_handle, name: asset.name, folder: asset.folder, readyForPublish: asset.ready_for_publish };
+    const readyForPublish = publishFlag(applied.rule, asset.ready_for_publish);
+    const master: VideoMaster = { companyHandle: asset.company_handle, assetHandle: asset.asset_handle, name: asset.name, folder: asset.folder, publish: { rule: applied.rule, sourceFlag: readyForPublish } };
     const path = `${asset.folder}${asset.file_name}`;
     if (!(await this.storage.exists(asset.original_key))) return recordItemError(this.jobLogs, job, ref, 'the original file is missing from storage');
     const file = await this.storage.localPath(asset.original_key);
     const tag = `rp-${jobTag(job)}`;
     try {
+      progress.step('probing', 0, 'Probing the video');
       const probe = await this.probe(file, signal);
+      if (options?.generateThumbnail) progress.step('thumbnail', ENCODINGS_FROM / 2, 'Making the thumbnail');
       const thumbnail = options?.generateThumbnail
         ? await this.thumbnail(file, options.thumbnailOptions?.thumbnailTime ?? 0, `optimized/${keyPart(asset.company_handle)}/${keyPart(asset.asset_handle)}/th-${jobTag(job)}.ptif`, signal)
         : undefined;
@@ -181,6 +206,7 @@ export class VideoService {
       const encodings: EncodedVideo[] = [];
       for (const [i, e] of (options?.videoEncodingArray ?? []).entries()) {
         if (signal?.aborted) throw new VideoToolError('stopped between encodings', 'aborted');
+        encodingStep(progress, i, options, e.name);
         const mine = previous.get(e.fileSuffix.toLowerCase());
         if (mine && mine.derivation.job_handle === job.jobHandle && mine.row?.trash_state === 'NotInTrash') {
           // Made by this job before a retry or a pause: kept as it is.
@@ -192,6 +218,7 @@ export class VideoService {
         await this.removeSuperseded({ encodings: [encoded] });
         encodings.push(encoded);
       }
+      progress.step('commit', ENCODINGS_TO, 'Committing');
       const before = await this.videos.find(asset.asset_handle);
       const info = infoRow(master, probe, thumbnail?.atMs ?? before?.thumbnail_time_ms ?? null, encodings[0]?.asset.original_key ?? before?.encoded_key ?? null);
       const now = nowIso();
@@ -202,13 +229,15 @@ export class VideoService {
         [
           { logType, messageKey: 'fileProcessed', messageArgs: { path }, assetName: path, assetType: 'Video', assetHandle: asset.asset_handle },
           ...this.details(master, { thumbnail, encodings }, logType),
+          ...applied.warnings,
         ],
-        ['file_success_count', 'total_file_count'],
+        ['file_success_count', 'total_file_count', ...(applied.warnings.length ? (['file_warning_count'] as const) : [])],
         async (tx) => {
           await new AssetRepositoryImpl(tx).update(asset.asset_handle, {
             ...(thumbnail ? { optimized_key: thumbnail.key, optimizer_version: OPTIMIZER_VERSION } : {}),
             width: probe.width,
             height: probe.height,
+            ready_for_publish: readyForPublish,
             last_modified: now,
             last_modify_user: job.submitUserEmail,
           });
@@ -285,8 +314,7 @@ export class VideoService {
         name_key: nameKey(name),
         file_name: `${name}.mp4`,
         folder: master.folder,
-        // Byproducts follow their source's publish state (ips-reference §2.3).
-        ready_for_publish: master.readyForPublish,
+        ready_for_publish: byproductFlag(master.publish, prior?.ready_for_publish),
         trash_state: 'NotInTrash',
         created: prior?.created ?? now,
         create_user: prior?.create_user ?? job.submitUserEmail,
@@ -305,7 +333,7 @@ export class VideoService {
         optimizer_version: 0,
         crop_json: null,
       };
-      const data: EncodingData = { name: e.name, fileSuffix: e.fileSuffix, ...(e.playbackTarget ? { playbackTarget: e.playbackTarget } : {}), spec };
+      const data: EncodingData = { name: e.name, fileSuffix: e.fileSuffix, spec };
       return {
         asset,
         exists: prior !== undefined,
@@ -367,6 +395,16 @@ async function rejecting<T>(what: string, run: () => Promise<T>): Promise<T> {
     }
     throw err;
   }
+}
+
+/** The share of a video's item its encodings take: probing and the thumbnail come before, the commit after. */
+const ENCODINGS_FROM = 0.1;
+const ENCODINGS_TO = 0.95;
+
+/** "Encoding i of k", the fraction by encodings begun (ffmpeg's own progress within one is not read). */
+function encodingStep(progress: ItemProgress, index: number, options: MediaOptions | undefined, name: string): void {
+  const count = Math.max(index + 1, options?.videoEncodingArray?.length ?? 0);
+  progress.step('encoding', between(ENCODINGS_FROM, ENCODINGS_TO, index / count), `Encoding ${index + 1} of ${count} (${name})`);
 }
 
 /** Keys written by a job carry a short digest of its handle, so each job's files are distinct and a retry rewrites the same ones. */
