@@ -4,20 +4,15 @@ import { JOB_ELEMENTS, type JobElement, jobName, locale } from '../domain/schema
 import { JOB_TYPES } from './job-registry.js';
 
 /**
- * submitJobParam (ips-reference §3.1), built from the registry: a job element
- * whose workflow exists is validated by its own schema; one that does not is
- * refused with a reason saying so (30001), never run by a placeholder.
+ * submitJobParam (ips-reference §3.1), built from the registry: every job
+ * element is validated by its own schema. An element without a registry entry
+ * stops the process at start-up rather than being accepted and not run.
  */
 const elementSchemas = Object.fromEntries(
   JOB_ELEMENTS.map((element) => {
     const entry = JOB_TYPES.find((j) => j.element === element && j.submittable);
-    const schema = entry
-      ? entry.options.optional()
-      : z
-          .unknown()
-          .refine(() => false, { message: `a job type this server runs (${element} is not available yet)` })
-          .optional();
-    return [element, schema];
+    if (!entry) throw new Error(`submitJob element ${element} has no job type in the registry (src/jobs/job-registry.ts)`);
+    return [element, entry.options.optional()];
   }),
 ) as Record<JobElement, z.ZodOptional<z.ZodType>>;
 
