@@ -87,7 +87,7 @@ const IMAGE_OPTIONS = {
 const UPLOAD_OPTIONS = {
   overwrite: { honoured: 'replaces a same-named asset (FileUpdated) or skips it (DuplicateSkipped)', tests: ['upload.test.ts', 'upload-urls.test.ts'] },
   readyForPublish: { honoured: 'publish state of the assets the job creates', tests: ['upload.test.ts', 'video.test.ts'] },
-  preservePublishState: { honoured: 'an overwritten asset keeps its publish state (absent: the company setting)', tests: ['upload.test.ts'] },
+  preservePublishState: { honoured: 'an overwritten asset keeps its publish state (absent: the company setting retainPublishState)', tests: ['publish-state.test.ts'] },
   preserveCrop: { honoured: 'an overwritten image keeps its stored crop unless a crop is given', tests: ['upload.test.ts', 'reprocess.test.ts'] },
   ...IMAGE_OPTIONS,
   photoshopOptions: refused('layers are split by a reprocessAssetsJob after the upload (the fault says so)'),
@@ -196,8 +196,8 @@ export const FIELD_TABLE: FieldTable = {
   },
   reprocessAssetsJob: {
     assetHandleArray: { honoured: 'the assets reprocessed', tests: ['reprocess.test.ts'] },
-    readyForPublish: { honoured: 'publish state of the assets the job updates or creates', tests: ['reprocess.test.ts'] },
-    preservePublishState: { honoured: 'updated assets keep their publish state (absent: the company setting)', tests: ['reprocess.test.ts'] },
+    readyForPublish: { honoured: 'publish state of every asset the job updates or creates (pages, eCatalogs, layers, encodings too)', tests: ['publish-state.test.ts', 'psd-layers.test.ts'] },
+    preservePublishState: { honoured: 'updated assets keep their publish state (absent: the company setting retainPublishState)', tests: ['publish-state.test.ts', 'psd-layers.test.ts'] },
     preserveCrop: { honoured: 'keeps the stored crop unless a crop is given (default true)', tests: ['reprocess.test.ts'] },
     ...IMAGE_OPTIONS,
     photoshopOptions: { honoured: 'MaintainLayers splits PSD layers into assets', tests: ['psd-layers.test.ts'] },
