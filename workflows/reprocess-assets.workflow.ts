@@ -52,7 +52,8 @@ async function applySetScripts(job: JobIdentity, request: ReprocessRequest): Pro
     const options: SetGenerationOptions = {
       assetHandles: handles.slice(start, start + SET_PLAN_CHUNK),
       scriptHandles: request.options.autoSetCreationOptions!.autoSetsArray,
-      readyForPublish: request.options.readyForPublish ?? false,
+      ...(request.options.readyForPublish !== undefined ? { readyForPublish: request.options.readyForPublish } : {}),
+      ...(request.options.preservePublishState !== undefined ? { preservePublishState: request.options.preservePublishState } : {}),
     };
     const sets = (await book.planSets(job.companyHandle, options)).filter((i) => i.kind === 'set');
     for (let i = 0; i < sets.length; i += 25) await work.applySets(job, options, sets.slice(i, i + 25));

@@ -38,7 +38,7 @@ describe('documented aliases', () => {
     const rip = await h.api('submitJob', { companyHandle: acme.companyHandle, jobName: 'nightly-rip', execSchedule: '0 0 5 * * ?', reprocessAssetsJob: { assetHandleArray: ['a|doc'], createMask: false, emailSetting: 'None', illustratorOptions: { colorSpace: 'Gray' } } }, acme.who);
     expect(rip.status, JSON.stringify(rip.body)).toBe(200);
     const scheduled = await h.api('getScheduledJobs', { companyHandle: acme.companyHandle }, acme.who);
-    const byName = new Map(scheduled.body.jobArray.items.map((j: { originalName: string }) => [j.originalName, j]));
+    const byName = new Map<string, any>(scheduled.body.jobArray.items.map((j: { originalName: string }) => [j.originalName, j]));
     expect(byName.get('nightly-dir')).toMatchObject({ serverDirectoryPublishJob: { emailSetting: 'ErrorAndWarning' } });
     expect(byName.get('nightly-dir').serverDirectoryPublishJob).not.toHaveProperty('emailSettings');
     expect(byName.get('nightly-rip').reprocessAssetsJob.illustratorOptions).toEqual({ process: 'Rasterize', resolution: 150, colorspace: 'Gray', alpha: false });

@@ -74,7 +74,7 @@ describe("the documents' aliases (ips-reference §7)", () => {
   const knockout = { corner: 'UpperLeft', tolerance: 0.1, fillMethod: 'FloodFill' };
 
   it.each(['reprocessAssetsJob', 'uploadUrlsJob', 'uploadDirectoryJob'])('%s takes knockoutBackground as knockoutBackgroundOptions', (element) => {
-    const parsed = submit(element, { knockoutBackground: knockout }) as Record<string, Record<string, unknown>>;
+    const parsed = submit(element, { knockoutBackground: knockout }) as unknown as Record<string, Record<string, unknown>>;
     expect(parsed[element]!.knockoutBackgroundOptions).toEqual(knockout);
     expect(parsed[element]).not.toHaveProperty('knockoutBackground');
   });

@@ -1,3 +1,4 @@
+import { publishFlag, publishRule } from '../../domain/publish-state.js';
 import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
 import type { JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
@@ -116,7 +117,8 @@ export class SetGenerationService {
       name_key: nameKey(existing?.name ?? item.name),
       file_name: existing?.name ?? item.name,
       folder,
-      ready_for_publish: options.readyForPublish ? 1 : (existing?.ready_for_publish ?? 0),
+      // The rule every job's assets follow (publish-state.ts); absent preservePublishState: the company's retainPublishState.
+      ready_for_publish: publishFlag(publishRule(options, company.retain_publish_state === 1), existing?.ready_for_publish),
       trash_state: 'NotInTrash',
       created: existing?.created ?? now,
       create_user: existing?.create_user ?? job.submitUserEmail,
@@ -161,13 +163,13 @@ export class SetGenerationService {
    * asset the job created or updated, a page at a time, inside one activity
    * (no handles through history). Only the sets are logged.
    */
-  async applyToJobAssets(job: JobIdentity, scriptHandles: readonly string[], readyForPublish: boolean): Promise<number> {
+  async applyToJobAssets(job: JobIdentity, scriptHandles: readonly string[], readyForPublish: boolean, preservePublishState?: boolean): Promise<number> {
     let after: string | null = null;
     let sets = 0;
     for (;;) {
       const assetHandles = await this.jobLogs.succeededAssets(job.jobHandle, after, JOB_ASSET_PAGE);
       if (assetHandles.length === 0) return sets;
-      const options: SetGenerationOptions = { assetHandles, scriptHandles: [...scriptHandles], readyForPublish };
+      const options: SetGenerationOptions = { assetHandles, scriptHandles: [...scriptHandles], readyForPublish, ...(preservePublishState !== undefined ? { preservePublishState } : {}) };
       for (const item of await this.plan(job.companyHandle, options)) {
         if (item.kind !== 'set') continue;
         await this.apply(job, options, item);
