@@ -56,5 +56,10 @@ export function createJobActivities(deps: JobActivityDeps): JobActivities {
         throw err;
       }
     },
+    async cancelOwnRun() {
+      const run = Context.current().info.workflowExecution;
+      if (!run) throw ApplicationFailure.nonRetryable('cancelOwnRun was not called by a workflow', 'NoWorkflow');
+      await Context.current().client.workflow.getHandle(run.workflowId, run.runId).cancel();
+    },
   };
 }

@@ -96,8 +96,10 @@ async function main(role: Role): Promise<void> {
     // Pixel threads yield to the API, Temporal and the workflow thread answering progress queries.
     const priority = lowerImageThreadPriority({ nice: config.worker.imageThreadNice, onError: (err) => logger.warn({ err }, 'could not read the threads to lower their priority') });
     stack.push({ name: 'image thread priority', stop: async () => priority.stop() });
-    const { worker, connection: workerConnection }: { worker: Worker; connection: NativeConnection } = await createWorker(ctx, { address });
-    workerRun = worker.run();
+    const created = await createWorker(ctx, { address });
+    const { worker, connection: workerConnection }: { worker: Worker; connection: NativeConnection } = created;
+    // The worker, and beside it the reconciler that ends the logs of runs Temporal closed without the workflow.
+    workerRun = created.run();
     stack.push({
       name: 'worker',
       stop: async () => {

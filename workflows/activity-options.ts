@@ -1,9 +1,9 @@
 import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
 
-/** Catalog and job-log bookkeeping: quick, idempotent, retried until the database answers. */
+/** Catalog and job-log bookkeeping: quick, idempotent, retried until the database answers (a job type the server does not run never will). */
 export const BOOKKEEPING_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 20 },
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 20, nonRetryableErrorTypes: ['UnknownJobType'] },
 };
 
 /** Notifications: a mail server that stays down must not hold the job forever; the job log has everything anyway. */

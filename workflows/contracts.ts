@@ -130,6 +130,8 @@ export interface JobOutcome {
   errors: number;
   reason?: string;
   stoppedBy?: string;
+  /** how a stop arrived: the stopJob signal, or a cancellation request (stopJob through the API sends one too) */
+  stopSource?: 'signal' | 'cancel';
 }
 
 export interface JobProgress {
@@ -153,6 +155,14 @@ export const pauseJobSignal = defineSignal<[{ user: string }]>('pauseJob');
 export const resumeJobSignal = defineSignal<[{ user: string }]>('resumeJob');
 /** Who asked for the stop: sent just before cancellation so the log can name them. */
 export const stopRequestedSignal = defineSignal<[{ user: string }]>('stopRequested');
+/**
+ * The documented way for any Temporal client to stop a job, e.g.
+ * `temporal workflow signal --workflow-id <jobHandle> --name stopJob --input '{"user":"ops@example.com","reason":"maintenance"}'`.
+ * The job then stops as after the stopJob operation: Stopping, the items in
+ * hand finish, the log's end row names `user` (else the signal) and the
+ * counts, and the workflow closes as cancelled. Both fields are optional.
+ */
+export const stopJobSignal = defineSignal<[{ user?: string; reason?: string } | undefined]>('stopJob');
 export const jobProgressQuery = defineQuery<JobProgress>('jobProgress');
 
 export interface AssetRef {
@@ -166,6 +176,8 @@ export interface JobActivities {
   notifyJob(job: JobIdentity, request: JobRequest, outcome: JobOutcome): Promise<void>;
   /** POSTs the signed job summary to the job's postHttpUrl */
   postJobCallback(job: JobIdentity, request: JobRequest, outcome: JobOutcome): Promise<void>;
+  /** Requests cancellation of the calling run, so a job stopped by the stopJob signal closes as cancelled (a workflow cannot ask it of itself) */
+  cancelOwnRun(): Promise<void>;
 }
 
 export interface OptimizeActivities {

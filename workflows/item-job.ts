@@ -1,6 +1,7 @@
 import {
   CancellationScope,
   CancelledFailure,
+  ContinueAsNew,
   condition,
   isCancellation,
   proxyActivities,
@@ -21,6 +22,7 @@ import {
   jobProgressQuery,
   pauseJobSignal,
   resumeJobSignal,
+  stopJobSignal,
   stopRequestedSignal,
 } from './contracts.js';
 
@@ -80,6 +82,11 @@ export function batchSize(total: number, lanes: number): number {
  * batches in flight, whose activities finish the item at hand and return
  * what they did; a pause puts the rest back at the head of the queue, a stop
  * drops it. Nothing is left half done.
+ *
+ * A stop arrives as a cancellation request (stopJob, `temporal workflow
+ * cancel`, the Web UI) or as the stopJob signal, which cancels the job's own
+ * work; either way the job stops the same way and its end row says who or
+ * what stopped it.
  */
 export async function runItemJob<Item extends AssetRef>(
   request: JobRequest,
@@ -120,6 +127,12 @@ export async function runItemJob<Item extends AssetRef>(
   const interruptBatches = () => {
     for (const scope of batches) scope.cancel();
   };
+  // Everything between the Begin and the End row runs in this scope, so the stopJob
+  // signal can cancel it as a cancellation request cancels the whole workflow.
+  const root = CancellationScope.current();
+  const work = new CancellationScope();
+  let signalledStop: { user?: string; reason?: string } | undefined;
+  let ended = false;
 
   setHandler(pauseJobSignal, ({ user }) => {
     state.paused = true;
@@ -132,6 +145,12 @@ export async function runItemJob<Item extends AssetRef>(
   });
   setHandler(stopRequestedSignal, ({ user }) => {
     state.stoppedBy = user;
+  });
+  setHandler(stopJobSignal, (input) => {
+    // A job already stopping, failing or past its work has nothing left to stop.
+    if (signalledStop || state.stopping || ended) return;
+    signalledStop = { ...(input?.user ? { user: input.user } : {}), ...(input?.reason ? { reason: input.reason } : {}) };
+    work.cancel();
   });
   setHandler(
     jobProgressQuery,
@@ -152,15 +171,11 @@ export async function runItemJob<Item extends AssetRef>(
   );
 
   if (!carry) {
-    state.serverName = (await bookkeeping.beginJob(job, request.jobType)).serverName;
-    state.total = await hooks.count();
-    // One history event, so getActiveJobs knows the size even when no worker can answer a query.
-    upsertMemo({ totalSize: state.total });
+    // Not cancellable: a stop that arrives meanwhile finds the log it has to end.
+    state.serverName = (await CancellationScope.nonCancellable(() => bookkeeping.beginJob(job, request.jobType))).serverName;
   }
-  touch(state.total === 0 ? 'Nothing to process' : 'Running');
 
   const lanes = Math.max(1, request.lanes);
-  const size = batchSize(state.total, lanes);
   const queue: Item[] = [];
   let busy = 0;
 
@@ -193,40 +208,52 @@ export async function runItemJob<Item extends AssetRef>(
 
   let outcome: JobOutcome;
   try {
-    let cursor = carry?.cursor ?? null;
-    let exhausted = false;
-    for (;;) {
-      if (queue.length > 0) {
-        await condition(() => !state.paused && busy < lanes);
-        if (queue.length > 0) launch(queue.splice(0, size));
-        continue;
+    await work.run(async () => {
+      if (!carry) {
+        state.total = await hooks.count();
+        // One history event, so getActiveJobs knows the size even when no worker can answer a query.
+        upsertMemo({ totalSize: state.total });
       }
-      if (!exhausted) {
-        if (cursor !== null && workflowInfo().continueAsNewSuggested) {
-          await condition(() => busy === 0);
-          if (queue.length > 0) continue; // a pause handed items back meanwhile
-          return await hooks.continueAsNew({ cursor, total: state.total, processed: state.processed, errors: state.errors, startDate, name, serverName: state.serverName });
+      touch(state.total === 0 ? 'Nothing to process' : 'Running');
+      const size = batchSize(state.total, lanes);
+      let cursor = carry?.cursor ?? null;
+      let exhausted = false;
+      for (;;) {
+        if (queue.length > 0) {
+          await condition(() => !state.paused && busy < lanes);
+          if (queue.length > 0) launch(queue.splice(0, size));
+          continue;
         }
-        const { items, next } = await hooks.page(cursor);
-        queue.push(...items);
-        cursor = next;
-        exhausted = next === null;
-        continue;
+        if (!exhausted) {
+          if (cursor !== null && workflowInfo().continueAsNewSuggested) {
+            await condition(() => busy === 0);
+            if (queue.length > 0) continue; // a pause handed items back meanwhile
+            return await hooks.continueAsNew({ cursor, total: state.total, processed: state.processed, errors: state.errors, startDate, name, serverName: state.serverName });
+          }
+          const { items, next } = await hooks.page(cursor);
+          queue.push(...items);
+          cursor = next;
+          exhausted = next === null;
+          continue;
+        }
+        await condition(() => busy === 0 || queue.length > 0);
+        if (busy === 0 && queue.length === 0) break;
       }
-      await condition(() => busy === 0 || queue.length > 0);
-      if (busy === 0 && queue.length === 0) break;
-    }
+    });
     outcome = { outcome: 'done', total: state.total, processed: state.processed, errors: state.errors };
   } catch (err) {
+    // The run goes on as a new one with the same handle: the job has not ended.
+    if (err instanceof ContinueAsNew) throw err;
     const cancelled = isCancellation(err);
     state.stopping = true;
     touch(cancelled ? 'Stopping' : 'Failing');
     interruptBatches();
     await CancellationScope.nonCancellable(() => condition(() => busy === 0));
     outcome = cancelled
-      ? { outcome: 'stopped', total: state.total, processed: state.processed, errors: state.errors, ...(state.stoppedBy ? { stoppedBy: state.stoppedBy } : {}) }
-      : { outcome: 'failed', total: state.total, processed: state.processed, errors: state.errors, reason: err instanceof Error ? err.message : String(err) };
+      ? { outcome: 'stopped', total: state.total, processed: state.processed, errors: state.errors, ...stopOf(signalledStop, state.stoppedBy) }
+      : { outcome: 'failed', total: state.total, processed: state.processed, errors: state.errors, reason: err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err) };
   }
+  ended = true;
 
   await CancellationScope.nonCancellable(async () => {
     if (outcome.outcome === 'done' && hooks.finish) {
@@ -255,7 +282,26 @@ export async function runItemJob<Item extends AssetRef>(
   });
   if (outcome.outcome === 'stopped') {
     // Surface the stop as a cancelled workflow so operators see it as such in the Web UI.
-    throw new CancelledFailure(`stopped by ${outcome.stoppedBy ?? 'a user'}`);
+    // A workflow closes as cancelled only once cancellation was requested: after the stopJob
+    // signal, the job asks for its own.
+    if (!root.consideredCancelled) await requestOwnCancellation(root);
+    throw new CancelledFailure(`stopped by ${outcome.stoppedBy ?? (outcome.stopSource === 'signal' ? 'the stopJob signal' : 'a cancellation request')}`);
   }
   return outcome;
+}
+
+/**
+ * Has the server cancel this very run (through an activity: the server
+ * refuses a workflow's cancel request for itself), and waits until the
+ * request comes back to it as cancellation.
+ */
+export async function requestOwnCancellation(root: CancellationScope): Promise<void> {
+  await CancellationScope.nonCancellable(() => bookkeeping.cancelOwnRun());
+  await root.cancelRequested.catch(() => undefined);
+}
+
+/** Who stopped a job, for its end row: the stopJob signal's user, else the stopJob operation's caller (sent before its cancellation). */
+export function stopOf(signalled: { user?: string; reason?: string } | undefined, requestedBy: string | undefined): Pick<JobOutcome, 'stoppedBy' | 'stopSource' | 'reason'> {
+  if (signalled) return { stopSource: 'signal', ...(signalled.user ? { stoppedBy: signalled.user } : {}), ...(signalled.reason ? { reason: signalled.reason } : {}) };
+  return { stopSource: 'cancel', ...(requestedBy ? { stoppedBy: requestedBy } : {}) };
 }

@@ -27,6 +27,7 @@ const schema = z.object({
   RENDER_THREADS: z.coerce.number().int().min(0).optional(),
   IMAGE_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
   PROGRESS_CACHE_MS: z.coerce.number().int().min(0).default(1000),
+  JOB_RECONCILE_SECONDS: positiveInt.default(15),
   MAX_UPLOAD_FILE_BYTES: positiveInt.default(2 * 1024 ** 3),
   MAX_UPLOAD_FILES_PER_POST: positiveInt.default(1000),
   MAX_IMAGE_PIXELS: positiveInt.default(512 * 1024 * 1024),
@@ -90,8 +91,12 @@ export interface AppConfig {
   admin: { email: string; password?: string };
   /** SECRETS_KEY; undefined → `<dataDir>/secrets.key` */
   secretsKey?: string;
-  /** renderThreads 0: reprocessing renders on the main thread */
-  worker: { activityConcurrency: number; renderThreads: number; imageThreadNice: number };
+  /**
+   * renderThreads 0: reprocessing renders on the main thread. reconcileSeconds: how
+   * often the worker ends the job logs of runs Temporal closed without the workflow
+   * (terminated, timed out, failed), see JobReconciler.
+   */
+  worker: { activityConcurrency: number; renderThreads: number; imageThreadNice: number; reconcileSeconds: number };
   /** how long getActiveJobs callers share a job's live progress (ProgressSnapshots) */
   progressCacheMs: number;
   /** Ghostscript children (pages rip in parallel) and the longest a page may take */
@@ -167,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       // One render thread per parallel activity: a render never waits for a thread.
       renderThreads: e.RENDER_THREADS ?? e.WORKER_ACTIVITY_CONCURRENCY ?? defaultActivityConcurrency(),
       imageThreadNice: e.IMAGE_THREAD_NICE,
+      reconcileSeconds: e.JOB_RECONCILE_SECONDS,
     },
     progressCacheMs: e.PROGRESS_CACHE_MS,
     // DMC skips page extraction for PDFs over 100 pages; the same default here.

@@ -3,6 +3,27 @@ import { nowIso } from '../domain/handles.js';
 import { jobTypeByIpsType } from '../jobs/job-registry.js';
 import type { JobIdentity, JobOutcome } from '../../workflows/contracts.js';
 
+/** How Temporal closed a run whose workflow never wrote its job's end row (no workflow code runs after a terminate or a timeout). */
+export type ClosedRunEnd =
+  | { status: 'Terminated'; reason: string }
+  | { status: 'TimedOut'; seconds: number }
+  | { status: 'Failed'; reason: string }
+  | { status: 'Canceled'; total?: number };
+
+/** A job as its run's search attributes and memo describe it: enough for a log when the run closed before its Begin row. */
+export interface ClosedRunJob {
+  jobHandle: string;
+  companyHandle: string;
+  jobType: string;
+  originalName: string;
+  jobName: string;
+  submitUserEmail: string;
+  submitUserHandle: string;
+  locale?: string;
+  description?: string;
+  startDate: string;
+}
+
 /**
  * Start and end rows of a job's log. Each is recorded under a fixed item id
  * ('begin' / 'end'), so a retried activity never writes them twice.
@@ -74,7 +95,7 @@ export class JobBookkeeping {
             },
           }
         : outcome.outcome === 'stopped'
-          ? { logType: logTypes.end, messageKey: 'jobStopped', messageArgs: { name: job.jobName, user: outcome.stoppedBy ?? '?', done: outcome.processed, total: outcome.total } }
+          ? stoppedDetail(logTypes.end, job.jobName, outcome)
           : { logType: 'FatalError', messageKey: 'jobFailed', messageArgs: { name: job.jobName, reason: outcome.reason ?? 'unknown error' } };
     await this.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: 'end', status: outcome.outcome, asset_handle: null, reason: outcome.reason ?? null, updated_at: now },
@@ -85,10 +106,102 @@ export class JobBookkeeping {
     );
     await this.jobLogs.finish(job.jobHandle, now, outcome.outcome === 'failed');
   }
+
+  /**
+   * Ends the log of a run that closed without ending it: the end row says how
+   * Temporal closed the run, and the counters stay as the items left them.
+   * A run that closed before its Begin row gets its log from `job`. Safe to
+   * run twice, or from two workers at once: the end row is written once.
+   * Returns whether this call wrote it.
+   */
+  async endClosedRun(job: ClosedRunJob, end: ClosedRunEnd): Promise<boolean> {
+    const logTypes = jobTypeByIpsType(job.jobType)?.logTypes;
+    let log = await this.jobLogs.find(job.jobHandle);
+    if (log?.end_date) return false;
+    if (!log) {
+      await this.jobLogs.ensureJob({
+        job_handle: job.jobHandle,
+        company_handle: job.companyHandle,
+        job_type: job.jobType,
+        job_name: job.jobName,
+        original_job_name: job.originalName,
+        submit_user_email: job.submitUserEmail,
+        submit_user_handle: job.submitUserHandle,
+        locale: job.locale ?? null,
+        description: job.description ?? null,
+        // A job type this server does not run has no Begin type of its own.
+        log_type: logTypes?.begin ?? 'FatalError',
+        job_sub_type: '',
+        start_date: job.startDate,
+        end_date: null,
+        file_success_count: 0,
+        file_error_count: 0,
+        file_warning_count: 0,
+        file_duplicate_count: 0,
+        file_update_count: 0,
+        total_file_count: 0,
+        transfer_success_count: 0,
+        transfer_error_count: 0,
+        transfer_warning_count: 0,
+        fatal_error: 0,
+      });
+      log = await this.jobLogs.find(job.jobHandle);
+    }
+    const name = log?.job_name ?? job.jobName;
+    const done = log?.total_file_count ?? 0;
+    const detail: NewDetail =
+      end.status === 'Terminated'
+        ? { logType: 'FatalError', messageKey: 'jobTerminated', messageArgs: { name, reason: end.reason, done } }
+        : end.status === 'TimedOut'
+          ? { logType: 'FatalError', messageKey: 'jobTimedOut', messageArgs: { name, seconds: end.seconds, done } }
+          : end.status === 'Failed'
+            ? { logType: 'FatalError', messageKey: 'jobFailed', messageArgs: { name, reason: end.reason } }
+            : { logType: logTypes?.end ?? 'FatalError', messageKey: 'jobCancelRequested', messageArgs: { name, done, total: Math.max(done, end.total ?? 0) } };
+    const fatal = end.status !== 'Canceled';
+    const now = nowIso();
+    const reason = end.status === 'Terminated' || end.status === 'Failed' ? end.reason : end.status === 'TimedOut' ? `timed out after ${end.seconds} s` : null;
+    const wrote = await this.jobLogs.recordItem(
+      { job_handle: job.jobHandle, item_id: 'end', status: fatal ? 'failed' : 'stopped', asset_handle: null, reason, updated_at: now },
+      job.companyHandle,
+      [detail],
+      [],
+    );
+    // An end row already there (the workflow's own, its log closed by nobody yet) decides the outcome.
+    const recorded = wrote ? undefined : await this.jobLogs.findItem(job.jobHandle, 'end');
+    await this.jobLogs.finish(job.jobHandle, now, recorded ? recorded.status === 'failed' : fatal);
+    return wrote;
+  }
+}
+
+/**
+ * The end row of a stopped job names who stopped it: the stopJob caller or the
+ * signal's user, else the kind of request (a Temporal client gives no name).
+ */
+function stoppedDetail(logType: string, name: string, outcome: JobOutcome): NewDetail {
+  const counts = { name, done: outcome.processed, total: outcome.total };
+  const reason = outcome.reason ? { reason: outcome.reason } : undefined;
+  if (outcome.stoppedBy) {
+    return reason
+      ? { logType, messageKey: 'jobStoppedBecause', messageArgs: { ...counts, user: outcome.stoppedBy, ...reason } }
+      : { logType, messageKey: 'jobStopped', messageArgs: { ...counts, user: outcome.stoppedBy } };
+  }
+  if (outcome.stopSource === 'signal') {
+    return reason ? { logType, messageKey: 'jobStoppedBySignalBecause', messageArgs: { ...counts, ...reason } } : { logType, messageKey: 'jobStoppedBySignal', messageArgs: counts };
+  }
+  return { logType, messageKey: 'jobCancelRequested', messageArgs: counts };
+}
+
+/**
+ * A job type this server does not run, e.g. in a schedule an older version
+ * created. The name is its Temporal failure type: no retry can register it
+ * (BOOKKEEPING_OPTIONS does not retry it).
+ */
+export class UnknownJobType extends Error {
+  override readonly name = 'UnknownJobType';
 }
 
 function entryOf(jobType: string) {
   const entry = jobTypeByIpsType(jobType);
-  if (!entry) throw new Error(`unregistered job type ${jobType}`);
+  if (!entry) throw new UnknownJobType(`job type ${jobType} is not one this server runs`);
   return entry;
 }

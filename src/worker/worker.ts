@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
+import { ClosedJobRuns } from '../adapters/temporal/closed-job-runs.js';
+import { JobReconciler, startReconcileLoop } from '../services/job-reconciler.service.js';
 import * as workflows from '../../workflows/index.js';
 import type { AppContext } from '../app/context.js';
 import { assertRegistryComplete } from '../jobs/job-registry.js';
@@ -39,13 +41,25 @@ export interface WorkerOptions {
   bundle?: WorkflowBundleWithSourceMap;
 }
 
-export async function createWorker(ctx: AppContext, opts: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+export interface CreatedWorker {
+  worker: Worker;
+  connection: NativeConnection;
+  /**
+   * Runs the worker and, beside it, the job-log reconciler (JobReconciler);
+   * settles once the worker has shut down and the reconciler has stopped, so
+   * the caller can close the connection and the database next.
+   */
+  run(): Promise<void>;
+}
+
+export async function createWorker(ctx: AppContext, opts: WorkerOptions): Promise<CreatedWorker> {
   assertRegistryComplete(workflows as Record<string, unknown>);
   const connection = await NativeConnection.connect({ address: opts.address });
+  const taskQueue = opts.taskQueue ?? ctx.config.temporal.taskQueue;
   const worker = await Worker.create({
     connection,
     namespace: ctx.config.temporal.namespace,
-    taskQueue: opts.taskQueue ?? ctx.config.temporal.taskQueue,
+    taskQueue,
     workflowBundle: opts.bundle ?? prebuiltBundle() ?? (await bundleWorkflows()),
     activities: createActivities({
       ingest: ctx.services.ingest,
@@ -76,5 +90,24 @@ export async function createWorker(ctx: AppContext, opts: WorkerOptions): Promis
     // Stop and pause reach a running batch only in a heartbeat reply: send them promptly.
     maxHeartbeatThrottleInterval: '1s',
   });
-  return { worker, connection };
+  const logger = ctx.logger.child({ component: 'job-reconciler' });
+  const reconciler = new JobReconciler({
+    runs: ClosedJobRuns.over(connection, ctx.config.temporal.namespace, taskQueue),
+    jobLogs: ctx.repositories.jobLogs,
+    bookkeeping: ctx.services.bookkeeping,
+    users: ctx.repositories.users,
+    logger,
+  });
+  return {
+    worker,
+    connection,
+    async run() {
+      const loop = startReconcileLoop(reconciler, ctx.config.worker.reconcileSeconds * 1000, logger);
+      try {
+        await worker.run();
+      } finally {
+        await loop.stop();
+      }
+    },
+  };
 }

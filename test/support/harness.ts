@@ -71,7 +71,7 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
   const bundle = bundleFile ? { code: await fs.readFile(bundleFile, 'utf8') } : undefined;
   const startWorker = async () => {
     const created = await createWorker(ctx, { address, taskQueue, bundle: bundle as never });
-    return { worker: created.worker, connection: created.connection, run: created.worker.run() };
+    return { worker: created.worker, connection: created.connection, run: created.run() };
   };
   let current: { worker: Worker; connection: Awaited<ReturnType<typeof createWorker>>['connection']; run: Promise<void> } | undefined = await startWorker();
   const stopWorker = async () => {

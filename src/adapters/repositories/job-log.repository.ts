@@ -55,6 +55,22 @@ export class JobLogRepository {
     return this.db.selectFrom('job_logs').selectAll().where('job_handle', '=', jobHandle).executeTakeFirst();
   }
 
+  /** Which of these jobs have an ended log (the others have none yet, or one still open). */
+  async endedJobHandles(jobHandles: readonly string[]): Promise<Set<string>> {
+    const ended = new Set<string>();
+    // Chunks well under SQLite's and PostgreSQL's bound-parameter limits.
+    for (let i = 0; i < jobHandles.length; i += 1000) {
+      const rows = await this.db
+        .selectFrom('job_logs')
+        .select('job_handle')
+        .where('job_handle', 'in', jobHandles.slice(i, i + 1000))
+        .where('end_date', 'is not', null)
+        .execute();
+      for (const r of rows) ended.add(r.job_handle);
+    }
+    return ended;
+  }
+
   details(jobHandle: string): Promise<JobLogDetailRow[]> {
     return this.db.selectFrom('job_log_details').selectAll().where('job_handle', '=', jobHandle).orderBy('id').execute();
   }

@@ -26,6 +26,13 @@ export const en = {
   jobDone: 'Job {name} finished: {success} succeeded, {error} failed, {warning} warnings',
   jobStopped: 'Job {name} was stopped by {user}; {done} of {total} items were finished',
   jobFailed: 'Job {name} failed: {reason}',
+  // Stops from a Temporal client (the stopJob signal, a cancellation request) and runs Temporal ended without the workflow
+  jobStoppedBecause: 'Job {name} was stopped by {user} ({reason}); {done} of {total} items were finished',
+  jobStoppedBySignal: 'Job {name} was stopped by a stopJob signal from a Temporal client; {done} of {total} items were finished',
+  jobStoppedBySignalBecause: 'Job {name} was stopped by a stopJob signal from a Temporal client ({reason}); {done} of {total} items were finished',
+  jobCancelRequested: 'Job {name} was stopped by a cancellation request from a Temporal client; {done} of {total} items were finished',
+  jobTerminated: 'Job {name} was terminated in Temporal ({reason}); {done} items were finished',
+  jobTimedOut: 'Job {name} timed out: it reached its Temporal time limit of {seconds} seconds; {done} items were finished',
   jobPaused: 'Job paused by {user}',
   jobResumed: 'Job resumed by {user}',
   optimizeSuccess: '{path} was optimized',
