@@ -240,7 +240,10 @@ export interface SetGenerationOptions {
   assetHandles: string[];
   scriptHandles: string[];
   destFolder?: string;
-  readyForPublish: boolean;
+  /** absent (a reprocess job without it): sets the job updates keep their flag, new ones are not marked */
+  readyForPublish?: boolean;
+  /** absent: the company's retainPublishState */
+  preservePublishState?: boolean;
 }
 
 /** One unit of set-generation work: a set to write, or an asset that joins none (its warning or error). */
@@ -254,7 +257,7 @@ export interface SetGenerationActivities {
   applySets(job: JobIdentity, options: SetGenerationOptions, items: SetGenerationItem[]): Promise<FileResult[]>;
   recordSetFailures(job: JobIdentity, items: SetGenerationItem[], reason: string): Promise<FileResult[]>;
   /** autoSetCreationOptions of an upload job: the scripts over every asset the job created or updated */
-  applyJobSets(job: JobIdentity, scriptHandles: string[], readyForPublish: boolean): Promise<number>;
+  applyJobSets(job: JobIdentity, scriptHandles: string[], readyForPublish: boolean, preservePublishState?: boolean): Promise<number>;
 }
 
 // --- UploadUrlsJob and UploadDirectoryJob: per-item jobs over the upload ingest pipeline ---

@@ -179,7 +179,7 @@ export async function uploadPostWorkflow(input: UploadJobInput): Promise<UploadJ
   const result: UploadJobResult = { ...counts, endedBy, idleTimeoutSeconds: input.idleTimeoutSeconds };
   // The files are in: a cancellation request from now on changes nothing, as a stop signal does not.
   await CancellationScope.nonCancellable(async () => {
-    if (options.autoSetCreationOptions) await sets.applyJobSets(job, options.autoSetCreationOptions.autoSetsArray, options.readyForPublish);
+    if (options.autoSetCreationOptions) await sets.applyJobSets(job, options.autoSetCreationOptions.autoSetsArray, options.readyForPublish, options.preservePublishState);
     await bookkeeping.endUploadJob(job, result);
     await notify({ outcome: 'done', total: counts.total, processed: counts.total, errors: counts.error });
   });
