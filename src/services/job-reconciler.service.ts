@@ -15,6 +15,8 @@ export interface ReconcilerDeps {
   jobLogs: { endedJobHandles(jobHandles: readonly string[]): Promise<Set<string>> };
   bookkeeping: Pick<JobBookkeeping, 'endClosedRun'>;
   users: { findByEmail(email: string): Promise<{ user_handle: string } | undefined> };
+  /** per-item progress rows the run's items could not remove (their run was cut off); never throws */
+  itemProgress?: { endJob(jobHandle: string): Promise<void> };
   logger: Logger;
 }
 
@@ -62,6 +64,7 @@ export class JobReconciler {
         const end = endOf(run, await this.deps.runs.closure(run));
         if (await this.deps.bookkeeping.endClosedRun(await this.jobOf(run), end)) {
           done.push({ jobHandle: run.workflowId, status: end.status });
+          await this.deps.itemProgress?.endJob(run.workflowId);
           this.deps.logger.warn({ jobHandle: run.workflowId, runId: run.runId, workflowType: run.workflowType, end }, 'ended the job log of a run Temporal closed');
         }
         ended.add(run.workflowId);

@@ -96,6 +96,7 @@ export async function createWorker(ctx: AppContext, opts: WorkerOptions): Promis
     jobLogs: ctx.repositories.jobLogs,
     bookkeeping: ctx.services.bookkeeping,
     users: ctx.repositories.users,
+    itemProgress: ctx.services.itemProgress,
     logger,
   });
   return {
