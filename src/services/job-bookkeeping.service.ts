@@ -24,6 +24,20 @@ export interface ClosedRunJob {
   startDate: string;
 }
 
+/** A new job log's counters: nothing counted yet. */
+const NO_COUNTS = {
+  file_success_count: 0,
+  file_error_count: 0,
+  file_warning_count: 0,
+  file_duplicate_count: 0,
+  file_update_count: 0,
+  total_file_count: 0,
+  transfer_success_count: 0,
+  transfer_error_count: 0,
+  transfer_warning_count: 0,
+  fatal_error: 0,
+} as const;
+
 /**
  * Start and end rows of a job's log. Each is recorded under a fixed item id
  * ('begin' / 'end'), so a retried activity never writes them twice.
@@ -52,16 +66,7 @@ export class JobBookkeeping {
       job_sub_type: job.jobSubType ?? '',
       start_date: now,
       end_date: null,
-      file_success_count: 0,
-      file_error_count: 0,
-      file_warning_count: 0,
-      file_duplicate_count: 0,
-      file_update_count: 0,
-      total_file_count: 0,
-      transfer_success_count: 0,
-      transfer_error_count: 0,
-      transfer_warning_count: 0,
-      fatal_error: 0,
+      ...NO_COUNTS,
     });
     await this.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: 'begin', status: 'success', asset_handle: null, reason: null, updated_at: now },
@@ -134,16 +139,7 @@ export class JobBookkeeping {
         job_sub_type: '',
         start_date: job.startDate,
         end_date: null,
-        file_success_count: 0,
-        file_error_count: 0,
-        file_warning_count: 0,
-        file_duplicate_count: 0,
-        file_update_count: 0,
-        total_file_count: 0,
-        transfer_success_count: 0,
-        transfer_error_count: 0,
-        transfer_warning_count: 0,
-        fatal_error: 0,
+        ...NO_COUNTS,
       });
       log = await this.jobLogs.find(job.jobHandle);
     }

@@ -1,7 +1,6 @@
 import { Client, type ConnectionLike } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import type { JobMemo } from './job-gateway.js';
-import { CompanyHandleKey, JobNameKey, JobTypeKey, SubmitUserKey } from './search-attributes.js';
+import { type JobMemo, jobFieldsOf } from './job-gateway.js';
 
 /** Closed states in which a job workflow may have left its job log open. */
 export type ClosedStatus = 'Failed' | 'Terminated' | 'TimedOut' | 'Canceled';
@@ -75,11 +74,7 @@ export class ClosedJobRuns {
         startTime: wf.startTime,
         ...(wf.executionTime ? { executionTime: wf.executionTime } : {}),
         closeTime: wf.closeTime,
-        companyHandle: wf.typedSearchAttributes.get(CompanyHandleKey),
-        jobType: wf.typedSearchAttributes.get(JobTypeKey),
-        jobName: wf.typedSearchAttributes.get(JobNameKey),
-        submitUser: wf.typedSearchAttributes.get(SubmitUserKey),
-        memo: (wf.memo ?? {}) as Partial<JobMemo>,
+        ...jobFieldsOf(wf),
       });
     }
     return out;

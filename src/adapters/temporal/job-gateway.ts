@@ -160,11 +160,7 @@ export class JobGateway {
         running: d.status.name === 'RUNNING',
         startTime: d.startTime,
         executionTime: d.executionTime,
-        companyHandle: d.typedSearchAttributes.get(CompanyHandleKey),
-        jobType: d.typedSearchAttributes.get(JobTypeKey),
-        jobName: d.typedSearchAttributes.get(JobNameKey),
-        submitUser: d.typedSearchAttributes.get(SubmitUserKey),
-        memo: (d.memo ?? {}) as Partial<JobMemo>,
+        ...jobFieldsOf(d),
       };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
@@ -182,11 +178,7 @@ export class JobGateway {
         running: true,
         startTime: wf.startTime,
         executionTime: wf.executionTime,
-        companyHandle: wf.typedSearchAttributes.get(CompanyHandleKey),
-        jobType: wf.typedSearchAttributes.get(JobTypeKey),
-        jobName: wf.typedSearchAttributes.get(JobNameKey),
-        submitUser: wf.typedSearchAttributes.get(SubmitUserKey),
-        memo: (wf.memo ?? {}) as Partial<JobMemo>,
+        ...jobFieldsOf(wf),
       });
     }
     return out;
@@ -259,4 +251,15 @@ export class JobGateway {
   async deleteSchedule(scheduleId: string): Promise<void> {
     await this.client.schedule.getHandle(scheduleId).delete();
   }
+}
+
+/** What every workflow or schedule of a job carries about the job: its search attributes and memo. */
+export function jobFieldsOf(wf: { typedSearchAttributes: TypedSearchAttributes; memo?: Record<string, unknown> }) {
+  return {
+    companyHandle: wf.typedSearchAttributes.get(CompanyHandleKey),
+    jobType: wf.typedSearchAttributes.get(JobTypeKey),
+    jobName: wf.typedSearchAttributes.get(JobNameKey),
+    submitUser: wf.typedSearchAttributes.get(SubmitUserKey),
+    memo: (wf.memo ?? {}) as Partial<JobMemo>,
+  };
 }
