@@ -4,14 +4,17 @@ import type { ExportActivities } from '../workflows/contracts.js';
 import { processBatch } from './batch.js';
 import { withHeartbeat } from './heartbeat.js';
 import { type ItemObservationDeps, itemObserver, logRecordedFailures } from './observe-item.js';
+import type { ItemProgressReporter } from '../src/services/item-progress.js';
 
 /** ExportJob: per-batch staging, its failure record, the archive and its removal. */
-export function createExportActivities(deps: { exports: ExportService; exportArchives: ExportArchiveService } & ItemObservationDeps): ExportActivities {
+export function createExportActivities(deps: { exports: ExportService; exportArchives: ExportArchiveService; itemProgress: Pick<ItemProgressReporter, 'track'> } & ItemObservationDeps): ExportActivities {
   const observe = itemObserver(deps);
   return {
     exportAssets: async (job, options, assets) => {
       const prepared = await deps.exports.prepare(job, options);
-      return processBatch(assets, (asset, signal) => observe('export_stage', job, asset, () => deps.exports.stage(job, options, asset, signal, prepared)));
+      return processBatch(assets, (asset, signal) =>
+        deps.itemProgress.track(job.jobHandle, asset, (progress) => observe('export_stage', job, asset, () => deps.exports.stage(job, options, asset, signal, prepared, progress))),
+      );
     },
     recordExportFailures: async (job, assets, reason) => {
       const results = [];

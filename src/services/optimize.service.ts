@@ -10,6 +10,7 @@ import type { AssetRef, FileResult, JobIdentity } from '../../workflows/contract
 import { OPTIMIZER_VERSION, writePyramid } from './ingest/pyramid.js';
 import { keyPart } from './ingest/storage-keys.js';
 import { recordedResult } from './job-items.js';
+import { type ItemProgress, NO_PROGRESS } from './item-progress.js';
 
 /**
  * OptimizeImagesJob's per-asset step: rebuild the pyramid TIFF from the
@@ -34,7 +35,7 @@ export class OptimizeService {
     return rows.map((r) => ({ assetHandle: r.asset_handle, name: r.name }));
   }
 
-  async optimize(job: JobIdentity, ref: AssetRef): Promise<FileResult> {
+  async optimize(job: JobIdentity, ref: AssetRef, progress: ItemProgress = NO_PROGRESS): Promise<FileResult> {
     const done = await this.jobLogs.findItem(job.jobHandle, ref.assetHandle);
     if (done) return { itemId: ref.assetHandle, status: done.status as FileResult['status'], assetHandle: ref.assetHandle };
     const asset = await this.assets.findByHandle(job.companyHandle, ref.assetHandle);
@@ -42,12 +43,15 @@ export class OptimizeService {
     const path = `${asset.folder}${asset.file_name}`;
     try {
       if (!(await this.storage.exists(asset.original_key))) return await this.fail(job, ref, 'the original file is missing from storage');
+      progress.step('reading', 0, 'Reading the original');
       const local = await this.storage.localPath(asset.original_key);
       const format = asset.format as DetectedFormat;
       const probe = await this.media.probe(local, format);
+      progress.step('pyramid', 0.2, 'Building the pyramid');
       const tag = createHash('sha256').update(job.jobHandle).digest('hex').slice(0, 16);
       const key = `optimized/${keyPart(asset.company_handle)}/${keyPart(asset.asset_handle)}/opt-${tag}.ptif`;
       await writePyramid(this.storage, this.media, local, format, key, probe);
+      progress.step('commit', 0.9, 'Committing');
       const now = nowIso();
       await this.jobLogs.recordItem(
         { job_handle: job.jobHandle, item_id: ref.assetHandle, status: 'success', asset_handle: ref.assetHandle, reason: null, updated_at: now },

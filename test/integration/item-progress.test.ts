@@ -127,6 +127,19 @@ describe(`per-item progress in getActiveJobs (${process.env.IPS_TEST_DB})`, () =
     for (let i = 1; i < rec.steps.length; i++) expect(rec.steps[i]!.fraction).toBeGreaterThan(rec.steps[i - 1]!.fraction);
   });
 
+  it('reports an optimisation and an export conversion by their steps, rising', async () => {
+    const job = (jobType: string) => ({ jobHandle: `j|progress-${jobType}-${Date.now()}`, companyHandle: acme.companyHandle, jobName: jobType, originalName: jobType, submitUserHandle: acme.userHandle, submitUserEmail: acme.who.email, jobType });
+    const optimized = recorder();
+    expect(await h.ctx.services.optimize.optimize(job('ImageOptimization'), { assetHandle: handles.photo!, name: 'photo' }, optimized.progress)).toMatchObject({ status: 'success' });
+    expect(optimized.steps.map((s) => s.message)).toEqual(['Reading the original', 'Building the pyramid', 'Committing']);
+
+    const exported = recorder();
+    const options = { fmt: 'convert' as const, is_modifier: 'wid=120&fmt=png', emailSetting: 'None' as const };
+    expect(await h.ctx.services.exports.stage(job('Export'), options, { assetHandle: handles.photo!, name: 'photo' }, undefined, undefined, exported.progress)).toMatchObject({ status: 'success' });
+    expect(exported.steps.map((s) => s.message)).toEqual(['Converting (Image Serving)', 'Staging for the archive']);
+    for (const rec of [optimized, exported]) for (let i = 1; i < rec.steps.length; i++) expect(rec.steps[i]!.fraction).toBeGreaterThan(rec.steps[i - 1]!.fraction);
+  });
+
   it('reports an image reprocess by the steps around its render, in order, rising', async () => {
     const { assetHandleArray: _, ...options } = reprocessAssetsJob.parse({
       assetHandleArray: [handles.photo],

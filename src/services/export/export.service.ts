@@ -16,6 +16,7 @@ import { recordItemError, recordedResult } from '../job-items.js';
 import { RIP_ENGINE } from '../rip/document-rip.service.js';
 import { companyMacros, exportExtension, parseExportRequest } from './export-query.js';
 import { type ExportManifest, type StagedEntry, exportKeys } from './export-keys.js';
+import { type ItemProgress, NO_PROGRESS } from '../item-progress.js';
 
 /** §5.1: sets, eCatalogs and templates are not exportable (templates not even as originals). */
 export const UNEXPORTABLE_TYPES: ReadonlySet<string> = new Set([
@@ -89,7 +90,7 @@ export class ExportService {
     return { req, iccProfilePath: await this.storage.localPath(profile.original_key) };
   }
 
-  async stage(job: JobIdentity, options: ExportItemOptions, ref: AssetRef, signal?: AbortSignal, prepared?: PreparedConversion): Promise<FileResult> {
+  async stage(job: JobIdentity, options: ExportItemOptions, ref: AssetRef, signal?: AbortSignal, prepared?: PreparedConversion, progress: ItemProgress = NO_PROGRESS): Promise<FileResult> {
     if (await this.jobLogs.findItem(job.jobHandle, ref.assetHandle)) return recordedResult(this.jobLogs, job, ref);
     const asset = await this.assets.findByHandle(job.companyHandle, ref.assetHandle);
     if (!asset || asset.trash_state !== 'NotInTrash') return this.fail(job, ref, `no asset with handle '${ref.assetHandle}' in this company`);
@@ -100,7 +101,7 @@ export class ExportService {
     let entries: StagedEntry[];
     let asOriginal: string | undefined;
     if (options.fmt === 'convert' && (asset.type === 'Image' || DOCUMENT_TYPES.has(asset.type))) {
-      const staged = await this.convert(job, prepared ?? (await this.prepare(job, options))!, asset, signal);
+      const staged = await this.convert(job, prepared ?? (await this.prepare(job, options))!, asset, signal, progress);
       if (typeof staged === 'string') return fail(staged);
       entries = staged;
     } else {
@@ -109,6 +110,7 @@ export class ExportService {
       if (options.fmt === 'convert') asOriginal = asset.type;
     }
     const keys = exportKeys(job.companyHandle, job.jobHandle);
+    progress.step('staging', 0.95, 'Staging for the archive');
     const manifest: ExportManifest = { path: named.name, name: asset.name, fileName: asset.file_name, ...(asOriginal ? { asOriginal } : {}), entries };
     await this.storage.putStream(keys.manifest(asset.asset_handle), Readable.from([Buffer.from(JSON.stringify(manifest), 'utf8')]));
     // No row yet: a file's row names its entry in the ZIP, known only when the archive is written, which logs
@@ -136,7 +138,7 @@ export class ExportService {
   }
 
   /** The staged files of a converted asset, or the reason it could not be converted. */
-  private async convert(job: JobIdentity, prepared: PreparedConversion, asset: AssetRow, signal?: AbortSignal): Promise<StagedEntry[] | string> {
+  private async convert(job: JobIdentity, prepared: PreparedConversion, asset: AssetRow, signal?: AbortSignal, progress: ItemProgress = NO_PROGRESS): Promise<StagedEntry[] | string> {
     if ('error' in prepared) return prepared.error;
     const { req, iccProfilePath } = prepared;
     const sources = DOCUMENT_TYPES.has(asset.type) ? await this.pages(asset) : [{ key: asset.optimized_key ?? asset.original_key, base: baseName(asset.file_name) }];
@@ -146,6 +148,8 @@ export class ExportService {
     const entries: StagedEntry[] = [];
     for (const [i, source] of sources.entries()) {
       if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
+      // A document converts page by page: the fraction is pages done (the archive step comes after).
+      progress.step('converting', (0.9 * i) / sources.length, sources.length > 1 ? `Converting page ${i + 1} of ${sources.length}` : 'Converting (Image Serving)');
       if (!(await this.storage.exists(source.key))) return `the ${source.key.startsWith('optimized/') ? 'optimised image' : 'original file'} is missing from storage`;
       const tmp = await this.storage.tempPath(`.${ext}`);
       try {
