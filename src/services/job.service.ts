@@ -351,7 +351,7 @@ export class JobService {
       progressMessage: message,
       lastProgressUpdate: lastUpdate,
       taskProgressArray: { items: progress ? [taskProgress(progress)] : [] },
-      ...(memo.element ? { [memo.element]: echoOf(memo.options ?? {}) } : {}),
+      ...(memo.element ? { [memo.element]: echoOf(withoutSecretsInUrls(memo.options ?? {})) } : {}),
     };
   }
 }
@@ -399,14 +399,16 @@ function toScheduledJob(s: JobSchedule): S.ScheduledJob {
     ...(s.nextActionTimes[0] && !s.paused ? { nextFireTime: s.nextActionTimes[0].toISOString() } : {}),
     ...(memo.timeZone ? { timeZone: memo.timeZone } : {}),
     triggerState: s.paused ? 'Paused' : 'Normal',
-    ...(memo.element ? { [memo.element]: echoOf(memo.options ?? {}) } : {}),
+    ...(memo.element ? { [memo.element]: echoOf(withoutSecretsInUrls(memo.options ?? {})) } : {}),
   };
 }
 
 /**
  * A job element's options as ActiveJob / ScheduledJob echo them: the memo
  * holds them as parsed (defaults filled in, `*Array` wrappers unwrapped), and
- * on output IPS arrays keep their `items` wrapper (api-conventions.md).
+ * on output IPS arrays keep their `items` wrapper (api-conventions.md). URL
+ * fields are shown without query (a follow-on job's memo holds its sealed
+ * reference, a job of an earlier version the URL as given).
  */
 export function echoOf(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(echoOf);
