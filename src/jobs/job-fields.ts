@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import * as O from '../domain/schemas/options.schema.js';
-import { inDesignOptions } from '../domain/schemas/job.schema.js';
+import { inDesignOptions, jobControlParam } from '../domain/schemas/job.schema.js';
 import { mediaOptions, thumbnailOptions, videoEncoding } from '../domain/schemas/media.schema.js';
 import { uploadPostParam } from '../domain/schemas/upload.schema.js';
 import { unCompressOptions, uploadUrl } from '../domain/schemas/upload-jobs.schema.js';
@@ -9,9 +9,10 @@ import { JOB_TYPES } from './job-registry.js';
 import { submitJobParam } from './submit-job.schema.js';
 
 /**
- * Every field a job element (and submitJobParam / the UploadFile servlet's
- * uploadPostParam) accepts, with how this server honours it — or that it is
- * refused with 30001 whatever its value. Nothing is accepted and ignored:
+ * Every field an operation accepts — each job element, submitJobParam, the
+ * UploadFile servlet's uploadPostParam and every other operation's param —
+ * with how this server honours it, or that it is refused with 30001 whatever
+ * its value. Nothing is accepted and ignored:
  * test/unit/job-fields.test.ts walks the schemas and fails when a schema
  * accepts a field this table does not list, when the table lists one no
  * schema has, when a `refused` field is not refused, and when an honoured
@@ -49,12 +50,19 @@ export const NAMED_TYPES: Readonly<Record<string, z.ZodType>> = {
   MediaOptions: mediaOptions,
   VideoEncoding: videoEncoding,
   ThumbnailOptions: thumbnailOptions,
+  // stopJob, pauseJob, resumeJob, executeJob and deleteJob share one param.
+  jobControlParam,
   ...Object.fromEntries(JOB_TYPES.map((j) => [j.element, j.options])),
 };
 
-/** The schemas the table covers: submitJob's param (every job element through it) and the UploadFile servlet's. */
-export function jobSchemaFields(): AcceptedField[] {
-  return acceptedFields({ submitJobParam, uploadPostParam }, NAMED_TYPES);
+/**
+ * The fields of the schemas the table covers: submitJob's param (every job
+ * element through it), the UploadFile servlet's, and `operationParams`
+ * (the other operations' params by `<operation>Param`; the caller passes the
+ * operation registry, which lives above this module).
+ */
+export function schemaFields(operationParams: Readonly<Record<string, z.ZodType>> = {}): AcceptedField[] {
+  return acceptedFields({ submitJobParam, uploadPostParam, ...operationParams }, NAMED_TYPES);
 }
 
 // --- groups shared by several job elements -----------------------------------------
@@ -255,6 +263,211 @@ export const FIELD_TABLE: FieldTable = {
     httpCompletionUrl: { honoured: 'the signed job summary is POSTed there when the job ends', tests: ['video-sitemap.test.ts'] },
     // Extension: DMC takes the landing page from its Video SEO settings, which this server does not have.
     landingPageUrl: { honoured: 'each entry’s <loc>: the template with {name} replaced by the video’s URL-encoded name', tests: ['video-sitemap.test.ts'] },
+  },
+
+  // --- the other operations' params ---
+  checkLoginParam: {
+    companyHandle: { honoured: 'the login is valid only for a member of that company', tests: ['accounts.test.ts', 'account-fields.test.ts'] },
+    email: { honoured: 'the user checked', tests: ['accounts.test.ts'] },
+    password: { honoured: 'the password checked (throttled like every login)', tests: ['accounts.test.ts', 'login-throttle.test.ts'] },
+  },
+  addCompanyParam: {
+    companyName: { honoured: 'the company name and root folder (unique)', tests: ['accounts.test.ts'] },
+    expires: { honoured: 'kept and reported; getAllCompanies includeExpired filters on it', tests: ['account-fields.test.ts'] },
+    imsOrgId: { honoured: 'kept; getCompanyInfo finds the company by it', tests: ['account-fields.test.ts'] },
+    companyDMVersion: refused('no Dynamic Media plan per company on this server'),
+    baseStorage: refused('no Dynamic Media plan per company on this server'),
+    cloudStorage: refused('no Dynamic Media plan per company on this server'),
+    addOnStorage: refused('no Dynamic Media plan per company on this server'),
+    pvmPerMillion: refused('no Dynamic Media plan per company on this server'),
+    pvmPerThousand: refused('no Dynamic Media plan per company on this server'),
+    vpm: refused('no Dynamic Media plan per company on this server'),
+    mediaSupport: refused('no Dynamic Media plan per company on this server'),
+    roleAssignmentAllowed: refused('no Dynamic Media plan per company on this server'),
+    caseCreationAllowed: refused('no Dynamic Media plan per company on this server'),
+  },
+  getCompanyInfoParam: {
+    companyHandle: { honoured: 'the company looked up by handle', tests: ['accounts.test.ts'] },
+    companyName: { honoured: 'the company looked up by name', tests: ['accounts.test.ts'] },
+    imsOrgId: { honoured: 'the company looked up by IMS org id', tests: ['account-fields.test.ts'] },
+  },
+  getAllCompaniesParam: {
+    includeExpired: { honoured: 'expired companies listed too', tests: ['accounts.test.ts', 'account-fields.test.ts'] },
+  },
+  addUserParam: {
+    firstName: { honoured: 'kept and returned by getUsers', tests: ['accounts.test.ts'] },
+    lastName: { honoured: 'kept and returned by getUsers', tests: ['accounts.test.ts'] },
+    email: { honoured: 'the login (unique)', tests: ['accounts.test.ts'] },
+    password: { honoured: 'the password (policy checked, scrypt-hashed, never kept in clear)', tests: ['accounts.test.ts', 'credentials.test.ts'] },
+    passwordExpires: { honoured: 'logins fail after it', tests: ['account-fields.test.ts'] },
+    isValid: { honoured: 'false: the user cannot log in', tests: ['account-fields.test.ts'] },
+    isIpsAdmin: { honoured: 'a global IpsAdmin', tests: ['account-fields.test.ts', 'authorization.test.ts'] },
+    membershipArray: { honoured: 'the companies and roles of the user', tests: ['accounts.test.ts'] },
+  },
+  'addUserParam.membershipArray': {
+    companyHandle: { honoured: 'the company of the membership', tests: ['accounts.test.ts'] },
+    role: { honoured: 'the IPS role in that company (gates every operation)', tests: ['accounts.test.ts', 'authorization.test.ts'] },
+    isActive: { honoured: 'an inactive membership grants nothing', tests: ['account-fields.test.ts'] },
+  },
+  getUsersParam: {
+    includeInvalid: { honoured: 'users with isValid false listed too', tests: ['account-fields.test.ts'] },
+    includeInactive: { honoured: 'users whose membership is inactive listed too', tests: ['account-fields.test.ts'] },
+    companyHandleArray: { honoured: 'only users of these companies', tests: ['accounts.test.ts', 'account-fields.test.ts'] },
+    groupHandleArray: { honoured: 'refused when not empty: user groups are not supported', tests: ['account-fields.test.ts'] },
+    userRoleArray: { honoured: 'only users with one of these roles', tests: ['account-fields.test.ts'] },
+    charFilterField: { honoured: 'which name the character filter applies to, and how', tests: ['account-fields.test.ts'] },
+    charFilter: { honoured: 'the characters filtered on', tests: ['account-fields.test.ts'] },
+    sortBy: { honoured: 'order of the users (Role: the role in the company listed)', tests: ['account-fields.test.ts'] },
+    recordsPerPage: { honoured: 'page size', tests: ['account-fields.test.ts'] },
+    resultsPage: { honoured: 'which page', tests: ['account-fields.test.ts'] },
+  },
+  setPasswordParam: {
+    userHandle: { honoured: 'whose password (an IpsAdmin may set another user\'s)', tests: ['accounts.test.ts', 'account-fields.test.ts'] },
+    password: { honoured: 'the new password (policy checked)', tests: ['accounts.test.ts', 'credentials.test.ts'] },
+    passwordExpires: { honoured: 'logins fail after it', tests: ['account-fields.test.ts'] },
+  },
+  getCompanySettingsParam: {
+    companyHandle: { honoured: 'the company whose settings are returned', tests: ['accounts.test.ts'] },
+  },
+  setCompanySettingsParam: {
+    companyHandle: { honoured: 'the company whose settings change', tests: ['accounts.test.ts'] },
+    overwriteMode: { honoured: 'only OverwriteAnyExtAnyFolder (names are unique per company); others refused', tests: ['accounts.test.ts'], refuses: ['OverwriteFullName', 'OverwriteAnyExt', 'OverwriteFullNameAnyFolder'] },
+    retainPublishState: { honoured: 'what an absent preservePublishState means in every job', tests: ['publish-state.test.ts', 'accounts.test.ts'] },
+    defaultSourceProfileHandle: refused('no default colour profiles per company on this server'),
+    defaultDisplayProfileHandle: refused('no default colour profiles per company on this server'),
+    iptcExifMappingXsltHandle: refused('no metadata mapping on this server'),
+    xmpMappingXsltHandle: refused('no metadata mapping on this server'),
+    diskSpaceWarningMin: refused('no disk-space warnings on this server'),
+    emailTrashCleanupWarning: { honoured: 'only false (nothing empties the trash); true refused', tests: ['accounts.test.ts'], refuses: [true] },
+  },
+  searchAssetsParam: {
+    companyHandle: { honoured: 'the company searched', tests: ['search-byproducts.test.ts'] },
+    accessUserHandle: refused('per-user access control is not supported'),
+    accessGroupHandle: refused('user groups are not supported'),
+    folder: { honoured: 'the folder searched', tests: ['asset-fields.test.ts'] },
+    includeSubfolders: { honoured: 'subfolders searched too', tests: ['asset-fields.test.ts'] },
+    publishState: { honoured: 'only marked or unmarked assets', tests: ['asset-fields.test.ts'] },
+    trashState: { honoured: 'assets in or out of the trash', tests: ['asset-fields.test.ts'] },
+    conditionMatchMode: { honoured: 'how the condition groups combine (only the system-field group exists here, so both modes give what IPS gives for one group)', tests: ['asset-fields.test.ts'] },
+    keywordArray: refused('keyword search is not supported yet'),
+    systemFieldMatchMode: { honoured: 'MatchAll or MatchAny of the system-field conditions', tests: ['asset-fields.test.ts'] },
+    systemFieldConditionArray: { honoured: 'conditions on Name, FileName, users, FileSize, Created, LastModified', tests: ['asset-fields.test.ts', 'set-generation.test.ts'] },
+    tagMatchMode: refused('tag search is not supported yet'),
+    tagConditionArray: refused('tag search is not supported yet'),
+    metadataMatchMode: refused('metadata search is not supported yet'),
+    metadataConditionArray: refused('metadata search is not supported yet'),
+    assetTypeArray: { honoured: 'only these asset types', tests: ['asset-fields.test.ts', 'set-generation.test.ts'] },
+    excludeAssetTypeArray: { honoured: 'not these asset types', tests: ['asset-fields.test.ts'] },
+    assetSubTypeArray: { honoured: 'only these sub types', tests: ['asset-fields.test.ts'] },
+    strictSubTypeCheck: { honoured: 'assets without a sub type excluded by assetSubTypeArray', tests: ['asset-fields.test.ts'] },
+    excludeByproducts: { honoured: 'hides ripped pages and PSD layers', tests: ['search-byproducts.test.ts'] },
+    excludeByproductArray: { honoured: 'hides exactly what an engine made with a type', tests: ['search-byproducts.test.ts'] },
+    projectHandle: refused('projects are not supported yet'),
+    recordsPerPage: { honoured: 'page size (at most 1000)', tests: ['asset-fields.test.ts', 'search-byproducts.test.ts'] },
+    resultsPage: { honoured: 'which page', tests: ['asset-fields.test.ts', 'search-byproducts.test.ts'] },
+    sortBy: { honoured: 'order of the assets', tests: ['asset-fields.test.ts', 'search-byproducts.test.ts'] },
+    sortDirection: { honoured: 'ascending or descending', tests: ['asset-fields.test.ts'] },
+    responseFieldArray: refused('field selection is not supported yet'),
+    excludeFieldArray: refused('field selection is not supported yet'),
+  },
+  'searchAssetsParam.systemFieldConditionArray': {
+    field: { honoured: 'the system field compared', tests: ['asset-fields.test.ts'] },
+    op: { honoured: 'the comparison', tests: ['asset-fields.test.ts'] },
+    value: { honoured: 'a text value', tests: ['asset-fields.test.ts'] },
+    longVal: { honoured: 'a number (FileSize)', tests: ['asset-fields.test.ts'] },
+    minLong: { honoured: 'a lower bound (FileSize)', tests: ['asset-fields.test.ts'] },
+    maxLong: { honoured: 'an upper bound (FileSize)', tests: ['asset-fields.test.ts'] },
+    dateVal: { honoured: 'a date (Created, LastModified)', tests: ['asset-fields.test.ts'] },
+    minDate: { honoured: 'a lower date bound', tests: ['asset-fields.test.ts'] },
+    maxDate: { honoured: 'an upper date bound', tests: ['asset-fields.test.ts'] },
+  },
+  'searchAssetsParam.excludeByproductArray': {
+    engine: { honoured: 'the engine whose byproducts are hidden', tests: ['search-byproducts.test.ts'] },
+    generatedAssetType: { honoured: 'the type of byproduct hidden', tests: ['search-byproducts.test.ts'] },
+  },
+  getAssetsParam: {
+    companyHandle: { honoured: 'the company', tests: ['asset-fields.test.ts'] },
+    accessUserHandle: refused('per-user access control is not supported'),
+    accessGroupHandle: refused('user groups are not supported'),
+    assetHandleArray: { honoured: 'the assets returned (unknown handles left out)', tests: ['asset-fields.test.ts'] },
+    responseFieldArray: refused('field selection is not supported yet'),
+    excludeFieldArray: refused('field selection is not supported yet'),
+  },
+  setAssetPublishStateParam: {
+    companyHandle: { honoured: 'the company', tests: ['asset-fields.test.ts'] },
+    assetHandle: { honoured: 'the asset marked or unmarked', tests: ['asset-fields.test.ts'] },
+    publishState: { honoured: 'MarkedForPublish or NotMarkedForPublish', tests: ['asset-fields.test.ts', 'image-serving-publish.test.ts'] },
+    contextHandleArray: refused('publish contexts are not supported (one context per company)'),
+  },
+  saveImageFormatParam: {
+    companyHandle: { honoured: 'the company', tests: ['accounts.test.ts'] },
+    imageFormatHandle: { honoured: 'updates that preset instead of creating one', tests: ['accounts.test.ts'] },
+    name: { honoured: 'the preset (macro) name', tests: ['accounts.test.ts'] },
+    urlModifier: { honoured: 'the Image Serving commands of the preset', tests: ['accounts.test.ts'] },
+  },
+  getImageFormatsParam: {
+    companyHandle: { honoured: 'the company', tests: ['accounts.test.ts'] },
+  },
+  deleteImageFormatParam: {
+    companyHandle: { honoured: 'the company', tests: ['accounts.test.ts'] },
+    imageFormatHandle: { honoured: 'the preset deleted', tests: ['accounts.test.ts'] },
+  },
+  saveSetGenerationScriptParam: {
+    companyHandle: { honoured: 'the company', tests: ['set-generation.test.ts'] },
+    scriptHandle: { honoured: 'updates that script instead of creating one', tests: ['set-generation.test.ts'] },
+    name: { honoured: 'the script name (unique per company)', tests: ['set-generation.test.ts'] },
+    setType: { honoured: 'the type of set made', tests: ['set-generation.test.ts'] },
+    memberPattern: { honoured: 'which asset names become members', tests: ['set-generation.test.ts'] },
+    swatchPattern: { honoured: 'which asset is the swatch', tests: ['set-generation.test.ts'] },
+    setNameTemplate: { honoured: 'the set\'s name', tests: ['set-generation.test.ts'] },
+  },
+  getSetGenerationScriptsParam: {
+    companyHandle: { honoured: 'the company', tests: ['set-generation.test.ts'] },
+  },
+  deleteSetGenerationScriptParam: {
+    companyHandle: { honoured: 'the company', tests: ['set-generation.test.ts'] },
+    scriptHandle: { honoured: 'the script deleted', tests: ['set-generation.test.ts'] },
+  },
+  getActiveJobsParam: {
+    companyHandle: { honoured: 'only this company\'s jobs', tests: ['jobs.test.ts', 'aliases.test.ts'] },
+    jobHandle: { honoured: 'only this job', tests: ['aliases.test.ts', 'export.test.ts'] },
+    originalName: { honoured: 'only jobs of this name', tests: ['jobs.test.ts'] },
+    includeWaitingJobs: { honoured: 'false leaves out upload jobs waiting for posts', tests: ['asset-fields.test.ts'] },
+  },
+  getScheduledJobsParam: {
+    companyHandle: { honoured: 'only this company\'s scheduled jobs', tests: ['aliases.test.ts', 'jobs.test.ts'] },
+    jobHandle: { honoured: 'only this scheduled job', tests: ['jobs.test.ts'] },
+    originalName: { honoured: 'only scheduled jobs of this name', tests: ['jobs.test.ts'] },
+  },
+  jobControlParam: {
+    companyHandle: { honoured: 'the company whose job it is (another company\'s job is 403)', tests: ['jobs.test.ts'] },
+    jobHandle: { honoured: 'the job stopped, paused, resumed, run now or deleted', tests: ['jobs.test.ts', 'stop-paths.test.ts'] },
+  },
+  getJobLogsParam: {
+    companyHandle: { honoured: 'only this company\'s logs', tests: ['job-logs.test.ts'] },
+    userHandle: { honoured: 'only jobs this user submitted', tests: ['job-logs.test.ts', 'asset-fields.test.ts'] },
+    sortBy: { honoured: 'order of the logs', tests: ['job-logs.test.ts'] },
+    sortDirection: { honoured: 'ascending or descending', tests: ['job-logs.test.ts'] },
+    startDate: { honoured: 'only jobs started at or after', tests: ['asset-fields.test.ts'] },
+    endDate: { honoured: 'only jobs started at or before', tests: ['asset-fields.test.ts'] },
+    numRows: { honoured: 'at most this many logs', tests: ['job-logs.test.ts'] },
+  },
+  getJobLogDetailsParam: {
+    companyHandle: { honoured: 'the company', tests: ['job-logs.test.ts'] },
+    jobHandle: { honoured: 'the job whose log is read', tests: ['job-logs.test.ts', 'export.test.ts'] },
+    originalName: { honoured: 'the job looked up by its original name', tests: ['export.test.ts'] },
+    logTypeArray: { honoured: 'only detail rows of these types', tests: ['job-logs.test.ts'] },
+    recordsPerPage: { honoured: 'detail rows per page (at most 1000)', tests: ['job-logs.test.ts'] },
+    resultsPage: { honoured: 'which page of detail rows', tests: ['job-logs.test.ts'] },
+    sortBy: { honoured: 'Date or LogType', tests: ['job-logs.test.ts'] },
+    sortDirection: { honoured: 'ascending or descending', tests: ['job-logs.test.ts'] },
+  },
+  getCallbackSecretParam: {
+    companyHandle: { honoured: 'the company whose callback signing key is returned', tests: ['image-serving-publish.test.ts'] },
+  },
+  getAssetJobLogsParam: {
+    companyHandle: { honoured: 'the company', tests: ['job-logs.test.ts'] },
+    assetHandle: { honoured: 'the asset whose log entries are listed', tests: ['job-logs.test.ts'] },
   },
 
   // --- option types ---

@@ -37,6 +37,10 @@ export class AccountService {
     if (await this.companies.findByNameKey(key)) {
       throw faults.conflict('companyName', `Company name '${p.companyName}' is already in use`);
     }
+    // getCompanyInfo finds a company by its IMS org id: two companies with one id would make that answer arbitrary.
+    if (p.imsOrgId && (await this.companies.findByImsOrgId(p.imsOrgId))) {
+      throw faults.conflict('imsOrgId', `IMS org id '${p.imsOrgId}' already belongs to another company`);
+    }
     const row: CompanyRow = {
       company_handle: newHandle.company(),
       name: p.companyName,
@@ -203,6 +207,8 @@ function sortColumn(sortBy: In<typeof S.getUsersParam>['sortBy']) {
       return 'is_valid' as const;
     case 'PasswordExpiration':
       return 'password_expires' as const;
+    case 'Role':
+      return 'role' as const;
     default:
       return 'email' as const;
   }

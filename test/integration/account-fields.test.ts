@@ -102,6 +102,12 @@ describe(`account operation fields (${process.env.IPS_TEST_DB})`, () => {
     const otherOrg = await h.api('getCompanyInfo', { imsOrgId: 'XYZ999@AdobeOrg' });
     expect(otherOrg.status).toBe(404);
     expect(otherOrg.body).toMatchObject({ code: 30001, field: 'imsOrgId' });
+
+    // One org id, one company: a second would make the lookup above arbitrary.
+    const twice = await h.api('addCompany', { companyName: 'Dupco', imsOrgId: 'ABC123@AdobeOrg' });
+    expect(twice.status).toBe(409);
+    expect(twice.body).toMatchObject({ field: 'imsOrgId' });
+    expect((await h.api('getCompanyInfo', { companyName: 'Dupco' })).status).toBe(404);
   });
 
   it('getAllCompanies includeExpired false leaves out a company whose expires is past; true lists it', async () => {
@@ -229,6 +235,14 @@ describe(`account operation fields (${process.env.IPS_TEST_DB})`, () => {
     const byAdmin = async (param: Record<string, unknown>) => (await getUsers(param, users.amber!.who)).map((u) => u.email);
     expect(await byAdmin({})).not.toContain('cedar@umbrella.example');
     expect(await byAdmin({ includeInactive: true })).toContain('cedar@umbrella.example');
+    // Without a company filter (a global IpsAdmin's view) an inactive membership counts for nothing either, role filter included.
+    const cedar = { charFilterField: 'Email', charFilter: 'cedar' };
+    expect((await getUsers(cedar)).map((u) => u.email)).toEqual([]);
+    expect((await getUsers({ ...cedar, userRoleArray: ['IpsUser'] })).map((u) => u.email)).toEqual([]);
+    expect((await getUsers({ ...cedar, includeInactive: true })).map((u) => u.email)).toEqual(['cedar@umbrella.example']);
+    expect((await getUsers({ ...cedar, includeInactive: true, userRoleArray: ['IpsUser'] })).map((u) => u.email)).toEqual(['cedar@umbrella.example']);
+    // A user with no membership at all (the global IpsAdmin this harness made) is still listed.
+    expect((await getUsers({ charFilterField: 'Email', charFilter: ADMIN.email })).map((u) => u.email)).toEqual([ADMIN.email]);
   });
 
   it('getUsers companyHandleArray lists only members of those companies, a company admin only its own', async () => {
@@ -299,6 +313,10 @@ describe(`account operation fields (${process.env.IPS_TEST_DB})`, () => {
     const byValid = await sorted('Valid', { includeInvalid: true, ...dotTest });
     expect(byValid[0]).toBe('delta');
     expect(byValid.slice(1).sort()).toEqual(['amber', 'basil', 'flint']);
+    // Role: the role in the company listed — IpsCompanyAdmin, IpsUser (two), WebServiceUser.
+    const byRole = await sorted('Role');
+    expect([byRole[0], byRole[3]]).toEqual(['amber', 'flint']);
+    expect(byRole.slice(1, 3).sort()).toEqual(['basil', 'ember']);
   });
 
   it('getUsers recordsPerPage + resultsPage page through the sorted list', async () => {

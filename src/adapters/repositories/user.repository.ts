@@ -12,7 +12,8 @@ export interface UserFilter {
   companyHandles?: readonly string[];
   roles?: readonly string[];
   charFilter?: { field: 'first_name' | 'last_name' | 'email'; mode: 'prefix' | 'suffix'; text: string };
-  sortBy?: 'first_name' | 'last_name' | 'email' | 'is_valid' | 'password_expires';
+  /** `role`: the role of the membership listed (users of one company) */
+  sortBy?: 'first_name' | 'last_name' | 'email' | 'is_valid' | 'password_expires' | 'role';
   limit: number;
   offset: number;
 }
@@ -78,8 +79,9 @@ export class UserRepository {
     if (filter.companyHandles) {
       if (filter.companyHandles.length === 0) return [];
       q = q.where('memberships.company_handle', 'in', filter.companyHandles);
-      if (!filter.includeInactive) q = q.where('memberships.is_active', '=', 1);
     }
+    // Inactive memberships count for nothing unless asked for; a user without any membership (a global IpsAdmin) stays listed.
+    if (!filter.includeInactive) q = q.where((eb) => eb.or([eb('memberships.is_active', '=', 1), eb('memberships.user_handle', 'is', null)]));
     if (filter.roles?.length) q = q.where('memberships.role', 'in', filter.roles);
     if (filter.charFilter) {
       const { field, mode, text } = filter.charFilter;
@@ -87,7 +89,7 @@ export class UserRepository {
       const pattern = mode === 'prefix' ? `${literal}%` : `%${literal}`;
       q = q.where(sql<boolean>`lower(${sql.ref(`users.${field}`)}) like ${pattern} escape '!'`);
     }
-    q = q.orderBy(`users.${filter.sortBy ?? 'email'}`).orderBy('users.user_handle');
+    q = (filter.sortBy === 'role' ? q.orderBy('role') : q.orderBy(`users.${filter.sortBy ?? 'email'}`)).orderBy('users.user_handle');
     const rows = await q.limit(filter.limit).offset(filter.offset).execute();
     return rows.map((r) => ({ ...r, role: r.role ?? null }));
   }

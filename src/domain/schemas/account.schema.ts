@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../roles.js';
-import { dateTime, handle, itemsArray, itemsOf, nonEmpty } from './common.schema.js';
+import { dateTime, handle, itemsArray, itemsOf, nonEmpty, refused } from './common.schema.js';
 
 export const company = z.object({
   companyHandle: z.string(),
@@ -29,21 +29,24 @@ export const checkLoginParam = z.strictObject({
 });
 export const checkLoginReturn = z.object({ status: z.enum(['ValidLogin', 'InvalidLogin']) });
 
-/** The 2021+ XSD adds licensing fields nobody documents; they are accepted and ignored. */
+/** A company plan field (DM version, storage, page-view billing, feature flags) refused with the reason. */
+const noPlan = (field: string) => refused(`no ${field} (a Dynamic Media provisioning or billing setting: this server keeps no plan per company)`);
+
 export const addCompanyParam = z.strictObject({
   companyName: nonEmpty(256).regex(/^[^/\\]+$/, 'a name without / or \\'),
   expires: dateTime.optional(),
   imsOrgId: z.string().max(256).optional(),
-  companyDMVersion: z.string().max(64).optional(),
-  baseStorage: z.string().optional(),
-  cloudStorage: z.string().optional(),
-  addOnStorage: z.string().optional(),
-  pvmPerMillion: z.string().optional(),
-  pvmPerThousand: z.string().optional(),
-  vpm: z.string().optional(),
-  mediaSupport: z.boolean().optional(),
-  roleAssignmentAllowed: z.boolean().optional(),
-  caseCreationAllowed: z.boolean().optional(),
+  // Adobe's provisioning and billing plan of a company: this server keeps none, so each is refused rather than dropped.
+  companyDMVersion: noPlan('companyDMVersion'),
+  baseStorage: noPlan('baseStorage'),
+  cloudStorage: noPlan('cloudStorage'),
+  addOnStorage: noPlan('addOnStorage'),
+  pvmPerMillion: noPlan('pvmPerMillion'),
+  pvmPerThousand: noPlan('pvmPerThousand'),
+  vpm: noPlan('vpm'),
+  mediaSupport: noPlan('mediaSupport'),
+  roleAssignmentAllowed: noPlan('roleAssignmentAllowed'),
+  caseCreationAllowed: noPlan('caseCreationAllowed'),
 });
 export const addCompanyReturn = z.object({ companyInfo: company });
 
