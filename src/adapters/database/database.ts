@@ -43,5 +43,11 @@ function postgres(url: string): Kysely<Database> {
   // is reported here; without a listener it would crash the process. The pool
   // drops that client and opens a new one on the next query.
   pool.on('error', () => undefined);
+  // The pool listens only to idle clients. A client checked out but between two
+  // statements (inside a transaction whose code awaits other work) reports a lost
+  // server on itself, and an 'error' event nobody listens to ends the process: the
+  // worker died that way during a database outage. Its next statement fails instead,
+  // the unit of work is retried, and the pool discards the client on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
