@@ -48,3 +48,6 @@ export const VIDEO_FORMATS: ReadonlySet<DetectedFormat> = new Set<VideoFormat>([
 export function isVideoFormat(format: string): format is VideoFormat {
   return VIDEO_FORMATS.has(format as DetectedFormat);
 }
+
+/** asset_derivations.engine of encoded videos (IPS names no engine for them): written by the video service, read by the sitemap's query. */
+export const VIDEO_ENGINE = 'VideoEncode';

@@ -1,4 +1,4 @@
-import type { JobLogRepository, NewDetail } from '../adapters/repositories/job-log.repository.js';
+import type { JobLogRepository, JobLogRow, NewDetail } from '../adapters/repositories/job-log.repository.js';
 import { nowIso } from '../domain/handles.js';
 import { jobTypeByIpsType } from '../jobs/job-registry.js';
 import type { JobIdentity, JobOutcome } from '../../workflows/contracts.js';
@@ -22,6 +22,32 @@ export interface ClosedRunJob {
   locale?: string;
   description?: string;
   startDate: string;
+}
+
+/** A job log as it opens, for a run that begins or one the reconciler ends without a Begin row: nothing counted, not ended. */
+function openingRow(
+  job: Pick<JobIdentity, 'jobHandle' | 'companyHandle' | 'jobName' | 'originalName' | 'submitUserEmail' | 'submitUserHandle' | 'locale' | 'description'>,
+  jobType: string,
+  logType: string,
+  jobSubType: string,
+  startDate: string,
+): JobLogRow {
+  return {
+    job_handle: job.jobHandle,
+    company_handle: job.companyHandle,
+    job_type: jobType,
+    job_name: job.jobName,
+    original_job_name: job.originalName,
+    submit_user_email: job.submitUserEmail,
+    submit_user_handle: job.submitUserHandle,
+    locale: job.locale ?? null,
+    description: job.description ?? null,
+    log_type: logType,
+    job_sub_type: jobSubType,
+    start_date: startDate,
+    end_date: null,
+    ...NO_COUNTS,
+  };
 }
 
 /** A new job log's counters: nothing counted yet. */
@@ -52,22 +78,7 @@ export class JobBookkeeping {
     const entry = entryOf(jobType);
     const logTypes = entry.logTypes;
     const now = nowIso();
-    await this.jobLogs.ensureJob({
-      job_handle: job.jobHandle,
-      company_handle: job.companyHandle,
-      job_type: jobType,
-      job_name: job.jobName,
-      original_job_name: job.originalName,
-      submit_user_email: job.submitUserEmail,
-      submit_user_handle: job.submitUserHandle,
-      locale: job.locale ?? null,
-      description: job.description ?? null,
-      log_type: logTypes.begin,
-      job_sub_type: job.jobSubType ?? '',
-      start_date: now,
-      end_date: null,
-      ...NO_COUNTS,
-    });
+    await this.jobLogs.ensureJob(openingRow(job, jobType, logTypes.begin, job.jobSubType ?? '', now));
     await this.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: 'begin', status: 'success', asset_handle: null, reason: null, updated_at: now },
       job.companyHandle,
@@ -124,23 +135,8 @@ export class JobBookkeeping {
     let log = await this.jobLogs.find(job.jobHandle);
     if (log?.end_date) return false;
     if (!log) {
-      await this.jobLogs.ensureJob({
-        job_handle: job.jobHandle,
-        company_handle: job.companyHandle,
-        job_type: job.jobType,
-        job_name: job.jobName,
-        original_job_name: job.originalName,
-        submit_user_email: job.submitUserEmail,
-        submit_user_handle: job.submitUserHandle,
-        locale: job.locale ?? null,
-        description: job.description ?? null,
-        // A job type this server does not run has no Begin type of its own.
-        log_type: logTypes?.begin ?? 'FatalError',
-        job_sub_type: '',
-        start_date: job.startDate,
-        end_date: null,
-        ...NO_COUNTS,
-      });
+      // A job type this server does not run has no Begin type of its own.
+      await this.jobLogs.ensureJob(openingRow(job, job.jobType, logTypes?.begin ?? 'FatalError', '', job.startDate));
       log = await this.jobLogs.find(job.jobHandle);
     }
     const name = log?.job_name ?? job.jobName;

@@ -1,4 +1,3 @@
-import { type UrlSecrets, withoutSecretsInUrls } from './url-secrets.js';
 import type { z } from 'zod';
 import type { JobExecution, JobGateway, JobMemo, JobSchedule } from '../adapters/temporal/job-gateway.js';
 import type { JobLogRepository } from '../adapters/repositories/job-log.repository.js';
@@ -24,6 +23,7 @@ import { checkSetScripts } from './sets/set-submit.js';
 import type { SetRepository } from '../adapters/repositories/set.repository.js';
 import type { DirectoryUploadService } from './ingest/directory-upload.service.js';
 import type { UploadDirectoryJob } from '../domain/schemas/upload-jobs.schema.js';
+import { type UrlSecrets, withoutSecretsInUrls } from './url-secrets.js';
 import type { ItemProgressRepository, ItemProgressRow } from '../adapters/repositories/item-progress.repository.js';
 
 type In<T extends z.ZodType> = z.output<T>;

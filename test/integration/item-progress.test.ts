@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reprocessAssetsJob } from '../../src/domain/schemas/job.schema.js';
 import type { ItemProgress } from '../../src/services/item-progress.js';
-import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
-import { makeJpeg, realPdf, uploadPost } from '../support/fixtures.js';
+import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
+import { makeJpeg, realPdf } from '../support/fixtures.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -46,9 +46,7 @@ describe(`per-item progress in getActiveJobs (${process.env.IPS_TEST_DB})`, () =
     const clip = path.join(dir, 'clip.mp4');
     await run('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=1:size=160x120:rate=10', '-c:v', 'libx264', clip]);
     const files = [{ path: long }, { path: script }, { path: photo }, { path: clip }];
-    const up = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true }, files, authorization: basic(acme.who) });
-    await h.client.workflow.getHandle(up.body.jobHandle).result();
-    for (const row of await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute()) handles[row.name] = row.asset_handle;
+    Object.assign(handles, await seedAssets(h, acme, files));
   });
   afterAll(async () => {
     await h?.close();

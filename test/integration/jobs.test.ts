@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTemporalCli } from '../../src/adapters/temporal/dev-server.js';
 import { OPTIMIZER_VERSION } from '../../src/services/ingest/pyramid.js';
-import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
-import { makeJpeg, uploadPost } from '../support/fixtures.js';
+import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
+import { makeJpeg } from '../support/fixtures.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -43,8 +43,7 @@ describe(`job engine: submitJob, progress, control, schedules (${process.env.IPS
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
     const source = await makeJpeg(path.join(dir, 'source.jpg'), 2400, 1800);
     const files = Array.from({ length: IMAGES }, (_, i) => ({ path: source, name: `img-${String(i).padStart(2, '0')}.jpg` }));
-    const r = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true }, files, authorization: basic(acme.who) });
-    await h.client.workflow.getHandle(r.body.jobHandle).result();
+    await seedAssets(h, acme, files);
   });
   afterAll(async () => {
     await h?.close();

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RIP_ENGINE } from '../../src/services/rip/document-rip.service.js';
-import { VIDEO_ENGINE } from '../../src/services/video/video.service.js';
+import { VIDEO_ENGINE } from '../../src/domain/asset-types.js';
 import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
 import { uploadPost } from '../support/fixtures.js';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCallbackReceiver } from '../support/callback-receiver.js';
-import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
+import { type Harness, basic, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
 import { realPdf, uploadPost } from '../support/fixtures.js';
 import { writeTaggedTiff } from '../../src/adapters/media/icc-profile.js';
 
@@ -62,9 +62,7 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
     await sharp(step, { raw: { width: 100, height: 50, channels: 3 } }).png().toFile(path.join(dir, 'usm.png'));
     const pdf = await realPdf(dir);
     const files = ['crop.png', 'alpha.png', 'knock.png', 'usm.png'].map((f) => ({ path: path.join(dir, f) })).concat([{ path: pdf }]);
-    const up = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true }, files, authorization: basic(acme.who) });
-    await h.client.workflow.getHandle(up.body.jobHandle).result();
-    for (const row of await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute()) handles[row.name] = row.asset_handle;
+    Object.assign(handles, await seedAssets(h, acme, files));
   });
   afterAll(async () => {
     await h?.close();

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RIP_ENGINE } from '../../src/services/rip/document-rip.service.js';
-import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
-import { makePng, uploadPost } from '../support/fixtures.js';
+import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
+import { makePng } from '../support/fixtures.js';
 
 const run = promisify(execFile);
 
@@ -32,9 +32,7 @@ describe(`RipPdfsJob runs as a reprocess job under its own names (${process.env.
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-rip-pdfs-'));
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
     const files = [{ path: await twoPagePdf(dir) }, { path: await makePng(path.join(dir, 'photo.png'), 64, 48) }];
-    const up = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true }, files, authorization: basic(acme.who) });
-    await h.client.workflow.getHandle(up.body.jobHandle).result();
-    for (const row of await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute()) handles[row.name] = row.asset_handle;
+    Object.assign(handles, await seedAssets(h, acme, files));
     expect((await h.ctx.repositories.assets.findByHandle(acme.companyHandle, handles.brochure!))?.type).toBe('Pdf');
   });
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RIP_ENGINE } from '../../src/services/rip/document-rip.service.js';
-import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
+import { type Harness, basic, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
 import { makeAi, makeEps, realPdf, uploadPost } from '../support/fixtures.js';
 
 const run = promisify(execFile);
@@ -56,9 +56,7 @@ describe(`ripping PDF, PostScript and Illustrator assets into page images (${pro
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
     const pdf = await realPdf(dir);
     const files = [{ path: pdf, name: 'spec.pdf' }, { path: await makeEps(path.join(dir, 'line.eps')) }, { path: await makeAi(path.join(dir, 'art.ai'), pdf) }, { path: pdf, name: 'long.pdf' }];
-    const up = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true }, files, authorization: basic(acme.who) });
-    await h.client.workflow.getHandle(up.body.jobHandle).result();
-    for (const row of await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute()) handles[row.name] = row.asset_handle;
+    Object.assign(handles, await seedAssets(h, acme, files));
   });
   afterAll(async () => {
     await h?.close();

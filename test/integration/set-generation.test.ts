@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
+import { type Harness, basic, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
 import { makeJpeg, uploadPost } from '../support/fixtures.js';
 
 describe(`AutomatedSetGenerationJob and set-generation scripts (${process.env.IPS_TEST_DB})`, () => {
@@ -16,9 +16,7 @@ describe(`AutomatedSetGenerationJob and set-generation scripts (${process.env.IP
   const upload = async (names: string[]) => {
     const files = [];
     for (const n of names) files.push({ path: await makeJpeg(path.join(dir, `${n}.jpg`), 48, 32) });
-    const up = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true }, files, authorization: basic(acme.who) });
-    await h.client.workflow.getHandle(up.body.jobHandle).result();
-    for (const row of await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute()) handles[row.name] = row.asset_handle;
+    Object.assign(handles, await seedAssets(h, acme, files));
   };
   const generate = async (names: string[], scripts = [script], extra: Record<string, unknown> = {}) => {
     const r = await h.api(

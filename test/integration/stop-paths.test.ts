@@ -7,7 +7,7 @@ import { CompanyHandleKey, JobNameKey, JobTypeKey, SubmitUserKey } from '../../s
 import { newHandle } from '../../src/domain/handles.js';
 import { OPTIMIZER_VERSION } from '../../src/services/ingest/pyramid.js';
 import { type JobRequest, jobProgressQuery } from '../../workflows/contracts.js';
-import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
+import { type Harness, basic, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
 import { makeJpeg, uploadPost } from '../support/fixtures.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -96,8 +96,7 @@ describe(`stop paths end the job log (${process.env.IPS_TEST_DB})`, () => {
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
     source = await makeJpeg(path.join(dir, 'source.jpg'), 2400, 1800);
     const files = Array.from({ length: IMAGES }, (_, i) => ({ path: source, name: `img-${String(i).padStart(2, '0')}.jpg` }));
-    const r = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true }, files, authorization: basic(acme.who) });
-    await h.client.workflow.getHandle(r.body.jobHandle).result();
+    await seedAssets(h, acme, files);
   });
   afterAll(async () => {
     await h?.close();

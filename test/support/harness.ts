@@ -14,6 +14,7 @@ import { type Logger, createLogger } from '../../src/app/logger.js';
 import { loadConfig } from '../../src/config/config.js';
 import { randomId } from '../../src/domain/handles.js';
 import { createWorker } from '../../src/worker/worker.js';
+import { type UploadFile, uploadPost } from './fixtures.js';
 
 export const ADMIN = { email: 'admin@test.local', password: 'Admin-Pass-1' };
 
@@ -157,4 +158,17 @@ export async function companyWithUser(h: Harness, companyName: string, role: str
   });
   if (user.status !== 200) throw new Error(`addUser failed: ${JSON.stringify(user.body)}`);
   return { companyHandle, userHandle: user.body.userHandle as string, who: { email, password } };
+}
+
+/**
+ * Uploads `files` through the UploadFile servlet as one job of `company`'s
+ * user, waits until the job has ended, and returns the company's assets by
+ * name (every asset it has, seeded before or now).
+ */
+export async function seedAssets(h: Harness, company: { companyHandle: string; who: { email: string; password: string } }, files: UploadFile[]): Promise<Record<string, string>> {
+  const up = await uploadPost(h.baseUrl, { params: { companyHandle: company.companyHandle, jobName: 'seed', endJob: true }, files, authorization: basic(company.who) });
+  if (up.status !== 200) throw new Error(`seed upload refused: ${JSON.stringify(up.body)}`);
+  await h.client.workflow.getHandle(up.body.jobHandle).result();
+  const rows = await h.ctx.database.db.selectFrom('assets').select(['name', 'asset_handle']).where('company_handle', '=', company.companyHandle).execute();
+  return Object.fromEntries(rows.map((r) => [r.name, r.asset_handle]));
 }

@@ -1,7 +1,5 @@
+import { VIDEO_ENGINE } from '../../domain/asset-types.js';
 import type { Db } from '../database/database.js';
-
-/** asset_derivations.engine of encodings (VIDEO_ENGINE in the video service; repeated here so the adapter does not import a service). */
-const ENCODING_ENGINE = 'VideoEncode';
 
 /** One video a sitemap lists: its Video publication, what ffprobe measured, and its poster as Image Serving publishes it. */
 export interface SitemapVideoRow {
@@ -33,7 +31,7 @@ export class VideoSitemapRepository {
         j.onRef('a.asset_handle', '=', 'p.asset_handle').onRef('a.company_handle', '=', 'p.company_handle').on('a.trash_state', '=', 'NotInTrash').on('a.ready_for_publish', '=', 1),
       )
       .leftJoin('video_info as v', 'v.asset_handle', 'p.asset_handle')
-      .leftJoin('asset_derivations as d', (j) => j.onRef('d.asset_handle', '=', 'p.asset_handle').on('d.engine', '=', ENCODING_ENGINE))
+      .leftJoin('asset_derivations as d', (j) => j.onRef('d.asset_handle', '=', 'p.asset_handle').on('d.engine', '=', VIDEO_ENGINE))
       // The master's own entry, found as the master itself is listed (published with an MP4, live, marked).
       .leftJoin('context_published_assets as mp', (j) =>
         j.onRef('mp.asset_handle', '=', 'd.source_handle').onRef('mp.company_handle', '=', 'p.company_handle').on('mp.context', '=', 'Video').on('mp.media_key', 'is not', null),

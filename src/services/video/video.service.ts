@@ -1,3 +1,4 @@
+import { VIDEO_ENGINE } from '../../domain/asset-types.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { type MediaRepository, UnreadableImageError } from '../../adapters/media/media.repository.js';
@@ -19,8 +20,6 @@ import { itemLogTypes, recordItemError, recordedResult } from '../job-items.js';
 import { type ByproductPublish, type PublishRule, byproductFlag, publishFlag } from '../../domain/publish-state.js';
 import { type ItemProgress, NO_PROGRESS, between } from '../item-progress.js';
 
-/** asset_derivations.engine of encoded videos (IPS names no engine for them). */
-export const VIDEO_ENGINE = 'VideoEncode';
 
 /** A video this server cannot use (ffprobe/ffmpeg refused it, or it ran out of time): that file or asset fails alone. */
 export class VideoRejected extends Error {}
