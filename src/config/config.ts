@@ -32,6 +32,7 @@ const schema = z.object({
   MAX_UPLOAD_FILES_PER_POST: positiveInt.default(1000),
   MAX_IMAGE_PIXELS: positiveInt.default(512 * 1024 * 1024),
   MAX_JSON_BODY_BYTES: positiveInt.default(1024 * 1024),
+  MAX_XML_BODY_BYTES: positiveInt.default(4 * 1024 * 1024),
   MAX_RIP_PAGES: positiveInt.default(100),
   RIP_POOL_SIZE: positiveInt.optional(),
   RIP_PAGE_TIMEOUT_SECONDS: positiveInt.default(120),
@@ -108,6 +109,8 @@ export interface AppConfig {
     maxUploadFilesPerPost: number;
     maxImagePixels: number;
     maxJsonBodyBytes: number;
+    /** SOAP / POX request bodies (XML says the same as JSON in about twice the bytes) */
+    maxXmlBodyBytes: number;
     uploadJobIdleSeconds: number;
   };
   authCacheSeconds: number;
@@ -128,6 +131,8 @@ export interface AppConfig {
   unzip: { maxEntries: number; maxBytes: number };
   /** where clients reach the API (export download URLs start with it) */
   publicUrl: string;
+  /** PUBLIC_URL was set: the WSDL's service address uses it; otherwise the address the WSDL was fetched from */
+  publicUrlSet: boolean;
   /** ExportJob: download URL lifetime; Image Serving reply limit (attribute::MaxPix, IPS's 100 MP export limit) */
   export: { urlTtlSeconds: number; maxPixels: number };
   /** public Image Serving delivery: Cache-Control max-age of image replies */
@@ -183,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxUploadFilesPerPost: e.MAX_UPLOAD_FILES_PER_POST,
       maxImagePixels: e.MAX_IMAGE_PIXELS,
       maxJsonBodyBytes: e.MAX_JSON_BODY_BYTES,
+      maxXmlBodyBytes: e.MAX_XML_BODY_BYTES,
       uploadJobIdleSeconds: e.UPLOAD_JOB_IDLE_SECONDS,
     },
     authCacheSeconds: e.AUTH_CACHE_SECONDS,
@@ -206,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     serverPublishRoot: path.resolve(e.SERVER_PUBLISH_ROOT ?? path.join(dataDir, 'publish')),
     unzip: { maxEntries: e.UNZIP_MAX_ENTRIES, maxBytes: e.UNZIP_MAX_BYTES },
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrlSet: e.PUBLIC_URL !== undefined,
     export: { urlTtlSeconds: e.EXPORT_URL_TTL_SECONDS, maxPixels: e.IS_MAX_PIXELS },
     imageServing: { cacheMaxAgeSeconds: e.IS_CACHE_MAX_AGE_SECONDS },
     metrics: { workerPort: e.WORKER_METRICS_PORT, temporalPort: e.TEMPORAL_METRICS_PORT, token: e.METRICS_TOKEN || undefined },

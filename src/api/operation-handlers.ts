@@ -1,0 +1,66 @@
+import type { AccountService } from '../services/account.service.js';
+import type { AssetService } from '../services/asset.service.js';
+import type { ImageFormatService } from '../services/image-format.service.js';
+import type { JobLogService } from '../services/job-log.service.js';
+import type { JobService } from '../services/job.service.js';
+import type { Principal } from '../services/principal.js';
+import type { SetScriptService } from '../services/sets/set-script.service.js';
+import type { JsonOperation, OperationParam } from './operations.js';
+
+export interface OperationServices {
+  accounts: AccountService;
+  assets: AssetService;
+  imageFormats: ImageFormatService;
+  jobs: JobService;
+  jobLogs: JobLogService;
+  setScripts: SetScriptService;
+}
+
+/** One authenticated, validated call: the same for a JSON and a SOAP request. */
+export interface OperationCall<N extends JsonOperation> {
+  caller: Principal;
+  param: OperationParam<N>;
+  /** the reader's language (Accept-Language, or SOAP authHeader.locale) for texts a reply carries */
+  locale?: string;
+}
+
+export type OperationHandlers = { [N in JsonOperation]: (call: OperationCall<N>) => Promise<unknown> };
+
+/**
+ * Which service method serves each operation: the one table both wire formats
+ * dispatch through, so JSON and SOAP cannot drift apart.
+ */
+export function operationHandlers(s: OperationServices): OperationHandlers {
+  return {
+    checkLogin: async ({ param }) => s.accounts.checkLogin(param),
+    addCompany: async ({ caller, param }) => s.accounts.addCompany(caller, param),
+    getCompanyInfo: async ({ caller, param }) => s.accounts.getCompanyInfo(caller, param),
+    getAllCompanies: async ({ caller, param }) => s.accounts.getAllCompanies(caller, param),
+    addUser: async ({ caller, param }) => s.accounts.addUser(caller, param),
+    getUsers: async ({ caller, param }) => s.accounts.getUsers(caller, param),
+    setPassword: async ({ caller, param }) => s.accounts.setPassword(caller, param),
+    getCompanySettings: async ({ param }) => s.accounts.getCompanySettings(param),
+    setCompanySettings: async ({ param }) => s.accounts.setCompanySettings(param),
+    getCallbackSecret: async ({ param }) => s.accounts.getCallbackSecret(param),
+    searchAssets: async ({ param }) => s.assets.searchAssets(param),
+    getAssets: async ({ param }) => s.assets.getAssets(param),
+    setAssetPublishState: async ({ caller, param }) => s.assets.setAssetPublishState(caller, param),
+    saveImageFormat: async ({ param }) => s.imageFormats.save(param),
+    getImageFormats: async ({ param }) => s.imageFormats.list(param),
+    deleteImageFormat: async ({ param }) => s.imageFormats.delete(param),
+    saveSetGenerationScript: async ({ param }) => s.setScripts.save(param),
+    getSetGenerationScripts: async ({ param }) => s.setScripts.list(param),
+    deleteSetGenerationScript: async ({ param }) => s.setScripts.delete(param),
+    submitJob: async ({ caller, param }) => s.jobs.submit(caller, param),
+    getActiveJobs: async ({ caller, param }) => s.jobs.getActiveJobs(caller, param),
+    getScheduledJobs: async ({ caller, param }) => s.jobs.getScheduledJobs(caller, param),
+    stopJob: async ({ caller, param }) => s.jobs.stop(caller, param),
+    pauseJob: async ({ caller, param }) => s.jobs.pause(caller, param),
+    resumeJob: async ({ caller, param }) => s.jobs.resume(caller, param),
+    executeJob: async ({ caller, param }) => s.jobs.execute(caller, param),
+    deleteJob: async ({ caller, param }) => s.jobs.delete(caller, param),
+    getJobLogs: async ({ caller, param }) => s.jobLogs.getJobLogs(caller, param),
+    getJobLogDetails: async ({ param, locale }) => s.jobLogs.getJobLogDetails(param, locale),
+    getAssetJobLogs: async ({ param, locale }) => s.jobLogs.getAssetJobLogs(param, locale),
+  };
+}
