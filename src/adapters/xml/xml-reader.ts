@@ -1,14 +1,8 @@
 import { SaxesParser } from 'saxes';
 
-/** An element as the reader keeps it: namespace URI, local name, own text, child elements. */
-export interface XmlNode {
-  ns: string;
-  local: string;
-  text: string;
-  /** xsi:nil="true": the element stands for an absent value */
-  nil: boolean;
-  children: XmlNode[];
-}
+import type { XmlNode } from '../../domain/soap/xml-node.js';
+
+export type { XmlNode };
 
 export interface XmlReadLimits {
   /** deepest element nesting accepted (the IPS documents go about ten deep) */

@@ -1,10 +1,10 @@
-import type { XmlNode } from '../../adapters/xml/xml-reader.js';
+import type { XmlNode } from '../../domain/soap/xml-node.js';
 import { FaultCode, IpsFault } from '../../domain/faults.js';
 import { XSD_VERSIONS, LATEST_XSD_VERSION } from '../../domain/soap/xsd-versions.js';
 import type { XsdVersion } from '../../domain/soap/xsd-model.js';
 import type { Credentials } from '../../services/auth.service.js';
 import { IPS_NS_BASE } from './soap-contract.js';
-import { escapeText } from './soap-codec.js';
+import { escapeText } from '../../domain/soap/soap-codec.js';
 
 export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';

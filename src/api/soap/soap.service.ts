@@ -7,7 +7,7 @@ import { AuthService, type Credentials } from '../../services/auth.service.js';
 import { toFault } from '../fault.filter.js';
 import type { OperationInvoker } from '../operation-invoker.js';
 import { OPERATIONS } from '../operations.js';
-import { decodeParam, encodeElement } from './soap-codec.js';
+import { decodeParam, encodeElement } from '../../domain/soap/soap-codec.js';
 import { soapContract } from './soap-contract.js';
 import { wsdlDocument, wsdlVersionOf } from './soap-wsdl.js';
 import { type AuthHeader, faultDocument, readSoapRequest, replyDocument, type SoapFlavour } from './soap-envelope.js';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { XmlNode } from '../../adapters/xml/xml-reader.js';
-import { objectShape, unwrap } from '../../domain/schemas/introspect.js';
-import type { SoapElementDef, SoapTypeDef } from '../../domain/soap/soap-types.js';
+import type { XmlNode } from './xml-node.js';
+import { objectShape, unwrap } from '../schemas/introspect.js';
+import type { SoapElementDef, SoapTypeDef } from './soap-types.js';
 
 type Def = { type: string; options?: readonly z.ZodType[]; element?: z.ZodType; values?: readonly unknown[] };
 const defOf = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def;
