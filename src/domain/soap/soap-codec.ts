@@ -60,7 +60,12 @@ function decodeValue(node: XmlNode, schema: z.ZodType | undefined): unknown {
         if (array) return decodeValue(node, array);
         return generic(node);
       }
-      const simple = options.find((o) => ['number', 'boolean'].includes(defOf(o).type) && coerce(node.text, o) !== undefined);
+      const simple = options.find((o) => {
+        const d = defOf(o);
+        if (d.type === 'number' || d.type === 'boolean') return coerce(node.text, o) !== undefined;
+        // A union of non-string literals (`0 | 1`): the text must be one of them.
+        return d.type === 'literal' && typeof d.values?.[0] !== 'string' && coerce(node.text, o) === d.values?.[0];
+      });
       if (simple) return coerce(node.text, simple);
       return options.some((o) => defOf(o).type === 'object') ? {} : node.text;
     }
