@@ -1,5 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import type { Request } from 'express';
 import { readXml, XmlReadError } from '../../adapters/xml/xml-reader.js';
 import type { Logger } from '../../app/logger.js';
 import { FaultCode, IpsFault } from '../../domain/faults.js';
@@ -46,7 +46,7 @@ export class SoapService {
     private readonly logger: Logger,
   ) {}
 
-  async handle(req: IncomingMessage, pox: boolean): Promise<SoapReply> {
+  async handle(req: Request, pox: boolean): Promise<SoapReply> {
     let flavour: SoapFlavour = pox ? 'pox' : /application\/soap\+xml/i.test(req.headers['content-type'] ?? '') ? '1.2' : '1.1';
     let authHeader: AuthHeader = {};
     try {
@@ -65,7 +65,7 @@ export class SoapService {
       const result = await this.invoker.invoke(operation.name, {
         credentials: credentialsOf(authHeader, call.legacyCredentials, req.headers.authorization),
         body,
-        clientAddress: req.socket.remoteAddress,
+        clientAddress: req.ip,
         locale: authHeader.locale || headerValue(req.headers['accept-language']),
       });
       const xml = replyDocument(flavour, encodeElement(`${operation.name}Return`, call.namespace, result, operation.result));
@@ -91,7 +91,7 @@ export class SoapService {
     return version && wsdlDocument(version, `${this.settings.publicUrl ?? fetchedFrom}/scene7/services/IpsApiService`);
   }
 
-  private reply(status: number, flavour: SoapFlavour, xml: string, authHeader: AuthHeader, req: IncomingMessage): SoapReply {
+  private reply(status: number, flavour: SoapFlavour, xml: string, authHeader: AuthHeader, req: Request): SoapReply {
     const body = Buffer.from(xml, 'utf8');
     // IPS's default ("accept"): gzipResponse true gzips, false never does, absent follows Accept-Encoding.
     const gzip = authHeader.gzipResponse ?? /\bgzip\b/i.test(headerValue(req.headers['accept-encoding']) ?? '');
@@ -99,7 +99,7 @@ export class SoapService {
   }
 
   /** The body as UTF-8 text, at most maxBodyBytes (gzip request bodies inflated within the same bound). */
-  private async readBody(req: IncomingMessage): Promise<string> {
+  private async readBody(req: Request): Promise<string> {
     const limit = this.settings.maxBodyBytes;
     const declared = Number(req.headers['content-length']);
     if (declared > limit) throw tooLarge(limit);

@@ -88,8 +88,10 @@ export const NOT_IN_XSD: Readonly<Record<string, NotInXsd>> = {
 
 /**
  * Required elements (minOccurs 1) of reply types that this server has no
- * value for: a strict SOAP client refuses a reply without them, so the SOAP
- * serialiser must decide what to write (the issue of the SOAP endpoint).
+ * value for. Inventing one would be a false answer, so the served WSDL does
+ * not declare them and replies leave them out (clients reading our WSDL, and
+ * JAXB/.NET/zeep stubs from IPS's, which do not enforce minOccurs on replies,
+ * accept that).
  */
 export const REQUIRED_WITHOUT_VALUE: Readonly<Record<string, string>> = {
   'CompanySettings.defaultSourceProfile': 'no default colour profiles per company',
