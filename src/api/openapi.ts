@@ -53,7 +53,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     post: {
       operationId: 'uploadFile',
       summary: 'IPS UploadFile servlet: multipart post of files into an upload job.',
-      description: `Parts, in order: optional \`auth\` (JSON {user, password}) when no Basic header is sent; \`uploadParams\` (JSON uploadPostParam); then file parts. Roles: ${OPERATION_ACCESS.uploadFile.roles.join(', ')}.`,
+      description: `Parts, in order: optional \`auth\` (JSON {user, password}) when no Basic header is sent; \`uploadParams\` (JSON uploadPostParam); then file parts. Either document part may instead be IPS's XML (\`auth\` an authHeader, \`uploadParams\` an uploadPostParam, in an IPS namespace; recognised by content, whatever the part's content type): the reply is then XML as IPS's servlet sends it, a bare uploadPostReturn in the request's namespace or the bare fault element with HTTP status authHeader/faultHttpStatusCode, else 500. Roles: ${OPERATION_ACCESS.uploadFile.roles.join(', ')}.`,
       security: [{ basic: [] }],
       requestBody: {
         required: true,

@@ -9,16 +9,18 @@ import type { CompanyRepository } from '../adapters/repositories/company.reposit
 import { StorageLimitError, type StorageDriver } from '../adapters/storage/storage.driver.js';
 import type { JobGateway } from '../adapters/temporal/job-gateway.js';
 import type { AppConfig } from '../config/config.js';
-import { FaultCode, IpsFault, faults } from '../domain/faults.js';
+import { FaultCode, IpsFault, LoginThrottledFault, faults } from '../domain/faults.js';
 import { normalizeFileName, normalizeFolder } from '../domain/folders.js';
 import { newHandle, randomId, runName } from '../domain/handles.js';
 import { DEFAULT_UPLOAD_POST_JOB, type UploadPostParam, uploadPostParam } from '../domain/schemas/upload.schema.js';
 import { parseInput } from '../domain/validate.js';
+import { LATEST_XSD_VERSION } from '../domain/soap/xsd-versions.js';
 import type { UploadItem, UploadJobInput } from '../../workflows/contracts.js';
 import { UPLOAD_POST_JOB_TYPE } from '../../activities/upload.activities.js';
 import { AuthService, type Credentials } from './auth.service.js';
 import { stagingKey } from './ingest/storage-keys.js';
 import type { Principal } from './principal.js';
+import { IPS_XSD_NS, XML_CONTENT_TYPE, faultElementDocument, isXmlDocument, readXmlAuthPart, readXmlUploadParams, uploadReturnDocument } from './upload-parts.js';
 
 interface StagedFile {
   key: string;
@@ -26,6 +28,22 @@ interface StagedFile {
   fileName: string;
   size: number;
   rejectedReason?: string;
+}
+
+/** A post's reply as it goes on the wire: JSON for JSON parts, IPS's XML once the client sent an XML part. */
+export interface UploadReply {
+  status: number;
+  contentType: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+/** How to answer a post, learnt from its parts as they are read (a fault can come at any part). */
+interface ReplyStyle {
+  xml: boolean;
+  authNamespace?: string;
+  paramsNamespace?: string;
+  faultStatus?: number;
 }
 
 /**
@@ -45,7 +63,40 @@ export class UploadService {
     private readonly sets?: SetRepository,
   ) {}
 
+  /**
+   * A post with its reply. Once an `auth` or `uploadParams` part is an XML
+   * document the client speaks IPS's servlet protocol, so the reply is XML:
+   * `uploadPostReturn` in the namespace of its uploadParams (else of its
+   * authHeader), or the bare fault element with HTTP faultHttpStatusCode when
+   * the authHeader set one, else 500 as IPS answers faults (ips-reference §1.6;
+   * this server's SOAP endpoint does the same). JSON clients' faults are thrown
+   * for the HTTP layer to answer as every other call's; so is an internal
+   * error in either format, which that layer logs.
+   */
+  async handle(req: IncomingMessage): Promise<UploadReply> {
+    const style: ReplyStyle = { xml: false };
+    try {
+      const { jobHandle } = await this.accept(req, style);
+      if (!style.xml) return { status: 200, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ jobHandle }) };
+      const namespace = style.paramsNamespace ?? style.authNamespace ?? `${IPS_XSD_NS}/${LATEST_XSD_VERSION}`;
+      return { status: 200, contentType: XML_CONTENT_TYPE, body: uploadReturnDocument(namespace, jobHandle) };
+    } catch (err) {
+      if (!style.xml || !(err instanceof IpsFault)) throw err;
+      return {
+        status: style.faultStatus ?? 500,
+        contentType: XML_CONTENT_TYPE,
+        body: faultElementDocument(err),
+        ...(err instanceof LoginThrottledFault ? { headers: { 'Retry-After': String(err.retryAfterSeconds) } } : {}),
+      };
+    }
+  }
+
+  /** A post whose reply the caller sends as JSON whatever the parts' format: `{ jobHandle }`, or the fault thrown. */
   async handlePost(req: IncomingMessage): Promise<{ jobHandle: string }> {
+    return this.accept(req, { xml: false });
+  }
+
+  private async accept(req: IncomingMessage, style: ReplyStyle): Promise<{ jobHandle: string }> {
     const postId = randomId(16);
     const staged: StagedFile[] = [];
     try {
@@ -59,9 +110,23 @@ export class UploadService {
         { fileBytes: this.config.limits.maxUploadFileBytes, files: this.config.limits.maxUploadFilesPerPost, fieldBytes: 1024 * 1024 },
         {
           field: async (name, value) => {
-            if (name === 'auth') principal ??= await this.auth.authenticate(parseAuthPart(value), clientAddress);
-            else if (name === 'uploadParams') rawParams = parseJsonPart(name, value);
-            else throw faults.invalid(name, "a part named 'auth', 'uploadParams' or a file part", name);
+            if (name === 'auth' && isXmlDocument(value)) {
+              style.xml = true;
+              const part = readXmlAuthPart(value);
+              style.authNamespace = part.namespace;
+              if (part.faultHttpStatusCode !== undefined) style.faultStatus = part.faultHttpStatusCode;
+              // HTTP Basic, when sent, still decides who the caller is (as with a JSON auth part).
+              principal ??= await this.auth.authenticate(part.credentials ?? noXmlCredentials(), clientAddress);
+            } else if (name === 'auth') {
+              principal ??= await this.auth.authenticate(parseAuthPart(value), clientAddress);
+            } else if (name === 'uploadParams' && isXmlDocument(value)) {
+              style.xml = true;
+              const part = readXmlUploadParams(value);
+              style.paramsNamespace = part.namespace;
+              rawParams = part.raw;
+            } else if (name === 'uploadParams') {
+              rawParams = parseJsonPart(name, value);
+            } else throw faults.invalid(name, "a part named 'auth', 'uploadParams' or a file part", name);
           },
           file: async (partName, fileName, stream, truncated) => {
             // Nothing is stored for a caller we do not know yet.
@@ -71,7 +136,7 @@ export class UploadService {
         },
       );
       if (!principal) throw new IpsFault(FaultCode.NoCredentials, 'No credentials: send HTTP Basic authentication or an auth part');
-      if (rawParams === undefined) throw faults.missing('uploadParams', 'a JSON uploadPostParam part');
+      if (rawParams === undefined) throw faults.missing('uploadParams', 'an uploadPostParam part (XML or JSON)');
       const params = parseInput(uploadPostParam, rawParams, 'uploadParams');
       this.auth.authorize(principal, 'uploadFile', params.companyHandle);
       if (params.fileName && staged.length > 1) {
@@ -164,7 +229,7 @@ function parseJsonPart(name: string, value: string): unknown {
   try {
     return JSON.parse(value);
   } catch {
-    throw new IpsFault(FaultCode.InvalidRequest, `${name}: expected a JSON document, received text that is not valid JSON`, name);
+    throw new IpsFault(FaultCode.InvalidRequest, `${name}: expected a JSON object or an IPS XML document, received text that is neither`, name);
   }
 }
 
@@ -175,6 +240,10 @@ function parseAuthPart(value: string): Credentials {
     throw new IpsFault(FaultCode.NoCredentials, 'auth: expected { "user": "<email>", "password": "<password>" }', 'auth');
   }
   return { email: parsed.user, password: parsed.password };
+}
+
+function noXmlCredentials(): never {
+  throw new IpsFault(FaultCode.NoCredentials, 'auth: the authHeader has no user and password, and no HTTP Basic authentication was sent', 'auth');
 }
 
 function translate(err: unknown): unknown {
