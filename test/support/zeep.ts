@@ -15,6 +15,10 @@ export interface ZeepCall {
   op: string;
   /** The operation's `<op>Param` children by name; `resultOf` values chain earlier results. */
   args?: Record<string, unknown>;
+  /** Also report the Python type zeep parsed each value into (ZeepResult.types). */
+  types?: boolean;
+  /** XPath 1.0 expressions lxml evaluates on the reply (ZeepResult.xpath); stripNamespaces first removes every element's namespace. */
+  xpath?: Array<{ expr: string; stripNamespaces?: boolean }>;
 }
 
 export interface ZeepRequest {
@@ -59,6 +63,10 @@ interface ZeepExchange {
   request: string | null;
   /** The envelope zeep received (for validateAgainstServedXsd); null when none was parsed. */
   reply: string | null;
+  /** When the call asked for types: the value's shape with each leaf's Python type name ('datetime', 'float', 'int', ...). */
+  types?: unknown;
+  /** When the call asked for xpath and a reply came: per expression, the text of each node found. */
+  xpath?: string[][];
 }
 
 export type ZeepResult = ZeepExchange &

@@ -17,6 +17,13 @@ Request:
     "timeout": 60,                                # optional: seconds per HTTP request
     "calls": [{"op": "getCompanyInfo", "args": {"companyName": "x"}}, ...]
   }
+  A call may also ask for
+    "types": true          the Python type zeep parsed each value into (see "types" below);
+    "xpath": [{"expr": "//*[local-name()='assetName']", "stripNamespaces": false}, ...]
+                           XPath 1.0 expressions evaluated with lxml on the reply envelope,
+                           as received or (stripNamespaces) with every element's namespace
+                           removed first, so a client's namespace-less XPath such as
+                           //assetName[starts-with(text(),'http')] can be evaluated as written.
   An argument value {"$result": [i, "key", 0, ...]} is replaced by that path into
   call i's value (calls run in order), to chain a handle from one call into the next.
   The authHeader element is looked up as {<wsdl targetNamespace>}authHeader, then in
@@ -33,6 +40,10 @@ Response:
     "fault": {"message", "code", "actor", "detail": <detail XML or null>}  for a SOAP Fault,
     "error": {"type", "message"}                                 for anything else
              (zeep's strict parsing errors, transport errors).
+    "types": (when asked) the value's shape with each leaf replaced by the name of its Python
+             type as zeep parsed it: "datetime", "float", "int", "bool", "str", "Decimal", "NoneType"...
+    "xpath": (when asked, and a reply was received) one list per expression: the text content of
+             each element node found, or the string value of any other result.
   A call that fails does not stop the next ones. A request that cannot run at all
   (bad JSON, WSDL not loadable) prints {"error": {"type", "message"}} and exits 2.
 """
@@ -92,6 +103,40 @@ def to_json(value):
     if isinstance(value, etree._Element):
         return etree.tostring(value, encoding="unicode")
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def type_tree(value):
+    """The value's shape with the Python type name of every leaf (the types JSON would hide)."""
+    if isinstance(value, dict):
+        return {k: type_tree(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [type_tree(v) for v in value]
+    return type(value).__name__
+
+
+def without_namespaces(root):
+    """A copy of the tree whose elements have their local names only."""
+    copy = etree.fromstring(etree.tostring(root))
+    for element in copy.iter():
+        if isinstance(element.tag, str):
+            element.tag = etree.QName(element).localname
+    etree.cleanup_namespaces(copy)
+    return copy
+
+
+def xpath_results(reply_xml, queries):
+    root = etree.fromstring(reply_xml.encode("utf-8"))
+    stripped = None
+    results = []
+    for query in queries:
+        tree = root
+        if query.get("stripNamespaces"):
+            stripped = stripped if stripped is not None else without_namespaces(root)
+            tree = stripped
+        found = tree.xpath(query["expr"])
+        items = found if isinstance(found, list) else [found]
+        results.append(["".join(item.itertext()) if isinstance(item, etree._Element) else str(item) for item in items])
+    return results
 
 
 def find_auth_header(client, forced_namespace):
@@ -155,7 +200,10 @@ def run_call(service, call, results, recorder, transport):
     outcome = {"op": call["op"]}
     try:
         value = service[call["op"]](**resolve_args(call.get("args", {}), results))
-        outcome.update(ok=True, value=serialize_object(value, dict))
+        serialized = serialize_object(value, dict)
+        outcome.update(ok=True, value=serialized)
+        if call.get("types"):
+            outcome["types"] = type_tree(serialized)
     except Fault as fault:
         detail = fault.detail
         if isinstance(detail, etree._Element):
@@ -164,6 +212,8 @@ def run_call(service, call, results, recorder, transport):
     except Exception as err:  # every other failure is the call's result, reported to the test
         outcome.update(ok=False, error={"type": type(err).__name__, "message": str(err)})
     outcome.update(httpStatus=transport.status, request=recorder.sent, reply=recorder.received)
+    if call.get("xpath") and recorder.received is not None:
+        outcome["xpath"] = xpath_results(recorder.received, call["xpath"])
     return outcome
 
 
