@@ -21,7 +21,7 @@ export interface HttpAppOptions {
 }
 
 export async function createHttpApp(ctx: AppContext, jobs: JobGateway, opts: HttpAppOptions = {}): Promise<NestExpressApplication> {
-  const uploads = new UploadService(ctx.services.auth, ctx.repositories.companies, ctx.repositories.assets, ctx.storage, jobs, ctx.config, ctx.repositories.sets);
+  const uploads = new UploadService(ctx.services.auth, ctx.repositories.companies, ctx.repositories.assets, ctx.storage, jobs, ctx.config, ctx.repositories.sets, ctx.logger);
   const jobService = new JobService(jobs, ctx.repositories.users, ctx.repositories.jobLogs, ctx.services.auth, {
     timezone: ctx.config.timezone,
     lanes: ctx.config.worker.activityConcurrency,

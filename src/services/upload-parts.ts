@@ -1,6 +1,7 @@
 import { readXml, XmlReadError, type XmlNode } from '../adapters/xml/xml-reader.js';
 import { FaultCode, IpsFault } from '../domain/faults.js';
 import { uploadPostParam } from '../domain/schemas/upload.schema.js';
+import { type AuthHeader, faultElement, IPS_NS_BASE, isIpsNamespace, readAuthHeader } from '../domain/soap/ips-xml.js';
 import { decodeParam, escapeAttribute, escapeText } from '../domain/soap/soap-codec.js';
 import type { Credentials } from './auth.service.js';
 
@@ -11,10 +12,6 @@ import type { Credentials } from './auth.service.js';
  * an IPS namespace, and the servlet answers with a bare `uploadPostReturn` or a
  * bare fault element. This server's JSON clients send the same fields as JSON.
  */
-
-/** The unversioned namespace: faults are always in it; pre-4.0 clients send everything in it. */
-export const IPS_XSD_NS = 'http://www.scene7.com/IpsApi/xsd';
-const IPS_NS = /^http:\/\/www\.scene7\.com\/IpsApi\/xsd(?:\/\d{4}-\d{2}-\d{2}(?:-beta)?)?$/;
 
 export const XML_CONTENT_TYPE = 'text/xml;charset=UTF-8';
 
@@ -27,60 +24,21 @@ export function isXmlDocument(value: string): boolean {
   return value.replace(LEADING, '').startsWith('<');
 }
 
-/** An XML `auth` part: the credentials it carries and how the client wants faults answered. */
+/** An XML `auth` part: IPS's authHeader, read as the SOAP endpoint reads it. */
 export interface XmlAuthPart {
   namespace: string;
+  header: AuthHeader;
   credentials?: Credentials;
-  /** HTTP status for fault replies (Flash-era clients ask for 200) */
-  faultHttpStatusCode?: number;
 }
 
 /** The `auth` part as an IPS `authHeader` document (in the unversioned or a versioned IPS namespace). */
 export function readXmlAuthPart(value: string): XmlAuthPart {
   const root = readPart('auth', value, 'authHeader');
-  let user: string | undefined;
-  let password: string | undefined;
-  let faultHttpStatusCode: number | undefined;
-  for (const child of root.children) {
-    const text = child.text.trim();
-    switch (child.local) {
-      case 'user':
-        user = text;
-        break;
-      case 'password':
-        password = child.text; // a password may begin or end with a space
-        break;
-      // Accepted as IPS's authHeader carries them; they change nothing here: the job's
-      // locale is uploadPostParam's, and the reply is one short element not worth gzipping.
-      case 'locale':
-      case 'appName':
-      case 'appVersion':
-        break;
-      case 'gzipResponse':
-        if (!['true', 'false', '1', '0'].includes(text)) throw invalidAuthField('gzipResponse', 'true or false', text);
-        break;
-      case 'faultHttpStatusCode': {
-        const code = /^\d{3}$/.test(text) ? Number(text) : NaN;
-        if (!(code >= 200 && code <= 599)) throw invalidAuthField('faultHttpStatusCode', 'an HTTP status from 200 to 599', text);
-        faultHttpStatusCode = code;
-        break;
-      }
-      case 'accessToken':
-      case 'samlResponse':
-        throw new IpsFault(
-          FaultCode.InvalidCredentials,
-          `auth.${child.local}: ${child.local === 'accessToken' ? 'IMS access tokens' : 'SAML responses'} are not accepted by this server; send user and password (authHeader or HTTP Basic)`,
-        );
-      default: {
-        const field = `auth.${child.local.slice(0, 100)}`;
-        throw new IpsFault(FaultCode.InvalidParameter, `${field}: unknown field (expected user, password, locale, appName, appVersion, gzipResponse, faultHttpStatusCode)`, field);
-      }
-    }
-  }
+  const header = readAuthHeader(root, 'auth');
   return {
     namespace: root.ns,
-    ...(user !== undefined && password !== undefined ? { credentials: { email: user, password } } : {}),
-    ...(faultHttpStatusCode !== undefined ? { faultHttpStatusCode } : {}),
+    header,
+    ...(header.user !== undefined && header.password !== undefined ? { credentials: { email: header.user, password: header.password } } : {}),
   };
 }
 
@@ -102,15 +60,11 @@ function readPart(part: string, value: string, element: string): XmlNode {
     if (err instanceof XmlReadError) throw new IpsFault(FaultCode.InvalidRequest, `${part}: not an acceptable XML document: ${err.message}`, part);
     throw err;
   }
-  if (root.local !== element || !IPS_NS.test(root.ns)) {
+  if (root.local !== element || !isIpsNamespace(root.ns)) {
     const ns = root.ns ? `namespace ${root.ns.slice(0, 120)}` : 'no namespace';
-    throw new IpsFault(FaultCode.InvalidRequest, `${part}: expected an <${element}> element in an IPS namespace (${IPS_XSD_NS}[/<version>]), received <${root.local.slice(0, 100)}> in ${ns}`, part);
+    throw new IpsFault(FaultCode.InvalidRequest, `${part}: expected an <${element}> element in an IPS namespace (${IPS_NS_BASE}[/<version>]), received <${root.local.slice(0, 100)}> in ${ns}`, part);
   }
   return root;
-}
-
-function invalidAuthField(name: string, expected: string, text: string): IpsFault {
-  return new IpsFault(FaultCode.InvalidParameter, `auth.${name}: expected ${expected}, received "${text.slice(0, 20)}"`, `auth.${name}`);
 }
 
 /** The servlet's success reply, in the namespace the client wrote its document in. */
@@ -118,7 +72,7 @@ export function uploadReturnDocument(namespace: string, jobHandle: string): stri
   return `<?xml version="1.0" encoding="UTF-8"?><uploadPostReturn xmlns="${escapeAttribute(namespace)}"><jobHandle>${escapeText(jobHandle)}</jobHandle></uploadPostReturn>`;
 }
 
-/** The servlet's fault reply: the bare fault element, unversioned namespace, as the SOAP detail carries it. */
+/** The servlet's fault reply: the bare fault element, as the SOAP detail carries it. */
 export function faultElementDocument(fault: IpsFault): string {
-  return `<?xml version="1.0" encoding="UTF-8"?><${fault.kind} xmlns="${IPS_XSD_NS}"><code>${fault.code}</code><reason>${escapeText(fault.reason)}</reason></${fault.kind}>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>${faultElement(fault)}`;
 }

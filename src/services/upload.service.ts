@@ -15,12 +15,15 @@ import { newHandle, randomId, runName } from '../domain/handles.js';
 import { DEFAULT_UPLOAD_POST_JOB, type UploadPostParam, uploadPostParam } from '../domain/schemas/upload.schema.js';
 import { parseInput } from '../domain/validate.js';
 import { LATEST_XSD_VERSION } from '../domain/soap/xsd-versions.js';
+import { type AuthHeader, IPS_NS_BASE } from '../domain/soap/ips-xml.js';
+import { gzipSync } from 'node:zlib';
+import type { Logger } from '../app/logger.js';
 import type { UploadItem, UploadJobInput } from '../../workflows/contracts.js';
 import { UPLOAD_POST_JOB_TYPE } from '../../activities/upload.activities.js';
 import { AuthService, type Credentials } from './auth.service.js';
 import { stagingKey } from './ingest/storage-keys.js';
 import type { Principal } from './principal.js';
-import { IPS_XSD_NS, XML_CONTENT_TYPE, faultElementDocument, isXmlDocument, readXmlAuthPart, readXmlUploadParams, uploadReturnDocument } from './upload-parts.js';
+import { XML_CONTENT_TYPE, faultElementDocument, isXmlDocument, readXmlAuthPart, readXmlUploadParams, uploadReturnDocument } from './upload-parts.js';
 
 interface StagedFile {
   key: string;
@@ -34,7 +37,7 @@ interface StagedFile {
 export interface UploadReply {
   status: number;
   contentType: string;
-  body: string;
+  body: string | Buffer;
   headers?: Record<string, string>;
 }
 
@@ -43,7 +46,8 @@ interface ReplyStyle {
   xml: boolean;
   authNamespace?: string;
   paramsNamespace?: string;
-  faultStatus?: number;
+  /** an XML auth part's authHeader: faultHttpStatusCode, gzipResponse, locale, appName/appVersion */
+  header?: AuthHeader;
 }
 
 /**
@@ -61,6 +65,7 @@ export class UploadService {
     private readonly jobs: JobGateway,
     private readonly config: AppConfig,
     private readonly sets?: SetRepository,
+    private readonly logger?: Logger,
   ) {}
 
   /**
@@ -78,22 +83,14 @@ export class UploadService {
     try {
       const { jobHandle } = await this.accept(req, style);
       if (!style.xml) return { status: 200, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ jobHandle }) };
-      const namespace = style.paramsNamespace ?? style.authNamespace ?? `${IPS_XSD_NS}/${LATEST_XSD_VERSION}`;
-      return { status: 200, contentType: XML_CONTENT_TYPE, body: uploadReturnDocument(namespace, jobHandle) };
+      const namespace = style.paramsNamespace ?? style.authNamespace ?? `${IPS_NS_BASE}/${LATEST_XSD_VERSION}`;
+      return xmlReply(200, uploadReturnDocument(namespace, jobHandle), style.header, req);
     } catch (err) {
       if (!style.xml || !(err instanceof IpsFault)) throw err;
-      return {
-        status: style.faultStatus ?? 500,
-        contentType: XML_CONTENT_TYPE,
-        body: faultElementDocument(err),
-        ...(err instanceof LoginThrottledFault ? { headers: { 'Retry-After': String(err.retryAfterSeconds) } } : {}),
-      };
+      const reply = xmlReply(style.header?.faultHttpStatusCode ?? 500, faultElementDocument(err), style.header, req);
+      if (err instanceof LoginThrottledFault) reply.headers = { ...reply.headers, 'Retry-After': String(err.retryAfterSeconds) };
+      return reply;
     }
-  }
-
-  /** A post whose reply the caller sends as JSON whatever the parts' format: `{ jobHandle }`, or the fault thrown. */
-  async handlePost(req: IncomingMessage): Promise<{ jobHandle: string }> {
-    return this.accept(req, { xml: false });
   }
 
   private async accept(req: IncomingMessage, style: ReplyStyle): Promise<{ jobHandle: string }> {
@@ -114,7 +111,8 @@ export class UploadService {
               style.xml = true;
               const part = readXmlAuthPart(value);
               style.authNamespace = part.namespace;
-              if (part.faultHttpStatusCode !== undefined) style.faultStatus = part.faultHttpStatusCode;
+              style.header = part.header;
+              if (part.header.appName || part.header.appVersion) this.logger?.debug({ appName: part.header.appName, appVersion: part.header.appVersion }, 'UploadFile post');
               // HTTP Basic, when sent, still decides who the caller is (as with a JSON auth part).
               principal ??= await this.auth.authenticate(part.credentials ?? noXmlCredentials(), clientAddress);
             } else if (name === 'auth') {
@@ -142,7 +140,9 @@ export class UploadService {
       if (params.fileName && staged.length > 1) {
         throw faults.invalid('uploadParams.fileName', 'a post with a single file when fileName is given', `${staged.length} files`);
       }
-      return await this.dispatch(principal, params, staged);
+      // authHeader.locale is the job's language when uploadPostParam names none (as a SOAP submitJob's reader locale).
+      const locale = params.locale ?? style.header?.locale;
+      return await this.dispatch(principal, locale ? { ...params, locale } : params, staged);
     } catch (err) {
       await Promise.all(staged.map((f) => this.storage.delete(f.key)));
       throw translate(err);
@@ -223,6 +223,15 @@ export class UploadService {
     });
     return { jobHandle };
   }
+}
+
+/** IPS's servlet reply: gzipped when the authHeader asks (gzipResponse), or, without it, when the client accepts gzip. */
+function xmlReply(status: number, xml: string, header: AuthHeader | undefined, req: IncomingMessage): UploadReply {
+  const accepts = /\bgzip\b/i.test(String(req.headers['accept-encoding'] ?? ''));
+  const gzip = header?.gzipResponse ?? accepts;
+  return gzip
+    ? { status, contentType: XML_CONTENT_TYPE, body: gzipSync(Buffer.from(xml, 'utf8')), headers: { 'Content-Encoding': 'gzip' } }
+    : { status, contentType: XML_CONTENT_TYPE, body: xml };
 }
 
 function parseJsonPart(name: string, value: string): unknown {

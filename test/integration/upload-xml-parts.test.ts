@@ -1,4 +1,6 @@
 import fs from 'node:fs/promises';
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -69,6 +71,7 @@ describe(`UploadFile with IPS XML parts (${process.env.IPS_TEST_DB})`, () => {
     // Asset names are unique in a company: each job that must create an asset uploads its own file.
     files.tile = await makePng(path.join(dir, 'tile.png'));
     files.stamp = await makePng(path.join(dir, 'stamp.png'));
+    files.dial = await makePng(path.join(dir, 'dial.png'));
     wsdl = await (await fetch(`${h.baseUrl}/scene7/webservice/IpsApi-2014-04-03.wsdl`)).text();
   });
   afterAll(async () => {
@@ -166,6 +169,41 @@ describe(`UploadFile with IPS XML parts (${process.env.IPS_TEST_DB})`, () => {
     const empty = await post([['auth', `<authHeader xmlns="${NS_2014}"><faultHttpStatusCode>200</faultHttpStatusCode></authHeader>`], ['uploadParams', params]], [files.png!]);
     expect(empty.status).toBe(200);
     expect(fault(empty.text, 'authenticationFault').code).toBe(10000);
+  });
+
+  it('honours the authHeader: gzipResponse gzips the reply, locale is the job language when uploadPostParam has none', async () => {
+    const params = `<uploadPostParam xmlns="${NS_2014}"><companyHandle>${acme.companyHandle}</companyHandle><jobName>gz</jobName><destFolder>gz</destFolder><endJob>true</endJob></uploadPostParam>`;
+    const auth = `<authHeader xmlns="${NS_2014}"><user>${acme.who.email}</user><password>${acme.who.password}</password><locale>fr</locale><appName>t</appName><appVersion>1</appVersion><gzipResponse>true</gzipResponse></authHeader>`;
+    const form = new FormData();
+    form.append('auth', auth);
+    form.append('uploadParams', params);
+    form.append('file', new Blob([await fs.readFile(files.dial!)]), 'dial.png');
+    // fetch would inflate a gzip reply silently; read the raw bytes with node:http to see the encoding.
+    const req = new Request(`${h.baseUrl}/scene7/UploadFile`, { method: 'POST', body: form });
+    const body = Buffer.from(await req.arrayBuffer());
+    const raw = await new Promise<{ encoding?: string; bytes: Buffer }>((resolve, reject) => {
+      const r = http.request(`${h.baseUrl}/scene7/UploadFile`, { method: 'POST', headers: { 'content-type': req.headers.get('content-type')!, 'content-length': String(body.length) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ encoding: res.headers['content-encoding'], bytes: Buffer.concat(chunks) }));
+      });
+      r.on('error', reject);
+      r.end(body);
+    });
+    expect(raw.encoding).toBe('gzip');
+    const jobHandle = jobHandleOf(gunzipSync(raw.bytes).toString('utf8'), NS_2014);
+    expect(await finished(jobHandle)).toMatchObject({ total: 1, success: 1 });
+    const details = async (acceptLanguage?: string) => {
+      const res = await fetch(`${h.baseUrl}/api/getJobLogDetails`, {
+        method: 'POST',
+        headers: { authorization: basic(acme.who), 'content-type': 'application/json', ...(acceptLanguage ? { 'accept-language': acceptLanguage } : {}) },
+        body: JSON.stringify({ companyHandle: acme.companyHandle, jobHandle }),
+      });
+      return ((await res.json()) as any).jobLogArray.items[0].detailArray.items.map((d: any) => d.logMessage as string);
+    };
+    // Without a reader language the job's own (the authHeader's fr) is used; an English reader gets other words.
+    expect(await details()).toEqual(await details('fr'));
+    expect(await details()).not.toEqual(await details('en'));
   });
 
   it('JSON parts keep JSON replies', async () => {

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { FaultCode, IpsFault } from '../../domain/faults.js';
 import { SoapService, type SoapReply } from '../soap/soap.service.js';
@@ -21,9 +21,7 @@ export class SoapController {
   @Get('webservice/:file')
   @HttpCode(200)
   wsdl(@Param('file') file: string, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response): void {
-    const wsdl = this.soap.wsdl(file, query, origin(req));
-    if (wsdl === undefined) throw new NotFoundException();
-    res.type('text/xml; charset=UTF-8').send(wsdl);
+    res.type('text/xml; charset=UTF-8').send(this.soap.wsdl(file, query, origin(req)));
   }
 
   /** `…/IpsApiService?wsdl`, the Axis convention some tools try first: the latest WSDL. */

@@ -4,6 +4,7 @@ import { NOT_IN_XSD } from '../../domain/soap/xsd-differences.js';
 import { XSD_SIMPLE_TYPES, type XsdVersion } from '../../domain/soap/xsd-model.js';
 import { XSD_VERSIONS } from '../../domain/soap/xsd-versions.js';
 import type { SoapElementDef, SoapOperationDef, SoapTypeDef } from '../../domain/soap/soap-types.js';
+import { IPS_NS_BASE } from '../../domain/soap/ips-xml.js';
 import { JOB_TYPES } from '../../jobs/job-registry.js';
 import { OPERATIONS, type JsonOperation } from '../operations.js';
 
@@ -24,8 +25,6 @@ export interface SoapContract {
   /** every named complex type reachable from the operations */
   types: ReadonlyMap<string, SoapTypeDef>;
 }
-
-export const IPS_NS_BASE = 'http://www.scene7.com/IpsApi/xsd';
 
 const contracts = new Map<string, SoapContract>();
 

@@ -3,8 +3,10 @@ import { FaultCode, IpsFault } from '../../domain/faults.js';
 import { XSD_VERSIONS, LATEST_XSD_VERSION } from '../../domain/soap/xsd-versions.js';
 import type { XsdVersion } from '../../domain/soap/xsd-model.js';
 import type { Credentials } from '../../services/auth.service.js';
-import { IPS_NS_BASE } from './soap-contract.js';
 import { escapeText } from '../../domain/soap/soap-codec.js';
+import { type AuthHeader, faultElement, IPS_NS_BASE, ipsNamespaceDate, isIpsNamespace, readAuthHeader } from '../../domain/soap/ips-xml.js';
+
+export type { AuthHeader };
 
 export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
@@ -12,17 +14,6 @@ export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
 export const LEGACY_AUTH_NS = 'http://www.scene7.com/IpsApi';
 
 export type SoapFlavour = '1.1' | '1.2' | 'pox';
-
-/** The authHeader fields this server honours (its XSD order); accessToken and samlResponse are refused. */
-export interface AuthHeader {
-  user?: string;
-  password?: string;
-  locale?: string;
-  appName?: string;
-  appVersion?: string;
-  gzipResponse?: boolean;
-  faultHttpStatusCode?: number;
-}
 
 export interface SoapRequest {
   flavour: SoapFlavour;
@@ -37,17 +28,14 @@ export interface SoapRequest {
   legacyCredentials?: Credentials;
 }
 
-const IPS_NS = /^http:\/\/www\.scene7\.com\/IpsApi\/xsd(?:\/(\d{4}-\d{2}-\d{2})(?:-beta)?)?$/;
-
 /**
  * The version whose layout answers a namespace: a known one as itself; older
  * ones (and the unversioned pre-4.0 one) as the oldest known; later and beta
  * ones as the newest known (later IPS versions add elements, they keep order).
  */
 export function versionForNamespace(namespace: string): XsdVersion | undefined {
-  const match = IPS_NS.exec(namespace);
-  if (!match) return undefined;
-  const date = match[1];
+  const date = ipsNamespaceDate(namespace);
+  if (date === null) return undefined;
   const known = Object.keys(XSD_VERSIONS).sort();
   if (!date) return XSD_VERSIONS[known[0]!];
   const chosen = [...known].reverse().find((v) => v <= date) ?? known[0]!;
@@ -62,7 +50,7 @@ export function readSoapRequest(root: XmlNode, pox: boolean): SoapRequest {
   let headers: XmlNode[] = [];
   let payload: XmlNode[];
   if (pox) {
-    if (root.local !== 'Request' || !IPS_NS.test(root.ns)) {
+    if (root.local !== 'Request' || !isIpsNamespace(root.ns)) {
       throw invalidRequest(`expected a <Request> element in an IPS namespace (${IPS_NS_BASE}/<version>), received <${root.local}> in ${describeNs(root.ns)}`);
     }
     flavour = 'pox';
@@ -86,7 +74,7 @@ export function readSoapRequest(root: XmlNode, pox: boolean): SoapRequest {
   if (!param.local.endsWith('Param') || param.local.length === 'Param'.length) {
     throw invalidRequest(`<${param.local}>: expected an <operationName>Param element`);
   }
-  const authNodes = headers.filter((h) => h.local === 'authHeader' && IPS_NS.test(h.ns));
+  const authNodes = headers.filter((h) => h.local === 'authHeader' && isIpsNamespace(h.ns));
   if (authNodes.length > 1) throw invalidRequest(`expected at most one authHeader, received ${authNodes.length}`);
   return {
     flavour,
@@ -94,43 +82,9 @@ export function readSoapRequest(root: XmlNode, pox: boolean): SoapRequest {
     version,
     operation: param.local.slice(0, -'Param'.length),
     param,
-    authHeader: authNodes[0] ? readAuthHeader(authNodes[0]) : {},
+    authHeader: authNodes[0] ? readAuthHeader(authNodes[0], 'authHeader') : {},
     legacyCredentials: readLegacyCredentials(headers),
   };
-}
-
-function readAuthHeader(node: XmlNode): AuthHeader {
-  const out: AuthHeader = {};
-  for (const child of node.children) {
-    const text = child.text.trim();
-    switch (child.local) {
-      case 'user':
-      case 'locale':
-      case 'appName':
-      case 'appVersion':
-        out[child.local] = text;
-        break;
-      case 'password':
-        out.password = child.text; // a password may begin or end with a space
-        break;
-      case 'gzipResponse':
-        if (!['true', 'false', '1', '0'].includes(text)) throw new IpsFault(FaultCode.InvalidParameter, `authHeader.gzipResponse: expected true or false, received "${text.slice(0, 20)}"`, 'authHeader.gzipResponse');
-        out.gzipResponse = text === 'true' || text === '1';
-        break;
-      case 'faultHttpStatusCode': {
-        const code = /^\d{3}$/.test(text) ? Number(text) : NaN;
-        if (!(code >= 200 && code <= 599)) throw new IpsFault(FaultCode.InvalidParameter, `authHeader.faultHttpStatusCode: expected an HTTP status from 200 to 599, received "${text.slice(0, 20)}"`, 'authHeader.faultHttpStatusCode');
-        out.faultHttpStatusCode = code;
-        break;
-      }
-      case 'accessToken':
-      case 'samlResponse':
-        throw new IpsFault(FaultCode.InvalidCredentials, `authHeader.${child.local}: ${child.local === 'accessToken' ? 'IMS access tokens' : 'SAML responses'} are not accepted by this server; send user and password (authHeader or HTTP Basic)`);
-      default:
-        throw new IpsFault(FaultCode.InvalidParameter, `authHeader.${child.local.slice(0, 100)}: unknown field (expected user, password, locale, appName, appVersion, gzipResponse, faultHttpStatusCode)`, `authHeader.${child.local.slice(0, 100)}`);
-    }
-  }
-  return out;
 }
 
 function readLegacyCredentials(headers: XmlNode[]): Credentials | undefined {
@@ -150,8 +104,6 @@ export function replyDocument(flavour: SoapFlavour, body: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${ns}"><soapenv:Header/><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
 }
 
-export const FAULT_NS = IPS_NS_BASE;
-
 /**
  * A fault as IPS sends it: the SOAP Fault (1.1 or 1.2 shape) whose detail
  * holds ipsApiFault / authenticationFault / authorizationFault {code, reason}
@@ -160,7 +112,7 @@ export const FAULT_NS = IPS_NS_BASE;
  * only the message.
  */
 export function faultDocument(flavour: SoapFlavour, fault: IpsFault): string {
-  const detail = `<${fault.kind} xmlns="${FAULT_NS}"><code>${fault.code}</code><reason>${escapeText(fault.reason)}</reason></${fault.kind}>`;
+  const detail = faultElement(fault);
   if (flavour === 'pox') return `<?xml version="1.0" encoding="UTF-8"?>${detail}`;
   const serverSide = fault.code === FaultCode.Exception;
   if (flavour === '1.2') {

@@ -2,7 +2,8 @@ import { renderWsdl } from '../../adapters/xml/wsdl-writer.js';
 import type { SoapTypeDef } from '../../domain/soap/soap-types.js';
 import type { XsdType, XsdVersion } from '../../domain/soap/xsd-model.js';
 import { LATEST_XSD_VERSION, XSD_VERSIONS } from '../../domain/soap/xsd-versions.js';
-import { IPS_NS_BASE, soapContract } from './soap-contract.js';
+import { IPS_NS_BASE } from '../../domain/soap/ips-xml.js';
+import { soapContract } from './soap-contract.js';
 
 /** authHeader fields this server refuses (with an authentication fault), so its WSDL does not offer them. */
 const REFUSED_AUTH_FIELDS = new Set(['accessToken', 'samlResponse']);
@@ -15,6 +16,10 @@ export function wsdlVersionOf(fileName: string): XsdVersion | undefined {
   if (fileName === 'IpsApi.wsdl') return XSD_VERSIONS[LATEST_XSD_VERSION];
   const match = /^IpsApi-(\d{4}-\d{2}-\d{2})\.wsdl$/.exec(fileName);
   return match ? XSD_VERSIONS[match[1]!] : undefined;
+}
+
+export function wsdlFileNames(): string[] {
+  return ['IpsApi.wsdl', ...Object.keys(XSD_VERSIONS).map((v) => `IpsApi-${v}.wsdl`)];
 }
 
 /** The WSDL of one version with `address` as the service endpoint; rendered once per version and address. */

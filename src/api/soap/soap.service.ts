@@ -9,7 +9,7 @@ import type { OperationInvoker } from '../operation-invoker.js';
 import { OPERATIONS } from '../operations.js';
 import { decodeParam, encodeElement } from '../../domain/soap/soap-codec.js';
 import { soapContract } from './soap-contract.js';
-import { wsdlDocument, wsdlVersionOf } from './soap-wsdl.js';
+import { wsdlDocument, wsdlFileNames, wsdlVersionOf } from './soap-wsdl.js';
 import { type AuthHeader, faultDocument, readSoapRequest, replyDocument, type SoapFlavour } from './soap-envelope.js';
 
 export interface SoapReply {
@@ -78,17 +78,20 @@ export class SoapService {
   }
 
   /**
-   * The WSDL a file name asks for, or undefined when there is no such version.
+   * The WSDL a file name asks for (a 404 fault naming the ones served when there is no such version).
    * IPS's `serviceUrl` parameter (rewrite the address) is refused: a link to a
    * WSDL naming another host would send the follower's credentials there.
    */
-  wsdl(fileName: string, query: Record<string, unknown>, fetchedFrom: string): string | undefined {
+  wsdl(fileName: string, query: Record<string, unknown>, fetchedFrom: string): string {
     const unknown = Object.keys(query)[0];
     if (unknown !== undefined) {
       throw new IpsFault(FaultCode.InvalidParameter, `${unknown.slice(0, 40)}: not accepted (the WSDL's address is this server's PUBLIC_URL)`, unknown.slice(0, 40));
     }
     const version = wsdlVersionOf(fileName);
-    return version && wsdlDocument(version, `${this.settings.publicUrl ?? fetchedFrom}/scene7/services/IpsApiService`);
+    if (!version) {
+      throw new IpsFault(FaultCode.InvalidRequest, `No WSDL named '${fileName.slice(0, 60)}': this server serves ${wsdlFileNames().join(', ')}`, undefined, 'notFound');
+    }
+    return wsdlDocument(version, `${this.settings.publicUrl ?? fetchedFrom}/scene7/services/IpsApiService`);
   }
 
   private reply(status: number, flavour: SoapFlavour, xml: string, authHeader: AuthHeader, req: Request): SoapReply {
