@@ -214,7 +214,8 @@ export async function runItemJob<Item extends AssetRef>(
         // One history event, so getActiveJobs knows the size even when no worker can answer a query.
         upsertMemo({ totalSize: state.total });
       }
-      touch(state.total === 0 ? 'Nothing to process' : 'Running');
+      // A pauseJob that arrived while the items were counted keeps its "Paused by …" message.
+      touch(state.total === 0 ? 'Nothing to process' : state.paused ? state.message : 'Running');
       const size = batchSize(state.total, lanes);
       let cursor = carry?.cursor ?? null;
       let exhausted = false;

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTemporalCli } from '../../src/adapters/temporal/dev-server.js';
 import { OPTIMIZER_VERSION } from '../../src/services/ingest/pyramid.js';
+import { pauseJobSignal } from '../../workflows/contracts.js';
 import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
 import { makeJpeg } from '../support/fixtures.js';
 
@@ -137,6 +138,29 @@ describe(`job engine: submitJob, progress, control, schedules (${process.env.IPS
       expect(await h.ctx.storage.exists(row.optimized_key!)).toBe(true);
     }
     expect(await staleCount()).toBe(IMAGES - done.length);
+  });
+
+  it('keeps a job paused before it has counted its items showing "Paused by", and runs it on resume', async () => {
+    await makeStale();
+    await h.stopWorker();
+    let jobHandle: string;
+    try {
+      jobHandle = (await submit({}, 'paused-early')).body.jobHandle;
+      // pauseJob asks the running workflow first, so with no worker it answers 500; any Temporal client can
+      // signal, though, and that signal waits in the history with the start: its handler runs before the count.
+      await h.client.workflow.getHandle(jobHandle).signal(pauseJobSignal, { user: acme.who.email });
+    } finally {
+      await h.startWorker();
+    }
+    await waitUntil('items counted', async () => (await active(jobHandle))?.totalSize === IMAGES);
+    // Past the live-progress snapshot's lifetime (PROGRESS_CACHE_MS, 1 s), the counted job still says who paused it.
+    await sleep(1500);
+    const paused = await active(jobHandle);
+    expect(paused.progressMessage).toBe(`Paused by ${acme.who.email}`);
+    expect(paused.taskProgressArray.items[0]?.numProcessed ?? 0).toBe(0);
+    expect((await h.api('resumeJob', { companyHandle: acme.companyHandle, jobHandle }, acme.who)).status).toBe(200);
+    await gone(jobHandle);
+    expect(await staleCount()).toBe(0);
   });
 
   it('keeps listing a job while no worker runs it (last known progress), and finishes it after a restart', async () => {
