@@ -97,11 +97,18 @@ function describeNs(ns: string): string {
   return ns ? `namespace ${ns.slice(0, 120)}` : 'no namespace';
 }
 
-/** The reply document around a `…Return` element (POX: the element itself). */
-export function replyDocument(flavour: SoapFlavour, body: string): string {
-  if (flavour === 'pox') return `<?xml version="1.0" encoding="UTF-8"?>${body}`;
+/** What goes before and after a `…Return` element in the reply document (POX: only the XML declaration). */
+export function replyWrapper(flavour: SoapFlavour): readonly [before: string, after: string] {
+  const declaration = '<?xml version="1.0" encoding="UTF-8"?>';
+  if (flavour === 'pox') return [declaration, ''];
   const ns = flavour === '1.2' ? SOAP12_NS : SOAP11_NS;
-  return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${ns}"><soapenv:Header/><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
+  return [`${declaration}<soapenv:Envelope xmlns:soapenv="${ns}"><soapenv:Header/><soapenv:Body>`, '</soapenv:Body></soapenv:Envelope>'];
+}
+
+/** The reply document around a `…Return` element given as text. */
+export function replyDocument(flavour: SoapFlavour, body: string): string {
+  const [before, after] = replyWrapper(flavour);
+  return before + body + after;
 }
 
 /**

@@ -7,10 +7,10 @@ import { AuthService, type Credentials } from '../../services/auth.service.js';
 import { toFault } from '../fault.filter.js';
 import type { OperationInvoker } from '../operation-invoker.js';
 import { OPERATIONS } from '../operations.js';
-import { decodeParam, encodeElement } from '../../domain/soap/soap-codec.js';
+import { decodeParam, encodeDocument } from '../../domain/soap/soap-codec.js';
 import { soapContract } from './soap-contract.js';
 import { wsdlDocument, wsdlFileNames, wsdlVersionOf } from './soap-wsdl.js';
-import { type AuthHeader, faultDocument, readSoapRequest, replyDocument, type SoapFlavour } from './soap-envelope.js';
+import { type AuthHeader, faultDocument, readSoapRequest, replyWrapper, type SoapFlavour } from './soap-envelope.js';
 
 export interface SoapReply {
   status: number;
@@ -68,7 +68,8 @@ export class SoapService {
         clientAddress: req.ip,
         locale: authHeader.locale || headerValue(req.headers['accept-language']),
       });
-      const xml = replyDocument(flavour, encodeElement(`${operation.name}Return`, call.namespace, result, operation.result));
+      const [before, after] = replyWrapper(flavour);
+      const xml = encodeDocument(before, `${operation.name}Return`, call.namespace, result, operation.result, after);
       return this.reply(200, flavour, xml, authHeader, req);
     } catch (err) {
       const fault = err instanceof XmlReadError ? new IpsFault(FaultCode.InvalidRequest, `The request is not an acceptable XML document: ${err.message}`) : toFault(err);
@@ -94,8 +95,8 @@ export class SoapService {
     return wsdlDocument(version, `${this.settings.publicUrl ?? fetchedFrom}/scene7/services/IpsApiService`);
   }
 
-  private reply(status: number, flavour: SoapFlavour, xml: string, authHeader: AuthHeader, req: Request): SoapReply {
-    const body = Buffer.from(xml, 'utf8');
+  private reply(status: number, flavour: SoapFlavour, xml: string | Uint8Array, authHeader: AuthHeader, req: Request): SoapReply {
+    const body = typeof xml === 'string' ? Buffer.from(xml, 'utf8') : Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength);
     // IPS's default ("accept"): gzipResponse true gzips, false never does, absent follows Accept-Encoding.
     const gzip = authHeader.gzipResponse ?? /\bgzip\b/i.test(headerValue(req.headers['accept-encoding']) ?? '');
     return { status, contentType: CONTENT_TYPE[flavour], body: gzip ? gzipSync(body) : body, gzipped: gzip };

@@ -1,7 +1,11 @@
 import type { z } from 'zod';
 import type { XmlNode } from './xml-node.js';
 import { objectShape, unwrap } from '../schemas/introspect.js';
-import type { SoapElementDef, SoapTypeDef } from './soap-types.js';
+import type { SoapTypeDef } from './soap-types.js';
+import { Utf8Builder, utf8 } from './utf8-builder.js';
+import { escapeAttribute } from './xml-text.js';
+
+export { escapeAttribute, escapeText } from './xml-text.js';
 
 type Def = { type: string; options?: readonly z.ZodType[]; element?: z.ZodType; values?: readonly unknown[] };
 const defOf = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def;
@@ -113,44 +117,118 @@ function generic(node: XmlNode): unknown {
  * type's declared order, values in their XSD lexical form; absent optional
  * values are left out, arrays written as repeated `items`, an empty array as
  * an empty element. The element carries `xmlns` (its children inherit it).
+ * `before` and `after` wrap it (an XML declaration, a SOAP envelope).
+ *
+ * Replies can hold tens of thousands of elements (searchAssets, 1,000
+ * assets), so each type is compiled once into its elements' tag bytes and
+ * value writers, and the reply is written straight into UTF-8 bytes.
  */
-export function encodeElement(name: string, namespace: string, value: unknown, type: SoapTypeDef): string {
-  const parts: string[] = [];
-  writeComplex(parts, name, value, type, ` xmlns="${escapeAttribute(namespace)}"`);
-  return parts.join('');
+export function encodeDocument(before: string, name: string, namespace: string, value: unknown, type: SoapTypeDef, after: string): Uint8Array {
+  // Start at the size this reply type last had, so a large reply is not copied as it grows.
+  const out = new Utf8Builder(lastSize.get(type) ?? 16 * 1024);
+  out.raw(utf8(before));
+  writeComplex(out, utf8(`<${name} xmlns="${escapeAttribute(namespace)}"`), utf8(`</${name}>`), value, compile(type));
+  out.raw(utf8(after));
+  const bytes = out.result();
+  lastSize.set(type, Math.min(bytes.length + 1024, 64 * 1024 * 1024));
+  return bytes;
 }
 
-function writeComplex(out: string[], name: string, value: unknown, type: SoapTypeDef, attributes = ''): void {
+const lastSize = new WeakMap<SoapTypeDef, number>();
+
+/** The element alone, as text (tests, small documents). */
+export function encodeElement(name: string, namespace: string, value: unknown, type: SoapTypeDef): string {
+  return new TextDecoder().decode(encodeDocument('', name, namespace, value, type, ''));
+}
+
+interface CompiledElement {
+  name: string;
+  /** `<name` (a complex element writes `>` or `/>` after it), `<name>` and `</name>` */
+  start: Uint8Array;
+  open: Uint8Array;
+  close: Uint8Array;
+  repeated: boolean;
+  /** an IPS `*Array` type: a bare array value fills its `items` */
+  itemsWrapper: boolean;
+  complex?: CompiledElement[];
+  write: (out: Utf8Builder, value: unknown) => void;
+}
+
+const GT = utf8('>');
+const SELF_CLOSE = utf8('/>');
+const compiledTypes = new WeakMap<SoapTypeDef, CompiledElement[]>();
+
+function compile(type: SoapTypeDef): CompiledElement[] {
+  const known = compiledTypes.get(type);
+  if (known) return known;
+  const elements: CompiledElement[] = [];
+  // Registered before its children are compiled: types refer to themselves (folders hold folders).
+  compiledTypes.set(type, elements);
+  for (const e of type.elements) {
+    const items = e.complex?.elements;
+    elements.push({
+      name: e.name,
+      start: utf8(`<${e.name}`),
+      open: utf8(`<${e.name}>`),
+      close: utf8(`</${e.name}>`),
+      repeated: e.maxOccurs !== 1,
+      itemsWrapper: items?.length === 1 && items[0]!.name === 'items' && items[0]!.maxOccurs !== 1,
+      ...(e.complex ? { complex: compile(e.complex) } : {}),
+      write: writerFor(e.type),
+    });
+  }
+  return elements;
+}
+
+/** `start` is `<name` (with any attributes), `close` is `</name>`. */
+function writeComplex(out: Utf8Builder, start: Uint8Array, close: Uint8Array, value: unknown, elements: readonly CompiledElement[]): void {
   const record = (value ?? {}) as Record<string, unknown>;
-  const start = out.length;
-  out.push(`<${name}${attributes}>`);
-  for (const element of type.elements) {
-    const v = arrayItemsOf(record[element.name], element);
+  out.raw(start);
+  let empty = true;
+  for (const element of elements) {
+    let v = record[element.name];
     if (v === undefined || v === null) continue;
-    if (element.maxOccurs !== 1 && Array.isArray(v)) {
-      for (const item of v) writeElement(out, element, item);
+    if (element.itemsWrapper && Array.isArray(v)) v = { items: v };
+    if (element.repeated && Array.isArray(v)) {
+      for (const item of v) {
+        if (item === undefined || item === null) continue;
+        if (empty) out.raw(GT);
+        empty = false;
+        writeOne(out, element, item);
+      }
     } else {
-      writeElement(out, element, v);
+      if (empty) out.raw(GT);
+      empty = false;
+      writeOne(out, element, v);
     }
   }
-  if (out.length === start + 1) out[start] = `<${name}${attributes}/>`;
-  else out.push(`</${name}>`);
+  out.raw(empty ? SELF_CLOSE : close);
 }
 
-/** `{ items: [...] }` and a bare array both fill an IPS `*Array`; its `items` element takes the list. */
-function arrayItemsOf(value: unknown, element: SoapElementDef): unknown {
-  const items = element.complex?.elements;
-  if (Array.isArray(value) && items?.length === 1 && items[0]!.name === 'items' && items[0]!.maxOccurs !== 1) return { items: value };
-  return value;
-}
-
-function writeElement(out: string[], element: SoapElementDef, value: unknown): void {
-  if (value === undefined || value === null) return;
+function writeOne(out: Utf8Builder, element: CompiledElement, value: unknown): void {
   if (element.complex) {
-    writeComplex(out, element.name, value, element.complex);
+    writeComplex(out, element.start, element.close, value, element.complex);
     return;
   }
-  out.push(`<${element.name}>${escapeText(lexical(value, element.type))}</${element.name}>`);
+  out.raw(element.open);
+  element.write(out, value);
+  out.raw(element.close);
+}
+
+function writerFor(xsdType: string): (out: Utf8Builder, value: unknown) => void {
+  switch (xsdType) {
+    case 'string':
+    case 'anyURI':
+      return (out, v) => out.text(typeof v === 'string' ? v : lexical(v, xsdType));
+    case 'int':
+    case 'long':
+    case 'short':
+    case 'byte':
+    case 'integer':
+      return (out, v) => out.text(typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : lexical(v, xsdType));
+    default:
+      return (out, v) => out.text(lexical(v, xsdType));
+  }
 }
 
 /** The XSD lexical form of a simple value (doubles keep a decimal point, as IPS writes them: `72.0`). */
@@ -178,16 +256,3 @@ export function lexical(value: unknown, xsdType: string): string {
   }
 }
 
-// Characters XML 1.0 cannot carry at all (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF): a stored name
-// holding one would make the whole reply unreadable to every client, so it is written as U+FFFD.
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const SPECIAL = /[&<>\r]/g;
-const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;', '"': '&quot;' };
-
-export function escapeText(text: string): string {
-  return text.replace(NOT_XML, '\uFFFD').replace(SPECIAL, (c) => ENTITY[c]!);
-}
-
-export function escapeAttribute(text: string): string {
-  return text.replace(NOT_XML, '\uFFFD').replace(/[&<>"\r]/g, (c) => ENTITY[c]!);
-}
