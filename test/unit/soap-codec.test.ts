@@ -123,4 +123,13 @@ describe('a reply → XML in the version’s order and lexical forms', () => {
     const xml = encodeElement('getCompanyInfoReturn', NS, { companyInfo: { companyHandle: 'c|1', name: 'A & B <\u0002>', rootPath: 'x/' } }, contract.operations.get('getCompanyInfo')!.result);
     expect(parseXml(xml).children[0]!.children[1]!.text).toBe('A & B <\uFFFD>');
   });
+
+  it('writes non-ASCII text as UTF-8 and grows past its first buffer (the byte writer)', () => {
+    const names = ['Café', 'Ünïcødé & <tags>', 'emoji 😀 end', 'x'.repeat(70_000)];
+    const result = contract.operations.get('getCompanyInfo')!.result;
+    for (const name of names) {
+      const xml = encodeElement('getCompanyInfoReturn', NS, { companyInfo: { companyHandle: 'c|1', name, rootPath: 'x/' } }, result);
+      expect(parseXml(xml).children[0]!.children[1]!.text).toBe(name);
+    }
+  });
 });
