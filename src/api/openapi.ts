@@ -76,7 +76,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
   };
   return {
     openapi: '3.1.0',
-    info: { title: 'IPS job service', version, description: 'Scene7 / Dynamic Media Classic IPS operations as JSON over HTTP (IPS names; see api-conventions).' },
+    info: { title: 'IPS job service', version, description: 'Scene7 / Dynamic Media Classic IPS operations as JSON over HTTP (IPS names). The same operations are served as IPS SOAP at /scene7/services/IpsApiService (WSDL: /scene7/webservice/IpsApi.wsdl).' },
     components: { securitySchemes: { basic: { type: 'http', scheme: 'basic' } }, schemas: { Fault: faultSchema } },
     security: [{ basic: [] }],
     paths,

@@ -50,6 +50,20 @@ describe(`login throttle (${process.env.IPS_TEST_DB})`, () => {
     const upload = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle }, files: [], authPart: { user: acme.who.email, password: acme.who.password } });
     expect(upload.status).toBe(429);
 
+    // So does the SOAP endpoint: its fault (HTTP 500, as IPS answers faults) carries the same code, reason and Retry-After.
+    const soap = await fetch(`${h.baseUrl}/scene7/services/IpsApiService`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml; charset=UTF-8', soapaction: 'getCompanyInfo' },
+      body:
+        `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:i="http://www.scene7.com/IpsApi/xsd/2014-04-03"><s:Header><i:authHeader>` +
+        `<i:user>${acme.who.email}</i:user><i:password>${acme.who.password}</i:password><i:appName>t</i:appName><i:appVersion>1</i:appVersion></i:authHeader></s:Header>` +
+        `<s:Body><i:getCompanyInfoParam><i:companyHandle>${acme.companyHandle}</i:companyHandle></i:getCompanyInfoParam></s:Body></s:Envelope>`,
+    });
+    expect(soap.status).toBe(500);
+    expect(Number(soap.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    const soapFault = await soap.text();
+    expect(soapFault).toContain('<authenticationFault xmlns="http://www.scene7.com/IpsApi/xsd"><code>10001</code><reason>Too many failed logins');
+
     await sleep(Number(locked.retryAfter) * 1000 + 100);
     expect((await call(acme.who)).status).toBe(200);
   });

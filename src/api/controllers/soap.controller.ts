@@ -40,5 +40,6 @@ function origin(req: Request): string {
 function send(res: Response, reply: SoapReply): void {
   res.status(reply.status).setHeader('Content-Type', reply.contentType);
   if (reply.gzipped) res.setHeader('Content-Encoding', 'gzip');
+  if (reply.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(reply.retryAfterSeconds));
   res.end(reply.body);
 }

@@ -2,7 +2,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Request } from 'express';
 import { readXml, XmlReadError } from '../../adapters/xml/xml-reader.js';
 import type { Logger } from '../../app/logger.js';
-import { FaultCode, IpsFault } from '../../domain/faults.js';
+import { FaultCode, IpsFault, LoginThrottledFault } from '../../domain/faults.js';
 import { AuthService, type Credentials } from '../../services/auth.service.js';
 import { toFault } from '../fault.filter.js';
 import type { OperationInvoker } from '../operation-invoker.js';
@@ -17,6 +17,8 @@ export interface SoapReply {
   contentType: string;
   body: Buffer;
   gzipped: boolean;
+  /** seconds a throttled login must wait (sent as Retry-After, as the JSON API does) */
+  retryAfterSeconds?: number;
 }
 
 export interface SoapSettings {
@@ -74,7 +76,8 @@ export class SoapService {
     } catch (err) {
       const fault = err instanceof XmlReadError ? new IpsFault(FaultCode.InvalidRequest, `The request is not an acceptable XML document: ${err.message}`) : toFault(err);
       if (fault.code === FaultCode.Exception) this.logger.error({ err }, 'SOAP call failed');
-      return this.reply(authHeader.faultHttpStatusCode ?? 500, flavour, faultDocument(flavour, fault), authHeader, req);
+      const reply = this.reply(authHeader.faultHttpStatusCode ?? 500, flavour, faultDocument(flavour, fault), authHeader, req);
+      return fault instanceof LoginThrottledFault ? { ...reply, retryAfterSeconds: fault.retryAfterSeconds } : reply;
     }
   }
 
