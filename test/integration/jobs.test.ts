@@ -9,6 +9,7 @@ import { OPTIMIZER_VERSION } from '../../src/services/ingest/pyramid.js';
 import { pauseJobSignal } from '../../workflows/contracts.js';
 import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
 import { makeJpeg } from '../support/fixtures.js';
+import { waitUntil } from '../support/wait.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -26,15 +27,6 @@ describe(`job engine: submitJob, progress, control, schedules (${process.env.IPS
   const makeStale = () => h.ctx.database.db.updateTable('assets').set({ optimizer_version: 0 }).where('company_handle', '=', acme.companyHandle).execute();
   const staleCount = async () =>
     Number((await h.ctx.database.db.selectFrom('assets').select((eb) => eb.fn.countAll<number>().as('n')).where('company_handle', '=', acme.companyHandle).where('optimizer_version', '<', OPTIMIZER_VERSION).executeTakeFirstOrThrow()).n);
-  const waitUntil = async <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await fn();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(100);
-    }
-  };
   const gone = (jobHandle: string, timeoutMs?: number) => waitUntil(`${jobHandle} to finish`, async () => !(await active(jobHandle)) && true, timeoutMs);
 
   beforeAll(async () => {

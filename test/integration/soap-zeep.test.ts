@@ -7,8 +7,8 @@ import { makeJpeg } from '../support/fixtures.js';
 import { validateAgainstServedXsd } from '../support/soap-xsd.js';
 import { type ZeepCall, type ZeepResult, runZeep } from '../support/zeep.js';
 import { readZip } from '../support/zip.js';
+import { waitUntil as waitFor } from '../support/wait.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const VERSIONS = ['2013-02-15', '2014-04-03'] as const;
 type Version = (typeof VERSIONS)[number];
 /**
@@ -43,15 +43,7 @@ describe(`SOAP through Python zeep (strict), both IPS versions (${process.env.IP
     expect(r.status, `${op}: ${JSON.stringify(r.body)}`).toBe(200);
     return r.body;
   };
-  const waitUntil = async <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await fn();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(100);
-    }
-  };
+  const waitUntil = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000) => waitFor(what, fn, timeoutMs);
   const active = async (jobHandle: string) => (await h.api('getActiveJobs', { companyHandle: acme.companyHandle, jobHandle }, acme.who)).body.jobArray.items[0];
   /** The job's log once it has ended, by the JSON API as the other job tests wait. */
   const ended = (jobHandle: string) =>

@@ -9,8 +9,8 @@ import { OPTIMIZER_VERSION } from '../../src/services/ingest/pyramid.js';
 import { type JobRequest, jobProgressQuery } from '../../workflows/contracts.js';
 import { type Harness, basic, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
 import { makeJpeg, uploadPost } from '../support/fixtures.js';
+import { waitUntil as waitFor } from '../support/wait.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const IMAGES = 20;
 
 /**
@@ -30,15 +30,7 @@ describe(`stop paths end the job log (${process.env.IPS_TEST_DB})`, () => {
   const makeStale = () => h.ctx.database.db.updateTable('assets').set({ optimizer_version: 0 }).where('company_handle', '=', acme.companyHandle).execute();
   const optimized = async () =>
     (await h.ctx.database.db.selectFrom('assets').select('asset_handle').where('company_handle', '=', acme.companyHandle).where('optimizer_version', '=', OPTIMIZER_VERSION).execute()).map((r) => r.asset_handle).sort();
-  const waitUntil = async <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await fn();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(100);
-    }
-  };
+  const waitUntil = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000) => waitFor(what, fn, timeoutMs);
   const submitOptimize = async (jobName: string): Promise<string> => {
     await makeStale();
     const r = await h.api('submitJob', { companyHandle: acme.companyHandle, jobName, optimizeImagesJob: { emailSetting: 'None' } }, acme.who);
