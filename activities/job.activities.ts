@@ -1,6 +1,6 @@
 import type { UrlSecrets } from '../src/services/url-secrets.js';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { MailSendError } from '../src/adapters/mail/mailer.js';
+import { MailSendError } from '../src/adapters/mail/mail.driver.js';
 import type { JobLogRepository } from '../src/adapters/repositories/job-log.repository.js';
 import { type CallbackService, CallbackRefused, callbackPayloadFromLog } from '../src/services/callback.service.js';
 import type { JobBookkeeping } from '../src/services/job-bookkeeping.service.js';

@@ -1,4 +1,4 @@
-import type { RenderPlan } from '../adapters/media/media.repository.js';
+import type { RenderPlan } from '../adapters/media/media-types.js';
 import type { ItemProgressRow } from '../adapters/repositories/item-progress.repository.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Mailer } from '../adapters/mail/mailer.js';
+import type { Mailer } from '../adapters/mail/mail.driver.js';
 import { renderMessage, resolveLocale, type Locale, type MessageKey } from '../domain/i18n/catalog.js';
 import type { EMAIL_SETTINGS } from '../domain/schemas/common.schema.js';
 

@@ -1,6 +1,6 @@
 import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
 import type { NewDetail } from '../adapters/repositories/job-log.repository.js';
-import type { ColorPlan, RenderPlan } from '../adapters/media/media.repository.js';
+import type { ColorPlan, RenderPlan } from '../adapters/media/media-types.js';
 import type { Box } from '../adapters/media/pixel-ops.js';
 import type { StorageDriver } from '../adapters/storage/storage.driver.js';
 import { faults } from '../domain/faults.js';

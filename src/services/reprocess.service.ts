@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
 import { AssetRepository as AssetRepositoryImpl } from '../adapters/repositories/asset.repository.js';
 import type { JobLogRepository } from '../adapters/repositories/job-log.repository.js';
-import { RenderOptionError, UnreadableImageError } from '../adapters/media/media.repository.js';
+import { RenderOptionError, UnreadableImageError } from '../adapters/media/media-errors.js';
 import type { DerivativeRenderer } from '../adapters/media/render-pool.js';
 import type { StorageDriver } from '../adapters/storage/storage.driver.js';
 import type { DetectedFormat } from '../domain/asset-types.js';

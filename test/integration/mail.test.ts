@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MailSendError, createMailer, type Mailer } from '../../src/adapters/mail/mailer.js';
+import { MailSendError, type Mailer } from '../../src/adapters/mail/mail.driver.js';
+import { createMailer } from '../../src/adapters/mail/mail.factory.js';
 import {
   NotificationService,
   type EmailSetting,

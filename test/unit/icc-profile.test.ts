@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sniffFormat } from '../../src/adapters/media/format-sniffer.js';
 import { parseIccHeader, readIccHeader, writeTaggedTiff } from '../../src/adapters/media/icc-profile.js';
-import { UnreadableImageError } from '../../src/adapters/media/media.repository.js';
+import { UnreadableImageError } from '../../src/adapters/media/media-errors.js';
 import { FORMAT_ASSET_TYPE, RASTER_FORMATS } from '../../src/domain/asset-types.js';
 
 // Profiles Debian's ghostscript package ships (a test dependency, like the fonts of the PDF tests).

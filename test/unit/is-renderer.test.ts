@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IsLimitError, type IsRenderOptions, renderIsImage } from '../../src/adapters/media/image-serving/is-renderer.js';
-import { UnreadableImageError } from '../../src/adapters/media/media.repository.js';
+import { UnreadableImageError } from '../../src/adapters/media/media-errors.js';
 import { type IsColor, IsCommandError, type IsRequest } from '../../src/domain/image-serving/is-request.js';
 
 type Rgb = [number, number, number];

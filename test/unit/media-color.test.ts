@@ -4,7 +4,9 @@ import path from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readIccHeader, writeTaggedTiff } from '../../src/adapters/media/icc-profile.js';
-import { type ColorPlan, MediaRepository, RenderOptionError } from '../../src/adapters/media/media.repository.js';
+import { RenderOptionError } from '../../src/adapters/media/media-errors.js';
+import type { ColorPlan } from '../../src/adapters/media/media-types.js';
+import { MediaRepository } from '../../src/adapters/media/media.repository.js';
 import type { DetectedFormat } from '../../src/domain/asset-types.js';
 
 // Profiles Debian's ghostscript package ships.

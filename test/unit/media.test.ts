@@ -5,7 +5,8 @@ import { writePsdBuffer } from 'ag-psd';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sniffFormat } from '../../src/adapters/media/format-sniffer.js';
-import { MediaRepository, UnreadableImageError } from '../../src/adapters/media/media.repository.js';
+import { UnreadableImageError } from '../../src/adapters/media/media-errors.js';
+import { MediaRepository } from '../../src/adapters/media/media.repository.js';
 
 let dir: string;
 const media = new MediaRepository(100_000_000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MailMessage, Mailer } from '../../src/adapters/mail/mailer.js';
+import type { MailMessage, Mailer } from '../../src/adapters/mail/mail.driver.js';
 import {
   MAX_LISTED,
   NotificationService,

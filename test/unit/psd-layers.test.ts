@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type Layer, type Psd, writePsdBuffer } from 'ag-psd';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UnreadableImageError } from '../../src/adapters/media/media.repository.js';
+import { UnreadableImageError } from '../../src/adapters/media/media-errors.js';
 import { openPsdLayers, readPsdLayers, renderLayerPyramid } from '../../src/adapters/media/psd-layers.js';
 import { layerAssetNames, layerPlacement } from '../../src/domain/psd-layer-naming.js';
 

@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaRepository, RenderOptionError, type RenderPlan, UnreadableImageError } from '../../src/adapters/media/media.repository.js';
+import { RenderOptionError, UnreadableImageError } from '../../src/adapters/media/media-errors.js';
+import type { RenderPlan } from '../../src/adapters/media/media-types.js';
+import { MediaRepository } from '../../src/adapters/media/media.repository.js';
 import { RenderPool } from '../../src/adapters/media/render-pool.js';
 
 let dir: string;

@@ -4,10 +4,10 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { AppConfig } from '../../config/config.js';
+import type { DatabaseKind } from './database-kind.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './tables.js';
 
-export type DatabaseKind = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
 
 export interface DatabaseHandle {

@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
-import type { DatabaseKind } from './database.js';
+import type { DatabaseKind } from './database-kind.js';
 
 /**
  * Schema migrations, in code so they ship with the build. One schema for both

@@ -77,16 +77,17 @@ const MARK_WAIT_MS = 1_000;
  * How the child is started. From dist/, this module is rip-pool.js and forks the
  * compiled sibling rip-child.js with plain Node. Under vitest this module is the
  * .ts source; Node 20 cannot run TypeScript and no tsx is installed, so the child
- * is rip-child.ts with dev-ts-hooks.mjs (TypeScript's own transpiler) imported
- * first. Keeping the child in TypeScript (rather than a .mjs under src/) puts it in
- * the build output, which is all the runtime image ships.
+ * is rip-child.ts with test/support/dev-ts-hooks.mjs (TypeScript's own
+ * transpiler) imported first. Keeping the child in TypeScript (rather than a
+ * .mjs under src/) puts it in the build output, which is all the runtime image
+ * ships.
  */
 function childLaunch(): { script: string; execArgv: string[] } {
   const fromSource = import.meta.url.endsWith('.ts');
   return {
     script: fileURLToPath(new URL(fromSource ? './rip-child.ts' : './rip-child.js', import.meta.url)),
     // Explicit, so the parent's own flags (inspector, vitest's loaders) do not leak into the children.
-    execArgv: fromSource ? ['--import', new URL('../dev-ts-hooks.mjs', import.meta.url).href] : [],
+    execArgv: fromSource ? ['--import', new URL('../../../test/support/dev-ts-hooks.mjs', import.meta.url).href] : [],
   };
 }
 

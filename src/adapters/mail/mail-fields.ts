@@ -1,4 +1,4 @@
-import type { MailMessage } from './mailer.js';
+import type { MailMessage } from './mail.driver.js';
 
 /** nodemailer message fields shared by both backends. */
 export function mailFields(from: string, msg: MailMessage) {

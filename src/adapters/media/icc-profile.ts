@@ -1,7 +1,5 @@
 import fs from 'node:fs/promises';
-// A cycle (media.repository imports this module too) that is harmless: neither
-// module touches the other's exports while it is being loaded.
-import { UnreadableImageError } from './media.repository.js';
+import { UnreadableImageError } from './media-errors.js';
 
 /**
  * ICC profile files (ICC.1:2022 §7): the header fields that decide whether a

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import { type Layer, type PixelData, type Psd, getLayerImageData, getLayerMaskImageData, readPsd } from 'ag-psd';
 import sharp from 'sharp';
 import { type Rect, layerPlacement } from '../../domain/psd-layer-naming.js';
-import { UnreadableImageError } from './media.repository.js';
+import { UnreadableImageError } from './media-errors.js';
 import './psd-canvas.js';
 
 /**
@@ -275,7 +275,7 @@ function maskValue(mask: LayerMask, x: number, y: number): number {
 }
 
 /**
- * The same pyramid TIFF recipe as MediaRepository.writePtiff for images with alpha:
+ * The same pyramid TIFF recipe as writePyramidTiff (pyramid-tiff.ts) for images with alpha:
  * 256×256 tiles, a pyramid, sRGB profile, density. Always with alpha and deflate +
  * horizontal predictor (never JPEG): a layer asset is an overlay, so its transparency
  * and exact edge pixels matter more than size.

@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { DetectedFormat } from '../../domain/asset-types.js';
-import { type MediaRepository, RenderOptionError, type RenderPlan, type RenderResult, UnreadableImageError } from './media.repository.js';
+import { RenderOptionError, UnreadableImageError } from './media-errors.js';
+import type { RenderPlan, RenderResult } from './media-types.js';
+import type { MediaRepository } from './media.repository.js';
 import type { RenderReply, RenderTask } from './render-thread.js';
 
 /** The reprocessing render (crop, knockout, mask, unsharp mask, pyramid TIFF), wherever it runs. */
@@ -62,8 +64,8 @@ export class RenderPool implements DerivativeRenderer {
   }
 }
 
-/** From dist/, the compiled render-thread.js; under vitest (this module is .ts) the dev bootstrap that loads the .ts source. */
+/** From dist/, the compiled render-thread.js; under vitest (this module is .ts) the test-only bootstrap that loads the .ts source. */
 function threadEntry(): string {
   const fromSource = import.meta.url.endsWith('.ts');
-  return fileURLToPath(new URL(fromSource ? './render-thread-dev.mjs' : './render-thread.js', import.meta.url));
+  return fileURLToPath(new URL(fromSource ? '../../../test/support/render-thread-dev.mjs' : './render-thread.js', import.meta.url));
 }

@@ -1,6 +1,8 @@
 import { workerData } from 'node:worker_threads';
 import type { DetectedFormat } from '../../domain/asset-types.js';
-import { MediaRepository, RenderOptionError, type RenderPlan, type RenderResult, UnreadableImageError } from './media.repository.js';
+import { RenderOptionError, UnreadableImageError } from './media-errors.js';
+import type { RenderPlan, RenderResult } from './media-types.js';
+import { MediaRepository } from './media.repository.js';
 
 /** What the render pool sends a thread: one renderDerivatives call. */
 export interface RenderTask {

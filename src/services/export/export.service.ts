@@ -4,7 +4,7 @@ import type { AssetRepository, AssetRow } from '../../adapters/repositories/asse
 import type { DerivationRepository } from '../../adapters/repositories/derivation.repository.js';
 import type { ImageFormatRepository } from '../../adapters/repositories/image-format.repository.js';
 import type { JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
-import { UnreadableImageError } from '../../adapters/media/media.repository.js';
+import { UnreadableImageError } from '../../adapters/media/media-errors.js';
 import { IsLimitError, type IsRenderOptions, type IsRenderResult } from '../../adapters/media/image-serving/is-renderer.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { nameKey, nowIso } from '../../domain/handles.js';

@@ -3,7 +3,9 @@ import { AssetRepository as AssetRepositoryImpl } from '../../adapters/repositor
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
 import type { JobLogCounter, JobLogRepository, NewDetail } from '../../adapters/repositories/job-log.repository.js';
 import fs from 'node:fs/promises';
-import { type ImageProbe, type MediaRepository, RenderOptionError, UnreadableImageError } from '../../adapters/media/media.repository.js';
+import { RenderOptionError, UnreadableImageError } from '../../adapters/media/media-errors.js';
+import type { ImageProbe } from '../../adapters/media/media-types.js';
+import type { MediaRepository } from '../../adapters/media/media.repository.js';
 import { sniffFormat } from '../../adapters/media/format-sniffer.js';
 import { readIccHeader } from '../../adapters/media/icc-profile.js';
 import type { DerivativeRenderer } from '../../adapters/media/render-pool.js';

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
-import type { ImageProbe, MediaRepository } from '../../adapters/media/media.repository.js';
+import type { ImageProbe } from '../../adapters/media/media-types.js';
+import type { MediaRepository } from '../../adapters/media/media.repository.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import type { DetectedFormat } from '../../domain/asset-types.js';
 

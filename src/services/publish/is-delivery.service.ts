@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { UnreadableImageError } from '../../adapters/media/media.repository.js';
+import { UnreadableImageError } from '../../adapters/media/media-errors.js';
 import { IsLimitError } from '../../adapters/media/image-serving/is-renderer.js';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
 import type { IsPublicationRepository, IsPublishedAssetRow } from '../../adapters/repositories/is-publication.repository.js';

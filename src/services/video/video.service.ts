@@ -1,7 +1,8 @@
 import { VIDEO_ENGINE } from '../../domain/asset-types.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
-import { type MediaRepository, UnreadableImageError } from '../../adapters/media/media.repository.js';
+import { UnreadableImageError } from '../../adapters/media/media-errors.js';
+import type { MediaRepository } from '../../adapters/media/media.repository.js';
 import { type AssetRepository, type AssetRow, AssetRepository as AssetRepositoryImpl } from '../../adapters/repositories/asset.repository.js';
 import type { DerivationRepository, DerivationRow } from '../../adapters/repositories/derivation.repository.js';
 import type { JobLogRepository, NewDetail } from '../../adapters/repositories/job-log.repository.js';

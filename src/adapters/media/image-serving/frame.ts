@@ -1,6 +1,6 @@
 import sharp, { type KernelEnum, type Sharp } from 'sharp';
 import type { IsBox } from '../../../domain/image-serving/is-request.js';
-import { UnreadableImageError } from '../media.repository.js';
+import { UnreadableImageError } from '../media-errors.js';
 import type { Rgba } from './colour.js';
 import type { Size } from './geometry.js';
 

@@ -4,26 +4,7 @@ import nodemailer from 'nodemailer';
 // would drop everything but the URL.
 import SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { mailFields } from './mail-fields.js';
-import type { MailMessage, Mailer } from './mailer.js';
-
-/**
- * A failed SMTP delivery. `permanent` is true when the server refused with a
- * 5xx reply (bad recipient, authentication refused, message rejected): a retry
- * cannot succeed, so the caller should fail without retrying. Connection
- * errors, timeouts and 4xx replies are transient.
- */
-export class MailSendError extends Error {
-  override readonly name = 'MailSendError';
-  constructor(
-    message: string,
-    readonly permanent: boolean,
-    readonly code?: string,
-    readonly responseCode?: number,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
+import { type MailMessage, MailSendError, type Mailer } from './mail.driver.js';
 
 /**
  * Nodemailer's defaults wait 2 minutes for a TCP connection and 10 minutes on

@@ -5,7 +5,8 @@
  * they are themselves loaded from source (under vitest): Node 20 cannot strip
  * types and no tsx-like loader is installed, so each .ts file is transpiled on
  * its own (no type check) by the TypeScript compiler from devDependencies.
- * Compiled code in dist/ runs the compiled .js files and never loads this file.
+ * Compiled code in dist/ runs the compiled .js files and never loads this file;
+ * it lives under test/ because only test runs load src/ from source.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';

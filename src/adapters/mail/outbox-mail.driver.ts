@@ -4,7 +4,7 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type StreamTransport from 'nodemailer/lib/stream-transport/index.js';
 import { mailFields } from './mail-fields.js';
-import type { MailMessage, Mailer } from './mailer.js';
+import type { MailMessage, Mailer } from './mail.driver.js';
 
 /**
  * Writes each message as an RFC 5322 .eml file instead of sending it. Built by
