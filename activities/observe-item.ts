@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { AssetStep, StepRecorder } from '../src/adapters/metrics/worker-metrics.js';
-import type { Logger } from '../src/app/logger.js';
+import type { Logger } from '../src/adapters/logging/logger.js';
 import type { FileResult, JobIdentity } from '../workflows/contracts.js';
 
 export interface ItemObservationDeps {

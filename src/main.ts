@@ -7,7 +7,7 @@ import { connectTemporal, ensureSearchAttributes, temporalClient } from './adapt
 import { createHttpApp } from './api/http-app.js';
 import { ensureAdmin } from './app/bootstrap-admin.js';
 import { type AppContext, createAppContext } from './app/context.js';
-import { createLogger } from './app/logger.js';
+import { createLogger } from './adapters/logging/logger.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createWorker } from './worker/worker.js';
 import { lowerImageThreadPriority } from './adapters/media/image-thread-priority.js';

@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { Response } from 'express';
-import type { Logger } from '../app/logger.js';
+import type { Logger } from '../adapters/logging/logger.js';
 import { FaultCode, IpsFault, LoginThrottledFault } from '../domain/faults.js';
 
 /** Every failure leaves as an IPS fault body `{ fault, code, reason, field? }` (api-conventions.md). */

@@ -61,7 +61,7 @@ import { ItemProgressReporter } from '../services/item-progress.js';
 import { SealedValueRepository } from '../adapters/repositories/sealed-value.repository.js';
 import { SecretBox } from '../adapters/security/secret-box.js';
 import { UrlSecrets } from '../services/url-secrets.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../adapters/logging/logger.js';
 
 /** Least time between two progress writes of one item (and before its first): a few rows a second per item at most. */
 const ITEM_PROGRESS_INTERVAL_MS = 250;

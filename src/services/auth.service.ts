@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { UserRepository } from '../adapters/repositories/user.repository.js';
 import type { PasswordHasher } from '../adapters/security/password-hasher.js';
-import type { Logger } from '../app/logger.js';
+import type { Logger } from '../adapters/logging/logger.js';
 import { FaultCode, IpsFault, faults } from '../domain/faults.js';
 import { OPERATION_ACCESS, type OperationName, type Role, isRole } from '../domain/roles.js';
 import { type LoginThrottle, throttleKeys } from './login-throttle.js';

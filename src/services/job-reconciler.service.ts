@@ -1,5 +1,5 @@
 import type { ClosedJobRun, RunClosure } from '../adapters/temporal/closed-job-runs.js';
-import type { Logger } from '../app/logger.js';
+import type { Logger } from '../adapters/logging/logger.js';
 import { runName } from '../domain/run-name.js';
 import type { ClosedRunEnd, ClosedRunJob, JobBookkeeping } from './job-bookkeeping.service.js';
 

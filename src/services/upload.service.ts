@@ -17,9 +17,9 @@ import { parseInput } from '../domain/validate.js';
 import { LATEST_XSD_VERSION } from '../domain/soap/xsd-versions.js';
 import { type AuthHeader, IPS_NS_BASE } from '../domain/soap/ips-xml.js';
 import { gzipSync } from 'node:zlib';
-import type { Logger } from '../app/logger.js';
+import type { Logger } from '../adapters/logging/logger.js';
 import type { UploadItem, UploadJobInput } from '../../workflows/contracts.js';
-import { UPLOAD_POST_JOB_TYPE } from '../../activities/upload.activities.js';
+import { jobTypeByElement } from '../jobs/job-registry.js';
 import { AuthService, type Credentials } from './auth.service.js';
 import { stagingKey } from './ingest/storage-keys.js';
 import type { Principal } from './principal.js';
@@ -213,7 +213,7 @@ export class UploadService {
       idleTimeoutSeconds: this.config.limits.uploadJobIdleSeconds,
       concurrency: this.config.worker.activityConcurrency,
     };
-    await this.jobs.startUploadJob(input, UPLOAD_POST_JOB_TYPE, {
+    await this.jobs.startUploadJob(input, jobTypeByElement('uploadPostJob')!.ipsType, {
       element: 'uploadPostJob',
       options: input.options,
       runName: name,

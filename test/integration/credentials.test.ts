@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/app/logger.js';
+import { createLogger } from '../../src/adapters/logging/logger.js';
 import { randomId } from '../../src/domain/handles.js';
 import { ADMIN, type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
 import { makeJpeg } from '../support/fixtures.js';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/app/logger.js';
+import { createLogger } from '../../src/adapters/logging/logger.js';
 import { uploadPost } from '../support/fixtures.js';
 import { ADMIN, type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
 

@@ -10,7 +10,7 @@ import { connectTemporal, ensureSearchAttributes, temporalClient } from '../../s
 import { createHttpApp } from '../../src/api/http-app.js';
 import { ensureAdmin } from '../../src/app/bootstrap-admin.js';
 import { type AppContext, createAppContext } from '../../src/app/context.js';
-import { type Logger, createLogger } from '../../src/app/logger.js';
+import { type Logger, createLogger } from '../../src/adapters/logging/logger.js';
 import { loadConfig } from '../../src/config/config.js';
 import { randomId } from '../../src/domain/handles.js';
 import { createWorker } from '../../src/worker/worker.js';

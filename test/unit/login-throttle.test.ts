@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { PasswordHasher } from '../../src/adapters/security/password-hasher.js';
-import { createLogger } from '../../src/app/logger.js';
+import { createLogger } from '../../src/adapters/logging/logger.js';
 import { FaultCode, IpsFault, LoginThrottledFault } from '../../src/domain/faults.js';
 import { AuthService } from '../../src/services/auth.service.js';
 import { LoginThrottle, throttleKeys } from '../../src/services/login-throttle.js';

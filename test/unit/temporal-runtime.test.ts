@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { Runtime } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { installTemporalRuntime } from '../../src/adapters/temporal/temporal-runtime.js';
-import { createLogger } from '../../src/app/logger.js';
+import { createLogger } from '../../src/adapters/logging/logger.js';
 
 /** The runtime is process-wide and installed once: this file (its own forked process) installs it once. */
 describe('installTemporalRuntime', () => {

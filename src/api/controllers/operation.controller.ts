@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { AuthService } from '../../services/auth.service.js';
 import { OperationInvoker } from '../operation-invoker.js';
 
-/** `POST /api/<operationName>`: the JSON wire format of every IPS operation (api-conventions in the README). */
+/** `POST /api/<operationName>`: the JSON wire format of every IPS operation (docs/api.md). */
 @Controller('api')
 export class OperationController {
   constructor(private readonly invoker: OperationInvoker) {}

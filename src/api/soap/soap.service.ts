@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Request } from 'express';
 import { readXml, XmlReadError } from '../../adapters/xml/xml-reader.js';
-import type { Logger } from '../../app/logger.js';
+import type { Logger } from '../../adapters/logging/logger.js';
 import { FaultCode, IpsFault, LoginThrottledFault } from '../../domain/faults.js';
 import { AuthService, type Credentials } from '../../services/auth.service.js';
 import { toFault } from '../fault.filter.js';
