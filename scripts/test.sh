@@ -36,7 +36,7 @@ if [[ -z "${TEST_DATABASE_URL:-}" ]]; then
 fi
 
 gate_failures=0
-log "lint"; npx eslint . || gate_failures=$((gate_failures + 1))
+log "lint (eslint, layer rules and cycles)"; npm run --silent lint || gate_failures=$((gate_failures + 1))
 log "type check"; npx tsc -p tsconfig.json --noEmit || gate_failures=$((gate_failures + 1))
 
 log "vitest (unit + integration on SQLite and PostgreSQL)"

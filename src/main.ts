@@ -4,7 +4,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import { type RunningDevServer, startDevServer } from './adapters/temporal/dev-server.js';
 import { JobGateway } from './adapters/temporal/job-gateway.js';
 import { connectTemporal, ensureSearchAttributes, temporalClient } from './adapters/temporal/temporal-connection.js';
-import { createHttpApp } from './api/http-app.js';
+import { createHttpApp } from './app/http-app.js';
 import { ensureAdmin } from './app/bootstrap-admin.js';
 import { type AppContext, createAppContext } from './app/context.js';
 import { createLogger } from './adapters/logging/logger.js';

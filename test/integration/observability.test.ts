@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobGateway } from '../../src/adapters/temporal/job-gateway.js';
 import { freePort } from '../../src/adapters/temporal/dev-server.js';
 import type { MetricsHttpServer } from '../../src/adapters/metrics/metrics-http-server.js';
-import { createHttpApp } from '../../src/api/http-app.js';
+import { createHttpApp } from '../../src/app/http-app.js';
 import { createLogger } from '../../src/adapters/logging/logger.js';
 import { startWorkerMetricsServer } from '../../src/app/observability.js';
 import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';

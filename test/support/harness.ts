@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { JobGateway } from '../../src/adapters/temporal/job-gateway.js';
 import { connectTemporal, ensureSearchAttributes, temporalClient } from '../../src/adapters/temporal/temporal-connection.js';
-import { createHttpApp } from '../../src/api/http-app.js';
+import { createHttpApp } from '../../src/app/http-app.js';
 import { ensureAdmin } from '../../src/app/bootstrap-admin.js';
 import { type AppContext, createAppContext } from '../../src/app/context.js';
 import { type Logger, createLogger } from '../../src/adapters/logging/logger.js';

@@ -3,16 +3,16 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from './context.js';
 import type { JobGateway } from '../adapters/temporal/job-gateway.js';
 import { JobService } from '../services/job.service.js';
 import { UploadService } from '../services/upload.service.js';
-import { AppModule } from './app.module.js';
-import { toFault } from './fault.filter.js';
+import { AppModule } from '../api/app.module.js';
+import { toFault } from '../api/fault.filter.js';
 import { FaultCode, IpsFault } from '../domain/faults.js';
-import { buildOpenApiDocument } from './openapi.js';
-import { apiMetricsService } from '../app/observability.js';
-import { readinessChecks } from '../app/readiness-checks.js';
+import { buildOpenApiDocument } from '../api/openapi.js';
+import { apiMetricsService } from './observability.js';
+import { readinessChecks } from './readiness-checks.js';
 import { ReadinessService } from '../services/observability/readiness.service.js';
 
 export interface HttpAppOptions {
