@@ -32,6 +32,13 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     projects: [
       { plugins, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
+      // Workflow-level tests: the bundled workflows on a real worker with mocked activities, on
+      // Temporal servers the test files start themselves (@temporalio/testing), and replays of
+      // recorded histories. The bundle comes from the global setup; its dev server is not used here.
+      {
+        plugins,
+        test: { name: 'workflow', include: ['test/workflow/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
+      },
       integration('sqlite'),
       integration('postgres'),
     ],

