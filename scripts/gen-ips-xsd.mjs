@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Generates the project's own IPS XSD order metadata (src/domain/soap/xsd-<version>.ts)
-// from the WSDL fact tables in ../shared/ips-wsdl/<version>/ (types.tsv, operations.tsv).
+// from IPS's WSDL contract tables supplied with the project's issues (a folder per
+// version holding types.tsv and operations.tsv; by default the folder beside this checkout).
 // Run once per new table version and commit the output: the service and its tests
-// never read ../shared. Usage: node scripts/gen-ips-xsd.mjs [path/to/ips-wsdl]
+// never read the tables. Usage: node scripts/gen-ips-xsd.mjs [path/to/tables]
 import fs from 'node:fs';
 import path from 'node:path';
 

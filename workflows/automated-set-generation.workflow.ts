@@ -7,7 +7,7 @@ const book = proxyActivities<SetGenerationActivities>(BOOKKEEPING_OPTIONS);
 const work = proxyActivities<SetGenerationActivities>(ITEM_ACTIVITY_OPTIONS);
 
 /**
- * AutomatedSetGenerationJob (ips-reference §5.5): applies the company's
+ * AutomatedSetGenerationJob (docs/jobs/automated-set-generation.md): applies the company's
  * set-generation scripts to the given assets. One activity plans the sets
  * (names and members, handles only; at most 1000 assets), then batches write
  * them, each set once per job; assets that join no set are logged.

@@ -20,7 +20,7 @@ function publishContext(context: FilePublishContext, request: JobRequest, carry:
 }
 
 /**
- * ImageRenderingPublishJob (ips-reference §5.4): records the company's
+ * ImageRenderingPublishJob (docs/jobs/image-rendering-publish.md): records the company's
  * marked images in its Image Rendering context, removes what is no longer
  * marked. Also the reprocess job's postImageRenderingPublishJob follow-on
  * (`<parent>_Pub`).
@@ -29,13 +29,13 @@ export async function imageRenderingPublishWorkflow(request: ImageRenderingPubli
   return publishContext('ImageRendering', request, carry, (next) => continueAsNew<typeof imageRenderingPublishWorkflow>(request, next));
 }
 
-/** ServerDirectoryPublishJob (§5.4): writes the company's marked images, templates and sets as files under SERVER_PUBLISH_ROOT. */
+/** ServerDirectoryPublishJob (docs/jobs/server-directory-publish.md): writes the company's marked images, templates and sets as files under SERVER_PUBLISH_ROOT. */
 export async function serverDirectoryPublishWorkflow(request: ServerDirectoryPublishRequest, carry?: ItemJobCarry): Promise<JobOutcome> {
   return publishContext('ServerDirectory', request, carry, (next) => continueAsNew<typeof serverDirectoryPublishWorkflow>(request, next));
 }
 
 /**
- * VideoPublishJob (§5.4): publishes the company's marked videos (encodings'
+ * VideoPublishJob (docs/jobs/video-publish.md): publishes the company's marked videos (encodings'
  * MP4s, masters' first encoding and thumbnail) to its Video context, served at
  * `/is/content`. Also the reprocess job's postVideoPublishJob follow-on.
  */
@@ -43,7 +43,7 @@ export async function videoPublishWorkflow(request: VideoPublishRequest, carry?:
   return publishContext('Video', request, carry, (next) => continueAsNew<typeof videoPublishWorkflow>(request, next));
 }
 
-/** MetadataPublishJob (§5.4): one item, the company's metadata document; `full` with forcePublish, else `increment`. */
+/** MetadataPublishJob (docs/jobs/metadata-publish.md): one item, the company's metadata document; `full` with forcePublish, else `increment`. */
 export async function metadataPublishWorkflow(request: MetadataPublishRequest, carry?: ItemJobCarry): Promise<JobOutcome> {
   const force = request.options.forcePublish ?? false;
   return runItemJob<AssetRef>({ ...request, jobSubType: force ? FULL_SUB_TYPE : INCREMENT_SUB_TYPE }, carry, {

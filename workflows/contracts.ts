@@ -54,7 +54,7 @@ export interface JobIdentity {
   description?: string;
   /** IPS job type string: which family of log types the job's items are written in */
   jobType?: string;
-  /** JobLog.jobSubType (§4.5; publish jobs: full, increment, fullwithsearch) */
+  /** JobLog.jobSubType (Adobe IPS: data-types/r-job-log; publish jobs: full, increment, fullwithsearch) */
   jobSubType?: string;
 }
 

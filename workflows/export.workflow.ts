@@ -7,7 +7,7 @@ const book = proxyActivities<ExportActivities>(BOOKKEEPING_OPTIONS);
 const work = proxyActivities<ExportActivities>(ITEM_ACTIVITY_OPTIONS);
 
 /**
- * ExportJob (ips-reference §5.1): each asset is staged by a retryable batch
+ * ExportJob (docs/jobs/export.md): each asset is staged by a retryable batch
  * activity (its original referenced, or converted through the Image Serving
  * engine), then one activity streams the staged files into a ZIP and logs its
  * signed download URL. A child workflow deletes the ZIP when the URL expires.

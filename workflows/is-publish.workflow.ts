@@ -8,7 +8,7 @@ const book = proxyActivities<IsPublishActivities>(BOOKKEEPING_OPTIONS);
 const work = proxyActivities<IsPublishActivities>(ITEM_ACTIVITY_OPTIONS);
 
 /**
- * ImageServingPublishJob (ips-reference §5.4): walks the company's assets
+ * ImageServingPublishJob (docs/jobs/image-serving-publish.md): walks the company's assets
  * marked for publish page by page (handles only through history) and publishes
  * each one to the company's Image Serving context in batches; a full publish
  * then walks what is published but no longer marked and removes it. Last,

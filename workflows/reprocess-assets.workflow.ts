@@ -13,10 +13,10 @@ const work = proxyActivities<ReprocessActivities & SetGenerationActivities>(ITEM
 const SET_PLAN_CHUNK = 1000;
 
 /**
- * ReprocessAssetsJob (ips-reference §5.2): re-runs ingestion of the given
+ * ReprocessAssetsJob (docs/jobs/reprocess-assets.md): re-runs ingestion of the given
  * assets from their stored originals with new options, one retryable activity
  * per batch of assets. The handle list travels in the input (handles only, never pixels);
- * the cursor is an index into it. A RipPdfsJob (§5.3) runs here too, its
+ * the cursor is an index into it. A RipPdfsJob (docs/jobs/rip-pdfs.md) runs here too, its
  * options mapped onto this input by the job registry.
  */
 export async function reprocessAssetsWorkflow(request: ReprocessRequest, carry?: ItemJobCarry): Promise<JobOutcome> {
@@ -42,7 +42,7 @@ export async function reprocessAssetsWorkflow(request: ReprocessRequest, carry?:
 
 /**
  * autoSetCreationOptions: every script is applied to every asset of the job
- * (ips-reference §6) once the assets are processed, as an
+ * (Adobe IPS: data-types/r-auto-set-creation-options) once the assets are processed, as an
  * AutomatedSetGenerationJob over them would, in chunks. Only the sets are
  * logged: in a reprocess job, an asset that joins no set is not news.
  */

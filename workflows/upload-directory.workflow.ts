@@ -11,7 +11,7 @@ const work = proxyActivities<IngestSourceActivities>(ITEM_ACTIVITY_OPTIONS);
 const sets = proxyActivities<SetGenerationActivities>(ITEM_ACTIVITY_OPTIONS);
 
 /**
- * UploadDirectoryJob (ips-reference §5.5): walks serverDir (under the import
+ * UploadDirectoryJob (docs/jobs/upload-directory.md): walks serverDir (under the import
  * root) a page at a time in path order, so only a cursor (the last path
  * handed out) is kept between pages and across continue-as-new, and ingests
  * each file like a posted one, in batches on bounded lanes.

@@ -28,7 +28,7 @@ const ingest = proxyActivities<UploadActivities>(ITEM_ACTIVITY_OPTIONS);
 const sets = proxyActivities<SetGenerationActivities>(ITEM_ACTIVITY_OPTIONS);
 
 /**
- * The UploadFile servlet's job (ips-reference §3.12): files arrive in one or
+ * The UploadFile servlet's job (docs/jobs/upload.md): files arrive in one or
  * more posts; each is ingested by its own activity with bounded parallelism.
  * The job ends when a post says endJob, or after `idleTimeoutSeconds` without
  * a post (IPS: 30 minutes).

@@ -17,7 +17,7 @@ function jobId(): string {
 }
 
 /**
- * UploadUrlsJob (ips-reference §5.5): each URL is downloaded and ingested
+ * UploadUrlsJob (docs/jobs/upload-urls.md): each URL is downloaded and ingested
  * like a posted file, in batches on bounded lanes. The URL list travels in
  * the input (at most 1000 URLs); the cursor is an index into it.
  */

@@ -8,7 +8,7 @@ const book = proxyActivities<VideoSitemapActivities>(BOOKKEEPING_OPTIONS);
 const work = proxyActivities<VideoSitemapActivities>(ITEM_ACTIVITY_OPTIONS);
 
 /**
- * CreateVideoSitemapJob (ips-reference §5.5): one item, the company's video
+ * CreateVideoSitemapJob (docs/jobs/create-video-sitemap.md): one item, the company's video
  * sitemap; `full` with forceUpdate (always rewritten), else `increment`
  * (rewritten only when the published videos changed it).
  */

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import type { Logger } from '../adapters/logging/logger.js';
 import { FaultCode, IpsFault, LoginThrottledFault } from '../domain/faults.js';
 
-/** Every failure leaves as an IPS fault body `{ fault, code, reason, field? }` (api-conventions.md). */
+/** Every failure leaves as an IPS fault body `{ fault, code, reason, field? }` (docs/api.md#faults). */
 @Catch()
 export class FaultFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}

@@ -117,7 +117,7 @@ export interface AppConfig {
   /** failed logins per e-mail and per client address within the window before 429 (in memory, per process) */
   /** maxAddressFailures: per client address, default 5 × maxFailures */
   authThrottle: { maxFailures: number; maxAddressFailures: number; windowSeconds: number };
-  /** execSchedule is read in this zone (ips-reference §3.11: server local time) */
+  /** execSchedule is read in this zone (IPS reads it in the server's local time: Adobe IPS: operation-methods/operation-parameters/r-submit-job) */
   timezone: string;
   mail: { smtpUrl?: string; from: string; outboxDir: string };
   /** postHttpUrl callbacks: private/loopback targets are refused unless allowed here */

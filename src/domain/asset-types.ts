@@ -1,5 +1,5 @@
 /**
- * Asset types accepted by searchAssets (ips-reference §2.5): the union of the
+ * Asset types accepted by searchAssets (Adobe IPS: sting-constants/r-asset-types): the union of the
  * documented list and the values a 2016+ client enumerates.
  */
 export const ASSET_TYPES = [

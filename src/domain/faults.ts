@@ -1,5 +1,6 @@
 /**
- * IPS faults (ips-reference §1.6) as one error type the HTTP layer maps to
+ * IPS faults (Adobe IPS: faults/r-ips-api-fault, faults/r-authentication-fault,
+ * faults/r-authorization-fault) as one error type the HTTP layer maps to
  * `{ fault, code, reason, field }`. Codes are the IPS constants so a client
  * migrating off IPS can keep its error handling.
  */
@@ -23,7 +24,7 @@ export const FaultCode = {
 } as const;
 export type FaultCode = (typeof FaultCode)[keyof typeof FaultCode];
 
-/** Extra HTTP meaning an ipsApiFault can carry beyond its IPS code (api-conventions.md). */
+/** Extra HTTP meaning an ipsApiFault can carry beyond its IPS code (docs/api.md#faults). */
 export type FaultStatusHint = 'notFound' | 'conflict' | 'tooLarge' | 'forbidden' | 'gone' | 'tooManyRequests';
 
 export class IpsFault extends Error {

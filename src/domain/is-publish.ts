@@ -1,5 +1,5 @@
 /**
- * What an Image Serving publish (ips-reference §5.4) puts in a company's
+ * What an Image Serving publish (Adobe IPS: data-types/r-image-serving-publish-job) puts in a company's
  * Image Serving context, and how IPS names its kinds. Pure rules shared by
  * the publish job, its repository and the delivery endpoint.
  */
@@ -7,7 +7,7 @@
 export const IS_PUBLISH_TYPES = ['Full', 'FullWithSearch', 'Incremental'] as const;
 export type IsPublishType = (typeof IS_PUBLISH_TYPES)[number];
 
-/** JobLog.jobSubType (§4.5): `full`, `increment`, `fullwithsearch` (`fulloverride` has no job field that asks for it). */
+/** JobLog.jobSubType (Adobe IPS: data-types/r-job-log): `full`, `increment`, `fullwithsearch` (`fulloverride` has no job field that asks for it). */
 export const IS_PUBLISH_SUB_TYPES: Readonly<Record<IsPublishType, string>> = {
   Full: 'full',
   FullWithSearch: 'fullwithsearch',

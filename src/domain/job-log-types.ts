@@ -17,11 +17,11 @@ export interface JobLogTypes {
   success: string;
   /** one file that could not be processed */
   failure: string;
-  /** the row of the job's one product beyond its files: ExportJob's ZIP (§11 `ZipFileExportJobSuccess`) */
+  /** the row of the job's one product beyond its files: ExportJob's ZIP (`ZipFileExportJobSuccess`, docs/job-log-types.md#exportjob-export) */
   archive?: string;
   /**
    * The job's log holds its files' rows only, as IPS's ExportJob log does
-   * (§11: detailTotalRows 2 for one file, the file's row and the ZIP's): no
+   * (detailTotalRows 2 for one file: the file's row and the ZIP's): no
    * Begin / OriginalJobName / JobType / JobClient rows and no End row for a
    * job that completed. A stopped job still gets its End row and a failed one
    * its FatalError row: who stopped it, or why it failed, is nowhere else.
@@ -30,8 +30,9 @@ export interface JobLogTypes {
 }
 
 /**
- * ips-reference §4.8 exactly as the documentation prints it (sic spellings
- * included), plus the three names of the captured ExportJob log (§11).
+ * IPS's Job Log Types exactly as Adobe IPS: sting-constants/r-job-log-types
+ * prints them (sic spellings included), plus the three names of the captured
+ * ExportJob log (docs/job-log-types.md#exportjob-export).
  */
 export const IPS_DOCUMENTED_LOG_TYPES: ReadonlySet<string> = new Set([
   // Image Serving publish
@@ -71,7 +72,7 @@ export const IPS_DOCUMENTED_LOG_TYPES: ReadonlySet<string> = new Set([
   // Per-file / job metadata
   'DuplicateSkipped', 'FatalError', 'FileBegin', 'FileCancel', 'FleEnd', 'FileProgress', 'FileUpdated',
   'InitiatingJobName', 'JobClient', 'JobType', 'OriginalJobName', 'TotalFileCount',
-  // A real ExportJob's log (§11)
+  // A real ExportJob's log
   'BeginExportJob', 'ExportJobRenderFileSuccess', 'ZipFileExportJobSuccess',
 ]);
 
@@ -88,15 +89,15 @@ export const CORRECTED_LOG_TYPES: Readonly<Record<string, string>> = {
 /** Names IPS does not document, each with why we needed it and how it was formed. */
 export const INVENTED_LOG_TYPES: Readonly<Record<string, string>> = {
   EndExportJob:
-    'ExportJob: §11 shows no End row (a completed export has none here either); a stopped export still needs the row that says who stopped it. Formed after BeginExportJob.',
+    'ExportJob: the captured IPS log shows no End row (a completed export has none here either); a stopped export still needs the row that says who stopped it. Formed after BeginExportJob.',
   ExportJobRenderFileError:
-    'ExportJob: a file that could not be exported (unknown or unexportable asset, failed conversion, left out of a full ZIP). §11 shows only the success row; formed after ExportJobRenderFileSuccess.',
+    'ExportJob: a file that could not be exported (unknown or unexportable asset, failed conversion, left out of a full ZIP). The captured IPS log shows only the success row; formed after ExportJobRenderFileSuccess.',
   BeginReprocess: 'ReprocessAssetsJob: IPS documents no reprocess log types; Begin*/End*/…Success/…Error pattern.',
   EndReprocess: 'ReprocessAssetsJob: as BeginReprocess.',
   ReprocessSuccess: 'ReprocessAssetsJob: as BeginReprocess.',
   ReprocessError: 'ReprocessAssetsJob: as BeginReprocess.',
-  EndPdfRip: 'RipPdfsJob: §4.8 has only BeginPdfRip and PdfRipError; End* pattern of the other families.',
-  PdfRipSuccess: 'RipPdfsJob: §4.8 has only BeginPdfRip and PdfRipError; …Success pattern of the other families.',
+  EndPdfRip: 'RipPdfsJob: IPS documents only BeginPdfRip and PdfRipError; End* pattern of the other families.',
+  PdfRipSuccess: 'RipPdfsJob: IPS documents only BeginPdfRip and PdfRipError; …Success pattern of the other families.',
   BeginSetGeneration: 'AutomatedSetGenerationJob: IPS documents no set-generation log types; Begin*/End*/…Success/…Error pattern.',
   EndSetGeneration: 'AutomatedSetGenerationJob: as BeginSetGeneration.',
   SetGenerationSuccess: 'AutomatedSetGenerationJob: as BeginSetGeneration.',
@@ -109,23 +110,23 @@ export const INVENTED_LOG_TYPES: Readonly<Record<string, string>> = {
     'A set script that matched nothing or could not build its set (AutomatedSetGenerationJob, and the sets of upload and reprocess jobs): a warning, not the job family’s error.',
 };
 
-/** ips-reference §4.9 (Job Log File Types), plus the two file types of the captured ExportJob log (§11). */
+/** IPS's Job Log File Types (Adobe IPS: sting-constants/r-job-log-file-types), plus the two file types of the captured ExportJob log. */
 export const IPS_DOCUMENTED_FILE_TYPES: ReadonlySet<string> = new Set([
   'NoType', 'PublishCatalog', 'OptimizedImage', 'MasterImage', 'SealedImage', 'Mask', 'Vignette', 'Thumbnail', 'ImageMap',
   'IccProfile', 'Font', 'Xsl', 'Cabinet', 'WindowCovering', 'Video', 'ViewerSwf', 'Icon', 'VideoEncodingXml', 'ViewerConfigXml',
   'Template', 'Catalog', 'Xml', 'ImageSet', 'RenderSet', 'SpinSet', 'Svg', 'Watermark', 'Pdf', 'Aco', 'PsdTemplate', 'Zip',
-  // A real ExportJob's log (§11)
+  // A real ExportJob's log
   'ExportJobRenderedFile', 'ExportJobZip',
 ]);
 
-/** File types we write that §4.9 does not list, with why. */
+/** File types we write that IPS's Job Log File Types do not list, with why. */
 export const INVENTED_FILE_TYPES: Readonly<Record<string, string>> = {
   Image:
-    'The page images a PDF, PostScript or Illustrator rip creates are logged with their asset type (§2.5 `Image`): §4.9 has no name for a new asset made from another one’s page.',
+    'The page images a PDF, PostScript or Illustrator rip creates are logged with their asset type (`Image`): the IPS file types have no name for a new asset made from another one’s page.',
 };
 
-/** JobLogDetail.assetType of an ExportJob's file rows (§11). */
+/** JobLogDetail.assetType of an ExportJob's file rows (docs/job-log-types.md#exportjob-export). */
 export const EXPORT_FILE_TYPE = 'ExportJobRenderedFile';
 
-/** JobLogDetail.assetType of an ExportJob's ZIP row, whose assetName is the download URL (§11). */
+/** JobLogDetail.assetType of an ExportJob's ZIP row, whose assetName is the download URL (docs/job-log-types.md#exportjob-export). */
 export const EXPORT_ZIP_TYPE = 'ExportJobZip';

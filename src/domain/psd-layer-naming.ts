@@ -1,8 +1,8 @@
 import type { PhotoshopOptions } from './schemas/options.schema.js';
 
 /**
- * Pure rules for IPS `photoshopOptions.process = MaintainLayers` (ips-reference
- * "PhotoshopLayerOptions"): what each extracted layer asset is called and where it
+ * Pure rules for IPS `photoshopOptions.process = MaintainLayers`
+ * (Adobe IPS: data-types/r-photoshop-layer-options): what each extracted layer asset is called and where it
  * sits, where its image lies on the PSD canvas, and the layer list a `PsdTemplate`
  * asset stores when `createTemplate` is set. No I/O and no libraries, so workflows
  * and services can call it; the pixels are `adapters/media/psd-layers.ts`.
@@ -44,7 +44,7 @@ export interface LayerAssetName {
 export const MAX_LAYER_ASSET_NAME = 200;
 
 // Photoshop's own names for new layers (English UI): "Background", "Layer 3",
-// "Layer 3 copy", "Layer 3 copy 2". DMC treats these as "no name" (ips-reference).
+// "Layer 3 copy", "Layer 3 copy 2". DMC treats these as "no name" (docs/jobs/reprocess-assets.md#photoshop-layers-maintainlayers).
 const DEFAULT_LAYER_NAME = /^(?:Background|Layer \d+)(?: copy(?: \d+)?)?$/;
 
 /** True for a name Photoshop made up itself, which IPS replaces by the layer number. */

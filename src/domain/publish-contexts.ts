@@ -1,5 +1,5 @@
 /**
- * The publish contexts besides Image Serving (ips-reference §5.4: contexts
+ * The publish contexts besides Image Serving (Adobe IPS: sting-constants/r-publish-context:
  * `ImageServing`, `ImageRendering`, `Video`, `ServerDirectory`) and what each
  * one takes of a company's marked, live assets. Pure rules shared by the
  * publish jobs and their repository.
@@ -16,7 +16,7 @@ export type FilePublishContext = 'ImageRendering' | 'ServerDirectory' | 'Video';
  */
 export const IMAGE_RENDERING_TYPES: readonly string[] = ['Image'];
 
-/** §5.4: a server-directory publish takes marked images, templates and (spin) sets. */
+/** A server-directory publish takes marked images, templates and (spin) sets (Adobe IPS: data-types/r-server-directory-publish-job). */
 export const SERVER_DIRECTORY_TEMPLATE_TYPES: readonly string[] = ['PsdTemplate', 'Template'];
 export const SERVER_DIRECTORY_TYPES: readonly string[] = ['Image', ...SERVER_DIRECTORY_TEMPLATE_TYPES, ...IS_SET_TYPES];
 
@@ -40,7 +40,7 @@ export const METADATA_DOCUMENT_NAME = 'metadata.json';
 
 /**
  * JobLog.jobSubType: ImageRendering and ServerDirectory publishes have no
- * publishType (§5.4) and always bring the whole context in line, so `full`;
+ * publishType (docs/jobs/publishing.md) and always bring the whole context in line, so `full`;
  * a MetadataPublishJob is `full` with forcePublish, else `increment`.
  */
 export const FULL_SUB_TYPE = 'full';

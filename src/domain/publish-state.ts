@@ -1,11 +1,11 @@
 /**
- * The publish flag of the assets a job writes (ips-reference §2.3, §5.2,
- * §5.5): one rule for every job and every asset it creates or updates —
+ * The publish flag of the assets a job writes (docs/jobs/reprocess-assets.md#publish-state):
+ * one rule for every job and every asset it creates or updates —
  * reprocessed and uploaded assets, ripped pages, eCatalogs, PSD layers and
  * templates, video encodings. Pure: no I/O, safe anywhere.
  */
 
-/** What a job element says about publish state: readyForPublish and preservePublishState (both optional in §5.2). */
+/** What a job element says about publish state: readyForPublish and preservePublishState (both optional: Adobe IPS: data-types/r-reprocess-assets-job). */
 export interface PublishStateOptions {
   readyForPublish?: boolean;
   preservePublishState?: boolean;
@@ -19,8 +19,8 @@ export interface PublishRule {
 }
 
 /**
- * preservePublishState absent means "the company's setting" in IPS (§5.2:
- * "absent → company default"), which is CompanySettings.retainPublishState.
+ * preservePublishState absent means "the company's setting" in IPS
+ * ("absent → company default": Adobe IPS: data-types/r-reprocess-assets-job), which is CompanySettings.retainPublishState.
  */
 export function publishRule(o: PublishStateOptions, companyRetainsPublishState: boolean): PublishRule {
   return { ...(o.readyForPublish !== undefined ? { readyForPublish: o.readyForPublish } : {}), preserve: o.preservePublishState ?? companyRetainsPublishState };
@@ -45,7 +45,7 @@ export function byproductFlag(p: ByproductPublish, current: number | undefined):
  *   absent readyForPublish leaves it as it was.
  * - An asset the job creates (`current` undefined): readyForPublish; absent,
  *   `inherited` — a byproduct follows the asset it is made from (DMC:
- *   "derived images follow their parent", §2.3); an asset made from nothing
+ *   "derived images follow their parent"); an asset made from nothing
  *   is not marked.
  */
 export function publishFlag(rule: PublishRule, current: number | undefined, inherited = 0): number {

@@ -1,6 +1,8 @@
 /**
- * IPS user roles (ips-reference §2.4) and the operation → allowed-roles table
- * (§2A, §3). This table is the single source for authorization; the
+ * IPS user roles (Adobe IPS: sting-constants/r-user-roles) and the operation →
+ * allowed-roles table (the "Authorized User Types" of each operation's page
+ * under Adobe IPS: operation-methods/operation-parameters/). This table is the
+ * single source for authorization; the
  * authorization-matrix tests are generated from it.
  */
 export const ROLES = [
@@ -30,9 +32,9 @@ const ALL9: readonly Role[] = [
 ];
 const ADM4: readonly Role[] = ['IpsAdmin', 'IpsCompanyAdmin', 'TrialSiteAdmin', 'ImagePortalAdmin'];
 const PRESET_WRITE: readonly Role[] = ['IpsUser', 'IpsAdmin', 'IpsCompanyAdmin', 'ImagePortalAdmin'];
-/** The job operations' list (ips-reference §3, "ALLJOB"): ALL9 without ImagePortalUser. */
+/** The list most job operations share ("ALLJOB"): ALL9 without ImagePortalUser. */
 const ALLJOB: readonly Role[] = ALL9.filter((r) => r !== 'ImagePortalUser');
-/** submitJob's list (§3.1): ALLJOB without IpsCompanyAdmin, deliberately, as in IPS. */
+/** submitJob's list (Adobe IPS: operation-methods/operation-parameters/r-submit-job): ALLJOB without IpsCompanyAdmin, deliberately, as in IPS. */
 const SUBMIT_JOB: readonly Role[] = ALLJOB.filter((r) => r !== 'IpsCompanyAdmin');
 
 /** How an operation picks the company whose membership role is checked. */
@@ -47,7 +49,7 @@ export const OPERATION_ACCESS = {
   // Its companyHandle concerns the login being checked, not the caller, so it is not a scope.
   checkLogin: { roles: ALL9, scope: 'global' },
   addCompany: { roles: ['IpsAdmin', 'TrialSiteAdmin', 'ImagePortalAdmin'], scope: 'global' },
-  // The docs leave IpsCompanyAdmin out of getCompanyInfo; that is an omission (ips-reference §2A.2).
+  // The docs leave IpsCompanyAdmin out of getCompanyInfo; that is an omission (Adobe IPS: operation-methods/operation-parameters/r-get-company-info).
   getCompanyInfo: { roles: ALL9, scope: 'optionalCompany' },
   getAllCompanies: { roles: ['IpsAdmin'], scope: 'global' },
   addUser: { roles: ADM4, scope: 'global' },

@@ -1,5 +1,6 @@
 /**
- * IPS run names: `<originalName>_yyyy-MM-dd-HH:mm:ss.SSS` (ips-reference §3.10),
+ * IPS run names: `<originalName>_yyyy-MM-dd-HH:mm:ss.SSS`, as IPS's replies show them
+ * (docs/jobs/job-engine.md#runs-and-job-handles),
  * in UTC. Pure (no Node built-ins) so workflows can name their own runs.
  */
 export function runName(originalName: string, at: Date): string {

@@ -42,7 +42,7 @@ export interface JobTypeEntry {
   /** false for the UploadFile servlet's jobs, which submitJob cannot start */
   submittable: boolean;
   /**
-   * ips-reference §4.8 / §11 names where IPS documents one (`EndReoptimize` with a capital E: the docs print
+   * IPS's names where IPS documents or logs one (Adobe IPS: sting-constants/r-job-log-types; `EndReoptimize` with a capital E: the docs print
    * `endReoptimize`). Every name is classified in src/domain/job-log-types.ts and listed in docs/job-log-types.md.
    */
   logTypes: JobLogTypes;
@@ -72,7 +72,7 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
   },
   {
     element: 'reprocessAssetsJob',
-    // The 4.0 change log names a "ReprocessAssets" job type (ips-reference §4.4).
+    // The 4.0 change log names a "ReprocessAssets" job type (Adobe IPS: change-log/version-4-0/r-4-0-new).
     ipsType: 'ReprocessAssets',
     workflow: 'reprocessAssetsWorkflow',
     options: reprocessAssetsJob,
@@ -83,25 +83,25 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
   },
   {
     element: 'ripPdfsJob',
-    // IPS documents no type string for RipPdfsJob (§4.4); named after the element, as UploadPost is.
+    // IPS documents no type string for RipPdfsJob (Adobe IPS: sting-constants/r-job-types); named after the element, as UploadPost is.
     ipsType: 'RipPdfs',
     workflow: 'reprocessAssetsWorkflow',
     options: ripPdfsJob,
     // Only ever given what `options` parsed.
     workflowOptions: (options) => ripPdfsAsReprocess(options as RipPdfsJob),
     submittable: true,
-    // BeginPdfRip and PdfRipError are IPS's (§4.8); EndPdfRip and PdfRipSuccess follow its Begin*/End*/…Success pattern.
+    // BeginPdfRip and PdfRipError are IPS's (Adobe IPS: sting-constants/r-job-log-types); EndPdfRip and PdfRipSuccess follow its Begin*/End*/…Success pattern.
     logTypes: { begin: 'BeginPdfRip', end: 'EndPdfRip', success: 'PdfRipSuccess', failure: 'PdfRipError' },
     beginMessage: 'jobBegun',
   },
   {
     element: 'exportJob',
-    // IPS documents no type string for ExportJob (§4.4); named after the element, as RipPdfs is.
+    // IPS documents no type string for ExportJob (Adobe IPS: sting-constants/r-job-types); named after the element, as RipPdfs is.
     ipsType: 'Export',
     workflow: 'exportWorkflow',
     options: exportJob,
     submittable: true,
-    // A real ExportJob's log (ips-reference §11): BeginExportJob, one ExportJobRenderFileSuccess per file, then
+    // A real ExportJob's log (docs/job-log-types.md#exportjob-export): BeginExportJob, one ExportJobRenderFileSuccess per file, then
     // ZipFileExportJobSuccess, and no other row. EndExportJob (a stopped export) and ExportJobRenderFileError are ours.
     logTypes: { begin: 'BeginExportJob', end: 'EndExportJob', success: 'ExportJobRenderFileSuccess', failure: 'ExportJobRenderFileError', archive: 'ZipFileExportJobSuccess', filesOnly: true },
     beginMessage: 'jobBegun',
@@ -112,7 +112,7 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     workflow: 'uploadUrlsWorkflow',
     options: uploadUrlsJob,
     submittable: true,
-    // BeginUploadUrls / EndUploadUrls are IPS's (§4.8); files are logged as the upload job logs them.
+    // BeginUploadUrls / EndUploadUrls are IPS's (Adobe IPS: sting-constants/r-job-log-types); files are logged as the upload job logs them.
     logTypes: { begin: 'BeginUploadUrls', end: 'EndUploadUrls', success: 'UploadSuccess', failure: 'UploadError' },
     beginMessage: 'uploadBegun',
   },
@@ -122,13 +122,13 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     workflow: 'uploadDirectoryWorkflow',
     options: uploadDirectoryJob,
     submittable: true,
-    // IPS documents no directory-specific log types; the upload family (§4.8).
+    // IPS documents no directory-specific log types; the upload family (Adobe IPS: sting-constants/r-job-log-types).
     logTypes: { begin: 'BeginUpload', end: 'EndUpload', success: 'UploadSuccess', failure: 'UploadError' },
     beginMessage: 'uploadBegun',
   },
   {
     element: 'automatedSetGenerationJob',
-    // IPS documents no type string (§4.4); named after the element.
+    // IPS documents no type string (Adobe IPS: sting-constants/r-job-types); named after the element.
     ipsType: 'AutomatedSetGeneration',
     workflow: 'automatedSetGenerationWorkflow',
     options: automatedSetGenerationJob,
@@ -161,18 +161,18 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     workflow: 'serverDirectoryPublishWorkflow',
     options: serverDirectoryPublishJob,
     submittable: true,
-    // ServerDirectoryPublishWarning exists too (§4.8); nothing here warns.
+    // ServerDirectoryPublishWarning exists too (Adobe IPS: sting-constants/r-job-log-types); nothing here warns.
     logTypes: { begin: 'BeginServerDirectoryPublish', end: 'EndServerDirectoryPublish', success: 'ServerDirectoryPublishSuccess', failure: 'ServerDirectoryPublishError' },
     beginMessage: 'jobBegun',
   },
   {
     element: 'metadataPublishJob',
-    // IPS documents no type string for MetadataPublishJob (§4.4); named after the element, as Export is.
+    // IPS documents no type string for MetadataPublishJob (Adobe IPS: sting-constants/r-job-types); named after the element, as Export is.
     ipsType: 'MetadataPublish',
     workflow: 'metadataPublishWorkflow',
     options: metadataPublishJob,
     submittable: true,
-    // §4.8's Metadata family, IPS's only metadata log types: the docs tie it to no job type (MetadataUpload is
+    // IPS's Metadata family (Adobe IPS: sting-constants/r-job-log-types), its only metadata log types: the docs tie it to no job type (MetadataUpload is
     // a guess as good as ours), and a metadata publish is a metadata job; its JobType row says which one.
     logTypes: { begin: 'BeginMetadata', end: 'EndMetadata', success: 'MetadataSuccess', failure: 'MetadataFailure' },
     beginMessage: 'jobBegun',
@@ -189,12 +189,12 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
   },
   {
     element: 'createVideoSitemapJob',
-    // IPS documents no type string for CreateVideoSitemapJob (§4.4); named after the element, as MetadataPublish is.
+    // IPS documents no type string for CreateVideoSitemapJob (Adobe IPS: sting-constants/r-job-types); named after the element, as MetadataPublish is.
     ipsType: 'CreateVideoSitemap',
     workflow: 'createVideoSitemapWorkflow',
     options: createVideoSitemapJob,
     submittable: true,
-    // IPS documents no video-sitemap log types (§4.8); these follow its Begin*/End*/…Success/…Error pattern on the type string.
+    // IPS documents no video-sitemap log types (Adobe IPS: sting-constants/r-job-log-types); these follow its Begin*/End*/…Success/…Error pattern on the type string.
     logTypes: { begin: 'BeginCreateVideoSitemap', end: 'EndCreateVideoSitemap', success: 'CreateVideoSitemapSuccess', failure: 'CreateVideoSitemapError' },
     beginMessage: 'jobBegun',
   },

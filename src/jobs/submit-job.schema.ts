@@ -4,7 +4,8 @@ import { JOB_ELEMENTS, type JobElement, jobName, locale } from '../domain/schema
 import { JOB_TYPES } from './job-registry.js';
 
 /**
- * submitJobParam (ips-reference §3.1), built from the registry: every job
+ * submitJobParam (Adobe IPS: operation-methods/operation-parameters/r-submit-job),
+ * built from the registry: every job
  * element is validated by its own schema. An element without a registry entry
  * stops the process at start-up rather than being accepted and not run.
  */

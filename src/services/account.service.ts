@@ -82,7 +82,7 @@ export class AccountService {
   }
 
   async getAllCompanies(caller: Principal, p: In<typeof S.getAllCompaniesParam>): Promise<Out<typeof S.getAllCompaniesReturn>> {
-    // An IpsAdmin role held in a company is a per-company role (ips-reference §2.4): only the global IpsAdmin sees every company.
+    // An IpsAdmin role held in a company is a per-company role (Adobe IPS: sting-constants/r-user-roles): only the global IpsAdmin sees every company.
     const handles = this.auth.companiesWithRole(caller, OPERATION_ACCESS.getAllCompanies.roles);
     const rows = await this.companies.list({ includeExpiredBefore: p.includeExpired ? undefined : nowIso(), ...(handles ? { handles } : {}) });
     return { companyArray: { items: rows.map(toCompany) } };

@@ -93,7 +93,7 @@ export class AssetService {
       subTypes: p.assetSubTypeArray ? { values: p.assetSubTypeArray, strict: p.strictSubTypeCheck ?? false } : undefined,
       readyForPublish: p.publishState === undefined ? undefined : p.publishState === 'MarkedForPublish',
       trashState: p.trashState ?? 'NotInTrash',
-      // A present array, even an empty one, overrides the flag (ips-reference §2A.8).
+      // A present array, even an empty one, overrides the flag (Adobe IPS: operation-methods/operation-parameters/r-search-assets).
       excludeByproducts: (p.excludeByproductArray ?? (p.excludeByproducts ? DEFAULT_EXCLUDED_BYPRODUCTS : [])).map((c) => ({
         engines: DERIVATION_ENGINES[c.engine],
         type: c.generatedAssetType,
@@ -158,7 +158,7 @@ function toCondition(c: S.SystemFieldCondition, field: string): AssetCondition {
   return { column, op: c.op as 'Equals', value };
 }
 
-/** Catalog row → IPS Asset (ips-reference §2.6), with the info block its type calls for. */
+/** Catalog row → IPS Asset (Adobe IPS: data-types/r-asset), with the info block its type calls for. */
 export function toAsset(row: AssetRow, setDefinition?: string, video?: VideoInfoRow): S.Asset {
   const original = splitKey(row.original_key);
   const fileInfo = { originalPath: original.path, originalFile: original.file, fileSize: Number(row.file_size) };

@@ -14,7 +14,7 @@ export interface Credentials {
 
 /**
  * Authentication (HTTP Basic, or the UploadFile `auth` part) and the role
- * check of ips-reference §1.5. Successful logins are cached briefly by a hash
+ * check of every IPS operation (its "Authorized User Types": src/domain/roles.ts). Successful logins are cached briefly by a hash
  * of the credentials: a slow KDF on every API call would make the control
  * plane CPU-bound. Any password or membership change clears the cache.
  * Failed logins feed the throttle, which is consulted before the cache so a

@@ -8,7 +8,7 @@ import type * as S from '../domain/schemas/image-format.schema.js';
 type In<T extends z.ZodType> = z.output<T>;
 type Out<T extends z.ZodType> = z.input<T>;
 
-/** Image presets (ips-reference §2.7): named IS query strings, published later as IS macros. */
+/** Image presets (Adobe IPS: data-types/r-image-format): named IS query strings, published later as IS macros. */
 export class ImageFormatService {
   constructor(
     private readonly formats: ImageFormatRepository,

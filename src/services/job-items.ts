@@ -16,9 +16,9 @@ export function itemLogTypes(job: JobIdentity): JobLogTypes {
 
 /**
  * The log type of a per-file warning in the upload, reprocess and RipPdfs
- * families. IPS documents file warnings under this name only (ips-reference
- * §4.8 has no Reprocess* or PdfRip* warning type), and job e-mails list it
- * among the warnings.
+ * families. IPS documents file warnings under this name only (no Reprocess*
+ * or PdfRip* warning type in Adobe IPS: sting-constants/r-job-log-types), and
+ * job e-mails list it among the warnings.
  */
 export const ITEM_WARNING_TYPE = 'UploadWarning';
 
@@ -27,7 +27,7 @@ export const ITEM_WARNING_TYPE = 'UploadWarning';
  * often the activity retries. The message names the asset by `ref.name` (its
  * path); `row` overrides what the row records, for a job whose rows follow
  * another pattern (an ExportJob's name the asset, typed ExportJobRenderedFile,
- * and keep no totalFileCount, ips-reference §11).
+ * and keep no totalFileCount: docs/job-log-types.md#exportjob-export).
  */
 export async function recordItemError(
   jobLogs: JobLogRepository,

@@ -22,7 +22,7 @@ const SORT: Record<NonNullable<In<typeof S.getJobLogsParam>['sortBy']>, JobLogFi
 };
 
 /**
- * Job logs (ips-reference §3.4–3.6). Messages are stored as catalog keys and
+ * Job logs (docs/jobs/job-engine.md#job-logs). Messages are stored as catalog keys and
  * rendered in the reader's language (Accept-Language), else the job's locale.
  */
 export class JobLogService {

@@ -6,7 +6,7 @@ import { JOB_TYPES } from '../jobs/job-registry.js';
 import type { JobIdentity, JobOutcome } from '../../workflows/contracts.js';
 import type { EmailSetting, JobLogLine, NotificationService } from './notification.service.js';
 
-/** Severity classes of ips-reference §4.8: which detail types count as errors and warnings in a mail. */
+/** Severity classes of IPS's job log types (Adobe IPS: sting-constants/r-job-log-types): which detail types count as errors and warnings in a mail. */
 const ERROR_TYPES = [...new Set(['FatalError', ...JOB_TYPES.map((j) => j.logTypes.failure)])];
 const WARNING_TYPES = ['UploadWarning', 'DuplicateSkipped', 'SetGenerationWarning'];
 const EXPORT_ARCHIVE = [JOB_TYPES.find((j) => j.element === 'exportJob')!.logTypes.archive!];

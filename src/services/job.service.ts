@@ -293,7 +293,7 @@ export class JobService {
    * of batches in flight that the log already has (no longer listed as
    * processing), and never less than the log's totalFileCount. It does not
    * rest on totalFileCount alone: an ExportJob keeps that at 0, as IPS's does
-   * (ips-reference §11). Each item still in flight carries the worker's
+   * (docs/job-log-types.md#exportjob-export). Each item still in flight carries the worker's
    * latest report on it (step, fraction), read from the catalog in one query
    * per job and call: it changes every few hundred milliseconds, so it is
    * not kept with the workflow's snapshot.
@@ -406,7 +406,7 @@ function toScheduledJob(s: JobSchedule): S.ScheduledJob {
 /**
  * A job element's options as ActiveJob / ScheduledJob echo them: the memo
  * holds them as parsed (defaults filled in, `*Array` wrappers unwrapped), and
- * on output IPS arrays keep their `items` wrapper (api-conventions.md). URL
+ * on output IPS arrays keep their `items` wrapper (docs/api.md, "JSON API conventions"). URL
  * fields are shown without query (a follow-on job's memo holds its sealed
  * reference, a job of an earlier version the URL as given).
  */

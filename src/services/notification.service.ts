@@ -2,7 +2,7 @@ import type { Mailer } from '../adapters/mail/mail.driver.js';
 import { renderMessage, resolveLocale, type Locale, type MessageKey } from '../domain/i18n/catalog.js';
 import type { EMAIL_SETTINGS } from '../domain/schemas/common.schema.js';
 
-/** Every job's emailSetting (ips-reference §4.11). */
+/** Every job's emailSetting (Adobe IPS: sting-constants/r-email-settings). */
 export type EmailSetting = (typeof EMAIL_SETTINGS)[number];
 
 export interface JobLogLine {
@@ -10,7 +10,7 @@ export interface JobLogLine {
   message: string;
 }
 
-/** What a job notification reports; built by the job engine from its JobLog (§4.5) once the job has ended. */
+/** What a job notification reports; built by the job engine from its JobLog (Adobe IPS: data-types/r-job-log) once the job has ended. */
 export interface JobSummaryForMail {
   jobName: string;
   originalJobName: string;

@@ -1,8 +1,9 @@
 import { faults } from '../domain/faults.js';
 
 /**
- * IPS password rules (ips-reference §2A.6): case-sensitive, at least 8
- * characters, drawn from lower case, upper case, digits and symbols. The docs
+ * IPS password rules (Adobe IPS: operation-methods/operation-parameters/r-set-password):
+ * case-sensitive, at least 8 characters, drawn from lower case, upper case,
+ * digits and symbols. The docs
  * are ambiguous about whether every class is mandatory; we require three of
  * the four, which accepts the documented sample and refuses single-class
  * passwords such as "password".

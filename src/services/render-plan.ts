@@ -15,8 +15,9 @@ import type {
 import { ITEM_WARNING_TYPE } from './job-items.js';
 
 /**
- * The image options upload and reprocess jobs share (ips-reference §5.2 and
- * §5.5 list the same ones): one per-asset pipeline for both.
+ * The image options upload and reprocess jobs share (Adobe's pages for
+ * ReprocessAssetsJob and the upload jobs list the same ones, e.g.
+ * Adobe IPS: data-types/r-upload-urls-job): one per-asset pipeline for both.
  */
 export interface ImageProcessingOptions {
   createMask: boolean;
@@ -35,7 +36,7 @@ export interface StoredCrop extends Box {
 }
 
 /**
- * preserveCrop (§5.2): manual crop values other than all-zero always apply;
+ * preserveCrop (Adobe IPS: data-types/r-reprocess-assets-job): manual crop values other than all-zero always apply;
  * an auto crop asked for in this job applies; otherwise preserveCrop=true
  * (the default) keeps the crop stored on the asset, false removes it.
  */
@@ -66,7 +67,7 @@ export function planChangesPixels(plan: RenderPlan): boolean {
   return plan.crop !== undefined || plan.knockout !== undefined || plan.mask || (plan.usm !== undefined && plan.usm.amount > 0) || (plan.color !== undefined && plan.color.mode !== 'Default');
 }
 
-/** The image options that change pixels, by their XSD names, in XSD order (§5.2). */
+/** The image options that change pixels, by their XSD names, in XSD order (Adobe IPS: data-types/r-reprocess-assets-job). */
 export const IMAGE_OPTIONS = [
   'createMask',
   'knockoutBackgroundOptions',
@@ -80,7 +81,7 @@ export type ImageOption = (typeof IMAGE_OPTIONS)[number];
 
 /**
  * What a job does to an asset, as far as the image options care: they are
- * IPS's options for still images (§5.2, §6), and IPS says nothing of other
+ * IPS's options for still images (Adobe IPS: data-types/r-reprocess-assets-job), and IPS says nothing of other
  * types, so where they go is this server's reading.
  */
 export type ImageOptionTarget =
@@ -166,7 +167,7 @@ const NOT_APPLIED_MESSAGE: Readonly<Record<Exclude<ImageOptionTarget, 'Image' | 
 /**
  * One warning row per image option that does not apply to this asset,
  * naming the option and the asset's type ("manualCropOptions does not apply
- * to Video assets"). `fileType` is the row's job-log file type (§4.9).
+ * to Video assets"). `fileType` is the row's job-log file type (Adobe IPS: sting-constants/r-job-log-file-types).
  */
 export function optionWarnings(
   o: ImageProcessingOptions,

@@ -26,7 +26,7 @@ import { type ItemProgress, NO_PROGRESS, renderingMessage } from './item-progres
 export type ReprocessOptions = Omit<ReprocessAssetsJob, 'assetHandleArray'>;
 
 /**
- * ReprocessAssetsJob's per-asset step (ips-reference §5.2): crop, knockout,
+ * ReprocessAssetsJob's per-asset step (Adobe IPS: data-types/r-reprocess-assets-job): crop, knockout,
  * mask and unsharp mask from the untouched original, then a new pyramid TIFF
  * (and mask) under keys of this job, committed with the log row in one
  * transaction; the previous derivatives are removed only afterwards.

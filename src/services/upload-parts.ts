@@ -6,8 +6,8 @@ import { decodeParam, escapeAttribute, escapeText } from '../domain/soap/soap-co
 import type { Credentials } from './auth.service.js';
 
 /**
- * The UploadFile servlet's document parts as IPS clients send them (ips-reference
- * §3.12, Adobe's "HTTP POSTs to the UploadFile servlet"): `auth` is an
+ * The UploadFile servlet's document parts as IPS clients send them
+ * (Adobe IPS: c-http-post): `auth` is an
  * `authHeader` element and `uploadParams` an `uploadPostParam` element, both in
  * an IPS namespace, and the servlet answers with a bare `uploadPostReturn` or a
  * bare fault element. This server's JSON clients send the same fields as JSON.

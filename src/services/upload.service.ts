@@ -51,7 +51,7 @@ interface ReplyStyle {
 }
 
 /**
- * The UploadFile servlet (ips-reference §3.12). Each post's files are
+ * The UploadFile servlet (Adobe IPS: c-http-post; docs/jobs/upload.md). Each post's files are
  * streamed into staging storage as they arrive, then handed to the upload
  * job's workflow (started by the first post, signalled by later ones). A
  * post that fails validation leaves nothing behind.
@@ -73,7 +73,7 @@ export class UploadService {
    * document the client speaks IPS's servlet protocol, so the reply is XML:
    * `uploadPostReturn` in the namespace of its uploadParams (else of its
    * authHeader), or the bare fault element with HTTP faultHttpStatusCode when
-   * the authHeader set one, else 500 as IPS answers faults (ips-reference §1.6;
+   * the authHeader set one, else 500 as IPS answers faults (Adobe IPS: change-log/version-4-0/r-4-0-new;
    * this server's SOAP endpoint does the same). JSON clients' faults are thrown
    * for the HTTP layer to answer as every other call's; so is an internal
    * error in either format, which that layer logs.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, companyWithUser, startHarness } from '../support/harness.js';
 
 /**
- * The names the IPS documents use where the XSD differs (ips-reference §7)
+ * The names the IPS documents use where the XSD differs (docs/api.md#documented-aliases)
  * are accepted, and the job is echoed under the XSD names: a client that
  * reads back getActiveJobs / getScheduledJobs sees what IPS itself returns.
  */

@@ -67,7 +67,7 @@ describe(`ExportJob: originals and conversions zipped behind a signed, expiring 
     expect(r.zip!.headers.get('content-type')).toBe('application/zip');
     expect([...r.entries.keys()]).toEqual(names);
     for (const n of names) expect(r.entries.get(n)!.equals(await fs.readFile(files[n]!)), n).toBe(true);
-    // three file rows and the ZIP's (ips-reference §11 counts both kinds)
+    // three file rows and the ZIP's (IPS counts both kinds: docs/job-log-types.md#exportjob-export)
     expect(r.log).toMatchObject({ logType: 'BeginExportJob', fileSuccessCount: 4, fileErrorCount: 0, totalFileCount: 0 });
     expect(r.rows.filter((d) => d.logType === 'ExportJobRenderFileSuccess').map((d) => d.logMessage)).toEqual(names.map((n) => `${n} is exported to ${n}`));
     expect(r.rows.find((d) => d.assetName === r.url)).toMatchObject({ logType: 'ZipFileExportJobSuccess', assetType: 'ExportJobZip' });
@@ -78,7 +78,7 @@ describe(`ExportJob: originals and conversions zipped behind a signed, expiring 
     expect(mail!.raw.replace(/=\r\n/g, '').replace(/=3D/g, '=')).toContain(r.url);
   });
 
-  it("writes IPS's own ExportJob log (ips-reference §11): BeginExportJob, a file row, the ZIP row, and nothing else", async () => {
+  it("writes IPS's own ExportJob log (docs/job-log-types.md): BeginExportJob, a file row, the ZIP row, and nothing else", async () => {
     const r = await submit({ assetHandleArray: [handles['red.jpg']], fmt: 'orig', emailSetting: 'None' }, acme.who, 'export-s11');
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     await h.client.workflow.getHandle(r.body.jobHandle).result();

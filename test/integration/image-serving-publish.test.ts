@@ -103,7 +103,7 @@ describe(`ImageServingPublishJob and public Image Serving delivery (${process.en
 
     expect((await is('Acme/hidden')).status).toBe(404);
     expect(await (await is('Acme/hidden', 'wid=10')).text()).toBe("Unable to find image 'Acme/hidden'\n");
-    // rootId and object names are case-sensitive (§8.1); an unknown company answers like an unknown image.
+    // rootId and object names are case-sensitive, as in IS; an unknown company answers like an unknown image.
     expect((await is('acme/red')).status).toBe(404);
     expect((await is('Acme/RED')).status).toBe(404);
     expect((await is('Nobody/red')).status).toBe(404);

@@ -200,7 +200,7 @@ describe(`Image Rendering, server-directory and metadata publishes (${process.en
     const doc = path.join(root, 'Acme/metadata.json');
     const p = await publish('metadataPublishJob', { emailSetting: 'None', httpCompletionUrl: `${hookBase}/md` }, 'md', 'Metadata');
     expect(p.outcome).toMatchObject({ outcome: 'done', total: 1, errors: 0 });
-    // IPS's Metadata family (ips-reference §4.8); the JobType row tells it from other metadata jobs
+    // IPS's Metadata family (Adobe IPS: sting-constants/r-job-log-types); the JobType row tells it from other metadata jobs
     expect(p.log).toMatchObject({ logType: 'BeginMetadata', jobSubType: 'increment', fileSuccessCount: 1, totalFileCount: 1 });
     expect(p.rows.map((d) => d.logType)).toEqual(expect.arrayContaining(['BeginMetadata', 'MetadataSuccess', 'EndMetadata']));
     expect(p.rows.find((d) => d.logType === 'JobType')?.logMessage).toBe('MetadataPublish');

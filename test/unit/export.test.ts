@@ -58,7 +58,7 @@ describe('export download links', () => {
 describe('export request', () => {
   const macros = (name: string) => ({ test: 'fmt=tif&wid=120', view: 'wid=240' })[name.toLowerCase() as 'test'];
 
-  it('puts the macro after is_modifier so its commands win (ips-reference §5.1)', () => {
+  it('puts the macro after is_modifier so its commands win (Adobe IPS: data-types/r-exportjob)', () => {
     expect(exportQuery({ is_modifier: '&fmt=png', macro: '$test$' })).toBe('&fmt=png&$test$');
     expect(exportQuery({ macro: 'test' })).toBe('$test$');
     expect(exportQuery({ is_modifier: '?wid=10' })).toBe('?wid=10');
@@ -213,7 +213,7 @@ describe('export archive step', () => {
       expect([...files.keys()]).toEqual(['one.png', 'one-2.png']);
       expect(files.get('one-2.png')![0]).toBe(3);
       expect(t.jobLogs.status.get('b')).toBe('error');
-      // ips-reference §11: a row per file naming its entry, then the ZIP's row; b's error row names it as the file rows do
+      // as IPS logs an export (docs/job-log-types.md#exportjob-export): a row per file naming its entry, then the ZIP's row; b's error row names it as the file rows do
       expect(t.jobLogs.rows.map((r) => [r.logType, r.message, r.assetName, r.assetType, r.assetHandle])).toEqual([
         ['ExportJobRenderFileError', expect.stringMatching(/^\/web\/b failed: left out of the archive: with it the export would exceed 250 bytes/), 'b', 'ExportJobRenderedFile', 'b'],
         ['ExportJobRenderFileSuccess', 'a.src is exported to one.png', 'a', 'ExportJobRenderedFile', 'a'],
@@ -247,7 +247,7 @@ describe('export archive step', () => {
   });
 });
 
-describe("an ExportJob's begin and end (ips-reference §11: its log is its files' rows)", () => {
+describe("an ExportJob's begin and end (as in IPS, its log is its files' rows)", () => {
   const job = { jobHandle: 'j|1', companyHandle: 'c|acme', jobName: 'exp_1', originalName: 'exp', submitUserHandle: 'u', submitUserEmail: 'u@x' };
   function bookkeeping() {
     const logs: Array<{ log_type: string; total_file_count: number }> = [];
@@ -291,7 +291,7 @@ describe("an ExportJob's begin and end (ips-reference §11: its log is its files
   });
 });
 
-describe("getActiveJobs progress of an ExportJob, whose log keeps totalFileCount at 0 (§11)", () => {
+describe("getActiveJobs progress of an ExportJob, whose log keeps totalFileCount at 0 as IPS's does", () => {
   it('counts the finished batches and the items of batches in flight that the log has recorded', async () => {
     const caller: Principal = { userHandle: 'u|1', email: 'ann@acme.test', isIpsAdmin: false, memberships: [{ companyHandle: 'c|acme', role: 'IpsUser', isActive: true }] };
     const run: JobExecution = { workflowId: 'j|1', workflowType: 'exportWorkflow', running: true, startTime: new Date(), companyHandle: 'c|acme', jobType: 'Export', jobName: 'exp', memo: {} };

@@ -204,7 +204,7 @@ describe('parseIsQuery: output commands', () => {
   it('reads qlt with its chroma flag, default 0', () => {
     expect(parseIsQuery('qlt=75').qlt).toEqual({ quality: 75, chroma: false });
     expect(parseIsQuery('qlt=90,1').qlt).toEqual({ quality: 90, chroma: true });
-    // the IPS documentation's preset example has this typo (§2.7): IS rejects it too
+    // the IPS documentation's preset example has this typo (Adobe IPS: operation-methods/operation-parameters/r-save-image-format): IS rejects it too
     expect(faultOf(() => parseIsQuery('qlt=750')).message).toBe("qlt: expected an integer from 1 to 100 for quality, received '750'");
     expect(faultOf(() => parseIsQuery('qlt=0')).message).toBe("qlt: expected an integer from 1 to 100 for quality, received '0'");
   });

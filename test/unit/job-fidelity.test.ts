@@ -70,7 +70,7 @@ describe('credentials sent in job fields', () => {
   });
 });
 
-describe("the documents' aliases (ips-reference §7)", () => {
+describe("the documents' aliases (docs/api.md#documented-aliases)", () => {
   const knockout = { corner: 'UpperLeft', tolerance: 0.1, fillMethod: 'FloodFill' };
 
   it.each(['reprocessAssetsJob', 'uploadUrlsJob', 'uploadDirectoryJob'])('%s takes knockoutBackground as knockoutBackgroundOptions', (element) => {

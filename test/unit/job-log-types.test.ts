@@ -74,7 +74,7 @@ function classify(name: string): 'documented' | 'corrected' | 'invented' | undef
 describe('job-log type names', () => {
   it('classifies every log type the registry uses as IPS-documented, a corrected spelling or invented', () => {
     const unclassified = JOB_TYPES.flatMap((j) => namesOf(j.logTypes).filter((n) => !classify(n)).map((n) => `${j.element}: ${n}`));
-    expect(unclassified, 'add each to IPS_DOCUMENTED_LOG_TYPES (if §4.8/§11 has it) or INVENTED_LOG_TYPES with its reason, and to docs/job-log-types.md').toEqual([]);
+    expect(unclassified, 'add each to IPS_DOCUMENTED_LOG_TYPES (if IPS documents or logs it) or INVENTED_LOG_TYPES with its reason, and to docs/job-log-types.md').toEqual([]);
   });
 
   it('classifies every log type and file type written as a literal in the code', () => {
@@ -103,7 +103,7 @@ describe('job-log type names', () => {
     expect(Object.keys(INVENTED_FILE_TYPES).filter((n) => !usedFileTypes.has(n)), 'invented file types nothing writes').toEqual([]);
   });
 
-  it("gives ExportJob IPS's own names (§11), a files-only log and its archive row", () => {
+  it("gives ExportJob IPS's own names, a files-only log and its archive row", () => {
     expect(jobTypeByElement('exportJob')!.logTypes).toEqual({
       begin: 'BeginExportJob',
       end: 'EndExportJob',

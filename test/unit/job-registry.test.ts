@@ -30,7 +30,7 @@ describe('job registry', () => {
     const rip = jobTypeByElement('ripPdfsJob')!;
     const reprocess = jobTypeByElement('reprocessAssetsJob')!;
     expect(rip).toMatchObject({ ipsType: 'RipPdfs', workflow: reprocess.workflow, submittable: true });
-    // IPS's own PDF-rip family (§4.8), not the reprocess one
+    // IPS's own PDF-rip family (Adobe IPS: sting-constants/r-job-log-types), not the reprocess one
     expect(rip.logTypes).toEqual({ begin: 'BeginPdfRip', end: 'EndPdfRip', success: 'PdfRipSuccess', failure: 'PdfRipError' });
     expect(jobTypeByIpsType('RipPdfs')).toBe(rip);
     const options = rip.options.parse({ pdfHandleArray: { items: ['a|1'] }, createMask: true, emailSetting: 'None' });
@@ -100,7 +100,7 @@ describe('job registry', () => {
       ipsType: 'MetadataPublish',
       workflow: 'metadataPublishWorkflow',
       submittable: true,
-      // §4.8's Metadata family
+      // IPS's Metadata family (Adobe IPS: sting-constants/r-job-log-types)
       logTypes: { begin: 'BeginMetadata', end: 'EndMetadata', success: 'MetadataSuccess', failure: 'MetadataFailure' },
     });
     const base = { companyHandle: 'c|1', jobName: 'pub' };

@@ -20,7 +20,7 @@ const base = { pdfHandleArray: { items: ['a|doc'] }, createMask: false, emailSet
 const submitBody = (job: Record<string, unknown>) => ({ companyHandle: COMPANY, jobName: 'rip', ripPdfsJob: job });
 const parse = (job: Record<string, unknown>) => parseInput(submitJobParam, submitBody(job));
 
-describe('ripPdfsJob schema (ips-reference §5.3)', () => {
+describe('ripPdfsJob schema (Adobe IPS: data-types/r-rip-pdfs-job)', () => {
   it('has the RipPdfsJob fields in XSD order', () => {
     expect(Object.keys(objectShape(ripPdfsJob)!)).toEqual([
       'pdfHandleArray',

@@ -12,7 +12,7 @@ export interface ImageProbe {
 }
 
 /**
- * IPS colorManagementOptions (ips-reference §6 ColorManagementOptions), the
+ * IPS colorManagementOptions (Adobe IPS: data-types/r-color-management-options), the
  * profile handles already resolved to ICC files on local disk. IPS documents
  * little more than the names; what each mode does here:
  *
@@ -48,7 +48,7 @@ export interface ColorPlan {
   outputProfile?: string;
 }
 
-/** What reprocessing asks of one image (ips-reference §5.2). */
+/** What reprocessing asks of one image (Adobe IPS: data-types/r-reprocess-assets-job). */
 export interface RenderPlan {
   crop?: { manual: ManualCropOptions } | { autoColor: AutoColorCropOptions } | { autoTransparent: AutoTransparentCropOptions } | { box: Box };
   knockout?: KnockoutBackgroundOptions;

@@ -7,7 +7,7 @@ import type {
 
 /**
  * Pure pixel operations behind the IPS options KnockoutBackgroundOptions,
- * AutoColorCropOptions and AutoTransparentCropOptions (ips-reference §6).
+ * AutoColorCropOptions and AutoTransparentCropOptions (docs/jobs/reprocess-assets.md#crops).
  *
  * Everything works on raw, interleaved, 8-bit pixel buffers (what sharp's
  * `.raw().toBuffer({ resolveWithObject: true })` produces) and imports no

@@ -1,6 +1,6 @@
 /**
- * Unsharp mask on raw 8-bit pixels, with IPS's parameters (ips-reference §6
- * UnsharpMaskOptions, same as IS op_usm): out = in + amount·(in − blurred)
+ * Unsharp mask on raw 8-bit pixels, with IPS's UnsharpMaskOptions parameters
+ * (Adobe IPS: data-types/r-unsharp-mask-options; same as IS op_usm): out = in + amount·(in − blurred)
  * wherever |in − blurred| exceeds `threshold` levels. `monochrome` = 1 sharpens
  * brightness only (one luma delta added to every colour channel, no colour
  * fringes); 0 sharpens each colour channel on its own. Alpha is never touched.

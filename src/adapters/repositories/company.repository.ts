@@ -32,7 +32,7 @@ export class CompanyRepository {
     return this.db.selectFrom('companies').selectAll().where('name_key', '=', nameKey).executeTakeFirst();
   }
 
-  /** By root path (`<rootId>/`), compared exactly: Image Serving's rootId is case-sensitive (ips-reference §8.1). */
+  /** By root path (`<rootId>/`), compared exactly: Image Serving's rootId is case-sensitive (docs/jobs/image-serving-publish.md#delivery-isimage). */
   findByRootPath(rootPath: string): Promise<CompanyRow | undefined> {
     return this.db.selectFrom('companies').selectAll().where('root_path', '=', rootPath).executeTakeFirst();
   }

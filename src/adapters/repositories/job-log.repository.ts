@@ -5,7 +5,7 @@ export type JobLogRow = JobLogTable;
 export type JobLogDetailRow = Omit<JobLogDetailTable, 'id'> & { id: number };
 export type JobItemRow = JobItemTable;
 
-/** Counters of JobLog (ips-reference §4.5) a detail row may bump. */
+/** Counters of JobLog (Adobe IPS: data-types/r-job-log) a detail row may bump. */
 export type JobLogCounter =
   | 'file_success_count'
   | 'file_error_count'

@@ -10,7 +10,7 @@ export class ImageServingController {
 
   @Get('image/:rootId/:name')
   async image(@Param('rootId') rootId: string, @Param('name') name: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    // The raw query: IS splits at `&` and decodes each value itself (§8.1), so Express's parsed query is of no use.
+    // The raw query: IS splits at `&` and decodes each value itself (docs/image-serving.md#parsing), so Express's parsed query is of no use.
     const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
     const reply = await this.delivery.serve(rootId, name, query, req.headers['if-none-match']);
     res.status(reply.status).set(reply.headers);

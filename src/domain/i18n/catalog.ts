@@ -5,7 +5,7 @@ import { nl } from './nl.js';
 /**
  * Message catalog for job-log details and e-mails. Texts are stored as a key
  * plus arguments and rendered when read, so the same row can be shown in the
- * reader's locale (submitJob/locale, ips-reference §4.11). English is the
+ * reader's locale (submitJob/locale; docs/jobs/job-engine.md#job-logs). English is the
  * reference and the fallback. Pure: safe to import from workflows.
  */
 export type { Catalog, MessageKey };

@@ -60,7 +60,7 @@ export const en = {
   fileConverted: '{path} was converted to {files}',
   fileExportedAsOriginal: '{path} was exported as its original file {files} ({type} assets are not converted)',
   exportArchiveReady: 'The export archive ({files} files, {bytes} bytes) can be downloaded until {expires}',
-  // ExportJob as IPS logs it (ips-reference §11); the four keys above render the logs of earlier exports.
+  // ExportJob as IPS logs it (docs/job-log-types.md#exportjob-export); the four keys above render the logs of earlier exports.
   exportFile: '{file} is exported to {entry}',
   exportFileAsOriginal: '{file} is exported to {entry} (as its original: {type} assets are not converted)',
   exportZipCreated: '{url} has been created',

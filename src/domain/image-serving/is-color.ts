@@ -1,5 +1,5 @@
 /**
- * IS colour values (ips-reference §8.4 "Colour values"; IS data type `color`):
+ * IS colour values (IS data type `color`; Adobe's IS reference is linked from docs/image-serving.md):
  *
  *   {gray[,alpha][g] | red,green,blue[,alpha][r] | cyan,magenta,yellow,black[,alpha]k
  *    | 0x{GG|GGAA}[g] | [0x]{RRGGBB|RRGGBBAA}[r] | [0x]{CCMMYYKK|CCMMYYKKAA}k}[s]

@@ -1,6 +1,6 @@
 /**
  * Every IS command name this server knows, in IS's spelling (command names are
- * case-insensitive, §8.1), sorted by how the server treats it:
+ * case-insensitive, docs/image-serving.md#parsing), sorted by how the server treats it:
  *
  * - supported: parsed into IsRequest (is-commands.ts);
  * - ignored: accepted and validated, but with no effect on the reply (see

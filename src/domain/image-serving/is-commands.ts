@@ -1,5 +1,5 @@
 /**
- * Second stage of IS query parsing: one small reader per command (§8.4) that
+ * Second stage of IS query parsing: one small reader per command (docs/image-serving.md) that
  * validates the decoded value and writes the typed setting into IsRequest.
  * Faults name the command, the part and the expected range, e.g.
  * `wid: expected an integer > 0, received 'abc'`.

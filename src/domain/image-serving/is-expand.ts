@@ -1,5 +1,5 @@
 /**
- * First stage of IS query parsing (ips-reference §8.1–§8.3): split the query
+ * First stage of IS query parsing (docs/image-serving.md#parsing): split the query
  * into `&`-separated modifiers, drop comments, expand macros (image presets)
  * in place, record and substitute variables, and percent-decode each value.
  * The result is the flat command list IS's `req=resolve` would show; command
@@ -36,7 +36,7 @@ export const MAX_IS_EXPANDED_LENGTH = 64 * 1024;
 /** Max macro nesting (a macro invoking a macro … ). */
 export const MAX_IS_MACRO_DEPTH = 8;
 
-/** Macro and variable names: ASCII letters, digits, `-`, `_`, `.` (§8.2). */
+/** Macro and variable names: ASCII letters, digits, `-`, `_`, `.` (IS's rule; docs/image-serving.md#parsing). */
 const NAME = /^[A-Za-z0-9._-]+$/;
 
 function isNameChar(code: number): boolean {
@@ -106,7 +106,7 @@ function dollarSegment(segment: string, state: Expansion): void {
 }
 
 /**
- * Textual expansion is what gives IS's order rule (§8.3): a command written
+ * Textual expansion is what gives IS's order rule (docs/image-serving.md#parsing): a command written
  * before `$macro$` is followed by the macro's own copy and loses; one written
  * after it comes later and wins, because the parser keeps the last occurrence
  * of each command.

@@ -1,5 +1,5 @@
 /**
- * The Image Serving query parser (ips-reference §8): query string → IsRequest.
+ * The Image Serving query parser (docs/image-serving.md): query string → IsRequest.
  * Pure: no I/O; macro bodies (image presets) and predefined variables come
  * from the caller through IsParseContext.
  *
@@ -25,7 +25,7 @@ export function parseIsQuery(query: string, ctx?: IsParseContext): IsRequest {
     const known = lookupIsCommand(name);
     if (known === undefined) throw new IsCommandError(name, 'unknown command');
     if (known.kind === 'refused') throw new IsCommandError(known.name, 'is not supported by this server');
-    // IS's order rule (§8.3) after textual macro expansion: the last occurrence
+    // IS's order rule (docs/image-serving.md#parsing) after textual macro expansion: the last occurrence
     // of a setting wins, including across paired spellings (crop/cropN …).
     // Re-inserting keeps the map in order of the winning occurrences. Overridden
     // occurrences are never read, so a bad value in a preset that the request

@@ -1,5 +1,5 @@
 /**
- * An Image Serving request (ips-reference §8) after parsing: every command the
+ * An Image Serving request (docs/image-serving.md) after parsing: every command the
  * engine supports, as typed values. The parser (is-parser.ts) builds it from
  * a query string, expanding variables and macros; the renderer
  * (adapters/media/image-serving/) applies it with sharp. Nothing here touches
@@ -8,7 +8,7 @@
  * Absent optional fields mean "the command was not given" (IS defaults apply).
  */
 
-/** `bgc`, `bgColor`, `color` values (§8.4 colour syntax). */
+/** `bgc`, `bgColor`, `color` values (IS colour syntax: is-color.ts). */
 export interface IsColor {
   /** gray `g`, RGB `r,g,b` (0–255 each) or CMYK `c,m,y,k` (0–100 percent each) */
   space: 'gray' | 'rgb' | 'cmyk';
@@ -21,7 +21,7 @@ export interface IsColor {
 
 export type IsFitMode = 'fit' | 'constrain' | 'crop' | 'wrap' | 'stretch' | 'hfit' | 'vfit';
 
-/** Output formats this server can produce (sharp 0.35 build); other §8.4 formats are a fault naming `fmt`. */
+/** Output formats this server can produce (sharp 0.35 build); IS's other formats are a fault naming `fmt`. */
 export const IS_OUTPUT_FORMATS = [
   'jpeg',
   'jpg',
@@ -41,7 +41,7 @@ export const IS_OUTPUT_FORMATS = [
 ] as const;
 export type IsOutputFormat = (typeof IS_OUTPUT_FORMATS)[number];
 
-/** §8.4 formats IS knows but this server cannot write properly: named in a clear "unsupported format" fault. */
+/** Formats IS knows but this server cannot write properly: named in a clear "unsupported format" fault. */
 export const IS_UNSUPPORTED_FORMATS = ['eps', 'f4m', 'heic', 'jpeg2000', 'jpeg2000-alpha', 'jpegxr', 'jpegxr-alpha', 'm3u8', 'pdf', 'swf', 'swf-alpha', 'swf3', 'swf3-alpha'] as const;
 
 export type IsPixelType = 'rgb' | 'gray' | 'cmyk';
@@ -66,7 +66,7 @@ export interface IsBox {
 }
 
 export interface IsRequest {
-  // --- view (§8.4 "View") ---
+  // --- view (IS's "View" commands) ---
   wid?: number;
   hei?: number;
   /**
@@ -137,7 +137,7 @@ export class IsCommandError extends Error {
   }
 }
 
-/** MIME type and export file extension of each output format (§8.4 table; §5.1: a TIFF preset gives `.tiff`). */
+/** MIME type and export file extension of each output format (a TIFF preset gives `.tiff`, as in the example on Adobe IPS: data-types/r-exportjob). */
 export const IS_FORMAT_INFO: Readonly<Record<IsOutputFormat, { mime: string; extension: string; alpha: boolean }>> = {
   jpeg: { mime: 'image/jpeg', extension: 'jpg', alpha: false },
   jpg: { mime: 'image/jpeg', extension: 'jpg', alpha: false },

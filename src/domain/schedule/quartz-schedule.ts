@@ -1,6 +1,6 @@
 /**
- * Translates an IPS `execSchedule` (ips-reference §3.11, the Quartz CronExpression
- * dialect) into Temporal Schedule calendar specs.
+ * Translates an IPS `execSchedule` (the Quartz CronExpression dialect;
+ * docs/jobs/job-engine.md#recurring-jobs-execschedule) into Temporal Schedule calendar specs.
  *
  * Temporal ANDs every field of one calendar (day-of-month AND day-of-week) and ORs
  * the calendars, so Quartz's "last day" and "n-th weekday" forms become exact

@@ -101,7 +101,7 @@ export const setPasswordParam = z.strictObject({
   passwordExpires: dateTime.optional(),
 });
 
-/** Asset Overwrite Modes (ips-reference §6, a company setting). */
+/** Asset Overwrite Modes (Adobe IPS: sting-constants/r-asset-overwrite-modes; a company setting). */
 export const OVERWRITE_MODES = ['OverwriteFullName', 'OverwriteAnyExt', 'OverwriteFullNameAnyFolder', 'OverwriteAnyExtAnyFolder'] as const;
 /**
  * The one mode uploads here have: asset names are the file name without its

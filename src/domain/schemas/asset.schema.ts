@@ -38,7 +38,7 @@ export const systemFieldCondition = z
     }
   });
 
-/** ExcludeByproductCondition engines (ips-reference §2A.8): the IPS engines that generate assets from an upload. */
+/** ExcludeByproductCondition engines (Adobe IPS: data-types/r-exclude-byproduct-condition): the IPS engines that generate assets from an upload. */
 export const BYPRODUCT_ENGINES = ['PhotoshopLayers', 'PostScriptRip', 'ImageConvert', 'SceneAuthoring', 'Aco'] as const;
 export type ByproductEngine = (typeof BYPRODUCT_ENGINES)[number];
 
@@ -99,7 +99,7 @@ export const imageInfo = z.object({
 export const documentInfo = z.object(fileInfo);
 
 /**
- * VideoInfo (§2.6): the original, imagePath/imageFile = the thumbnail's
+ * VideoInfo (Adobe IPS: data-types/r-video-info): the original, imagePath/imageFile = the thumbnail's
  * pyramid TIFF (the video's image), optimizedPath/optimizedFile = a master's
  * first encoding, or an encoding's own MP4. The fields after optimizedFile are
  * extensions of this server (IPS has none): what ffprobe found.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Building blocks shared by every operation schema. Objects are strict: an
- * unknown field is a fault naming the field (api-conventions.md), so a typo
+ * unknown field is a fault naming the field (docs/api.md, "JSON API conventions"), so a typo
  * never silently changes behaviour.
  */
 export const handle = z.string().trim().min(1).max(512);
@@ -56,7 +56,7 @@ export const refused = (why: string) =>
 
 /**
  * Accepts the names the IPS documents use where they differ from the XSD
- * (ips-reference §7, e.g. `knockoutBackground` for `knockoutBackgroundOptions`)
+ * (docs/api.md#documented-aliases, e.g. `knockoutBackground` for `knockoutBackgroundOptions`)
  * and hands the schema the XSD name, so what is stored and echoed is always
  * the XSD name. Giving both names is refused: which one was meant is unclear.
  */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { handle, itemsOf } from './common.schema.js';
 
-/** IS macro names: ASCII letters, digits, '-', '_', '.'; matched case-insensitively (ips-reference §2.7). */
+/** IS macro names: ASCII letters, digits, '-', '_', '.'; matched case-insensitively, as IS does (docs/image-serving.md#parsing). */
 export const presetName = z
   .string()
   .trim()

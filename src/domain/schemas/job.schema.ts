@@ -5,11 +5,11 @@ import { IS_PUBLISH_TYPES } from '../is-publish.js';
 import { mediaOptions } from './media.schema.js';
 import { unsupportedJobFields } from './unsupported.schema.js';
 
-/** OptimizeImagesJob (ips-reference §5.5): optimise the company's images that lack a current pyramid TIFF. */
+/** OptimizeImagesJob (Adobe IPS: data-types/r-optimize-images-job): optimise the company's images that lack a current pyramid TIFF. */
 export const optimizeImagesJob = z.strictObject({ emailSetting: z.enum(EMAIL_SETTINGS) });
 export type OptimizeImagesJob = z.infer<typeof optimizeImagesJob>;
 
-/** Every job element of submitJobParam, in XSD order (ips-reference §3.1). */
+/** Every job element of submitJobParam, in XSD order (Adobe IPS: operation-methods/operation-parameters/r-submit-job). */
 export const JOB_ELEMENTS = [
   'imageServingPublishJob',
   'imageRenderingPublishJob',
@@ -68,7 +68,7 @@ export const ACTIVE_JOB_STATES = ['Unknown', 'New', 'WaitingClient', 'WaitingCoo
 // The job element (e.g. optimizeImagesJob) echoed with its defaults filled in.
 const jobEcho = z.unknown();
 
-/** Fields ActiveJob and ScheduledJob share (ips-reference §4.1, §4.2). */
+/** Fields ActiveJob and ScheduledJob share (Adobe IPS: data-types/r-active-job, data-types/r-scheduled-job). */
 const jobHeader = {
   companyHandle: z.string(),
   jobHandle: z.string(),
@@ -112,7 +112,7 @@ export const submitJobReturn = z.object({ jobHandle: z.string() });
 export const getActiveJobsReturn = z.object({ jobArray: itemsOf(activeJob) });
 export const getScheduledJobsReturn = z.object({ jobArray: itemsOf(scheduledJob) });
 
-// --- job logs (ips-reference §3.4–3.6, §4.5, §4.7) ---
+// --- job logs (Adobe IPS: data-types/r-job-log, data-types/r-job-log-detail) ---
 
 export const JOB_LOG_SORT_FIELDS = ['JobName', 'LogType', 'StartDate', 'CompanyName', 'UserId', 'Email', 'FileErrorCount', 'FileWarningCount', 'FileSuccessCount'] as const;
 
@@ -197,10 +197,10 @@ export const callbackUrl = z
 export const getCallbackSecretParam = z.strictObject({ companyHandle: handle });
 export const getCallbackSecretReturn = z.object({ secret: z.string() });
 
-// --- publish jobs (ips-reference §5.4), as follow-on jobs of reprocess/upload ---
+// --- publish jobs (docs/jobs/publishing.md), as follow-on jobs of reprocess/upload ---
 
 /**
- * ImageServingPublishJob (§5.4): submitted on its own or as a reprocess job's
+ * ImageServingPublishJob (Adobe IPS: data-types/r-image-serving-publish-job): submitted on its own or as a reprocess job's
  * follow-on. httpCompletionUrl is the job's completion callback (postHttpUrl's
  * signed summary). There is one Image Serving context per company, so
  * contextHandle (IPS 4.5 publish contexts) is refused rather than ignored.
@@ -221,14 +221,14 @@ const oneContext = (context: string) =>
     .unknown()
     .refine(() => false, { message: `no contextHandle (this server has one ${context} context per company; publish contexts are not supported)` })
     .optional();
-/** ImageRenderingPublishJob (§5.4): submitted on its own or as a reprocess job's follow-on; no publishType in the XSD. */
+/** ImageRenderingPublishJob (Adobe IPS: data-types/r-image-rendering-publish-job): submitted on its own or as a reprocess job's follow-on; no publishType in the XSD. */
 export const imageRenderingPublishJob = z.strictObject({
   emailSetting: z.enum(EMAIL_SETTINGS),
   httpCompletionUrl: callbackUrl.optional(),
   contextHandle: oneContext('Image Rendering'),
 });
 export type ImageRenderingPublishJob = z.output<typeof imageRenderingPublishJob>;
-/** ServerDirectoryPublishJob (§5.4; the docs spell the field emailSettings, the XSD emailSetting: both are accepted). */
+/** ServerDirectoryPublishJob (Adobe IPS: data-types/r-server-directory-publish-job; the docs spell the field emailSettings, the XSD emailSetting: both are accepted). */
 export const serverDirectoryPublishJob = withAliases(
   { emailSettings: 'emailSetting' },
   z.strictObject({
@@ -238,7 +238,7 @@ export const serverDirectoryPublishJob = withAliases(
 );
 export type ServerDirectoryPublishJob = z.output<typeof serverDirectoryPublishJob>;
 /**
- * MetadataPublishJob (§5.4): the XSD has only forcePublish; emailSetting and
+ * MetadataPublishJob (Adobe IPS: data-types/r-metadata-publish-job-type): the XSD has only forcePublish; emailSetting and
  * httpCompletionUrl are taken as every other publish job takes them
  * (optional here, so an XSD-shaped request is accepted as it is).
  */
@@ -248,7 +248,7 @@ export const metadataPublishJob = z.strictObject({
   httpCompletionUrl: callbackUrl.optional(),
 });
 export type MetadataPublishJob = z.output<typeof metadataPublishJob>;
-/** VideoPublishJob (§5.4): submitted on its own or as a reprocess job's follow-on; no publishType in the XSD. */
+/** VideoPublishJob (Adobe IPS: data-types/r-video-publish-job): submitted on its own or as a reprocess job's follow-on; no publishType in the XSD. */
 export const videoPublishJob = z.strictObject({
   emailSetting: z.enum(EMAIL_SETTINGS),
   httpCompletionUrl: callbackUrl.optional(),
@@ -256,9 +256,9 @@ export const videoPublishJob = z.strictObject({
 });
 export type VideoPublishJob = z.output<typeof videoPublishJob>;
 
-// --- ReprocessAssetsJob (ips-reference §5.2) and RipPdfsJob (§5.3) ---
+// --- ReprocessAssetsJob (Adobe IPS: data-types/r-reprocess-assets-job) and RipPdfsJob (data-types/r-rip-pdfs-job) ---
 
-/** InDesignOptions (§6): only `None`, as there is no InDesign engine here. */
+/** InDesignOptions: only `None`, as there is no InDesign engine here. */
 export const inDesignOptions = z
   .strictObject({ process: z.literal('None', { message: 'None (there is no InDesign engine on this server)' }).optional() })
   .optional();
@@ -272,7 +272,7 @@ type CrossFieldRules = {
   postVideoPublishJob?: unknown;
 };
 
-/** The rules both job types share (§5.2): at most one crop, at most one follow-on publish, at least one handle. */
+/** The rules both job types share (Adobe IPS: data-types/r-reprocess-assets-job): at most one crop, at most one follow-on publish, at least one handle. */
 function crossFieldRules<J extends CrossFieldRules>(handlesField: string, handles: (j: J) => readonly string[]) {
   return (j: J, ctx: z.RefinementCtx<J>) => {
     const crops = (['manualCropOptions', 'autoColorCropOptions', 'autoTransparentCropOptions'] as const).filter((k) => j[k] !== undefined);
@@ -283,7 +283,7 @@ function crossFieldRules<J extends CrossFieldRules>(handlesField: string, handle
   };
 }
 
-/** The documents' name for knockoutBackgroundOptions (ips-reference §7), accepted on every job element that has it. */
+/** The documents' name for knockoutBackgroundOptions (docs/api.md#documented-aliases), accepted on every job element that has it. */
 export const KNOCKOUT_ALIAS = { knockoutBackground: 'knockoutBackgroundOptions' } as const;
 
 export const reprocessAssetsJob = withAliases(KNOCKOUT_ALIAS, z
@@ -329,7 +329,7 @@ export const reprocessAssetsJob = withAliases(KNOCKOUT_ALIAS, z
 export type ReprocessAssetsJob = z.output<typeof reprocessAssetsJob>;
 
 /**
- * RipPdfsJob (§5.3, deprecated in favour of ReprocessAssetsJob): the same
+ * RipPdfsJob (Adobe IPS: data-types/r-rip-pdfs-job; deprecated in favour of ReprocessAssetsJob): the same
  * options under the same schemas, in its own XSD order, with the documents
  * in pdfHandleArray. It runs as a reprocess job (ripPdfsAsReprocess).
  */
@@ -368,9 +368,9 @@ export function ripPdfsAsReprocess(job: RipPdfsJob): ReprocessAssetsJob {
   return reprocessAssetsJob.parse({ assetHandleArray: pdfHandleArray, ...options });
 }
 
-// --- ExportJob (ips-reference §5.1) ---
+// --- ExportJob (Adobe IPS: data-types/r-exportjob) ---
 
-/** DMC's export limits (§5.1): assets per job, bytes per ZIP. Applied to originals too, as DMC's export page states them generally. */
+/** DMC's export limits (docs/jobs/export.md): assets per job, bytes per ZIP. Applied to originals too, as DMC's export page states them generally. */
 export const EXPORT_MAX_ASSETS = 500;
 export const EXPORT_MAX_BYTES = 1024 ** 3;
 
@@ -406,7 +406,7 @@ export const exportJob = z
   });
 export type ExportJob = z.output<typeof exportJob>;
 
-// --- AutomatedSetGenerationJob (ips-reference §5.5) ---
+// --- AutomatedSetGenerationJob (Adobe IPS: data-types/r-automated-set-generation-job) ---
 
 export const automatedSetGenerationJob = z.strictObject({
   // IPS's default maximum is 1000 handles.

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { itemsArray, notSupportedYet, refused } from './common.schema.js';
 
 /**
- * MediaOptions, ThumbnailOptions and VideoEncoding (ips-reference §6), for
+ * MediaOptions, ThumbnailOptions and VideoEncoding (docs/video.md#mediaoptions;
+ * Adobe IPS: data-types/r-media-options), for
  * reprocessAssetsJob and the upload jobs. Videos are encoded by Debian's
  * ffmpeg as H.264/AAC MP4; what that cannot honour is refused with a fault
  * naming the field, never ignored.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { handle, itemsArray, withAliases } from './common.schema.js';
 
 /**
- * IPS processing option types (ips-reference §6), shared by reprocessing and
+ * IPS processing option types (Adobe IPS: data-types/c-data-types, a page each), shared by reprocessing and
  * the upload jobs. Defaults are the documented IPS/DMC ones.
  */
 export const CORNERS = ['UpperLeft', 'UpperRight', 'BottomLeft', 'BottomRight'] as const;
@@ -85,7 +85,7 @@ export const postScriptOptions = z.strictObject({
 });
 export type PostScriptOptions = z.infer<typeof postScriptOptions>;
 
-/** The documents spell colorspace `colorSpace` here (ips-reference §7): both are accepted. */
+/** The documents spell colorspace `colorSpace` here (docs/api.md#documented-aliases): both are accepted. */
 export const illustratorOptions = withAliases(
   { colorSpace: 'colorspace' },
   z.strictObject({
@@ -111,7 +111,7 @@ export const photoshopOptions = z.strictObject({
 });
 export type PhotoshopOptions = z.infer<typeof photoshopOptions>;
 
-/** AutoSetCreationOptions (§6): the set-generation scripts to apply (their handles; see saveSetGenerationScript). */
+/** AutoSetCreationOptions (Adobe IPS: data-types/r-auto-set-creation-options): the set-generation scripts to apply (their handles; see saveSetGenerationScript). */
 export const autoSetCreationOptions = z.strictObject({
   autoSetsArray: itemsArray(handle, 100).refine((a) => a.length > 0, { message: 'at least one set-generation script handle', params: { missing: true } }),
 });

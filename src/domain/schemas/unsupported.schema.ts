@@ -8,7 +8,7 @@ import { refused } from './common.schema.js';
  * reads "<field>: expected <this text>, received …".
  */
 export const unsupportedJobFields = {
-  // XSD-only and undocumented (ips-reference §10); its meaning cannot be honoured without knowing it.
+  // In IPS's XSD only, on none of Adobe's pages; its meaning cannot be honoured without knowing it.
   synchronizationComplete: refused('no synchronizationComplete (an undocumented IPS flag; this server has nothing that waits for a synchronisation)'),
   overwriteAVS: refused('no overwriteAVS (this server builds no adaptive video sets, so there is none to overwrite)'),
   excludeMasterVideoFromAVS: refused('no excludeMasterVideoFromAVS (this server builds no adaptive video sets; IPS ended their support in 2022)'),

@@ -4,7 +4,8 @@ import { callbackUrl, imageRenderingPublishJob, imageServingPublishJob, videoPub
 import { UPLOAD_ALIASES, oneCrop, uploadJobShape } from './upload.schema.js';
 
 /**
- * UploadUrlsJob and UploadDirectoryJob (ips-reference §5.5): the UploadFile
+ * UploadUrlsJob and UploadDirectoryJob (Adobe IPS: data-types/r-upload-urls-job,
+ * data-types/r-upload-directory-job): the UploadFile
  * servlet's options (same schemas, same refusals: document and layer options
  * are for a reprocessAssetsJob afterwards; at most one crop), plus what each
  * job adds. Both are per-item jobs, so postHttpUrl is delivered as for a
@@ -20,7 +21,7 @@ const submittedUploadShape = {
   postVideoPublishJob: videoPublishJob.optional(),
 };
 
-/** At most one follow-on publish job (§5.2's rule, on the upload jobs too). */
+/** At most one follow-on publish job (ReprocessAssetsJob's rule, Adobe IPS: data-types/r-reprocess-assets-job; on the upload jobs too). */
 function oneFollowOn<J extends { postImageServingPublishJob?: unknown; postImageRenderingPublishJob?: unknown; postVideoPublishJob?: unknown }>(j: J, ctx: z.RefinementCtx<J>): void {
   const posts = (['postImageServingPublishJob', 'postImageRenderingPublishJob', 'postVideoPublishJob'] as const).filter((k) => j[k] !== undefined);
   if (posts.length > 1) ctx.addIssue({ code: 'custom', path: [posts[1]!], message: 'at most one post*PublishJob', input: posts.join(' and ') });
@@ -52,7 +53,7 @@ export function urlFileName(url: string): string | undefined {
 
 /**
  * Where a URL goes: destPath is the company folder plus, unless it ends in
- * `/`, the file name (ips-reference §5.5: "IPS path + file name"); a folder
+ * `/`, the file name (destPath is "the IPS file path and name": Adobe IPS: data-types/r-upload-url); a folder
  * alone takes the file name from the URL.
  */
 export function splitDestPath(destPath: string, sourceUrl: string): { folder: string; fileName: string | undefined } {
@@ -81,7 +82,7 @@ export const sourceUrl = z
     }
   });
 
-/** UploadUrl {sourceUrl, destPath} (§5.5). */
+/** UploadUrl {sourceUrl, destPath} (Adobe IPS: data-types/r-upload-url). */
 export const uploadUrl = z
   .strictObject({
     sourceUrl,
@@ -140,11 +141,11 @@ export const serverDir = z
     }
   });
 
-/** UnCompressOptions (§6): `None` leaves archives as files, `UnCompress` ingests what they contain. Case-sensitive. */
+/** UnCompressOptions (Adobe IPS: data-types/r-uncompress-options): `None` leaves archives as files, `UnCompress` ingests what they contain. Case-sensitive. */
 export const unCompressOptions = z.strictObject({ process: z.enum(['None', 'UnCompress']) });
 
 export const uploadDirectoryJob = withAliases(
-  // The documents also call autoColorCropOptions autoColorOptions here (ips-reference §7).
+  // The documents also call autoColorCropOptions autoColorOptions here (docs/api.md#documented-aliases).
   { ...UPLOAD_ALIASES, autoColorOptions: 'autoColorCropOptions' },
   z
   .strictObject({

@@ -12,7 +12,7 @@ const afterUpload = (field: string) =>
     .optional();
 
 /**
- * UploadPostJob (ips-reference §5.5), XSD order. The image options are the
+ * UploadPostJob (Adobe IPS: data-types/r-upload-post-job), XSD order. The image options are the
  * reprocess job's and run through the same per-asset pipeline. Rasterising
  * documents and splitting PSD layers need the asset to exist first, so on
  * upload they are refused with the way to get them: a reprocessAssetsJob.
@@ -54,13 +54,13 @@ export const uploadJobShape = {
   preserveSmartCrop: unsupportedJobFields.preserveSmartCrop,
 };
 
-/** The upload jobs' one-crop rule (§5.2's, shared by every upload job type). */
+/** The upload jobs' one-crop rule (ReprocessAssetsJob's, Adobe IPS: data-types/r-reprocess-assets-job; shared by every upload job type). */
 export function oneCrop<J extends { manualCropOptions?: unknown; autoColorCropOptions?: unknown; autoTransparentCropOptions?: unknown }>(j: J, ctx: z.RefinementCtx<J>): void {
   const crops = (['manualCropOptions', 'autoColorCropOptions', 'autoTransparentCropOptions'] as const).filter((k) => j[k] !== undefined);
   if (crops.length > 1) ctx.addIssue({ code: 'custom', path: [crops[1]!], message: 'at most one of manualCropOptions, autoColorCropOptions, autoTransparentCropOptions', input: crops.join(' and ') });
 }
 
-/** The documents' name for knockoutBackgroundOptions (ips-reference §7). */
+/** The documents' name for knockoutBackgroundOptions (docs/api.md#documented-aliases). */
 export const UPLOAD_ALIASES = { knockoutBackground: 'knockoutBackgroundOptions' } as const;
 
 export const uploadPostJob = withAliases(UPLOAD_ALIASES, z.strictObject(uploadJobShape).superRefine(oneCrop));
@@ -78,7 +78,7 @@ export const DEFAULT_UPLOAD_POST_JOB: UploadPostJob = {
   emailSetting: 'None',
 };
 
-/** uploadPostParam (ips-reference §3.12), as the JSON `uploadParams` part. */
+/** uploadPostParam (Adobe IPS: c-http-post), as the JSON `uploadParams` part. */
 export const uploadPostParam = z
   .strictObject({
     companyHandle: handle,

@@ -30,7 +30,7 @@ const landingPageUrl = z
   );
 
 /**
- * CreateVideoSitemapJob (ips-reference §5.5; XSD: forceUpdate only). IPS
+ * CreateVideoSitemapJob (Adobe IPS: data-types/r-create-video-sitemap-job; XSD: forceUpdate only). IPS
  * generates the sitemap when the company's sitemap configuration says so and
  * always with forceUpdate; this server has no such configuration, so without
  * forceUpdate the job writes the sitemap only when it would differ from the

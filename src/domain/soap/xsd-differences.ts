@@ -3,8 +3,8 @@
  * difference nobody decided on fails test/unit/xsd-agreement.test.ts.
  *
  * NOT_IN_XSD: fields our schemas have that a known version's type lacks
- * (`<XSD type>.<element>`): elements of a later IPS namespace (ips-reference
- * §5–§6 list them from the 2017–2022 XSDs; a request in such a namespace may
+ * (`<XSD type>.<element>`): elements of a later IPS namespace (the 2017–2022
+ * XSDs add them; a request in such a namespace may
  * send them) or our own extensions. A SOAP reply in a version leaves out what
  * that version's type does not declare.
  */

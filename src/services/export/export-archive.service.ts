@@ -28,7 +28,7 @@ interface PlannedAsset {
  * whatever the size), in assetHandleArray order, names made unique
  * deterministically, at most 1 GB of files (an asset that would go past it is
  * left out and logged as an error); then logs, as IPS's ExportJob does
- * (ips-reference §11), one row per file with its name in the ZIP and last the
+ * (docs/job-log-types.md#exportjob-export), one row per file with its name in the ZIP and last the
  * signed download URL as a row whose assetName is the URL, where IPS clients
  * look for it.
  * Idempotent: a retry after a crash finds the sidecar of a finished archive,
@@ -61,7 +61,7 @@ export class ExportArchiveService {
       await this.storage.putStream(keys.sidecar, Readable.from([Buffer.from(JSON.stringify(archive), 'utf8')]));
     }
     if (archive.entries > 0) {
-      // §11: `<url> has been created`, the URL as assetName (clients look for the row whose assetName starts with
+      // As IPS logs it: `<url> has been created`, the URL as assetName (clients look for the row whose assetName starts with
       // http), no assetHandle; counted as a success like the file rows. The expiry travels for the job's e-mail.
       await this.jobLogs.recordItem(
         { job_handle: job.jobHandle, item_id: ARCHIVE_ITEM, status: 'success', asset_handle: null, reason: null, updated_at: nowIso() },
@@ -119,8 +119,8 @@ export class ExportArchiveService {
   }
 
   /**
-   * One ExportJobRenderFileSuccess row per file of an asset, `<file> is exported to <entry>` (ips-reference
-   * §11), in one transaction, once. The staging step counted the asset as one success; its other files add theirs.
+   * One ExportJobRenderFileSuccess row per file of an asset, `<file> is exported to <entry>` (as IPS
+   * logs it: docs/job-log-types.md#exportjob-export), in one transaction, once. The staging step counted the asset as one success; its other files add theirs.
    */
   private async logFiles(job: JobIdentity, p: PlannedAsset): Promise<void> {
     const { manifest } = p;

@@ -13,7 +13,7 @@ export interface StagedEntry {
 export interface ExportManifest {
   /** folder + name: how error messages name the asset */
   path: string;
-  /** the asset's name: JobLogDetail.assetName of its rows (ips-reference §11) */
+  /** the asset's name: JobLogDetail.assetName of its rows (docs/job-log-types.md#exportjob-export) */
   name: string;
   /** the asset's file name, as its rows say: `<fileName> is exported to <entry>` */
   fileName: string;

@@ -5,7 +5,7 @@ import { parseIsQuery } from '../../domain/image-serving/is-parser.js';
 import { IS_FORMAT_INFO, IsCommandError, type IsRequest } from '../../domain/image-serving/is-request.js';
 import type { ExportJob } from '../../domain/schemas/job.schema.js';
 
-/** A company's image presets as IS macros (§2.7), looked up case-insensitively as IS does. */
+/** A company's image presets as IS macros (Adobe IPS: data-types/r-image-format), looked up case-insensitively as IS does. */
 export type MacroLookup = (name: string) => string | undefined;
 
 export async function companyMacros(formats: ImageFormatRepository, companyHandle: string): Promise<MacroLookup> {
@@ -20,9 +20,10 @@ export function macroName(macro: string): string {
 
 /**
  * The IS request an ExportJob converts with: `<is_modifier>&$macro$`. The
- * macro comes last, so by IS's order rule (§8.3) its commands override the
- * same commands in is_modifier: §5.1's example, `&fmt=png` with a TIFF
- * preset, gives TIFF files.
+ * macro comes last, so by IS's order rule (docs/image-serving.md#parsing) its
+ * commands override the same commands in is_modifier: the example on
+ * ExportJob's page (Adobe IPS: data-types/r-exportjob), `&fmt=png` with a
+ * TIFF preset, gives TIFF files.
  */
 export function exportQuery(options: Pick<ExportJob, 'is_modifier' | 'macro'>): string {
   const parts = [options.is_modifier ?? '', options.macro ? `$${macroName(options.macro)}$` : ''];
@@ -58,7 +59,7 @@ export function parseExportRequest(field: string, options: Pick<ExportJob, 'is_m
   return req;
 }
 
-/** The output file's extension (§5.1: the original base name with the resolved format's extension; IS's default is JPEG). */
+/** The output file's extension: the original base name with the resolved format's extension (Adobe IPS: data-types/r-exportjob); IS's default is JPEG. */
 export function exportExtension(req: IsRequest): string {
   return IS_FORMAT_INFO[req.fmt?.format ?? 'jpeg'].extension;
 }

@@ -18,7 +18,7 @@ import { companyMacros, exportExtension, parseExportRequest } from './export-que
 import { type ExportManifest, type StagedEntry, exportKeys } from './export-keys.js';
 import { type ItemProgress, NO_PROGRESS } from '../item-progress.js';
 
-/** §5.1: sets, eCatalogs and templates are not exportable (templates not even as originals). */
+/** Sets and eCatalogs are not exportable (Adobe IPS: data-types/r-exportjob), nor templates, not even as originals (DMC's export page; docs/jobs/export.md). */
 export const UNEXPORTABLE_TYPES: ReadonlySet<string> = new Set([
   'AssetSet',
   'ImageSet',
@@ -34,7 +34,7 @@ export const UNEXPORTABLE_TYPES: ReadonlySet<string> = new Set([
   'RenderScene',
 ]);
 
-/** Documents whose converted export is their ripped pages (§5.1: "PDF yields converted pages"). */
+/** Documents whose converted export is their ripped pages (DMC's export page: "PDF yields converted pages"; docs/jobs/export.md). */
 const DOCUMENT_TYPES: ReadonlySet<string> = new Set(['Pdf', 'PostScript', 'Illustrator']);
 
 /** Formats that are compressed already: stored in the ZIP as they are. */
@@ -114,8 +114,8 @@ export class ExportService {
     const manifest: ExportManifest = { path: named.name, name: asset.name, fileName: asset.file_name, ...(asOriginal ? { asOriginal } : {}), entries };
     await this.storage.putStream(keys.manifest(asset.asset_handle), Readable.from([Buffer.from(JSON.stringify(manifest), 'utf8')]));
     // No row yet: a file's row names its entry in the ZIP, known only when the archive is written, which logs
-    // it (ips-reference §11). The asset counts as one success now, so fileSuccessCount moves while the job
-    // runs; the archive adds its files beyond the first. No totalFileCount: IPS's export keeps it at 0 (§11).
+    // it (docs/job-log-types.md#exportjob-export). The asset counts as one success now, so fileSuccessCount moves while the job
+    // runs; the archive adds its files beyond the first. No totalFileCount: IPS's export keeps it at 0.
     const recorded = await this.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: asset.asset_handle, status: 'success', asset_handle: asset.asset_handle, reason: null, updated_at: nowIso() },
       job.companyHandle,
@@ -126,7 +126,7 @@ export class ExportService {
     return { itemId: asset.asset_handle, status: 'success', assetHandle: asset.asset_handle };
   }
 
-  /** An asset that cannot be exported: its ExportJobRenderFileError row, named as §11 names exported files. */
+  /** An asset that cannot be exported: its ExportJobRenderFileError row, named as IPS names exported files (docs/job-log-types.md#exportjob-export). */
   fail(job: JobIdentity, ref: AssetRef, reason: string, assetName = ref.name): Promise<FileResult> {
     return recordItemError(this.jobLogs, job, ref, reason, { assetName, assetType: EXPORT_FILE_TYPE, counters: ['file_error_count'] });
   }

@@ -24,7 +24,7 @@ export interface DirectoryUploadOptions {
   unzipMaxBytes: number;
 }
 
-/** Names DMC skips with a warning (ips-reference §4.5: most warnings are about hidden files). */
+/** Names DMC skips with a warning (DMC's Jobs page: most job warnings are about hidden files such as .DS_Store and Thumbs.db). */
 const HIDDEN_NAMES = new Set(['thumbs.db', 'desktop.ini', '__macosx', 'icon\r']);
 
 export function isHiddenName(name: string): boolean {

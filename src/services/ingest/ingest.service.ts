@@ -183,7 +183,8 @@ export class IngestService {
    * same per-asset pipeline as ReprocessAssetsJob: the upload options' crop,
    * knockout, mask, colour management and unsharp mask. Overwriting keeps the
    * previous version's crop unless preserveCrop is false or a new crop is asked
-   * for (§5.2's rule, which the upload jobs share). Without any of these the
+   * for (ReprocessAssetsJob's rule, which the upload jobs share;
+   * Adobe IPS: data-types/r-reprocess-assets-job). Without any of these the
    * original is streamed into the pyramid as before.
    */
   private async optimise(

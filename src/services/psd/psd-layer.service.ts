@@ -22,7 +22,7 @@ type LayerOptions = NonNullable<PhotoshopOptions['layerOptions']>;
 const DEFAULT_LAYER_OPTIONS: LayerOptions = { layerNaming: 'LayerName', anchor: 'Center', createTemplate: false, extractText: false, extendLayers: false };
 
 /**
- * photoshopOptions.process MaintainLayers (ips-reference §6): one image asset
+ * photoshopOptions.process MaintainLayers (Adobe IPS: data-types/r-photoshop-options): one image asset
  * per PSD layer (an IPS byproduct of the PSD, engine PhotoshopLayers), named by
  * `layerNaming`, with the layer's bounds, anchor point and (extractText) text
  * recorded; `createTemplate` adds a PsdTemplate asset describing the layers'

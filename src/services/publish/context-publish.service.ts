@@ -36,7 +36,7 @@ export function folderSegments(rootPath: string, folder: string): string[] {
 
 /**
  * ImageRenderingPublishJob, ServerDirectoryPublishJob and VideoPublishJob
- * (ips-reference §5.4): bring the company's Image Rendering, Server Directory
+ * (docs/jobs/publishing.md): bring the company's Image Rendering, Server Directory
  * or Video context in line with its assets marked for publish. None of them
  * has a publishType,
  * so every run is a full one: each marked asset the context takes is

@@ -30,7 +30,7 @@ const TEXT = 'text/plain; charset=utf-8';
 
 /**
  * `GET /is/image/<rootId>/<name>?<modifiers>`: public Image Serving from what
- * the company last published (ips-reference §8), never from the live catalog.
+ * the company last published (docs/jobs/image-serving-publish.md#delivery-isimage), never from the live catalog.
  * The company is found by its root id (its root path without the slash), the
  * image by name among its published records, both case-sensitively as IS
  * compares rootId/objId; the modifiers expand the company's published macro

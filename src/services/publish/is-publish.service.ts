@@ -42,7 +42,7 @@ function digest(text: string): string {
 }
 
 /**
- * ImageServingPublishJob (ips-reference §5.4): brings the company's Image
+ * ImageServingPublishJob (Adobe IPS: data-types/r-image-serving-publish-job): brings the company's Image
  * Serving context in line with its assets marked for publish. Each asset is
  * one idempotent step (its job-log row, counters and published record in one
  * transaction): published (new or republished), removed (Full: no longer

@@ -17,7 +17,7 @@ export const METADATA_ITEM = 'metadata';
 const PAGE = 1000;
 
 /**
- * MetadataPublishJob (ips-reference §5.4). There is no metadata engine (no
+ * MetadataPublishJob (Adobe IPS: data-types/r-metadata-publish-job-type). There is no metadata engine (no
  * XMP or metadata fields here), so what is published is the assets' system
  * metadata: one JSON document per company, `<company root>/metadata.json`
  * under SERVER_PUBLISH_ROOT, listing every live asset marked for publish

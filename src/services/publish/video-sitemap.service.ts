@@ -20,7 +20,7 @@ export const VIDEO_SITEMAP_CONTEXT = 'VideoSitemap';
 export const VIDEO_SITEMAP_FILE = 'video-sitemap.xml';
 /** The job's one item (job_items.item_id). */
 export const VIDEO_SITEMAP_ITEM = 'video-sitemap';
-/** §4.9 file type of the row: the sitemap is an XML document. */
+/** Job Log File Type of the row (Adobe IPS: sting-constants/r-job-log-file-types): the sitemap is an XML document. */
 const FILE_TYPE = 'Xml';
 /** Videos read per query while the document is streamed. */
 const PAGE = 1000;
@@ -34,7 +34,7 @@ export interface VideoSitemapOptions {
 }
 
 /**
- * CreateVideoSitemapJob (ips-reference §5.5): the company's video sitemap
+ * CreateVideoSitemapJob (Adobe IPS: data-types/r-create-video-sitemap-job): the company's video sitemap
  * (sitemaps.org with Google's video extension), one entry per video the
  * Video context publishes (VideoSitemapRepository says which), with its
  * `/is/content` MP4 as content_loc, its poster at `/is/image` when Image

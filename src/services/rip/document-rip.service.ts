@@ -84,8 +84,8 @@ interface PageData {
 }
 
 /**
- * Reprocessing of PDF, PostScript/EPS and Illustrator assets (ips-reference
- * §5.2, §6 PDFOptions): Ghostscript rasterises pages in a pool of child
+ * Reprocessing of PDF, PostScript/EPS and Illustrator assets
+ * (docs/jobs/reprocess-assets.md#pdf-postscript-eps-and-illustrator): Ghostscript rasterises pages in a pool of child
  * processes, several pages at once; every page becomes an image asset tied to
  * the document (an IPS "byproduct", engine PostScriptRip) with its own pyramid
  * TIFF, and a multi-page PDF with pdfCatalog becomes an eCatalog (a Catalog

@@ -23,7 +23,7 @@ interface CompiledScript {
 }
 
 /**
- * AutomatedSetGenerationJob (ips-reference §5.5) and autoSetCreationOptions:
+ * AutomatedSetGenerationJob (Adobe IPS: data-types/r-automated-set-generation-job) and autoSetCreationOptions:
  * every script is applied to every given asset. An asset whose name matches a
  * script's member pattern joins the set named after its base name; one that
  * matches the swatch pattern becomes that set's swatch. Sets are AssetSet

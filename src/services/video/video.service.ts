@@ -80,7 +80,7 @@ export function encodeSpecOf(e: VideoEncoding): EncodeSpec {
 }
 
 /**
- * Video originals (ips-reference §6 MediaOptions, §2.6 VideoInfo): probing,
+ * Video originals (docs/video.md; Adobe IPS: data-types/r-media-options, data-types/r-video-info): probing,
  * the thumbnail that becomes the video's image (a pyramid TIFF like any
  * image's, so it is served like one) and the H.264/AAC encodings, each an
  * asset of type Video named `<video name><fileSuffix>` tied to its master

@@ -1,7 +1,7 @@
 import { type IsBox, IsCommandError, type IsRequest } from '../../../domain/image-serving/is-request.js';
 
 /**
- * The sizes and placements of an Image Serving request (ips-reference §8.4),
+ * The sizes and placements of an Image Serving request (docs/image-serving.md#rendering-order),
  * as pure arithmetic on image sizes: no pixels, no sharp. The pipeline steps
  * apply these boxes to pixels, and the limit check runs the same functions on
  * the source's size before any pixel is decoded, so both always agree.

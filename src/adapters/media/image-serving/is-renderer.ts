@@ -42,7 +42,7 @@ export interface IsRenderResult {
 }
 
 /**
- * The Image Serving pipeline (ips-reference §8.4), in order: limits (every
+ * The Image Serving pipeline (docs/image-serving.md#rendering-order), in order: limits (every
  * size checked on the source's header before decoding), the source transforms
  * crop → size/scale → flip → rotate → extend, the view's rgn, then the view
  * (wid/hei/fit/scl/align, MaxPix), the filters, rect (a tile of the filtered

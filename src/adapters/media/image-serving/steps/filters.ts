@@ -4,7 +4,7 @@ import type { IsContext, IsStep } from '../is-context.js';
 import { type PixelFrame, materialise, transform } from '../frame.js';
 
 /**
- * The op_* filters on the view image, in the order §8.4 lists them (IS
+ * The op_* filters on the view image, in the order docs/image-serving.md#rendering-order lists them (IS
  * documents none): sharpen, usm, blur, then the tone and colour adjustments
  * brightness, contrast, saturation, hue, invert, colorbalance. The pipeline is sRGB throughout (a CMYK source was
  * converted when it was read), which is what IS asks for: "CMYK is converted
