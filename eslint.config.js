@@ -1,6 +1,25 @@
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'stream', 'url', 'util', 'worker_threads', 'zlib', 'dns', 'events', 'process', 'buffer', 'timers'];
+const nodeBuiltins = [
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'http',
+  'https',
+  'net',
+  'stream',
+  'url',
+  'util',
+  'worker_threads',
+  'zlib',
+  'dns',
+  'events',
+  'process',
+  'buffer',
+  'timers',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.venv/**', 'data/**', 'coverage/**'] },
@@ -18,12 +37,28 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [...nodeBuiltins.flatMap((m) => [m, `node:${m}`]), 'sharp', 'ghostscript4js', 'better-sqlite3', 'pg', 'kysely', 'pino', 'ag-psd', 'file-type', '@temporalio/activity', '@temporalio/client', '@temporalio/worker'].map((name) => ({
+          paths: [
+            ...nodeBuiltins.flatMap((m) => [m, `node:${m}`]),
+            'sharp',
+            'ghostscript4js',
+            'better-sqlite3',
+            'pg',
+            'kysely',
+            'pino',
+            'ag-psd',
+            'file-type',
+            '@temporalio/activity',
+            '@temporalio/client',
+            '@temporalio/worker',
+          ].map((name) => ({
             name,
             message: 'Workflows must stay deterministic: call an activity instead.',
           })),
           patterns: [
-            { group: ['**/adapters/**', '**/services/**', '**/activities/**', '**/app/**'], message: 'Workflows may import only contracts and pure domain types.' },
+            {
+              group: ['**/adapters/**', '**/services/**', '**/activities/**', '**/app/**'],
+              message: 'Workflows may import only contracts and pure domain types.',
+            },
             { group: ['node:*'], message: 'No Node built-ins in workflows.' },
           ],
         },

@@ -7,13 +7,17 @@ import { type ItemObservationDeps, itemObserver, logRecordedFailures } from './o
 import type { ItemProgressReporter } from '../src/services/item-progress.js';
 
 /** ExportJob: per-batch staging, its failure record, the archive and its removal. */
-export function createExportActivities(deps: { exports: ExportService; exportArchives: ExportArchiveService; itemProgress: Pick<ItemProgressReporter, 'track'> } & ItemObservationDeps): ExportActivities {
+export function createExportActivities(
+  deps: { exports: ExportService; exportArchives: ExportArchiveService; itemProgress: Pick<ItemProgressReporter, 'track'> } & ItemObservationDeps,
+): ExportActivities {
   const observe = itemObserver(deps);
   return {
     exportAssets: async (job, options, assets) => {
       const prepared = await deps.exports.prepare(job, options);
       return processBatch(assets, (asset, signal) =>
-        deps.itemProgress.track(job.jobHandle, asset, (progress) => observe('export_stage', job, asset, () => deps.exports.stage(job, options, asset, signal, prepared, progress))),
+        deps.itemProgress.track(job.jobHandle, asset, (progress) =>
+          observe('export_stage', job, asset, () => deps.exports.stage(job, options, asset, signal, prepared, progress)),
+        ),
       );
     },
     recordExportFailures: async (job, assets, reason) => {

@@ -18,15 +18,19 @@ import { type UploadActivityDeps, createUploadActivities } from './upload.activi
 import type { OptimizeService } from '../src/services/optimize.service.js';
 import type { ReprocessService } from '../src/services/reprocess.service.js';
 
-export type ActivityDeps = UploadActivityDeps & JobActivityDeps & IngestSourceActivityDeps & { optimize: OptimizeService; reprocess: ReprocessService;
-  exports: ExportService;
-  exportArchives: ExportArchiveService;
-  isPublish: IsPublishService;
-  contextPublish: ContextPublishService;
-  metadataPublish: MetadataPublishService;
-  videoSitemap: VideoSitemapService;
-  setGeneration: SetGenerationService;
-};
+export type ActivityDeps = UploadActivityDeps &
+  JobActivityDeps &
+  IngestSourceActivityDeps & {
+    optimize: OptimizeService;
+    reprocess: ReprocessService;
+    exports: ExportService;
+    exportArchives: ExportArchiveService;
+    isPublish: IsPublishService;
+    contextPublish: ContextPublishService;
+    metadataPublish: MetadataPublishService;
+    videoSitemap: VideoSitemapService;
+    setGeneration: SetGenerationService;
+  };
 
 /** Every activity the worker registers, built from its dependencies. */
 export function createActivities(deps: ActivityDeps) {

@@ -19,7 +19,11 @@ export function createIngestSourceActivities(deps: IngestSourceActivityDeps): In
   const observe = itemObserver(deps);
   return {
     uploadUrls: (job, options, items) =>
-      processBatch(items, (item, signal) => deps.itemProgress.track(job.jobHandle, item, (progress) => observe('ingest', job, item, () => deps.urlUploads.upload(job, options, item, signal, progress)))),
+      processBatch(items, (item, signal) =>
+        deps.itemProgress.track(job.jobHandle, item, (progress) =>
+          observe('ingest', job, item, () => deps.urlUploads.upload(job, options, item, signal, progress)),
+        ),
+      ),
     recordUrlFailures: async (job, items, reason) => {
       const results = [];
       for (const item of items) results.push(await deps.urlUploads.fail(job, item, reason));
@@ -27,7 +31,8 @@ export function createIngestSourceActivities(deps: IngestSourceActivityDeps): In
     },
     // A walk of a large tree takes a while: heartbeats keep a lost worker's walk from waiting out start-to-close.
     // A directory gone since submitJob counts as empty here; the listing then fails the job with the reason.
-    countDirectory: (options) => withHeartbeat(() => deps.directoryUploads.count(options).catch((err: unknown) => (err instanceof IpsFault ? 0 : Promise.reject(err)))),
+    countDirectory: (options) =>
+      withHeartbeat(() => deps.directoryUploads.count(options).catch((err: unknown) => (err instanceof IpsFault ? 0 : Promise.reject(err)))),
     listDirectory: (jobHandle, options, cursor, limit) =>
       withHeartbeat(async () => {
         try {
@@ -40,7 +45,9 @@ export function createIngestSourceActivities(deps: IngestSourceActivityDeps): In
       }),
     uploadDirectoryFiles: (job, options, items) =>
       processBatch(items, (item, signal) =>
-        deps.itemProgress.track(job.jobHandle, item, (progress) => observe('ingest', job, item, () => deps.directoryUploads.upload(job, options, item, signal, progress))),
+        deps.itemProgress.track(job.jobHandle, item, (progress) =>
+          observe('ingest', job, item, () => deps.directoryUploads.upload(job, options, item, signal, progress)),
+        ),
       ),
     recordDirectoryFailures: async (job, options, items, reason) => {
       const results = [];

@@ -33,7 +33,10 @@ export function itemObserver(deps: ItemObservationDeps) {
       result = await work();
     } catch (err) {
       // The batch is retried (or the job stopped): no result for this attempt, so nothing is timed.
-      log.warn({ status: 'attempt_failed', durationMs: Math.round(performance.now() - started), reason: withoutUrlQueries((err as Error).message ?? String(err)) }, 'item attempt failed');
+      log.warn(
+        { status: 'attempt_failed', durationMs: Math.round(performance.now() - started), reason: withoutUrlQueries((err as Error).message ?? String(err)) },
+        'item attempt failed',
+      );
       throw err;
     }
     const durationMs = performance.now() - started;
@@ -52,7 +55,13 @@ export function itemObserver(deps: ItemObservationDeps) {
 }
 
 /** Logs the items a batch's failure record marked failed; they are not timed (their work was the failed batch). */
-export function logRecordedFailures(deps: ItemObservationDeps, step: AssetStep, job: JobIdentity, results: readonly FileResult[], subjects: readonly ItemSubject[]): FileResult[] {
+export function logRecordedFailures(
+  deps: ItemObservationDeps,
+  step: AssetStep,
+  job: JobIdentity,
+  results: readonly FileResult[],
+  subjects: readonly ItemSubject[],
+): FileResult[] {
   results.forEach((result, i) => {
     // Items recorded before the batch failed keep their own result and were logged then.
     if (result.status !== 'error') return;

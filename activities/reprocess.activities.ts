@@ -5,12 +5,16 @@ import { processBatch } from './batch.js';
 import { type ItemObservationDeps, itemObserver, logRecordedFailures } from './observe-item.js';
 
 /** ReprocessAssetsJob's per-batch step and its failure record. */
-export function createReprocessActivities(deps: { reprocess: ReprocessService; itemProgress: Pick<ItemProgressReporter, 'track'> } & ItemObservationDeps): ReprocessActivities {
+export function createReprocessActivities(
+  deps: { reprocess: ReprocessService; itemProgress: Pick<ItemProgressReporter, 'track'> } & ItemObservationDeps,
+): ReprocessActivities {
   const observe = itemObserver(deps);
   return {
     reprocessAssets: (job, options, assets) =>
       processBatch(assets, (asset, signal) =>
-        deps.itemProgress.track(job.jobHandle, asset, (progress) => observe('reprocess', job, asset, () => deps.reprocess.reprocess(job, options, asset, signal, progress))),
+        deps.itemProgress.track(job.jobHandle, asset, (progress) =>
+          observe('reprocess', job, asset, () => deps.reprocess.reprocess(job, options, asset, signal, progress)),
+        ),
       ),
     recordReprocessFailures: async (job, assets, reason) => {
       const results = [];

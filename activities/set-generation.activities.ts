@@ -10,7 +10,8 @@ export function createSetGenerationActivities(deps: { setGeneration: SetGenerati
   return {
     planSets: (companyHandle, options) => deps.setGeneration.plan(companyHandle, options),
     applySets: (job, options, items) => processBatch(items, (item) => observe('set_generation', job, item, () => deps.setGeneration.apply(job, options, item))),
-    applyJobSets: (job, scriptHandles, readyForPublish, preservePublishState) => withHeartbeat(() => deps.setGeneration.applyToJobAssets(job, scriptHandles, readyForPublish, preservePublishState)),
+    applyJobSets: (job, scriptHandles, readyForPublish, preservePublishState) =>
+      withHeartbeat(() => deps.setGeneration.applyToJobAssets(job, scriptHandles, readyForPublish, preservePublishState)),
     recordSetFailures: async (job, items, reason) => {
       const results = [];
       for (const item of items) results.push(await deps.setGeneration.fail(job, item, reason));

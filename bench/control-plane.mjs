@@ -81,7 +81,9 @@ const fmt = (r) =>
   `p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.rate.toFixed(1)} req/s, ${r.errors} errors; machine busy ${r.busy.toFixed(1)} / idle ${r.idle.toFixed(1)} CPU-s`;
 
 async function main() {
-  log(`[cp] ${seconds} s per phase, ${connections} connections, load: ${loadJobs} reprocess jobs over ${fileCount} photos, worker concurrency ${concurrency}, ${os.availableParallelism()} CPUs`);
+  log(
+    `[cp] ${seconds} s per phase, ${connections} connections, load: ${loadJobs} reprocess jobs over ${fileCount} photos, worker concurrency ${concurrency}, ${os.availableParallelism()} CPUs`,
+  );
   const files = await originals(fileCount);
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-bench-cp-'));
   let service;
@@ -101,7 +103,12 @@ async function main() {
     // The delayed jobs go to a company of their own, so the getActiveJobs phases list the same jobs idle and under load (the load's own aside).
     const { companyInfo: other } = await call('addCompany', { companyName: 'Bench submits' });
     const activeBody = () => ({ companyHandle });
-    const submitBody = () => ({ companyHandle: other.companyHandle, jobName: `cp-${submitted++}`, execTime: tomorrow, optimizeImagesJob: { emailSetting: 'None' } });
+    const submitBody = () => ({
+      companyHandle: other.companyHandle,
+      jobName: `cp-${submitted++}`,
+      execTime: tomorrow,
+      optimizeImagesJob: { emailSetting: 'None' },
+    });
 
     // Warm-up (login cache, JIT, connections), not measured.
     await phase(base, user, 'getActiveJobs', activeBody).catch(() => undefined);
@@ -139,7 +146,9 @@ async function main() {
     log(`[cp] submitJob under load:     ${fmt(loadSubmit)}`);
     const stillRunning = [];
     for (const job of load) if (!(await finished(job))) stillRunning.push(job);
-    log(`[cp] reprocess jobs still running after the load phases: ${stillRunning.length} of ${load.length} (0 means the load ended early: raise BENCH_CP_JOBS)`);
+    log(
+      `[cp] reprocess jobs still running after the load phases: ${stillRunning.length} of ${load.length} (0 means the load ended early: raise BENCH_CP_JOBS)`,
+    );
 
     log(`[cp] getActiveJobs p95 under load / idle = ${(loadActive.p95 / idleActive.p95).toFixed(2)}  (target ≤ 2)`);
     log(`[cp] submitJob     p95 under load / idle = ${(loadSubmit.p95 / idleSubmit.p95).toFixed(2)}  (target ≤ 2)`);

@@ -37,7 +37,20 @@ import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
 import yauzl from 'yauzl';
 import { zipStream } from '../dist/src/adapters/archive/zip-writer.js';
-import { HEIGHT, WIDTH, concurrency, log, originals, peakRss, resetPeakRss, secondsSince, startService, timedPool, uploadOriginals, waitFor } from './lib/service.mjs';
+import {
+  HEIGHT,
+  WIDTH,
+  concurrency,
+  log,
+  originals,
+  peakRss,
+  resetPeakRss,
+  secondsSince,
+  startService,
+  timedPool,
+  uploadOriginals,
+  waitFor,
+} from './lib/service.mjs';
 
 const count = Number(process.argv[2] ?? 200);
 const isModifier = '&wid=800&fmt=webp';
@@ -70,7 +83,11 @@ async function bareSharpZip(files, dir, zipFile) {
   sharp.cache(false);
   const started = process.hrtime.bigint();
   await timedPool(files, concurrency, async (file) => {
-    await sharp(file).rotate().resize({ width: webWidth, kernel }).webp(webp).toFile(path.join(dir, entryName(file)));
+    await sharp(file)
+      .rotate()
+      .resize({ width: webWidth, kernel })
+      .webp(webp)
+      .toFile(path.join(dir, entryName(file)));
   });
   const mtime = new Date();
   const entries = files.map((file) => ({ name: entryName(file), compress: false, mtime, open: () => createReadStream(path.join(dir, entryName(file))) }));
@@ -80,7 +97,9 @@ async function bareSharpZip(files, dir, zipFile) {
 
 /** Throws unless `zipFile` is a ZIP whose entries are exactly `names`, in that order. */
 async function checkZip(what, zipFile, names) {
-  const zip = await new Promise((resolve, reject) => yauzl.open(zipFile, { lazyEntries: true, autoClose: true }, (err, z) => (err ? reject(new Error(`${what}: not a ZIP (${err.message})`)) : resolve(z))));
+  const zip = await new Promise((resolve, reject) =>
+    yauzl.open(zipFile, { lazyEntries: true, autoClose: true }, (err, z) => (err ? reject(new Error(`${what}: not a ZIP (${err.message})`)) : resolve(z))),
+  );
   const got = await new Promise((resolve, reject) => {
     const seen = [];
     zip.on('entry', (entry) => {
@@ -92,7 +111,9 @@ async function checkZip(what, zipFile, names) {
     zip.readEntry();
   });
   if (got.length !== names.length || got.some((n, i) => n !== names[i])) {
-    throw new Error(`${what}: expected ${names.length} entries ${names[0]} … ${names.at(-1)}, found ${got.length}: ${got.slice(0, 5).join(', ')}${got.length > 5 ? ' …' : ''}`);
+    throw new Error(
+      `${what}: expected ${names.length} entries ${names[0]} … ${names.at(-1)}, found ${got.length}: ${got.slice(0, 5).join(', ')}${got.length > 5 ? ' …' : ''}`,
+    );
   }
 }
 
@@ -162,9 +183,13 @@ async function main() {
     log(`[bench] service (API → ZIP downloaded): ${(count / serviceSeconds).toFixed(2)} assets/s (${serviceSeconds.toFixed(1)} s)`);
     // Where the time went, from the job log's own timestamps (same clock): items converted, then the ZIP.
     const at = (d) => ((Date.parse(d.dateCreated) - submittedAt) / 1000).toFixed(1);
-    const items = details.filter((d) => d.assetHandle && !d.assetName?.startsWith('http')).sort((a, b) => Date.parse(a.dateCreated) - Date.parse(b.dateCreated));
+    const items = details
+      .filter((d) => d.assetHandle && !d.assetName?.startsWith('http'))
+      .sort((a, b) => Date.parse(a.dateCreated) - Date.parse(b.dateCreated));
     const zipRow = details.find((d) => d.assetName === url);
-    log(`[bench]   of which submit → job end: ${jobSeconds.toFixed(1)} s (job log: first asset converted at ${at(items[0])} s, last at ${at(items.at(-1))} s, ZIP URL logged at ${at(zipRow)} s)`);
+    log(
+      `[bench]   of which submit → job end: ${jobSeconds.toFixed(1)} s (job log: first asset converted at ${at(items[0])} s, last at ${at(items.at(-1))} s, ZIP URL logged at ${at(zipRow)} s)`,
+    );
     log(`[bench] service / bare = ${(bareSeconds / serviceSeconds).toFixed(2)}  (target ≥ 0.8)`);
     log(`[bench] worker peak RSS during the job: ${rss.toFixed(0)} MiB`);
     log(`[bench] ZIP sizes: bare ${mib(bareBytes)}, service ${mib(serviceBytes)}`);

@@ -32,7 +32,21 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { applyUnsharp } from '../dist/src/adapters/media/unsharp.js';
-import { HEIGHT, WIDTH, concurrency, cpuTimes, log, originals, peakRss, processCpu, resetPeakRss, startService, timedPool, uploadOriginals, waitFor } from './lib/service.mjs';
+import {
+  HEIGHT,
+  WIDTH,
+  concurrency,
+  cpuTimes,
+  log,
+  originals,
+  peakRss,
+  processCpu,
+  resetPeakRss,
+  startService,
+  timedPool,
+  uploadOriginals,
+  waitFor,
+} from './lib/service.mjs';
 
 const run = promisify(execFile);
 const count = Number(process.argv[2] ?? 200);
@@ -90,10 +104,21 @@ async function imageMagick(files, out) {
       'convert',
       [
         file,
-        '-crop', geometry, '+repage',
-        '-profile', sourceProfile, '-profile', outputProfile,
-        '-unsharp', `0x${usm.radius}+${usm.amount}+${usm.threshold / 255}`,
-        '-compress', 'JPEG', '-quality', '95', '-define', 'tiff:tile-geometry=256x256',
+        '-crop',
+        geometry,
+        '+repage',
+        '-profile',
+        sourceProfile,
+        '-profile',
+        outputProfile,
+        '-unsharp',
+        `0x${usm.radius}+${usm.amount}+${usm.threshold / 255}`,
+        '-compress',
+        'JPEG',
+        '-quality',
+        '95',
+        '-define',
+        'tiff:tile-geometry=256x256',
         `ptif:${path.join(out, `${path.basename(file, '.jpg')}.tif`)}`,
       ],
       // One thread per process, as the worker runs sharp: the parallelism is the file pool.
@@ -103,7 +128,8 @@ async function imageMagick(files, out) {
 }
 
 async function main() {
-  for (const f of [outputProfile, sourceProfile]) if (!existsSync(f)) throw new Error(`${f} is missing: apt-get install libgs-common (Ghostscript's ICC profiles)`);
+  for (const f of [outputProfile, sourceProfile])
+    if (!existsSync(f)) throw new Error(`${f} is missing: apt-get install libgs-common (Ghostscript's ICC profiles)`);
   await run('convert', ['-version']).catch(() => {
     throw new Error('ImageMagick `convert` is missing: apt-get install imagemagick (bench/reprocess.sh does it)');
   });
@@ -137,7 +163,8 @@ async function main() {
     const assets = found.assetArray?.items ?? [];
     const profile = assets.find((a) => a.name === path.basename(outputProfile, '.icc'));
     const images = assets.filter((a) => a.type === 'Image').map((a) => a.assetHandle);
-    if (!profile || images.length !== count) throw new Error(`expected ${count} images and the profile, found ${images.length} images, profile ${profile ? 'yes' : 'no'}`);
+    if (!profile || images.length !== count)
+      throw new Error(`expected ${count} images and the profile, found ${images.length} images, profile ${profile ? 'yes' : 'no'}`);
 
     // Peak RSS from here on: the kernel's high-water mark, reset (root or own process).
     await resetPeakRss(worker.pid);
@@ -173,7 +200,9 @@ async function main() {
     log(`[bench] service (API → job end):     ${rate(serviceSeconds).toFixed(2)} assets/s (${serviceSeconds.toFixed(1)} s)`);
     log(`[bench] service / fastest bare sharp = ${(sharpSeconds / serviceSeconds).toFixed(2)}  (target ≥ 0.85)`);
     log(`[bench] service / ImageMagick       = ${(magickSeconds / serviceSeconds).toFixed(2)}  (target ≥ 3)`);
-    log(`[bench] during the job: machine busy ${(cpu1.busy - cpu0.busy).toFixed(1)} CPU-s, idle ${(cpu1.idle - cpu0.idle).toFixed(1)} CPU-s; worker ${(worker1 - worker0).toFixed(1)} CPU-s`);
+    log(
+      `[bench] during the job: machine busy ${(cpu1.busy - cpu0.busy).toFixed(1)} CPU-s, idle ${(cpu1.idle - cpu0.idle).toFixed(1)} CPU-s; worker ${(worker1 - worker0).toFixed(1)} CPU-s`,
+    );
     log(`[bench] worker peak RSS during the job: ${rss.toFixed(0)} MiB`);
   } finally {
     await service?.stop();

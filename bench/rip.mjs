@@ -32,7 +32,9 @@ try {
 
   const viaPool = async (dir) => {
     const results = await Promise.all(
-      ranges.map((r, i) => pool.rip({ input, outputDir: path.join(dir, String(i)), firstPage: r.first, lastPage: r.last, resolution, colorspace: 'Rgb', alpha: false })),
+      ranges.map((r, i) =>
+        pool.rip({ input, outputDir: path.join(dir, String(i)), firstPage: r.first, lastPage: r.last, resolution, colorspace: 'Rgb', alpha: false }),
+      ),
     );
     return results.reduce((n, r) => n + r.pages.length, 0);
   };

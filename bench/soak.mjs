@@ -105,7 +105,8 @@ async function main() {
     const assets = await allAssets(service);
     const profile = assets.find((a) => a.name === path.basename(outputProfile, '.icc'));
     const images = assets.filter((a) => a.type === 'Image').map((a) => a.assetHandle);
-    if (!profile || images.length !== count) throw new Error(`expected ${count} images and the profile, found ${images.length} images, profile ${profile ? 'yes' : 'no'}`);
+    if (!profile || images.length !== count)
+      throw new Error(`expected ${count} images and the profile, found ${images.length} images, profile ${profile ? 'yes' : 'no'}`);
 
     const settings = [
       // The bench library sets MALLOC_ARENA_MAX=2 by default; undefined unsets it (spawn drops undefined variables).

@@ -219,10 +219,14 @@ async function main() {
     const started = Date.now();
     const cpu0 = await cpuTimes();
     const active = await measure(calls(agent, base, user, 'getActiveJobs', { companyHandle }, 'jobArray', JOBS));
-    const search = await measure(calls(agent, base, user, 'searchAssets', { companyHandle, includeSubfolders: true, recordsPerPage: ASSETS }, 'assetArray', ASSETS));
+    const search = await measure(
+      calls(agent, base, user, 'searchAssets', { companyHandle, includeSubfolders: true, recordsPerPage: ASSETS }, 'assetArray', ASSETS),
+    );
     const cpu1 = await cpuTimes();
     // Other processes on the host widen both series alike (interleaved), but they widen the p95s: say how busy the machine was.
-    log(`[soap] measured in ${((Date.now() - started) / 1000).toFixed(1)} s; machine busy ${(cpu1.busy - cpu0.busy).toFixed(1)} / idle ${(cpu1.idle - cpu0.idle).toFixed(1)} CPU-s, load average ${os.loadavg()[0].toFixed(1)}`);
+    log(
+      `[soap] measured in ${((Date.now() - started) / 1000).toFixed(1)} s; machine busy ${(cpu1.busy - cpu0.busy).toFixed(1)} / idle ${(cpu1.idle - cpu0.idle).toFixed(1)} CPU-s, load average ${os.loadavg()[0].toFixed(1)}`,
+    );
 
     const activeP95 = report(`getActiveJobs (${JOBS} jobs)    `, active);
     const searchP95 = report(`searchAssets (${ASSETS} assets)`, search);

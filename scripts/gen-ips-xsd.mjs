@@ -9,7 +9,10 @@ import path from 'node:path';
 
 const root = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '..', '..', 'shared', 'ips-wsdl'));
 const outDir = path.join(import.meta.dirname, '..', 'src', 'domain', 'soap');
-const versions = fs.readdirSync(root).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).sort();
+const versions = fs
+  .readdirSync(root)
+  .filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d))
+  .sort();
 if (versions.length === 0) throw new Error(`no <version>/ folders under ${root}`);
 
 const tsv = (file) => {
@@ -27,7 +30,13 @@ for (const version of versions) {
     const t = types.get(r.type) ?? { group: r.group, elements: [] };
     if (r.group !== 'empty') {
       if (t.group !== r.group) throw new Error(`${version} ${r.type}: mixed groups ${t.group} and ${r.group}`);
-      t.elements.push({ pos: Number(r.pos), name: r.element, type: r.xsd_type, min: Number(r.minOccurs), max: r.maxOccurs === 'unbounded' ? -1 : Number(r.maxOccurs) });
+      t.elements.push({
+        pos: Number(r.pos),
+        name: r.element,
+        type: r.xsd_type,
+        min: Number(r.minOccurs),
+        max: r.maxOccurs === 'unbounded' ? -1 : Number(r.maxOccurs),
+      });
     }
     types.set(r.type, t);
   }
@@ -48,7 +57,10 @@ for (const version of versions) {
     `  version: '${version}',`,
     `  operations: ${JSON.stringify(operations.sort())},`,
   ];
-  for (const [schema, key] of [['versioned', 'types'], ['unversioned', 'unversionedTypes']]) {
+  for (const [schema, key] of [
+    ['versioned', 'types'],
+    ['unversioned', 'unversionedTypes'],
+  ]) {
     lines.push(`  ${key}: {`);
     const types = schemas[schema];
     for (const name of [...types.keys()].sort()) {

@@ -78,7 +78,7 @@ function pngBomb(width, height) {
 /** A real JPEG with its frame header (SOF0) rewritten to declare width×height (each ≤ 65535). */
 function jpegBomb(jpeg, width, height) {
   const out = Buffer.from(jpeg);
-  for (let i = 2; i < out.length - 9; ) {
+  for (let i = 2; i < out.length - 9;) {
     if (out[i] !== 0xff) throw new Error('not a JPEG marker');
     const marker = out[i + 1];
     if (marker === 0xc0 || marker === 0xc2) {
@@ -132,7 +132,8 @@ function renameEntries(bytes, from, to) {
   if (from.length !== to.length) throw new Error('names must have the same length');
   let out = bytes;
   const a = Buffer.from(from, 'latin1');
-  for (let at = out.indexOf(a); at !== -1; at = out.indexOf(a, at + 1)) out = Buffer.concat([out.subarray(0, at), Buffer.from(to, 'latin1'), out.subarray(at + a.length)]);
+  for (let at = out.indexOf(a); at !== -1; at = out.indexOf(a, at + 1))
+    out = Buffer.concat([out.subarray(0, at), Buffer.from(to, 'latin1'), out.subarray(at + a.length)]);
   return out;
 }
 
@@ -171,15 +172,45 @@ async function main() {
   write('bomb.jpg', jpegBomb(jpeg, 65_000, 65_000));
   write('layers.psd', psdLayerBomb(30_000));
 
-  write('read-passwd.ps', ['%!PS', '% -dSAFER must refuse to open a file the command line did not name.', '/Courier findfont 10 scalefont setfont 36 720 moveto', '(/etc/passwd) (r) file 4096 string readstring pop', 'dup print flush show showpage', ''].join('\n'));
-  write('write-file.ps', ['%!PS', '% -dSAFER must refuse to create, rename or delete files.', '(/tmp/ips-bad-input-written) (w) file dup (written by a hostile PostScript file) writestring closefile', '(/tmp/ips-bad-input-written) deletefile', 'showpage', ''].join('\n'));
+  write(
+    'read-passwd.ps',
+    [
+      '%!PS',
+      '% -dSAFER must refuse to open a file the command line did not name.',
+      '/Courier findfont 10 scalefont setfont 36 720 moveto',
+      '(/etc/passwd) (r) file 4096 string readstring pop',
+      'dup print flush show showpage',
+      '',
+    ].join('\n'),
+  );
+  write(
+    'write-file.ps',
+    [
+      '%!PS',
+      '% -dSAFER must refuse to create, rename or delete files.',
+      '(/tmp/ips-bad-input-written) (w) file dup (written by a hostile PostScript file) writestring closefile',
+      '(/tmp/ips-bad-input-written) deletefile',
+      'showpage',
+      '',
+    ].join('\n'),
+  );
   write('endless.ps', ['%!PS', '% Never ends: only the page time limit stops it.', '{ } loop', 'showpage', ''].join('\n'));
 
   const zeros = Buffer.alloc(200 * 1024 * 1024);
   write('zip-bomb.zip', await zip([['zeros.tif', zeros]]));
   // The central directory says 1 KiB; the entry inflates to 200 MiB. Caught while inflating, not by the totals.
   write('zip-bomb-lying.zip', lieAboutSize(await zip([['zeros.tif', zeros]]), 1024));
-  write('zip-slip.zip', renameEntries(await zip([['zz/zz/escaped.jpg', jpeg], ['inside.jpg', jpeg]]), 'zz/zz/', '../../'));
+  write(
+    'zip-slip.zip',
+    renameEntries(
+      await zip([
+        ['zz/zz/escaped.jpg', jpeg],
+        ['inside.jpg', jpeg],
+      ]),
+      'zz/zz/',
+      '../../',
+    ),
+  );
 
   write('png-named.jpg', png);
   write('text-named.tif', 'This is a plain text file with an image extension.\n');

@@ -80,7 +80,10 @@ async function main(role: Role): Promise<void> {
   if (role !== 'api') {
     // Before the worker's native connection: the runtime is process-wide and fixed once created.
     const hostPort = (port: number) => `${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-    const runtime = installTemporalRuntime(logger.child({ component: 'temporal-sdk' }), config.metrics.temporalPort > 0 ? hostPort(config.metrics.temporalPort) : undefined);
+    const runtime = installTemporalRuntime(
+      logger.child({ component: 'temporal-sdk' }),
+      config.metrics.temporalPort > 0 ? hostPort(config.metrics.temporalPort) : undefined,
+    );
     if (runtime.metrics) logger.info({ port: config.metrics.temporalPort }, 'Temporal SDK metrics on /metrics');
     // Role `all` shows the worker's metrics on the API's /metrics instead of a second port.
     if (role === 'worker' && config.metrics.workerPort > 0) {
@@ -94,7 +97,10 @@ async function main(role: Role): Promise<void> {
       }
     }
     // Pixel threads yield to the API, Temporal and the workflow thread answering progress queries.
-    const priority = lowerImageThreadPriority({ nice: config.worker.imageThreadNice, onError: (err) => logger.warn({ err }, 'could not read the threads to lower their priority') });
+    const priority = lowerImageThreadPriority({
+      nice: config.worker.imageThreadNice,
+      onError: (err) => logger.warn({ err }, 'could not read the threads to lower their priority'),
+    });
     stack.push({ name: 'image thread priority', stop: async () => priority.stop() });
     const created = await createWorker(ctx, { address });
     const { worker, connection: workerConnection }: { worker: Worker; connection: NativeConnection } = created;
@@ -118,9 +124,13 @@ async function main(role: Role): Promise<void> {
   }
 
   if (role !== 'worker') {
-    const app: NestExpressApplication = await createHttpApp(ctx, new JobGateway(temporalClient(connection, config.temporal.namespace), config.temporal.taskQueue), {
-      withWorkerMetrics: role === 'all',
-    });
+    const app: NestExpressApplication = await createHttpApp(
+      ctx,
+      new JobGateway(temporalClient(connection, config.temporal.namespace), config.temporal.taskQueue),
+      {
+        withWorkerMetrics: role === 'all',
+      },
+    );
     await app.listen(config.port, config.host);
     stack.push({ name: 'http', stop: () => app.close() });
     logger.info({ url: `http://localhost:${config.port}`, docs: `http://localhost:${config.port}/api/docs` }, 'API listening');
@@ -138,6 +148,6 @@ if (!['all', 'api', 'worker'].includes(role)) {
   process.exit(2);
 }
 main(role).catch((err) => {
-  process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack ?? String(err)}\n`);
+  process.stderr.write(`${err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err))}\n`);
   process.exit(1);
 });

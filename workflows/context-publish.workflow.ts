@@ -1,14 +1,28 @@
 import { continueAsNew, proxyActivities } from '@temporalio/workflow';
 import { FULL_SUB_TYPE, type FilePublishContext, INCREMENT_SUB_TYPE } from '../src/domain/publish-contexts.js';
 import { BOOKKEEPING_OPTIONS, ITEM_ACTIVITY_OPTIONS } from './activity-options.js';
-import type { AssetRef, ContextPublishActivities, ImageRenderingPublishRequest, JobOutcome, JobRequest, MetadataPublishRequest, ServerDirectoryPublishRequest, VideoPublishRequest } from './contracts.js';
+import type {
+  AssetRef,
+  ContextPublishActivities,
+  ImageRenderingPublishRequest,
+  JobOutcome,
+  JobRequest,
+  MetadataPublishRequest,
+  ServerDirectoryPublishRequest,
+  VideoPublishRequest,
+} from './contracts.js';
 import { type ItemJobCarry, runItemJob } from './item-job.js';
 
 const book = proxyActivities<ContextPublishActivities>(BOOKKEEPING_OPTIONS);
 const work = proxyActivities<ContextPublishActivities>(ITEM_ACTIVITY_OPTIONS);
 
 /** The walk both file contexts share: marked assets, then (always: there is no publishType) the removals. */
-function publishContext(context: FilePublishContext, request: JobRequest, carry: ItemJobCarry | undefined, again: (next: ItemJobCarry) => Promise<never>): Promise<JobOutcome> {
+function publishContext(
+  context: FilePublishContext,
+  request: JobRequest,
+  carry: ItemJobCarry | undefined,
+  again: (next: ItemJobCarry) => Promise<never>,
+): Promise<JobOutcome> {
   return runItemJob<AssetRef>({ ...request, jobSubType: FULL_SUB_TYPE }, carry, {
     taskType: request.jobType,
     count: () => book.countContextPublish(request.companyHandle, context),

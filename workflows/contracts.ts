@@ -201,7 +201,6 @@ export interface ReprocessActivities {
   recordReprocessFailures(job: JobIdentity, assets: AssetRef[], reason: string): Promise<FileResult[]>;
 }
 
-
 export type ExportRequest = JobRequest<ExportJob>;
 export type ExportItemOptions = Omit<ExportJob, 'assetHandleArray'>;
 

@@ -88,11 +88,7 @@ export function batchSize(total: number, lanes: number): number {
  * work; either way the job stops the same way and its end row says who or
  * what stopped it.
  */
-export async function runItemJob<Item extends AssetRef>(
-  request: JobRequest,
-  carry: ItemJobCarry | undefined,
-  hooks: ItemJobHooks<Item>,
-): Promise<JobOutcome> {
+export async function runItemJob<Item extends AssetRef>(request: JobRequest, carry: ItemJobCarry | undefined, hooks: ItemJobHooks<Item>): Promise<JobOutcome> {
   const startDate = carry?.startDate ?? new Date().toISOString();
   const name = carry?.name ?? runName(request.originalName, new Date(startDate));
   const job: JobIdentity = {
@@ -152,23 +148,20 @@ export async function runItemJob<Item extends AssetRef>(
     signalledStop = { ...(input?.user ? { user: input.user } : {}), ...(input?.reason ? { reason: input.reason } : {}) };
     work.cancel();
   });
-  setHandler(
-    jobProgressQuery,
-    (): JobProgress => ({
-      name,
-      state: state.stopping ? 'Stopping' : 'Running',
-      paused: state.paused,
-      total: state.total,
-      processed: state.processed,
-      errors: state.errors,
-      processing: [...processing].map(([itemId, p]) => ({ itemName: p.itemName, itemId, since: p.since })),
-      message: state.message,
-      lastProgressUpdate: state.lastProgressUpdate,
-      startDate,
-      serverName: state.serverName,
-      taskType: hooks.taskType,
-    }),
-  );
+  setHandler(jobProgressQuery, (): JobProgress => ({
+    name,
+    state: state.stopping ? 'Stopping' : 'Running',
+    paused: state.paused,
+    total: state.total,
+    processed: state.processed,
+    errors: state.errors,
+    processing: [...processing].map(([itemId, p]) => ({ itemName: p.itemName, itemId, since: p.since })),
+    message: state.message,
+    lastProgressUpdate: state.lastProgressUpdate,
+    startDate,
+    serverName: state.serverName,
+    taskType: hooks.taskType,
+  }));
 
   if (!carry) {
     // Not cancellable: a stop that arrives meanwhile finds the log it has to end.
@@ -192,7 +185,9 @@ export async function runItemJob<Item extends AssetRef>(
       try {
         results = await scope.run(() => hooks.process(job, batch));
       } catch (err) {
-        results = isCancellation(err) ? [] : await hooks.fail(job, batch, err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err));
+        results = isCancellation(err)
+          ? []
+          : await hooks.fail(job, batch, err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err));
       } finally {
         batches.delete(scope);
       }
@@ -229,7 +224,15 @@ export async function runItemJob<Item extends AssetRef>(
           if (cursor !== null && workflowInfo().continueAsNewSuggested) {
             await condition(() => busy === 0);
             if (queue.length > 0) continue; // a pause handed items back meanwhile
-            return await hooks.continueAsNew({ cursor, total: state.total, processed: state.processed, errors: state.errors, startDate, name, serverName: state.serverName });
+            return await hooks.continueAsNew({
+              cursor,
+              total: state.total,
+              processed: state.processed,
+              errors: state.errors,
+              startDate,
+              name,
+              serverName: state.serverName,
+            });
           }
           const { items, next } = await hooks.page(cursor);
           queue.push(...items);
@@ -252,7 +255,13 @@ export async function runItemJob<Item extends AssetRef>(
     await CancellationScope.nonCancellable(() => condition(() => busy === 0));
     outcome = cancelled
       ? { outcome: 'stopped', total: state.total, processed: state.processed, errors: state.errors, ...stopOf(signalledStop, state.stoppedBy) }
-      : { outcome: 'failed', total: state.total, processed: state.processed, errors: state.errors, reason: err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err) };
+      : {
+          outcome: 'failed',
+          total: state.total,
+          processed: state.processed,
+          errors: state.errors,
+          reason: err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err),
+        };
   }
   ended = true;
 
@@ -262,7 +271,11 @@ export async function runItemJob<Item extends AssetRef>(
       try {
         await hooks.finish(job);
       } catch (err) {
-        outcome = { ...outcome, outcome: 'failed', reason: err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err) };
+        outcome = {
+          ...outcome,
+          outcome: 'failed',
+          reason: err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err),
+        };
       }
     }
     await bookkeeping.endJob(job, request.jobType, outcome);
@@ -302,7 +315,11 @@ export async function requestOwnCancellation(root: CancellationScope): Promise<v
 }
 
 /** Who stopped a job, for its end row: the stopJob signal's user, else the stopJob operation's caller (sent before its cancellation). */
-export function stopOf(signalled: { user?: string; reason?: string } | undefined, requestedBy: string | undefined): Pick<JobOutcome, 'stoppedBy' | 'stopSource' | 'reason'> {
-  if (signalled) return { stopSource: 'signal', ...(signalled.user ? { stoppedBy: signalled.user } : {}), ...(signalled.reason ? { reason: signalled.reason } : {}) };
+export function stopOf(
+  signalled: { user?: string; reason?: string } | undefined,
+  requestedBy: string | undefined,
+): Pick<JobOutcome, 'stoppedBy' | 'stopSource' | 'reason'> {
+  if (signalled)
+    return { stopSource: 'signal', ...(signalled.user ? { stoppedBy: signalled.user } : {}), ...(signalled.reason ? { reason: signalled.reason } : {}) };
   return { stopSource: 'cancel', ...(requestedBy ? { stoppedBy: requestedBy } : {}) };
 }

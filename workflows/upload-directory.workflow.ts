@@ -28,7 +28,15 @@ export async function uploadDirectoryWorkflow(request: UploadDirectoryRequest, c
     continueAsNew: (next) => continueAsNew<typeof uploadDirectoryWorkflow>(request, next),
     // autoSetCreationOptions: the scripts over every asset the job created or updated.
     ...(request.options.autoSetCreationOptions
-      ? { finish: async (job) => void (await sets.applyJobSets(job, request.options.autoSetCreationOptions!.autoSetsArray, request.options.readyForPublish, request.options.preservePublishState)) }
+      ? {
+          finish: async (job) =>
+            void (await sets.applyJobSets(
+              job,
+              request.options.autoSetCreationOptions!.autoSetsArray,
+              request.options.readyForPublish,
+              request.options.preservePublishState,
+            )),
+        }
       : {}),
   });
   await followOnPublish(request, outcome);

@@ -1,4 +1,13 @@
-import { ApplicationFailure, ActivityFailure, CancellationScope, CancelledFailure, condition, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  ActivityFailure,
+  CancellationScope,
+  CancelledFailure,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import {
   type SetGenerationActivities,
   type FileResult,
@@ -170,7 +179,11 @@ export async function uploadPostWorkflow(input: UploadJobInput): Promise<UploadJ
 
   async function notify(outcome: JobOutcome): Promise<void> {
     try {
-      await mail.notifyJob(job, { ...job, notifyUserEmail: job.submitUserEmail, jobType: UPLOAD_POST, element: 'uploadPostJob', options, lanes: input.concurrency }, outcome);
+      await mail.notifyJob(
+        job,
+        { ...job, notifyUserEmail: job.submitUserEmail, jobType: UPLOAD_POST, element: 'uploadPostJob', options, lanes: input.concurrency },
+        outcome,
+      );
     } catch {
       // A failed notification never fails the upload; the job log has everything.
     }
@@ -179,7 +192,8 @@ export async function uploadPostWorkflow(input: UploadJobInput): Promise<UploadJ
   const result: UploadJobResult = { ...counts, endedBy, idleTimeoutSeconds: input.idleTimeoutSeconds };
   // The files are in: a cancellation request from now on changes nothing, as a stop signal does not.
   await CancellationScope.nonCancellable(async () => {
-    if (options.autoSetCreationOptions) await sets.applyJobSets(job, options.autoSetCreationOptions.autoSetsArray, options.readyForPublish, options.preservePublishState);
+    if (options.autoSetCreationOptions)
+      await sets.applyJobSets(job, options.autoSetCreationOptions.autoSetsArray, options.readyForPublish, options.preservePublishState);
     await bookkeeping.endUploadJob(job, result);
     await notify({ outcome: 'done', total: counts.total, processed: counts.total, errors: counts.error });
   });

@@ -38,7 +38,15 @@ export async function uploadUrlsWorkflow(request: UploadUrlsRequest, carry?: Ite
     continueAsNew: (next) => continueAsNew<typeof uploadUrlsWorkflow>(request, next),
     // autoSetCreationOptions: the scripts over every asset the job created or updated.
     ...(request.options.autoSetCreationOptions
-      ? { finish: async (job) => void (await sets.applyJobSets(job, request.options.autoSetCreationOptions!.autoSetsArray, request.options.readyForPublish, request.options.preservePublishState)) }
+      ? {
+          finish: async (job) =>
+            void (await sets.applyJobSets(
+              job,
+              request.options.autoSetCreationOptions!.autoSetsArray,
+              request.options.readyForPublish,
+              request.options.preservePublishState,
+            )),
+        }
       : {}),
   });
   await followOnPublish(request, outcome);

@@ -56,7 +56,10 @@ export async function originals(count, { width, height } = { width: WIDTH, heigh
       .toBuffer();
     const mixed = Buffer.alloc(gradient.length);
     for (let i = 0; i < mixed.length; i++) mixed[i] = (gradient[i] * 3 + noise[i] + (n % 7) * 4) >> 2;
-    await sharp(mixed, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).withMetadata({ density: 300 }).toFile(file);
+    await sharp(mixed, { raw: { width, height, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .withMetadata({ density: 300 })
+      .toFile(file);
   }
   return files;
 }
@@ -125,7 +128,10 @@ export async function resetPeakRss(pid) {
 let stopping = false;
 
 function startProcess(role, env) {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/src/main.js', role], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/src/main.js', role], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   child.on('exit', (code, signal) => {
     if (!stopping && !child.retiring) {
       log(`${role} exited unexpectedly (${code ?? signal})`);
@@ -170,7 +176,13 @@ export async function startService(work, env = {}) {
     dev = undefined;
   };
   try {
-    dev = await startDevServer({ port: await freePort(), uiPort: 0, headless: true, dbFile: path.join(work, 'temporal.db'), cli: findTemporalCli(process.env.TEMPORAL_CLI) });
+    dev = await startDevServer({
+      port: await freePort(),
+      uiPort: 0,
+      headless: true,
+      dbFile: path.join(work, 'temporal.db'),
+      cli: findTemporalCli(process.env.TEMPORAL_CLI),
+    });
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const vars = {
@@ -213,7 +225,14 @@ export async function startService(work, env = {}) {
     const { companyInfo } = await call('addCompany', { companyName: 'Bench' });
     const companyHandle = companyInfo.companyHandle;
     const user = benchUser;
-    await call('addUser', { firstName: 'Bench', lastName: 'User', ...user, isValid: true, isIpsAdmin: false, membershipArray: { items: [{ companyHandle, role: 'IpsUser', isActive: true }] } });
+    await call('addUser', {
+      firstName: 'Bench',
+      lastName: 'User',
+      ...user,
+      isValid: true,
+      isIpsAdmin: false,
+      membershipArray: { items: [{ companyHandle, role: 'IpsUser', isActive: true }] },
+    });
 
     const upload = async (batch, jobName) => {
       const form = new FormData();

@@ -29,14 +29,35 @@ import { SoapService } from './soap/soap.service.js';
  */
 @Module({})
 export class AppModule {
-  static register(ctx: AppContext, uploads: UploadService, jobs: JobService, observability: { readiness: ReadinessService; metrics: MetricsService }): DynamicModule {
+  static register(
+    ctx: AppContext,
+    uploads: UploadService,
+    jobs: JobService,
+    observability: { readiness: ReadinessService; metrics: MetricsService },
+  ): DynamicModule {
     const invoker = new OperationInvoker(ctx.services.auth, operationHandlers({ ...ctx.services, jobs }));
     return {
       module: AppModule,
-      controllers: [OperationController, SoapController, UploadController, ExportController, ImageServingController, VideoContentController, HealthController, MetricsController],
+      controllers: [
+        OperationController,
+        SoapController,
+        UploadController,
+        ExportController,
+        ImageServingController,
+        VideoContentController,
+        HealthController,
+        MetricsController,
+      ],
       providers: [
         { provide: OperationInvoker, useValue: invoker },
-        { provide: SoapService, useValue: new SoapService(invoker, { maxBodyBytes: ctx.config.limits.maxXmlBodyBytes, ...(ctx.config.publicUrlSet ? { publicUrl: ctx.config.publicUrl } : {}) }, ctx.logger) },
+        {
+          provide: SoapService,
+          useValue: new SoapService(
+            invoker,
+            { maxBodyBytes: ctx.config.limits.maxXmlBodyBytes, ...(ctx.config.publicUrlSet ? { publicUrl: ctx.config.publicUrl } : {}) },
+            ctx.logger,
+          ),
+        },
         { provide: UploadService, useValue: uploads },
         { provide: ExportDownloadService, useValue: ctx.services.exportDownloads },
         { provide: IsDeliveryService, useValue: ctx.services.isDelivery },

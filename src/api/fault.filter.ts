@@ -24,7 +24,8 @@ export function toFault(exception: unknown): IpsFault {
   if (exception instanceof IpsFault) return exception;
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
-    if (status === 404) return new IpsFault(FaultCode.InvalidRequest, 'Unknown operation: use POST /api/<operationName> (see /api/docs)', undefined, 'notFound');
+    if (status === 404)
+      return new IpsFault(FaultCode.InvalidRequest, 'Unknown operation: use POST /api/<operationName> (see /api/docs)', undefined, 'notFound');
     if (status === 413) return new IpsFault(FaultCode.InvalidRequest, 'The request body is larger than the limit', undefined, 'tooLarge');
     if (status < 500) return new IpsFault(FaultCode.InvalidRequest, exception.message);
   }

@@ -20,14 +20,18 @@ const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
 };
 
 const faultResponses = {
-  '400': { description: 'ipsApiFault 30001/30002/30003 (invalid, missing parameter, bad request)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Fault' } } } },
+  '400': {
+    description: 'ipsApiFault 30001/30002/30003 (invalid, missing parameter, bad request)',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Fault' } } },
+  },
   '401': { description: 'authenticationFault', content: { 'application/json': { schema: { $ref: '#/components/schemas/Fault' } } } },
   '403': { description: 'authorizationFault', content: { 'application/json': { schema: { $ref: '#/components/schemas/Fault' } } } },
   '404': { description: 'unknown handle', content: { 'application/json': { schema: { $ref: '#/components/schemas/Fault' } } } },
   '409': { description: 'conflict (name in use)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Fault' } } } },
   '413': { description: 'body larger than the limit', content: { 'application/json': { schema: { $ref: '#/components/schemas/Fault' } } } },
   '429': {
-    description: 'authenticationFault 10001: too many failed logins for the e-mail or client address (AUTH_MAX_FAILURES); Retry-After gives the seconds to wait',
+    description:
+      'authenticationFault 10001: too many failed logins for the e-mail or client address (AUTH_MAX_FAILURES); Retry-After gives the seconds to wait',
     headers: { 'Retry-After': { schema: { type: 'integer' } } },
     content: { 'application/json': { schema: { $ref: '#/components/schemas/Fault' } } },
   },
@@ -64,19 +68,32 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
               required: ['uploadParams'],
               properties: {
                 auth: { type: 'string', description: 'JSON {"user": email, "password": …}' },
-                uploadParams: { type: 'string', description: 'JSON uploadPostParam', contentMediaType: 'application/json', contentSchema: jsonSchema(uploadPostParam, 'input') },
+                uploadParams: {
+                  type: 'string',
+                  description: 'JSON uploadPostParam',
+                  contentMediaType: 'application/json',
+                  contentSchema: jsonSchema(uploadPostParam, 'input'),
+                },
                 file: { type: 'array', items: { type: 'string', format: 'binary' } },
               },
             },
           },
         },
       },
-      responses: { '200': { description: 'uploadPostReturn', content: { 'application/json': { schema: jsonSchema(uploadPostReturn, 'output') } } }, ...faultResponses },
+      responses: {
+        '200': { description: 'uploadPostReturn', content: { 'application/json': { schema: jsonSchema(uploadPostReturn, 'output') } } },
+        ...faultResponses,
+      },
     },
   };
   return {
     openapi: '3.1.0',
-    info: { title: 'IPS job service', version, description: 'Scene7 / Dynamic Media Classic IPS operations as JSON over HTTP (IPS names). The same operations are served as IPS SOAP at /scene7/services/IpsApiService (WSDL: /scene7/webservice/IpsApi.wsdl).' },
+    info: {
+      title: 'IPS job service',
+      version,
+      description:
+        'Scene7 / Dynamic Media Classic IPS operations as JSON over HTTP (IPS names). The same operations are served as IPS SOAP at /scene7/services/IpsApiService (WSDL: /scene7/webservice/IpsApi.wsdl).',
+    },
     components: { securitySchemes: { basic: { type: 'http', scheme: 'basic' } }, schemas: { Fault: faultSchema } },
     security: [{ basic: [] }],
     paths,

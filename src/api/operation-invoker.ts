@@ -30,7 +30,12 @@ export class OperationInvoker {
 
   async invoke(name: string, request: OperationRequest): Promise<unknown> {
     if (!OperationInvoker.isOperation(name)) {
-      throw new IpsFault(FaultCode.InvalidRequest, `Unknown operation '${name.slice(0, 100)}': see /api/docs for the operations this server implements`, undefined, 'notFound');
+      throw new IpsFault(
+        FaultCode.InvalidRequest,
+        `Unknown operation '${name.slice(0, 100)}': see /api/docs for the operations this server implements`,
+        undefined,
+        'notFound',
+      );
     }
     const caller = await this.auth.authenticate(request.credentials, request.clientAddress);
     this.authorize(caller, name, request.body);

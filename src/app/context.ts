@@ -144,21 +144,38 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
   };
   const urlSecrets = new UrlSecrets(SecretBox.fromConfig(config.secretsKey, config.dataDir), repositories.sealedValues);
   const hasher = new PasswordHasher();
-  const throttle = new LoginThrottle({ maxFailures: config.authThrottle.maxFailures, maxAddressFailures: config.authThrottle.maxAddressFailures, windowMs: config.authThrottle.windowSeconds * 1000 });
+  const throttle = new LoginThrottle({
+    maxFailures: config.authThrottle.maxFailures,
+    maxAddressFailures: config.authThrottle.maxAddressFailures,
+    windowMs: config.authThrottle.windowSeconds * 1000,
+  });
   const auth = new AuthService(repositories.users, hasher, config.authCacheSeconds, { throttle, logger });
   const media = new MediaRepository(config.limits.maxImagePixels);
   // Threads start on the first render, so the API process never starts them.
-  const renderPool = config.worker.renderThreads > 0 ? new RenderPool({ threads: config.worker.renderThreads, maxPixels: config.limits.maxImagePixels, nice: config.worker.imageThreadNice }) : undefined;
+  const renderPool =
+    config.worker.renderThreads > 0
+      ? new RenderPool({ threads: config.worker.renderThreads, maxPixels: config.limits.maxImagePixels, nice: config.worker.imageThreadNice })
+      : undefined;
   const renderer = renderPool ?? media;
   // Children start on first use, so a process that never rips (the API) never forks Ghostscript.
   const metrics = new WorkerMetrics();
-  const rip = new MeteredRipPool({ size: config.rip.poolSize, pageTimeoutMs: config.rip.pageTimeoutMs }, (pages, seconds) => metrics.observeRippedPages(pages, seconds));
+  const rip = new MeteredRipPool({ size: config.rip.poolSize, pageTimeoutMs: config.rip.pageTimeoutMs }, (pages, seconds) =>
+    metrics.observeRippedPages(pages, seconds),
+  );
   const serverName = `${os.hostname()}-${process.pid}`;
   const colors = new ColorProfiles(repositories.assets, storage);
   const mailer = createMailer(config.mail);
   const companySecret = (company: string) => repositories.companies.callbackSecret(company, newSecret);
   // ffmpeg/ffprobe run only when a video is ingested or reprocessed, as child processes of the worker.
-  const videos = new VideoService(storage, media, repositories.assets, repositories.derivations, repositories.videos, repositories.jobLogs, new FfmpegAdapter(config.video));
+  const videos = new VideoService(
+    storage,
+    media,
+    repositories.assets,
+    repositories.derivations,
+    repositories.videos,
+    repositories.jobLogs,
+    new FfmpegAdapter(config.video),
+  );
   const ingest = new IngestService(storage, media, renderer, repositories.assets, repositories.companies, repositories.jobLogs, colors, videos);
   const publishDirectory = new PublishDirectory(config.serverPublishRoot);
   const exportLinks = new ExportLinks({ publicUrl: config.publicUrl, ttlSeconds: config.export.urlTtlSeconds }, companySecret);
@@ -177,16 +194,23 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       assets: new AssetService(repositories.assets, repositories.companies, repositories.sets, repositories.videos),
       imageFormats: new ImageFormatService(repositories.imageFormats, repositories.companies),
       ingest,
-      urlUploads: new UrlUploadService(storage, ingest, repositories.companies, repositories.jobLogs, {
-        guard: { allowPrivate: config.urlUpload.allowPrivate, allowedHosts: config.urlUpload.allowedHosts },
-        allowHint: 'set URL_UPLOAD_ALLOWED_HOSTS or URL_UPLOAD_ALLOW_PRIVATE=true to allow',
-        connectTimeoutMs: config.urlUpload.connectTimeoutMs,
-        readTimeoutMs: config.urlUpload.readTimeoutMs,
-        maxRedirects: config.urlUpload.maxRedirects,
-        maxBytes: config.limits.maxUploadFileBytes,
-        attempts: config.urlUpload.attempts,
-        retryDelayMs: 1000,
-      }, urlSecrets),
+      urlUploads: new UrlUploadService(
+        storage,
+        ingest,
+        repositories.companies,
+        repositories.jobLogs,
+        {
+          guard: { allowPrivate: config.urlUpload.allowPrivate, allowedHosts: config.urlUpload.allowedHosts },
+          allowHint: 'set URL_UPLOAD_ALLOWED_HOSTS or URL_UPLOAD_ALLOW_PRIVATE=true to allow',
+          connectTimeoutMs: config.urlUpload.connectTimeoutMs,
+          readTimeoutMs: config.urlUpload.readTimeoutMs,
+          maxRedirects: config.urlUpload.maxRedirects,
+          maxBytes: config.limits.maxUploadFileBytes,
+          attempts: config.urlUpload.attempts,
+          retryDelayMs: 1000,
+        },
+        urlSecrets,
+      ),
       directoryUploads: new DirectoryUploadService(storage, ingest, repositories.companies, repositories.jobLogs, {
         importRoot: config.importRoot,
         maxBytes: config.limits.maxUploadFileBytes,
@@ -199,7 +223,16 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
         renderer,
         repositories.assets,
         repositories.jobLogs,
-        new DocumentRipService(storage, media, repositories.assets, repositories.derivations, repositories.jobLogs, rip, { maxPages: config.rip.maxPages }, renderer),
+        new DocumentRipService(
+          storage,
+          media,
+          repositories.assets,
+          repositories.derivations,
+          repositories.jobLogs,
+          rip,
+          { maxPages: config.rip.maxPages },
+          renderer,
+        ),
         new PsdLayerService(storage, repositories.assets, repositories.derivations, config.limits.maxImagePixels),
         colors,
         repositories.companies,
@@ -213,7 +246,9 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
         timeoutMs: config.callbacks.timeoutMs,
         secretFor: companySecret,
       }),
-      exports: new ExportService(storage, repositories.assets, repositories.derivations, repositories.imageFormats, repositories.jobLogs, renderIsImage, { maxPixels: config.export.maxPixels }),
+      exports: new ExportService(storage, repositories.assets, repositories.derivations, repositories.imageFormats, repositories.jobLogs, renderIsImage, {
+        maxPixels: config.export.maxPixels,
+      }),
       exportArchives: new ExportArchiveService(storage, repositories.jobLogs, exportLinks),
       exportDownloads: new ExportDownloadService(exportLinks, storage, repositories.jobLogs),
       isPublish: new IsPublishService(storage, repositories.assets, repositories.imageFormats, repositories.jobLogs, repositories.isPublications),
@@ -221,17 +256,34 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
         maxPixels: config.export.maxPixels,
         cacheMaxAgeSeconds: config.imageServing.cacheMaxAgeSeconds,
       }),
-      contextPublish: new ContextPublishService(storage, repositories.assets, repositories.companies, repositories.jobLogs, repositories.contextPublications, publishDirectory, repositories.videos),
+      contextPublish: new ContextPublishService(
+        storage,
+        repositories.assets,
+        repositories.companies,
+        repositories.jobLogs,
+        repositories.contextPublications,
+        publishDirectory,
+        repositories.videos,
+      ),
       videoDelivery: new VideoDeliveryService(storage, repositories.companies, repositories.contextPublications, config.imageServing.cacheMaxAgeSeconds),
       metadataPublish: new MetadataPublishService(repositories.companies, repositories.jobLogs, repositories.contextPublications, publishDirectory),
-      videoSitemap: new VideoSitemapService(storage, repositories.companies, repositories.jobLogs, repositories.contextPublications, new VideoSitemapRepository(db), {
-        publicUrl: config.publicUrl,
-        cacheMaxAgeSeconds: config.imageServing.cacheMaxAgeSeconds,
-      }),
+      videoSitemap: new VideoSitemapService(
+        storage,
+        repositories.companies,
+        repositories.jobLogs,
+        repositories.contextPublications,
+        new VideoSitemapRepository(db),
+        {
+          publicUrl: config.publicUrl,
+          cacheMaxAgeSeconds: config.imageServing.cacheMaxAgeSeconds,
+        },
+      ),
       setScripts: new SetScriptService(repositories.sets),
       setGeneration: new SetGenerationService(repositories.assets, repositories.companies, repositories.sets, repositories.jobLogs),
       urlSecrets,
-      itemProgress: new ItemProgressReporter(repositories.itemProgress, logger.child({ component: 'item-progress' }), { minIntervalMs: ITEM_PROGRESS_INTERVAL_MS }),
+      itemProgress: new ItemProgressReporter(repositories.itemProgress, logger.child({ component: 'item-progress' }), {
+        minIntervalMs: ITEM_PROGRESS_INTERVAL_MS,
+      }),
     },
     serverName,
     close: async () => {

@@ -45,11 +45,11 @@ const schema = z.object({
   AUTH_MAX_FAILURES: positiveInt.default(10),
   AUTH_MAX_ADDRESS_FAILURES: positiveInt.optional(),
   AUTH_FAILURE_WINDOW_SECONDS: positiveInt.default(300),
-  IPS_TIMEZONE: z
+  IPS_TIMEZONE: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Amsterdam').default(Intl.DateTimeFormat().resolvedOptions().timeZone),
+  SMTP_URL: z
     .string()
-    .refine(isTimeZone, 'an IANA time zone such as Europe/Amsterdam')
-    .default(Intl.DateTimeFormat().resolvedOptions().timeZone),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp://… or smtps://…').optional(),
+    .regex(/^smtps?:\/\//, 'smtp://… or smtps://…')
+    .optional(),
   MAIL_FROM: z.string().default('IPS <ips@localhost>'),
   CALLBACK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   CALLBACK_ALLOWED_HOSTS: z.string().default(''),
@@ -181,8 +181,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     progressCacheMs: e.PROGRESS_CACHE_MS,
     // DMC skips page extraction for PDFs over 100 pages; the same default here.
-    rip: { poolSize: e.RIP_POOL_SIZE ?? Math.min(4, Math.max(1, os.availableParallelism())), pageTimeoutMs: e.RIP_PAGE_TIMEOUT_SECONDS * 1000, maxPages: e.MAX_RIP_PAGES },
-    video: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH, encodeTimeoutMs: e.FFMPEG_TIMEOUT_SECONDS * 1000, probeTimeoutMs: e.FFPROBE_TIMEOUT_SECONDS * 1000 },
+    rip: {
+      poolSize: e.RIP_POOL_SIZE ?? Math.min(4, Math.max(1, os.availableParallelism())),
+      pageTimeoutMs: e.RIP_PAGE_TIMEOUT_SECONDS * 1000,
+      maxPages: e.MAX_RIP_PAGES,
+    },
+    video: {
+      ffmpeg: e.FFMPEG_PATH,
+      ffprobe: e.FFPROBE_PATH,
+      encodeTimeoutMs: e.FFMPEG_TIMEOUT_SECONDS * 1000,
+      probeTimeoutMs: e.FFPROBE_TIMEOUT_SECONDS * 1000,
+    },
     limits: {
       maxUploadFileBytes: e.MAX_UPLOAD_FILE_BYTES,
       maxUploadFilesPerPost: e.MAX_UPLOAD_FILES_PER_POST,
@@ -192,17 +201,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       uploadJobIdleSeconds: e.UPLOAD_JOB_IDLE_SECONDS,
     },
     authCacheSeconds: e.AUTH_CACHE_SECONDS,
-    authThrottle: { maxFailures: e.AUTH_MAX_FAILURES, maxAddressFailures: e.AUTH_MAX_ADDRESS_FAILURES ?? 5 * e.AUTH_MAX_FAILURES, windowSeconds: e.AUTH_FAILURE_WINDOW_SECONDS },
+    authThrottle: {
+      maxFailures: e.AUTH_MAX_FAILURES,
+      maxAddressFailures: e.AUTH_MAX_ADDRESS_FAILURES ?? 5 * e.AUTH_MAX_FAILURES,
+      windowSeconds: e.AUTH_FAILURE_WINDOW_SECONDS,
+    },
     timezone: e.IPS_TIMEZONE,
     mail: { smtpUrl: e.SMTP_URL || undefined, from: e.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
     callbacks: {
       allowPrivate: e.CALLBACK_ALLOW_PRIVATE === 'true',
-      allowedHosts: e.CALLBACK_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean),
+      allowedHosts: e.CALLBACK_ALLOWED_HOSTS.split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
       timeoutMs: e.CALLBACK_TIMEOUT_MS,
     },
     urlUpload: {
       allowPrivate: e.URL_UPLOAD_ALLOW_PRIVATE === 'true',
-      allowedHosts: e.URL_UPLOAD_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean),
+      allowedHosts: e.URL_UPLOAD_ALLOWED_HOSTS.split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
       connectTimeoutMs: e.URL_UPLOAD_CONNECT_TIMEOUT_MS,
       readTimeoutMs: e.URL_UPLOAD_READ_TIMEOUT_MS,
       attempts: e.URL_UPLOAD_ATTEMPTS,
@@ -224,9 +241,7 @@ function parseDatabaseUrl(url: string | undefined, dataDir: string): AppConfig['
   if (!url) return { kind: 'sqlite', file: path.join(dataDir, 'ips.db') };
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { kind: 'postgres', url };
   if (url.startsWith('sqlite:')) return { kind: 'sqlite', file: path.resolve(url.slice('sqlite:'.length)) };
-  throw new ConfigError(
-    `Invalid configuration:\n  DATABASE_URL: expected postgres://… or sqlite:<file>, received '${url.split('@').pop()}'`,
-  );
+  throw new ConfigError(`Invalid configuration:\n  DATABASE_URL: expected postgres://… or sqlite:<file>, received '${url.split('@').pop()}'`);
 }
 
 function isTimeZone(zone: string): boolean {

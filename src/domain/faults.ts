@@ -74,17 +74,14 @@ export class LoginThrottledFault extends IpsFault {
 }
 
 export const faults = {
-  missing: (field: string, expected: string) =>
-    new IpsFault(FaultCode.MissingParameter, `${field} is required: expected ${expected}, received nothing`, field),
+  missing: (field: string, expected: string) => new IpsFault(FaultCode.MissingParameter, `${field} is required: expected ${expected}, received nothing`, field),
   invalid: (field: string, expected: string, received: unknown) =>
     new IpsFault(FaultCode.InvalidParameter, `${field}: expected ${expected}, received ${describe(received)}`, field),
   notFound: (field: string, what: string, handle: string) =>
     new IpsFault(FaultCode.InvalidParameter, `${field}: no ${what} with handle '${handle}'`, field, 'notFound'),
   conflict: (field: string, reason: string) => new IpsFault(FaultCode.Exception, reason, field, 'conflict'),
-  noPermission: (operation: string) =>
-    new IpsFault(FaultCode.NoOperationPermission, `User does not have permission to access operation '${operation}'`),
-  foreignCompany: (field = 'companyHandle') =>
-    new IpsFault(FaultCode.IllegalCompany, 'User is not an active member of the requested company', field),
+  noPermission: (operation: string) => new IpsFault(FaultCode.NoOperationPermission, `User does not have permission to access operation '${operation}'`),
+  foreignCompany: (field = 'companyHandle') => new IpsFault(FaultCode.IllegalCompany, 'User is not an active member of the requested company', field),
 };
 
 /** A short, bounded rendering of a received value for fault reasons (never echoes huge input). */

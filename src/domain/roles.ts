@@ -66,15 +66,7 @@ export const OPERATION_ACCESS = {
   },
   saveImageFormat: { roles: PRESET_WRITE, scope: 'company' },
   getImageFormats: {
-    roles: [
-      'IpsUser',
-      'IpsAdmin',
-      'IpsCompanyAdmin',
-      'ImagePortalAdmin',
-      'ImagePortalUser',
-      'ImagePortalContrib',
-      'ImagePortalContribUser',
-    ],
+    roles: ['IpsUser', 'IpsAdmin', 'IpsCompanyAdmin', 'ImagePortalAdmin', 'ImagePortalUser', 'ImagePortalContrib', 'ImagePortalContribUser'],
     scope: 'company',
   },
   // IPS documents no list for deleteImageFormat; whoever may save a preset may delete it.
@@ -91,16 +83,7 @@ export const OPERATION_ACCESS = {
   deleteJob: { roles: ALLJOB, scope: 'company' },
   getJobLogs: { roles: [...ALLJOB, 'ImagePortalUser'], scope: 'optionalCompany' },
   getJobLogDetails: {
-    roles: [
-      'IpsUser',
-      'IpsAdmin',
-      'IpsCompanyAdmin',
-      'TrialSiteUser',
-      'ImagePortalAdmin',
-      'ImagePortalUser',
-      'ImagePortalContrib',
-      'ImagePortalContribUser',
-    ],
+    roles: ['IpsUser', 'IpsAdmin', 'IpsCompanyAdmin', 'TrialSiteUser', 'ImagePortalAdmin', 'ImagePortalUser', 'ImagePortalContrib', 'ImagePortalContribUser'],
     scope: 'company',
   },
   getAssetJobLogs: { roles: [...ALLJOB, 'ImagePortalUser'], scope: 'company' },

@@ -22,9 +22,7 @@ import { submitJobParam } from './submit-job.schema.js';
  * the field by name; `refuses` lists values the schema refuses although the
  * field itself is accepted (e.g. `twoPass: true`).
  */
-export type FieldRule =
-  | { honoured: string; tests: readonly string[]; refuses?: readonly unknown[] }
-  | { refused: string };
+export type FieldRule = { honoured: string; tests: readonly string[]; refuses?: readonly unknown[] } | { refused: string };
 
 type FieldTable = Record<string, Record<string, FieldRule>>;
 
@@ -84,18 +82,27 @@ const FEATURES_NOT_HERE = {
 
 const IMAGE_OPTIONS = {
   createMask: { honoured: 'writes a mask (from transparency or the knockout) with the optimised image', tests: ['reprocess.test.ts', 'upload.test.ts'] },
-  knockoutBackgroundOptions: { honoured: 'knocks out the background from a corner before the pyramid is built (alias knockoutBackground accepted)', tests: ['reprocess.test.ts', 'upload.test.ts'] },
+  knockoutBackgroundOptions: {
+    honoured: 'knocks out the background from a corner before the pyramid is built (alias knockoutBackground accepted)',
+    tests: ['reprocess.test.ts', 'upload.test.ts'],
+  },
   manualCropOptions: { honoured: 'crops the given pixels off each side', tests: ['reprocess.test.ts', 'render-pool.test.ts'] },
   autoColorCropOptions: { honoured: 'trims the border matching a corner colour', tests: ['reprocess.test.ts'] },
   autoTransparentCropOptions: { honoured: 'trims transparent borders', tests: ['reprocess.test.ts', 'upload-urls.test.ts'] },
-  colorManagementOptions: { honoured: 'colour conversion of the optimised image (profile handles checked at submit)', tests: ['reprocess.test.ts', 'upload.test.ts'] },
+  colorManagementOptions: {
+    honoured: 'colour conversion of the optimised image (profile handles checked at submit)',
+    tests: ['reprocess.test.ts', 'upload.test.ts'],
+  },
   unsharpMaskOptions: { honoured: 'unsharp mask applied when the pyramid is built', tests: ['reprocess.test.ts', 'upload.test.ts'] },
 } satisfies Record<string, FieldRule>;
 
 const UPLOAD_OPTIONS = {
   overwrite: { honoured: 'replaces a same-named asset (FileUpdated) or skips it (DuplicateSkipped)', tests: ['upload.test.ts', 'upload-urls.test.ts'] },
   readyForPublish: { honoured: 'publish state of the assets the job creates', tests: ['upload.test.ts', 'video.test.ts'] },
-  preservePublishState: { honoured: 'an overwritten asset keeps its publish state (absent: the company setting retainPublishState)', tests: ['publish-state.test.ts'] },
+  preservePublishState: {
+    honoured: 'an overwritten asset keeps its publish state (absent: the company setting retainPublishState)',
+    tests: ['publish-state.test.ts'],
+  },
   preserveCrop: { honoured: 'an overwritten image keeps its stored crop unless a crop is given', tests: ['upload.test.ts', 'reprocess.test.ts'] },
   ...IMAGE_OPTIONS,
   photoshopOptions: refused('layers are split by a reprocessAssetsJob after the upload (the fault says so)'),
@@ -121,7 +128,10 @@ const SUBMITTED_UPLOAD_OPTIONS = {
 } satisfies Record<string, FieldRule>;
 
 const DOCUMENT_OPTIONS = {
-  postScriptOptions: { honoured: 'how PostScript/EPS assets are rasterised (process, resolution, colorspace, alpha)', tests: ['rip-pdfs-job.test.ts', 'rip.test.ts'] },
+  postScriptOptions: {
+    honoured: 'how PostScript/EPS assets are rasterised (process, resolution, colorspace, alpha)',
+    tests: ['rip-pdfs-job.test.ts', 'rip.test.ts'],
+  },
   pdfOptions: { honoured: 'how PDF assets are rasterised and catalogued', tests: ['rip-pdfs-job.test.ts', 'rip.test.ts'] },
   illustratorOptions: { honoured: 'how Illustrator assets are rasterised (alias colorSpace accepted)', tests: ['rip-pdfs-job.test.ts', 'rip.test.ts'] },
   inDesignOptions: { honoured: 'only process None (there is no InDesign engine; other values refused)', tests: ['rip-pdfs-job.test.ts'] },
@@ -130,14 +140,23 @@ const DOCUMENT_OPTIONS = {
 const FOLLOW_ON = {
   emailSetting: { honoured: 'which end-of-job mail is sent', tests: ['reprocess.test.ts', 'rip-pdfs-job.test.ts'] },
   postHttpUrl: { honoured: 'the signed job summary is POSTed there when the job ends', tests: ['reprocess.test.ts', 'credentials.test.ts'] },
-  postImageServingPublishJob: { honoured: 'a follow-on ImageServingPublishJob (<name>_Pub) once the items are done', tests: ['image-serving-publish.test.ts', 'reprocess.test.ts'] },
-  postImageRenderingPublishJob: { honoured: 'a follow-on ImageRenderingPublishJob once the items are done', tests: ['publish-contexts.test.ts', 'reprocess.test.ts'] },
+  postImageServingPublishJob: {
+    honoured: 'a follow-on ImageServingPublishJob (<name>_Pub) once the items are done',
+    tests: ['image-serving-publish.test.ts', 'reprocess.test.ts'],
+  },
+  postImageRenderingPublishJob: {
+    honoured: 'a follow-on ImageRenderingPublishJob once the items are done',
+    tests: ['publish-contexts.test.ts', 'reprocess.test.ts'],
+  },
   postVideoPublishJob: { honoured: 'a follow-on VideoPublishJob once the items are done', tests: ['video-publish.test.ts', 'reprocess.test.ts'] },
 } satisfies Record<string, FieldRule>;
 
 const PUBLISH = {
   emailSetting: { honoured: 'which end-of-job mail is sent', tests: ['publish-contexts.test.ts', 'image-serving-publish.test.ts'] },
-  httpCompletionUrl: { honoured: 'the signed job summary is POSTed there when the job ends', tests: ['image-serving-publish.test.ts', 'publish-contexts.test.ts'] },
+  httpCompletionUrl: {
+    honoured: 'the signed job summary is POSTed there when the job ends',
+    tests: ['image-serving-publish.test.ts', 'publish-contexts.test.ts'],
+  },
 } satisfies Record<string, FieldRule>;
 
 const ONE_CONTEXT = { contextHandle: refused('one publish context per company on this server: publish contexts are not supported') };
@@ -148,7 +167,7 @@ export const FIELD_TABLE: FieldTable = {
   submitJobParam: {
     companyHandle: { honoured: "the company the job runs for (the caller's role in it is checked)", tests: ['authorization-matrix.test.ts', 'jobs.test.ts'] },
     userHandle: { honoured: 'who receives the job mail (a user of the company)', tests: ['jobs.test.ts', 'rip-pdfs-job.test.ts'] },
-    jobName: { honoured: 'the job\'s original name; the run name adds the start time', tests: ['jobs.test.ts'] },
+    jobName: { honoured: "the job's original name; the run name adds the start time", tests: ['jobs.test.ts'] },
     locale: { honoured: 'language of the job log and mail (en, nl, fr)', tests: ['job-logs.test.ts', 'mail.test.ts'] },
     execTime: { honoured: 'a delayed start (state New until then)', tests: ['jobs.test.ts', 'export.test.ts'] },
     execSchedule: { honoured: 'a recurring job (Temporal Schedule, Quartz syntax)', tests: ['jobs.test.ts', 'quartz-schedule.test.ts'] },
@@ -180,7 +199,7 @@ export const FIELD_TABLE: FieldTable = {
   },
   uploadPostJob: {
     ...UPLOAD_OPTIONS,
-    postHttpUrl: refused('the servlet\'s upload job has no completion callback yet'),
+    postHttpUrl: refused("the servlet's upload job has no completion callback yet"),
     unCompressOptions: refused('posted archives are not extracted yet (UploadDirectoryJob extracts them)'),
   },
   uploadUrlsJob: {
@@ -195,7 +214,11 @@ export const FIELD_TABLE: FieldTable = {
     destFolder: { honoured: 'the folder the files go to', tests: ['upload-directory.test.ts'] },
     serverDir: { honoured: 'the directory under IMPORT_ROOT that is ingested', tests: ['upload-directory.test.ts'] },
     includeSubfolders: { honoured: 'walks subdirectories too', tests: ['upload-directory.test.ts'] },
-    processMetadataFiles: { honoured: 'only false (there is no metadata engine)', tests: ['upload-directory.test.ts', 'upload-sources.test.ts'], refuses: [true] },
+    processMetadataFiles: {
+      honoured: 'only false (there is no metadata engine)',
+      tests: ['upload-directory.test.ts', 'upload-sources.test.ts'],
+      refuses: [true],
+    },
     ...SUBMITTED_UPLOAD_OPTIONS,
     unCompressOptions: { honoured: 'UnCompress extracts ZIPs and ingests their files', tests: ['upload-directory.test.ts'] },
   },
@@ -204,14 +227,20 @@ export const FIELD_TABLE: FieldTable = {
   },
   reprocessAssetsJob: {
     assetHandleArray: { honoured: 'the assets reprocessed', tests: ['reprocess.test.ts'] },
-    readyForPublish: { honoured: 'publish state of every asset the job updates or creates (pages, eCatalogs, layers, encodings too)', tests: ['publish-state.test.ts', 'psd-layers.test.ts'] },
-    preservePublishState: { honoured: 'updated assets keep their publish state (absent: the company setting retainPublishState)', tests: ['publish-state.test.ts', 'psd-layers.test.ts'] },
+    readyForPublish: {
+      honoured: 'publish state of every asset the job updates or creates (pages, eCatalogs, layers, encodings too)',
+      tests: ['publish-state.test.ts', 'psd-layers.test.ts'],
+    },
+    preservePublishState: {
+      honoured: 'updated assets keep their publish state (absent: the company setting retainPublishState)',
+      tests: ['publish-state.test.ts', 'psd-layers.test.ts'],
+    },
     preserveCrop: { honoured: 'keeps the stored crop unless a crop is given (default true)', tests: ['reprocess.test.ts'] },
     ...IMAGE_OPTIONS,
     photoshopOptions: { honoured: 'MaintainLayers splits PSD layers into assets', tests: ['psd-layers.test.ts'] },
     ...DOCUMENT_OPTIONS,
     mediaOptions: { honoured: 'video encodings and thumbnail', tests: ['video.test.ts'] },
-    autoSetCreationOptions: { honoured: 'set-generation scripts over the job\'s assets', tests: ['set-generation.test.ts'] },
+    autoSetCreationOptions: { honoured: "set-generation scripts over the job's assets", tests: ['set-generation.test.ts'] },
     postJobOnlyIfFiles: { honoured: 'the follow-on publish runs only when the job produced files', tests: ['reprocess.test.ts'] },
     ...FOLLOW_ON,
     ...FEATURES_NOT_HERE,
@@ -258,7 +287,10 @@ export const FIELD_TABLE: FieldTable = {
     ...PUBLISH,
   },
   createVideoSitemapJob: {
-    forceUpdate: { honoured: 'rewrites the video sitemap even when unchanged (without it an identical sitemap is left as it is)', tests: ['video-sitemap.test.ts'] },
+    forceUpdate: {
+      honoured: 'rewrites the video sitemap even when unchanged (without it an identical sitemap is left as it is)',
+      tests: ['video-sitemap.test.ts'],
+    },
     emailSetting: { honoured: 'which end-of-job mail is sent', tests: ['video-sitemap.test.ts'] },
     httpCompletionUrl: { honoured: 'the signed job summary is POSTed there when the job ends', tests: ['video-sitemap.test.ts'] },
     // Extension: DMC takes the landing page from its Video SEO settings, which this server does not have.
@@ -322,7 +354,7 @@ export const FIELD_TABLE: FieldTable = {
     resultsPage: { honoured: 'which page', tests: ['account-fields.test.ts'] },
   },
   setPasswordParam: {
-    userHandle: { honoured: 'whose password (an IpsAdmin may set another user\'s)', tests: ['accounts.test.ts', 'account-fields.test.ts'] },
+    userHandle: { honoured: "whose password (an IpsAdmin may set another user's)", tests: ['accounts.test.ts', 'account-fields.test.ts'] },
     password: { honoured: 'the new password (policy checked)', tests: ['accounts.test.ts', 'credentials.test.ts'] },
     passwordExpires: { honoured: 'logins fail after it', tests: ['account-fields.test.ts'] },
   },
@@ -331,7 +363,11 @@ export const FIELD_TABLE: FieldTable = {
   },
   setCompanySettingsParam: {
     companyHandle: { honoured: 'the company whose settings change', tests: ['accounts.test.ts'] },
-    overwriteMode: { honoured: 'only OverwriteAnyExtAnyFolder (names are unique per company); others refused', tests: ['accounts.test.ts'], refuses: ['OverwriteFullName', 'OverwriteAnyExt', 'OverwriteFullNameAnyFolder'] },
+    overwriteMode: {
+      honoured: 'only OverwriteAnyExtAnyFolder (names are unique per company); others refused',
+      tests: ['accounts.test.ts'],
+      refuses: ['OverwriteFullName', 'OverwriteAnyExt', 'OverwriteFullNameAnyFolder'],
+    },
     retainPublishState: { honoured: 'what an absent preservePublishState means in every job', tests: ['publish-state.test.ts', 'accounts.test.ts'] },
     defaultSourceProfileHandle: refused('no default colour profiles per company on this server'),
     defaultDisplayProfileHandle: refused('no default colour profiles per company on this server'),
@@ -348,10 +384,16 @@ export const FIELD_TABLE: FieldTable = {
     includeSubfolders: { honoured: 'subfolders searched too', tests: ['asset-fields.test.ts'] },
     publishState: { honoured: 'only marked or unmarked assets', tests: ['asset-fields.test.ts'] },
     trashState: { honoured: 'assets in or out of the trash', tests: ['asset-fields.test.ts'] },
-    conditionMatchMode: { honoured: 'how the condition groups combine (only the system-field group exists here, so both modes give what IPS gives for one group)', tests: ['asset-fields.test.ts'] },
+    conditionMatchMode: {
+      honoured: 'how the condition groups combine (only the system-field group exists here, so both modes give what IPS gives for one group)',
+      tests: ['asset-fields.test.ts'],
+    },
     keywordArray: refused('keyword search is not supported yet'),
     systemFieldMatchMode: { honoured: 'MatchAll or MatchAny of the system-field conditions', tests: ['asset-fields.test.ts'] },
-    systemFieldConditionArray: { honoured: 'conditions on Name, FileName, users, FileSize, Created, LastModified', tests: ['asset-fields.test.ts', 'set-generation.test.ts'] },
+    systemFieldConditionArray: {
+      honoured: 'conditions on Name, FileName, users, FileSize, Created, LastModified',
+      tests: ['asset-fields.test.ts', 'set-generation.test.ts'],
+    },
     tagMatchMode: refused('tag search is not supported yet'),
     tagConditionArray: refused('tag search is not supported yet'),
     metadataMatchMode: refused('metadata search is not supported yet'),
@@ -419,7 +461,7 @@ export const FIELD_TABLE: FieldTable = {
     setType: { honoured: 'the type of set made', tests: ['set-generation.test.ts'] },
     memberPattern: { honoured: 'which asset names become members', tests: ['set-generation.test.ts'] },
     swatchPattern: { honoured: 'which asset is the swatch', tests: ['set-generation.test.ts'] },
-    setNameTemplate: { honoured: 'the set\'s name', tests: ['set-generation.test.ts'] },
+    setNameTemplate: { honoured: "the set's name", tests: ['set-generation.test.ts'] },
   },
   getSetGenerationScriptsParam: {
     companyHandle: { honoured: 'the company', tests: ['set-generation.test.ts'] },
@@ -429,22 +471,22 @@ export const FIELD_TABLE: FieldTable = {
     scriptHandle: { honoured: 'the script deleted', tests: ['set-generation.test.ts'] },
   },
   getActiveJobsParam: {
-    companyHandle: { honoured: 'only this company\'s jobs', tests: ['jobs.test.ts', 'aliases.test.ts'] },
+    companyHandle: { honoured: "only this company's jobs", tests: ['jobs.test.ts', 'aliases.test.ts'] },
     jobHandle: { honoured: 'only this job', tests: ['aliases.test.ts', 'export.test.ts'] },
     originalName: { honoured: 'only jobs of this name', tests: ['jobs.test.ts'] },
     includeWaitingJobs: { honoured: 'false leaves out upload jobs waiting for posts', tests: ['asset-fields.test.ts'] },
   },
   getScheduledJobsParam: {
-    companyHandle: { honoured: 'only this company\'s scheduled jobs', tests: ['aliases.test.ts', 'jobs.test.ts'] },
+    companyHandle: { honoured: "only this company's scheduled jobs", tests: ['aliases.test.ts', 'jobs.test.ts'] },
     jobHandle: { honoured: 'only this scheduled job', tests: ['jobs.test.ts'] },
     originalName: { honoured: 'only scheduled jobs of this name', tests: ['jobs.test.ts'] },
   },
   jobControlParam: {
-    companyHandle: { honoured: 'the company whose job it is (another company\'s job is 403)', tests: ['jobs.test.ts'] },
+    companyHandle: { honoured: "the company whose job it is (another company's job is 403)", tests: ['jobs.test.ts'] },
     jobHandle: { honoured: 'the job stopped, paused, resumed, run now or deleted', tests: ['jobs.test.ts', 'stop-paths.test.ts'] },
   },
   getJobLogsParam: {
-    companyHandle: { honoured: 'only this company\'s logs', tests: ['job-logs.test.ts'] },
+    companyHandle: { honoured: "only this company's logs", tests: ['job-logs.test.ts'] },
     userHandle: { honoured: 'only jobs this user submitted', tests: ['job-logs.test.ts', 'asset-fields.test.ts'] },
     sortBy: { honoured: 'order of the logs', tests: ['job-logs.test.ts'] },
     sortDirection: { honoured: 'ascending or descending', tests: ['job-logs.test.ts'] },
@@ -497,7 +539,7 @@ export const FIELD_TABLE: FieldTable = {
     layerNaming: { honoured: 'layer asset names', tests: ['psd-layers.test.ts'] },
     anchor: { honoured: 'where a layer sits when extended to the canvas', tests: ['psd-layer-naming.test.ts'] },
     createTemplate: { honoured: 'also writes a PSD template asset', tests: ['psd-layers.test.ts'] },
-    extractText: { honoured: 'text layers\' text kept as their search words', tests: ['psd-layers.test.ts'] },
+    extractText: { honoured: "text layers' text kept as their search words", tests: ['psd-layers.test.ts'] },
     extendLayers: { honoured: 'layers extended to the background size', tests: ['psd-layers.test.ts'] },
   },
   PostScriptOptions: {
@@ -551,7 +593,7 @@ export const FIELD_TABLE: FieldTable = {
     videoSmartCropArray: refused('no smart crops on this server'),
     videoSmartCropSampleRate: refused('no smart crops on this server'),
     avsEncodingArray: refused('no adaptive video sets on this server'),
-    generateThumbnail: { honoured: 'a poster frame becomes the video\'s thumbnail', tests: ['video.test.ts'] },
+    generateThumbnail: { honoured: "a poster frame becomes the video's thumbnail", tests: ['video.test.ts'] },
     thumbnailOptions: { honoured: 'when the poster frame is taken', tests: ['video.test.ts'] },
     cmafConformance: { honoured: 'only false (encodings are progressive MP4)', tests: ['video.test.ts'], refuses: [true] },
   },

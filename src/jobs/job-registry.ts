@@ -103,7 +103,14 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     submittable: true,
     // A real ExportJob's log (docs/job-log-types.md#exportjob-export): BeginExportJob, one ExportJobRenderFileSuccess per file, then
     // ZipFileExportJobSuccess, and no other row. EndExportJob (a stopped export) and ExportJobRenderFileError are ours.
-    logTypes: { begin: 'BeginExportJob', end: 'EndExportJob', success: 'ExportJobRenderFileSuccess', failure: 'ExportJobRenderFileError', archive: 'ZipFileExportJobSuccess', filesOnly: true },
+    logTypes: {
+      begin: 'BeginExportJob',
+      end: 'EndExportJob',
+      success: 'ExportJobRenderFileSuccess',
+      failure: 'ExportJobRenderFileError',
+      archive: 'ZipFileExportJobSuccess',
+      filesOnly: true,
+    },
     beginMessage: 'jobBegun',
   },
   {
@@ -152,7 +159,12 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     workflow: 'imageRenderingPublishWorkflow',
     options: imageRenderingPublishJob,
     submittable: true,
-    logTypes: { begin: 'BeginImageRenderingPublish', end: 'EndImageRenderingPublish', success: 'ImageRenderingPublishSuccess', failure: 'ImageRenderingPublishError' },
+    logTypes: {
+      begin: 'BeginImageRenderingPublish',
+      end: 'EndImageRenderingPublish',
+      success: 'ImageRenderingPublishSuccess',
+      failure: 'ImageRenderingPublishError',
+    },
     beginMessage: 'jobBegun',
   },
   {
@@ -162,7 +174,12 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     options: serverDirectoryPublishJob,
     submittable: true,
     // ServerDirectoryPublishWarning exists too (Adobe IPS: sting-constants/r-job-log-types); nothing here warns.
-    logTypes: { begin: 'BeginServerDirectoryPublish', end: 'EndServerDirectoryPublish', success: 'ServerDirectoryPublishSuccess', failure: 'ServerDirectoryPublishError' },
+    logTypes: {
+      begin: 'BeginServerDirectoryPublish',
+      end: 'EndServerDirectoryPublish',
+      success: 'ServerDirectoryPublishSuccess',
+      failure: 'ServerDirectoryPublishError',
+    },
     beginMessage: 'jobBegun',
   },
   {

@@ -26,9 +26,7 @@ export class AccountService {
     const principal = await this.auth.checkPassword({ email: p.email, password: p.password });
     const valid =
       principal !== undefined &&
-      (p.companyHandle === undefined ||
-        principal.isIpsAdmin ||
-        principal.memberships.some((m) => m.isActive && m.companyHandle === p.companyHandle));
+      (p.companyHandle === undefined || principal.isIpsAdmin || principal.memberships.some((m) => m.isActive && m.companyHandle === p.companyHandle));
     return { status: valid ? 'ValidLogin' : 'InvalidLogin' };
   }
 
@@ -182,7 +180,7 @@ export class AccountService {
   async setPassword(caller: Principal, p: In<typeof S.setPasswordParam>): Promise<Record<string, never>> {
     const target = p.userHandle ?? caller.userHandle;
     if (target !== caller.userHandle && !caller.isIpsAdmin) {
-      throw new IpsFault(FaultCode.IllegalRequestUser, 'userHandle: only an IpsAdmin may set another user\'s password', 'userHandle');
+      throw new IpsFault(FaultCode.IllegalRequestUser, "userHandle: only an IpsAdmin may set another user's password", 'userHandle');
     }
     if (!(await this.users.findByHandle(target))) throw faults.notFound('userHandle', 'user', target);
     assertPasswordAllowed(p.password);

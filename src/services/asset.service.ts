@@ -212,7 +212,11 @@ export function toAsset(row: AssetRow, setDefinition?: string, video?: VideoInfo
  * master's first encoding, or an encoding's own MP4 (what a video publish
  * would deliver); probe facts are extensions.
  */
-function videoInfoOf(row: AssetRow, fileInfo: { originalPath: string; originalFile: string; fileSize: number }, video: VideoInfoRow | undefined): NonNullable<S.Asset['videoInfo']> {
+function videoInfoOf(
+  row: AssetRow,
+  fileInfo: { originalPath: string; originalFile: string; fileSize: number },
+  video: VideoInfoRow | undefined,
+): NonNullable<S.Asset['videoInfo']> {
   const image = row.optimized_key ? splitKey(row.optimized_key) : undefined;
   const optimized = video?.encoded_key ? splitKey(video.encoded_key) : undefined;
   return {

@@ -43,7 +43,10 @@ export class AuthService {
   /** clientAddress: the caller's IP, a second throttle key so one address cannot spray many e-mails. */
   async authenticate(credentials: Credentials | undefined, clientAddress?: string): Promise<Principal> {
     if (!credentials) {
-      throw new IpsFault(FaultCode.NoCredentials, 'No credentials: send HTTP Basic authentication (email:password), or over SOAP an authHeader with user and password');
+      throw new IpsFault(
+        FaultCode.NoCredentials,
+        'No credentials: send HTTP Basic authentication (email:password), or over SOAP an authHeader with user and password',
+      );
     }
     const userKey = throttleKeys.user(credentials.email);
     const keys = clientAddress ? [userKey, throttleKeys.address(clientAddress)] : [userKey];

@@ -67,7 +67,15 @@ export async function upsertSetByproduct(
   await deps.derivations.commitDerived(
     row,
     previous !== undefined,
-    { asset_handle: handle, company_handle: doc.company_handle, source_handle: doc.asset_handle, engine: set.engine, position: 0, job_handle: job.jobHandle, data_json: set.data === undefined ? null : JSON.stringify(set.data) },
+    {
+      asset_handle: handle,
+      company_handle: doc.company_handle,
+      source_handle: doc.asset_handle,
+      engine: set.engine,
+      position: 0,
+      job_handle: job.jobHandle,
+      data_json: set.data === undefined ? null : JSON.stringify(set.data),
+    },
     set.members,
   );
   return row;

@@ -95,7 +95,7 @@ export class ItemProgressReporter {
     try {
       await this.store.removeJob(jobHandle);
     } catch (err) {
-      this.log.warn({ jobHandle, reason: errorText(err) }, 'could not remove the job\'s item progress rows');
+      this.log.warn({ jobHandle, reason: errorText(err) }, "could not remove the job's item progress rows");
     }
   }
 }

@@ -178,7 +178,9 @@ function stoppedDetail(logType: string, name: string, outcome: JobOutcome): NewD
       : { logType, messageKey: 'jobStopped', messageArgs: { ...counts, user: outcome.stoppedBy } };
   }
   if (outcome.stopSource === 'signal') {
-    return reason ? { logType, messageKey: 'jobStoppedBySignalBecause', messageArgs: { ...counts, ...reason } } : { logType, messageKey: 'jobStoppedBySignal', messageArgs: counts };
+    return reason
+      ? { logType, messageKey: 'jobStoppedBySignalBecause', messageArgs: { ...counts, ...reason } }
+      : { logType, messageKey: 'jobStoppedBySignal', messageArgs: counts };
   }
   return { logType, messageKey: 'jobCancelRequested', messageArgs: counts };
 }

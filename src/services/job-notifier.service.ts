@@ -26,7 +26,10 @@ export class JobNotifier {
     const locale = job.locale;
     const lines = async (types: string[]): Promise<JobLogLine[]> => {
       const page = await this.jobLogs.detailPage(job.jobHandle, { logTypes: types, sort: 'id', direction: 'asc', limit: 10, offset: 0 });
-      return page.rows.map((d: JobLogDetailRow) => ({ ...(d.asset_name ? { assetName: d.asset_name } : {}), message: renderMessage(d.message_key, JSON.parse(d.message_args), locale) }));
+      return page.rows.map((d: JobLogDetailRow) => ({
+        ...(d.asset_name ? { assetName: d.asset_name } : {}),
+        message: renderMessage(d.message_key, JSON.parse(d.message_args), locale),
+      }));
     };
     return this.notifications.notify(
       to,
@@ -55,9 +58,18 @@ export class JobNotifier {
 
   /** An export's archive URL (its ZipFileExportJobSuccess row, file type ExportJobZip), so the mail carries the download link. */
   private async downloadLines(jobHandle: string, locale: string | undefined): Promise<string[]> {
-    const page = await this.jobLogs.detailPage(jobHandle, { logTypes: EXPORT_ARCHIVE, sort: 'id', direction: 'desc', limit: 1, offset: 0, assetType: EXPORT_ZIP_TYPE });
+    const page = await this.jobLogs.detailPage(jobHandle, {
+      logTypes: EXPORT_ARCHIVE,
+      sort: 'id',
+      direction: 'desc',
+      limit: 1,
+      offset: 0,
+      assetType: EXPORT_ZIP_TYPE,
+    });
     return page.rows
       .filter((d) => d.asset_name)
-      .map((d) => renderMessage('mailDownload', { url: d.asset_name!, expires: String((JSON.parse(d.message_args) as { expires?: string }).expires ?? '') }, locale));
+      .map((d) =>
+        renderMessage('mailDownload', { url: d.asset_name!, expires: String((JSON.parse(d.message_args) as { expires?: string }).expires ?? '') }, locale),
+      );
   }
 }

@@ -65,7 +65,10 @@ export class JobReconciler {
         if (await this.deps.bookkeeping.endClosedRun(await this.jobOf(run), end)) {
           done.push({ jobHandle: run.workflowId, status: end.status });
           await this.deps.itemProgress?.endJob(run.workflowId);
-          this.deps.logger.warn({ jobHandle: run.workflowId, runId: run.runId, workflowType: run.workflowType, end }, 'ended the job log of a run Temporal closed');
+          this.deps.logger.warn(
+            { jobHandle: run.workflowId, runId: run.runId, workflowType: run.workflowType, end },
+            'ended the job log of a run Temporal closed',
+          );
         }
         ended.add(run.workflowId);
       } catch (err) {
@@ -113,7 +116,10 @@ export function endOf(run: ClosedJobRun, closure: RunClosure): ClosedRunEnd {
       // A terminate needs no reason; then who asked is the best there is.
       return { status: 'Terminated', reason: closure.reason || (closure.identity ? `by ${closure.identity}` : 'no reason given') };
     case 'TimedOut':
-      return { status: 'TimedOut', seconds: Math.round(closure.timeoutSeconds ?? (run.closeTime.getTime() - (run.executionTime ?? run.startTime).getTime()) / 1000) };
+      return {
+        status: 'TimedOut',
+        seconds: Math.round(closure.timeoutSeconds ?? (run.closeTime.getTime() - (run.executionTime ?? run.startTime).getTime()) / 1000),
+      };
     case 'Failed':
       return { status: 'Failed', reason: closure.failure ?? 'the workflow failed without a message' };
     case 'Canceled':

@@ -139,7 +139,9 @@ export class JobService {
   private async notifyAddress(caller: Principal, p: SubmitJobParam): Promise<string> {
     if (!p.userHandle || p.userHandle === caller.userHandle) return caller.email;
     const user = await this.users.findByHandle(p.userHandle);
-    const member = user && (user.is_ips_admin === 1 || (await this.users.memberships(user.user_handle)).some((m) => m.company_handle === p.companyHandle && m.is_active === 1));
+    const member =
+      user &&
+      (user.is_ips_admin === 1 || (await this.users.memberships(user.user_handle)).some((m) => m.company_handle === p.companyHandle && m.is_active === 1));
     if (!user || !member) throw faults.notFound('userHandle', 'user of this company', p.userHandle);
     return user.email;
   }
@@ -166,7 +168,9 @@ export class JobService {
 
   async getScheduledJobs(caller: Principal, p: In<typeof S.getScheduledJobsParam>): Promise<{ jobArray: { items: S.ScheduledJob[] } }> {
     const companies = this.visibleCompanies(caller, 'getScheduledJobs', p.companyHandle);
-    const schedules = p.jobHandle ? [await this.gateway.describeSchedule(p.jobHandle)].filter((s): s is JobSchedule => s !== undefined) : await this.gateway.listSchedules();
+    const schedules = p.jobHandle
+      ? [await this.gateway.describeSchedule(p.jobHandle)].filter((s): s is JobSchedule => s !== undefined)
+      : await this.gateway.listSchedules();
     const items = schedules
       .filter((s) => s.companyHandle && (!companies || companies.includes(s.companyHandle)) && (!p.originalName || s.jobName === p.originalName))
       .map((s) => toScheduledJob(s))
@@ -176,7 +180,8 @@ export class JobService {
 
   async stop(caller: Principal, p: In<typeof S.jobControlParam>): Promise<Record<string, never>> {
     const job = await this.resolve(p.companyHandle, p.jobHandle);
-    if (job.kind === 'schedule') throw faults.invalid('jobHandle', 'a running job (a scheduled job is paused with pauseJob or removed with deleteJob)', 'a scheduled job');
+    if (job.kind === 'schedule')
+      throw faults.invalid('jobHandle', 'a running job (a scheduled job is paused with pauseJob or removed with deleteJob)', 'a scheduled job');
     const progress = await this.gateway.progress(job.run.workflowId);
     if (progress?.state === 'Stopping') throw faults.invalid('jobHandle', 'a running job', 'a job that is already stopping');
     await this.gateway.requestStop(job.run.workflowId, caller.email);
@@ -234,7 +239,11 @@ export class JobService {
     if (!allowed || caller.isIpsAdmin) return;
     const role = caller.memberships.find((m) => m.isActive && m.companyHandle === companyHandle)?.role;
     if (!role || !allowed.includes(role)) {
-      throw new IpsFault(FaultCode.NoOperationPermission, `User does not have permission to submit an ${element} (the ${role ?? 'caller'} role may not; allowed: ${allowed.join(', ')})`, element);
+      throw new IpsFault(
+        FaultCode.NoOperationPermission,
+        `User does not have permission to submit an ${element} (the ${role ?? 'caller'} role may not; allowed: ${allowed.join(', ')})`,
+        element,
+      );
     }
   }
 
@@ -244,9 +253,13 @@ export class JobService {
    * field now), not an error on every asset later.
    */
   private async checkProfiles(companyHandle: string, element: string, options: unknown): Promise<void> {
-    await checkProfileHandles(this.assets, companyHandle, `${element}.colorManagementOptions`, (options as { colorManagementOptions?: ColorManagementOptions }).colorManagementOptions);
+    await checkProfileHandles(
+      this.assets,
+      companyHandle,
+      `${element}.colorManagementOptions`,
+      (options as { colorManagementOptions?: ColorManagementOptions }).colorManagementOptions,
+    );
   }
-
 
   /**
    * RipPdfsJob rips documents: every pdfHandleArray entry must be a live Pdf,
@@ -263,7 +276,12 @@ export class JobService {
         const asset = rows.get(handle);
         // Unknown, trashed and other companies' handles look alike, as in the reprocess log.
         if (!asset || asset.trash_state !== 'NotInTrash') throw faults.notFound(at, 'PDF, PostScript or Illustrator asset', handle);
-        if (!DOCUMENT_TYPES.has(asset.type)) throw faults.invalid(at, 'the handle of a Pdf, PostScript or Illustrator asset (other assets go in a reprocessAssetsJob)', `an asset of type ${asset.type}`);
+        if (!DOCUMENT_TYPES.has(asset.type))
+          throw faults.invalid(
+            at,
+            'the handle of a Pdf, PostScript or Illustrator asset (other assets go in a reprocessAssetsJob)',
+            `an asset of type ${asset.type}`,
+          );
       }
     }
   }
@@ -303,7 +321,10 @@ export class JobService {
     if (!progress || progress.processing.length === 0) return progress;
     const [log, recorded, reports] = await Promise.all([
       this.jobLogs.find(jobHandle),
-      this.jobLogs.recordedItemIds(jobHandle, progress.processing.flatMap((p) => (p.itemId ? [p.itemId] : []))),
+      this.jobLogs.recordedItemIds(
+        jobHandle,
+        progress.processing.flatMap((p) => (p.itemId ? [p.itemId] : [])),
+      ),
       // Progress is a side channel: without it the items are listed as before.
       this.itemProgress ? this.itemProgress.forJob(jobHandle).catch((): ItemProgressRow[] => []) : [],
     ]);
@@ -327,7 +348,7 @@ export class JobService {
     const last = progress ? undefined : await this.jobLogs.find(run.workflowId);
     const total = progress?.total ?? memo.totalSize ?? last?.total_file_count ?? 0;
     const processed = progress?.processed ?? last?.total_file_count ?? 0;
-    const state: S.ActiveJob['state'] = delayed ? 'New' : progress?.state ?? 'Running';
+    const state: S.ActiveJob['state'] = delayed ? 'New' : (progress?.state ?? 'Running');
     const message = delayed
       ? `Waiting until ${run.executionTime!.toISOString()}`
       : (progress?.message ?? 'Running (no live progress: the worker is not answering)');

@@ -40,10 +40,7 @@ export const MAX_LISTED = 10;
  * `setting`. A failed job counts as an error even when no file failed, since
  * the job itself did.
  */
-export function shouldNotify(
-  setting: EmailSetting,
-  s: Pick<JobSummaryForMail, 'errors' | 'warnings' | 'outcome'>,
-): boolean {
+export function shouldNotify(setting: EmailSetting, s: Pick<JobSummaryForMail, 'errors' | 'warnings' | 'outcome'>): boolean {
   const hasErrors = s.errors > 0 || s.outcome === 'failed';
   switch (setting) {
     case 'All':
@@ -96,8 +93,7 @@ function buildContent(s: JobSummaryForMail, locale: Locale): MailContent {
         : s.errors > 0 || s.warnings > 0
           ? 'mailSubjectDoneWithIssues'
           : 'mailSubjectDone';
-  const introKey: MessageKey =
-    s.outcome === 'failed' ? 'mailIntroFailed' : s.outcome === 'stopped' ? 'mailIntroStopped' : 'mailIntroDone';
+  const introKey: MessageKey = s.outcome === 'failed' ? 'mailIntroFailed' : s.outcome === 'stopped' ? 'mailIntroStopped' : 'mailIntroDone';
 
   const facts: string[] = [];
   if (s.originalJobName && s.originalJobName !== s.jobName) facts.push(t('mailOriginalName', { name: s.originalJobName }));
@@ -130,10 +126,7 @@ function buildContent(s: JobSummaryForMail, locale: Locale): MailContent {
     subject: t(subjectKey, { name: s.jobName, error: s.errors, warning: s.warnings }).replace(/[\r\n]+/g, ' '),
     intro: t(introKey, { type: s.jobType, name: s.jobName, company: s.companyName }),
     facts,
-    lists: [
-      ...list(s.firstErrors, s.errors, 'mailErrors', 'mailFirstErrors'),
-      ...list(s.firstWarnings, s.warnings, 'mailWarnings', 'mailFirstWarnings'),
-    ],
+    lists: [...list(s.firstErrors, s.errors, 'mailErrors', 'mailFirstErrors'), ...list(s.firstWarnings, s.warnings, 'mailWarnings', 'mailFirstWarnings')],
     extra: s.extraLines ?? [],
     footer: t('mailFooter'),
   };
@@ -152,12 +145,7 @@ function renderText(c: MailContent): string {
 }
 
 export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /**
@@ -206,12 +194,7 @@ export function composeJobMail(s: JobSummaryForMail, locale: string): { subject:
 export class NotificationService {
   constructor(private readonly mailer: Mailer) {}
 
-  async notify(
-    to: string,
-    setting: EmailSetting,
-    summary: JobSummaryForMail,
-    locale?: string,
-  ): Promise<{ sent: boolean; where?: string }> {
+  async notify(to: string, setting: EmailSetting, summary: JobSummaryForMail, locale?: string): Promise<{ sent: boolean; where?: string }> {
     // A job submitted by a user without an e-mail address has nobody to tell.
     if (!shouldNotify(setting, summary) || !to.trim()) return { sent: false };
     const mail = composeJobMail(summary, locale ?? 'en');

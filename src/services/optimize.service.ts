@@ -57,7 +57,16 @@ export class OptimizeService {
       await this.jobLogs.recordItem(
         { job_handle: job.jobHandle, item_id: ref.assetHandle, status: 'success', asset_handle: ref.assetHandle, reason: null, updated_at: now },
         job.companyHandle,
-        [{ logType: 'ReoptimizeSuccess', messageKey: 'optimizeSuccess', messageArgs: { path }, assetName: path, assetType: 'OptimizedImage', assetHandle: ref.assetHandle }],
+        [
+          {
+            logType: 'ReoptimizeSuccess',
+            messageKey: 'optimizeSuccess',
+            messageArgs: { path },
+            assetName: path,
+            assetType: 'OptimizedImage',
+            assetHandle: ref.assetHandle,
+          },
+        ],
         ['file_success_count', 'total_file_count'],
         (tx) =>
           new AssetRepositoryImpl(tx).update(asset.asset_handle, {
@@ -83,7 +92,16 @@ export class OptimizeService {
     const recorded = await this.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: ref.assetHandle, status: 'error', asset_handle: ref.assetHandle, reason, updated_at: nowIso() },
       job.companyHandle,
-      [{ logType: 'ReoptimizeFailure', messageKey: 'optimizeError', messageArgs: { path, reason }, assetName: path, assetType: 'OptimizedImage', assetHandle: ref.assetHandle }],
+      [
+        {
+          logType: 'ReoptimizeFailure',
+          messageKey: 'optimizeError',
+          messageArgs: { path, reason },
+          assetName: path,
+          assetType: 'OptimizedImage',
+          assetHandle: ref.assetHandle,
+        },
+      ],
       ['file_error_count', 'total_file_count'],
     );
     if (!recorded) return recordedResult(this.jobLogs, job, ref);

@@ -64,7 +64,13 @@ export function renderPlanFor(o: ImageProcessingOptions, storedCrop: string | nu
 
 /** Whether a plan changes anything the plain optimiser would not do. */
 export function planChangesPixels(plan: RenderPlan): boolean {
-  return plan.crop !== undefined || plan.knockout !== undefined || plan.mask || (plan.usm !== undefined && plan.usm.amount > 0) || (plan.color !== undefined && plan.color.mode !== 'Default');
+  return (
+    plan.crop !== undefined ||
+    plan.knockout !== undefined ||
+    plan.mask ||
+    (plan.usm !== undefined && plan.usm.amount > 0) ||
+    (plan.color !== undefined && plan.color.mode !== 'Default')
+  );
 }
 
 /** The image options that change pixels, by their XSD names, in XSD order (Adobe IPS: data-types/r-reprocess-assets-job). */
@@ -200,7 +206,12 @@ export function cropSource(plan: RenderPlan): StoredCrop['source'] {
  * live IccProfile asset of the company. `field` is how the caller sent them
  * (e.g. `reprocessAssetsJob.colorManagementOptions`).
  */
-export async function checkProfileHandles(assets: AssetRepository, companyHandle: string, field: string, cm: ColorManagementOptions | undefined): Promise<void> {
+export async function checkProfileHandles(
+  assets: AssetRepository,
+  companyHandle: string,
+  field: string,
+  cm: ColorManagementOptions | undefined,
+): Promise<void> {
   if (!cm) return;
   for (const key of ['sourceProfileHandle', 'outputProfileHandle'] as const) {
     const handle = cm[key];
@@ -241,10 +252,14 @@ export class ColorProfiles {
 
   private async lookUp(companyHandle: string, cm: ColorManagementOptions): Promise<ColorPlan | string> {
     const plan: ColorPlan = { mode: cm.colorManagement };
-    for (const [handle, key] of [[cm.sourceProfileHandle, 'sourceProfile'], [cm.outputProfileHandle, 'outputProfile']] as const) {
+    for (const [handle, key] of [
+      [cm.sourceProfileHandle, 'sourceProfile'],
+      [cm.outputProfileHandle, 'outputProfile'],
+    ] as const) {
       if (!handle) continue;
       const profile = await this.assets.findByHandle(companyHandle, handle);
-      if (!profile || profile.type !== 'IccProfile' || profile.trash_state !== 'NotInTrash') return `colorManagementOptions: the ICC profile asset '${handle}' no longer exists`;
+      if (!profile || profile.type !== 'IccProfile' || profile.trash_state !== 'NotInTrash')
+        return `colorManagementOptions: the ICC profile asset '${handle}' no longer exists`;
       plan[key] = await this.storage.localPath(profile.original_key);
     }
     return plan;

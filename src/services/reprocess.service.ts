@@ -58,10 +58,16 @@ export class ReprocessService {
       return this.documents.ripDocument(job, asset, ripOptionsFor(asset.type, options), color, { image: options, publish: rule }, signal, progress);
     }
     if (asset.type === 'Video' && this.videos) {
-      const warnings = optionWarnings(options, 'Video', { path: `${asset.folder}${asset.file_name}`, type: asset.type, fileType: 'Video', handle: asset.asset_handle });
+      const warnings = optionWarnings(options, 'Video', {
+        path: `${asset.folder}${asset.file_name}`,
+        type: asset.type,
+        fileType: 'Video',
+        handle: asset.asset_handle,
+      });
       return this.videos.reprocess(job, asset, options.mediaOptions, { rule, warnings }, signal, progress);
     }
-    if (asset.type !== 'Image') return this.fail(job, ref, `${asset.type} assets cannot be reprocessed (only images, videos, PDF, PostScript and Illustrator files)`);
+    if (asset.type !== 'Image')
+      return this.fail(job, ref, `${asset.type} assets cannot be reprocessed (only images, videos, PDF, PostScript and Illustrator files)`);
     const path = `${asset.folder}${asset.file_name}`;
     const tag = createHash('sha256').update(job.jobHandle).digest('hex').slice(0, 16);
     const base = `${keyPart(asset.company_handle)}/${keyPart(asset.asset_handle)}/rp-${tag}`;
@@ -89,16 +95,34 @@ export class ReprocessService {
         { job_handle: job.jobHandle, item_id: ref.assetHandle, status: 'success', asset_handle: ref.assetHandle, reason: null, updated_at: now },
         job.companyHandle,
         [
-          { logType: itemLogTypes(job).success, messageKey: 'fileProcessed', messageArgs: { path }, assetName: path, assetType: 'OptimizedImage', assetHandle: ref.assetHandle },
+          {
+            logType: itemLogTypes(job).success,
+            messageKey: 'fileProcessed',
+            messageArgs: { path },
+            assetName: path,
+            assetType: 'OptimizedImage',
+            assetHandle: ref.assetHandle,
+          },
           ...(options.createMask && !result.maskWritten
-            ? [{ logType: ITEM_WARNING_TYPE, messageKey: 'fileWarning', messageArgs: { path, reason: 'no mask: the image has no transparency and no knockout was requested' }, assetName: path, assetType: 'Mask', assetHandle: ref.assetHandle }]
+            ? [
+                {
+                  logType: ITEM_WARNING_TYPE,
+                  messageKey: 'fileWarning',
+                  messageArgs: { path, reason: 'no mask: the image has no transparency and no knockout was requested' },
+                  assetName: path,
+                  assetType: 'Mask',
+                  assetHandle: ref.assetHandle,
+                },
+              ]
             : []),
           ...layerDetails,
         ],
         [
           'file_success_count',
           'total_file_count',
-          ...((options.createMask && !result.maskWritten) || layerDetails.some((d) => d.logType === ITEM_WARNING_TYPE) ? (['file_warning_count'] as const) : []),
+          ...((options.createMask && !result.maskWritten) || layerDetails.some((d) => d.logType === ITEM_WARNING_TYPE)
+            ? (['file_warning_count'] as const)
+            : []),
         ],
         (tx) =>
           new AssetRepositoryImpl(tx).update(asset.asset_handle, {
@@ -128,16 +152,33 @@ export class ReprocessService {
   async fail(job: JobIdentity, ref: AssetRef, reason: string): Promise<FileResult> {
     return recordItemError(this.jobLogs, job, ref, reason);
   }
-
 }
-
 
 /** The rip options for a document type, IPS defaults filled in (Rasterize at 150 ppi, Auto colour, eCatalog on). */
 export function ripOptionsFor(type: 'Pdf' | 'PostScript' | 'Illustrator', o: ReprocessOptions): RipOptions {
   if (type === 'Pdf') {
     const p = o.pdfOptions ?? pdfOptions.parse({});
-    return { process: p.process, resolution: p.resolution, colorspace: p.colorspace, alpha: false, pdfCatalog: p.pdfCatalog, extractSearchWords: p.extractSearchWords, extractLinks: p.extractLinks };
+    return {
+      process: p.process,
+      resolution: p.resolution,
+      colorspace: p.colorspace,
+      alpha: false,
+      pdfCatalog: p.pdfCatalog,
+      extractSearchWords: p.extractSearchWords,
+      extractLinks: p.extractLinks,
+    };
   }
-  const p = type === 'PostScript' ? (o.postScriptOptions ?? postScriptOptions.parse({})) : { ...(o.illustratorOptions ?? illustratorOptions.parse({})), extractSearchWords: false };
-  return { process: p.process, resolution: p.resolution, colorspace: p.colorspace, alpha: p.alpha, pdfCatalog: false, extractSearchWords: p.extractSearchWords, extractLinks: false };
+  const p =
+    type === 'PostScript'
+      ? (o.postScriptOptions ?? postScriptOptions.parse({}))
+      : { ...(o.illustratorOptions ?? illustratorOptions.parse({})), extractSearchWords: false };
+  return {
+    process: p.process,
+    resolution: p.resolution,
+    colorspace: p.colorspace,
+    alpha: p.alpha,
+    pdfCatalog: false,
+    extractSearchWords: p.extractSearchWords,
+    extractLinks: false,
+  };
 }

@@ -62,7 +62,11 @@ function readPart(part: string, value: string, element: string): XmlNode {
   }
   if (root.local !== element || !isIpsNamespace(root.ns)) {
     const ns = root.ns ? `namespace ${root.ns.slice(0, 120)}` : 'no namespace';
-    throw new IpsFault(FaultCode.InvalidRequest, `${part}: expected an <${element}> element in an IPS namespace (${IPS_NS_BASE}[/<version>]), received <${root.local.slice(0, 100)}> in ${ns}`, part);
+    throw new IpsFault(
+      FaultCode.InvalidRequest,
+      `${part}: expected an <${element}> element in an IPS namespace (${IPS_NS_BASE}[/<version>]), received <${root.local.slice(0, 100)}> in ${ns}`,
+      part,
+    );
   }
   return root;
 }

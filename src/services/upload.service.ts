@@ -112,7 +112,8 @@ export class UploadService {
               const part = readXmlAuthPart(value);
               style.authNamespace = part.namespace;
               style.header = part.header;
-              if (part.header.appName || part.header.appVersion) this.logger?.debug({ appName: part.header.appName, appVersion: part.header.appVersion }, 'UploadFile post');
+              if (part.header.appName || part.header.appVersion)
+                this.logger?.debug({ appName: part.header.appName, appVersion: part.header.appVersion }, 'UploadFile post');
               // HTTP Basic, when sent, still decides who the caller is (as with a JSON auth part).
               principal ??= await this.auth.authenticate(part.credentials ?? noXmlCredentials(), clientAddress);
             } else if (name === 'auth') {
@@ -191,7 +192,12 @@ export class UploadService {
     }
 
     // A later post adds files to the job's options as they were; only a new job's profiles are checked.
-    await checkProfileHandles(this.assets, params.companyHandle, 'uploadParams.uploadParams.colorManagementOptions', params.uploadParams?.colorManagementOptions);
+    await checkProfileHandles(
+      this.assets,
+      params.companyHandle,
+      'uploadParams.uploadParams.colorManagementOptions',
+      params.uploadParams?.colorManagementOptions,
+    );
     const scripts = params.uploadParams?.autoSetCreationOptions?.autoSetsArray;
     if (scripts && this.sets) await checkSetScripts(this.sets, params.companyHandle, 'uploadParams.uploadParams.autoSetCreationOptions.autoSetsArray', scripts);
     const now = new Date();

@@ -16,7 +16,16 @@ const FUTURE = '2099-06-30T18:00:00-06:00';
 const FUTURE_STORED = '2099-07-01T00:00:00.000Z';
 
 type Who = { email: string; password: string };
-type ListedUser = { userHandle: string; email: string; firstName: string; lastName: string; isValid: boolean; isIpsAdmin: boolean; role?: string; passwordExpires?: string };
+type ListedUser = {
+  userHandle: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  isValid: boolean;
+  isIpsAdmin: boolean;
+  role?: string;
+  passwordExpires?: string;
+};
 
 describe(`account operation fields (${process.env.IPS_TEST_DB})`, () => {
   let h: Harness;
@@ -75,20 +84,36 @@ describe(`account operation fields (${process.env.IPS_TEST_DB})`, () => {
       { companyHandle: u, role: 'IpsCompanyAdmin' },
       { companyHandle: company.hooli, role: 'IpsUser' },
     ]);
-    await addUser('basil', { email: 'basil@umbrella.test', firstName: 'Liam', lastName: 'Sloan', passwordExpires: '2080-01-01T00:00:00Z' }, [{ companyHandle: u, role: 'IpsUser' }]);
-    await addUser('ember', { email: 'ember@umbrella.example', firstName: 'Jade', lastName: 'Ruiz', passwordExpires: '2090-01-01T00:00:00Z' }, [{ companyHandle: u, role: 'IpsUser' }]);
-    await addUser('flint', { email: 'flint@umbrella.test', firstName: 'Omar', lastName: 'Park', passwordExpires: '2085-01-01T00:00:00Z' }, [{ companyHandle: u, role: 'WebServiceUser' }]);
+    await addUser('basil', { email: 'basil@umbrella.test', firstName: 'Liam', lastName: 'Sloan', passwordExpires: '2080-01-01T00:00:00Z' }, [
+      { companyHandle: u, role: 'IpsUser' },
+    ]);
+    await addUser('ember', { email: 'ember@umbrella.example', firstName: 'Jade', lastName: 'Ruiz', passwordExpires: '2090-01-01T00:00:00Z' }, [
+      { companyHandle: u, role: 'IpsUser' },
+    ]);
+    await addUser('flint', { email: 'flint@umbrella.test', firstName: 'Omar', lastName: 'Park', passwordExpires: '2085-01-01T00:00:00Z' }, [
+      { companyHandle: u, role: 'WebServiceUser' },
+    ]);
     await addUser('cedar', { email: 'cedar@umbrella.example', firstName: 'Mila', lastName: 'Lane' }, [{ companyHandle: u, role: 'IpsUser', isActive: false }]);
-    await addUser('delta', { email: 'delta@umbrella.test', firstName: 'Kai', lastName: 'Ortiz', isValid: false }, [{ companyHandle: u, role: 'WebServiceUser' }]);
+    await addUser('delta', { email: 'delta@umbrella.test', firstName: 'Kai', lastName: 'Ortiz', isValid: false }, [
+      { companyHandle: u, role: 'WebServiceUser' },
+    ]);
     await addUser('gale', { email: 'gale@hooli.test', firstName: 'Gale', lastName: 'Hart' }, [{ companyHandle: company.hooli, role: 'IpsUser' }]);
     // Same membership as basil's but the global IpsAdmin flag.
-    await addUser('root', { email: 'root@hooli.test', firstName: 'Root', lastName: 'Admin', isIpsAdmin: true }, [{ companyHandle: company.hooli, role: 'IpsUser' }]);
+    await addUser('root', { email: 'root@hooli.test', firstName: 'Root', lastName: 'Admin', isIpsAdmin: true }, [
+      { companyHandle: company.hooli, role: 'IpsUser' },
+    ]);
   });
   afterAll(async () => h?.close());
 
   it('addCompany expires is stored in UTC and reported by getCompanyInfo; imsOrgId is stored and finds the company', async () => {
     const created = await addCompany({ companyName: 'Futureco', expires: FUTURE, imsOrgId: 'ABC123@AdobeOrg' });
-    expect(created).toEqual({ companyHandle: created.companyHandle, name: 'Futureco', rootPath: 'Futureco/', expires: FUTURE_STORED, imsOrgId: 'ABC123@AdobeOrg' });
+    expect(created).toEqual({
+      companyHandle: created.companyHandle,
+      name: 'Futureco',
+      rootPath: 'Futureco/',
+      expires: FUTURE_STORED,
+      imsOrgId: 'ABC123@AdobeOrg',
+    });
 
     const byHandle = await h.api('getCompanyInfo', { companyHandle: created.companyHandle });
     expect(byHandle.body.companyInfo).toEqual(created);
@@ -130,8 +155,12 @@ describe(`account operation fields (${process.env.IPS_TEST_DB})`, () => {
   });
 
   it('addUser passwordExpires: a past value refuses every login of the user, a future one does not', async () => {
-    const expired = await addUser('expired', { email: 'expired@umbrella.test', passwordExpires: PAST }, [{ companyHandle: company.umbrella, role: 'IpsCompanyAdmin' }]);
-    const fresh = await addUser('fresh', { email: 'fresh@umbrella.test', passwordExpires: FUTURE }, [{ companyHandle: company.umbrella, role: 'IpsCompanyAdmin' }]);
+    const expired = await addUser('expired', { email: 'expired@umbrella.test', passwordExpires: PAST }, [
+      { companyHandle: company.umbrella, role: 'IpsCompanyAdmin' },
+    ]);
+    const fresh = await addUser('fresh', { email: 'fresh@umbrella.test', passwordExpires: FUTURE }, [
+      { companyHandle: company.umbrella, role: 'IpsCompanyAdmin' },
+    ]);
 
     expect(await checkLogin(expired.who)).toBe('InvalidLogin');
     const refused = await h.api('getUsers', {}, expired.who);
@@ -172,7 +201,12 @@ describe(`account operation fields (${process.env.IPS_TEST_DB})`, () => {
     const byCompanyAdmin = await h.api(
       'addUser',
       {
-        firstName: 'Would', lastName: 'Be', email: 'wouldbe@umbrella.test', password: PASSWORD, isValid: true, isIpsAdmin: true,
+        firstName: 'Would',
+        lastName: 'Be',
+        email: 'wouldbe@umbrella.test',
+        password: PASSWORD,
+        isValid: true,
+        isIpsAdmin: true,
         membershipArray: { items: [{ companyHandle: company.umbrella, role: 'IpsUser', isActive: true }] },
       },
       users.amber!.who,
@@ -202,7 +236,7 @@ describe(`account operation fields (${process.env.IPS_TEST_DB})`, () => {
     expect((await listed()).passwordExpires).toBeUndefined();
   });
 
-  it('setPassword userHandle: an IpsAdmin user sets another user\'s password; anyone else is refused', async () => {
+  it("setPassword userHandle: an IpsAdmin user sets another user's password; anyone else is refused", async () => {
     const target = await addUser('target', { email: 'target@hooli.test' }, [{ companyHandle: company.hooli, role: 'IpsUser' }]);
     const bySelf = await h.api('setPassword', { userHandle: target.userHandle, password: 'Stolen-Pass-5' }, users.gale!.who);
     expect(bySelf.status).toBe(403);
@@ -286,7 +320,10 @@ describe(`account operation fields (${process.env.IPS_TEST_DB})`, () => {
 
     expect(await umbrellaEmails({ charFilterField: 'StartsWith', charFilter: 'em' })).toEqual(['ember@umbrella.example']);
     expect(await umbrellaEmails({ charFilterField: 'EndsWith', charFilter: '.EXAMPLE' })).toEqual(['ember@umbrella.example']);
-    expect(await umbrellaEmails({ charFilterField: 'EndsWith', charFilter: '.example', includeInactive: true })).toEqual(['cedar@umbrella.example', 'ember@umbrella.example']);
+    expect(await umbrellaEmails({ charFilterField: 'EndsWith', charFilter: '.example', includeInactive: true })).toEqual([
+      'cedar@umbrella.example',
+      'ember@umbrella.example',
+    ]);
     expect(await umbrellaEmails({ charFilterField: 'StartsWith', charFilter: '.example' })).toEqual([]);
     // LIKE wildcards in the text are literal characters.
     expect(await umbrellaEmails({ charFilterField: 'Email', charFilter: '%' })).toEqual([]);
@@ -299,7 +336,8 @@ describe(`account operation fields (${process.env.IPS_TEST_DB})`, () => {
 
   it('getUsers sortBy orders by first name, last name, e-mail, validity or password expiry', async () => {
     const dotTest = { charFilterField: 'EndsWith', charFilter: '.test' };
-    const pick = (emails: string[]) => emails.filter((e) => ['amber', 'basil', 'ember', 'flint', 'delta'].includes(e.split('@')[0]!)).map((e) => e.split('@')[0]);
+    const pick = (emails: string[]) =>
+      emails.filter((e) => ['amber', 'basil', 'ember', 'flint', 'delta'].includes(e.split('@')[0]!)).map((e) => e.split('@')[0]);
     const sorted = async (sortBy: string | undefined, extra: Record<string, unknown> = {}) =>
       pick(await umbrellaEmails({ ...(sortBy ? { sortBy } : {}), ...extra }));
 
@@ -320,7 +358,12 @@ describe(`account operation fields (${process.env.IPS_TEST_DB})`, () => {
   });
 
   it('getUsers recordsPerPage + resultsPage page through the sorted list', async () => {
-    const base = { companyHandleArray: [company.umbrella], userRoleArray: ['IpsCompanyAdmin', 'IpsUser', 'WebServiceUser'], charFilterField: 'EndsWith', charFilter: 'umbrella.test' };
+    const base = {
+      companyHandleArray: [company.umbrella],
+      userRoleArray: ['IpsCompanyAdmin', 'IpsUser', 'WebServiceUser'],
+      charFilterField: 'EndsWith',
+      charFilter: 'umbrella.test',
+    };
     const full = (await getUsers(base)).map((u) => u.email);
     expect(full.length).toBeGreaterThanOrEqual(4);
     const page = async (resultsPage: number | undefined, recordsPerPage: number | undefined, extra: Record<string, unknown> = {}) =>

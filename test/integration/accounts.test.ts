@@ -86,15 +86,33 @@ describe(`account, asset and preset operations (${process.env.IPS_TEST_DB})`, ()
     expect(users.body.userArray.items[0]).toMatchObject({ role: 'IpsCompanyAdmin', isValid: true, isIpsAdmin: false });
     const foreign = await h.api('getUsers', { companyHandleArray: [acme.companyHandle] }, globex.who);
     expect(foreign.status).toBe(403);
-    const weak = await h.api('addUser', {
-      firstName: 'W', lastName: 'K', email: 'weak@globex.test', password: 'password', isValid: true, isIpsAdmin: false,
-      membershipArray: [{ companyHandle: globex.companyHandle, role: 'IpsUser', isActive: true }],
-    }, globex.who);
+    const weak = await h.api(
+      'addUser',
+      {
+        firstName: 'W',
+        lastName: 'K',
+        email: 'weak@globex.test',
+        password: 'password',
+        isValid: true,
+        isIpsAdmin: false,
+        membershipArray: [{ companyHandle: globex.companyHandle, role: 'IpsUser', isActive: true }],
+      },
+      globex.who,
+    );
     expect(weak.body).toMatchObject({ code: 30001, field: 'password' });
-    const intoForeign = await h.api('addUser', {
-      firstName: 'W', lastName: 'K', email: 'x@globex.test', password: 'Strong-pass-1', isValid: true, isIpsAdmin: false,
-      membershipArray: [{ companyHandle: acme.companyHandle, role: 'IpsUser', isActive: true }],
-    }, globex.who);
+    const intoForeign = await h.api(
+      'addUser',
+      {
+        firstName: 'W',
+        lastName: 'K',
+        email: 'x@globex.test',
+        password: 'Strong-pass-1',
+        isValid: true,
+        isIpsAdmin: false,
+        membershipArray: [{ companyHandle: acme.companyHandle, role: 'IpsUser', isActive: true }],
+      },
+      globex.who,
+    );
     expect(intoForeign.status).toBe(403);
     expect(intoForeign.body).toMatchObject({ code: 20006, field: 'membershipArray.items[0].companyHandle' });
   });
@@ -113,7 +131,9 @@ describe(`account, asset and preset operations (${process.env.IPS_TEST_DB})`, ()
     expect((await h.api('getCompanySettings', { companyHandle: c }, globex.who)).body).toEqual({
       settings: { overwriteMode: 'OverwriteAnyExtAnyFolder', retainPublishState: false, emailTrashCleanupWarning: false },
     });
-    expect((await h.api('setCompanySettings', { companyHandle: c, retainPublishState: true, overwriteMode: 'OverwriteAnyExtAnyFolder' }, globex.who)).body).toEqual({});
+    expect(
+      (await h.api('setCompanySettings', { companyHandle: c, retainPublishState: true, overwriteMode: 'OverwriteAnyExtAnyFolder' }, globex.who)).body,
+    ).toEqual({});
     expect((await h.api('getCompanySettings', { companyHandle: c }, globex.who)).body.settings.retainPublishState).toBe(true);
     // Another company's setting is untouched.
     expect((await h.api('getCompanySettings', { companyHandle: acme.companyHandle })).body.settings.retainPublishState).toBe(false);
@@ -121,14 +141,25 @@ describe(`account, asset and preset operations (${process.env.IPS_TEST_DB})`, ()
     const unsupported = await h.api('setCompanySettings', { companyHandle: c, retainPublishState: false, defaultSourceProfileHandle: 'a|1' }, globex.who);
     expect(unsupported.status).toBe(400);
     expect(unsupported.body).toMatchObject({ code: 30001, field: 'defaultSourceProfileHandle' });
-    expect(unsupported.body.reason).toMatch(/^defaultSourceProfileHandle: expected no defaultSourceProfileHandle \(this server keeps no default colour profiles/);
+    expect(unsupported.body.reason).toMatch(
+      /^defaultSourceProfileHandle: expected no defaultSourceProfileHandle \(this server keeps no default colour profiles/,
+    );
     // Refused as a whole: retainPublishState in the same call did not change.
     expect((await h.api('getCompanySettings', { companyHandle: c }, globex.who)).body.settings.retainPublishState).toBe(true);
-    expect((await h.api('setCompanySettings', { companyHandle: c, overwriteMode: 'OverwriteFullName' }, globex.who)).body).toMatchObject({ code: 30001, field: 'overwriteMode' });
+    expect((await h.api('setCompanySettings', { companyHandle: c, overwriteMode: 'OverwriteFullName' }, globex.who)).body).toMatchObject({
+      code: 30001,
+      field: 'overwriteMode',
+    });
 
     // IpsUser is no company admin; a foreign company is refused too.
-    expect((await h.api('getCompanySettings', { companyHandle: acme.companyHandle }, acme.who)).body).toMatchObject({ fault: 'authorizationFault', code: 20003 });
-    expect((await h.api('setCompanySettings', { companyHandle: acme.companyHandle, retainPublishState: true }, globex.who)).body).toMatchObject({ fault: 'authorizationFault', code: 20006 });
+    expect((await h.api('getCompanySettings', { companyHandle: acme.companyHandle }, acme.who)).body).toMatchObject({
+      fault: 'authorizationFault',
+      code: 20003,
+    });
+    expect((await h.api('setCompanySettings', { companyHandle: acme.companyHandle, retainPublishState: true }, globex.who)).body).toMatchObject({
+      fault: 'authorizationFault',
+      code: 20006,
+    });
     expect((await h.api('getCompanySettings', { companyHandle: 'c|no-such' })).status).toBe(404);
   });
 

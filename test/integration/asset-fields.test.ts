@@ -93,13 +93,23 @@ describe(`asset and job listing fields (${process.env.IPS_TEST_DB})`, () => {
     // FileSize sorts and ranges below expect one order: every size differs.
     expect(new Set(Object.values(size)).size).toBe(LIVE.length);
 
-    const script = await h.api('saveSetGenerationScript', { companyHandle: acme.companyHandle, name: 'Shoes', setType: 'ImageSet', memberPattern: '{base}_{n}' }, acme.who);
+    const script = await h.api(
+      'saveSetGenerationScript',
+      { companyHandle: acme.companyHandle, name: 'Shoes', setType: 'ImageSet', memberPattern: '{base}_{n}' },
+      acme.who,
+    );
     expect(script.status, JSON.stringify(script.body)).toBe(200);
-    await upload(acme, { jobName: 'root', uploadParams: notPublished }, [{ path: files.logo }, { path: files.photo }, { path: files.spec }, { path: files.old }]);
-    await upload(acme, { jobName: 'shoes', destFolder: 'shoes', uploadParams: { ...notPublished, autoSetCreationOptions: { autoSetsArray: [script.body.scriptHandle] } } }, [
-      { path: files.shoe_1 },
-      { path: files.shoe_2 },
+    await upload(acme, { jobName: 'root', uploadParams: notPublished }, [
+      { path: files.logo },
+      { path: files.photo },
+      { path: files.spec },
+      { path: files.old },
     ]);
+    await upload(
+      acme,
+      { jobName: 'shoes', destFolder: 'shoes', uploadParams: { ...notPublished, autoSetCreationOptions: { autoSetsArray: [script.body.scriptHandle] } } },
+      [{ path: files.shoe_1 }, { path: files.shoe_2 }],
+    );
     await upload(acme, { jobName: 'archive', destFolder: 'shoes/archive', uploadParams: notPublished }, [{ path: files.boot }]);
     // A sibling whose name starts like 'shoes': a subfolder search must not take it for one of its subfolders.
     await upload(acme, { jobName: 'sale', destFolder: 'shoes-sale', uploadParams: notPublished }, [{ path: files.sandal }]);
@@ -186,9 +196,17 @@ describe(`asset and job listing fields (${process.env.IPS_TEST_DB})`, () => {
       const shoes = { field: 'Name', op: 'StartsWith', value: 'shoe' };
       // The system-field group is the only condition group this server has, so its own match mode decides.
       expect(await condition([jpegs, shoes], { conditionMatchMode: 'MatchAny' })).toEqual(['shoe_1', 'shoe_2']);
-      expect(await condition([jpegs, shoes], { conditionMatchMode: 'MatchAll', systemFieldMatchMode: 'MatchAny' })).toEqual(['photo', 'sandal', 'shoe', 'shoe_1', 'shoe_2']);
+      expect(await condition([jpegs, shoes], { conditionMatchMode: 'MatchAll', systemFieldMatchMode: 'MatchAny' })).toEqual([
+        'photo',
+        'sandal',
+        'shoe',
+        'shoe_1',
+        'shoe_2',
+      ]);
       // MatchAny must not let a condition reach past folder, type or trash.
-      expect(await condition([{ field: 'Name', op: 'Equals', value: 'boot' }], { conditionMatchMode: 'MatchAny', folder: 'shoes', includeSubfolders: false })).toEqual([]);
+      expect(
+        await condition([{ field: 'Name', op: 'Equals', value: 'boot' }], { conditionMatchMode: 'MatchAny', folder: 'shoes', includeSubfolders: false }),
+      ).toEqual([]);
       expect(await condition([{ field: 'Name', op: 'Equals', value: 'spec' }], { conditionMatchMode: 'MatchAny', assetTypeArray: ['Image'] })).toEqual([]);
       expect(await condition([{ field: 'Name', op: 'Equals', value: TRASHED }], { conditionMatchMode: 'MatchAny' })).toEqual([]);
     });
@@ -228,14 +246,25 @@ describe(`asset and job listing fields (${process.env.IPS_TEST_DB})`, () => {
       expect(await condition([{ field: 'Created', op: 'GreaterThan', dateVal: lastShoe }])).toEqual([...ARCHIVE, ...SALE]);
       expect(await condition([{ field: 'Created', op: 'Equals', dateVal: assets.sandal!.created }])).toEqual(SALE);
       expect(await condition([{ field: 'Created', op: 'Between', minDate: firstShoe, maxDate: plusTwoHours(lastShoe) }])).toEqual(SHOES);
-      expect(await condition([{ field: 'Created', op: 'NotBetween', minDate: plusTwoHours(firstShoe), maxDate: lastShoe }])).toEqual([...ROOT, ...ARCHIVE, ...SALE].sort());
+      expect(await condition([{ field: 'Created', op: 'NotBetween', minDate: plusTwoHours(firstShoe), maxDate: lastShoe }])).toEqual(
+        [...ROOT, ...ARCHIVE, ...SALE].sort(),
+      );
     });
 
     it('dateVal, minDate and maxDate compare LastModified, which setAssetPublishState moves', async () => {
       const before = assets.boot!.lastModified;
       // Setting the state it already has still records a modification.
-      expect((await h.api('setAssetPublishState', { companyHandle: acme.companyHandle, assetHandle: assets.boot!.assetHandle, publishState: 'NotMarkedForPublish' }, acme.who)).status).toBe(200);
-      const touched = (await h.api('getAssets', { companyHandle: acme.companyHandle, assetHandleArray: [assets.boot!.assetHandle] }, acme.who)).body.assetArray.items[0] as FoundAsset;
+      expect(
+        (
+          await h.api(
+            'setAssetPublishState',
+            { companyHandle: acme.companyHandle, assetHandle: assets.boot!.assetHandle, publishState: 'NotMarkedForPublish' },
+            acme.who,
+          )
+        ).status,
+      ).toBe(200);
+      const touched = (await h.api('getAssets', { companyHandle: acme.companyHandle, assetHandleArray: [assets.boot!.assetHandle] }, acme.who)).body.assetArray
+        .items[0] as FoundAsset;
       expect(touched.lastModified > before).toBe(true);
       expect(touched.created).toBe(assets.boot!.created);
       expect(await condition([{ field: 'LastModified', op: 'GreaterThanEquals', dateVal: touched.lastModified }])).toEqual(['boot']);
@@ -293,7 +322,11 @@ describe(`asset and job listing fields (${process.env.IPS_TEST_DB})`, () => {
     expect(await names({})).toEqual(LIVE);
     await set('shoe_2', 'NotMarkedForPublish');
     expect(await names({ publishState: 'MarkedForPublish' })).toEqual(['logo']);
-    const got = await h.api('getAssets', { companyHandle: acme.companyHandle, assetHandleArray: [assets.logo!.assetHandle, assets.shoe_2!.assetHandle] }, acme.who);
+    const got = await h.api(
+      'getAssets',
+      { companyHandle: acme.companyHandle, assetHandleArray: [assets.logo!.assetHandle, assets.shoe_2!.assetHandle] },
+      acme.who,
+    );
     expect(got.body.assetArray.items.map((a: FoundAsset) => [a.name, a.readyForPublish])).toEqual([
       ['logo', true],
       ['shoe_2', false],
@@ -303,21 +336,31 @@ describe(`asset and job listing fields (${process.env.IPS_TEST_DB})`, () => {
   });
 
   it('getAssets: assetHandleArray in request order, unknown and foreign handles left out', async () => {
-    const foreign = (await h.api('searchAssets', { companyHandle: logCo.companyHandle, includeSubfolders: true }, logCo.who)).body.assetArray.items[0].assetHandle as string;
+    const foreign = (await h.api('searchAssets', { companyHandle: logCo.companyHandle, includeSubfolders: true }, logCo.who)).body.assetArray.items[0]
+      .assetHandle as string;
     const r = await h.api(
       'getAssets',
-      { companyHandle: acme.companyHandle, assetHandleArray: [assets.spec!.assetHandle, 'a|no-such-asset', assets.logo!.assetHandle, foreign, assets.spec!.assetHandle, assets.shoe!.assetHandle] },
+      {
+        companyHandle: acme.companyHandle,
+        assetHandleArray: [assets.spec!.assetHandle, 'a|no-such-asset', assets.logo!.assetHandle, foreign, assets.spec!.assetHandle, assets.shoe!.assetHandle],
+      },
       acme.who,
     );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.assetArray.items.map((a: FoundAsset) => a.name)).toEqual(['spec', 'logo', 'shoe']);
     expect(r.body.assetArray.items[0]).toMatchObject({ type: 'Pdf', pdfInfo: { fileSize: size.spec } });
-    expect((await h.api('getAssets', { companyHandle: acme.companyHandle, assetHandleArray: { items: ['a|no-such-asset'] } }, acme.who)).body).toEqual({ assetArray: { items: [] } });
+    expect((await h.api('getAssets', { companyHandle: acme.companyHandle, assetHandleArray: { items: ['a|no-such-asset'] } }, acme.who)).body).toEqual({
+      assetArray: { items: [] },
+    });
   });
 
   it('getActiveJobs: includeWaitingJobs false leaves out an upload job waiting for posts; true or absent lists it', async () => {
     const png = await makePng(path.join(dir, 'waiting.png'), 16, 12);
-    const first = await uploadPost(h.baseUrl, { params: { companyHandle: waitCo.companyHandle, jobName: 'waiting' }, files: [{ path: png }], authorization: basic(waitCo.who) });
+    const first = await uploadPost(h.baseUrl, {
+      params: { companyHandle: waitCo.companyHandle, jobName: 'waiting' },
+      files: [{ path: png }],
+      authorization: basic(waitCo.who),
+    });
     expect(first.status, JSON.stringify(first.body)).toBe(200);
     const jobHandle: string = first.body.jobHandle;
     const active = async (extra: Record<string, unknown>) => {
@@ -337,7 +380,11 @@ describe(`asset and job listing fields (${process.env.IPS_TEST_DB})`, () => {
     expect(await active({ jobHandle, includeWaitingJobs: false })).toEqual([]);
     expect(await active({ jobHandle, includeWaitingJobs: true })).toEqual([[jobHandle, 'WaitingClient']]);
 
-    const last = await uploadPost(h.baseUrl, { params: { companyHandle: waitCo.companyHandle, jobHandle, endJob: true }, files: [{ path: png, name: 'waiting-2.png' }], authorization: basic(waitCo.who) });
+    const last = await uploadPost(h.baseUrl, {
+      params: { companyHandle: waitCo.companyHandle, jobHandle, endJob: true },
+      files: [{ path: png, name: 'waiting-2.png' }],
+      authorization: basic(waitCo.who),
+    });
     expect(last.body).toEqual({ jobHandle });
     expect(await h.client.workflow.getHandle(jobHandle).result()).toMatchObject({ total: 2, success: 2 });
   });

@@ -63,7 +63,13 @@ interface Fixture {
 }
 
 /** Handles that exist nowhere: an allowed write that names one faults after authorization (404) and changes nothing. */
-const MISSING = { job: 'j|matrix||missing|0', asset: 'a|matrix-missing', preset: 'if|matrix-missing', script: 'ps|matrix-missing', user: 'u|matrix-missing|nobody@matrix.test' };
+const MISSING = {
+  job: 'j|matrix||missing|0',
+  asset: 'a|matrix-missing',
+  preset: 'if|matrix-missing',
+  script: 'ps|matrix-missing',
+  user: 'u|matrix-missing|nobody@matrix.test',
+};
 const WEAK_PASSWORD = 'weak';
 
 interface OperationCase {
@@ -78,7 +84,10 @@ const byCompany = (build: (t: Fixture) => Record<string, unknown>) => (t: Fixtur
 /** One entry per JSON operation; `satisfies` makes a new operation without a case a type error. */
 const CASES = {
   // Global: the companyHandle is the checked login's; a foreign one changes nothing about the caller's access.
-  checkLogin: { body: (t) => ({ email: 'nobody@matrix.test', password: 'Not-the-one-1', ...(t ? { companyHandle: t.companyHandle } : {}) }), allowed: { status: 200 } },
+  checkLogin: {
+    body: (t) => ({ email: 'nobody@matrix.test', password: 'Not-the-one-1', ...(t ? { companyHandle: t.companyHandle } : {}) }),
+    allowed: { status: 200 },
+  },
   // An existing name: the duplicate check answers 409 before anything is created.
   addCompany: { body: (t) => (t ? undefined : { companyName: COMPANY_A }), allowed: { status: 409, code: FaultCode.Exception, field: 'companyName' } },
   getCompanyInfo: { body: (t) => (t ? { companyHandle: t.companyHandle } : { companyName: COMPANY_A }), allowed: { status: 200 } },
@@ -139,11 +148,26 @@ const CASES = {
   },
   getActiveJobs: { body: (t) => (t ? { companyHandle: t.companyHandle } : {}), allowed: { status: 200 } },
   getScheduledJobs: { body: (t) => (t ? { companyHandle: t.companyHandle } : {}), allowed: { status: 200 } },
-  stopJob: { body: byCompany((t) => ({ companyHandle: t.companyHandle, jobHandle: MISSING.job })), allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'jobHandle' } },
-  pauseJob: { body: byCompany((t) => ({ companyHandle: t.companyHandle, jobHandle: MISSING.job })), allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'jobHandle' } },
-  resumeJob: { body: byCompany((t) => ({ companyHandle: t.companyHandle, jobHandle: MISSING.job })), allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'jobHandle' } },
-  executeJob: { body: byCompany((t) => ({ companyHandle: t.companyHandle, jobHandle: MISSING.job })), allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'jobHandle' } },
-  deleteJob: { body: byCompany((t) => ({ companyHandle: t.companyHandle, jobHandle: MISSING.job })), allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'jobHandle' } },
+  stopJob: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, jobHandle: MISSING.job })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'jobHandle' },
+  },
+  pauseJob: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, jobHandle: MISSING.job })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'jobHandle' },
+  },
+  resumeJob: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, jobHandle: MISSING.job })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'jobHandle' },
+  },
+  executeJob: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, jobHandle: MISSING.job })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'jobHandle' },
+  },
+  deleteJob: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, jobHandle: MISSING.job })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'jobHandle' },
+  },
   getJobLogs: { body: (t) => (t ? { companyHandle: t.companyHandle } : {}), allowed: { status: 200 } },
   getJobLogDetails: { body: byCompany((t) => ({ companyHandle: t.companyHandle, jobHandle: t.finishedJob })), allowed: { status: 200 } },
   getCallbackSecret: { body: byCompany((t) => ({ companyHandle: t.companyHandle })), allowed: { status: 200 } },
@@ -233,7 +257,11 @@ describe(`authorization matrix from OPERATION_ACCESS (${process.env.IPS_TEST_DB}
     if (expected.allowed) {
       counts.allowed++;
       if (reply.status === 401 || reply.status === 403) problems.push(`expected past authorization, got ${reply.status} ${reply.text}`);
-      else if (reply.status !== allowed.status || (allowed.code !== undefined && reply.body?.code !== allowed.code) || (allowed.field !== undefined && reply.body?.field !== allowed.field)) {
+      else if (
+        reply.status !== allowed.status ||
+        (allowed.code !== undefined && reply.body?.code !== allowed.code) ||
+        (allowed.field !== undefined && reply.body?.field !== allowed.field)
+      ) {
         problems.push(`expected ${allowed.status}${allowed.code ? ` ${allowed.code} ${allowed.field}` : ''}, got ${reply.status} ${reply.text.slice(0, 300)}`);
       }
     } else {
@@ -268,15 +296,27 @@ describe(`authorization matrix from OPERATION_ACCESS (${process.env.IPS_TEST_DB}
     const companyHandle = (await call('getCompanyInfo', { companyName: name }, ADMIN)).body.companyInfo.companyHandle as string;
     const assetName = `${prefix}-asset.png`;
     const finishedJobName = `${prefix}-upload`;
-    const up = await uploadPost(h.baseUrl, { params: { companyHandle, jobName: finishedJobName, endJob: true }, files: [{ path: png, name: assetName }], authorization: basic(owner.who) });
+    const up = await uploadPost(h.baseUrl, {
+      params: { companyHandle, jobName: finishedJobName, endJob: true },
+      files: [{ path: png, name: assetName }],
+      authorization: basic(owner.who),
+    });
     if (up.status !== 200) throw new Error(`upload: ${JSON.stringify(up.body)}`);
     await h.client.workflow.getHandle(up.body.jobHandle).result();
     // No endJob: the job waits for more posts (WaitingClient) until afterAll ends it.
-    const waiting = await uploadPost(h.baseUrl, { params: { companyHandle, jobName: `${prefix}-waiting` }, files: [{ path: png, name: `${prefix}-second.png` }], authorization: basic(owner.who) });
+    const waiting = await uploadPost(h.baseUrl, {
+      params: { companyHandle, jobName: `${prefix}-waiting` },
+      files: [{ path: png, name: `${prefix}-second.png` }],
+      authorization: basic(owner.who),
+    });
     if (waiting.status !== 200) throw new Error(`upload: ${JSON.stringify(waiting.body)}`);
     const scheduleName = `${prefix}-yearly`;
     // Fires on 1 January only: never during the test.
-    const schedule = await call('submitJob', { companyHandle, jobName: scheduleName, execSchedule: '0 0 0 1 1 ?', optimizeImagesJob: { emailSetting: 'None' } }, owner.who);
+    const schedule = await call(
+      'submitJob',
+      { companyHandle, jobName: scheduleName, execSchedule: '0 0 0 1 1 ?', optimizeImagesJob: { emailSetting: 'None' } },
+      owner.who,
+    );
     if (schedule.status !== 200) throw new Error(`schedule: ${schedule.text}`);
     const presetName = `${prefix}_thumb`;
     const preset = await call('saveImageFormat', { companyHandle, name: presetName, urlModifier: 'wid=100' }, owner.who);
@@ -346,7 +386,7 @@ describe(`authorization matrix from OPERATION_ACCESS (${process.env.IPS_TEST_DB}
       B.email,
     ];
     // Visibility is eventually consistent: wait until both waiting upload jobs are listed.
-    for (const deadline = Date.now() + 30_000; ; ) {
+    for (const deadline = Date.now() + 30_000; ;) {
       const active = await call('getActiveJobs', {}, ADMIN);
       const handles = (active.body.jobArray.items as { jobHandle: string }[]).map((j) => j.jobHandle);
       if (handles.includes(A.waitingJob) && handles.includes(B.waitingJob)) break;
@@ -359,8 +399,14 @@ describe(`authorization matrix from OPERATION_ACCESS (${process.env.IPS_TEST_DB}
     if (h) {
       await Promise.all(
         [A, B].filter(Boolean).flatMap((f) => [
-          h.client.workflow.getHandle(f.waitingJob).terminate('authorization matrix done').catch(() => undefined),
-          h.client.schedule.getHandle(f.schedule).delete().catch(() => undefined),
+          h.client.workflow
+            .getHandle(f.waitingJob)
+            .terminate('authorization matrix done')
+            .catch(() => undefined),
+          h.client.schedule
+            .getHandle(f.schedule)
+            .delete()
+            .catch(() => undefined),
         ]),
       );
       await h.close();
@@ -386,7 +432,11 @@ describe(`authorization matrix from OPERATION_ACCESS (${process.env.IPS_TEST_DB}
       }),
     );
     // Each operation must have at least one form to test.
-    for (const op of JSON_OPERATIONS) expect(cells.some((x) => x.op === op), op).toBe(true);
+    for (const op of JSON_OPERATIONS)
+      expect(
+        cells.some((x) => x.op === op),
+        op,
+      ).toBe(true);
     const problems = (
       await pooled(cells, PARALLEL, async ({ op, scope, caller, body, c }) =>
         judge(`${op} [${scope}] as ${caller.label}`, await call(op, body, caller.who), expectedFor(op, caller, scope), c.allowed, caller),
@@ -403,12 +453,28 @@ describe(`authorization matrix from OPERATION_ACCESS (${process.env.IPS_TEST_DB}
       await pooled(cells, PARALLEL, async ({ scope, caller }) => {
         const t = scope === 'own' ? A : B;
         // A missing asset: the export check answers 404 after both role checks, and nothing starts.
-        const body = { companyHandle: t.companyHandle, jobName: 'matrix-export', exportJob: { assetHandleArray: { items: [MISSING.asset] }, fmt: 'orig', emailSetting: 'None' } };
+        const body = {
+          companyHandle: t.companyHandle,
+          jobName: 'matrix-export',
+          exportJob: { assetHandleArray: { items: [MISSING.asset] }, fmt: 'orig', emailSetting: 'None' },
+        };
         const reply = await call('submitJob', body, caller.who);
         const expected = expectedFor('submitJob', caller, scope, elementRoles);
-        const problems = judge(`submitJob exportJob [${scope}] as ${caller.label}`, reply, expected, { status: 404, code: FaultCode.InvalidParameter, field: 'exportJob.assetHandleArray[0]' }, caller);
+        const problems = judge(
+          `submitJob exportJob [${scope}] as ${caller.label}`,
+          reply,
+          expected,
+          { status: 404, code: FaultCode.InvalidParameter, field: 'exportJob.assetHandleArray[0]' },
+          caller,
+        );
         // Refused for the element (not the operation): the fault names the element.
-        if (!expected.allowed && caller.kind === 'member' && scope === 'own' && (OPERATION_ACCESS.submitJob.roles as readonly Role[]).includes(caller.role) && reply.body?.field !== 'exportJob') {
+        if (
+          !expected.allowed &&
+          caller.kind === 'member' &&
+          scope === 'own' &&
+          (OPERATION_ACCESS.submitJob.roles as readonly Role[]).includes(caller.role) &&
+          reply.body?.field !== 'exportJob'
+        ) {
           problems.push(`submitJob exportJob as ${caller.label}: expected the fault to name exportJob, got ${reply.text}`);
         }
         return problems;
@@ -423,9 +489,19 @@ describe(`authorization matrix from OPERATION_ACCESS (${process.env.IPS_TEST_DB}
       await pooled(cells, PARALLEL, async ({ scope, caller }) => {
         const t = scope === 'own' ? A : B;
         // No file, and a job handle that does not exist: an allowed post is 404 and stores nothing.
-        const res = await uploadPost(h.baseUrl, { params: { companyHandle: t.companyHandle, jobHandle: MISSING.job }, files: [], authorization: basic(caller.who) });
+        const res = await uploadPost(h.baseUrl, {
+          params: { companyHandle: t.companyHandle, jobHandle: MISSING.job },
+          files: [],
+          authorization: basic(caller.who),
+        });
         const reply: Reply = { status: res.status, body: res.body, text: JSON.stringify(res.body ?? '') };
-        return judge(`UploadFile [${scope}] as ${caller.label}`, reply, expectedFor('uploadFile', caller, scope), { status: 404, code: FaultCode.InvalidParameter, field: 'uploadParams.jobHandle' }, caller);
+        return judge(
+          `UploadFile [${scope}] as ${caller.label}`,
+          reply,
+          expectedFor('uploadFile', caller, scope),
+          { status: 404, code: FaultCode.InvalidParameter, field: 'uploadParams.jobHandle' },
+          caller,
+        );
       })
     ).flat();
     expect(problems).toEqual([]);
@@ -447,7 +523,11 @@ describe(`authorization matrix from OPERATION_ACCESS (${process.env.IPS_TEST_DB}
         counts.denied++;
         const body = CASES[op].body(A) ?? CASES[op].body(undefined);
         const r = await call(op, body, who);
-        const ok = r.status === 401 && r.body?.fault === 'authenticationFault' && r.body?.code === code && Object.keys(r.body).every((k) => ['fault', 'code', 'reason', 'field'].includes(k));
+        const ok =
+          r.status === 401 &&
+          r.body?.fault === 'authenticationFault' &&
+          r.body?.code === code &&
+          Object.keys(r.body).every((k) => ['fault', 'code', 'reason', 'field'].includes(k));
         return ok ? [] : [`${op} as ${who ? who.email : 'anonymous'}: expected 401 ${code}, got ${r.status} ${r.text}`];
       })
     ).flat();
@@ -463,7 +543,10 @@ describe(`authorization matrix from OPERATION_ACCESS (${process.env.IPS_TEST_DB}
         const { companyHandle: _dropped, ...body } = c.body(A)!;
         const r = await call(op, body, caller.who);
         // Without a company there is no role to check; whoever has an active membership (or is IpsAdmin) reaches validation.
-        const want = caller.kind === 'member' || caller.kind === 'ipsAdmin' ? { status: 400, code: FaultCode.MissingParameter } : { status: 403, code: FaultCode.InvalidCompany };
+        const want =
+          caller.kind === 'member' || caller.kind === 'ipsAdmin'
+            ? { status: 400, code: FaultCode.MissingParameter }
+            : { status: 403, code: FaultCode.InvalidCompany };
         const ok = r.status === want.status && r.body?.code === want.code && Object.keys(r.body).every((k) => ['fault', 'code', 'reason', 'field'].includes(k));
         return ok ? [] : [`${op} without companyHandle as ${caller.label}: expected ${want.status} ${want.code}, got ${r.status} ${r.text}`];
       })
@@ -490,9 +573,7 @@ describe(`authorization matrix from OPERATION_ACCESS (${process.env.IPS_TEST_DB}
   it('shows a user of company A, in every role allowed each list operation, nothing of company B', async () => {
     const members = callers.filter((c): c is Extract<Caller, { kind: 'member' }> => c.kind === 'member');
     const cells = LISTS.flatMap(({ op, mark, scopes }) =>
-      scopes.flatMap((scope) =>
-        members.filter((m) => (OPERATION_ACCESS[op].roles as readonly Role[]).includes(m.role)).map((m) => ({ op, mark, scope, m })),
-      ),
+      scopes.flatMap((scope) => members.filter((m) => (OPERATION_ACCESS[op].roles as readonly Role[]).includes(m.role)).map((m) => ({ op, mark, scope, m }))),
     );
     expect(new Set(cells.map((c) => c.op)).size).toBe(LISTS.length);
     const problems = (
@@ -512,37 +593,104 @@ describe(`authorization matrix from OPERATION_ACCESS (${process.env.IPS_TEST_DB}
     expect(problems).toEqual([]);
     // Only the global IpsAdmin sees every company.
     const all = await call('getAllCompanies', { includeExpired: true }, ADMIN);
-    expect(all.body.companyArray.items.map((c: { companyHandle: string }) => c.companyHandle)).toEqual(expect.arrayContaining([A.companyHandle, B.companyHandle]));
+    expect(all.body.companyArray.items.map((c: { companyHandle: string }) => c.companyHandle)).toEqual(
+      expect.arrayContaining([A.companyHandle, B.companyHandle]),
+    );
   });
 
   it("answers company A's calls that name company B's handles without showing or touching anything of B", async () => {
     const probes: { op: JsonOperation; body: () => Record<string, unknown>; echoed: () => string[]; want: { status: number; code?: number } }[] = [
-      { op: 'getAssets', body: () => ({ companyHandle: A.companyHandle, assetHandleArray: [B.assetHandle, A.assetHandle] }), echoed: () => [], want: { status: 200 } },
+      {
+        op: 'getAssets',
+        body: () => ({ companyHandle: A.companyHandle, assetHandleArray: [B.assetHandle, A.assetHandle] }),
+        echoed: () => [],
+        want: { status: 200 },
+      },
       { op: 'getAssetJobLogs', body: () => ({ companyHandle: A.companyHandle, assetHandle: B.assetHandle }), echoed: () => [], want: { status: 200 } },
-      { op: 'getJobLogDetails', body: () => ({ companyHandle: A.companyHandle, jobHandle: B.finishedJob }), echoed: () => [B.finishedJob], want: { status: 404, code: FaultCode.InvalidParameter } },
-      { op: 'getJobLogDetails', body: () => ({ companyHandle: A.companyHandle, originalName: B.finishedJobName }), echoed: () => [B.finishedJobName], want: { status: 404, code: FaultCode.InvalidParameter } },
+      {
+        op: 'getJobLogDetails',
+        body: () => ({ companyHandle: A.companyHandle, jobHandle: B.finishedJob }),
+        echoed: () => [B.finishedJob],
+        want: { status: 404, code: FaultCode.InvalidParameter },
+      },
+      {
+        op: 'getJobLogDetails',
+        body: () => ({ companyHandle: A.companyHandle, originalName: B.finishedJobName }),
+        echoed: () => [B.finishedJobName],
+        want: { status: 404, code: FaultCode.InvalidParameter },
+      },
       { op: 'getJobLogs', body: () => ({ userHandle: B.userHandle }), echoed: () => [], want: { status: 200 } },
       { op: 'getActiveJobs', body: () => ({ companyHandle: A.companyHandle, jobHandle: B.waitingJob }), echoed: () => [], want: { status: 200 } },
       { op: 'getActiveJobs', body: () => ({ jobHandle: B.waitingJob }), echoed: () => [], want: { status: 200 } },
       { op: 'getActiveJobs', body: () => ({ originalName: `${B_MARK}-waiting` }), echoed: () => [], want: { status: 200 } },
       { op: 'getScheduledJobs', body: () => ({ jobHandle: B.schedule }), echoed: () => [], want: { status: 200 } },
       { op: 'getScheduledJobs', body: () => ({ companyHandle: A.companyHandle, originalName: B.scheduleName }), echoed: () => [], want: { status: 200 } },
-      { op: 'stopJob', body: () => ({ companyHandle: A.companyHandle, jobHandle: B.waitingJob }), echoed: () => [], want: { status: 403, code: FaultCode.IllegalCompany } },
-      { op: 'deleteJob', body: () => ({ companyHandle: A.companyHandle, jobHandle: B.waitingJob }), echoed: () => [], want: { status: 403, code: FaultCode.IllegalCompany } },
-      { op: 'pauseJob', body: () => ({ companyHandle: A.companyHandle, jobHandle: B.schedule }), echoed: () => [], want: { status: 403, code: FaultCode.IllegalCompany } },
-      { op: 'executeJob', body: () => ({ companyHandle: A.companyHandle, jobHandle: B.schedule }), echoed: () => [], want: { status: 403, code: FaultCode.IllegalCompany } },
-      { op: 'deleteJob', body: () => ({ companyHandle: A.companyHandle, jobHandle: B.schedule }), echoed: () => [], want: { status: 403, code: FaultCode.IllegalCompany } },
-      { op: 'setAssetPublishState', body: () => ({ companyHandle: A.companyHandle, assetHandle: B.assetHandle, publishState: 'NotMarkedForPublish' }), echoed: () => [B.assetHandle], want: { status: 404, code: FaultCode.InvalidParameter } },
-      { op: 'deleteImageFormat', body: () => ({ companyHandle: A.companyHandle, imageFormatHandle: B.preset }), echoed: () => [B.preset], want: { status: 404, code: FaultCode.InvalidParameter } },
-      { op: 'saveImageFormat', body: () => ({ companyHandle: A.companyHandle, imageFormatHandle: B.preset, name: 'taken', urlModifier: 'wid=1' }), echoed: () => [B.preset], want: { status: 404, code: FaultCode.InvalidParameter } },
-      { op: 'deleteSetGenerationScript', body: () => ({ companyHandle: A.companyHandle, scriptHandle: B.script }), echoed: () => [B.script], want: { status: 404, code: FaultCode.InvalidParameter } },
+      {
+        op: 'stopJob',
+        body: () => ({ companyHandle: A.companyHandle, jobHandle: B.waitingJob }),
+        echoed: () => [],
+        want: { status: 403, code: FaultCode.IllegalCompany },
+      },
+      {
+        op: 'deleteJob',
+        body: () => ({ companyHandle: A.companyHandle, jobHandle: B.waitingJob }),
+        echoed: () => [],
+        want: { status: 403, code: FaultCode.IllegalCompany },
+      },
+      {
+        op: 'pauseJob',
+        body: () => ({ companyHandle: A.companyHandle, jobHandle: B.schedule }),
+        echoed: () => [],
+        want: { status: 403, code: FaultCode.IllegalCompany },
+      },
+      {
+        op: 'executeJob',
+        body: () => ({ companyHandle: A.companyHandle, jobHandle: B.schedule }),
+        echoed: () => [],
+        want: { status: 403, code: FaultCode.IllegalCompany },
+      },
+      {
+        op: 'deleteJob',
+        body: () => ({ companyHandle: A.companyHandle, jobHandle: B.schedule }),
+        echoed: () => [],
+        want: { status: 403, code: FaultCode.IllegalCompany },
+      },
+      {
+        op: 'setAssetPublishState',
+        body: () => ({ companyHandle: A.companyHandle, assetHandle: B.assetHandle, publishState: 'NotMarkedForPublish' }),
+        echoed: () => [B.assetHandle],
+        want: { status: 404, code: FaultCode.InvalidParameter },
+      },
+      {
+        op: 'deleteImageFormat',
+        body: () => ({ companyHandle: A.companyHandle, imageFormatHandle: B.preset }),
+        echoed: () => [B.preset],
+        want: { status: 404, code: FaultCode.InvalidParameter },
+      },
+      {
+        op: 'saveImageFormat',
+        body: () => ({ companyHandle: A.companyHandle, imageFormatHandle: B.preset, name: 'taken', urlModifier: 'wid=1' }),
+        echoed: () => [B.preset],
+        want: { status: 404, code: FaultCode.InvalidParameter },
+      },
+      {
+        op: 'deleteSetGenerationScript',
+        body: () => ({ companyHandle: A.companyHandle, scriptHandle: B.script }),
+        echoed: () => [B.script],
+        want: { status: 404, code: FaultCode.InvalidParameter },
+      },
       {
         op: 'submitJob',
         body: () => ({ companyHandle: A.companyHandle, jobName: 'steal', exportJob: { assetHandleArray: [B.assetHandle], fmt: 'orig', emailSetting: 'None' } }),
         echoed: () => [B.assetHandle],
         want: { status: 404, code: FaultCode.InvalidParameter },
       },
-      { op: 'getUsers', body: () => ({ companyHandleArray: [B.companyHandle] }), echoed: () => [B.companyHandle], want: { status: 403, code: FaultCode.IllegalCompany } },
+      {
+        op: 'getUsers',
+        body: () => ({ companyHandleArray: [B.companyHandle] }),
+        echoed: () => [B.companyHandle],
+        want: { status: 403, code: FaultCode.IllegalCompany },
+      },
       { op: 'getCompanyInfo', body: () => ({ companyName: B.name }), echoed: () => [B.name], want: { status: 403, code: FaultCode.IllegalCompany } },
     ];
     const members = callers.filter((c): c is Extract<Caller, { kind: 'member' }> => c.kind === 'member');
@@ -557,7 +705,8 @@ describe(`authorization matrix from OPERATION_ACCESS (${process.env.IPS_TEST_DB}
         const r = await call(p.op, p.body(), m.who);
         const label = `${p.op} ${JSON.stringify(p.body())} as ${m.label}`;
         const problems: string[] = [];
-        if (r.status !== p.want.status || (p.want.code !== undefined && r.body?.code !== p.want.code)) problems.push(`${label}: expected ${p.want.status} ${p.want.code ?? ''}, got ${r.status} ${r.text}`);
+        if (r.status !== p.want.status || (p.want.code !== undefined && r.body?.code !== p.want.code))
+          problems.push(`${label}: expected ${p.want.status} ${p.want.code ?? ''}, got ${r.status} ${r.text}`);
         const leaks = bLeaks(r, p.echoed());
         if (leaks.length) problems.push(`${label}: shows company B: ${leaks.join(', ')} in ${r.text.slice(0, 500)}`);
         if (r.status === 200 && companyHandlesIn(r.body).some((c) => c !== A.companyHandle)) problems.push(`${label}: lists another company`);
@@ -572,8 +721,12 @@ describe(`authorization matrix from OPERATION_ACCESS (${process.env.IPS_TEST_DB}
     expect(active.jobArray.items.map((j: { jobHandle: string; state: string }) => [j.jobHandle, j.state])).toEqual([[B.waitingJob, 'WaitingClient']]);
     const scheduled = await asB('getScheduledJobs', { companyHandle: B.companyHandle });
     expect(scheduled.jobArray.items.map((j: { jobHandle: string; triggerState: string }) => [j.jobHandle, j.triggerState])).toEqual([[B.schedule, 'Normal']]);
-    expect((await asB('getImageFormats', { companyHandle: B.companyHandle })).imageFormatArray.items.map((f: { imageFormatHandle: string }) => f.imageFormatHandle)).toEqual([B.preset]);
-    expect((await asB('getSetGenerationScripts', { companyHandle: B.companyHandle })).scriptArray.items.map((s: { scriptHandle: string }) => s.scriptHandle)).toEqual([B.script]);
+    expect(
+      (await asB('getImageFormats', { companyHandle: B.companyHandle })).imageFormatArray.items.map((f: { imageFormatHandle: string }) => f.imageFormatHandle),
+    ).toEqual([B.preset]);
+    expect(
+      (await asB('getSetGenerationScripts', { companyHandle: B.companyHandle })).scriptArray.items.map((s: { scriptHandle: string }) => s.scriptHandle),
+    ).toEqual([B.script]);
     const asset = (await asB('getAssets', { companyHandle: B.companyHandle, assetHandleArray: [B.assetHandle] })).assetArray.items[0];
     expect(asset).toMatchObject({ assetHandle: B.assetHandle, fileName: B.assetName, readyForPublish: true });
   });

@@ -43,11 +43,17 @@ describe(`bad input: corrupt, hostile and oversized files and requests (${proces
   let passwdLine: string;
 
   const upload = (jobName: string, names: string[]) =>
-    uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName, destFolder: jobName, endJob: true }, files: names.map((n) => ({ path: corpus(n) })), authorization: basic(acme.who) });
+    uploadPost(h.baseUrl, {
+      params: { companyHandle: acme.companyHandle, jobName, destFolder: jobName, endJob: true },
+      files: names.map((n) => ({ path: corpus(n) })),
+      authorization: basic(acme.who),
+    });
   const uploaded = (jobHandle: string) => h.client.workflow.getHandle(jobHandle).result() as Promise<UploadJobResult>;
   const finished = (jobHandle: string) => h.client.workflow.getHandle(jobHandle).result() as Promise<JobOutcome>;
   const details = (jobHandle: string, logType: string) =>
-    h.ctx.repositories.jobLogs.details(jobHandle).then((rows) => Object.fromEntries(rows.filter((d) => d.log_type === logType).map((d) => [d.asset_name, JSON.parse(d.message_args).reason ?? ''])));
+    h.ctx.repositories.jobLogs
+      .details(jobHandle)
+      .then((rows) => Object.fromEntries(rows.filter((d) => d.log_type === logType).map((d) => [d.asset_name, JSON.parse(d.message_args).reason ?? ''])));
   const handleOf = async (name: string) => (await h.ctx.repositories.assets.findLiveByName(acme.companyHandle, name))!.asset_handle;
   const healthy = async () => {
     const res = await fetch(`${h.baseUrl}/health`);
@@ -83,11 +89,18 @@ describe(`bad input: corrupt, hostile and oversized files and requests (${proces
     expect(await uploaded(r.body.jobHandle)).toMatchObject({ total: refused + ACCEPTED.length, success: ACCEPTED.length, error: refused });
 
     const errors = await details(r.body.jobHandle, 'UploadError');
-    expect(Object.keys(errors).sort()).toEqual(Object.keys(REFUSED_AT_UPLOAD).map((n) => `Acme/mixed/${n}`).sort());
-    for (const [name, reason] of Object.entries(REFUSED_AT_UPLOAD)) expect({ name, reason: errors[`Acme/mixed/${name}`] }).toEqual({ name, reason: expect.stringMatching(reason) });
+    expect(Object.keys(errors).sort()).toEqual(
+      Object.keys(REFUSED_AT_UPLOAD)
+        .map((n) => `Acme/mixed/${n}`)
+        .sort(),
+    );
+    for (const [name, reason] of Object.entries(REFUSED_AT_UPLOAD))
+      expect({ name, reason: errors[`Acme/mixed/${name}`] }).toEqual({ name, reason: expect.stringMatching(reason) });
     expect(Object.keys(await details(r.body.jobHandle, 'UploadSuccess')).sort()).toEqual(ACCEPTED.map((n) => `Acme/mixed/${n}`).sort());
     // A PNG named .jpg is ingested by its content, with a warning naming the mismatch.
-    expect(await details(r.body.jobHandle, 'UploadWarning')).toEqual({ 'Acme/mixed/png-named.jpg': "the content is PNG although the name ends in '.jpg'; the content decides" });
+    expect(await details(r.body.jobHandle, 'UploadWarning')).toEqual({
+      'Acme/mixed/png-named.jpg': "the content is PNG although the name ends in '.jpg'; the content decides",
+    });
     const good = await h.ctx.repositories.assets.findLiveByName(acme.companyHandle, 'good');
     expect(good).toMatchObject({ type: 'Image', format: 'jpeg', width: 160, height: 120 });
 
@@ -104,7 +117,13 @@ describe(`bad input: corrupt, hostile and oversized files and requests (${proces
       {
         companyHandle: acme.companyHandle,
         jobName: 'hostile-rip',
-        reprocessAssetsJob: { assetHandleArray: [...handles, await handleOf('good')], createMask: false, emailSetting: 'None', postScriptOptions: { process: 'Rasterize', resolution: 72 }, pdfOptions: { process: 'Rasterize', resolution: 72 } },
+        reprocessAssetsJob: {
+          assetHandleArray: [...handles, await handleOf('good')],
+          createMask: false,
+          emailSetting: 'None',
+          postScriptOptions: { process: 'Rasterize', resolution: 72 },
+          pdfOptions: { process: 'Rasterize', resolution: 72 },
+        },
       },
       acme.who,
     );
@@ -146,7 +165,17 @@ describe(`bad input: corrupt, hostile and oversized files and requests (${proces
       {
         companyHandle: acme.companyHandle,
         jobName: 'zips',
-        uploadDirectoryJob: { serverDir: 'zips', destFolder: 'unzipped', includeSubfolders: false, overwrite: true, readyForPublish: false, createMask: false, processMetadataFiles: false, emailSetting: 'None', unCompressOptions: { process: 'UnCompress' } },
+        uploadDirectoryJob: {
+          serverDir: 'zips',
+          destFolder: 'unzipped',
+          includeSubfolders: false,
+          overwrite: true,
+          readyForPublish: false,
+          createMask: false,
+          processMetadataFiles: false,
+          emailSetting: 'None',
+          unCompressOptions: { process: 'UnCompress' },
+        },
       },
       acme.who,
     );
@@ -157,7 +186,7 @@ describe(`bad input: corrupt, hostile and oversized files and requests (${proces
       'zips/zip-bomb.zip': `the ZIP would expand to ${200 * 1024 * 1024} bytes, more than the limit of ${UNZIP_MAX_BYTES} bytes`,
       // Headers that lie make the archive itself damaged: it fails as a whole, while inflating, after the first 16 KiB.
       'zips/zip-bomb-lying.zip': "entry 'zeros.tif' cannot be extracted: too many bytes in the stream. expected 1024. got at least 16384",
-      "zips/zip-slip.zip!/../../escaped.jpg": "entry refused: a path climbing out with '..'",
+      'zips/zip-slip.zip!/../../escaped.jpg': "entry refused: a path climbing out with '..'",
     });
     expect(Object.keys(await details(r.body.jobHandle, 'UploadSuccess'))).toEqual(['zips/zip-slip.zip!/inside.jpg']);
     const found = await h.api('searchAssets', { companyHandle: acme.companyHandle, folder: 'unzipped', includeSubfolders: true }, acme.who);
@@ -171,26 +200,50 @@ describe(`bad input: corrupt, hostile and oversized files and requests (${proces
 
   it('answers bad JSON requests with a 4xx fault and stays up', async () => {
     const post = async (operation: string, body: Buffer | string) => {
-      const res = await fetch(`${h.baseUrl}/api/${operation}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(acme.who) }, body });
+      const res = await fetch(`${h.baseUrl}/api/${operation}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: basic(acme.who) },
+        body,
+      });
       return { status: res.status, body: await res.json() };
     };
     const cases: Array<[string, string, Buffer | string, number, Record<string, unknown>]> = [
-      ['invalid UTF-8', 'getCompanyInfo', Buffer.concat([Buffer.from('{"companyHandle":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]), 400, { code: 30003 }],
+      [
+        'invalid UTF-8',
+        'getCompanyInfo',
+        Buffer.concat([Buffer.from('{"companyHandle":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]),
+        400,
+        { code: 30003 },
+      ],
       ['a body over MAX_JSON_BODY_BYTES', 'getCompanyInfo', JSON.stringify({ companyHandle: 'x'.repeat(2 * 1024 * 1024) }), 413, { code: 30003 }],
       ['100000 unclosed [', 'getCompanyInfo', '['.repeat(100_000), 400, { code: 30003 }],
-      ['100000 nested arrays', 'getCompanyInfo', `{"companyHandle":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, 400, { code: 30001, field: 'companyHandle' }],
+      [
+        '100000 nested arrays',
+        'getCompanyInfo',
+        `{"companyHandle":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+        400,
+        { code: 30001, field: 'companyHandle' },
+      ],
       ['100000 nested objects', 'getCompanyInfo', `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`, 400, { code: 30001 }],
       [
         'a 10 MB is_modifier',
         'submitJob',
-        JSON.stringify({ companyHandle: acme.companyHandle, jobName: 'x', exportJob: { assetHandleArray: ['a|1'], fmt: 'convert', is_modifier: `wid=${'9'.repeat(10 * 1024 * 1024)}`, emailSetting: 'None' } }),
+        JSON.stringify({
+          companyHandle: acme.companyHandle,
+          jobName: 'x',
+          exportJob: { assetHandleArray: ['a|1'], fmt: 'convert', is_modifier: `wid=${'9'.repeat(10 * 1024 * 1024)}`, emailSetting: 'None' },
+        }),
         413,
         { code: 30003 },
       ],
       [
         'an is_modifier under the body limit but over its own',
         'submitJob',
-        JSON.stringify({ companyHandle: acme.companyHandle, jobName: 'x', exportJob: { assetHandleArray: ['a|1'], fmt: 'convert', is_modifier: `wid=${'9'.repeat(512 * 1024)}`, emailSetting: 'None' } }),
+        JSON.stringify({
+          companyHandle: acme.companyHandle,
+          jobName: 'x',
+          exportJob: { assetHandleArray: ['a|1'], fmt: 'convert', is_modifier: `wid=${'9'.repeat(512 * 1024)}`, emailSetting: 'None' },
+        }),
         400,
         { code: 30001, field: 'exportJob.is_modifier' },
       ],

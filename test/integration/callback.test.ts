@@ -5,13 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { GuardOptions } from '../../src/adapters/http/address-guard.js';
 import { MAX_RESPONSE_BYTES, OutboundHttpError, postJson } from '../../src/adapters/http/outbound-http.js';
 import type { JobLogRow } from '../../src/adapters/repositories/job-log.repository.js';
-import {
-  CallbackFailed,
-  CallbackRefused,
-  CallbackService,
-  callbackPayloadFromLog,
-  type CallbackPayload,
-} from '../../src/services/callback.service.js';
+import { CallbackFailed, CallbackRefused, CallbackService, callbackPayloadFromLog, type CallbackPayload } from '../../src/services/callback.service.js';
 
 /**
  * Real HTTP delivery to a receiver on loopback. Needs no database and no
@@ -72,10 +66,12 @@ async function startReceiver(answer: (res: http.ServerResponse, req: Received) =
   return receiver;
 }
 
-const reply = (status: number, body = '', headers: Record<string, string> = {}) => (res: http.ServerResponse) => {
-  res.writeHead(status, { 'Content-Type': 'text/plain', ...headers });
-  res.end(body);
-};
+const reply =
+  (status: number, body = '', headers: Record<string, string> = {}) =>
+  (res: http.ServerResponse) => {
+    res.writeHead(status, { 'Content-Type': 'text/plain', ...headers });
+    res.end(body);
+  };
 
 const payload: CallbackPayload = {
   jobHandle: 'j|acme|42',
@@ -198,9 +194,7 @@ describe('CallbackService', () => {
     const err = await caught(svc.send(receiver.url, payload));
 
     expect(err).toBeInstanceOf(CallbackRefused);
-    expect((err as Error).message).toBe(
-      `callback URL refused: 127.0.0.1 is a loopback address (http://127.0.0.1:${receiver.port}/hooks/ips?token=abc)`,
-    );
+    expect((err as Error).message).toBe(`callback URL refused: 127.0.0.1 is a loopback address (http://127.0.0.1:${receiver.port}/hooks/ips?token=abc)`);
     // a name that resolves to loopback (DNS rebinding) is refused the same way
     const rebinding = service({ allowPrivate: false }, { lookup: async () => ['127.0.0.1'] }).svc;
     await expect(rebinding.send(`http://rebind.test:${receiver.port}/`, payload)).rejects.toBeInstanceOf(CallbackRefused);
@@ -219,7 +213,9 @@ describe('CallbackService', () => {
     const receiver = await startReceiver(() => undefined);
     const err = await caught(service(loopbackAllowed, { timeoutMs: 500 }).svc.send(receiver.url, payload));
     expect(err).toBeInstanceOf(CallbackFailed);
-    expect((err as Error).message).toBe(`callback to http://127.0.0.1:${receiver.port}/hooks/ips: no complete response from http://127.0.0.1:${receiver.port} within 500 ms`);
+    expect((err as Error).message).toBe(
+      `callback to http://127.0.0.1:${receiver.port}/hooks/ips: no complete response from http://127.0.0.1:${receiver.port} within 500 ms`,
+    );
     expect((err as Error).cause).toBeInstanceOf(OutboundHttpError);
     expect(((err as Error).cause as OutboundHttpError).kind).toBe('timeout');
     expect(receiver.received).toHaveLength(1);

@@ -90,15 +90,19 @@ describe('a credential sent to the service is used where it belongs and kept now
   it('runs every credential-bearing path with the marker', async () => {
     // Passwords: a new user, a login check, a password change, and a wrong Authorization header.
     const email = `marker-${randomId(6)}@acme.test`;
-    const user = await call('addUser', {
-      firstName: 'Mark',
-      lastName: 'Er',
-      email,
-      password: PASSWORD,
-      isValid: true,
-      isIpsAdmin: false,
-      membershipArray: { items: [{ companyHandle: acme.companyHandle, role: 'IpsUser', isActive: true }] },
-    }, ADMIN);
+    const user = await call(
+      'addUser',
+      {
+        firstName: 'Mark',
+        lastName: 'Er',
+        email,
+        password: PASSWORD,
+        isValid: true,
+        isIpsAdmin: false,
+        membershipArray: { items: [{ companyHandle: acme.companyHandle, role: 'IpsUser', isActive: true }] },
+      },
+      ADMIN,
+    );
     expect(user.status, JSON.stringify(user.body)).toBe(200);
     expect((await call('checkLogin', { email, password: PASSWORD }, ADMIN)).body).toEqual({ status: 'ValidLogin' });
     expect((await call('checkLogin', { email, password: `${PASSWORD}x` }, ADMIN)).body).toEqual({ status: 'InvalidLogin' });
@@ -114,7 +118,11 @@ describe('a credential sent to the service is used where it belongs and kept now
 
     // IMS credentials: refused, and the fault does not repeat them.
     for (const field of ['jwtToken', 'imsOrg', 'apikey']) {
-      const r = await call('submitJob', { companyHandle: acme.companyHandle, jobName: 'ims', reprocessAssetsJob: { assetHandleArray: ['a|x'], createMask: false, emailSetting: 'None', [field]: MARKER } });
+      const r = await call('submitJob', {
+        companyHandle: acme.companyHandle,
+        jobName: 'ims',
+        reprocessAssetsJob: { assetHandleArray: ['a|x'], createMask: false, emailSetting: 'None', [field]: MARKER },
+      });
       expect(r.status).toBe(400);
       expect(r.body).toMatchObject({ code: 30001, field: `reprocessAssetsJob.${field}` });
     }
@@ -132,7 +140,11 @@ describe('a credential sent to the service is used where it belongs and kept now
       },
     });
     await h.client.workflow.getHandle(upload).result();
-    const asset = await h.ctx.database.db.selectFrom('assets').select('asset_handle').where('company_handle', '=', acme.companyHandle).executeTakeFirstOrThrow();
+    const asset = await h.ctx.database.db
+      .selectFrom('assets')
+      .select('asset_handle')
+      .where('company_handle', '=', acme.companyHandle)
+      .executeTakeFirstOrThrow();
 
     // A reprocess with a follow-on publish: both completion URLs carry the marker.
     const reprocess = await runJob({
@@ -157,10 +169,19 @@ describe('a credential sent to the service is used where it belongs and kept now
     expect(seen).toContain(`POST /publish-done?key=${MARKER}`);
 
     // Echoes: a waiting job and a scheduled job show their URLs without the secret.
-    const later = await runJob({ jobName: 'later', execTime: new Date(Date.now() + 3_600_000).toISOString(), reprocessAssetsJob: { assetHandleArray: [asset.asset_handle], createMask: false, emailSetting: 'None', postHttpUrl: `${base}/later?token=${MARKER}` } });
+    const later = await runJob({
+      jobName: 'later',
+      execTime: new Date(Date.now() + 3_600_000).toISOString(),
+      reprocessAssetsJob: { assetHandleArray: [asset.asset_handle], createMask: false, emailSetting: 'None', postHttpUrl: `${base}/later?token=${MARKER}` },
+    });
     const active = await call('getActiveJobs', { companyHandle: acme.companyHandle, jobHandle: later });
     expect(active.body.jobArray.items[0].reprocessAssetsJob.postHttpUrl).toBe(`${base}/later?[redacted]`);
-    const scheduled = await call('submitJob', { companyHandle: acme.companyHandle, jobName: 'nightly', execSchedule: '0 0 3 * * ?', imageServingPublishJob: { publishType: 'Incremental', emailSetting: 'None', httpCompletionUrl: `${base}/nightly?key=${MARKER}` } });
+    const scheduled = await call('submitJob', {
+      companyHandle: acme.companyHandle,
+      jobName: 'nightly',
+      execSchedule: '0 0 3 * * ?',
+      imageServingPublishJob: { publishType: 'Incremental', emailSetting: 'None', httpCompletionUrl: `${base}/nightly?key=${MARKER}` },
+    });
     expect(scheduled.status, JSON.stringify(scheduled.body)).toBe(200);
     const schedules = await call('getScheduledJobs', { companyHandle: acme.companyHandle });
     expect(schedules.body.jobArray.items[0].imageServingPublishJob.httpCompletionUrl).toBe(`${base}/nightly?[redacted]`);
@@ -206,7 +227,8 @@ describe('a credential sent to the service is used where it belongs and kept now
 function readable(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
-    if (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data)) return Buffer.from((v as { data: number[] }).data).toString('utf8');
+    if (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data))
+      return Buffer.from((v as { data: number[] }).data).toString('utf8');
     if (typeof v === 'bigint') return v.toString();
     return v;
   });

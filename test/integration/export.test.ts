@@ -19,14 +19,16 @@ describe(`ExportJob: originals and conversions zipped behind a signed, expiring 
   let acme: Awaited<ReturnType<typeof companyWithUser>>;
   const handles: Record<string, string> = {};
   const files: Record<string, string> = {};
-  const submit = (exportJob: Record<string, unknown>, who = acme.who, jobName = 'export') => h.api('submitJob', { companyHandle: acme.companyHandle, jobName, exportJob }, who);
+  const submit = (exportJob: Record<string, unknown>, who = acme.who, jobName = 'export') =>
+    h.api('submitJob', { companyHandle: acme.companyHandle, jobName, exportJob }, who);
 
   /** Runs an export to the end; its URL, the archive behind it (fetched without credentials) and the log rows. */
   async function exported(exportJob: Record<string, unknown>, jobName = 'export') {
     const r = await submit({ emailSetting: 'None', ...exportJob }, acme.who, jobName);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const outcome = await h.client.workflow.getHandle(r.body.jobHandle).result();
-    const log = (await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle: r.body.jobHandle, recordsPerPage: 100 }, acme.who)).body.jobLogArray.items[0];
+    const log = (await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle: r.body.jobHandle, recordsPerPage: 100 }, acme.who)).body
+      .jobLogArray.items[0];
     const rows = log.detailArray.items as Array<{ logType: string; assetName?: string; assetType?: string; logMessage: string }>;
     const url = rows.find((d) => d.assetName?.startsWith('http'))?.assetName;
     const zip = url ? await fetch(`${h.baseUrl}${new URL(url).pathname}`) : undefined;
@@ -42,12 +44,24 @@ describe(`ExportJob: originals and conversions zipped behind a signed, expiring 
     files['red.jpg'] = await makeJpeg(path.join(dir, 'red.jpg'), 400, 300);
     files['logo.png'] = await makePng(path.join(dir, 'logo.png'), 320, 160);
     files['blue.jpg'] = await makeJpeg(path.join(dir, 'blue.jpg'), 300, 300);
-    const up = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true }, files: Object.values(files).map((p) => ({ path: p })), authorization: basic(acme.who) });
+    const up = await uploadPost(h.baseUrl, {
+      params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true },
+      files: Object.values(files).map((p) => ({ path: p })),
+      authorization: basic(acme.who),
+    });
     await h.client.workflow.getHandle(up.body.jobHandle).result();
-    for (const row of await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute()) handles[row.file_name] = row.asset_handle;
+    for (const row of await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute())
+      handles[row.file_name] = row.asset_handle;
     // An image set: issue 6 brings set jobs; the row is what one of them would write.
     const image = (await h.ctx.repositories.assets.findByHandle(acme.companyHandle, handles['red.jpg']!))!;
-    await h.ctx.repositories.assets.insert({ ...image, asset_handle: `${acme.companyHandle}|set1`, type: 'ImageSet', name: 'shoe-set', name_key: 'shoe-set', file_name: 'shoe-set' });
+    await h.ctx.repositories.assets.insert({
+      ...image,
+      asset_handle: `${acme.companyHandle}|set1`,
+      type: 'ImageSet',
+      name: 'shoe-set',
+      name_key: 'shoe-set',
+      file_name: 'shoe-set',
+    });
     handles.set = `${acme.companyHandle}|set1`;
     const preset = await h.api('saveImageFormat', { companyHandle: acme.companyHandle, name: 'test', urlModifier: 'wid=120&fmt=tif' }, acme.who);
     expect(preset.status, JSON.stringify(preset.body)).toBe(200);
@@ -116,7 +130,13 @@ describe(`ExportJob: originals and conversions zipped behind a signed, expiring 
     });
     expect(asset.name).toBe('red');
     const url = zip!.assetName!;
-    expect(zip).toEqual({ logType: 'ZipFileExportJobSuccess', logMessage: `${url} has been created`, assetName: url, assetType: 'ExportJobZip', dateCreated: expect.any(String) });
+    expect(zip).toEqual({
+      logType: 'ZipFileExportJobSuccess',
+      logMessage: `${url} has been created`,
+      assetName: url,
+      assetType: 'ExportJobZip',
+      dateCreated: expect.any(String),
+    });
     // The download URL the service produces: signed, under PUBLIC_URL, and it serves the ZIP without credentials.
     expect(url).toMatch(new RegExp(`^${PUBLIC_URL}/export/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$`));
     const download = await fetch(`${h.baseUrl}${new URL(url).pathname}`);
@@ -130,7 +150,10 @@ describe(`ExportJob: originals and conversions zipped behind a signed, expiring 
     const r = await exported({ assetHandleArray: [handles['red.jpg'], handles['logo.png']], fmt: 'convert', is_modifier: '&wid=200&fmt=png' });
     expect(r.outcome).toMatchObject({ outcome: 'done', errors: 0 });
     expect([...r.entries.keys()]).toEqual(['red.png', 'logo.png']);
-    expect(r.rows.filter((d) => d.logType === 'ExportJobRenderFileSuccess').map((d) => d.logMessage)).toEqual(['red.jpg is exported to red.png', 'logo.png is exported to logo.png']);
+    expect(r.rows.filter((d) => d.logType === 'ExportJobRenderFileSuccess').map((d) => d.logMessage)).toEqual([
+      'red.jpg is exported to red.png',
+      'logo.png is exported to logo.png',
+    ]);
     for (const [name, bytes] of r.entries) {
       const meta = await sharp(bytes).metadata();
       expect([name, meta.format, meta.width]).toEqual([name, 'png', 200]);
@@ -182,7 +205,11 @@ describe(`ExportJob: originals and conversions zipped behind a signed, expiring 
   });
 
   it('fails alone, in the log, a converted image over the 100-megapixel limit', async () => {
-    const r = await exported({ assetHandleArray: [handles['red.jpg'], handles['blue.jpg']], fmt: 'convert', is_modifier: 'wid=12000&hei=9000&fmt=png&fit=stretch' });
+    const r = await exported({
+      assetHandleArray: [handles['red.jpg'], handles['blue.jpg']],
+      fmt: 'convert',
+      is_modifier: 'wid=12000&hei=9000&fmt=png&fit=stretch',
+    });
     expect(r.outcome).toMatchObject({ outcome: 'done', total: 2, errors: 2 });
     expect(r.url).toBeUndefined();
     const errors = r.rows.filter((d) => d.logType === 'ExportJobRenderFileError');
@@ -195,20 +222,41 @@ describe(`ExportJob: originals and conversions zipped behind a signed, expiring 
 
   it('stores clientId and echoes the job, defaults included, in getActiveJobs', async () => {
     const execTime = new Date(Date.now() + 3_600_000).toISOString();
-    const r = await h.api('submitJob', { companyHandle: acme.companyHandle, jobName: 'later', execTime, exportJob: { assetHandleArray: [handles['red.jpg']], fmt: 'orig', emailSetting: 'None', clientId: '203.0.113.7' } }, acme.who);
+    const r = await h.api(
+      'submitJob',
+      {
+        companyHandle: acme.companyHandle,
+        jobName: 'later',
+        execTime,
+        exportJob: { assetHandleArray: [handles['red.jpg']], fmt: 'orig', emailSetting: 'None', clientId: '203.0.113.7' },
+      },
+      acme.who,
+    );
     expect(r.status).toBe(200);
     const active = (await h.api('getActiveJobs', { companyHandle: acme.companyHandle, jobHandle: r.body.jobHandle }, acme.who)).body.jobArray.items[0];
-    expect(active).toMatchObject({ type: 'Export', state: 'New', exportJob: { assetHandleArray: { items: [handles['red.jpg']] }, fmt: 'orig', clientId: '203.0.113.7' } });
+    expect(active).toMatchObject({
+      type: 'Export',
+      state: 'New',
+      exportJob: { assetHandleArray: { items: [handles['red.jpg']] }, fmt: 'orig', clientId: '203.0.113.7' },
+    });
     expect((await h.api('stopJob', { companyHandle: acme.companyHandle, jobHandle: r.body.jobHandle }, acme.who)).status).toBe(200);
   });
 
   it('lets only export-capable roles export', async () => {
-    const contributor = await h.api(
-      'addUser',
-      { firstName: 'C', lastName: 'U', email: 'contrib@acme.test', password: 'User-Pass-1', isValid: true, isIpsAdmin: false, membershipArray: { items: [{ companyHandle: acme.companyHandle, role: 'ImagePortalContribUser', isActive: true }] } },
-    );
+    const contributor = await h.api('addUser', {
+      firstName: 'C',
+      lastName: 'U',
+      email: 'contrib@acme.test',
+      password: 'User-Pass-1',
+      isValid: true,
+      isIpsAdmin: false,
+      membershipArray: { items: [{ companyHandle: acme.companyHandle, role: 'ImagePortalContribUser', isActive: true }] },
+    });
     expect(contributor.status).toBe(200);
-    const r = await submit({ assetHandleArray: [handles['red.jpg']], fmt: 'orig', emailSetting: 'None' }, { email: 'contrib@acme.test', password: 'User-Pass-1' });
+    const r = await submit(
+      { assetHandleArray: [handles['red.jpg']], fmt: 'orig', emailSetting: 'None' },
+      { email: 'contrib@acme.test', password: 'User-Pass-1' },
+    );
     expect(r.status).toBe(403);
     expect(r.body).toMatchObject({ code: 20003 });
   });
@@ -225,7 +273,11 @@ describe(`ExportJob: originals and conversions zipped behind a signed, expiring 
     expect((await fetch(`${h.baseUrl}/export/${extended}.${signature}`)).status).toBe(403);
 
     // A genuine token issued two days ago with the company's real key: expired.
-    const old = new ExportLinks({ publicUrl: PUBLIC_URL, ttlSeconds: 86_400 }, (c) => h.ctx.repositories.companies.callbackSecret(c, newSecret), () => Date.now() - 2 * 86_400_000);
+    const old = new ExportLinks(
+      { publicUrl: PUBLIC_URL, ttlSeconds: 86_400 },
+      (c) => h.ctx.repositories.companies.callbackSecret(c, newSecret),
+      () => Date.now() - 2 * 86_400_000,
+    );
     const expired = await old.issue(acme.companyHandle, r.jobHandle);
     const gone = await fetch(`${h.baseUrl}${new URL(expired.url).pathname}`);
     expect(gone.status).toBe(410);

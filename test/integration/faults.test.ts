@@ -41,7 +41,9 @@ async function makeImages(dir: string, count: number): Promise<string[]> {
   for (let n = 0; n < count; n++) {
     const file = path.join(dir, `fault-${String(n).padStart(3, '0')}.jpg`);
     const background = { r: (n * 37) % 256, g: (n * 91) % 256, b: (n * 53) % 256 };
-    await sharp({ create: { width: SIZE, height: SIZE, channels: 3, background, noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).jpeg({ quality: 85 }).toFile(file);
+    await sharp({ create: { width: SIZE, height: SIZE, channels: 3, background, noise: { type: 'gaussian', mean: 128, sigma: 30 } } })
+      .jpeg({ quality: 85 })
+      .toFile(file);
     files.push(file);
   }
   return files;
@@ -51,11 +53,26 @@ async function makeImages(dir: string, count: number): Promise<string[]> {
 async function seed(stack: ServiceStack, db: DatabaseHandle, work: string): Promise<Seeded> {
   const { companyInfo } = await stack.call('addCompany', { companyName: 'Faults' }, ADMIN);
   const companyHandle: string = companyInfo.companyHandle;
-  await stack.call('addUser', { firstName: 'Fault', lastName: 'User', ...USER, isValid: true, isIpsAdmin: false, membershipArray: { items: [{ companyHandle, role: 'IpsUser', isActive: true }] } }, ADMIN);
+  await stack.call(
+    'addUser',
+    {
+      firstName: 'Fault',
+      lastName: 'User',
+      ...USER,
+      isValid: true,
+      isIpsAdmin: false,
+      membershipArray: { items: [{ companyHandle, role: 'IpsUser', isActive: true }] },
+    },
+    ADMIN,
+  );
   const dir = path.join(work, 'images');
   await fs.mkdir(dir);
   const files = await makeImages(dir, ASSETS + 1);
-  const up = await uploadPost(stack.base, { params: { companyHandle, jobName: 'seed', endJob: true }, files: files.map((f) => ({ path: f })), authorization: basic(USER) });
+  const up = await uploadPost(stack.base, {
+    params: { companyHandle, jobName: 'seed', endJob: true },
+    files: files.map((f) => ({ path: f })),
+    authorization: basic(USER),
+  });
   if (up.status !== 200) throw new Error(`upload failed: ${JSON.stringify(up.body)}`);
   const log = await waitForJobEnd(db.db, up.body.jobHandle, 120_000);
   if (log.file_success_count !== ASSETS + 1) throw new Error(`seed upload stored ${log.file_success_count} of ${ASSETS + 1} files`);
@@ -64,7 +81,11 @@ async function seed(stack: ServiceStack, db: DatabaseHandle, work: string): Prom
 }
 
 async function submitReprocess(stack: ServiceStack, s: Seeded, jobName: string, extra: Record<string, unknown> = {}, handles = s.handles): Promise<string> {
-  const r = await stack.call('submitJob', { companyHandle: s.companyHandle, jobName, ...extra, reprocessAssetsJob: { assetHandleArray: handles, createMask: false, emailSetting: 'None' } }, USER);
+  const r = await stack.call(
+    'submitJob',
+    { companyHandle: s.companyHandle, jobName, ...extra, reprocessAssetsJob: { assetHandleArray: handles, createMask: false, emailSetting: 'None' } },
+    USER,
+  );
   return r.jobHandle as string;
 }
 
@@ -114,7 +135,13 @@ describe.runIf(process.env.IPS_TEST_DB === 'sqlite')('fault tolerance: processes
     // Every second: the shortest period a Quartz expression (seconds field) gives.
     const schedule = await submitReprocess(stack!, s, 'every-second', { execSchedule: '* * * * * ?' }, [s.spare]);
     const scheduledRunSince = (since: string) =>
-      db!.db.selectFrom('job_logs').select('job_handle').where('company_handle', '=', s.companyHandle).where('original_job_name', '=', 'every-second').where('start_date', '>', since).executeTakeFirst();
+      db!.db
+        .selectFrom('job_logs')
+        .select('job_handle')
+        .where('company_handle', '=', s.companyHandle)
+        .where('original_job_name', '=', 'every-second')
+        .where('start_date', '>', since)
+        .executeTakeFirst();
     try {
       await waitUntil('a first scheduled run', () => scheduledRunSince(''), 60_000, 250);
       const job = await submitReprocess(stack!, s, 'temporal-restarted');
@@ -161,7 +188,11 @@ describe.runIf(process.env.IPS_TEST_DB === 'postgres')('fault tolerance: Postgre
   beforeAll(async () => {
     work = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-faults-'));
     cluster = await PostgresCluster.create();
-    stack = await ServiceStack.start({ work, databaseUrl: cluster.url, env: { IPS_ADMIN_EMAIL: ADMIN.email, IPS_ADMIN_PASSWORD: ADMIN.password, WORKER_ACTIVITY_CONCURRENCY: '2' } });
+    stack = await ServiceStack.start({
+      work,
+      databaseUrl: cluster.url,
+      env: { IPS_ADMIN_EMAIL: ADMIN.email, IPS_ADMIN_PASSWORD: ADMIN.password, WORKER_ACTIVITY_CONCURRENCY: '2' },
+    });
     db = await openDatabase({ kind: 'postgres', url: cluster.url });
     s = await seed(stack, db, work);
   });

@@ -22,18 +22,28 @@ describe(`ImageServingPublishJob and public Image Serving delivery (${process.en
   const handles: Record<string, string> = {};
   let presetHandle: string;
 
-  const is = (object: string, query = '', headers: Record<string, string> = {}) => fetch(`${h.baseUrl}/is/image/${object}${query ? `?${query}` : ''}`, { headers });
+  const is = (object: string, query = '', headers: Record<string, string> = {}) =>
+    fetch(`${h.baseUrl}/is/image/${object}${query ? `?${query}` : ''}`, { headers });
 
   async function upload(files: string[]) {
-    const up = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true }, files: files.map((p) => ({ path: p })), authorization: basic(acme.who) });
+    const up = await uploadPost(h.baseUrl, {
+      params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true },
+      files: files.map((p) => ({ path: p })),
+      authorization: basic(acme.who),
+    });
     expect(up.status, JSON.stringify(up.body)).toBe(200);
     await h.client.workflow.getHandle(up.body.jobHandle).result();
-    for (const row of await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute()) handles[row.name] = row.asset_handle;
+    for (const row of await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute())
+      handles[row.name] = row.asset_handle;
   }
 
   /** Runs a publish to the end; its log (summary and detail rows). */
   async function publish(publishType: string, extra: Record<string, unknown> = {}, jobName = 'pub') {
-    const r = await h.api('submitJob', { companyHandle: acme.companyHandle, jobName, imageServingPublishJob: { publishType, emailSetting: 'None', ...extra } }, acme.who);
+    const r = await h.api(
+      'submitJob',
+      { companyHandle: acme.companyHandle, jobName, imageServingPublishJob: { publishType, emailSetting: 'None', ...extra } },
+      acme.who,
+    );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const outcome = await h.client.workflow.getHandle(r.body.jobHandle).result();
     return { jobHandle: r.body.jobHandle as string, outcome, ...(await logOf(r.body.jobHandle)) };
@@ -48,7 +58,11 @@ describe(`ImageServingPublishJob and public Image Serving delivery (${process.en
   }
 
   const setMarked = async (name: string, marked: boolean) => {
-    const r = await h.api('setAssetPublishState', { companyHandle: acme.companyHandle, assetHandle: handles[name], publishState: marked ? 'MarkedForPublish' : 'NotMarkedForPublish' }, acme.who);
+    const r = await h.api(
+      'setAssetPublishState',
+      { companyHandle: acme.companyHandle, assetHandle: handles[name], publishState: marked ? 'MarkedForPublish' : 'NotMarkedForPublish' },
+      acme.who,
+    );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
   };
 
@@ -90,7 +104,9 @@ describe(`ImageServingPublishJob and public Image Serving delivery (${process.en
       ['ImageServingPublishSuccess', 'red'],
     ]);
     expect(p.rows.map((d) => d.logType)).toEqual(expect.arrayContaining(['BeginImageServingPublish', 'EndImageServingPublish']));
-    expect(p.rows.find((d) => d.logMessage.includes('image presets were published'))?.logMessage).toBe('1 image presets were published as Image Serving macros');
+    expect(p.rows.find((d) => d.logMessage.includes('image presets were published'))?.logMessage).toBe(
+      '1 image presets were published as Image Serving macros',
+    );
 
     const r = await is('Acme/red', 'wid=100&fmt=png');
     expect(r.status).toBe(200);
@@ -99,7 +115,7 @@ describe(`ImageServingPublishJob and public Image Serving delivery (${process.en
     expect(r.headers.get('etag')).toMatch(/^"[0-9a-f]{40}"$/);
     const meta = await sharp(Buffer.from(await r.arrayBuffer())).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['png', 100, 75]);
-    expect((await sharp(Buffer.from(await (await is('Acme/logo')).arrayBuffer())).metadata())).toMatchObject({ format: 'jpeg', width: 320, height: 160 });
+    expect(await sharp(Buffer.from(await (await is('Acme/logo')).arrayBuffer())).metadata()).toMatchObject({ format: 'jpeg', width: 320, height: 160 });
 
     expect((await is('Acme/hidden')).status).toBe(404);
     expect(await (await is('Acme/hidden', 'wid=10')).text()).toBe("Unable to find image 'Acme/hidden'\n");
@@ -157,13 +173,23 @@ describe(`ImageServingPublishJob and public Image Serving delivery (${process.en
     expect(stale.status).toBe(200);
     expect(await sharp(Buffer.from(await stale.arrayBuffer())).metadata()).toMatchObject({ width: 300, height: 300 });
     // The preset changes too: the published macro set is a snapshot.
-    expect((await h.api('saveImageFormat', { companyHandle: acme.companyHandle, imageFormatHandle: presetHandle, name: 'thumb', urlModifier: 'wid=60&fmt=png' }, acme.who)).status).toBe(200);
+    expect(
+      (
+        await h.api(
+          'saveImageFormat',
+          { companyHandle: acme.companyHandle, imageFormatHandle: presetHandle, name: 'thumb', urlModifier: 'wid=60&fmt=png' },
+          acme.who,
+        )
+      ).status,
+    ).toBe(200);
     expect((await sharp(Buffer.from(await (await is('Acme/red', '$thumb$')).arrayBuffer())).metadata()).width).toBe(50);
 
     const p = await publish('Incremental', {}, 'pub-inc');
     expect(p.outcome).toMatchObject({ outcome: 'done', total: 1, processed: 1, errors: 0 });
     expect(p.log).toMatchObject({ jobSubType: 'increment', fileSuccessCount: 0, fileUpdateCount: 1, totalFileCount: 1 });
-    expect(p.assetRows.map((d) => [d.logType, d.assetName, d.logMessage])).toEqual([['ImageServingPublishSuccess', 'blue', 'blue was republished to Image Serving (changed since its last publish)']]);
+    expect(p.assetRows.map((d) => [d.logType, d.assetName, d.logMessage])).toEqual([
+      ['ImageServingPublishSuccess', 'blue', 'blue was republished to Image Serving (changed since its last publish)'],
+    ]);
 
     const fresh = await is('Acme/blue', 'fmt=png');
     expect(await sharp(Buffer.from(await fresh.arrayBuffer())).metadata()).toMatchObject({ width: 200, height: 100 });
@@ -182,7 +208,10 @@ describe(`ImageServingPublishJob and public Image Serving delivery (${process.en
     expect((await is('Acme/red')).status).toBe(200); // until the next publish
     const p = await publish('FullWithSearch', {}, 'pub-unmark');
     expect(p.log).toMatchObject({ jobSubType: 'fullwithsearch', totalFileCount: 3 });
-    expect(p.assetRows.find((d) => d.assetName === 'red')).toMatchObject({ logType: 'ImageServingPublishSuccess', logMessage: expect.stringContaining('red was unpublished') });
+    expect(p.assetRows.find((d) => d.assetName === 'red')).toMatchObject({
+      logType: 'ImageServingPublishSuccess',
+      logMessage: expect.stringContaining('red was unpublished'),
+    });
     const gone = await is('Acme/red', 'wid=100&fmt=png');
     expect([gone.status, await gone.text()]).toEqual([404, "Unable to find image 'Acme/red'\n"]);
     expect(await (await is('Acme/red', 'req=exists')).text()).toBe('catalogRecord.exists=0\n');
@@ -205,7 +234,11 @@ describe(`ImageServingPublishJob and public Image Serving delivery (${process.en
       receiver.close();
     }
 
-    const refused = await h.api('submitJob', { companyHandle: acme.companyHandle, jobName: 'ctx', imageServingPublishJob: { publishType: 'Full', emailSetting: 'None', contextHandle: 'ctx|1' } }, acme.who);
+    const refused = await h.api(
+      'submitJob',
+      { companyHandle: acme.companyHandle, jobName: 'ctx', imageServingPublishJob: { publishType: 'Full', emailSetting: 'None', contextHandle: 'ctx|1' } },
+      acme.who,
+    );
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ code: 30001, field: 'imageServingPublishJob.contextHandle' });
   });
@@ -215,7 +248,16 @@ describe(`ImageServingPublishJob and public Image Serving delivery (${process.en
     expect((await is('Acme/late')).status).toBe(404);
     const r = await h.api(
       'submitJob',
-      { companyHandle: acme.companyHandle, jobName: 'rp', reprocessAssetsJob: { assetHandleArray: [handles.late], createMask: false, emailSetting: 'None', postImageServingPublishJob: { publishType: 'Incremental', emailSetting: 'None' } } },
+      {
+        companyHandle: acme.companyHandle,
+        jobName: 'rp',
+        reprocessAssetsJob: {
+          assetHandleArray: [handles.late],
+          createMask: false,
+          emailSetting: 'None',
+          postImageServingPublishJob: { publishType: 'Incremental', emailSetting: 'None' },
+        },
+      },
       acme.who,
     );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -234,7 +276,16 @@ describe(`ImageServingPublishJob and public Image Serving delivery (${process.en
     // Set jobs arrive with their own issue; the rows are what one of them would write.
     const logo = (await h.ctx.repositories.assets.findByHandle(acme.companyHandle, handles.logo!))!;
     const setHandle = `${acme.companyHandle}|set1`;
-    await h.ctx.repositories.assets.insert({ ...logo, asset_handle: setHandle, type: 'ImageSet', name: 'shoe-set', name_key: 'shoe-set', file_name: 'shoe-set', optimized_key: null, mask_key: null });
+    await h.ctx.repositories.assets.insert({
+      ...logo,
+      asset_handle: setHandle,
+      type: 'ImageSet',
+      name: 'shoe-set',
+      name_key: 'shoe-set',
+      file_name: 'shoe-set',
+      optimized_key: null,
+      mask_key: null,
+    });
     await h.ctx.repositories.derivations.replaceMembers(setHandle, [handles.blue!, handles.logo!]);
     const p = await publish('Incremental', {}, 'pub-set');
     expect(p.outcome).toMatchObject({ outcome: 'done', total: 1, errors: 0 });

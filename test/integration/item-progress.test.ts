@@ -56,7 +56,11 @@ describe(`per-item progress in getActiveJobs (${process.env.IPS_TEST_DB})`, () =
   it('shows a running multi-page rip item rising between polls, and leaves no progress rows behind', async () => {
     const r = await h.api(
       'submitJob',
-      { companyHandle: acme.companyHandle, jobName: 'rip-progress', reprocessAssetsJob: { assetHandleArray: [handles.long], createMask: false, emailSetting: 'None', pdfOptions: { resolution: 150, pdfCatalog: false } } },
+      {
+        companyHandle: acme.companyHandle,
+        jobName: 'rip-progress',
+        reprocessAssetsJob: { assetHandleArray: [handles.long], createMask: false, emailSetting: 'None', pdfOptions: { resolution: 150, pdfCatalog: false } },
+      },
       acme.who,
     );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -95,8 +99,21 @@ describe(`per-item progress in getActiveJobs (${process.env.IPS_TEST_DB})`, () =
   });
 
   it('reports a whole-document PostScript rip by the pages Ghostscript has begun, then each page stored', async () => {
-    const { assetHandleArray: _, ...options } = reprocessAssetsJob.parse({ assetHandleArray: [handles.script], createMask: false, emailSetting: 'None', postScriptOptions: { resolution: 300 } });
-    const job = { jobHandle: `j|ps-${Date.now()}`, companyHandle: acme.companyHandle, jobName: 'direct', originalName: 'direct', submitUserHandle: acme.userHandle, submitUserEmail: acme.who.email, jobType: 'ReprocessAssets' };
+    const { assetHandleArray: _, ...options } = reprocessAssetsJob.parse({
+      assetHandleArray: [handles.script],
+      createMask: false,
+      emailSetting: 'None',
+      postScriptOptions: { resolution: 300 },
+    });
+    const job = {
+      jobHandle: `j|ps-${Date.now()}`,
+      companyHandle: acme.companyHandle,
+      jobName: 'direct',
+      originalName: 'direct',
+      submitUserHandle: acme.userHandle,
+      submitUserEmail: acme.who.email,
+      jobType: 'ReprocessAssets',
+    };
     const rec = recorder();
     const result = await h.ctx.services.reprocess.reprocess(job, options, { assetHandle: handles.script!, name: 'script' }, undefined, rec.progress);
     expect(result).toMatchObject({ status: 'success' });
@@ -115,9 +132,20 @@ describe(`per-item progress in getActiveJobs (${process.env.IPS_TEST_DB})`, () =
       assetHandleArray: [handles.clip],
       createMask: false,
       emailSetting: 'None',
-      mediaOptions: { generateThumbnail: true, videoEncodingArray: ['a', 'b'].map((n) => ({ name: n, fileSuffix: `_${n}`, width: 80, videoBitrate: 100, audioBitrate: 32 })) },
+      mediaOptions: {
+        generateThumbnail: true,
+        videoEncodingArray: ['a', 'b'].map((n) => ({ name: n, fileSuffix: `_${n}`, width: 80, videoBitrate: 100, audioBitrate: 32 })),
+      },
     });
-    const job = { jobHandle: `j|video-${Date.now()}`, companyHandle: acme.companyHandle, jobName: 'direct', originalName: 'direct', submitUserHandle: acme.userHandle, submitUserEmail: acme.who.email, jobType: 'ReprocessAssets' };
+    const job = {
+      jobHandle: `j|video-${Date.now()}`,
+      companyHandle: acme.companyHandle,
+      jobName: 'direct',
+      originalName: 'direct',
+      submitUserHandle: acme.userHandle,
+      submitUserEmail: acme.who.email,
+      jobType: 'ReprocessAssets',
+    };
     const rec = recorder();
     const result = await h.ctx.services.reprocess.reprocess(job, options, { assetHandle: handles.clip!, name: 'clip' }, undefined, rec.progress);
     expect(result).toMatchObject({ status: 'success' });
@@ -126,16 +154,29 @@ describe(`per-item progress in getActiveJobs (${process.env.IPS_TEST_DB})`, () =
   });
 
   it('reports an optimisation and an export conversion by their steps, rising', async () => {
-    const job = (jobType: string) => ({ jobHandle: `j|progress-${jobType}-${Date.now()}`, companyHandle: acme.companyHandle, jobName: jobType, originalName: jobType, submitUserHandle: acme.userHandle, submitUserEmail: acme.who.email, jobType });
+    const job = (jobType: string) => ({
+      jobHandle: `j|progress-${jobType}-${Date.now()}`,
+      companyHandle: acme.companyHandle,
+      jobName: jobType,
+      originalName: jobType,
+      submitUserHandle: acme.userHandle,
+      submitUserEmail: acme.who.email,
+      jobType,
+    });
     const optimized = recorder();
-    expect(await h.ctx.services.optimize.optimize(job('ImageOptimization'), { assetHandle: handles.photo!, name: 'photo' }, optimized.progress)).toMatchObject({ status: 'success' });
+    expect(await h.ctx.services.optimize.optimize(job('ImageOptimization'), { assetHandle: handles.photo!, name: 'photo' }, optimized.progress)).toMatchObject({
+      status: 'success',
+    });
     expect(optimized.steps.map((s) => s.message)).toEqual(['Reading the original', 'Building the pyramid', 'Committing']);
 
     const exported = recorder();
     const options = { fmt: 'convert' as const, is_modifier: 'wid=120&fmt=png', emailSetting: 'None' as const };
-    expect(await h.ctx.services.exports.stage(job('Export'), options, { assetHandle: handles.photo!, name: 'photo' }, undefined, undefined, exported.progress)).toMatchObject({ status: 'success' });
+    expect(
+      await h.ctx.services.exports.stage(job('Export'), options, { assetHandle: handles.photo!, name: 'photo' }, undefined, undefined, exported.progress),
+    ).toMatchObject({ status: 'success' });
     expect(exported.steps.map((s) => s.message)).toEqual(['Converting (Image Serving)', 'Staging for the archive']);
-    for (const rec of [optimized, exported]) for (let i = 1; i < rec.steps.length; i++) expect(rec.steps[i]!.fraction).toBeGreaterThan(rec.steps[i - 1]!.fraction);
+    for (const rec of [optimized, exported])
+      for (let i = 1; i < rec.steps.length; i++) expect(rec.steps[i]!.fraction).toBeGreaterThan(rec.steps[i - 1]!.fraction);
   });
 
   it('reports an image reprocess by the steps around its render, in order, rising', async () => {
@@ -146,7 +187,15 @@ describe(`per-item progress in getActiveJobs (${process.env.IPS_TEST_DB})`, () =
       manualCropOptions: { left: 10, right: 10, top: 10, bottom: 10 },
       unsharpMaskOptions: { amount: 1, radius: 1, threshold: 0, monochrome: 0 },
     });
-    const job = { jobHandle: `j|progress-${Date.now()}`, companyHandle: acme.companyHandle, jobName: 'direct', originalName: 'direct', submitUserHandle: acme.userHandle, submitUserEmail: acme.who.email, jobType: 'ReprocessAssets' };
+    const job = {
+      jobHandle: `j|progress-${Date.now()}`,
+      companyHandle: acme.companyHandle,
+      jobName: 'direct',
+      originalName: 'direct',
+      submitUserHandle: acme.userHandle,
+      submitUserEmail: acme.who.email,
+      jobType: 'ReprocessAssets',
+    };
     const rec = recorder();
     const result = await h.ctx.services.reprocess.reprocess(job, options, { assetHandle: handles.photo!, name: 'photo' }, undefined, rec.progress);
     expect(result).toMatchObject({ status: 'success' });

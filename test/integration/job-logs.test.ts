@@ -16,7 +16,11 @@ describe(`job logs and e-mail notifications (${process.env.IPS_TEST_DB})`, () =>
   let broken: Awaited<ReturnType<typeof companyWithUser>>;
 
   const runOptimize = async (who: typeof clean, emailSetting: string, extra: Record<string, unknown> = {}) => {
-    const r = await h.api('submitJob', { companyHandle: who.companyHandle, jobName: `mail-${emailSetting}`, optimizeImagesJob: { emailSetting }, ...extra }, who.who);
+    const r = await h.api(
+      'submitJob',
+      { companyHandle: who.companyHandle, jobName: `mail-${emailSetting}`, optimizeImagesJob: { emailSetting }, ...extra },
+      who.who,
+    );
     expect(r.status).toBe(200);
     await h.client.workflow.getHandle(r.body.jobHandle).result();
     return r.body.jobHandle as string;
@@ -32,9 +36,13 @@ describe(`job logs and e-mail notifications (${process.env.IPS_TEST_DB})`, () =>
     broken = await companyWithUser(h, 'BrokenCo', 'IpsUser');
     // BrokenCo has one image whose original vanished from storage: OptimizeImagesJob always fails it.
     const file = await makeJpeg(path.join(dir, 'lost.jpg'), 64, 48);
-    const up = await uploadPost(h.baseUrl, { params: { companyHandle: broken.companyHandle, jobName: 'seed', endJob: true }, files: [{ path: file }], authorization: basic(broken.who) });
+    const up = await uploadPost(h.baseUrl, {
+      params: { companyHandle: broken.companyHandle, jobName: 'seed', endJob: true },
+      files: [{ path: file }],
+      authorization: basic(broken.who),
+    });
     await h.client.workflow.getHandle(up.body.jobHandle).result();
-    const asset = (await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', broken.companyHandle).executeTakeFirstOrThrow());
+    const asset = await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', broken.companyHandle).executeTakeFirstOrThrow();
     await fs.chmod(path.join(h.ctx.config.storage.root, asset.original_key), 0o644);
     await h.ctx.storage.delete(asset.original_key);
     await h.ctx.database.db.updateTable('assets').set({ optimizer_version: 0 }).where('asset_handle', '=', asset.asset_handle).execute();
@@ -66,7 +74,12 @@ describe(`job logs and e-mail notifications (${process.env.IPS_TEST_DB})`, () =>
 
   it('mails the userHandle user, in the job locale', async () => {
     const colleague = await h.api('addUser', {
-      firstName: 'Col', lastName: 'League', email: 'colleague@brokenco.test', password: 'Colleague-1', isValid: true, isIpsAdmin: false,
+      firstName: 'Col',
+      lastName: 'League',
+      email: 'colleague@brokenco.test',
+      password: 'Colleague-1',
+      isValid: true,
+      isIpsAdmin: false,
       membershipArray: [{ companyHandle: broken.companyHandle, role: 'IpsUser', isActive: true }],
     });
     await runOptimize(broken, 'All', { jobName: 'for-colleague', userHandle: colleague.body.userHandle, locale: 'nl' });
@@ -74,7 +87,11 @@ describe(`job logs and e-mail notifications (${process.env.IPS_TEST_DB})`, () =>
     expect(mail.to).toEqual(['colleague@brokenco.test']);
     const logs = await h.api('getJobLogs', { companyHandle: broken.companyHandle }, broken.who);
     const job = logs.body.jobLogArray.items.find((l: any) => l.originalJobName === 'for-colleague');
-    const details = await h.api('getJobLogDetails', { companyHandle: broken.companyHandle, jobHandle: job.jobHandle, logTypeArray: ['ReoptimizeFailure'] }, broken.who);
+    const details = await h.api(
+      'getJobLogDetails',
+      { companyHandle: broken.companyHandle, jobHandle: job.jobHandle, logTypeArray: ['ReoptimizeFailure'] },
+      broken.who,
+    );
     // Stored once, rendered in the job's locale (nl) unless the reader asks otherwise.
     expect(details.body.jobLogArray.items[0].detailArray.items[0].logMessage).toMatch(/kon niet/i);
   });
@@ -92,7 +109,11 @@ describe(`job logs and e-mail notifications (${process.env.IPS_TEST_DB})`, () =>
       asset_handle: null,
       date_created: new Date(Date.UTC(2030, 0, 1, 0, 0, 0, i)).toISOString(),
     }));
-    for (let i = 0; i < rows.length; i += 500) await h.ctx.database.db.insertInto('job_log_details').values(rows.slice(i, i + 500)).execute();
+    for (let i = 0; i < rows.length; i += 500)
+      await h.ctx.database.db
+        .insertInto('job_log_details')
+        .values(rows.slice(i, i + 500))
+        .execute();
     const page = async (extra: Record<string, unknown>) =>
       (await h.api('getJobLogDetails', { companyHandle: clean.companyHandle, jobHandle, ...extra }, clean.who)).body.jobLogArray.items[0];
     const base = (await page({ recordsPerPage: 1 })).detailTotalRows;
@@ -101,7 +122,12 @@ describe(`job logs and e-mail notifications (${process.env.IPS_TEST_DB})`, () =>
     expect(pages.map((p) => p.detailArray.items.length)).toEqual([1000, 1000, base - 2000]);
     expect(pages.every((p) => p.detailTotalRows === base)).toBe(true);
     const all = pages.flatMap((p) => p.detailArray.items);
-    expect(all.map((d: any) => d.logMessage).filter((m: string) => m.startsWith('row ')).slice(0, 3)).toEqual(['row 0', 'row 1', 'row 2']);
+    expect(
+      all
+        .map((d: any) => d.logMessage)
+        .filter((m: string) => m.startsWith('row '))
+        .slice(0, 3),
+    ).toEqual(['row 0', 'row 1', 'row 2']);
     const warnings = await page({ logTypeArray: ['UploadWarning'], recordsPerPage: 1000, resultsPage: 1 });
     expect(warnings.detailTotalRows).toBe(782);
     expect(warnings.detailArray.items.every((d: any) => d.logType === 'UploadWarning')).toBe(true);
@@ -117,7 +143,11 @@ describe(`job logs and e-mail notifications (${process.env.IPS_TEST_DB})`, () =>
     expect(mine.body.jobLogArray.items.every((l: any) => l.companyHandle === clean.companyHandle)).toBe(true);
     expect(mine.body.jobLogArray.items[0]).not.toHaveProperty('detailArray');
     expect((await h.api('getJobLogs', { companyHandle: broken.companyHandle }, clean.who)).status).toBe(403);
-    const asset = await h.ctx.database.db.selectFrom('assets').select('asset_handle').where('company_handle', '=', broken.companyHandle).executeTakeFirstOrThrow();
+    const asset = await h.ctx.database.db
+      .selectFrom('assets')
+      .select('asset_handle')
+      .where('company_handle', '=', broken.companyHandle)
+      .executeTakeFirstOrThrow();
     const history = await h.api('getAssetJobLogs', { companyHandle: broken.companyHandle, assetHandle: asset.asset_handle }, broken.who);
     const types = history.body.jobLogArray.items.map((l: any) => l.logType);
     expect(types).toContain('UploadSuccess');

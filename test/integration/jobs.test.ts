@@ -26,7 +26,16 @@ describe(`job engine: submitJob, progress, control, schedules (${process.env.IPS
   /** Marks every image as optimised by an older optimiser, so OptimizeImagesJob has all of them to do. */
   const makeStale = () => h.ctx.database.db.updateTable('assets').set({ optimizer_version: 0 }).where('company_handle', '=', acme.companyHandle).execute();
   const staleCount = async () =>
-    Number((await h.ctx.database.db.selectFrom('assets').select((eb) => eb.fn.countAll<number>().as('n')).where('company_handle', '=', acme.companyHandle).where('optimizer_version', '<', OPTIMIZER_VERSION).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await h.ctx.database.db
+          .selectFrom('assets')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('company_handle', '=', acme.companyHandle)
+          .where('optimizer_version', '<', OPTIMIZER_VERSION)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const gone = (jobHandle: string, timeoutMs?: number) => waitUntil(`${jobHandle} to finish`, async () => !(await active(jobHandle)) && true, timeoutMs);
 
   beforeAll(async () => {
@@ -75,7 +84,14 @@ describe(`job engine: submitJob, progress, control, schedules (${process.env.IPS
     expect(await staleCount()).toBe(0);
     const logs = await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle }, acme.who);
     const log = logs.body.jobLogArray.items[0];
-    expect(log).toMatchObject({ jobName: sample.name, originalJobName: 'optimize', fileSuccessCount: IMAGES, fileErrorCount: 0, totalFileCount: IMAGES, fatalError: false });
+    expect(log).toMatchObject({
+      jobName: sample.name,
+      originalJobName: 'optimize',
+      fileSuccessCount: IMAGES,
+      fileErrorCount: 0,
+      totalFileCount: IMAGES,
+      fatalError: false,
+    });
     expect(log.detailArray.items.filter((d: any) => d.logType === 'ReoptimizeSuccess')).toHaveLength(IMAGES);
     expect(log.detailArray.items.map((d: any) => d.logType)).toEqual(expect.arrayContaining(['BeginReoptimize', 'EndReoptimize']));
   });
@@ -118,7 +134,9 @@ describe(`job engine: submitJob, progress, control, schedules (${process.env.IPS
     expect(again.status).toBe(400);
     expect(again.body.reason).toContain('finished');
 
-    const log = (await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle, logTypeArray: ['EndReoptimize', 'ReoptimizeSuccess'] }, acme.who)).body.jobLogArray.items[0];
+    const log = (
+      await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle, logTypeArray: ['EndReoptimize', 'ReoptimizeSuccess'] }, acme.who)
+    ).body.jobLogArray.items[0];
     const end = log.detailArray.items.find((d: any) => d.logType === 'EndReoptimize');
     expect(end.logMessage).toContain(`stopped by ${acme.who.email}`);
     const done = log.detailArray.items.filter((d: any) => d.logType === 'ReoptimizeSuccess').map((d: any) => d.assetHandle);
@@ -195,21 +213,34 @@ describe(`job engine: submitJob, progress, control, schedules (${process.env.IPS
     const r = await submit({ execSchedule: '*/3 * * * * ?', optimizeImagesJob: { emailSetting: 'None' } }, 'recurring');
     expect(r.status).toBe(200);
     const { jobHandle } = r.body;
-    const listed = async () => (await h.api('getScheduledJobs', { companyHandle: acme.companyHandle }, acme.who)).body.jobArray.items.find((j: any) => j.jobHandle === jobHandle);
+    const listed = async () =>
+      (await h.api('getScheduledJobs', { companyHandle: acme.companyHandle }, acme.who)).body.jobArray.items.find((j: any) => j.jobHandle === jobHandle);
     const first = await listed();
-    expect(first).toMatchObject({ originalName: 'recurring', type: 'ImageOptimization', execSchedule: '*/3 * * * * ?', timeZone: 'UTC', triggerState: 'Normal', submitUserEmail: acme.who.email });
+    expect(first).toMatchObject({
+      originalName: 'recurring',
+      type: 'ImageOptimization',
+      execSchedule: '*/3 * * * * ?',
+      timeZone: 'UTC',
+      triggerState: 'Normal',
+      submitUserEmail: acme.who.email,
+    });
     const next = Date.parse(first.nextFireTime);
     expect(next).toBeGreaterThan(Date.now() - 1000);
     expect(next).toBeLessThanOrEqual(Date.now() + 3500);
     expect(new Date(next).getUTCSeconds() % 3).toBe(0);
 
-    const runs = async () => (await h.api('getJobLogs', { companyHandle: acme.companyHandle }, acme.who)).body.jobLogArray.items.filter((l: any) => l.originalJobName === 'recurring').length;
+    const runs = async () =>
+      (await h.api('getJobLogs', { companyHandle: acme.companyHandle }, acme.who)).body.jobLogArray.items.filter((l: any) => l.originalJobName === 'recurring')
+        .length;
     await waitUntil('two scheduled runs', async () => (await runs()) >= 2, 30_000);
 
     expect((await h.api('pauseJob', { companyHandle: acme.companyHandle, jobHandle }, acme.who)).status).toBe(200);
     expect((await listed()).triggerState).toBe('Paused');
     // A run that fired just before the pause may still be starting: let it finish first.
-    await waitUntil('no running scheduled run', async () => (await h.api('getActiveJobs', { companyHandle: acme.companyHandle, originalName: 'recurring' }, acme.who)).body.jobArray.items.length === 0);
+    await waitUntil(
+      'no running scheduled run',
+      async () => (await h.api('getActiveJobs', { companyHandle: acme.companyHandle, originalName: 'recurring' }, acme.who)).body.jobArray.items.length === 0,
+    );
     await sleep(500);
     const whilePaused = await runs();
     await sleep(4000);
@@ -228,12 +259,27 @@ describe(`job engine: submitJob, progress, control, schedules (${process.env.IPS
       [{ companyHandle: c, optimizeImagesJob: { emailSetting: 'None' } }, 30002, 'jobName'],
       [{ jobName: 'x', optimizeImagesJob: { emailSetting: 'None' } }, 30002, 'companyHandle'],
       [{ companyHandle: c, jobName: 'x' }, 30002, 'optimizeImagesJob', 'exactly one job element'],
-      [{ companyHandle: c, jobName: 'x', optimizeImagesJob: { emailSetting: 'None' }, exportJob: { assetHandleArray: ['a|1'], fmt: 'orig', emailSetting: 'None' } }, 30001, 'exportJob', 'exactly one job element'],
+      [
+        {
+          companyHandle: c,
+          jobName: 'x',
+          optimizeImagesJob: { emailSetting: 'None' },
+          exportJob: { assetHandleArray: ['a|1'], fmt: 'orig', emailSetting: 'None' },
+        },
+        30001,
+        'exportJob',
+        'exactly one job element',
+      ],
       [{ companyHandle: c, jobName: 'x', createVideoSitemapJob: { forceUpdate: 'yes' } }, 30001, 'createVideoSitemapJob.forceUpdate', 'expected boolean'],
       [{ companyHandle: c, jobName: 'x', optimizeImagesJob: { emailSetting: 'Sometimes' } }, 30001, 'optimizeImagesJob.emailSetting', 'one of All, Error'],
       [{ companyHandle: c, jobName: 'x', optimizeImagesJob: {} }, 30002, 'optimizeImagesJob.emailSetting'],
       [{ companyHandle: c, jobName: 'x', optimizeImagesJob: { emailSetting: 'None', extra: 1 } }, 30001, 'optimizeImagesJob.extra'],
-      [{ companyHandle: c, jobName: 'x', optimizeImagesJob: { emailSetting: 'None' }, execTime: '2030-01-01T00:00:00Z', execSchedule: '0 0 12 * * ?' }, 30001, 'execSchedule', 'at most one'],
+      [
+        { companyHandle: c, jobName: 'x', optimizeImagesJob: { emailSetting: 'None' }, execTime: '2030-01-01T00:00:00Z', execSchedule: '0 0 12 * * ?' },
+        30001,
+        'execSchedule',
+        'at most one',
+      ],
       [{ companyHandle: c, jobName: 'x', optimizeImagesJob: { emailSetting: 'None' }, execTime: 'tomorrow' }, 30001, 'execTime'],
       [{ companyHandle: c, jobName: 'x', optimizeImagesJob: { emailSetting: 'None' }, execSchedule: '0 0 12 15 * MON' }, 30001, 'execSchedule'],
       [{ companyHandle: c, jobName: 'x', optimizeImagesJob: { emailSetting: 'None' }, locale: 'english' }, 30001, 'locale', 'll or ll-CC'],
@@ -245,7 +291,11 @@ describe(`job engine: submitJob, progress, control, schedules (${process.env.IPS
       if (reason) expect(r.body.reason).toContain(reason);
     }
     const admin = await companyWithUser(h, 'AdminCo', 'IpsCompanyAdmin');
-    const byCompanyAdmin = await h.api('submitJob', { companyHandle: admin.companyHandle, jobName: 'x', optimizeImagesJob: { emailSetting: 'None' } }, admin.who);
+    const byCompanyAdmin = await h.api(
+      'submitJob',
+      { companyHandle: admin.companyHandle, jobName: 'x', optimizeImagesJob: { emailSetting: 'None' } },
+      admin.who,
+    );
     expect(byCompanyAdmin.body).toMatchObject({ fault: 'authorizationFault', code: 20003 });
     const foreign = await h.api('submitJob', { companyHandle: admin.companyHandle, jobName: 'x', optimizeImagesJob: { emailSetting: 'None' } }, acme.who);
     expect(foreign.body).toMatchObject({ code: 20006 });
@@ -264,7 +314,14 @@ describe(`job engine: submitJob, progress, control, schedules (${process.env.IPS
 
   it('lets the Temporal CLI find jobs by company', async () => {
     const { stdout } = await run(findTemporalCli(process.env.TEMPORAL_CLI), [
-      'workflow', 'list', '--address', process.env.IPS_TEST_TEMPORAL!, '--query', `CompanyHandle="${acme.companyHandle}" AND JobType="ImageOptimization"`, '-o', 'json',
+      'workflow',
+      'list',
+      '--address',
+      process.env.IPS_TEST_TEMPORAL!,
+      '--query',
+      `CompanyHandle="${acme.companyHandle}" AND JobType="ImageOptimization"`,
+      '-o',
+      'json',
     ]);
     const listed = stdout.trim() ? JSON.parse(stdout) : [];
     const names = (Array.isArray(listed) ? listed : [listed]).map((w: any) => w.execution?.workflowId ?? w.workflowId);

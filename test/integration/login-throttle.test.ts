@@ -47,7 +47,11 @@ describe(`login throttle (${process.env.IPS_TEST_DB})`, () => {
     expect(Number(locked.retryAfter)).toBeLessThanOrEqual(WINDOW_SECONDS);
 
     // The UploadFile servlet authenticates through the same throttle (Basic header or auth part).
-    const upload = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle }, files: [], authPart: { user: acme.who.email, password: acme.who.password } });
+    const upload = await uploadPost(h.baseUrl, {
+      params: { companyHandle: acme.companyHandle },
+      files: [],
+      authPart: { user: acme.who.email, password: acme.who.password },
+    });
     expect(upload.status).toBe(429);
 
     // So does the SOAP endpoint: its fault (HTTP 500, as IPS answers faults) carries the same code, reason and Retry-After.

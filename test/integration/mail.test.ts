@@ -6,11 +6,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MailSendError, type Mailer } from '../../src/adapters/mail/mail.driver.js';
 import { createMailer } from '../../src/adapters/mail/mail.factory.js';
-import {
-  NotificationService,
-  type EmailSetting,
-  type JobSummaryForMail,
-} from '../../src/services/notification.service.js';
+import { NotificationService, type EmailSetting, type JobSummaryForMail } from '../../src/services/notification.service.js';
 
 /**
  * Real SMTP delivery (smtp-server on loopback) and the .eml outbox. Needs no
@@ -51,9 +47,7 @@ const jobWithErrors: JobSummaryForMail = {
 
 function decodeWords(value: string): string {
   return value.replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=\s*(?==\?)?/g, (_, _charset: string, enc: string, data: string) =>
-    enc.toUpperCase() === 'B'
-      ? Buffer.from(data, 'base64').toString('utf8')
-      : decodeQuotedPrintable(data.replace(/_/g, ' ')),
+    enc.toUpperCase() === 'B' ? Buffer.from(data, 'base64').toString('utf8') : decodeQuotedPrintable(data.replace(/_/g, ' ')),
   );
 }
 
@@ -74,7 +68,10 @@ function parsePart(raw: string): Part {
   const split = raw.indexOf('\r\n\r\n');
   expect(split, 'a header block ended by an empty line').toBeGreaterThan(0);
   const headers = new Map<string, string>();
-  for (const line of raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ').split('\r\n')) {
+  for (const line of raw
+    .slice(0, split)
+    .replace(/\r\n[ \t]+/g, ' ')
+    .split('\r\n')) {
     const colon = line.indexOf(':');
     headers.set(line.slice(0, colon).trim().toLowerCase(), decodeWords(line.slice(colon + 1).trim()));
   }

@@ -62,15 +62,27 @@ describe(`observability: /ready, /metrics and job logs (${process.env.IPS_TEST_D
     workerMetrics = await startWorkerMetricsServer(h.ctx, 0);
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-obs-'));
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
-    const files = [{ path: await makePng(path.join(dir, 'a.png'), 64, 48) }, { path: await makePng(path.join(dir, 'b.png'), 48, 64) }, { path: await makeEps(path.join(dir, 'line.eps')) }];
-    const up = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true }, files, authorization: basic(acme.who) });
+    const files = [
+      { path: await makePng(path.join(dir, 'a.png'), 64, 48) },
+      { path: await makePng(path.join(dir, 'b.png'), 48, 64) },
+      { path: await makeEps(path.join(dir, 'line.eps')) },
+    ];
+    const up = await uploadPost(h.baseUrl, {
+      params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true },
+      files,
+      authorization: basic(acme.who),
+    });
     expect(up.status, JSON.stringify(up.body)).toBe(200);
     uploadJob = up.body.jobHandle;
     await h.client.workflow.getHandle(uploadJob).result();
     const rows = await h.ctx.database.db.selectFrom('assets').select('asset_handle').where('company_handle', '=', acme.companyHandle).execute();
     assetHandles = rows.map((r) => r.asset_handle);
     expect(assetHandles).toHaveLength(3);
-    const r = await h.api('submitJob', { companyHandle: acme.companyHandle, jobName: 'rp', reprocessAssetsJob: { assetHandleArray: assetHandles, createMask: false, emailSetting: 'None' } }, acme.who);
+    const r = await h.api(
+      'submitJob',
+      { companyHandle: acme.companyHandle, jobName: 'rp', reprocessAssetsJob: { assetHandleArray: assetHandles, createMask: false, emailSetting: 'None' } },
+      acme.who,
+    );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     reprocessJob = r.body.jobHandle;
     await h.client.workflow.getHandle(reprocessJob).result();
@@ -144,7 +156,11 @@ describe(`observability: /ready, /metrics and job logs (${process.env.IPS_TEST_D
       expect(typeof line.assetHandle, JSON.stringify(line)).toBe('string');
     }
     const done = (job: string, step: string) => items.filter((l) => l.jobHandle === job && l.step === step && l.msg === 'item done');
-    expect(done(reprocessJob, 'reprocess').map((l) => l.assetHandle).sort()).toEqual([...assetHandles].sort());
+    expect(
+      done(reprocessJob, 'reprocess')
+        .map((l) => l.assetHandle)
+        .sort(),
+    ).toEqual([...assetHandles].sort());
     expect(done(uploadJob, 'ingest')).toHaveLength(3);
     for (const line of done(reprocessJob, 'reprocess')) {
       expect(line).toMatchObject({ level: 30, status: 'success' });

@@ -14,7 +14,13 @@ const solid = (width: number, height: number, rgba: Rgba) => {
   for (let i = 0; i < width * height; i++) data.set(rgba, i * 4);
   return { width, height, data };
 };
-const pixels = (name: string, left: number, top: number, width: number, height: number, rgba: Rgba, extra: Partial<Layer> = {}): Layer => ({ name, left, top, imageData: solid(width, height, rgba), ...extra });
+const pixels = (name: string, left: number, top: number, width: number, height: number, rgba: Rgba, extra: Partial<Layer> = {}): Layer => ({
+  name,
+  left,
+  top,
+  imageData: solid(width, height, rgba),
+  ...extra,
+});
 
 /** 64×48: a red layer, a group "Shirts" holding "Blue", a text layer and a default-named layer, bottom to top. */
 const layered: Psd = {
@@ -44,7 +50,16 @@ describe(`photoshopOptions MaintainLayers (${process.env.IPS_TEST_DB})`, () => {
   const reprocess = async (layerOptions: Record<string, unknown>) => {
     const r = await h.api(
       'submitJob',
-      { companyHandle: acme.companyHandle, jobName: 'layers', reprocessAssetsJob: { assetHandleArray: [psdHandle], createMask: false, emailSetting: 'None', photoshopOptions: { process: 'MaintainLayers', layerOptions } } },
+      {
+        companyHandle: acme.companyHandle,
+        jobName: 'layers',
+        reprocessAssetsJob: {
+          assetHandleArray: [psdHandle],
+          createMask: false,
+          emailSetting: 'None',
+          photoshopOptions: { process: 'MaintainLayers', layerOptions },
+        },
+      },
       acme.who,
     );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -68,7 +83,11 @@ describe(`photoshopOptions MaintainLayers (${process.env.IPS_TEST_DB})`, () => {
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
     const file = path.join(dir, 'Spring Ad.psd');
     await fs.writeFile(file, writePsdBuffer(layered));
-    const up = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true }, files: [{ path: file }], authorization: basic(acme.who) });
+    const up = await uploadPost(h.baseUrl, {
+      params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true },
+      files: [{ path: file }],
+      authorization: basic(acme.who),
+    });
     await h.client.workflow.getHandle(up.body.jobHandle).result();
     psdHandle = (await h.ctx.repositories.assets.findLiveByName(acme.companyHandle, 'spring ad'))!.asset_handle;
   });
@@ -114,7 +133,12 @@ describe(`photoshopOptions MaintainLayers (${process.env.IPS_TEST_DB})`, () => {
     expect([blue.width, blue.height]).toEqual([64, 48]);
     expect(await rgbaAt(stored(blue.optimized_key!), 40, 30)).toEqual([0, 0, 255, 255]);
     expect((await rgbaAt(stored(blue.optimized_key!), 0, 0))[3]).toBe(0);
-    const template = await h.ctx.database.db.selectFrom('asset_derivations').selectAll().where('source_handle', '=', psdHandle).where('engine', '=', 'PsdTemplate').executeTakeFirstOrThrow();
+    const template = await h.ctx.database.db
+      .selectFrom('asset_derivations')
+      .selectAll()
+      .where('source_handle', '=', psdHandle)
+      .where('engine', '=', 'PsdTemplate')
+      .executeTakeFirstOrThrow();
     const asset = (await h.ctx.repositories.assets.findByHandle(acme.companyHandle, template.asset_handle))!;
     expect(asset).toMatchObject({ type: 'PsdTemplate', name: 'Spring Ad_template', width: 64, height: 48 });
     const spec = JSON.parse(template.data_json!);
@@ -128,7 +152,17 @@ describe(`photoshopOptions MaintainLayers (${process.env.IPS_TEST_DB})`, () => {
       const layerOptions = { layerNaming: 'LayerName', createTemplate: true };
       const r = await h.api(
         'submitJob',
-        { companyHandle: acme.companyHandle, jobName: 'layers', reprocessAssetsJob: { assetHandleArray: [psd], createMask: false, emailSetting: 'None', photoshopOptions: { process: 'MaintainLayers', layerOptions }, ...options } },
+        {
+          companyHandle: acme.companyHandle,
+          jobName: 'layers',
+          reprocessAssetsJob: {
+            assetHandleArray: [psd],
+            createMask: false,
+            emailSetting: 'None',
+            photoshopOptions: { process: 'MaintainLayers', layerOptions },
+            ...options,
+          },
+        },
         acme.who,
       );
       expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -144,32 +178,55 @@ describe(`photoshopOptions MaintainLayers (${process.env.IPS_TEST_DB})`, () => {
         .orderBy('engine')
         .orderBy('position')
         .execute();
-      return { psd: (await h.ctx.repositories.assets.findByHandle(acme.companyHandle, psd))!.ready_for_publish, byproducts: byproducts.map((b) => `${b.engine}:${b.ready_for_publish}`) };
+      return {
+        psd: (await h.ctx.repositories.assets.findByHandle(acme.companyHandle, psd))!.ready_for_publish,
+        byproducts: byproducts.map((b) => `${b.engine}:${b.ready_for_publish}`),
+      };
     };
-    const retain = async (retainPublishState: boolean) => expect((await h.api('setCompanySettings', { companyHandle: acme.companyHandle, retainPublishState })).status).toBe(200);
+    const retain = async (retainPublishState: boolean) =>
+      expect((await h.api('setCompanySettings', { companyHandle: acme.companyHandle, retainPublishState })).status).toBe(200);
 
     await run(psdHandle, { readyForPublish: false });
-    expect(await flags(psdHandle)).toEqual({ psd: 0, byproducts: ['PhotoshopLayers:0', 'PhotoshopLayers:0', 'PhotoshopLayers:0', 'PhotoshopLayers:0', 'PsdTemplate:0'] });
+    expect(await flags(psdHandle)).toEqual({
+      psd: 0,
+      byproducts: ['PhotoshopLayers:0', 'PhotoshopLayers:0', 'PhotoshopLayers:0', 'PhotoshopLayers:0', 'PsdTemplate:0'],
+    });
     const red = (await layers())[0]!.asset_handle;
-    expect((await h.api('setAssetPublishState', { companyHandle: acme.companyHandle, assetHandle: red, publishState: 'MarkedForPublish' }, acme.who)).status).toBe(200);
+    expect(
+      (await h.api('setAssetPublishState', { companyHandle: acme.companyHandle, assetHandle: red, publishState: 'MarkedForPublish' }, acme.who)).status,
+    ).toBe(200);
     await run(psdHandle, { readyForPublish: true, preservePublishState: true });
-    expect(await flags(psdHandle)).toEqual({ psd: 0, byproducts: ['PhotoshopLayers:1', 'PhotoshopLayers:0', 'PhotoshopLayers:0', 'PhotoshopLayers:0', 'PsdTemplate:0'] });
+    expect(await flags(psdHandle)).toEqual({
+      psd: 0,
+      byproducts: ['PhotoshopLayers:1', 'PhotoshopLayers:0', 'PhotoshopLayers:0', 'PhotoshopLayers:0', 'PsdTemplate:0'],
+    });
 
     // With the company's retainPublishState on, an absent preservePublishState keeps what exists; new layers and template get readyForPublish.
     await retain(true);
     await run(psdHandle, { readyForPublish: true });
-    expect(await flags(psdHandle)).toEqual({ psd: 0, byproducts: ['PhotoshopLayers:1', 'PhotoshopLayers:0', 'PhotoshopLayers:0', 'PhotoshopLayers:0', 'PsdTemplate:0'] });
+    expect(await flags(psdHandle)).toEqual({
+      psd: 0,
+      byproducts: ['PhotoshopLayers:1', 'PhotoshopLayers:0', 'PhotoshopLayers:0', 'PhotoshopLayers:0', 'PsdTemplate:0'],
+    });
     const file = path.join(dir, 'Fall Ad.psd');
     await fs.writeFile(file, writePsdBuffer(layered));
     const up = await uploadPost(h.baseUrl, {
-      params: { companyHandle: acme.companyHandle, jobName: 'fall', endJob: true, uploadParams: { overwrite: true, readyForPublish: false, createMask: false, emailSetting: 'None' } },
+      params: {
+        companyHandle: acme.companyHandle,
+        jobName: 'fall',
+        endJob: true,
+        uploadParams: { overwrite: true, readyForPublish: false, createMask: false, emailSetting: 'None' },
+      },
       files: [{ path: file }],
       authorization: basic(acme.who),
     });
     await h.client.workflow.getHandle(up.body.jobHandle).result();
     const fall = (await h.ctx.repositories.assets.findLiveByName(acme.companyHandle, 'fall ad'))!.asset_handle;
     await run(fall, { readyForPublish: true });
-    expect(await flags(fall)).toEqual({ psd: 0, byproducts: ['PhotoshopLayers:1', 'PhotoshopLayers:1', 'PhotoshopLayers:1', 'PhotoshopLayers:1', 'PsdTemplate:1'] });
+    expect(await flags(fall)).toEqual({
+      psd: 0,
+      byproducts: ['PhotoshopLayers:1', 'PhotoshopLayers:1', 'PhotoshopLayers:1', 'PhotoshopLayers:1', 'PsdTemplate:1'],
+    });
     await retain(false);
   });
 });

@@ -41,7 +41,8 @@ describe(`Image Rendering, server-directory and metadata publishes (${process.en
     const up = await uploadPost(h.baseUrl, { params, files, authorization: basic(acme.who) });
     expect(up.status, JSON.stringify(up.body)).toBe(200);
     await h.client.workflow.getHandle(up.body.jobHandle).result();
-    for (const row of await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute()) handles[row.name] = row.asset_handle;
+    for (const row of await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute())
+      handles[row.name] = row.asset_handle;
   }
 
   /** Runs a publish job to the end; its log (summary and detail rows), and the rows of its own family that name an asset. */
@@ -49,14 +50,19 @@ describe(`Image Rendering, server-directory and metadata publishes (${process.en
     const r = await h.api('submitJob', { companyHandle: acme.companyHandle, jobName, [element]: options }, acme.who);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const outcome = await h.client.workflow.getHandle(r.body.jobHandle).result();
-    const log = (await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle: r.body.jobHandle, recordsPerPage: 1000 }, acme.who)).body.jobLogArray.items[0];
+    const log = (await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle: r.body.jobHandle, recordsPerPage: 1000 }, acme.who)).body
+      .jobLogArray.items[0];
     const rows = log.detailArray.items as Detail[];
     const assetRows = rows.filter((d) => d.assetName && d.logType.startsWith(family));
     return { jobHandle: r.body.jobHandle as string, outcome, log, rows, assetRows };
   }
 
   const setMarked = async (name: string, marked: boolean) => {
-    const r = await h.api('setAssetPublishState', { companyHandle: acme.companyHandle, assetHandle: handles[name], publishState: marked ? 'MarkedForPublish' : 'NotMarkedForPublish' }, acme.who);
+    const r = await h.api(
+      'setAssetPublishState',
+      { companyHandle: acme.companyHandle, assetHandle: handles[name], publishState: marked ? 'MarkedForPublish' : 'NotMarkedForPublish' },
+      acme.who,
+    );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
   };
 
@@ -81,12 +87,22 @@ describe(`Image Rendering, server-directory and metadata publishes (${process.en
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
     await upload([{ path: await makeJpeg(path.join(dir, 'red.jpg'), 400, 300) }, { path: await makeJpeg(path.join(dir, 'blue.jpg'), 300, 300) }], 'web/shoes');
     // An unusual but valid catalog name: the file `...jpg` makes the asset `..`.
-    await upload([{ path: await makeJpeg(path.join(dir, 'dots.jpg'), 64, 64), name: '...jpg' }, { path: await makeJpeg(path.join(dir, 'hidden.jpg'), 50, 50) }]);
+    await upload([
+      { path: await makeJpeg(path.join(dir, 'dots.jpg'), 64, 64), name: '...jpg' },
+      { path: await makeJpeg(path.join(dir, 'hidden.jpg'), 50, 50) },
+    ]);
     await setMarked('hidden', false);
     // A crafted record whose name and folder try to climb out (no API makes one; older data or another tool might).
     const red = (await h.ctx.repositories.assets.findByHandle(acme.companyHandle, handles.red!))!;
     const crafted = `${acme.companyHandle}|crafted`;
-    await h.ctx.repositories.assets.insert({ ...red, asset_handle: crafted, name: '../../../escape', name_key: '../../../escape', file_name: '../../../escape.jpg', folder: 'Acme/../../../tmp/' });
+    await h.ctx.repositories.assets.insert({
+      ...red,
+      asset_handle: crafted,
+      name: '../../../escape',
+      name_key: '../../../escape',
+      file_name: '../../../escape.jpg',
+      folder: 'Acme/../../../tmp/',
+    });
     handles.crafted = crafted;
     hooks = http.createServer((req, res) => {
       let body = '';
@@ -120,13 +136,20 @@ describe(`Image Rendering, server-directory and metadata publishes (${process.en
     const records = await h.ctx.repositories.contextPublications.list(acme.companyHandle, 'ImageRendering');
     expect(records.map((r) => r.asset_handle).sort()).toEqual([handles['..'], handles.blue, handles.crafted, handles.red].sort());
     expect(records.every((r) => r.job_handle === p.jobHandle && r.files_json === null)).toBe(true);
-    expect(await signedCallback('ir')).toMatchObject({ jobHandle: p.jobHandle, companyHandle: acme.companyHandle, jobType: 'ImageRenderingPublish', outcome: 'done' });
+    expect(await signedCallback('ir')).toMatchObject({
+      jobHandle: p.jobHandle,
+      companyHandle: acme.companyHandle,
+      jobType: 'ImageRenderingPublish',
+      outcome: 'done',
+    });
 
     // Every run is full (the job has no publishType): republished, and the unmarked one removed.
     await setMarked('blue', false);
     const again = await publish('imageRenderingPublishJob', { emailSetting: 'None' }, 'ir-2', 'ImageRenderingPublish');
     expect(again.log).toMatchObject({ jobSubType: 'full', fileSuccessCount: 1, fileUpdateCount: 3, totalFileCount: 4 });
-    expect(again.assetRows.find((d) => d.assetName === 'blue')!.logMessage).toBe('blue was unpublished: removed from Image Rendering (no longer marked for publish, or deleted)');
+    expect(again.assetRows.find((d) => d.assetName === 'blue')!.logMessage).toBe(
+      'blue was unpublished: removed from Image Rendering (no longer marked for publish, or deleted)',
+    );
     expect(await h.ctx.repositories.contextPublications.find(acme.companyHandle, 'ImageRendering', handles.blue!)).toBeUndefined();
     await setMarked('blue', true);
   });
@@ -140,22 +163,27 @@ describe(`Image Rendering, server-directory and metadata publishes (${process.en
       logType: 'ServerDirectoryPublishSuccess',
       logMessage: 'red was published to the server directory as Acme/web/shoes/red.jpg, Acme/web/shoes/red.ptif',
     });
-    expect(await walk(root)).toEqual([
-      'Acme/%2E%2E/%2E%2E/%2E%2E/tmp/..%2F..%2F..%2Fescape.jpg',
-      'Acme/%2E%2E/%2E%2E/%2E%2E/tmp/..%2F..%2F..%2Fescape.ptif',
-      'Acme/...jpg',
-      'Acme/...ptif',
-      'Acme/web/shoes/blue.jpg',
-      'Acme/web/shoes/blue.ptif',
-      'Acme/web/shoes/red.jpg',
-      'Acme/web/shoes/red.ptif',
-    ].sort());
+    expect(await walk(root)).toEqual(
+      [
+        'Acme/%2E%2E/%2E%2E/%2E%2E/tmp/..%2F..%2F..%2Fescape.jpg',
+        'Acme/%2E%2E/%2E%2E/%2E%2E/tmp/..%2F..%2F..%2Fescape.ptif',
+        'Acme/...jpg',
+        'Acme/...ptif',
+        'Acme/web/shoes/blue.jpg',
+        'Acme/web/shoes/blue.ptif',
+        'Acme/web/shoes/red.jpg',
+        'Acme/web/shoes/red.ptif',
+      ].sort(),
+    );
     const red = (await h.ctx.repositories.assets.findByHandle(acme.companyHandle, handles.red!))!;
     expect((await fs.readFile(path.join(root, 'Acme/web/shoes/red.jpg'))).equals(await stored(red.original_key))).toBe(true);
     expect((await fs.readFile(path.join(root, 'Acme/web/shoes/red.ptif'))).equals(await stored(red.optimized_key!))).toBe(true);
     // Nothing was written outside the root: the only `escape` files of the data directory are the two above.
     const dataFiles = await walk(h.ctx.config.dataDir);
-    expect(dataFiles.filter((f) => f.includes('escape'))).toEqual(['publish/Acme/%2E%2E/%2E%2E/%2E%2E/tmp/..%2F..%2F..%2Fescape.jpg', 'publish/Acme/%2E%2E/%2E%2E/%2E%2E/tmp/..%2F..%2F..%2Fescape.ptif']);
+    expect(dataFiles.filter((f) => f.includes('escape'))).toEqual([
+      'publish/Acme/%2E%2E/%2E%2E/%2E%2E/tmp/..%2F..%2F..%2Fescape.jpg',
+      'publish/Acme/%2E%2E/%2E%2E/%2E%2E/tmp/..%2F..%2F..%2Fescape.ptif',
+    ]);
     await expect(fs.access(path.join(os.tmpdir(), 'escape.jpg'))).rejects.toThrow();
     expect(await signedCallback('sd')).toMatchObject({ jobHandle: p.jobHandle, jobType: 'ServerDirectoryPublish', outcome: 'done' });
 
@@ -169,14 +197,33 @@ describe(`Image Rendering, server-directory and metadata publishes (${process.en
     await setMarked('red', false);
     const logo = (await h.ctx.repositories.assets.findByHandle(acme.companyHandle, handles.blue!))!;
     const setHandle = `${acme.companyHandle}|set1`;
-    await h.ctx.repositories.assets.insert({ ...logo, asset_handle: setHandle, type: 'ImageSet', name: 'shoe-set', name_key: 'shoe-set', file_name: 'shoe-set', optimized_key: null, mask_key: null });
+    await h.ctx.repositories.assets.insert({
+      ...logo,
+      asset_handle: setHandle,
+      type: 'ImageSet',
+      name: 'shoe-set',
+      name_key: 'shoe-set',
+      file_name: 'shoe-set',
+      optimized_key: null,
+      mask_key: null,
+    });
     await h.ctx.repositories.derivations.replaceMembers(setHandle, [handles.blue!, handles.red!]);
     const p = await publish('serverDirectoryPublishJob', { emailSetting: 'None' }, 'sd-3', 'ServerDirectoryPublish');
     expect(p.outcome).toMatchObject({ outcome: 'done', errors: 0 });
-    expect(p.assetRows.find((d) => d.assetName === 'red')!.logMessage).toBe('red was unpublished: removed from the server directory (no longer marked for publish, or deleted)');
+    expect(p.assetRows.find((d) => d.assetName === 'red')!.logMessage).toBe(
+      'red was unpublished: removed from the server directory (no longer marked for publish, or deleted)',
+    );
     const files = await walk(root);
-    expect(files.filter((f) => f.startsWith('Acme/web/shoes/'))).toEqual(['Acme/web/shoes/blue.jpg', 'Acme/web/shoes/blue.ptif', 'Acme/web/shoes/shoe-set.set.json']);
-    expect(JSON.parse(await fs.readFile(path.join(root, 'Acme/web/shoes/shoe-set.set.json'), 'utf8'))).toMatchObject({ name: 'shoe-set', type: 'ImageSet', members: ['blue', 'red'] });
+    expect(files.filter((f) => f.startsWith('Acme/web/shoes/'))).toEqual([
+      'Acme/web/shoes/blue.jpg',
+      'Acme/web/shoes/blue.ptif',
+      'Acme/web/shoes/shoe-set.set.json',
+    ]);
+    expect(JSON.parse(await fs.readFile(path.join(root, 'Acme/web/shoes/shoe-set.set.json'), 'utf8'))).toMatchObject({
+      name: 'shoe-set',
+      type: 'ImageSet',
+      members: ['blue', 'red'],
+    });
     expect(await h.ctx.repositories.contextPublications.find(acme.companyHandle, 'ServerDirectory', handles.red!)).toBeUndefined();
     await h.ctx.database.db.deleteFrom('assets').where('asset_handle', '=', setHandle).execute();
   });
@@ -188,7 +235,10 @@ describe(`Image Rendering, server-directory and metadata publishes (${process.en
       await fs.symlink(outside, path.join(root, 'Acme/web'));
       const p = await publish('serverDirectoryPublishJob', { emailSetting: 'None' }, 'sd-link', 'ServerDirectoryPublish');
       expect(p.outcome).toMatchObject({ outcome: 'done', errors: 1 });
-      expect(p.assetRows.find((d) => d.assetName === 'blue')).toMatchObject({ logType: 'ServerDirectoryPublishError', logMessage: expect.stringContaining("'Acme/web' is a symbolic link") });
+      expect(p.assetRows.find((d) => d.assetName === 'blue')).toMatchObject({
+        logType: 'ServerDirectoryPublishError',
+        logMessage: expect.stringContaining("'Acme/web' is a symbolic link"),
+      });
       expect(await fs.readdir(outside)).toEqual([]);
       await fs.unlink(path.join(root, 'Acme/web'));
     } finally {
@@ -208,12 +258,20 @@ describe(`Image Rendering, server-directory and metadata publishes (${process.en
     const json = JSON.parse(await fs.readFile(doc, 'utf8'));
     expect(json).toMatchObject({ company: 'Acme', rootPath: 'Acme/' });
     expect(json.assets.map((a: { name: string }) => a.name).sort()).toEqual(['..', '../../../escape', 'blue']);
-    expect(json.assets.find((a: { name: string }) => a.name === 'blue')).toMatchObject({ type: 'Image', folder: 'Acme/web/shoes/', fileName: 'blue.jpg', width: 300, height: 300 });
+    expect(json.assets.find((a: { name: string }) => a.name === 'blue')).toMatchObject({
+      type: 'Image',
+      folder: 'Acme/web/shoes/',
+      fileName: 'blue.jpg',
+      width: 300,
+      height: 300,
+    });
     expect(await signedCallback('md')).toMatchObject({ jobHandle: p.jobHandle, jobType: 'MetadataPublish', outcome: 'done' });
     const first = await fs.stat(doc);
 
     const same = await publish('metadataPublishJob', { emailSetting: 'None' }, 'md-2', 'Metadata');
-    expect(same.assetRows.map((d) => d.logMessage)).toEqual(['The metadata of 3 assets is unchanged since the last publish; Acme/metadata.json was left as it is']);
+    expect(same.assetRows.map((d) => d.logMessage)).toEqual([
+      'The metadata of 3 assets is unchanged since the last publish; Acme/metadata.json was left as it is',
+    ]);
     expect((await fs.stat(doc)).ino).toBe(first.ino);
 
     const forced = await publish('metadataPublishJob', { forcePublish: true, emailSetting: 'None' }, 'md-3', 'Metadata');
@@ -230,14 +288,24 @@ describe(`Image Rendering, server-directory and metadata publishes (${process.en
   it("runs a reprocess job's postImageRenderingPublishJob as the real ImageRenderingPublishJob child <parent>_Pub", async () => {
     const r = await h.api(
       'submitJob',
-      { companyHandle: acme.companyHandle, jobName: 'rp', reprocessAssetsJob: { assetHandleArray: [handles.blue], createMask: false, emailSetting: 'None', postImageRenderingPublishJob: { emailSetting: 'None' } } },
+      {
+        companyHandle: acme.companyHandle,
+        jobName: 'rp',
+        reprocessAssetsJob: {
+          assetHandleArray: [handles.blue],
+          createMask: false,
+          emailSetting: 'None',
+          postImageRenderingPublishJob: { emailSetting: 'None' },
+        },
+      },
       acme.who,
     );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     await h.client.workflow.getHandle(r.body.jobHandle).result();
     const child = await h.client.workflow.getHandle(`${r.body.jobHandle}_Pub`).describe();
     expect([child.type, child.status.name, child.parentExecution?.workflowId]).toEqual(['imageRenderingPublishWorkflow', 'COMPLETED', r.body.jobHandle]);
-    const log = (await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle: `${r.body.jobHandle}_Pub`, recordsPerPage: 1000 }, acme.who)).body.jobLogArray.items[0];
+    const log = (await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle: `${r.body.jobHandle}_Pub`, recordsPerPage: 1000 }, acme.who))
+      .body.jobLogArray.items[0];
     expect(log).toMatchObject({ originalJobName: 'rp_Pub', logType: 'BeginImageRenderingPublish', jobSubType: 'full', fileErrorCount: 0 });
     const blue = await h.ctx.repositories.contextPublications.find(acme.companyHandle, 'ImageRendering', handles.blue!);
     expect(blue).toMatchObject({ job_handle: `${r.body.jobHandle}_Pub` });

@@ -27,7 +27,12 @@ describe(`publish state and image options on job byproducts (${process.env.IPS_T
 
   const upload = async (files: Array<{ path: string; name?: string }>, uploadParams: Record<string, unknown>) => {
     const up = await uploadPost(h.baseUrl, {
-      params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true, uploadParams: { overwrite: true, createMask: false, emailSetting: 'None', ...uploadParams } },
+      params: {
+        companyHandle: acme.companyHandle,
+        jobName: 'seed',
+        endJob: true,
+        uploadParams: { overwrite: true, createMask: false, emailSetting: 'None', ...uploadParams },
+      },
       files,
       authorization: basic(acme.who),
     });
@@ -37,7 +42,15 @@ describe(`publish state and image options on job byproducts (${process.env.IPS_T
   };
   const handleOf = async (name: string) => (await h.ctx.repositories.assets.findLiveByName(acme.companyHandle, name.toLowerCase()))!.asset_handle;
   const reprocess = async (handles: string[], options: Record<string, unknown>) => {
-    const r = await h.api('submitJob', { companyHandle: acme.companyHandle, jobName: 'ps', reprocessAssetsJob: { assetHandleArray: handles, createMask: false, emailSetting: 'None', ...options } }, acme.who);
+    const r = await h.api(
+      'submitJob',
+      {
+        companyHandle: acme.companyHandle,
+        jobName: 'ps',
+        reprocessAssetsJob: { assetHandleArray: handles, createMask: false, emailSetting: 'None', ...options },
+      },
+      acme.who,
+    );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const outcome = await h.client.workflow.getHandle(r.body.jobHandle).result();
     expect(outcome).toMatchObject({ outcome: 'done', errors: 0 });
@@ -48,7 +61,11 @@ describe(`publish state and image options on job byproducts (${process.env.IPS_T
     expect(r.status, JSON.stringify(r.body)).toBe(200);
   };
   const mark = async (assetHandle: string, marked: boolean) => {
-    const r = await h.api('setAssetPublishState', { companyHandle: acme.companyHandle, assetHandle, publishState: marked ? 'MarkedForPublish' : 'NotMarkedForPublish' }, acme.who);
+    const r = await h.api(
+      'setAssetPublishState',
+      { companyHandle: acme.companyHandle, assetHandle, publishState: marked ? 'MarkedForPublish' : 'NotMarkedForPublish' },
+      acme.who,
+    );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
   };
   const flag = async (handle: string) => (await h.ctx.repositories.assets.findByHandle(acme.companyHandle, handle))!.ready_for_publish;
@@ -74,7 +91,10 @@ describe(`publish state and image options on job byproducts (${process.env.IPS_T
   const details = async (jobHandle: string) => {
     const r = await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle, recordsPerPage: 1000 }, acme.who);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    return r.body.jobLogArray.items[0] as { fileWarningCount: number; detailArray: { items: Array<{ logType: string; logMessage: string; assetName?: string; assetType?: string; assetHandle?: string }> } };
+    return r.body.jobLogArray.items[0] as {
+      fileWarningCount: number;
+      detailArray: { items: Array<{ logType: string; logMessage: string; assetName?: string; assetType?: string; assetHandle?: string }> };
+    };
   };
 
   beforeAll(async () => {
@@ -83,14 +103,31 @@ describe(`publish state and image options on job byproducts (${process.env.IPS_T
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
     // Three 200×100 pt pages, white with a black square: at 72 ppi 200×100 pixels each.
     const ps = path.join(dir, 'pages.ps');
-    await fs.writeFile(ps, '%!PS\n<< /PageSize [200 100] >> setpagedevice\n1 1 3 { pop newpath 70 20 moveto 60 0 rlineto 0 60 rlineto -60 0 rlineto closepath fill showpage } for\n');
+    await fs.writeFile(
+      ps,
+      '%!PS\n<< /PageSize [200 100] >> setpagedevice\n1 1 3 { pop newpath 70 20 moveto 60 0 rlineto 0 60 rlineto -60 0 rlineto closepath fill showpage } for\n',
+    );
     await run('gs', ['-dSAFER', '-dBATCH', '-dNOPAUSE', '-q', '-sDEVICE=pdfwrite', `-sOutputFile=${path.join(dir, 'doc.pdf')}`, ps]);
     for (const n of ['doc2', 'doc3', 'doc4', 'kept']) await fs.copyFile(path.join(dir, 'doc.pdf'), path.join(dir, `${n}.pdf`));
     await run('ffmpeg', [
-      '-nostdin', '-loglevel', 'error', '-y',
-      '-f', 'lavfi', '-i', 'testsrc=duration=1:size=160x120:rate=25',
-      '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1',
-      '-c:v', 'libx264', '-c:a', 'aac', '-shortest', path.join(dir, 'clip.mp4'),
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=duration=1:size=160x120:rate=25',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=1',
+      '-c:v',
+      'libx264',
+      '-c:a',
+      'aac',
+      '-shortest',
+      path.join(dir, 'clip.mp4'),
     ]);
   });
   afterAll(async () => {
@@ -179,7 +216,13 @@ describe(`publish state and image options on job byproducts (${process.env.IPS_T
     expect(noMask.map((d) => [d.assetType, d.assetHandle])).toEqual(again.map((p) => ['Mask', p.asset_handle]));
     expect(noMask[0]!.logMessage).toBe('Acme/doc4_1: no mask: the page has no transparency and no knockout was requested');
     // The earlier version's mask files are gone.
-    for (const p of pages) expect(await fs.access(stored(p.mask_key!)).then(() => true, () => false)).toBe(false);
+    for (const p of pages)
+      expect(
+        await fs.access(stored(p.mask_key!)).then(
+          () => true,
+          () => false,
+        ),
+      ).toBe(false);
   });
 
   it('writes one warning per image option where it does not apply: videos, documents not rasterised, documents at upload', async () => {
@@ -191,13 +234,18 @@ describe(`publish state and image options on job byproducts (${process.env.IPS_T
     };
     const names = ['createMask', 'knockoutBackgroundOptions', 'autoColorCropOptions', 'unsharpMaskOptions'];
 
-    const up = await upload([{ path: path.join(dir, 'kept.pdf') }, { path: path.join(dir, 'clip.mp4'), name: 'warned.mp4' }], { readyForPublish: true, ...options });
+    const up = await upload([{ path: path.join(dir, 'kept.pdf') }, { path: path.join(dir, 'clip.mp4'), name: 'warned.mp4' }], {
+      readyForPublish: true,
+      ...options,
+    });
     const upLog = await details(up);
     expect(upLog.fileWarningCount).toBe(2);
     const upWarnings = upLog.detailArray.items.filter((d) => d.logType === 'UploadWarning').map((d) => d.logMessage);
     expect(upWarnings).toEqual(
       expect.arrayContaining([
-        ...names.map((o) => `Acme/kept.pdf: ${o} does not apply to Pdf assets at upload: a reprocessAssetsJob rasterises the document and applies it to the page images`),
+        ...names.map(
+          (o) => `Acme/kept.pdf: ${o} does not apply to Pdf assets at upload: a reprocessAssetsJob rasterises the document and applies it to the page images`,
+        ),
         ...names.map((o) => `Acme/warned.mp4: ${o} does not apply to Video assets`),
       ]),
     );
@@ -209,9 +257,13 @@ describe(`publish state and image options on job byproducts (${process.env.IPS_T
     const log = await details(job);
     expect(log.fileWarningCount).toBe(2);
     const rows = log.detailArray.items.filter((d) => d.logType === 'UploadWarning');
-    expect(rows.filter((d) => d.assetHandle === video).map((d) => [d.assetType, d.logMessage])).toEqual(names.map((o) => ['Video', `Acme/warned.mp4: ${o} does not apply to Video assets`]));
+    expect(rows.filter((d) => d.assetHandle === video).map((d) => [d.assetType, d.logMessage])).toEqual(
+      names.map((o) => ['Video', `Acme/warned.mp4: ${o} does not apply to Video assets`]),
+    );
     expect(rows.filter((d) => d.assetHandle === pdf).map((d) => d.logMessage)).toEqual(
-      names.map((o) => `Acme/kept.pdf: ${o} was not applied: it applies to the page images of a rasterised document, and this Pdf asset was not rasterised into pages`),
+      names.map(
+        (o) => `Acme/kept.pdf: ${o} was not applied: it applies to the page images of a rasterised document, and this Pdf asset was not rasterised into pages`,
+      ),
     );
   });
 

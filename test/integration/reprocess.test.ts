@@ -29,7 +29,8 @@ async function readLevel0(file: string): Promise<Pixels> {
 
 const rect = (w: number, h: number, color: string) => Buffer.from(`<svg width="${w}" height="${h}"><rect width="${w}" height="${h}" fill="${color}"/></svg>`);
 /** JPEG tiles (opaque images) are lossy: colours within a few levels. */
-const near = (actual: number[], expected: number[], tol = 6) => expected.forEach((v, i) => expect(Math.abs(actual[i]! - v), `channel ${i}: ${actual} vs ${expected}`).toBeLessThanOrEqual(tol));
+const near = (actual: number[], expected: number[], tol = 6) =>
+  expected.forEach((v, i) => expect(Math.abs(actual[i]! - v), `channel ${i}: ${actual} vs ${expected}`).toBeLessThanOrEqual(tol));
 
 describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
   let h: Harness;
@@ -38,7 +39,15 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
   const handles: Record<string, string> = {};
 
   const reprocess = async (assetHandles: string[], options: Record<string, unknown>) => {
-    const r = await h.api('submitJob', { companyHandle: acme.companyHandle, jobName: 'rp', reprocessAssetsJob: { assetHandleArray: assetHandles, createMask: false, emailSetting: 'None', ...options } }, acme.who);
+    const r = await h.api(
+      'submitJob',
+      {
+        companyHandle: acme.companyHandle,
+        jobName: 'rp',
+        reprocessAssetsJob: { assetHandleArray: assetHandles, createMask: false, emailSetting: 'None', ...options },
+      },
+      acme.who,
+    );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     return { jobHandle: r.body.jobHandle as string, outcome: await h.client.workflow.getHandle(r.body.jobHandle).result() };
   };
@@ -51,15 +60,26 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-rp-'));
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
     const white = { r: 255, g: 255, b: 255 };
-    await sharp({ create: { width: 200, height: 100, channels: 3, background: white } }).composite([{ input: rect(40, 20, 'rgb(255,0,0)'), left: 50, top: 30 }]).png().toFile(path.join(dir, 'crop.png'));
-    await sharp({ create: { width: 120, height: 80, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).composite([{ input: rect(30, 30, 'rgb(0,0,255)'), left: 10, top: 20 }]).png().toFile(path.join(dir, 'alpha.png'));
+    await sharp({ create: { width: 200, height: 100, channels: 3, background: white } })
+      .composite([{ input: rect(40, 20, 'rgb(255,0,0)'), left: 50, top: 30 }])
+      .png()
+      .toFile(path.join(dir, 'crop.png'));
+    await sharp({ create: { width: 120, height: 80, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+      .composite([{ input: rect(30, 30, 'rgb(0,0,255)'), left: 10, top: 20 }])
+      .png()
+      .toFile(path.join(dir, 'alpha.png'));
     await sharp({ create: { width: 100, height: 100, channels: 3, background: white } })
-      .composite([{ input: rect(40, 40, 'rgb(0,0,0)'), left: 30, top: 30 }, { input: rect(10, 10, 'rgb(255,255,255)'), left: 45, top: 45 }])
+      .composite([
+        { input: rect(40, 40, 'rgb(0,0,0)'), left: 30, top: 30 },
+        { input: rect(10, 10, 'rgb(255,255,255)'), left: 45, top: 45 },
+      ])
       .png()
       .toFile(path.join(dir, 'knock.png'));
     const step = Buffer.alloc(100 * 50 * 3);
     for (let y = 0; y < 50; y++) for (let x = 0; x < 100; x++) step.fill(x < 50 ? 100 : 150, (y * 100 + x) * 3, (y * 100 + x) * 3 + 3);
-    await sharp(step, { raw: { width: 100, height: 50, channels: 3 } }).png().toFile(path.join(dir, 'usm.png'));
+    await sharp(step, { raw: { width: 100, height: 50, channels: 3 } })
+      .png()
+      .toFile(path.join(dir, 'usm.png'));
     const pdf = await realPdf(dir);
     const files = ['crop.png', 'alpha.png', 'knock.png', 'usm.png'].map((f) => ({ path: path.join(dir, f) })).concat([{ path: pdf }]);
     Object.assign(handles, await seedAssets(h, acme, files));
@@ -136,7 +156,11 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
 
   it('fails missing, foreign and unprocessable assets alone and never touches originals', async () => {
     const before = await fs.readFile(path.join(h.ctx.config.storage.root, (await asset('crop'))!.original_key));
-    const up = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'icc', endJob: true }, files: [{ path: '/usr/share/color/icc/ghostscript/srgb.icc' }], authorization: basic(acme.who) });
+    const up = await uploadPost(h.baseUrl, {
+      params: { companyHandle: acme.companyHandle, jobName: 'icc', endJob: true },
+      files: [{ path: '/usr/share/color/icc/ghostscript/srgb.icc' }],
+      authorization: basic(acme.who),
+    });
     await h.client.workflow.getHandle(up.body.jobHandle).result();
     const profile = (await h.ctx.repositories.assets.findLiveByName(acme.companyHandle, 'srgb'))!;
     expect(profile.type).toBe('IccProfile');
@@ -168,7 +192,9 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
     handles.inks = inks.asset_handle;
 
     // ps_cmyk.icc maps pure cyan to sRGB (0, 255, 255): transicc -n -c0 -t0 -i ps_cmyk.icc -o srgb.icc
-    const { outcome } = await reprocess([inks.asset_handle], { colorManagementOptions: { colorManagement: 'Convert', sourceProfileHandle: psCmyk.asset_handle } });
+    const { outcome } = await reprocess([inks.asset_handle], {
+      colorManagementOptions: { colorManagement: 'Convert', sourceProfileHandle: psCmyk.asset_handle },
+    });
     expect(outcome).toMatchObject({ outcome: 'done', errors: 0 });
     let img = await ptiff('inks');
     near(img.at(32, 32), [0, 255, 255], 4);
@@ -185,15 +211,35 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
 
     // Profile handles are checked when the job is submitted.
     const bad = async (cm: Record<string, unknown>) =>
-      (await h.api('submitJob', { companyHandle: acme.companyHandle, jobName: 'bad', reprocessAssetsJob: { assetHandleArray: [inks.asset_handle], createMask: false, emailSetting: 'None', colorManagementOptions: cm } }, acme.who)).body;
-    expect(await bad({ colorManagement: 'Convert', sourceProfileHandle: inks.asset_handle })).toMatchObject({ code: 30001, field: 'reprocessAssetsJob.colorManagementOptions.sourceProfileHandle' });
-    expect(await bad({ colorManagement: 'Convert', outputProfileHandle: 'a|nothing' })).toMatchObject({ field: 'reprocessAssetsJob.colorManagementOptions.outputProfileHandle' });
+      (
+        await h.api(
+          'submitJob',
+          {
+            companyHandle: acme.companyHandle,
+            jobName: 'bad',
+            reprocessAssetsJob: { assetHandleArray: [inks.asset_handle], createMask: false, emailSetting: 'None', colorManagementOptions: cm },
+          },
+          acme.who,
+        )
+      ).body;
+    expect(await bad({ colorManagement: 'Convert', sourceProfileHandle: inks.asset_handle })).toMatchObject({
+      code: 30001,
+      field: 'reprocessAssetsJob.colorManagementOptions.sourceProfileHandle',
+    });
+    expect(await bad({ colorManagement: 'Convert', outputProfileHandle: 'a|nothing' })).toMatchObject({
+      field: 'reprocessAssetsJob.colorManagementOptions.outputProfileHandle',
+    });
     expect(await bad({ colorManagement: 'Convert' })).toMatchObject({ code: 30002, field: 'reprocessAssetsJob.colorManagementOptions.outputProfileHandle' });
-    expect(await bad({ colorManagement: 'MaintainOriginal', sourceProfileHandle: psCmyk.asset_handle })).toMatchObject({ code: 30001, field: 'reprocessAssetsJob.colorManagementOptions.sourceProfileHandle' });
+    expect(await bad({ colorManagement: 'MaintainOriginal', sourceProfileHandle: psCmyk.asset_handle })).toMatchObject({
+      code: 30001,
+      field: 'reprocessAssetsJob.colorManagementOptions.sourceProfileHandle',
+    });
   });
 
   it('runs a follow-on publish as a child workflow named <parent>_Pub, visible as parent/child', async () => {
-    const { jobHandle, outcome } = await reprocess([handles.crop!, handles.knock!, 'a|missing'], { postImageServingPublishJob: { publishType: 'Full', emailSetting: 'None' } });
+    const { jobHandle, outcome } = await reprocess([handles.crop!, handles.knock!, 'a|missing'], {
+      postImageServingPublishJob: { publishType: 'Full', emailSetting: 'None' },
+    });
     expect(outcome).toMatchObject({ outcome: 'done', errors: 1 });
     const child = await h.client.workflow.getHandle(`${jobHandle}_Pub`).describe();
     expect(child.type).toBe('imageServingPublishWorkflow');
@@ -202,9 +248,21 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
     // A real Full publish of the company: the parent's assets (marked for publish by the upload) and every other marked one.
     const published = await h.ctx.database.db.selectFrom('is_published_assets').selectAll().where('job_handle', '=', `${jobHandle}_Pub`).execute();
     expect(published.map((p) => p.asset_handle)).toEqual(expect.arrayContaining([handles.crop, handles.knock]));
-    const marked = await h.ctx.database.db.selectFrom('assets').select('asset_handle').where('company_handle', '=', acme.companyHandle).where('type', '=', 'Image').where('ready_for_publish', '=', 1).execute();
-    expect(published.filter((p) => p.kind === 'image').map((p) => p.asset_handle).sort()).toEqual(marked.map((m) => m.asset_handle).sort());
-    const log = (await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle: `${jobHandle}_Pub`, recordsPerPage: 1000 }, acme.who)).body.jobLogArray.items[0];
+    const marked = await h.ctx.database.db
+      .selectFrom('assets')
+      .select('asset_handle')
+      .where('company_handle', '=', acme.companyHandle)
+      .where('type', '=', 'Image')
+      .where('ready_for_publish', '=', 1)
+      .execute();
+    expect(
+      published
+        .filter((p) => p.kind === 'image')
+        .map((p) => p.asset_handle)
+        .sort(),
+    ).toEqual(marked.map((m) => m.asset_handle).sort());
+    const log = (await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle: `${jobHandle}_Pub`, recordsPerPage: 1000 }, acme.who)).body
+      .jobLogArray.items[0];
     expect(log).toMatchObject({ originalJobName: 'rp_Pub', jobSubType: 'full', fileSuccessCount: published.length, totalFileCount: published.length });
     expect(log.detailArray.items.filter((d: any) => d.logType === 'ImageServingPublishSuccess' && d.assetHandle)).toHaveLength(published.length);
     expect(log.detailArray.items.map((d: any) => d.logType)).toEqual(expect.arrayContaining(['BeginImageServingPublish', 'EndImageServingPublish']));
@@ -227,7 +285,13 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
       const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(`${headers['x-ips-timestamp']}.${body}`).digest('hex')}`);
       const got = Buffer.from(String(headers['x-ips-signature']));
       expect(got.length === expected.length && timingSafeEqual(got, expected)).toBe(true);
-      expect(JSON.parse(body)).toMatchObject({ jobHandle, companyHandle: acme.companyHandle, jobType: 'ReprocessAssets', outcome: 'done', counts: { success: 1, error: 1, total: 2 } });
+      expect(JSON.parse(body)).toMatchObject({
+        jobHandle,
+        companyHandle: acme.companyHandle,
+        jobType: 'ReprocessAssets',
+        outcome: 'done',
+        counts: { success: 1, error: 1, total: 2 },
+      });
       expect((await h.api('getCallbackSecret', { companyHandle: acme.companyHandle }, acme.who)).status).toBe(403); // IpsUser is no company admin
     } finally {
       receiver.close();
@@ -238,10 +302,18 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
     const c = acme.companyHandle;
     const base = { assetHandleArray: [handles.crop], createMask: false, emailSetting: 'None' };
     const cases: Array<[Record<string, unknown>, number, string]> = [
-      [{ ...base, manualCropOptions: { left: 1, right: 1, top: 1, bottom: 1 }, autoColorCropOptions: { corner: 'UpperLeft', tolerance: 0 } }, 30001, 'reprocessAssetsJob.autoColorCropOptions'],
+      [
+        { ...base, manualCropOptions: { left: 1, right: 1, top: 1, bottom: 1 }, autoColorCropOptions: { corner: 'UpperLeft', tolerance: 0 } },
+        30001,
+        'reprocessAssetsJob.autoColorCropOptions',
+      ],
       [{ ...base, manualCropOptions: { left: -1, right: 0, top: 0, bottom: 0 } }, 30001, 'reprocessAssetsJob.manualCropOptions.left'],
       [{ ...base, autoColorCropOptions: { corner: 'Middle', tolerance: 0 } }, 30001, 'reprocessAssetsJob.autoColorCropOptions.corner'],
-      [{ ...base, knockoutBackgroundOptions: { corner: 'UpperLeft', tolerance: 1.5, fillMethod: 'FloodFill' } }, 30001, 'reprocessAssetsJob.knockoutBackgroundOptions.tolerance'],
+      [
+        { ...base, knockoutBackgroundOptions: { corner: 'UpperLeft', tolerance: 1.5, fillMethod: 'FloodFill' } },
+        30001,
+        'reprocessAssetsJob.knockoutBackgroundOptions.tolerance',
+      ],
       [{ ...base, unsharpMaskOptions: { amount: 6 } }, 30001, 'reprocessAssetsJob.unsharpMaskOptions.amount'],
       [{ ...base, colorManagementOptions: { colorManagement: 'Keep' } }, 30001, 'reprocessAssetsJob.colorManagementOptions.colorManagement'],
       [{ ...base, pdfOptions: { resolution: 0 } }, 30001, 'reprocessAssetsJob.pdfOptions.resolution'],
@@ -249,8 +321,16 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
       [{ ...base, illustratorOptions: { process: 'Thumbnail' } }, 30001, 'reprocessAssetsJob.illustratorOptions.process'],
       [{ ...base, inDesignOptions: { process: 'Process' } }, 30001, 'reprocessAssetsJob.inDesignOptions.process'],
       [{ ...base, assetHandleArray: [] }, 30002, 'reprocessAssetsJob.assetHandleArray'],
-      [{ ...base, postImageServingPublishJob: { publishType: 'Full', emailSetting: 'None' }, postVideoPublishJob: { emailSetting: 'None' } }, 30001, 'reprocessAssetsJob.postVideoPublishJob'],
-      [{ ...base, postImageServingPublishJob: { publishType: 'Sometimes', emailSetting: 'None' } }, 30001, 'reprocessAssetsJob.postImageServingPublishJob.publishType'],
+      [
+        { ...base, postImageServingPublishJob: { publishType: 'Full', emailSetting: 'None' }, postVideoPublishJob: { emailSetting: 'None' } },
+        30001,
+        'reprocessAssetsJob.postVideoPublishJob',
+      ],
+      [
+        { ...base, postImageServingPublishJob: { publishType: 'Sometimes', emailSetting: 'None' } },
+        30001,
+        'reprocessAssetsJob.postImageServingPublishJob.publishType',
+      ],
       [{ ...base, postHttpUrl: 'ftp://example.com/x' }, 30001, 'reprocessAssetsJob.postHttpUrl'],
       [{ ...base, postHttpUrl: 'https://user:pw@example.com/x' }, 30001, 'reprocessAssetsJob.postHttpUrl'],
       [{ assetHandleArray: [handles.crop], emailSetting: 'None' }, 30002, 'reprocessAssetsJob.createMask'],

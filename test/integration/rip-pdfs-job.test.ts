@@ -15,7 +15,18 @@ async function twoPagePdf(dir: string): Promise<string> {
   const ps = path.join(dir, 'pages.ps');
   const pdf = path.join(dir, 'brochure.pdf');
   await fs.writeFile(ps, '%!PS\n/Helvetica findfont 24 scalefont setfont\n20 60 moveto (One) show showpage\n20 60 moveto (Two) show showpage\n');
-  await run('gs', ['-dSAFER', '-dBATCH', '-dNOPAUSE', '-q', '-sDEVICE=pdfwrite', '-dDEVICEWIDTHPOINTS=144', '-dDEVICEHEIGHTPOINTS=144', '-dFIXEDMEDIA', `-sOutputFile=${pdf}`, ps]);
+  await run('gs', [
+    '-dSAFER',
+    '-dBATCH',
+    '-dNOPAUSE',
+    '-q',
+    '-sDEVICE=pdfwrite',
+    '-dDEVICEWIDTHPOINTS=144',
+    '-dDEVICEHEIGHTPOINTS=144',
+    '-dFIXEDMEDIA',
+    `-sOutputFile=${pdf}`,
+    ps,
+  ]);
   return pdf;
 }
 
@@ -24,7 +35,13 @@ describe(`RipPdfsJob runs as a reprocess job under its own names (${process.env.
   let dir: string;
   let acme: Awaited<ReturnType<typeof companyWithUser>>;
   const handles: Record<string, string> = {};
-  const job = (extra: Record<string, unknown> = {}) => ({ pdfHandleArray: { items: [handles.brochure] }, createMask: false, emailSetting: 'None', pdfOptions: { resolution: 36 }, ...extra });
+  const job = (extra: Record<string, unknown> = {}) => ({
+    pdfHandleArray: { items: [handles.brochure] },
+    createMask: false,
+    emailSetting: 'None',
+    pdfOptions: { resolution: 36 },
+    ...extra,
+  });
   const submit = (body: Record<string, unknown>) => h.api('submitJob', { companyHandle: acme.companyHandle, jobName: 'rip-pdfs', ...body }, acme.who);
 
   beforeAll(async () => {
@@ -60,13 +77,30 @@ describe(`RipPdfsJob runs as a reprocess job under its own names (${process.env.
     ]);
 
     const logs = (await h.api('getJobLogs', { companyHandle: acme.companyHandle }, acme.who)).body.jobLogArray.items;
-    expect(logs.find((l: any) => l.jobHandle === jobHandle)).toMatchObject({ originalJobName: 'rip-pdfs', logType: 'BeginPdfRip', fileSuccessCount: 1, fileErrorCount: 0 });
+    expect(logs.find((l: any) => l.jobHandle === jobHandle)).toMatchObject({
+      originalJobName: 'rip-pdfs',
+      logType: 'BeginPdfRip',
+      fileSuccessCount: 1,
+      fileErrorCount: 0,
+    });
     // every row of the job in IPS's PDF-rip family: the document, both pages and the eCatalog
-    const rows = (await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle, logTypeArray: ['PdfRipSuccess', 'EndPdfRip', 'ReprocessSuccess'] }, acme.who)).body.jobLogArray.items[0].detailArray.items;
-    expect(rows.filter((d: any) => d.logType === 'PdfRipSuccess').map((d: any) => d.assetType).sort()).toEqual(['Catalog', 'Image', 'Image', 'MasterImage'].sort());
+    const rows = (
+      await h.api(
+        'getJobLogDetails',
+        { companyHandle: acme.companyHandle, jobHandle, logTypeArray: ['PdfRipSuccess', 'EndPdfRip', 'ReprocessSuccess'] },
+        acme.who,
+      )
+    ).body.jobLogArray.items[0].detailArray.items;
+    expect(
+      rows
+        .filter((d: any) => d.logType === 'PdfRipSuccess')
+        .map((d: any) => d.assetType)
+        .sort(),
+    ).toEqual(['Catalog', 'Image', 'Image', 'MasterImage'].sort());
     expect(rows.filter((d: any) => d.logType === 'EndPdfRip')).toHaveLength(1);
     expect(rows.filter((d: any) => d.logType === 'ReprocessSuccess')).toHaveLength(0);
-    const details = (await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle, logTypeArray: ['JobType'] }, acme.who)).body.jobLogArray.items[0].detailArray.items;
+    const details = (await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle, logTypeArray: ['JobType'] }, acme.who)).body.jobLogArray
+      .items[0].detailArray.items;
     expect(details.map((d: any) => d.logMessage)).toEqual(['RipPdfs']);
   });
 
@@ -88,7 +122,8 @@ describe(`RipPdfsJob runs as a reprocess job under its own names (${process.env.
 
     const recurring = await submit({ execSchedule: '0 0 3 1 1 ?', ripPdfsJob: job() });
     expect(recurring.status, JSON.stringify(recurring.body)).toBe(200);
-    const [scheduled] = (await h.api('getScheduledJobs', { companyHandle: acme.companyHandle, jobHandle: recurring.body.jobHandle }, acme.who)).body.jobArray.items;
+    const [scheduled] = (await h.api('getScheduledJobs', { companyHandle: acme.companyHandle, jobHandle: recurring.body.jobHandle }, acme.who)).body.jobArray
+      .items;
     expect(scheduled).toMatchObject({ type: 'RipPdfs', originalName: 'rip-pdfs', triggerState: 'Normal' });
     expect(scheduled.ripPdfsJob).toEqual(echo);
     expect((await h.api('deleteJob', { companyHandle: acme.companyHandle, jobHandle: recurring.body.jobHandle }, acme.who)).status).toBe(200);

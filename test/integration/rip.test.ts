@@ -20,7 +20,11 @@ async function ripChildren(): Promise<number[]> {
     .filter((l) => l.includes('rip-child'))
     .map((l) => Number(l.trim().split(/\s+/)[0]));
 }
-const alive = async (pid: number) => fs.access(`/proc/${pid}`).then(() => true, () => false);
+const alive = async (pid: number) =>
+  fs.access(`/proc/${pid}`).then(
+    () => true,
+    () => false,
+  );
 
 describe(`ripping PDF, PostScript and Illustrator assets into page images (${process.env.IPS_TEST_DB})`, () => {
   let h: Harness;
@@ -29,7 +33,15 @@ describe(`ripping PDF, PostScript and Illustrator assets into page images (${pro
   const handles: Record<string, string> = {};
 
   const submit = async (assetHandles: string[], options: Record<string, unknown>, jobName = 'rip') => {
-    const r = await h.api('submitJob', { companyHandle: acme.companyHandle, jobName, reprocessAssetsJob: { assetHandleArray: assetHandles, createMask: false, emailSetting: 'None', ...options } }, acme.who);
+    const r = await h.api(
+      'submitJob',
+      {
+        companyHandle: acme.companyHandle,
+        jobName,
+        reprocessAssetsJob: { assetHandleArray: assetHandles, createMask: false, emailSetting: 'None', ...options },
+      },
+      acme.who,
+    );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     return r.body.jobHandle as string;
   };
@@ -55,7 +67,12 @@ describe(`ripping PDF, PostScript and Illustrator assets into page images (${pro
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-rip-'));
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
     const pdf = await realPdf(dir);
-    const files = [{ path: pdf, name: 'spec.pdf' }, { path: await makeEps(path.join(dir, 'line.eps')) }, { path: await makeAi(path.join(dir, 'art.ai'), pdf) }, { path: pdf, name: 'long.pdf' }];
+    const files = [
+      { path: pdf, name: 'spec.pdf' },
+      { path: await makeEps(path.join(dir, 'line.eps')) },
+      { path: await makeAi(path.join(dir, 'art.ai'), pdf) },
+      { path: pdf, name: 'long.pdf' },
+    ];
     Object.assign(handles, await seedAssets(h, acme, files));
   });
   afterAll(async () => {
@@ -97,12 +114,20 @@ describe(`ripping PDF, PostScript and Illustrator assets into page images (${pro
       expect(p.resolution).toBe(150);
     }
     // The earlier rip's files are gone; the PDF itself is byte for byte what was uploaded.
-    expect(await fs.access(path.join(h.ctx.config.storage.root, first.optimized_key!)).then(() => true, () => false)).toBe(false);
+    expect(
+      await fs.access(path.join(h.ctx.config.storage.root, first.optimized_key!)).then(
+        () => true,
+        () => false,
+      ),
+    ).toBe(false);
     expect(await fs.readFile(path.join(h.ctx.config.storage.root, original!.original_key))).toEqual(originalBytes);
   });
 
   it('rasterises an EPS at its bounding box and an Illustrator file, in the requested colour space', async () => {
-    const { outcome } = await reprocess([handles.line!, handles.art!], { postScriptOptions: { resolution: 144, colorspace: 'Gray' }, illustratorOptions: { resolution: 72 } });
+    const { outcome } = await reprocess([handles.line!, handles.art!], {
+      postScriptOptions: { resolution: 144, colorspace: 'Gray' },
+      illustratorOptions: { resolution: 72 },
+    });
     expect(outcome).toMatchObject({ outcome: 'done', processed: 2, errors: 0 });
     const [eps] = await pagesOf(handles.line!);
     // %%BoundingBox: 0 0 100 100 at 144 ppi is 200×200 pixels.
@@ -115,7 +140,11 @@ describe(`ripping PDF, PostScript and Illustrator assets into page images (${pro
   it('keeps a document as it is with process None, and fails a corrupt one alone', async () => {
     const bad = path.join(dir, 'broken.pdf');
     await fs.writeFile(bad, '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-    const up = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'bad', endJob: true }, files: [{ path: bad }], authorization: basic(acme.who) });
+    const up = await uploadPost(h.baseUrl, {
+      params: { companyHandle: acme.companyHandle, jobName: 'bad', endJob: true },
+      files: [{ path: bad }],
+      authorization: basic(acme.who),
+    });
     await h.client.workflow.getHandle(up.body.jobHandle).result();
     const broken = (await h.ctx.repositories.assets.findLiveByName(acme.companyHandle, 'broken'))!.asset_handle;
     const { jobHandle, outcome } = await reprocess([broken, handles.line!], { postScriptOptions: { process: 'None' } });

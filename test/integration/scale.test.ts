@@ -22,8 +22,14 @@ describe(`a ${ASSETS}-asset ReprocessAssetsJob stays inside Temporal's history l
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-scale-'));
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
     const tiny = path.join(dir, 'tiny.png');
-    await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 200, g: 30, b: 30 } } }).png().toFile(tiny);
-    const r = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true }, files: [{ path: tiny, name: 'tiny-00000.png' }], authorization: basic(acme.who) });
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 200, g: 30, b: 30 } } })
+      .png()
+      .toFile(tiny);
+    const r = await uploadPost(h.baseUrl, {
+      params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true },
+      files: [{ path: tiny, name: 'tiny-00000.png' }],
+      authorization: basic(acme.who),
+    });
     await h.client.workflow.getHandle(r.body.jobHandle).result();
     const [seed] = await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute();
     handles.push(seed!.asset_handle);
@@ -35,7 +41,11 @@ describe(`a ${ASSETS}-asset ReprocessAssetsJob stays inside Temporal's history l
       handles.push(asset_handle);
       return { ...seed!, asset_handle, name, name_key: nameKey(name), file_name: `${name}.png`, optimized_key: null };
     });
-    for (let i = 0; i < rows.length; i += 500) await h.ctx.database.db.insertInto('assets').values(rows.slice(i, i + 500)).execute();
+    for (let i = 0; i < rows.length; i += 500)
+      await h.ctx.database.db
+        .insertInto('assets')
+        .values(rows.slice(i, i + 500))
+        .execute();
   }, 300_000);
   afterAll(async () => {
     await h?.close();
@@ -44,7 +54,15 @@ describe(`a ${ASSETS}-asset ReprocessAssetsJob stays inside Temporal's history l
 
   it('finishes every asset, with continue-as-new runs each far below the event limit', async () => {
     const started = Date.now();
-    const r = await h.api('submitJob', { companyHandle: acme.companyHandle, jobName: 'scale', reprocessAssetsJob: { assetHandleArray: handles, createMask: false, emailSetting: 'None', manualCropOptions: { left: 1, right: 1, top: 1, bottom: 1 } } }, acme.who);
+    const r = await h.api(
+      'submitJob',
+      {
+        companyHandle: acme.companyHandle,
+        jobName: 'scale',
+        reprocessAssetsJob: { assetHandleArray: handles, createMask: false, emailSetting: 'None', manualCropOptions: { left: 1, right: 1, top: 1, bottom: 1 } },
+      },
+      acme.who,
+    );
     expect(r.status, JSON.stringify(r.body).slice(0, 500)).toBe(200);
     const { jobHandle } = r.body;
     const outcome = await h.client.workflow.getHandle(jobHandle).result();
@@ -52,7 +70,12 @@ describe(`a ${ASSETS}-asset ReprocessAssetsJob stays inside Temporal's history l
 
     const log = await h.ctx.repositories.jobLogs.find(jobHandle);
     expect(log).toMatchObject({ total_file_count: ASSETS, file_success_count: ASSETS, file_error_count: 0 });
-    const cropped = await h.ctx.database.db.selectFrom('assets').select((eb) => eb.fn.countAll<number>().as('n')).where('company_handle', '=', acme.companyHandle).where('width', '=', 6).executeTakeFirstOrThrow();
+    const cropped = await h.ctx.database.db
+      .selectFrom('assets')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('company_handle', '=', acme.companyHandle)
+      .where('width', '=', 6)
+      .executeTakeFirstOrThrow();
     expect(Number(cropped.n)).toBe(ASSETS);
 
     // Every run of the chain: the first, and each continue-as-new after it.

@@ -51,9 +51,21 @@ describe(`searchAssets excludeByproducts / excludeByproductArray (${process.env.
     await run('gs', ['-dSAFER', '-dBATCH', '-dNOPAUSE', '-q', '-sDEVICE=pdfwrite', `-sOutputFile=${pdf}`, ps]);
     const psd = path.join(dir, 'poster.psd');
     const white = new Uint8ClampedArray(32 * 24 * 4).fill(255);
-    await fs.writeFile(psd, writePsdBuffer({ width: 32, height: 24, imageData: { width: 32, height: 24, data: white }, children: [solidLayer('Red', 2, 2, [255, 0, 0, 255]), solidLayer('Blue', 20, 14, [0, 0, 255, 255])] }));
+    await fs.writeFile(
+      psd,
+      writePsdBuffer({
+        width: 32,
+        height: 24,
+        imageData: { width: 32, height: 24, data: white },
+        children: [solidLayer('Red', 2, 2, [255, 0, 0, 255]), solidLayer('Blue', 20, 14, [0, 0, 255, 255])],
+      }),
+    );
     const png = await makePng(path.join(dir, 'logo.png'), 64, 48);
-    const up = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true }, files: [{ path: pdf }, { path: psd }, { path: png }], authorization: basic(acme.who) });
+    const up = await uploadPost(h.baseUrl, {
+      params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true },
+      files: [{ path: pdf }, { path: psd }, { path: png }],
+      authorization: basic(acme.who),
+    });
     expect(up.status, JSON.stringify(up.body)).toBe(200);
     await h.client.workflow.getHandle(up.body.jobHandle).result();
 
@@ -96,8 +108,12 @@ describe(`searchAssets excludeByproducts / excludeByproductArray (${process.env.
   });
 
   it('an excludeByproductArray condition hides only what that engine made with that type', async () => {
-    expect(await names({ excludeByproductArray: [{ engine: 'PostScriptRip', generatedAssetType: 'Image' }] })).toEqual(sorted(uploads, catalog, layers, template));
-    expect(await names({ excludeByproductArray: { items: [{ engine: 'PhotoshopLayers', generatedAssetType: 'Image' }] } })).toEqual(sorted(uploads, pages, catalog, template));
+    expect(await names({ excludeByproductArray: [{ engine: 'PostScriptRip', generatedAssetType: 'Image' }] })).toEqual(
+      sorted(uploads, catalog, layers, template),
+    );
+    expect(await names({ excludeByproductArray: { items: [{ engine: 'PhotoshopLayers', generatedAssetType: 'Image' }] } })).toEqual(
+      sorted(uploads, pages, catalog, template),
+    );
     expect(
       await names({
         excludeByproductArray: [
@@ -107,13 +123,20 @@ describe(`searchAssets excludeByproducts / excludeByproductArray (${process.env.
       }),
     ).toEqual(sorted(uploads, pages, layers));
     // The type must match the byproduct: rip conditions never touch the uploaded PDF or PNG.
-    expect(await names({ excludeByproductArray: [{ engine: 'PostScriptRip', generatedAssetType: 'Pdf' }, { engine: 'ImageConvert', generatedAssetType: 'Image' }] })).toEqual(
-      sorted(uploads, pages, catalog, layers, template),
-    );
+    expect(
+      await names({
+        excludeByproductArray: [
+          { engine: 'PostScriptRip', generatedAssetType: 'Pdf' },
+          { engine: 'ImageConvert', generatedAssetType: 'Image' },
+        ],
+      }),
+    ).toEqual(sorted(uploads, pages, catalog, layers, template));
   });
 
   it('excludeByproductArray overrides excludeByproducts, even when empty', async () => {
-    expect(await names({ excludeByproducts: true, excludeByproductArray: [{ engine: 'PostScriptRip', generatedAssetType: 'Image' }] })).toEqual(sorted(uploads, catalog, layers, template));
+    expect(await names({ excludeByproducts: true, excludeByproductArray: [{ engine: 'PostScriptRip', generatedAssetType: 'Image' }] })).toEqual(
+      sorted(uploads, catalog, layers, template),
+    );
     expect(await names({ excludeByproducts: true, excludeByproductArray: [] })).toEqual(sorted(uploads, pages, catalog, layers, template));
   });
 
@@ -124,11 +147,21 @@ describe(`searchAssets excludeByproducts / excludeByproductArray (${process.env.
   });
 
   it('names a bad engine or asset type in a 400 fault', async () => {
-    const engine = await h.api('searchAssets', { companyHandle: acme.companyHandle, includeSubfolders: true, excludeByproductArray: [{ engine: 'Ghostscript', generatedAssetType: 'Image' }] }, acme.who);
+    const engine = await h.api(
+      'searchAssets',
+      { companyHandle: acme.companyHandle, includeSubfolders: true, excludeByproductArray: [{ engine: 'Ghostscript', generatedAssetType: 'Image' }] },
+      acme.who,
+    );
     expect(engine.status).toBe(400);
     expect(engine.body).toMatchObject({ fault: 'ipsApiFault', code: 30001, field: 'excludeByproductArray[0].engine' });
-    expect(engine.body.reason).toBe("excludeByproductArray[0].engine: expected one of PhotoshopLayers, PostScriptRip, ImageConvert, SceneAuthoring, Aco, received 'Ghostscript'");
-    const type = await h.api('searchAssets', { companyHandle: acme.companyHandle, includeSubfolders: true, excludeByproductArray: [{ engine: 'PostScriptRip', generatedAssetType: 'Page' }] }, acme.who);
+    expect(engine.body.reason).toBe(
+      "excludeByproductArray[0].engine: expected one of PhotoshopLayers, PostScriptRip, ImageConvert, SceneAuthoring, Aco, received 'Ghostscript'",
+    );
+    const type = await h.api(
+      'searchAssets',
+      { companyHandle: acme.companyHandle, includeSubfolders: true, excludeByproductArray: [{ engine: 'PostScriptRip', generatedAssetType: 'Page' }] },
+      acme.who,
+    );
     expect(type.status).toBe(400);
     expect(type.body).toMatchObject({ code: 30001, field: 'excludeByproductArray[0].generatedAssetType' });
     expect(type.body.reason).toMatch(/expected one of Aco, .*Image.*, received 'Page'$/);

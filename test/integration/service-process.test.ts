@@ -101,7 +101,10 @@ describe(`the whole service in one process (${process.env.IPS_TEST_DB})`, () => 
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    const leftovers = execFileSync('ps', ['-eo', 'pid,args']).toString().split('\n').filter((l) => l.includes(dataDir));
+    const leftovers = execFileSync('ps', ['-eo', 'pid,args'])
+      .toString()
+      .split('\n')
+      .filter((l) => l.includes(dataDir));
     expect(leftovers).toEqual([]);
     expect(output).toContain('"part":"temporal dev server","msg":"stopped"');
   });

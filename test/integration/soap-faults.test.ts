@@ -58,7 +58,12 @@ function authHeader(who: Who, extra: Record<string, string> = {}, ns = NS): stri
 
 /** `<op>Param` in `ns` (prefix p) with simple children, or raw inner XML. */
 function param(op: string, children: Record<string, string> | string, ns = NS): string {
-  const inner = typeof children === 'string' ? children : Object.entries(children).map(([k, v]) => `<p:${k}>${escape(v)}</p:${k}>`).join('');
+  const inner =
+    typeof children === 'string'
+      ? children
+      : Object.entries(children)
+          .map(([k, v]) => `<p:${k}>${escape(v)}</p:${k}>`)
+          .join('');
   return `<p:${op}Param xmlns:p="${ns}">${inner}</p:${op}Param>`;
 }
 
@@ -146,7 +151,10 @@ describe(`SOAP faults, authentication, hostile XML, POX and WSDL (${process.env.
    * validates the reply against the served XSD (the 2014-04-03 WSDL unless
    * `against` says otherwise) before any test looks at it.
    */
-  const post = async (body: string | ReadableStream<Uint8Array>, options: { headers?: Record<string, string>; path?: string; against?: string } = {}): Promise<Reply> => {
+  const post = async (
+    body: string | ReadableStream<Uint8Array>,
+    options: { headers?: Record<string, string>; path?: string; against?: string } = {},
+  ): Promise<Reply> => {
     const res = await fetch(`${h.baseUrl}${options.path ?? '/scene7/services/IpsApiService'}`, {
       method: 'POST',
       headers: { 'content-type': 'text/xml; charset=UTF-8', soapaction: '""', ...options.headers },
@@ -250,7 +258,9 @@ describe(`SOAP faults, authentication, hostile XML, POX and WSDL (${process.env.
     });
 
     it('faultHttpStatusCode 200 in the authHeader: the fault comes with HTTP 200', async () => {
-      const reply = await post(envelope(authHeader({ ...acme.who, password: 'wrong-password' }, { faultHttpStatusCode: '200' }), companyInfo(acme.companyHandle)));
+      const reply = await post(
+        envelope(authHeader({ ...acme.who, password: 'wrong-password' }, { faultHttpStatusCode: '200' }), companyInfo(acme.companyHandle)),
+      );
       expectFault(reply, 'authenticationFault', 10001, 200);
     });
 
@@ -283,7 +293,9 @@ describe(`SOAP faults, authentication, hostile XML, POX and WSDL (${process.env.
 
   describe('authentication variants', () => {
     it('authHeader in the unversioned namespace with a 2013-02-15 body: answered in 2013-02-15', async () => {
-      const reply = await post(envelope(authHeader(acme.who, {}, XSD_BASE), param('getCompanyInfo', { companyHandle: acme.companyHandle }, NS_2013)), { against: wsdl2013 });
+      const reply = await post(envelope(authHeader(acme.who, {}, XSD_BASE), param('getCompanyInfo', { companyHandle: acme.companyHandle }, NS_2013)), {
+        against: wsdl2013,
+      });
       expect(asJson(returned(reply, 'getCompanyInfo', NS_2013))).toMatchObject({ companyInfo: { companyHandle: acme.companyHandle } });
     });
 
@@ -316,7 +328,11 @@ describe(`SOAP faults, authentication, hostile XML, POX and WSDL (${process.env.
 
   describe('locale and gzip', () => {
     it("authHeader.locale picks the language of getJobLogDetails' logMessage", async () => {
-      const up = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'locale-upload', endJob: true }, files: [{ path: await makePng(path.join(dir, 'flag.png'), 24, 16) }], authorization: basic(acme.who) });
+      const up = await uploadPost(h.baseUrl, {
+        params: { companyHandle: acme.companyHandle, jobName: 'locale-upload', endJob: true },
+        files: [{ path: await makePng(path.join(dir, 'flag.png'), 24, 16) }],
+        authorization: basic(acme.who),
+      });
       expect(up.status).toBe(200);
       await h.client.workflow.getHandle(up.body.jobHandle).result();
       const messages = async (locale: string) => {
@@ -341,12 +357,16 @@ describe(`SOAP faults, authentication, hostile XML, POX and WSDL (${process.env.
     /** A raw HTTP exchange (fetch would inflate the body and hide Content-Encoding). */
     const rawPost = (body: string, headers: Record<string, string>) =>
       new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-        const req = http.request(`${h.baseUrl}/scene7/services/IpsApiService`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=UTF-8', soapaction: 'getCompanyInfo', ...headers } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-          res.on('error', reject);
-        });
+        const req = http.request(
+          `${h.baseUrl}/scene7/services/IpsApiService`,
+          { method: 'POST', headers: { 'content-type': 'text/xml; charset=UTF-8', soapaction: 'getCompanyInfo', ...headers } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+            res.on('error', reject);
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });
@@ -374,7 +394,10 @@ describe(`SOAP faults, authentication, hostile XML, POX and WSDL (${process.env.
 
   describe('hostile XML', () => {
     it('XXE: 30003, and nothing of /etc/passwd comes back', async () => {
-      const body = withDoctype('<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', asAcme(param('getCompanyInfo', '<p:companyHandle>&xxe;</p:companyHandle>')));
+      const body = withDoctype(
+        '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
+        asAcme(param('getCompanyInfo', '<p:companyHandle>&xxe;</p:companyHandle>')),
+      );
       const reply = await post(body);
       expectFault(reply, 'ipsApiFault', 30003);
       expect(reply.text).not.toContain('root:');

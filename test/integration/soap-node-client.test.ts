@@ -88,9 +88,18 @@ describe(`node-soap client against the SOAP endpoint (${process.env.IPS_TEST_DB}
     expect(company.companyInfo).toMatchObject({ companyHandle: acme.companyHandle, name: 'Acme' });
 
     // Seeding goes through the upload servlet: the flow under test starts at the search.
-    const seeded = await seedAssets(h, acme, [{ path: await makePng(path.join(dir, 'banner.png'), 64, 48) }, { path: await makePng(path.join(dir, 'tile.png'), 32, 32) }]);
+    const seeded = await seedAssets(h, acme, [
+      { path: await makePng(path.join(dir, 'banner.png'), 64, 48) },
+      { path: await makePng(path.join(dir, 'tile.png'), 32, 32) },
+    ]);
 
-    const found = await call(ips, 'searchAssets', { companyHandle: acme.companyHandle, includeSubfolders: true, assetTypeArray: { items: ['Image'] }, sortBy: 'Name', sortDirection: 'Ascending' });
+    const found = await call(ips, 'searchAssets', {
+      companyHandle: acme.companyHandle,
+      includeSubfolders: true,
+      assetTypeArray: { items: ['Image'] },
+      sortBy: 'Name',
+      sortDirection: 'Ascending',
+    });
     expect(Number(found.totalRows)).toBe(2);
     const items: Array<{ assetHandle: string; name: string; imageInfo: { width: number } }> = found.assetArray.items;
     expect(items.map((a) => [a.name, a.assetHandle])).toEqual([
@@ -109,7 +118,12 @@ describe(`node-soap client against the SOAP endpoint (${process.env.IPS_TEST_DB}
         jobName: 'crop-banner',
         description: 'node-soap crop',
         // The XSD's sequence order: node-soap writes the keys as given.
-        reprocessAssetsJob: { assetHandleArray: { items: [banner.assetHandle] }, createMask: false, manualCropOptions: { left: 8, right: 8, top: 4, bottom: 4 }, emailSetting: 'None' },
+        reprocessAssetsJob: {
+          assetHandleArray: { items: [banner.assetHandle] },
+          createMask: false,
+          manualCropOptions: { left: 8, right: 8, top: 4, bottom: 4 },
+          emailSetting: 'None',
+        },
       });
       jobHandle = submitted.jobHandle;
       expect(jobHandle).toEqual(expect.any(String));
@@ -140,7 +154,13 @@ describe(`node-soap client against the SOAP endpoint (${process.env.IPS_TEST_DB}
 
     const logs = await call(ips, 'getJobLogs', { companyHandle: acme.companyHandle, sortBy: 'StartDate', sortDirection: 'Descending' });
     const log = [logs.jobLogArray.items].flat().find((l: { jobHandle: string }) => l.jobHandle === jobHandle);
-    expect(log).toMatchObject({ companyHandle: acme.companyHandle, jobHandle, originalJobName: 'crop-banner', submitUserEmail: acme.who.email, fatalError: false });
+    expect(log).toMatchObject({
+      companyHandle: acme.companyHandle,
+      jobHandle,
+      originalJobName: 'crop-banner',
+      submitUserEmail: acme.who.email,
+      fatalError: false,
+    });
     expect([Number(log.fileSuccessCount), Number(log.fileErrorCount)]).toEqual([1, 0]);
     expect(log.endDate).toBeInstanceOf(Date);
 

@@ -109,10 +109,29 @@ describe(`SOAP through Python zeep (strict), both IPS versions (${process.env.IP
         { op: 'getCompanyInfo', args: { companyHandle: acme.companyHandle }, types: true },
         {
           op: 'searchAssets',
-          args: { companyHandle: acme.companyHandle, includeSubfolders: true, assetTypeArray: { items: ['Image'] }, sortBy: 'Name', sortDirection: 'Ascending', recordsPerPage: 5, resultsPage: 1 },
+          args: {
+            companyHandle: acme.companyHandle,
+            includeSubfolders: true,
+            assetTypeArray: { items: ['Image'] },
+            sortBy: 'Name',
+            sortDirection: 'Ascending',
+            recordsPerPage: 5,
+            resultsPage: 1,
+          },
           types: true,
         },
-        { op: 'searchAssets', args: { companyHandle: acme.companyHandle, includeSubfolders: true, assetTypeArray: { items: ['Image'] }, sortBy: 'Name', sortDirection: 'Ascending', recordsPerPage: 5, resultsPage: 3 } },
+        {
+          op: 'searchAssets',
+          args: {
+            companyHandle: acme.companyHandle,
+            includeSubfolders: true,
+            assetTypeArray: { items: ['Image'] },
+            sortBy: 'Name',
+            sortDirection: 'Ascending',
+            recordsPerPage: 5,
+            resultsPage: 3,
+          },
+        },
       ]);
       // Every reply is in the namespace of the WSDL zeep loaded.
       expect(login!.reply).toContain(ns);
@@ -132,7 +151,9 @@ describe(`SOAP through Python zeep (strict), both IPS versions (${process.env.IP
       expect(types.assetArray.items[0].created).toBe('datetime');
       expect(valueOf(page3!).assetArray.items.map((a: any) => a.name)).toEqual(names.slice(10, 15));
 
-      const [assets] = await zeep(version, [{ op: 'getAssets', args: { companyHandle: acme.companyHandle, assetHandleArray: { items: [handles['img-03'], handles.srgb] } }, types: true }]);
+      const [assets] = await zeep(version, [
+        { op: 'getAssets', args: { companyHandle: acme.companyHandle, assetHandleArray: { items: [handles['img-03'], handles.srgb] } }, types: true },
+      ]);
       const got = valueOf(assets!);
       expect(got.map((a: any) => [a.assetHandle, a.type]).sort()).toEqual(
         [
@@ -160,7 +181,9 @@ describe(`SOAP through Python zeep (strict), both IPS versions (${process.env.IP
         ...unsharp,
       };
       const jobName = `zeep-reprocess-${version}`;
-      const [submitted] = await zeep(version, [{ op: 'submitJob', args: { companyHandle: acme.companyHandle, jobName, description: 'through zeep', reprocessAssetsJob: job } }]);
+      const [submitted] = await zeep(version, [
+        { op: 'submitJob', args: { companyHandle: acme.companyHandle, jobName, description: 'through zeep', reprocessAssetsJob: job } },
+      ]);
       reprocessJob = valueOf(submitted!);
       expect(reprocessJob).toEqual(expect.any(String));
       // Paused once its first batch is in flight (past its start, as the JSON job tests pause):
@@ -235,7 +258,14 @@ describe(`SOAP through Python zeep (strict), both IPS versions (${process.env.IP
         { op: 'getJobLogs', args: { companyHandle: acme.companyHandle, sortBy: 'StartDate', sortDirection: 'Descending', numRows: 50 }, types: true },
         ...Array.from({ length: pages }, (_, i) => ({
           op: 'getJobLogDetails',
-          args: { companyHandle: acme.companyHandle, jobHandle: reprocessJob, recordsPerPage: 2, resultsPage: i + 1, sortBy: 'Date', sortDirection: 'Ascending' },
+          args: {
+            companyHandle: acme.companyHandle,
+            jobHandle: reprocessJob,
+            recordsPerPage: 2,
+            resultsPage: i + 1,
+            sortBy: 'Date',
+            sortDirection: 'Ascending',
+          },
           types: i === 0,
         })),
       ]);
@@ -243,7 +273,12 @@ describe(`SOAP through Python zeep (strict), both IPS versions (${process.env.IP
       const logs = valueOf(list!);
       const at = logs.findIndex((l: any) => l.jobHandle === reprocessJob);
       const listed = logs[at];
-      expect(listed).toMatchObject({ originalJobName: `zeep-reprocess-${version}`, logType: reference.logType, fileSuccessCount: reference.fileSuccessCount, fatalError: false });
+      expect(listed).toMatchObject({
+        originalJobName: `zeep-reprocess-${version}`,
+        logType: reference.logType,
+        fileSuccessCount: reference.fileSuccessCount,
+        fatalError: false,
+      });
       expect(listed.detailArray).toBeNull(); // getJobLogs lists logs without their rows
       const listTypes = (list!.types as any)[at];
       expect([listTypes.startDate, listTypes.endDate, listTypes.fileSuccessCount, listTypes.fatalError]).toEqual(['datetime', 'datetime', 'int', 'bool']);
@@ -264,7 +299,14 @@ describe(`SOAP through Python zeep (strict), both IPS versions (${process.env.IP
     it("runs an exportJob whose ZIP URL the client's XPath finds in the getJobLogDetails reply, and downloads the ZIP", async () => {
       const exported = [handles['img-00']!, handles['img-01']!];
       const [submitted] = await zeep(version, [
-        { op: 'submitJob', args: { companyHandle: acme.companyHandle, jobName: `zeep-export-${version}`, exportJob: { assetHandleArray: { items: exported }, fmt: 'orig', emailSetting: 'None' } } },
+        {
+          op: 'submitJob',
+          args: {
+            companyHandle: acme.companyHandle,
+            jobName: `zeep-export-${version}`,
+            exportJob: { assetHandleArray: { items: exported }, fmt: 'orig', emailSetting: 'None' },
+          },
+        },
       ]);
       const jobHandle = valueOf(submitted!);
       await ended(jobHandle);
@@ -324,7 +366,11 @@ describe(`SOAP through Python zeep (strict), both IPS versions (${process.env.IP
         submitUserEmail: acme.who.email,
         execSchedule: '0 0 3 * * ?',
         triggerState: 'Normal',
-        reprocessAssetsJob: { assetHandleArray: { items: [handles['img-05']] }, autoColorCropOptions: { corner: 'UpperLeft', tolerance: 0.5 }, emailSetting: 'None' },
+        reprocessAssetsJob: {
+          assetHandleArray: { items: [handles['img-05']] },
+          autoColorCropOptions: { corner: 'UpperLeft', tolerance: 0.5 },
+          emailSetting: 'None',
+        },
       });
       const next = new Date(entry.nextFireTime);
       expect(next.getTime()).toBeGreaterThan(Date.now());

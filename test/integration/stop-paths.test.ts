@@ -29,7 +29,16 @@ describe(`stop paths end the job log (${process.env.IPS_TEST_DB})`, () => {
   const processed = async (jobHandle: string) => ((await active(jobHandle))?.taskProgressArray.items[0]?.numProcessed ?? 0) as number;
   const makeStale = () => h.ctx.database.db.updateTable('assets').set({ optimizer_version: 0 }).where('company_handle', '=', acme.companyHandle).execute();
   const optimized = async () =>
-    (await h.ctx.database.db.selectFrom('assets').select('asset_handle').where('company_handle', '=', acme.companyHandle).where('optimizer_version', '=', OPTIMIZER_VERSION).execute()).map((r) => r.asset_handle).sort();
+    (
+      await h.ctx.database.db
+        .selectFrom('assets')
+        .select('asset_handle')
+        .where('company_handle', '=', acme.companyHandle)
+        .where('optimizer_version', '=', OPTIMIZER_VERSION)
+        .execute()
+    )
+      .map((r) => r.asset_handle)
+      .sort();
   const waitUntil = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000) => waitFor(what, fn, timeoutMs);
   const submitOptimize = async (jobName: string): Promise<string> => {
     await makeStale();
@@ -53,7 +62,8 @@ describe(`stop paths end the job log (${process.env.IPS_TEST_DB})`, () => {
     return { log, details, last: details[details.length - 1]! };
   };
   const statusOf = async (jobHandle: string) => (await h.client.workflow.getHandle(jobHandle).describe()).status.name;
-  const closed = (jobHandle: string) => waitUntil(`${jobHandle} to close`, async () => ((await statusOf(jobHandle)) !== 'RUNNING' ? statusOf(jobHandle) : undefined));
+  const closed = (jobHandle: string) =>
+    waitUntil(`${jobHandle} to close`, async () => ((await statusOf(jobHandle)) !== 'RUNNING' ? statusOf(jobHandle) : undefined));
   /** What a submitted OptimizeImagesJob's workflow is started with, for the tests that start one through the Temporal client. */
   const optimizeStart = (originalName: string, jobType = 'ImageOptimization') => {
     const request: JobRequest = {
@@ -102,7 +112,10 @@ describe(`stop paths end the job log (${process.env.IPS_TEST_DB})`, () => {
     expect(await closed(jobHandle)).toBe('CANCELLED');
     const { log, details, last } = await endedLog(jobHandle);
     const done = details.filter((d) => d.logType === 'ReoptimizeSuccess').length;
-    expect(last).toMatchObject({ logType: 'EndReoptimize', logMessage: `Job ${log.jobName} was stopped by ${acme.who.email}; ${done} of ${IMAGES} items were finished` });
+    expect(last).toMatchObject({
+      logType: 'EndReoptimize',
+      logMessage: `Job ${log.jobName} was stopped by ${acme.who.email}; ${done} of ${IMAGES} items were finished`,
+    });
     expect(done).toBeGreaterThanOrEqual(2);
     expect(log.fatalError).toBe(false);
   });
@@ -110,7 +123,12 @@ describe(`stop paths end the job log (${process.env.IPS_TEST_DB})`, () => {
   it('stopJob on a job still waiting for its execTime: the log begins and ends at once, naming the caller', async () => {
     const r = await h.api(
       'submitJob',
-      { companyHandle: acme.companyHandle, jobName: 'later-stop', execTime: new Date(Date.now() + 3_600_000).toISOString(), optimizeImagesJob: { emailSetting: 'None' } },
+      {
+        companyHandle: acme.companyHandle,
+        jobName: 'later-stop',
+        execTime: new Date(Date.now() + 3_600_000).toISOString(),
+        optimizeImagesJob: { emailSetting: 'None' },
+      },
       acme.who,
     );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -131,7 +149,10 @@ describe(`stop paths end the job log (${process.env.IPS_TEST_DB})`, () => {
     await waitUntil('the job to report Stopping', async () => (await handle.query(jobProgressQuery)).state === 'Stopping');
     expect(await closed(jobHandle)).toBe('CANCELLED');
     const { log, details, last } = await endedLog(jobHandle);
-    const done = details.filter((d) => d.logType === 'ReoptimizeSuccess').map((d) => d.assetHandle!).sort();
+    const done = details
+      .filter((d) => d.logType === 'ReoptimizeSuccess')
+      .map((d) => d.assetHandle!)
+      .sort();
     expect(last).toMatchObject({
       logType: 'EndReoptimize',
       logMessage: `Job ${log.jobName} was stopped by ops@example.com (maintenance window); ${done.length} of ${IMAGES} items were finished`,
@@ -150,7 +171,10 @@ describe(`stop paths end the job log (${process.env.IPS_TEST_DB})`, () => {
     expect(await closed(jobHandle)).toBe('CANCELLED');
     const { log, details, last } = await endedLog(jobHandle);
     const done = details.filter((d) => d.logType === 'ReoptimizeSuccess').length;
-    expect(last).toMatchObject({ logType: 'EndReoptimize', logMessage: `Job ${log.jobName} was stopped by a stopJob signal from a Temporal client; ${done} of ${IMAGES} items were finished` });
+    expect(last).toMatchObject({
+      logType: 'EndReoptimize',
+      logMessage: `Job ${log.jobName} was stopped by a stopJob signal from a Temporal client; ${done} of ${IMAGES} items were finished`,
+    });
     expect(log.fatalError).toBe(false);
   });
 
@@ -160,7 +184,10 @@ describe(`stop paths end the job log (${process.env.IPS_TEST_DB})`, () => {
     await h.client.workflow.getHandle(jobHandle).cancel();
     expect(await closed(jobHandle)).toBe('CANCELLED');
     const { log, details, last } = await endedLog(jobHandle);
-    const done = details.filter((d) => d.logType === 'ReoptimizeSuccess').map((d) => d.assetHandle!).sort();
+    const done = details
+      .filter((d) => d.logType === 'ReoptimizeSuccess')
+      .map((d) => d.assetHandle!)
+      .sort();
     expect(last).toMatchObject({
       logType: 'EndReoptimize',
       logMessage: `Job ${log.jobName} was stopped by a cancellation request from a Temporal client; ${done.length} of ${IMAGES} items were finished`,
@@ -175,8 +202,14 @@ describe(`stop paths end the job log (${process.env.IPS_TEST_DB})`, () => {
     await h.client.workflow.getHandle(jobHandle).terminate('operator pulled the plug');
     expect(await closed(jobHandle)).toBe('TERMINATED');
     const { log, details, last } = await endedLog(jobHandle);
-    const done = details.filter((d) => d.logType === 'ReoptimizeSuccess').map((d) => d.assetHandle!).sort();
-    expect(last).toMatchObject({ logType: 'FatalError', logMessage: `Job ${log.jobName} was terminated in Temporal (operator pulled the plug); ${done.length} items were finished` });
+    const done = details
+      .filter((d) => d.logType === 'ReoptimizeSuccess')
+      .map((d) => d.assetHandle!)
+      .sort();
+    expect(last).toMatchObject({
+      logType: 'FatalError',
+      logMessage: `Job ${log.jobName} was terminated in Temporal (operator pulled the plug); ${done.length} items were finished`,
+    });
     expect(done.length).toBeGreaterThanOrEqual(2);
     expect(log).toMatchObject({ fatalError: true, fileSuccessCount: done.length, totalFileCount: done.length });
     expect(Date.parse(log.endDate)).toBeGreaterThanOrEqual(Date.parse(log.startDate));
@@ -193,8 +226,14 @@ describe(`stop paths end the job log (${process.env.IPS_TEST_DB})`, () => {
     await holdAfter(jobHandle, 1);
     expect(await closed(jobHandle)).toBe('TIMED_OUT');
     const { log, details, last } = await endedLog(jobHandle);
-    const done = details.filter((d) => d.logType === 'ReoptimizeSuccess').map((d) => d.assetHandle!).sort();
-    expect(last).toMatchObject({ logType: 'FatalError', logMessage: `Job ${log.jobName} timed out: it reached its Temporal time limit of 20 seconds; ${done.length} items were finished` });
+    const done = details
+      .filter((d) => d.logType === 'ReoptimizeSuccess')
+      .map((d) => d.assetHandle!)
+      .sort();
+    expect(last).toMatchObject({
+      logType: 'FatalError',
+      logMessage: `Job ${log.jobName} timed out: it reached its Temporal time limit of 20 seconds; ${done.length} items were finished`,
+    });
     expect(log).toMatchObject({ fatalError: true, fileSuccessCount: done.length });
     expect(await optimized()).toEqual(done);
   });
@@ -206,7 +245,14 @@ describe(`stop paths end the job log (${process.env.IPS_TEST_DB})`, () => {
     const jobHandle = start.workflowId;
     expect(await closed(jobHandle)).toBe('FAILED');
     const { log, details, last } = await endedLog(jobHandle);
-    expect(log).toMatchObject({ jobHandle, originalJobName: 'retired', submitUserEmail: acme.who.email, logType: 'FatalError', fatalError: true, totalFileCount: 0 });
+    expect(log).toMatchObject({
+      jobHandle,
+      originalJobName: 'retired',
+      submitUserEmail: acme.who.email,
+      logType: 'FatalError',
+      fatalError: true,
+      totalFileCount: 0,
+    });
     expect(log.jobName).toMatch(/^retired_\d{4}-\d\d-\d\d-\d\d:\d\d:\d\d\.\d{3}$/);
     expect(details).toHaveLength(1);
     expect(last).toMatchObject({
@@ -220,7 +266,11 @@ describe(`stop paths end the job log (${process.env.IPS_TEST_DB})`, () => {
 
   it('an upload job stops the same way: files in hand finish, the others are logged as not processed', async () => {
     const files = Array.from({ length: 3 }, (_, i) => ({ path: source, name: `late-${i}.jpg` }));
-    const r = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'upload-stop', endJob: false }, files, authorization: basic(acme.who) });
+    const r = await uploadPost(h.baseUrl, {
+      params: { companyHandle: acme.companyHandle, jobName: 'upload-stop', endJob: false },
+      files,
+      authorization: basic(acme.who),
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const jobHandle: string = r.body.jobHandle;
     await waitUntil('the upload to start', async () => h.ctx.repositories.jobLogs.find(jobHandle));
@@ -230,7 +280,10 @@ describe(`stop paths end the job log (${process.env.IPS_TEST_DB})`, () => {
     const ingested = details.filter((d) => d.logType === 'UploadSuccess').length;
     const notProcessed = details.filter((d) => d.logType === 'UploadError' && d.logMessage.includes('not processed: the job was stopped first')).length;
     expect(ingested + notProcessed).toBe(3);
-    expect(last).toMatchObject({ logType: 'EndUpload', logMessage: `Job ${log.jobName} was stopped by ${acme.who.email}; ${ingested} of 3 items were finished` });
+    expect(last).toMatchObject({
+      logType: 'EndUpload',
+      logMessage: `Job ${log.jobName} was stopped by ${acme.who.email}; ${ingested} of 3 items were finished`,
+    });
     expect(log).toMatchObject({ fatalError: false, totalFileCount: 3, fileErrorCount: notProcessed });
   });
 });

@@ -16,7 +16,12 @@ const MAX_UPLOAD = 2 * 1024 * 1024;
 /** A ZIP built with the repo's writer; entries named `zz/…` are renamed `../…` afterwards (yazl refuses such names). */
 async function makeZip(file: string, entries: Record<string, Buffer>): Promise<void> {
   const stream = zipStream(
-    Object.entries(entries).map(([name, bytes]) => ({ name, open: (): Readable => ReadableStream.from([bytes]), compress: true, mtime: new Date('2024-01-01T00:00:00Z') })),
+    Object.entries(entries).map(([name, bytes]) => ({
+      name,
+      open: (): Readable => ReadableStream.from([bytes]),
+      compress: true,
+      mtime: new Date('2024-01-01T00:00:00Z'),
+    })),
   );
   let zip = await buffer(stream);
   const safe = Buffer.from('zz/');
@@ -33,7 +38,13 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
   for (const rel of (await fs.readdir(dir, { recursive: true })).sort()) {
     const full = path.join(dir, rel);
     const st = await fs.lstat(full);
-    out[rel] = st.isFile() ? createHash('sha256').update(await fs.readFile(full)).digest('hex') : st.isSymbolicLink() ? `link:${await fs.readlink(full)}` : 'dir';
+    out[rel] = st.isFile()
+      ? createHash('sha256')
+          .update(await fs.readFile(full))
+          .digest('hex')
+      : st.isSymbolicLink()
+        ? `link:${await fs.readlink(full)}`
+        : 'dir';
   }
   return out;
 }
@@ -62,7 +73,12 @@ describe(`UploadDirectoryJob (${process.env.IPS_TEST_DB})`, () => {
     await makeJpeg(path.join(batch, 'sub', 'deeper', 'd.jpg'), 80, 60);
     const png = await fs.readFile(path.join(batch, 'b.png'));
     const jpeg = await fs.readFile(path.join(batch, 'a.jpg'));
-    await makeZip(path.join(batch, 'archive.zip'), { 'photos/e.png': png, 'f.jpg': jpeg, 'zz/evil.jpg': jpeg, '__MACOSX/._f.jpg': Buffer.from('resource fork') });
+    await makeZip(path.join(batch, 'archive.zip'), {
+      'photos/e.png': png,
+      'f.jpg': jpeg,
+      'zz/evil.jpg': jpeg,
+      '__MACOSX/._f.jpg': Buffer.from('resource fork'),
+    });
     // Six tiny entries: over UNZIP_MAX_ENTRIES (5).
     await makeZip(path.join(batch, 'many.zip'), Object.fromEntries([1, 2, 3, 4, 5, 6].map((n) => [`n${n}.png`, png])));
     // 4 MiB of zeros deflate to a few KB: over UNZIP_MAX_BYTES (3 MiB) once expanded.
@@ -77,12 +93,28 @@ describe(`UploadDirectoryJob (${process.env.IPS_TEST_DB})`, () => {
   const submit = (jobName: string, job: Record<string, unknown>) =>
     h.api(
       'submitJob',
-      { companyHandle: acme.companyHandle, jobName, uploadDirectoryJob: { serverDir: 'batch', overwrite: true, readyForPublish: false, createMask: false, processMetadataFiles: false, emailSetting: 'None', ...job } },
+      {
+        companyHandle: acme.companyHandle,
+        jobName,
+        uploadDirectoryJob: {
+          serverDir: 'batch',
+          overwrite: true,
+          readyForPublish: false,
+          createMask: false,
+          processMetadataFiles: false,
+          emailSetting: 'None',
+          ...job,
+        },
+      },
       acme.who,
     );
   const finished = (jobHandle: string) => h.client.workflow.getHandle(jobHandle).result() as Promise<JobOutcome>;
   const rows = async (jobHandle: string, logType: string) =>
-    Object.fromEntries((await h.ctx.repositories.jobLogs.details(jobHandle)).filter((d) => d.log_type === logType).map((d) => [d.asset_name, JSON.parse(d.message_args).reason ?? '']));
+    Object.fromEntries(
+      (await h.ctx.repositories.jobLogs.details(jobHandle))
+        .filter((d) => d.log_type === logType)
+        .map((d) => [d.asset_name, JSON.parse(d.message_args).reason ?? '']),
+    );
 
   it('ingests the top level only, warns about hidden files and links, refuses a ZIP without UnCompress', async () => {
     const before = await snapshot(root);
@@ -90,7 +122,14 @@ describe(`UploadDirectoryJob (${process.env.IPS_TEST_DB})`, () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(await finished(r.body.jobHandle)).toMatchObject({ outcome: 'done', total: 8, processed: 8, errors: 3 });
     const log = await h.ctx.repositories.jobLogs.find(r.body.jobHandle);
-    expect(log).toMatchObject({ job_type: 'UploadFromServerDirectory', log_type: 'BeginUpload', file_success_count: 2, file_error_count: 3, file_warning_count: 3, total_file_count: 5 });
+    expect(log).toMatchObject({
+      job_type: 'UploadFromServerDirectory',
+      log_type: 'BeginUpload',
+      file_success_count: 2,
+      file_error_count: 3,
+      file_warning_count: 3,
+      total_file_count: 5,
+    });
     expect(Object.keys(await rows(r.body.jobHandle, 'UploadSuccess')).sort()).toEqual(['batch/a.jpg', 'batch/b.png']);
     const warnings = await rows(r.body.jobHandle, 'UploadWarning');
     expect(warnings).toEqual({
@@ -127,7 +166,14 @@ describe(`UploadDirectoryJob (${process.env.IPS_TEST_DB})`, () => {
     );
     const found = await h.api('searchAssets', { companyHandle: acme.companyHandle, includeSubfolders: true }, acme.who);
     expect(found.body.assetArray.items.map((a: any) => `${a.folder}${a.fileName}`).sort()).toEqual(
-      ['Acme/imported/a.jpg', 'Acme/imported/b.png', 'Acme/imported/f.jpg', 'Acme/imported/photos/e.png', 'Acme/imported/sub/c.png', 'Acme/imported/sub/deeper/d.jpg'].sort(),
+      [
+        'Acme/imported/a.jpg',
+        'Acme/imported/b.png',
+        'Acme/imported/f.jpg',
+        'Acme/imported/photos/e.png',
+        'Acme/imported/sub/c.png',
+        'Acme/imported/sub/deeper/d.jpg',
+      ].sort(),
     );
     // Nothing escaped the company's folders, nothing was written next to the import root.
     await expect(fs.access(path.join(root, 'evil.jpg'))).rejects.toThrow();

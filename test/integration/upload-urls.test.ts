@@ -89,11 +89,21 @@ describe(`UploadUrlsJob (${process.env.IPS_TEST_DB})`, () => {
   });
 
   const submit = (jobName: string, job: Record<string, unknown>) =>
-    h.api('submitJob', { companyHandle: acme.companyHandle, jobName, uploadUrlsJob: { overwrite: true, readyForPublish: true, createMask: false, emailSetting: 'None', ...job } }, acme.who);
+    h.api(
+      'submitJob',
+      {
+        companyHandle: acme.companyHandle,
+        jobName,
+        uploadUrlsJob: { overwrite: true, readyForPublish: true, createMask: false, emailSetting: 'None', ...job },
+      },
+      acme.who,
+    );
   const finished = (jobHandle: string) => h.client.workflow.getHandle(jobHandle).result() as Promise<JobOutcome>;
   const reasons = async (jobHandle: string, logType: string) =>
     Object.fromEntries(
-      (await h.ctx.repositories.jobLogs.details(jobHandle)).filter((d) => d.log_type === logType).map((d) => [d.asset_name, JSON.parse(d.message_args).reason as string]),
+      (await h.ctx.repositories.jobLogs.details(jobHandle))
+        .filter((d) => d.log_type === logType)
+        .map((d) => [d.asset_name, JSON.parse(d.message_args).reason as string]),
     );
 
   it('downloads good URLs into the pipeline and logs each failure with its reason', async () => {
@@ -114,7 +124,14 @@ describe(`UploadUrlsJob (${process.env.IPS_TEST_DB})`, () => {
     expect(outcome).toMatchObject({ outcome: 'done', total: 9, processed: 9, errors: 5 });
 
     const log = await h.ctx.repositories.jobLogs.find(r.body.jobHandle);
-    expect(log).toMatchObject({ job_type: 'UrlUpload', log_type: 'BeginUploadUrls', total_file_count: 9, file_success_count: 4, file_error_count: 5, file_warning_count: 1 });
+    expect(log).toMatchObject({
+      job_type: 'UrlUpload',
+      log_type: 'BeginUploadUrls',
+      total_file_count: 9,
+      file_success_count: 4,
+      file_error_count: 5,
+      file_warning_count: 1,
+    });
     const types = (await h.ctx.repositories.jobLogs.details(r.body.jobHandle)).map((d) => d.log_type);
     expect(types[0]).toBe('BeginUploadUrls');
     expect(types[types.length - 1]).toBe('EndUploadUrls');
@@ -122,14 +139,18 @@ describe(`UploadUrlsJob (${process.env.IPS_TEST_DB})`, () => {
     expect(await reasons(r.body.jobHandle, 'UploadError')).toEqual({
       [`${base}/missing.jpg`]: 'HTTP 404',
       [`${base}/big.tif`]: `larger than the limit of ${MAX_UPLOAD} bytes`,
-      [`http://127.0.0.2:${port}/photos/good.jpg`]: 'refused: 127.0.0.2 is a loopback address (set URL_UPLOAD_ALLOWED_HOSTS or URL_UPLOAD_ALLOW_PRIVATE=true to allow)',
+      [`http://127.0.0.2:${port}/photos/good.jpg`]:
+        'refused: 127.0.0.2 is a loopback address (set URL_UPLOAD_ALLOWED_HOSTS or URL_UPLOAD_ALLOW_PRIVATE=true to allow)',
       [`${base}/redirect-private`]: 'refused: 127.0.0.2 is a loopback address (set URL_UPLOAD_ALLOWED_HOSTS or URL_UPLOAD_ALLOW_PRIVATE=true to allow)',
       [`${base}/down.png`]: 'HTTP 503 (after 2 attempts)',
     });
     const warnings = await reasons(r.body.jobHandle, 'UploadWarning');
     expect(Object.keys(warnings)).toEqual([`${base}/disguised.jpg`]);
     expect(warnings[`${base}/disguised.jpg`]).toContain('the content is PNG');
-    const successes = (await h.ctx.repositories.jobLogs.details(r.body.jobHandle)).filter((d) => d.log_type === 'UploadSuccess').map((d) => d.asset_name).sort();
+    const successes = (await h.ctx.repositories.jobLogs.details(r.body.jobHandle))
+      .filter((d) => d.log_type === 'UploadSuccess')
+      .map((d) => d.asset_name)
+      .sort();
     expect(successes).toEqual([`${base}/disguised.jpg`, `${base}/flaky.png`, `${base}/photos/good.jpg`, `${base}/redirect`].sort());
 
     // The private address was never contacted, not even after the redirect.
@@ -148,14 +169,25 @@ describe(`UploadUrlsJob (${process.env.IPS_TEST_DB})`, () => {
 
   it('starts its follow-on publish job once the files are in, and none when postJobOnlyIfFiles finds no file', async () => {
     const publish = { publishType: 'Full', emailSetting: 'None' };
-    const good = await submit('then-publish', { urlArray: [{ sourceUrl: `${base}/photos/good.jpg`, destPath: 'pub/' }], postJobOnlyIfFiles: true, postImageServingPublishJob: publish });
+    const good = await submit('then-publish', {
+      urlArray: [{ sourceUrl: `${base}/photos/good.jpg`, destPath: 'pub/' }],
+      postJobOnlyIfFiles: true,
+      postImageServingPublishJob: publish,
+    });
     expect(good.status, JSON.stringify(good.body)).toBe(200);
     expect(await finished(good.body.jobHandle)).toMatchObject({ outcome: 'done', processed: 1, errors: 0 });
     const child = h.client.workflow.getHandle(`${good.body.jobHandle}_Pub`);
     expect(await child.result()).toMatchObject({ outcome: 'done' });
-    expect(await h.ctx.repositories.jobLogs.find(`${good.body.jobHandle}_Pub`)).toMatchObject({ job_type: 'ImageServingPublish', original_job_name: 'then-publish_Pub' });
+    expect(await h.ctx.repositories.jobLogs.find(`${good.body.jobHandle}_Pub`)).toMatchObject({
+      job_type: 'ImageServingPublish',
+      original_job_name: 'then-publish_Pub',
+    });
 
-    const none = await submit('nothing-to-publish', { urlArray: [{ sourceUrl: `${base}/missing.jpg`, destPath: 'pub/' }], postJobOnlyIfFiles: true, postImageServingPublishJob: publish });
+    const none = await submit('nothing-to-publish', {
+      urlArray: [{ sourceUrl: `${base}/missing.jpg`, destPath: 'pub/' }],
+      postJobOnlyIfFiles: true,
+      postImageServingPublishJob: publish,
+    });
     expect(await finished(none.body.jobHandle)).toMatchObject({ outcome: 'done', processed: 1, errors: 1 });
     await expect(h.client.workflow.getHandle(`${none.body.jobHandle}_Pub`).describe()).rejects.toThrow(/not found/i);
   });
@@ -168,14 +200,29 @@ describe(`UploadUrlsJob (${process.env.IPS_TEST_DB})`, () => {
     const replace = await submit('replace', { urlArray: urls });
     await finished(replace.body.jobHandle);
     expect(await h.ctx.repositories.jobLogs.find(replace.body.jobHandle)).toMatchObject({ file_update_count: 1 });
-    expect((await h.ctx.repositories.jobLogs.details(replace.body.jobHandle)).some((d) => d.log_type === 'FileUpdated' && d.asset_name === `${base}/photos/good.jpg`)).toBe(true);
+    expect(
+      (await h.ctx.repositories.jobLogs.details(replace.body.jobHandle)).some(
+        (d) => d.log_type === 'FileUpdated' && d.asset_name === `${base}/photos/good.jpg`,
+      ),
+    ).toBe(true);
   });
 
   it('echoes the job with numUrls filled in while it waits for its execTime', async () => {
     const execTime = new Date(Date.now() + 10 * 60_000).toISOString();
     const r = await h.api(
       'submitJob',
-      { companyHandle: acme.companyHandle, jobName: 'later', execTime, uploadUrlsJob: { urlArray: [{ sourceUrl: `${base}/photos/good.jpg`, destPath: 'web/' }], overwrite: false, readyForPublish: true, createMask: false, emailSetting: 'None' } },
+      {
+        companyHandle: acme.companyHandle,
+        jobName: 'later',
+        execTime,
+        uploadUrlsJob: {
+          urlArray: [{ sourceUrl: `${base}/photos/good.jpg`, destPath: 'web/' }],
+          overwrite: false,
+          readyForPublish: true,
+          createMask: false,
+          emailSetting: 'None',
+        },
+      },
       acme.who,
     );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -196,8 +243,20 @@ describe(`UploadUrlsJob (${process.env.IPS_TEST_DB})`, () => {
       [{ urlArray: [{ sourceUrl: 'http://u:p@example.com/a.jpg', destPath: 'x/' }] }, 'uploadUrlsJob.urlArray[0].sourceUrl', 'without user name'],
       [{ urlArray: [{ sourceUrl: 'http://example.com/a.jpg', destPath: '../up/a.jpg' }] }, 'uploadUrlsJob.urlArray[0].destPath', "'..'"],
       [{ urlArray: [{ sourceUrl: 'http://example.com/', destPath: 'folder/' }] }, 'uploadUrlsJob.urlArray[0].destPath', 'file name'],
-      [{ urlArray: [{ sourceUrl: 'http://example.com/a.pdf', destPath: 'x/' }], pdfOptions: { process: 'Rasterize' } }, 'uploadUrlsJob.pdfOptions', 'reprocessAssetsJob'],
-      [{ urlArray: [{ sourceUrl: 'http://example.com/a.jpg', destPath: 'x/' }], manualCropOptions: { left: 1, right: 1, top: 1, bottom: 1 }, autoTransparentCropOptions: { tolerance: 0 } }, 'uploadUrlsJob.autoTransparentCropOptions', 'at most one'],
+      [
+        { urlArray: [{ sourceUrl: 'http://example.com/a.pdf', destPath: 'x/' }], pdfOptions: { process: 'Rasterize' } },
+        'uploadUrlsJob.pdfOptions',
+        'reprocessAssetsJob',
+      ],
+      [
+        {
+          urlArray: [{ sourceUrl: 'http://example.com/a.jpg', destPath: 'x/' }],
+          manualCropOptions: { left: 1, right: 1, top: 1, bottom: 1 },
+          autoTransparentCropOptions: { tolerance: 0 },
+        },
+        'uploadUrlsJob.autoTransparentCropOptions',
+        'at most one',
+      ],
       [{ urlArray: [{ sourceUrl: 'http://example.com/a.jpg', destPath: 'x/' }], numUrls: 3 }, 'uploadUrlsJob.numUrls'],
     ];
     for (const [job, field, reason] of cases) {

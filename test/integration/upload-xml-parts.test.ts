@@ -87,7 +87,13 @@ describe(`UploadFile with IPS XML parts (${process.env.IPS_TEST_DB})`, () => {
       '<manualCropOptions><left>40</left><right>60</right><top>0</top><bottom>50</bottom></manualCropOptions>' +
       '<emailSetting>None</emailSetting></uploadParams></uploadPostParam>';
     // Whitespace around the documents, as Adobe's example has it.
-    const r = await post([['auth', `\n  ${authHeader(acme.who)}\n`], ['uploadParams', `\n  ${params}\n`]], [files.jpeg!, files.png!]);
+    const r = await post(
+      [
+        ['auth', `\n  ${authHeader(acme.who)}\n`],
+        ['uploadParams', `\n  ${params}\n`],
+      ],
+      [files.jpeg!, files.png!],
+    );
     expect(r.status).toBe(200);
     expect(r.contentType).toMatch(/^text\/xml/);
     const jobHandle = jobHandleOf(r.text, NS_2014);
@@ -97,7 +103,10 @@ describe(`UploadFile with IPS XML parts (${process.env.IPS_TEST_DB})`, () => {
     expect(Object.keys(byName).sort()).toEqual(['badge', 'harbour']);
     expect(byName.harbour).toMatchObject({ type: 'Image', folder: 'Acme/xml/', readyForPublish: false, createUser: acme.who.email });
     // The ints of manualCropOptions reached the pipeline: 40 + 60 pixels off across, 50 off the bottom.
-    for (const [name, size] of [['harbour', [300, 250]], ['badge', [140, 130]]] as const) {
+    for (const [name, size] of [
+      ['harbour', [300, 250]],
+      ['badge', [140, 130]],
+    ] as const) {
       const info = byName[name].imageInfo;
       const ptiff = await sharp(path.join(h.ctx.config.storage.root, info.optimizedPath + info.optimizedFile)).metadata();
       expect([ptiff.width, ptiff.height]).toEqual(size);
@@ -108,12 +117,24 @@ describe(`UploadFile with IPS XML parts (${process.env.IPS_TEST_DB})`, () => {
     const params = `<uploadPostParam xmlns="${NS_2014}"><companyHandle>${acme.companyHandle}</companyHandle><jobName>refused</jobName><destFolder>refused</destFolder><endJob>true</endJob></uploadPostParam>`;
     const wrong = { email: acme.who.email, password: 'not-the-password' };
 
-    const asked = await post([['auth', authHeader(wrong, '<faultHttpStatusCode>200</faultHttpStatusCode>')], ['uploadParams', params]], [files.png!]);
+    const asked = await post(
+      [
+        ['auth', authHeader(wrong, '<faultHttpStatusCode>200</faultHttpStatusCode>')],
+        ['uploadParams', params],
+      ],
+      [files.png!],
+    );
     expect(asked.status).toBe(200);
     expect(asked.contentType).toMatch(/^text\/xml/);
     expect(fault(asked.text, 'authenticationFault').code).toBe(10001);
 
-    const unasked = await post([['auth', authHeader(wrong)], ['uploadParams', params]], [files.png!]);
+    const unasked = await post(
+      [
+        ['auth', authHeader(wrong)],
+        ['uploadParams', params],
+      ],
+      [files.png!],
+    );
     expect(unasked.status).toBe(500);
     expect(fault(unasked.text, 'authenticationFault').code).toBe(10001);
     expect(await assetsIn('refused')).toEqual({});
@@ -123,7 +144,13 @@ describe(`UploadFile with IPS XML parts (${process.env.IPS_TEST_DB})`, () => {
     const hostile =
       '<?xml version="1.0"?><!DOCTYPE uploadPostParam [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>' +
       `<uploadPostParam xmlns="${NS_2014}"><companyHandle>${acme.companyHandle}</companyHandle><jobName>&b;</jobName><endJob>true</endJob></uploadPostParam>`;
-    const r = await post([['auth', authHeader(acme.who, '<faultHttpStatusCode>200</faultHttpStatusCode>')], ['uploadParams', hostile]], [files.png!]);
+    const r = await post(
+      [
+        ['auth', authHeader(acme.who, '<faultHttpStatusCode>200</faultHttpStatusCode>')],
+        ['uploadParams', hostile],
+      ],
+      [files.png!],
+    );
     expect(r.status).toBe(200);
     const f = fault(r.text, 'ipsApiFault');
     expect(f.code).toBe(30003);
@@ -137,22 +164,37 @@ describe(`UploadFile with IPS XML parts (${process.env.IPS_TEST_DB})`, () => {
 
   it('uploadPostParam documents are validated by the JSON part schema: missing and ill-typed fields name the field', async () => {
     const auth = authHeader(acme.who, '<faultHttpStatusCode>200</faultHttpStatusCode>');
-    const missing = await post([['auth', auth], ['uploadParams', `<uploadPostParam xmlns="${NS_2014}"><jobName>no-company</jobName></uploadPostParam>`]]);
+    const missing = await post([
+      ['auth', auth],
+      ['uploadParams', `<uploadPostParam xmlns="${NS_2014}"><jobName>no-company</jobName></uploadPostParam>`],
+    ]);
     expect(fault(missing.text, 'ipsApiFault')).toMatchObject({ code: 30002, reason: expect.stringMatching(/^uploadParams\.companyHandle is required/) });
 
     const illTyped = await post([
       ['auth', auth],
-      ['uploadParams', `<uploadPostParam xmlns="${NS_2014}"><companyHandle>${acme.companyHandle}</companyHandle><jobName>x</jobName><endJob>maybe</endJob></uploadPostParam>`],
+      [
+        'uploadParams',
+        `<uploadPostParam xmlns="${NS_2014}"><companyHandle>${acme.companyHandle}</companyHandle><jobName>x</jobName><endJob>maybe</endJob></uploadPostParam>`,
+      ],
     ]);
     expect(fault(illTyped.text, 'ipsApiFault')).toMatchObject({ code: 30001, reason: expect.stringMatching(/^uploadParams\.endJob: /) });
 
-    const wrongRoot = await post([['auth', auth], ['uploadParams', `<submitJobParam xmlns="${NS_2014}"/>`]]);
+    const wrongRoot = await post([
+      ['auth', auth],
+      ['uploadParams', `<submitJobParam xmlns="${NS_2014}"/>`],
+    ]);
     expect(fault(wrongRoot.text, 'ipsApiFault')).toMatchObject({ code: 30003, reason: expect.stringMatching(/expected an <uploadPostParam> element/) });
   });
 
   it('an XML authHeader with a JSON uploadPostParam works, answered in the authHeader namespace', async () => {
     const params = JSON.stringify({ companyHandle: acme.companyHandle, jobName: 'mixed', destFolder: 'mixed', endJob: true });
-    const r = await post([['auth', authHeader(acme.who)], ['uploadParams', params]], [files.tile!]);
+    const r = await post(
+      [
+        ['auth', authHeader(acme.who)],
+        ['uploadParams', params],
+      ],
+      [files.tile!],
+    );
     expect(r.status).toBe(200);
     const jobHandle = jobHandleOf(r.text, NS_2014);
     expect(await finished(jobHandle)).toMatchObject({ total: 1, success: 1 });
@@ -162,11 +204,23 @@ describe(`UploadFile with IPS XML parts (${process.env.IPS_TEST_DB})`, () => {
   it('an authHeader in the unversioned namespace authenticates too; without user and password it is a 10000 fault', async () => {
     const params = JSON.stringify({ companyHandle: acme.companyHandle, jobName: 'unversioned', destFolder: 'unversioned', endJob: true });
     const unversioned = `<authHeader xmlns="${FAULT_NS}"><user>${acme.who.email}</user><password>${acme.who.password}</password></authHeader>`;
-    const r = await post([['auth', unversioned], ['uploadParams', params]], [files.stamp!]);
+    const r = await post(
+      [
+        ['auth', unversioned],
+        ['uploadParams', params],
+      ],
+      [files.stamp!],
+    );
     expect(r.status).toBe(200);
     expect(await finished(jobHandleOf(r.text, FAULT_NS))).toMatchObject({ total: 1, success: 1 });
 
-    const empty = await post([['auth', `<authHeader xmlns="${NS_2014}"><faultHttpStatusCode>200</faultHttpStatusCode></authHeader>`], ['uploadParams', params]], [files.png!]);
+    const empty = await post(
+      [
+        ['auth', `<authHeader xmlns="${NS_2014}"><faultHttpStatusCode>200</faultHttpStatusCode></authHeader>`],
+        ['uploadParams', params],
+      ],
+      [files.png!],
+    );
     expect(empty.status).toBe(200);
     expect(fault(empty.text, 'authenticationFault').code).toBe(10000);
   });
@@ -182,11 +236,15 @@ describe(`UploadFile with IPS XML parts (${process.env.IPS_TEST_DB})`, () => {
     const req = new Request(`${h.baseUrl}/scene7/UploadFile`, { method: 'POST', body: form });
     const body = Buffer.from(await req.arrayBuffer());
     const raw = await new Promise<{ encoding?: string; bytes: Buffer }>((resolve, reject) => {
-      const r = http.request(`${h.baseUrl}/scene7/UploadFile`, { method: 'POST', headers: { 'content-type': req.headers.get('content-type')!, 'content-length': String(body.length) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ encoding: res.headers['content-encoding'], bytes: Buffer.concat(chunks) }));
-      });
+      const r = http.request(
+        `${h.baseUrl}/scene7/UploadFile`,
+        { method: 'POST', headers: { 'content-type': req.headers.get('content-type')!, 'content-length': String(body.length) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ encoding: res.headers['content-encoding'], bytes: Buffer.concat(chunks) }));
+        },
+      );
       r.on('error', reject);
       r.end(body);
     });

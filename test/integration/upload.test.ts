@@ -11,7 +11,10 @@ import { makeAi, makeCorruptJpeg, makeEps, makeJpeg, makePng, makePsd, realPdf, 
 const MAX_UPLOAD = 2 * 1024 * 1024;
 // Stands in for IPS's 30 minutes; long enough that two posts in a row never hit it.
 const IDLE_SECONDS = 8;
-const sha = async (file: string) => createHash('sha256').update(await fs.readFile(file)).digest('hex');
+const sha = async (file: string) =>
+  createHash('sha256')
+    .update(await fs.readFile(file))
+    .digest('hex');
 
 describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
   let h: Harness;
@@ -61,7 +64,10 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
     expect(byName.spec.type).toBe('Pdf');
     expect(byName.spec.pdfInfo.fileSize).toBe((await fs.stat(files.pdf)).size);
 
-    for (const [name, source] of [['beach', files.jpeg], ['logo', files.png]] as const) {
+    for (const [name, source] of [
+      ['beach', files.jpeg],
+      ['logo', files.png],
+    ] as const) {
       const info = byName[name].imageInfo;
       const ptiff = await sharp(storagePath(info.optimizedPath + info.optimizedFile)).metadata();
       expect(ptiff.format).toBe('tiff');
@@ -73,7 +79,11 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
     }
     expect(byName.logo.imageInfo.optimizedFile).toMatch(/\.ptif$/);
 
-    const byHandle = await h.api('getAssets', { companyHandle: acme.companyHandle, assetHandleArray: [byName.spec.assetHandle, 'a|unknown', byName.beach.assetHandle] }, acme.who);
+    const byHandle = await h.api(
+      'getAssets',
+      { companyHandle: acme.companyHandle, assetHandleArray: [byName.spec.assetHandle, 'a|unknown', byName.beach.assetHandle] },
+      acme.who,
+    );
     expect(byHandle.body.assetArray.items.map((a: any) => a.name)).toEqual(['spec', 'beach']);
 
     const details = await h.ctx.repositories.jobLogs.details(r.body.jobHandle);
@@ -102,10 +112,15 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
     await makeEps(path.join(dir, 'f-eps.eps'));
     await makeAi(path.join(dir, 'f-ai.ai'), files.pdf);
     const names = ['f-tiff.tif', 'f-webp.webp', 'f-gif.gif', 'f-psd.psd', 'f-eps.eps', 'f-ai.ai'];
-    const r = await post({ companyHandle: acme.companyHandle, jobName: 'formats', destFolder: 'formats', endJob: true }, names.map((n) => ({ path: path.join(dir, n) })));
+    const r = await post(
+      { companyHandle: acme.companyHandle, jobName: 'formats', destFolder: 'formats', endJob: true },
+      names.map((n) => ({ path: path.join(dir, n) })),
+    );
     expect(await finished(r.body.jobHandle)).toMatchObject({ total: 6, success: 6, error: 0 });
     const found = await h.api('searchAssets', { companyHandle: acme.companyHandle, folder: 'formats', includeSubfolders: false }, acme.who);
-    const types = Object.fromEntries(found.body.assetArray.items.map((a: any) => [a.name, [a.type, a.imageInfo?.width ?? null, Boolean(a.imageInfo?.optimizedFile)]]));
+    const types = Object.fromEntries(
+      found.body.assetArray.items.map((a: any) => [a.name, [a.type, a.imageInfo?.width ?? null, Boolean(a.imageInfo?.optimizedFile)]]),
+    );
     expect(types).toEqual({
       'f-tiff': ['Image', 400, true],
       'f-webp': ['Image', 300, true],
@@ -142,7 +157,13 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
       job = (await h.api('getActiveJobs', { companyHandle: acme.companyHandle, jobHandle }, acme.who)).body.jobArray.items[0];
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(job).toMatchObject({ state: 'WaitingClient', type: 'UploadPost', originalName: 'visible', description: 'two posts', uploadPostJob: { overwrite: true, readyForPublish: true, emailSetting: 'None' } });
+    expect(job).toMatchObject({
+      state: 'WaitingClient',
+      type: 'UploadPost',
+      originalName: 'visible',
+      description: 'two posts',
+      uploadPostJob: { overwrite: true, readyForPublish: true, emailSetting: 'None' },
+    });
     expect(job.name).toMatch(/^visible_/);
     await post({ companyHandle: acme.companyHandle, jobHandle, endJob: true }, [{ path: files.png, name: 'visible-b.png' }]);
     expect(await finished(jobHandle)).toMatchObject({ total: 2, success: 2 });
@@ -158,16 +179,28 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
 
   it('skips duplicates when overwrite is false and replaces the asset when true', async () => {
     const opts = (overwrite: boolean) => ({ overwrite, readyForPublish: false, createMask: false, emailSetting: 'None' });
-    const base = await post({ companyHandle: acme.companyHandle, jobName: 'dup-0', endJob: true, uploadParams: opts(true) }, [{ path: files.png, name: 'shoe.png' }]);
+    const base = await post({ companyHandle: acme.companyHandle, jobName: 'dup-0', endJob: true, uploadParams: opts(true) }, [
+      { path: files.png, name: 'shoe.png' },
+    ]);
     await finished(base.body.jobHandle);
-    const before = (await h.api('searchAssets', { companyHandle: acme.companyHandle, includeSubfolders: true, systemFieldConditionArray: [{ field: 'Name', op: 'Equals', value: 'shoe' }] }, acme.who)).body.assetArray.items[0];
+    const before = (
+      await h.api(
+        'searchAssets',
+        { companyHandle: acme.companyHandle, includeSubfolders: true, systemFieldConditionArray: [{ field: 'Name', op: 'Equals', value: 'shoe' }] },
+        acme.who,
+      )
+    ).body.assetArray.items[0];
     expect(before.readyForPublish).toBe(false);
 
-    const dup = await post({ companyHandle: acme.companyHandle, jobName: 'dup-1', endJob: true, uploadParams: opts(false) }, [{ path: files.jpeg, name: 'shoe.jpg' }]);
+    const dup = await post({ companyHandle: acme.companyHandle, jobName: 'dup-1', endJob: true, uploadParams: opts(false) }, [
+      { path: files.jpeg, name: 'shoe.jpg' },
+    ]);
     expect(await finished(dup.body.jobHandle)).toMatchObject({ duplicate: 1, success: 0 });
     expect((await h.ctx.repositories.jobLogs.details(dup.body.jobHandle)).some((d) => d.log_type === 'DuplicateSkipped')).toBe(true);
 
-    const over = await post({ companyHandle: acme.companyHandle, jobName: 'dup-2', endJob: true, uploadParams: opts(true) }, [{ path: files.jpeg, name: 'shoe.jpg' }]);
+    const over = await post({ companyHandle: acme.companyHandle, jobName: 'dup-2', endJob: true, uploadParams: opts(true) }, [
+      { path: files.jpeg, name: 'shoe.jpg' },
+    ]);
     expect(await finished(over.body.jobHandle)).toMatchObject({ updated: 1 });
     const after = (await h.api('getAssets', { companyHandle: acme.companyHandle, assetHandleArray: [before.assetHandle] }, acme.who)).body.assetArray.items[0];
     expect(after).toMatchObject({ assetHandle: before.assetHandle, fileName: 'shoe.jpg', created: before.created });
@@ -177,9 +210,21 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
   });
 
   it('detects the type from the content, not the name, and warns about the mismatch', async () => {
-    const r = await post({ companyHandle: acme.companyHandle, jobName: 'sniff', endJob: true }, [{ path: files.png, name: 'disguised.jpg' }, { path: files.pdf, name: 'manual.png' }]);
+    const r = await post({ companyHandle: acme.companyHandle, jobName: 'sniff', endJob: true }, [
+      { path: files.png, name: 'disguised.jpg' },
+      { path: files.pdf, name: 'manual.png' },
+    ]);
     expect(await finished(r.body.jobHandle)).toMatchObject({ success: 2 });
-    const found = await h.api('searchAssets', { companyHandle: acme.companyHandle, includeSubfolders: true, assetTypeArray: ['Pdf'], systemFieldConditionArray: [{ field: 'Name', op: 'StartsWith', value: 'manu' }] }, acme.who);
+    const found = await h.api(
+      'searchAssets',
+      {
+        companyHandle: acme.companyHandle,
+        includeSubfolders: true,
+        assetTypeArray: ['Pdf'],
+        systemFieldConditionArray: [{ field: 'Name', op: 'StartsWith', value: 'manu' }],
+      },
+      acme.who,
+    );
     expect(found.body.assetArray.items.map((a: any) => a.name)).toEqual(['manual']);
     const warnings = (await h.ctx.repositories.jobLogs.details(r.body.jobHandle)).filter((d) => d.log_type === 'UploadWarning');
     expect(warnings).toHaveLength(2);
@@ -200,7 +245,11 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
     const anonymous = await uploadPost(h.baseUrl, { params, files: [{ path: files.png }] });
     expect(anonymous.status).toBe(401);
     expect(anonymous.body).toMatchObject({ fault: 'authenticationFault', code: 10000 });
-    const viaPart = await uploadPost(h.baseUrl, { params, files: [{ path: files.png, name: 'via-part.png' }], authPart: { user: acme.who.email, password: acme.who.password } });
+    const viaPart = await uploadPost(h.baseUrl, {
+      params,
+      files: [{ path: files.png, name: 'via-part.png' }],
+      authPart: { user: acme.who.email, password: acme.who.password },
+    });
     expect(viaPart.status).toBe(200);
     await finished(viaPart.body.jobHandle);
     const foreign = await post(params, [{ path: files.png }], globex.who);
@@ -209,7 +258,10 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
     const missing = await post({ jobName: 'x' }, [{ path: files.png }]);
     expect(missing.body).toMatchObject({ code: 30002, field: 'uploadParams.companyHandle' });
     const base = { overwrite: true, readyForPublish: true, createMask: false, emailSetting: 'None' };
-    const twoCrops = await post({ ...params, uploadParams: { ...base, manualCropOptions: { left: 1, right: 1, top: 1, bottom: 1 }, autoTransparentCropOptions: { tolerance: 0 } } }, [{ path: files.png }]);
+    const twoCrops = await post(
+      { ...params, uploadParams: { ...base, manualCropOptions: { left: 1, right: 1, top: 1, bottom: 1 }, autoTransparentCropOptions: { tolerance: 0 } } },
+      [{ path: files.png }],
+    );
     expect(twoCrops.body).toMatchObject({ code: 30001, field: 'uploadParams.uploadParams.autoTransparentCropOptions' });
     const layers = await post({ ...params, uploadParams: { ...base, photoshopOptions: { process: 'MaintainLayers' } } }, [{ path: files.png }]);
     expect(layers.body).toMatchObject({ code: 30001, field: 'uploadParams.uploadParams.photoshopOptions' });
@@ -225,7 +277,12 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
       .toFile(block);
     const profile = await post({ companyHandle: acme.companyHandle, jobName: 'profile', endJob: true }, [{ path: '/usr/share/color/icc/ghostscript/a98.icc' }]);
     await finished(profile.body.jobHandle);
-    const a98 = await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).where('name', '=', 'a98').executeTakeFirstOrThrow();
+    const a98 = await h.ctx.database.db
+      .selectFrom('assets')
+      .selectAll()
+      .where('company_handle', '=', acme.companyHandle)
+      .where('name', '=', 'a98')
+      .executeTakeFirstOrThrow();
     const options = {
       overwrite: true,
       readyForPublish: false,
@@ -236,10 +293,17 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
       colorManagementOptions: { colorManagement: 'Convert', outputProfileHandle: a98.asset_handle },
       unsharpMaskOptions: { amount: 1, radius: 1, threshold: 0, monochrome: 0 },
     };
-    const r = await post({ companyHandle: acme.companyHandle, jobName: 'processed', destFolder: 'processed', endJob: true, uploadParams: options }, [{ path: block }]);
+    const r = await post({ companyHandle: acme.companyHandle, jobName: 'processed', destFolder: 'processed', endJob: true, uploadParams: options }, [
+      { path: block },
+    ]);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(await finished(r.body.jobHandle)).toMatchObject({ success: 1, error: 0 });
-    const row = await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).where('name', '=', 'block').executeTakeFirstOrThrow();
+    const row = await h.ctx.database.db
+      .selectFrom('assets')
+      .selectAll()
+      .where('company_handle', '=', acme.companyHandle)
+      .where('name', '=', 'block')
+      .executeTakeFirstOrThrow();
     expect([row.width, row.height]).toEqual([60, 40]);
     expect(JSON.parse(row.crop_json!)).toEqual({ left: 40, top: 20, width: 60, height: 40, source: 'manual' });
     const ptiff = await sharp(storagePath(row.optimized_key!)).metadata();
@@ -254,19 +318,45 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
     expect(await sha(storagePath(row.original_key))).toBe(await sha(block));
 
     // a new version with no crop options keeps the stored crop (preserveCrop defaults to true) ...
-    const again = await post({ companyHandle: acme.companyHandle, jobName: 'again', destFolder: 'processed', endJob: true, uploadParams: { overwrite: true, readyForPublish: false, createMask: false, emailSetting: 'None' } }, [{ path: block }]);
+    const again = await post(
+      {
+        companyHandle: acme.companyHandle,
+        jobName: 'again',
+        destFolder: 'processed',
+        endJob: true,
+        uploadParams: { overwrite: true, readyForPublish: false, createMask: false, emailSetting: 'None' },
+      },
+      [{ path: block }],
+    );
     expect(await finished(again.body.jobHandle)).toMatchObject({ updated: 1 });
     const kept = await h.ctx.database.db.selectFrom('assets').selectAll().where('asset_handle', '=', row.asset_handle).executeTakeFirstOrThrow();
     expect([kept.width, kept.height, kept.mask_key]).toEqual([60, 40, null]);
     expect(await fs.stat(storagePath(row.mask_key!)).catch(() => null)).toBeNull(); // the superseded mask is gone
     // ... and preserveCrop false drops it
-    const dropped = await post({ companyHandle: acme.companyHandle, jobName: 'drop', destFolder: 'processed', endJob: true, uploadParams: { overwrite: true, readyForPublish: false, createMask: false, preserveCrop: false, emailSetting: 'None' } }, [{ path: block }]);
+    const dropped = await post(
+      {
+        companyHandle: acme.companyHandle,
+        jobName: 'drop',
+        destFolder: 'processed',
+        endJob: true,
+        uploadParams: { overwrite: true, readyForPublish: false, createMask: false, preserveCrop: false, emailSetting: 'None' },
+      },
+      [{ path: block }],
+    );
     expect(await finished(dropped.body.jobHandle)).toMatchObject({ updated: 1 });
     const full = await h.ctx.database.db.selectFrom('assets').selectAll().where('asset_handle', '=', row.asset_handle).executeTakeFirstOrThrow();
     expect([full.width, full.height, full.crop_json]).toEqual([200, 100, null]);
 
     // an unknown profile handle is refused when the job is posted, naming the field
-    const bad = await post({ companyHandle: acme.companyHandle, jobName: 'bad-profile', endJob: true, uploadParams: { ...options, colorManagementOptions: { colorManagement: 'Convert', outputProfileHandle: 'a|nothing' } } }, [{ path: block }]);
+    const bad = await post(
+      {
+        companyHandle: acme.companyHandle,
+        jobName: 'bad-profile',
+        endJob: true,
+        uploadParams: { ...options, colorManagementOptions: { colorManagement: 'Convert', outputProfileHandle: 'a|nothing' } },
+      },
+      [{ path: block }],
+    );
     expect(bad.status).toBe(404);
     expect(bad.body).toMatchObject({ field: 'uploadParams.uploadParams.colorManagementOptions.outputProfileHandle' });
   });
@@ -275,7 +365,8 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
     const r = await post({ companyHandle: globex.companyHandle, jobName: 'findable', endJob: true }, [{ path: files.png, name: 'g.png' }], globex.who);
     await finished(r.body.jobHandle);
     const ids: string[] = [];
-    for await (const wf of h.client.workflow.list({ query: `CompanyHandle="${globex.companyHandle}" AND JobType="UploadPost" AND JobName="findable"` })) ids.push(wf.workflowId);
+    for await (const wf of h.client.workflow.list({ query: `CompanyHandle="${globex.companyHandle}" AND JobType="UploadPost" AND JobName="findable"` }))
+      ids.push(wf.workflowId);
     expect(ids).toEqual([r.body.jobHandle]);
     void ADMIN;
   });

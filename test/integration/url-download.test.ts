@@ -45,7 +45,11 @@ describe('downloadUrl', () => {
     ...extra,
   });
   const text = (body: Readable) => buffer(body).then((b) => b.toString());
-  const failure = (p: Promise<unknown>) => p.then(() => expect.fail('expected a failure'), (err: unknown) => err as Error);
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => expect.fail('expected a failure'),
+      (err: unknown) => err as Error,
+    );
 
   it('connects to the address the guard checked while Host stays the URL host', async () => {
     const asked: string[] = [];
@@ -53,7 +57,9 @@ describe('downloadUrl', () => {
       asked.push(host);
       return ['127.0.0.1'];
     };
-    await expect(downloadUrl(`http://files.test:${port}/file`, opts({ guard: { allowPrivate: false, allowedHosts: ['127.0.0.1/32'] }, lookup }), text)).resolves.toBe('payload');
+    await expect(
+      downloadUrl(`http://files.test:${port}/file`, opts({ guard: { allowPrivate: false, allowedHosts: ['127.0.0.1/32'] }, lookup }), text),
+    ).resolves.toBe('payload');
     expect(asked).toEqual(['files.test']);
     expect(seen.at(-1)).toEqual({ url: '/file', host: `files.test:${port}` });
   });

@@ -30,7 +30,8 @@ describe(`VideoPublishJob and /is/content delivery (${process.env.IPS_TEST_DB})`
     const r = await h.api('submitJob', { companyHandle: acme.companyHandle, jobName, videoPublishJob: { emailSetting: 'None', ...options } }, acme.who);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const outcome = await h.client.workflow.getHandle(r.body.jobHandle).result();
-    const log = (await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle: r.body.jobHandle, recordsPerPage: 1000 }, acme.who)).body.jobLogArray.items[0];
+    const log = (await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle: r.body.jobHandle, recordsPerPage: 1000 }, acme.who)).body
+      .jobLogArray.items[0];
     const rows = log.detailArray.items as Detail[];
     return { jobHandle: r.body.jobHandle as string, outcome, log, rows, assetRows: rows.filter((d) => d.assetName && d.logType.startsWith('VideoPublish')) };
   }
@@ -40,7 +41,26 @@ describe(`VideoPublishJob and /is/content delivery (${process.env.IPS_TEST_DB})`
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-vpub-'));
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
     // Two seconds of ffmpeg's test picture with a tone: H.264/AAC, 320×240.
-    await run('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=2:size=320x240:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-c:v', 'libx264', '-c:a', 'aac', '-shortest', path.join(dir, 'clip.mp4')]);
+    await run('ffmpeg', [
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=duration=2:size=320x240:rate=25',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=2',
+      '-c:v',
+      'libx264',
+      '-c:a',
+      'aac',
+      '-shortest',
+      path.join(dir, 'clip.mp4'),
+    ]);
     const up = await uploadPost(h.baseUrl, {
       params: {
         companyHandle: acme.companyHandle,
@@ -51,7 +71,10 @@ describe(`VideoPublishJob and /is/content delivery (${process.env.IPS_TEST_DB})`
           readyForPublish: true,
           createMask: false,
           emailSetting: 'None',
-          mediaOptions: { generateThumbnail: true, videoEncodingArray: [{ name: 'small', fileSuffix: '_160', width: 160, videoBitrate: 200, audioBitrate: 64 }] },
+          mediaOptions: {
+            generateThumbnail: true,
+            videoEncodingArray: [{ name: 'small', fileSuffix: '_160', width: 160, videoBitrate: 200, audioBitrate: 64 }],
+          },
         },
       },
       files: [{ path: path.join(dir, 'clip.mp4') }],
@@ -59,7 +82,8 @@ describe(`VideoPublishJob and /is/content delivery (${process.env.IPS_TEST_DB})`
     });
     expect(up.status, JSON.stringify(up.body)).toBe(200);
     await h.client.workflow.getHandle(up.body.jobHandle).result();
-    for (const row of await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute()) handles[row.name] = row.asset_handle;
+    for (const row of await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute())
+      handles[row.name] = row.asset_handle;
     expect(Object.keys(handles).sort()).toEqual(['clip', 'clip_160']);
   });
   afterAll(async () => {
@@ -68,7 +92,11 @@ describe(`VideoPublishJob and /is/content delivery (${process.env.IPS_TEST_DB})`
   });
 
   it("serves a published video's thumbnail through Image Serving, and not its encoding (which has none)", async () => {
-    const r = await h.api('submitJob', { companyHandle: acme.companyHandle, jobName: 'is', imageServingPublishJob: { publishType: 'Full', emailSetting: 'None' } }, acme.who);
+    const r = await h.api(
+      'submitJob',
+      { companyHandle: acme.companyHandle, jobName: 'is', imageServingPublishJob: { publishType: 'Full', emailSetting: 'None' } },
+      acme.who,
+    );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     await h.client.workflow.getHandle(r.body.jobHandle).result();
     const poster = await fetch(`${h.baseUrl}/is/image/Acme/clip?wid=160&fmt=png`);
@@ -110,7 +138,11 @@ describe(`VideoPublishJob and /is/content delivery (${process.env.IPS_TEST_DB})`
     const mp4 = await stored(encoding.original_key);
     const whole = await content('Acme/clip_160');
     expect(whole.status).toBe(200);
-    expect([whole.headers.get('content-type'), whole.headers.get('accept-ranges'), whole.headers.get('content-length')]).toEqual(['video/mp4', 'bytes', String(mp4.length)]);
+    expect([whole.headers.get('content-type'), whole.headers.get('accept-ranges'), whole.headers.get('content-length')]).toEqual([
+      'video/mp4',
+      'bytes',
+      String(mp4.length),
+    ]);
     expect(Buffer.from(await whole.arrayBuffer()).equals(mp4)).toBe(true);
 
     const part = await content('Acme/clip_160', { Range: 'bytes=100-199' });
@@ -136,33 +168,50 @@ describe(`VideoPublishJob and /is/content delivery (${process.env.IPS_TEST_DB})`
 
   it('removes what is no longer marked (404 afterwards, its published file deleted); refuses a contextHandle', async () => {
     const before = (await h.ctx.repositories.contextPublications.find(acme.companyHandle, 'Video', handles.clip_160!))!;
-    const r = await h.api('setAssetPublishState', { companyHandle: acme.companyHandle, assetHandle: handles.clip_160, publishState: 'NotMarkedForPublish' }, acme.who);
+    const r = await h.api(
+      'setAssetPublishState',
+      { companyHandle: acme.companyHandle, assetHandle: handles.clip_160, publishState: 'NotMarkedForPublish' },
+      acme.who,
+    );
     expect(r.status).toBe(200);
     const p = await publish({}, 'vp-2');
     expect(p.log).toMatchObject({ fileUpdateCount: 1, fileSuccessCount: 1, totalFileCount: 2 });
-    expect(p.assetRows.find((d) => d.assetName === 'clip_160')!.logMessage).toBe('clip_160 was unpublished: removed from Video (no longer marked for publish, or deleted)');
+    expect(p.assetRows.find((d) => d.assetName === 'clip_160')!.logMessage).toBe(
+      'clip_160 was unpublished: removed from Video (no longer marked for publish, or deleted)',
+    );
     expect((await content('Acme/clip_160')).status).toBe(404);
     // Its published file is gone; the master keeps serving the same encoding under a key of its own.
     expect(await h.ctx.storage.exists(before.media_key!)).toBe(false);
     expect(before.media_key).not.toBe((await h.ctx.repositories.contextPublications.find(acme.companyHandle, 'Video', handles.clip!))!.media_key);
     expect((await content('Acme/clip')).status).toBe(200);
 
-    const refused = await h.api('submitJob', { companyHandle: acme.companyHandle, jobName: 'ctx', videoPublishJob: { emailSetting: 'None', contextHandle: 'ctx|1' } }, acme.who);
+    const refused = await h.api(
+      'submitJob',
+      { companyHandle: acme.companyHandle, jobName: 'ctx', videoPublishJob: { emailSetting: 'None', contextHandle: 'ctx|1' } },
+      acme.who,
+    );
     expect(refused.body).toMatchObject({ code: 30001, field: 'videoPublishJob.contextHandle' });
   });
 
   it("runs a reprocess job's postVideoPublishJob as the real VideoPublishJob child <parent>_Pub", async () => {
     const r = await h.api(
       'submitJob',
-      { companyHandle: acme.companyHandle, jobName: 'rp', reprocessAssetsJob: { assetHandleArray: [handles.clip], createMask: false, emailSetting: 'None', postVideoPublishJob: { emailSetting: 'None' } } },
+      {
+        companyHandle: acme.companyHandle,
+        jobName: 'rp',
+        reprocessAssetsJob: { assetHandleArray: [handles.clip], createMask: false, emailSetting: 'None', postVideoPublishJob: { emailSetting: 'None' } },
+      },
       acme.who,
     );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     await h.client.workflow.getHandle(r.body.jobHandle).result();
     const child = await h.client.workflow.getHandle(`${r.body.jobHandle}_Pub`).describe();
     expect([child.type, child.status.name, child.parentExecution?.workflowId]).toEqual(['videoPublishWorkflow', 'COMPLETED', r.body.jobHandle]);
-    const log = (await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle: `${r.body.jobHandle}_Pub`, recordsPerPage: 1000 }, acme.who)).body.jobLogArray.items[0];
+    const log = (await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle: `${r.body.jobHandle}_Pub`, recordsPerPage: 1000 }, acme.who))
+      .body.jobLogArray.items[0];
     expect(log).toMatchObject({ originalJobName: 'rp_Pub', logType: 'BeginVideoPublish', jobSubType: 'full', fileUpdateCount: 1, fileErrorCount: 0 });
-    expect(await h.ctx.repositories.contextPublications.find(acme.companyHandle, 'Video', handles.clip!)).toMatchObject({ job_handle: `${r.body.jobHandle}_Pub` });
+    expect(await h.ctx.repositories.contextPublications.find(acme.companyHandle, 'Video', handles.clip!)).toMatchObject({
+      job_handle: `${r.body.jobHandle}_Pub`,
+    });
   });
 });

@@ -77,7 +77,12 @@ describe(`CreateVideoSitemapJob and /is/content/<root>/video-sitemap.xml (${proc
 
   async function upload(file: string, uploadParams: Record<string, unknown>) {
     const up = await uploadPost(h.baseUrl, {
-      params: { companyHandle: acme.companyHandle, jobName: `up-${path.basename(file)}`, endJob: true, uploadParams: { overwrite: true, readyForPublish: true, createMask: false, emailSetting: 'None', ...uploadParams } },
+      params: {
+        companyHandle: acme.companyHandle,
+        jobName: `up-${path.basename(file)}`,
+        endJob: true,
+        uploadParams: { overwrite: true, readyForPublish: true, createMask: false, emailSetting: 'None', ...uploadParams },
+      },
       files: [{ path: file }],
       authorization: basic(acme.who),
     });
@@ -91,13 +96,35 @@ describe(`CreateVideoSitemapJob and /is/content/<root>/video-sitemap.xml (${proc
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
     // Two seconds of ffmpeg's test picture with a tone: H.264/AAC, 320×240.
     const clip = path.join(dir, 'clip.mp4');
-    await run('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=2:size=320x240:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-c:v', 'libx264', '-c:a', 'aac', '-shortest', clip]);
+    await run('ffmpeg', [
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=duration=2:size=320x240:rate=25',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=2',
+      '-c:v',
+      'libx264',
+      '-c:a',
+      'aac',
+      '-shortest',
+      clip,
+    ]);
     // A master with a poster and one encoding; and an MP4 taken as it is (no thumbnail, no encoding).
-    await upload(clip, { mediaOptions: { generateThumbnail: true, videoEncodingArray: [{ name: 'small', fileSuffix: '_160', width: 160, videoBitrate: 200, audioBitrate: 64 }] } });
+    await upload(clip, {
+      mediaOptions: { generateThumbnail: true, videoEncodingArray: [{ name: 'small', fileSuffix: '_160', width: 160, videoBitrate: 200, audioBitrate: 64 }] },
+    });
     const loose = path.join(dir, 'loose.mp4');
     await fs.copyFile(clip, loose);
     await upload(loose, {});
-    for (const row of await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute()) handles[row.name] = row.asset_handle;
+    for (const row of await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute())
+      handles[row.name] = row.asset_handle;
     expect(Object.keys(handles).sort()).toEqual(['clip', 'clip_160', 'loose']);
   });
   afterAll(async () => {
@@ -139,7 +166,9 @@ describe(`CreateVideoSitemapJob and /is/content/<root>/video-sitemap.xml (${proc
 
     const outbox = h.ctx.config.mail.outboxDir;
     const mails = await Promise.all((await fs.readdir(outbox)).filter((f) => f.endsWith('.eml')).map((f) => fs.readFile(path.join(outbox, f), 'utf8')));
-    expect(mails.filter((m) => m.includes(`To: ${acme.who.email}`) && /^X-IPS-Job: sm_/im.test(m) && m.includes('The CreateVideoSitemap job sm_'))).toHaveLength(1);
+    expect(
+      mails.filter((m) => m.includes(`To: ${acme.who.email}`) && /^X-IPS-Job: sm_/im.test(m) && m.includes('The CreateVideoSitemap job sm_')),
+    ).toHaveLength(1);
 
     const { res, entries } = await sitemap();
     expect([res.headers.get('content-type'), res.headers.get('cache-control')]).toEqual(['application/xml; charset=utf-8', 'public, max-age=3600']);
@@ -154,14 +183,24 @@ describe(`CreateVideoSitemapJob and /is/content/<root>/video-sitemap.xml (${proc
       duration: '2',
     });
     // No poster was made for it, so none is named.
-    expect(entries.loose).toEqual({ loc: `${PUBLIC_URL}/is/content/Acme/loose`, title: 'loose', description: 'loose: video, 0:02, 320×240', content_loc: `${PUBLIC_URL}/is/content/Acme/loose`, duration: '2' });
+    expect(entries.loose).toEqual({
+      loc: `${PUBLIC_URL}/is/content/Acme/loose`,
+      title: 'loose',
+      description: 'loose: video, 0:02, 320×240',
+      content_loc: `${PUBLIC_URL}/is/content/Acme/loose`,
+      duration: '2',
+    });
 
     const encoding = (await h.ctx.repositories.assets.findByHandle(acme.companyHandle, handles.clip_160!))!;
     const mp4 = await get(entries.clip!.content_loc);
     expect([mp4.status, mp4.headers.get('content-type')]).toEqual([200, 'video/mp4']);
     expect(Buffer.from(await mp4.arrayBuffer()).equals(await stored(encoding.original_key))).toBe(true);
     const looseMp4 = await get(entries.loose!.content_loc);
-    expect(Buffer.from(await looseMp4.arrayBuffer()).equals(await stored((await h.ctx.repositories.assets.findByHandle(acme.companyHandle, handles.loose!))!.original_key))).toBe(true);
+    expect(
+      Buffer.from(await looseMp4.arrayBuffer()).equals(
+        await stored((await h.ctx.repositories.assets.findByHandle(acme.companyHandle, handles.loose!))!.original_key),
+      ),
+    ).toBe(true);
     const poster = await get(entries.clip!.thumbnail_loc!);
     expect(poster.status).toBe(200);
     expect(await sharp(Buffer.from(await poster.arrayBuffer())).metadata()).toMatchObject({ width: 320, height: 240 });
@@ -195,7 +234,10 @@ describe(`CreateVideoSitemapJob and /is/content/<root>/video-sitemap.xml (${proc
 
   it('drops unpublished and trashed videos, lists an encoding whose master is not listed, and takes a landing page per video', async () => {
     // Unmarked, then unpublished by the next video publish.
-    expect((await h.api('setAssetPublishState', { companyHandle: acme.companyHandle, assetHandle: handles.loose, publishState: 'NotMarkedForPublish' }, acme.who)).status).toBe(200);
+    expect(
+      (await h.api('setAssetPublishState', { companyHandle: acme.companyHandle, assetHandle: handles.loose, publishState: 'NotMarkedForPublish' }, acme.who))
+        .status,
+    ).toBe(200);
     expect((await submit('videoPublishJob', { emailSetting: 'None' }, 'vp-2')).outcome).toMatchObject({ outcome: 'done', errors: 0 });
     expect((await get(`${PUBLIC_URL}/is/content/Acme/loose`)).status).toBe(404);
 
@@ -207,7 +249,10 @@ describe(`CreateVideoSitemapJob and /is/content/<root>/video-sitemap.xml (${proc
     expect(entries.clip).toMatchObject({ loc: 'https://www.example.test/videos/clip?from=sitemap', content_loc: `${PUBLIC_URL}/is/content/Acme/clip` });
 
     // The master unmarked: its encoding is a published video of its own now, shown with the master's poster (still on Image Serving).
-    expect((await h.api('setAssetPublishState', { companyHandle: acme.companyHandle, assetHandle: handles.clip, publishState: 'NotMarkedForPublish' }, acme.who)).status).toBe(200);
+    expect(
+      (await h.api('setAssetPublishState', { companyHandle: acme.companyHandle, assetHandle: handles.clip, publishState: 'NotMarkedForPublish' }, acme.who))
+        .status,
+    ).toBe(200);
     expect((await submit('videoPublishJob', { emailSetting: 'None' }, 'vp-3')).outcome).toMatchObject({ outcome: 'done', errors: 0 });
     await sitemapJob({ landingPageUrl: landing }, 'sm-encoding');
     ({ entries } = await sitemap());

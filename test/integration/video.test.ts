@@ -34,10 +34,24 @@ describe(`Video originals through ffmpeg (${process.env.IPS_TEST_DB})`, () => {
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
     // Two seconds of ffmpeg's test picture with a tone: H.264/AAC, 320×240, 25 fps.
     await run('ffmpeg', [
-      '-nostdin', '-loglevel', 'error', '-y',
-      '-f', 'lavfi', '-i', 'testsrc=duration=2:size=320x240:rate=25',
-      '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2',
-      '-c:v', 'libx264', '-c:a', 'aac', '-shortest', path.join(dir, 'clip.mp4'),
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=duration=2:size=320x240:rate=25',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=2',
+      '-c:v',
+      'libx264',
+      '-c:a',
+      'aac',
+      '-shortest',
+      path.join(dir, 'clip.mp4'),
     ]);
     // An MP4 cut after its first 2 KB: the `ftyp` box says MP4, the index (moov) is missing.
     await fs.writeFile(path.join(dir, 'broken.mp4'), (await fs.readFile(path.join(dir, 'clip.mp4'))).subarray(0, 2048));
@@ -77,7 +91,15 @@ describe(`Video originals through ffmpeg (${process.env.IPS_TEST_DB})`, () => {
     const clip = assets.clip;
     expect(clip.type).toBe('Video');
     expect(clip.readyForPublish).toBe(true);
-    expect(clip.videoInfo).toMatchObject({ originalFile: 'clip.mp4', fileSize: (await fs.stat(path.join(dir, 'clip.mp4'))).size, width: 320, height: 240, videoCodec: 'h264', audioCodec: 'aac', frameRate: 25 });
+    expect(clip.videoInfo).toMatchObject({
+      originalFile: 'clip.mp4',
+      fileSize: (await fs.stat(path.join(dir, 'clip.mp4'))).size,
+      width: 320,
+      height: 240,
+      videoCodec: 'h264',
+      audioCodec: 'aac',
+      frameRate: 25,
+    });
     expect(clip.videoInfo.durationMs).toBeGreaterThanOrEqual(2000);
     expect(clip.videoInfo.durationMs).toBeLessThan(2200);
     expect((await fs.stat(stored(clip.videoInfo.originalPath + clip.videoInfo.originalFile))).mode & 0o222).toBe(0); // read-only original
@@ -93,16 +115,30 @@ describe(`Video originals through ffmpeg (${process.env.IPS_TEST_DB})`, () => {
     expect(small.readyForPublish).toBe(true);
     expect(small.videoInfo).toMatchObject({ width: 160, height: 120, videoCodec: 'h264', audioCodec: 'aac', originalFile: 'clip_160.mp4' });
     expect(clip.videoInfo.optimizedPath + clip.videoInfo.optimizedFile).toBe(small.videoInfo.originalPath + small.videoInfo.originalFile);
-    expect(await probe.probe(stored(small.videoInfo.originalPath + small.videoInfo.originalFile))).toMatchObject({ width: 160, height: 120, videoCodec: 'h264', audioCodec: 'aac' });
+    expect(await probe.probe(stored(small.videoInfo.originalPath + small.videoInfo.originalFile))).toMatchObject({
+      width: 160,
+      height: 120,
+      videoCodec: 'h264',
+      audioCodec: 'aac',
+    });
     const derivations = await h.ctx.repositories.derivations.bySource(clip.assetHandle, 'VideoEncode');
     expect(derivations.map((d) => d.asset_handle)).toEqual([small.assetHandle]);
-    expect(JSON.parse(derivations[0]!.data_json!)).toMatchObject({ name: 'small', fileSuffix: '_160', spec: { width: 160, videoBitrateKbps: 200, audioBitrateKbps: 64 } });
+    expect(JSON.parse(derivations[0]!.data_json!)).toMatchObject({
+      name: 'small',
+      fileSuffix: '_160',
+      spec: { width: 160, videoBitrateKbps: 200, audioBitrateKbps: 64 },
+    });
 
     const details = await h.ctx.repositories.jobLogs.details(up.body.jobHandle);
     const error = details.find((d) => d.log_type === 'UploadError');
     expect(error?.asset_name).toBe('Acme/broken.mp4');
     expect(JSON.parse(error!.message_args).reason).toContain('moov atom not found');
-    expect(details.filter((d) => d.log_type === 'UploadSuccess').map((d) => d.asset_type).sort()).toEqual(['MasterImage', 'Thumbnail', 'Video']);
+    expect(
+      details
+        .filter((d) => d.log_type === 'UploadSuccess')
+        .map((d) => d.asset_type)
+        .sort(),
+    ).toEqual(['MasterImage', 'Thumbnail', 'Video']);
   });
 
   it('reprocesses the video with another encoding; a thumbnail time past the end takes the first frame', async () => {
@@ -120,7 +156,20 @@ describe(`Video originals through ffmpeg (${process.env.IPS_TEST_DB})`, () => {
           mediaOptions: {
             generateThumbnail: true,
             thumbnailOptions: { thumbnailTime: 60_000 },
-            videoEncodingArray: { items: [{ name: 'tiny', fileSuffix: '_96', height: 96, videoBitrate: 150, audioBitrate: 48, h264Profile: 'Baseline', videoCodec: 'H.264', audioCodec: 'AAC' }] },
+            videoEncodingArray: {
+              items: [
+                {
+                  name: 'tiny',
+                  fileSuffix: '_96',
+                  height: 96,
+                  videoBitrate: 150,
+                  audioBitrate: 48,
+                  h264Profile: 'Baseline',
+                  videoCodec: 'H.264',
+                  audioCodec: 'AAC',
+                },
+              ],
+            },
           },
         },
       },
@@ -159,9 +208,25 @@ describe(`Video originals through ffmpeg (${process.env.IPS_TEST_DB})`, () => {
       },
     };
     const r = h.ctx.repositories;
-    const videos = new VideoService(h.ctx.storage, new MediaRepository(h.ctx.config.limits.maxImagePixels), r.assets, r.derivations, r.videos, r.jobLogs, flaky);
+    const videos = new VideoService(
+      h.ctx.storage,
+      new MediaRepository(h.ctx.config.limits.maxImagePixels),
+      r.assets,
+      r.derivations,
+      r.videos,
+      r.jobLogs,
+      flaky,
+    );
     const master = (await r.assets.findByHandle(acme.companyHandle, (await byName()).clip.assetHandle))!;
-    const job = { jobHandle: `j|retry-${Date.now()}`, companyHandle: acme.companyHandle, jobName: 'retry', originalName: 'retry', submitUserHandle: acme.userHandle, submitUserEmail: acme.who.email, jobType: 'ReprocessAssets' };
+    const job = {
+      jobHandle: `j|retry-${Date.now()}`,
+      companyHandle: acme.companyHandle,
+      jobName: 'retry',
+      originalName: 'retry',
+      submitUserHandle: acme.userHandle,
+      submitUserEmail: acme.who.email,
+      jobType: 'ReprocessAssets',
+    };
     const media = { videoEncodingArray: [1, 2].map((n) => ({ name: `r${n}`, fileSuffix: `_r${n}`, width: 64, videoBitrate: 100, audioBitrate: 32 })) };
 
     const applied = { rule: publishRule({}, false), warnings: [] };
@@ -192,7 +257,13 @@ describe(`Video originals through ffmpeg (${process.env.IPS_TEST_DB})`, () => {
         companyHandle: acme.companyHandle,
         jobName: 'video-again',
         endJob: true,
-        uploadParams: { overwrite: true, readyForPublish: false, createMask: false, emailSetting: 'None', mediaOptions: { videoEncodingArray: [{ name: 'small', fileSuffix: '_160', width: 160, videoBitrate: 250, audioBitrate: 64 }] } },
+        uploadParams: {
+          overwrite: true,
+          readyForPublish: false,
+          createMask: false,
+          emailSetting: 'None',
+          mediaOptions: { videoEncodingArray: [{ name: 'small', fileSuffix: '_160', width: 160, videoBitrate: 250, audioBitrate: 64 }] },
+        },
       },
       files: [{ path: path.join(dir, 'clip.mp4') }],
       authorization: basic(acme.who),
@@ -213,15 +284,50 @@ describe(`Video originals through ffmpeg (${process.env.IPS_TEST_DB})`, () => {
 
   it('stopJob kills the running ffmpeg and ends the job without the video', async () => {
     // 20 s of video upscaled to 1080p: tens of seconds of x264 work, so a finished encode cannot pass for a killed one.
-    await run('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=20:size=320x240:rate=25', '-c:v', 'libx264', '-preset', 'ultrafast', path.join(dir, 'long.mp4')]);
-    const up = await uploadPost(h.baseUrl, { params: { companyHandle: acme.companyHandle, jobName: 'long', endJob: true }, files: [{ path: path.join(dir, 'long.mp4') }], authorization: basic(acme.who) });
+    await run('ffmpeg', [
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=duration=20:size=320x240:rate=25',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      path.join(dir, 'long.mp4'),
+    ]);
+    const up = await uploadPost(h.baseUrl, {
+      params: { companyHandle: acme.companyHandle, jobName: 'long', endJob: true },
+      files: [{ path: path.join(dir, 'long.mp4') }],
+      authorization: basic(acme.who),
+    });
     await h.client.workflow.getHandle(up.body.jobHandle).result();
     const long = (await h.ctx.repositories.assets.findLiveByName(acme.companyHandle, 'long'))!;
     expect(long.type).toBe('Video');
     const big = (n: number) => ({ name: `hd${n}`, fileSuffix: `_hd${n}`, width: 1920, height: 1080, videoBitrate: 8000, audioBitrate: 128 });
-    const r = await h.api('submitJob', { companyHandle: acme.companyHandle, jobName: 'long-rp', reprocessAssetsJob: { assetHandleArray: [long.asset_handle], createMask: false, emailSetting: 'None', mediaOptions: { videoEncodingArray: [big(1), big(2), big(3)] } } }, acme.who);
+    const r = await h.api(
+      'submitJob',
+      {
+        companyHandle: acme.companyHandle,
+        jobName: 'long-rp',
+        reprocessAssetsJob: {
+          assetHandleArray: [long.asset_handle],
+          createMask: false,
+          emailSetting: 'None',
+          mediaOptions: { videoEncodingArray: [big(1), big(2), big(3)] },
+        },
+      },
+      acme.who,
+    );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    const ffmpegChildren = async () => (await run('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)]).catch(() => ({ stdout: '' }))).stdout.split('\n').filter((l) => l.trim().endsWith('ffmpeg')).map((l) => Number(l.trim().split(/\s+/)[0]));
+    const ffmpegChildren = async () =>
+      (await run('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)]).catch(() => ({ stdout: '' }))).stdout
+        .split('\n')
+        .filter((l) => l.trim().endsWith('ffmpeg'))
+        .map((l) => Number(l.trim().split(/\s+/)[0]));
     let busy: number[] = [];
     for (let i = 0; i < 300 && busy.length === 0; i++) {
       await sleep(200);
@@ -276,7 +382,15 @@ describe(`Video originals through ffmpeg (${process.env.IPS_TEST_DB})`, () => {
   it('refuses media options it cannot honour, naming the field', async () => {
     const clip = (await byName()).clip;
     const submit = (mediaOptions: unknown) =>
-      h.api('submitJob', { companyHandle: acme.companyHandle, jobName: 'bad', reprocessAssetsJob: { assetHandleArray: [clip.assetHandle], createMask: false, emailSetting: 'None', mediaOptions } }, acme.who);
+      h.api(
+        'submitJob',
+        {
+          companyHandle: acme.companyHandle,
+          jobName: 'bad',
+          reprocessAssetsJob: { assetHandleArray: [clip.assetHandle], createMask: false, emailSetting: 'None', mediaOptions },
+        },
+        acme.who,
+      );
     const presets = await submit({ videoEncodingPresetsArray: ['ps|1'] });
     expect(presets.status).toBe(400);
     expect(presets.body.field).toBe('reprocessAssetsJob.mediaOptions.videoEncodingPresetsArray');
@@ -285,7 +399,12 @@ describe(`Video originals through ffmpeg (${process.env.IPS_TEST_DB})`, () => {
     expect(codec.body.field).toBe('reprocessAssetsJob.mediaOptions.videoEncodingArray[0].videoCodec');
 
     const up = await uploadPost(h.baseUrl, {
-      params: { companyHandle: acme.companyHandle, jobName: 'bad-upload', endJob: true, uploadParams: { overwrite: true, readyForPublish: false, createMask: false, emailSetting: 'None', mediaOptions: { avsEncodingArray: [] } } },
+      params: {
+        companyHandle: acme.companyHandle,
+        jobName: 'bad-upload',
+        endJob: true,
+        uploadParams: { overwrite: true, readyForPublish: false, createMask: false, emailSetting: 'None', mediaOptions: { avsEncodingArray: [] } },
+      },
       files: [{ path: path.join(dir, 'clip.mp4'), name: 'other.mp4' }],
       authorization: basic(acme.who),
     });

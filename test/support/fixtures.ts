@@ -9,7 +9,9 @@ const run = promisify(execFile);
 
 /** A photo-like JPEG: a gradient with noise, encoded by libjpeg through sharp. */
 export async function makeJpeg(file: string, width = 1600, height = 1200): Promise<string> {
-  const noise = await sharp({ create: { width, height, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).raw().toBuffer();
+  const noise = await sharp({ create: { width, height, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+    .raw()
+    .toBuffer();
   const gradient = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -21,14 +23,19 @@ export async function makeJpeg(file: string, width = 1600, height = 1200): Promi
   }
   const mixed = Buffer.alloc(gradient.length);
   for (let i = 0; i < mixed.length; i++) mixed[i] = (gradient[i]! * 3 + noise[i]!) >> 2;
-  await sharp(mixed, { raw: { width, height, channels: 3 } }).jpeg({ quality: 85 }).withMetadata({ density: 300 }).toFile(file);
+  await sharp(mixed, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 85 })
+    .withMetadata({ density: 300 })
+    .toFile(file);
   return file;
 }
 
 /** A PNG with a real alpha channel. */
 export async function makePng(file: string, width = 640, height = 480): Promise<string> {
   await sharp({ create: { width, height, channels: 4, background: { r: 20, g: 120, b: 220, alpha: 0.6 } } })
-    .composite([{ input: Buffer.from(`<svg width="${width}" height="${height}"><circle cx="${width / 2}" cy="${height / 2}" r="${height / 3}" fill="orange"/></svg>`) }])
+    .composite([
+      { input: Buffer.from(`<svg width="${width}" height="${height}"><circle cx="${width / 2}" cy="${height / 2}" r="${height / 3}" fill="orange"/></svg>`) },
+    ])
     .png()
     .toFile(file);
   return file;
@@ -87,7 +94,10 @@ export async function makePsd(file: string, width = 120, height = 80): Promise<s
   const { writePsdBuffer } = await import('ag-psd');
   const data = new Uint8ClampedArray(width * height * 4);
   for (let i = 0; i < width * height; i++) data.set([200, i % 256, 40, 255], i * 4);
-  await fs.writeFile(file, writePsdBuffer({ width, height, imageData: { width, height, data, colorSpace: 'srgb' } as never, children: [] }, { generateThumbnail: false }));
+  await fs.writeFile(
+    file,
+    writePsdBuffer({ width, height, imageData: { width, height, data, colorSpace: 'srgb' } as never, children: [] }, { generateThumbnail: false }),
+  );
   return file;
 }
 

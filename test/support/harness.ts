@@ -165,8 +165,16 @@ export async function companyWithUser(h: Harness, companyName: string, role: str
  * user, waits until the job has ended, and returns the company's assets by
  * name (every asset it has, seeded before or now).
  */
-export async function seedAssets(h: Harness, company: { companyHandle: string; who: { email: string; password: string } }, files: UploadFile[]): Promise<Record<string, string>> {
-  const up = await uploadPost(h.baseUrl, { params: { companyHandle: company.companyHandle, jobName: 'seed', endJob: true }, files, authorization: basic(company.who) });
+export async function seedAssets(
+  h: Harness,
+  company: { companyHandle: string; who: { email: string; password: string } },
+  files: UploadFile[],
+): Promise<Record<string, string>> {
+  const up = await uploadPost(h.baseUrl, {
+    params: { companyHandle: company.companyHandle, jobName: 'seed', endJob: true },
+    files,
+    authorization: basic(company.who),
+  });
   if (up.status !== 200) throw new Error(`seed upload refused: ${JSON.stringify(up.body)}`);
   await h.client.workflow.getHandle(up.body.jobHandle).result();
   const rows = await h.ctx.database.db.selectFrom('assets').select(['name', 'asset_handle']).where('company_handle', '=', company.companyHandle).execute();

@@ -43,7 +43,9 @@ export async function waitForMidJob(db: Db, jobHandle: string, total: number): P
 export function waitForJobEnd(db: Db, jobHandle: string, timeoutMs: number): Promise<JobLogRow> {
   return waitUntil(
     `job ${jobHandle} to end`,
-    async () => (await db.selectFrom('job_logs').selectAll().where('job_handle', '=', jobHandle).where('end_date', 'is not', null).executeTakeFirst()) as JobLogRow | undefined,
+    async () =>
+      (await db.selectFrom('job_logs').selectAll().where('job_handle', '=', jobHandle).where('end_date', 'is not', null).executeTakeFirst()) as
+        JobLogRow | undefined,
     timeoutMs,
     250,
   );
@@ -53,7 +55,13 @@ export function waitForJobEnd(db: Db, jobHandle: string, timeoutMs: number): Pro
 export async function hashOriginals(db: Db, storageRoot: string, assetHandles: readonly string[]): Promise<Map<string, string>> {
   const rows = await db.selectFrom('assets').select(['asset_handle', 'original_key']).where('asset_handle', 'in', assetHandles).execute();
   const hashes = new Map<string, string>();
-  for (const row of rows) hashes.set(row.asset_handle, createHash('sha256').update(await fs.readFile(path.join(storageRoot, row.original_key))).digest('hex'));
+  for (const row of rows)
+    hashes.set(
+      row.asset_handle,
+      createHash('sha256')
+        .update(await fs.readFile(path.join(storageRoot, row.original_key)))
+        .digest('hex'),
+    );
   return hashes;
 }
 
@@ -73,7 +81,12 @@ export async function auditReprocessJob(db: Db, storageRoot: string, jobHandle: 
     .execute();
   const rowsPerAsset = new Map<string, number>();
   for (const r of successRows) if (r.asset_handle) rowsPerAsset.set(r.asset_handle, (rowsPerAsset.get(r.asset_handle) ?? 0) + 1);
-  const assets = new Map((await db.selectFrom('assets').select(['asset_handle', 'optimized_key']).where('asset_handle', 'in', assetHandles).execute()).map((a) => [a.asset_handle, a]));
+  const assets = new Map(
+    (await db.selectFrom('assets').select(['asset_handle', 'optimized_key']).where('asset_handle', 'in', assetHandles).execute()).map((a) => [
+      a.asset_handle,
+      a,
+    ]),
+  );
   let done = 0;
   let duplicated = 0;
   for (const handle of assetHandles) {

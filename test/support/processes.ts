@@ -30,7 +30,8 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
     } catch (err) {
       lastError = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
     await sleep(intervalMs);
   }
 }
@@ -194,7 +195,11 @@ export class PostgresCluster {
   static async create(): Promise<PostgresCluster> {
     const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b)) : [];
     if (!versions.length) throw new Error('PostgreSQL binaries not found under /usr/lib/postgresql (scripts/setup.sh --test installs them)');
-    const cluster = new PostgresCluster(`/usr/lib/postgresql/${versions.at(-1)}/bin`, await fs.mkdtemp(path.join(os.tmpdir(), 'ips-faults-pg-')), await freePort());
+    const cluster = new PostgresCluster(
+      `/usr/lib/postgresql/${versions.at(-1)}/bin`,
+      await fs.mkdtemp(path.join(os.tmpdir(), 'ips-faults-pg-')),
+      await freePort(),
+    );
     if (process.getuid?.() === 0) {
       const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
       await fs.chown(cluster.dir, Number(uid.stdout), Number(gid.stdout));

@@ -100,8 +100,7 @@ function parseTree(xml: string): Node {
 const elements = (node: Node) => node.children.filter((c): c is Node => typeof c !== 'string');
 
 const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
-const escapeAttribute = (s: string) =>
-  escapeText(s).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;');
+const escapeAttribute = (s: string) => escapeText(s).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;');
 
 /**
  * Serialises `node`; as a document root it carries every namespace binding in
@@ -216,7 +215,10 @@ function schemaFor(schemas: ExtractedSchemas, ns: string): string | undefined {
   const direct = schemas.files.get(ns);
   if (direct) return join(schemas.dir, direct);
   if (!VERSIONED_NS.test(ns)) return undefined;
-  const latest = [...schemas.nodes.keys()].filter((n) => VERSIONED_NS.test(n)).sort().at(-1);
+  const latest = [...schemas.nodes.keys()]
+    .filter((n) => VERSIONED_NS.test(n))
+    .sort()
+    .at(-1);
   if (!latest) return undefined;
   const file = `alias-${sha(ns)}.xsd`;
   const schema = schemas.nodes.get(latest)!;

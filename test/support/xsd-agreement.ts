@@ -21,7 +21,13 @@ const defOf = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.de
  * side has and the other lacks, and simple types that cannot hold each other's
  * values. Walks each XSD type once.
  */
-export function compareWithXsd(schema: z.ZodType, xsdType: string, version: XsdVersion, catchall: CatchallElements = () => undefined, seen = new Set<string>()): XsdDifference[] {
+export function compareWithXsd(
+  schema: z.ZodType,
+  xsdType: string,
+  version: XsdVersion,
+  catchall: CatchallElements = () => undefined,
+  seen = new Set<string>(),
+): XsdDifference[] {
   if (seen.has(xsdType)) return [];
   seen.add(xsdType);
   const type = version.types[xsdType];
@@ -44,7 +50,15 @@ export function compareWithXsd(schema: z.ZodType, xsdType: string, version: XsdV
   return out;
 }
 
-function compareElement(field: z.ZodType, elementType: string, max: number, at: string, version: XsdVersion, catchall: CatchallElements, seen: Set<string>): XsdDifference[] {
+function compareElement(
+  field: z.ZodType,
+  elementType: string,
+  max: number,
+  at: string,
+  version: XsdVersion,
+  catchall: CatchallElements,
+  seen: Set<string>,
+): XsdDifference[] {
   const inner = itemSchema(field);
   if (XSD_SIMPLE_TYPES.has(elementType)) {
     const problem = simpleMismatch(inner, elementType);
@@ -79,6 +93,11 @@ function simpleMismatch(schema: z.ZodType, xsd: string): string | undefined {
   const t = defOf(schema).type;
   // Refused fields (z.unknown with a refusal) and unions accept what the XSD sends; the schema decides.
   if (t === 'unknown' || t === 'any' || t === 'union' || t === 'pipe' || t === 'transform') return undefined;
-  const want = xsd === 'boolean' ? ['boolean'] : ['int', 'long', 'double', 'float', 'short', 'byte', 'decimal', 'integer'].includes(xsd) ? ['number', 'bigint'] : ['string', 'enum', 'literal'];
+  const want =
+    xsd === 'boolean'
+      ? ['boolean']
+      : ['int', 'long', 'double', 'float', 'short', 'byte', 'decimal', 'integer'].includes(xsd)
+        ? ['number', 'bigint']
+        : ['string', 'enum', 'literal'];
   return want.includes(t) ? undefined : `XSD ${xsd}, schema ${t}`;
 }

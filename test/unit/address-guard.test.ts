@@ -105,7 +105,7 @@ describe('resolveAllowed', () => {
   const dns: Record<string, string[]> = {
     'mixed.example': ['8.8.8.8', '10.0.0.1'],
     'public.example': ['8.8.8.8', '2001:4860:4860::8888'],
-    'localhost': ['127.0.0.1', '::1'],
+    localhost: ['127.0.0.1', '::1'],
     'rebind.example': ['127.0.0.1'],
     'mapped.example': ['::ffff:127.0.0.1'],
   };
@@ -174,7 +174,9 @@ describe('resolveAllowed', () => {
 
 describe('assertGuardOptions', () => {
   it('accepts host names, IPs and CIDRs', () => {
-    expect(() => assertGuardOptions({ allowPrivate: false, allowedHosts: ['localhost', 'hooks.internal', '10.0.0.0/8', 'fd00::/8', '192.168.1.5'] })).not.toThrow();
+    expect(() =>
+      assertGuardOptions({ allowPrivate: false, allowedHosts: ['localhost', 'hooks.internal', '10.0.0.0/8', 'fd00::/8', '192.168.1.5'] }),
+    ).not.toThrow();
   });
 
   it.each(['10.0.0.0/33', 'fd00::/129', '10.0.0.0/', 'not a host', 'host/8'])('refuses %s naming the entry', (entry) => {

@@ -14,13 +14,10 @@ function principal(memberships: Principal['memberships'], isIpsAdmin = false): P
 }
 const memberOfA = (role: Role, isActive = true) => principal([{ companyHandle: 'A', role, isActive }]);
 
-
 /** Company-scoped operations are asked about company A; the others without a company. */
 const companyFor = (op: OperationName) => (OPERATION_ACCESS[op].scope === 'company' ? 'A' : undefined);
 
-const matrix = OPERATIONS.flatMap((op) =>
-  ROLES.map((role) => ({ op, role, allowed: (OPERATION_ACCESS[op].roles as readonly Role[]).includes(role) })),
-);
+const matrix = OPERATIONS.flatMap((op) => ROLES.map((role) => ({ op, role, allowed: (OPERATION_ACCESS[op].roles as readonly Role[]).includes(role) })));
 
 describe('AuthService.authorize: operation × role matrix (member of company A)', () => {
   it('covers every operation and role', () => {

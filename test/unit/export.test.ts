@@ -25,7 +25,11 @@ const secretFor = async (c: string) => {
 };
 const links = (now: number) => new ExportLinks({ publicUrl: 'https://ips.example/', ttlSeconds: 3600 }, secretFor, () => now);
 const tokenOf = (url: string) => url.slice(url.lastIndexOf('/') + 1);
-const whyOf = async (p: Promise<unknown>) => p.then(() => 'accepted', (e: unknown) => (e instanceof ExportLinkError ? e.why : String(e)));
+const whyOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'accepted',
+    (e: unknown) => (e instanceof ExportLinkError ? e.why : String(e)),
+  );
 
 describe('export download links', () => {
   const t0 = Date.UTC(2026, 11, 1, 12, 0, 0);
@@ -130,13 +134,38 @@ describe('export archive', () => {
   });
 
   it('fails the stream when an entry cannot be read, so no truncated archive passes for whole', async () => {
-    const stream = zipStream([{ name: 'x.tif', compress: true, mtime: new Date(0), open: () => new Readable({ read() { this.destroy(new Error('disk gone')); } }) }]);
-    await expect((async () => { for await (const _ of stream) { /* drain */ } })()).rejects.toThrow('disk gone');
+    const stream = zipStream([
+      {
+        name: 'x.tif',
+        compress: true,
+        mtime: new Date(0),
+        open: () =>
+          new Readable({
+            read() {
+              this.destroy(new Error('disk gone'));
+            },
+          }),
+      },
+    ]);
+    await expect(
+      (async () => {
+        for await (const _ of stream) {
+          /* drain */
+        }
+      })(),
+    ).rejects.toThrow('disk gone');
   });
 });
 
 describe('export archive step', () => {
-  type Detail = { logType: string; messageKey: string; messageArgs: Record<string, string | number>; assetName?: string; assetType?: string; assetHandle?: string };
+  type Detail = {
+    logType: string;
+    messageKey: string;
+    messageArgs: Record<string, string | number>;
+    assetName?: string;
+    assetType?: string;
+    assetHandle?: string;
+  };
   /** The job log as far as the archive step uses it: item results, detail rows, counters (as the real one moves them) and the demotion. */
   function fakeJobLogs(items: Record<string, string>) {
     const rows: Array<Detail & { itemId: string; message: string }> = [];
@@ -169,7 +198,15 @@ describe('export archive step', () => {
       },
     };
   }
-  const job = { jobHandle: 'j|1', companyHandle: 'c|acme', jobName: 'exp', originalName: 'exp', submitUserHandle: 'u', submitUserEmail: 'u@x', jobType: 'Export' };
+  const job = {
+    jobHandle: 'j|1',
+    companyHandle: 'c|acme',
+    jobName: 'exp',
+    originalName: 'exp',
+    submitUserHandle: 'u',
+    submitUserEmail: 'u@x',
+    jobType: 'Export',
+  };
 
   async function setup(maxBytes: number) {
     const { LocalStorageDriver } = await import('../../src/adapters/storage/local-storage.driver.js');
@@ -193,10 +230,17 @@ describe('export archive step', () => {
     const jobLogs = fakeJobLogs({ a: 'success', b: 'success', c: 'success', d: 'error' });
     const links = new ExportLinks({ publicUrl: 'https://ips.example', ttlSeconds: 60 }, secretFor);
     const service = new ExportArchiveService(storage, jobLogs as never, links, maxBytes);
-    const archive = async () => readZip(await new Promise<Buffer>((resolve, reject) => {
-      const parts: Buffer[] = [];
-      storage.read(keys.archive).on('data', (c: Buffer) => parts.push(c)).on('end', () => resolve(Buffer.concat(parts))).on('error', reject);
-    }));
+    const archive = async () =>
+      readZip(
+        await new Promise<Buffer>((resolve, reject) => {
+          const parts: Buffer[] = [];
+          storage
+            .read(keys.archive)
+            .on('data', (c: Buffer) => parts.push(c))
+            .on('end', () => resolve(Buffer.concat(parts)))
+            .on('error', reject);
+        }),
+      );
     return { storage, keys, stage, jobLogs, service, archive, cleanup: () => fsp.rm(root, { recursive: true, force: true }) };
   }
 
@@ -204,7 +248,10 @@ describe('export archive step', () => {
     const t = await setup(250);
     try {
       await t.stage('a', [['one.png', Buffer.alloc(100, 1)]]);
-      await t.stage('b', [['two.png', Buffer.alloc(100, 2)], ['two-p2.png', Buffer.alloc(100, 2)]]);
+      await t.stage('b', [
+        ['two.png', Buffer.alloc(100, 2)],
+        ['two-p2.png', Buffer.alloc(100, 2)],
+      ]);
       await t.stage('c', [['one.png', Buffer.alloc(100, 3)]], 'IccProfile');
       const result = await t.service.build(job, ['a', 'b', 'c', 'd']);
       expect(result).toMatchObject({ entries: 2 });
@@ -215,9 +262,21 @@ describe('export archive step', () => {
       expect(t.jobLogs.status.get('b')).toBe('error');
       // as IPS logs an export (docs/job-log-types.md#exportjob-export): a row per file naming its entry, then the ZIP's row; b's error row names it as the file rows do
       expect(t.jobLogs.rows.map((r) => [r.logType, r.message, r.assetName, r.assetType, r.assetHandle])).toEqual([
-        ['ExportJobRenderFileError', expect.stringMatching(/^\/web\/b failed: left out of the archive: with it the export would exceed 250 bytes/), 'b', 'ExportJobRenderedFile', 'b'],
+        [
+          'ExportJobRenderFileError',
+          expect.stringMatching(/^\/web\/b failed: left out of the archive: with it the export would exceed 250 bytes/),
+          'b',
+          'ExportJobRenderedFile',
+          'b',
+        ],
         ['ExportJobRenderFileSuccess', 'a.src is exported to one.png', 'a', 'ExportJobRenderedFile', 'a'],
-        ['ExportJobRenderFileSuccess', 'c.src is exported to one-2.png (as its original: IccProfile assets are not converted)', 'c', 'ExportJobRenderedFile', 'c'],
+        [
+          'ExportJobRenderFileSuccess',
+          'c.src is exported to one-2.png (as its original: IccProfile assets are not converted)',
+          'c',
+          'ExportJobRenderedFile',
+          'c',
+        ],
         ['ZipFileExportJobSuccess', `${result.url} has been created`, result.url, 'ExportJobZip', undefined],
       ]);
       // staged a, b, c (3) − b left out + the ZIP
@@ -232,12 +291,19 @@ describe('export archive step', () => {
   it('is idempotent: a retry after it finished returns the same archive and logs nothing twice', async () => {
     const t = await setup(10_000);
     try {
-      await t.stage('a', [['one.png', Buffer.alloc(10, 1)], ['one-p2.png', Buffer.alloc(10, 2)]]);
+      await t.stage('a', [
+        ['one.png', Buffer.alloc(10, 1)],
+        ['one-p2.png', Buffer.alloc(10, 2)],
+      ]);
       const before = t.jobLogs.counts.success;
       const first = await t.service.build(job, ['a']);
       const again = await t.service.build(job, ['a']);
       expect(again).toEqual(first);
-      expect(t.jobLogs.rows.map((r) => r.message)).toEqual(['a.src is exported to one.png', 'a.src is exported to one-p2.png', `${first.url} has been created`]);
+      expect(t.jobLogs.rows.map((r) => r.message)).toEqual([
+        'a.src is exported to one.png',
+        'a.src is exported to one-p2.png',
+        `${first.url} has been created`,
+      ]);
       // a's second file and the ZIP, once (staging counted a's first file)
       expect(t.jobLogs.counts.success - before).toBe(2);
       expect([...(await t.archive()).keys()]).toEqual(['one.png', 'one-p2.png']);
@@ -254,13 +320,17 @@ describe("an ExportJob's begin and end (as in IPS, its log is its files' rows)",
     const items: Array<{ itemId: string; details: Array<{ logType: string; messageKey: string }> }> = [];
     const jobLogs = {
       ensureJob: async (row: { log_type: string; total_file_count: number }) => void logs.push(row),
-      recordItem: async (item: { item_id: string }, _c: string, details: Array<{ logType: string; messageKey: string }>) => (items.push({ itemId: item.item_id, details }), true),
+      recordItem: async (item: { item_id: string }, _c: string, details: Array<{ logType: string; messageKey: string }>) => (
+        items.push({ itemId: item.item_id, details }),
+        true
+      ),
       find: async () => ({ file_success_count: 2, file_update_count: 0, file_error_count: 0, file_warning_count: 0 }),
       finish: async () => undefined,
     };
     return { book: new JobBookkeeping(jobLogs as never, 'worker-1'), logs, items };
   }
-  const rowsOf = (items: ReturnType<typeof bookkeeping>['items'], id: string) => items.find((i) => i.itemId === id)!.details.map((d) => [d.logType, d.messageKey]);
+  const rowsOf = (items: ReturnType<typeof bookkeeping>['items'], id: string) =>
+    items.find((i) => i.itemId === id)!.details.map((d) => [d.logType, d.messageKey]);
 
   it('logs BeginExportJob as the JobLog type but writes no begin rows, and no end row when it completes', async () => {
     const { book, logs, items } = bookkeeping();
@@ -293,12 +363,36 @@ describe("an ExportJob's begin and end (as in IPS, its log is its files' rows)",
 
 describe("getActiveJobs progress of an ExportJob, whose log keeps totalFileCount at 0 as IPS's does", () => {
   it('counts the finished batches and the items of batches in flight that the log has recorded', async () => {
-    const caller: Principal = { userHandle: 'u|1', email: 'ann@acme.test', isIpsAdmin: false, memberships: [{ companyHandle: 'c|acme', role: 'IpsUser', isActive: true }] };
-    const run: JobExecution = { workflowId: 'j|1', workflowType: 'exportWorkflow', running: true, startTime: new Date(), companyHandle: 'c|acme', jobType: 'Export', jobName: 'exp', memo: {} };
+    const caller: Principal = {
+      userHandle: 'u|1',
+      email: 'ann@acme.test',
+      isIpsAdmin: false,
+      memberships: [{ companyHandle: 'c|acme', role: 'IpsUser', isActive: true }],
+    };
+    const run: JobExecution = {
+      workflowId: 'j|1',
+      workflowType: 'exportWorkflow',
+      running: true,
+      startTime: new Date(),
+      companyHandle: 'c|acme',
+      jobType: 'Export',
+      jobName: 'exp',
+      memo: {},
+    };
     const at = new Date().toISOString();
     // 10 assets: two batches of 2 finished, one of 4 in flight of which a5 and a6 are in the log.
     const progress: JobProgress = {
-      name: 'exp_1', state: 'Running', paused: false, total: 10, processed: 4, errors: 0, message: 'Running', lastProgressUpdate: at, startDate: at, serverName: 'w', taskType: 'Export',
+      name: 'exp_1',
+      state: 'Running',
+      paused: false,
+      total: 10,
+      processed: 4,
+      errors: 0,
+      message: 'Running',
+      lastProgressUpdate: at,
+      startDate: at,
+      serverName: 'w',
+      taskType: 'Export',
       processing: ['a5', 'a6', 'a7', 'a8'].map((id) => ({ itemName: id, itemId: id, since: at })),
     };
     const recorded = new Set(['a1', 'a2', 'a3', 'a4', 'a5', 'a6']);
@@ -306,7 +400,15 @@ describe("getActiveJobs progress of an ExportJob, whose log keeps totalFileCount
       find: async () => ({ total_file_count: 0 }),
       recordedItemIds: async (_job: string, ids: readonly string[]) => new Set(ids.filter((id) => recorded.has(id))),
     };
-    const service = new JobService({ describe: async () => run, progress: async () => progress } as unknown as JobGateway, {} as never, jobLogs as never, {} as never, { timezone: 'UTC', lanes: 2, progressCacheMs: 0 }, {} as never, {} as never);
+    const service = new JobService(
+      { describe: async () => run, progress: async () => progress } as unknown as JobGateway,
+      {} as never,
+      jobLogs as never,
+      {} as never,
+      { timezone: 'UTC', lanes: 2, progressCacheMs: 0 },
+      {} as never,
+      {} as never,
+    );
     const [active] = (await service.getActiveJobs(caller, { companyHandle: 'c|acme', jobHandle: 'j|1' })).jobArray.items;
     expect(active).toMatchObject({ type: 'Export', totalSize: 10, progress: 60 });
     expect(active!.taskProgressArray.items[0]).toMatchObject({ numProcessed: 6, numProcessing: 2, numPending: 2 });

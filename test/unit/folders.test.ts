@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { assetNameOf, normalizeFileName, normalizeFolder } from '../../src/domain/folders.js';
 import { faultOf } from '../support/faults.js';
 
-
 describe('normalizeFolder', () => {
   it.each([
     [undefined, 'Acme/'],
@@ -29,26 +28,20 @@ describe('normalizeFolder', () => {
     expect(normalizeFolder('Acme/shoes', 'Acme', 'folder')).toBe('Acme/shoes/');
   });
 
-  it.each(['..', '../Other', 'Acme/../Other', 'shoes/..', './shoes', 'Acme/./shoes'])(
-    'refuses dot segments in %j',
-    (input) => {
-      const f = faultOf(() => normalizeFolder(input, 'Acme/', 'uploadParams.destFolder'));
-      expect(f.code).toBe(30001);
-      expect(f.field).toBe('uploadParams.destFolder');
-      expect(f.reason).toContain("without '.' or '..' segments");
-    },
-  );
+  it.each(['..', '../Other', 'Acme/../Other', 'shoes/..', './shoes', 'Acme/./shoes'])('refuses dot segments in %j', (input) => {
+    const f = faultOf(() => normalizeFolder(input, 'Acme/', 'uploadParams.destFolder'));
+    expect(f.code).toBe(30001);
+    expect(f.field).toBe('uploadParams.destFolder');
+    expect(f.reason).toContain("without '.' or '..' segments");
+  });
 
-  it.each(['shoes\\red', '..\\Other', 'shoes\nred', 'shoes\u0000', 'tab\there', 'del\u007f'])(
-    'refuses backslashes and control characters in %j',
-    (input) => {
-      const f = faultOf(() => normalizeFolder(input, 'Acme/', 'folder'));
-      expect(f.code).toBe(30001);
-      expect(f.field).toBe('folder');
-      expect(f.reason).toContain('without control characters or backslashes');
-      expect(f.httpStatus).toBe(400);
-    },
-  );
+  it.each(['shoes\\red', '..\\Other', 'shoes\nred', 'shoes\u0000', 'tab\there', 'del\u007f'])('refuses backslashes and control characters in %j', (input) => {
+    const f = faultOf(() => normalizeFolder(input, 'Acme/', 'folder'));
+    expect(f.code).toBe(30001);
+    expect(f.field).toBe('folder');
+    expect(f.reason).toContain('without control characters or backslashes');
+    expect(f.httpStatus).toBe(400);
+  });
 });
 
 describe('normalizeFileName', () => {
@@ -64,15 +57,12 @@ describe('normalizeFileName', () => {
     expect(normalizeFileName(input, 'fileName')).toBe(expected);
   });
 
-  it.each(['..', '.', 'dir/..', 'dir\\..', '', '   ', 'dir/', 'bad\u0001name.jpg', 'x'.repeat(256)])(
-    'refuses %j',
-    (input) => {
-      const f = faultOf(() => normalizeFileName(input, 'uploadParams.fileName'));
-      expect(f.code).toBe(30001);
-      expect(f.field).toBe('uploadParams.fileName');
-      expect(f.reason).toContain('a file name of 1 to 255 printable characters');
-    },
-  );
+  it.each(['..', '.', 'dir/..', 'dir\\..', '', '   ', 'dir/', 'bad\u0001name.jpg', 'x'.repeat(256)])('refuses %j', (input) => {
+    const f = faultOf(() => normalizeFileName(input, 'uploadParams.fileName'));
+    expect(f.code).toBe(30001);
+    expect(f.field).toBe('uploadParams.fileName');
+    expect(f.reason).toContain('a file name of 1 to 255 printable characters');
+  });
 
   it('accepts exactly 255 characters', () => {
     const name = 'a'.repeat(251) + '.jpg';

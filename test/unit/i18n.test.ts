@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  LOCALES,
-  MESSAGES_EN,
-  catalogFor,
-  placeholdersOf,
-  renderMessage,
-  resolveLocale,
-  type MessageKey,
-} from '../../src/domain/i18n/catalog.js';
+import { LOCALES, MESSAGES_EN, catalogFor, placeholdersOf, renderMessage, resolveLocale, type MessageKey } from '../../src/domain/i18n/catalog.js';
 import * as legacy from '../../src/domain/job-log-messages.js';
 
 const keys = Object.keys(MESSAGES_EN) as MessageKey[];
@@ -45,7 +37,22 @@ describe('resolveLocale', () => {
 
 describe('catalog completeness', () => {
   it('includes the job-engine and e-mail keys', () => {
-    for (const key of ['jobBegun', 'jobDone', 'jobStopped', 'jobFailed', 'jobPaused', 'jobResumed', 'optimizeSuccess', 'optimizeError', 'nothingToDo', 'mailSubjectDone', 'mailSubjectStopped', 'mailSubjectFailed', 'mailCounts', 'mailFirstErrors']) {
+    for (const key of [
+      'jobBegun',
+      'jobDone',
+      'jobStopped',
+      'jobFailed',
+      'jobPaused',
+      'jobResumed',
+      'optimizeSuccess',
+      'optimizeError',
+      'nothingToDo',
+      'mailSubjectDone',
+      'mailSubjectStopped',
+      'mailSubjectFailed',
+      'mailCounts',
+      'mailFirstErrors',
+    ]) {
       expect(keys).toContain(key);
     }
   });
@@ -73,9 +80,7 @@ describe('catalog completeness', () => {
 describe('renderMessage', () => {
   it('renders English with arguments by default', () => {
     expect(renderMessage('fileError', { path: 'a/b.jpg', reason: 'corrupt' })).toBe('a/b.jpg failed: corrupt');
-    expect(renderMessage('jobDone', { name: 'j1', success: 3, error: 1, warning: 0 })).toBe(
-      'Job j1 finished: 3 succeeded, 1 failed, 0 warnings',
-    );
+    expect(renderMessage('jobDone', { name: 'j1', success: 3, error: 1, warning: 0 })).toBe('Job j1 finished: 3 succeeded, 1 failed, 0 warnings');
   });
 
   it('renders in the requested locale, accepting any tag form', () => {

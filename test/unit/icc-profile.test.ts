@@ -50,7 +50,9 @@ describe('readIccHeader', () => {
 
   it('refuses a file that is not a profile', async () => {
     const jpeg = path.join(dir, 'photo.icc');
-    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#336699' } }).jpeg().toFile(jpeg);
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#336699' } })
+      .jpeg()
+      .toFile(jpeg);
     const err = await readIccHeader(jpeg).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnreadableImageError);
     expect((err as Error).message).toBe("not an ICC profile: bytes 36-39 are not 'acsp'");
@@ -73,7 +75,9 @@ describe('ICC profile uploads', () => {
 
   it('does not take other files for profiles', async () => {
     const jpeg = path.join(dir, 'photo-named.icc');
-    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#336699' } }).jpeg().toFile(jpeg);
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#336699' } })
+      .jpeg()
+      .toFile(jpeg);
     expect(await sniffFormat(jpeg)).toBe('jpeg');
     // the signature alone is not enough: a profile also declares its own size
     const text = path.join(dir, 'fake.icc');

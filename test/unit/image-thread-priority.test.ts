@@ -15,7 +15,9 @@ function threads(): Array<{ tid: number; name: string; nice: number }> {
 describe.runIf(process.platform === 'linux')('lowerImageThreadPriority', () => {
   it("renices libvips' workers and Node's pool threads, never the main thread", async () => {
     // libvips starts its workers on first use.
-    await sharp({ create: { width: 512, height: 512, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).jpeg().toBuffer();
+    await sharp({ create: { width: 512, height: 512, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 30 } } })
+      .jpeg()
+      .toBuffer();
     const priority = lowerImageThreadPriority({ nice: 7, intervalMs: 50 });
     try {
       const after = threads();
@@ -25,7 +27,14 @@ describe.runIf(process.platform === 'linux')('lowerImageThreadPriority', () => {
       expect(after.find((t) => t.tid === process.pid)?.nice).toBe(0);
       // Threads libvips starts later are found by the next sweep.
       sharp.concurrency(4);
-      await Promise.all(Array.from({ length: 4 }, () => sharp({ create: { width: 1024, height: 1024, channels: 3, background: '#404040' } }).blur(3).png().toBuffer()));
+      await Promise.all(
+        Array.from({ length: 4 }, () =>
+          sharp({ create: { width: 1024, height: 1024, channels: 3, background: '#404040' } })
+            .blur(3)
+            .png()
+            .toBuffer(),
+        ),
+      );
       await new Promise((r) => setTimeout(r, 200));
       for (const t of threads().filter((x) => x.name === 'libvips worker')) expect(t.nice).toBe(7);
     } finally {
@@ -36,6 +45,10 @@ describe.runIf(process.platform === 'linux')('lowerImageThreadPriority', () => {
   it('does nothing when nice is 0', () => {
     const before = threads().map((t) => t.nice);
     lowerImageThreadPriority({ nice: 0 }).stop();
-    expect(threads().map((t) => t.nice).slice(0, before.length)).toEqual(before);
+    expect(
+      threads()
+        .map((t) => t.nice)
+        .slice(0, before.length),
+    ).toEqual(before);
   });
 });

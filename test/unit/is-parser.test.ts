@@ -34,14 +34,14 @@ describe('parseIsQuery: view commands', () => {
   });
 
   it.each([
-    ['wid=abc', 'wid: expected an integer > 0, received \'abc\''],
-    ['wid=0', 'wid: expected an integer > 0, received \'0\''],
-    ['hei=-5', 'hei: expected an integer > 0, received \'-5\''],
-    ['wid=1.5', 'wid: expected an integer > 0, received \'1.5\''],
-    ['wid', 'wid: expected an integer > 0, received \'\''],
-    ['wid=99999999999999999999', 'wid: expected an integer > 0, received \'99999999999999999999\''],
-    ['scl=0', 'scl: expected a number > 0, received \'0\''],
-    ['scl=1e3', 'scl: expected a number > 0, received \'1e3\''],
+    ['wid=abc', "wid: expected an integer > 0, received 'abc'"],
+    ['wid=0', "wid: expected an integer > 0, received '0'"],
+    ['hei=-5', "hei: expected an integer > 0, received '-5'"],
+    ['wid=1.5', "wid: expected an integer > 0, received '1.5'"],
+    ['wid', "wid: expected an integer > 0, received ''"],
+    ['wid=99999999999999999999', "wid: expected an integer > 0, received '99999999999999999999'"],
+    ['scl=0', "scl: expected a number > 0, received '0'"],
+    ['scl=1e3', "scl: expected a number > 0, received '1e3'"],
   ])('%s faults naming the command', (query, message) => {
     const fault = faultOf(() => parseIsQuery(query));
     expect(fault.message).toBe(message);
@@ -155,7 +155,9 @@ describe('parseIsQuery: filters', () => {
   });
 
   it('reads the other filters', () => {
-    expect(parseIsQuery('op_sharpen=1&op_blur=2.5&op_brightness=-20&op_contrast=30&op_saturation=-100&op_hue=-180&op_invert=1&op_colorbalance=10,-20,30')).toEqual({
+    expect(
+      parseIsQuery('op_sharpen=1&op_blur=2.5&op_brightness=-20&op_contrast=30&op_saturation=-100&op_hue=-180&op_invert=1&op_colorbalance=10,-20,30'),
+    ).toEqual({
       sharpen: true,
       blur: 2.5,
       brightness: -20,
@@ -189,7 +191,10 @@ describe('parseIsQuery: output commands', () => {
   });
 
   it.each([
-    ['fmt=bmp', "fmt: expected one of jpeg|jpg|pjpeg|png|png-alpha|png8|png8-alpha|gif|gif-alpha|tif|tif-alpha|webp|webp-alpha|avif|avif-alpha for format, received 'bmp'"],
+    [
+      'fmt=bmp',
+      "fmt: expected one of jpeg|jpg|pjpeg|png|png-alpha|png8|png8-alpha|gif|gif-alpha|tif|tif-alpha|webp|webp-alpha|avif|avif-alpha for format, received 'bmp'",
+    ],
     ['fmt=tif-alpha,rgb,jpeg', "fmt: expected one of none|lzw|zip for compression of tif-alpha, received 'jpeg'"],
     ['fmt=tif,rgb,lossy', "fmt: expected one of none|lzw|zip|jpeg for compression of tif, received 'lossy'"],
     ['fmt=webp,rgb,none', "fmt: expected one of lossy|lossless for compression of webp, received 'none'"],
@@ -212,10 +217,19 @@ describe('parseIsQuery: output commands', () => {
   it('reads quantize with defaults and a colour list', () => {
     expect(parseIsQuery('fmt=gif&quantize=web').quantize).toEqual({ type: 'web', dither: true, colors: 256 });
     expect(parseIsQuery('fmt=gif&quantize=adaptive,off,16').quantize).toEqual({ type: 'adaptive', dither: false, colors: 16 });
-    expect(parseIsQuery('fmt=gif-alpha&quantize=adaptive,off,2,000000,FFFFFF').quantize).toEqual({ type: 'adaptive', dither: false, colors: 2, colorList: ['000000', 'ffffff'] });
+    expect(parseIsQuery('fmt=gif-alpha&quantize=adaptive,off,2,000000,FFFFFF').quantize).toEqual({
+      type: 'adaptive',
+      dither: false,
+      colors: 2,
+      colorList: ['000000', 'ffffff'],
+    });
     expect(parseIsQuery('fmt=gif&quantize=mac,diffuse').quantize).toEqual({ type: 'mac', dither: true, colors: 256 });
-    expect(faultOf(() => parseIsQuery('quantize=adaptive,diffuse,257')).message).toBe("quantize: expected an integer from 2 to 256 for numColors, received '257'");
-    expect(faultOf(() => parseIsQuery('quantize=adaptive,diffuse,8,fff')).message).toBe("quantize: expected a hex6 RGB colour (RRGGBB) for colorList, received 'fff'");
+    expect(faultOf(() => parseIsQuery('quantize=adaptive,diffuse,257')).message).toBe(
+      "quantize: expected an integer from 2 to 256 for numColors, received '257'",
+    );
+    expect(faultOf(() => parseIsQuery('quantize=adaptive,diffuse,8,fff')).message).toBe(
+      "quantize: expected a hex6 RGB colour (RRGGBB) for colorList, received 'fff'",
+    );
     expect(faultOf(() => parseIsQuery('quantize=adaptive,none')).message).toBe("quantize: expected one of diffuse|off for dither, received 'none'");
   });
 
@@ -238,7 +252,9 @@ describe('parseIsQuery: output commands', () => {
     expect(parseIsQuery('icc=sRGB,,1').icc).toEqual({ profile: 'sRGB', intent: 'relative', blackpointComp: true, dither: false });
     expect(parseIsQuery('iccEmbed=1&printRes=300')).toEqual({ iccEmbed: true, printRes: 300 });
     expect(faultOf(() => parseIsQuery('icc=,relative')).message).toBe("icc: expected a profile name for profile, received ',relative'");
-    expect(faultOf(() => parseIsQuery('icc=p,colorimetric')).message).toBe("icc: expected one of perceptual|relative|saturation|absolute for renderIntent, received 'colorimetric'");
+    expect(faultOf(() => parseIsQuery('icc=p,colorimetric')).message).toBe(
+      "icc: expected one of perceptual|relative|saturation|absolute for renderIntent, received 'colorimetric'",
+    );
     expect(faultOf(() => parseIsQuery('printRes=0')).message).toBe("printRes: expected an integer from 1 to 10000, received '0'");
     expect(faultOf(() => parseIsQuery('iccEmbed=true')).message).toBe("iccEmbed: expected 0 or 1, received 'true'");
   });
@@ -488,7 +504,10 @@ describe('macros (image presets)', () => {
 
   it('caps the expanded size, so fan-out presets do bounded work', () => {
     const fanOut: Record<string, string> = { leaf: `.${'x'.repeat(500)}` };
-    for (let level = 1; level <= 6; level++) fanOut[`l${level}`] = Array(20).fill(`$${level === 1 ? 'leaf' : `l${level - 1}`}$`).join('&');
+    for (let level = 1; level <= 6; level++)
+      fanOut[`l${level}`] = Array(20)
+        .fill(`$${level === 1 ? 'leaf' : `l${level - 1}`}$`)
+        .join('&');
     const fault = faultOf(() => parseIsQuery('$l6$', macros(fanOut)));
     expect(fault.detail).toBe(`expanded request exceeds ${MAX_IS_EXPANDED_LENGTH} characters`);
     expect(fault.command).toMatch(/^\$(leaf|l\d)\$$/);
@@ -528,7 +547,7 @@ describe('parseIsColor', () => {
   });
 
   it.each([
-    ['', 'bgc: expected a colour (g[,a], r,g,b[,a], c,m,y,k[,a]k, 0xGG[AA], [0x]RRGGBB[AA] or [0x]CCMMYYKK[AA]k, optional suffix s), received \'\''],
+    ['', "bgc: expected a colour (g[,a], r,g,b[,a], c,m,y,k[,a]k, 0xGG[AA], [0x]RRGGBB[AA] or [0x]CCMMYYKK[AA]k, optional suffix s), received ''"],
     ['red', "bgc: expected a colour (g[,a], r,g,b[,a], c,m,y,k[,a]k, 0xGG[AA], [0x]RRGGBB[AA] or [0x]CCMMYYKK[AA]k, optional suffix s), received 'red'"],
     ['256,0,0', "bgc: expected an integer from 0 to 255 for red, received '256'"],
     ['101', "bgc: expected an integer from 0 to 100 for gray (percent), received '101'"],
@@ -542,7 +561,10 @@ describe('parseIsColor', () => {
     ['0x123', "bgc: expected a colour (g[,a], r,g,b[,a], c,m,y,k[,a]k, 0xGG[AA], [0x]RRGGBB[AA] or [0x]CCMMYYKK[AA]k, optional suffix s), received '0x123'"],
     ['1,,3', "bgc: expected a colour (g[,a], r,g,b[,a], c,m,y,k[,a]k, 0xGG[AA], [0x]RRGGBB[AA] or [0x]CCMMYYKK[AA]k, optional suffix s), received '1,,3'"],
     ['-1,0,0', "bgc: expected a colour (g[,a], r,g,b[,a], c,m,y,k[,a]k, 0xGG[AA], [0x]RRGGBB[AA] or [0x]CCMMYYKK[AA]k, optional suffix s), received '-1,0,0'"],
-    ['1,2,3,4,5,6', "bgc: expected a colour (g[,a], r,g,b[,a], c,m,y,k[,a]k, 0xGG[AA], [0x]RRGGBB[AA] or [0x]CCMMYYKK[AA]k, optional suffix s), received '1,2,3,4,5,6'"],
+    [
+      '1,2,3,4,5,6',
+      "bgc: expected a colour (g[,a], r,g,b[,a], c,m,y,k[,a]k, 0xGG[AA], [0x]RRGGBB[AA] or [0x]CCMMYYKK[AA]k, optional suffix s), received '1,2,3,4,5,6'",
+    ],
   ])('%j faults', (text, message) => {
     expect(faultOf(() => parseIsColor('bgc', text)).message).toBe(message);
   });

@@ -47,7 +47,11 @@ describe('Image Serving publish rules', () => {
 describe('IsPublishService paging', () => {
   /** A repository fake holding `candidates` and `removals` as sorted handle lists. */
   function service(candidates: string[], removals: string[]) {
-    const page = (list: string[], after: string | null, limit: number) => list.filter((h) => after === null || h > after).slice(0, limit).map((h) => ({ asset_handle: h, name: h }));
+    const page = (list: string[], after: string | null, limit: number) =>
+      list
+        .filter((h) => after === null || h > after)
+        .slice(0, limit)
+        .map((h) => ({ asset_handle: h, name: h }));
     const repo = {
       listCandidates: async (_c: string, _s: string, after: string | null, limit: number) => page(candidates, after, limit),
       listRemovals: async (_c: string, after: string | null, limit: number) => page(removals, after, limit),

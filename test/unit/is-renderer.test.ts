@@ -416,7 +416,8 @@ describe('output formats', () => {
   });
 
   it('tif compression none|lzw|zip|jpeg', async () => {
-    const tag = async (compression?: 'none' | 'lzw' | 'zip' | 'jpeg') => tiffCompression((await render(noisy, { fmt: { format: 'tif', ...(compression ? { compression } : {}) } })).out);
+    const tag = async (compression?: 'none' | 'lzw' | 'zip' | 'jpeg') =>
+      tiffCompression((await render(noisy, { fmt: { format: 'tif', ...(compression ? { compression } : {}) } })).out);
     expect(await tag()).toBe(1);
     expect(await tag('lzw')).toBe(5);
     expect(await tag('zip')).toBe(8);
@@ -661,7 +662,10 @@ describe('sources', () => {
 describe('one pipeline from file to reply', () => {
   it('resizes a JPEG with wid= alone straight into the encoder, keeping the source density and the exact size', async () => {
     const file = path.join(dir, `dense-${++seq}.jpg`);
-    await sharp({ create: { width: 400, height: 200, channels: 3, background: { r: 200, g: 10, b: 10 } } }).jpeg().withMetadata({ density: 300 }).toFile(file);
+    await sharp({ create: { width: 400, height: 200, channels: 3, background: { r: 200, g: 10, b: 10 } } })
+      .jpeg()
+      .withMetadata({ density: 300 })
+      .toFile(file);
     const { out, result } = await render(file, { wid: 100, fmt: { format: 'png' } });
     expect(result).toMatchObject({ width: 100, height: 50, format: 'png' });
     const meta = await sharp(out).metadata();

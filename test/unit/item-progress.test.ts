@@ -39,7 +39,9 @@ async function settle() {
 
 /** A store that records every call; writes can be held to see what happens while one is in flight. */
 function fakeStore(now: () => number = () => 0) {
-  const calls: Array<{ op: 'upsert'; row: ItemProgressRow; at: number } | { op: 'remove'; jobHandle: string; itemId: string } | { op: 'removeJob'; jobHandle: string }> = [];
+  const calls: Array<
+    { op: 'upsert'; row: ItemProgressRow; at: number } | { op: 'remove'; jobHandle: string; itemId: string } | { op: 'removeJob'; jobHandle: string }
+  > = [];
   const rows = new Map<string, ItemProgressRow>();
   let hold: Array<() => void> | undefined;
   let failWith: Error | undefined;
@@ -166,7 +168,13 @@ describe('ItemProgressReporter', () => {
     const s = fakeStore();
     const item = started(new ItemProgressReporter(s.store, fakeLog().log, { minIntervalMs: 250, clock: c.clock }));
     const seen: number[] = [];
-    for (const [step, f] of [['a', 0.5], ['b', 0.2], ['c', Number.NaN], ['d', 1.7], ['e', -1]] as const) {
+    for (const [step, f] of [
+      ['a', 0.5],
+      ['b', 0.2],
+      ['c', Number.NaN],
+      ['d', 1.7],
+      ['e', -1],
+    ] as const) {
       item.progress.step(step, f);
       await c.advance(300);
       seen.push(s.upserts().at(-1)!.fraction);

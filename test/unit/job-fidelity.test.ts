@@ -13,13 +13,32 @@ const COMPANY = 'c|acme';
 const MARKER = 'S3cr3t-Marker-7f1c';
 const jobs: Record<string, Record<string, unknown>> = {
   reprocessAssetsJob: { assetHandleArray: ['a|1'], createMask: false, emailSetting: 'None' },
-  uploadUrlsJob: { urlArray: [{ sourceUrl: 'https://example.com/a.jpg', destPath: 'in/' }], overwrite: true, readyForPublish: false, createMask: false, emailSetting: 'None' },
-  uploadDirectoryJob: { serverDir: 'drop', includeSubfolders: false, processMetadataFiles: false, overwrite: true, readyForPublish: false, createMask: false, emailSetting: 'None' },
+  uploadUrlsJob: {
+    urlArray: [{ sourceUrl: 'https://example.com/a.jpg', destPath: 'in/' }],
+    overwrite: true,
+    readyForPublish: false,
+    createMask: false,
+    emailSetting: 'None',
+  },
+  uploadDirectoryJob: {
+    serverDir: 'drop',
+    includeSubfolders: false,
+    processMetadataFiles: false,
+    overwrite: true,
+    readyForPublish: false,
+    createMask: false,
+    emailSetting: 'None',
+  },
   automatedSetGenerationJob: { assetHandleArray: ['a|1'], readyForPublish: true, autoSetCreationOptions: { autoSetsArray: ['s|1'] }, emailSetting: 'None' },
 };
-const submit = (element: string, extra: Record<string, unknown>) => parseInput(submitJobParam, { companyHandle: COMPANY, jobName: 'j', [element]: { ...jobs[element], ...extra } });
+const submit = (element: string, extra: Record<string, unknown>) =>
+  parseInput(submitJobParam, { companyHandle: COMPANY, jobName: 'j', [element]: { ...jobs[element], ...extra } });
 const servlet = (extra: Record<string, unknown>) =>
-  parseInput(uploadPostParam, { companyHandle: COMPANY, jobName: 'u', uploadParams: { overwrite: true, readyForPublish: true, createMask: false, emailSetting: 'None', ...extra } });
+  parseInput(uploadPostParam, {
+    companyHandle: COMPANY,
+    jobName: 'u',
+    uploadParams: { overwrite: true, readyForPublish: true, createMask: false, emailSetting: 'None', ...extra },
+  });
 
 const OFFENDERS: Array<[string, string, unknown]> = [
   ['reprocessAssetsJob', 'synchronizationComplete', true],
@@ -47,7 +66,10 @@ describe('fields IPS defines and this server cannot honour', () => {
 
   it('VideoEncoding.playbackTarget is refused: one MP4 serves every player', () => {
     const mediaOptions = { videoEncodingArray: [{ name: 'web', fileSuffix: '_web', videoBitrate: 800, audioBitrate: 128, playbackTarget: 'Mobile' }] };
-    expect(faultOf(() => submit('reprocessAssetsJob', { mediaOptions }))).toMatchObject({ code: 30001, field: 'reprocessAssetsJob.mediaOptions.videoEncodingArray[0].playbackTarget' });
+    expect(faultOf(() => submit('reprocessAssetsJob', { mediaOptions }))).toMatchObject({
+      code: 30001,
+      field: 'reprocessAssetsJob.mediaOptions.videoEncodingArray[0].playbackTarget',
+    });
   });
 });
 
@@ -81,7 +103,11 @@ describe("the documents' aliases (docs/api.md#documented-aliases)", () => {
 
   it('the servlet and ripPdfsJob take it too', () => {
     expect(servlet({ knockoutBackground: knockout }).uploadParams).toMatchObject({ knockoutBackgroundOptions: knockout });
-    const rip = parseInput(submitJobParam, { companyHandle: COMPANY, jobName: 'r', ripPdfsJob: { pdfHandleArray: ['a|1'], createMask: false, emailSetting: 'None', knockoutBackground: knockout } });
+    const rip = parseInput(submitJobParam, {
+      companyHandle: COMPANY,
+      jobName: 'r',
+      ripPdfsJob: { pdfHandleArray: ['a|1'], createMask: false, emailSetting: 'None', knockoutBackground: knockout },
+    });
     expect(rip.ripPdfsJob).toMatchObject({ knockoutBackgroundOptions: knockout });
   });
 

@@ -10,7 +10,13 @@ import { FIELD_TABLE, schemaFields } from '../../src/jobs/job-fields.js';
  * whatever its value.
  */
 // submitJob's param is walked as submitJobParam itself (with every job element); the other operations by <operation>Param.
-const fields = schemaFields(Object.fromEntries(Object.entries(OPERATIONS).filter(([op]) => op !== 'submitJob').map(([op, spec]) => [`${op}Param`, spec.param])));
+const fields = schemaFields(
+  Object.fromEntries(
+    Object.entries(OPERATIONS)
+      .filter(([op]) => op !== 'submitJob')
+      .map(([op, spec]) => [`${op}Param`, spec.param]),
+  ),
+);
 const key = (type: string, field: string) => `${type}.${field}`;
 const SAMPLES: unknown[] = [true, false, 0, 1, 'x', 'None', {}, [], { items: [] }];
 /** A test name may exist as a unit and an integration test: either may exercise the field. */
@@ -24,7 +30,9 @@ describe('the field table', () => {
 
   it('lists no field that no schema accepts', () => {
     const accepted = new Set(fields.map((f) => key(f.type, f.field)));
-    const stale = Object.entries(FIELD_TABLE).flatMap(([type, rules]) => Object.keys(rules).map((f) => key(type, f))).filter((k) => !accepted.has(k));
+    const stale = Object.entries(FIELD_TABLE)
+      .flatMap(([type, rules]) => Object.keys(rules).map((f) => key(type, f)))
+      .filter((k) => !accepted.has(k));
     expect(stale).toEqual([]);
   });
 
@@ -39,7 +47,9 @@ describe('the field table', () => {
   it('values an honoured field refuses are refused', () => {
     const accepting = fields.flatMap((f) => {
       const rule = FIELD_TABLE[f.type]![f.field]!;
-      return 'refuses' in rule && rule.refuses ? rule.refuses.filter((v) => f.schema.safeParse(v).success).map((v) => `${key(f.type, f.field)}=${JSON.stringify(v)}`) : [];
+      return 'refuses' in rule && rule.refuses
+        ? rule.refuses.filter((v) => f.schema.safeParse(v).success).map((v) => `${key(f.type, f.field)}=${JSON.stringify(v)}`)
+        : [];
     });
     expect(accepting).toEqual([]);
   });
@@ -53,7 +63,8 @@ describe('the field table', () => {
       for (const name of rule.tests) {
         const files = testFiles(name);
         if (files.length === 0) problems.push(`${key(f.type, f.field)}: ${name} does not exist`);
-        else if (!files.some((file) => new RegExp(`\\b${f.field}\\b`).test(fs.readFileSync(file, 'utf8')))) problems.push(`${key(f.type, f.field)}: ${name} never names ${f.field}`);
+        else if (!files.some((file) => new RegExp(`\\b${f.field}\\b`).test(fs.readFileSync(file, 'utf8'))))
+          problems.push(`${key(f.type, f.field)}: ${name} never names ${f.field}`);
       }
     }
     expect(problems).toEqual([]);

@@ -73,8 +73,15 @@ function classify(name: string): 'documented' | 'corrected' | 'invented' | undef
 
 describe('job-log type names', () => {
   it('classifies every log type the registry uses as IPS-documented, a corrected spelling or invented', () => {
-    const unclassified = JOB_TYPES.flatMap((j) => namesOf(j.logTypes).filter((n) => !classify(n)).map((n) => `${j.element}: ${n}`));
-    expect(unclassified, 'add each to IPS_DOCUMENTED_LOG_TYPES (if IPS documents or logs it) or INVENTED_LOG_TYPES with its reason, and to docs/job-log-types.md').toEqual([]);
+    const unclassified = JOB_TYPES.flatMap((j) =>
+      namesOf(j.logTypes)
+        .filter((n) => !classify(n))
+        .map((n) => `${j.element}: ${n}`),
+    );
+    expect(
+      unclassified,
+      'add each to IPS_DOCUMENTED_LOG_TYPES (if IPS documents or logs it) or INVENTED_LOG_TYPES with its reason, and to docs/job-log-types.md',
+    ).toEqual([]);
   });
 
   it('classifies every log type and file type written as a literal in the code', () => {
@@ -83,7 +90,9 @@ describe('job-log type names', () => {
     expect([...logTypes.keys()]).toEqual(expect.arrayContaining(['OriginalJobName', 'FatalError', 'DuplicateSkipped', 'SetGenerationWarning']));
     expect([...fileTypes.keys()]).toEqual(expect.arrayContaining(['MasterImage', 'NoType']));
     expect([...logTypes].filter(([n]) => !classify(n)).map(([n, file]) => `${file}: ${n}`)).toEqual([]);
-    expect([...fileTypes].filter(([n]) => !IPS_DOCUMENTED_FILE_TYPES.has(n) && !Object.hasOwn(INVENTED_FILE_TYPES, n)).map(([n, file]) => `${file}: ${n}`)).toEqual([]);
+    expect(
+      [...fileTypes].filter(([n]) => !IPS_DOCUMENTED_FILE_TYPES.has(n) && !Object.hasOwn(INVENTED_FILE_TYPES, n)).map(([n, file]) => `${file}: ${n}`),
+    ).toEqual([]);
   });
 
   it('keeps the lists apart, each correction pointing at a documented (sic) name, and nothing invented that is not used', () => {
@@ -97,10 +106,19 @@ describe('job-log type names', () => {
     }
     for (const name of Object.keys(INVENTED_FILE_TYPES)) expect(IPS_DOCUMENTED_FILE_TYPES.has(name), name).toBe(false);
     const used = new Set([...JOB_TYPES.flatMap((j) => namesOf(j.logTypes)), ...literals().logTypes.keys()]);
-    expect(Object.keys(INVENTED_LOG_TYPES).filter((n) => !used.has(n)), 'invented names nothing writes').toEqual([]);
-    expect(Object.keys(CORRECTED_LOG_TYPES).filter((n) => !used.has(n)), 'corrections nothing writes').toEqual([]);
+    expect(
+      Object.keys(INVENTED_LOG_TYPES).filter((n) => !used.has(n)),
+      'invented names nothing writes',
+    ).toEqual([]);
+    expect(
+      Object.keys(CORRECTED_LOG_TYPES).filter((n) => !used.has(n)),
+      'corrections nothing writes',
+    ).toEqual([]);
     const usedFileTypes = new Set(literals().fileTypes.keys());
-    expect(Object.keys(INVENTED_FILE_TYPES).filter((n) => !usedFileTypes.has(n)), 'invented file types nothing writes').toEqual([]);
+    expect(
+      Object.keys(INVENTED_FILE_TYPES).filter((n) => !usedFileTypes.has(n)),
+      'invented file types nothing writes',
+    ).toEqual([]);
   });
 
   it("gives ExportJob IPS's own names, a files-only log and its archive row", () => {
@@ -123,7 +141,7 @@ describe('docs/job-log-types.md', () => {
     expect(tableNames('Invented file types').sort()).toEqual(Object.keys(INVENTED_FILE_TYPES).sort());
   });
 
-  it("has a section per job type naming its IPS type and each of its log types", () => {
+  it('has a section per job type naming its IPS type and each of its log types', () => {
     for (const j of JOB_TYPES) {
       const section = jobSection(j.element);
       expect(section, j.element).toContain(`\`${j.ipsType}\``);

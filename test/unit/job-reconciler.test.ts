@@ -22,7 +22,10 @@ function run(over: Partial<ClosedJobRun> & Pick<ClosedJobRun, 'workflowId' | 'st
 }
 
 /** The reconciler's edges as plain fakes: Temporal's closed runs, the catalog, the bookkeeping it calls. */
-function setup(runs: ClosedJobRun[], opts: { ended?: string[]; latest?: Record<string, string>; closures?: Record<string, RunClosure>; failClosureOf?: string } = {}) {
+function setup(
+  runs: ClosedJobRun[],
+  opts: { ended?: string[]; latest?: Record<string, string>; closures?: Record<string, RunClosure>; failClosureOf?: string } = {},
+) {
   const listed: Array<Date | undefined> = [];
   const ended: Array<{ job: ClosedRunJob; end: ClosedRunEnd }> = [];
   const endedHandles = new Set(opts.ended ?? []);
@@ -102,7 +105,13 @@ describe('JobReconciler.sweep', () => {
   it('describes a run that never wrote its Begin row from its search attributes and memo', async () => {
     const { reconciler, ended } = setup([
       run({ workflowId: 'j|a', status: 'Failed', executionTime: new Date('2026-03-01T10:00:05.123Z'), memo: { locale: 'nl', description: 'nightly run' } }),
-      run({ workflowId: 'j|b', status: 'Terminated', jobType: 'UploadPost', submitUser: 'gone@acme.test', memo: { runName: 'upload_2026-03-01-09:59:59.000' } }),
+      run({
+        workflowId: 'j|b',
+        status: 'Terminated',
+        jobType: 'UploadPost',
+        submitUser: 'gone@acme.test',
+        memo: { runName: 'upload_2026-03-01-09:59:59.000' },
+      }),
     ]);
     await reconciler.sweep();
     expect(ended[0]!.job).toEqual({
@@ -118,7 +127,12 @@ describe('JobReconciler.sweep', () => {
       description: 'nightly run',
       startDate: '2026-03-01T10:00:05.123Z',
     });
-    expect(ended[1]!.job).toMatchObject({ jobType: 'UploadPost', jobName: 'upload_2026-03-01-09:59:59.000', submitUserEmail: 'gone@acme.test', submitUserHandle: '' });
+    expect(ended[1]!.job).toMatchObject({
+      jobType: 'UploadPost',
+      jobName: 'upload_2026-03-01-09:59:59.000',
+      submitUserEmail: 'gone@acme.test',
+      submitUserHandle: '',
+    });
   });
 
   it('lists everything Temporal keeps at first, then from a minute before the previous sweep', async () => {
@@ -129,7 +143,9 @@ describe('JobReconciler.sweep', () => {
   });
 
   it('goes on past a run it cannot read, and lists from the same point again next time', async () => {
-    const { reconciler, listed, ended } = setup([run({ workflowId: 'j|bad', status: 'Failed' }), run({ workflowId: 'j|good', status: 'Failed' })], { failClosureOf: 'j|bad' });
+    const { reconciler, listed, ended } = setup([run({ workflowId: 'j|bad', status: 'Failed' }), run({ workflowId: 'j|good', status: 'Failed' })], {
+      failClosureOf: 'j|bad',
+    });
     expect((await reconciler.sweep(new Date('2026-03-01T10:00:00.000Z'))).map((d) => d.jobHandle)).toEqual(['j|good']);
     await reconciler.sweep(new Date('2026-03-01T10:00:15.000Z'));
     expect(listed).toEqual([undefined, undefined]);
@@ -139,7 +155,10 @@ describe('JobReconciler.sweep', () => {
 
 describe('endOf', () => {
   it('names who terminated a run when no reason was given', () => {
-    expect(endOf(run({ workflowId: 'j', status: 'Terminated' }), { identity: 'temporal-cli:ops@host' })).toEqual({ status: 'Terminated', reason: 'by temporal-cli:ops@host' });
+    expect(endOf(run({ workflowId: 'j', status: 'Terminated' }), { identity: 'temporal-cli:ops@host' })).toEqual({
+      status: 'Terminated',
+      reason: 'by temporal-cli:ops@host',
+    });
     expect(endOf(run({ workflowId: 'j', status: 'Terminated' }), {})).toEqual({ status: 'Terminated', reason: 'no reason given' });
   });
 

@@ -44,14 +44,33 @@ describe('job registry', () => {
       reprocessAssetsJob: { assetHandleArray: ['a|1'], createMask: false, emailSetting: 'None' },
       ripPdfsJob: { pdfHandleArray: ['a|1'], createMask: false, emailSetting: 'None' },
       exportJob: { assetHandleArray: ['a|1'], fmt: 'orig', emailSetting: 'None' },
-      uploadUrlsJob: { urlArray: [{ sourceUrl: 'https://example.com/a.jpg', destPath: 'web/' }], overwrite: true, readyForPublish: true, createMask: false, emailSetting: 'None' },
-      uploadDirectoryJob: { serverDir: 'incoming', includeSubfolders: true, processMetadataFiles: false, overwrite: true, readyForPublish: true, createMask: false, emailSetting: 'None' },
+      uploadUrlsJob: {
+        urlArray: [{ sourceUrl: 'https://example.com/a.jpg', destPath: 'web/' }],
+        overwrite: true,
+        readyForPublish: true,
+        createMask: false,
+        emailSetting: 'None',
+      },
+      uploadDirectoryJob: {
+        serverDir: 'incoming',
+        includeSubfolders: true,
+        processMetadataFiles: false,
+        overwrite: true,
+        readyForPublish: true,
+        createMask: false,
+        emailSetting: 'None',
+      },
       imageServingPublishJob: { publishType: 'Incremental', emailSetting: 'None' },
       imageRenderingPublishJob: { emailSetting: 'None' },
       serverDirectoryPublishJob: { emailSetting: 'None' },
       videoPublishJob: { emailSetting: 'None' },
       metadataPublishJob: { forcePublish: true, emailSetting: 'None' },
-      automatedSetGenerationJob: { assetHandleArray: ['a|1'], readyForPublish: false, autoSetCreationOptions: { autoSetsArray: ['ps|1'] }, emailSetting: 'None' },
+      automatedSetGenerationJob: {
+        assetHandleArray: ['a|1'],
+        readyForPublish: false,
+        autoSetCreationOptions: { autoSetsArray: ['ps|1'] },
+        emailSetting: 'None',
+      },
       createVideoSitemapJob: { forceUpdate: true, emailSetting: 'None' },
     };
     const submittable = JOB_TYPES.filter((j) => j.submittable).map((j) => j.element);
@@ -65,15 +84,26 @@ describe('job registry', () => {
 
   it('takes imageServingPublishJob with httpCompletionUrl and refuses a contextHandle, naming it', () => {
     const base = { companyHandle: 'c|1', jobName: 'pub' };
-    const ok = parseInput(submitJobParam, { ...base, imageServingPublishJob: { publishType: 'Full', emailSetting: 'None', httpCompletionUrl: 'https://hooks.example.test/done' } });
+    const ok = parseInput(submitJobParam, {
+      ...base,
+      imageServingPublishJob: { publishType: 'Full', emailSetting: 'None', httpCompletionUrl: 'https://hooks.example.test/done' },
+    });
     expect(ok).toMatchObject({ imageServingPublishJob: { publishType: 'Full', httpCompletionUrl: 'https://hooks.example.test/done' } });
-    expect(jobTypeByElement('imageServingPublishJob')).toMatchObject({ ipsType: 'ImageServingPublish', workflow: 'imageServingPublishWorkflow', submittable: true });
-    const context = faultOf(() => parseInput(submitJobParam, { ...base, imageServingPublishJob: { publishType: 'Full', emailSetting: 'None', contextHandle: 'ctx|1' } }));
+    expect(jobTypeByElement('imageServingPublishJob')).toMatchObject({
+      ipsType: 'ImageServingPublish',
+      workflow: 'imageServingPublishWorkflow',
+      submittable: true,
+    });
+    const context = faultOf(() =>
+      parseInput(submitJobParam, { ...base, imageServingPublishJob: { publishType: 'Full', emailSetting: 'None', contextHandle: 'ctx|1' } }),
+    );
     expect(context).toMatchObject({ code: 30001, field: 'imageServingPublishJob.contextHandle' });
     expect(context.reason).toContain('one Image Serving context per company');
     const type = faultOf(() => parseInput(submitJobParam, { ...base, imageServingPublishJob: { publishType: 'Sometimes', emailSetting: 'None' } }));
     expect(type).toMatchObject({ field: 'imageServingPublishJob.publishType' });
-    const url = faultOf(() => parseInput(submitJobParam, { ...base, imageServingPublishJob: { publishType: 'Full', emailSetting: 'None', httpCompletionUrl: 'ftp://x.test/' } }));
+    const url = faultOf(() =>
+      parseInput(submitJobParam, { ...base, imageServingPublishJob: { publishType: 'Full', emailSetting: 'None', httpCompletionUrl: 'ftp://x.test/' } }),
+    );
     expect(url).toMatchObject({ field: 'imageServingPublishJob.httpCompletionUrl' });
   });
 
@@ -88,13 +118,23 @@ describe('job registry', () => {
       ipsType: 'ImageRenderingPublish',
       workflow: 'imageRenderingPublishWorkflow',
       submittable: true,
-      logTypes: { begin: 'BeginImageRenderingPublish', end: 'EndImageRenderingPublish', success: 'ImageRenderingPublishSuccess', failure: 'ImageRenderingPublishError' },
+      logTypes: {
+        begin: 'BeginImageRenderingPublish',
+        end: 'EndImageRenderingPublish',
+        success: 'ImageRenderingPublishSuccess',
+        failure: 'ImageRenderingPublishError',
+      },
     });
     expect(jobTypeByElement('serverDirectoryPublishJob')).toMatchObject({
       ipsType: 'ServerDirectoryPublish',
       workflow: 'serverDirectoryPublishWorkflow',
       submittable: true,
-      logTypes: { begin: 'BeginServerDirectoryPublish', end: 'EndServerDirectoryPublish', success: 'ServerDirectoryPublishSuccess', failure: 'ServerDirectoryPublishError' },
+      logTypes: {
+        begin: 'BeginServerDirectoryPublish',
+        end: 'EndServerDirectoryPublish',
+        success: 'ServerDirectoryPublishSuccess',
+        failure: 'ServerDirectoryPublishError',
+      },
     });
     expect(jobTypeByElement('metadataPublishJob')).toMatchObject({
       ipsType: 'MetadataPublish',
@@ -106,11 +146,17 @@ describe('job registry', () => {
     const base = { companyHandle: 'c|1', jobName: 'pub' };
     // The XSD's MetadataPublishJob has only forcePublish: accepted as it is.
     expect(parseInput(submitJobParam, { ...base, metadataPublishJob: {} })).toMatchObject({ metadataPublishJob: {} });
-    expect(faultOf(() => parseInput(submitJobParam, { ...base, metadataPublishJob: { forcePublish: 'yes' } }))).toMatchObject({ field: 'metadataPublishJob.forcePublish' });
+    expect(faultOf(() => parseInput(submitJobParam, { ...base, metadataPublishJob: { forcePublish: 'yes' } }))).toMatchObject({
+      field: 'metadataPublishJob.forcePublish',
+    });
     const context = faultOf(() => parseInput(submitJobParam, { ...base, imageRenderingPublishJob: { emailSetting: 'None', contextHandle: 'ctx|1' } }));
     expect(context).toMatchObject({ code: 30001, field: 'imageRenderingPublishJob.contextHandle' });
     expect(context.reason).toContain('one Image Rendering context per company');
-    expect(faultOf(() => parseInput(submitJobParam, { ...base, serverDirectoryPublishJob: { emailSetting: 'None', contextHandle: 'ctx|1' } }))).toMatchObject({ field: 'serverDirectoryPublishJob.contextHandle' });
-    expect(faultOf(() => parseInput(submitJobParam, { ...base, serverDirectoryPublishJob: { emailSetting: 'None', httpCompletionUrl: 'https://u:p@x.test/' } }))).toMatchObject({ field: 'serverDirectoryPublishJob.httpCompletionUrl' });
+    expect(faultOf(() => parseInput(submitJobParam, { ...base, serverDirectoryPublishJob: { emailSetting: 'None', contextHandle: 'ctx|1' } }))).toMatchObject({
+      field: 'serverDirectoryPublishJob.contextHandle',
+    });
+    expect(
+      faultOf(() => parseInput(submitJobParam, { ...base, serverDirectoryPublishJob: { emailSetting: 'None', httpCompletionUrl: 'https://u:p@x.test/' } })),
+    ).toMatchObject({ field: 'serverDirectoryPublishJob.httpCompletionUrl' });
   });
 });

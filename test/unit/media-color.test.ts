@@ -225,7 +225,10 @@ describe('MaintainOriginal', () => {
 
   it('keeps an Adobe RGB original in Adobe RGB', async () => {
     const src = file('a98.png');
-    await sharp({ create: { width: 64, height: 32, channels: 3, background: { r: 200, g: 30, b: 60 } } }).withIccProfile(icc('a98.icc')).png().toFile(src);
+    await sharp({ create: { width: 64, height: 32, channels: 3, background: { r: 200, g: 30, b: 60 } } })
+      .withIccProfile(icc('a98.icc'))
+      .png()
+      .toFile(src);
     const original = await stored(src);
     const { meta, patch } = await stored(await ptiff(src, 'png', { mode: 'MaintainOriginal' }, 'a98-out.tif'));
     expect(meta.space).toBe('srgb'); // libvips' name for any 3-band RGB
@@ -246,7 +249,9 @@ describe('MaintainOriginal', () => {
     const cmyk = await stored(await ptiff(await cmykPatches('keep-untagged.tif'), 'tiff', { mode: 'MaintainOriginal' }, 'keep-untagged-out.tif'));
     expect(cmyk.meta).toMatchObject({ space: 'cmyk', hasProfile: false });
     const png = file('plain.png');
-    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#406080' } }).png().toFile(png);
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#406080' } })
+      .png()
+      .toFile(png);
     const rgb = await readIccHeader(await writeIcc(await ptiff(png, 'png', { mode: 'MaintainOriginal' }, 'plain-out.tif')));
     expect(rgb.colorSpace).toBe('RGB');
   });
@@ -267,8 +272,17 @@ async function cmyk16(name: string, inks: number[], width: number, height: numbe
   for (let i = 0; i < width * height * 4; i++) pixels.writeUInt16LE(inks[i % 4]!, i * 2);
   // tag, type (3 SHORT, 4 LONG, 7 UNDEFINED), values
   const tags: [number, number, number[] | Buffer][] = [
-    [256, 4, [width]], [257, 4, [height]], [258, 3, [16, 16, 16, 16]], [259, 3, [1]], [262, 3, [5]], [273, 4, [0]],
-    [277, 3, [4]], [278, 4, [height]], [279, 4, [pixels.length]], [284, 3, [1]], [34675, 7, profile],
+    [256, 4, [width]],
+    [257, 4, [height]],
+    [258, 3, [16, 16, 16, 16]],
+    [259, 3, [1]],
+    [262, 3, [5]],
+    [273, 4, [0]],
+    [277, 3, [4]],
+    [278, 4, [height]],
+    [279, 4, [pixels.length]],
+    [284, 3, [1]],
+    [34675, 7, profile],
   ];
   const size = (t: (typeof tags)[number]) => (Buffer.isBuffer(t[2]) ? t[2].length : t[2].length * (t[1] === 3 ? 2 : 4));
   let cursor = 8 + 2 + tags.length * 12 + 4;
@@ -310,7 +324,12 @@ describe('16-bit CMYK', () => {
     expect(streamed.meta).toMatchObject({ space: 'cmyk', depth: 'uchar' });
     expectClose(streamed.patch('white'), [128, 0, 0, 0], 1);
     const out = { ptiff: file('c16-knockout.tif') };
-    await media.renderDerivatives(src, 'tiff', { mask: false, knockout: { corner: 'UpperLeft', tolerance: 0, fillMethod: 'MatchPixel' }, color: { mode: 'MaintainOriginal' } }, out);
+    await media.renderDerivatives(
+      src,
+      'tiff',
+      { mask: false, knockout: { corner: 'UpperLeft', tolerance: 0, fillMethod: 'MatchPixel' }, color: { mode: 'MaintainOriginal' } },
+      out,
+    );
     const knocked = await sharp(out.ptiff, { ignoreIcc: true }).pipelineColourspace('cmyk').toColourspace('cmyk').raw().toBuffer();
     expect([...knocked.subarray(0, 5)]).toEqual([128, 0, 0, 0, 0]);
   });
@@ -336,7 +355,9 @@ describe('Default', () => {
 
   it('ignores profiles outside Convert', async () => {
     const src = await cmykPatches('default-ignores.tif', 'default_cmyk.icc');
-    const { meta } = await stored(await ptiff(src, 'tiff', { mode: 'Default', sourceProfile: file('missing.icc'), outputProfile: icc('ps_cmyk.icc') }, 'default-ignores-out.tif'));
+    const { meta } = await stored(
+      await ptiff(src, 'tiff', { mode: 'Default', sourceProfile: file('missing.icc'), outputProfile: icc('ps_cmyk.icc') }, 'default-ignores-out.tif'),
+    );
     expect(meta.space).toBe('srgb');
   });
 });
@@ -350,7 +371,9 @@ describe('bad profiles', () => {
 
   it('a file that is not a profile names the field', async () => {
     const notIcc = file('not-a-profile.icc');
-    await sharp({ create: { width: 64, height: 64, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toFile(notIcc);
+    await sharp({ create: { width: 64, height: 64, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+      .png()
+      .toFile(notIcc);
     const src = await cmykPatches('bad-src.tif');
     expect((await failure(src, { mode: 'Convert', sourceProfile: notIcc })).message).toBe(
       "colorManagementOptions.sourceProfileHandle: expected an ICC profile, received a file that is not one (bytes 36-39 are not 'acsp')",
@@ -369,8 +392,12 @@ describe('bad profiles', () => {
 
   it('a CMYK profile for an RGB image is refused', async () => {
     const png = file('rgb.png');
-    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#406080' } }).png().toFile(png);
-    const err = await media.buildPyramidTiff(png, 'png', file('rgb-out.tif'), await media.probe(png, 'png'), { mode: 'Convert', sourceProfile: icc('ps_cmyk.icc') }).catch((e: unknown) => e);
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#406080' } })
+      .png()
+      .toFile(png);
+    const err = await media
+      .buildPyramidTiff(png, 'png', file('rgb-out.tif'), await media.probe(png, 'png'), { mode: 'Convert', sourceProfile: icc('ps_cmyk.icc') })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RenderOptionError);
     expect((err as Error).message).toBe(
       'colorManagementOptions.sourceProfileHandle: expected an RGB profile for this RGB image, received a CMYK profile ("Artifex PS CMYK Profile")',
@@ -387,7 +414,9 @@ describe('bad profiles', () => {
   it('an embedded profile that does not fit the pixels asks for a sourceProfileHandle', async () => {
     const src = file('rgb-tagged-cmyk.tif');
     await writeTaggedTiff(src, { data: new Uint8Array(8 * 8 * 4), width: 8, height: 8, channels: 4, space: 'cmyk' }, await bytesOf('srgb.icc'));
-    expect((await failure(src, { mode: 'Convert' })).message).toMatch(/embedded profile \(an RGB profile .*\) does not fit its CMYK pixels; give a sourceProfileHandle/);
+    expect((await failure(src, { mode: 'Convert' })).message).toMatch(
+      /embedded profile \(an RGB profile .*\) does not fit its CMYK pixels; give a sourceProfileHandle/,
+    );
     // with one, the file converts
     const fixed = await ptiff(src, 'tiff', { mode: 'Convert', sourceProfile: icc('default_cmyk.icc') }, 'fixed.tif');
     expect((await sharp(fixed).metadata()).space).toBe('srgb');
@@ -414,7 +443,12 @@ describe('renderDerivatives in colour', () => {
   it('knocks out the background of a CMYK original kept in CMYK, inks untouched', async () => {
     const src = await bordered('ko-cmyk.tif', 'default_cmyk.icc');
     const out = { ptiff: file('ko-cmyk-out.tif'), mask: file('ko-cmyk-mask.png') };
-    const result = await media.renderDerivatives(src, 'tiff', { mask: true, knockout: { corner: 'UpperLeft', tolerance: 0, fillMethod: 'FloodFill' }, color: { mode: 'MaintainOriginal' } }, out);
+    const result = await media.renderDerivatives(
+      src,
+      'tiff',
+      { mask: true, knockout: { corner: 'UpperLeft', tolerance: 0, fillMethod: 'FloodFill' }, color: { mode: 'MaintainOriginal' } },
+      out,
+    );
     expect(result).toEqual({ width: 48, height: 40, maskWritten: true });
     const { meta, at } = await rawOf(out.ptiff);
     expect(meta).toMatchObject({ space: 'cmyk', channels: 5, hasAlpha: true });
@@ -430,7 +464,12 @@ describe('renderDerivatives in colour', () => {
   it('auto-crops on the sRGB rendition and crops the CMYK pixels to the same box', async () => {
     const src = await bordered('crop-cmyk.tif', 'default_cmyk.icc');
     const out = { ptiff: file('crop-cmyk-out.tif') };
-    const result = await media.renderDerivatives(src, 'tiff', { mask: false, crop: { autoColor: { corner: 'UpperLeft', tolerance: 0 } }, color: { mode: 'Convert', outputProfile: icc('ps_cmyk.icc') } }, out);
+    const result = await media.renderDerivatives(
+      src,
+      'tiff',
+      { mask: false, crop: { autoColor: { corner: 'UpperLeft', tolerance: 0 } }, color: { mode: 'Convert', outputProfile: icc('ps_cmyk.icc') } },
+      out,
+    );
     expect(result).toEqual({ width: 32, height: 24, crop: { left: 8, top: 8, width: 32, height: 24 }, maskWritten: false });
     const { meta, at } = await rawOf(out.ptiff);
     expect(meta).toMatchObject({ space: 'cmyk', channels: 4, width: 32, height: 24 });
@@ -440,7 +479,12 @@ describe('renderDerivatives in colour', () => {
   it('crops manually without reading pixels, in the output space', async () => {
     const src = await bordered('manual-cmyk.tif', 'default_cmyk.icc');
     const out = { ptiff: file('manual-cmyk-out.tif') };
-    const result = await media.renderDerivatives(src, 'tiff', { mask: false, crop: { manual: { left: 8, top: 8, right: 8, bottom: 8 } }, color: { mode: 'Convert', outputProfile: icc('srgb.icc') } }, out);
+    const result = await media.renderDerivatives(
+      src,
+      'tiff',
+      { mask: false, crop: { manual: { left: 8, top: 8, right: 8, bottom: 8 } }, color: { mode: 'Convert', outputProfile: icc('srgb.icc') } },
+      out,
+    );
     expect(result).toMatchObject({ width: 32, height: 24, crop: { left: 8, top: 8, width: 32, height: 24 } });
     const { meta, at } = await rawOf(out.ptiff);
     expect(meta).toMatchObject({ space: 'srgb', width: 32, height: 24 });
@@ -457,7 +501,12 @@ describe('renderDerivatives in colour', () => {
     await writeTaggedTiff(src, { data, width, height, channels: 4, space: 'cmyk' }, await bytesOf('default_cmyk.icc'));
     const out = { ptiff: file('usm-cmyk-out.tif') };
     // monochrome = 1 asks for brightness-only sharpening, which CMYK has no channel for
-    await media.renderDerivatives(src, 'tiff', { mask: false, usm: { amount: 1, radius: 1.5, threshold: 0, monochrome: 1 }, color: { mode: 'MaintainOriginal' } }, out);
+    await media.renderDerivatives(
+      src,
+      'tiff',
+      { mask: false, usm: { amount: 1, radius: 1.5, threshold: 0, monochrome: 1 }, color: { mode: 'MaintainOriginal' } },
+      out,
+    );
     const { meta, at } = await rawOf(out.ptiff);
     expect(meta).toMatchObject({ space: 'cmyk', channels: 4 });
     expectClose(at(4, 16), [60, 0, 0, 0], 1);
@@ -479,7 +528,12 @@ describe('renderDerivatives in colour', () => {
     const result = await media.renderDerivatives(
       src,
       'tiff',
-      { mask: true, knockout: { corner: 'UpperLeft', tolerance: 0, fillMethod: 'MatchPixel' }, usm: { amount: 1, radius: 1, threshold: 0, monochrome: 0 }, color: { mode: 'MaintainOriginal' } },
+      {
+        mask: true,
+        knockout: { corner: 'UpperLeft', tolerance: 0, fillMethod: 'MatchPixel' },
+        usm: { amount: 1, radius: 1, threshold: 0, monochrome: 0 },
+        color: { mode: 'MaintainOriginal' },
+      },
       out,
     );
     expect(result.maskWritten).toBe(true);
@@ -492,7 +546,9 @@ describe('renderDerivatives in colour', () => {
 
   it('Default still renders sRGB, and the streamed path writes the own-alpha mask', async () => {
     const png = file('alpha.png');
-    await sharp({ create: { width: 20, height: 10, channels: 4, background: { r: 200, g: 40, b: 40, alpha: 0.5 } } }).png().toFile(png);
+    await sharp({ create: { width: 20, height: 10, channels: 4, background: { r: 200, g: 40, b: 40, alpha: 0.5 } } })
+      .png()
+      .toFile(png);
     const out = { ptiff: file('alpha-out.tif'), mask: file('alpha-mask.png') };
     const result = await media.renderDerivatives(png, 'png', { mask: true, crop: { manual: { left: 2, top: 0, right: 0, bottom: 0 } } }, out);
     expect(result).toEqual({ width: 18, height: 10, crop: { left: 2, top: 0, width: 18, height: 10 }, maskWritten: true });
@@ -505,7 +561,16 @@ describe('renderDerivatives in colour', () => {
     const sub = file('clean');
     await fs.mkdir(sub);
     const src = await cmykPatches('clean-src.tif');
-    await media.renderDerivatives(src, 'tiff', { mask: false, usm: { amount: 1, radius: 1, threshold: 0, monochrome: 0 }, color: { mode: 'Convert', sourceProfile: icc('default_cmyk.icc'), outputProfile: icc('ps_cmyk.icc') } }, { ptiff: path.join(sub, 'out.tif') });
+    await media.renderDerivatives(
+      src,
+      'tiff',
+      {
+        mask: false,
+        usm: { amount: 1, radius: 1, threshold: 0, monochrome: 0 },
+        color: { mode: 'Convert', sourceProfile: icc('default_cmyk.icc'), outputProfile: icc('ps_cmyk.icc') },
+      },
+      { ptiff: path.join(sub, 'out.tif') },
+    );
     expect(await fs.readdir(sub)).toEqual(['out.tif']);
   });
 });
@@ -527,7 +592,10 @@ describe('unsharp mask on opaque images', () => {
   /** What the formula gives at row 16 for x = 0…63, on raw pixels blurred by sharp. */
   const expected = async (data: Uint8Array, channels: 1 | 3, params = usm) => {
     const { applyUnsharp } = await import('../../src/adapters/media/unsharp.js');
-    const blurred = await sharp(Buffer.from(data), { raw: { width: 64, height: 32, channels } }).blur(params.radius).raw().toBuffer();
+    const blurred = await sharp(Buffer.from(data), { raw: { width: 64, height: 32, channels } })
+      .blur(params.radius)
+      .raw()
+      .toBuffer();
     const bands = blurred.length / (64 * 32);
     const oneBand = new Uint8Array(64 * 32 * channels);
     for (let i = 0; i < 64 * 32; i++) for (let c = 0; c < channels; c++) oneBand[i * channels + c] = blurred[i * bands + c]!;
@@ -538,7 +606,9 @@ describe('unsharp mask on opaque images', () => {
   it('sharpens an untagged RGB photo edge as the formula does (Default)', async () => {
     const data = edge(3, [60, 120, 200], [180, 40, 90]);
     const src = file('usm-rgb.png');
-    await sharp(Buffer.from(data), { raw: { width: 64, height: 32, channels: 3 } }).png().toFile(src);
+    await sharp(Buffer.from(data), { raw: { width: 64, height: 32, channels: 3 } })
+      .png()
+      .toFile(src);
     const out = { ptiff: file('usm-rgb-out.tif') };
     const result = await media.renderDerivatives(src, 'png', { mask: true, usm, crop: { manual: { left: 0, top: 0, right: 0, bottom: 0 } } }, out);
     expect(result).toEqual({ width: 64, height: 32, maskWritten: false });
@@ -569,7 +639,9 @@ describe('unsharp mask on opaque images', () => {
   it('sharpens after a Convert into another RGB profile, which the PTIFF embeds', async () => {
     const data = edge(3, [60, 120, 200], [180, 40, 90]);
     const src = file('usm-a98.png');
-    await sharp(Buffer.from(data), { raw: { width: 64, height: 32, channels: 3 } }).png().toFile(src);
+    await sharp(Buffer.from(data), { raw: { width: 64, height: 32, channels: 3 } })
+      .png()
+      .toFile(src);
     const out = { ptiff: file('usm-a98-out.tif') };
     await media.renderDerivatives(src, 'png', { mask: false, usm, color: { mode: 'Convert', outputProfile: icc('a98.icc') } }, out);
     const meta = await sharp(out.ptiff).metadata();
@@ -586,7 +658,9 @@ describe('unsharp mask on opaque images', () => {
   it('leaves pixels whose difference is within the threshold untouched', async () => {
     const data = edge(3, [100, 100, 100], [104, 104, 104]); // a 4-level step: |in − blurred| ≤ 4 everywhere
     const src = file('usm-flat.png');
-    await sharp(Buffer.from(data), { raw: { width: 64, height: 32, channels: 3 } }).png().toFile(src);
+    await sharp(Buffer.from(data), { raw: { width: 64, height: 32, channels: 3 } })
+      .png()
+      .toFile(src);
     const out = { ptiff: file('usm-flat-out.tif') };
     await media.renderDerivatives(src, 'png', { mask: false, usm: { ...usm, amount: 5 } }, out);
     const { at } = await rawOf(out.ptiff);
@@ -606,7 +680,13 @@ describe('unsharp mask in place', () => {
       original[i] = (i * 37) % 256;
       blurred[i] = (i * 53 + 11) % 256;
     }
-    for (const [channels, hasAlpha, monochrome] of [[3, false, 0], [4, true, 0], [4, true, 1], [3, false, 1], [1, false, 0]] as const) {
+    for (const [channels, hasAlpha, monochrome] of [
+      [3, false, 0],
+      [4, true, 0],
+      [4, true, 1],
+      [3, false, 1],
+      [1, false, 0],
+    ] as const) {
       const p = { amount: 2.5, threshold: 3, monochrome } as const;
       const copy = applyUnsharp(original.slice(0, 60 * channels), blurred.slice(0, 60 * channels), channels, hasAlpha, p);
       const own = original.slice(0, 60 * channels);

@@ -71,9 +71,27 @@ describe('composeJobMail', () => {
   });
 
   it.each([
-    ['en', 'IPS job nightly-upload_2024 completed (errors: 2, warnings: 1)', 'Files: 47 · succeeded: 44 · updated: 5 · duplicates skipped: 2 · failed: 2 · warnings: 1', 'Errors (2):', 'broken.tif: not a TIFF'],
-    ['nl-NL', 'IPS-taak nightly-upload_2024 voltooid (fouten: 2, waarschuwingen: 1)', 'Bestanden: 47 · geslaagd: 44 · bijgewerkt: 5 · duplicaten overgeslagen: 2 · mislukt: 2 · waarschuwingen: 1', 'Fouten (2):', 'broken.tif: not a TIFF'],
-    ['fr', 'Tâche IPS nightly-upload_2024 terminée (erreurs : 2, avertissements : 1)', 'Fichiers : 47 · réussis : 44 · mis à jour : 5 · doublons ignorés : 2 · en échec : 2 · avertissements : 1', 'Erreurs (2) :', 'broken.tif : not a TIFF'],
+    [
+      'en',
+      'IPS job nightly-upload_2024 completed (errors: 2, warnings: 1)',
+      'Files: 47 · succeeded: 44 · updated: 5 · duplicates skipped: 2 · failed: 2 · warnings: 1',
+      'Errors (2):',
+      'broken.tif: not a TIFF',
+    ],
+    [
+      'nl-NL',
+      'IPS-taak nightly-upload_2024 voltooid (fouten: 2, waarschuwingen: 1)',
+      'Bestanden: 47 · geslaagd: 44 · bijgewerkt: 5 · duplicaten overgeslagen: 2 · mislukt: 2 · waarschuwingen: 1',
+      'Fouten (2):',
+      'broken.tif: not a TIFF',
+    ],
+    [
+      'fr',
+      'Tâche IPS nightly-upload_2024 terminée (erreurs : 2, avertissements : 1)',
+      'Fichiers : 47 · réussis : 44 · mis à jour : 5 · doublons ignorés : 2 · en échec : 2 · avertissements : 1',
+      'Erreurs (2) :',
+      'broken.tif : not a TIFF',
+    ],
   ])('renders %s with counts, dates and the first errors', (locale, subject, counts, errorsHeading, firstError) => {
     const mail = composeJobMail(withErrors, locale);
     expect(mail.subject).toBe(subject);
@@ -121,10 +139,7 @@ describe('composeJobMail', () => {
   });
 
   it('caps both lists at 10 and says how many more there are', () => {
-    const mail = composeJobMail(
-      summary({ errors: 25, warnings: 12, firstErrors: lines(25, 'err'), firstWarnings: lines(12, 'warn') }),
-      'en',
-    );
+    const mail = composeJobMail(summary({ errors: 25, warnings: 12, firstErrors: lines(25, 'err'), firstWarnings: lines(12, 'warn') }), 'en');
     expect(MAX_LISTED).toBe(10);
     expect(mail.text).toContain('Errors (first 10 of 25):');
     expect(mail.text).toContain('Warnings (first 10 of 12):');
@@ -143,10 +158,7 @@ describe('composeJobMail', () => {
   });
 
   it('appends extra lines and links URLs in the HTML part', () => {
-    const mail = composeJobMail(
-      summary({ extraLines: ['Download: https://ips.example/dl?a=1&b=2.', 'Plain <note>'] }),
-      'en',
-    );
+    const mail = composeJobMail(summary({ extraLines: ['Download: https://ips.example/dl?a=1&b=2.', 'Plain <note>'] }), 'en');
     expect(mail.text).toContain('Download: https://ips.example/dl?a=1&b=2.');
     expect(mail.html).toContain('<a href="https://ips.example/dl?a=1&amp;b=2">https://ips.example/dl?a=1&amp;b=2</a>.');
     expect(mail.html).toContain('Plain &lt;note&gt;');

@@ -1,13 +1,6 @@
 import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
-import {
-  autoColorCropBox,
-  autoTransparentCropBox,
-  colorDistance,
-  knockoutMask,
-  toleranceLevels,
-  type RawImage,
-} from '../../src/adapters/media/pixel-ops.js';
+import { autoColorCropBox, autoTransparentCropBox, colorDistance, knockoutMask, toleranceLevels, type RawImage } from '../../src/adapters/media/pixel-ops.js';
 import type { Corner } from '../../src/domain/schemas/options.schema.js';
 
 const CORNERS: Corner[] = ['UpperLeft', 'UpperRight', 'BottomLeft', 'BottomRight'];
@@ -77,7 +70,17 @@ describe('tolerance and distance', () => {
 
 describe('knockoutMask tolerance edges', () => {
   // 3×1: reference white, one pixel 1 level off, one far off.
-  const img = build(3, 1, 3, (x) => [[255, 255, 255], [255, 254, 255], [0, 0, 0]][x]!);
+  const img = build(
+    3,
+    1,
+    3,
+    (x) =>
+      [
+        [255, 255, 255],
+        [255, 254, 255],
+        [0, 0, 0],
+      ][x]!,
+  );
 
   it('t = 0 excludes a pixel that differs by one level', () => {
     for (const fillMethod of ['MatchPixel', 'FloodFill'] as const) {
@@ -137,7 +140,12 @@ describe('knockoutMask FloodFill vs MatchPixel', () => {
   it('starts from the chosen corner when the corners differ', () => {
     // Left half blue, right half green.
     const split = build(6, 4, 3, (x) => (x < 3 ? [0, 0, 255] : [0, 255, 0]));
-    for (const [corner, zeroX] of [['UpperLeft', 0], ['BottomLeft', 0], ['UpperRight', 5], ['BottomRight', 5]] as const) {
+    for (const [corner, zeroX] of [
+      ['UpperLeft', 0],
+      ['BottomLeft', 0],
+      ['UpperRight', 5],
+      ['BottomRight', 5],
+    ] as const) {
       const mask = knockoutMask(split, { corner, tolerance: 0, fillMethod: 'FloodFill' });
       expect(count(mask, 0)).toBe(12);
       expect(at(mask, split, zeroX, 2)).toBe(0);
@@ -147,8 +155,14 @@ describe('knockoutMask FloodFill vs MatchPixel', () => {
 
   it('matches a reference BFS on random mazes (scanline fill correctness)', () => {
     let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-    for (const [w, h, density] of [[37, 23, 0.4], [64, 64, 0.55], [1, 50, 0.2], [50, 1, 0.2], [91, 13, 0.3]] as const) {
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    for (const [w, h, density] of [
+      [37, 23, 0.4],
+      [64, 64, 0.55],
+      [1, 50, 0.2],
+      [50, 1, 0.2],
+      [91, 13, 0.3],
+    ] as const) {
       const img = build(w, h, 1, () => [rand() < density ? 0 : 200]);
       for (const corner of CORNERS) {
         const start = corner === 'UpperLeft' ? 0 : corner === 'UpperRight' ? w - 1 : corner === 'BottomLeft' ? (h - 1) * w : w * h - 1;
@@ -191,7 +205,17 @@ describe('image shapes and validation', () => {
     expect([...knockoutMask(gray, { corner: 'UpperLeft', tolerance: 4 / 255, fillMethod: 'MatchPixel' })]).toEqual([0, 0, 0, 255]);
     expect([...knockoutMask(gray, { corner: 'UpperLeft', tolerance: 3 / 255, fillMethod: 'FloodFill' })]).toEqual([0, 0, 255, 255]);
     // Gray + alpha: alpha is ignored for colour matching.
-    const ga = build(3, 1, 2, (x) => [[50, 255], [50, 0], [51, 255]][x]!);
+    const ga = build(
+      3,
+      1,
+      2,
+      (x) =>
+        [
+          [50, 255],
+          [50, 0],
+          [51, 255],
+        ][x]!,
+    );
     expect([...knockoutMask(ga, { corner: 'UpperLeft', tolerance: 0, fillMethod: 'FloodFill' })]).toEqual([0, 0, 255]);
     expect(autoTransparentCropBox(ga, { tolerance: 0 })).toEqual({ left: 0, top: 0, width: 3, height: 1 });
   });
@@ -215,7 +239,9 @@ describe('image shapes and validation', () => {
 
 describe('autoColorCropBox', () => {
   it('trims a white canvas around a black rectangle', async () => {
-    const rect = await sharp({ create: { width: 10, height: 20, channels: 3, background: { r: 0, g: 0, b: 0 } } }).png().toBuffer();
+    const rect = await sharp({ create: { width: 10, height: 20, channels: 3, background: { r: 0, g: 0, b: 0 } } })
+      .png()
+      .toBuffer();
     const img = await toRaw(
       sharp({ create: { width: 100, height: 80, channels: 3, background: { r: 255, g: 255, b: 255 } } }).composite([{ input: rect, left: 30, top: 40 }]),
     );
@@ -235,9 +261,7 @@ describe('autoColorCropBox', () => {
 
   it('trims slightly off-white noise with a tolerance', () => {
     // Border values 250..255 (diff ≤ 5), content block 30×10 at (12,7).
-    const img = build(50, 30, 3, (x, y) =>
-      x >= 12 && x < 42 && y >= 7 && y < 17 ? [120, 60, 200] : [255 - ((x * 7 + y * 3) % 6), 255 - ((x + y) % 6), 255],
-    );
+    const img = build(50, 30, 3, (x, y) => (x >= 12 && x < 42 && y >= 7 && y < 17 ? [120, 60, 200] : [255 - ((x * 7 + y * 3) % 6), 255 - ((x + y) % 6), 255]));
     expect(img.data[0]).toBe(255);
     expect(autoColorCropBox(img, { corner: 'UpperLeft', tolerance: 0 })).toEqual({ left: 0, top: 0, width: 50, height: 30 });
     expect(autoColorCropBox(img, { corner: 'UpperLeft', tolerance: 4 / 255 })).not.toEqual({ left: 12, top: 7, width: 30, height: 10 });
@@ -256,7 +280,9 @@ describe('autoColorCropBox', () => {
 
 describe('autoTransparentCropBox', () => {
   it('finds the box of an opaque shape on a transparent canvas', async () => {
-    const shape = await sharp({ create: { width: 17, height: 9, channels: 4, background: { r: 10, g: 200, b: 30, alpha: 1 } } }).png().toBuffer();
+    const shape = await sharp({ create: { width: 17, height: 9, channels: 4, background: { r: 10, g: 200, b: 30, alpha: 1 } } })
+      .png()
+      .toBuffer();
     const img = await toRaw(
       sharp({ create: { width: 64, height: 48, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).composite([{ input: shape, left: 21, top: 33 }]),
     );
@@ -278,10 +304,30 @@ describe('autoTransparentCropBox', () => {
   });
 
   it('returns null without an alpha channel or when everything is transparent', () => {
-    expect(autoTransparentCropBox(build(5, 5, 3, () => [0, 0, 0]), { tolerance: 0 })).toBeNull();
-    expect(autoTransparentCropBox(build(5, 5, 1, () => [0]), { tolerance: 0 })).toBeNull();
-    expect(autoTransparentCropBox(build(5, 5, 4, () => [9, 9, 9, 0]), { tolerance: 0 })).toBeNull();
-    expect(autoTransparentCropBox(build(5, 5, 2, () => [9, 0]), { tolerance: 0 })).toBeNull();
+    expect(
+      autoTransparentCropBox(
+        build(5, 5, 3, () => [0, 0, 0]),
+        { tolerance: 0 },
+      ),
+    ).toBeNull();
+    expect(
+      autoTransparentCropBox(
+        build(5, 5, 1, () => [0]),
+        { tolerance: 0 },
+      ),
+    ).toBeNull();
+    expect(
+      autoTransparentCropBox(
+        build(5, 5, 4, () => [9, 9, 9, 0]),
+        { tolerance: 0 },
+      ),
+    ).toBeNull();
+    expect(
+      autoTransparentCropBox(
+        build(5, 5, 2, () => [9, 0]),
+        { tolerance: 0 },
+      ),
+    ).toBeNull();
   });
 });
 
@@ -290,7 +336,9 @@ describe('photo-like and large images', () => {
     const W = 1200;
     const H = 900;
     const B = 40;
-    const noise = await toRaw(sharp({ create: { width: W, height: H, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }));
+    const noise = await toRaw(
+      sharp({ create: { width: W, height: H, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }),
+    );
     expect(noise.channels).toBe(3);
     // Gradient + noise, clamped to [0, 230] so no inner pixel is within 0.02 of white.
     const photo = new Uint8Array(W * H * 3);

@@ -45,13 +45,23 @@ describe('layerAssetNames', () => {
 
   it('AppendNumber: <psd>_<n> for every layer', () => {
     expect(layerAssetNames('Spring Ad', layers, 'AppendNumber').map((n) => n.name)).toEqual([
-      'Spring Ad_1', 'Spring Ad_2', 'Spring Ad_3', 'Spring Ad_4', 'Spring Ad_5', 'Spring Ad_6',
+      'Spring Ad_1',
+      'Spring Ad_2',
+      'Spring Ad_3',
+      'Spring Ad_4',
+      'Spring Ad_5',
+      'Spring Ad_6',
     ]);
   });
 
   it('AppendName: <psd>_<layer name>, or <psd>_<n> for default names', () => {
     expect(layerAssetNames('Spring Ad', layers, 'AppendName').map((n) => n.name)).toEqual([
-      'Spring Ad_1', 'Spring Ad_Price Tag', 'Spring Ad_3', 'Spring Ad_Blue', 'Spring Ad_Blue_2', 'Spring Ad_Price tag_2',
+      'Spring Ad_1',
+      'Spring Ad_Price Tag',
+      'Spring Ad_3',
+      'Spring Ad_Blue',
+      'Spring Ad_Blue_2',
+      'Spring Ad_Price tag_2',
     ]);
   });
 
@@ -89,7 +99,11 @@ describe('layerAssetNames', () => {
   });
 
   it('replaces characters an asset name cannot hold and falls back to the number for empty names', () => {
-    const names = layerAssetNames('Ad', [layer(1, 'Front/Back'), layer(2, 'tab\there'), layer(3, '   '), layer(4, '..'), layer(5, 'x', ['a/b', '', '..'])], 'Folders');
+    const names = layerAssetNames(
+      'Ad',
+      [layer(1, 'Front/Back'), layer(2, 'tab\there'), layer(3, '   '), layer(4, '..'), layer(5, 'x', ['a/b', '', '..'])],
+      'Folders',
+    );
     expect(names).toEqual([
       { name: 'Front_Back', folder: 'Ad/' },
       { name: 'tab_here', folder: 'Ad/' },
@@ -100,7 +114,14 @@ describe('layerAssetNames', () => {
   });
 
   it('every name and folder is accepted by the asset-name and folder rules', () => {
-    const hostile = [layer(1, 'a\\b'), layer(2, '\u0000\u007f'), layer(3, 'é'.repeat(300)), layer(4, 'é'.repeat(300)), layer(5, '😀'.repeat(250)), layer(6, '.', ['..', '.', 'x\ny'])];
+    const hostile = [
+      layer(1, 'a\\b'),
+      layer(2, '\u0000\u007f'),
+      layer(3, 'é'.repeat(300)),
+      layer(4, 'é'.repeat(300)),
+      layer(5, '😀'.repeat(250)),
+      layer(6, '.', ['..', '.', 'x\ny']),
+    ];
     for (const naming of ['LayerName', 'AppendNumber', 'AppendName', 'Folders'] as const) {
       const names = layerAssetNames('P'.repeat(250), hostile, naming);
       expect(new Set(names.map((n) => n.name.toLowerCase())).size).toBe(hostile.length);
@@ -161,7 +182,16 @@ describe('psdTemplate', () => {
     { name: 'Blue half', index: 2, bounds: { left: 50, top: 40, width: 30, height: 20 }, hidden: false, opacity: 0.5, blendMode: 'multiply' },
     { name: 'Red', index: 1, bounds: { left: 5, top: 5, width: 20, height: 10 }, hidden: false, opacity: 1, blendMode: 'normal' },
     { name: 'Gone', index: 3, bounds: { left: 100, top: 0, width: 5, height: 5 }, hidden: false, opacity: 1, blendMode: 'normal' },
-    { name: 'Hello', folder: 'Ad/Text/', index: 4, bounds: { left: 10, top: 30, width: 8, height: 4 }, hidden: true, opacity: 1, blendMode: 'normal', text: 'Hello' },
+    {
+      name: 'Hello',
+      folder: 'Ad/Text/',
+      index: 4,
+      bounds: { left: 10, top: 30, width: 8, height: 4 },
+      hidden: true,
+      opacity: 1,
+      blendMode: 'normal',
+      text: 'Hello',
+    },
   ];
 
   it('lists layers bottom to top, anchored at the centre by default', () => {
@@ -173,11 +203,52 @@ describe('psdTemplate', () => {
       anchor: 'Center',
       extendLayers: false,
       layers: [
-        { layer: 1, index: 1, name: 'Red', left: 5, top: 5, width: 20, height: 10, anchor: { x: 10, y: 5 }, position: { x: 15, y: 10 }, pos: { x: -17, y: -14 }, hidden: false, opacity: 1, blendMode: 'normal' },
-        { layer: 2, index: 2, name: 'Blue half', left: 50, top: 40, width: 14, height: 8, anchor: { x: 7, y: 4 }, position: { x: 57, y: 44 }, pos: { x: 25, y: 20 }, hidden: false, opacity: 0.5, blendMode: 'multiply' },
         {
-          layer: 3, index: 4, name: 'Hello', folder: 'Ad/Text/', left: 10, top: 30, width: 8, height: 4,
-          anchor: { x: 4, y: 2 }, position: { x: 14, y: 32 }, pos: { x: -18, y: 8 }, hidden: true, opacity: 1, blendMode: 'normal', text: 'Hello',
+          layer: 1,
+          index: 1,
+          name: 'Red',
+          left: 5,
+          top: 5,
+          width: 20,
+          height: 10,
+          anchor: { x: 10, y: 5 },
+          position: { x: 15, y: 10 },
+          pos: { x: -17, y: -14 },
+          hidden: false,
+          opacity: 1,
+          blendMode: 'normal',
+        },
+        {
+          layer: 2,
+          index: 2,
+          name: 'Blue half',
+          left: 50,
+          top: 40,
+          width: 14,
+          height: 8,
+          anchor: { x: 7, y: 4 },
+          position: { x: 57, y: 44 },
+          pos: { x: 25, y: 20 },
+          hidden: false,
+          opacity: 0.5,
+          blendMode: 'multiply',
+        },
+        {
+          layer: 3,
+          index: 4,
+          name: 'Hello',
+          folder: 'Ad/Text/',
+          left: 10,
+          top: 30,
+          width: 8,
+          height: 4,
+          anchor: { x: 4, y: 2 },
+          position: { x: 14, y: 32 },
+          pos: { x: -18, y: 8 },
+          hidden: true,
+          opacity: 1,
+          blendMode: 'normal',
+          text: 'Hello',
         },
       ],
     });
@@ -186,8 +257,16 @@ describe('psdTemplate', () => {
 
   it('a Northwest anchor puts each layer by its top-left corner', () => {
     const t = psdTemplate(canvas, input, { anchor: 'Northwest', extendLayers: false });
-    expect(t.layers.map((l) => l.position)).toEqual([{ x: 5, y: 5 }, { x: 50, y: 40 }, { x: 10, y: 30 }]);
-    expect(t.layers.map((l) => l.anchor)).toEqual([{ x: 0, y: 0 }, { x: 0, y: 0 }, { x: 0, y: 0 }]);
+    expect(t.layers.map((l) => l.position)).toEqual([
+      { x: 5, y: 5 },
+      { x: 50, y: 40 },
+      { x: 10, y: 30 },
+    ]);
+    expect(t.layers.map((l) => l.anchor)).toEqual([
+      { x: 0, y: 0 },
+      { x: 0, y: 0 },
+      { x: 0, y: 0 },
+    ]);
   });
 
   it('with extendLayers every layer covers the canvas', () => {

@@ -90,7 +90,16 @@ beforeAll(async () => {
       width: 600,
       height: 400,
       imageData: solid(600, 400, [0, 0, 0, 255]),
-      imageResources: { resolutionInfo: { horizontalResolution: 118.11, horizontalResolutionUnit: 'PPCM', widthUnit: 'Centimeters', verticalResolution: 118.11, verticalResolutionUnit: 'PPCM', heightUnit: 'Centimeters' } },
+      imageResources: {
+        resolutionInfo: {
+          horizontalResolution: 118.11,
+          horizontalResolutionUnit: 'PPCM',
+          widthUnit: 'Centimeters',
+          verticalResolution: 118.11,
+          verticalResolutionUnit: 'PPCM',
+          heightUnit: 'Centimeters',
+        },
+      },
       children: [pixels('Wide', 0, 0, 600, 400, [10, 200, 30, 255])],
     }),
   );
@@ -121,7 +130,18 @@ describe('readPsdLayers', () => {
       [11, 'Inside', ['Hidden group']],
     ]);
     expect(doc.layers[0]).toEqual({
-      index: 1, name: 'Red', folderPath: [], left: 5, top: 5, width: 20, height: 10, hidden: false, opacity: 1, blendMode: 'normal', clipped: false, kind: 'pixel',
+      index: 1,
+      name: 'Red',
+      folderPath: [],
+      left: 5,
+      top: 5,
+      width: 20,
+      height: 10,
+      hidden: false,
+      opacity: 1,
+      blendMode: 'normal',
+      clipped: false,
+      kind: 'pixel',
     });
     expect(doc.layers[1]).toMatchObject({ left: 50, top: 40, width: 30, height: 20, blendMode: 'multiply' });
     expect(doc.layers[1]!.opacity).toBeCloseTo(0.5, 2);
@@ -141,7 +161,17 @@ describe('readPsdLayers', () => {
 
   it('feeds the naming rules', async () => {
     const doc = await readPsdLayers(file('doc.psd'), { maxPixels: LIMIT, extractText: false });
-    expect(layerAssetNames('doc', doc.layers, 'LayerName').map((n) => n.name)).toEqual(['Red', 'Blue half', 'Blue', 'Blue_2', 'Hidden', 'Hello', 'Masked', 'Red_2', 'Inside']);
+    expect(layerAssetNames('doc', doc.layers, 'LayerName').map((n) => n.name)).toEqual([
+      'Red',
+      'Blue half',
+      'Blue',
+      'Blue_2',
+      'Hidden',
+      'Hello',
+      'Masked',
+      'Red_2',
+      'Inside',
+    ]);
     expect(layerAssetNames('doc', doc.layers, 'Folders')[3]).toEqual({ name: 'Blue_2', folder: 'doc/Shirts/Sleeves/' });
   });
 
@@ -235,7 +265,11 @@ describe('renderLayerPyramid', () => {
       const m = await sharp(dest, { page }).metadata();
       sizes.push([m.width, m.height]);
     }
-    expect(sizes).toEqual([[600, 400], [300, 200], [150, 100]]);
+    expect(sizes).toEqual([
+      [600, 400],
+      [300, 200],
+      [150, 100],
+    ]);
     expect(await rgbaAt(dest, 599, 399)).toEqual([10, 200, 30, 255]);
     expect(await rgbaAt(dest, 100, 50, 2)).toEqual([10, 200, 30, 255]);
   });
@@ -259,7 +293,9 @@ describe('renderLayerPyramid', () => {
   it('refuses a layer that yields no image', async () => {
     const psd = await openPsdLayers(file('doc.psd'), { maxPixels: LIMIT, extractText: false });
     await expect(psd.renderLayer(7, { extendLayers: false }, file('x.tif'))).rejects.toThrow(RangeError);
-    await expect(psd.renderLayer(99, { extendLayers: false }, file('x.tif'))).rejects.toThrow('layer 99 yields no image (expected one of 1, 2, 3, 4, 5, 6, 9, 10, 11)');
+    await expect(psd.renderLayer(99, { extendLayers: false }, file('x.tif'))).rejects.toThrow(
+      'layer 99 yields no image (expected one of 1, 2, 3, 4, 5, 6, 9, 10, 11)',
+    );
   });
 
   it('refuses a document above maxPixels', async () => {

@@ -68,7 +68,13 @@ describe('image options on assets they do not apply to', () => {
         unsharpMaskOptions: { amount: 0, radius: 2, threshold: 6, monochrome: 0 },
       }),
     ).toEqual([]);
-    expect(requestedImageOptions(all)).toEqual(['createMask', 'knockoutBackgroundOptions', 'manualCropOptions', 'colorManagementOptions', 'unsharpMaskOptions']);
+    expect(requestedImageOptions(all)).toEqual([
+      'createMask',
+      'knockoutBackgroundOptions',
+      'manualCropOptions',
+      'colorManagementOptions',
+      'unsharpMaskOptions',
+    ]);
     expect(requestedImageOptions({ createMask: false, autoColorCropOptions: { corner: 'UpperLeft', tolerance: 0 } })).toEqual(['autoColorCropOptions']);
     expect(requestedImageOptions({ createMask: false, autoTransparentCropOptions: { tolerance: 0 } })).toEqual(['autoTransparentCropOptions']);
   });
@@ -93,14 +99,20 @@ describe('image options on assets they do not apply to', () => {
       assetType: 'Video',
       assetHandle: 'a|1',
     });
-    expect(optionWarnings(all, 'UploadedDocument', { path: 'Acme/a.pdf', type: 'Pdf', fileType: 'MasterImage' }).map((r) => r.messageKey)).toEqual(Array(5).fill('optionNotAppliedAtUpload'));
+    expect(optionWarnings(all, 'UploadedDocument', { path: 'Acme/a.pdf', type: 'Pdf', fileType: 'MasterImage' }).map((r) => r.messageKey)).toEqual(
+      Array(5).fill('optionNotAppliedAtUpload'),
+    );
     expect(optionWarnings(all, 'UnrasterisedDocument', { path: 'Acme/a.pdf', type: 'Pdf', fileType: 'MasterImage' })[0]).not.toHaveProperty('assetHandle');
     expect(optionWarnings(all, 'RasterisedDocument', { path: 'Acme/a.pdf', type: 'Pdf', fileType: 'MasterImage' })).toEqual([]);
     expect(optionWarnings(none, 'Video', { path: 'Acme/clip.mp4', type: 'Video', fileType: 'Video' })).toEqual([]);
   });
 
   it('sees every uploaded format as an image, a stored document, a video or something else', () => {
-    const targets = Object.fromEntries((['jpeg', 'png', 'tiff', 'webp', 'gif', 'psd', 'pdf', 'postscript', 'eps', 'illustrator', 'icc', 'mp4', 'mov', 'webm', 'mkv', 'avi'] as const).map((f) => [f, imageOptionTarget(f)]));
+    const targets = Object.fromEntries(
+      (['jpeg', 'png', 'tiff', 'webp', 'gif', 'psd', 'pdf', 'postscript', 'eps', 'illustrator', 'icc', 'mp4', 'mov', 'webm', 'mkv', 'avi'] as const).map(
+        (f) => [f, imageOptionTarget(f)],
+      ),
+    );
     expect(targets).toEqual({
       jpeg: 'Image',
       png: 'Image',
@@ -119,7 +131,9 @@ describe('image options on assets they do not apply to', () => {
       mkv: 'Video',
       avi: 'Video',
     });
-    expect(optionWarnings({ createMask: true }, imageOptionTarget('icc'), { path: 'Acme/sRGB.icc', type: 'IccProfile', fileType: 'MasterImage' })[0]!.messageArgs).toEqual({
+    expect(
+      optionWarnings({ createMask: true }, imageOptionTarget('icc'), { path: 'Acme/sRGB.icc', type: 'IccProfile', fileType: 'MasterImage' })[0]!.messageArgs,
+    ).toEqual({
       path: 'Acme/sRGB.icc',
       option: 'createMask',
       assetType: 'IccProfile',
@@ -147,7 +161,14 @@ describe('CompanySettings', () => {
   };
 
   it('accepts retainPublishState and the values this server has', () => {
-    expect(parseInput(setCompanySettingsParam, { companyHandle: 'c|1', retainPublishState: true, overwriteMode: 'OverwriteAnyExtAnyFolder', emailTrashCleanupWarning: false })).toEqual({
+    expect(
+      parseInput(setCompanySettingsParam, {
+        companyHandle: 'c|1',
+        retainPublishState: true,
+        overwriteMode: 'OverwriteAnyExtAnyFolder',
+        emailTrashCleanupWarning: false,
+      }),
+    ).toEqual({
       companyHandle: 'c|1',
       retainPublishState: true,
       overwriteMode: 'OverwriteAnyExtAnyFolder',
@@ -175,7 +196,9 @@ describe('CompanySettings', () => {
   });
 
   it('answers in XSD order', () => {
-    const settings = getCompanySettingsReturn.parse({ settings: { overwriteMode: 'OverwriteAnyExtAnyFolder', retainPublishState: false, emailTrashCleanupWarning: false } }).settings;
+    const settings = getCompanySettingsReturn.parse({
+      settings: { overwriteMode: 'OverwriteAnyExtAnyFolder', retainPublishState: false, emailTrashCleanupWarning: false },
+    }).settings;
     expect(Object.keys(settings)).toEqual(['overwriteMode', 'retainPublishState', 'emailTrashCleanupWarning']);
   });
 });

@@ -64,7 +64,10 @@ const DAYS: Day[] = YEARS.flatMap((year) => {
 });
 const SECONDS_OF_DAY: Time[] = Array.from({ length: 86_400 }, (_, s) => ({ hour: Math.floor(s / 3600), minute: Math.floor(s / 60) % 60, second: s % 60 }));
 
-const at = (hour: number, minute: number, second = 0) => (t: Time) => t.hour === hour && t.minute === minute && t.second === second;
+const at =
+  (hour: number, minute: number, second = 0) =>
+  (t: Time) =>
+    t.hour === hour && t.minute === minute && t.second === second;
 const everyDay = () => true;
 const FRIDAY = 5;
 
@@ -95,7 +98,11 @@ const cases: Case[] = [
   { expression: '0 0 6 ? FEB-APR sunL', day: (d) => d.weekday === 0 && d.day + 7 > d.daysInMonth && d.month >= 2 && d.month <= 4, time: at(6, 0) },
   { expression: '0 0 6 ? * SUN#5', day: (d) => d.weekday === 0 && d.day > 28, time: at(6, 0) },
   { expression: '0 0 12 ? * L', day: (d) => d.weekday === 6, time: at(12, 0) },
-  { expression: '5 10-40/10 1,13 */10 1/5 ?', day: (d) => (d.day - 1) % 10 === 0 && (d.month - 1) % 5 === 0, time: (t) => t.second === 5 && [10, 20, 30, 40].includes(t.minute) && (t.hour === 1 || t.hour === 13) },
+  {
+    expression: '5 10-40/10 1,13 */10 1/5 ?',
+    day: (d) => (d.day - 1) % 10 === 0 && (d.month - 1) % 5 === 0,
+    time: (t) => t.second === 5 && [10, 20, 30, 40].includes(t.minute) && (t.hour === 1 || t.hour === 13),
+  },
 ];
 
 describe('translateQuartz semantics (brute force against an independent reference)', () => {
@@ -211,7 +218,12 @@ describe('translateQuartz output', () => {
         ],
         year: '*',
       },
-      { ...common, dayOfMonth: [{ start: 29, end: 29, step: 1 }], month: [{ start: 'FEBRUARY', end: 'FEBRUARY', step: 1 }], year: [{ start: 2000, end: 2096, step: 4 }] },
+      {
+        ...common,
+        dayOfMonth: [{ start: 29, end: 29, step: 1 }],
+        month: [{ start: 'FEBRUARY', end: 'FEBRUARY', step: 1 }],
+        year: [{ start: 2000, end: 2096, step: 4 }],
+      },
       {
         ...common,
         dayOfMonth: [{ start: 28, end: 28, step: 1 }],
@@ -227,7 +239,11 @@ describe('translateQuartz output', () => {
 
   it('emits only the month lengths and year classes the expression allows', () => {
     expect(translateQuartz('0 0 12 L FEB ? 2025-2027').calendars).toEqual([
-      expect.objectContaining({ month: [{ start: 'FEBRUARY', end: 'FEBRUARY', step: 1 }], dayOfMonth: [{ start: 28, end: 28, step: 1 }], year: [{ start: 2025, end: 2027, step: 1 }] }),
+      expect.objectContaining({
+        month: [{ start: 'FEBRUARY', end: 'FEBRUARY', step: 1 }],
+        dayOfMonth: [{ start: 28, end: 28, step: 1 }],
+        year: [{ start: 2025, end: 2027, step: 1 }],
+      }),
     ]);
     expect(translateQuartz('0 0 12 ? 4 6L').calendars).toEqual([
       expect.objectContaining({ month: [{ start: 'APRIL', end: 'APRIL', step: 1 }], dayOfMonth: [{ start: 24, end: 30, step: 1 }] }),

@@ -55,7 +55,10 @@ describe('MetricsService', () => {
 
   it('reports the catalog down instead of failing the scrape', async () => {
     const errors: unknown[] = [];
-    const down = createJobCatalogMetrics(() => Promise.reject(new Error('database is locked')), (err) => errors.push(err));
+    const down = createJobCatalogMetrics(
+      () => Promise.reject(new Error('database is locked')),
+      (err) => errors.push(err),
+    );
     const { body, status } = await new MetricsService(new MetricsExposition([down])).scrape(undefined);
     expect(status).toBe(200);
     expect(body).toContain('ips_catalog_up 0');

@@ -26,7 +26,12 @@ afterAll(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-const plan: RenderPlan = { mask: true, crop: { manual: { left: 10, top: 5, right: 20, bottom: 15 } }, knockout: { corner: 'UpperLeft', tolerance: 0.2, fillMethod: 'FloodFill' }, usm: { amount: 1.5, radius: 1, threshold: 2, monochrome: 0 } };
+const plan: RenderPlan = {
+  mask: true,
+  crop: { manual: { left: 10, top: 5, right: 20, bottom: 15 } },
+  knockout: { corner: 'UpperLeft', tolerance: 0.2, fillMethod: 'FloodFill' },
+  usm: { amount: 1.5, radius: 1, threshold: 2, monochrome: 0 },
+};
 
 describe('RenderPool', () => {
   it('renders in a worker thread exactly what MediaRepository renders in-process', async () => {
@@ -42,7 +47,14 @@ describe('RenderPool', () => {
   it('runs renders in parallel threads and keeps each result with its call', async () => {
     const crops = [0, 4, 8, 12, 16, 20];
     const results = await Promise.all(
-      crops.map((left, i) => pool.renderDerivatives(file('photo.jpg'), 'jpeg', { mask: false, crop: { manual: { left, top: 0, right: 0, bottom: 0 } } }, { ptiff: file(`par-${i}.tif`) })),
+      crops.map((left, i) =>
+        pool.renderDerivatives(
+          file('photo.jpg'),
+          'jpeg',
+          { mask: false, crop: { manual: { left, top: 0, right: 0, bottom: 0 } } },
+          { ptiff: file(`par-${i}.tif`) },
+        ),
+      ),
     );
     expect(results.map((r) => r.width)).toEqual(crops.map((left) => 120 - left));
   });
@@ -51,7 +63,10 @@ describe('RenderPool', () => {
     const err = await pool.renderDerivatives(file('notes.jpg'), 'jpeg', plan, { ptiff: file('x.tif') }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnreadableImageError);
     // The threads keep serving after a refused file.
-    await expect(pool.renderDerivatives(file('photo.jpg'), 'jpeg', { mask: false }, { ptiff: file('after.tif') })).resolves.toMatchObject({ width: 120, height: 80 });
+    await expect(pool.renderDerivatives(file('photo.jpg'), 'jpeg', { mask: false }, { ptiff: file('after.tif') })).resolves.toMatchObject({
+      width: 120,
+      height: 80,
+    });
   });
 
   it('hands back options that cannot apply as RenderOptionError with the same message', async () => {

@@ -45,7 +45,12 @@ describe('ripPdfsJob schema (Adobe IPS: data-types/r-rip-pdfs-job)', () => {
   });
 
   it('fills in the option defaults of the schemas it shares with reprocessAssetsJob', () => {
-    const p = parse({ ...base, pdfHandleArray: ['a|1', 'a|2'], pdfOptions: { resolution: 36 }, knockoutBackgroundOptions: { corner: 'UpperLeft', fillMethod: 'FloodFill' } });
+    const p = parse({
+      ...base,
+      pdfHandleArray: ['a|1', 'a|2'],
+      pdfOptions: { resolution: 36 },
+      knockoutBackgroundOptions: { corner: 'UpperLeft', fillMethod: 'FloodFill' },
+    });
     expect(p.ripPdfsJob).toEqual({
       pdfHandleArray: ['a|1', 'a|2'],
       createMask: false,
@@ -65,8 +70,18 @@ describe('ripPdfsJob schema (Adobe IPS: data-types/r-rip-pdfs-job)', () => {
     ['a reprocess-only field (assetHandleArray)', { ...base, assetHandleArray: ['a|1'] }, 30001, 'ripPdfsJob.assetHandleArray'],
     ['a reprocess-only field (preserveCrop)', { ...base, preserveCrop: false }, 30001, 'ripPdfsJob.preserveCrop'],
     ['a reprocess-only field (photoshopOptions)', { ...base, photoshopOptions: { process: 'None' } }, 30001, 'ripPdfsJob.photoshopOptions'],
-    ['two crops', { ...base, manualCropOptions: { left: 1, right: 1, top: 1, bottom: 1 }, autoTransparentCropOptions: { tolerance: 0 } }, 30001, 'ripPdfsJob.autoTransparentCropOptions'],
-    ['two follow-on publishes', { ...base, postImageRenderingPublishJob: { emailSetting: 'None' }, postVideoPublishJob: { emailSetting: 'None' } }, 30001, 'ripPdfsJob.postVideoPublishJob'],
+    [
+      'two crops',
+      { ...base, manualCropOptions: { left: 1, right: 1, top: 1, bottom: 1 }, autoTransparentCropOptions: { tolerance: 0 } },
+      30001,
+      'ripPdfsJob.autoTransparentCropOptions',
+    ],
+    [
+      'two follow-on publishes',
+      { ...base, postImageRenderingPublishJob: { emailSetting: 'None' }, postVideoPublishJob: { emailSetting: 'None' } },
+      30001,
+      'ripPdfsJob.postVideoPublishJob',
+    ],
     ['an InDesign process', { ...base, inDesignOptions: { process: 'Process' } }, 30001, 'ripPdfsJob.inDesignOptions.process'],
     ['a bad pdfOptions value', { ...base, pdfOptions: { resolution: 0 } }, 30001, 'ripPdfsJob.pdfOptions.resolution'],
     ['projects', { ...base, projectHandleArray: ['p|1'] }, 30001, 'ripPdfsJob.projectHandleArray'],
@@ -117,9 +132,22 @@ describe('echoOf', () => {
 });
 
 describe('JobService.submit with a ripPdfsJob', () => {
-  const caller: Principal = { userHandle: 'u|1', email: 'ann@acme.test', isIpsAdmin: false, memberships: [{ companyHandle: COMPANY, role: 'IpsUser', isActive: true }] };
-  const asset = (handle: string, type: string, trash_state = 'NotInTrash') => ({ asset_handle: handle, company_handle: COMPANY, type, trash_state }) as AssetRow;
-  const library = [asset('a|doc', 'Pdf'), asset('a|eps', 'PostScript'), asset('a|ai', 'Illustrator'), asset('a|jpg', 'Image'), asset('a|old', 'Pdf', 'InTrash'), asset('a|icc', 'IccProfile')];
+  const caller: Principal = {
+    userHandle: 'u|1',
+    email: 'ann@acme.test',
+    isIpsAdmin: false,
+    memberships: [{ companyHandle: COMPANY, role: 'IpsUser', isActive: true }],
+  };
+  const asset = (handle: string, type: string, trash_state = 'NotInTrash') =>
+    ({ asset_handle: handle, company_handle: COMPANY, type, trash_state }) as AssetRow;
+  const library = [
+    asset('a|doc', 'Pdf'),
+    asset('a|eps', 'PostScript'),
+    asset('a|ai', 'Illustrator'),
+    asset('a|jpg', 'Image'),
+    asset('a|old', 'Pdf', 'InTrash'),
+    asset('a|icc', 'IccProfile'),
+  ];
 
   function setup() {
     const started: Array<{ workflow: string; request: JobRequest; memo: JobMemo }> = [];
@@ -128,7 +156,9 @@ describe('JobService.submit with a ripPdfsJob', () => {
       createSchedule: vi.fn(),
     };
     const assets = {
-      findByHandles: vi.fn(async (company: string, handles: readonly string[]) => library.filter((a) => a.company_handle === company && handles.includes(a.asset_handle))),
+      findByHandles: vi.fn(async (company: string, handles: readonly string[]) =>
+        library.filter((a) => a.company_handle === company && handles.includes(a.asset_handle)),
+      ),
       findByHandle: vi.fn(async (company: string, handle: string) => library.find((a) => a.company_handle === company && a.asset_handle === handle)),
     };
     const service = new JobService(
@@ -149,9 +179,16 @@ describe('JobService.submit with a ripPdfsJob', () => {
     expect(started).toHaveLength(1);
     const [{ workflow, request, memo }] = started as [(typeof started)[number]];
     expect(workflow).toBe('reprocessAssetsWorkflow');
-    expect(request).toMatchObject({ jobType: 'RipPdfs', element: 'ripPdfsJob', options: { assetHandleArray: ['a|doc', 'a|eps', 'a|ai'], preserveCrop: true, pdfOptions: { resolution: 36 } } });
+    expect(request).toMatchObject({
+      jobType: 'RipPdfs',
+      element: 'ripPdfsJob',
+      options: { assetHandleArray: ['a|doc', 'a|eps', 'a|ai'], preserveCrop: true, pdfOptions: { resolution: 36 } },
+    });
     expect(request.options).not.toHaveProperty('pdfHandleArray');
-    expect(memo).toMatchObject({ element: 'ripPdfsJob', options: { pdfHandleArray: ['a|doc', 'a|eps', 'a|ai'], pdfOptions: { resolution: 36, process: 'Rasterize' } } });
+    expect(memo).toMatchObject({
+      element: 'ripPdfsJob',
+      options: { pdfHandleArray: ['a|doc', 'a|eps', 'a|ai'], pdfOptions: { resolution: 36, process: 'Rasterize' } },
+    });
     expect(memo.options).not.toHaveProperty('assetHandleArray');
     expect(memo.options).not.toHaveProperty('preserveCrop');
   });
@@ -180,7 +217,10 @@ describe('JobService.submit with a ripPdfsJob', () => {
   it('checks colour profile handles under the ripPdfsJob field names', async () => {
     const { service } = setup();
     const cm = { colorManagement: 'Convert', outputProfileHandle: 'a|doc' };
-    await expect(service.submit(caller, parse({ ...base, colorManagementOptions: cm }))).rejects.toMatchObject({ code: 30001, field: 'ripPdfsJob.colorManagementOptions.outputProfileHandle' });
+    await expect(service.submit(caller, parse({ ...base, colorManagementOptions: cm }))).rejects.toMatchObject({
+      code: 30001,
+      field: 'ripPdfsJob.colorManagementOptions.outputProfileHandle',
+    });
   });
 
   it('echoes a scheduled rip job under ripPdfsJob with its own field names', async () => {
@@ -188,7 +228,16 @@ describe('JobService.submit with a ripPdfsJob', () => {
     await service.submit(caller, parseInput(submitJobParam, { ...submitBody({ ...base, pdfOptions: { resolution: 36 } }), execSchedule: '0 0 12 * * ?' }));
     const [, , , , request, memo] = gateway.createSchedule.mock.calls[0] as [string, unknown, string, string, JobRequest, JobMemo];
     expect(request.jobType).toBe('RipPdfs');
-    const schedule: JobSchedule = { scheduleId: 's|1', companyHandle: COMPANY, jobType: request.jobType, jobName: 'rip', submitUser: caller.email, memo, paused: false, nextActionTimes: [] };
+    const schedule: JobSchedule = {
+      scheduleId: 's|1',
+      companyHandle: COMPANY,
+      jobType: request.jobType,
+      jobName: 'rip',
+      submitUser: caller.email,
+      memo,
+      paused: false,
+      nextActionTimes: [],
+    };
     const scheduled = new JobService(
       { describeSchedule: async () => schedule } as unknown as JobGateway,
       {} as UserRepository,
@@ -200,7 +249,10 @@ describe('JobService.submit with a ripPdfsJob', () => {
     );
     const { items } = (await scheduled.getScheduledJobs(caller, { companyHandle: COMPANY, jobHandle: 's|1' })).jobArray;
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ type: 'RipPdfs', ripPdfsJob: { pdfHandleArray: { items: ['a|doc'] }, createMask: false, emailSetting: 'None', pdfOptions: { resolution: 36, pdfCatalog: true } } });
+    expect(items[0]).toMatchObject({
+      type: 'RipPdfs',
+      ripPdfsJob: { pdfHandleArray: { items: ['a|doc'] }, createMask: false, emailSetting: 'None', pdfOptions: { resolution: 36, pdfCatalog: true } },
+    });
     expect(items[0]).not.toHaveProperty('reprocessAssetsJob');
   });
 });

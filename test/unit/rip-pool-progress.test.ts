@@ -24,7 +24,14 @@ describe('RipPool onPages', () => {
   it('reports the pages a whole-document rip has begun, rising, never past the page count', async () => {
     const seen: number[] = [];
     // 17 pages at 300 dpi: seconds of Ghostscript work, many times the 200 ms the pool checks at.
-    const { pages } = await pool.rip({ input: PDF, outputDir: path.join(dir, 'all'), resolution: 300, colorspace: 'Gray', alpha: false, onPages: (n) => seen.push(n) });
+    const { pages } = await pool.rip({
+      input: PDF,
+      outputDir: path.join(dir, 'all'),
+      resolution: 300,
+      colorspace: 'Gray',
+      alpha: false,
+      onPages: (n) => seen.push(n),
+    });
     expect(pages).toHaveLength(17);
     expect(seen.length).toBeGreaterThan(1);
     for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]!);
@@ -33,8 +40,8 @@ describe('RipPool onPages', () => {
   });
 
   it('refuses an onPages that is not a function, naming it', async () => {
-    await expect(pool.rip({ input: PDF, outputDir: path.join(dir, 'bad'), resolution: 72, colorspace: 'Gray', alpha: false, onPages: 3 as never })).rejects.toThrow(
-      'Expected function for onPages but received 3',
-    );
+    await expect(
+      pool.rip({ input: PDF, outputDir: path.join(dir, 'bad'), resolution: 72, colorspace: 'Gray', alpha: false, onPages: 3 as never }),
+    ).rejects.toThrow('Expected function for onPages but received 3');
   });
 });

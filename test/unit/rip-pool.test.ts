@@ -58,7 +58,10 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  await fs.writeFile(file('peek.ps'), '%!PS\n(/etc/passwd) (r) file 100 string readstring pop pop\n/Helvetica findfont 12 scalefont setfont 10 10 moveto (read it) show showpage\n');
+  await fs.writeFile(
+    file('peek.ps'),
+    '%!PS\n(/etc/passwd) (r) file 100 string readstring pop pop\n/Helvetica findfont 12 scalefont setfont 10 10 moveto (read it) show showpage\n',
+  );
   await fs.writeFile(file('loop.ps'), '%!PS\n{} loop\n');
   await fs.writeFile(file('notes.pdf'), 'just some text\n');
   pool = new RipPool({ size: 2 });
@@ -140,7 +143,10 @@ describe('RipPool with a real PDF', () => {
   });
 
   it('runs two rips in parallel on two children', async () => {
-    const [a, b] = await Promise.all([pool.rip(rgb(PDF, out('par-a'), { firstPage: 1, lastPage: 4 })), pool.rip(rgb(PDF, out('par-b'), { firstPage: 5, lastPage: 8 }))]);
+    const [a, b] = await Promise.all([
+      pool.rip(rgb(PDF, out('par-a'), { firstPage: 1, lastPage: 4 })),
+      pool.rip(rgb(PDF, out('par-b'), { firstPage: 5, lastPage: 8 })),
+    ]);
     expect(a.pages.map((p) => p.page)).toEqual([1, 2, 3, 4]);
     expect(b.pages.map((p) => p.page)).toEqual([5, 6, 7, 8]);
     expect(pool.childPids().length).toBeLessThanOrEqual(2);

@@ -56,9 +56,14 @@ describe('saveSetGenerationScript', () => {
 
   it('fills the set name default and checks patterns, naming the field', () => {
     expect(parseInput(saveSetGenerationScriptParam, base)).toMatchObject({ setNameTemplate: '{base}' });
-    expect(faultOf(() => parseInput(saveSetGenerationScriptParam, { ...base, memberPattern: 'shoe_{n}' }))).toMatchObject({ code: 30001, field: 'memberPattern' });
+    expect(faultOf(() => parseInput(saveSetGenerationScriptParam, { ...base, memberPattern: 'shoe_{n}' }))).toMatchObject({
+      code: 30001,
+      field: 'memberPattern',
+    });
     expect(faultOf(() => parseInput(saveSetGenerationScriptParam, { ...base, setNameTemplate: 'fixed' }))).toMatchObject({ field: 'setNameTemplate' });
-    expect(faultOf(() => parseInput(saveSetGenerationScriptParam, { ...base, setType: 'SpinSet', swatchPattern: '{base}_s' }))).toMatchObject({ field: 'swatchPattern' });
+    expect(faultOf(() => parseInput(saveSetGenerationScriptParam, { ...base, setType: 'SpinSet', swatchPattern: '{base}_s' }))).toMatchObject({
+      field: 'swatchPattern',
+    });
     expect(faultOf(() => parseInput(saveSetGenerationScriptParam, { ...base, setType: 'RenderSet' }))).toMatchObject({ field: 'setType' });
   });
 });

@@ -81,14 +81,22 @@ describe('a reply → XML in the version’s order and lexical forms', () => {
       progress: 40,
       lastProgressUpdate: '2020-06-11T19:28:17.000Z',
       taskProgressArray: { items: [] },
-      reprocessAssetsJob: { assetHandleArray: { items: ['a|1'] }, createMask: false, emailSetting: 'None', unsharpMaskOptions: { amount: 72, radius: 0.5, threshold: 6, monochrome: 0 } },
+      reprocessAssetsJob: {
+        assetHandleArray: { items: ['a|1'] },
+        createMask: false,
+        emailSetting: 'None',
+        unsharpMaskOptions: { amount: 72, radius: 0.5, threshold: 6, monochrome: 0 },
+      },
     };
     const xml = encodeElement('getActiveJobsReturn', NS, { jobArray: { items: [job] } }, result);
     const root = parseXml(xml);
     expect(root.uri).toBe(NS);
     const item = root.children[0]!.children[0]!;
     const names = item.children.map((c) => c.local);
-    const declared = contract.types.get('ActiveJob')!.elements.map((e) => e.name).filter((n) => names.includes(n));
+    const declared = contract.types
+      .get('ActiveJob')!
+      .elements.map((e) => e.name)
+      .filter((n) => names.includes(n));
     expect(names).toEqual(declared);
     expect(names.indexOf('companyHandle')).toBe(0);
     const text = (el: XmlElement, name: string) => el.children.find((c) => c.local === name)!;
@@ -102,7 +110,9 @@ describe('a reply → XML in the version’s order and lexical forms', () => {
   });
 
   it('leaves absent optional values out and writes an empty array as an empty element', () => {
-    expect(encodeElement('getActiveJobsReturn', NS, { jobArray: { items: [] } }, result)).toBe(`<getActiveJobsReturn xmlns="${NS}"><jobArray/></getActiveJobsReturn>`);
+    expect(encodeElement('getActiveJobsReturn', NS, { jobArray: { items: [] } }, result)).toBe(
+      `<getActiveJobsReturn xmlns="${NS}"><jobArray/></getActiveJobsReturn>`,
+    );
     expect(encodeElement('stopJobReturn', NS, {}, contract.operations.get('stopJob')!.result)).toBe(`<stopJobReturn xmlns="${NS}"/>`);
   });
 
@@ -120,7 +130,12 @@ describe('a reply → XML in the version’s order and lexical forms', () => {
     expect(escapeText('a<b>&c\r')).toBe('a&lt;b&gt;&amp;c&#13;');
     expect(escapeText('x\u0001y\uD800z')).toBe('x\uFFFDy\uFFFDz');
     expect(escapeText('😀')).toBe('😀');
-    const xml = encodeElement('getCompanyInfoReturn', NS, { companyInfo: { companyHandle: 'c|1', name: 'A & B <\u0002>', rootPath: 'x/' } }, contract.operations.get('getCompanyInfo')!.result);
+    const xml = encodeElement(
+      'getCompanyInfoReturn',
+      NS,
+      { companyInfo: { companyHandle: 'c|1', name: 'A & B <\u0002>', rootPath: 'x/' } },
+      contract.operations.get('getCompanyInfo')!.result,
+    );
     expect(parseXml(xml).children[0]!.children[1]!.text).toBe('A & B <\uFFFD>');
   });
 

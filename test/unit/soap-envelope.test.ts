@@ -8,7 +8,8 @@ const S11 = 'http://schemas.xmlsoap.org/soap/envelope/';
 const S12 = 'http://www.w3.org/2003/05/soap-envelope';
 const V14 = 'http://www.scene7.com/IpsApi/xsd/2014-04-03';
 
-const envelope = (ns: string, header: string, body: string) => `<e:Envelope xmlns:e="${ns}"><e:Header>${header}</e:Header><e:Body>${body}</e:Body></e:Envelope>`;
+const envelope = (ns: string, header: string, body: string) =>
+  `<e:Envelope xmlns:e="${ns}"><e:Header>${header}</e:Header><e:Body>${body}</e:Body></e:Envelope>`;
 
 describe('reading a SOAP request', () => {
   it('takes the operation from the body element and the layout from its namespace', () => {
@@ -26,22 +27,37 @@ describe('reading a SOAP request', () => {
     for (const ns of ['http://www.scene7.com/IpsApi/xsd', V14, 'http://www.scene7.com/IpsApi/xsd/2016-01-14-beta']) {
       const header = `<authHeader xmlns="${ns}"><user>u@x.test</user><password> p w </password><locale>fr</locale><appName>a</appName><appVersion>1</appVersion><gzipResponse>1</gzipResponse><faultHttpStatusCode>200</faultHttpStatusCode></authHeader>`;
       const call = readSoapRequest(readXml(envelope(S11, header, `<checkLoginParam xmlns="${V14}"/>`)), false);
-      expect(call.authHeader).toEqual({ user: 'u@x.test', password: ' p w ', locale: 'fr', appName: 'a', appVersion: '1', gzipResponse: true, faultHttpStatusCode: 200 });
+      expect(call.authHeader).toEqual({
+        user: 'u@x.test',
+        password: ' p w ',
+        locale: 'fr',
+        appName: 'a',
+        appVersion: '1',
+        gzipResponse: true,
+        faultHttpStatusCode: 200,
+      });
     }
     const legacy = `<a:AuthUser xmlns:a="http://www.scene7.com/IpsApi">u@x.test</a:AuthUser><a:AuthPassword xmlns:a="http://www.scene7.com/IpsApi">pw</a:AuthPassword>`;
-    expect(readSoapRequest(readXml(envelope(S11, legacy, `<checkLoginParam xmlns="${V14}"/>`)), false).legacyCredentials).toEqual({ email: 'u@x.test', password: 'pw' });
+    expect(readSoapRequest(readXml(envelope(S11, legacy, `<checkLoginParam xmlns="${V14}"/>`)), false).legacyCredentials).toEqual({
+      email: 'u@x.test',
+      password: 'pw',
+    });
   });
 
   it('refuses IMS tokens, unknown authHeader fields and bad values with faults naming them', () => {
-    const read = (inner: string) => () => readSoapRequest(readXml(envelope(S11, `<authHeader xmlns="${V14}">${inner}</authHeader>`, `<checkLoginParam xmlns="${V14}"/>`)), false);
-    expect(read('<accessToken>eyJ</accessToken>')).toThrow(expect.objectContaining({ code: FaultCode.InvalidCredentials, reason: expect.stringMatching(/accessToken: IMS access tokens are not accepted/) }));
+    const read = (inner: string) => () =>
+      readSoapRequest(readXml(envelope(S11, `<authHeader xmlns="${V14}">${inner}</authHeader>`, `<checkLoginParam xmlns="${V14}"/>`)), false);
+    expect(read('<accessToken>eyJ</accessToken>')).toThrow(
+      expect.objectContaining({ code: FaultCode.InvalidCredentials, reason: expect.stringMatching(/accessToken: IMS access tokens are not accepted/) }),
+    );
     expect(read('<token>x</token>')).toThrow(expect.objectContaining({ code: FaultCode.InvalidParameter, field: 'authHeader.token' }));
     expect(read('<faultHttpStatusCode>99</faultHttpStatusCode>')).toThrow(/faultHttpStatusCode: expected an HTTP status/);
     expect(read('<gzipResponse>yes</gzipResponse>')).toThrow(/gzipResponse: expected true or false/);
   });
 
   it('refuses what is not an IPS call with 30003', () => {
-    const refuse = (xml: string, pox = false) => expect(() => readSoapRequest(readXml(xml), pox)).toThrow(expect.objectContaining({ code: FaultCode.InvalidRequest }));
+    const refuse = (xml: string, pox = false) =>
+      expect(() => readSoapRequest(readXml(xml), pox)).toThrow(expect.objectContaining({ code: FaultCode.InvalidRequest }));
     refuse('<foo/>');
     refuse(`<Envelope xmlns="http://example.com/"><Body/></Envelope>`);
     refuse(envelope(S11, '', ''));
@@ -53,7 +69,12 @@ describe('reading a SOAP request', () => {
 
   it('reads AEM’s POX <Request> with its mixed namespaces, as a captured AEM request has them', () => {
     const xml = `<Request xmlns="http://www.scene7.com/IpsApi/xsd/2017-10-29-beta"><authHeader xmlns="http://www.scene7.com/IpsApi/xsd/2019-09-10-beta"><user>u</user><password>p</password><appName>aem</appName><appVersion>6.5</appVersion><faultHttpStatusCode>200</faultHttpStatusCode></authHeader><submitJobParam xmlns="http://www.scene7.com/IpsApi/xsd/2019-09-10-beta"/></Request>`;
-    expect(readSoapRequest(readXml(xml), true)).toMatchObject({ flavour: 'pox', operation: 'submitJob', namespace: 'http://www.scene7.com/IpsApi/xsd/2019-09-10-beta', authHeader: { user: 'u', faultHttpStatusCode: 200 } });
+    expect(readSoapRequest(readXml(xml), true)).toMatchObject({
+      flavour: 'pox',
+      operation: 'submitJob',
+      namespace: 'http://www.scene7.com/IpsApi/xsd/2019-09-10-beta',
+      authHeader: { user: 'u', faultHttpStatusCode: 200 },
+    });
   });
 });
 

@@ -50,7 +50,10 @@ const fault11 = (detail: string) =>
 
 describe('validateAgainstServedXsd', () => {
   it('passes a valid reply envelope, the imported unversioned type included', () => {
-    expect(validateAgainstServedXsd(wsdl, envelope('<ns1:fooReturn><ns1:a>12</ns1:a><ns1:b>x</ns1:b><ns1:c>7</ns1:c></ns1:fooReturn>'))).toMatchObject({ ok: true, errors: '' });
+    expect(validateAgainstServedXsd(wsdl, envelope('<ns1:fooReturn><ns1:a>12</ns1:a><ns1:b>x</ns1:b><ns1:c>7</ns1:c></ns1:fooReturn>'))).toMatchObject({
+      ok: true,
+      errors: '',
+    });
   });
 
   it('passes a bare (POX) reply element', () => {
@@ -83,7 +86,10 @@ describe('validateAgainstServedXsd', () => {
   });
 
   it('validates a reply in an undeclared versioned namespace against the versioned schema', () => {
-    expect(validateAgainstServedXsd(wsdl, envelope('<ns1:fooReturn><ns1:a>1</ns1:a><ns1:b>x</ns1:b></ns1:fooReturn>', BETA))).toMatchObject({ ok: true, errors: '' });
+    expect(validateAgainstServedXsd(wsdl, envelope('<ns1:fooReturn><ns1:a>1</ns1:a><ns1:b>x</ns1:b></ns1:fooReturn>', BETA))).toMatchObject({
+      ok: true,
+      errors: '',
+    });
     const result = validateAgainstServedXsd(wsdl, envelope('<ns1:fooReturn><ns1:b>x</ns1:b><ns1:a>1</ns1:a></ns1:fooReturn>', BETA));
     expect(result.ok).toBe(false);
     expect(result.errors).toContain(`Element '{${BETA}}b': This element is not expected`);
@@ -96,13 +102,17 @@ describe('validateAgainstServedXsd', () => {
 
   it('fails an envelope whose Body holds more than one element, and a fault without detail', () => {
     expect(validateAgainstServedXsd(wsdl, envelope('<ns1:fooReturn/><ns1:fooReturn/>')).ok).toBe(false);
-    expect(validateAgainstServedXsd(wsdl, envelope(`<soapenv:Fault><faultcode>soapenv:Server</faultcode><faultstring>x</faultstring></soapenv:Fault>`)).ok).toBe(false);
+    expect(
+      validateAgainstServedXsd(wsdl, envelope(`<soapenv:Fault><faultcode>soapenv:Server</faultcode><faultstring>x</faultstring></soapenv:Fault>`)).ok,
+    ).toBe(false);
   });
 });
 
 describe('assertValidAgainstServedXsd', () => {
   it("throws with xmllint's message", () => {
-    expect(() => assertValidAgainstServedXsd(wsdl, envelope('<ns1:fooReturn><ns1:b>x</ns1:b></ns1:fooReturn>'))).toThrow(/Element '\{[^}]+\}b': This element is not expected/);
+    expect(() => assertValidAgainstServedXsd(wsdl, envelope('<ns1:fooReturn><ns1:b>x</ns1:b></ns1:fooReturn>'))).toThrow(
+      /Element '\{[^}]+\}b': This element is not expected/,
+    );
     expect(() => assertValidAgainstServedXsd(wsdl, envelope('<ns1:fooReturn><ns1:a>1</ns1:a><ns1:b>x</ns1:b></ns1:fooReturn>'))).not.toThrow();
   });
 });

@@ -42,15 +42,22 @@ describe('UploadUrlsJob: URLs and destination paths', () => {
 
   it('refuses the options the UploadFile servlet refuses', () => {
     const urlArray = [{ sourceUrl: 'https://x.test/a.psd', destPath: 'x/' }];
-    expect(faultOf(() => parseInput(uploadUrlsJob, { ...base, urlArray, photoshopOptions: { process: 'MaintainLayers' } })).reason).toContain('reprocessAssetsJob');
+    expect(faultOf(() => parseInput(uploadUrlsJob, { ...base, urlArray, photoshopOptions: { process: 'MaintainLayers' } })).reason).toContain(
+      'reprocessAssetsJob',
+    );
     expect(faultOf(() => parseInput(uploadUrlsJob, { ...base, urlArray, unCompressOptions: { process: 'UnCompress' } })).field).toBe('unCompressOptions');
   });
 
   it('takes one follow-on publish job, as a reprocess job does', () => {
     const urlArray = [{ sourceUrl: 'https://x.test/a.jpg', destPath: 'x/' }];
     const publish = { publishType: 'Full', emailSetting: 'None' };
-    expect(parseInput(uploadUrlsJob, { ...base, urlArray, postJobOnlyIfFiles: true, postImageServingPublishJob: publish })).toMatchObject({ postJobOnlyIfFiles: true, postImageServingPublishJob: publish });
-    const both = faultOf(() => parseInput(uploadUrlsJob, { ...base, urlArray, postImageServingPublishJob: publish, postVideoPublishJob: { emailSetting: 'None' } }));
+    expect(parseInput(uploadUrlsJob, { ...base, urlArray, postJobOnlyIfFiles: true, postImageServingPublishJob: publish })).toMatchObject({
+      postJobOnlyIfFiles: true,
+      postImageServingPublishJob: publish,
+    });
+    const both = faultOf(() =>
+      parseInput(uploadUrlsJob, { ...base, urlArray, postImageServingPublishJob: publish, postVideoPublishJob: { emailSetting: 'None' } }),
+    );
     expect(both).toMatchObject({ code: 30001, field: 'postVideoPublishJob' });
   });
 });
@@ -70,7 +77,9 @@ describe('UploadDirectoryJob: server directory and ZIP entry names', () => {
   });
 
   it('accepts a relative serverDir and UnCompress', () => {
-    expect(parseInput(uploadDirectoryJob, { ...dirJob, serverDir: 'incoming/2024', unCompressOptions: { process: 'UnCompress' } })).toMatchObject({ serverDir: 'incoming/2024' });
+    expect(parseInput(uploadDirectoryJob, { ...dirJob, serverDir: 'incoming/2024', unCompressOptions: { process: 'UnCompress' } })).toMatchObject({
+      serverDir: 'incoming/2024',
+    });
   });
 
   it.each([
@@ -100,7 +109,18 @@ describe('DirectoryUploadService walk', () => {
 
   beforeAll(async () => {
     root = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-walk-'));
-    const files = ['in/b.jpg', 'in/a.jpg', 'in/m/x.png', 'in/m/n/y.png', 'in/m/n/z.png', 'in/m2.png', 'in/.git/config', 'in/z/.DS_Store', 'in/z/last.png', 'in/empty/'];
+    const files = [
+      'in/b.jpg',
+      'in/a.jpg',
+      'in/m/x.png',
+      'in/m/n/y.png',
+      'in/m/n/z.png',
+      'in/m2.png',
+      'in/.git/config',
+      'in/z/.DS_Store',
+      'in/z/last.png',
+      'in/empty/',
+    ];
     for (const f of files) {
       if (f.endsWith('/')) await fs.mkdir(path.join(root, f), { recursive: true });
       else {
@@ -110,7 +130,12 @@ describe('DirectoryUploadService walk', () => {
     }
     await fs.symlink(path.join(root, 'in', 'a.jpg'), path.join(root, 'in', 'link.jpg'));
     // Only the walk is exercised: the ingest side is never reached.
-    service = new DirectoryUploadService({} as never, {} as never, {} as never, {} as never, { importRoot: root, maxBytes: 1024, unzipMaxEntries: 10, unzipMaxBytes: 1024 });
+    service = new DirectoryUploadService({} as never, {} as never, {} as never, {} as never, {
+      importRoot: root,
+      maxBytes: 1024,
+      unzipMaxEntries: 10,
+      unzipMaxBytes: 1024,
+    });
   });
   afterAll(async () => {
     await fs.rm(root, { recursive: true, force: true });

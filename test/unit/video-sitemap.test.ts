@@ -43,7 +43,15 @@ const plain: VideoSitemapEntry = {
 
 describe('video sitemap writer', () => {
   it('writes a urlset in the sitemaps.org namespace with one video:video per url, fields in the extension’s order', async () => {
-    const xml = await write([plain, { loc: 'https://ips.example.test/is/content/Acme/bare', title: 'bare', description: 'bare: video', contentLoc: 'https://ips.example.test/is/content/Acme/bare' }]);
+    const xml = await write([
+      plain,
+      {
+        loc: 'https://ips.example.test/is/content/Acme/bare',
+        title: 'bare',
+        description: 'bare: video',
+        contentLoc: 'https://ips.example.test/is/content/Acme/bare',
+      },
+    ]);
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
     const root = parseXml(xml);
     expect([root.uri, root.local, root.attributes['xmlns:video']]).toEqual([SITEMAP_NS, 'urlset', VIDEO_NS]);
@@ -93,10 +101,14 @@ describe('video sitemap writer', () => {
     const entries = (n: number) => Array.from({ length: n }, (_, i) => ({ ...plain, title: `v${i}` }));
     const small = { maxUrls: 3, maxBytes: 100_000 };
     expect(childrenOf(parseXml(await write(entries(3), small)), SITEMAP_NS, 'url')).toHaveLength(3);
-    await expect(write(entries(4), small)).rejects.toThrow(new SitemapLimitError('more than 3 videos to list: one sitemap file lists at most 3 URLs (sitemaps.org)'));
+    await expect(write(entries(4), small)).rejects.toThrow(
+      new SitemapLimitError('more than 3 videos to list: one sitemap file lists at most 3 URLs (sitemaps.org)'),
+    );
     const exact = Buffer.byteLength(await write(entries(3), small));
     expect(Buffer.byteLength(await write(entries(3), { maxUrls: 3, maxBytes: exact }))).toBe(exact);
-    await expect(write(entries(3), { maxUrls: 3, maxBytes: exact - 1 })).rejects.toThrow(new SitemapLimitError(`the sitemap would be larger than ${exact - 1} bytes, the most one sitemap file may hold (sitemaps.org)`));
+    await expect(write(entries(3), { maxUrls: 3, maxBytes: exact - 1 })).rejects.toThrow(
+      new SitemapLimitError(`the sitemap would be larger than ${exact - 1} bytes, the most one sitemap file may hold (sitemaps.org)`),
+    );
   });
 
   it('refuses entries the video extension does not allow, naming the element', async () => {
@@ -112,15 +124,15 @@ describe('video sitemap writer', () => {
 
 describe('video sitemap content rules', () => {
   it('gives whole seconds within the extension’s range, or nothing', () => {
-    expect([durationSeconds(null), durationSeconds(0), durationSeconds(300), durationSeconds(1499), durationSeconds(1500), durationSeconds(28_800_000), durationSeconds(28_800_600)]).toEqual([
-      undefined,
-      undefined,
-      1,
-      1,
-      2,
-      28_800,
-      undefined,
-    ]);
+    expect([
+      durationSeconds(null),
+      durationSeconds(0),
+      durationSeconds(300),
+      durationSeconds(1499),
+      durationSeconds(1500),
+      durationSeconds(28_800_000),
+      durationSeconds(28_800_600),
+    ]).toEqual([undefined, undefined, 1, 1, 2, 28_800, undefined]);
   });
 
   it('describes a video by name, length and frame size, as far as they are known', () => {
@@ -135,7 +147,12 @@ describe('video sitemap content rules', () => {
 
   it('takes forceUpdate, the publish jobs’ emailSetting and httpCompletionUrl, and a landing-page template; refuses anything else, naming it', () => {
     expect(parseInput(createVideoSitemapJob, {})).toEqual({});
-    const all = { forceUpdate: true, emailSetting: 'Error', httpCompletionUrl: 'https://hooks.example.test/done', landingPageUrl: 'https://www.example.test/v/{name}' };
+    const all = {
+      forceUpdate: true,
+      emailSetting: 'Error',
+      httpCompletionUrl: 'https://hooks.example.test/done',
+      landingPageUrl: 'https://www.example.test/v/{name}',
+    };
     expect(parseInput(createVideoSitemapJob, all)).toEqual(all);
     const cases: Array<[Record<string, unknown>, string, string]> = [
       [{ forceUpdate: 'yes' }, 'forceUpdate', 'expected boolean, received'],

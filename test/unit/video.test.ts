@@ -26,7 +26,23 @@ const tool = (over: Partial<ConstructorParameters<typeof FfmpegAdapter>[0]> = {}
 
 /** Short synthetic clips made by ffmpeg's own test sources (1 s, 25 fps, 320×240, a 440 Hz tone). */
 async function clip(name: string, codecArgs: string[]): Promise<string> {
-  await run('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=1:size=320x240:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', ...codecArgs, '-shortest', file(name)]);
+  await run('ffmpeg', [
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=duration=1:size=320x240:rate=25',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:duration=1',
+    ...codecArgs,
+    '-shortest',
+    file(name),
+  ]);
   return file(name);
 }
 
@@ -89,7 +105,16 @@ describe('ffmpeg arguments', () => {
   it('maps frame rate, key frame interval, profile, level, sample rate and constant bit rate', () => {
     const args = encodeArgs(
       '/in.mp4',
-      { videoBitrateKbps: 1500, audioBitrateKbps: 128, frameRate: 29.97, keyframeInterval: 50, h264Profile: 'main', h264Level: '3.1', audioSampleRate: 48000, constantBitrate: true },
+      {
+        videoBitrateKbps: 1500,
+        audioBitrateKbps: 128,
+        frameRate: 29.97,
+        keyframeInterval: 50,
+        h264Profile: 'main',
+        h264Level: '3.1',
+        audioSampleRate: 48000,
+        constantBitrate: true,
+      },
       '/out.mp4',
     ).join(' ');
     expect(args).toContain('-r 29.97');
@@ -112,7 +137,11 @@ describe('ffmpeg arguments', () => {
   });
 
   it('turns VideoEncoding (kbps, 0 = keep aspect) into the encoder spec', () => {
-    const e = parseInput(mediaOptions, { videoEncodingArray: [{ name: 'small', fileSuffix: '_160', width: 160, height: 0, videoBitrate: 400, audioBitrate: 64, h264Profile: 'Baseline', h264Level: 31 }] }).videoEncodingArray![0]!;
+    const e = parseInput(mediaOptions, {
+      videoEncodingArray: [
+        { name: 'small', fileSuffix: '_160', width: 160, height: 0, videoBitrate: 400, audioBitrate: 64, h264Profile: 'Baseline', h264Level: 31 },
+      ],
+    }).videoEncodingArray![0]!;
     expect(encodeSpecOf(e)).toEqual({ width: 160, videoBitrateKbps: 400, audioBitrateKbps: 64, h264Profile: 'baseline', h264Level: '3.1' });
   });
 });
@@ -127,13 +156,25 @@ describe('ffprobe output', () => {
       ],
       format: { duration: '12.345678', bit_rate: '4000123' },
     });
-    expect(parseProbe(json)).toEqual({ durationMs: 12346, width: 1920, height: 1080, videoCodec: 'h264', audioCodec: 'aac', frameRate: 29.97, bitrate: 4000123 });
+    expect(parseProbe(json)).toEqual({
+      durationMs: 12346,
+      width: 1920,
+      height: 1080,
+      videoCodec: 'h264',
+      audioCodec: 'aac',
+      frameRate: 29.97,
+      bitrate: 4000123,
+    });
   });
 
   it('explains what makes a file no usable video', () => {
     expect(parseProbe('not json')).toBe('ffprobe gave no readable description of the file');
-    expect(parseProbe(JSON.stringify({ streams: [{ codec_type: 'audio', codec_name: 'aac' }], format: { duration: '1' } }))).toBe('the file has no video stream');
-    expect(parseProbe(JSON.stringify({ streams: [{ codec_type: 'video', codec_name: 'h264', width: 2, height: 2 }], format: {} }))).toBe('the video has no duration');
+    expect(parseProbe(JSON.stringify({ streams: [{ codec_type: 'audio', codec_name: 'aac' }], format: { duration: '1' } }))).toBe(
+      'the file has no video stream',
+    );
+    expect(parseProbe(JSON.stringify({ streams: [{ codec_type: 'video', codec_name: 'h264', width: 2, height: 2 }], format: {} }))).toBe(
+      'the video has no duration',
+    );
   });
 
   it('reads frame rates as fractions', () => {
@@ -146,12 +187,20 @@ describe('ffprobe output', () => {
 
 describe('MediaOptions schema', () => {
   const encoding = { name: 'small', fileSuffix: '_160', width: 160, videoBitrate: 400, audioBitrate: 64 };
-  const reprocess = (media: unknown) => parseInput(reprocessAssetsJob, { assetHandleArray: ['a|1'], createMask: false, emailSetting: 'None', mediaOptions: media }, 'reprocessAssetsJob.');
+  const reprocess = (media: unknown) =>
+    parseInput(reprocessAssetsJob, { assetHandleArray: ['a|1'], createMask: false, emailSetting: 'None', mediaOptions: media }, 'reprocessAssetsJob.');
 
   it('accepts thumbnails and H.264/AAC encodings, on reprocess and upload jobs', () => {
-    const job = reprocess({ generateThumbnail: true, thumbnailOptions: { thumbnailTime: 1000 }, videoEncodingArray: { items: [{ ...encoding, videoCodec: 'H.264', audioCodec: 'AAC', twoPass: false }] } });
+    const job = reprocess({
+      generateThumbnail: true,
+      thumbnailOptions: { thumbnailTime: 1000 },
+      videoEncodingArray: { items: [{ ...encoding, videoCodec: 'H.264', audioCodec: 'AAC', twoPass: false }] },
+    });
     expect(job.mediaOptions?.videoEncodingArray?.[0]?.fileSuffix).toBe('_160');
-    expect(parseInput(uploadPostJob, { overwrite: true, readyForPublish: false, createMask: false, emailSetting: 'None', mediaOptions: { generateThumbnail: true } }).mediaOptions).toEqual({ generateThumbnail: true });
+    expect(
+      parseInput(uploadPostJob, { overwrite: true, readyForPublish: false, createMask: false, emailSetting: 'None', mediaOptions: { generateThumbnail: true } })
+        .mediaOptions,
+    ).toEqual({ generateThumbnail: true });
   });
 
   it.each([
@@ -160,14 +209,26 @@ describe('MediaOptions schema', () => {
     [{ videoSmartCropArray: [] }, 'reprocessAssetsJob.mediaOptions.videoSmartCropArray', 'not supported'],
     [{ cmafConformance: true }, 'reprocessAssetsJob.mediaOptions.cmafConformance', 'CMAF'],
     [{ videoEncodingArray: [{ ...encoding, twoPass: true }] }, 'reprocessAssetsJob.mediaOptions.videoEncodingArray[0].twoPass', 'two-pass'],
-    [{ videoEncodingArray: [{ ...encoding, videoCodec: 'vp9' }] }, 'reprocessAssetsJob.mediaOptions.videoEncodingArray[0].videoCodec', 'H.264 video with AAC audio'],
+    [
+      { videoEncodingArray: [{ ...encoding, videoCodec: 'vp9' }] },
+      'reprocessAssetsJob.mediaOptions.videoEncodingArray[0].videoCodec',
+      'H.264 video with AAC audio',
+    ],
     [{ videoEncodingArray: [{ ...encoding, audioCodec: 'mp3' }] }, 'reprocessAssetsJob.mediaOptions.videoEncodingArray[0].audioCodec', 'AAC'],
     [{ videoEncodingArray: [{ ...encoding, videoBitrate: 800_000 }] }, 'reprocessAssetsJob.mediaOptions.videoEncodingArray[0].videoBitrate', 'at most 100000'],
     [{ videoEncodingArray: [{ ...encoding, h264Level: '7' }] }, 'reprocessAssetsJob.mediaOptions.videoEncodingArray[0].h264Level', 'an H.264 level'],
     [{ videoEncodingArray: [{ ...encoding, h264Profile: 'high10' }] }, 'reprocessAssetsJob.mediaOptions.videoEncodingArray[0].h264Profile', 'baseline'],
-    [{ videoEncodingArray: [encoding, { ...encoding, name: 'other', fileSuffix: '_160' }] }, 'reprocessAssetsJob.mediaOptions.videoEncodingArray[1].fileSuffix', 'a fileSuffix of its own'],
+    [
+      { videoEncodingArray: [encoding, { ...encoding, name: 'other', fileSuffix: '_160' }] },
+      'reprocessAssetsJob.mediaOptions.videoEncodingArray[1].fileSuffix',
+      'a fileSuffix of its own',
+    ],
     [{ thumbnailOptions: { thumbnailTime: 5 } }, 'reprocessAssetsJob.mediaOptions.thumbnailOptions', 'generateThumbnail'],
-    [{ videoEncodingArray: [{ ...encoding, advancedSettings: {} }] }, 'reprocessAssetsJob.mediaOptions.videoEncodingArray[0].advancedSettings', 'not supported'],
+    [
+      { videoEncodingArray: [{ ...encoding, advancedSettings: {} }] },
+      'reprocessAssetsJob.mediaOptions.videoEncodingArray[0].advancedSettings',
+      'not supported',
+    ],
   ])('refuses %j naming the field', (media, field, words) => {
     const f = fault(() => reprocess(media));
     expect(f.field).toBe(field);
@@ -210,7 +271,7 @@ describe('FfmpegAdapter', () => {
     expect(probe.bitrate).toBeGreaterThan(0);
   });
 
-  it('refuses a truncated file with ffprobe\'s reason', async () => {
+  it("refuses a truncated file with ffprobe's reason", async () => {
     const err = await toolError(tool().probe(file('truncated.mp4')));
     expect(err.kind).toBe('unreadable');
     expect(err.message).toMatch(/^ffprobe: .*moov atom not found/);
@@ -237,7 +298,17 @@ describe('FfmpegAdapter', () => {
     const out = file('all-options.mp4');
     await tool().encode(
       file('clip.mov'),
-      { height: 120, videoBitrateKbps: 300, audioBitrateKbps: 64, constantBitrate: true, frameRate: 15, keyframeInterval: 15, h264Profile: 'main', h264Level: '3.1', audioSampleRate: 22050 },
+      {
+        height: 120,
+        videoBitrateKbps: 300,
+        audioBitrateKbps: 64,
+        constantBitrate: true,
+        frameRate: 15,
+        keyframeInterval: 15,
+        h264Profile: 'main',
+        h264Level: '3.1',
+        audioSampleRate: 22050,
+      },
       out,
     );
     expect(await tool().probe(out)).toMatchObject({ width: 160, height: 120, videoCodec: 'h264', audioCodec: 'aac', frameRate: 15 });
@@ -246,7 +317,9 @@ describe('FfmpegAdapter', () => {
   it('kills ffmpeg at the time limit and writes nothing', async () => {
     const outDir = file('timeout');
     await fs.mkdir(outDir);
-    const err = await toolError(tool({ encodeTimeoutMs: 1 }).encode(file('clip.mp4'), { videoBitrateKbps: 200, audioBitrateKbps: 64 }, path.join(outDir, 'x.mp4')));
+    const err = await toolError(
+      tool({ encodeTimeoutMs: 1 }).encode(file('clip.mp4'), { videoBitrateKbps: 200, audioBitrateKbps: 64 }, path.join(outDir, 'x.mp4')),
+    );
     expect(err.kind).toBe('timeout');
     expect(err.message).toContain('ffmpeg took longer than');
     expect(await fs.readdir(outDir)).toEqual([]);

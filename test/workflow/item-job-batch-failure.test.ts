@@ -44,11 +44,20 @@ it('retries a failing batch per the activity options, then records its items as 
     }),
   );
 
-  const attemptsOf = (first: string) => job.recorder.of('batch-start').filter((e) => e.items[0] === first).map((e) => e.attempt);
+  const attemptsOf = (first: string) =>
+    job.recorder
+      .of('batch-start')
+      .filter((e) => e.items[0] === first)
+      .map((e) => e.attempt);
   expect(attemptsOf('asset-001')).toEqual([1]);
   expect(attemptsOf('asset-003')).toEqual(Array.from({ length: MAX_ATTEMPTS }, (_, i) => i + 1));
   expect(attemptsOf('asset-005')).toEqual([1, 2, 3]);
-  expect(job.recorder.of('batch-failed').filter((e) => e.items[0] === 'asset-005').map((e) => [e.attempt, e.reason])).toEqual([
+  expect(
+    job.recorder
+      .of('batch-failed')
+      .filter((e) => e.items[0] === 'asset-005')
+      .map((e) => [e.attempt, e.reason]),
+  ).toEqual([
     [1, 'connection reset'],
     [2, 'connection reset'],
   ]);

@@ -137,7 +137,10 @@ function migrations(kind: DatabaseKind): Record<string, Migration> {
     '0002_optimizer_version': {
       // Which optimiser built an asset's pyramid TIFF; OptimizeImagesJob redoes older ones.
       async up(db: Kysely<unknown>) {
-        await db.schema.alterTable('assets').addColumn('optimizer_version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema
+          .alterTable('assets')
+          .addColumn('optimizer_version', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
         await db.schema.createIndex('job_log_details_company_asset').on('job_log_details').columns(['company_handle', 'asset_handle']).execute();
       },
     },
@@ -302,7 +305,11 @@ function migrations(kind: DatabaseKind): Record<string, Migration> {
           .addColumn('job_handle', 'varchar(400)', (c) => c.notNull())
           .addPrimaryKeyConstraint('context_published_assets_pk', ['company_handle', 'context', 'asset_handle'])
           .execute();
-        await db.schema.createIndex('context_published_assets_name').on('context_published_assets').columns(['company_handle', 'context', 'name_key']).execute();
+        await db.schema
+          .createIndex('context_published_assets_name')
+          .on('context_published_assets')
+          .columns(['company_handle', 'context', 'name_key'])
+          .execute();
         await db.schema
           .createTable('publish_directory_files')
           .addColumn('path', 'varchar(4096)', (c) => c.primaryKey())
@@ -340,7 +347,10 @@ function migrations(kind: DatabaseKind): Record<string, Migration> {
       // CompanySettings.retainPublishState (getCompanySettings / setCompanySettings): what a job's absent
       // preservePublishState means. Off unless an admin sets it (no IPS source gives another default).
       async up(db: Kysely<unknown>) {
-        await db.schema.alterTable('companies').addColumn('retain_publish_state', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema
+          .alterTable('companies')
+          .addColumn('retain_publish_state', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
       },
     },
     '0016_item_progress': {

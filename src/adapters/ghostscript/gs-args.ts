@@ -91,12 +91,7 @@ export function pageCountArgs(input: string): string[] {
 }
 
 export function textArgs(o: { input: string; page: number; outputFile: string }): string[] {
-  return withSafety([
-    '-sDEVICE=txtwrite',
-    ...pageRange(o.page, o.page),
-    `-sOutputFile=${o.outputFile.replaceAll('%', '%%')}`,
-    o.input,
-  ]);
+  return withSafety(['-sDEVICE=txtwrite', ...pageRange(o.page, o.page), `-sOutputFile=${o.outputFile.replaceAll('%', '%%')}`, o.input]);
 }
 
 /** Why the child must refuse these arguments, or undefined when they are safe to run. */

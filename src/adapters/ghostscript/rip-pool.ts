@@ -157,13 +157,23 @@ export class RipPool {
       return fs.mkdtemp(path.join(req.outputDir, '.rip-'));
     });
     try {
-      const args = rasterArgs({ input: req.input, inputKind, device, outputDir: work, resolution: req.resolution, firstPage: req.firstPage, lastPage: req.lastPage });
+      const args = rasterArgs({
+        input: req.input,
+        inputKind,
+        device,
+        outputDir: work,
+        resolution: req.resolution,
+        firstPage: req.firstPage,
+        lastPage: req.lastPage,
+      });
       const output = await this.run(args, { signal, timeoutMs: req.pageTimeoutMs ?? this.pageTimeoutMs, progressDir: work, onPages: req.onPages });
       // The PDF interpreter skips a page it cannot draw and numbers the next one in its place.
       if (/page will be missing in the output/i.test(output.stdout + output.stderr)) {
         throw new RipError(`Ghostscript could not draw every page of ${req.input}${diagnostics(output)}`, 'unreadable');
       }
-      const produced = await fsStep('list the rendered pages', async () => (await fs.readdir(work)).filter((n) => /^page-\d+\./.test(n)).sort((a, b) => pageNumber(a) - pageNumber(b)));
+      const produced = await fsStep('list the rendered pages', async () =>
+        (await fs.readdir(work)).filter((n) => /^page-\d+\./.test(n)).sort((a, b) => pageNumber(a) - pageNumber(b)),
+      );
       if (produced.length === 0) throw new RipError(`Ghostscript rendered no page of ${req.input}${diagnostics(output)}`, 'unreadable');
       const first = req.firstPage ?? 1;
       const pages = produced.map((name, i) => ({ name, page: first + i, file: path.join(req.outputDir, `page-${String(first + i).padStart(4, '0')}.${ext}`) }));
@@ -224,7 +234,10 @@ export class RipPool {
     return this.slots.flatMap((s) => (s.child.pid === undefined ? [] : [s.child.pid]));
   }
 
-  private run(args: string[], opts: { signal?: AbortSignal; timeoutMs: number; progressDir?: string; onPages?: (pagesBegun: number) => void }): Promise<GsOutput> {
+  private run(
+    args: string[],
+    opts: { signal?: AbortSignal; timeoutMs: number; progressDir?: string; onPages?: (pagesBegun: number) => void },
+  ): Promise<GsOutput> {
     return new Promise<GsOutput>((resolve, reject) => {
       if (this.closing) return reject(new RipError('the rip pool was closed', 'aborted'));
       if (opts.signal?.aborted) return reject(new RipError('the rip was aborted before it started', 'aborted'));

@@ -59,11 +59,13 @@ const nonPublic = new BlockList();
 for (const [net, prefix] of NON_PUBLIC_V4) nonPublic.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of NON_PUBLIC_V6) nonPublic.addSubnet(net, prefix, 'ipv6');
 
-const labelled = [...NON_PUBLIC_V4.map((r) => [...r, 'ipv4'] as const), ...NON_PUBLIC_V6.map((r) => [...r, 'ipv6'] as const)].map(([net, prefix, label, family]) => {
-  const list = new BlockList();
-  list.addSubnet(net, prefix, family);
-  return { list, family, label };
-});
+const labelled = [...NON_PUBLIC_V4.map((r) => [...r, 'ipv4'] as const), ...NON_PUBLIC_V6.map((r) => [...r, 'ipv6'] as const)].map(
+  ([net, prefix, label, family]) => {
+    const list = new BlockList();
+    list.addSubnet(net, prefix, family);
+    return { list, family, label };
+  },
+);
 
 /** What kind of non-public address `ip` is, for refusal messages ("a loopback address"). */
 export function describeAddress(ip: string): string {
@@ -198,7 +200,10 @@ function badEntry(raw: string): TypeError {
 
 /** The URL's host as the resolver and the allow list see it: no IPv6 brackets, no trailing dot. */
 function hostOf(url: URL): string {
-  return url.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
+  return url.hostname
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '')
+    .toLowerCase();
 }
 
 function stripZone(ip: string): string {
@@ -209,8 +214,9 @@ function stripZone(ip: string): string {
 /** The eight 16-bit words of a valid IPv6 address (a dotted IPv4 tail included). */
 function ipv6Words(ip: string): number[] {
   // '::ffff:127.0.0.1' → '::ffff:7f00:1', so only hex words remain
-  const text = ip.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_m, a: string, b: string, c: string, d: string) =>
-    `${((Number(a) << 8) | Number(b)).toString(16)}:${((Number(c) << 8) | Number(d)).toString(16)}`,
+  const text = ip.replace(
+    /(\d+)\.(\d+)\.(\d+)\.(\d+)$/,
+    (_m, a: string, b: string, c: string, d: string) => `${((Number(a) << 8) | Number(b)).toString(16)}:${((Number(c) << 8) | Number(d)).toString(16)}`,
   );
   const words = (part: string | undefined) => (part ? part.split(':').map((w) => parseInt(w, 16)) : []);
   const [headText, tailText] = text.split('::');

@@ -77,11 +77,7 @@ export function postJson(
     };
     const fail = (err: unknown) =>
       settle(() =>
-        reject(
-          err instanceof OutboundHttpError
-            ? err
-            : new OutboundHttpError(`POST ${url.origin} failed: ${errorText(err)}`, 'network', { cause: err }),
-        ),
+        reject(err instanceof OutboundHttpError ? err : new OutboundHttpError(`POST ${url.origin} failed: ${errorText(err)}`, 'network', { cause: err })),
       );
     const onAbort = () => fail(new OutboundHttpError('request cancelled', 'aborted'));
     const timer = setTimeout(() => fail(new OutboundHttpError(`no complete response from ${url.origin} within ${timeoutMs} ms`, 'timeout')), timeoutMs);

@@ -110,7 +110,10 @@ function request(url: URL, ip: string, opts: DownloadOptions, signal?: AbortSign
       signal,
       ...(url.protocol === 'https:' && isIP(host) === 0 ? { servername: host } : {}),
     });
-    const connectTimer = setTimeout(() => req.destroy(new DownloadFailed(`no connection to ${url.host} within ${opts.connectTimeoutMs} ms`)), opts.connectTimeoutMs);
+    const connectTimer = setTimeout(
+      () => req.destroy(new DownloadFailed(`no connection to ${url.host} within ${opts.connectTimeoutMs} ms`)),
+      opts.connectTimeoutMs,
+    );
     req.once('socket', (socket) => {
       const connected = () => clearTimeout(connectTimer);
       if (!socket.connecting) connected();
@@ -125,7 +128,11 @@ function request(url: URL, ip: string, opts: DownloadOptions, signal?: AbortSign
     });
     req.once('error', (err) => {
       clearTimeout(connectTimer);
-      reject(err instanceof DownloadFailed ? err : new DownloadFailed(signal?.aborted ? 'download cancelled' : `GET ${url.origin} failed: ${errorText(err)}`, { cause: err }));
+      reject(
+        err instanceof DownloadFailed
+          ? err
+          : new DownloadFailed(signal?.aborted ? 'download cancelled' : `GET ${url.origin} failed: ${errorText(err)}`, { cause: err }),
+      );
     });
     req.once('response', (res) => {
       clearTimeout(connectTimer);

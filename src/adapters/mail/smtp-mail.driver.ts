@@ -23,7 +23,10 @@ export class SmtpMailer implements Mailer {
   private readonly transporter: nodemailer.Transporter<SMTPTransport.SentMessageInfo>;
   private readonly where: string;
 
-  constructor(smtpUrl: string, private readonly from: string) {
+  constructor(
+    smtpUrl: string,
+    private readonly from: string,
+  ) {
     let url: URL;
     try {
       url = new URL(smtpUrl);

@@ -119,7 +119,9 @@ async function convertSource(
 ): Promise<() => Promise<Sharp>> {
   if (color.sourceProfile) {
     if (!native) {
-      throw new RenderOptionError(`colorManagementOptions.sourceProfileHandle: expected an RGB, CMYK or gray image to read in a profile, received a ${meta.space ?? 'unknown'} image`);
+      throw new RenderOptionError(
+        `colorManagementOptions.sourceProfileHandle: expected an RGB, CMYK or gray image to read in a profile, received a ${meta.space ?? 'unknown'} image`,
+      );
     }
     const source = await readProfile(color.sourceProfile, 'sourceProfileHandle');
     if (source.header.colorSpace !== ICC_SPACE[native]) {
@@ -199,7 +201,9 @@ async function readPixels(open: () => Promise<Sharp>, space: Space, alpha: boole
     }
     return { data: ga, width: info.width, height: info.height, channels: 2 };
   }
-  const { data, info } = await wrapDecoder(() => (alpha ? img.ensureAlpha() : img.removeAlpha()).raw({ depth: wide ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true }));
+  const { data, info } = await wrapDecoder(() =>
+    (alpha ? img.ensureAlpha() : img.removeAlpha()).raw({ depth: wide ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true }),
+  );
   return { data: wide ? narrow(data) : view(data), width: info.width, height: info.height, channels: info.channels };
 }
 
@@ -213,7 +217,10 @@ function builtinProfile(name: 'srgb' | 'cmyk'): Promise<Buffer> {
   let bytes = builtinProfiles.get(name);
   if (!bytes) {
     bytes = (async () => {
-      const tiff = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } }).withIccProfile(name).tiff().toBuffer();
+      const tiff = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } })
+        .withIccProfile(name)
+        .tiff()
+        .toBuffer();
       const { icc } = await sharp(tiff).metadata();
       if (!icc) throw new Error(`libvips attached no '${name}' profile`);
       return icc;

@@ -48,7 +48,12 @@ export async function renderSharpened(
 ): Promise<RenderResult> {
   const crop = cropBox({ width: probe.width, height: probe.height }, plan.crop);
   const output = await route.output();
-  const raw = await wrapDecoder(() => (crop ? output.extract(crop) : output).removeAlpha().raw({ depth: route.wide ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true }));
+  const raw = await wrapDecoder(() =>
+    (crop ? output.extract(crop) : output)
+      .removeAlpha()
+      .raw({ depth: route.wide ? 'ushort' : 'uchar' })
+      .toBuffer({ resolveWithObject: true }),
+  );
   const { info } = raw;
   // The decoded pixels are used only here: sharpened in place.
   const data = route.wide ? narrow(raw.data) : view(raw.data);
@@ -84,7 +89,12 @@ export async function renderPixels(route: ColourRoute, plan: RenderPlan, probe: 
 
   await writePyramidTiff(await fromPixels(img, route, scratch), alphaUsed, probe.resolution, out.ptiff);
   if (plan.mask && maskPixels && out.mask) {
-    await wrapDecoder(() => sharp(Buffer.from(maskPixels!), { raw: { width: img.width, height: img.height, channels: 1 } }).toColourspace('b-w').png().toFile(out.mask!));
+    await wrapDecoder(() =>
+      sharp(Buffer.from(maskPixels!), { raw: { width: img.width, height: img.height, channels: 1 } })
+        .toColourspace('b-w')
+        .png()
+        .toFile(out.mask!),
+    );
   }
   return { width: img.width, height: img.height, ...(crop ? { crop } : {}), maskWritten: Boolean(plan.mask && maskPixels) };
 }
@@ -100,7 +110,12 @@ async function sharpened(img: Pixels, route: ColourRoute, hasAlpha: boolean, usm
 async function outputPixels(route: ColourRoute, crop: Box | undefined, seen: RawRgba): Promise<Pixels> {
   const img = await route.output();
   // A gray result arrives as one band: libvips hands back only the first band of a gray image as raw.
-  const raw = await wrapDecoder(() => (crop ? img.extract(crop) : img).removeAlpha().raw({ depth: route.wide ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true }));
+  const raw = await wrapDecoder(() =>
+    (crop ? img.extract(crop) : img)
+      .removeAlpha()
+      .raw({ depth: route.wide ? 'ushort' : 'uchar' })
+      .toBuffer({ resolveWithObject: true }),
+  );
   const { info } = raw;
   const data = route.wide ? narrow(raw.data) : raw.data;
   if (info.width !== seen.width || info.height !== seen.height) throw new Error('the output and sRGB renditions differ in size');
@@ -120,12 +135,22 @@ async function blurred(img: Pixels, space: Space, hasAlpha: boolean, sigma: numb
     // Raw input would read four bands as RGB + alpha, and sharp takes at most four: CMYK (+ alpha) goes in as a TIFF.
     const tmp = await scratch.file('blur.tif');
     await writeTaggedTiff(tmp, { ...img, space: 'cmyk' });
-    return view(await inSpace(sharp(tmp, { limitInputPixels: false }), 'cmyk').blur(sigma).raw().toBuffer());
+    return view(
+      await inSpace(sharp(tmp, { limitInputPixels: false }), 'cmyk')
+        .blur(sigma)
+        .raw()
+        .toBuffer(),
+    );
   }
   if (channels < 1 || channels > 4 || (hasAlpha && channels !== 2 && channels !== 4) || (!hasAlpha && channels !== 1 && channels !== 3)) {
     throw new RangeError(`no blur for ${channels} ${space} channels${hasAlpha ? ' with alpha' : ''}`);
   }
-  const out = view(await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } }).blur(sigma).raw().toBuffer());
+  const out = view(
+    await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } })
+      .blur(sigma)
+      .raw()
+      .toBuffer(),
+  );
   const bands = out.length / (width * height);
   if (bands === channels) return out;
   // Gray (+ alpha) can come back as sRGB (+ alpha), sharp's default output space: keep one gray band (and the alpha).
@@ -140,7 +165,9 @@ async function blurred(img: Pixels, space: Space, hasAlpha: boolean, sigma: numb
 /** Pixels in the output space, back in sharp with the output profile attached (not applied). */
 async function fromPixels(img: Pixels, route: ColourRoute, scratch: Scratch): Promise<Sharp> {
   if (route.profile === 'srgb') {
-    return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: img.channels as 3 | 4 } }).withIccProfile('srgb');
+    return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), {
+      raw: { width: img.width, height: img.height, channels: img.channels as 3 | 4 },
+    }).withIccProfile('srgb');
   }
   const tmp = await scratch.file('render.tif');
   await writeTaggedTiff(tmp, { ...img, space: route.space }, route.profile);

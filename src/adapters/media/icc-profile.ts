@@ -65,7 +65,11 @@ function readDescription(buf: Buffer): string | undefined {
       const offset = buf.readUInt32BE(at + 24);
       if (offset + length > size || length % 2) return undefined;
       // a copy: swap16 works in place and these bytes may still be embedded somewhere
-      return clean(Buffer.from(buf.subarray(at + offset, at + offset + length)).swap16().toString('utf16le'));
+      return clean(
+        Buffer.from(buf.subarray(at + offset, at + offset + length))
+          .swap16()
+          .toString('utf16le'),
+      );
     }
     return undefined;
   }

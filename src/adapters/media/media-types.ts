@@ -1,4 +1,10 @@
-import type { AutoColorCropOptions, AutoTransparentCropOptions, KnockoutBackgroundOptions, ManualCropOptions, UnsharpMaskOptions } from '../../domain/schemas/options.schema.js';
+import type {
+  AutoColorCropOptions,
+  AutoTransparentCropOptions,
+  KnockoutBackgroundOptions,
+  ManualCropOptions,
+  UnsharpMaskOptions,
+} from '../../domain/schemas/options.schema.js';
 import type { Box } from './pixel-ops.js';
 
 // MediaRepository's vocabulary: what it is asked (render plans) and what it answers (probes, render results).

@@ -113,9 +113,7 @@ export class MediaRepository {
     if (width * height > this.maxPixels) {
       throw new UnreadableImageError(`the image is ${width}x${height}, above the limit of ${this.maxPixels} pixels`);
     }
-    const psd = await wrapDecoder(async () =>
-      readPsd(buffer, { skipLayerImageData: true, skipThumbnail: true, useImageData: true }),
-    );
+    const psd = await wrapDecoder(async () => readPsd(buffer, { skipLayerImageData: true, skipThumbnail: true, useImageData: true }));
     const data = psd.imageData;
     if (!data) throw new UnreadableImageError('the PSD has no composite image (saved without "Maximize Compatibility")');
     return sharp(Buffer.from(data.data.buffer, data.data.byteOffset, data.data.byteLength), {

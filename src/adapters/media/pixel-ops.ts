@@ -1,9 +1,4 @@
-import type {
-  AutoColorCropOptions,
-  AutoTransparentCropOptions,
-  Corner,
-  KnockoutBackgroundOptions,
-} from '../../domain/schemas/options.schema.js';
+import type { AutoColorCropOptions, AutoTransparentCropOptions, Corner, KnockoutBackgroundOptions } from '../../domain/schemas/options.schema.js';
 
 /**
  * Pure pixel operations behind the IPS options KnockoutBackgroundOptions,

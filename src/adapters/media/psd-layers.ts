@@ -176,7 +176,10 @@ export async function openPsdLayers(file: string, opts: ReadPsdOptions): Promise
       const place = layerPlacement(info, document, renderOpts.extendLayers)!;
       const pixels = decode(() => getLayerImageData(layer));
       if (!pixels) throw new UnreadableImageError(`layer ${index} ("${info.name}") has no pixel data`);
-      const mask = layer.mask && !layer.mask.disabled ? { rect: maskRect(layer), data: decode(() => getLayerMaskImageData(layer)), outside: layer.mask.defaultColor ?? 0 } : undefined;
+      const mask =
+        layer.mask && !layer.mask.disabled
+          ? { rect: maskRect(layer), data: decode(() => getLayerMaskImageData(layer)), outside: layer.mask.defaultColor ?? 0 }
+          : undefined;
       const rgba = placeLayer(pixels, info, place, mask);
       await writeLayerPtiff(rgba, place, document.resolution, opts.maxPixels, dest);
       return { ...place, resolution: document.resolution };

@@ -16,7 +16,11 @@ export interface MetricsHttpServer {
  * A bare HTTP listener for a process without the API (the worker): GET
  * /metrics only. Nest would be a whole framework for one route.
  */
-export async function serveMetricsHttp(host: string, port: number, scrape: (authorization: string | undefined) => Promise<MetricsReply>): Promise<MetricsHttpServer> {
+export async function serveMetricsHttp(
+  host: string,
+  port: number,
+  scrape: (authorization: string | undefined) => Promise<MetricsReply>,
+): Promise<MetricsHttpServer> {
   const server = http.createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: GET /metrics\n');

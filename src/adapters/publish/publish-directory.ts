@@ -26,7 +26,8 @@ const MAX_SEGMENT_BYTES = 255;
 export function safeSegment(name: string): string {
   let out = name.replace(/[%/\\\u0000-\u001f\u007f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
   if (/^\.*$/.test(out)) out = out.replace(/\./g, '%2E') || '%';
-  if (Buffer.byteLength(out) > MAX_SEGMENT_BYTES) throw new PublishPathError(`'${name.slice(0, 40)}…' is too long for a file name (at most ${MAX_SEGMENT_BYTES} bytes)`);
+  if (Buffer.byteLength(out) > MAX_SEGMENT_BYTES)
+    throw new PublishPathError(`'${name.slice(0, 40)}…' is too long for a file name (at most ${MAX_SEGMENT_BYTES} bytes)`);
   return out;
 }
 

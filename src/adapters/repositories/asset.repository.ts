@@ -45,22 +45,12 @@ export class AssetRepository {
   }
 
   findByHandle(companyHandle: string, handle: string): Promise<AssetRow | undefined> {
-    return this.db
-      .selectFrom('assets')
-      .selectAll()
-      .where('company_handle', '=', companyHandle)
-      .where('asset_handle', '=', handle)
-      .executeTakeFirst();
+    return this.db.selectFrom('assets').selectAll().where('company_handle', '=', companyHandle).where('asset_handle', '=', handle).executeTakeFirst();
   }
 
   findByHandles(companyHandle: string, handles: readonly string[]): Promise<AssetRow[]> {
     if (handles.length === 0) return Promise.resolve([]);
-    return this.db
-      .selectFrom('assets')
-      .selectAll()
-      .where('company_handle', '=', companyHandle)
-      .where('asset_handle', 'in', handles)
-      .execute();
+    return this.db.selectFrom('assets').selectAll().where('company_handle', '=', companyHandle).where('asset_handle', 'in', handles).execute();
   }
 
   /** The live (not trashed) asset holding this name in the company, if any. */
@@ -100,13 +90,7 @@ export class AssetRepository {
   async search(s: AssetSearch): Promise<{ total: number; rows: AssetRow[] }> {
     const base = this.db.selectFrom('assets').where((eb) => this.filter(eb, s));
     const countRow = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const rows = await base
-      .selectAll()
-      .orderBy(s.sort.column, s.sort.direction)
-      .orderBy('asset_handle')
-      .limit(s.limit)
-      .offset(s.offset)
-      .execute();
+    const rows = await base.selectAll().orderBy(s.sort.column, s.sort.direction).orderBy('asset_handle').limit(s.limit).offset(s.offset).execute();
     return { total: Number(countRow.n), rows };
   }
 

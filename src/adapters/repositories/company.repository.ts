@@ -16,7 +16,12 @@ export class CompanyRepository {
 
   /** The company's callback signing secret, created once (first writer wins under concurrency). */
   async callbackSecret(handle: string, fresh: () => string): Promise<string> {
-    await this.db.updateTable('companies').set({ callback_secret: fresh() }).where('company_handle', '=', handle).where('callback_secret', 'is', null).execute();
+    await this.db
+      .updateTable('companies')
+      .set({ callback_secret: fresh() })
+      .where('company_handle', '=', handle)
+      .where('callback_secret', 'is', null)
+      .execute();
     const row = await this.db.selectFrom('companies').select('callback_secret').where('company_handle', '=', handle).executeTakeFirst();
     if (!row?.callback_secret) throw new Error(`no company ${handle}`);
     return row.callback_secret;

@@ -22,7 +22,12 @@ export class ContextPublicationRepository {
     return Number(r.n);
   }
 
-  listCandidates(companyHandle: string, context: FilePublishContext, after: string | null, limit: number): Promise<Array<{ asset_handle: string; name: string }>> {
+  listCandidates(
+    companyHandle: string,
+    context: FilePublishContext,
+    after: string | null,
+    limit: number,
+  ): Promise<Array<{ asset_handle: string; name: string }>> {
     let q = this.candidates(companyHandle, context).select(['asset_handle', 'name']).orderBy('asset_handle').limit(limit);
     if (after !== null) q = q.where('asset_handle', '>', after);
     return q.execute();
@@ -48,7 +53,12 @@ export class ContextPublicationRepository {
   }
 
   /** Published records whose asset is gone, trashed or no longer marked for publish. */
-  listRemovals(companyHandle: string, context: FilePublishContext, after: string | null, limit: number): Promise<Array<{ asset_handle: string; name: string }>> {
+  listRemovals(
+    companyHandle: string,
+    context: FilePublishContext,
+    after: string | null,
+    limit: number,
+  ): Promise<Array<{ asset_handle: string; name: string }>> {
     let q = this.removals(companyHandle, context).select(['p.asset_handle', 'p.name']).orderBy('p.asset_handle').limit(limit);
     if (after !== null) q = q.where('p.asset_handle', '>', after);
     return q.execute();
@@ -58,7 +68,11 @@ export class ContextPublicationRepository {
     return this.db
       .selectFrom('context_published_assets as p')
       .leftJoin('assets as a', (j) =>
-        j.onRef('a.asset_handle', '=', 'p.asset_handle').onRef('a.company_handle', '=', 'p.company_handle').on('a.trash_state', '=', 'NotInTrash').on('a.ready_for_publish', '=', 1),
+        j
+          .onRef('a.asset_handle', '=', 'p.asset_handle')
+          .onRef('a.company_handle', '=', 'p.company_handle')
+          .on('a.trash_state', '=', 'NotInTrash')
+          .on('a.ready_for_publish', '=', 1),
       )
       .where('p.company_handle', '=', companyHandle)
       .where('p.context', '=', context)
@@ -87,13 +101,24 @@ export class ContextPublicationRepository {
   }
 
   list(companyHandle: string, context: FilePublishContext): Promise<ContextPublishedAssetRow[]> {
-    return this.db.selectFrom('context_published_assets').selectAll().where('company_handle', '=', companyHandle).where('context', '=', context).orderBy('asset_handle').execute();
+    return this.db
+      .selectFrom('context_published_assets')
+      .selectAll()
+      .where('company_handle', '=', companyHandle)
+      .where('context', '=', context)
+      .orderBy('asset_handle')
+      .execute();
   }
 
   /** Replaces whatever this asset or this name was published as in the context (a renamed asset leaves no stale name behind). */
   async put(row: ContextPublishedAssetRow): Promise<void> {
     await this.remove(row.company_handle, row.context as FilePublishContext, row.asset_handle);
-    await this.db.deleteFrom('context_published_assets').where('company_handle', '=', row.company_handle).where('context', '=', row.context).where('name_key', '=', row.name_key).execute();
+    await this.db
+      .deleteFrom('context_published_assets')
+      .where('company_handle', '=', row.company_handle)
+      .where('context', '=', row.context)
+      .where('name_key', '=', row.name_key)
+      .execute();
     await this.db.insertInto('context_published_assets').values(row).execute();
   }
 
@@ -127,7 +152,11 @@ export class ContextPublicationRepository {
   /** Who owns each of these paths under SERVER_PUBLISH_ROOT (paths nobody owns are absent). */
   async fileOwners(paths: readonly string[]): Promise<Map<string, PublishDirectoryFileRow>> {
     if (paths.length === 0) return new Map();
-    const rows = await this.db.selectFrom('publish_directory_files').selectAll().where('path', 'in', [...paths]).execute();
+    const rows = await this.db
+      .selectFrom('publish_directory_files')
+      .selectAll()
+      .where('path', 'in', [...paths])
+      .execute();
     return new Map(rows.map((r) => [r.path, r]));
   }
 
@@ -138,11 +167,20 @@ export class ContextPublicationRepository {
   /** The owner's files become exactly `paths`. */
   async replaceFiles(companyHandle: string, context: string, owner: string, paths: readonly string[]): Promise<void> {
     await this.db.deleteFrom('publish_directory_files').where('company_handle', '=', companyHandle).where('owner', '=', owner).execute();
-    if (paths.length) await this.db.insertInto('publish_directory_files').values(paths.map((path) => ({ path, company_handle: companyHandle, context, owner }))).execute();
+    if (paths.length)
+      await this.db
+        .insertInto('publish_directory_files')
+        .values(paths.map((path) => ({ path, company_handle: companyHandle, context, owner })))
+        .execute();
   }
 
   findDocument(companyHandle: string, context: string): Promise<ContextPublishedDocumentRow | undefined> {
-    return this.db.selectFrom('context_published_documents').selectAll().where('company_handle', '=', companyHandle).where('context', '=', context).executeTakeFirst();
+    return this.db
+      .selectFrom('context_published_documents')
+      .selectAll()
+      .where('company_handle', '=', companyHandle)
+      .where('context', '=', context)
+      .executeTakeFirst();
   }
 
   async putDocument(row: ContextPublishedDocumentRow): Promise<void> {
@@ -154,7 +192,23 @@ export class ContextPublicationRepository {
   markedAssetsPage(companyHandle: string, after: string | null, limit: number) {
     let q = this.db
       .selectFrom('assets')
-      .select(['asset_handle', 'name', 'type', 'sub_type', 'folder', 'file_name', 'format', 'file_size', 'width', 'height', 'resolution', 'created', 'last_modified', 'version', 'sha256'])
+      .select([
+        'asset_handle',
+        'name',
+        'type',
+        'sub_type',
+        'folder',
+        'file_name',
+        'format',
+        'file_size',
+        'width',
+        'height',
+        'resolution',
+        'created',
+        'last_modified',
+        'version',
+        'sha256',
+      ])
       .where('company_handle', '=', companyHandle)
       .where('trash_state', '=', 'NotInTrash')
       .where('ready_for_publish', '=', 1)

@@ -10,7 +10,13 @@ export class DerivationRepository {
 
   /** The current byproducts of a source asset from one engine, by position. */
   bySource(sourceHandle: string, engine: string): Promise<DerivationRow[]> {
-    return this.db.selectFrom('asset_derivations').selectAll().where('source_handle', '=', sourceHandle).where('engine', '=', engine).orderBy('position').execute();
+    return this.db
+      .selectFrom('asset_derivations')
+      .selectAll()
+      .where('source_handle', '=', sourceHandle)
+      .where('engine', '=', engine)
+      .orderBy('position')
+      .execute();
   }
 
   /**

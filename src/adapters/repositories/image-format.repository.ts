@@ -20,12 +20,7 @@ export class ImageFormatRepository {
   }
 
   findByNameKey(companyHandle: string, nameKey: string): Promise<ImageFormatRow | undefined> {
-    return this.db
-      .selectFrom('image_formats')
-      .selectAll()
-      .where('company_handle', '=', companyHandle)
-      .where('name_key', '=', nameKey)
-      .executeTakeFirst();
+    return this.db.selectFrom('image_formats').selectAll().where('company_handle', '=', companyHandle).where('name_key', '=', nameKey).executeTakeFirst();
   }
 
   async insert(row: ImageFormatRow): Promise<void> {

@@ -26,7 +26,12 @@ export class IsPublicationRepository {
     return Number(r.n);
   }
 
-  listCandidates(companyHandle: string, selection: PublishSelection, after: string | null, limit: number): Promise<Array<{ asset_handle: string; name: string }>> {
+  listCandidates(
+    companyHandle: string,
+    selection: PublishSelection,
+    after: string | null,
+    limit: number,
+  ): Promise<Array<{ asset_handle: string; name: string }>> {
     let q = this.candidates(companyHandle, selection).select(['assets.asset_handle', 'assets.name']).orderBy('assets.asset_handle').limit(limit);
     if (after !== null) q = q.where('assets.asset_handle', '>', after);
     return q.execute();
@@ -36,12 +41,18 @@ export class IsPublicationRepository {
   private candidates(companyHandle: string, selection: PublishSelection) {
     let q = this.db
       .selectFrom('assets')
-      .leftJoin('is_published_assets as p', (j) => j.onRef('p.company_handle', '=', 'assets.company_handle').onRef('p.asset_handle', '=', 'assets.asset_handle'))
+      .leftJoin('is_published_assets as p', (j) =>
+        j.onRef('p.company_handle', '=', 'assets.company_handle').onRef('p.asset_handle', '=', 'assets.asset_handle'),
+      )
       .where('assets.company_handle', '=', companyHandle)
       .where('assets.trash_state', '=', 'NotInTrash')
       .where('assets.ready_for_publish', '=', 1)
       .where((eb) =>
-        eb.or([eb.and([eb('assets.type', 'in', ['Image', 'Video']), eb('assets.optimized_key', 'is not', null)]), eb('assets.type', '=', 'IccProfile'), eb('assets.type', 'in', IS_SET_TYPES)]),
+        eb.or([
+          eb.and([eb('assets.type', 'in', ['Image', 'Video']), eb('assets.optimized_key', 'is not', null)]),
+          eb('assets.type', '=', 'IccProfile'),
+          eb('assets.type', 'in', IS_SET_TYPES),
+        ]),
       );
     if (selection === 'changed') q = q.where((eb) => changedSincePublish(eb as unknown as AssetEb));
     return q;
@@ -65,14 +76,23 @@ export class IsPublicationRepository {
     return this.db
       .selectFrom('is_published_assets as p')
       .leftJoin('assets as a', (j) =>
-        j.onRef('a.asset_handle', '=', 'p.asset_handle').onRef('a.company_handle', '=', 'p.company_handle').on('a.trash_state', '=', 'NotInTrash').on('a.ready_for_publish', '=', 1),
+        j
+          .onRef('a.asset_handle', '=', 'p.asset_handle')
+          .onRef('a.company_handle', '=', 'p.company_handle')
+          .on('a.trash_state', '=', 'NotInTrash')
+          .on('a.ready_for_publish', '=', 1),
       )
       .where('p.company_handle', '=', companyHandle)
       .where('a.asset_handle', 'is', null);
   }
 
   findByAsset(companyHandle: string, assetHandle: string): Promise<IsPublishedAssetRow | undefined> {
-    return this.db.selectFrom('is_published_assets').selectAll().where('company_handle', '=', companyHandle).where('asset_handle', '=', assetHandle).executeTakeFirst();
+    return this.db
+      .selectFrom('is_published_assets')
+      .selectAll()
+      .where('company_handle', '=', companyHandle)
+      .where('asset_handle', '=', assetHandle)
+      .executeTakeFirst();
   }
 
   /** Case-insensitive lookup by the caller's name key, as asset names are matched everywhere else. */
@@ -122,7 +142,11 @@ export class IsPublicationRepository {
   /** The company's macro set becomes exactly `rows` (a snapshot of its image presets). */
   async replaceMacros(companyHandle: string, rows: readonly IsPublishedMacroRow[]): Promise<void> {
     await this.db.deleteFrom('is_published_macros').where('company_handle', '=', companyHandle).execute();
-    if (rows.length) await this.db.insertInto('is_published_macros').values([...rows]).execute();
+    if (rows.length)
+      await this.db
+        .insertInto('is_published_macros')
+        .values([...rows])
+        .execute();
   }
 }
 

@@ -20,7 +20,9 @@ export class ItemProgressRepository {
       .insertInto('job_item_progress')
       .values(stored)
       .onConflict((oc) =>
-        oc.columns(['job_handle', 'item_id']).doUpdateSet({ item_name: stored.item_name, step: stored.step, message: stored.message, fraction: stored.fraction, updated_at: stored.updated_at }),
+        oc
+          .columns(['job_handle', 'item_id'])
+          .doUpdateSet({ item_name: stored.item_name, step: stored.step, message: stored.message, fraction: stored.fraction, updated_at: stored.updated_at }),
       )
       .execute();
   }

@@ -22,7 +22,16 @@ export interface JobLogFilter {
   submitUserHandle?: string;
   startFrom?: string;
   startTo?: string;
-  sort: 'job_logs.job_name' | 'job_logs.log_type' | 'job_logs.start_date' | 'companies.name' | 'job_logs.submit_user_handle' | 'job_logs.submit_user_email' | 'job_logs.file_error_count' | 'job_logs.file_warning_count' | 'job_logs.file_success_count';
+  sort:
+    | 'job_logs.job_name'
+    | 'job_logs.log_type'
+    | 'job_logs.start_date'
+    | 'companies.name'
+    | 'job_logs.submit_user_handle'
+    | 'job_logs.submit_user_email'
+    | 'job_logs.file_error_count'
+    | 'job_logs.file_warning_count'
+    | 'job_logs.file_success_count';
   direction: 'asc' | 'desc';
   limit: number;
 }
@@ -148,12 +157,7 @@ export class JobLogRepository {
   }
 
   findItem(jobHandle: string, itemId: string): Promise<JobItemRow | undefined> {
-    return this.db
-      .selectFrom('job_items')
-      .selectAll()
-      .where('job_handle', '=', jobHandle)
-      .where('item_id', '=', itemId)
-      .executeTakeFirst();
+    return this.db.selectFrom('job_items').selectAll().where('job_handle', '=', jobHandle).where('item_id', '=', itemId).executeTakeFirst();
   }
 
   /**
@@ -208,7 +212,10 @@ export class JobLogRepository {
         .where('status', '=', 'success')
         .executeTakeFirst();
       if (Number(changed.numUpdatedRows) === 0) return false;
-      await tx.insertInto('job_log_details').values(detailRow(jobHandle, companyHandle, detail, at)).execute();
+      await tx
+        .insertInto('job_log_details')
+        .values(detailRow(jobHandle, companyHandle, detail, at))
+        .execute();
       await tx
         .updateTable('job_logs')
         .set((eb) => ({ file_success_count: eb('file_success_count', '-', 1), file_error_count: eb('file_error_count', '+', 1) }))

@@ -9,7 +9,12 @@ export class SealedValueRepository {
   }
 
   async find(companyHandle: string, sealId: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('sealed_values').select('sealed').where('seal_id', '=', sealId).where('company_handle', '=', companyHandle).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('sealed_values')
+      .select('sealed')
+      .where('seal_id', '=', sealId)
+      .where('company_handle', '=', companyHandle)
+      .executeTakeFirst();
     return row?.sealed;
   }
 }

@@ -15,7 +15,12 @@ export class SetRepository {
 
   findScripts(companyHandle: string, handles: readonly string[]): Promise<SetScriptRow[]> {
     if (handles.length === 0) return Promise.resolve([]);
-    return this.db.selectFrom('set_scripts').selectAll().where('company_handle', '=', companyHandle).where('script_handle', 'in', [...handles]).execute();
+    return this.db
+      .selectFrom('set_scripts')
+      .selectAll()
+      .where('company_handle', '=', companyHandle)
+      .where('script_handle', 'in', [...handles])
+      .execute();
   }
 
   findScriptByNameKey(companyHandle: string, nameKey: string): Promise<SetScriptRow | undefined> {
@@ -38,7 +43,11 @@ export class SetRepository {
   /** Definitions of the given set assets (for AssetSetInfo), by handle. */
   async definitions(handles: readonly string[]): Promise<Map<string, AssetSetRow>> {
     if (handles.length === 0) return new Map();
-    const rows = await this.db.selectFrom('asset_sets').selectAll().where('set_handle', 'in', [...handles]).execute();
+    const rows = await this.db
+      .selectFrom('asset_sets')
+      .selectAll()
+      .where('set_handle', 'in', [...handles])
+      .execute();
     return new Map(rows.map((r) => [r.set_handle, r]));
   }
 
@@ -54,7 +63,11 @@ export class SetRepository {
       await tx
         .insertInto('asset_sets')
         .values(set)
-        .onConflict((oc) => oc.column('set_handle').doUpdateSet({ set_type: set.set_type, definition: set.definition, swatch_handle: set.swatch_handle, script_handle: set.script_handle }))
+        .onConflict((oc) =>
+          oc
+            .column('set_handle')
+            .doUpdateSet({ set_type: set.set_type, definition: set.definition, swatch_handle: set.swatch_handle, script_handle: set.script_handle }),
+        )
         .execute();
       await new DerivationRepository(tx).replaceMembers(asset.asset_handle, members);
     });

@@ -24,7 +24,11 @@ export class UserRepository {
   async insert(user: UserRow, memberships: readonly MembershipRow[]): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto('users').values(user).execute();
-      if (memberships.length) await tx.insertInto('memberships').values([...memberships]).execute();
+      if (memberships.length)
+        await tx
+          .insertInto('memberships')
+          .values([...memberships])
+          .execute();
     });
   }
 
@@ -45,15 +49,14 @@ export class UserRepository {
   }
 
   async setPassword(userHandle: string, hash: string, expires: string | null): Promise<void> {
-    await this.db
-      .updateTable('users')
-      .set({ password_hash: hash, password_expires: expires })
-      .where('user_handle', '=', userHandle)
-      .execute();
+    await this.db.updateTable('users').set({ password_hash: hash, password_expires: expires }).where('user_handle', '=', userHandle).execute();
   }
 
   async countUsers(): Promise<number> {
-    const r = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 

@@ -28,22 +28,42 @@ export class VideoSitemapRepository {
     let q = this.db
       .selectFrom('context_published_assets as p')
       .innerJoin('assets as a', (j) =>
-        j.onRef('a.asset_handle', '=', 'p.asset_handle').onRef('a.company_handle', '=', 'p.company_handle').on('a.trash_state', '=', 'NotInTrash').on('a.ready_for_publish', '=', 1),
+        j
+          .onRef('a.asset_handle', '=', 'p.asset_handle')
+          .onRef('a.company_handle', '=', 'p.company_handle')
+          .on('a.trash_state', '=', 'NotInTrash')
+          .on('a.ready_for_publish', '=', 1),
       )
       .leftJoin('video_info as v', 'v.asset_handle', 'p.asset_handle')
       .leftJoin('asset_derivations as d', (j) => j.onRef('d.asset_handle', '=', 'p.asset_handle').on('d.engine', '=', VIDEO_ENGINE))
       // The master's own entry, found as the master itself is listed (published with an MP4, live, marked).
       .leftJoin('context_published_assets as mp', (j) =>
-        j.onRef('mp.asset_handle', '=', 'd.source_handle').onRef('mp.company_handle', '=', 'p.company_handle').on('mp.context', '=', 'Video').on('mp.media_key', 'is not', null),
+        j
+          .onRef('mp.asset_handle', '=', 'd.source_handle')
+          .onRef('mp.company_handle', '=', 'p.company_handle')
+          .on('mp.context', '=', 'Video')
+          .on('mp.media_key', 'is not', null),
       )
       .leftJoin('assets as ma', (j) =>
-        j.onRef('ma.asset_handle', '=', 'mp.asset_handle').onRef('ma.company_handle', '=', 'mp.company_handle').on('ma.trash_state', '=', 'NotInTrash').on('ma.ready_for_publish', '=', 1),
+        j
+          .onRef('ma.asset_handle', '=', 'mp.asset_handle')
+          .onRef('ma.company_handle', '=', 'mp.company_handle')
+          .on('ma.trash_state', '=', 'NotInTrash')
+          .on('ma.ready_for_publish', '=', 1),
       )
       .leftJoin('is_published_assets as own', (j) =>
-        j.onRef('own.asset_handle', '=', 'p.asset_handle').onRef('own.company_handle', '=', 'p.company_handle').on('own.kind', '=', 'image').on('own.image_key', 'is not', null),
+        j
+          .onRef('own.asset_handle', '=', 'p.asset_handle')
+          .onRef('own.company_handle', '=', 'p.company_handle')
+          .on('own.kind', '=', 'image')
+          .on('own.image_key', 'is not', null),
       )
       .leftJoin('is_published_assets as master_is', (j) =>
-        j.onRef('master_is.asset_handle', '=', 'd.source_handle').onRef('master_is.company_handle', '=', 'p.company_handle').on('master_is.kind', '=', 'image').on('master_is.image_key', 'is not', null),
+        j
+          .onRef('master_is.asset_handle', '=', 'd.source_handle')
+          .onRef('master_is.company_handle', '=', 'p.company_handle')
+          .on('master_is.kind', '=', 'image')
+          .on('master_is.image_key', 'is not', null),
       )
       .select(['p.asset_handle', 'p.name', 'v.duration_ms', 'v.width', 'v.height', 'own.name as own_poster', 'master_is.name as master_poster'])
       .where('p.company_handle', '=', companyHandle)

@@ -10,7 +10,11 @@ export class VideoRepository {
 
   async upsert(row: VideoInfoRow): Promise<void> {
     const { asset_handle: _key, ...changes } = row;
-    await this.db.insertInto('video_info').values(row).onConflict((oc) => oc.column('asset_handle').doUpdateSet(changes)).execute();
+    await this.db
+      .insertInto('video_info')
+      .values(row)
+      .onConflict((oc) => oc.column('asset_handle').doUpdateSet(changes))
+      .execute();
   }
 
   async update(handle: string, changes: Partial<Omit<VideoInfoRow, 'asset_handle' | 'company_handle'>>): Promise<void> {
@@ -24,8 +28,14 @@ export class VideoRepository {
   /** Looked up in one query for a page of assets. */
   async byHandles(handles: readonly string[]): Promise<Map<string, VideoInfoRow>> {
     if (handles.length === 0) return new Map();
-    const rows = await this.db.selectFrom('video_info').selectAll().where('asset_handle', 'in', [...handles]).execute();
-    return new Map(rows.map((r) => [r.asset_handle, { ...r, duration_ms: Number(r.duration_ms), bitrate: Number(r.bitrate), frame_rate: Number(r.frame_rate) }]));
+    const rows = await this.db
+      .selectFrom('video_info')
+      .selectAll()
+      .where('asset_handle', 'in', [...handles])
+      .execute();
+    return new Map(
+      rows.map((r) => [r.asset_handle, { ...r, duration_ms: Number(r.duration_ms), bitrate: Number(r.bitrate), frame_rate: Number(r.frame_rate) }]),
+    );
   }
 
   /**
@@ -40,7 +50,9 @@ export class VideoRepository {
       await tx
         .insertInto('asset_derivations')
         .values(derivation)
-        .onConflict((oc) => oc.column('asset_handle').doUpdateSet({ position: derivation.position, job_handle: derivation.job_handle, data_json: derivation.data_json }))
+        .onConflict((oc) =>
+          oc.column('asset_handle').doUpdateSet({ position: derivation.position, job_handle: derivation.job_handle, data_json: derivation.data_json }),
+        )
         .execute();
       await new VideoRepository(tx).upsert(info);
     };

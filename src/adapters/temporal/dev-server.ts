@@ -59,7 +59,11 @@ export async function startDevServer(opts: DevServerOptions): Promise<RunningDev
   process.once('exit', killOnExit);
 
   const spawnError = new Promise<never>((_, reject) => child.once('error', (e) => reject(new Error(`cannot start the Temporal CLI: ${e.message}`))));
-  await Promise.race([waitForPort(ip, opts.port, 60_000), spawnError, exited.then((c) => Promise.reject(new Error(`Temporal dev server exited with code ${c}`)))]);
+  await Promise.race([
+    waitForPort(ip, opts.port, 60_000),
+    spawnError,
+    exited.then((c) => Promise.reject(new Error(`Temporal dev server exited with code ${c}`))),
+  ]);
 
   return {
     address: `${ip}:${opts.port}`,

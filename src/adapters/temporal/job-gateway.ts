@@ -1,10 +1,4 @@
-import {
-  type Client,
-  ScheduleNotFoundError,
-  ScheduleOverlapPolicy,
-  WorkflowNotFoundError,
-  type CalendarSpec,
-} from '@temporalio/client';
+import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowNotFoundError, type CalendarSpec } from '@temporalio/client';
 import { type SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
 import {
   type JobProgress,
@@ -77,7 +71,9 @@ export class JobGateway {
 
   /** Readiness: the frontend answers for our namespace. The deadline ends the gRPC call itself, not only the wait for it. */
   async ping(timeoutMs = 2_000): Promise<void> {
-    await this.client.connection.withDeadline(Date.now() + timeoutMs, () => this.client.workflowService.describeNamespace({ namespace: this.client.options.namespace }));
+    await this.client.connection.withDeadline(Date.now() + timeoutMs, () =>
+      this.client.workflowService.describeNamespace({ namespace: this.client.options.namespace }),
+    );
   }
 
   private labels(l: JobLabels): SearchAttributePair[] {
@@ -94,7 +90,12 @@ export class JobGateway {
   }
 
   async startUploadJob(input: UploadJobInput, ipsType: string, memo: JobMemo): Promise<void> {
-    const labels = { companyHandle: input.job.companyHandle, jobType: ipsType, originalName: input.job.originalName, submitUserEmail: input.job.submitUserEmail };
+    const labels = {
+      companyHandle: input.job.companyHandle,
+      jobType: ipsType,
+      originalName: input.job.originalName,
+      submitUserEmail: input.job.submitUserEmail,
+    };
     await this.client.workflow.start('uploadPostWorkflow', {
       workflowId: input.job.jobHandle,
       taskQueue: this.taskQueue,
@@ -111,7 +112,12 @@ export class JobGateway {
   }
 
   async startJob(workflowType: string, workflowId: string, request: JobRequest, memo: JobMemo, startDelayMs: number): Promise<void> {
-    const labels = { companyHandle: request.companyHandle, jobType: request.jobType, originalName: request.originalName, submitUserEmail: request.submitUserEmail };
+    const labels = {
+      companyHandle: request.companyHandle,
+      jobType: request.jobType,
+      originalName: request.originalName,
+      submitUserEmail: request.submitUserEmail,
+    };
     await this.client.workflow.start(workflowType, {
       workflowId,
       taskQueue: this.taskQueue,
@@ -130,8 +136,20 @@ export class JobGateway {
    * backlog). Catch-up window 5 minutes: after an outage, fires missed by more
    * than that are skipped rather than replayed in a burst.
    */
-  async createSchedule(scheduleId: string, calendars: CalendarSpec[], timezone: string, workflowType: string, request: JobRequest, memo: JobMemo): Promise<void> {
-    const labels = { companyHandle: request.companyHandle, jobType: request.jobType, originalName: request.originalName, submitUserEmail: request.submitUserEmail };
+  async createSchedule(
+    scheduleId: string,
+    calendars: CalendarSpec[],
+    timezone: string,
+    workflowType: string,
+    request: JobRequest,
+    memo: JobMemo,
+  ): Promise<void> {
+    const labels = {
+      companyHandle: request.companyHandle,
+      jobType: request.jobType,
+      originalName: request.originalName,
+      submitUserEmail: request.submitUserEmail,
+    };
     await this.client.schedule.create({
       scheduleId,
       spec: { calendars, timezone },
@@ -187,9 +205,7 @@ export class JobGateway {
   /** The job's live progress, or undefined when no worker answers in time (the job is still listed). */
   async progress(workflowId: string, timeoutMs = 3000): Promise<JobProgress | undefined> {
     try {
-      return await this.client.connection.withDeadline(Date.now() + timeoutMs, () =>
-        this.client.workflow.getHandle(workflowId).query(jobProgressQuery),
-      );
+      return await this.client.connection.withDeadline(Date.now() + timeoutMs, () => this.client.workflow.getHandle(workflowId).query(jobProgressQuery));
     } catch {
       return undefined;
     }

@@ -24,7 +24,25 @@ export function probeArgs(file: string): string[] {
  * plain file name (no %d pattern).
  */
 export function thumbnailArgs(file: string, atMs: number, out: string): string[] {
-  return [...COMMON, '-y', '-ss', (atMs / 1000).toFixed(3), '-i', fileArg(file), '-map', '0:v:0', '-frames:v', '1', '-q:v', '2', '-f', 'image2', '-update', '1', fileArg(out)];
+  return [
+    ...COMMON,
+    '-y',
+    '-ss',
+    (atMs / 1000).toFixed(3),
+    '-i',
+    fileArg(file),
+    '-map',
+    '0:v:0',
+    '-frames:v',
+    '1',
+    '-q:v',
+    '2',
+    '-f',
+    'image2',
+    '-update',
+    '1',
+    fileArg(out),
+  ];
 }
 
 /** Even numbers only: yuv420p H.264 cannot have odd dimensions. */
@@ -59,7 +77,16 @@ export function encodeArgs(file: string, spec: EncodeSpec, out: string): string[
   args.push('-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-b:v', `${spec.videoBitrateKbps}k`);
   if (spec.constantBitrate) {
     // CBR: the rate control may neither undershoot nor overshoot; nal-hrd=cbr signals it (and pads) in the stream.
-    args.push('-minrate', `${spec.videoBitrateKbps}k`, '-maxrate', `${spec.videoBitrateKbps}k`, '-bufsize', `${spec.videoBitrateKbps}k`, '-x264-params', 'nal-hrd=cbr');
+    args.push(
+      '-minrate',
+      `${spec.videoBitrateKbps}k`,
+      '-maxrate',
+      `${spec.videoBitrateKbps}k`,
+      '-bufsize',
+      `${spec.videoBitrateKbps}k`,
+      '-x264-params',
+      'nal-hrd=cbr',
+    );
   } else {
     if (spec.minBitrateKbps !== undefined) args.push('-minrate', `${spec.minBitrateKbps}k`);
     // The VBV buffer of two seconds at the peak rate: x264 needs a buffer size to honour a maximum.

@@ -97,7 +97,7 @@ export class FfmpegAdapter implements VideoTool {
       });
       child.on('error', (err: NodeJS.ErrnoException) => {
         done();
-        const hint = err.code === 'ENOENT' ? ' (install Debian\'s ffmpeg package, e.g. with scripts/setup.sh, or set FFMPEG_PATH / FFPROBE_PATH)' : '';
+        const hint = err.code === 'ENOENT' ? " (install Debian's ffmpeg package, e.g. with scripts/setup.sh, or set FFMPEG_PATH / FFPROBE_PATH)" : '';
         reject(new VideoToolError(`cannot run ${bin}: ${err.message}${hint}`, 'failed'));
       });
       child.on('close', (code, sig) => {

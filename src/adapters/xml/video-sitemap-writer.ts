@@ -72,7 +72,8 @@ export async function* videoSitemapXml(entries: AsyncIterable<VideoSitemapEntry>
     const chunk = Buffer.from(pending.join(''), 'utf8');
     pending.length = 0;
     bytes += chunk.length;
-    if (bytes > limits.maxBytes) throw new SitemapLimitError(`the sitemap would be larger than ${limits.maxBytes} bytes, the most one sitemap file may hold (sitemaps.org)`);
+    if (bytes > limits.maxBytes)
+      throw new SitemapLimitError(`the sitemap would be larger than ${limits.maxBytes} bytes, the most one sitemap file may hold (sitemaps.org)`);
     return chunk;
   };
   const text = (ns: string, name: string, value: string) => xml.ele(ns, name).txt(xmlText(value)).up();
@@ -82,7 +83,8 @@ export async function* videoSitemapXml(entries: AsyncIterable<VideoSitemapEntry>
   let count = 0;
   for await (const entry of entries) {
     count += 1;
-    if (count > limits.maxUrls) throw new SitemapLimitError(`more than ${limits.maxUrls} videos to list: one sitemap file lists at most ${limits.maxUrls} URLs (sitemaps.org)`);
+    if (count > limits.maxUrls)
+      throw new SitemapLimitError(`more than ${limits.maxUrls} videos to list: one sitemap file lists at most ${limits.maxUrls} URLs (sitemaps.org)`);
     check(entry);
     xml.ele(SITEMAP_NS, 'url');
     text(SITEMAP_NS, 'loc', entry.loc);
@@ -103,5 +105,6 @@ function check(entry: VideoSitemapEntry): void {
   if (!entry.title) throw new TypeError('video:title must not be empty');
   if ([...entry.description].length > VIDEO_DESCRIPTION_MAX) throw new TypeError(`video:description has more than ${VIDEO_DESCRIPTION_MAX} characters`);
   const d = entry.durationSeconds;
-  if (d !== undefined && !(Number.isInteger(d) && d >= 1 && d <= VIDEO_DURATION_MAX_SECONDS)) throw new TypeError(`video:duration must be whole seconds from 1 to ${VIDEO_DURATION_MAX_SECONDS}, received ${d}`);
+  if (d !== undefined && !(Number.isInteger(d) && d >= 1 && d <= VIDEO_DURATION_MAX_SECONDS))
+    throw new TypeError(`video:duration must be whole seconds from 1 to ${VIDEO_DURATION_MAX_SECONDS}, received ${d}`);
 }

@@ -99,7 +99,9 @@ export function renderWsdl(model: WsdlModel): string {
 
   const service = root.ele(WSDL, 'wsdl:service', { name: 'IpsApiService' });
   service.ele(WSDL, 'wsdl:port', { name: 'IpsApiSoapPort', binding: 'tns:IpsApiServiceSoapBinding' }).ele(SOAP11, 'soap:address', { location: model.address });
-  service.ele(WSDL, 'wsdl:port', { name: 'IpsApiSoap12Port', binding: 'tns:IpsApiServiceSoap12Binding' }).ele(SOAP12, 'soap12:address', { location: model.address });
+  service
+    .ele(WSDL, 'wsdl:port', { name: 'IpsApiSoap12Port', binding: 'tns:IpsApiServiceSoap12Binding' })
+    .ele(SOAP12, 'soap12:address', { location: model.address });
   return doc.end({ prettyPrint: true });
 }
 

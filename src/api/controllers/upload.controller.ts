@@ -10,7 +10,10 @@ export class UploadController {
   @Post('UploadFile')
   async uploadFile(@Req() req: Request, @Res() res: Response): Promise<void> {
     const reply = await this.uploads.handle(req);
-    res.status(reply.status).set(reply.headers ?? {}).setHeader('Content-Type', reply.contentType);
+    res
+      .status(reply.status)
+      .set(reply.headers ?? {})
+      .setHeader('Content-Type', reply.contentType);
     res.end(reply.body);
   }
 }

@@ -41,7 +41,13 @@ export function soapContract(version: XsdVersion): SoapContract {
 const JOB_ECHO: ReadonlyMap<string, z.ZodType> = new Map(JOB_TYPES.map((j) => [j.element as string, j.options]));
 const ECHOING_TYPES = new Set(['ActiveJob', 'ScheduledJob']);
 
-type Def = { type: string; format?: string; checks?: Array<{ _zod: { def: { format?: string; check?: string } } }>; options?: readonly z.ZodType[]; values?: readonly unknown[] };
+type Def = {
+  type: string;
+  format?: string;
+  checks?: Array<{ _zod: { def: { format?: string; check?: string } } }>;
+  options?: readonly z.ZodType[];
+  values?: readonly unknown[];
+};
 const defOf = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def;
 
 class ContractBuilder {
@@ -132,7 +138,11 @@ class ContractBuilder {
       if (!wrapper) {
         wrapper = { name: arrayName, group: 'seq', elements: [] };
         this.types.set(arrayName, wrapper);
-        wrapper.elements.push(simple ? { name: 'items', type: simple, minOccurs: 0, maxOccurs: -1 } : { name: 'items', type: `${owner}_${name}`, minOccurs: 0, maxOccurs: -1, complex: this.resolve(`${owner}_${name}`, item) });
+        wrapper.elements.push(
+          simple
+            ? { name: 'items', type: simple, minOccurs: 0, maxOccurs: -1 }
+            : { name: 'items', type: `${owner}_${name}`, minOccurs: 0, maxOccurs: -1, complex: this.resolve(`${owner}_${name}`, item) },
+        );
       }
       return { name, type: arrayName, minOccurs, maxOccurs: 1, complex: wrapper };
     }

@@ -52,6 +52,8 @@ function simpleType(name: string, type: XsdType): SoapTypeDef {
   return {
     name,
     group: type.group === 'empty' ? 'seq' : type.group,
-    elements: type.elements.filter(([element]) => !REFUSED_AUTH_FIELDS.has(element)).map(([element, xsdType, minOccurs, maxOccurs]) => ({ name: element, type: xsdType, minOccurs, maxOccurs })),
+    elements: type.elements
+      .filter(([element]) => !REFUSED_AUTH_FIELDS.has(element))
+      .map(([element, xsdType, minOccurs, maxOccurs]) => ({ name: element, type: xsdType, minOccurs, maxOccurs })),
   };
 }

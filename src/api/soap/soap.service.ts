@@ -58,7 +58,10 @@ export class SoapService {
       authHeader = call.authHeader;
       const operation = soapContract(call.version).operations.get(call.operation as never);
       if (!operation) {
-        throw new IpsFault(FaultCode.InvalidRequest, `Unknown operation '${call.operation.slice(0, 100)}': this server does not implement it (its WSDL lists the operations it does)`);
+        throw new IpsFault(
+          FaultCode.InvalidRequest,
+          `Unknown operation '${call.operation.slice(0, 100)}': this server does not implement it (its WSDL lists the operations it does)`,
+        );
       }
       const body = decodeParam(call.param, OPERATIONS[operation.name].param);
       if (authHeader.appName || authHeader.appVersion) {
@@ -74,7 +77,8 @@ export class SoapService {
       const xml = encodeDocument(before, `${operation.name}Return`, call.namespace, result, operation.result, after);
       return this.reply(200, flavour, xml, authHeader, req);
     } catch (err) {
-      const fault = err instanceof XmlReadError ? new IpsFault(FaultCode.InvalidRequest, `The request is not an acceptable XML document: ${err.message}`) : toFault(err);
+      const fault =
+        err instanceof XmlReadError ? new IpsFault(FaultCode.InvalidRequest, `The request is not an acceptable XML document: ${err.message}`) : toFault(err);
       if (fault.code === FaultCode.Exception) this.logger.error({ err }, 'SOAP call failed');
       const reply = this.reply(authHeader.faultHttpStatusCode ?? 500, flavour, faultDocument(flavour, fault), authHeader, req);
       return fault instanceof LoginThrottledFault ? { ...reply, retryAfterSeconds: fault.retryAfterSeconds } : reply;
@@ -89,11 +93,20 @@ export class SoapService {
   wsdl(fileName: string, query: Record<string, unknown>, fetchedFrom: string): string {
     const unknown = Object.keys(query)[0];
     if (unknown !== undefined) {
-      throw new IpsFault(FaultCode.InvalidParameter, `${unknown.slice(0, 40)}: not accepted (the WSDL's address is this server's PUBLIC_URL)`, unknown.slice(0, 40));
+      throw new IpsFault(
+        FaultCode.InvalidParameter,
+        `${unknown.slice(0, 40)}: not accepted (the WSDL's address is this server's PUBLIC_URL)`,
+        unknown.slice(0, 40),
+      );
     }
     const version = wsdlVersionOf(fileName);
     if (!version) {
-      throw new IpsFault(FaultCode.InvalidRequest, `No WSDL named '${fileName.slice(0, 60)}': this server serves ${wsdlFileNames().join(', ')}`, undefined, 'notFound');
+      throw new IpsFault(
+        FaultCode.InvalidRequest,
+        `No WSDL named '${fileName.slice(0, 60)}': this server serves ${wsdlFileNames().join(', ')}`,
+        undefined,
+        'notFound',
+      );
     }
     return wsdlDocument(version, `${this.settings.publicUrl ?? fetchedFrom}/scene7/services/IpsApiService`);
   }
@@ -123,13 +136,16 @@ export class SoapService {
       try {
         raw = gunzipSync(raw, { maxOutputLength: limit });
       } catch (err) {
-        throw (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? tooLarge(limit) : new IpsFault(FaultCode.InvalidRequest, 'The request body is not valid gzip data');
+        throw (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
+          ? tooLarge(limit)
+          : new IpsFault(FaultCode.InvalidRequest, 'The request body is not valid gzip data');
       }
     } else if (encoding && encoding !== 'identity') {
       throw new IpsFault(FaultCode.InvalidRequest, `Content-Encoding: expected gzip or identity, received "${encoding.slice(0, 40)}"`);
     }
     const charset = /charset\s*=\s*"?([\w-]+)/i.exec(headerValue(req.headers['content-type']) ?? '')?.[1]?.toLowerCase();
-    if (charset && charset !== 'utf-8' && charset !== 'utf8') throw new IpsFault(FaultCode.InvalidRequest, `charset: expected UTF-8, received ${charset.slice(0, 40)}`);
+    if (charset && charset !== 'utf-8' && charset !== 'utf8')
+      throw new IpsFault(FaultCode.InvalidRequest, `charset: expected UTF-8, received ${charset.slice(0, 40)}`);
     try {
       return new TextDecoder('utf-8', { fatal: true }).decode(raw);
     } catch {

@@ -71,10 +71,6 @@ export function placeholdersOf(template: string): string[] {
 export function renderMessage(key: string, args: Record<string, string | number> = {}, locale?: string): string {
   const catalog: Readonly<Record<string, string>> = CATALOGS[resolveLocale(locale)];
   const english: Readonly<Record<string, string>> = en;
-  const template = Object.hasOwn(catalog, key)
-    ? (catalog[key] as string)
-    : Object.hasOwn(english, key)
-      ? (english[key] as string)
-      : key;
+  const template = Object.hasOwn(catalog, key) ? (catalog[key] as string) : Object.hasOwn(english, key) ? (english[key] as string) : key;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(args, name) ? String(args[name]) : whole));
 }

@@ -7,7 +7,8 @@ export const en = {
   // Upload job log (stored as key + args in job_log_details, rendered when read)
   uploadBegun: 'Upload has begun!',
   uploadEnded: 'Upload has ended: {total} files, {success} new, {updated} updated, {duplicate} skipped as duplicates, {error} failed',
-  uploadEndedIdle: 'Upload ended after {seconds} seconds without a further post: {total} files, {success} new, {updated} updated, {duplicate} skipped, {error} failed',
+  uploadEndedIdle:
+    'Upload ended after {seconds} seconds without a further post: {total} files, {success} new, {updated} updated, {duplicate} skipped, {error} failed',
   value: '{value}',
   fileProcessed: '{path} was processed into IPS',
   fileUpdated: '{path} replaced the existing asset {name}',
@@ -18,8 +19,10 @@ export const en = {
   documentKept: '{path} was kept as a document ({option}.process is None)',
   documentThumbnail: '{path}: page 1 became its thumbnail',
   optionNotApplied: '{path}: {option} does not apply to {assetType} assets',
-  optionNotAppliedNoPages: '{path}: {option} was not applied: it applies to the page images of a rasterised document, and this {assetType} asset was not rasterised into pages',
-  optionNotAppliedAtUpload: '{path}: {option} does not apply to {assetType} assets at upload: a reprocessAssetsJob rasterises the document and applies it to the page images',
+  optionNotAppliedNoPages:
+    '{path}: {option} was not applied: it applies to the page images of a rasterised document, and this {assetType} asset was not rasterised into pages',
+  optionNotAppliedAtUpload:
+    '{path}: {option} does not apply to {assetType} assets at upload: a reprocessAssetsJob rasterises the document and applies it to the page images',
 
   // Job engine
   jobBegun: 'Job {name} has begun',

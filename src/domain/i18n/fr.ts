@@ -4,7 +4,8 @@ import type { Catalog } from './en.js';
 export const fr = {
   uploadBegun: 'L’envoi a commencé !',
   uploadEnded: 'L’envoi est terminé : {total} fichiers, {success} nouveaux, {updated} mis à jour, {duplicate} ignorés car en double, {error} en échec',
-  uploadEndedIdle: 'Envoi terminé après {seconds} secondes sans nouvelle requête POST : {total} fichiers, {success} nouveaux, {updated} mis à jour, {duplicate} ignorés, {error} en échec',
+  uploadEndedIdle:
+    'Envoi terminé après {seconds} secondes sans nouvelle requête POST : {total} fichiers, {success} nouveaux, {updated} mis à jour, {duplicate} ignorés, {error} en échec',
   value: '{value}',
   fileProcessed: '{path} a été traité dans IPS',
   fileUpdated: '{path} a remplacé la ressource existante {name}',
@@ -15,8 +16,10 @@ export const fr = {
   documentKept: '{path} a été conservé comme document ({option}.process vaut None)',
   documentThumbnail: '{path} : la page 1 est devenue sa vignette',
   optionNotApplied: '{path} : {option} ne s’applique pas aux ressources de type {assetType}',
-  optionNotAppliedNoPages: '{path} : {option} n’a pas été appliqué : il s’applique aux images de page d’un document pixellisé, et cette ressource de type {assetType} n’a pas été pixellisée en pages',
-  optionNotAppliedAtUpload: '{path} : {option} ne s’applique pas aux ressources de type {assetType} lors du téléchargement : un reprocessAssetsJob pixellise le document et l’applique aux images de page',
+  optionNotAppliedNoPages:
+    '{path} : {option} n’a pas été appliqué : il s’applique aux images de page d’un document pixellisé, et cette ressource de type {assetType} n’a pas été pixellisée en pages',
+  optionNotAppliedAtUpload:
+    '{path} : {option} ne s’applique pas aux ressources de type {assetType} lors du téléchargement : un reprocessAssetsJob pixellise le document et l’applique aux images de page',
 
   jobBegun: 'La tâche {name} a commencé',
   jobDone: 'La tâche {name} est terminée : {success} réussis, {error} en échec, {warning} avertissements',
@@ -24,7 +27,8 @@ export const fr = {
   jobFailed: 'La tâche {name} a échoué : {reason}',
   jobStoppedBecause: 'La tâche {name} a été arrêtée par {user} ({reason}) ; {done} éléments sur {total} étaient terminés',
   jobStoppedBySignal: 'La tâche {name} a été arrêtée par un signal stopJob d’un client Temporal ; {done} éléments sur {total} étaient terminés',
-  jobStoppedBySignalBecause: 'La tâche {name} a été arrêtée par un signal stopJob d’un client Temporal ({reason}) ; {done} éléments sur {total} étaient terminés',
+  jobStoppedBySignalBecause:
+    'La tâche {name} a été arrêtée par un signal stopJob d’un client Temporal ({reason}) ; {done} éléments sur {total} étaient terminés',
   jobCancelRequested: 'La tâche {name} a été arrêtée par une demande d’annulation d’un client Temporal ; {done} éléments sur {total} étaient terminés',
   jobTerminated: 'La tâche {name} a été terminée de force dans Temporal ({reason}) ; {done} éléments étaient terminés',
   jobTimedOut: 'La tâche {name} a expiré : elle a atteint sa limite de temps Temporal de {seconds} secondes ; {done} éléments étaient terminés',
@@ -68,7 +72,8 @@ export const fr = {
   mailOriginalName: 'Soumise sous le nom : {name}',
   mailStarted: 'Début : {date}',
   mailEnded: 'Fin : {date}',
-  mailCounts: 'Fichiers : {total} · réussis : {success} · mis à jour : {updated} · doublons ignorés : {duplicate} · en échec : {error} · avertissements : {warning}',
+  mailCounts:
+    'Fichiers : {total} · réussis : {success} · mis à jour : {updated} · doublons ignorés : {duplicate} · en échec : {error} · avertissements : {warning}',
   mailErrors: 'Erreurs ({count}) :',
   mailWarnings: 'Avertissements ({count}) :',
   mailItem: '{asset} : {message}',

@@ -4,7 +4,8 @@ import type { Catalog } from './en.js';
 export const nl = {
   uploadBegun: 'Upload is begonnen!',
   uploadEnded: 'Upload is beëindigd: {total} bestanden, {success} nieuw, {updated} bijgewerkt, {duplicate} overgeslagen als duplicaat, {error} mislukt',
-  uploadEndedIdle: 'Upload beëindigd na {seconds} seconden zonder verdere POST-aanvraag: {total} bestanden, {success} nieuw, {updated} bijgewerkt, {duplicate} overgeslagen, {error} mislukt',
+  uploadEndedIdle:
+    'Upload beëindigd na {seconds} seconden zonder verdere POST-aanvraag: {total} bestanden, {success} nieuw, {updated} bijgewerkt, {duplicate} overgeslagen, {error} mislukt',
   value: '{value}',
   fileProcessed: '{path} is in IPS verwerkt',
   fileUpdated: '{path} heeft de bestaande asset {name} vervangen',
@@ -15,8 +16,10 @@ export const nl = {
   documentKept: '{path} is als document behouden ({option}.process is None)',
   documentThumbnail: '{path}: pagina 1 is de miniatuur geworden',
   optionNotApplied: '{path}: {option} is niet van toepassing op assets van het type {assetType}',
-  optionNotAppliedNoPages: '{path}: {option} is niet toegepast: het geldt voor de paginabeelden van een gerasterd document, en deze asset van het type {assetType} is niet tot pagina’s gerasterd',
-  optionNotAppliedAtUpload: '{path}: {option} is bij het uploaden niet van toepassing op assets van het type {assetType}: een reprocessAssetsJob rastert het document en past het toe op de paginabeelden',
+  optionNotAppliedNoPages:
+    '{path}: {option} is niet toegepast: het geldt voor de paginabeelden van een gerasterd document, en deze asset van het type {assetType} is niet tot pagina’s gerasterd',
+  optionNotAppliedAtUpload:
+    '{path}: {option} is bij het uploaden niet van toepassing op assets van het type {assetType}: een reprocessAssetsJob rastert het document en past het toe op de paginabeelden',
 
   jobBegun: 'Taak {name} is gestart',
   jobDone: 'Taak {name} is voltooid: {success} geslaagd, {error} mislukt, {warning} waarschuwingen',
@@ -68,7 +71,8 @@ export const nl = {
   mailOriginalName: 'Ingediend als: {name}',
   mailStarted: 'Gestart: {date}',
   mailEnded: 'Beëindigd: {date}',
-  mailCounts: 'Bestanden: {total} · geslaagd: {success} · bijgewerkt: {updated} · duplicaten overgeslagen: {duplicate} · mislukt: {error} · waarschuwingen: {warning}',
+  mailCounts:
+    'Bestanden: {total} · geslaagd: {success} · bijgewerkt: {updated} · duplicaten overgeslagen: {duplicate} · mislukt: {error} · waarschuwingen: {warning}',
   mailErrors: 'Fouten ({count}):',
   mailWarnings: 'Waarschuwingen ({count}):',
   mailItem: '{asset}: {message}',

@@ -247,12 +247,19 @@ export const SUPPORTED_READERS: Record<SupportedIsCommand, Reader> = {
   op_colorbalance: (v, r) => {
     const parts = readList('op_colorbalance', v, 3, 3, 'r,g,b');
     const rule = real({ min: -100, max: 100 });
-    r.colorbalance = { r: readNumber('op_colorbalance', parts[0], rule, 'r'), g: readNumber('op_colorbalance', parts[1], rule, 'g'), b: readNumber('op_colorbalance', parts[2], rule, 'b') };
+    r.colorbalance = {
+      r: readNumber('op_colorbalance', parts[0], rule, 'r'),
+      g: readNumber('op_colorbalance', parts[1], rule, 'g'),
+      b: readNumber('op_colorbalance', parts[2], rule, 'b'),
+    };
   },
   fmt,
   qlt: (v, r) => {
     const parts = readList('qlt', v, 1, 2, 'quality[,chroma]');
-    r.qlt = { quality: readNumber('qlt', parts[0], int({ min: 1, max: 100 }), 'quality'), chroma: optional(parts[1], (p) => readFlag('qlt', p, 'chroma'), false) };
+    r.qlt = {
+      quality: readNumber('qlt', parts[0], int({ min: 1, max: 100 }), 'quality'),
+      chroma: optional(parts[1], (p) => readFlag('qlt', p, 'chroma'), false),
+    };
   },
   quantize,
   resMode: (v, r) => {

@@ -42,7 +42,21 @@ export const IS_OUTPUT_FORMATS = [
 export type IsOutputFormat = (typeof IS_OUTPUT_FORMATS)[number];
 
 /** Formats IS knows but this server cannot write properly: named in a clear "unsupported format" fault. */
-export const IS_UNSUPPORTED_FORMATS = ['eps', 'f4m', 'heic', 'jpeg2000', 'jpeg2000-alpha', 'jpegxr', 'jpegxr-alpha', 'm3u8', 'pdf', 'swf', 'swf-alpha', 'swf3', 'swf3-alpha'] as const;
+export const IS_UNSUPPORTED_FORMATS = [
+  'eps',
+  'f4m',
+  'heic',
+  'jpeg2000',
+  'jpeg2000-alpha',
+  'jpegxr',
+  'jpegxr-alpha',
+  'm3u8',
+  'pdf',
+  'swf',
+  'swf-alpha',
+  'swf3',
+  'swf3-alpha',
+] as const;
 
 export type IsPixelType = 'rgb' | 'gray' | 'cmyk';
 export type IsCompression = 'jpeg' | 'lossy' | 'lossless' | 'lzw' | 'none' | 'zip';

@@ -17,10 +17,7 @@ export interface TranslatedSchedule {
   description: string;
 }
 
-const MONTHS: readonly Month[] = [
-  'JANUARY', 'FEBRUARY', 'MARCH', 'APRIL', 'MAY', 'JUNE',
-  'JULY', 'AUGUST', 'SEPTEMBER', 'OCTOBER', 'NOVEMBER', 'DECEMBER',
-];
+const MONTHS: readonly Month[] = ['JANUARY', 'FEBRUARY', 'MARCH', 'APRIL', 'MAY', 'JUNE', 'JULY', 'AUGUST', 'SEPTEMBER', 'OCTOBER', 'NOVEMBER', 'DECEMBER'];
 const DAYS_OF_WEEK: readonly DayOfWeek[] = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'];
 
 // Quartz accepts years 1970-2099, but a Temporal server rejects calendar years outside
@@ -66,11 +63,7 @@ type Values = '*' | Ranges;
 
 type DaysOfMonth = { kind: 'none' } | { kind: 'any' } | { kind: 'last' } | { kind: 'days'; ranges: Ranges };
 type DaysOfWeek =
-  | { kind: 'none' }
-  | { kind: 'any' }
-  | { kind: 'days'; ranges: Ranges }
-  | { kind: 'last'; day: number }
-  | { kind: 'nth'; day: number; nth: number };
+  { kind: 'none' } | { kind: 'any' } | { kind: 'days'; ranges: Ranges } | { kind: 'last'; day: number } | { kind: 'nth'; day: number; nth: number };
 
 export function translateQuartz(expression: string, field = 'execSchedule'): TranslatedSchedule {
   const fail = (expected: string, received: unknown): never => {
@@ -79,7 +72,10 @@ export function translateQuartz(expression: string, field = 'execSchedule'): Tra
   const fieldCount = 'a Quartz cron expression with 6 or 7 space-separated fields (seconds minutes hours day-of-month month day-of-week [year])';
   if (typeof expression !== 'string') return fail(fieldCount, expression);
 
-  const tokens = expression.trim().split(/\s+/).filter((token) => token !== '');
+  const tokens = expression
+    .trim()
+    .split(/\s+/)
+    .filter((token) => token !== '');
   // The documented IPS system Cleanup job is `00 00 00 * * ` — five fields and a
   // trailing space, i.e. an empty day-of-week, which can only mean "no specific value".
   if (tokens.length === 5 && /\s$/.test(expression)) tokens.push('?');
@@ -132,17 +128,10 @@ export function translateQuartz(expression: string, field = 'execSchedule'): Tra
   } else if (dow.kind === 'nth') {
     // The n-th such weekday always falls in days 7(n-1)+1 … 7n; a fifth one may not exist, as in Quartz.
     const first = 7 * (dow.nth - 1) + 1;
-    calendars = [
-      calendar({ dayOfMonth: [{ start: first, end: Math.min(first + 6, 31), step: 1 }], dayOfWeek: [named(single(dow.day), DAYS_OF_WEEK)] }),
-    ];
+    calendars = [calendar({ dayOfMonth: [{ start: first, end: Math.min(first + 6, 31), step: 1 }], dayOfWeek: [named(single(dow.day), DAYS_OF_WEEK)] })];
   } else if (dow.kind === 'last') {
     const day = named(single(dow.day), DAYS_OF_WEEK);
-    calendars = byMonthLength(
-      month,
-      year,
-      (length) => ({ dayOfMonth: [{ start: length - 6, end: length, step: 1 }], dayOfWeek: [day] }),
-      calendar,
-    );
+    calendars = byMonthLength(month, year, (length) => ({ dayOfMonth: [{ start: length - 6, end: length, step: 1 }], dayOfWeek: [day] }), calendar);
   } else {
     calendars = [calendar({ dayOfMonth: '*', dayOfWeek: '*' })];
   }
@@ -200,7 +189,8 @@ function schedulable(year: Values, token: string, fail: Fail): Values {
     const first = start + Math.max(0, Math.ceil((FIRST_SCHEDULABLE_YEAR - start) / step)) * step;
     return first > end ? [] : [{ start: first, end, step }];
   });
-  if (kept.length === 0) return fail(`${YEAR.label} in field ${YEAR.position} including a year from ${FIRST_SCHEDULABLE_YEAR} on (earlier years cannot fire)`, token);
+  if (kept.length === 0)
+    return fail(`${YEAR.label} in field ${YEAR.position} including a year from ${FIRST_SCHEDULABLE_YEAR} on (earlier years cannot fire)`, token);
   return kept;
 }
 

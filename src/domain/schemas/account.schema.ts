@@ -145,8 +145,12 @@ export const setCompanySettingsParam = z.strictObject({
     })
     .optional(),
   retainPublishState: z.boolean().optional(),
-  defaultSourceProfileHandle: notKept('no defaultSourceProfileHandle (this server keeps no default colour profiles: colorManagementOptions Default uses its built-in CMYK profile; name profiles per job with colorManagementOptions Convert)'),
-  defaultDisplayProfileHandle: notKept('no defaultDisplayProfileHandle (this server keeps no default colour profiles: colorManagementOptions Default converts to sRGB; name profiles per job with colorManagementOptions Convert)'),
+  defaultSourceProfileHandle: notKept(
+    'no defaultSourceProfileHandle (this server keeps no default colour profiles: colorManagementOptions Default uses its built-in CMYK profile; name profiles per job with colorManagementOptions Convert)',
+  ),
+  defaultDisplayProfileHandle: notKept(
+    'no defaultDisplayProfileHandle (this server keeps no default colour profiles: colorManagementOptions Default converts to sRGB; name profiles per job with colorManagementOptions Convert)',
+  ),
   iptcExifMappingXsltHandle: notKept('no iptcExifMappingXsltHandle (this server has no metadata engine to map IPTC/EXIF fields into)'),
   xmpMappingXsltHandle: notKept('no xmpMappingXsltHandle (this server has no metadata engine to map XMP fields into)'),
   diskSpaceWarningMin: notKept('no diskSpaceWarningMin (this server sends no disk-space warnings)'),

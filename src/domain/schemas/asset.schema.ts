@@ -4,15 +4,7 @@ import { PUBLISH_STATES, SORT_DIRECTIONS, TRASH_STATES, dateTime, handle, itemsA
 
 const assetType = z.enum(ASSET_TYPES);
 
-export const SYSTEM_FIELDS = [
-  'Name',
-  'FileName',
-  'CreateUser',
-  'LastModifyUser',
-  'FileSize',
-  'Created',
-  'LastModified',
-] as const;
+export const SYSTEM_FIELDS = ['Name', 'FileName', 'CreateUser', 'LastModifyUser', 'FileSize', 'Created', 'LastModified'] as const;
 export const STRING_OPS = ['Equals', 'NotEquals', 'Contains', 'NotContains', 'StartsWith', 'EndsWith'] as const;
 export const ORDER_OPS = ['Equals', 'NotEquals', 'LessThan', 'LessThanEquals', 'GreaterThan', 'GreaterThanEquals'] as const;
 export const RANGE_OPS = ['Between', 'NotBetween'] as const;
@@ -30,9 +22,7 @@ export const systemFieldCondition = z
     maxDate: dateTime.optional(),
   })
   .superRefine((c, ctx) => {
-    const forms = [c.value, c.longVal, c.dateVal, c.minLong ?? c.maxLong, c.minDate ?? c.maxDate].filter(
-      (v) => v !== undefined,
-    );
+    const forms = [c.value, c.longVal, c.dateVal, c.minLong ?? c.maxLong, c.minDate ?? c.maxDate].filter((v) => v !== undefined);
     if (forms.length !== 1) {
       ctx.addIssue({ code: 'custom', message: 'exactly one value form (value, longVal, dateVal, min/max pair)' });
     }

@@ -6,7 +6,15 @@ import type { z } from 'zod';
  * around objects — optional, default, refinements, a transform of the parsed
  * object, an alias preprocess — and the element of an IPS `*Array`.
  */
-type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; out?: z.ZodType; options?: readonly z.ZodType[]; element?: z.ZodType; shape?: Record<string, z.ZodType> };
+type Def = {
+  type: string;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  out?: z.ZodType;
+  options?: readonly z.ZodType[];
+  element?: z.ZodType;
+  shape?: Record<string, z.ZodType>;
+};
 
 function defOf(schema: z.ZodType): Def {
   return (schema as unknown as { _zod: { def: Def } })._zod.def;

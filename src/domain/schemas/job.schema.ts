@@ -114,7 +114,17 @@ export const getScheduledJobsReturn = z.object({ jobArray: itemsOf(scheduledJob)
 
 // --- job logs (Adobe IPS: data-types/r-job-log, data-types/r-job-log-detail) ---
 
-export const JOB_LOG_SORT_FIELDS = ['JobName', 'LogType', 'StartDate', 'CompanyName', 'UserId', 'Email', 'FileErrorCount', 'FileWarningCount', 'FileSuccessCount'] as const;
+export const JOB_LOG_SORT_FIELDS = [
+  'JobName',
+  'LogType',
+  'StartDate',
+  'CompanyName',
+  'UserId',
+  'Email',
+  'FileErrorCount',
+  'FileWarningCount',
+  'FileSuccessCount',
+] as const;
 
 export const getJobLogsParam = z.strictObject({
   companyHandle: handle.optional(),
@@ -276,7 +286,13 @@ type CrossFieldRules = {
 function crossFieldRules<J extends CrossFieldRules>(handlesField: string, handles: (j: J) => readonly string[]) {
   return (j: J, ctx: z.RefinementCtx<J>) => {
     const crops = (['manualCropOptions', 'autoColorCropOptions', 'autoTransparentCropOptions'] as const).filter((k) => j[k] !== undefined);
-    if (crops.length > 1) ctx.addIssue({ code: 'custom', path: [crops[1]!], message: 'at most one of manualCropOptions, autoColorCropOptions, autoTransparentCropOptions', input: crops.join(' and ') });
+    if (crops.length > 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: [crops[1]!],
+        message: 'at most one of manualCropOptions, autoColorCropOptions, autoTransparentCropOptions',
+        input: crops.join(' and '),
+      });
     const posts = (['postImageServingPublishJob', 'postImageRenderingPublishJob', 'postVideoPublishJob'] as const).filter((k) => j[k] !== undefined);
     if (posts.length > 1) ctx.addIssue({ code: 'custom', path: [posts[1]!], message: 'at most one post*PublishJob', input: posts.join(' and ') });
     if (handles(j).length === 0) ctx.addIssue({ code: 'custom', path: [handlesField], message: 'at least one asset handle', params: { missing: true } });
@@ -286,46 +302,49 @@ function crossFieldRules<J extends CrossFieldRules>(handlesField: string, handle
 /** The documents' name for knockoutBackgroundOptions (docs/api.md#documented-aliases), accepted on every job element that has it. */
 export const KNOCKOUT_ALIAS = { knockoutBackground: 'knockoutBackgroundOptions' } as const;
 
-export const reprocessAssetsJob = withAliases(KNOCKOUT_ALIAS, z
-  .strictObject({
-    assetHandleArray: itemsArray(handle, 100_000),
-    readyForPublish: z.boolean().optional(),
-    synchronizationComplete: unsupportedJobFields.synchronizationComplete,
-    preservePublishState: z.boolean().optional(),
-    createMask: z.boolean(),
-    preserveCrop: z.boolean().default(true),
-    overwriteAVS: unsupportedJobFields.overwriteAVS,
-    knockoutBackgroundOptions: O.knockoutBackgroundOptions.optional(),
-    manualCropOptions: O.manualCropOptions.optional(),
-    autoColorCropOptions: O.autoColorCropOptions.optional(),
-    autoTransparentCropOptions: O.autoTransparentCropOptions.optional(),
-    autoSmartCropOptionsArray: notSupportedYet('autoSmartCropOptionsArray'),
-    photoshopOptions: O.photoshopOptions.optional(),
-    postScriptOptions: O.postScriptOptions.optional(),
-    pdfOptions: O.pdfOptions.optional(),
-    mediaOptions: mediaOptions.optional(),
-    illustratorOptions: O.illustratorOptions.optional(),
-    cssOptions: notSupportedYet('cssOptions'),
-    colorManagementOptions: O.colorManagementOptions.optional(),
-    autoSetCreationOptions: O.autoSetCreationOptions.optional(),
-    projectHandleArray: notSupportedYet('projectHandleArray'),
-    emailSetting: z.enum(EMAIL_SETTINGS),
-    postJobOnlyIfFiles: z.boolean().optional(),
-    postHttpUrl: callbackUrl.optional(),
-    postImageServingPublishJob: imageServingPublishJob.optional(),
-    postImageRenderingPublishJob: imageRenderingPublishJob.optional(),
-    postVideoPublishJob: videoPublishJob.optional(),
-    inDesignOptions,
-    unsharpMaskOptions: O.unsharpMaskOptions.optional(),
-    excludeMasterVideoFromAVS: unsupportedJobFields.excludeMasterVideoFromAVS,
-    metadataOptions: notSupportedYet('metadataOptions'),
-    jwtToken: unsupportedJobFields.jwtToken,
-    imsOrg: unsupportedJobFields.imsOrg,
-    apikey: unsupportedJobFields.apikey,
-    ignoreSmartCropGeneration: unsupportedJobFields.ignoreSmartCropGeneration,
-    preserveSmartCrop: unsupportedJobFields.preserveSmartCrop,
-  })
-  .superRefine(crossFieldRules('assetHandleArray', (j) => j.assetHandleArray)));
+export const reprocessAssetsJob = withAliases(
+  KNOCKOUT_ALIAS,
+  z
+    .strictObject({
+      assetHandleArray: itemsArray(handle, 100_000),
+      readyForPublish: z.boolean().optional(),
+      synchronizationComplete: unsupportedJobFields.synchronizationComplete,
+      preservePublishState: z.boolean().optional(),
+      createMask: z.boolean(),
+      preserveCrop: z.boolean().default(true),
+      overwriteAVS: unsupportedJobFields.overwriteAVS,
+      knockoutBackgroundOptions: O.knockoutBackgroundOptions.optional(),
+      manualCropOptions: O.manualCropOptions.optional(),
+      autoColorCropOptions: O.autoColorCropOptions.optional(),
+      autoTransparentCropOptions: O.autoTransparentCropOptions.optional(),
+      autoSmartCropOptionsArray: notSupportedYet('autoSmartCropOptionsArray'),
+      photoshopOptions: O.photoshopOptions.optional(),
+      postScriptOptions: O.postScriptOptions.optional(),
+      pdfOptions: O.pdfOptions.optional(),
+      mediaOptions: mediaOptions.optional(),
+      illustratorOptions: O.illustratorOptions.optional(),
+      cssOptions: notSupportedYet('cssOptions'),
+      colorManagementOptions: O.colorManagementOptions.optional(),
+      autoSetCreationOptions: O.autoSetCreationOptions.optional(),
+      projectHandleArray: notSupportedYet('projectHandleArray'),
+      emailSetting: z.enum(EMAIL_SETTINGS),
+      postJobOnlyIfFiles: z.boolean().optional(),
+      postHttpUrl: callbackUrl.optional(),
+      postImageServingPublishJob: imageServingPublishJob.optional(),
+      postImageRenderingPublishJob: imageRenderingPublishJob.optional(),
+      postVideoPublishJob: videoPublishJob.optional(),
+      inDesignOptions,
+      unsharpMaskOptions: O.unsharpMaskOptions.optional(),
+      excludeMasterVideoFromAVS: unsupportedJobFields.excludeMasterVideoFromAVS,
+      metadataOptions: notSupportedYet('metadataOptions'),
+      jwtToken: unsupportedJobFields.jwtToken,
+      imsOrg: unsupportedJobFields.imsOrg,
+      apikey: unsupportedJobFields.apikey,
+      ignoreSmartCropGeneration: unsupportedJobFields.ignoreSmartCropGeneration,
+      preserveSmartCrop: unsupportedJobFields.preserveSmartCrop,
+    })
+    .superRefine(crossFieldRules('assetHandleArray', (j) => j.assetHandleArray)),
+);
 export type ReprocessAssetsJob = z.output<typeof reprocessAssetsJob>;
 
 /**
@@ -333,28 +352,31 @@ export type ReprocessAssetsJob = z.output<typeof reprocessAssetsJob>;
  * options under the same schemas, in its own XSD order, with the documents
  * in pdfHandleArray. It runs as a reprocess job (ripPdfsAsReprocess).
  */
-export const ripPdfsJob = withAliases(KNOCKOUT_ALIAS, z
-  .strictObject({
-    pdfHandleArray: itemsArray(handle, 100_000),
-    createMask: z.boolean(),
-    knockoutBackgroundOptions: O.knockoutBackgroundOptions.optional(),
-    manualCropOptions: O.manualCropOptions.optional(),
-    autoColorCropOptions: O.autoColorCropOptions.optional(),
-    autoTransparentCropOptions: O.autoTransparentCropOptions.optional(),
-    autoSmartCropOptionsArray: notSupportedYet('autoSmartCropOptionsArray'),
-    postScriptOptions: O.postScriptOptions.optional(),
-    pdfOptions: O.pdfOptions.optional(),
-    illustratorOptions: O.illustratorOptions.optional(),
-    colorManagementOptions: O.colorManagementOptions.optional(),
-    projectHandleArray: notSupportedYet('projectHandleArray'),
-    emailSetting: z.enum(EMAIL_SETTINGS),
-    postHttpUrl: callbackUrl.optional(),
-    postImageServingPublishJob: imageServingPublishJob.optional(),
-    postImageRenderingPublishJob: imageRenderingPublishJob.optional(),
-    postVideoPublishJob: videoPublishJob.optional(),
-    inDesignOptions,
-  })
-  .superRefine(crossFieldRules('pdfHandleArray', (j) => j.pdfHandleArray)));
+export const ripPdfsJob = withAliases(
+  KNOCKOUT_ALIAS,
+  z
+    .strictObject({
+      pdfHandleArray: itemsArray(handle, 100_000),
+      createMask: z.boolean(),
+      knockoutBackgroundOptions: O.knockoutBackgroundOptions.optional(),
+      manualCropOptions: O.manualCropOptions.optional(),
+      autoColorCropOptions: O.autoColorCropOptions.optional(),
+      autoTransparentCropOptions: O.autoTransparentCropOptions.optional(),
+      autoSmartCropOptionsArray: notSupportedYet('autoSmartCropOptionsArray'),
+      postScriptOptions: O.postScriptOptions.optional(),
+      pdfOptions: O.pdfOptions.optional(),
+      illustratorOptions: O.illustratorOptions.optional(),
+      colorManagementOptions: O.colorManagementOptions.optional(),
+      projectHandleArray: notSupportedYet('projectHandleArray'),
+      emailSetting: z.enum(EMAIL_SETTINGS),
+      postHttpUrl: callbackUrl.optional(),
+      postImageServingPublishJob: imageServingPublishJob.optional(),
+      postImageRenderingPublishJob: imageRenderingPublishJob.optional(),
+      postVideoPublishJob: videoPublishJob.optional(),
+      inDesignOptions,
+    })
+    .superRefine(crossFieldRules('pdfHandleArray', (j) => j.pdfHandleArray)),
+);
 export type RipPdfsJob = z.output<typeof ripPdfsJob>;
 
 /**
@@ -396,11 +418,13 @@ export const exportJob = z
     clientId: z.string().max(256).optional(),
   })
   .superRefine((j, ctx) => {
-    if (j.assetHandleArray.length === 0) ctx.addIssue({ code: 'custom', path: ['assetHandleArray'], message: 'at least one asset handle', params: { missing: true } });
+    if (j.assetHandleArray.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['assetHandleArray'], message: 'at least one asset handle', params: { missing: true } });
     // Originals are exported as they are: a conversion asked for with fmt=orig would silently not happen.
     if (j.fmt === 'orig') {
       for (const k of ['is_modifier', 'macro'] as const) {
-        if (j[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: `${k} only with fmt=convert (fmt=orig exports the original files unchanged)`, input: j[k] });
+        if (j[k] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [k], message: `${k} only with fmt=convert (fmt=orig exports the original files unchanged)`, input: j[k] });
       }
     }
   });

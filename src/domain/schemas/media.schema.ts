@@ -84,10 +84,26 @@ export const videoEncoding = z
         return level;
       })
       .optional(),
-    twoPass: z.boolean().refine((v) => !v, { message: 'false: two-pass encoding is not supported by this server (one pass with the bit rate given)' }).optional(),
+    twoPass: z
+      .boolean()
+      .refine((v) => !v, { message: 'false: two-pass encoding is not supported by this server (one pass with the bit rate given)' })
+      .optional(),
     audioCodec: codec(AAC_NAMES, 'AAC (aac)').optional(),
     audioBitrate: kbps(MAX_AUDIO_KBPS, 8),
-    audioSampleRate: z.union([z.literal(8000), z.literal(11025), z.literal(16000), z.literal(22050), z.literal(24000), z.literal(32000), z.literal(44100), z.literal(48000), z.literal(88200), z.literal(96000)]).optional(),
+    audioSampleRate: z
+      .union([
+        z.literal(8000),
+        z.literal(11025),
+        z.literal(16000),
+        z.literal(22050),
+        z.literal(24000),
+        z.literal(32000),
+        z.literal(44100),
+        z.literal(48000),
+        z.literal(88200),
+        z.literal(96000),
+      ])
+      .optional(),
     advancedSettings: notSupportedYet('advancedSettings'),
   })
   .superRefine((e, ctx) => {
@@ -98,7 +114,12 @@ export const videoEncoding = z
       ctx.addIssue({ code: 'custom', path: ['maxBitrate'], message: `at least videoBitrate (${e.videoBitrate} kbps)`, input: e.maxBitrate });
     }
     if (e.constantBitrate && (e.minBitrate !== undefined || e.maxBitrate !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: [e.minBitrate !== undefined ? 'minBitrate' : 'maxBitrate'], message: 'nothing with constantBitrate true (the rate is videoBitrate throughout)', input: e.minBitrate ?? e.maxBitrate });
+      ctx.addIssue({
+        code: 'custom',
+        path: [e.minBitrate !== undefined ? 'minBitrate' : 'maxBitrate'],
+        message: 'nothing with constantBitrate true (the rate is videoBitrate throughout)',
+        input: e.minBitrate ?? e.maxBitrate,
+      });
     }
   });
 export type VideoEncoding = z.output<typeof videoEncoding>;
@@ -120,18 +141,31 @@ export const mediaOptions = z
     avsEncodingArray: notSupportedYet('avsEncodingArray (adaptive video sets)'),
     generateThumbnail: z.boolean().optional(),
     thumbnailOptions: thumbnailOptions.optional(),
-    cmafConformance: z.boolean().refine((v) => !v, { message: 'false: CMAF conformance is not supported by this server (encodings are progressive MP4)' }).optional(),
+    cmafConformance: z
+      .boolean()
+      .refine((v) => !v, { message: 'false: CMAF conformance is not supported by this server (encodings are progressive MP4)' })
+      .optional(),
   })
   .superRefine((m, ctx) => {
     if (m.thumbnailOptions && !m.generateThumbnail) {
-      ctx.addIssue({ code: 'custom', path: ['thumbnailOptions'], message: 'nothing unless generateThumbnail is true (the thumbnail is made only when asked for)', input: m.thumbnailOptions });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['thumbnailOptions'],
+        message: 'nothing unless generateThumbnail is true (the thumbnail is made only when asked for)',
+        input: m.thumbnailOptions,
+      });
     }
     const seen = new Map<string, number>();
     // Object refinements also run when a field already failed; only a parsed array is checked here.
     (Array.isArray(m.videoEncodingArray) ? m.videoEncodingArray : []).forEach((e, i) => {
       const key = e.fileSuffix.toLowerCase();
       if (seen.has(key)) {
-        ctx.addIssue({ code: 'custom', path: ['videoEncodingArray', i, 'fileSuffix'], message: `a fileSuffix of its own (encoding ${seen.get(key)! + 1} already uses it; each encoding becomes the asset <video name><fileSuffix>)`, input: e.fileSuffix });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['videoEncodingArray', i, 'fileSuffix'],
+          message: `a fileSuffix of its own (encoding ${seen.get(key)! + 1} already uses it; each encoding becomes the asset <video name><fileSuffix>)`,
+          input: e.fileSuffix,
+        });
       } else seen.set(key, i);
     });
   });

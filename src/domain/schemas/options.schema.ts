@@ -53,12 +53,23 @@ export const colorManagementOptions = z
   .superRefine((c, ctx) => {
     if (c.colorManagement === 'Convert') {
       if (!c.sourceProfileHandle && !c.outputProfileHandle) {
-        ctx.addIssue({ code: 'custom', path: ['outputProfileHandle'], message: 'an ICC profile handle (Convert needs sourceProfileHandle, outputProfileHandle or both)', params: { missing: true } });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['outputProfileHandle'],
+          message: 'an ICC profile handle (Convert needs sourceProfileHandle, outputProfileHandle or both)',
+          params: { missing: true },
+        });
       }
       return;
     }
     for (const key of ['sourceProfileHandle', 'outputProfileHandle'] as const) {
-      if (c[key]) ctx.addIssue({ code: 'custom', path: [key], message: `no profile handle with colorManagement ${c.colorManagement} (profiles apply to Convert only)`, input: c[key] });
+      if (c[key])
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `no profile handle with colorManagement ${c.colorManagement} (profiles apply to Convert only)`,
+          input: c[key],
+        });
     }
   });
 export type ColorManagementOptions = z.infer<typeof colorManagementOptions>;

@@ -22,7 +22,10 @@ const submittedUploadShape = {
 };
 
 /** At most one follow-on publish job (ReprocessAssetsJob's rule, Adobe IPS: data-types/r-reprocess-assets-job; on the upload jobs too). */
-function oneFollowOn<J extends { postImageServingPublishJob?: unknown; postImageRenderingPublishJob?: unknown; postVideoPublishJob?: unknown }>(j: J, ctx: z.RefinementCtx<J>): void {
+function oneFollowOn<J extends { postImageServingPublishJob?: unknown; postImageRenderingPublishJob?: unknown; postVideoPublishJob?: unknown }>(
+  j: J,
+  ctx: z.RefinementCtx<J>,
+): void {
   const posts = (['postImageServingPublishJob', 'postImageRenderingPublishJob', 'postVideoPublishJob'] as const).filter((k) => j[k] !== undefined);
   if (posts.length > 1) ctx.addIssue({ code: 'custom', path: [posts[1]!], message: 'at most one post*PublishJob', input: posts.join(' and ') });
 }
@@ -96,30 +99,38 @@ export const uploadUrl = z
     }
     const { fileName } = splitDestPath(u.destPath, u.sourceUrl);
     if (!fileName || fileName.length > 255) {
-      ctx.addIssue({ code: 'custom', path: ['destPath'], message: 'a destPath ending in a file name of 1 to 255 characters (the URL names no file, so destPath must)', input: u.destPath });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['destPath'],
+        message: 'a destPath ending in a file name of 1 to 255 characters (the URL names no file, so destPath must)',
+        input: u.destPath,
+      });
     }
   });
 export type UploadUrl = z.output<typeof uploadUrl>;
 
-export const uploadUrlsJob = withAliases(UPLOAD_ALIASES, z
-  .strictObject({
-    urlArray: itemsArray(uploadUrl, MAX_UPLOAD_URLS),
-    // Reported back by IPS in getActiveJobs; filled in from urlArray here.
-    numUrls: z.number().int().min(0).optional(),
-    ...submittedUploadShape,
-    // XSD 2022 fields for video uploads; there is no video engine.
-    sourceVideoAssetHandle: notSupportedYet('sourceVideoAssetHandle'),
-    audioCaptionsMetadata: notSupportedYet('audioCaptionsMetadata'),
-  })
-  .superRefine((j, ctx) => {
-    oneCrop(j, ctx);
-    oneFollowOn(j, ctx);
-    if (j.urlArray.length === 0) ctx.addIssue({ code: 'custom', path: ['urlArray'], message: 'at least one UploadUrl', params: { missing: true } });
-    if (j.numUrls !== undefined && j.numUrls !== j.urlArray.length) {
-      ctx.addIssue({ code: 'custom', path: ['numUrls'], message: `the number of urlArray entries (${j.urlArray.length}), or nothing`, input: j.numUrls });
-    }
-  })
-  .transform((j) => ({ ...j, numUrls: j.urlArray.length })));
+export const uploadUrlsJob = withAliases(
+  UPLOAD_ALIASES,
+  z
+    .strictObject({
+      urlArray: itemsArray(uploadUrl, MAX_UPLOAD_URLS),
+      // Reported back by IPS in getActiveJobs; filled in from urlArray here.
+      numUrls: z.number().int().min(0).optional(),
+      ...submittedUploadShape,
+      // XSD 2022 fields for video uploads; there is no video engine.
+      sourceVideoAssetHandle: notSupportedYet('sourceVideoAssetHandle'),
+      audioCaptionsMetadata: notSupportedYet('audioCaptionsMetadata'),
+    })
+    .superRefine((j, ctx) => {
+      oneCrop(j, ctx);
+      oneFollowOn(j, ctx);
+      if (j.urlArray.length === 0) ctx.addIssue({ code: 'custom', path: ['urlArray'], message: 'at least one UploadUrl', params: { missing: true } });
+      if (j.numUrls !== undefined && j.numUrls !== j.urlArray.length) {
+        ctx.addIssue({ code: 'custom', path: ['numUrls'], message: `the number of urlArray entries (${j.urlArray.length}), or nothing`, input: j.numUrls });
+      }
+    })
+    .transform((j) => ({ ...j, numUrls: j.urlArray.length })),
+);
 export type UploadUrlsJob = z.output<typeof uploadUrlsJob>;
 
 /**
@@ -148,23 +159,24 @@ export const uploadDirectoryJob = withAliases(
   // The documents also call autoColorCropOptions autoColorOptions here (docs/api.md#documented-aliases).
   { ...UPLOAD_ALIASES, autoColorOptions: 'autoColorCropOptions' },
   z
-  .strictObject({
-    destFolder: z.string().max(1024).optional(),
-    serverDir,
-    includeSubfolders: z.boolean(),
-    processMetadataFiles: z.boolean().refine((v) => !v, {
-      message: 'false: processMetadataFiles true is not supported by this server (there is no metadata engine; side-car XML files would be ingested as plain files)',
+    .strictObject({
+      destFolder: z.string().max(1024).optional(),
+      serverDir,
+      includeSubfolders: z.boolean(),
+      processMetadataFiles: z.boolean().refine((v) => !v, {
+        message:
+          'false: processMetadataFiles true is not supported by this server (there is no metadata engine; side-car XML files would be ingested as plain files)',
+      }),
+      ...submittedUploadShape,
+      unCompressOptions: unCompressOptions.optional(),
+    })
+    .superRefine((j, ctx) => {
+      oneCrop(j, ctx);
+      oneFollowOn(j, ctx);
+      if (j.destFolder !== undefined) {
+        const problem = ipsPathProblem(j.destFolder);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['destFolder'], message: problem, input: j.destFolder });
+      }
     }),
-    ...submittedUploadShape,
-    unCompressOptions: unCompressOptions.optional(),
-  })
-  .superRefine((j, ctx) => {
-    oneCrop(j, ctx);
-    oneFollowOn(j, ctx);
-    if (j.destFolder !== undefined) {
-      const problem = ipsPathProblem(j.destFolder);
-      if (problem) ctx.addIssue({ code: 'custom', path: ['destFolder'], message: problem, input: j.destFolder });
-    }
-  }),
 );
 export type UploadDirectoryJob = z.output<typeof uploadDirectoryJob>;

@@ -55,9 +55,18 @@ export const uploadJobShape = {
 };
 
 /** The upload jobs' one-crop rule (ReprocessAssetsJob's, Adobe IPS: data-types/r-reprocess-assets-job; shared by every upload job type). */
-export function oneCrop<J extends { manualCropOptions?: unknown; autoColorCropOptions?: unknown; autoTransparentCropOptions?: unknown }>(j: J, ctx: z.RefinementCtx<J>): void {
+export function oneCrop<J extends { manualCropOptions?: unknown; autoColorCropOptions?: unknown; autoTransparentCropOptions?: unknown }>(
+  j: J,
+  ctx: z.RefinementCtx<J>,
+): void {
   const crops = (['manualCropOptions', 'autoColorCropOptions', 'autoTransparentCropOptions'] as const).filter((k) => j[k] !== undefined);
-  if (crops.length > 1) ctx.addIssue({ code: 'custom', path: [crops[1]!], message: 'at most one of manualCropOptions, autoColorCropOptions, autoTransparentCropOptions', input: crops.join(' and ') });
+  if (crops.length > 1)
+    ctx.addIssue({
+      code: 'custom',
+      path: [crops[1]!],
+      message: 'at most one of manualCropOptions, autoColorCropOptions, autoTransparentCropOptions',
+      input: crops.join(' and '),
+    });
 }
 
 /** The documents' name for knockoutBackgroundOptions (docs/api.md#documented-aliases). */

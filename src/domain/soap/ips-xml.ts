@@ -69,7 +69,11 @@ export function readAuthHeader(node: XmlNode, label: string): AuthHeader {
         );
       default: {
         const field = `${label}.${child.local.slice(0, 100)}`;
-        throw new IpsFault(FaultCode.InvalidParameter, `${field}: unknown field (expected user, password, locale, appName, appVersion, gzipResponse, faultHttpStatusCode)`, field);
+        throw new IpsFault(
+          FaultCode.InvalidParameter,
+          `${field}: unknown field (expected user, password, locale, appName, appVersion, gzipResponse, faultHttpStatusCode)`,
+          field,
+        );
       }
     }
   }

@@ -255,4 +255,3 @@ export function lexical(value: unknown, xsdType: string): string {
       return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
 }
-

@@ -71,7 +71,9 @@ export class ExportLinks {
   }
 
   private async sign(companyHandle: string, payload: string): Promise<Buffer> {
-    const key = createHmac('sha256', await this.secretFor(companyHandle)).update('ips-export-url-v1').digest();
+    const key = createHmac('sha256', await this.secretFor(companyHandle))
+      .update('ips-export-url-v1')
+      .digest();
     return createHmac('sha256', key).update(payload).digest();
   }
 }

@@ -46,7 +46,11 @@ export function parseExportRequest(field: string, options: Pick<ExportJob, 'is_m
     throw fault('is_modifier', err);
   }
   if (options.macro && macros(macroName(options.macro)) === undefined) {
-    throw new IpsFault(FaultCode.InvalidParameter, `${field}.macro: expected the name of one of the company's image presets, received '${macroName(options.macro)}'`, `${field}.macro`);
+    throw new IpsFault(
+      FaultCode.InvalidParameter,
+      `${field}.macro: expected the name of one of the company's image presets, received '${macroName(options.macro)}'`,
+      `${field}.macro`,
+    );
   }
   let req: IsRequest;
   try {
@@ -55,7 +59,11 @@ export function parseExportRequest(field: string, options: Pick<ExportJob, 'is_m
     throw fault('macro', err);
   }
   // An export writes image files: req=props / req=exists answer Image Serving requests only.
-  if (req.req) throw fault(options.is_modifier && parseIsQuery(options.is_modifier, { macro: macros }).req ? 'is_modifier' : 'macro', new IsCommandError('req', `value '${req.req}' is not supported in an export (only req=img)`));
+  if (req.req)
+    throw fault(
+      options.is_modifier && parseIsQuery(options.is_modifier, { macro: macros }).req ? 'is_modifier' : 'macro',
+      new IsCommandError('req', `value '${req.req}' is not supported in an export (only req=img)`),
+    );
   return req;
 }
 

@@ -14,7 +14,13 @@ import { UNEXPORTABLE_TYPES } from './export.service.js';
  * original export over the 1 GB limit, and a conversion request Image
  * Serving would refuse (bad is_modifier, unknown preset, unknown ICC profile).
  */
-export async function checkExportJob(assets: AssetRepository, formats: ImageFormatRepository, companyHandle: string, job: ExportJob, field = 'exportJob'): Promise<void> {
+export async function checkExportJob(
+  assets: AssetRepository,
+  formats: ImageFormatRepository,
+  companyHandle: string,
+  job: ExportJob,
+  field = 'exportJob',
+): Promise<void> {
   const unique = [...new Set(job.assetHandleArray)];
   const rows = new Map((await assets.findByHandles(companyHandle, unique)).map((a) => [a.asset_handle, a]));
   const exportable: AssetRow[] = [];
@@ -25,12 +31,20 @@ export async function checkExportJob(assets: AssetRepository, formats: ImageForm
     if (!UNEXPORTABLE_TYPES.has(asset.type)) exportable.push(asset);
   }
   if (exportable.length === 0) {
-    throw faults.invalid(`${field}.assetHandleArray`, 'at least one exportable asset (sets, eCatalogs and templates cannot be exported)', `only ${[...new Set([...rows.values()].map((a) => a.type))].join(', ')} assets`);
+    throw faults.invalid(
+      `${field}.assetHandleArray`,
+      'at least one exportable asset (sets, eCatalogs and templates cannot be exported)',
+      `only ${[...new Set([...rows.values()].map((a) => a.type))].join(', ')} assets`,
+    );
   }
   if (job.fmt === 'orig') {
     const total = [...new Map(exportable.map((a) => [a.asset_handle, a.file_size])).values()].reduce((n, s) => n + s, 0);
     if (total > EXPORT_MAX_BYTES) {
-      throw new IpsFault(FaultCode.InvalidParameter, `${field}.assetHandleArray: the originals add up to ${total} bytes, over the export limit of ${EXPORT_MAX_BYTES} bytes (1 GB) per job; split the export into several jobs`, `${field}.assetHandleArray`);
+      throw new IpsFault(
+        FaultCode.InvalidParameter,
+        `${field}.assetHandleArray: the originals add up to ${total} bytes, over the export limit of ${EXPORT_MAX_BYTES} bytes (1 GB) per job; split the export into several jobs`,
+        `${field}.assetHandleArray`,
+      );
     }
     return;
   }
@@ -38,7 +52,11 @@ export async function checkExportJob(assets: AssetRepository, formats: ImageForm
   if (req.icc) {
     const profile = await assets.findLiveByName(companyHandle, nameKey(req.icc.profile));
     if (profile?.type !== 'IccProfile') {
-      throw new IpsFault(FaultCode.InvalidParameter, `${field}.is_modifier: icc: expected the name of one of the company's ICC profile assets, received '${req.icc.profile}'`, `${field}.is_modifier`);
+      throw new IpsFault(
+        FaultCode.InvalidParameter,
+        `${field}.is_modifier: icc: expected the name of one of the company's ICC profile assets, received '${req.icc.profile}'`,
+        `${field}.is_modifier`,
+      );
     }
   }
 }

@@ -90,7 +90,14 @@ export class ExportService {
     return { req, iccProfilePath: await this.storage.localPath(profile.original_key) };
   }
 
-  async stage(job: JobIdentity, options: ExportItemOptions, ref: AssetRef, signal?: AbortSignal, prepared?: PreparedConversion, progress: ItemProgress = NO_PROGRESS): Promise<FileResult> {
+  async stage(
+    job: JobIdentity,
+    options: ExportItemOptions,
+    ref: AssetRef,
+    signal?: AbortSignal,
+    prepared?: PreparedConversion,
+    progress: ItemProgress = NO_PROGRESS,
+  ): Promise<FileResult> {
     if (await this.jobLogs.findItem(job.jobHandle, ref.assetHandle)) return recordedResult(this.jobLogs, job, ref);
     const asset = await this.assets.findByHandle(job.companyHandle, ref.assetHandle);
     if (!asset || asset.trash_state !== 'NotInTrash') return this.fail(job, ref, `no asset with handle '${ref.assetHandle}' in this company`);
@@ -138,22 +145,39 @@ export class ExportService {
   }
 
   /** The staged files of a converted asset, or the reason it could not be converted. */
-  private async convert(job: JobIdentity, prepared: PreparedConversion, asset: AssetRow, signal?: AbortSignal, progress: ItemProgress = NO_PROGRESS): Promise<StagedEntry[] | string> {
+  private async convert(
+    job: JobIdentity,
+    prepared: PreparedConversion,
+    asset: AssetRow,
+    signal?: AbortSignal,
+    progress: ItemProgress = NO_PROGRESS,
+  ): Promise<StagedEntry[] | string> {
     if ('error' in prepared) return prepared.error;
     const { req, iccProfilePath } = prepared;
-    const sources = DOCUMENT_TYPES.has(asset.type) ? await this.pages(asset) : [{ key: asset.optimized_key ?? asset.original_key, base: baseName(asset.file_name) }];
-    if (sources.length === 0) return `${asset.type} has no page images to convert: reprocess it with ${asset.type === 'Pdf' ? 'pdfOptions' : asset.type === 'PostScript' ? 'postScriptOptions' : 'illustratorOptions'} process Rasterize first (or export it with fmt=orig)`;
+    const sources = DOCUMENT_TYPES.has(asset.type)
+      ? await this.pages(asset)
+      : [{ key: asset.optimized_key ?? asset.original_key, base: baseName(asset.file_name) }];
+    if (sources.length === 0)
+      return `${asset.type} has no page images to convert: reprocess it with ${asset.type === 'Pdf' ? 'pdfOptions' : asset.type === 'PostScript' ? 'postScriptOptions' : 'illustratorOptions'} process Rasterize first (or export it with fmt=orig)`;
     const keys = exportKeys(job.companyHandle, job.jobHandle);
     const ext = exportExtension(req);
     const entries: StagedEntry[] = [];
     for (const [i, source] of sources.entries()) {
       if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
       // A document converts page by page: the fraction is pages done (the archive step comes after).
-      progress.step('converting', (0.9 * i) / sources.length, sources.length > 1 ? `Converting page ${i + 1} of ${sources.length}` : 'Converting (Image Serving)');
-      if (!(await this.storage.exists(source.key))) return `the ${source.key.startsWith('optimized/') ? 'optimised image' : 'original file'} is missing from storage`;
+      progress.step(
+        'converting',
+        (0.9 * i) / sources.length,
+        sources.length > 1 ? `Converting page ${i + 1} of ${sources.length}` : 'Converting (Image Serving)',
+      );
+      if (!(await this.storage.exists(source.key)))
+        return `the ${source.key.startsWith('optimized/') ? 'optimised image' : 'original file'} is missing from storage`;
       const tmp = await this.storage.tempPath(`.${ext}`);
       try {
-        const result = await this.render(await this.storage.localPath(source.key), req, tmp, { maxPixels: this.limits.maxPixels, ...(iccProfilePath ? { iccProfilePath } : {}) });
+        const result = await this.render(await this.storage.localPath(source.key), req, tmp, {
+          maxPixels: this.limits.maxPixels,
+          ...(iccProfilePath ? { iccProfilePath } : {}),
+        });
         const key = keys.converted(asset.asset_handle, i + 1, result.extension);
         const { size } = await this.storage.putFile(key, tmp);
         entries.push({ key, name: `${source.base}.${result.extension}`, size, compress: compressInZip(key) });
@@ -171,7 +195,15 @@ export class ExportService {
   /** A ripped document's live page images, in page order. */
   private async pages(doc: AssetRow): Promise<Array<{ key: string; base: string }>> {
     const derived = await this.derivations.bySource(doc.asset_handle, RIP_ENGINE);
-    const rows = new Map((derived.length ? await this.assets.findByHandles(doc.company_handle, derived.map((d) => d.asset_handle)) : []).map((r) => [r.asset_handle, r]));
+    const rows = new Map(
+      (derived.length
+        ? await this.assets.findByHandles(
+            doc.company_handle,
+            derived.map((d) => d.asset_handle),
+          )
+        : []
+      ).map((r) => [r.asset_handle, r]),
+    );
     return derived.flatMap((d) => {
       const page = rows.get(d.asset_handle);
       return page && page.trash_state === 'NotInTrash' ? [{ key: page.optimized_key ?? page.original_key, base: page.name }] : [];

@@ -64,7 +64,8 @@ export class DirectoryUploadService {
    */
   async resolveServerDir(serverDir: string, field: string): Promise<string> {
     const root = await fs.realpath(this.opts.importRoot).catch(() => undefined);
-    if (!root) throw faults.invalid(field, `a directory under the import root (the import root ${this.opts.importRoot} does not exist on this server)`, serverDir);
+    if (!root)
+      throw faults.invalid(field, `a directory under the import root (the import root ${this.opts.importRoot} does not exist on this server)`, serverDir);
     let real: string;
     try {
       real = await fs.realpath(path.resolve(root, serverDir));
@@ -93,12 +94,20 @@ export class DirectoryUploadService {
     return { items, next: items.length >= limit ? items[items.length - 1]!.name : null };
   }
 
-  async upload(job: JobIdentity, options: UploadDirectoryJob, entry: DirectoryItem, signal?: AbortSignal, progress: ItemProgress = NO_PROGRESS): Promise<FileResult> {
+  async upload(
+    job: JobIdentity,
+    options: UploadDirectoryJob,
+    entry: DirectoryItem,
+    signal?: AbortSignal,
+    progress: ItemProgress = NO_PROGRESS,
+  ): Promise<FileResult> {
     const done = await this.jobLogs.findItem(job.jobHandle, entry.assetHandle);
-    if (done) return { itemId: entry.assetHandle, status: done.status as FileResult['status'], ...(done.asset_handle ? { assetHandle: done.asset_handle } : {}) };
+    if (done)
+      return { itemId: entry.assetHandle, status: done.status as FileResult['status'], ...(done.asset_handle ? { assetHandle: done.asset_handle } : {}) };
     const source = path.posix.join(options.serverDir, entry.name);
     if (entry.kind === 'hidden') return this.warn(job, entry.assetHandle, source, 'hidden file skipped');
-    if (entry.kind === 'other') return this.warn(job, entry.assetHandle, source, 'not a regular file, skipped (symbolic links and special files are not followed)');
+    if (entry.kind === 'other')
+      return this.warn(job, entry.assetHandle, source, 'not a regular file, skipped (symbolic links and special files are not followed)');
 
     const segments = entry.name.split('/');
     const item = await this.item(job, options, entry.assetHandle, source, segments.slice(0, -1), segments[segments.length - 1]!);
@@ -116,12 +125,17 @@ export class DirectoryUploadService {
     if (!stat.isFile()) return this.warn(job, entry.assetHandle, source, 'not a regular file, skipped (symbolic links and special files are not followed)');
     // A folder on the way swapped for a link since the walk must not lead out of the directory.
     const real = await fs.realpath(full);
-    if (!isInside(base, real)) return this.warn(job, entry.assetHandle, source, 'not a regular file, skipped (symbolic links and special files are not followed)');
+    if (!isInside(base, real))
+      return this.warn(job, entry.assetHandle, source, 'not a regular file, skipped (symbolic links and special files are not followed)');
     if (stat.size > this.opts.maxBytes) return this.ingest.reject(job, item, `larger than the limit of ${this.opts.maxBytes} bytes`);
 
     if (item.fileName.toLowerCase().endsWith('.zip') && (await startsWith(real, ZIP_MAGIC))) {
       if (options.unCompressOptions?.process !== 'UnCompress') {
-        return this.ingest.reject(job, item, 'a ZIP archive: this server does not keep archives as assets; submit with unCompressOptions.process UnCompress to ingest the files in it');
+        return this.ingest.reject(
+          job,
+          item,
+          'a ZIP archive: this server does not keep archives as assets; submit with unCompressOptions.process UnCompress to ingest the files in it',
+        );
       }
       return this.extract(job, options, item, real, segments.slice(0, -1), signal, progress);
     }
@@ -138,7 +152,14 @@ export class DirectoryUploadService {
   /** Records an entry whose whole batch gave up; one already recorded keeps its result. */
   async fail(job: JobIdentity, options: UploadDirectoryJob, entry: DirectoryItem, reason: string): Promise<FileResult> {
     const segments = entry.name.split('/');
-    const item = await this.item(job, options, entry.assetHandle, path.posix.join(options.serverDir, entry.name), segments.slice(0, -1), segments[segments.length - 1]!);
+    const item = await this.item(
+      job,
+      options,
+      entry.assetHandle,
+      path.posix.join(options.serverDir, entry.name),
+      segments.slice(0, -1),
+      segments[segments.length - 1]!,
+    );
     return this.ingest.reject(job, item, reason);
   }
 
@@ -148,12 +169,21 @@ export class DirectoryUploadService {
    * whole. Each entry is its own job item (a retry skips those recorded);
    * an unsafe name or a symbolic link fails that entry alone.
    */
-  private async extract(job: JobIdentity, options: UploadDirectoryJob, zip: UploadItem, file: string, dirs: string[], signal?: AbortSignal, progress: ItemProgress = NO_PROGRESS): Promise<FileResult> {
+  private async extract(
+    job: JobIdentity,
+    options: UploadDirectoryJob,
+    zip: UploadItem,
+    file: string,
+    dirs: string[],
+    signal?: AbortSignal,
+    progress: ItemProgress = NO_PROGRESS,
+  ): Promise<FileResult> {
     try {
       const count = await zipEntryCount(file);
       if (count > this.opts.unzipMaxEntries) throw new ZipArchiveError(`the ZIP has ${count} entries, more than the limit of ${this.opts.unzipMaxEntries}`);
       const totals = await zipTotals(file);
-      if (totals.bytes > this.opts.unzipMaxBytes) throw new ZipArchiveError(`the ZIP would expand to ${totals.bytes} bytes, more than the limit of ${this.opts.unzipMaxBytes} bytes`);
+      if (totals.bytes > this.opts.unzipMaxBytes)
+        throw new ZipArchiveError(`the ZIP would expand to ${totals.bytes} bytes, more than the limit of ${this.opts.unzipMaxBytes} bytes`);
       let extracted = 0;
       await eachEntry(file, async (e, index) => {
         if (signal?.aborted) throw new Error('cancelled');
@@ -183,7 +213,19 @@ export class DirectoryUploadService {
         await this.ingest.ingest(job, options, { ...item, size: e.uncompressedSize });
         extracted += 1;
       });
-      await this.jobLogs.recordItem({ job_handle: job.jobHandle, item_id: zip.itemId, status: 'success', asset_handle: null, reason: `${extracted} entries extracted`, updated_at: nowIso() }, job.companyHandle, [], []);
+      await this.jobLogs.recordItem(
+        {
+          job_handle: job.jobHandle,
+          item_id: zip.itemId,
+          status: 'success',
+          asset_handle: null,
+          reason: `${extracted} entries extracted`,
+          updated_at: nowIso(),
+        },
+        job.companyHandle,
+        [],
+        [],
+      );
       return { itemId: zip.itemId, status: 'success' };
     } catch (err) {
       if (!(err instanceof ZipArchiveError)) throw err;
@@ -201,7 +243,11 @@ export class DirectoryUploadService {
     const company = await this.companies.findByHandle(job.companyHandle);
     if (!company) return { ...base, folder: '', fileName: name, rejectedReason: 'the company no longer exists' };
     try {
-      return { ...base, folder: normalizeFolder([options.destFolder ?? '', ...dirs].join('/'), company.root_path, 'destFolder'), fileName: normalizeFileName(name, 'file name') };
+      return {
+        ...base,
+        folder: normalizeFolder([options.destFolder ?? '', ...dirs].join('/'), company.root_path, 'destFolder'),
+        fileName: normalizeFileName(name, 'file name'),
+      };
     } catch (err) {
       if (!(err instanceof IpsFault)) throw err;
       return { ...base, folder: '', fileName: name, rejectedReason: err.message };
@@ -225,12 +271,7 @@ export class DirectoryUploadService {
  * (when `recurse`; otherwise skipped), hidden folders are one hidden entry
  * and never entered.
  */
-async function* walk(
-  root: string,
-  rel: string[],
-  recurse: boolean,
-  after: string[] | null,
-): AsyncGenerator<{ rel: string; kind: DirectoryItem['kind'] }> {
+async function* walk(root: string, rel: string[], recurse: boolean, after: string[] | null): AsyncGenerator<{ rel: string; kind: DirectoryItem['kind'] }> {
   const entries = (await fs.readdir(path.join(root, ...rel), { withFileTypes: true })).sort((a, b) => compareSegments(a.name, b.name));
   for (const e of entries) {
     const cmp = after ? compareSegments(e.name, after[0]!) : 1;

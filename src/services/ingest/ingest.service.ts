@@ -65,7 +65,13 @@ export class IngestService {
 
   async ingest(job: JobIdentity, options: UploadPostJob, item: UploadItem, signal?: AbortSignal, progress: ItemProgress = NO_PROGRESS): Promise<FileResult> {
     const done = await this.jobLogs.findItem(job.jobHandle, item.itemId);
-    if (done) return { itemId: item.itemId, status: done.status as FileResult['status'], assetHandle: done.asset_handle ?? undefined, reason: done.reason ?? undefined };
+    if (done)
+      return {
+        itemId: item.itemId,
+        status: done.status as FileResult['status'],
+        assetHandle: done.asset_handle ?? undefined,
+        reason: done.reason ?? undefined,
+      };
 
     const path = item.source ?? `${item.folder}${item.fileName}`;
     let format: DetectedFormat | undefined;
@@ -78,21 +84,41 @@ export class IngestService {
       if ((await fs.stat(local)).size === 0) throw new FileRejected('the file is empty (0 bytes)');
       progress.step('reading', 0, 'Reading the file');
       format = await sniffFormat(local);
-      if (!format) throw new FileRejected('unsupported or unrecognised file content (accepted: JPEG, PNG, TIFF, WebP, GIF, PSD, PDF, PostScript/EPS, Illustrator, ICC profiles, MP4/MOV/WebM/Matroska/AVI video)');
+      if (!format)
+        throw new FileRejected(
+          'unsupported or unrecognised file content (accepted: JPEG, PNG, TIFF, WebP, GIF, PSD, PDF, PostScript/EPS, Illustrator, ICC profiles, MP4/MOV/WebM/Matroska/AVI video)',
+        );
       // A profile must be whole to be used by colorManagementOptions later: a damaged one fails now, not in every job that names it.
       if (format === 'icc') await readIccHeader(local);
       const warnings = extensionWarnings(item.fileName, format, path);
       const target = await this.target(job.companyHandle, item, publishRule(options, company.retain_publish_state === 1));
 
       if (target.existing && !options.overwrite) {
-        return await this.commit(job, item, 'duplicate', target.existing.asset_handle, undefined, [
-          { logType: 'DuplicateSkipped', messageKey: 'fileDuplicate', messageArgs: { path, name: target.name }, assetName: path, assetType: 'MasterImage', assetHandle: target.existing.asset_handle },
-        ], ['file_duplicate_count', 'file_warning_count', 'total_file_count']);
+        return await this.commit(
+          job,
+          item,
+          'duplicate',
+          target.existing.asset_handle,
+          undefined,
+          [
+            {
+              logType: 'DuplicateSkipped',
+              messageKey: 'fileDuplicate',
+              messageArgs: { path, name: target.name },
+              assetName: path,
+              assetType: 'MasterImage',
+              assetHandle: target.existing.asset_handle,
+            },
+          ],
+          ['file_duplicate_count', 'file_warning_count', 'total_file_count'],
+        );
       }
 
       const probe = RASTER_FORMATS.has(format) ? await this.probe(local, format) : undefined;
       const assetHandle = target.existing?.asset_handle ?? item.assetHandle;
-      warnings.push(...optionWarnings(options, imageOptionTarget(format), { path, type: FORMAT_ASSET_TYPE[format], fileType: 'MasterImage', handle: assetHandle }));
+      warnings.push(
+        ...optionWarnings(options, imageOptionTarget(format), { path, type: FORMAT_ASSET_TYPE[format], fileType: 'MasterImage', handle: assetHandle }),
+      );
       const keys = storageKeys(job.companyHandle, assetHandle, item.itemId, item.fileName);
       const sha256 = await fileSha256(local);
       // Derivatives first: a file the decoder refuses leaves nothing under originals/.
@@ -102,7 +128,10 @@ export class IngestService {
       await this.storage.putFile(keys.original, local, { readOnly: true });
       warnings.push(...(optimised?.warnings ?? []));
 
-      const row = { ...this.assetRow(job, options, item, target, format, probe, optimised, { assetHandle, sha256, keys }), ...(video ? this.videos!.masterColumns(video.prepared) : {}) };
+      const row = {
+        ...this.assetRow(job, options, item, target, format, probe, optimised, { assetHandle, sha256, keys }),
+        ...(video ? this.videos!.masterColumns(video.prepared) : {}),
+      };
       const updating = target.existing !== undefined;
       progress.step('commit', 0.95, 'Committing');
       const result = await this.commit(
@@ -114,11 +143,23 @@ export class IngestService {
         [
           ...warnings,
           updating
-            ? { logType: 'FileUpdated', messageKey: 'fileUpdated', messageArgs: { path, name: target.name }, assetName: path, assetType: 'MasterImage', assetHandle }
+            ? {
+                logType: 'FileUpdated',
+                messageKey: 'fileUpdated',
+                messageArgs: { path, name: target.name },
+                assetName: path,
+                assetType: 'MasterImage',
+                assetHandle,
+              }
             : { logType: 'UploadSuccess', messageKey: 'fileProcessed', messageArgs: { path }, assetName: path, assetType: 'MasterImage', assetHandle },
           ...(video ? this.videos!.details(video.master, video.prepared, 'UploadSuccess') : []),
         ],
-        [updating ? 'file_update_count' : 'file_success_count', 'total_file_count', 'transfer_success_count', ...(warnings.length ? (['file_warning_count'] as const) : [])],
+        [
+          updating ? 'file_update_count' : 'file_success_count',
+          'total_file_count',
+          'transfer_success_count',
+          ...(warnings.length ? (['file_warning_count'] as const) : []),
+        ],
         async (tx, db) => {
           if (updating) await tx.update(assetHandle, row);
           else await tx.insert(row);
@@ -150,9 +191,15 @@ export class IngestService {
     if (staged) await this.storage.copy(item.stagingKey, keys.rejected);
     await this.storage.delete(keys.optimized);
     await this.storage.delete(keys.mask);
-    const result = await this.commit(job, item, 'error', undefined, reason, [
-      { logType: 'UploadError', messageKey: 'fileError', messageArgs: { path, reason }, assetName: path, assetType: 'MasterImage' },
-    ], ['file_error_count', 'total_file_count', 'transfer_error_count']);
+    const result = await this.commit(
+      job,
+      item,
+      'error',
+      undefined,
+      reason,
+      [{ logType: 'UploadError', messageKey: 'fileError', messageArgs: { path, reason }, assetName: path, assetType: 'MasterImage' }],
+      ['file_error_count', 'total_file_count', 'transfer_error_count'],
+    );
     if (staged) await this.storage.delete(item.stagingKey);
     return result;
   }
@@ -220,7 +267,15 @@ export class IngestService {
         maskKey: result.maskWritten ? keys.mask : null,
         warnings:
           options.createMask && !result.maskWritten
-            ? [{ logType: 'UploadWarning', messageKey: 'fileWarning', messageArgs: { path, reason: 'no mask: the image has no transparency and no knockout was requested' }, assetName: path, assetType: 'Mask' }]
+            ? [
+                {
+                  logType: 'UploadWarning',
+                  messageKey: 'fileWarning',
+                  messageArgs: { path, reason: 'no mask: the image has no transparency and no knockout was requested' },
+                  assetName: path,
+                  assetType: 'Mask',
+                },
+              ]
             : [],
       };
     } finally {
@@ -246,7 +301,10 @@ export class IngestService {
   ): Promise<{ master: VideoMaster; prepared: PreparedVideo }> {
     if (!this.videos) throw new FileRejected('video files need ffmpeg, and this server runs without the video service');
     const master: VideoMaster = { companyHandle: job.companyHandle, assetHandle, name: target.name, folder: item.folder, publish: target.publish };
-    return { master, prepared: await this.videos.prepare(job, master, file, options.mediaOptions, { thumbnail: keys.optimized, tag: item.itemId }, signal, progress) };
+    return {
+      master,
+      prepared: await this.videos.prepare(job, master, file, options.mediaOptions, { thumbnail: keys.optimized, tag: item.itemId }, signal, progress),
+    };
   }
 
   private async target(companyHandle: string, item: UploadItem, rule: PublishRule): Promise<Target> {

@@ -52,7 +52,13 @@ export class UrlUploadService {
     assertGuardOptions(opts.guard);
   }
 
-  async upload(job: JobIdentity, options: UploadUrlsItemOptions, url: UrlItem, signal?: AbortSignal, progress: ItemProgress = NO_PROGRESS): Promise<FileResult> {
+  async upload(
+    job: JobIdentity,
+    options: UploadUrlsItemOptions,
+    url: UrlItem,
+    signal?: AbortSignal,
+    progress: ItemProgress = NO_PROGRESS,
+  ): Promise<FileResult> {
     const done = await this.jobLogs.findItem(job.jobHandle, url.assetHandle);
     if (done) return { itemId: url.assetHandle, status: done.status as FileResult['status'], ...(done.asset_handle ? { assetHandle: done.asset_handle } : {}) };
     const item = await this.item(job, url);
@@ -115,5 +121,8 @@ export class UrlUploadService {
 /** Socket-level failures surfacing from the body stream (reset, premature close). */
 function isNetworkError(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ERR_STREAM_PREMATURE_CLOSE|ECONNABORTED|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)$/.test(code);
+  return (
+    typeof code === 'string' &&
+    /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ERR_STREAM_PREMATURE_CLOSE|ECONNABORTED|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)$/.test(code)
+  );
 }

@@ -38,7 +38,14 @@ export class PsdLayerService {
   ) {}
 
   /** Writes the layer assets of `doc` and returns the job-log details naming them. */
-  async extract(job: JobIdentity, doc: AssetRow, input: string, options: PhotoshopOptions, publish: ByproductPublish, signal?: AbortSignal): Promise<NewDetail[]> {
+  async extract(
+    job: JobIdentity,
+    doc: AssetRow,
+    input: string,
+    options: PhotoshopOptions,
+    publish: ByproductPublish,
+    signal?: AbortSignal,
+  ): Promise<NewDetail[]> {
     const o = { ...DEFAULT_LAYER_OPTIONS, ...options.layerOptions };
     const psd = await openPsdLayers(input, { maxPixels: this.maxPixels, extractText: o.extractText });
     const layers = psd.document.layers;
@@ -60,7 +67,8 @@ export class PsdLayerService {
         continue;
       }
       const handle = previous?.asset_handle ?? newHandle.asset();
-      const name = previous && nameKey(previous.name) === nameKey(wanted.name) ? previous.name : await freeAssetName(this.assets, doc.company_handle, wanted.name);
+      const name =
+        previous && nameKey(previous.name) === nameKey(wanted.name) ? previous.name : await freeAssetName(this.assets, doc.company_handle, wanted.name);
       const keys = {
         original: `layers/${keyPart(doc.company_handle)}/${keyPart(doc.asset_handle)}/${tag}/${layer.index}.tif`,
         optimized: `optimized/${keyPart(doc.company_handle)}/${keyPart(handle)}/ly-${tag}.ptif`,
@@ -131,7 +139,9 @@ export class PsdLayerService {
           ...(layer.text !== undefined ? { text: layer.text } : {}),
         }),
       });
-      if (previous) for (const key of [previous.original_key, previous.optimized_key]) if (key && key !== keys.original && key !== keys.optimized) await this.storage.delete(key);
+      if (previous)
+        for (const key of [previous.original_key, previous.optimized_key])
+          if (key && key !== keys.original && key !== keys.optimized) await this.storage.delete(key);
       made.push({ handle, name, folder: wanted.folder, layer });
       details.push(this.detail(job, row, folder));
     }
@@ -139,10 +149,18 @@ export class PsdLayerService {
     // Layers of an earlier extraction that this PSD no longer has go to the trash.
     const current = new Set(layers.map((l) => l.index));
     for (const [position, d] of existing) {
-      if (!current.has(position)) await this.assets.update(d.asset_handle, { trash_state: 'InTrash', last_modified: nowIso(), last_modify_user: job.submitUserEmail });
+      if (!current.has(position))
+        await this.assets.update(d.asset_handle, { trash_state: 'InTrash', last_modified: nowIso(), last_modify_user: job.submitUserEmail });
     }
     for (const s of psd.document.skipped) {
-      details.push({ logType: ITEM_WARNING_TYPE, messageKey: 'fileWarning', messageArgs: { path: `${doc.folder}${doc.file_name}`, reason: `layer ${s.index} "${s.name}" gives no image (${s.reason})` }, assetName: `${doc.folder}${doc.file_name}`, assetType: 'MasterImage', assetHandle: doc.asset_handle });
+      details.push({
+        logType: ITEM_WARNING_TYPE,
+        messageKey: 'fileWarning',
+        messageArgs: { path: `${doc.folder}${doc.file_name}`, reason: `layer ${s.index} "${s.name}" gives no image (${s.reason})` },
+        assetName: `${doc.folder}${doc.file_name}`,
+        assetType: 'MasterImage',
+        assetHandle: doc.asset_handle,
+      });
     }
     if (o.createTemplate) details.push(await this.template(job, doc, psd.document, made, o, publish));
     return details;
@@ -153,7 +171,12 @@ export class PsdLayerService {
     job: JobIdentity,
     doc: AssetRow,
     canvas: { width: number; height: number },
-    made: Array<{ handle: string; name: string; folder?: string; layer: { index: number; left: number; top: number; width: number; height: number; hidden: boolean; opacity: number; blendMode: string; text?: string } }>,
+    made: Array<{
+      handle: string;
+      name: string;
+      folder?: string;
+      layer: { index: number; left: number; top: number; width: number; height: number; hidden: boolean; opacity: number; blendMode: string; text?: string };
+    }>,
     o: LayerOptions,
     publish: ByproductPublish,
   ): Promise<NewDetail> {
@@ -186,7 +209,13 @@ export class PsdLayerService {
 
   private detail(job: JobIdentity, row: AssetRow, folder: string, assetType = 'Image'): NewDetail {
     const p = `${folder}${row.name}`;
-    return { logType: itemLogTypes(job).success, messageKey: 'fileProcessed', messageArgs: { path: p }, assetName: p, assetType, assetHandle: row.asset_handle };
+    return {
+      logType: itemLogTypes(job).success,
+      messageKey: 'fileProcessed',
+      messageArgs: { path: p },
+      assetName: p,
+      assetType,
+      assetHandle: row.asset_handle,
+    };
   }
 }
-

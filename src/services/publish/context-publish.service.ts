@@ -93,7 +93,10 @@ export class ContextPublishService {
     }
     if (current) return this.unpublish(job, context, ref, current);
     // Listed, then unmarked or trashed before its turn: nothing is or was published for it.
-    return this.record(job, ref, 'success', { logType: itemLogTypes(job).success, messageKey: 'isNotPublished', messageArgs: { path: ref.name } }, ['file_success_count', 'total_file_count']);
+    return this.record(job, ref, 'success', { logType: itemLogTypes(job).success, messageKey: 'isNotPublished', messageArgs: { path: ref.name } }, [
+      'file_success_count',
+      'total_file_count',
+    ]);
   }
 
   fail(job: JobIdentity, ref: AssetRef, reason: string): Promise<FileResult> {
@@ -110,7 +113,8 @@ export class ContextPublishService {
       const taken = paths.find((p) => owners.has(p) && owners.get(p)!.owner !== asset.asset_handle);
       if (taken) return this.fail(job, ref, `${taken} in the server directory is already published for another asset`);
       // Replaced meanwhile (an upload deletes the previous version's keys): the next publish takes the new version.
-      for (const file of planned) if (file.key && !(await this.storage.exists(file.key))) return this.fail(job, ref, `${file.segments.at(-1)} is missing from storage`);
+      for (const file of planned)
+        if (file.key && !(await this.storage.exists(file.key))) return this.fail(job, ref, `${file.segments.at(-1)} is missing from storage`);
       for (const file of planned) await this.directory.write(file.segments, file.open());
     }
     let mediaKey: string | null = null;
@@ -147,11 +151,26 @@ export class ContextPublishService {
     };
     const detail: NewDetail =
       context === 'ServerDirectory'
-        ? { logType: itemLogTypes(job).success, messageKey: current ? 'directoryRepublished' : 'directoryPublished', messageArgs: { path: asset.name, files: paths.join(', ') } }
-        : { logType: itemLogTypes(job).success, messageKey: current ? 'contextRepublished' : 'contextPublished', messageArgs: { path: asset.name, context: CONTEXT_NAMES[context] } };
+        ? {
+            logType: itemLogTypes(job).success,
+            messageKey: current ? 'directoryRepublished' : 'directoryPublished',
+            messageArgs: { path: asset.name, files: paths.join(', ') },
+          }
+        : {
+            logType: itemLogTypes(job).success,
+            messageKey: current ? 'contextRepublished' : 'contextPublished',
+            messageArgs: { path: asset.name, context: CONTEXT_NAMES[context] },
+          };
     const assetType = asset.type === 'Image' ? (context === 'ImageRendering' ? 'OptimizedImage' : 'MasterImage') : asset.type;
     const recorded = await this.jobLogs.recordItem(
-      { job_handle: job.jobHandle, item_id: asset.asset_handle, status: current ? 'updated' : 'success', asset_handle: asset.asset_handle, reason: null, updated_at: at },
+      {
+        job_handle: job.jobHandle,
+        item_id: asset.asset_handle,
+        status: current ? 'updated' : 'success',
+        asset_handle: asset.asset_handle,
+        reason: null,
+        updated_at: at,
+      },
       job.companyHandle,
       [{ ...detail, assetName: asset.name, assetType, assetHandle: asset.asset_handle }],
       [current ? 'file_update_count' : 'file_success_count', 'total_file_count'],
@@ -165,7 +184,8 @@ export class ContextPublishService {
     // Files of the previous publish the new one no longer has (the asset was renamed or moved).
     if (current?.files_json) await this.removeFiles((JSON.parse(current.files_json) as string[]).filter((p) => !paths.includes(p)));
     // The previous version's published keys go once the new record is committed.
-    if (current) for (const key of [current.media_key, current.thumbnail_key]) if (key && key !== mediaKey && key !== thumbnailKey) await this.storage.delete(key);
+    if (current)
+      for (const key of [current.media_key, current.thumbnail_key]) if (key && key !== mediaKey && key !== thumbnailKey) await this.storage.delete(key);
     return { itemId: asset.asset_handle, status: current ? 'updated' : 'success', assetHandle: asset.asset_handle };
   }
 
@@ -173,11 +193,18 @@ export class ContextPublishService {
     const named = { assetHandle: ref.assetHandle, name: current.name };
     const files = current.files_json ? (JSON.parse(current.files_json) as string[]) : [];
     const messageArgs = { path: current.name, context: CONTEXT_NAMES[context] };
-    const result = await this.record(job, named, 'success', { logType: itemLogTypes(job).success, messageKey: 'contextUnpublished', messageArgs }, ['file_success_count', 'total_file_count'], async (tx) => {
-      const repo = new ContextPublicationRepository(tx);
-      await repo.remove(current.company_handle, context, current.asset_handle);
-      if (context === 'ServerDirectory') await repo.replaceFiles(current.company_handle, context, current.asset_handle, []);
-    });
+    const result = await this.record(
+      job,
+      named,
+      'success',
+      { logType: itemLogTypes(job).success, messageKey: 'contextUnpublished', messageArgs },
+      ['file_success_count', 'total_file_count'],
+      async (tx) => {
+        const repo = new ContextPublicationRepository(tx);
+        await repo.remove(current.company_handle, context, current.asset_handle);
+        if (context === 'ServerDirectory') await repo.replaceFiles(current.company_handle, context, current.asset_handle, []);
+      },
+    );
     await this.removeFiles(files);
     for (const key of [current.media_key, current.thumbnail_key]) if (key) await this.storage.delete(key);
     return result;
@@ -216,7 +243,11 @@ export class ContextPublishService {
     const company = await this.companies.findByHandle(asset.company_handle);
     if (!company) throw new PublishPathError('the company no longer exists');
     const dir = folderSegments(company.root_path, asset.folder);
-    const fromStorage = (fileName: string, key: string): PlannedFile => ({ segments: [...dir, safeSegment(fileName)], key, open: () => this.storage.read(key) });
+    const fromStorage = (fileName: string, key: string): PlannedFile => ({
+      segments: [...dir, safeSegment(fileName)],
+      key,
+      open: () => this.storage.read(key),
+    });
     if (IS_SET_TYPES.includes(asset.type)) {
       const definition = await this.publications.setDefinition(asset.asset_handle);
       const members = await this.publications.setMemberNames(asset.company_handle, asset.asset_handle);

@@ -64,7 +64,8 @@ export class IsDeliveryService {
       if (req.req === 'exists') return text(200, `catalogRecord.exists=${record ? 1 : 0}\n`, revalidate());
       if (!record) return notFound(object);
       if (req.req === 'props') return text(200, props(record), revalidate());
-      if (record.kind !== 'image' || !record.image_key) return text(400, `'${object}' is not an image (${record.asset_type}): this server replies with images only`);
+      if (record.kind !== 'image' || !record.image_key)
+        return text(400, `'${object}' is not an image (${record.asset_type}): this server replies with images only`);
 
       let profile: IsPublishedAssetRow | undefined;
       if (req.icc) {
@@ -72,7 +73,10 @@ export class IsDeliveryService {
         if (profile?.kind !== 'icc' || !profile.image_key) return text(400, `icc: no published ICC profile named '${req.icc.profile}'`);
       }
       // The parsed request has the macros expanded, so a republished preset or profile changes the tag too.
-      const etag = `"${createHash('sha256').update(`${record.etag}\n${profile?.etag ?? ''}\n${JSON.stringify(req)}`).digest('hex').slice(0, 40)}"`;
+      const etag = `"${createHash('sha256')
+        .update(`${record.etag}\n${profile?.etag ?? ''}\n${JSON.stringify(req)}`)
+        .digest('hex')
+        .slice(0, 40)}"`;
       const cache = { ETag: etag, 'Cache-Control': `public, max-age=${this.opts.cacheMaxAgeSeconds}` };
       if (ifNoneMatch && matches(ifNoneMatch, etag)) return { status: 304, headers: cache, body: '' };
       const iccProfilePath = profile?.image_key ? await this.storage.localPath(profile.image_key) : undefined;
@@ -82,7 +86,10 @@ export class IsDeliveryService {
       }
       const tmp = await this.storage.tempPath('.is');
       try {
-        const result = await this.render(await this.storage.localPath(record.image_key), req, tmp, { maxPixels: this.opts.maxPixels, ...(iccProfilePath ? { iccProfilePath } : {}) });
+        const result = await this.render(await this.storage.localPath(record.image_key), req, tmp, {
+          maxPixels: this.opts.maxPixels,
+          ...(iccProfilePath ? { iccProfilePath } : {}),
+        });
         const stream = createReadStream(tmp);
         // The temp file goes once the reply is sent (or the client went away).
         stream.once('close', () => void fs.rm(tmp, { force: true }));

@@ -103,7 +103,14 @@ export class IsPublishService {
       (tx) =>
         new IsPublicationRepository(tx).replaceMacros(
           job.companyHandle,
-          presets.map((f) => ({ company_handle: job.companyHandle, name_key: f.name_key, name: f.name, url_modifier: f.url_modifier, published_at: at, job_handle: job.jobHandle })),
+          presets.map((f) => ({
+            company_handle: job.companyHandle,
+            name_key: f.name_key,
+            name: f.name,
+            url_modifier: f.url_modifier,
+            published_at: at,
+            job_handle: job.jobHandle,
+          })),
         ),
     );
   }
@@ -148,16 +155,35 @@ export class IsPublishService {
     };
     const assetType = kind === 'image' ? 'OptimizedImage' : kind === 'icc' ? 'IccProfile' : asset.type;
     const recorded = await this.jobLogs.recordItem(
-      { job_handle: job.jobHandle, item_id: asset.asset_handle, status: current ? 'updated' : 'success', asset_handle: asset.asset_handle, reason: null, updated_at: at },
+      {
+        job_handle: job.jobHandle,
+        item_id: asset.asset_handle,
+        status: current ? 'updated' : 'success',
+        asset_handle: asset.asset_handle,
+        reason: null,
+        updated_at: at,
+      },
       job.companyHandle,
-      [{ logType: itemLogTypes(job).success, messageKey: current ? 'isRepublished' : 'isPublished', messageArgs: { path: asset.name }, assetName: asset.name, assetType, assetHandle: asset.asset_handle }],
+      [
+        {
+          logType: itemLogTypes(job).success,
+          messageKey: current ? 'isRepublished' : 'isPublished',
+          messageArgs: { path: asset.name },
+          assetName: asset.name,
+          assetType,
+          assetHandle: asset.asset_handle,
+        },
+      ],
       [current ? 'file_update_count' : 'file_success_count', 'total_file_count'],
       (tx) => new IsPublicationRepository(tx).put(row),
     );
     if (!recorded) return recordedResult(this.jobLogs, job, ref);
     // Another publish of the company running at the same time may have dropped a key this one
     // found in place before committing: put it back while the source is still there.
-    for (const [key, source] of [[imageKey, kind === 'image' ? asset.optimized_key : asset.original_key], [maskKey, asset.mask_key]] as const) {
+    for (const [key, source] of [
+      [imageKey, kind === 'image' ? asset.optimized_key : asset.original_key],
+      [maskKey, asset.mask_key],
+    ] as const) {
       if (key && source && !(await this.storage.exists(key)) && (await this.storage.exists(source))) await this.storage.copy(source, key);
     }
     // The previous version's keys go only once nothing points at them any more.
@@ -167,8 +193,15 @@ export class IsPublishService {
 
   private async unpublish(job: JobIdentity, ref: AssetRef, current: IsPublishedAssetRow): Promise<FileResult> {
     const named = { assetHandle: ref.assetHandle, name: current.name };
-    const result = await this.record(job, named, 'success', itemLogTypes(job).success, 'isUnpublished', { path: current.name }, ['file_success_count', 'total_file_count'], (tx) =>
-      new IsPublicationRepository(tx).remove(current.company_handle, current.asset_handle),
+    const result = await this.record(
+      job,
+      named,
+      'success',
+      itemLogTypes(job).success,
+      'isUnpublished',
+      { path: current.name },
+      ['file_success_count', 'total_file_count'],
+      (tx) => new IsPublicationRepository(tx).remove(current.company_handle, current.asset_handle),
     );
     await this.dropKeys(current, []);
     return result;

@@ -78,7 +78,15 @@ export class MetadataPublishService {
     const at = nowIso();
     return this.record(job, { messageKey: 'metadataPublished', messageArgs: { count: entries, file } }, async (tx) => {
       const repo = new ContextPublicationRepository(tx);
-      await repo.putDocument({ company_handle: job.companyHandle, context: METADATA_CONTEXT, sha256: hash.digest('hex'), path: file, entries, published_at: at, job_handle: job.jobHandle });
+      await repo.putDocument({
+        company_handle: job.companyHandle,
+        context: METADATA_CONTEXT,
+        sha256: hash.digest('hex'),
+        path: file,
+        entries,
+        published_at: at,
+        job_handle: job.jobHandle,
+      });
       await repo.replaceFiles(job.companyHandle, METADATA_CONTEXT, METADATA_DOCUMENT_OWNER, [file]);
     });
   }
@@ -88,14 +96,26 @@ export class MetadataPublishService {
     const recorded = await this.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: METADATA_ITEM, status: 'error', asset_handle: null, reason, updated_at: nowIso() },
       job.companyHandle,
-      [{ logType: itemLogTypes(job).failure, messageKey: 'fileError', messageArgs: { path: METADATA_DOCUMENT_NAME, reason }, assetName: METADATA_DOCUMENT_NAME, assetType: 'NoType' }],
+      [
+        {
+          logType: itemLogTypes(job).failure,
+          messageKey: 'fileError',
+          messageArgs: { path: METADATA_DOCUMENT_NAME, reason },
+          assetName: METADATA_DOCUMENT_NAME,
+          assetType: 'NoType',
+        },
+      ],
       ['file_error_count', 'total_file_count'],
     );
     if (!recorded) return recordedResult(this.jobLogs, job, { assetHandle: METADATA_ITEM, name: METADATA_DOCUMENT_NAME });
     return { itemId: METADATA_ITEM, status: 'error', reason };
   }
 
-  private async record(job: JobIdentity, message: { messageKey: string; messageArgs: Record<string, string | number> }, inTransaction?: Parameters<JobLogRepository['recordItem']>[4]): Promise<FileResult> {
+  private async record(
+    job: JobIdentity,
+    message: { messageKey: string; messageArgs: Record<string, string | number> },
+    inTransaction?: Parameters<JobLogRepository['recordItem']>[4],
+  ): Promise<FileResult> {
     const recorded = await this.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: METADATA_ITEM, status: 'success', asset_handle: null, reason: null, updated_at: nowIso() },
       job.companyHandle,

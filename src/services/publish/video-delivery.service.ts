@@ -84,7 +84,11 @@ export class VideoDeliveryService {
     const range = parseRange(rangeHeader, size);
     if (range === 'unsatisfiable') {
       await handle.close();
-      return { status: 416, headers: { 'Content-Type': TEXT, 'Content-Range': `bytes */${size}`, 'Cache-Control': 'no-store' }, body: `Range not satisfiable: the content has ${size} bytes\n` };
+      return {
+        status: 416,
+        headers: { 'Content-Type': TEXT, 'Content-Range': `bytes */${size}`, 'Cache-Control': 'no-store' },
+        body: `Range not satisfiable: the content has ${size} bytes\n`,
+      };
     }
     const { start, end } = range ?? { start: 0, end: size - 1 };
     if (size === 0) {

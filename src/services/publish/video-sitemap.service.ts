@@ -58,7 +58,8 @@ export class VideoSitemapService {
   ) {}
 
   async generate(job: JobIdentity, options: CreateVideoSitemapJob, signal?: AbortSignal): Promise<FileResult> {
-    if (await this.jobLogs.findItem(job.jobHandle, VIDEO_SITEMAP_ITEM)) return recordedResult(this.jobLogs, job, { assetHandle: VIDEO_SITEMAP_ITEM, name: VIDEO_SITEMAP_FILE });
+    if (await this.jobLogs.findItem(job.jobHandle, VIDEO_SITEMAP_ITEM))
+      return recordedResult(this.jobLogs, job, { assetHandle: VIDEO_SITEMAP_ITEM, name: VIDEO_SITEMAP_FILE });
     const company = await this.companies.findByHandle(job.companyHandle);
     if (!company) return this.fail(job, 'the company no longer exists');
     const rootId = company.root_path.replace(/\/$/, '');
@@ -91,7 +92,15 @@ export class VideoSitemapService {
       await this.storage.delete(key);
       return this.record(job, 'videoSitemapUnchanged', { count: entries, url });
     }
-    const document: ContextPublishedDocumentRow = { company_handle: job.companyHandle, context: VIDEO_SITEMAP_CONTEXT, sha256, path: key, entries, published_at: nowIso(), job_handle: job.jobHandle };
+    const document: ContextPublishedDocumentRow = {
+      company_handle: job.companyHandle,
+      context: VIDEO_SITEMAP_CONTEXT,
+      sha256,
+      path: key,
+      entries,
+      published_at: nowIso(),
+      job_handle: job.jobHandle,
+    };
     const result = await this.record(job, 'videoSitemapWritten', { count: entries, url }, (tx) => new ContextPublicationRepository(tx).putDocument(document));
     if (previous && previous.path !== key) await this.storage.delete(previous.path);
     return result;
@@ -102,7 +111,15 @@ export class VideoSitemapService {
     const recorded = await this.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: VIDEO_SITEMAP_ITEM, status: 'error', asset_handle: null, reason, updated_at: nowIso() },
       job.companyHandle,
-      [{ logType: itemLogTypes(job).failure, messageKey: 'fileError', messageArgs: { path: VIDEO_SITEMAP_FILE, reason }, assetName: VIDEO_SITEMAP_FILE, assetType: FILE_TYPE }],
+      [
+        {
+          logType: itemLogTypes(job).failure,
+          messageKey: 'fileError',
+          messageArgs: { path: VIDEO_SITEMAP_FILE, reason },
+          assetName: VIDEO_SITEMAP_FILE,
+          assetType: FILE_TYPE,
+        },
+      ],
       ['file_error_count', 'total_file_count'],
     );
     if (!recorded) return recordedResult(this.jobLogs, job, { assetHandle: VIDEO_SITEMAP_ITEM, name: VIDEO_SITEMAP_FILE });
@@ -149,7 +166,13 @@ export class VideoSitemapService {
   }
 
   /** The listed videos page by page; a stop or pause ends the walk (the partial file is never committed). */
-  private async *entries(companyHandle: string, rootId: string, landingPageUrl: string | undefined, onEntry: () => void, signal: AbortSignal | undefined): AsyncGenerator<VideoSitemapEntry> {
+  private async *entries(
+    companyHandle: string,
+    rootId: string,
+    landingPageUrl: string | undefined,
+    onEntry: () => void,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<VideoSitemapEntry> {
     let after: string | null = null;
     for (;;) {
       signal?.throwIfAborted();
@@ -179,7 +202,12 @@ export class VideoSitemapService {
     };
   }
 
-  private async record(job: JobIdentity, messageKey: 'videoSitemapWritten' | 'videoSitemapUnchanged', messageArgs: Record<string, string | number>, inTransaction?: Parameters<JobLogRepository['recordItem']>[4]): Promise<FileResult> {
+  private async record(
+    job: JobIdentity,
+    messageKey: 'videoSitemapWritten' | 'videoSitemapUnchanged',
+    messageArgs: Record<string, string | number>,
+    inTransaction?: Parameters<JobLogRepository['recordItem']>[4],
+  ): Promise<FileResult> {
     const recorded = await this.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: VIDEO_SITEMAP_ITEM, status: 'success', asset_handle: null, reason: null, updated_at: nowIso() },
       job.companyHandle,

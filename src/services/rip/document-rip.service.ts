@@ -19,7 +19,15 @@ import { freeAssetName, upsertSetByproduct } from '../byproduct-names.js';
 import { fileSha256 } from '../ingest/file-hash.js';
 import { ITEM_WARNING_TYPE, itemLogTypes, recordItemError, recordedResult } from '../job-items.js';
 import type { DerivativeRenderer } from '../../adapters/media/render-pool.js';
-import { type ImageOptionTarget, type ImageProcessingOptions, type StoredCrop, cropSource, optionWarnings, planChangesPixels, renderPlanFor } from '../render-plan.js';
+import {
+  type ImageOptionTarget,
+  type ImageProcessingOptions,
+  type StoredCrop,
+  cropSource,
+  optionWarnings,
+  planChangesPixels,
+  renderPlanFor,
+} from '../render-plan.js';
 import { type ByproductPublish, type PublishRule, byproductFlag, publishFlag } from '../../domain/publish-state.js';
 import { type ItemProgress, NO_PROGRESS, between } from '../item-progress.js';
 
@@ -127,7 +135,8 @@ export class DocumentRipService {
     const docPath = `${asset.folder}${asset.file_name}`;
     const docFlag = publishFlag(applied.publish, asset.ready_for_publish);
     const pageJob: PageJob = { image: applied.image, publish: { rule: applied.publish, sourceFlag: docFlag } };
-    const notApplied = (target: ImageOptionTarget) => optionWarnings(applied.image, target, { path: docPath, type: asset.type, fileType: 'MasterImage', handle: asset.asset_handle });
+    const notApplied = (target: ImageOptionTarget) =>
+      optionWarnings(applied.image, target, { path: docPath, type: asset.type, fileType: 'MasterImage', handle: asset.asset_handle });
     const marked = docFlag === asset.ready_for_publish ? undefined : (tx: AssetRepository) => tx.update(asset.asset_handle, { ready_for_publish: docFlag });
     if (o.process === 'None') {
       const warnings = notApplied('UnrasterisedDocument');
@@ -135,7 +144,15 @@ export class DocumentRipService {
         job,
         ref,
         'success',
-        [{ ...this.about(docPath, ref), logType: itemLogTypes(job).success, messageKey: 'documentKept', messageArgs: { path: docPath, option: optionName(asset.type) } }, ...warnings],
+        [
+          {
+            ...this.about(docPath, ref),
+            logType: itemLogTypes(job).success,
+            messageKey: 'documentKept',
+            messageArgs: { path: docPath, option: optionName(asset.type) },
+          },
+          ...warnings,
+        ],
         warnings.length > 0,
         marked,
       );
@@ -147,43 +164,87 @@ export class DocumentRipService {
       progress.step('counting', 0, 'Counting pages');
       const count = await this.rip.pageCount(input, signal);
       if (count < 1) return await this.fail(job, ref, 'Ghostscript found no page in the document');
-      if (o.process === 'Thumbnail') return await this.thumbnail(job, asset, ref, input, o, color, { docFlag, warnings: notApplied('DocumentThumbnail') }, work, signal, progress);
+      if (o.process === 'Thumbnail')
+        return await this.thumbnail(job, asset, ref, input, o, color, { docFlag, warnings: notApplied('DocumentThumbnail') }, work, signal, progress);
       if (count > this.limits.maxPages) {
         return await this.record(
           job,
           ref,
           'success',
-          [this.warning(docPath, ref, `not rasterised: ${count} pages is more than the ${this.limits.maxPages} this server extracts (MAX_RIP_PAGES)`), ...notApplied('UnrasterisedDocument')],
+          [
+            this.warning(docPath, ref, `not rasterised: ${count} pages is more than the ${this.limits.maxPages} this server extracts (MAX_RIP_PAGES)`),
+            ...notApplied('UnrasterisedDocument'),
+          ],
           true,
           marked,
         );
       }
       const warnings: NewDetail[] = [];
-      if (o.extractLinks) warnings.push(this.warning(docPath, ref, 'extractLinks: link rectangles are not extracted by this server (Ghostscript reports none)'));
+      if (o.extractLinks)
+        warnings.push(this.warning(docPath, ref, 'extractLinks: link rectangles are not extracted by this server (Ghostscript reports none)'));
       const pages = await this.ripPages(job, asset, input, count, o, color, pageJob, work, signal, progress);
       if (applied.image.createMask) {
         for (const p of pages.filter((x) => !x.masked)) {
-          warnings.push({ logType: ITEM_WARNING_TYPE, messageKey: 'fileWarning', messageArgs: { path: p.path, reason: 'no mask: the page has no transparency and no knockout was requested' }, assetName: p.path, assetType: 'Mask', assetHandle: p.handle });
+          warnings.push({
+            logType: ITEM_WARNING_TYPE,
+            messageKey: 'fileWarning',
+            messageArgs: { path: p.path, reason: 'no mask: the page has no transparency and no knockout was requested' },
+            assetName: p.path,
+            assetType: 'Mask',
+            assetHandle: p.handle,
+          });
         }
       }
       progress.step('commit', PAGES_TO, `Committing ${pages.length} pages`);
-      const catalog = asset.type === 'Pdf' && o.pdfCatalog && pages.length > 1 ? await this.upsertCatalog(job, asset, pages.map((p) => p.handle), pageJob.publish) : undefined;
+      const catalog =
+        asset.type === 'Pdf' && o.pdfCatalog && pages.length > 1
+          ? await this.upsertCatalog(
+              job,
+              asset,
+              pages.map((p) => p.handle),
+              pageJob.publish,
+            )
+          : undefined;
       await this.retireSurplusPages(job, asset, pages.length);
       return await this.record(
         job,
         ref,
         'success',
         [
-          { ...this.about(docPath, ref), logType: itemLogTypes(job).success, messageKey: 'documentRasterized', messageArgs: { path: docPath, pages: pages.length, resolution: o.resolution } },
-          ...pages.map((p) => ({ logType: itemLogTypes(job).success, messageKey: 'fileProcessed', messageArgs: { path: p.path }, assetName: p.path, assetType: 'Image', assetHandle: p.handle })),
-          ...(catalog ? [{ logType: itemLogTypes(job).success, messageKey: 'fileProcessed', messageArgs: { path: catalog.path }, assetName: catalog.path, assetType: 'Catalog', assetHandle: catalog.handle }] : []),
+          {
+            ...this.about(docPath, ref),
+            logType: itemLogTypes(job).success,
+            messageKey: 'documentRasterized',
+            messageArgs: { path: docPath, pages: pages.length, resolution: o.resolution },
+          },
+          ...pages.map((p) => ({
+            logType: itemLogTypes(job).success,
+            messageKey: 'fileProcessed',
+            messageArgs: { path: p.path },
+            assetName: p.path,
+            assetType: 'Image',
+            assetHandle: p.handle,
+          })),
+          ...(catalog
+            ? [
+                {
+                  logType: itemLogTypes(job).success,
+                  messageKey: 'fileProcessed',
+                  messageArgs: { path: catalog.path },
+                  assetName: catalog.path,
+                  assetType: 'Catalog',
+                  assetHandle: catalog.handle,
+                },
+              ]
+            : []),
           ...warnings,
         ],
         warnings.length > 0,
         marked,
       );
     } catch (err) {
-      if (err instanceof RipError && (err.kind === 'unreadable' || err.kind === 'timeout')) return this.fail(job, ref, err.message.split('\n')[0]!.slice(0, 500));
+      if (err instanceof RipError && (err.kind === 'unreadable' || err.kind === 'timeout'))
+        return this.fail(job, ref, err.message.split('\n')[0]!.slice(0, 500));
       if (err instanceof UnreadableImageError || err instanceof RenderOptionError) return this.fail(job, ref, err.message);
       throw err; // aborted (stop/pause), or I/O: the batch decides
     } finally {
@@ -205,7 +266,9 @@ export class DocumentRipService {
     progress: ItemProgress = NO_PROGRESS,
   ): Promise<FileResult> {
     progress.step('ripping', PAGES_FROM, 'Ripping page 1 of 1');
-    const [first] = (await this.rip.rip({ input, outputDir: work, firstPage: 1, lastPage: 1, resolution: o.resolution, colorspace: o.colorspace, alpha: o.alpha }, signal)).pages;
+    const [first] = (
+      await this.rip.rip({ input, outputDir: work, firstPage: 1, lastPage: 1, resolution: o.resolution, colorspace: o.colorspace, alpha: o.alpha }, signal)
+    ).pages;
     const format = rasterFormat(first!.file);
     const probe = await this.media.probe(first!.file, format);
     const key = `optimized/${keyPart(asset.company_handle)}/${keyPart(asset.asset_handle)}/th-${jobTag(job)}.ptif`;
@@ -220,7 +283,12 @@ export class DocumentRipService {
     progress.step('commit', PAGES_TO, 'Committing');
     const previous = asset.optimized_key;
     const details: NewDetail[] = [
-      { ...this.about(`${asset.folder}${asset.file_name}`, ref), logType: itemLogTypes(job).success, messageKey: 'documentThumbnail', messageArgs: { path: `${asset.folder}${asset.file_name}` } },
+      {
+        ...this.about(`${asset.folder}${asset.file_name}`, ref),
+        logType: itemLogTypes(job).success,
+        messageKey: 'documentThumbnail',
+        messageArgs: { path: `${asset.folder}${asset.file_name}` },
+      },
       ...doc.warnings,
     ];
     const result = await this.record(job, ref, 'success', details, doc.warnings.length > 0, (tx) =>
@@ -266,7 +334,8 @@ export class DocumentRipService {
     for (let page = 1; page <= count; page++) {
       const d = existing.get(page);
       const row = d && d.job_handle === job.jobHandle ? rows.get(d.asset_handle) : undefined;
-      if (row && row.trash_state === 'NotInTrash') done.push({ page, handle: row.asset_handle, path: `${row.folder}${row.name}`, masked: row.mask_key !== null });
+      if (row && row.trash_state === 'NotInTrash')
+        done.push({ page, handle: row.asset_handle, path: `${row.folder}${row.name}`, masked: row.mask_key !== null });
       else todo.push(page);
     }
     // PostScript cannot jump to a page: one Ghostscript run renders the whole document.
@@ -290,7 +359,10 @@ export class DocumentRipService {
           const page = todo[next++];
           if (page === undefined) return;
           const dir = path.join(work, `p${page}`);
-          const { pages } = await this.rip.rip({ input, outputDir: dir, firstPage: page, lastPage: page, resolution: o.resolution, colorspace: o.colorspace, alpha: o.alpha }, signal);
+          const { pages } = await this.rip.rip(
+            { input, outputDir: dir, firstPage: page, lastPage: page, resolution: o.resolution, colorspace: o.colorspace, alpha: o.alpha },
+            signal,
+          );
           counter.ripped(1);
           done.push(await this.commitPage(job, doc, page, pages[0]!.file, o, color, pageJob, existing.get(page)?.asset_handle, signal, input));
           counter.stored();
@@ -333,7 +405,12 @@ export class DocumentRipService {
     try {
       if (planChangesPixels(plan)) {
         const result = await this.renderer.renderDerivatives(file, format, { ...plan, ...(color ? { color } : {}) }, tmp);
-        Object.assign(built, { width: result.width, height: result.height, crop: result.crop ? { ...result.crop, source: cropSource(plan) } : null, masked: result.maskWritten });
+        Object.assign(built, {
+          width: result.width,
+          height: result.height,
+          crop: result.crop ? { ...result.crop, source: cropSource(plan) } : null,
+          masked: result.maskWritten,
+        });
         if (result.maskWritten) await this.storage.putFile(keys.mask, tmp.mask);
       } else {
         await this.media.buildPyramidTiff(file, format, tmp.ptiff, { ...probe, resolution: o.resolution }, color);
@@ -408,7 +485,8 @@ export class DocumentRipService {
   /** Pages of an earlier rip beyond the new page count go to the trash (the document got shorter). */
   private async retireSurplusPages(job: JobIdentity, doc: AssetRow, count: number): Promise<void> {
     for (const d of await this.derivations.bySource(doc.asset_handle, RIP_ENGINE)) {
-      if (d.position > count) await this.assets.update(d.asset_handle, { trash_state: 'InTrash', last_modified: nowIso(), last_modify_user: job.submitUserEmail });
+      if (d.position > count)
+        await this.assets.update(d.asset_handle, { trash_state: 'InTrash', last_modified: nowIso(), last_modify_user: job.submitUserEmail });
     }
   }
 
@@ -442,7 +520,6 @@ export class DocumentRipService {
   async fail(job: JobIdentity, ref: AssetRef, reason: string): Promise<FileResult> {
     return recordItemError(this.jobLogs, job, ref, reason);
   }
-
 }
 
 /** The share of a document's item its pages take: counting them comes before, the commit after. */
@@ -508,4 +585,3 @@ function jobTag(job: JobIdentity): string {
 function optionName(type: string): string {
   return type === 'Pdf' ? 'pdfOptions' : type === 'Illustrator' ? 'illustratorOptions' : 'postScriptOptions';
 }
-

@@ -68,7 +68,15 @@ export class SetGenerationService {
         const key = `${s.row.script_handle}\u0000${nameKey(setName)}`;
         let group = groups.get(key);
         if (!group) {
-          group = { kind: 'set', assetHandle: `set:${s.row.script_handle}:${nameKey(setName)}`, name: setName, scriptHandle: s.row.script_handle, setType: s.row.set_type as SetType, members: [], order: new Map() };
+          group = {
+            kind: 'set',
+            assetHandle: `set:${s.row.script_handle}:${nameKey(setName)}`,
+            name: setName,
+            scriptHandle: s.row.script_handle,
+            setType: s.row.set_type as SetType,
+            members: [],
+            order: new Map(),
+          };
           groups.set(key, group);
         }
         if (member) {
@@ -78,7 +86,14 @@ export class SetGenerationService {
           group.swatch = handle;
         }
       }
-      if (!joined) items.push({ kind: 'skip', assetHandle: handle, name: path, severity: 'warning', reason: `matches no set-generation script of the job (${scripts.map((s) => s.row.name).join(', ')})` });
+      if (!joined)
+        items.push({
+          kind: 'skip',
+          assetHandle: handle,
+          name: path,
+          severity: 'warning',
+          reason: `matches no set-generation script of the job (${scripts.map((s) => s.row.name).join(', ')})`,
+        });
     }
     for (const { order, ...group } of groups.values()) {
       group.members.sort((a, b) => compareMembers(order.get(a)!, order.get(b)!));
@@ -90,21 +105,41 @@ export class SetGenerationService {
   /** Writes one set (or records one skipped asset), once per job however often the activity retries. */
   async apply(job: JobIdentity, options: SetGenerationOptions, item: SetGenerationItem): Promise<FileResult> {
     if (await this.jobLogs.findItem(job.jobHandle, item.assetHandle)) return recordedResult(this.jobLogs, job, item);
-    if (item.kind === 'skip') return this.record(job, item.assetHandle, item.severity === 'error' ? 'error' : 'warning', item.name, item.reason, item.kind === 'skip' && item.severity === 'error' ? undefined : item.assetHandle);
+    if (item.kind === 'skip')
+      return this.record(
+        job,
+        item.assetHandle,
+        item.severity === 'error' ? 'error' : 'warning',
+        item.name,
+        item.reason,
+        item.kind === 'skip' && item.severity === 'error' ? undefined : item.assetHandle,
+      );
     const company = await this.companies.findByHandle(job.companyHandle);
     if (!company) return this.record(job, item.assetHandle, 'error', item.name, 'the company no longer exists');
     const script = (await this.compiled(job.companyHandle, [item.scriptHandle]))[0];
     if (!script) return this.record(job, item.assetHandle, 'error', item.name, 'its set-generation script was deleted while the job ran');
     const existing = await this.assets.findLiveByName(job.companyHandle, nameKey(item.name));
     if (existing && (existing.type !== 'AssetSet' || existing.sub_type !== item.setType)) {
-      return this.record(job, item.assetHandle, 'error', item.name, `the name is taken by ${existing.type === 'AssetSet' ? `a ${existing.sub_type ?? 'set'}` : `an ${existing.type} asset`} (${existing.folder}${existing.name})`);
+      return this.record(
+        job,
+        item.assetHandle,
+        'error',
+        item.name,
+        `the name is taken by ${existing.type === 'AssetSet' ? `a ${existing.sub_type ?? 'set'}` : `an ${existing.type} asset`} (${existing.folder}${existing.name})`,
+      );
     }
     const members = await this.mergedMembers(job.companyHandle, script, existing, item.members);
-    const live = new Map((await this.assets.findByHandles(job.companyHandle, [...members, ...(item.swatch ? [item.swatch] : [])])).map((a) => [a.asset_handle, a]));
+    const live = new Map(
+      (await this.assets.findByHandles(job.companyHandle, [...members, ...(item.swatch ? [item.swatch] : [])])).map((a) => [a.asset_handle, a]),
+    );
     const ordered = members.filter((m) => live.get(m)?.trash_state === 'NotInTrash');
     const swatch = item.swatch && live.get(item.swatch)?.trash_state === 'NotInTrash' ? live.get(item.swatch) : undefined;
     const objectId = (a: AssetRow) => `${company.root_path}${a.name}`;
-    const definition = setDefinition(item.setType, ordered.map((m) => objectId(live.get(m)!)), swatch ? objectId(swatch) : undefined);
+    const definition = setDefinition(
+      item.setType,
+      ordered.map((m) => objectId(live.get(m)!)),
+      swatch ? objectId(swatch) : undefined,
+    );
     const now = nowIso();
     const handle = existing?.asset_handle ?? newHandle.asset();
     const folder = existing?.folder ?? normalizeFolder(options.destFolder, company.root_path, 'destFolder');
@@ -138,7 +173,19 @@ export class SetGenerationService {
       optimizer_version: 0,
       crop_json: null,
     };
-    await this.sets.commitSet(row, existing !== undefined, { set_handle: handle, company_handle: job.companyHandle, set_type: item.setType, definition, swatch_handle: swatch?.asset_handle ?? null, script_handle: script.row.script_handle }, ordered);
+    await this.sets.commitSet(
+      row,
+      existing !== undefined,
+      {
+        set_handle: handle,
+        company_handle: job.companyHandle,
+        set_type: item.setType,
+        definition,
+        swatch_handle: swatch?.asset_handle ?? null,
+        script_handle: script.row.script_handle,
+      },
+      ordered,
+    );
     const recorded = await this.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: item.assetHandle, status: existing ? 'updated' : 'success', asset_handle: handle, reason: null, updated_at: now },
       job.companyHandle,
@@ -169,7 +216,12 @@ export class SetGenerationService {
     for (;;) {
       const assetHandles = await this.jobLogs.succeededAssets(job.jobHandle, after, JOB_ASSET_PAGE);
       if (assetHandles.length === 0) return sets;
-      const options: SetGenerationOptions = { assetHandles, scriptHandles: [...scriptHandles], readyForPublish, ...(preservePublishState !== undefined ? { preservePublishState } : {}) };
+      const options: SetGenerationOptions = {
+        assetHandles,
+        scriptHandles: [...scriptHandles],
+        readyForPublish,
+        ...(preservePublishState !== undefined ? { preservePublishState } : {}),
+      };
       for (const item of await this.plan(job.companyHandle, options)) {
         if (item.kind !== 'set') continue;
         await this.apply(job, options, item);
@@ -190,7 +242,15 @@ export class SetGenerationService {
     const recorded = await this.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: itemId, status, asset_handle: assetHandle ?? null, reason, updated_at: nowIso() },
       job.companyHandle,
-      [{ logType: status === 'error' ? types.failure : 'SetGenerationWarning', messageKey: status === 'error' ? 'fileError' : 'fileWarning', messageArgs: { path: name, reason }, assetName: name, ...(assetHandle ? { assetHandle } : {}) }],
+      [
+        {
+          logType: status === 'error' ? types.failure : 'SetGenerationWarning',
+          messageKey: status === 'error' ? 'fileError' : 'fileWarning',
+          messageArgs: { path: name, reason },
+          assetName: name,
+          ...(assetHandle ? { assetHandle } : {}),
+        },
+      ],
       [status === 'error' ? 'file_error_count' : 'file_warning_count', 'total_file_count'],
     );
     if (!recorded) return recordedResult(this.jobLogs, job, { assetHandle: itemId, name });
@@ -204,7 +264,9 @@ export class SetGenerationService {
     const byHandle = new Map(rows.map((r) => [r.script_handle, r]));
     return handles.flatMap((h) => {
       const row = byHandle.get(h);
-      return row ? [{ row, member: compileSetPattern(row.member_pattern), ...(row.swatch_pattern ? { swatch: compileSetPattern(row.swatch_pattern) } : {}) }] : [];
+      return row
+        ? [{ row, member: compileSetPattern(row.member_pattern), ...(row.swatch_pattern ? { swatch: compileSetPattern(row.swatch_pattern) } : {}) }]
+        : [];
     });
   }
 

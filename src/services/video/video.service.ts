@@ -21,7 +21,6 @@ import { itemLogTypes, recordItemError, recordedResult } from '../job-items.js';
 import { type ByproductPublish, type PublishRule, byproductFlag, publishFlag } from '../../domain/publish-state.js';
 import { type ItemProgress, NO_PROGRESS, between } from '../item-progress.js';
 
-
 /** A video this server cannot use (ffprobe/ffmpeg refused it, or it ran out of time): that file or asset fails alone. */
 export class VideoRejected extends Error {}
 
@@ -124,7 +123,9 @@ export class VideoService {
     const written: string[] = [];
     try {
       if (options?.generateThumbnail) progress.step('thumbnail', ENCODINGS_FROM / 2, 'Making the thumbnail');
-      const thumbnail = options?.generateThumbnail ? await this.thumbnail(file, options.thumbnailOptions?.thumbnailTime ?? 0, keys.thumbnail, signal) : undefined;
+      const thumbnail = options?.generateThumbnail
+        ? await this.thumbnail(file, options.thumbnailOptions?.thumbnailTime ?? 0, keys.thumbnail, signal)
+        : undefined;
       if (thumbnail) written.push(thumbnail.key);
       const encodings: EncodedVideo[] = [];
       const previous = await this.previousEncodings(master);
@@ -163,9 +164,25 @@ export class VideoService {
     const path = `${master.folder}${master.name}`;
     return [
       ...(prepared.thumbnail
-        ? [{ logType, messageKey: 'fileProcessed', messageArgs: { path: `${path} (thumbnail at ${prepared.thumbnail.atMs} ms)` }, assetName: path, assetType: 'Thumbnail', assetHandle: master.assetHandle }]
+        ? [
+            {
+              logType,
+              messageKey: 'fileProcessed',
+              messageArgs: { path: `${path} (thumbnail at ${prepared.thumbnail.atMs} ms)` },
+              assetName: path,
+              assetType: 'Thumbnail',
+              assetHandle: master.assetHandle,
+            },
+          ]
         : []),
-      ...prepared.encodings.map((e) => ({ logType, messageKey: 'fileProcessed', messageArgs: { path: e.path }, assetName: e.path, assetType: 'Video', assetHandle: e.asset.asset_handle })),
+      ...prepared.encodings.map((e) => ({
+        logType,
+        messageKey: 'fileProcessed',
+        messageArgs: { path: e.path },
+        assetName: e.path,
+        assetType: 'Video',
+        assetHandle: e.asset.asset_handle,
+      })),
     ];
   }
 
@@ -190,7 +207,13 @@ export class VideoService {
   ): Promise<FileResult> {
     const ref: AssetRef = { assetHandle: asset.asset_handle, name: asset.name };
     const readyForPublish = publishFlag(applied.rule, asset.ready_for_publish);
-    const master: VideoMaster = { companyHandle: asset.company_handle, assetHandle: asset.asset_handle, name: asset.name, folder: asset.folder, publish: { rule: applied.rule, sourceFlag: readyForPublish } };
+    const master: VideoMaster = {
+      companyHandle: asset.company_handle,
+      assetHandle: asset.asset_handle,
+      name: asset.name,
+      folder: asset.folder,
+      publish: { rule: applied.rule, sourceFlag: readyForPublish },
+    };
     const path = `${asset.folder}${asset.file_name}`;
     if (!(await this.storage.exists(asset.original_key))) return recordItemError(this.jobLogs, job, ref, 'the original file is missing from storage');
     const file = await this.storage.localPath(asset.original_key);
@@ -200,7 +223,12 @@ export class VideoService {
       const probe = await this.probe(file, signal);
       if (options?.generateThumbnail) progress.step('thumbnail', ENCODINGS_FROM / 2, 'Making the thumbnail');
       const thumbnail = options?.generateThumbnail
-        ? await this.thumbnail(file, options.thumbnailOptions?.thumbnailTime ?? 0, `optimized/${keyPart(asset.company_handle)}/${keyPart(asset.asset_handle)}/th-${jobTag(job)}.ptif`, signal)
+        ? await this.thumbnail(
+            file,
+            options.thumbnailOptions?.thumbnailTime ?? 0,
+            `optimized/${keyPart(asset.company_handle)}/${keyPart(asset.asset_handle)}/th-${jobTag(job)}.ptif`,
+            signal,
+          )
         : undefined;
       const previous = await this.previousEncodings(master);
       const encodings: EncodedVideo[] = [];
@@ -220,7 +248,12 @@ export class VideoService {
       }
       progress.step('commit', ENCODINGS_TO, 'Committing');
       const before = await this.videos.find(asset.asset_handle);
-      const info = infoRow(master, probe, thumbnail?.atMs ?? before?.thumbnail_time_ms ?? null, encodings[0]?.asset.original_key ?? before?.encoded_key ?? null);
+      const info = infoRow(
+        master,
+        probe,
+        thumbnail?.atMs ?? before?.thumbnail_time_ms ?? null,
+        encodings[0]?.asset.original_key ?? before?.encoded_key ?? null,
+      );
       const now = nowIso();
       const logType = itemLogTypes(job).success;
       const recorded = await this.jobLogs.recordItem(
@@ -273,7 +306,14 @@ export class VideoService {
   private async previousEncodings(master: VideoMaster): Promise<Map<string, { derivation: DerivationRow; row?: AssetRow; data: EncodingData }>> {
     const derivations = await this.derivations.bySource(master.assetHandle, VIDEO_ENGINE);
     if (derivations.length === 0) return new Map();
-    const rows = new Map((await this.assets.findByHandles(master.companyHandle, derivations.map((d) => d.asset_handle))).map((r) => [r.asset_handle, r]));
+    const rows = new Map(
+      (
+        await this.assets.findByHandles(
+          master.companyHandle,
+          derivations.map((d) => d.asset_handle),
+        )
+      ).map((r) => [r.asset_handle, r]),
+    );
     return new Map(
       derivations.map((d) => {
         const data = JSON.parse(d.data_json ?? '{}') as EncodingData;
@@ -363,7 +403,12 @@ export class VideoService {
   }
 }
 
-function infoRow(master: Pick<VideoMaster, 'assetHandle' | 'companyHandle'>, probe: VideoProbe, thumbnailAtMs: number | null, encodedKey: string | null): VideoInfoRow {
+function infoRow(
+  master: Pick<VideoMaster, 'assetHandle' | 'companyHandle'>,
+  probe: VideoProbe,
+  thumbnailAtMs: number | null,
+  encodedKey: string | null,
+): VideoInfoRow {
   return {
     asset_handle: master.assetHandle,
     company_handle: master.companyHandle,

@@ -32,12 +32,19 @@ export class JobRecorder {
    * Gives up after `timeoutMs`, naming the event, so a job that never gets
    * there fails its test with a reason rather than at the test's timeout.
    */
-  when<K extends JobEvent['kind']>(kind: K, match: (e: Extract<JobEvent, { kind: K }>) => boolean = () => true, timeoutMs = 20_000): Promise<Extract<JobEvent, { kind: K }>> {
+  when<K extends JobEvent['kind']>(
+    kind: K,
+    match: (e: Extract<JobEvent, { kind: K }>) => boolean = () => true,
+    timeoutMs = 20_000,
+  ): Promise<Extract<JobEvent, { kind: K }>> {
     const accepts = (e: JobEvent): e is Extract<JobEvent, { kind: K }> => e.kind === kind && match(e as Extract<JobEvent, { kind: K }>);
     const seen = this.events.find(accepts);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${kind} event of the expected kind within ${timeoutMs / 1000} s; events so far: ${JSON.stringify(this.events)}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no ${kind} event of the expected kind within ${timeoutMs / 1000} s; events so far: ${JSON.stringify(this.events)}`)),
+        timeoutMs,
+      );
       this.waiters.push({
         match: accepts,
         resolve: (e) => {

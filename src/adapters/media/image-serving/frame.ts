@@ -102,7 +102,12 @@ export async function resize(frame: Frame, size: Size, kernel: Kernel): Promise<
   if (size.width === frame.width && size.height === frame.height) return materialise(frame);
   if (frame.kind === 'source' && !frame.region && !frame.resize) {
     // Deferred: read when the next step needs pixels, or straight into the encoder.
-    return { ...frame, width: size.width, height: size.height, resize: { width: size.width, height: size.height, kernel, page: await pyramidLevel(frame, size) } };
+    return {
+      ...frame,
+      width: size.width,
+      height: size.height,
+      resize: { width: size.width, height: size.height, kernel, page: await pyramidLevel(frame, size) },
+    };
   }
   return decode(pipeline(frame).resize(size.width, size.height, { fit: 'fill', kernel }), frame.kind === 'source');
 }

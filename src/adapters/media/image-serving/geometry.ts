@@ -200,7 +200,8 @@ function requireWholePositive(command: string, value: number): void {
 
 function clampAlign(align: IsRequest['align']): { h: number; v: number } {
   if (!align) return { h: 0, v: 0 };
-  if (!Number.isFinite(align.h) || !Number.isFinite(align.v)) throw new IsCommandError('align', `expected two numbers from -1 to 1, received ${align.h},${align.v}`);
+  if (!Number.isFinite(align.h) || !Number.isFinite(align.v))
+    throw new IsCommandError('align', `expected two numbers from -1 to 1, received ${align.h},${align.v}`);
   const clamp = (n: number) => Math.min(1, Math.max(-1, n));
   return { h: clamp(align.h), v: clamp(align.v) };
 }

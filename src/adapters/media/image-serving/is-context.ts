@@ -44,7 +44,11 @@ export type IsStep = (ctx: IsContext) => Promise<void>;
 /** The reply must fit attribute::MaxPix. */
 export function assertReply(ctx: Pick<IsContext, 'maxPixels' | 'req'>, reply: Size): void {
   if (ctx.maxPixels > 0 && pixels(reply) > ctx.maxPixels) {
-    const asked = [ctx.req.wid !== undefined ? `wid=${ctx.req.wid}` : '', ctx.req.hei !== undefined ? `hei=${ctx.req.hei}` : '', ctx.req.scl !== undefined ? `scl=${ctx.req.scl}` : '']
+    const asked = [
+      ctx.req.wid !== undefined ? `wid=${ctx.req.wid}` : '',
+      ctx.req.hei !== undefined ? `hei=${ctx.req.hei}` : '',
+      ctx.req.scl !== undefined ? `scl=${ctx.req.scl}` : '',
+    ]
       .filter(Boolean)
       .join('&');
     throw new IsLimitError(
@@ -56,6 +60,8 @@ export function assertReply(ctx: Pick<IsContext, 'maxPixels' | 'req'>, reply: Si
 /** An image a step makes must fit the working limit. */
 export function assertWork(ctx: Pick<IsContext, 'workPixels'>, command: string, size: Size): void {
   if (ctx.workPixels > 0 && pixels(size) > ctx.workPixels) {
-    throw new IsLimitError(`${command} would make a ${size.width}x${size.height} = ${pixels(size)} pixel image, above this server's working limit of ${ctx.workPixels} pixels`);
+    throw new IsLimitError(
+      `${command} would make a ${size.width}x${size.height} = ${pixels(size)} pixel image, above this server's working limit of ${ctx.workPixels} pixels`,
+    );
   }
 }

@@ -51,7 +51,10 @@ const usm: IsStep = async (ctx) => {
   if (!p || p.amount === 0 || p.radius === 0) return;
   const img = await materialise(ctx.frame);
   const sigma = Math.max(MIN_SIGMA, p.absoluteRadius ? p.radius : p.radius * ctx.sourceScale);
-  const blurred = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels }, limitInputPixels: false }).blur(sigma).raw().toBuffer();
+  const blurred = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels }, limitInputPixels: false })
+    .blur(sigma)
+    .raw()
+    .toBuffer();
   const out = applyUnsharp(img.data, blurred, img.channels, img.channels === 4, { amount: p.amount, threshold: p.threshold, monochrome: p.monochrome ? 1 : 0 });
   ctx.frame = { ...img, data: Buffer.from(out.buffer, out.byteOffset, out.byteLength) };
 };

@@ -77,9 +77,20 @@ export async function planOutput(ctx: IsContext): Promise<OutputPlan> {
 
   const compression = fmt.compression;
   const allowed: readonly string[] =
-    family === 'tiff' ? (fmt.format === 'tif-alpha' ? ['none', 'lzw', 'zip'] : ['none', 'lzw', 'zip', 'jpeg']) : family === 'webp' || family === 'avif' ? ['lossy', 'lossless'] : [];
+    family === 'tiff'
+      ? fmt.format === 'tif-alpha'
+        ? ['none', 'lzw', 'zip']
+        : ['none', 'lzw', 'zip', 'jpeg']
+      : family === 'webp' || family === 'avif'
+        ? ['lossy', 'lossless']
+        : [];
   if (compression !== undefined && !allowed.includes(compression)) {
-    throw new IsCommandError('fmt', allowed.length ? `${fmt.format} compression must be one of ${allowed.join('|')}, received ${compression}` : `${fmt.format} takes no compression, received ${compression}`);
+    throw new IsCommandError(
+      'fmt',
+      allowed.length
+        ? `${fmt.format} compression must be one of ${allowed.join('|')}, received ${compression}`
+        : `${fmt.format} takes no compression, received ${compression}`,
+    );
   }
 
   let space = fmt.pixelType ?? 'rgb';
@@ -90,7 +101,10 @@ export async function planOutput(ctx: IsContext): Promise<OutputPlan> {
     if (typeof header === 'string') throw new IsCommandError('icc', `${req.icc.profile} is not an ICC profile (${header})`);
     const iccSpace = SPACE_OF_ICC[header.colorSpace];
     if (!iccSpace || !DEVICE_CLASSES.has(header.deviceClass)) {
-      throw new IsCommandError('icc', `${req.icc.profile} must be an RGB, gray or CMYK device profile, received a ${header.colorSpace} '${header.deviceClass}' profile`);
+      throw new IsCommandError(
+        'icc',
+        `${req.icc.profile} must be an RGB, gray or CMYK device profile, received a ${header.colorSpace} '${header.deviceClass}' profile`,
+      );
     }
     space = iccSpace;
     profile = ctx.iccProfilePath;
@@ -103,7 +117,8 @@ export async function planOutput(ctx: IsContext): Promise<OutputPlan> {
   }
 
   const quality = req.qlt?.quality ?? ctx.defaultQuality;
-  if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw new IsCommandError('qlt', `quality must be a whole number from 1 to 100, received ${quality}`);
+  if (!Number.isInteger(quality) || quality < 1 || quality > 100)
+    throw new IsCommandError('qlt', `quality must be a whole number from 1 to 100, received ${quality}`);
   // qlt=q,1 disables chroma downsampling
   const chromaSubsampling = req.qlt?.chroma ? '4:4:4' : '4:2:0';
   const { colours, dither } = palette(ctx, family);
@@ -131,7 +146,8 @@ function palette(ctx: IsContext, family: Family): { colours: number; dither: num
   if (!q) return { colours: 256, dither: 1 };
   if (q.type !== 'adaptive') throw new IsCommandError('quantize', `only adaptive palettes are supported, received ${q.type}`);
   if (q.colorList?.length) throw new IsCommandError('quantize', 'a fixed colour list is not supported');
-  if (!Number.isInteger(q.colors) || q.colors < 2 || q.colors > 256) throw new IsCommandError('quantize', `numColors must be a whole number from 2 to 256, received ${q.colors}`);
+  if (!Number.isInteger(q.colors) || q.colors < 2 || q.colors > 256)
+    throw new IsCommandError('quantize', `numColors must be a whole number from 2 to 256, received ${q.colors}`);
   return { colours: q.colors, dither: q.dither ? 1 : 0 };
 }
 
