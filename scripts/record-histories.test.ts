@@ -23,7 +23,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCallbackReceiver } from '../test/support/callback-receiver.js';
-import { makeJpeg, makePng, uploadPost } from '../test/support/fixtures.js';
+import { makeJpeg, makePng, squarePdf, uploadPost } from '../test/support/fixtures.js';
 import { ADMIN, type Harness, basic, companyWithUser, seedAssets, startHarness } from '../test/support/harness.js';
 import { waitUntil } from '../test/support/wait.js';
 
@@ -133,20 +133,7 @@ describe('records one history of every workflow type for the replay test', () =>
     await makePng(path.join(dir, 'logo.png'), 64, 32);
     await makeJpeg(path.join(dir, 'shoe_1.jpg'), 48, 32);
     await makeJpeg(path.join(dir, 'shoe_2.jpg'), 48, 32);
-    const ps = path.join(dir, 'page.ps');
-    await fs.writeFile(ps, '%!PS\n/Helvetica findfont 24 scalefont setfont 20 60 moveto (One) show showpage\n');
-    await run('gs', [
-      '-dSAFER',
-      '-dBATCH',
-      '-dNOPAUSE',
-      '-q',
-      '-sDEVICE=pdfwrite',
-      '-dDEVICEWIDTHPOINTS=144',
-      '-dDEVICEHEIGHTPOINTS=144',
-      '-dFIXEDMEDIA',
-      `-sOutputFile=${path.join(dir, 'brochure.pdf')}`,
-      ps,
-    ]);
+    await squarePdf(path.join(dir, 'brochure.pdf'), ['One']);
     const clipArgs = ['-nostdin', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=1:size=160x120:rate=10', '-c:v', 'libx264'];
     await run('ffmpeg', [...clipArgs, path.join(dir, 'clip.mp4')]);
     // The assets every case works on, uploaded by the job the first case records (so `-t` can pick any case).

@@ -1,34 +1,13 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RIP_ENGINE } from '../../src/services/rip/document-rip.service.js';
 import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
-import { makePng } from '../support/fixtures.js';
+import { makePng, squarePdf } from '../support/fixtures.js';
 
-const run = promisify(execFile);
-
-/** A two-page, two-inch-square PDF written by Ghostscript's pdfwrite: at 36 ppi each page is 72×72 pixels. */
-async function twoPagePdf(dir: string): Promise<string> {
-  const ps = path.join(dir, 'pages.ps');
-  const pdf = path.join(dir, 'brochure.pdf');
-  await fs.writeFile(ps, '%!PS\n/Helvetica findfont 24 scalefont setfont\n20 60 moveto (One) show showpage\n20 60 moveto (Two) show showpage\n');
-  await run('gs', [
-    '-dSAFER',
-    '-dBATCH',
-    '-dNOPAUSE',
-    '-q',
-    '-sDEVICE=pdfwrite',
-    '-dDEVICEWIDTHPOINTS=144',
-    '-dDEVICEHEIGHTPOINTS=144',
-    '-dFIXEDMEDIA',
-    `-sOutputFile=${pdf}`,
-    ps,
-  ]);
-  return pdf;
-}
+/** A two-page, two-inch-square PDF: at 36 ppi each page is 72×72 pixels. */
+const twoPagePdf = (dir: string) => squarePdf(path.join(dir, 'brochure.pdf'), ['One', 'Two']);
 
 describe(`RipPdfsJob runs as a reprocess job under its own names (${process.env.IPS_TEST_DB})`, () => {
   let h: Harness;

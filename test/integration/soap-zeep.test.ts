@@ -103,35 +103,24 @@ describe(`SOAP through Python zeep (strict), both IPS versions (${process.env.IP
     let reprocessJob: string;
 
     it('checkLogin, getCompanyInfo, searchAssets and getAssets', async () => {
+      const searchPage = (resultsPage: number) => ({
+        op: 'searchAssets',
+        args: {
+          companyHandle: acme.companyHandle,
+          includeSubfolders: true,
+          assetTypeArray: { items: ['Image'] },
+          sortBy: 'Name',
+          sortDirection: 'Ascending',
+          recordsPerPage: 5,
+          resultsPage,
+        },
+      });
       const [login, bad, company, search, page3] = await zeep(version, [
         { op: 'checkLogin', args: { companyHandle: acme.companyHandle, email: acme.who.email, password: acme.who.password } },
         { op: 'checkLogin', args: { email: acme.who.email, password: 'not-the-password' } },
         { op: 'getCompanyInfo', args: { companyHandle: acme.companyHandle }, types: true },
-        {
-          op: 'searchAssets',
-          args: {
-            companyHandle: acme.companyHandle,
-            includeSubfolders: true,
-            assetTypeArray: { items: ['Image'] },
-            sortBy: 'Name',
-            sortDirection: 'Ascending',
-            recordsPerPage: 5,
-            resultsPage: 1,
-          },
-          types: true,
-        },
-        {
-          op: 'searchAssets',
-          args: {
-            companyHandle: acme.companyHandle,
-            includeSubfolders: true,
-            assetTypeArray: { items: ['Image'] },
-            sortBy: 'Name',
-            sortDirection: 'Ascending',
-            recordsPerPage: 5,
-            resultsPage: 3,
-          },
-        },
+        { ...searchPage(1), types: true },
+        searchPage(3),
       ]);
       // Every reply is in the namespace of the WSDL zeep loaded.
       expect(login!.reply).toContain(ns);

@@ -59,6 +59,28 @@ export async function realPdf(dir: string): Promise<string> {
   return target;
 }
 
+/**
+ * A PDF of two-inch-square pages, one per text, written by Ghostscript's pdfwrite: at 36 ppi each page is
+ * 72×72 pixels. `file` is the PDF to write; its PostScript source is written beside it.
+ */
+export async function squarePdf(file: string, pageTexts: readonly string[]): Promise<string> {
+  const ps = file.replace(/\.pdf$/i, '') + '.ps';
+  await fs.writeFile(ps, `%!PS\n/Helvetica findfont 24 scalefont setfont\n${pageTexts.map((t) => `20 60 moveto (${t}) show showpage\n`).join('')}`);
+  await run('gs', [
+    '-dSAFER',
+    '-dBATCH',
+    '-dNOPAUSE',
+    '-q',
+    '-sDEVICE=pdfwrite',
+    '-dDEVICEWIDTHPOINTS=144',
+    '-dDEVICEHEIGHTPOINTS=144',
+    '-dFIXEDMEDIA',
+    `-sOutputFile=${file}`,
+    ps,
+  ]);
+  return file;
+}
+
 /** A file that claims to be a JPEG (valid header) but whose data is cut off. */
 export async function makeCorruptJpeg(file: string, source: string): Promise<string> {
   const bytes = await fs.readFile(source);
