@@ -75,6 +75,7 @@ const schema = z.object({
   SECRETS_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+export { schema as envSchema };
 
 export interface AppConfig {
   port: number;
