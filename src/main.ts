@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { type RunningDevServer, startDevServer } from './adapters/temporal/dev-server.js';
-import { JobGateway } from './adapters/temporal/job-gateway.js';
+import { JobGateway } from './adapters/temporal/job.gateway.js';
 import { connectTemporal, ensureSearchAttributes, temporalClient } from './adapters/temporal/temporal-connection.js';
 import { createHttpApp } from './app/http-app.js';
 import { ensureAdmin } from './app/bootstrap-admin.js';

@@ -54,7 +54,7 @@ import { SetRepository } from '../adapters/repositories/set.repository.js';
 import { SetScriptService } from '../services/sets/set-script.service.js';
 import { SetGenerationService } from '../services/sets/set-generation.service.js';
 import { VideoRepository } from '../adapters/repositories/video.repository.js';
-import { FfmpegAdapter } from '../adapters/video/ffmpeg.adapter.js';
+import { FfmpegAdapter } from '../adapters/video/ffmpeg-video.driver.js';
 import { VideoService } from '../services/video/video.service.js';
 import { ItemProgressRepository } from '../adapters/repositories/item-progress.repository.js';
 import { ItemProgressReporter } from '../services/item-progress.js';

@@ -4,7 +4,7 @@ import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@n
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from './context.js';
-import type { JobGateway } from '../adapters/temporal/job-gateway.js';
+import type { JobGateway } from '../adapters/temporal/job.gateway.js';
 import { JobService } from '../services/job.service.js';
 import { UploadService } from '../services/upload.service.js';
 import { AppModule } from '../api/app.module.js';

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pingDatabase } from '../adapters/database/database-ping.js';
-import type { JobGateway } from '../adapters/temporal/job-gateway.js';
+import type { JobGateway } from '../adapters/temporal/job.gateway.js';
 import { randomId } from '../domain/handles.js';
 import type { ReadinessChecks } from '../services/observability/readiness.service.js';
 import type { AppContext } from './context.js';

@@ -1,4 +1,4 @@
-import type { ClosedJobRun, RunClosure } from '../adapters/temporal/closed-job-runs.js';
+import type { ClosedJobRun, RunClosure } from '../adapters/temporal/closed-job-runs.gateway.js';
 import type { Logger } from '../adapters/logging/logger.js';
 import { runName } from '../domain/run-name.js';
 import type { ClosedRunEnd, ClosedRunJob, JobBookkeeping } from './job-bookkeeping.service.js';

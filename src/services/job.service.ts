@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { JobExecution, JobGateway, JobMemo, JobSchedule } from '../adapters/temporal/job-gateway.js';
+import type { JobExecution, JobGateway, JobMemo, JobSchedule } from '../adapters/temporal/job.gateway.js';
 import type { JobLogRepository } from '../adapters/repositories/job-log.repository.js';
 import type { UserRepository } from '../adapters/repositories/user.repository.js';
 import { FaultCode, IpsFault, faults } from '../domain/faults.js';

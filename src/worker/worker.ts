@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
-import { ClosedJobRuns } from '../adapters/temporal/closed-job-runs.js';
+import { ClosedJobRuns } from '../adapters/temporal/closed-job-runs.gateway.js';
 import { JobReconciler, startReconcileLoop } from '../services/job-reconciler.service.js';
 import * as workflows from '../../workflows/index.js';
 import type { AppContext } from '../app/context.js';

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobGateway } from '../../src/adapters/temporal/job-gateway.js';
+import { JobGateway } from '../../src/adapters/temporal/job.gateway.js';
 import { freePort } from '../../src/adapters/temporal/dev-server.js';
 import type { MetricsHttpServer } from '../../src/adapters/metrics/metrics-http-server.js';
 import { createHttpApp } from '../../src/app/http-app.js';

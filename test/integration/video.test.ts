@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
 import { uploadPost } from '../support/fixtures.js';
 import { MediaRepository } from '../../src/adapters/media/media.repository.js';
-import { FfmpegAdapter } from '../../src/adapters/video/ffmpeg.adapter.js';
-import { type EncodeSpec, type VideoTool, VideoToolError } from '../../src/adapters/video/video-tool.js';
+import { FfmpegAdapter } from '../../src/adapters/video/ffmpeg-video.driver.js';
+import { type EncodeSpec, type VideoTool, VideoToolError } from '../../src/adapters/video/video.driver.js';
 import { VideoService } from '../../src/services/video/video.service.js';
 import { publishRule } from '../../src/domain/publish-state.js';
 

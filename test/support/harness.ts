@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import pg from 'pg';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { JobGateway } from '../../src/adapters/temporal/job-gateway.js';
+import { JobGateway } from '../../src/adapters/temporal/job.gateway.js';
 import { connectTemporal, ensureSearchAttributes, temporalClient } from '../../src/adapters/temporal/temporal-connection.js';
 import { createHttpApp } from '../../src/app/http-app.js';
 import { ensureAdmin } from '../../src/app/bootstrap-admin.js';

@@ -12,7 +12,7 @@ import { compressInZip } from '../../src/services/export/export.service.js';
 import { JobBookkeeping } from '../../src/services/job-bookkeeping.service.js';
 import { JobService } from '../../src/services/job.service.js';
 import type { Principal } from '../../src/services/principal.js';
-import type { JobExecution, JobGateway } from '../../src/adapters/temporal/job-gateway.js';
+import type { JobExecution, JobGateway } from '../../src/adapters/temporal/job.gateway.js';
 import type { JobProgress } from '../../workflows/contracts.js';
 import { faultOf } from '../support/faults.js';
 import { readZip } from '../support/zip.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ClosedJobRun, RunClosure } from '../../src/adapters/temporal/closed-job-runs.js';
+import type { ClosedJobRun, RunClosure } from '../../src/adapters/temporal/closed-job-runs.gateway.js';
 import { createLogger } from '../../src/adapters/logging/logger.js';
 import type { ClosedRunEnd, ClosedRunJob } from '../../src/services/job-bookkeeping.service.js';
 import { JobReconciler, endOf, startReconcileLoop } from '../../src/services/job-reconciler.service.js';

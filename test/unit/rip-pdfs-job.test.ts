@@ -3,7 +3,7 @@ import type { ImageFormatRepository } from '../../src/adapters/repositories/imag
 import type { AssetRepository, AssetRow } from '../../src/adapters/repositories/asset.repository.js';
 import type { JobLogRepository } from '../../src/adapters/repositories/job-log.repository.js';
 import type { UserRepository } from '../../src/adapters/repositories/user.repository.js';
-import type { JobGateway, JobMemo, JobSchedule } from '../../src/adapters/temporal/job-gateway.js';
+import type { JobGateway, JobMemo, JobSchedule } from '../../src/adapters/temporal/job.gateway.js';
 import { IpsFault } from '../../src/domain/faults.js';
 import { reprocessAssetsJob, ripPdfsAsReprocess, ripPdfsJob } from '../../src/domain/schemas/job.schema.js';
 import { parseInput } from '../../src/domain/validate.js';

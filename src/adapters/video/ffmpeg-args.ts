@@ -1,4 +1,4 @@
-import type { EncodeSpec, VideoProbe } from './video-tool.js';
+import type { EncodeSpec, VideoProbe } from './video.driver.js';
 
 /**
  * Argument lists for ffprobe and ffmpeg, pure so they are unit-tested without

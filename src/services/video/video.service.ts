@@ -9,7 +9,7 @@ import type { JobLogRepository, NewDetail } from '../../adapters/repositories/jo
 import { type VideoInfoRow, VideoRepository } from '../../adapters/repositories/video.repository.js';
 import type { Db } from '../../adapters/database/database.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
-import { type EncodeSpec, type VideoProbe, type VideoTool, VideoToolError } from '../../adapters/video/video-tool.js';
+import { type EncodeSpec, type VideoProbe, type VideoTool, VideoToolError } from '../../adapters/video/video.driver.js';
 import { nameKey, newHandle, nowIso } from '../../domain/handles.js';
 import type { MediaOptions, VideoEncoding } from '../../domain/schemas/media.schema.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../../workflows/contracts.js';

@@ -1,6 +1,6 @@
 import { Client, type ConnectionLike } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { type JobMemo, jobFieldsOf } from './job-gateway.js';
+import { type JobMemo, jobFieldsOf } from './job.gateway.js';
 
 /** Closed states in which a job workflow may have left its job log open. */
 export type ClosedStatus = 'Failed' | 'Terminated' | 'TimedOut' | 'Canceled';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { encodeArgs, parseProbe, probeArgs, thumbnailArgs } from './ffmpeg-args.js';
-import { type EncodeSpec, type VideoProbe, type VideoTool, VideoToolError } from './video-tool.js';
+import { type EncodeSpec, type VideoProbe, type VideoTool, VideoToolError } from './video.driver.js';
 
 export interface FfmpegOptions {
   /** binaries (Debian's ffmpeg package installs both on PATH) */

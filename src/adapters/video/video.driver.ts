@@ -1,6 +1,6 @@
 /**
  * What the video pipeline needs from a video toolkit, so services and tests
- * depend on this interface and only the adapter (ffmpeg.adapter.ts) runs
+ * depend on this interface and only the adapter (ffmpeg-video.driver.ts) runs
  * programs.
  */
 
