@@ -104,7 +104,9 @@ describe(`observability: /ready, /metrics and job logs (${process.env.IPS_TEST_D
 
   it('/ready answers 503 naming Temporal when Temporal is unreachable', async () => {
     const closedPort = await freePort();
-    const connection = Connection.lazy({ address: `127.0.0.1:${closedPort}` });
+    // No retry interceptor: the SDK's retries would outlive this test's connection, and a retry timer firing
+    // after connection.close() throws "Channel has been shut down" outside any test.
+    const connection = Connection.lazy({ address: `127.0.0.1:${closedPort}`, interceptors: [] });
     const app: NestExpressApplication = await createHttpApp(h.ctx, new JobGateway(new Client({ connection }), 'nowhere'));
     try {
       await app.listen(0, '127.0.0.1');
