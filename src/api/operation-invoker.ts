@@ -2,6 +2,7 @@ import { FaultCode, IpsFault } from '../domain/faults.js';
 import { OPERATION_ACCESS } from '../domain/roles.js';
 import { parseInput } from '../domain/validate.js';
 import { AuthService, type Credentials } from '../services/auth.service.js';
+import type { Principal } from '../services/principal.js';
 import type { OperationHandlers } from './operation-handlers.js';
 import { OPERATIONS, type JsonOperation } from './operations.js';
 
@@ -40,7 +41,7 @@ export class OperationInvoker {
     const caller = await this.auth.authenticate(request.credentials, request.clientAddress);
     this.authorize(caller, name, request.body);
     const param = parseInput(OPERATIONS[name].param, request.body ?? {});
-    const handler = this.handlers[name] as (call: { caller: typeof caller; param: unknown; locale?: string }) => Promise<unknown>;
+    const handler = this.handlers[name] as (call: { caller: Principal; param: unknown; locale?: string }) => Promise<unknown>;
     return handler({ caller, param, ...(request.locale ? { locale: request.locale } : {}) });
   }
 
@@ -49,7 +50,7 @@ export class OperationInvoker {
    * companyHandle; a body without one falls through to validation, which names
    * the missing field (unless the caller holds no active membership at all).
    */
-  private authorize(caller: Awaited<ReturnType<AuthService['authenticate']>>, name: JsonOperation, body: unknown): void {
+  private authorize(caller: Principal, name: JsonOperation, body: unknown): void {
     const raw = (body ?? {}) as { companyHandle?: unknown };
     const companyHandle = typeof raw.companyHandle === 'string' && raw.companyHandle.trim() ? raw.companyHandle.trim() : undefined;
     const scope = OPERATION_ACCESS[name].scope;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readXml, XmlReadError } from '../../src/adapters/xml/xml-reader.js';
-import { faultDocument, readSoapRequest, replyDocument, versionForNamespace } from '../../src/api/soap/soap-envelope.js';
+import { faultDocument, readSoapRequest, replyWrapper, versionForNamespace, type SoapFlavour } from '../../src/api/soap/soap-envelope.js';
 import { FaultCode, IpsFault } from '../../src/domain/faults.js';
 import { parseXml } from '../support/xml.js';
 
@@ -81,6 +81,7 @@ describe('reading a SOAP request', () => {
 describe('writing replies and faults', () => {
   it('wraps a reply in a SOAP 1.1 or 1.2 envelope with an empty Header, or sends it bare (POX)', () => {
     const body = `<stopJobReturn xmlns="${V14}"/>`;
+    const replyDocument = (flavour: SoapFlavour, inner: string) => replyWrapper(flavour).join(inner);
     expect(parseXml(replyDocument('1.1', body)).uri).toBe(S11);
     expect(parseXml(replyDocument('1.2', body)).uri).toBe(S12);
     expect(parseXml(replyDocument('pox', body)).local).toBe('stopJobReturn');

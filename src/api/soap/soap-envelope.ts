@@ -105,12 +105,6 @@ export function replyWrapper(flavour: SoapFlavour): readonly [before: string, af
   return [`${declaration}<soapenv:Envelope xmlns:soapenv="${ns}"><soapenv:Header/><soapenv:Body>`, '</soapenv:Body></soapenv:Envelope>'];
 }
 
-/** The reply document around a `…Return` element given as text. */
-export function replyDocument(flavour: SoapFlavour, body: string): string {
-  const [before, after] = replyWrapper(flavour);
-  return before + body + after;
-}
-
 /**
  * A fault as IPS sends it: the SOAP Fault (1.1 or 1.2 shape) whose detail
  * holds ipsApiFault / authenticationFault / authorizationFault {code, reason}
