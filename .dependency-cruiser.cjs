@@ -1,7 +1,7 @@
 /**
  * The layers, kept by `npm run lint` (docs/architecture.md#layer-rules):
  *   api → services → adapters → domain (+ config), the job registry (src/jobs) between services and domain;
- *   workflows import only their contracts and the domain; activities are the worker's edge (they call services);
+ *   workflows import only the job contracts (src/jobs/contracts.ts) and the domain; activities are the worker's edge (they call services);
  *   app/ and worker/ compose everything and nothing imports them; no import cycles anywhere.
  */
 const LAYER = {
@@ -47,22 +47,22 @@ module.exports = {
     forbid(
       'adapters-below-services',
       LAYER.adapters,
-      [LAYER.api, LAYER.services, LAYER.jobs, LAYER.roots, LAYER.activities],
-      'Adapters wrap libraries and systems; they know no service.',
+      [LAYER.api, LAYER.services, LAYER.jobs + '(?!contracts\\.ts$)', LAYER.roots, LAYER.activities],
+      'Adapters wrap libraries and systems; they know no service (the Temporal gateway names the job contracts it signals and queries).',
     ),
     forbid('services-below-api', LAYER.services, [LAYER.api, LAYER.roots, LAYER.activities], 'Services serve the API and the activities; they import neither.'),
     forbid(
       'api-above-services',
       LAYER.api,
-      [LAYER.activities, LAYER.workflows + '(?!contracts\\.ts$)'],
+      [LAYER.activities, LAYER.workflows],
       'The API calls services; it starts workflows only through the Temporal gateway.',
     ),
     forbid('activities-below-roots', LAYER.activities, [LAYER.api, LAYER.roots], 'Activities call services; the worker composes them.'),
     forbid(
       'workflows-only-contracts-and-domain',
       LAYER.workflows,
-      [LAYER.api, LAYER.services, LAYER.adapters, LAYER.roots, LAYER.activities + '(?!.*\\.types\\.ts$)', LAYER.config],
-      'Workflow code must stay deterministic: it imports contracts and the pure domain only (eslint also forbids Node built-ins there).',
+      [LAYER.api, LAYER.services, LAYER.adapters, LAYER.roots, LAYER.activities + '(?!.*\\.types\\.ts$)', LAYER.config, LAYER.jobs + '(?!contracts\\.ts$)'],
+      'Workflow code must stay deterministic: it imports the job contracts (src/jobs/contracts.ts) and the pure domain only (eslint also forbids Node built-ins there).',
     ),
     {
       ...forbid(

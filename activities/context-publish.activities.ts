@@ -1,6 +1,6 @@
 import type { ContextPublishService } from '../src/services/publish/context-publish.service.js';
 import type { MetadataPublishService } from '../src/services/publish/metadata-publish.service.js';
-import type { ContextPublishActivities } from '../workflows/contracts.js';
+import type { ContextPublishActivities } from '../src/jobs/contracts.js';
 import { processBatch } from './batch.js';
 import { type ItemObservationDeps, itemObserver, logRecordedFailures } from './observe-item.js';
 

@@ -1,6 +1,6 @@
 import type { ExportArchiveService } from '../src/services/export/export-archive.service.js';
 import type { ExportService } from '../src/services/export/export.service.js';
-import type { ExportActivities } from '../workflows/contracts.js';
+import type { ExportActivities } from '../src/jobs/contracts.js';
 import { processBatch } from './batch.js';
 import { withHeartbeat } from './heartbeat.js';
 import { type ItemObservationDeps, itemObserver, logRecordedFailures } from './observe-item.js';

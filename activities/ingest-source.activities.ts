@@ -3,7 +3,7 @@ import { IpsFault } from '../src/domain/faults.js';
 import type { DirectoryUploadService } from '../src/services/ingest/directory-upload.service.js';
 import type { UrlUploadService } from '../src/services/ingest/url-upload.service.js';
 import type { ItemProgressReporter } from '../src/services/item-progress.js';
-import type { IngestSourceActivities } from '../workflows/contracts.js';
+import type { IngestSourceActivities } from '../src/jobs/contracts.js';
 import { processBatch } from './batch.js';
 import { withHeartbeat } from './heartbeat.js';
 import { type ItemObservationDeps, itemObserver, logRecordedFailures } from './observe-item.js';

@@ -1,5 +1,5 @@
 import type { IsPublishService } from '../src/services/publish/is-publish.service.js';
-import type { IsPublishActivities } from '../workflows/contracts.js';
+import type { IsPublishActivities } from '../src/jobs/contracts.js';
 import { processBatch } from './batch.js';
 import { type ItemObservationDeps, itemObserver, logRecordedFailures } from './observe-item.js';
 

@@ -7,7 +7,7 @@ import type { JobBookkeeping } from '../src/services/job-bookkeeping.service.js'
 import type { JobNotifier } from '../src/services/job-notifier.service.js';
 import type { ItemProgressReporter } from '../src/services/item-progress.js';
 import type { EmailSetting } from '../src/services/notification.service.js';
-import type { JobActivities } from '../workflows/contracts.js';
+import type { JobActivities } from '../src/jobs/contracts.js';
 
 export interface JobActivityDeps {
   bookkeeping: JobBookkeeping;

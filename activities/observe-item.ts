@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { AssetStep, StepRecorder } from '../src/adapters/metrics/worker-metrics.js';
 import type { Logger } from '../src/adapters/logging/logger.js';
-import type { FileResult, JobIdentity } from '../workflows/contracts.js';
+import type { FileResult, JobIdentity } from '../src/jobs/contracts.js';
 
 export interface ItemObservationDeps {
   logger: Logger;

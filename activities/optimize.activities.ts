@@ -1,5 +1,5 @@
 import type { OptimizeService } from '../src/services/optimize.service.js';
-import type { OptimizeActivities } from '../workflows/contracts.js';
+import type { OptimizeActivities } from '../src/jobs/contracts.js';
 import { processBatch } from './batch.js';
 import { type ItemObservationDeps, itemObserver, logRecordedFailures } from './observe-item.js';
 import type { ItemProgressReporter } from '../src/services/item-progress.js';

@@ -1,6 +1,6 @@
 import type { ReprocessService } from '../src/services/reprocess.service.js';
 import type { ItemProgressReporter } from '../src/services/item-progress.js';
-import type { ReprocessActivities } from '../workflows/contracts.js';
+import type { ReprocessActivities } from '../src/jobs/contracts.js';
 import { processBatch } from './batch.js';
 import { type ItemObservationDeps, itemObserver, logRecordedFailures } from './observe-item.js';
 

@@ -1,5 +1,5 @@
 import type { SetGenerationService } from '../src/services/sets/set-generation.service.js';
-import type { SetGenerationActivities } from '../workflows/contracts.js';
+import type { SetGenerationActivities } from '../src/jobs/contracts.js';
 import { processBatch } from './batch.js';
 import { withHeartbeat } from './heartbeat.js';
 import { type ItemObservationDeps, itemObserver, logRecordedFailures } from './observe-item.js';

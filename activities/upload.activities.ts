@@ -6,7 +6,7 @@ import { jobTypeByElement } from '../src/jobs/job-registry.js';
 import type { UploadPostJob } from '../src/domain/schemas/upload.schema.js';
 import type { IngestService } from '../src/services/ingest/ingest.service.js';
 import type { JobBookkeeping } from '../src/services/job-bookkeeping.service.js';
-import type { FileResult, JobIdentity, UploadActivities, UploadItem, UploadJobResult } from '../workflows/contracts.js';
+import type { FileResult, JobIdentity, UploadActivities, UploadItem, UploadJobResult } from '../src/jobs/contracts.js';
 
 export interface UploadActivityDeps extends ItemObservationDeps {
   ingest: IngestService;

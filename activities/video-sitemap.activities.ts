@@ -1,5 +1,5 @@
 import type { VideoSitemapService } from '../src/services/publish/video-sitemap.service.js';
-import type { VideoSitemapActivities } from '../workflows/contracts.js';
+import type { VideoSitemapActivities } from '../src/jobs/contracts.js';
 import { processBatch } from './batch.js';
 import { type ItemObservationDeps, itemObserver, logRecordedFailures } from './observe-item.js';
 

@@ -1,6 +1,6 @@
 import { continueAsNew, proxyActivities } from '@temporalio/workflow';
 import { BOOKKEEPING_OPTIONS, ITEM_ACTIVITY_OPTIONS } from './activity-options.js';
-import type { JobOutcome, SetGenerationActivities, SetGenerationItem, SetGenerationOptions, SetGenerationRequest } from './contracts.js';
+import type { JobOutcome, SetGenerationActivities, SetGenerationItem, SetGenerationOptions, SetGenerationRequest } from '../src/jobs/contracts.js';
 import { type ItemJobCarry, runItemJob } from './item-job.js';
 
 const book = proxyActivities<SetGenerationActivities>(BOOKKEEPING_OPTIONS);

@@ -10,7 +10,7 @@ import type {
   MetadataPublishRequest,
   ServerDirectoryPublishRequest,
   VideoPublishRequest,
-} from './contracts.js';
+} from '../src/jobs/contracts.js';
 import { type ItemJobCarry, runItemJob } from './item-job.js';
 
 const book = proxyActivities<ContextPublishActivities>(BOOKKEEPING_OPTIONS);

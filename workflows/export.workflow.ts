@@ -1,6 +1,6 @@
 import { ParentClosePolicy, continueAsNew, proxyActivities, sleep, startChild, workflowInfo } from '@temporalio/workflow';
 import { BOOKKEEPING_OPTIONS, ITEM_ACTIVITY_OPTIONS } from './activity-options.js';
-import type { AssetRef, ExportActivities, ExportExpiryRequest, ExportRequest, JobOutcome } from './contracts.js';
+import type { AssetRef, ExportActivities, ExportExpiryRequest, ExportRequest, JobOutcome } from '../src/jobs/contracts.js';
 import { type ItemJobCarry, runItemJob } from './item-job.js';
 
 const book = proxyActivities<ExportActivities>(BOOKKEEPING_OPTIONS);

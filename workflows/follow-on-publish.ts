@@ -1,7 +1,7 @@
 import { ParentClosePolicy, executeChild, workflowInfo } from '@temporalio/workflow';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { ImageRenderingPublishJob, ImageServingPublishJob, VideoPublishJob } from '../src/domain/schemas/job.schema.js';
-import type { ImageRenderingPublishRequest, ImageServingPublishRequest, JobOutcome, JobRequest, VideoPublishRequest } from './contracts.js';
+import type { ImageRenderingPublishRequest, ImageServingPublishRequest, JobOutcome, JobRequest, VideoPublishRequest } from '../src/jobs/contracts.js';
 import type { imageServingPublishWorkflow } from './is-publish.workflow.js';
 import type { imageRenderingPublishWorkflow, videoPublishWorkflow } from './context-publish.workflow.js';
 import { CompanyHandleKey, JobNameKey, JobTypeKey, SubmitUserKey } from './search-attributes.js';

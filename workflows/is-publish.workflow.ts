@@ -1,7 +1,7 @@
 import { continueAsNew, proxyActivities } from '@temporalio/workflow';
 import { IS_PUBLISH_SUB_TYPES } from '../src/domain/is-publish.js';
 import { BOOKKEEPING_OPTIONS, ITEM_ACTIVITY_OPTIONS } from './activity-options.js';
-import type { AssetRef, ImageServingPublishRequest, IsPublishActivities, JobOutcome } from './contracts.js';
+import type { AssetRef, ImageServingPublishRequest, IsPublishActivities, JobOutcome } from '../src/jobs/contracts.js';
 import { type ItemJobCarry, runItemJob } from './item-job.js';
 
 const book = proxyActivities<IsPublishActivities>(BOOKKEEPING_OPTIONS);

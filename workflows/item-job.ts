@@ -24,7 +24,7 @@ import {
   resumeJobSignal,
   stopJobSignal,
   stopRequestedSignal,
-} from './contracts.js';
+} from '../src/jobs/contracts.js';
 
 const bookkeeping = proxyActivities<JobActivities>(BOOKKEEPING_OPTIONS);
 const mail = proxyActivities<JobActivities>(MAIL_OPTIONS);

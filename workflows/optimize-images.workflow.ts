@@ -1,5 +1,5 @@
 import { continueAsNew, proxyActivities } from '@temporalio/workflow';
-import type { AssetRef, OptimizeActivities, OptimizeImagesRequest, JobOutcome } from './contracts.js';
+import type { AssetRef, OptimizeActivities, OptimizeImagesRequest, JobOutcome } from '../src/jobs/contracts.js';
 import { BOOKKEEPING_OPTIONS, ITEM_ACTIVITY_OPTIONS } from './activity-options.js';
 import { type ItemJobCarry, runItemJob } from './item-job.js';
 

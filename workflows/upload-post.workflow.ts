@@ -21,7 +21,7 @@ import {
   jobProgressQuery,
   stopJobSignal,
   stopRequestedSignal,
-} from './contracts.js';
+} from '../src/jobs/contracts.js';
 import { BOOKKEEPING_OPTIONS, ITEM_ACTIVITY_OPTIONS, MAIL_OPTIONS } from './activity-options.js';
 import { requestOwnCancellation, stopOf } from './item-job.js';
 

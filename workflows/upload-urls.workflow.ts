@@ -1,6 +1,6 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { BOOKKEEPING_OPTIONS, ITEM_ACTIVITY_OPTIONS } from './activity-options.js';
-import type { IngestSourceActivities, SetGenerationActivities, JobOutcome, UploadUrlsRequest, UrlItem } from './contracts.js';
+import type { IngestSourceActivities, SetGenerationActivities, JobOutcome, UploadUrlsRequest, UrlItem } from '../src/jobs/contracts.js';
 import { followOnPublish } from './follow-on-publish.js';
 import { type ItemJobCarry, runItemJob } from './item-job.js';
 

@@ -1,7 +1,7 @@
 import { continueAsNew, proxyActivities } from '@temporalio/workflow';
 import { FULL_SUB_TYPE, INCREMENT_SUB_TYPE } from '../src/domain/publish-contexts.js';
 import { BOOKKEEPING_OPTIONS, ITEM_ACTIVITY_OPTIONS } from './activity-options.js';
-import type { AssetRef, JobOutcome, VideoSitemapActivities, VideoSitemapRequest } from './contracts.js';
+import type { AssetRef, JobOutcome, VideoSitemapActivities, VideoSitemapRequest } from '../src/jobs/contracts.js';
 import { type ItemJobCarry, runItemJob } from './item-job.js';
 
 const book = proxyActivities<VideoSitemapActivities>(BOOKKEEPING_OPTIONS);

@@ -1,7 +1,7 @@
 import type { AssetRepository, AssetRow } from '../adapters/repositories/asset.repository.js';
 import type { DerivationRepository } from '../adapters/repositories/derivation.repository.js';
 import { nameKey, newHandle, nowIso } from '../domain/handles.js';
-import type { JobIdentity } from '../../workflows/contracts.js';
+import type { JobIdentity } from '../jobs/contracts.js';
 
 /**
  * `base`, or `base_2`, `base_3`, … when a live asset of the company already

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { AddressRefused, assertGuardOptions, resolveAllowed, validateCallbackUrl, type GuardOptions, type HostLookup } from '../adapters/http/address-guard.js';
 import { postJson } from '../adapters/http/outbound-http.js';
 import type { JobLogRow } from '../adapters/repositories/job-log.repository.js';
-import type { JobOutcomeKind } from '../../workflows/contracts.js';
+import type { JobOutcomeKind } from '../jobs/contracts.js';
 
 /**
  * The postHttpUrl callback: when a job ends, a signed JSON summary of its

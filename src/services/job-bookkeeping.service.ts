@@ -1,7 +1,7 @@
 import type { JobLogRepository, JobLogRow, NewDetail } from '../adapters/repositories/job-log.repository.js';
 import { nowIso } from '../domain/handles.js';
 import { jobTypeByIpsType } from '../jobs/job-registry.js';
-import type { JobIdentity, JobOutcome } from '../../workflows/contracts.js';
+import type { JobIdentity, JobOutcome } from '../jobs/contracts.js';
 
 /** How Temporal closed a run whose workflow never wrote its job's end row (no workflow code runs after a terminate or a timeout). */
 export type ClosedRunEnd =

@@ -2,7 +2,7 @@ import type { JobLogCounter, JobLogRepository } from '../adapters/repositories/j
 import { nowIso } from '../domain/handles.js';
 import type { JobLogTypes } from '../domain/job-log-types.js';
 import { jobTypeByElement, jobTypeByIpsType } from '../jobs/job-registry.js';
-import type { AssetRef, FileResult, JobIdentity } from '../../workflows/contracts.js';
+import type { AssetRef, FileResult, JobIdentity } from '../jobs/contracts.js';
 
 /**
  * The per-file log types of the job an item belongs to: one job type's rows

@@ -3,7 +3,7 @@ import type { JobLogDetailRow, JobLogRepository } from '../adapters/repositories
 import { renderMessage } from '../domain/i18n/catalog.js';
 import { EXPORT_ZIP_TYPE } from '../domain/job-log-types.js';
 import { JOB_TYPES } from '../jobs/job-registry.js';
-import type { JobIdentity, JobOutcome } from '../../workflows/contracts.js';
+import type { JobIdentity, JobOutcome } from '../jobs/contracts.js';
 import type { EmailSetting, JobLogLine, NotificationService } from './notification.service.js';
 
 /** Severity classes of IPS's job log types (Adobe IPS: sting-constants/r-job-log-types): which detail types count as errors and warnings in a mail. */

@@ -10,7 +10,7 @@ import { translateQuartz } from '../domain/schedule/quartz-schedule.js';
 import type * as S from '../domain/schemas/job.schema.js';
 import { jobTypeByElement, jobTypeByIpsType } from '../jobs/job-registry.js';
 import { type SubmitJobParam, jobElementOf } from '../jobs/submit-job.schema.js';
-import type { JobProgress, JobRequest } from '../../workflows/contracts.js';
+import type { JobProgress, JobRequest } from '../jobs/contracts.js';
 import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
 import type { AuthService } from './auth.service.js';
 import type { Principal } from './principal.js';

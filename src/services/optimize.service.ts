@@ -7,7 +7,7 @@ import type { MediaRepository } from '../adapters/media/media.repository.js';
 import type { StorageDriver } from '../adapters/storage/storage.driver.js';
 import type { DetectedFormat } from '../domain/asset-types.js';
 import { nowIso } from '../domain/handles.js';
-import type { AssetRef, FileResult, JobIdentity } from '../../workflows/contracts.js';
+import type { AssetRef, FileResult, JobIdentity } from '../jobs/contracts.js';
 import { OPTIMIZER_VERSION, writePyramid } from './ingest/pyramid.js';
 import { keyPart } from './ingest/storage-keys.js';
 import { recordedResult } from './job-items.js';

@@ -9,7 +9,7 @@ import type { StorageDriver } from '../adapters/storage/storage.driver.js';
 import type { DetectedFormat } from '../domain/asset-types.js';
 import { nowIso } from '../domain/handles.js';
 import type { ReprocessAssetsJob } from '../domain/schemas/job.schema.js';
-import type { AssetRef, FileResult, JobIdentity } from '../../workflows/contracts.js';
+import type { AssetRef, FileResult, JobIdentity } from '../jobs/contracts.js';
 import { OPTIMIZER_VERSION } from './ingest/pyramid.js';
 import { keyPart } from './ingest/storage-keys.js';
 import { ITEM_WARNING_TYPE, itemLogTypes, recordItemError } from './job-items.js';

@@ -18,7 +18,7 @@ import { LATEST_XSD_VERSION } from '../domain/soap/xsd-versions.js';
 import { type AuthHeader, IPS_NS_BASE } from '../domain/soap/ips-xml.js';
 import { gzipSync } from 'node:zlib';
 import type { Logger } from '../adapters/logging/logger.js';
-import type { UploadItem, UploadJobInput } from '../../workflows/contracts.js';
+import type { UploadItem, UploadJobInput } from '../jobs/contracts.js';
 import { jobTypeByElement } from '../jobs/job-registry.js';
 import { AuthService, type Credentials } from './auth.service.js';
 import { stagingKey } from './ingest/storage-keys.js';

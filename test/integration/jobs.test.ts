@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTemporalCli } from '../../src/adapters/temporal/dev-server.js';
 import { OPTIMIZER_VERSION } from '../../src/services/ingest/pyramid.js';
-import { pauseJobSignal } from '../../workflows/contracts.js';
+import { pauseJobSignal } from '../../src/jobs/contracts.js';
 import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
 import { makeJpeg } from '../support/fixtures.js';
 import { waitUntil } from '../support/wait.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompanyHandleKey, JobNameKey, JobTypeKey, SubmitUserKey } from '../../src/adapters/temporal/search-attributes.js';
 import { newHandle } from '../../src/domain/handles.js';
 import { OPTIMIZER_VERSION } from '../../src/services/ingest/pyramid.js';
-import { type JobRequest, jobProgressQuery } from '../../workflows/contracts.js';
+import { type JobRequest, jobProgressQuery } from '../../src/jobs/contracts.js';
 import { type Harness, basic, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
 import { makeJpeg, uploadPost } from '../support/fixtures.js';
 import { waitUntil as waitFor } from '../support/wait.js';

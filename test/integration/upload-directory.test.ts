@@ -7,7 +7,7 @@ import { Readable as ReadableStream } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zipStream } from '../../src/adapters/archive/zip-writer.js';
-import type { JobOutcome } from '../../workflows/contracts.js';
+import type { JobOutcome } from '../../src/jobs/contracts.js';
 import { type Harness, companyWithUser, startHarness } from '../support/harness.js';
 import { makeJpeg, makePng } from '../support/fixtures.js';
 

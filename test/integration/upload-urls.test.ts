@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobOutcome } from '../../workflows/contracts.js';
+import type { JobOutcome } from '../../src/jobs/contracts.js';
 import { type Harness, companyWithUser, startHarness } from '../support/harness.js';
 import { makeJpeg, makePng } from '../support/fixtures.js';
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UploadJobResult } from '../../workflows/contracts.js';
+import type { UploadJobResult } from '../../src/jobs/contracts.js';
 import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
 import { makeJpeg, makePng } from '../support/fixtures.js';
 import { assertValidAgainstServedXsd } from '../support/soap-xsd.js';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UploadJobResult } from '../../workflows/contracts.js';
+import type { UploadJobResult } from '../../src/jobs/contracts.js';
 import { ADMIN, type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
 import { makeAi, makeCorruptJpeg, makeEps, makeJpeg, makePng, makePsd, realPdf, uploadPost } from '../support/fixtures.js';
 

@@ -13,7 +13,7 @@ import { JobBookkeeping } from '../../src/services/job-bookkeeping.service.js';
 import { JobService } from '../../src/services/job.service.js';
 import type { Principal } from '../../src/services/principal.js';
 import type { JobExecution, JobGateway } from '../../src/adapters/temporal/job.gateway.js';
-import type { JobProgress } from '../../workflows/contracts.js';
+import type { JobProgress } from '../../src/jobs/contracts.js';
 import { faultOf } from '../support/faults.js';
 import { readZip } from '../support/zip.js';
 

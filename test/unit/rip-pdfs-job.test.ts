@@ -11,7 +11,7 @@ import { submitJobParam } from '../../src/jobs/submit-job.schema.js';
 import type { AuthService } from '../../src/services/auth.service.js';
 import { JobService, echoOf } from '../../src/services/job.service.js';
 import type { Principal } from '../../src/services/principal.js';
-import type { JobRequest } from '../../workflows/contracts.js';
+import type { JobRequest } from '../../src/jobs/contracts.js';
 import { faultOf } from '../support/faults.js';
 import { objectShape } from '../../src/domain/schemas/introspect.js';
 

@@ -3,7 +3,7 @@ import { CancelledFailure } from '@temporalio/common';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type JobProgress, jobProgressQuery, pauseJobSignal, resumeJobSignal, stopJobSignal, stopRequestedSignal } from '../../workflows/contracts.js';
+import { type JobProgress, jobProgressQuery, pauseJobSignal, resumeJobSignal, stopJobSignal, stopRequestedSignal } from '../../src/jobs/contracts.js';
 import type { optimizeImagesWorkflow } from '../../workflows/optimize-images.workflow.js';
 import { waitUntil } from '../support/wait.js';
 import { startLocalEnvironment, withWorker } from './support/environment.js';

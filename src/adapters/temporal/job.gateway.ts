@@ -10,7 +10,7 @@ import {
   pauseJobSignal,
   resumeJobSignal,
   stopRequestedSignal,
-} from '../../../workflows/contracts.js';
+} from '../../jobs/contracts.js';
 import { CompanyHandleKey, JobNameKey, JobTypeKey, SubmitUserKey } from './search-attributes.js';
 
 /** What the API keeps in a job's memo: enough to answer getActiveJobs / getScheduledJobs with the worker down. */

@@ -5,7 +5,7 @@ import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { nowIso } from '../../domain/handles.js';
 import { EXPORT_FILE_TYPE, EXPORT_ZIP_TYPE } from '../../domain/job-log-types.js';
 import { EXPORT_MAX_BYTES } from '../../domain/schemas/job.schema.js';
-import type { ExportArchive, JobIdentity } from '../../../workflows/contracts.js';
+import type { ExportArchive, JobIdentity } from '../../jobs/contracts.js';
 import { itemLogTypes } from '../job-items.js';
 import type { ExportLinks } from './export-links.js';
 import { type ExportManifest, type StagedEntry, exportKeys } from './export-keys.js';

@@ -9,7 +9,7 @@ import { IpsFault, faults } from '../../domain/faults.js';
 import { normalizeFileName, normalizeFolder } from '../../domain/folders.js';
 import { nowIso } from '../../domain/handles.js';
 import type { UploadDirectoryJob } from '../../domain/schemas/upload-jobs.schema.js';
-import type { DirectoryItem, FileResult, JobIdentity, UploadItem } from '../../../workflows/contracts.js';
+import type { DirectoryItem, FileResult, JobIdentity, UploadItem } from '../../jobs/contracts.js';
 import type { IngestService } from './ingest.service.js';
 import { stableId } from './url-upload.service.js';
 import { type ItemProgress, NO_PROGRESS } from '../item-progress.js';

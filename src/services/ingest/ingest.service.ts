@@ -16,7 +16,7 @@ import { type PreparedVideo, type VideoMaster, VideoRejected, type VideoService 
 import { assetNameOf } from '../../domain/folders.js';
 import { nameKey, nowIso } from '../../domain/handles.js';
 import type { UploadPostJob } from '../../domain/schemas/upload.schema.js';
-import type { FileResult, JobIdentity, UploadItem } from '../../../workflows/contracts.js';
+import type { FileResult, JobIdentity, UploadItem } from '../../jobs/contracts.js';
 import { fileSha256 } from './file-hash.js';
 import { OPTIMIZER_VERSION, writePyramid } from './pyramid.js';
 import { storageKeys } from './storage-keys.js';

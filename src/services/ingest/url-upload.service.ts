@@ -10,7 +10,7 @@ import { StorageLimitError, type StorageDriver } from '../../adapters/storage/st
 import { IpsFault, withoutUrlSecrets } from '../../domain/faults.js';
 import { normalizeFileName, normalizeFolder } from '../../domain/folders.js';
 import { splitDestPath } from '../../domain/schemas/upload-jobs.schema.js';
-import type { FileResult, JobIdentity, UploadItem, UploadUrlsItemOptions, UrlItem } from '../../../workflows/contracts.js';
+import type { FileResult, JobIdentity, UploadItem, UploadUrlsItemOptions, UrlItem } from '../../jobs/contracts.js';
 import type { IngestService } from './ingest.service.js';
 import { type ItemProgress, NO_PROGRESS } from '../item-progress.js';
 

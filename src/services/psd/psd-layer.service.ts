@@ -8,7 +8,7 @@ import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { nameKey, newHandle, nowIso } from '../../domain/handles.js';
 import { anchorPoint, layerAssetNames, psdTemplate } from '../../domain/psd-layer-naming.js';
 import type { PhotoshopOptions } from '../../domain/schemas/options.schema.js';
-import type { JobIdentity } from '../../../workflows/contracts.js';
+import type { JobIdentity } from '../../jobs/contracts.js';
 import { freeAssetName, upsertSetByproduct } from '../byproduct-names.js';
 import { OPTIMIZER_VERSION } from '../ingest/pyramid.js';
 import { ITEM_WARNING_TYPE, itemLogTypes } from '../job-items.js';

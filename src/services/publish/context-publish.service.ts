@@ -9,7 +9,7 @@ import type { VideoRepository } from '../../adapters/repositories/video.reposito
 import { nowIso } from '../../domain/handles.js';
 import { IS_SET_TYPES } from '../../domain/is-publish.js';
 import { type FilePublishContext, SERVER_DIRECTORY_TEMPLATE_TYPES, contextTakes } from '../../domain/publish-contexts.js';
-import type { AssetRef, FileResult, JobIdentity } from '../../../workflows/contracts.js';
+import type { AssetRef, FileResult, JobIdentity } from '../../jobs/contracts.js';
 import { itemLogTypes, recordItemError, recordedResult } from '../job-items.js';
 import { publishedKey } from './is-publish.service.js';
 

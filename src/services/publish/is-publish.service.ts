@@ -6,7 +6,7 @@ import type { JobLogCounter, JobLogRepository } from '../../adapters/repositorie
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { nowIso } from '../../domain/handles.js';
 import { type IsPublishType, type IsPublishedKind, isFullPublish, publishedKind } from '../../domain/is-publish.js';
-import type { AssetRef, FileResult, JobIdentity } from '../../../workflows/contracts.js';
+import type { AssetRef, FileResult, JobIdentity } from '../../jobs/contracts.js';
 import { keyPart } from '../ingest/storage-keys.js';
 import { itemLogTypes, recordItemError, recordedResult } from '../job-items.js';
 

@@ -6,7 +6,7 @@ import type { JobLogRepository } from '../../adapters/repositories/job-log.repos
 import { type PublishDirectory, PublishPathError, safeSegment } from '../../adapters/publish/publish-directory.js';
 import { nowIso } from '../../domain/handles.js';
 import { METADATA_DOCUMENT_NAME, METADATA_DOCUMENT_OWNER } from '../../domain/publish-contexts.js';
-import type { FileResult, JobIdentity } from '../../../workflows/contracts.js';
+import type { FileResult, JobIdentity } from '../../jobs/contracts.js';
 import { itemLogTypes, recordedResult } from '../job-items.js';
 
 /** The publish context name of the metadata document (context_published_documents, publish_directory_files). */

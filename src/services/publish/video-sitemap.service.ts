@@ -9,7 +9,7 @@ import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { SitemapLimitError, VIDEO_DURATION_MAX_SECONDS, type VideoSitemapEntry, videoSitemapXml } from '../../adapters/xml/video-sitemap-writer.js';
 import { nowIso } from '../../domain/handles.js';
 import { type CreateVideoSitemapJob, landingPageFor } from '../../domain/schemas/video-sitemap.schema.js';
-import type { FileResult, JobIdentity } from '../../../workflows/contracts.js';
+import type { FileResult, JobIdentity } from '../../jobs/contracts.js';
 import { itemLogTypes, recordedResult } from '../job-items.js';
 import { publishedKey } from './is-publish.service.js';
 import type { ContentReply } from './video-delivery.service.js';

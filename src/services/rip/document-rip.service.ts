@@ -12,7 +12,7 @@ import type { JobLogRepository, NewDetail } from '../../adapters/repositories/jo
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import type { DetectedFormat } from '../../domain/asset-types.js';
 import { nameKey, newHandle, nowIso } from '../../domain/handles.js';
-import type { AssetRef, FileResult, JobIdentity } from '../../../workflows/contracts.js';
+import type { AssetRef, FileResult, JobIdentity } from '../../jobs/contracts.js';
 import { OPTIMIZER_VERSION } from '../ingest/pyramid.js';
 import { keyPart } from '../ingest/storage-keys.js';
 import { freeAssetName, upsertSetByproduct } from '../byproduct-names.js';

@@ -7,7 +7,7 @@ import { normalizeFolder } from '../../domain/folders.js';
 import { nameKey, newHandle, nowIso } from '../../domain/handles.js';
 import { type SetPattern, compileSetPattern, setNameFor } from '../../domain/set-scripts/set-pattern.js';
 import type { SetType } from '../../domain/schemas/set-script.schema.js';
-import type { FileResult, JobIdentity, SetGenerationItem, SetGenerationOptions } from '../../../workflows/contracts.js';
+import type { FileResult, JobIdentity, SetGenerationItem, SetGenerationOptions } from '../../jobs/contracts.js';
 import { itemLogTypes, recordedResult } from '../job-items.js';
 
 /** Assets of a job planned at a time by applyToJobAssets. */

@@ -12,7 +12,7 @@ import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { type EncodeSpec, type VideoProbe, type VideoTool, VideoToolError } from '../../adapters/video/video.driver.js';
 import { nameKey, newHandle, nowIso } from '../../domain/handles.js';
 import type { MediaOptions, VideoEncoding } from '../../domain/schemas/media.schema.js';
-import type { AssetRef, FileResult, JobIdentity } from '../../../workflows/contracts.js';
+import type { AssetRef, FileResult, JobIdentity } from '../../jobs/contracts.js';
 import { freeAssetName } from '../byproduct-names.js';
 import { fileSha256 } from '../ingest/file-hash.js';
 import { OPTIMIZER_VERSION } from '../ingest/pyramid.js';

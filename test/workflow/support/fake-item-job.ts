@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { AssetRef, FileResult, JobActivities, JobOutcome, OptimizeActivities, OptimizeImagesRequest } from '../../../workflows/contracts.js';
+import type { AssetRef, FileResult, JobActivities, JobOutcome, OptimizeActivities, OptimizeImagesRequest } from '../../../src/jobs/contracts.js';
 
 /** What the mocked activities saw, in the order they saw it. */
 export type JobEvent =

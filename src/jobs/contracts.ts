@@ -14,13 +14,13 @@ import type {
   ReprocessAssetsJob,
   ServerDirectoryPublishJob,
   VideoPublishJob,
-} from '../src/domain/schemas/job.schema.js';
-import type { FilePublishContext } from '../src/domain/publish-contexts.js';
-import type { IsPublishType } from '../src/domain/is-publish.js';
-import type { SetType } from '../src/domain/schemas/set-script.schema.js';
-import type { UploadPostJob } from '../src/domain/schemas/upload.schema.js';
-import type { CreateVideoSitemapJob } from '../src/domain/schemas/video-sitemap.schema.js';
-import type { UploadDirectoryJob, UploadUrl, UploadUrlsJob } from '../src/domain/schemas/upload-jobs.schema.js';
+} from '../domain/schemas/job.schema.js';
+import type { FilePublishContext } from '../domain/publish-contexts.js';
+import type { IsPublishType } from '../domain/is-publish.js';
+import type { SetType } from '../domain/schemas/set-script.schema.js';
+import type { UploadPostJob } from '../domain/schemas/upload.schema.js';
+import type { CreateVideoSitemapJob } from '../domain/schemas/video-sitemap.schema.js';
+import type { UploadDirectoryJob, UploadUrl, UploadUrlsJob } from '../domain/schemas/upload-jobs.schema.js';
 
 /** One file handed to an upload job, already stored in the staging area by the API. */
 export interface UploadItem {
