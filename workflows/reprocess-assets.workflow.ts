@@ -1,6 +1,14 @@
 import { continueAsNew, proxyActivities } from '@temporalio/workflow';
 import { BOOKKEEPING_OPTIONS, ITEM_ACTIVITY_OPTIONS } from './activity-options.js';
-import type { AssetRef, JobIdentity, SetGenerationActivities, SetGenerationOptions, JobOutcome, ReprocessActivities, ReprocessRequest } from '../src/jobs/contracts.js';
+import type {
+  AssetRef,
+  JobIdentity,
+  SetGenerationActivities,
+  SetGenerationOptions,
+  JobOutcome,
+  ReprocessActivities,
+  ReprocessRequest,
+} from '../src/jobs/contracts.js';
 import { followOnPublish } from './follow-on-publish.js';
 import { type ItemJobCarry, runItemJob } from './item-job.js';
 
