@@ -1,6 +1,6 @@
+import { Scratch } from '../adapters/storage/scratch.js';
 import { createHash } from 'node:crypto';
 import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
-import { AssetRepository as AssetRepositoryImpl } from '../adapters/repositories/asset.repository.js';
 import type { JobLogRepository } from '../adapters/repositories/job-log.repository.js';
 import { UnreadableImageError } from '../adapters/media/media-errors.js';
 import type { MediaRepository } from '../adapters/media/media.repository.js';
@@ -8,8 +8,8 @@ import type { StorageDriver } from '../adapters/storage/storage.driver.js';
 import type { DetectedFormat } from '../domain/asset-types.js';
 import { nowIso } from '../domain/handles.js';
 import type { AssetRef, FileResult, JobIdentity } from '../jobs/contracts.js';
-import { OPTIMIZER_VERSION, writePyramid } from './ingest/pyramid.js';
-import { keyPart } from './ingest/storage-keys.js';
+import { OPTIMIZER_VERSION, writePyramid } from './assets/pyramid.js';
+import { keyPart } from './assets/storage-keys.js';
 import { recordedResult } from './job-items.js';
 import { type ItemProgress, NO_PROGRESS } from './item-progress.js';
 
@@ -51,7 +51,7 @@ export class OptimizeService {
       progress.step('pyramid', 0.2, 'Building the pyramid');
       const tag = createHash('sha256').update(job.jobHandle).digest('hex').slice(0, 16);
       const key = `optimized/${keyPart(asset.company_handle)}/${keyPart(asset.asset_handle)}/opt-${tag}.ptif`;
-      await writePyramid(this.storage, this.media, local, format, key, probe);
+      await writePyramid({ storage: this.storage, scratch: new Scratch(this.storage), media: this.media }, local, format, key, probe);
       progress.step('commit', 0.9, 'Committing');
       const now = nowIso();
       await this.jobLogs.recordItem(
@@ -68,8 +68,8 @@ export class OptimizeService {
           },
         ],
         ['file_success_count', 'total_file_count'],
-        (tx) =>
-          new AssetRepositoryImpl(tx).update(asset.asset_handle, {
+        (repos) =>
+          repos.assets.update(asset.asset_handle, {
             optimized_key: key,
             optimizer_version: OPTIMIZER_VERSION,
             width: probe.width,

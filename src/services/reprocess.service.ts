@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
-import { AssetRepository as AssetRepositoryImpl } from '../adapters/repositories/asset.repository.js';
 import type { JobLogRepository } from '../adapters/repositories/job-log.repository.js';
 import { RenderOptionError, UnreadableImageError } from '../adapters/media/media-errors.js';
 import type { DerivativeRenderer } from '../adapters/media/render-pool.js';
@@ -10,8 +9,8 @@ import type { DetectedFormat } from '../domain/asset-types.js';
 import { nowIso } from '../domain/handles.js';
 import type { ReprocessAssetsJob } from '../domain/schemas/job.schema.js';
 import type { AssetRef, FileResult, JobIdentity } from '../jobs/contracts.js';
-import { OPTIMIZER_VERSION } from './ingest/pyramid.js';
-import { keyPart } from './ingest/storage-keys.js';
+import { OPTIMIZER_VERSION } from './assets/pyramid.js';
+import { keyPart } from './assets/storage-keys.js';
 import { ITEM_WARNING_TYPE, itemLogTypes, recordItemError } from './job-items.js';
 import { type ColorProfiles, type StoredCrop, cropSource, optionWarnings, renderPlanFor } from './render-plan.js';
 import type { CompanyRepository } from '../adapters/repositories/company.repository.js';
@@ -124,8 +123,8 @@ export class ReprocessService {
             ? (['file_warning_count'] as const)
             : []),
         ],
-        (tx) =>
-          new AssetRepositoryImpl(tx).update(asset.asset_handle, {
+        (repos) =>
+          repos.assets.update(asset.asset_handle, {
             optimized_key: keys.ptiff,
             mask_key: result.maskWritten ? keys.mask : null,
             optimizer_version: OPTIMIZER_VERSION,

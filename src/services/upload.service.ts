@@ -21,7 +21,7 @@ import type { Logger } from '../adapters/logging/logger.js';
 import type { UploadItem, UploadJobInput } from '../jobs/contracts.js';
 import { jobTypeByElement } from '../jobs/job-registry.js';
 import { AuthService, type Credentials } from './auth.service.js';
-import { stagingKey } from './ingest/storage-keys.js';
+import { stagingKey } from './assets/storage-keys.js';
 import type { Principal } from './principal.js';
 import { XML_CONTENT_TYPE, faultElementDocument, isXmlDocument, readXmlAuthPart, readXmlUploadParams, uploadReturnDocument } from './upload-parts.js';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTemporalCli } from '../../src/adapters/temporal/dev-server.js';
-import { OPTIMIZER_VERSION } from '../../src/services/ingest/pyramid.js';
+import { OPTIMIZER_VERSION } from '../../src/services/assets/pyramid.js';
 import { pauseJobSignal } from '../../src/jobs/contracts.js';
 import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
 import { makeJpeg } from '../support/fixtures.js';

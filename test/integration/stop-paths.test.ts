@@ -5,7 +5,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompanyHandleKey, JobNameKey, JobTypeKey, SubmitUserKey } from '../../src/adapters/temporal/search-attributes.js';
 import { newHandle } from '../../src/domain/handles.js';
-import { OPTIMIZER_VERSION } from '../../src/services/ingest/pyramid.js';
+import { OPTIMIZER_VERSION } from '../../src/services/assets/pyramid.js';
 import { type JobRequest, jobProgressQuery } from '../../src/jobs/contracts.js';
 import { type Harness, basic, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
 import { makeJpeg, uploadPost } from '../support/fixtures.js';

@@ -1,5 +1,6 @@
 import type { Db } from '../database/database.js';
 import type { JobItemTable, JobLogDetailTable, JobLogTable } from '../database/tables.js';
+import { type UnitOfWork, repositoriesIn } from './unit-of-work.js';
 
 export type JobLogRow = JobLogTable;
 export type JobLogDetailRow = Omit<JobLogDetailTable, 'id'> & { id: number };
@@ -163,13 +164,15 @@ export class JobLogRepository {
   /**
    * Records one file's outcome: its detail rows, the counters and the item
    * result in one transaction, so a crash never counts a file twice or not at all.
+   * `alsoInTransaction` gets repositories bound to that transaction for the
+   * catalog change the result stands for; it runs only for the first record.
    */
   async recordItem(
     item: JobItemRow,
     companyHandle: string,
     details: readonly NewDetail[],
     counters: readonly JobLogCounter[],
-    alsoInTransaction?: (tx: Db) => Promise<void>,
+    alsoInTransaction?: UnitOfWork,
   ): Promise<boolean> {
     return this.db.transaction().execute(async (tx) => {
       const inserted = await tx
@@ -178,7 +181,7 @@ export class JobLogRepository {
         .onConflict((oc) => oc.columns(['job_handle', 'item_id']).doNothing())
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
-      if (alsoInTransaction) await alsoInTransaction(tx);
+      if (alsoInTransaction) await alsoInTransaction(repositoriesIn(tx));
       if (details.length) {
         await tx
           .insertInto('job_log_details')

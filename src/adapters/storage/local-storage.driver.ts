@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomId } from '../../domain/handles.js';
-import { type StorageDriver, StorageLimitError, assertSafeKey } from './storage.driver.js';
+import { type ByteRange, type StorageDriver, StorageLimitError, assertSafeKey } from './storage.driver.js';
 
 /**
  * Local-disk storage under one root. Every write goes to a temp file in the
@@ -88,8 +88,8 @@ export class LocalStorageDriver implements StorageDriver {
     return full;
   }
 
-  read(key: string): Readable {
-    return createReadStream(this.resolve(key));
+  read(key: string, range?: ByteRange): Readable {
+    return createReadStream(this.resolve(key), range ? { start: range.start, end: range.end } : {});
   }
 
   async exists(key: string): Promise<boolean> {

@@ -14,7 +14,8 @@ export interface StorageDriver {
   localPath(key: string): Promise<string>;
   /** A scratch path for a tool to write into; hand it back to putFile. */
   tempPath(suffix: string): Promise<string>;
-  read(key: string): Readable;
+  /** The bytes under `key`, or those from `range.start` to `range.end` inclusive (an HTTP Range). */
+  read(key: string, range?: ByteRange): Readable;
   exists(key: string): Promise<boolean>;
   size(key: string): Promise<number>;
   move(fromKey: string, toKey: string, opts?: { readOnly?: boolean }): Promise<void>;
@@ -22,6 +23,12 @@ export interface StorageDriver {
   copy(fromKey: string, toKey: string): Promise<void>;
   delete(key: string): Promise<void>;
   deletePrefix(prefix: string): Promise<void>;
+}
+
+/** Inclusive byte offsets, as an HTTP Range header gives them. */
+export interface ByteRange {
+  start: number;
+  end: number;
 }
 
 export class StorageLimitError extends Error {

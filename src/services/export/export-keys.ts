@@ -1,4 +1,4 @@
-import { keyPart } from '../ingest/storage-keys.js';
+import { keyPart } from '../assets/storage-keys.js';
 
 /** One file an export puts in its ZIP: where it is stored and the name it should have there. */
 export interface StagedEntry {

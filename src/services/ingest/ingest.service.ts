@@ -1,5 +1,5 @@
+import { Scratch } from '../../adapters/storage/scratch.js';
 import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
-import { AssetRepository as AssetRepositoryImpl } from '../../adapters/repositories/asset.repository.js';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
 import type { JobLogCounter, JobLogRepository, NewDetail } from '../../adapters/repositories/job-log.repository.js';
 import fs from 'node:fs/promises';
@@ -11,15 +11,15 @@ import { readIccHeader } from '../../adapters/media/icc-profile.js';
 import type { DerivativeRenderer } from '../../adapters/media/render-pool.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { type AssetType, type DetectedFormat, FORMAT_ASSET_TYPE, RASTER_FORMATS, isVideoFormat } from '../../domain/asset-types.js';
-import type { Db } from '../../adapters/database/database.js';
+import type { UnitOfWork } from '../../adapters/repositories/unit-of-work.js';
 import { type PreparedVideo, type VideoMaster, VideoRejected, type VideoService } from '../video/video.service.js';
 import { assetNameOf } from '../../domain/folders.js';
 import { nameKey, nowIso } from '../../domain/handles.js';
 import type { UploadPostJob } from '../../domain/schemas/upload.schema.js';
 import type { FileResult, JobIdentity, UploadItem } from '../../jobs/contracts.js';
-import { fileSha256 } from './file-hash.js';
-import { OPTIMIZER_VERSION, writePyramid } from './pyramid.js';
-import { storageKeys } from './storage-keys.js';
+import { fileSha256 } from '../../adapters/storage/file-hash.js';
+import { OPTIMIZER_VERSION, writePyramid } from '../assets/pyramid.js';
+import { storageKeys } from '../assets/storage-keys.js';
 import { type ColorProfiles, type ImageOptionTarget, type StoredCrop, cropSource, optionWarnings, planChangesPixels, renderPlanFor } from '../render-plan.js';
 import { type ByproductPublish, type PublishRule, publishFlag, publishRule } from '../../domain/publish-state.js';
 import { type ItemProgress, NO_PROGRESS, renderingMessage } from '../item-progress.js';
@@ -160,10 +160,10 @@ export class IngestService {
           'transfer_success_count',
           ...(warnings.length ? (['file_warning_count'] as const) : []),
         ],
-        async (tx, db) => {
-          if (updating) await tx.update(assetHandle, row);
-          else await tx.insert(row);
-          if (video) await this.videos!.writePrepared(db, video.master, video.prepared);
+        async (repos) => {
+          if (updating) await repos.assets.update(assetHandle, row);
+          else await repos.assets.insert(row);
+          if (video) await this.videos!.writePrepared(repos, video.master, video.prepared);
         },
       );
       if (target.existing) await this.removeSuperseded(target.existing, row);
@@ -212,14 +212,14 @@ export class IngestService {
     reason: string | undefined,
     details: NewDetail[],
     counters: readonly JobLogCounter[],
-    write?: (assets: AssetRepository, tx: Db) => Promise<void>,
+    write?: UnitOfWork,
   ): Promise<FileResult> {
     await this.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: item.itemId, status, asset_handle: assetHandle ?? null, reason: reason ?? null, updated_at: nowIso() },
       job.companyHandle,
       details,
       counters,
-      write ? (tx) => write(new AssetRepositoryImpl(tx), tx) : undefined,
+      write,
     );
     if (status !== 'error') await this.storage.delete(item.stagingKey);
     return { itemId: item.itemId, status, ...(assetHandle ? { assetHandle } : {}), ...(reason ? { reason } : {}) };
@@ -250,7 +250,7 @@ export class IngestService {
     const plan = { ...renderPlanFor(options, existing?.crop_json ?? null), ...(color ? { color } : {}) };
     if (!planChangesPixels(plan)) {
       progress.step('pyramid', 0.1, 'Building the pyramid');
-      await writePyramid(this.storage, this.media, file, format, keys.optimized, probe);
+      await writePyramid({ storage: this.storage, scratch: new Scratch(this.storage), media: this.media }, file, format, keys.optimized, probe);
       return { width: probe.width, height: probe.height, crop: null, maskKey: null, warnings: [] };
     }
     const tmp = { ptiff: await this.storage.tempPath('.ptif'), mask: await this.storage.tempPath('.png') };

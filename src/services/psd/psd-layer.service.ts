@@ -10,10 +10,10 @@ import { anchorPoint, layerAssetNames, psdTemplate } from '../../domain/psd-laye
 import type { PhotoshopOptions } from '../../domain/schemas/options.schema.js';
 import type { JobIdentity } from '../../jobs/contracts.js';
 import { freeAssetName, upsertSetByproduct } from '../byproduct-names.js';
-import { OPTIMIZER_VERSION } from '../ingest/pyramid.js';
+import { OPTIMIZER_VERSION } from '../assets/pyramid.js';
 import { ITEM_WARNING_TYPE, itemLogTypes } from '../job-items.js';
 import { type ByproductPublish, byproductFlag } from '../../domain/publish-state.js';
-import { keyPart } from '../ingest/storage-keys.js';
+import { keyPart } from '../assets/storage-keys.js';
 
 /** IPS ExcludeByproductCondition engine of PSD layer images. */
 export const LAYER_ENGINE = 'PhotoshopLayers';

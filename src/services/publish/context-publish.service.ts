@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
-import { ContextPublicationRepository, type ContextPublishedAssetRow } from '../../adapters/repositories/context-publication.repository.js';
+import type { ContextPublicationRepository, ContextPublishedAssetRow } from '../../adapters/repositories/context-publication.repository.js';
 import type { JobLogCounter, JobLogRepository, NewDetail } from '../../adapters/repositories/job-log.repository.js';
 import { type PublishDirectory, PublishPathError, safeSegment } from '../../adapters/publish/publish-directory.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
@@ -174,8 +174,8 @@ export class ContextPublishService {
       job.companyHandle,
       [{ ...detail, assetName: asset.name, assetType, assetHandle: asset.asset_handle }],
       [current ? 'file_update_count' : 'file_success_count', 'total_file_count'],
-      async (tx) => {
-        const repo = new ContextPublicationRepository(tx);
+      async (repos) => {
+        const repo = repos.contextPublications;
         await repo.put(row);
         if (context === 'ServerDirectory') await repo.replaceFiles(asset.company_handle, context, asset.asset_handle, paths);
       },
@@ -199,8 +199,8 @@ export class ContextPublishService {
       'success',
       { logType: itemLogTypes(job).success, messageKey: 'contextUnpublished', messageArgs },
       ['file_success_count', 'total_file_count'],
-      async (tx) => {
-        const repo = new ContextPublicationRepository(tx);
+      async (repos) => {
+        const repo = repos.contextPublications;
         await repo.remove(current.company_handle, context, current.asset_handle);
         if (context === 'ServerDirectory') await repo.replaceFiles(current.company_handle, context, current.asset_handle, []);
       },

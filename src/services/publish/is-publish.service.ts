@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
 import type { ImageFormatRepository } from '../../adapters/repositories/image-format.repository.js';
-import { IsPublicationRepository, type IsPublishedAssetRow } from '../../adapters/repositories/is-publication.repository.js';
+import type { IsPublicationRepository, IsPublishedAssetRow } from '../../adapters/repositories/is-publication.repository.js';
 import type { JobLogCounter, JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { nowIso } from '../../domain/handles.js';
 import { type IsPublishType, type IsPublishedKind, isFullPublish, publishedKind } from '../../domain/is-publish.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../jobs/contracts.js';
-import { keyPart } from '../ingest/storage-keys.js';
+import { keyPart } from '../assets/storage-keys.js';
 import { itemLogTypes, recordItemError, recordedResult } from '../job-items.js';
 
 /** Assets per page handed to the workflow (handles and names only). */
@@ -100,8 +100,8 @@ export class IsPublishService {
       job.companyHandle,
       [{ logType: itemLogTypes(job).success, messageKey: 'isMacrosPublished', messageArgs: { count: presets.length } }],
       [],
-      (tx) =>
-        new IsPublicationRepository(tx).replaceMacros(
+      (repos) =>
+        repos.isPublications.replaceMacros(
           job.companyHandle,
           presets.map((f) => ({
             company_handle: job.companyHandle,
@@ -175,7 +175,7 @@ export class IsPublishService {
         },
       ],
       [current ? 'file_update_count' : 'file_success_count', 'total_file_count'],
-      (tx) => new IsPublicationRepository(tx).put(row),
+      (repos) => repos.isPublications.put(row),
     );
     if (!recorded) return recordedResult(this.jobLogs, job, ref);
     // Another publish of the company running at the same time may have dropped a key this one
@@ -201,7 +201,7 @@ export class IsPublishService {
       'isUnpublished',
       { path: current.name },
       ['file_success_count', 'total_file_count'],
-      (tx) => new IsPublicationRepository(tx).remove(current.company_handle, current.asset_handle),
+      (repos) => repos.isPublications.remove(current.company_handle, current.asset_handle),
     );
     await this.dropKeys(current, []);
     return result;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
-import { ContextPublicationRepository } from '../../adapters/repositories/context-publication.repository.js';
+import type { ContextPublicationRepository } from '../../adapters/repositories/context-publication.repository.js';
 import type { JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
 import { type PublishDirectory, PublishPathError, safeSegment } from '../../adapters/publish/publish-directory.js';
 import { nowIso } from '../../domain/handles.js';
@@ -76,8 +76,8 @@ export class MetadataPublishService {
       throw err;
     }
     const at = nowIso();
-    return this.record(job, { messageKey: 'metadataPublished', messageArgs: { count: entries, file } }, async (tx) => {
-      const repo = new ContextPublicationRepository(tx);
+    return this.record(job, { messageKey: 'metadataPublished', messageArgs: { count: entries, file } }, async (repos) => {
+      const repo = repos.contextPublications;
       await repo.putDocument({
         company_handle: job.companyHandle,
         context: METADATA_CONTEXT,

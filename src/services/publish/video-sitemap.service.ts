@@ -101,7 +101,7 @@ export class VideoSitemapService {
       published_at: nowIso(),
       job_handle: job.jobHandle,
     };
-    const result = await this.record(job, 'videoSitemapWritten', { count: entries, url }, (tx) => new ContextPublicationRepository(tx).putDocument(document));
+    const result = await this.record(job, 'videoSitemapWritten', { count: entries, url }, (repos) => repos.contextPublications.putDocument(document));
     if (previous && previous.path !== key) await this.storage.delete(previous.path);
     return result;
   }

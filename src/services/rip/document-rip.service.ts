@@ -6,17 +6,18 @@ import type { ColorPlan } from '../../adapters/media/media-types.js';
 import type { MediaRepository } from '../../adapters/media/media.repository.js';
 import { RenderOptionError, UnreadableImageError } from '../../adapters/media/media-errors.js';
 import { RipError, type RipPool } from '../../adapters/ghostscript/rip-pool.js';
-import { type AssetRepository, type AssetRow, AssetRepository as AssetRepositoryImpl } from '../../adapters/repositories/asset.repository.js';
+import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
+import type { TransactionRepositories, UnitOfWork } from '../../adapters/repositories/unit-of-work.js';
 import type { DerivationRepository } from '../../adapters/repositories/derivation.repository.js';
 import type { JobLogRepository, NewDetail } from '../../adapters/repositories/job-log.repository.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import type { DetectedFormat } from '../../domain/asset-types.js';
 import { nameKey, newHandle, nowIso } from '../../domain/handles.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../jobs/contracts.js';
-import { OPTIMIZER_VERSION } from '../ingest/pyramid.js';
-import { keyPart } from '../ingest/storage-keys.js';
+import { OPTIMIZER_VERSION } from '../assets/pyramid.js';
+import { keyPart } from '../assets/storage-keys.js';
 import { freeAssetName, upsertSetByproduct } from '../byproduct-names.js';
-import { fileSha256 } from '../ingest/file-hash.js';
+import { fileSha256 } from '../../adapters/storage/file-hash.js';
 import { ITEM_WARNING_TYPE, itemLogTypes, recordItemError, recordedResult } from '../job-items.js';
 import type { DerivativeRenderer } from '../../adapters/media/render-pool.js';
 import {
@@ -137,7 +138,10 @@ export class DocumentRipService {
     const pageJob: PageJob = { image: applied.image, publish: { rule: applied.publish, sourceFlag: docFlag } };
     const notApplied = (target: ImageOptionTarget) =>
       optionWarnings(applied.image, target, { path: docPath, type: asset.type, fileType: 'MasterImage', handle: asset.asset_handle });
-    const marked = docFlag === asset.ready_for_publish ? undefined : (tx: AssetRepository) => tx.update(asset.asset_handle, { ready_for_publish: docFlag });
+    const marked =
+      docFlag === asset.ready_for_publish
+        ? undefined
+        : (repos: TransactionRepositories) => repos.assets.update(asset.asset_handle, { ready_for_publish: docFlag });
     if (o.process === 'None') {
       const warnings = notApplied('UnrasterisedDocument');
       return this.record(
@@ -291,8 +295,8 @@ export class DocumentRipService {
       },
       ...doc.warnings,
     ];
-    const result = await this.record(job, ref, 'success', details, doc.warnings.length > 0, (tx) =>
-      tx.update(asset.asset_handle, {
+    const result = await this.record(job, ref, 'success', details, doc.warnings.length > 0, (repos) =>
+      repos.assets.update(asset.asset_handle, {
         optimized_key: key,
         width: probe.width,
         height: probe.height,
@@ -498,20 +502,13 @@ export class DocumentRipService {
     return { ...this.about(docPath, ref), logType: ITEM_WARNING_TYPE, messageKey: 'fileWarning', messageArgs: { path: docPath, reason } };
   }
 
-  private async record(
-    job: JobIdentity,
-    ref: AssetRef,
-    status: 'success',
-    details: NewDetail[],
-    warned = false,
-    write?: (assets: AssetRepository) => Promise<void>,
-  ): Promise<FileResult> {
+  private async record(job: JobIdentity, ref: AssetRef, status: 'success', details: NewDetail[], warned = false, write?: UnitOfWork): Promise<FileResult> {
     const recorded = await this.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: ref.assetHandle, status, asset_handle: ref.assetHandle, reason: null, updated_at: nowIso() },
       job.companyHandle,
       details,
       ['file_success_count', 'total_file_count', ...(warned ? (['file_warning_count'] as const) : [])],
-      write ? (tx) => write(new AssetRepositoryImpl(tx)) : undefined,
+      write,
     );
     if (!recorded) return recordedResult(this.jobLogs, job, ref);
     return { itemId: ref.assetHandle, status, assetHandle: ref.assetHandle };

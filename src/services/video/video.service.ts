@@ -3,20 +3,20 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { UnreadableImageError } from '../../adapters/media/media-errors.js';
 import type { MediaRepository } from '../../adapters/media/media.repository.js';
-import { type AssetRepository, type AssetRow, AssetRepository as AssetRepositoryImpl } from '../../adapters/repositories/asset.repository.js';
+import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
 import type { DerivationRepository, DerivationRow } from '../../adapters/repositories/derivation.repository.js';
 import type { JobLogRepository, NewDetail } from '../../adapters/repositories/job-log.repository.js';
 import { type VideoInfoRow, VideoRepository } from '../../adapters/repositories/video.repository.js';
-import type { Db } from '../../adapters/database/database.js';
+import type { TransactionRepositories } from '../../adapters/repositories/unit-of-work.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { type EncodeSpec, type VideoProbe, type VideoTool, VideoToolError } from '../../adapters/video/video.driver.js';
 import { nameKey, newHandle, nowIso } from '../../domain/handles.js';
 import type { MediaOptions, VideoEncoding } from '../../domain/schemas/media.schema.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../jobs/contracts.js';
 import { freeAssetName } from '../byproduct-names.js';
-import { fileSha256 } from '../ingest/file-hash.js';
-import { OPTIMIZER_VERSION } from '../ingest/pyramid.js';
-import { keyPart } from '../ingest/storage-keys.js';
+import { fileSha256 } from '../../adapters/storage/file-hash.js';
+import { OPTIMIZER_VERSION } from '../assets/pyramid.js';
+import { keyPart } from '../assets/storage-keys.js';
 import { itemLogTypes, recordItemError, recordedResult } from '../job-items.js';
 import { type ByproductPublish, type PublishRule, byproductFlag, publishFlag } from '../../domain/publish-state.js';
 import { type ItemProgress, NO_PROGRESS, between } from '../item-progress.js';
@@ -153,8 +153,8 @@ export class VideoService {
   }
 
   /** Inside the upload's transaction (after the master's row): its video facts and every encoding. */
-  async writePrepared(tx: Db, master: VideoMaster, prepared: PreparedVideo): Promise<void> {
-    const repo = new VideoRepository(tx);
+  async writePrepared(repos: Pick<TransactionRepositories, 'videos'>, master: VideoMaster, prepared: PreparedVideo): Promise<void> {
+    const repo = repos.videos;
     await repo.upsert(infoRow(master, prepared.probe, prepared.thumbnail?.atMs ?? null, prepared.encodings[0]?.asset.original_key ?? null));
     for (const e of prepared.encodings) await repo.commitEncoding(e.asset, e.exists, e.derivation, e.info);
   }
@@ -265,8 +265,8 @@ export class VideoService {
           ...applied.warnings,
         ],
         ['file_success_count', 'total_file_count', ...(applied.warnings.length ? (['file_warning_count'] as const) : [])],
-        async (tx) => {
-          await new AssetRepositoryImpl(tx).update(asset.asset_handle, {
+        async (repos) => {
+          await repos.assets.update(asset.asset_handle, {
             ...(thumbnail ? { optimized_key: thumbnail.key, optimizer_version: OPTIMIZER_VERSION } : {}),
             width: probe.width,
             height: probe.height,
@@ -274,7 +274,7 @@ export class VideoService {
             last_modified: now,
             last_modify_user: job.submitUserEmail,
           });
-          await new VideoRepository(tx).upsert(info);
+          await repos.videos.upsert(info);
         },
       );
       if (!recorded) return recordedResult(this.jobLogs, job, ref);

@@ -1,6 +1,6 @@
-import fs from 'node:fs/promises';
 import type { ImageProbe } from '../../adapters/media/media-types.js';
 import type { MediaRepository } from '../../adapters/media/media.repository.js';
+import type { Scratch } from '../../adapters/storage/scratch.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import type { DetectedFormat } from '../../domain/asset-types.js';
 
@@ -12,18 +12,14 @@ export const OPTIMIZER_VERSION = 1;
 
 /** Builds the pyramid TIFF in scratch space and stores it atomically under `key`. */
 export async function writePyramid(
-  storage: StorageDriver,
-  media: MediaRepository,
+  tools: { storage: StorageDriver; scratch: Scratch; media: MediaRepository },
   file: string,
   format: DetectedFormat,
   key: string,
   probe: ImageProbe,
 ): Promise<void> {
-  const tmp = await storage.tempPath('.ptif');
-  try {
-    await media.buildPyramidTiff(file, format, tmp, probe);
-    await storage.putFile(key, tmp);
-  } finally {
-    await fs.rm(tmp, { force: true });
-  }
+  await tools.scratch.withFile('.ptif', async (tmp) => {
+    await tools.media.buildPyramidTiff(file, format, tmp, probe);
+    await tools.storage.putFile(key, tmp);
+  });
 }
