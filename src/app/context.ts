@@ -62,6 +62,8 @@ import { SealedValueRepository } from '../adapters/repositories/sealed-value.rep
 import { SecretBox } from '../adapters/security/secret-box.js';
 import { UrlSecrets } from '../services/url-secrets.js';
 import type { Logger } from '../adapters/logging/logger.js';
+import { Scratch } from '../adapters/storage/scratch.js';
+import { ItemLedger } from '../services/assets/item-ledger.js';
 
 /** Least time between two progress writes of one item (and before its first): a few rows a second per item at most. */
 const ITEM_PROGRESS_INTERVAL_MS = 250;
@@ -167,18 +169,39 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
   const mailer = createMailer(config.mail);
   const companySecret = (company: string) => repositories.companies.callbackSecret(company, newSecret);
   // ffmpeg/ffprobe run only when a video is ingested or reprocessed, as child processes of the worker.
-  const videos = new VideoService(
+  const publishDirectory = new PublishDirectory(config.serverPublishRoot);
+  const exportLinks = new ExportLinks({ publicUrl: config.publicUrl, ttlSeconds: config.export.urlTtlSeconds }, companySecret);
+  /**
+   * What services are built from, under one name each: a service's constructor
+   * takes one dependencies object and picks the parts it names from this bag.
+   */
+  const parts = {
+    ...repositories,
+    videoSitemaps: new VideoSitemapRepository(db),
+    storage,
+    scratch: new Scratch(storage),
+    media,
+    renderer,
+    rip,
+    colors,
+    ledger: new ItemLedger(repositories.jobLogs),
+    publishDirectory,
+    exportLinks,
+    renderIsImage,
+    videoDriver: new FfmpegAdapter(config.video),
+    mailer,
+    logger,
+  };
+  const videoService = new VideoService(
     storage,
     media,
     repositories.assets,
     repositories.derivations,
     repositories.videos,
     repositories.jobLogs,
-    new FfmpegAdapter(config.video),
+    parts.videoDriver,
   );
-  const ingest = new IngestService(storage, media, renderer, repositories.assets, repositories.companies, repositories.jobLogs, colors, videos);
-  const publishDirectory = new PublishDirectory(config.serverPublishRoot);
-  const exportLinks = new ExportLinks({ publicUrl: config.publicUrl, ttlSeconds: config.export.urlTtlSeconds }, companySecret);
+  const ingest = new IngestService(storage, media, renderer, repositories.assets, repositories.companies, repositories.jobLogs, colors, videoService);
   return {
     mailer,
     metrics,
@@ -236,7 +259,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
         new PsdLayerService(storage, repositories.assets, repositories.derivations, config.limits.maxImagePixels),
         colors,
         repositories.companies,
-        videos,
+        videoService,
       ),
       bookkeeping: new JobBookkeeping(repositories.jobLogs, serverName),
       jobLogs: new JobLogService(repositories.jobLogs, auth),
@@ -267,17 +290,10 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       ),
       videoDelivery: new VideoDeliveryService(storage, repositories.companies, repositories.contextPublications, config.imageServing.cacheMaxAgeSeconds),
       metadataPublish: new MetadataPublishService(repositories.companies, repositories.jobLogs, repositories.contextPublications, publishDirectory),
-      videoSitemap: new VideoSitemapService(
-        storage,
-        repositories.companies,
-        repositories.jobLogs,
-        repositories.contextPublications,
-        new VideoSitemapRepository(db),
-        {
-          publicUrl: config.publicUrl,
-          cacheMaxAgeSeconds: config.imageServing.cacheMaxAgeSeconds,
-        },
-      ),
+      videoSitemap: new VideoSitemapService(storage, repositories.companies, repositories.jobLogs, repositories.contextPublications, parts.videoSitemaps, {
+        publicUrl: config.publicUrl,
+        cacheMaxAgeSeconds: config.imageServing.cacheMaxAgeSeconds,
+      }),
       setScripts: new SetScriptService(repositories.sets),
       setGeneration: new SetGenerationService(repositories.assets, repositories.companies, repositories.sets, repositories.jobLogs),
       urlSecrets,
