@@ -144,14 +144,14 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
     itemProgress: new ItemProgressRepository(db),
     sealedValues: new SealedValueRepository(db),
   };
-  const urlSecrets = new UrlSecrets(SecretBox.fromConfig(config.secretsKey, config.dataDir), repositories.sealedValues);
+  const urlSecrets = new UrlSecrets({ box: SecretBox.fromConfig(config.secretsKey, config.dataDir), sealedValues: repositories.sealedValues });
   const hasher = new PasswordHasher();
   const throttle = new LoginThrottle({
     maxFailures: config.authThrottle.maxFailures,
     maxAddressFailures: config.authThrottle.maxAddressFailures,
     windowMs: config.authThrottle.windowSeconds * 1000,
   });
-  const auth = new AuthService(repositories.users, hasher, config.authCacheSeconds, { throttle, logger });
+  const auth = new AuthService({ users: repositories.users, hasher, cacheSeconds: config.authCacheSeconds, throttle, logger });
   const media = new MediaRepository(config.limits.maxImagePixels);
   // Threads start on the first render, so the API process never starts them.
   const renderPool =
@@ -191,6 +191,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
     videoDriver: new FfmpegAdapter(config.video),
     mailer,
     logger,
+    hasher,
   };
   const videoService = new VideoService(
     storage,
@@ -213,9 +214,9 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
     hasher,
     services: {
       auth,
-      accounts: new AccountService(repositories.companies, repositories.users, hasher, auth),
-      assets: new AssetService(repositories.assets, repositories.companies, repositories.sets, repositories.videos),
-      imageFormats: new ImageFormatService(repositories.imageFormats, repositories.companies),
+      accounts: new AccountService({ ...parts, auth }),
+      assets: new AssetService(parts),
+      imageFormats: new ImageFormatService(parts),
       ingest,
       urlUploads: new UrlUploadService(
         storage,
@@ -262,8 +263,8 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
         videoService,
       ),
       bookkeeping: new JobBookkeeping(repositories.jobLogs, serverName),
-      jobLogs: new JobLogService(repositories.jobLogs, auth),
-      notifier: new JobNotifier(repositories.jobLogs, repositories.companies, new NotificationService(mailer)),
+      jobLogs: new JobLogService({ ...parts, auth }),
+      notifier: new JobNotifier({ ...parts, notifications: new NotificationService(mailer) }),
       callbacks: new CallbackService({
         guard: { allowPrivate: config.callbacks.allowPrivate, allowedHosts: config.callbacks.allowedHosts },
         timeoutMs: config.callbacks.timeoutMs,
@@ -297,7 +298,9 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       setScripts: new SetScriptService(repositories.sets),
       setGeneration: new SetGenerationService(repositories.assets, repositories.companies, repositories.sets, repositories.jobLogs),
       urlSecrets,
-      itemProgress: new ItemProgressReporter(repositories.itemProgress, logger.child({ component: 'item-progress' }), {
+      itemProgress: new ItemProgressReporter({
+        itemProgress: repositories.itemProgress,
+        logger: logger.child({ component: 'item-progress' }),
         minIntervalMs: ITEM_PROGRESS_INTERVAL_MS,
       }),
     },

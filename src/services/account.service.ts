@@ -15,12 +15,14 @@ type In<T extends z.ZodType> = z.output<T>;
 type Out<T extends z.ZodType> = z.input<T>;
 
 export class AccountService {
-  constructor(
-    private readonly companies: CompanyRepository,
-    private readonly users: UserRepository,
-    private readonly hasher: PasswordHasher,
-    private readonly auth: AuthService,
-  ) {}
+  private readonly companies: CompanyRepository;
+  private readonly users: UserRepository;
+  private readonly hasher: PasswordHasher;
+  private readonly auth: AuthService;
+
+  constructor(deps: { companies: CompanyRepository; users: UserRepository; hasher: PasswordHasher; auth: AuthService }) {
+    ({ companies: this.companies, users: this.users, hasher: this.hasher, auth: this.auth } = deps);
+  }
 
   async checkLogin(p: In<typeof S.checkLoginParam>): Promise<Out<typeof S.checkLoginReturn>> {
     const principal = await this.auth.checkPassword({ email: p.email, password: p.password });

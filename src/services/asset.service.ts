@@ -62,12 +62,14 @@ const DEFAULT_EXCLUDED_BYPRODUCTS: readonly S.ExcludeByproductCondition[] = [
 ];
 
 export class AssetService {
-  constructor(
-    private readonly assets: AssetRepository,
-    private readonly companies: CompanyRepository,
-    private readonly sets?: SetRepository,
-    private readonly videos?: VideoRepository,
-  ) {}
+  private readonly assets: AssetRepository;
+  private readonly companies: CompanyRepository;
+  private readonly sets?: SetRepository;
+  private readonly videos?: VideoRepository;
+
+  constructor(deps: { assets: AssetRepository; companies: CompanyRepository; sets?: SetRepository; videos?: VideoRepository }) {
+    ({ assets: this.assets, companies: this.companies, sets: this.sets, videos: this.videos } = deps);
+  }
 
   /** Rows → IPS assets, set definitions looked up in one query. */
   private async toAssets(rows: readonly AssetRow[]): Promise<S.Asset[]> {

@@ -23,12 +23,16 @@ export interface Credentials {
 export class AuthService {
   private readonly cache = new Map<string, { principal: Principal; until: number }>();
 
-  constructor(
-    private readonly users: UserRepository,
-    private readonly hasher: PasswordHasher,
-    private readonly cacheSeconds: number,
-    private readonly guard: { throttle?: LoginThrottle; logger?: Logger } = {},
-  ) {}
+  private readonly users: UserRepository;
+  private readonly hasher: PasswordHasher;
+  /** how long a verified login is remembered (0: never) */
+  private readonly cacheSeconds: number;
+  private readonly guard: { throttle?: LoginThrottle; logger?: Logger };
+
+  constructor(deps: { users: UserRepository; hasher: PasswordHasher; cacheSeconds: number; throttle?: LoginThrottle; logger?: Logger }) {
+    ({ users: this.users, hasher: this.hasher, cacheSeconds: this.cacheSeconds } = deps);
+    this.guard = { throttle: deps.throttle, logger: deps.logger };
+  }
 
   static parseBasic(header: string | undefined): Credentials | undefined {
     if (!header) return undefined;

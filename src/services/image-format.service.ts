@@ -10,10 +10,12 @@ type Out<T extends z.ZodType> = z.input<T>;
 
 /** Image presets (Adobe IPS: data-types/r-image-format): named IS query strings, published later as IS macros. */
 export class ImageFormatService {
-  constructor(
-    private readonly formats: ImageFormatRepository,
-    private readonly companies: CompanyRepository,
-  ) {}
+  private readonly formats: ImageFormatRepository;
+  private readonly companies: CompanyRepository;
+
+  constructor(deps: { imageFormats: ImageFormatRepository; companies: CompanyRepository }) {
+    ({ imageFormats: this.formats, companies: this.companies } = deps);
+  }
 
   async save(p: In<typeof S.saveImageFormatParam>): Promise<Out<typeof S.saveImageFormatReturn>> {
     const key = nameKey(p.name);

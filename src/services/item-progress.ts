@@ -72,11 +72,15 @@ export interface ProgressLog {
 export class ItemProgressReporter {
   private readonly clock: ProgressClock;
 
-  constructor(
-    private readonly store: ItemProgressStore,
-    private readonly log: ProgressLog,
-    private readonly options: ItemProgressOptions,
-  ) {
+  private readonly store: ItemProgressStore;
+  private readonly log: ProgressLog;
+  private readonly options: ItemProgressOptions;
+
+  constructor(deps: { itemProgress: ItemProgressStore; logger: ProgressLog } & ItemProgressOptions) {
+    const { itemProgress, logger, ...options } = deps;
+    this.store = itemProgress;
+    this.log = logger;
+    this.options = options;
     this.clock = options.clock ?? systemClock;
   }
 

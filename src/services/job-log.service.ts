@@ -26,10 +26,12 @@ const SORT: Record<NonNullable<In<typeof S.getJobLogsParam>['sortBy']>, JobLogFi
  * rendered in the reader's language (Accept-Language), else the job's locale.
  */
 export class JobLogService {
-  constructor(
-    private readonly jobLogs: JobLogRepository,
-    private readonly auth: AuthService,
-  ) {}
+  private readonly jobLogs: JobLogRepository;
+  private readonly auth: AuthService;
+
+  constructor(deps: { jobLogs: JobLogRepository; auth: AuthService }) {
+    ({ jobLogs: this.jobLogs, auth: this.auth } = deps);
+  }
 
   async getJobLogs(caller: Principal, p: In<typeof S.getJobLogsParam>): Promise<{ jobLogArray: { items: S.JobLog[] } }> {
     const companies = p.companyHandle ? [p.companyHandle] : this.auth.companiesWithRole(caller, OPERATION_ACCESS.getJobLogs.roles);

@@ -13,11 +13,13 @@ const EXPORT_ARCHIVE = [JOB_TYPES.find((j) => j.element === 'exportJob')!.logTyp
 
 /** Builds a job's notification from its log in the database and hands it to the NotificationService. */
 export class JobNotifier {
-  constructor(
-    private readonly jobLogs: JobLogRepository,
-    private readonly companies: CompanyRepository,
-    private readonly notifications: NotificationService,
-  ) {}
+  private readonly jobLogs: JobLogRepository;
+  private readonly companies: CompanyRepository;
+  private readonly notifications: NotificationService;
+
+  constructor(deps: { jobLogs: JobLogRepository; companies: CompanyRepository; notifications: NotificationService }) {
+    ({ jobLogs: this.jobLogs, companies: this.companies, notifications: this.notifications } = deps);
+  }
 
   async notify(job: JobIdentity, jobType: string, to: string, setting: EmailSetting, outcome: JobOutcome): Promise<{ sent: boolean; where?: string }> {
     const log = await this.jobLogs.find(job.jobHandle);

@@ -15,10 +15,12 @@ const SEALED_QUERY = /^\?ips-sealed=([A-Za-z0-9]{16,64})$/;
  * reveals it, and only there. Echoes show the URL with `?[redacted]`.
  */
 export class UrlSecrets {
-  constructor(
-    private readonly box: SecretBox,
-    private readonly sealedValues: SealedValueRepository,
-  ) {}
+  private readonly box: SecretBox;
+  private readonly sealedValues: SealedValueRepository;
+
+  constructor(deps: { box: SecretBox; sealedValues: SealedValueRepository }) {
+    ({ box: this.box, sealedValues: this.sealedValues } = deps);
+  }
 
   /** A copy of a job's options in which every secret-bearing URL is a sealed reference. */
   async sealOptions<T>(companyHandle: string, options: T): Promise<T> {

@@ -5,7 +5,7 @@ import { AuthService } from '../../src/services/auth.service.js';
 import type { Principal } from '../../src/services/principal.js';
 import { faultOf } from '../support/faults.js';
 
-const auth = new AuthService({} as never, {} as never, 0);
+const auth = new AuthService({ users: {} as never, hasher: {} as never, cacheSeconds: 0 });
 const OPERATIONS = Object.keys(OPERATION_ACCESS) as OperationName[];
 const COMPANY_SCOPED = OPERATIONS.filter((op) => OPERATION_ACCESS[op].scope === 'company');
 

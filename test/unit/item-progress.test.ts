@@ -106,7 +106,7 @@ describe('ItemProgressReporter', () => {
   it('writes nothing for an item that ends within the interval, and removes nothing', async () => {
     const c = fakeClock();
     const s = fakeStore();
-    const item = started(new ItemProgressReporter(s.store, fakeLog().log, { minIntervalMs: 250, clock: c.clock }));
+    const item = started(new ItemProgressReporter({ itemProgress: s.store, logger: fakeLog().log, minIntervalMs: 250, clock: c.clock }));
     item.progress.step('reading', 0.1);
     await c.advance(100);
     item.progress.step('rendering', 0.4);
@@ -119,7 +119,7 @@ describe('ItemProgressReporter', () => {
   it('writes the latest report once the item has run for the interval, then at once on a step change', async () => {
     const c = fakeClock();
     const s = fakeStore();
-    const item = started(new ItemProgressReporter(s.store, fakeLog().log, { minIntervalMs: 250, clock: c.clock }));
+    const item = started(new ItemProgressReporter({ itemProgress: s.store, logger: fakeLog().log, minIntervalMs: 250, clock: c.clock }));
     item.progress.step('reading', 0.05, 'Reading the original');
     await c.advance(100);
     item.progress.step('ripping', 0.1, 'Ripping page 1 of 12');
@@ -146,7 +146,7 @@ describe('ItemProgressReporter', () => {
   it('throttles reports of the same step to one write per interval, the latest winning', async () => {
     const c = fakeClock();
     const s = fakeStore(c.clock.now);
-    const item = started(new ItemProgressReporter(s.store, fakeLog().log, { minIntervalMs: 250, clock: c.clock }));
+    const item = started(new ItemProgressReporter({ itemProgress: s.store, logger: fakeLog().log, minIntervalMs: 250, clock: c.clock }));
     await c.advance(300);
     // 1,000 pages reported over 2.5 s: about ten writes, not a thousand.
     for (let page = 1; page <= 1000; page++) {
@@ -166,7 +166,7 @@ describe('ItemProgressReporter', () => {
   it('keeps the fraction monotonic and within 0..1', async () => {
     const c = fakeClock();
     const s = fakeStore();
-    const item = started(new ItemProgressReporter(s.store, fakeLog().log, { minIntervalMs: 250, clock: c.clock }));
+    const item = started(new ItemProgressReporter({ itemProgress: s.store, logger: fakeLog().log, minIntervalMs: 250, clock: c.clock }));
     const seen: number[] = [];
     for (const [step, f] of [
       ['a', 0.5],
@@ -186,7 +186,7 @@ describe('ItemProgressReporter', () => {
   it('has at most one write in flight, then writes the latest report', async () => {
     const c = fakeClock();
     const s = fakeStore();
-    const item = started(new ItemProgressReporter(s.store, fakeLog().log, { minIntervalMs: 250, clock: c.clock }));
+    const item = started(new ItemProgressReporter({ itemProgress: s.store, logger: fakeLog().log, minIntervalMs: 250, clock: c.clock }));
     item.progress.step('ripping', 0.1);
     s.holdWrites();
     await c.advance(250);
@@ -203,7 +203,7 @@ describe('ItemProgressReporter', () => {
   it('removes the row when the item ends, after a write in flight, and drops reports made after the end', async () => {
     const c = fakeClock();
     const s = fakeStore();
-    const item = started(new ItemProgressReporter(s.store, fakeLog().log, { minIntervalMs: 250, clock: c.clock }));
+    const item = started(new ItemProgressReporter({ itemProgress: s.store, logger: fakeLog().log, minIntervalMs: 250, clock: c.clock }));
     item.progress.step('ripping', 0.2);
     s.holdWrites();
     await c.advance(250);
@@ -224,7 +224,7 @@ describe('ItemProgressReporter', () => {
   it('removes the row when the work throws, and passes the error on', async () => {
     const c = fakeClock();
     const s = fakeStore();
-    const reporter = new ItemProgressReporter(s.store, fakeLog().log, { minIntervalMs: 250, clock: c.clock });
+    const reporter = new ItemProgressReporter({ itemProgress: s.store, logger: fakeLog().log, minIntervalMs: 250, clock: c.clock });
     const run = reporter.track('j|1', ITEM, async (p) => {
       p.step('rendering', 0.3);
       await c.advance(250);
@@ -239,7 +239,7 @@ describe('ItemProgressReporter', () => {
     const c = fakeClock();
     const s = fakeStore();
     const l = fakeLog();
-    const reporter = new ItemProgressReporter(s.store, l.log, { minIntervalMs: 250, clock: c.clock });
+    const reporter = new ItemProgressReporter({ itemProgress: s.store, logger: l.log, minIntervalMs: 250, clock: c.clock });
     s.failWith(new Error('database is locked'));
     const result = await reporter.track('j|1', ITEM, async (p) => {
       for (let i = 1; i <= 5; i++) {
@@ -260,7 +260,7 @@ describe('ItemProgressReporter', () => {
   it('removes every row of a job at its end, leaving other jobs alone', async () => {
     const c = fakeClock();
     const s = fakeStore();
-    const reporter = new ItemProgressReporter(s.store, fakeLog().log, { minIntervalMs: 250, clock: c.clock });
+    const reporter = new ItemProgressReporter({ itemProgress: s.store, logger: fakeLog().log, minIntervalMs: 250, clock: c.clock });
     const a = started(reporter, { assetHandle: 'a|1', name: 'one' }, 'j|1');
     const b = started(reporter, { assetHandle: 'a|2', name: 'two' }, 'j|2');
     a.progress.step('ripping', 0.5);

@@ -94,7 +94,7 @@ describe('AuthService with the throttle', () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
     const throttle = new LoginThrottle({ maxFailures, maxAddressFailures, windowMs: 60_000 });
-    const auth = new AuthService(users as never, hasher, 60, { throttle, logger: createLogger('debug', 'test', sink) });
+    const auth = new AuthService({ users: users as never, hasher, cacheSeconds: 60, throttle, logger: createLogger('debug', 'test', sink) });
     return { auth, lines };
   }
 
