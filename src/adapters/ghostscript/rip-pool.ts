@@ -5,56 +5,16 @@ import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEVICE_EXTENSION, type InputKind, PAGE_COUNT_PREFIX, type RasterDevice, pageCountArgs, rasterArgs, textArgs } from './gs-args.js';
+import { DEVICE_EXTENSION, PAGE_COUNT_PREFIX, pageCountArgs, rasterArgs, textArgs } from './gs-args.js';
+import { before, capture, diagnostics, type GsOutput, postScriptError } from './gs-output.js';
+import { fsStep, RipError, type RipErrorKind } from './rip-error.js';
+import { dscPageCount, sniff } from './rip-input.js';
+import { checkInteger, checkPath, checkRequest, deviceFor, type RipRequest, type RipResult } from './rip-request.js';
 import { type ChildMessage, isChildMessage, type JobMessage, outputMark } from './rip-protocol.js';
 
-export type RipColorspace = 'Auto' | 'Rgb' | 'Cmyk' | 'Gray';
-
-export interface RipRequest {
-  /** absolute path of a PDF, PostScript, EPS or Illustrator file */
-  input: string;
-  /** absolute path; created when missing */
-  outputDir: string;
-  firstPage?: number;
-  lastPage?: number;
-  /** dots per inch */
-  resolution: number;
-  colorspace: RipColorspace;
-  /** transparent background (Rgb/Auto only: the gray and CMYK devices have no alpha channel) */
-  alpha: boolean;
-  /** longest time without a finished page before the rip is killed; defaults to the pool's */
-  pageTimeoutMs?: number;
-  /**
-   * Told, as Ghostscript goes, how many page files it has begun (the last may
-   * still be being written): the only view into a whole-document rip while it
-   * runs. Checked with the page clock (every 200 ms); must not throw.
-   */
-  onPages?: (pagesBegun: number) => void;
-}
-
-/** One file per page, named after the source page: page-0003.png for page 3 (page-0003.tif for Cmyk). */
-export interface RipResult {
-  pages: Array<{ page: number; file: string }>;
-}
-
-export type RipErrorKind = 'unreadable' | 'timeout' | 'aborted' | 'failed';
-
-/**
- * unreadable: the input is missing, not PDF/PostScript, or Ghostscript rejected it (bad input, never worth a retry);
- * timeout: a page took longer than the page time limit; aborted: the caller's signal or close();
- * failed: the child process or the file system failed (worth a retry).
- * `pid` names the child that was killed or died, so callers and tests can check it is gone.
- */
-export class RipError extends Error {
-  constructor(
-    message: string,
-    readonly kind: RipErrorKind,
-    readonly pid?: number,
-  ) {
-    super(message);
-    this.name = 'RipError';
-  }
-}
+// What callers of the pool use, importable from the pool itself.
+export { RipError, type RipErrorKind } from './rip-error.js';
+export type { RipColorspace, RipRequest, RipResult } from './rip-request.js';
 
 export interface RipPoolOptions {
   /** child processes; default os.availableParallelism() clamped to 1…4 */
@@ -64,10 +24,6 @@ export interface RipPoolOptions {
 }
 
 const DEFAULT_PAGE_TIMEOUT_MS = 120_000;
-/** Ghostscript output kept per stream and job: enough for the last diagnostics, bounded for chatty files. */
-const MAX_CAPTURE = 64 * 1024;
-/** Lines of Ghostscript output quoted in an error message. */
-const DIAGNOSTIC_LINES = 12;
 /** How often a running rip's output directory is checked for a new page (the per-page clock) and the deadline tested. */
 const PROGRESS_POLL_MS = 200;
 /** A `done` without both end markers (should not happen) is accepted after this long. */
@@ -89,11 +45,6 @@ function childLaunch(): { script: string; execArgv: string[] } {
     // Explicit, so the parent's own flags (inspector, vitest's loaders) do not leak into the children.
     execArgv: fromSource ? ['--import', new URL('../../../test/support/dev-ts-hooks.mjs', import.meta.url).href] : [],
   };
-}
-
-interface GsOutput {
-  stdout: string;
-  stderr: string;
 }
 
 interface Job {
@@ -439,128 +390,6 @@ function setRef(slot: Slot, on: boolean): void {
   }
 }
 
-function capture(kept: string, chunk: string): string {
-  const all = kept + chunk;
-  return all.length > MAX_CAPTURE ? all.slice(-MAX_CAPTURE) : all;
-}
-
-function before(text: string, mark: string): string {
-  const at = text.indexOf(mark);
-  return at >= 0 ? text.slice(0, at) : text;
-}
-
-/**
- * ghostscript4js only reports an error code; the PostScript error (e.g.
- * `/invalidfileaccess in --file--` when -dSAFER refused a file) is what tells a
- * user why, so it goes on the message's first line, which job logs keep.
- */
-function postScriptError(output: GsOutput): string {
-  const cause = /^Error: (\/\S+ in \S+)/m.exec(`${output.stdout}\n${output.stderr}`);
-  return cause ? ` (${cause[1]!.slice(0, 200)})` : '';
-}
-
-/** The first PostScript error line (the cause) and the last lines Ghostscript printed. */
-function diagnostics(output: GsOutput): string {
-  const lines = `${output.stdout}\n${output.stderr}`
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .filter((l) => l.trim() !== '')
-    .map((l) => (l.length > 200 ? `${l.slice(0, 200)}…` : l));
-  if (lines.length === 0) return '';
-  const tail = lines.slice(-DIAGNOSTIC_LINES);
-  const cause = lines.find((l) => /^Error: \//.test(l));
-  return `\n${cause !== undefined && !tail.includes(cause) ? `${cause}\n…\n` : ''}${tail.join('\n')}`;
-}
-
 function pageNumber(name: string): number {
   return Number(/^page-(\d+)\./.exec(name)?.[1] ?? 0);
-}
-
-function deviceFor(colorspace: RipColorspace, alpha: boolean): RasterDevice {
-  switch (colorspace) {
-    case 'Gray':
-      return 'pnggray';
-    case 'Cmyk':
-      return 'tiff32nc';
-    case 'Rgb':
-    case 'Auto':
-      return alpha ? 'pngalpha' : 'png16m';
-  }
-}
-
-async function fsStep<T>(what: string, step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (err) {
-    throw new RipError(`could not ${what}: ${err instanceof Error ? err.message : String(err)}`, 'failed');
-  }
-}
-
-/**
- * What Ghostscript should treat the file as, from its first bytes (never its name).
- * Illustrator files are PDF (modern) or PostScript/EPS (legacy) and land in those kinds.
- */
-async function sniff(input: string): Promise<InputKind> {
-  let head: Buffer;
-  try {
-    const handle = await fs.open(input, 'r');
-    try {
-      const buf = Buffer.alloc(1024);
-      const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-      head = buf.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
-  } catch (err) {
-    throw new RipError(`cannot read ${input}: ${err instanceof Error ? err.message : String(err)}`, 'unreadable');
-  }
-  // DOS EPS binary header (C5 D0 D3 C6): PostScript plus a preview image.
-  if (head.subarray(0, 4).equals(Buffer.from([0xc5, 0xd0, 0xd3, 0xc6]))) return 'eps';
-  const text = head.toString('latin1');
-  if (text.startsWith('%!')) return /^%!PS-Adobe-\d\.\d\s+EPSF-/.test(text) ? 'eps' : 'ps';
-  // PDF readers accept the header anywhere in the first 1024 bytes.
-  if (text.includes('%PDF-')) return 'pdf';
-  throw new RipError(`${input} is neither PDF nor PostScript/EPS`, 'unreadable');
-}
-
-async function dscPageCount(input: string): Promise<number> {
-  const handle = await fs.open(input, 'r');
-  try {
-    const buf = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    const match = /^%%Pages:\s*(\d+)/m.exec(buf.subarray(0, bytesRead).toString('latin1'));
-    const pages = match ? Number(match[1]) : 0;
-    return pages > 0 ? pages : 1;
-  } finally {
-    await handle.close();
-  }
-}
-
-function invalid(name: string, expected: string, received: unknown): Error {
-  return new Error(`Expected ${expected} for ${name} but received ${typeof received === 'string' ? JSON.stringify(received) : String(received)}`);
-}
-
-function checkInteger(name: string, value: unknown, min: number, max: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw invalid(name, `integer between ${min} and ${max}`, value);
-}
-
-function checkPath(name: string, value: unknown): void {
-  // Absolute paths begin with '/', so gs can never read them as an option ('-…') or an @file.
-  if (typeof value !== 'string' || !path.isAbsolute(value) || value.includes('\0')) throw invalid(name, 'absolute path', value);
-}
-
-const COLORSPACES: readonly RipColorspace[] = ['Auto', 'Rgb', 'Cmyk', 'Gray'];
-
-function checkRequest(req: RipRequest): void {
-  checkPath('input', req.input);
-  checkPath('outputDir', req.outputDir);
-  if (typeof req.resolution !== 'number' || !Number.isFinite(req.resolution) || req.resolution < 1 || req.resolution > 2400) {
-    throw invalid('resolution', 'number between 1 and 2400', req.resolution);
-  }
-  if (!COLORSPACES.includes(req.colorspace)) throw invalid('colorspace', `one of ${COLORSPACES.join(', ')}`, req.colorspace);
-  if (typeof req.alpha !== 'boolean') throw invalid('alpha', 'boolean', req.alpha);
-  if (req.firstPage !== undefined) checkInteger('firstPage', req.firstPage, 1, 1_000_000);
-  if (req.lastPage !== undefined) checkInteger('lastPage', req.lastPage, req.firstPage ?? 1, 1_000_000);
-  if (req.pageTimeoutMs !== undefined) checkInteger('pageTimeoutMs', req.pageTimeoutMs, 100, 86_400_000);
-  if (req.onPages !== undefined && typeof req.onPages !== 'function') throw invalid('onPages', 'function', req.onPages);
 }
