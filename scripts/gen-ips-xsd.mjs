@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Generates the project's own IPS XSD order metadata (src/domain/soap/xsd-<version>.ts)
-// from IPS's WSDL contract tables supplied with the project's issues (a folder per
-// version holding types.tsv and operations.tsv; by default the folder beside this checkout).
+// from tables of IPS's WSDL contract (a folder per version, named by its date, holding
+// types.tsv and operations.tsv: element order, types and occurrence per API version).
 // Run once per new table version and commit the output: the service and its tests
-// never read the tables. Usage: node scripts/gen-ips-xsd.mjs [path/to/tables]
+// never read the tables. Usage: node scripts/gen-ips-xsd.mjs <path/to/tables>
 import fs from 'node:fs';
 import path from 'node:path';
 
-const root = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '..', '..', 'shared', 'ips-wsdl'));
+if (!process.argv[2]) throw new Error('usage: node scripts/gen-ips-xsd.mjs <folder of IPS contract tables, one <yyyy-mm-dd>/ folder per version>');
+const root = path.resolve(process.argv[2]);
 const outDir = path.join(import.meta.dirname, '..', 'src', 'domain', 'soap');
 const versions = fs
   .readdirSync(root)
