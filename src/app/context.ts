@@ -165,7 +165,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
     metrics.observeRippedPages(pages, seconds),
   );
   const serverName = `${os.hostname()}-${process.pid}`;
-  const colors = new ColorProfiles(repositories.assets, storage);
+  const colors = new ColorProfiles({ assets: repositories.assets, storage });
   const mailer = createMailer(config.mail);
   const companySecret = (company: string) => repositories.companies.callbackSecret(company, newSecret);
   // ffmpeg/ffprobe run only when a video is ingested or reprocessed, as child processes of the worker.
@@ -241,7 +241,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
         unzipMaxEntries: config.unzip.maxEntries,
         unzipMaxBytes: config.unzip.maxBytes,
       }),
-      optimize: new OptimizeService(storage, media, repositories.assets, repositories.jobLogs),
+      optimize: new OptimizeService(parts),
       reprocess: new ReprocessService(
         storage,
         renderer,

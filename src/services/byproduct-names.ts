@@ -1,7 +1,8 @@
 import type { AssetRepository, AssetRow } from '../adapters/repositories/asset.repository.js';
 import type { DerivationRepository } from '../adapters/repositories/derivation.repository.js';
-import { nameKey, newHandle, nowIso } from '../domain/handles.js';
+import { nameKey, newHandle } from '../domain/handles.js';
 import type { JobIdentity } from '../jobs/contracts.js';
+import { newAssetVersion } from './assets/asset-version.js';
 
 /**
  * `base`, or `base_2`, `base_3`, … when a live asset of the company already
@@ -40,30 +41,22 @@ export async function upsertSetByproduct(
   const previous = existing ? await deps.assets.findByHandle(doc.company_handle, existing.asset_handle) : undefined;
   const handle = previous?.asset_handle ?? newHandle.asset();
   const name = previous?.name ?? (await freeAssetName(deps.assets, doc.company_handle, `${doc.name}${set.suffix}`));
-  const now = nowIso();
-  const row: AssetRow = {
-    ...doc,
+  // A set has no file of its own; the catalog requires file columns, so it carries the document's.
+  const row = newAssetVersion(previous, job, {
     asset_handle: handle,
+    company_handle: doc.company_handle,
     type: set.type,
-    sub_type: null,
     name,
-    name_key: nameKey(name),
     file_name: name,
+    folder: doc.folder,
     ready_for_publish: set.readyForPublish(previous?.ready_for_publish),
-    trash_state: 'NotInTrash',
-    created: previous?.created ?? now,
-    create_user: previous?.create_user ?? job.submitUserEmail,
-    last_modified: now,
-    last_modify_user: job.submitUserEmail,
-    optimized_key: null,
-    mask_key: null,
+    format: doc.format,
+    original_key: doc.original_key,
+    file_size: doc.file_size,
+    sha256: doc.sha256,
     width: set.size?.width ?? null,
     height: set.size?.height ?? null,
-    resolution: null,
-    version: (previous?.version ?? 0) + 1,
-    optimizer_version: 0,
-    crop_json: null,
-  };
+  });
   await deps.derivations.commitDerived(
     row,
     previous !== undefined,

@@ -222,6 +222,14 @@ export async function checkProfileHandles(
   }
 }
 
+export interface ColorProfilesDeps {
+  assets: AssetRepository;
+  storage: StorageDriver;
+}
+
+/** Jobs whose resolved profiles are kept: the jobs a worker runs at once, with room to spare. */
+const REMEMBERED_JOBS = 64;
+
 /**
  * colorManagementOptions with the profile handles resolved to local files.
  * Submit checked they were IccProfile assets of the company; one deleted since
@@ -231,11 +239,7 @@ export async function checkProfileHandles(
 export class ColorProfiles {
   private readonly byJob = new Map<string, Promise<ColorPlan | undefined | string>>();
 
-  constructor(
-    private readonly assets: AssetRepository,
-    private readonly storage: StorageDriver,
-    private readonly remembered = 64,
-  ) {}
+  constructor(private readonly deps: ColorProfilesDeps) {}
 
   resolve(job: { jobHandle: string; companyHandle: string }, cm: ColorManagementOptions | undefined): Promise<ColorPlan | undefined | string> {
     if (!cm || cm.colorManagement === 'Default') return Promise.resolve(undefined);
@@ -245,7 +249,7 @@ export class ColorProfiles {
       // An I/O failure must not stick to the job: the next asset asks again.
       plan.catch(() => this.byJob.delete(job.jobHandle));
       this.byJob.set(job.jobHandle, plan);
-      if (this.byJob.size > this.remembered) this.byJob.delete(this.byJob.keys().next().value!);
+      if (this.byJob.size > REMEMBERED_JOBS) this.byJob.delete(this.byJob.keys().next().value!);
     }
     return plan;
   }
@@ -257,10 +261,10 @@ export class ColorProfiles {
       [cm.outputProfileHandle, 'outputProfile'],
     ] as const) {
       if (!handle) continue;
-      const profile = await this.assets.findByHandle(companyHandle, handle);
+      const profile = await this.deps.assets.findByHandle(companyHandle, handle);
       if (!profile || profile.type !== 'IccProfile' || profile.trash_state !== 'NotInTrash')
         return `colorManagementOptions: the ICC profile asset '${handle}' no longer exists`;
-      plan[key] = await this.storage.localPath(profile.original_key);
+      plan[key] = await this.deps.storage.localPath(profile.original_key);
     }
     return plan;
   }
