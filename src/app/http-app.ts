@@ -21,33 +21,23 @@ export interface HttpAppOptions {
 }
 
 export async function createHttpApp(ctx: AppContext, jobs: JobGateway, opts: HttpAppOptions = {}): Promise<NestExpressApplication> {
-  const uploads = new UploadService(
-    ctx.services.auth,
-    ctx.repositories.companies,
-    ctx.repositories.assets,
-    ctx.storage,
-    jobs,
-    ctx.config,
-    ctx.repositories.sets,
-    ctx.logger,
-  );
-  const jobService = new JobService(
-    jobs,
-    ctx.repositories.users,
-    ctx.repositories.jobLogs,
-    ctx.services.auth,
-    {
-      timezone: ctx.config.timezone,
-      lanes: ctx.config.worker.activityConcurrency,
-      progressCacheMs: ctx.config.progressCacheMs,
-    },
-    ctx.repositories.assets,
-    ctx.repositories.imageFormats,
-    ctx.services.directoryUploads,
-    ctx.repositories.sets,
-    ctx.repositories.itemProgress,
-    ctx.services.urlSecrets,
-  );
+  const uploads = new UploadService({
+    ...ctx.repositories,
+    storage: ctx.storage,
+    logger: ctx.logger,
+    auth: ctx.services.auth,
+    directoryUploads: ctx.services.directoryUploads,
+    gateway: jobs,
+    config: ctx.config,
+  });
+  const jobService = new JobService({
+    ...ctx.repositories,
+    auth: ctx.services.auth,
+    directoryUploads: ctx.services.directoryUploads,
+    urlSecrets: ctx.services.urlSecrets,
+    gateway: jobs,
+    config: { timezone: ctx.config.timezone, lanes: ctx.config.worker.activityConcurrency, progressCacheMs: ctx.config.progressCacheMs },
+  });
   const observability = { readiness: new ReadinessService(readinessChecks(ctx, jobs)), metrics: apiMetricsService(ctx, opts.withWorkerMetrics ?? false) };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(ctx, uploads, jobService, observability), {
     bodyParser: false,

@@ -100,16 +100,6 @@ export const OPERATION_ACCESS = {
 
 export type OperationName = keyof typeof OPERATION_ACCESS;
 
-/**
- * Job elements narrower than submitJob's roles. IPS documents no per-job list;
- * an export hands the company's files to whoever holds the download URL, so a
- * contribution-only portal user (ImagePortalContribUser, who uploads but does
- * not take files out) may not start one.
- */
-export const JOB_ELEMENT_ROLES: Readonly<Partial<Record<string, readonly Role[]>>> = {
-  exportJob: SUBMIT_JOB.filter((r) => r !== 'ImagePortalContribUser'),
-};
-
 export const ADMIN_ROLES = ADM4;
 
 export function isRole(value: unknown): value is Role {

@@ -18,13 +18,29 @@ import { uploadPostJob } from '../domain/schemas/upload.schema.js';
 import { uploadDirectoryJob, uploadUrlsJob } from '../domain/schemas/upload-jobs.schema.js';
 import { createVideoSitemapJob } from '../domain/schemas/video-sitemap.schema.js';
 import type { JobLogTypes } from '../domain/job-log-types.js';
+import { OPERATION_ACCESS, type Role } from '../domain/roles.js';
 import type * as workflows from '../../workflows/index.js';
 
 /**
+ * What submitJob (and the UploadFile servlet, for its job) checks against the
+ * catalog before a job starts, so that bad input is a fault naming the field
+ * rather than a failed job later. The registry names them; the services
+ * implement them (src/services/submit-checks.ts), as the registry imports no
+ * service.
+ * - documents: every pdfHandleArray entry is a live Pdf, PostScript or Illustrator asset of the company
+ * - profiles: colorManagementOptions profile handles name live IccProfile assets of the company
+ * - exportJob: what an export can know before it runs (assets, size limit, conversion request)
+ * - setScripts: autoSetCreationOptions.autoSetsArray names set-generation scripts of the company
+ * - serverDir: the directory exists inside the import root
+ */
+export const SUBMIT_CHECKS = ['documents', 'profiles', 'exportJob', 'setScripts', 'serverDir'] as const;
+export type SubmitCheck = (typeof SUBMIT_CHECKS)[number];
+
+/**
  * The one registry of IPS job types: job element → workflow → options schema
- * → IPS job type string → job-log types. submitJob accepts exactly the
- * submittable entries; the worker refuses to start if an entry names a
- * workflow the bundle does not export.
+ * → IPS job type string → roles → submit-time checks → job-log types.
+ * submitJob accepts exactly the submittable entries; the worker refuses to
+ * start if an entry names a workflow the bundle does not export.
  */
 export interface JobTypeEntry {
   /** IPS job element name (submitJobParam / ActiveJob field) */
@@ -42,6 +58,20 @@ export interface JobTypeEntry {
   /** false for the UploadFile servlet's jobs, which submitJob cannot start */
   submittable: boolean;
   /**
+   * Roles that may submit this job type, when narrower than submitJob's own
+   * (OPERATION_ACCESS.submitJob, checked first). IPS documents no per-job list.
+   */
+  roles?: readonly Role[];
+  /**
+   * The submit-time checks, run in this order: the catalog checks in the XSD
+   * order of their fields, so the first field at fault is the one reported;
+   * serverDir, checked on disk, after them. Every
+   * entry whose options have colorManagementOptions lists `profiles`, every one
+   * with autoSetCreationOptions `setScripts` (test/unit/job-registry.test.ts
+   * holds the entries to that).
+   */
+  checks?: readonly SubmitCheck[];
+  /**
    * IPS's names where IPS documents or logs one (Adobe IPS: sting-constants/r-job-log-types; `EndReoptimize` with a capital E: the docs print
    * `endReoptimize`). Every name is classified in src/domain/job-log-types.ts and listed in docs/job-log-types.md.
    */
@@ -58,6 +88,7 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     workflow: 'uploadPostWorkflow',
     options: uploadPostJob,
     submittable: false,
+    checks: ['profiles', 'setScripts'],
     logTypes: { begin: 'BeginUpload', end: 'EndUpload', success: 'UploadSuccess', failure: 'UploadError' },
     beginMessage: 'uploadBegun',
   },
@@ -77,6 +108,7 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     workflow: 'reprocessAssetsWorkflow',
     options: reprocessAssetsJob,
     submittable: true,
+    checks: ['profiles', 'setScripts'],
     // IPS documents no reprocess log types; these follow its Begin*/End*/…Success/…Error pattern.
     logTypes: { begin: 'BeginReprocess', end: 'EndReprocess', success: 'ReprocessSuccess', failure: 'ReprocessError' },
     beginMessage: 'jobBegun',
@@ -90,6 +122,7 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     // Only ever given what `options` parsed.
     workflowOptions: (options) => ripPdfsAsReprocess(options as RipPdfsJob),
     submittable: true,
+    checks: ['documents', 'profiles'],
     // BeginPdfRip and PdfRipError are IPS's (Adobe IPS: sting-constants/r-job-log-types); EndPdfRip and PdfRipSuccess follow its Begin*/End*/…Success pattern.
     logTypes: { begin: 'BeginPdfRip', end: 'EndPdfRip', success: 'PdfRipSuccess', failure: 'PdfRipError' },
     beginMessage: 'jobBegun',
@@ -101,6 +134,10 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     workflow: 'exportWorkflow',
     options: exportJob,
     submittable: true,
+    // An export hands the company's files to whoever holds the download URL, so a contribution-only portal user
+    // (ImagePortalContribUser, who uploads but does not take files out) may not start one.
+    roles: OPERATION_ACCESS.submitJob.roles.filter((r) => r !== 'ImagePortalContribUser'),
+    checks: ['exportJob'],
     // A real ExportJob's log (docs/job-log-types.md#exportjob-export): BeginExportJob, one ExportJobRenderFileSuccess per file, then
     // ZipFileExportJobSuccess, and no other row. EndExportJob (a stopped export) and ExportJobRenderFileError are ours.
     logTypes: {
@@ -119,6 +156,7 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     workflow: 'uploadUrlsWorkflow',
     options: uploadUrlsJob,
     submittable: true,
+    checks: ['profiles', 'setScripts'],
     // BeginUploadUrls / EndUploadUrls are IPS's (Adobe IPS: sting-constants/r-job-log-types); files are logged as the upload job logs them.
     logTypes: { begin: 'BeginUploadUrls', end: 'EndUploadUrls', success: 'UploadSuccess', failure: 'UploadError' },
     beginMessage: 'uploadBegun',
@@ -129,6 +167,7 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     workflow: 'uploadDirectoryWorkflow',
     options: uploadDirectoryJob,
     submittable: true,
+    checks: ['profiles', 'setScripts', 'serverDir'],
     // IPS documents no directory-specific log types; the upload family (Adobe IPS: sting-constants/r-job-log-types).
     logTypes: { begin: 'BeginUpload', end: 'EndUpload', success: 'UploadSuccess', failure: 'UploadError' },
     beginMessage: 'uploadBegun',
@@ -140,6 +179,7 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     workflow: 'automatedSetGenerationWorkflow',
     options: automatedSetGenerationJob,
     submittable: true,
+    checks: ['setScripts'],
     // IPS documents no set-generation log types; these follow its Begin*/End*/…Success/…Error pattern.
     logTypes: { begin: 'BeginSetGeneration', end: 'EndSetGeneration', success: 'SetGenerationSuccess', failure: 'SetGenerationError' },
     beginMessage: 'jobBegun',

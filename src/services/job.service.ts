@@ -5,24 +5,16 @@ import type { UserRepository } from '../adapters/repositories/user.repository.js
 import { FaultCode, IpsFault, faults } from '../domain/faults.js';
 import { newHandle } from '../domain/handles.js';
 import { runName } from '../domain/run-name.js';
-import { JOB_ELEMENT_ROLES, OPERATION_ACCESS } from '../domain/roles.js';
+import { OPERATION_ACCESS } from '../domain/roles.js';
 import { translateQuartz } from '../domain/schedule/quartz-schedule.js';
 import type * as S from '../domain/schemas/job.schema.js';
-import { jobTypeByElement, jobTypeByIpsType } from '../jobs/job-registry.js';
+import { type JobTypeEntry, jobTypeByElement, jobTypeByIpsType } from '../jobs/job-registry.js';
 import { type SubmitJobParam, jobElementOf } from '../jobs/submit-job.schema.js';
 import type { JobProgress, JobRequest } from '../jobs/contracts.js';
-import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
 import type { AuthService } from './auth.service.js';
 import type { Principal } from './principal.js';
-import { checkProfileHandles } from './render-plan.js';
 import { ProgressSnapshots } from './progress-snapshots.js';
-import type { ColorManagementOptions } from '../domain/schemas/options.schema.js';
-import type { ImageFormatRepository } from '../adapters/repositories/image-format.repository.js';
-import { checkExportJob } from './export/export-submit.js';
-import { checkSetScripts } from './sets/set-submit.js';
-import type { SetRepository } from '../adapters/repositories/set.repository.js';
-import type { DirectoryUploadService } from './ingest/directory-upload.service.js';
-import type { UploadDirectoryJob } from '../domain/schemas/upload-jobs.schema.js';
+import { type SubmitCheckDeps, runSubmitChecks } from './submit-checks.js';
 import { type UrlSecrets, withoutSecretsInUrls } from './url-secrets.js';
 import type { ItemProgressRepository, ItemProgressRow } from '../adapters/repositories/item-progress.repository.js';
 
@@ -35,11 +27,17 @@ export interface JobServiceConfig {
   progressCacheMs?: number;
 }
 
-/** Asset types a RipPdfsJob rips (the documents the reprocess step hands to Ghostscript). */
-const DOCUMENT_TYPES = new Set(['Pdf', 'PostScript', 'Illustrator']);
-
-/** Handles per query when checking a job's assets: well under SQLite's and PostgreSQL's bound-parameter limits. */
-const LOOKUP_CHUNK = 1000;
+export interface JobServiceDeps extends SubmitCheckDeps {
+  gateway: JobGateway;
+  users: UserRepository;
+  jobLogs: JobLogRepository;
+  auth: AuthService;
+  /** the worker's per-item reports (job_item_progress) */
+  itemProgress: Pick<ItemProgressRepository, 'forJob'>;
+  /** seals URL secrets before a job reaches Temporal */
+  urlSecrets: Pick<UrlSecrets, 'sealOptions'>;
+  config: JobServiceConfig;
+}
 
 /** An item in flight as getActiveJobs shows it: the workflow's entry, with the worker's latest report on it when there is one. */
 type LiveItem = JobProgress['processing'][number] & { report?: ItemProgressRow };
@@ -54,41 +52,29 @@ type ResolvedJob = { kind: 'schedule'; schedule: JobSchedule } | { kind: 'run'; 
  * resume = signals (or pausing the schedule).
  */
 export class JobService {
-  constructor(
-    private readonly gateway: JobGateway,
-    private readonly users: UserRepository,
-    private readonly jobLogs: JobLogRepository,
-    private readonly auth: AuthService,
-    private readonly config: JobServiceConfig,
-    private readonly assets: AssetRepository,
-    private readonly formats: ImageFormatRepository,
-    private readonly directories?: DirectoryUploadService,
-    private readonly sets?: SetRepository,
-    /** the worker's per-item reports (job_item_progress) */
-    private readonly itemProgress?: Pick<ItemProgressRepository, 'forJob'>,
-    /** seals URL secrets before a job reaches Temporal; without it (unit tests) URLs go in as given */
-    private readonly urlSecrets?: Pick<UrlSecrets, 'sealOptions'>,
-  ) {
-    this.snapshots = new ProgressSnapshots(config.progressCacheMs ?? 1000);
-  }
-
+  private readonly gateway: JobGateway;
+  private readonly users: UserRepository;
+  private readonly jobLogs: JobLogRepository;
+  private readonly auth: AuthService;
+  private readonly itemProgress: Pick<ItemProgressRepository, 'forJob'>;
+  private readonly config: JobServiceConfig;
   private readonly snapshots: ProgressSnapshots<JobProgress | undefined>;
+
+  constructor(private readonly deps: JobServiceDeps) {
+    this.gateway = deps.gateway;
+    this.users = deps.users;
+    this.jobLogs = deps.jobLogs;
+    this.auth = deps.auth;
+    this.itemProgress = deps.itemProgress;
+    this.config = deps.config;
+    this.snapshots = new ProgressSnapshots(this.config.progressCacheMs ?? 1000);
+  }
 
   async submit(caller: Principal, p: SubmitJobParam): Promise<{ jobHandle: string }> {
     const { element, options } = jobElementOf(p);
     const entry = jobTypeByElement(element)!;
-    this.checkElementRole(caller, p.companyHandle, element);
-    // In XSD order, so the first field at fault is the one reported.
-    if (element === 'ripPdfsJob') await this.checkDocuments(p.companyHandle, `${element}.pdfHandleArray`, (options as S.RipPdfsJob).pdfHandleArray);
-    await this.checkProfiles(p.companyHandle, element, options);
-    if (element === 'exportJob') await checkExportJob(this.assets, this.formats, p.companyHandle, options as S.ExportJob);
-    const scripts = (options as { autoSetCreationOptions?: { autoSetsArray: string[] } }).autoSetCreationOptions?.autoSetsArray;
-    if (scripts && this.sets) await checkSetScripts(this.sets, p.companyHandle, `${element}.autoSetCreationOptions.autoSetsArray`, scripts);
-    // The directory must exist inside the import root now: a wrong path is the submitter's to fix, not a failed job later.
-    if (element === 'uploadDirectoryJob') {
-      if (!this.directories) throw faults.invalid(element, 'a job type this server runs', 'uploadDirectoryJob (no import root configured)');
-      await this.directories.resolveServerDir((options as UploadDirectoryJob).serverDir, `${element}.serverDir`);
-    }
+    this.checkElementRole(caller, p.companyHandle, entry);
+    await runSubmitChecks(this.deps, entry, { companyHandle: p.companyHandle, field: element }, options);
     const notifyUserEmail = await this.notifyAddress(caller, p);
     const request: JobRequest = {
       companyHandle: p.companyHandle,
@@ -132,7 +118,7 @@ export class JobService {
 
   /** The workflow input's options: secret-bearing URLs sealed (url-secrets.ts), so no history or memo holds them. */
   private async sealed(companyHandle: string, options: unknown): Promise<unknown> {
-    return this.urlSecrets ? this.urlSecrets.sealOptions(companyHandle, options) : options;
+    return this.deps.urlSecrets.sealOptions(companyHandle, options);
   }
 
   /** submitJob userHandle: the user to notify; must belong to the company. */
@@ -233,56 +219,17 @@ export class JobService {
     return {};
   }
 
-  /** Job types narrower than submitJob itself (roles.ts JOB_ELEMENT_ROLES), e.g. exports. */
-  private checkElementRole(caller: Principal, companyHandle: string, element: string): void {
-    const allowed = JOB_ELEMENT_ROLES[element];
+  /** Job types narrower than submitJob itself (the registry entry's roles), e.g. exports. */
+  private checkElementRole(caller: Principal, companyHandle: string, entry: JobTypeEntry): void {
+    const allowed = entry.roles;
     if (!allowed || caller.isIpsAdmin) return;
     const role = caller.memberships.find((m) => m.isActive && m.companyHandle === companyHandle)?.role;
     if (!role || !allowed.includes(role)) {
       throw new IpsFault(
         FaultCode.NoOperationPermission,
-        `User does not have permission to submit an ${element} (the ${role ?? 'caller'} role may not; allowed: ${allowed.join(', ')})`,
-        element,
+        `User does not have permission to submit an ${entry.element} (the ${role ?? 'caller'} role may not; allowed: ${allowed.join(', ')})`,
+        entry.element,
       );
-    }
-  }
-
-  /**
-   * colorManagementOptions profile handles must name live IccProfile assets of
-   * the job's company: a wrong handle is the job's bad input (a fault naming the
-   * field now), not an error on every asset later.
-   */
-  private async checkProfiles(companyHandle: string, element: string, options: unknown): Promise<void> {
-    await checkProfileHandles(
-      this.assets,
-      companyHandle,
-      `${element}.colorManagementOptions`,
-      (options as { colorManagementOptions?: ColorManagementOptions }).colorManagementOptions,
-    );
-  }
-
-  /**
-   * RipPdfsJob rips documents: every pdfHandleArray entry must be a live Pdf,
-   * PostScript or Illustrator asset of the company. IPS's own name for the job
-   * says so, and refusing now names the entry at fault, where a reprocess job
-   * would run and fail it (or, for an image, quietly re-optimise it instead).
-   */
-  private async checkDocuments(companyHandle: string, field: string, handles: readonly string[]): Promise<void> {
-    for (let start = 0; start < handles.length; start += LOOKUP_CHUNK) {
-      const chunk = handles.slice(start, start + LOOKUP_CHUNK);
-      const rows = new Map((await this.assets.findByHandles(companyHandle, [...new Set(chunk)])).map((a) => [a.asset_handle, a]));
-      for (const [i, handle] of chunk.entries()) {
-        const at = `${field}[${start + i}]`;
-        const asset = rows.get(handle);
-        // Unknown, trashed and other companies' handles look alike, as in the reprocess log.
-        if (!asset || asset.trash_state !== 'NotInTrash') throw faults.notFound(at, 'PDF, PostScript or Illustrator asset', handle);
-        if (!DOCUMENT_TYPES.has(asset.type))
-          throw faults.invalid(
-            at,
-            'the handle of a Pdf, PostScript or Illustrator asset (other assets go in a reprocessAssetsJob)',
-            `an asset of type ${asset.type}`,
-          );
-      }
     }
   }
 
@@ -326,7 +273,7 @@ export class JobService {
         progress.processing.flatMap((p) => (p.itemId ? [p.itemId] : [])),
       ),
       // Progress is a side channel: without it the items are listed as before.
-      this.itemProgress ? this.itemProgress.forJob(jobHandle).catch((): ItemProgressRow[] => []) : [],
+      this.itemProgress.forJob(jobHandle).catch((): ItemProgressRow[] => []),
     ]);
     const byItem = new Map(reports.map((r) => [r.item_id, r]));
     const processed = Math.min(progress.total, Math.max(progress.processed + recorded.size, log?.total_file_count ?? 0));

@@ -1,7 +1,3 @@
-import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
-import { checkProfileHandles } from './render-plan.js';
-import { checkSetScripts } from './sets/set-submit.js';
-import type { SetRepository } from '../adapters/repositories/set.repository.js';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { MultipartError, parseMultipart } from '../adapters/http/multipart.js';
@@ -21,6 +17,7 @@ import type { Logger } from '../adapters/logging/logger.js';
 import type { UploadItem, UploadJobInput } from '../jobs/contracts.js';
 import { jobTypeByElement } from '../jobs/job-registry.js';
 import { AuthService, type Credentials } from './auth.service.js';
+import { type SubmitCheckDeps, runSubmitChecks } from './submit-checks.js';
 import { stagingKey } from './assets/storage-keys.js';
 import type { Principal } from './principal.js';
 import { XML_CONTENT_TYPE, faultElementDocument, isXmlDocument, readXmlAuthPart, readXmlUploadParams, uploadReturnDocument } from './upload-parts.js';
@@ -50,6 +47,15 @@ interface ReplyStyle {
   header?: AuthHeader;
 }
 
+export interface UploadServiceDeps extends SubmitCheckDeps {
+  auth: AuthService;
+  companies: CompanyRepository;
+  storage: StorageDriver;
+  gateway: JobGateway;
+  config: AppConfig;
+  logger: Logger;
+}
+
 /**
  * The UploadFile servlet (Adobe IPS: c-http-post; docs/jobs/upload.md). Each post's files are
  * streamed into staging storage as they arrive, then handed to the upload
@@ -57,16 +63,17 @@ interface ReplyStyle {
  * post that fails validation leaves nothing behind.
  */
 export class UploadService {
-  constructor(
-    private readonly auth: AuthService,
-    private readonly companies: CompanyRepository,
-    private readonly assets: AssetRepository,
-    private readonly storage: StorageDriver,
-    private readonly jobs: JobGateway,
-    private readonly config: AppConfig,
-    private readonly sets?: SetRepository,
-    private readonly logger?: Logger,
-  ) {}
+  private readonly auth: AuthService;
+  private readonly storage: StorageDriver;
+  private readonly gateway: JobGateway;
+  private readonly config: AppConfig;
+
+  constructor(private readonly deps: UploadServiceDeps) {
+    this.auth = deps.auth;
+    this.storage = deps.storage;
+    this.gateway = deps.gateway;
+    this.config = deps.config;
+  }
 
   /**
    * A post with its reply. Once an `auth` or `uploadParams` part is an XML
@@ -113,7 +120,7 @@ export class UploadService {
               style.authNamespace = part.namespace;
               style.header = part.header;
               if (part.header.appName || part.header.appVersion)
-                this.logger?.debug({ appName: part.header.appName, appVersion: part.header.appVersion }, 'UploadFile post');
+                this.deps.logger.debug({ appName: part.header.appName, appVersion: part.header.appVersion }, 'UploadFile post');
               // HTTP Basic, when sent, still decides who the caller is (as with a JSON auth part).
               principal ??= await this.auth.authenticate(part.credentials ?? noXmlCredentials(), clientAddress);
             } else if (name === 'auth') {
@@ -167,7 +174,7 @@ export class UploadService {
   }
 
   private async dispatch(principal: Principal, params: UploadPostParam, staged: StagedFile[]): Promise<{ jobHandle: string }> {
-    const company = await this.companies.findByHandle(params.companyHandle);
+    const company = await this.deps.companies.findByHandle(params.companyHandle);
     if (!company) throw faults.notFound('uploadParams.companyHandle', 'company', params.companyHandle);
     const folder = normalizeFolder(params.destFolder, company.root_path, 'uploadParams.destFolder');
     const items: UploadItem[] = staged.map((f, i) => ({
@@ -182,24 +189,19 @@ export class UploadService {
     const post = { items, endJob: params.endJob ?? false };
 
     if (params.jobHandle) {
-      const job = await this.jobs.describe(params.jobHandle);
+      const job = await this.gateway.describe(params.jobHandle);
       if (!job || job.companyHandle !== params.companyHandle || job.workflowType !== 'uploadPostWorkflow') {
         throw faults.notFound('uploadParams.jobHandle', 'upload job', params.jobHandle);
       }
       if (!job.running) throw faults.invalid('uploadParams.jobHandle', 'an upload job that is still accepting files', 'a job that has ended');
-      await this.jobs.addUploadFiles(params.jobHandle, post);
+      await this.gateway.addUploadFiles(params.jobHandle, post);
       return { jobHandle: params.jobHandle };
     }
 
-    // A later post adds files to the job's options as they were; only a new job's profiles are checked.
-    await checkProfileHandles(
-      this.assets,
-      params.companyHandle,
-      'uploadParams.uploadParams.colorManagementOptions',
-      params.uploadParams?.colorManagementOptions,
-    );
-    const scripts = params.uploadParams?.autoSetCreationOptions?.autoSetsArray;
-    if (scripts && this.sets) await checkSetScripts(this.sets, params.companyHandle, 'uploadParams.uploadParams.autoSetCreationOptions.autoSetsArray', scripts);
+    // A later post adds files to the job's options as they were; only a new job's are checked.
+    const entry = jobTypeByElement('uploadPostJob')!;
+    const options = params.uploadParams ?? DEFAULT_UPLOAD_POST_JOB;
+    await runSubmitChecks(this.deps, entry, { companyHandle: params.companyHandle, field: 'uploadParams.uploadParams' }, options);
     const now = new Date();
     const name = runName(params.jobName!, now);
     const jobHandle = newHandle.job(params.companyHandle, name);
@@ -214,12 +216,12 @@ export class UploadService {
         ...(params.locale ? { locale: params.locale } : {}),
         ...(params.description ? { description: params.description } : {}),
       },
-      options: params.uploadParams ?? DEFAULT_UPLOAD_POST_JOB,
+      options,
       firstPost: post,
       idleTimeoutSeconds: this.config.limits.uploadJobIdleSeconds,
       concurrency: this.config.worker.activityConcurrency,
     };
-    await this.jobs.startUploadJob(input, jobTypeByElement('uploadPostJob')!.ipsType, {
+    await this.gateway.startUploadJob(input, entry.ipsType, {
       element: 'uploadPostJob',
       options: input.options,
       runName: name,

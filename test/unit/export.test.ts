@@ -400,15 +400,19 @@ describe("getActiveJobs progress of an ExportJob, whose log keeps totalFileCount
       find: async () => ({ total_file_count: 0 }),
       recordedItemIds: async (_job: string, ids: readonly string[]) => new Set(ids.filter((id) => recorded.has(id))),
     };
-    const service = new JobService(
-      { describe: async () => run, progress: async () => progress } as unknown as JobGateway,
-      {} as never,
-      jobLogs as never,
-      {} as never,
-      { timezone: 'UTC', lanes: 2, progressCacheMs: 0 },
-      {} as never,
-      {} as never,
-    );
+    const service = new JobService({
+      gateway: { describe: async () => run, progress: async () => progress } as unknown as JobGateway,
+      users: {} as never,
+      jobLogs: jobLogs as never,
+      auth: {} as never,
+      config: { timezone: 'UTC', lanes: 2, progressCacheMs: 0 },
+      assets: {} as never,
+      imageFormats: {} as never,
+      sets: {} as never,
+      directoryUploads: {} as never,
+      itemProgress: { forJob: async () => [] },
+      urlSecrets: {} as never,
+    });
     const [active] = (await service.getActiveJobs(caller, { companyHandle: 'c|acme', jobHandle: 'j|1' })).jobArray.items;
     expect(active).toMatchObject({ type: 'Export', totalSize: 10, progress: 60 });
     expect(active!.taskProgressArray.items[0]).toMatchObject({ numProcessed: 6, numProcessing: 2, numPending: 2 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { JOB_ELEMENTS } from '../../src/domain/schemas/job.schema.js';
 import { parseInput } from '../../src/domain/validate.js';
-import { JOB_TYPES, assertRegistryComplete, jobTypeByElement, jobTypeByIpsType } from '../../src/jobs/job-registry.js';
+import { objectShape } from '../../src/domain/schemas/introspect.js';
+import { OPERATION_ACCESS } from '../../src/domain/roles.js';
+import { JOB_TYPES, SUBMIT_CHECKS, assertRegistryComplete, jobTypeByElement, jobTypeByIpsType } from '../../src/jobs/job-registry.js';
 import { submitJobParam } from '../../src/jobs/submit-job.schema.js';
 import * as workflows from '../../workflows/index.js';
 import { faultOf } from '../support/faults.js';
@@ -36,6 +38,39 @@ describe('job registry', () => {
     const options = rip.options.parse({ pdfHandleArray: { items: ['a|1'] }, createMask: true, emailSetting: 'None' });
     expect(reprocess.options.parse(rip.workflowOptions!(options))).toEqual(rip.workflowOptions!(options));
     expect(rip.workflowOptions!(options)).toMatchObject({ assetHandleArray: ['a|1'], createMask: true, preserveCrop: true });
+  });
+
+  it('checks profiles and set scripts at submit for every job type whose options carry them', () => {
+    for (const j of JOB_TYPES) {
+      const fields = Object.keys(objectShape(j.options) ?? {});
+      const checks = j.checks ?? [];
+      expect({ element: j.element, profiles: checks.includes('profiles') }).toEqual({
+        element: j.element,
+        profiles: fields.includes('colorManagementOptions'),
+      });
+      expect({ element: j.element, setScripts: checks.includes('setScripts') }).toEqual({
+        element: j.element,
+        setScripts: fields.includes('autoSetCreationOptions'),
+      });
+    }
+    expect(jobTypeByElement('ripPdfsJob')!.checks).toEqual(['documents', 'profiles']);
+    expect(jobTypeByElement('exportJob')!.checks).toEqual(['exportJob']);
+    expect(jobTypeByElement('uploadDirectoryJob')!.checks).toEqual(['profiles', 'setScripts', 'serverDir']);
+  });
+
+  it("lists each type's checks once, in the one order every type shares (the first field at fault is the one reported)", () => {
+    for (const j of JOB_TYPES) {
+      const checks = j.checks ?? [];
+      expect(new Set(checks).size).toBe(checks.length);
+      expect([...checks].sort((a, b) => SUBMIT_CHECKS.indexOf(a) - SUBMIT_CHECKS.indexOf(b))).toEqual(checks);
+    }
+  });
+
+  it("narrows only exportJob below submitJob's roles: a contribution-only portal user takes no files out", () => {
+    expect(JOB_TYPES.filter((j) => j.roles).map((j) => j.element)).toEqual(['exportJob']);
+    const submit = OPERATION_ACCESS.submitJob.roles;
+    expect(jobTypeByElement('exportJob')!.roles).toEqual(submit.filter((r) => r !== 'ImagePortalContribUser'));
+    expect(submit).toContain('ImagePortalContribUser');
   });
 
   it('lets submitJob run every job element of the XSD, each through its own schema', () => {

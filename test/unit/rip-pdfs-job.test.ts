@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ImageFormatRepository } from '../../src/adapters/repositories/image-format.repository.js';
 import type { AssetRepository, AssetRow } from '../../src/adapters/repositories/asset.repository.js';
 import type { JobLogRepository } from '../../src/adapters/repositories/job-log.repository.js';
+import type { SetRepository } from '../../src/adapters/repositories/set.repository.js';
 import type { UserRepository } from '../../src/adapters/repositories/user.repository.js';
 import type { JobGateway, JobMemo, JobSchedule } from '../../src/adapters/temporal/job.gateway.js';
 import { IpsFault } from '../../src/domain/faults.js';
@@ -9,7 +10,7 @@ import { reprocessAssetsJob, ripPdfsAsReprocess, ripPdfsJob } from '../../src/do
 import { parseInput } from '../../src/domain/validate.js';
 import { submitJobParam } from '../../src/jobs/submit-job.schema.js';
 import type { AuthService } from '../../src/services/auth.service.js';
-import { JobService, echoOf } from '../../src/services/job.service.js';
+import { JobService, type JobServiceDeps, echoOf } from '../../src/services/job.service.js';
 import type { Principal } from '../../src/services/principal.js';
 import type { JobRequest } from '../../src/jobs/contracts.js';
 import { faultOf } from '../support/faults.js';
@@ -149,6 +150,24 @@ describe('JobService.submit with a ripPdfsJob', () => {
     asset('a|icc', 'IccProfile'),
   ];
 
+  /** The parts a submit or a listing reaches here; the others are never called. */
+  function jobServiceDeps(parts: Pick<JobServiceDeps, 'gateway'> & Partial<JobServiceDeps>): JobServiceDeps {
+    return {
+      users: {} as UserRepository,
+      jobLogs: {} as JobLogRepository,
+      auth: {} as AuthService,
+      assets: {} as AssetRepository,
+      imageFormats: {} as ImageFormatRepository,
+      sets: {} as SetRepository,
+      directoryUploads: {} as JobServiceDeps['directoryUploads'],
+      itemProgress: { forJob: async () => [] },
+      // URLs go in as given: no secret box here.
+      urlSecrets: { sealOptions: async (_company, options) => options },
+      config: { timezone: 'UTC', lanes: 2 },
+      ...parts,
+    };
+  }
+
   function setup() {
     const started: Array<{ workflow: string; request: JobRequest; memo: JobMemo }> = [];
     const gateway = {
@@ -161,15 +180,7 @@ describe('JobService.submit with a ripPdfsJob', () => {
       ),
       findByHandle: vi.fn(async (company: string, handle: string) => library.find((a) => a.company_handle === company && a.asset_handle === handle)),
     };
-    const service = new JobService(
-      gateway as unknown as JobGateway,
-      {} as UserRepository,
-      {} as JobLogRepository,
-      {} as AuthService,
-      { timezone: 'UTC', lanes: 2 },
-      assets as unknown as AssetRepository,
-      {} as ImageFormatRepository,
-    );
+    const service = new JobService(jobServiceDeps({ gateway: gateway as unknown as JobGateway, assets: assets as unknown as AssetRepository }));
     return { service, started, gateway, assets };
   }
 
@@ -238,15 +249,7 @@ describe('JobService.submit with a ripPdfsJob', () => {
       paused: false,
       nextActionTimes: [],
     };
-    const scheduled = new JobService(
-      { describeSchedule: async () => schedule } as unknown as JobGateway,
-      {} as UserRepository,
-      {} as JobLogRepository,
-      {} as AuthService,
-      { timezone: 'UTC', lanes: 2 },
-      {} as AssetRepository,
-      {} as ImageFormatRepository,
-    );
+    const scheduled = new JobService(jobServiceDeps({ gateway: { describeSchedule: async () => schedule } as unknown as JobGateway }));
     const { items } = (await scheduled.getScheduledJobs(caller, { companyHandle: COMPANY, jobHandle: 's|1' })).jobArray;
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({
