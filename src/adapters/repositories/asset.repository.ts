@@ -1,6 +1,7 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../database/database.js';
 import type { AssetTable, Database } from '../database/tables.js';
+import { afterKey, countRows, type KeyAndName } from './keyset-page.js';
 
 export type AssetRow = AssetTable;
 
@@ -65,17 +66,12 @@ export class AssetRepository {
   }
 
   /** Live images of the company whose pyramid TIFF is missing or older than `version`. */
-  async countNeedingOptimize(companyHandle: string, version: number): Promise<number> {
-    const r = await this.needingOptimize(companyHandle, version)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+  countNeedingOptimize(companyHandle: string, version: number): Promise<number> {
+    return countRows(this.needingOptimize(companyHandle, version));
   }
 
-  listNeedingOptimize(companyHandle: string, version: number, after: string | null, limit: number): Promise<Array<Pick<AssetRow, 'asset_handle' | 'name'>>> {
-    let q = this.needingOptimize(companyHandle, version).select(['asset_handle', 'name']).orderBy('asset_handle').limit(limit);
-    if (after !== null) q = q.where('asset_handle', '>', after);
-    return q.execute();
+  listNeedingOptimize(companyHandle: string, version: number, after: string | null, limit: number): Promise<KeyAndName[]> {
+    return afterKey(this.needingOptimize(companyHandle, version).select(['asset_handle', 'name']), 'asset_handle', after, limit).execute();
   }
 
   private needingOptimize(companyHandle: string, version: number) {

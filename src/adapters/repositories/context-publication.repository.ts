@@ -1,4 +1,7 @@
 import type { Db } from '../database/database.js';
+import { afterKey, countRows, type KeyAndName } from './keyset-page.js';
+import { onLiveMarkedAsset } from './live-asset-join.js';
+import { setMemberNames } from './set.repository.js';
 import type { ContextPublishedAssetTable, ContextPublishedDocumentTable, PublishDirectoryFileTable } from '../database/tables.js';
 import { type FilePublishContext, contextTypes } from '../../domain/publish-contexts.js';
 
@@ -15,22 +18,12 @@ export type PublishDirectoryFileRow = PublishDirectoryFileTable;
 export class ContextPublicationRepository {
   constructor(private readonly db: Db) {}
 
-  async countCandidates(companyHandle: string, context: FilePublishContext): Promise<number> {
-    const r = await this.candidates(companyHandle, context)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+  countCandidates(companyHandle: string, context: FilePublishContext): Promise<number> {
+    return countRows(this.candidates(companyHandle, context));
   }
 
-  listCandidates(
-    companyHandle: string,
-    context: FilePublishContext,
-    after: string | null,
-    limit: number,
-  ): Promise<Array<{ asset_handle: string; name: string }>> {
-    let q = this.candidates(companyHandle, context).select(['asset_handle', 'name']).orderBy('asset_handle').limit(limit);
-    if (after !== null) q = q.where('asset_handle', '>', after);
-    return q.execute();
+  listCandidates(companyHandle: string, context: FilePublishContext, after: string | null, limit: number): Promise<KeyAndName[]> {
+    return afterKey(this.candidates(companyHandle, context).select(['asset_handle', 'name']), 'asset_handle', after, limit).execute();
   }
 
   /** Live assets marked for publish of the types the context takes (Image Rendering: images with their optimised image). */
@@ -45,35 +38,19 @@ export class ContextPublicationRepository {
     return q;
   }
 
-  async countRemovals(companyHandle: string, context: FilePublishContext): Promise<number> {
-    const r = await this.removals(companyHandle, context)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+  countRemovals(companyHandle: string, context: FilePublishContext): Promise<number> {
+    return countRows(this.removals(companyHandle, context));
   }
 
   /** Published records whose asset is gone, trashed or no longer marked for publish. */
-  listRemovals(
-    companyHandle: string,
-    context: FilePublishContext,
-    after: string | null,
-    limit: number,
-  ): Promise<Array<{ asset_handle: string; name: string }>> {
-    let q = this.removals(companyHandle, context).select(['p.asset_handle', 'p.name']).orderBy('p.asset_handle').limit(limit);
-    if (after !== null) q = q.where('p.asset_handle', '>', after);
-    return q.execute();
+  listRemovals(companyHandle: string, context: FilePublishContext, after: string | null, limit: number): Promise<KeyAndName[]> {
+    return afterKey(this.removals(companyHandle, context).select(['p.asset_handle', 'p.name']), 'p.asset_handle', after, limit).execute();
   }
 
   private removals(companyHandle: string, context: FilePublishContext) {
     return this.db
       .selectFrom('context_published_assets as p')
-      .leftJoin('assets as a', (j) =>
-        j
-          .onRef('a.asset_handle', '=', 'p.asset_handle')
-          .onRef('a.company_handle', '=', 'p.company_handle')
-          .on('a.trash_state', '=', 'NotInTrash')
-          .on('a.ready_for_publish', '=', 1),
-      )
+      .leftJoin('assets as a', (j) => onLiveMarkedAsset(j, 'a', 'p'))
       .where('p.company_handle', '=', companyHandle)
       .where('p.context', '=', context)
       .where('a.asset_handle', 'is', null);
@@ -132,16 +109,8 @@ export class ContextPublicationRepository {
   }
 
   /** A set's members' names, in order (members no longer in the catalog are left out). */
-  async setMemberNames(companyHandle: string, setHandle: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('asset_set_members as m')
-      .innerJoin('assets as a', 'a.asset_handle', 'm.member_handle')
-      .select('a.name')
-      .where('m.set_handle', '=', setHandle)
-      .where('a.company_handle', '=', companyHandle)
-      .orderBy('m.position')
-      .execute();
-    return rows.map((r) => r.name);
+  setMemberNames(companyHandle: string, setHandle: string): Promise<string[]> {
+    return setMemberNames(this.db, companyHandle, setHandle);
   }
 
   async setDefinition(setHandle: string): Promise<string | null> {
@@ -190,7 +159,7 @@ export class ContextPublicationRepository {
 
   /** Live assets marked for publish, a page at a time in handle order (the metadata document's entries). */
   markedAssetsPage(companyHandle: string, after: string | null, limit: number) {
-    let q = this.db
+    const q = this.db
       .selectFrom('assets')
       .select([
         'asset_handle',
@@ -211,10 +180,7 @@ export class ContextPublicationRepository {
       ])
       .where('company_handle', '=', companyHandle)
       .where('trash_state', '=', 'NotInTrash')
-      .where('ready_for_publish', '=', 1)
-      .orderBy('asset_handle')
-      .limit(limit);
-    if (after !== null) q = q.where('asset_handle', '>', after);
-    return q.execute();
+      .where('ready_for_publish', '=', 1);
+    return afterKey(q, 'asset_handle', after, limit).execute();
   }
 }

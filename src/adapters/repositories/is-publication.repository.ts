@@ -1,6 +1,9 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../database/database.js';
 import type { Database, IsPublishedAssetTable, IsPublishedMacroTable } from '../database/tables.js';
+import { afterKey, countRows, type KeyAndName } from './keyset-page.js';
+import { onLiveMarkedAsset } from './live-asset-join.js';
+import { setMemberNames } from './set.repository.js';
 import { IS_SET_TYPES } from '../../domain/is-publish.js';
 
 export type IsPublishedAssetRow = IsPublishedAssetTable;
@@ -19,22 +22,12 @@ type AssetEb = ExpressionBuilder<Database & { p: IsPublishedAssetTable }, 'asset
 export class IsPublicationRepository {
   constructor(private readonly db: Db) {}
 
-  async countCandidates(companyHandle: string, selection: PublishSelection): Promise<number> {
-    const r = await this.candidates(companyHandle, selection)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+  countCandidates(companyHandle: string, selection: PublishSelection): Promise<number> {
+    return countRows(this.candidates(companyHandle, selection));
   }
 
-  listCandidates(
-    companyHandle: string,
-    selection: PublishSelection,
-    after: string | null,
-    limit: number,
-  ): Promise<Array<{ asset_handle: string; name: string }>> {
-    let q = this.candidates(companyHandle, selection).select(['assets.asset_handle', 'assets.name']).orderBy('assets.asset_handle').limit(limit);
-    if (after !== null) q = q.where('assets.asset_handle', '>', after);
-    return q.execute();
+  listCandidates(companyHandle: string, selection: PublishSelection, after: string | null, limit: number): Promise<KeyAndName[]> {
+    return afterKey(this.candidates(companyHandle, selection).select(['assets.asset_handle', 'assets.name']), 'assets.asset_handle', after, limit).execute();
   }
 
   /** Live, marked assets Image Serving can serve, joined with their published record (if any). */
@@ -58,30 +51,19 @@ export class IsPublicationRepository {
     return q;
   }
 
-  async countRemovals(companyHandle: string): Promise<number> {
-    const r = await this.removals(companyHandle)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+  countRemovals(companyHandle: string): Promise<number> {
+    return countRows(this.removals(companyHandle));
   }
 
   /** Published records whose asset is gone, trashed or no longer marked for publish. */
-  listRemovals(companyHandle: string, after: string | null, limit: number): Promise<Array<{ asset_handle: string; name: string }>> {
-    let q = this.removals(companyHandle).select(['p.asset_handle', 'p.name']).orderBy('p.asset_handle').limit(limit);
-    if (after !== null) q = q.where('p.asset_handle', '>', after);
-    return q.execute();
+  listRemovals(companyHandle: string, after: string | null, limit: number): Promise<KeyAndName[]> {
+    return afterKey(this.removals(companyHandle).select(['p.asset_handle', 'p.name']), 'p.asset_handle', after, limit).execute();
   }
 
   private removals(companyHandle: string) {
     return this.db
       .selectFrom('is_published_assets as p')
-      .leftJoin('assets as a', (j) =>
-        j
-          .onRef('a.asset_handle', '=', 'p.asset_handle')
-          .onRef('a.company_handle', '=', 'p.company_handle')
-          .on('a.trash_state', '=', 'NotInTrash')
-          .on('a.ready_for_publish', '=', 1),
-      )
+      .leftJoin('assets as a', (j) => onLiveMarkedAsset(j, 'a', 'p'))
       .where('p.company_handle', '=', companyHandle)
       .where('a.asset_handle', 'is', null);
   }
@@ -112,16 +94,8 @@ export class IsPublicationRepository {
   }
 
   /** A set's members' names, in order (members no longer in the catalog are left out). */
-  async setMemberNames(companyHandle: string, setHandle: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('asset_set_members as m')
-      .innerJoin('assets as a', 'a.asset_handle', 'm.member_handle')
-      .select('a.name')
-      .where('m.set_handle', '=', setHandle)
-      .where('a.company_handle', '=', companyHandle)
-      .orderBy('m.position')
-      .execute();
-    return rows.map((r) => r.name);
+  setMemberNames(companyHandle: string, setHandle: string): Promise<string[]> {
+    return setMemberNames(this.db, companyHandle, setHandle);
   }
 
   /** Whether any published record of the company still serves this storage key. */

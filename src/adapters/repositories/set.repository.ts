@@ -73,3 +73,16 @@ export class SetRepository {
     });
   }
 }
+
+/** A set's members' names, in order (members no longer in the catalog are left out): what a publish writes for a set. */
+export async function setMemberNames(db: Db, companyHandle: string, setHandle: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('asset_set_members as m')
+    .innerJoin('assets as a', 'a.asset_handle', 'm.member_handle')
+    .select('a.name')
+    .where('m.set_handle', '=', setHandle)
+    .where('a.company_handle', '=', companyHandle)
+    .orderBy('m.position')
+    .execute();
+  return rows.map((r) => r.name);
+}

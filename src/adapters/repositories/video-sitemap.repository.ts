@@ -1,5 +1,7 @@
 import { VIDEO_ENGINE } from '../../domain/asset-types.js';
 import type { Db } from '../database/database.js';
+import { afterKey } from './keyset-page.js';
+import { onLiveMarkedAsset } from './live-asset-join.js';
 
 /** One video a sitemap lists: its Video publication, what ffprobe measured, and its poster as Image Serving publishes it. */
 export interface SitemapVideoRow {
@@ -25,15 +27,9 @@ export class VideoSitemapRepository {
   constructor(private readonly db: Db) {}
 
   async page(companyHandle: string, after: string | null, limit: number): Promise<SitemapVideoRow[]> {
-    let q = this.db
+    const q = this.db
       .selectFrom('context_published_assets as p')
-      .innerJoin('assets as a', (j) =>
-        j
-          .onRef('a.asset_handle', '=', 'p.asset_handle')
-          .onRef('a.company_handle', '=', 'p.company_handle')
-          .on('a.trash_state', '=', 'NotInTrash')
-          .on('a.ready_for_publish', '=', 1),
-      )
+      .innerJoin('assets as a', (j) => onLiveMarkedAsset(j, 'a', 'p'))
       .leftJoin('video_info as v', 'v.asset_handle', 'p.asset_handle')
       .leftJoin('asset_derivations as d', (j) => j.onRef('d.asset_handle', '=', 'p.asset_handle').on('d.engine', '=', VIDEO_ENGINE))
       // The master's own entry, found as the master itself is listed (published with an MP4, live, marked).
@@ -44,13 +40,7 @@ export class VideoSitemapRepository {
           .on('mp.context', '=', 'Video')
           .on('mp.media_key', 'is not', null),
       )
-      .leftJoin('assets as ma', (j) =>
-        j
-          .onRef('ma.asset_handle', '=', 'mp.asset_handle')
-          .onRef('ma.company_handle', '=', 'mp.company_handle')
-          .on('ma.trash_state', '=', 'NotInTrash')
-          .on('ma.ready_for_publish', '=', 1),
-      )
+      .leftJoin('assets as ma', (j) => onLiveMarkedAsset(j, 'ma', 'mp'))
       .leftJoin('is_published_assets as own', (j) =>
         j
           .onRef('own.asset_handle', '=', 'p.asset_handle')
@@ -69,11 +59,8 @@ export class VideoSitemapRepository {
       .where('p.company_handle', '=', companyHandle)
       .where('p.context', '=', 'Video')
       .where('p.media_key', 'is not', null)
-      .where('ma.asset_handle', 'is', null)
-      .orderBy('p.asset_handle')
-      .limit(limit);
-    if (after !== null) q = q.where('p.asset_handle', '>', after);
-    const rows = await q.execute();
+      .where('ma.asset_handle', 'is', null);
+    const rows = await afterKey(q, 'p.asset_handle', after, limit).execute();
     return rows.map((r) => ({
       asset_handle: r.asset_handle,
       name: r.name,
