@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs/promises';
 import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
-import type { JobLogRepository } from '../adapters/repositories/job-log.repository.js';
 import { RenderOptionError, UnreadableImageError } from '../adapters/media/media-errors.js';
 import type { DerivativeRenderer } from '../adapters/media/render-pool.js';
+import type { Scratch } from '../adapters/storage/scratch.js';
 import type { StorageDriver } from '../adapters/storage/storage.driver.js';
 import type { DetectedFormat } from '../domain/asset-types.js';
 import { nowIso } from '../domain/handles.js';
 import type { ReprocessAssetsJob } from '../domain/schemas/job.schema.js';
 import type { AssetRef, FileResult, JobIdentity } from '../jobs/contracts.js';
+import type { ItemLedger } from './assets/item-ledger.js';
 import { OPTIMIZER_VERSION } from './assets/pyramid.js';
 import { keyPart } from './assets/storage-keys.js';
-import { ITEM_WARNING_TYPE, itemLogTypes, recordItemError } from './job-items.js';
+import { ITEM_WARNING_TYPE, itemLogTypes } from './job-items.js';
 import { type ColorProfiles, type StoredCrop, cropSource, optionWarnings, renderPlanFor } from './render-plan.js';
 import type { CompanyRepository } from '../adapters/repositories/company.repository.js';
 import { publishFlag, publishRule } from '../domain/publish-state.js';
@@ -24,6 +24,22 @@ import { type ItemProgress, NO_PROGRESS, renderingMessage } from './item-progres
 /** Options of a reprocess job as its activities get them: everything but the (possibly long) handle list. */
 export type ReprocessOptions = Omit<ReprocessAssetsJob, 'assetHandleArray'>;
 
+export interface ReprocessDeps {
+  storage: StorageDriver;
+  scratch: Scratch;
+  renderer: DerivativeRenderer;
+  assets: AssetRepository;
+  companies: CompanyRepository;
+  colors: ColorProfiles;
+  ledger: ItemLedger;
+  /** PDF, PostScript and Illustrator assets */
+  documents: DocumentRipService;
+  /** the layers of a PSD reprocessed with MaintainLayers */
+  layers: PsdLayerService;
+  /** videos; without it (a process that encodes none) a video is refused like any other type */
+  videoService?: VideoService;
+}
+
 /**
  * ReprocessAssetsJob's per-asset step (Adobe IPS: data-types/r-reprocess-assets-job): crop, knockout,
  * mask and unsharp mask from the untouched original, then a new pyramid TIFF
@@ -31,39 +47,29 @@ export type ReprocessOptions = Omit<ReprocessAssetsJob, 'assetHandleArray'>;
  * transaction; the previous derivatives are removed only afterwards.
  */
 export class ReprocessService {
-  constructor(
-    private readonly storage: StorageDriver,
-    private readonly renderer: DerivativeRenderer,
-    private readonly assets: AssetRepository,
-    private readonly jobLogs: JobLogRepository,
-    private readonly documents: DocumentRipService,
-    private readonly layers: PsdLayerService,
-    private readonly colors: ColorProfiles,
-    private readonly companies: CompanyRepository,
-    private readonly videos?: VideoService,
-  ) {}
+  constructor(private readonly deps: ReprocessDeps) {}
 
   async reprocess(job: JobIdentity, options: ReprocessOptions, ref: AssetRef, signal?: AbortSignal, progress: ItemProgress = NO_PROGRESS): Promise<FileResult> {
-    const done = await this.jobLogs.findItem(job.jobHandle, ref.assetHandle);
-    if (done) return { itemId: ref.assetHandle, status: done.status as FileResult['status'], assetHandle: ref.assetHandle };
-    const asset = await this.assets.findByHandle(job.companyHandle, ref.assetHandle);
+    const done = await this.deps.ledger.recorded(job, ref.assetHandle);
+    if (done) return done;
+    const asset = await this.deps.assets.findByHandle(job.companyHandle, ref.assetHandle);
     // Unknown and foreign handles look alike: nothing about other companies leaks into this log.
     if (!asset || asset.trash_state !== 'NotInTrash') return this.fail(job, ref, `no asset with handle '${ref.assetHandle}' in this company`);
-    const color = await this.colors.resolve(job, options.colorManagementOptions);
+    const color = await this.deps.colors.resolve(job, options.colorManagementOptions);
     if (typeof color === 'string') return this.fail(job, ref, color);
     // Read per asset: a setting changed while a long job runs applies to the assets after the change.
-    const rule = publishRule(options, (await this.companies.findByHandle(job.companyHandle))?.retain_publish_state === 1);
+    const rule = publishRule(options, (await this.deps.companies.findByHandle(job.companyHandle))?.retain_publish_state === 1);
     if (asset.type === 'Pdf' || asset.type === 'PostScript' || asset.type === 'Illustrator') {
-      return this.documents.ripDocument(job, asset, ripOptionsFor(asset.type, options), color, { image: options, publish: rule }, signal, progress);
+      return this.deps.documents.ripDocument(job, asset, ripOptionsFor(asset.type, options), color, { image: options, publish: rule }, signal, progress);
     }
-    if (asset.type === 'Video' && this.videos) {
+    if (asset.type === 'Video' && this.deps.videoService) {
       const warnings = optionWarnings(options, 'Video', {
         path: `${asset.folder}${asset.file_name}`,
         type: asset.type,
         fileType: 'Video',
         handle: asset.asset_handle,
       });
-      return this.videos.reprocess(job, asset, options.mediaOptions, { rule, warnings }, signal, progress);
+      return this.deps.videoService.reprocess(job, asset, options.mediaOptions, { rule, warnings }, signal, progress);
     }
     if (asset.type !== 'Image')
       return this.fail(job, ref, `${asset.type} assets cannot be reprocessed (only images, videos, PDF, PostScript and Illustrator files)`);
@@ -71,29 +77,30 @@ export class ReprocessService {
     const tag = createHash('sha256').update(job.jobHandle).digest('hex').slice(0, 16);
     const base = `${keyPart(asset.company_handle)}/${keyPart(asset.asset_handle)}/rp-${tag}`;
     const keys = { ptiff: `optimized/${base}.ptif`, mask: `masks/${base}.png` };
-    const tmp = { ptiff: await this.storage.tempPath('.ptif'), mask: await this.storage.tempPath('.png') };
+    const tmp = { ptiff: await this.deps.scratch.file('.ptif'), mask: await this.deps.scratch.file('.png') };
     try {
-      if (!(await this.storage.exists(asset.original_key))) return await this.fail(job, ref, 'the original file is missing from storage');
+      if (!(await this.deps.storage.exists(asset.original_key))) return await this.fail(job, ref, 'the original file is missing from storage');
       progress.step('reading', 0, 'Reading the original');
-      const local = await this.storage.localPath(asset.original_key);
+      const local = await this.deps.storage.localPath(asset.original_key);
       const plan = { ...renderPlanFor(options, asset.crop_json), ...(color ? { color } : {}) };
       const readyForPublish = publishFlag(rule, asset.ready_for_publish);
       const layerDetails =
         asset.format === 'psd' && options.photoshopOptions?.process === 'MaintainLayers'
-          ? await this.layers.extract(job, asset, local, options.photoshopOptions, { rule, sourceFlag: readyForPublish }, signal)
+          ? await this.deps.layers.extract(job, asset, local, options.photoshopOptions, { rule, sourceFlag: readyForPublish }, signal)
           : [];
       progress.step('rendering', 0.1, renderingMessage(plan));
-      const result = await this.renderer.renderDerivatives(local, asset.format as DetectedFormat, plan, tmp);
+      const result = await this.deps.renderer.renderDerivatives(local, asset.format as DetectedFormat, plan, tmp);
       progress.step('storing', 0.85, 'Storing the pyramid');
-      await this.storage.putFile(keys.ptiff, tmp.ptiff);
-      if (result.maskWritten) await this.storage.putFile(keys.mask, tmp.mask);
+      await this.deps.storage.putFile(keys.ptiff, tmp.ptiff);
+      if (result.maskWritten) await this.deps.storage.putFile(keys.mask, tmp.mask);
       progress.step('commit', 0.95, 'Committing');
       const crop: StoredCrop | null = result.crop ? { ...result.crop, source: cropSource(plan) } : null;
-      const now = nowIso();
-      await this.jobLogs.recordItem(
-        { job_handle: job.jobHandle, item_id: ref.assetHandle, status: 'success', asset_handle: ref.assetHandle, reason: null, updated_at: now },
-        job.companyHandle,
-        [
+      const noMask = options.createMask && !result.maskWritten;
+      const recorded = await this.deps.ledger.record(job, {
+        itemId: ref.assetHandle,
+        status: 'success',
+        assetHandle: ref.assetHandle,
+        details: [
           {
             logType: itemLogTypes(job).success,
             messageKey: 'fileProcessed',
@@ -102,7 +109,7 @@ export class ReprocessService {
             assetType: 'OptimizedImage',
             assetHandle: ref.assetHandle,
           },
-          ...(options.createMask && !result.maskWritten
+          ...(noMask
             ? [
                 {
                   logType: ITEM_WARNING_TYPE,
@@ -116,14 +123,12 @@ export class ReprocessService {
             : []),
           ...layerDetails,
         ],
-        [
+        counters: [
           'file_success_count',
           'total_file_count',
-          ...((options.createMask && !result.maskWritten) || layerDetails.some((d) => d.logType === ITEM_WARNING_TYPE)
-            ? (['file_warning_count'] as const)
-            : []),
+          ...(noMask || layerDetails.some((d) => d.logType === ITEM_WARNING_TYPE) ? (['file_warning_count'] as const) : []),
         ],
-        (repos) =>
+        write: (repos) =>
           repos.assets.update(asset.asset_handle, {
             optimized_key: keys.ptiff,
             mask_key: result.maskWritten ? keys.mask : null,
@@ -132,24 +137,24 @@ export class ReprocessService {
             height: result.height,
             crop_json: crop ? JSON.stringify(crop) : null,
             ready_for_publish: readyForPublish,
-            last_modified: now,
+            last_modified: nowIso(),
             last_modify_user: job.submitUserEmail,
           }),
-      );
+      });
       for (const old of [asset.optimized_key, asset.mask_key]) {
-        if (old && old !== keys.ptiff && old !== keys.mask) await this.storage.delete(old);
+        if (old && old !== keys.ptiff && old !== keys.mask) await this.deps.storage.delete(old);
       }
-      return { itemId: ref.assetHandle, status: 'success', assetHandle: ref.assetHandle };
+      return recorded;
     } catch (err) {
       if (err instanceof UnreadableImageError || err instanceof RenderOptionError) return this.fail(job, ref, err.message);
       throw err;
     } finally {
-      await Promise.all([fs.rm(tmp.ptiff, { force: true }), fs.rm(tmp.mask, { force: true })]);
+      await this.deps.scratch.remove(tmp.ptiff, tmp.mask);
     }
   }
 
   async fail(job: JobIdentity, ref: AssetRef, reason: string): Promise<FileResult> {
-    return recordItemError(this.jobLogs, job, ref, reason);
+    return this.deps.ledger.error(job, ref, reason);
   }
 }
 

@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs/promises';
 import { openPsdLayers } from '../../adapters/media/psd-layers.js';
 import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
 import type { DerivationRepository } from '../../adapters/repositories/derivation.repository.js';
 import type { NewDetail } from '../../adapters/repositories/job-log.repository.js';
+import type { Scratch } from '../../adapters/storage/scratch.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { nameKey, newHandle, nowIso } from '../../domain/handles.js';
 import { anchorPoint, layerAssetNames, psdTemplate } from '../../domain/psd-layer-naming.js';
 import type { PhotoshopOptions } from '../../domain/schemas/options.schema.js';
 import type { JobIdentity } from '../../jobs/contracts.js';
 import { freeAssetName, upsertSetByproduct } from '../byproduct-names.js';
+import { newAssetVersion } from '../assets/asset-version.js';
 import { OPTIMIZER_VERSION } from '../assets/pyramid.js';
 import { ITEM_WARNING_TYPE, itemLogTypes } from '../job-items.js';
 import { type ByproductPublish, byproductFlag } from '../../domain/publish-state.js';
@@ -21,6 +22,15 @@ export const LAYER_ENGINE = 'PhotoshopLayers';
 type LayerOptions = NonNullable<PhotoshopOptions['layerOptions']>;
 const DEFAULT_LAYER_OPTIONS: LayerOptions = { layerNaming: 'LayerName', anchor: 'Center', createTemplate: false, extractText: false, extendLayers: false };
 
+export interface PsdLayerDeps {
+  storage: StorageDriver;
+  scratch: Scratch;
+  assets: AssetRepository;
+  derivations: DerivationRepository;
+  /** the largest layer image decoded, in pixels (MAX_IMAGE_PIXELS) */
+  limits: { maxPixels: number };
+}
+
 /**
  * photoshopOptions.process MaintainLayers (Adobe IPS: data-types/r-photoshop-options): one image asset
  * per PSD layer (an IPS byproduct of the PSD, engine PhotoshopLayers), named by
@@ -30,12 +40,7 @@ const DEFAULT_LAYER_OPTIONS: LayerOptions = { layerNaming: 'LayerName', anchor: 
  * already made them, so a retried or resumed activity does not redo them.
  */
 export class PsdLayerService {
-  constructor(
-    private readonly storage: StorageDriver,
-    readonly assets: AssetRepository,
-    readonly derivations: DerivationRepository,
-    private readonly maxPixels: number,
-  ) {}
+  constructor(private readonly deps: PsdLayerDeps) {}
 
   /** Writes the layer assets of `doc` and returns the job-log details naming them. */
   async extract(
@@ -47,10 +52,10 @@ export class PsdLayerService {
     signal?: AbortSignal,
   ): Promise<NewDetail[]> {
     const o = { ...DEFAULT_LAYER_OPTIONS, ...options.layerOptions };
-    const psd = await openPsdLayers(input, { maxPixels: this.maxPixels, extractText: o.extractText });
+    const psd = await openPsdLayers(input, { maxPixels: this.deps.limits.maxPixels, extractText: o.extractText });
     const layers = psd.document.layers;
     const names = layerAssetNames(doc.name, layers, o.layerNaming);
-    const existing = new Map((await this.derivations.bySource(doc.asset_handle, LAYER_ENGINE)).map((d) => [d.position, d]));
+    const existing = new Map((await this.deps.derivations.bySource(doc.asset_handle, LAYER_ENGINE)).map((d) => [d.position, d]));
     const tag = createHash('sha256').update(job.jobHandle).digest('hex').slice(0, 16);
     const details: NewDetail[] = [];
     const made: Array<{ handle: string; name: string; folder?: string; layer: (typeof layers)[number] }> = [];
@@ -60,7 +65,7 @@ export class PsdLayerService {
       const wanted = names[i]!;
       const folder = `${doc.folder}${wanted.folder ?? ''}`;
       const d = existing.get(layer.index);
-      const previous = d ? await this.assets.findByHandle(doc.company_handle, d.asset_handle) : undefined;
+      const previous = d ? await this.deps.assets.findByHandle(doc.company_handle, d.asset_handle) : undefined;
       if (previous && d!.job_handle === job.jobHandle && previous.trash_state === 'NotInTrash') {
         made.push({ handle: previous.asset_handle, name: previous.name, folder: wanted.folder, layer });
         details.push(this.detail(job, previous, folder));
@@ -68,57 +73,39 @@ export class PsdLayerService {
       }
       const handle = previous?.asset_handle ?? newHandle.asset();
       const name =
-        previous && nameKey(previous.name) === nameKey(wanted.name) ? previous.name : await freeAssetName(this.assets, doc.company_handle, wanted.name);
+        previous && nameKey(previous.name) === nameKey(wanted.name) ? previous.name : await freeAssetName(this.deps.assets, doc.company_handle, wanted.name);
       const keys = {
         original: `layers/${keyPart(doc.company_handle)}/${keyPart(doc.asset_handle)}/${tag}/${layer.index}.tif`,
         optimized: `optimized/${keyPart(doc.company_handle)}/${keyPart(handle)}/ly-${tag}.ptif`,
       };
-      const tmp = await this.storage.tempPath('.ptif');
-      let placed;
-      let size: number;
-      let sha256: string;
-      try {
-        placed = await psd.renderLayer(layer.index, { extendLayers: o.extendLayers }, tmp);
-        const bytes = await fs.readFile(tmp);
-        size = bytes.length;
-        sha256 = createHash('sha256').update(bytes).digest('hex');
+      const { placed, size, sha256 } = await this.deps.scratch.withFile('.ptif', async (tmp) => {
+        const rendered = await psd.renderLayer(layer.index, { extendLayers: o.extendLayers }, tmp);
+        const file = { placed: rendered, size: await this.deps.scratch.size(tmp), sha256: await this.deps.scratch.sha256(tmp) };
         // The layer image is both the asset's master (read-only) and its optimised pyramid.
-        await this.storage.putFile(keys.optimized, tmp);
-        await this.storage.putFile(keys.original, tmp, { readOnly: true });
-      } finally {
-        await fs.rm(tmp, { force: true });
-      }
-      const now = nowIso();
+        await this.deps.storage.putFile(keys.optimized, tmp);
+        await this.deps.storage.putFile(keys.original, tmp, { readOnly: true });
+        return file;
+      });
       const anchor = anchorPoint(o.anchor, placed);
-      const row: AssetRow = {
+      const row = newAssetVersion(previous, job, {
         asset_handle: handle,
         company_handle: doc.company_handle,
         type: 'Image',
-        sub_type: null,
         name,
-        name_key: nameKey(name),
         file_name: `${name}.tif`,
         folder,
         ready_for_publish: byproductFlag(publish, previous?.ready_for_publish),
-        trash_state: 'NotInTrash',
-        created: previous?.created ?? now,
-        create_user: previous?.create_user ?? job.submitUserEmail,
-        last_modified: now,
-        last_modify_user: job.submitUserEmail,
         format: 'tiff',
         original_key: keys.original,
         file_size: size,
         sha256,
         optimized_key: keys.optimized,
-        mask_key: null,
         width: placed.width,
         height: placed.height,
         resolution: placed.resolution,
-        version: (previous?.version ?? 0) + 1,
         optimizer_version: OPTIMIZER_VERSION,
-        crop_json: null,
-      };
-      await this.derivations.commitDerived(row, previous !== undefined, {
+      });
+      await this.deps.derivations.commitDerived(row, previous !== undefined, {
         asset_handle: handle,
         company_handle: doc.company_handle,
         source_handle: doc.asset_handle,
@@ -141,7 +128,7 @@ export class PsdLayerService {
       });
       if (previous)
         for (const key of [previous.original_key, previous.optimized_key])
-          if (key && key !== keys.original && key !== keys.optimized) await this.storage.delete(key);
+          if (key && key !== keys.original && key !== keys.optimized) await this.deps.storage.delete(key);
       made.push({ handle, name, folder: wanted.folder, layer });
       details.push(this.detail(job, row, folder));
     }
@@ -150,7 +137,7 @@ export class PsdLayerService {
     const current = new Set(layers.map((l) => l.index));
     for (const [position, d] of existing) {
       if (!current.has(position))
-        await this.assets.update(d.asset_handle, { trash_state: 'InTrash', last_modified: nowIso(), last_modify_user: job.submitUserEmail });
+        await this.deps.assets.update(d.asset_handle, { trash_state: 'InTrash', last_modified: nowIso(), last_modify_user: job.submitUserEmail });
     }
     for (const s of psd.document.skipped) {
       details.push({
@@ -195,7 +182,7 @@ export class PsdLayerService {
       { anchor: o.anchor, extendLayers: o.extendLayers },
     );
     const byHandle = new Map(made.map((m) => [m.layer.index, m.handle]));
-    const row = await upsertSetByproduct(this, job, doc, {
+    const row = await upsertSetByproduct(this.deps, job, doc, {
       engine: 'PsdTemplate',
       type: 'PsdTemplate',
       suffix: '_template',
