@@ -63,6 +63,7 @@ import { SecretBox } from '../adapters/security/secret-box.js';
 import { UrlSecrets } from '../services/url-secrets.js';
 import type { Logger } from '../adapters/logging/logger.js';
 import { Scratch } from '../adapters/storage/scratch.js';
+import { ImportDirectory } from '../adapters/storage/import-directory.js';
 import { ItemLedger } from '../services/assets/item-ledger.js';
 
 /** Least time between two progress writes of one item (and before its first): a few rows a second per item at most. */
@@ -193,16 +194,8 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
     logger,
     hasher,
   };
-  const videoService = new VideoService(
-    storage,
-    media,
-    repositories.assets,
-    repositories.derivations,
-    repositories.videos,
-    repositories.jobLogs,
-    parts.videoDriver,
-  );
-  const ingest = new IngestService(storage, media, renderer, repositories.assets, repositories.companies, repositories.jobLogs, colors, videoService);
+  const videoService = new VideoService(parts);
+  const ingest = new IngestService({ ...parts, videoService });
   return {
     mailer,
     metrics,
@@ -218,12 +211,11 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       assets: new AssetService(parts),
       imageFormats: new ImageFormatService(parts),
       ingest,
-      urlUploads: new UrlUploadService(
-        storage,
+      urlUploads: new UrlUploadService({
+        ...parts,
         ingest,
-        repositories.companies,
-        repositories.jobLogs,
-        {
+        urlSecrets,
+        download: {
           guard: { allowPrivate: config.urlUpload.allowPrivate, allowedHosts: config.urlUpload.allowedHosts },
           allowHint: 'set URL_UPLOAD_ALLOWED_HOSTS or URL_UPLOAD_ALLOW_PRIVATE=true to allow',
           connectTimeoutMs: config.urlUpload.connectTimeoutMs,
@@ -233,13 +225,12 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
           attempts: config.urlUpload.attempts,
           retryDelayMs: 1000,
         },
-        urlSecrets,
-      ),
-      directoryUploads: new DirectoryUploadService(storage, ingest, repositories.companies, repositories.jobLogs, {
-        importRoot: config.importRoot,
-        maxBytes: config.limits.maxUploadFileBytes,
-        unzipMaxEntries: config.unzip.maxEntries,
-        unzipMaxBytes: config.unzip.maxBytes,
+      }),
+      directoryUploads: new DirectoryUploadService({
+        ...parts,
+        ingest,
+        importDirectory: new ImportDirectory(config.importRoot),
+        limits: { maxBytes: config.limits.maxUploadFileBytes, unzipMaxEntries: config.unzip.maxEntries, unzipMaxBytes: config.unzip.maxBytes },
       }),
       optimize: new OptimizeService(parts),
       reprocess: new ReprocessService({
@@ -256,11 +247,9 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
         timeoutMs: config.callbacks.timeoutMs,
         secretFor: companySecret,
       }),
-      exports: new ExportService(storage, repositories.assets, repositories.derivations, repositories.imageFormats, repositories.jobLogs, renderIsImage, {
-        maxPixels: config.export.maxPixels,
-      }),
-      exportArchives: new ExportArchiveService(storage, repositories.jobLogs, exportLinks),
-      exportDownloads: new ExportDownloadService(exportLinks, storage, repositories.jobLogs),
+      exports: new ExportService({ ...parts, limits: { maxPixels: config.export.maxPixels } }),
+      exportArchives: new ExportArchiveService(parts),
+      exportDownloads: new ExportDownloadService(parts),
       isPublish: new IsPublishService(storage, repositories.assets, repositories.imageFormats, repositories.jobLogs, repositories.isPublications),
       isDelivery: new IsDeliveryService(storage, repositories.companies, repositories.isPublications, renderIsImage, {
         maxPixels: config.export.maxPixels,
@@ -281,8 +270,8 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
         publicUrl: config.publicUrl,
         cacheMaxAgeSeconds: config.imageServing.cacheMaxAgeSeconds,
       }),
-      setScripts: new SetScriptService(repositories.sets),
-      setGeneration: new SetGenerationService(repositories.assets, repositories.companies, repositories.sets, repositories.jobLogs),
+      setScripts: new SetScriptService(parts),
+      setGeneration: new SetGenerationService(parts),
       urlSecrets,
       itemProgress: new ItemProgressReporter({
         itemProgress: repositories.itemProgress,

@@ -9,8 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
 import { uploadPost } from '../support/fixtures.js';
 import { MediaRepository } from '../../src/adapters/media/media.repository.js';
+import { Scratch } from '../../src/adapters/storage/scratch.js';
 import { FfmpegAdapter } from '../../src/adapters/video/ffmpeg-video.driver.js';
 import { type EncodeSpec, type VideoTool, VideoToolError } from '../../src/adapters/video/video.driver.js';
+import { ItemLedger } from '../../src/services/assets/item-ledger.js';
 import { VideoService } from '../../src/services/video/video.service.js';
 import { publishRule } from '../../src/domain/publish-state.js';
 
@@ -208,15 +210,16 @@ describe(`Video originals through ffmpeg (${process.env.IPS_TEST_DB})`, () => {
       },
     };
     const r = h.ctx.repositories;
-    const videos = new VideoService(
-      h.ctx.storage,
-      new MediaRepository(h.ctx.config.limits.maxImagePixels),
-      r.assets,
-      r.derivations,
-      r.videos,
-      r.jobLogs,
-      flaky,
-    );
+    const videos = new VideoService({
+      storage: h.ctx.storage,
+      scratch: new Scratch(h.ctx.storage),
+      media: new MediaRepository(h.ctx.config.limits.maxImagePixels),
+      assets: r.assets,
+      derivations: r.derivations,
+      videos: r.videos,
+      ledger: new ItemLedger(r.jobLogs),
+      videoDriver: flaky,
+    });
     const master = (await r.assets.findByHandle(acme.companyHandle, (await byName()).clip.assetHandle))!;
     const job = {
       jobHandle: `j|retry-${Date.now()}`,

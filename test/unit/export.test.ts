@@ -229,7 +229,14 @@ describe('export archive step', () => {
     };
     const jobLogs = fakeJobLogs({ a: 'success', b: 'success', c: 'success', d: 'error' });
     const links = new ExportLinks({ publicUrl: 'https://ips.example', ttlSeconds: 60 }, secretFor);
-    const service = new ExportArchiveService(storage, jobLogs as never, links, maxBytes);
+    const { ItemLedger } = await import('../../src/services/assets/item-ledger.js');
+    const service = new ExportArchiveService({
+      storage,
+      jobLogs: jobLogs as never,
+      ledger: new ItemLedger(jobLogs as never),
+      exportLinks: links,
+      limits: { maxBytes },
+    });
     const archive = async () =>
       readZip(
         await new Promise<Buffer>((resolve, reject) => {

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zipEntryProblem } from '../../src/adapters/archive/zip-reader.js';
 import { splitDestPath, uploadDirectoryJob, uploadUrlsJob, urlFileName } from '../../src/domain/schemas/upload-jobs.schema.js';
 import { parseInput } from '../../src/domain/validate.js';
-import { DirectoryUploadService, isHiddenName } from '../../src/services/ingest/directory-upload.service.js';
+import { ImportDirectory, isHiddenName } from '../../src/adapters/storage/import-directory.js';
+import { DirectoryUploadService } from '../../src/services/ingest/directory-upload.service.js';
 import { faultOf } from '../support/faults.js';
 
 const base = { overwrite: true, readyForPublish: true, createMask: false, emailSetting: 'None' };
@@ -130,11 +131,13 @@ describe('DirectoryUploadService walk', () => {
     }
     await fs.symlink(path.join(root, 'in', 'a.jpg'), path.join(root, 'in', 'link.jpg'));
     // Only the walk is exercised: the ingest side is never reached.
-    service = new DirectoryUploadService({} as never, {} as never, {} as never, {} as never, {
-      importRoot: root,
-      maxBytes: 1024,
-      unzipMaxEntries: 10,
-      unzipMaxBytes: 1024,
+    service = new DirectoryUploadService({
+      storage: {} as never,
+      ingest: {} as never,
+      companies: {} as never,
+      ledger: {} as never,
+      importDirectory: new ImportDirectory(root),
+      limits: { maxBytes: 1024, unzipMaxEntries: 10, unzipMaxBytes: 1024 },
     });
   });
   afterAll(async () => {

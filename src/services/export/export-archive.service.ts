@@ -2,10 +2,10 @@ import { Readable } from 'node:stream';
 import { type ZipEntry, zipStream } from '../../adapters/archive/zip-writer.js';
 import type { JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
-import { nowIso } from '../../domain/handles.js';
 import { EXPORT_FILE_TYPE, EXPORT_ZIP_TYPE } from '../../domain/job-log-types.js';
 import { EXPORT_MAX_BYTES } from '../../domain/schemas/job.schema.js';
 import type { ExportArchive, JobIdentity } from '../../jobs/contracts.js';
+import type { ItemLedger } from '../assets/item-ledger.js';
 import { itemLogTypes } from '../job-items.js';
 import type { ExportLinks } from './export-links.js';
 import { type ExportManifest, type StagedEntry, exportKeys } from './export-keys.js';
@@ -15,6 +15,16 @@ const ARCHIVE_ITEM = 'export-archive';
 
 /** job_items id prefix of an asset's file rows, written with the archive (the asset's own item is its staging). */
 const FILES_ITEM_PREFIX = 'export-files:';
+
+export interface ExportArchiveDeps {
+  storage: StorageDriver;
+  /** demotes an asset the size limit leaves out */
+  jobLogs: JobLogRepository;
+  ledger: ItemLedger;
+  exportLinks: ExportLinks;
+  /** the most bytes of files one archive takes (EXPORT_MAX_BYTES unless a test needs less) */
+  limits?: { maxBytes: number };
+}
 
 /** An asset going into the archive: its manifest and its entries under their final names. */
 interface PlannedAsset {
@@ -35,12 +45,19 @@ interface PlannedAsset {
  * or rebuilds it from the staged files, which are removed only at the end.
  */
 export class ExportArchiveService {
-  constructor(
-    private readonly storage: StorageDriver,
-    private readonly jobLogs: JobLogRepository,
-    private readonly links: ExportLinks,
-    private readonly maxBytes: number = EXPORT_MAX_BYTES,
-  ) {}
+  private readonly storage: StorageDriver;
+  private readonly jobLogs: JobLogRepository;
+  private readonly ledger: ItemLedger;
+  private readonly links: ExportLinks;
+  private readonly maxBytes: number;
+
+  constructor(deps: ExportArchiveDeps) {
+    this.storage = deps.storage;
+    this.jobLogs = deps.jobLogs;
+    this.ledger = deps.ledger;
+    this.links = deps.exportLinks;
+    this.maxBytes = deps.limits?.maxBytes ?? EXPORT_MAX_BYTES;
+  }
 
   async build(job: JobIdentity, assetHandles: readonly string[]): Promise<ExportArchive> {
     const keys = exportKeys(job.companyHandle, job.jobHandle);
@@ -63,10 +80,10 @@ export class ExportArchiveService {
     if (archive.entries > 0) {
       // As IPS logs it: `<url> has been created`, the URL as assetName (clients look for the row whose assetName starts with
       // http), no assetHandle; counted as a success like the file rows. The expiry travels for the job's e-mail.
-      await this.jobLogs.recordItem(
-        { job_handle: job.jobHandle, item_id: ARCHIVE_ITEM, status: 'success', asset_handle: null, reason: null, updated_at: nowIso() },
-        job.companyHandle,
-        [
+      await this.ledger.record(job, {
+        itemId: ARCHIVE_ITEM,
+        status: 'success',
+        details: [
           {
             // The registry gives exportJob its archive type (test/unit/job-log-types.test.ts).
             logType: itemLogTypes(job).archive!,
@@ -76,8 +93,8 @@ export class ExportArchiveService {
             assetType: EXPORT_ZIP_TYPE,
           },
         ],
-        ['file_success_count'],
-      );
+        counters: ['file_success_count'],
+      });
     }
     await this.storage.deletePrefix(keys.staged);
     return archive;
@@ -95,7 +112,7 @@ export class ExportArchiveService {
     const planned: PlannedAsset[] = [];
     let total = 0;
     for (const handle of new Set(assetHandles)) {
-      const item = await this.jobLogs.findItem(job.jobHandle, handle);
+      const item = await this.ledger.recorded(job, handle);
       if (item?.status !== 'success') continue;
       const manifest = await this.readManifest(keys.manifest(handle));
       if (!manifest) continue;
@@ -124,10 +141,10 @@ export class ExportArchiveService {
    */
   private async logFiles(job: JobIdentity, p: PlannedAsset): Promise<void> {
     const { manifest } = p;
-    await this.jobLogs.recordItem(
-      { job_handle: job.jobHandle, item_id: `${FILES_ITEM_PREFIX}${p.assetHandle}`, status: 'success', asset_handle: null, reason: null, updated_at: nowIso() },
-      job.companyHandle,
-      p.entries.map((e) => ({
+    await this.ledger.record(job, {
+      itemId: `${FILES_ITEM_PREFIX}${p.assetHandle}`,
+      status: 'success',
+      details: p.entries.map((e) => ({
         logType: itemLogTypes(job).success,
         messageKey: manifest.asOriginal ? 'exportFileAsOriginal' : 'exportFile',
         messageArgs: { file: manifest.fileName, entry: e.name, ...(manifest.asOriginal ? { type: manifest.asOriginal } : {}) },
@@ -135,8 +152,8 @@ export class ExportArchiveService {
         assetType: EXPORT_FILE_TYPE,
         assetHandle: p.assetHandle,
       })),
-      p.entries.slice(1).map(() => 'file_success_count' as const),
-    );
+      counters: p.entries.slice(1).map(() => 'file_success_count' as const),
+    });
   }
 
   private async readManifest(key: string): Promise<ExportManifest | undefined> {

@@ -11,6 +11,12 @@ export interface ExportDownload {
   fileName: string;
 }
 
+export interface ExportDownloadDeps {
+  exportLinks: ExportLinks;
+  storage: StorageDriver;
+  jobLogs: JobLogRepository;
+}
+
 /**
  * `GET /export/<token>`: the token is the credential (it works without a login
  * until it expires). A forged or altered token → 403; an expired one → 410
@@ -18,11 +24,15 @@ export interface ExportDownload {
  * a different answer); an archive deleted meanwhile → 410 too.
  */
 export class ExportDownloadService {
-  constructor(
-    private readonly links: ExportLinks,
-    private readonly storage: StorageDriver,
-    private readonly jobLogs: JobLogRepository,
-  ) {}
+  private readonly links: ExportLinks;
+  private readonly storage: StorageDriver;
+  private readonly jobLogs: JobLogRepository;
+
+  constructor(deps: ExportDownloadDeps) {
+    this.links = deps.exportLinks;
+    this.storage = deps.storage;
+    this.jobLogs = deps.jobLogs;
+  }
 
   async open(token: string): Promise<ExportDownload> {
     let claims;

@@ -1,18 +1,17 @@
-import fs from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
 import type { DerivationRepository } from '../../adapters/repositories/derivation.repository.js';
 import type { ImageFormatRepository } from '../../adapters/repositories/image-format.repository.js';
-import type { JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
 import { UnreadableImageError } from '../../adapters/media/media-errors.js';
 import { IsLimitError, type IsRenderOptions, type IsRenderResult } from '../../adapters/media/image-serving/is-renderer.js';
+import type { Scratch } from '../../adapters/storage/scratch.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
-import { nameKey, nowIso } from '../../domain/handles.js';
+import { nameKey } from '../../domain/handles.js';
 import { IsCommandError, type IsRequest } from '../../domain/image-serving/is-request.js';
 import { EXPORT_FILE_TYPE } from '../../domain/job-log-types.js';
 import type { ExportItemOptions } from '../../jobs/contracts.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../jobs/contracts.js';
-import { recordItemError, recordedResult } from '../job-items.js';
+import type { ItemLedger } from '../assets/item-ledger.js';
 import { RIP_ENGINE } from '../rip/document-rip.service.js';
 import { companyMacros, exportExtension, parseExportRequest } from './export-query.js';
 import { type ExportManifest, type StagedEntry, exportKeys } from './export-keys.js';
@@ -47,6 +46,18 @@ export function compressInZip(fileName: string): boolean {
 
 export type IsRender = (source: string, req: IsRequest, outFile: string, opts: IsRenderOptions) => Promise<IsRenderResult>;
 
+export interface ExportDeps {
+  storage: StorageDriver;
+  scratch: Scratch;
+  assets: AssetRepository;
+  derivations: DerivationRepository;
+  /** the company's image presets, as macros of the conversion request */
+  imageFormats: ImageFormatRepository;
+  ledger: ItemLedger;
+  renderIsImage: IsRender;
+  limits: { maxPixels: number };
+}
+
 /** A conversion request resolved once per batch: the parsed request and its ICC profile file, or why it cannot run. */
 export type PreparedConversion = { req: IsRequest; iccProfilePath?: string } | { error: string };
 
@@ -61,15 +72,25 @@ export type PreparedConversion = { req: IsRequest; iccProfilePath?: string } | {
  * Nothing of the asset is modified.
  */
 export class ExportService {
-  constructor(
-    private readonly storage: StorageDriver,
-    private readonly assets: AssetRepository,
-    private readonly derivations: DerivationRepository,
-    private readonly formats: ImageFormatRepository,
-    private readonly jobLogs: JobLogRepository,
-    private readonly render: IsRender,
-    private readonly limits: { maxPixels: number },
-  ) {}
+  private readonly storage: StorageDriver;
+  private readonly scratch: Scratch;
+  private readonly assets: AssetRepository;
+  private readonly derivations: DerivationRepository;
+  private readonly formats: ImageFormatRepository;
+  private readonly ledger: ItemLedger;
+  private readonly render: IsRender;
+  private readonly limits: { maxPixels: number };
+
+  constructor(deps: ExportDeps) {
+    this.storage = deps.storage;
+    this.scratch = deps.scratch;
+    this.assets = deps.assets;
+    this.derivations = deps.derivations;
+    this.formats = deps.imageFormats;
+    this.ledger = deps.ledger;
+    this.render = deps.renderIsImage;
+    this.limits = deps.limits;
+  }
 
   /**
    * Parses the conversion request with the company's presets as they are now
@@ -98,7 +119,8 @@ export class ExportService {
     prepared?: PreparedConversion,
     progress: ItemProgress = NO_PROGRESS,
   ): Promise<FileResult> {
-    if (await this.jobLogs.findItem(job.jobHandle, ref.assetHandle)) return recordedResult(this.jobLogs, job, ref);
+    const done = await this.ledger.recorded(job, ref.assetHandle);
+    if (done) return done;
     const asset = await this.assets.findByHandle(job.companyHandle, ref.assetHandle);
     if (!asset || asset.trash_state !== 'NotInTrash') return this.fail(job, ref, `no asset with handle '${ref.assetHandle}' in this company`);
     const named = { assetHandle: asset.asset_handle, name: `${asset.folder}${asset.name}` };
@@ -123,19 +145,18 @@ export class ExportService {
     // No row yet: a file's row names its entry in the ZIP, known only when the archive is written, which logs
     // it (docs/job-log-types.md#exportjob-export). The asset counts as one success now, so fileSuccessCount moves while the job
     // runs; the archive adds its files beyond the first. No totalFileCount: IPS's export keeps it at 0.
-    const recorded = await this.jobLogs.recordItem(
-      { job_handle: job.jobHandle, item_id: asset.asset_handle, status: 'success', asset_handle: asset.asset_handle, reason: null, updated_at: nowIso() },
-      job.companyHandle,
-      [],
-      ['file_success_count'],
-    );
-    if (!recorded) return recordedResult(this.jobLogs, job, ref);
-    return { itemId: asset.asset_handle, status: 'success', assetHandle: asset.asset_handle };
+    return this.ledger.record(job, {
+      itemId: asset.asset_handle,
+      status: 'success',
+      assetHandle: asset.asset_handle,
+      details: [],
+      counters: ['file_success_count'],
+    });
   }
 
   /** An asset that cannot be exported: its ExportJobRenderFileError row, named as IPS names exported files (docs/job-log-types.md#exportjob-export). */
   fail(job: JobIdentity, ref: AssetRef, reason: string, assetName = ref.name): Promise<FileResult> {
-    return recordItemError(this.jobLogs, job, ref, reason, { assetName, assetType: EXPORT_FILE_TYPE, counters: ['file_error_count'] });
+    return this.ledger.error(job, ref, reason, { assetName, assetType: EXPORT_FILE_TYPE, counters: ['file_error_count'] });
   }
 
   /** The ICC profile named by `icc=`: an IccProfile asset of the company, by name. */
@@ -172,22 +193,23 @@ export class ExportService {
       );
       if (!(await this.storage.exists(source.key)))
         return `the ${source.key.startsWith('optimized/') ? 'optimised image' : 'original file'} is missing from storage`;
-      const tmp = await this.storage.tempPath(`.${ext}`);
-      try {
-        const result = await this.render(await this.storage.localPath(source.key), req, tmp, {
-          maxPixels: this.limits.maxPixels,
-          ...(iccProfilePath ? { iccProfilePath } : {}),
-        });
-        const key = keys.converted(asset.asset_handle, i + 1, result.extension);
-        const { size } = await this.storage.putFile(key, tmp);
-        entries.push({ key, name: `${source.base}.${result.extension}`, size, compress: compressInZip(key) });
-      } catch (err) {
-        // The request or the file is at fault, not the machine: this asset's error, never a retry.
-        if (err instanceof IsCommandError || err instanceof IsLimitError || err instanceof UnreadableImageError) return err.message;
-        throw err;
-      } finally {
-        await fs.rm(tmp, { force: true });
-      }
+      const converted = await this.scratch.withFile(`.${ext}`, async (tmp) => {
+        try {
+          const result = await this.render(await this.storage.localPath(source.key), req, tmp, {
+            maxPixels: this.limits.maxPixels,
+            ...(iccProfilePath ? { iccProfilePath } : {}),
+          });
+          const key = keys.converted(asset.asset_handle, i + 1, result.extension);
+          const { size } = await this.storage.putFile(key, tmp);
+          return { key, name: `${source.base}.${result.extension}`, size, compress: compressInZip(key) };
+        } catch (err) {
+          // The request or the file is at fault, not the machine: this asset's error, never a retry.
+          if (err instanceof IsCommandError || err instanceof IsLimitError || err instanceof UnreadableImageError) return err.message;
+          throw err;
+        }
+      });
+      if (typeof converted === 'string') return converted;
+      entries.push(converted);
     }
     return entries;
   }

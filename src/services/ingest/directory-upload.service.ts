@@ -1,22 +1,18 @@
-import { createReadStream } from 'node:fs';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ZipArchiveError, eachEntry, zipEntryCount, zipEntryProblem, zipTotals } from '../../adapters/archive/zip-reader.js';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
-import type { JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
+import { type ImportDirectory, isHiddenName } from '../../adapters/storage/import-directory.js';
 import { StorageLimitError, type StorageDriver } from '../../adapters/storage/storage.driver.js';
-import { IpsFault, faults } from '../../domain/faults.js';
+import { IpsFault } from '../../domain/faults.js';
 import { normalizeFileName, normalizeFolder } from '../../domain/folders.js';
-import { nowIso } from '../../domain/handles.js';
 import type { UploadDirectoryJob } from '../../domain/schemas/upload-jobs.schema.js';
 import type { DirectoryItem, FileResult, JobIdentity, UploadItem } from '../../jobs/contracts.js';
+import type { ItemLedger } from '../assets/item-ledger.js';
 import type { IngestService } from './ingest.service.js';
 import { stableId } from './url-upload.service.js';
 import { type ItemProgress, NO_PROGRESS } from '../item-progress.js';
 
-export interface DirectoryUploadOptions {
-  /** IMPORT_ROOT: every serverDir is relative to it and must stay inside it */
-  importRoot: string;
+export interface DirectoryUploadLimits {
   /** MAX_UPLOAD_FILE_BYTES, per file and per ZIP entry */
   maxBytes: number;
   /** UNZIP_MAX_ENTRIES / UNZIP_MAX_BYTES: a ZIP over either fails as a whole before anything is extracted */
@@ -24,16 +20,14 @@ export interface DirectoryUploadOptions {
   unzipMaxBytes: number;
 }
 
-/** Names DMC skips with a warning (DMC's Jobs page: most job warnings are about hidden files such as .DS_Store and Thumbs.db). */
-const HIDDEN_NAMES = new Set(['thumbs.db', 'desktop.ini', '__macosx', 'icon\r']);
-
-export function isHiddenName(name: string): boolean {
-  return name.startsWith('.') || HIDDEN_NAMES.has(name.toLowerCase());
-}
-
-/** Path order: segment by segment, so a folder's files come right after the folder's name. */
-function compareSegments(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+export interface DirectoryUploadDeps {
+  storage: StorageDriver;
+  ingest: IngestService;
+  companies: CompanyRepository;
+  ledger: ItemLedger;
+  /** IMPORT_ROOT: every serverDir is relative to it and must stay inside it */
+  importDirectory: ImportDirectory;
+  limits: DirectoryUploadLimits;
 }
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -49,45 +43,42 @@ const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
  * folders; unsafe entry names fail alone, oversized archives as a whole.
  */
 export class DirectoryUploadService {
-  constructor(
-    private readonly storage: StorageDriver,
-    private readonly ingest: IngestService,
-    private readonly companies: CompanyRepository,
-    private readonly jobLogs: JobLogRepository,
-    private readonly opts: DirectoryUploadOptions,
-  ) {}
+  private readonly storage: StorageDriver;
+  private readonly ingest: IngestService;
+  private readonly companies: CompanyRepository;
+  private readonly ledger: ItemLedger;
+  private readonly importDirectory: ImportDirectory;
+  private readonly limits: DirectoryUploadLimits;
+
+  constructor(deps: DirectoryUploadDeps) {
+    this.storage = deps.storage;
+    this.ingest = deps.ingest;
+    this.companies = deps.companies;
+    this.ledger = deps.ledger;
+    this.importDirectory = deps.importDirectory;
+    this.limits = deps.limits;
+  }
 
   /**
    * The real path of serverDir, which must be an existing directory inside
    * the import root once every symbolic link is resolved; a fault naming
    * `field` otherwise (submitJob checks it before the job starts).
    */
-  async resolveServerDir(serverDir: string, field: string): Promise<string> {
-    const root = await fs.realpath(this.opts.importRoot).catch(() => undefined);
-    if (!root)
-      throw faults.invalid(field, `a directory under the import root (the import root ${this.opts.importRoot} does not exist on this server)`, serverDir);
-    let real: string;
-    try {
-      real = await fs.realpath(path.resolve(root, serverDir));
-    } catch {
-      throw faults.invalid(field, 'an existing directory under the import root', `'${serverDir}', which does not exist`);
-    }
-    if (!isInside(root, real)) throw faults.invalid(field, 'a directory inside the import root (symbolic links leaving it are refused)', `'${serverDir}'`);
-    if (!(await fs.stat(real)).isDirectory()) throw faults.invalid(field, 'a directory under the import root', `'${serverDir}', which is not a directory`);
-    return real;
+  resolveServerDir(serverDir: string, field: string): Promise<string> {
+    return this.importDirectory.resolve(serverDir, field);
   }
 
   async count(options: UploadDirectoryJob): Promise<number> {
     const base = await this.resolveServerDir(options.serverDir, 'serverDir');
     let n = 0;
-    for await (const _entry of walk(base, [], options.includeSubfolders, null)) n += 1;
+    for await (const _entry of this.importDirectory.entries(base, options.includeSubfolders, null)) n += 1;
     return n;
   }
 
   async list(jobHandle: string, options: UploadDirectoryJob, cursor: string | null, limit: number): Promise<{ items: DirectoryItem[]; next: string | null }> {
     const base = await this.resolveServerDir(options.serverDir, 'serverDir');
     const items: DirectoryItem[] = [];
-    for await (const entry of walk(base, [], options.includeSubfolders, cursor === null ? null : cursor.split('/'))) {
+    for await (const entry of this.importDirectory.entries(base, options.includeSubfolders, cursor === null ? null : cursor.split('/'))) {
       items.push({ assetHandle: `d${stableId(jobHandle, entry.rel)}`, name: entry.rel, kind: entry.kind });
       if (items.length >= limit) break;
     }
@@ -101,9 +92,8 @@ export class DirectoryUploadService {
     signal?: AbortSignal,
     progress: ItemProgress = NO_PROGRESS,
   ): Promise<FileResult> {
-    const done = await this.jobLogs.findItem(job.jobHandle, entry.assetHandle);
-    if (done)
-      return { itemId: entry.assetHandle, status: done.status as FileResult['status'], ...(done.asset_handle ? { assetHandle: done.asset_handle } : {}) };
+    const done = await this.ledger.recorded(job, entry.assetHandle);
+    if (done) return done;
     const source = path.posix.join(options.serverDir, entry.name);
     if (entry.kind === 'hidden') return this.warn(job, entry.assetHandle, source, 'hidden file skipped');
     if (entry.kind === 'other')
@@ -119,17 +109,13 @@ export class DirectoryUploadService {
       if (err instanceof IpsFault) return this.ingest.reject(job, item, err.message);
       throw err;
     }
-    const full = path.join(base, ...segments);
-    const stat = await fs.lstat(full).catch(() => undefined);
-    if (!stat) return this.ingest.reject(job, item, 'the file no longer exists in the server directory');
-    if (!stat.isFile()) return this.warn(job, entry.assetHandle, source, 'not a regular file, skipped (symbolic links and special files are not followed)');
-    // A folder on the way swapped for a link since the walk must not lead out of the directory.
-    const real = await fs.realpath(full);
-    if (!isInside(base, real))
+    const file = await this.importDirectory.file(base, segments);
+    if (file.kind === 'missing') return this.ingest.reject(job, item, 'the file no longer exists in the server directory');
+    if (file.kind === 'other')
       return this.warn(job, entry.assetHandle, source, 'not a regular file, skipped (symbolic links and special files are not followed)');
-    if (stat.size > this.opts.maxBytes) return this.ingest.reject(job, item, `larger than the limit of ${this.opts.maxBytes} bytes`);
+    if (file.size > this.limits.maxBytes) return this.ingest.reject(job, item, `larger than the limit of ${this.limits.maxBytes} bytes`);
 
-    if (item.fileName.toLowerCase().endsWith('.zip') && (await startsWith(real, ZIP_MAGIC))) {
+    if (item.fileName.toLowerCase().endsWith('.zip') && (await this.importDirectory.startsWith(file.path, ZIP_MAGIC))) {
       if (options.unCompressOptions?.process !== 'UnCompress') {
         return this.ingest.reject(
           job,
@@ -137,16 +123,16 @@ export class DirectoryUploadService {
           'a ZIP archive: this server does not keep archives as assets; submit with unCompressOptions.process UnCompress to ingest the files in it',
         );
       }
-      return this.extract(job, options, item, real, segments.slice(0, -1), signal, progress);
+      return this.extract(job, options, item, file.path, segments.slice(0, -1), signal, progress);
     }
     try {
       progress.step('copying', 0, 'Copying the file in');
-      await this.storage.putStream(item.stagingKey, createReadStream(real), { maxBytes: this.opts.maxBytes });
+      await this.storage.putStream(item.stagingKey, this.importDirectory.read(file.path), { maxBytes: this.limits.maxBytes });
     } catch (err) {
       if (err instanceof StorageLimitError) return this.ingest.reject(job, item, `larger than the limit of ${err.limit} bytes`);
       throw err;
     }
-    return this.ingest.ingest(job, options, { ...item, size: stat.size }, signal, progress);
+    return this.ingest.ingest(job, options, { ...item, size: file.size }, signal, progress);
   }
 
   /** Records an entry whose whole batch gave up; one already recorded keeps its result. */
@@ -180,10 +166,10 @@ export class DirectoryUploadService {
   ): Promise<FileResult> {
     try {
       const count = await zipEntryCount(file);
-      if (count > this.opts.unzipMaxEntries) throw new ZipArchiveError(`the ZIP has ${count} entries, more than the limit of ${this.opts.unzipMaxEntries}`);
+      if (count > this.limits.unzipMaxEntries) throw new ZipArchiveError(`the ZIP has ${count} entries, more than the limit of ${this.limits.unzipMaxEntries}`);
       const totals = await zipTotals(file);
-      if (totals.bytes > this.opts.unzipMaxBytes)
-        throw new ZipArchiveError(`the ZIP would expand to ${totals.bytes} bytes, more than the limit of ${this.opts.unzipMaxBytes} bytes`);
+      if (totals.bytes > this.limits.unzipMaxBytes)
+        throw new ZipArchiveError(`the ZIP would expand to ${totals.bytes} bytes, more than the limit of ${this.limits.unzipMaxBytes} bytes`);
       let extracted = 0;
       await eachEntry(file, async (e, index) => {
         if (signal?.aborted) throw new Error('cancelled');
@@ -191,7 +177,7 @@ export class DirectoryUploadService {
         progress.step('extracting', Math.min(0.99, index / count), `Entry ${index + 1} of ${count}: ${e.name}`);
         if (e.isDirectory) return;
         const itemId = `${zip.itemId}-${index}`;
-        if (await this.jobLogs.findItem(job.jobHandle, itemId)) return;
+        if (await this.ledger.recorded(job, itemId)) return;
         const source = `${zip.source}!/${e.name}`;
         const parts = e.name.split('/').filter((p) => p.length > 0 && p !== '.');
         const problem = zipEntryProblem(e.name) ?? (e.isSymlink ? 'a symbolic link' : parts.length === 0 ? 'an empty name' : undefined);
@@ -201,9 +187,10 @@ export class DirectoryUploadService {
         if (problem) return void (await this.ingest.reject(job, item, `entry refused: ${problem}`));
         if (parts.some(isHiddenName)) return void (await this.warn(job, itemId, source, 'hidden file skipped'));
         if (item.rejectedReason) return void (await this.ingest.reject(job, item, item.rejectedReason));
-        if (e.uncompressedSize > this.opts.maxBytes) return void (await this.ingest.reject(job, item, `larger than the limit of ${this.opts.maxBytes} bytes`));
+        if (e.uncompressedSize > this.limits.maxBytes)
+          return void (await this.ingest.reject(job, item, `larger than the limit of ${this.limits.maxBytes} bytes`));
         try {
-          await this.storage.putStream(item.stagingKey, await e.open(), { maxBytes: this.opts.maxBytes });
+          await this.storage.putStream(item.stagingKey, await e.open(), { maxBytes: this.limits.maxBytes });
         } catch (err) {
           if (err instanceof StorageLimitError) return void (await this.ingest.reject(job, item, `larger than the limit of ${err.limit} bytes`));
           // Disk trouble is worth a retry; anything else is the archive's content (bad data, sizes that lie).
@@ -213,20 +200,8 @@ export class DirectoryUploadService {
         await this.ingest.ingest(job, options, { ...item, size: e.uncompressedSize });
         extracted += 1;
       });
-      await this.jobLogs.recordItem(
-        {
-          job_handle: job.jobHandle,
-          item_id: zip.itemId,
-          status: 'success',
-          asset_handle: null,
-          reason: `${extracted} entries extracted`,
-          updated_at: nowIso(),
-        },
-        job.companyHandle,
-        [],
-        [],
-      );
-      return { itemId: zip.itemId, status: 'success' };
+      // The archive's own item: no row of its own (its entries have theirs), only its result for a retry.
+      return await this.ledger.record(job, { itemId: zip.itemId, status: 'success', reason: `${extracted} entries extracted`, details: [], counters: [] });
     } catch (err) {
       if (!(err instanceof ZipArchiveError)) throw err;
       return this.ingest.reject(job, zip, err.message);
@@ -254,56 +229,13 @@ export class DirectoryUploadService {
     }
   }
 
-  private async warn(job: JobIdentity, itemId: string, source: string, reason: string): Promise<FileResult> {
-    await this.jobLogs.recordItem(
-      { job_handle: job.jobHandle, item_id: itemId, status: 'success', asset_handle: null, reason, updated_at: nowIso() },
-      job.companyHandle,
-      [{ logType: 'UploadWarning', messageKey: 'fileWarning', messageArgs: { path: source, reason }, assetName: source, assetType: 'MasterImage' }],
-      ['file_warning_count'],
-    );
-    return { itemId, status: 'success', reason };
-  }
-}
-
-/**
- * The directory's entries in path order after `after` (a path split into
- * segments), reading one directory at a time: subfolders are descended
- * (when `recurse`; otherwise skipped), hidden folders are one hidden entry
- * and never entered.
- */
-async function* walk(root: string, rel: string[], recurse: boolean, after: string[] | null): AsyncGenerator<{ rel: string; kind: DirectoryItem['kind'] }> {
-  const entries = (await fs.readdir(path.join(root, ...rel), { withFileTypes: true })).sort((a, b) => compareSegments(a.name, b.name));
-  for (const e of entries) {
-    const cmp = after ? compareSegments(e.name, after[0]!) : 1;
-    if (cmp < 0) continue;
-    const hidden = isHiddenName(e.name);
-    if (e.isDirectory()) {
-      // Without includeSubfolders folders are not entries at all; a hidden one is a single (skipped) entry.
-      if (!recurse) continue;
-      if (!hidden) {
-        yield* walk(root, [...rel, e.name], recurse, cmp === 0 && after!.length > 1 ? after!.slice(1) : null);
-        continue;
-      }
-    }
-    // The cursor itself (or a folder it was inside that is now a file) was handed out already.
-    if (cmp === 0) continue;
-    yield { rel: [...rel, e.name].join('/'), kind: hidden ? 'hidden' : e.isFile() ? 'file' : 'other' };
-  }
-}
-
-/** Whether `target` is `base` or below it (both real paths); a name like `..x` inside stays inside. */
-function isInside(base: string, target: string): boolean {
-  const rel = path.relative(base, target);
-  return rel === '' || (!path.isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${path.sep}`));
-}
-
-async function startsWith(file: string, magic: Buffer): Promise<boolean> {
-  const fh = await fs.open(file, 'r');
-  try {
-    const buf = Buffer.alloc(magic.length);
-    const { bytesRead } = await fh.read(buf, 0, magic.length, 0);
-    return bytesRead === magic.length && buf.equals(magic);
-  } finally {
-    await fh.close();
+  private warn(job: JobIdentity, itemId: string, source: string, reason: string): Promise<FileResult> {
+    return this.ledger.record(job, {
+      itemId,
+      status: 'success',
+      reason,
+      details: [{ logType: 'UploadWarning', messageKey: 'fileWarning', messageArgs: { path: source, reason }, assetName: source, assetType: 'MasterImage' }],
+      counters: ['file_warning_count'],
+    });
   }
 }

@@ -1,8 +1,7 @@
-import { Scratch } from '../../adapters/storage/scratch.js';
+import type { Scratch } from '../../adapters/storage/scratch.js';
 import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
-import type { JobLogCounter, JobLogRepository, NewDetail } from '../../adapters/repositories/job-log.repository.js';
-import fs from 'node:fs/promises';
+import type { JobLogCounter, NewDetail } from '../../adapters/repositories/job-log.repository.js';
 import { RenderOptionError, UnreadableImageError } from '../../adapters/media/media-errors.js';
 import type { ImageProbe } from '../../adapters/media/media-types.js';
 import type { MediaRepository } from '../../adapters/media/media.repository.js';
@@ -10,19 +9,35 @@ import { sniffFormat } from '../../adapters/media/format-sniffer.js';
 import { readIccHeader } from '../../adapters/media/icc-profile.js';
 import type { DerivativeRenderer } from '../../adapters/media/render-pool.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
-import { type AssetType, type DetectedFormat, FORMAT_ASSET_TYPE, RASTER_FORMATS, isVideoFormat } from '../../domain/asset-types.js';
+import { type DetectedFormat, FORMAT_ASSET_TYPE, RASTER_FORMATS, isVideoFormat } from '../../domain/asset-types.js';
 import type { UnitOfWork } from '../../adapters/repositories/unit-of-work.js';
 import { type PreparedVideo, type VideoMaster, VideoRejected, type VideoService } from '../video/video.service.js';
 import { assetNameOf } from '../../domain/folders.js';
-import { nameKey, nowIso } from '../../domain/handles.js';
+import { nameKey } from '../../domain/handles.js';
 import type { UploadPostJob } from '../../domain/schemas/upload.schema.js';
 import type { FileResult, JobIdentity, UploadItem } from '../../jobs/contracts.js';
 import { fileSha256 } from '../../adapters/storage/file-hash.js';
+import { newAssetVersion } from '../assets/asset-version.js';
+import type { ItemLedger } from '../assets/item-ledger.js';
 import { OPTIMIZER_VERSION, writePyramid } from '../assets/pyramid.js';
 import { storageKeys } from '../assets/storage-keys.js';
 import { type ColorProfiles, type ImageOptionTarget, type StoredCrop, cropSource, optionWarnings, planChangesPixels, renderPlanFor } from '../render-plan.js';
 import { type ByproductPublish, type PublishRule, publishFlag, publishRule } from '../../domain/publish-state.js';
 import { type ItemProgress, NO_PROGRESS, renderingMessage } from '../item-progress.js';
+
+export interface IngestDeps {
+  storage: StorageDriver;
+  scratch: Scratch;
+  media: MediaRepository;
+  /** renderDerivatives off the main thread in the worker (RenderPool); `media` itself in-process */
+  renderer: DerivativeRenderer;
+  assets: AssetRepository;
+  companies: CompanyRepository;
+  ledger: ItemLedger;
+  colors: ColorProfiles;
+  /** absent on a server without ffmpeg: video files are then refused */
+  videoService?: VideoService;
+}
 
 /** A reason to refuse one file; never retried. */
 export class FileRejected extends Error {}
@@ -51,27 +66,31 @@ interface Optimised {
  * rewrites the same files instead of leaving strays.
  */
 export class IngestService {
-  constructor(
-    private readonly storage: StorageDriver,
-    private readonly media: MediaRepository,
-    /** renderDerivatives off the main thread in the worker (RenderPool); `media` itself in-process */
-    private readonly renderer: DerivativeRenderer,
-    private readonly assets: AssetRepository,
-    private readonly companies: CompanyRepository,
-    private readonly jobLogs: JobLogRepository,
-    private readonly colors: ColorProfiles,
-    private readonly videos?: VideoService,
-  ) {}
+  private readonly storage: StorageDriver;
+  private readonly scratch: Scratch;
+  private readonly media: MediaRepository;
+  private readonly renderer: DerivativeRenderer;
+  private readonly assets: AssetRepository;
+  private readonly companies: CompanyRepository;
+  private readonly ledger: ItemLedger;
+  private readonly colors: ColorProfiles;
+  private readonly videos: VideoService | undefined;
+
+  constructor(deps: IngestDeps) {
+    this.storage = deps.storage;
+    this.scratch = deps.scratch;
+    this.media = deps.media;
+    this.renderer = deps.renderer;
+    this.assets = deps.assets;
+    this.companies = deps.companies;
+    this.ledger = deps.ledger;
+    this.colors = deps.colors;
+    this.videos = deps.videoService;
+  }
 
   async ingest(job: JobIdentity, options: UploadPostJob, item: UploadItem, signal?: AbortSignal, progress: ItemProgress = NO_PROGRESS): Promise<FileResult> {
-    const done = await this.jobLogs.findItem(job.jobHandle, item.itemId);
-    if (done)
-      return {
-        itemId: item.itemId,
-        status: done.status as FileResult['status'],
-        assetHandle: done.asset_handle ?? undefined,
-        reason: done.reason ?? undefined,
-      };
+    const done = await this.ledger.recorded(job, item.itemId);
+    if (done) return done;
 
     const path = item.source ?? `${item.folder}${item.fileName}`;
     let format: DetectedFormat | undefined;
@@ -81,7 +100,7 @@ export class IngestService {
       if (!company) throw new FileRejected('the company no longer exists');
       const local = await this.storage.localPath(item.stagingKey);
       // Said plainly: otherwise an empty file reads as "unrecognised content", which sends users looking for a format problem.
-      if ((await fs.stat(local)).size === 0) throw new FileRejected('the file is empty (0 bytes)');
+      if ((await this.storage.size(item.stagingKey)) === 0) throw new FileRejected('the file is empty (0 bytes)');
       progress.step('reading', 0, 'Reading the file');
       format = await sniffFormat(local);
       if (!format)
@@ -183,8 +202,8 @@ export class IngestService {
    * file's real reason would be lost to an ENOENT.
    */
   async reject(job: JobIdentity, item: UploadItem, reason: string): Promise<FileResult> {
-    const done = await this.jobLogs.findItem(job.jobHandle, item.itemId);
-    if (done) return { itemId: item.itemId, status: done.status as FileResult['status'], reason: done.reason ?? undefined };
+    const done = await this.ledger.recorded(job, item.itemId);
+    if (done) return done;
     const path = item.source ?? `${item.folder}${item.fileName}`;
     const keys = storageKeys(job.companyHandle, item.assetHandle, item.itemId, item.fileName);
     const staged = await this.storage.exists(item.stagingKey);
@@ -214,15 +233,17 @@ export class IngestService {
     counters: readonly JobLogCounter[],
     write?: UnitOfWork,
   ): Promise<FileResult> {
-    await this.jobLogs.recordItem(
-      { job_handle: job.jobHandle, item_id: item.itemId, status, asset_handle: assetHandle ?? null, reason: reason ?? null, updated_at: nowIso() },
-      job.companyHandle,
+    const result = await this.ledger.record(job, {
+      itemId: item.itemId,
+      status,
+      ...(assetHandle ? { assetHandle } : {}),
+      ...(reason ? { reason } : {}),
       details,
       counters,
-      write,
-    );
+      ...(write ? { write } : {}),
+    });
     if (status !== 'error') await this.storage.delete(item.stagingKey);
-    return { itemId: item.itemId, status, ...(assetHandle ? { assetHandle } : {}), ...(reason ? { reason } : {}) };
+    return result;
   }
 
   /**
@@ -250,10 +271,10 @@ export class IngestService {
     const plan = { ...renderPlanFor(options, existing?.crop_json ?? null), ...(color ? { color } : {}) };
     if (!planChangesPixels(plan)) {
       progress.step('pyramid', 0.1, 'Building the pyramid');
-      await writePyramid({ storage: this.storage, scratch: new Scratch(this.storage), media: this.media }, file, format, keys.optimized, probe);
+      await writePyramid({ storage: this.storage, scratch: this.scratch, media: this.media }, file, format, keys.optimized, probe);
       return { width: probe.width, height: probe.height, crop: null, maskKey: null, warnings: [] };
     }
-    const tmp = { ptiff: await this.storage.tempPath('.ptif'), mask: await this.storage.tempPath('.png') };
+    const tmp = { ptiff: await this.scratch.file('.ptif'), mask: await this.scratch.file('.png') };
     try {
       progress.step('rendering', 0.1, renderingMessage(plan));
       const result = await this.renderer.renderDerivatives(file, format, plan, tmp);
@@ -279,7 +300,7 @@ export class IngestService {
             : [],
       };
     } finally {
-      await Promise.all([fs.rm(tmp.ptiff, { force: true }), fs.rm(tmp.mask, { force: true })]);
+      await this.scratch.remove(tmp.ptiff, tmp.mask);
     }
   }
 
@@ -327,24 +348,14 @@ export class IngestService {
     optimised: Optimised | undefined,
     x: { assetHandle: string; sha256: string; keys: ReturnType<typeof storageKeys> },
   ): AssetRow {
-    const now = nowIso();
-    const type: AssetType = FORMAT_ASSET_TYPE[format];
-    const existing = target.existing;
-    return {
+    return newAssetVersion(target.existing, job, {
       asset_handle: x.assetHandle,
       company_handle: job.companyHandle,
-      type,
-      sub_type: null,
+      type: FORMAT_ASSET_TYPE[format],
       name: target.name,
-      name_key: nameKey(target.name),
       file_name: item.fileName,
       folder: item.folder,
       ready_for_publish: target.publish.sourceFlag,
-      trash_state: 'NotInTrash',
-      created: existing?.created ?? now,
-      create_user: existing?.create_user ?? job.submitUserEmail,
-      last_modified: now,
-      last_modify_user: job.submitUserEmail,
       format,
       original_key: x.keys.original,
       file_size: item.size,
@@ -354,11 +365,10 @@ export class IngestService {
       width: optimised?.width ?? probe?.width ?? null,
       height: optimised?.height ?? probe?.height ?? null,
       resolution: probe?.resolution ?? null,
-      version: (existing?.version ?? 0) + 1,
       optimizer_version: probe ? OPTIMIZER_VERSION : 0,
       // The crop applied to this version: a new one, the previous version's kept by preserveCrop, or none.
       crop_json: optimised?.crop ? JSON.stringify(optimised.crop) : null,
-    };
+    });
   }
 
   private async removeSuperseded(previous: AssetRow, current: AssetRow): Promise<void> {

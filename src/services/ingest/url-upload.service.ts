@@ -5,12 +5,12 @@ import type { Readable } from 'node:stream';
 import { assertGuardOptions } from '../../adapters/http/address-guard.js';
 import { DownloadFailed, DownloadRefused, type DownloadOptions, downloadUrl } from '../../adapters/http/url-download.js';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
-import type { JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
 import { StorageLimitError, type StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { IpsFault, withoutUrlSecrets } from '../../domain/faults.js';
 import { normalizeFileName, normalizeFolder } from '../../domain/folders.js';
 import { splitDestPath } from '../../domain/schemas/upload-jobs.schema.js';
 import type { FileResult, JobIdentity, UploadItem, UploadUrlsItemOptions, UrlItem } from '../../jobs/contracts.js';
+import type { ItemLedger } from '../assets/item-ledger.js';
 import type { IngestService } from './ingest.service.js';
 import { type ItemProgress, NO_PROGRESS } from '../item-progress.js';
 
@@ -21,6 +21,16 @@ export interface UrlUploadOptions extends Omit<DownloadOptions, 'maxBytes'> {
   attempts: number;
   /** first pause between tries; doubled each time */
   retryDelayMs: number;
+}
+
+export interface UrlUploadDeps {
+  storage: StorageDriver;
+  ingest: IngestService;
+  companies: CompanyRepository;
+  ledger: ItemLedger;
+  /** reveals a sealed sourceUrl right before the download; absent, URLs are used as given */
+  urlSecrets?: UrlSecrets;
+  download: UrlUploadOptions;
 }
 
 /**
@@ -39,17 +49,22 @@ export function stableId(jobHandle: string, key: string, length = 16): string {
  * every refusal, becomes that URL's UploadError with the reason.
  */
 export class UrlUploadService {
-  constructor(
-    private readonly storage: StorageDriver,
-    private readonly ingest: IngestService,
-    private readonly companies: CompanyRepository,
-    private readonly jobLogs: JobLogRepository,
-    private readonly opts: UrlUploadOptions,
-    /** reveals a sealed sourceUrl right before the download; absent, URLs are used as given */
-    private readonly secrets?: UrlSecrets,
-  ) {
+  private readonly storage: StorageDriver;
+  private readonly ingest: IngestService;
+  private readonly companies: CompanyRepository;
+  private readonly ledger: ItemLedger;
+  private readonly secrets: UrlSecrets | undefined;
+  private readonly opts: UrlUploadOptions;
+
+  constructor(deps: UrlUploadDeps) {
+    this.storage = deps.storage;
+    this.ingest = deps.ingest;
+    this.companies = deps.companies;
+    this.ledger = deps.ledger;
+    this.secrets = deps.urlSecrets;
+    this.opts = deps.download;
     // A malformed allow-list entry is a start-up error, not a refusal of every URL later.
-    assertGuardOptions(opts.guard);
+    assertGuardOptions(this.opts.guard);
   }
 
   async upload(
@@ -59,8 +74,8 @@ export class UrlUploadService {
     signal?: AbortSignal,
     progress: ItemProgress = NO_PROGRESS,
   ): Promise<FileResult> {
-    const done = await this.jobLogs.findItem(job.jobHandle, url.assetHandle);
-    if (done) return { itemId: url.assetHandle, status: done.status as FileResult['status'], ...(done.asset_handle ? { assetHandle: done.asset_handle } : {}) };
+    const done = await this.ledger.recorded(job, url.assetHandle);
+    if (done) return done;
     const item = await this.item(job, url);
     if (item.rejectedReason) return this.ingest.reject(job, item, item.rejectedReason);
 

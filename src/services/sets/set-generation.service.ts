@@ -4,17 +4,28 @@ import type { CompanyRepository } from '../../adapters/repositories/company.repo
 import type { JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
 import type { SetRepository, SetScriptRow } from '../../adapters/repositories/set.repository.js';
 import { normalizeFolder } from '../../domain/folders.js';
-import { nameKey, newHandle, nowIso } from '../../domain/handles.js';
+import { nameKey, newHandle } from '../../domain/handles.js';
 import { type SetPattern, compileSetPattern, setNameFor } from '../../domain/set-scripts/set-pattern.js';
 import type { SetType } from '../../domain/schemas/set-script.schema.js';
 import type { FileResult, JobIdentity, SetGenerationItem, SetGenerationOptions } from '../../jobs/contracts.js';
-import { itemLogTypes, recordedResult } from '../job-items.js';
+import { newAssetVersion } from '../assets/asset-version.js';
+import type { ItemLedger } from '../assets/item-ledger.js';
+import { itemLogTypes } from '../job-items.js';
 
 /** Assets of a job planned at a time by applyToJobAssets. */
 const JOB_ASSET_PAGE = 1000;
 
 /** Set-like assets are not members of sets. */
 const MEMBER_TYPES = new Set(['Image']);
+
+export interface SetGenerationDeps {
+  assets: AssetRepository;
+  companies: CompanyRepository;
+  sets: SetRepository;
+  /** the assets an upload job created or updated, for its autoSetCreationOptions */
+  jobLogs: JobLogRepository;
+  ledger: ItemLedger;
+}
 
 interface CompiledScript {
   row: SetScriptRow;
@@ -33,12 +44,19 @@ interface CompiledScript {
  * then by name.
  */
 export class SetGenerationService {
-  constructor(
-    private readonly assets: AssetRepository,
-    private readonly companies: CompanyRepository,
-    private readonly sets: SetRepository,
-    private readonly jobLogs: JobLogRepository,
-  ) {}
+  private readonly assets: AssetRepository;
+  private readonly companies: CompanyRepository;
+  private readonly sets: SetRepository;
+  private readonly jobLogs: JobLogRepository;
+  private readonly ledger: ItemLedger;
+
+  constructor(deps: SetGenerationDeps) {
+    this.assets = deps.assets;
+    this.companies = deps.companies;
+    this.sets = deps.sets;
+    this.jobLogs = deps.jobLogs;
+    this.ledger = deps.ledger;
+  }
 
   /** The job's work: one item per set to write, one per asset that joins none (its warning or error). */
   async plan(companyHandle: string, options: SetGenerationOptions): Promise<SetGenerationItem[]> {
@@ -104,7 +122,8 @@ export class SetGenerationService {
 
   /** Writes one set (or records one skipped asset), once per job however often the activity retries. */
   async apply(job: JobIdentity, options: SetGenerationOptions, item: SetGenerationItem): Promise<FileResult> {
-    if (await this.jobLogs.findItem(job.jobHandle, item.assetHandle)) return recordedResult(this.jobLogs, job, item);
+    const done = await this.ledger.recorded(job, item.assetHandle);
+    if (done) return done;
     if (item.kind === 'skip')
       return this.record(
         job,
@@ -140,39 +159,24 @@ export class SetGenerationService {
       ordered.map((m) => objectId(live.get(m)!)),
       swatch ? objectId(swatch) : undefined,
     );
-    const now = nowIso();
     const handle = existing?.asset_handle ?? newHandle.asset();
     const folder = existing?.folder ?? normalizeFolder(options.destFolder, company.root_path, 'destFolder');
-    const row: AssetRow = {
+    const row = newAssetVersion(existing, job, {
       asset_handle: handle,
       company_handle: job.companyHandle,
       type: 'AssetSet',
       sub_type: item.setType,
       name: existing?.name ?? item.name,
-      name_key: nameKey(existing?.name ?? item.name),
       file_name: existing?.name ?? item.name,
       folder,
       // The rule every job's assets follow (publish-state.ts); absent preservePublishState: the company's retainPublishState.
       ready_for_publish: publishFlag(publishRule(options, company.retain_publish_state === 1), existing?.ready_for_publish),
-      trash_state: 'NotInTrash',
-      created: existing?.created ?? now,
-      create_user: existing?.create_user ?? job.submitUserEmail,
-      last_modified: now,
-      last_modify_user: job.submitUserEmail,
       // A set has no file of its own.
       format: 'set',
       original_key: '',
       file_size: 0,
       sha256: '',
-      optimized_key: null,
-      mask_key: null,
-      width: null,
-      height: null,
-      resolution: null,
-      version: (existing?.version ?? 0) + 1,
-      optimizer_version: 0,
-      crop_json: null,
-    };
+    });
     await this.sets.commitSet(
       row,
       existing !== undefined,
@@ -186,10 +190,11 @@ export class SetGenerationService {
       },
       ordered,
     );
-    const recorded = await this.jobLogs.recordItem(
-      { job_handle: job.jobHandle, item_id: item.assetHandle, status: existing ? 'updated' : 'success', asset_handle: handle, reason: null, updated_at: now },
-      job.companyHandle,
-      [
+    return this.ledger.record(job, {
+      itemId: item.assetHandle,
+      status: existing ? 'updated' : 'success',
+      assetHandle: handle,
+      details: [
         {
           logType: itemLogTypes(job).success,
           messageKey: existing ? 'setUpdated' : 'setCreated',
@@ -199,10 +204,8 @@ export class SetGenerationService {
           assetHandle: handle,
         },
       ],
-      [existing ? 'file_update_count' : 'file_success_count', 'total_file_count'],
-    );
-    if (!recorded) return recordedResult(this.jobLogs, job, item);
-    return { itemId: item.assetHandle, status: existing ? 'updated' : 'success', assetHandle: handle };
+      counters: [existing ? 'file_update_count' : 'file_success_count', 'total_file_count'],
+    });
   }
 
   /**
@@ -237,25 +240,25 @@ export class SetGenerationService {
     return this.record(job, item.assetHandle, 'error', item.name, reason);
   }
 
-  private async record(job: JobIdentity, itemId: string, status: 'error' | 'warning', name: string, reason: string, assetHandle?: string): Promise<FileResult> {
-    const types = itemLogTypes(job);
-    const recorded = await this.jobLogs.recordItem(
-      { job_handle: job.jobHandle, item_id: itemId, status, asset_handle: assetHandle ?? null, reason, updated_at: nowIso() },
-      job.companyHandle,
-      [
+  private record(job: JobIdentity, itemId: string, severity: 'error' | 'warning', name: string, reason: string, assetHandle?: string): Promise<FileResult> {
+    const error = severity === 'error';
+    return this.ledger.record(job, {
+      itemId,
+      // The workflow counts warnings as done items; only errors are errors.
+      status: error ? 'error' : 'success',
+      ...(assetHandle ? { assetHandle } : {}),
+      reason,
+      details: [
         {
-          logType: status === 'error' ? types.failure : 'SetGenerationWarning',
-          messageKey: status === 'error' ? 'fileError' : 'fileWarning',
+          logType: error ? itemLogTypes(job).failure : 'SetGenerationWarning',
+          messageKey: error ? 'fileError' : 'fileWarning',
           messageArgs: { path: name, reason },
           assetName: name,
           ...(assetHandle ? { assetHandle } : {}),
         },
       ],
-      [status === 'error' ? 'file_error_count' : 'file_warning_count', 'total_file_count'],
-    );
-    if (!recorded) return recordedResult(this.jobLogs, job, { assetHandle: itemId, name });
-    // The workflow counts warnings as done items; only errors are errors.
-    return { itemId, status: status === 'error' ? 'error' : 'success', ...(assetHandle ? { assetHandle } : {}), reason };
+      counters: [error ? 'file_error_count' : 'file_warning_count', 'total_file_count'],
+    });
   }
 
   private async compiled(companyHandle: string, handles: readonly string[]): Promise<CompiledScript[]> {

@@ -7,6 +7,10 @@ import type * as S from '../../domain/schemas/set-script.schema.js';
 type In<T extends z.ZodType> = z.output<T>;
 type Out<T extends z.ZodType> = z.input<T>;
 
+export interface SetScriptDeps {
+  sets: SetRepository;
+}
+
 /**
  * Automated set-generation scripts per company. IPS names them only as the
  * PropertySet handles in autoSetCreationOptions.autoSetsArray and manages them
@@ -14,7 +18,11 @@ type Out<T extends z.ZodType> = z.input<T>;
  * extension for creating them through the API.
  */
 export class SetScriptService {
-  constructor(private readonly sets: SetRepository) {}
+  private readonly sets: SetRepository;
+
+  constructor(deps: SetScriptDeps) {
+    this.sets = deps.sets;
+  }
 
   async save(p: In<typeof S.saveSetGenerationScriptParam>): Promise<Out<typeof S.saveSetGenerationScriptReturn>> {
     const key = nameKey(p.name);

@@ -1,25 +1,38 @@
 import { VIDEO_ENGINE } from '../../domain/asset-types.js';
 import { createHash } from 'node:crypto';
-import fs from 'node:fs/promises';
 import { UnreadableImageError } from '../../adapters/media/media-errors.js';
 import type { MediaRepository } from '../../adapters/media/media.repository.js';
 import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
 import type { DerivationRepository, DerivationRow } from '../../adapters/repositories/derivation.repository.js';
-import type { JobLogRepository, NewDetail } from '../../adapters/repositories/job-log.repository.js';
-import { type VideoInfoRow, VideoRepository } from '../../adapters/repositories/video.repository.js';
+import type { NewDetail } from '../../adapters/repositories/job-log.repository.js';
+import type { VideoInfoRow, VideoRepository } from '../../adapters/repositories/video.repository.js';
 import type { TransactionRepositories } from '../../adapters/repositories/unit-of-work.js';
+import type { Scratch } from '../../adapters/storage/scratch.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { type EncodeSpec, type VideoProbe, type VideoTool, VideoToolError } from '../../adapters/video/video.driver.js';
-import { nameKey, newHandle, nowIso } from '../../domain/handles.js';
+import { newHandle, nowIso } from '../../domain/handles.js';
 import type { MediaOptions, VideoEncoding } from '../../domain/schemas/media.schema.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../jobs/contracts.js';
 import { freeAssetName } from '../byproduct-names.js';
-import { fileSha256 } from '../../adapters/storage/file-hash.js';
+import { newAssetVersion } from '../assets/asset-version.js';
+import type { ItemLedger } from '../assets/item-ledger.js';
 import { OPTIMIZER_VERSION } from '../assets/pyramid.js';
 import { keyPart } from '../assets/storage-keys.js';
-import { itemLogTypes, recordItemError, recordedResult } from '../job-items.js';
+import { itemLogTypes } from '../job-items.js';
 import { type ByproductPublish, type PublishRule, byproductFlag, publishFlag } from '../../domain/publish-state.js';
 import { type ItemProgress, NO_PROGRESS, between } from '../item-progress.js';
+
+export interface VideoServiceDeps {
+  storage: StorageDriver;
+  scratch: Scratch;
+  media: MediaRepository;
+  assets: AssetRepository;
+  derivations: DerivationRepository;
+  videos: VideoRepository;
+  ledger: ItemLedger;
+  /** ffprobe/ffmpeg */
+  videoDriver: VideoTool;
+}
 
 /** A video this server cannot use (ffprobe/ffmpeg refused it, or it ran out of time): that file or asset fails alone. */
 export class VideoRejected extends Error {}
@@ -90,15 +103,25 @@ export function encodeSpecOf(e: VideoEncoding): EncodeSpec {
  * between encodings (the running ffmpeg is killed).
  */
 export class VideoService {
-  constructor(
-    private readonly storage: StorageDriver,
-    private readonly media: MediaRepository,
-    readonly assets: AssetRepository,
-    private readonly derivations: DerivationRepository,
-    private readonly videos: VideoRepository,
-    private readonly jobLogs: JobLogRepository,
-    private readonly tool: VideoTool,
-  ) {}
+  private readonly storage: StorageDriver;
+  private readonly scratch: Scratch;
+  private readonly media: MediaRepository;
+  private readonly assets: AssetRepository;
+  private readonly derivations: DerivationRepository;
+  private readonly videos: VideoRepository;
+  private readonly ledger: ItemLedger;
+  private readonly tool: VideoTool;
+
+  constructor(deps: VideoServiceDeps) {
+    this.storage = deps.storage;
+    this.scratch = deps.scratch;
+    this.media = deps.media;
+    this.assets = deps.assets;
+    this.derivations = deps.derivations;
+    this.videos = deps.videos;
+    this.ledger = deps.ledger;
+    this.tool = deps.videoDriver;
+  }
 
   async probe(file: string, signal?: AbortSignal): Promise<VideoProbe> {
     return rejecting('ffprobe', () => this.tool.probe(file, signal));
@@ -215,7 +238,7 @@ export class VideoService {
       publish: { rule: applied.rule, sourceFlag: readyForPublish },
     };
     const path = `${asset.folder}${asset.file_name}`;
-    if (!(await this.storage.exists(asset.original_key))) return recordItemError(this.jobLogs, job, ref, 'the original file is missing from storage');
+    if (!(await this.storage.exists(asset.original_key))) return this.ledger.error(job, ref, 'the original file is missing from storage');
     const file = await this.storage.localPath(asset.original_key);
     const tag = `rp-${jobTag(job)}`;
     try {
@@ -256,16 +279,17 @@ export class VideoService {
       );
       const now = nowIso();
       const logType = itemLogTypes(job).success;
-      const recorded = await this.jobLogs.recordItem(
-        { job_handle: job.jobHandle, item_id: asset.asset_handle, status: 'success', asset_handle: asset.asset_handle, reason: null, updated_at: now },
-        job.companyHandle,
-        [
+      const result = await this.ledger.record(job, {
+        itemId: asset.asset_handle,
+        status: 'success',
+        assetHandle: asset.asset_handle,
+        details: [
           { logType, messageKey: 'fileProcessed', messageArgs: { path }, assetName: path, assetType: 'Video', assetHandle: asset.asset_handle },
           ...this.details(master, { thumbnail, encodings }, logType),
           ...applied.warnings,
         ],
-        ['file_success_count', 'total_file_count', ...(applied.warnings.length ? (['file_warning_count'] as const) : [])],
-        async (repos) => {
+        counters: ['file_success_count', 'total_file_count', ...(applied.warnings.length ? (['file_warning_count'] as const) : [])],
+        write: async (repos) => {
           await repos.assets.update(asset.asset_handle, {
             ...(thumbnail ? { optimized_key: thumbnail.key, optimizer_version: OPTIMIZER_VERSION } : {}),
             width: probe.width,
@@ -276,21 +300,23 @@ export class VideoService {
           });
           await repos.videos.upsert(info);
         },
-      );
-      if (!recorded) return recordedResult(this.jobLogs, job, ref);
-      if (thumbnail && asset.optimized_key && asset.optimized_key !== thumbnail.key) await this.storage.delete(asset.optimized_key);
-      return { itemId: asset.asset_handle, status: 'success', assetHandle: asset.asset_handle };
+      });
+      // A result recorded first by a racing attempt of this job pointed the asset at the same thumbnail key;
+      // one that recorded an error left the old thumbnail in use.
+      if (result.status === 'success' && thumbnail && asset.optimized_key && asset.optimized_key !== thumbnail.key)
+        await this.storage.delete(asset.optimized_key);
+      return result;
     } catch (err) {
       // A frame the image decoder refuses fails the video like ffmpeg refusing it.
-      if (err instanceof VideoRejected || err instanceof UnreadableImageError) return recordItemError(this.jobLogs, job, ref, err.message);
+      if (err instanceof VideoRejected || err instanceof UnreadableImageError) return this.ledger.error(job, ref, err.message);
       throw err; // aborted (stop/pause) or a retryable failure: the batch decides
     }
   }
 
   /** A frame as JPEG (ffmpeg), then the optimised pyramid TIFF of it under `key`. */
   private async thumbnail(file: string, atMs: number, key: string, signal?: AbortSignal): Promise<{ key: string; atMs: number }> {
-    const jpeg = await this.storage.tempPath('.jpg');
-    const ptiff = await this.storage.tempPath('.ptif');
+    const jpeg = await this.scratch.file('.jpg');
+    const ptiff = await this.scratch.file('.ptif');
     try {
       const taken = await rejecting('ffmpeg (thumbnail)', () => this.tool.thumbnail(file, atMs, jpeg, signal));
       const probe = await this.media.probe(jpeg, 'jpeg');
@@ -298,7 +324,7 @@ export class VideoService {
       await this.storage.putFile(key, ptiff);
       return { key, atMs: taken.atMs };
     } finally {
-      await Promise.all([fs.rm(jpeg, { force: true }), fs.rm(ptiff, { force: true })]);
+      await this.scratch.remove(jpeg, ptiff);
     }
   }
 
@@ -339,40 +365,25 @@ export class VideoService {
     const name = prior?.name ?? (await freeAssetName(this.assets, master.companyHandle, `${master.name}${e.fileSuffix}`));
     const key = `videos/${keyPart(master.companyHandle)}/${keyPart(master.assetHandle)}/${tag}/${name.replace(/[^A-Za-z0-9._-]/g, '_')}.mp4`;
     const spec = encodeSpecOf(e);
-    const out = await this.storage.tempPath('.mp4');
-    try {
+    return this.scratch.withFile('.mp4', async (out) => {
       await rejecting(`ffmpeg (encoding '${e.name}')`, () => this.tool.encode(file, spec, out, signal));
       const probe = await rejecting(`ffprobe (encoding '${e.name}')`, () => this.tool.probe(out, signal));
       const { size } = await this.storage.putFile(key, out, { readOnly: true });
-      const now = nowIso();
-      const asset: AssetRow = {
+      const asset = newAssetVersion(prior, job, {
         asset_handle: handle,
         company_handle: master.companyHandle,
         type: 'Video',
-        sub_type: null,
         name,
-        name_key: nameKey(name),
         file_name: `${name}.mp4`,
         folder: master.folder,
         ready_for_publish: byproductFlag(master.publish, prior?.ready_for_publish),
-        trash_state: 'NotInTrash',
-        created: prior?.created ?? now,
-        create_user: prior?.create_user ?? job.submitUserEmail,
-        last_modified: now,
-        last_modify_user: job.submitUserEmail,
         format: 'mp4',
         original_key: key,
         file_size: size,
-        sha256: await fileSha256(out),
-        optimized_key: null,
-        mask_key: null,
+        sha256: await this.scratch.sha256(out),
         width: probe.width,
         height: probe.height,
-        resolution: null,
-        version: (prior?.version ?? 0) + 1,
-        optimizer_version: 0,
-        crop_json: null,
-      };
+      });
       const data: EncodingData = { name: e.name, fileSuffix: e.fileSuffix, spec };
       return {
         asset,
@@ -391,9 +402,7 @@ export class VideoService {
         ...(prior ? { supersededKey: prior.original_key } : {}),
         path: `${master.folder}${name}`,
       };
-    } finally {
-      await fs.rm(out, { force: true });
-    }
+    });
   }
 
   /** An encoding this job already committed, for the log of a retried item. */
