@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS, type JsonOperation } from '../../src/api/operations.js';
 import { FaultCode } from '../../src/domain/faults.js';
-import { JOB_ELEMENT_ROLES, OPERATION_ACCESS, type OperationName, ROLES, type Role } from '../../src/domain/roles.js';
+import { OPERATION_ACCESS, type OperationName, ROLES, type Role } from '../../src/domain/roles.js';
+import { jobTypeByElement } from '../../src/jobs/job-registry.js';
 import { ADMIN, type Harness, basic, startHarness } from '../support/harness.js';
 import { makePng, uploadPost } from '../support/fixtures.js';
 
@@ -445,8 +446,8 @@ describe(`authorization matrix from OPERATION_ACCESS (${process.env.IPS_TEST_DB}
     expect(problems).toEqual([]);
   });
 
-  it('submitJob with an exportJob follows JOB_ELEMENT_ROLES as well', async () => {
-    const elementRoles = JOB_ELEMENT_ROLES.exportJob;
+  it("submitJob with an exportJob follows the registry entry's roles as well", async () => {
+    const elementRoles = jobTypeByElement('exportJob')!.roles;
     expect(elementRoles).toBeDefined();
     const cells = (['own', 'foreign'] as const).flatMap((scope) => callers.map((caller) => ({ scope, caller })));
     const problems = (
@@ -694,7 +695,7 @@ describe(`authorization matrix from OPERATION_ACCESS (${process.env.IPS_TEST_DB}
       { op: 'getCompanyInfo', body: () => ({ companyName: B.name }), echoed: () => [B.name], want: { status: 403, code: FaultCode.IllegalCompany } },
     ];
     const members = callers.filter((c): c is Extract<Caller, { kind: 'member' }> => c.kind === 'member');
-    const exportRoles = JOB_ELEMENT_ROLES.exportJob!;
+    const exportRoles = jobTypeByElement('exportJob')!.roles!;
     const cells = probes.flatMap((p) =>
       members
         .filter((m) => (OPERATION_ACCESS[p.op].roles as readonly Role[]).includes(m.role) && (p.op !== 'submitJob' || exportRoles.includes(m.role)))
