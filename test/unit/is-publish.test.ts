@@ -56,7 +56,13 @@ describe('IsPublishService paging', () => {
       listCandidates: async (_c: string, _s: string, after: string | null, limit: number) => page(candidates, after, limit),
       listRemovals: async (_c: string, after: string | null, limit: number) => page(removals, after, limit),
     } as unknown as IsPublicationRepository;
-    return new IsPublishService(undefined as never, undefined as never, undefined as never, undefined as never, repo);
+    return new IsPublishService({
+      storage: undefined as never,
+      assets: undefined as never,
+      imageFormats: undefined as never,
+      ledger: undefined as never,
+      isPublications: repo,
+    });
   }
   const handles = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
 

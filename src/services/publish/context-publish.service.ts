@@ -2,7 +2,6 @@ import { Readable } from 'node:stream';
 import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
 import type { ContextPublicationRepository, ContextPublishedAssetRow } from '../../adapters/repositories/context-publication.repository.js';
-import type { JobLogCounter, JobLogRepository, NewDetail } from '../../adapters/repositories/job-log.repository.js';
 import { type PublishDirectory, PublishPathError, safeSegment } from '../../adapters/publish/publish-directory.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import type { VideoRepository } from '../../adapters/repositories/video.repository.js';
@@ -10,8 +9,10 @@ import { nowIso } from '../../domain/handles.js';
 import { IS_SET_TYPES } from '../../domain/is-publish.js';
 import { type FilePublishContext, SERVER_DIRECTORY_TEMPLATE_TYPES, contextTakes } from '../../domain/publish-contexts.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../jobs/contracts.js';
-import { itemLogTypes, recordItemError, recordedResult } from '../job-items.js';
+import type { ItemLedger } from '../assets/item-ledger.js';
+import { itemLogTypes } from '../job-items.js';
 import { publishedKey } from './is-publish.service.js';
+import { type AssetDetail, SETTLED_COUNTERS, assetEntry, recordPublished } from './publish-entries.js';
 
 /** Assets per page handed to the workflow (handles and names only). */
 export const CONTEXT_PUBLISH_PAGE = 200;
@@ -34,6 +35,16 @@ export function folderSegments(rootPath: string, folder: string): string[] {
   return [root, ...parts].map(safeSegment);
 }
 
+export interface ContextPublishDeps {
+  storage: StorageDriver;
+  assets: AssetRepository;
+  companies: CompanyRepository;
+  ledger: ItemLedger;
+  contextPublications: ContextPublicationRepository;
+  publishDirectory: PublishDirectory;
+  videos: VideoRepository;
+}
+
 /**
  * ImageRenderingPublishJob, ServerDirectoryPublishJob and VideoPublishJob
  * (docs/jobs/publishing.md): bring the company's Image Rendering, Server Directory
@@ -51,18 +62,13 @@ export function folderSegments(rootPath: string, folder: string): string[] {
  * streamed by VideoDeliveryService.
  */
 export class ContextPublishService {
-  constructor(
-    private readonly storage: StorageDriver,
-    private readonly assets: AssetRepository,
-    private readonly companies: CompanyRepository,
-    private readonly jobLogs: JobLogRepository,
-    private readonly publications: ContextPublicationRepository,
-    private readonly directory: PublishDirectory,
-    private readonly videos: VideoRepository,
-  ) {}
+  constructor(private readonly deps: ContextPublishDeps) {}
 
   async count(companyHandle: string, context: FilePublishContext): Promise<number> {
-    return (await this.publications.countCandidates(companyHandle, context)) + (await this.publications.countRemovals(companyHandle, context));
+    return (
+      (await this.deps.contextPublications.countCandidates(companyHandle, context)) +
+      (await this.deps.contextPublications.countRemovals(companyHandle, context))
+    );
   }
 
   /** Candidates are walked first (`p:<after>`), then the removals (`r:<after>`). */
@@ -70,8 +76,8 @@ export class ContextPublishService {
     const removing = cursor?.startsWith('r:') ?? false;
     const after = cursor ? cursor.slice(2) || null : null;
     const rows = removing
-      ? await this.publications.listRemovals(companyHandle, context, after, CONTEXT_PUBLISH_PAGE)
-      : await this.publications.listCandidates(companyHandle, context, after, CONTEXT_PUBLISH_PAGE);
+      ? await this.deps.contextPublications.listRemovals(companyHandle, context, after, CONTEXT_PUBLISH_PAGE)
+      : await this.deps.contextPublications.listCandidates(companyHandle, context, after, CONTEXT_PUBLISH_PAGE);
     const items = rows.map((r) => ({ assetHandle: r.asset_handle, name: r.name }));
     if (rows.length === CONTEXT_PUBLISH_PAGE) return { items, next: `${removing ? 'r:' : 'p:'}${rows[rows.length - 1]!.asset_handle}` };
     return { items, next: removing ? null : 'r:' };
@@ -79,9 +85,10 @@ export class ContextPublishService {
 
   /** One asset: its state decides (marked and taken by the context → publish; published but not → remove), not the list it came from. */
   async publish(job: JobIdentity, context: FilePublishContext, ref: AssetRef): Promise<FileResult> {
-    if (await this.jobLogs.findItem(job.jobHandle, ref.assetHandle)) return recordedResult(this.jobLogs, job, ref);
-    const asset = await this.assets.findByHandle(job.companyHandle, ref.assetHandle);
-    const current = await this.publications.find(job.companyHandle, context, ref.assetHandle);
+    const recorded = await this.deps.ledger.recorded(job, ref.assetHandle);
+    if (recorded) return recorded;
+    const asset = await this.deps.assets.findByHandle(job.companyHandle, ref.assetHandle);
+    const current = await this.deps.contextPublications.find(job.companyHandle, context, ref.assetHandle);
     if (asset && asset.trash_state === 'NotInTrash' && asset.ready_for_publish === 1 && contextTakes(context, asset)) {
       try {
         return await this.put(job, context, asset, current);
@@ -93,14 +100,14 @@ export class ContextPublishService {
     }
     if (current) return this.unpublish(job, context, ref, current);
     // Listed, then unmarked or trashed before its turn: nothing is or was published for it.
-    return this.record(job, ref, 'success', { logType: itemLogTypes(job).success, messageKey: 'isNotPublished', messageArgs: { path: ref.name } }, [
-      'file_success_count',
-      'total_file_count',
-    ]);
+    return this.deps.ledger.record(
+      job,
+      assetEntry(ref, 'success', { logType: itemLogTypes(job).success, messageKey: 'isNotPublished', messageArgs: { path: ref.name } }, SETTLED_COUNTERS),
+    );
   }
 
   fail(job: JobIdentity, ref: AssetRef, reason: string): Promise<FileResult> {
-    return recordItemError(this.jobLogs, job, ref, reason);
+    return this.deps.ledger.error(job, ref, reason);
   }
 
   private async put(job: JobIdentity, context: FilePublishContext, asset: AssetRow, current: ContextPublishedAssetRow | undefined): Promise<FileResult> {
@@ -109,13 +116,13 @@ export class ContextPublishService {
     if (context === 'ServerDirectory') {
       const planned = await this.planFiles(asset);
       paths = planned.map((f) => f.segments.join('/'));
-      const owners = await this.publications.fileOwners(paths);
+      const owners = await this.deps.contextPublications.fileOwners(paths);
       const taken = paths.find((p) => owners.has(p) && owners.get(p)!.owner !== asset.asset_handle);
       if (taken) return this.fail(job, ref, `${taken} in the server directory is already published for another asset`);
       // Replaced meanwhile (an upload deletes the previous version's keys): the next publish takes the new version.
       for (const file of planned)
-        if (file.key && !(await this.storage.exists(file.key))) return this.fail(job, ref, `${file.segments.at(-1)} is missing from storage`);
-      for (const file of planned) await this.directory.write(file.segments, file.open());
+        if (file.key && !(await this.deps.storage.exists(file.key))) return this.fail(job, ref, `${file.segments.at(-1)} is missing from storage`);
+      for (const file of planned) await this.deps.publishDirectory.write(file.segments, file.open());
     }
     let mediaKey: string | null = null;
     let thumbnailKey: string | null = null;
@@ -149,7 +156,7 @@ export class ContextPublishService {
       published_at: at,
       job_handle: job.jobHandle,
     };
-    const detail: NewDetail =
+    const detail: AssetDetail =
       context === 'ServerDirectory'
         ? {
             logType: itemLogTypes(job).success,
@@ -162,51 +169,34 @@ export class ContextPublishService {
             messageArgs: { path: asset.name, context: CONTEXT_NAMES[context] },
           };
     const assetType = asset.type === 'Image' ? (context === 'ImageRendering' ? 'OptimizedImage' : 'MasterImage') : asset.type;
-    const recorded = await this.jobLogs.recordItem(
-      {
-        job_handle: job.jobHandle,
-        item_id: asset.asset_handle,
-        status: current ? 'updated' : 'success',
-        asset_handle: asset.asset_handle,
-        reason: null,
-        updated_at: at,
-      },
-      job.companyHandle,
-      [{ ...detail, assetName: asset.name, assetType, assetHandle: asset.asset_handle }],
-      [current ? 'file_update_count' : 'file_success_count', 'total_file_count'],
-      async (repos) => {
-        const repo = repos.contextPublications;
-        await repo.put(row);
-        if (context === 'ServerDirectory') await repo.replaceFiles(asset.company_handle, context, asset.asset_handle, paths);
-      },
-    );
-    if (!recorded) return recordedResult(this.jobLogs, job, ref);
+    const { result, wrote } = await recordPublished(this.deps.ledger, job, ref, current !== undefined, { ...detail, assetType }, async (repos) => {
+      const repo = repos.contextPublications;
+      await repo.put(row);
+      if (context === 'ServerDirectory') await repo.replaceFiles(asset.company_handle, context, asset.asset_handle, paths);
+    });
+    if (!wrote) return result;
     // Files of the previous publish the new one no longer has (the asset was renamed or moved).
     if (current?.files_json) await this.removeFiles((JSON.parse(current.files_json) as string[]).filter((p) => !paths.includes(p)));
     // The previous version's published keys go once the new record is committed.
     if (current)
-      for (const key of [current.media_key, current.thumbnail_key]) if (key && key !== mediaKey && key !== thumbnailKey) await this.storage.delete(key);
-    return { itemId: asset.asset_handle, status: current ? 'updated' : 'success', assetHandle: asset.asset_handle };
+      for (const key of [current.media_key, current.thumbnail_key]) if (key && key !== mediaKey && key !== thumbnailKey) await this.deps.storage.delete(key);
+    return result;
   }
 
   private async unpublish(job: JobIdentity, context: FilePublishContext, ref: AssetRef, current: ContextPublishedAssetRow): Promise<FileResult> {
     const named = { assetHandle: ref.assetHandle, name: current.name };
     const files = current.files_json ? (JSON.parse(current.files_json) as string[]) : [];
     const messageArgs = { path: current.name, context: CONTEXT_NAMES[context] };
-    const result = await this.record(
+    const result = await this.deps.ledger.record(
       job,
-      named,
-      'success',
-      { logType: itemLogTypes(job).success, messageKey: 'contextUnpublished', messageArgs },
-      ['file_success_count', 'total_file_count'],
-      async (repos) => {
+      assetEntry(named, 'success', { logType: itemLogTypes(job).success, messageKey: 'contextUnpublished', messageArgs }, SETTLED_COUNTERS, async (repos) => {
         const repo = repos.contextPublications;
         await repo.remove(current.company_handle, context, current.asset_handle);
         if (context === 'ServerDirectory') await repo.replaceFiles(current.company_handle, context, current.asset_handle, []);
-      },
+      }),
     );
     await this.removeFiles(files);
-    for (const key of [current.media_key, current.thumbnail_key]) if (key) await this.storage.delete(key);
+    for (const key of [current.media_key, current.thumbnail_key]) if (key) await this.deps.storage.delete(key);
     return result;
   }
 
@@ -216,7 +206,7 @@ export class ContextPublishService {
    * itself an MP4; null when there is none (an AVI master never encoded).
    */
   private async videoMedia(asset: AssetRow): Promise<string | null> {
-    const info = await this.videos.find(asset.asset_handle);
+    const info = await this.deps.videos.find(asset.asset_handle);
     return info?.encoded_key ?? (asset.format === 'mp4' ? asset.original_key : null);
   }
 
@@ -228,9 +218,9 @@ export class ContextPublishService {
    */
   private async link(asset: AssetRow, source: string): Promise<string | null> {
     const key = publishedKey(asset.company_handle, asset.asset_handle, `video:${source}`);
-    if (await this.storage.exists(key)) return key;
-    if (!(await this.storage.exists(source))) return null;
-    await this.storage.copy(source, key);
+    if (await this.deps.storage.exists(key)) return key;
+    if (!(await this.deps.storage.exists(source))) return null;
+    await this.deps.storage.copy(source, key);
     return key;
   }
 
@@ -240,17 +230,17 @@ export class ContextPublishService {
    * template's file; a set's definition as `<name>.set.json`.
    */
   private async planFiles(asset: AssetRow): Promise<PlannedFile[]> {
-    const company = await this.companies.findByHandle(asset.company_handle);
+    const company = await this.deps.companies.findByHandle(asset.company_handle);
     if (!company) throw new PublishPathError('the company no longer exists');
     const dir = folderSegments(company.root_path, asset.folder);
     const fromStorage = (fileName: string, key: string): PlannedFile => ({
       segments: [...dir, safeSegment(fileName)],
       key,
-      open: () => this.storage.read(key),
+      open: () => this.deps.storage.read(key),
     });
     if (IS_SET_TYPES.includes(asset.type)) {
-      const definition = await this.publications.setDefinition(asset.asset_handle);
-      const members = await this.publications.setMemberNames(asset.company_handle, asset.asset_handle);
+      const definition = await this.deps.contextPublications.setDefinition(asset.asset_handle);
+      const members = await this.deps.contextPublications.setMemberNames(asset.company_handle, asset.asset_handle);
       const doc = `${JSON.stringify({ name: asset.name, type: asset.type, subType: asset.sub_type, setDefinition: definition, members }, null, 2)}\n`;
       return [{ segments: [...dir, safeSegment(`${asset.name}.set.json`)], open: () => Readable.from([Buffer.from(doc)]) }];
     }
@@ -264,26 +254,7 @@ export class ContextPublishService {
 
   private async removeFiles(paths: readonly string[]): Promise<void> {
     if (paths.length === 0) return;
-    const owners = await this.publications.fileOwners(paths);
-    for (const p of paths) if (!owners.has(p)) await this.directory.remove(p.split('/'));
-  }
-
-  private async record(
-    job: JobIdentity,
-    ref: AssetRef,
-    status: FileResult['status'],
-    detail: Omit<NewDetail, 'assetName' | 'assetHandle'>,
-    counters: JobLogCounter[],
-    inTransaction?: Parameters<JobLogRepository['recordItem']>[4],
-  ): Promise<FileResult> {
-    const recorded = await this.jobLogs.recordItem(
-      { job_handle: job.jobHandle, item_id: ref.assetHandle, status, asset_handle: ref.assetHandle, reason: null, updated_at: nowIso() },
-      job.companyHandle,
-      [{ ...detail, assetName: ref.name, assetHandle: ref.assetHandle }],
-      counters,
-      inTransaction,
-    );
-    if (!recorded) return recordedResult(this.jobLogs, job, ref);
-    return { itemId: ref.assetHandle, status, assetHandle: ref.assetHandle };
+    const owners = await this.deps.contextPublications.fileOwners(paths);
+    for (const p of paths) if (!owners.has(p)) await this.deps.publishDirectory.remove(p.split('/'));
   }
 }

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import fs from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { UnreadableImageError } from '../../adapters/media/media-errors.js';
 import { IsLimitError } from '../../adapters/media/image-serving/is-renderer.js';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
 import type { IsPublicationRepository, IsPublishedAssetRow } from '../../adapters/repositories/is-publication.repository.js';
+import type { Scratch } from '../../adapters/storage/scratch.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { nameKey } from '../../domain/handles.js';
 import { parseIsQuery } from '../../domain/image-serving/is-parser.js';
@@ -26,6 +25,15 @@ export interface IsDeliveryOptions {
   cacheMaxAgeSeconds: number;
 }
 
+export interface IsDeliveryDeps {
+  storage: StorageDriver;
+  scratch: Scratch;
+  companies: CompanyRepository;
+  isPublications: IsPublicationRepository;
+  renderIsImage: IsRender;
+  delivery: IsDeliveryOptions;
+}
+
 const TEXT = 'text/plain; charset=utf-8';
 
 /**
@@ -37,19 +45,13 @@ const TEXT = 'text/plain; charset=utf-8';
  * set. Errors are IS-style text, not IPS faults: clients are browsers and CDNs.
  */
 export class IsDeliveryService {
-  constructor(
-    private readonly storage: StorageDriver,
-    private readonly companies: CompanyRepository,
-    private readonly publications: IsPublicationRepository,
-    private readonly render: IsRender,
-    private readonly opts: IsDeliveryOptions,
-  ) {}
+  constructor(private readonly deps: IsDeliveryDeps) {}
 
   async serve(rootId: string, name: string, query: string, ifNoneMatch: string | undefined): Promise<IsReply> {
     const object = `${rootId}/${name}`;
-    const company = await this.companies.findByRootPath(`${rootId}/`);
+    const company = await this.deps.companies.findByRootPath(`${rootId}/`);
     if (!company) return notFound(object);
-    const macros = new Map((await this.publications.macros(company.company_handle)).map((m) => [m.name_key, m.url_modifier]));
+    const macros = new Map((await this.deps.isPublications.macros(company.company_handle)).map((m) => [m.name_key, m.url_modifier]));
     let req: IsRequest;
     try {
       req = parseIsQuery(query, { macro: (n) => macros.get(nameKey(n)), variables: { object } });
@@ -69,7 +71,7 @@ export class IsDeliveryService {
 
       let profile: IsPublishedAssetRow | undefined;
       if (req.icc) {
-        profile = await this.publications.findByName(company.company_handle, nameKey(req.icc.profile));
+        profile = await this.deps.isPublications.findByName(company.company_handle, nameKey(req.icc.profile));
         if (profile?.kind !== 'icc' || !profile.image_key) return text(400, `icc: no published ICC profile named '${req.icc.profile}'`);
       }
       // The parsed request has the macros expanded, so a republished preset or profile changes the tag too.
@@ -77,25 +79,24 @@ export class IsDeliveryService {
         .update(`${record.etag}\n${profile?.etag ?? ''}\n${JSON.stringify(req)}`)
         .digest('hex')
         .slice(0, 40)}"`;
-      const cache = { ETag: etag, 'Cache-Control': `public, max-age=${this.opts.cacheMaxAgeSeconds}` };
+      const cache = { ETag: etag, 'Cache-Control': `public, max-age=${this.deps.delivery.cacheMaxAgeSeconds}` };
       if (ifNoneMatch && matches(ifNoneMatch, etag)) return { status: 304, headers: cache, body: '' };
-      const iccProfilePath = profile?.image_key ? await this.storage.localPath(profile.image_key) : undefined;
-      if (!(await this.storage.exists(record.image_key))) {
+      const iccProfilePath = profile?.image_key ? await this.deps.storage.localPath(profile.image_key) : undefined;
+      if (!(await this.deps.storage.exists(record.image_key))) {
         if (attempt === 0) continue;
         return notFound(object);
       }
-      const tmp = await this.storage.tempPath('.is');
+      const tmp = await this.deps.scratch.file('.is');
       try {
-        const result = await this.render(await this.storage.localPath(record.image_key), req, tmp, {
-          maxPixels: this.opts.maxPixels,
+        const result = await this.deps.renderIsImage(await this.deps.storage.localPath(record.image_key), req, tmp, {
+          maxPixels: this.deps.delivery.maxPixels,
           ...(iccProfilePath ? { iccProfilePath } : {}),
         });
-        const stream = createReadStream(tmp);
-        // The temp file goes once the reply is sent (or the client went away).
-        stream.once('close', () => void fs.rm(tmp, { force: true }));
+        // The scratch file goes once the reply is sent (or the client went away).
+        const stream = this.deps.scratch.stream(tmp, { removeWhenClosed: true });
         return { status: 200, headers: { 'Content-Type': result.mime, 'Content-Length': String(result.bytes), ...cache }, body: stream };
       } catch (err) {
-        await fs.rm(tmp, { force: true });
+        await this.deps.scratch.remove(tmp);
         if (err instanceof IsLimitError) return text(403, err.message);
         if (err instanceof IsCommandError) return text(400, err.message);
         if (err instanceof UnreadableImageError) return text(500, `'${object}' could not be read: ${err.message}`);
@@ -107,7 +108,7 @@ export class IsDeliveryService {
 
   /** The published record with exactly this name (names are unique per company case-insensitively, but IS's objId is case-sensitive). */
   private async published(companyHandle: string, name: string): Promise<IsPublishedAssetRow | undefined> {
-    const record = await this.publications.findByName(companyHandle, nameKey(name));
+    const record = await this.deps.isPublications.findByName(companyHandle, nameKey(name));
     return record && record.name === name ? record : undefined;
   }
 }

@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
 import type { ImageFormatRepository } from '../../adapters/repositories/image-format.repository.js';
 import type { IsPublicationRepository, IsPublishedAssetRow } from '../../adapters/repositories/is-publication.repository.js';
-import type { JobLogCounter, JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { nowIso } from '../../domain/handles.js';
 import { type IsPublishType, type IsPublishedKind, isFullPublish, publishedKind } from '../../domain/is-publish.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../jobs/contracts.js';
+import type { ItemLedger } from '../assets/item-ledger.js';
 import { keyPart } from '../assets/storage-keys.js';
-import { itemLogTypes, recordItemError, recordedResult } from '../job-items.js';
+import { itemLogTypes } from '../job-items.js';
+import { SETTLED_COUNTERS, assetEntry, recordPublished } from './publish-entries.js';
 
 /** Assets per page handed to the workflow (handles and names only). */
 export const IS_PUBLISH_PAGE = 200;
@@ -41,6 +42,14 @@ function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+export interface IsPublishDeps {
+  storage: StorageDriver;
+  assets: AssetRepository;
+  imageFormats: ImageFormatRepository;
+  ledger: ItemLedger;
+  isPublications: IsPublicationRepository;
+}
+
 /**
  * ImageServingPublishJob (Adobe IPS: data-types/r-image-serving-publish-job): brings the company's Image
  * Serving context in line with its assets marked for publish. Each asset is
@@ -49,17 +58,11 @@ function digest(text: string): string {
  * marked, trashed or deleted) or left as it is. Nothing here copies pixels.
  */
 export class IsPublishService {
-  constructor(
-    private readonly storage: StorageDriver,
-    private readonly assets: AssetRepository,
-    private readonly formats: ImageFormatRepository,
-    private readonly jobLogs: JobLogRepository,
-    private readonly publications: IsPublicationRepository,
-  ) {}
+  constructor(private readonly deps: IsPublishDeps) {}
 
   async count(companyHandle: string, publishType: IsPublishType): Promise<number> {
-    if (!isFullPublish(publishType)) return this.publications.countCandidates(companyHandle, 'changed');
-    return (await this.publications.countCandidates(companyHandle, 'all')) + (await this.publications.countRemovals(companyHandle));
+    if (!isFullPublish(publishType)) return this.deps.isPublications.countCandidates(companyHandle, 'changed');
+    return (await this.deps.isPublications.countCandidates(companyHandle, 'all')) + (await this.deps.isPublications.countRemovals(companyHandle));
   }
 
   async page(companyHandle: string, publishType: IsPublishType, cursor: string | null): Promise<{ items: AssetRef[]; next: string | null }> {
@@ -67,8 +70,8 @@ export class IsPublishService {
     const full = isFullPublish(publishType);
     const rows =
       at.phase === 'publish'
-        ? await this.publications.listCandidates(companyHandle, full ? 'all' : 'changed', at.after, IS_PUBLISH_PAGE)
-        : await this.publications.listRemovals(companyHandle, at.after, IS_PUBLISH_PAGE);
+        ? await this.deps.isPublications.listCandidates(companyHandle, full ? 'all' : 'changed', at.after, IS_PUBLISH_PAGE)
+        : await this.deps.isPublications.listRemovals(companyHandle, at.after, IS_PUBLISH_PAGE);
     const items = rows.map((r) => ({ assetHandle: r.asset_handle, name: r.name }));
     const prefix = at.phase === 'publish' ? 'p:' : 'r:';
     if (rows.length === IS_PUBLISH_PAGE) return { items, next: `${prefix}${rows[rows.length - 1]!.asset_handle}` };
@@ -77,30 +80,34 @@ export class IsPublishService {
 
   /** One asset: its state decides (marked and servable → publish; published but not → remove), not the list it came from. */
   async publish(job: JobIdentity, ref: AssetRef): Promise<FileResult> {
-    if (await this.jobLogs.findItem(job.jobHandle, ref.assetHandle)) return recordedResult(this.jobLogs, job, ref);
-    const asset = await this.assets.findByHandle(job.companyHandle, ref.assetHandle);
-    const current = await this.publications.findByAsset(job.companyHandle, ref.assetHandle);
+    const recorded = await this.deps.ledger.recorded(job, ref.assetHandle);
+    if (recorded) return recorded;
+    const asset = await this.deps.assets.findByHandle(job.companyHandle, ref.assetHandle);
+    const current = await this.deps.isPublications.findByAsset(job.companyHandle, ref.assetHandle);
     const kind = asset && asset.trash_state === 'NotInTrash' && asset.ready_for_publish === 1 ? publishedKind(asset) : undefined;
     if (asset && kind) return this.put(job, asset, kind, current);
     if (current) return this.unpublish(job, ref, current);
     // Listed, then unmarked or trashed before its turn: nothing is or was served for it.
-    return this.record(job, ref, 'success', itemLogTypes(job).success, 'isNotPublished', { path: ref.name }, ['file_success_count', 'total_file_count']);
+    return this.deps.ledger.record(
+      job,
+      assetEntry(ref, 'success', { logType: itemLogTypes(job).success, messageKey: 'isNotPublished', messageArgs: { path: ref.name } }, SETTLED_COUNTERS),
+    );
   }
 
   fail(job: JobIdentity, ref: AssetRef, reason: string): Promise<FileResult> {
-    return recordItemError(this.jobLogs, job, ref, reason);
+    return this.deps.ledger.error(job, ref, reason);
   }
 
   /** The company's image presets become the context's macro set (a snapshot: later preset edits wait for the next publish). */
   async publishMacros(job: JobIdentity): Promise<void> {
     const at = nowIso();
-    const presets = await this.formats.list(job.companyHandle);
-    await this.jobLogs.recordItem(
-      { job_handle: job.jobHandle, item_id: 'macros', status: 'success', asset_handle: null, reason: null, updated_at: at },
-      job.companyHandle,
-      [{ logType: itemLogTypes(job).success, messageKey: 'isMacrosPublished', messageArgs: { count: presets.length } }],
-      [],
-      (repos) =>
+    const presets = await this.deps.imageFormats.list(job.companyHandle);
+    await this.deps.ledger.record(job, {
+      itemId: 'macros',
+      status: 'success',
+      details: [{ logType: itemLogTypes(job).success, messageKey: 'isMacrosPublished', messageArgs: { count: presets.length } }],
+      counters: [],
+      write: (repos) =>
         repos.isPublications.replaceMacros(
           job.companyHandle,
           presets.map((f) => ({
@@ -112,7 +119,7 @@ export class IsPublishService {
             job_handle: job.jobHandle,
           })),
         ),
-    );
+    });
   }
 
   private async put(job: JobIdentity, asset: AssetRow, kind: IsPublishedKind, current: IsPublishedAssetRow | undefined): Promise<FileResult> {
@@ -121,7 +128,7 @@ export class IsPublishService {
     let maskKey: string | null = null;
     let members: string[] | null = null;
     if (kind === 'set') {
-      members = await this.publications.setMemberNames(asset.company_handle, asset.asset_handle);
+      members = await this.deps.isPublications.setMemberNames(asset.company_handle, asset.asset_handle);
     } else {
       const source = kind === 'image' ? asset.optimized_key! : asset.original_key;
       imageKey = await this.link(asset, source);
@@ -154,92 +161,56 @@ export class IsPublishService {
       job_handle: job.jobHandle,
     };
     const assetType = kind === 'image' ? 'OptimizedImage' : kind === 'icc' ? 'IccProfile' : asset.type;
-    const recorded = await this.jobLogs.recordItem(
-      {
-        job_handle: job.jobHandle,
-        item_id: asset.asset_handle,
-        status: current ? 'updated' : 'success',
-        asset_handle: asset.asset_handle,
-        reason: null,
-        updated_at: at,
-      },
-      job.companyHandle,
-      [
-        {
-          logType: itemLogTypes(job).success,
-          messageKey: current ? 'isRepublished' : 'isPublished',
-          messageArgs: { path: asset.name },
-          assetName: asset.name,
-          assetType,
-          assetHandle: asset.asset_handle,
-        },
-      ],
-      [current ? 'file_update_count' : 'file_success_count', 'total_file_count'],
+    const { result, wrote } = await recordPublished(
+      this.deps.ledger,
+      job,
+      ref,
+      current !== undefined,
+      { logType: itemLogTypes(job).success, messageKey: current ? 'isRepublished' : 'isPublished', messageArgs: { path: asset.name }, assetType },
       (repos) => repos.isPublications.put(row),
     );
-    if (!recorded) return recordedResult(this.jobLogs, job, ref);
+    if (!wrote) return result;
     // Another publish of the company running at the same time may have dropped a key this one
     // found in place before committing: put it back while the source is still there.
     for (const [key, source] of [
       [imageKey, kind === 'image' ? asset.optimized_key : asset.original_key],
       [maskKey, asset.mask_key],
     ] as const) {
-      if (key && source && !(await this.storage.exists(key)) && (await this.storage.exists(source))) await this.storage.copy(source, key);
+      if (key && source && !(await this.deps.storage.exists(key)) && (await this.deps.storage.exists(source))) await this.deps.storage.copy(source, key);
     }
     // The previous version's keys go only once nothing points at them any more.
     if (current) await this.dropKeys(current, [imageKey, maskKey]);
-    return { itemId: asset.asset_handle, status: current ? 'updated' : 'success', assetHandle: asset.asset_handle };
+    return result;
   }
 
   private async unpublish(job: JobIdentity, ref: AssetRef, current: IsPublishedAssetRow): Promise<FileResult> {
     const named = { assetHandle: ref.assetHandle, name: current.name };
-    const result = await this.record(
+    const result = await this.deps.ledger.record(
       job,
-      named,
-      'success',
-      itemLogTypes(job).success,
-      'isUnpublished',
-      { path: current.name },
-      ['file_success_count', 'total_file_count'],
-      (repos) => repos.isPublications.remove(current.company_handle, current.asset_handle),
+      assetEntry(
+        named,
+        'success',
+        { logType: itemLogTypes(job).success, messageKey: 'isUnpublished', messageArgs: { path: current.name } },
+        SETTLED_COUNTERS,
+        (repos) => repos.isPublications.remove(current.company_handle, current.asset_handle),
+      ),
     );
     await this.dropKeys(current, []);
     return result;
   }
 
-  private async record(
-    job: JobIdentity,
-    ref: AssetRef,
-    status: FileResult['status'],
-    logType: string,
-    messageKey: string,
-    messageArgs: Record<string, string>,
-    counters: JobLogCounter[],
-    inTransaction?: Parameters<JobLogRepository['recordItem']>[4],
-  ): Promise<FileResult> {
-    const recorded = await this.jobLogs.recordItem(
-      { job_handle: job.jobHandle, item_id: ref.assetHandle, status, asset_handle: ref.assetHandle, reason: null, updated_at: nowIso() },
-      job.companyHandle,
-      [{ logType, messageKey, messageArgs, assetName: ref.name, assetHandle: ref.assetHandle }],
-      counters,
-      inTransaction,
-    );
-    if (!recorded) return recordedResult(this.jobLogs, job, ref);
-    return { itemId: ref.assetHandle, status, assetHandle: ref.assetHandle };
-  }
-
   /** The published key for `source`, linked in if not there yet; null when the source is gone (replaced meanwhile: the next publish takes the new one). */
   private async link(asset: AssetRow, source: string): Promise<string | null> {
     const key = publishedKey(asset.company_handle, asset.asset_handle, source);
-    if (await this.storage.exists(key)) return key;
-    if (!(await this.storage.exists(source))) return null;
-    await this.storage.copy(source, key);
+    if (await this.deps.storage.exists(key)) return key;
+    if (!(await this.deps.storage.exists(source))) return null;
+    await this.deps.storage.copy(source, key);
     return key;
   }
 
   private async dropKeys(previous: IsPublishedAssetRow, keep: ReadonlyArray<string | null>): Promise<void> {
     for (const key of [previous.image_key, previous.mask_key]) {
-      if (key && !keep.includes(key) && !(await this.publications.references(previous.company_handle, key))) await this.storage.delete(key);
+      if (key && !keep.includes(key) && !(await this.deps.isPublications.references(previous.company_handle, key))) await this.deps.storage.delete(key);
     }
   }
 }

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
 import type { ContextPublicationRepository } from '../../adapters/repositories/context-publication.repository.js';
-import type { JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
 import { type PublishDirectory, PublishPathError, safeSegment } from '../../adapters/publish/publish-directory.js';
 import { nowIso } from '../../domain/handles.js';
 import { METADATA_DOCUMENT_NAME, METADATA_DOCUMENT_OWNER } from '../../domain/publish-contexts.js';
 import type { FileResult, JobIdentity } from '../../jobs/contracts.js';
-import { itemLogTypes, recordedResult } from '../job-items.js';
+import type { ItemLedger } from '../assets/item-ledger.js';
+import { DocumentItem } from './document-item.js';
 
 /** The publish context name of the metadata document (context_published_documents, publish_directory_files). */
 export const METADATA_CONTEXT = 'Metadata';
@@ -15,6 +15,13 @@ export const METADATA_CONTEXT = 'Metadata';
 export const METADATA_ITEM = 'metadata';
 /** Assets read per query while the document is streamed. */
 const PAGE = 1000;
+
+export interface MetadataPublishDeps {
+  companies: CompanyRepository;
+  ledger: ItemLedger;
+  contextPublications: ContextPublicationRepository;
+  publishDirectory: PublishDirectory;
+}
 
 /**
  * MetadataPublishJob (Adobe IPS: data-types/r-metadata-publish-job-type). There is no metadata engine (no
@@ -28,17 +35,17 @@ const PAGE = 1000;
  * (or the file is gone); an unchanged document is logged and left alone.
  */
 export class MetadataPublishService {
-  constructor(
-    private readonly companies: CompanyRepository,
-    private readonly jobLogs: JobLogRepository,
-    private readonly publications: ContextPublicationRepository,
-    private readonly directory: PublishDirectory,
-  ) {}
+  /** The job's one item: the document, typed NoType in the log (it is no asset). */
+  private readonly item: DocumentItem;
+
+  constructor(private readonly deps: MetadataPublishDeps) {
+    this.item = new DocumentItem(deps.ledger, { itemId: METADATA_ITEM, assetName: METADATA_DOCUMENT_NAME, assetType: 'NoType' });
+  }
 
   async publish(job: JobIdentity, forcePublish: boolean): Promise<FileResult> {
-    const ref = { assetHandle: METADATA_ITEM, name: METADATA_DOCUMENT_NAME };
-    if (await this.jobLogs.findItem(job.jobHandle, METADATA_ITEM)) return recordedResult(this.jobLogs, job, ref);
-    const company = await this.companies.findByHandle(job.companyHandle);
+    const recorded = await this.item.recorded(job);
+    if (recorded) return recorded;
+    const company = await this.deps.companies.findByHandle(job.companyHandle);
     if (!company) return this.fail(job, 'the company no longer exists');
     let segments: string[];
     try {
@@ -48,15 +55,15 @@ export class MetadataPublishService {
       throw err;
     }
     const file = segments.join('/');
-    const owner = (await this.publications.fileOwners([file])).get(file);
+    const owner = (await this.deps.contextPublications.fileOwners([file])).get(file);
     if (owner && owner.owner !== METADATA_DOCUMENT_OWNER) return this.fail(job, `${file} in the server directory is already published for an asset`);
 
     const measured = await this.measure(company.company_handle, company.name, company.root_path);
-    const previous = await this.publications.findDocument(job.companyHandle, METADATA_CONTEXT);
-    const onDisk = await this.directory.fileSize(segments);
+    const previous = await this.deps.contextPublications.findDocument(job.companyHandle, METADATA_CONTEXT);
+    const onDisk = await this.deps.publishDirectory.fileSize(segments);
     const unchanged = previous?.sha256 === measured.sha256 && previous.path === file && onDisk === measured.bytes;
     if (unchanged && !forcePublish) {
-      return this.record(job, { messageKey: 'metadataUnchanged', messageArgs: { count: measured.entries, file } });
+      return this.item.succeeded(job, { messageKey: 'metadataUnchanged', messageArgs: { count: measured.entries, file } });
     }
     // The document is streamed again for writing, hashed on the way, so the record states exactly what was written.
     const hash = createHash('sha256');
@@ -70,13 +77,13 @@ export class MetadataPublishService {
       })(this),
     );
     try {
-      await this.directory.write(segments, source);
+      await this.deps.publishDirectory.write(segments, source);
     } catch (err) {
       if (err instanceof PublishPathError) return this.fail(job, err.message);
       throw err;
     }
     const at = nowIso();
-    return this.record(job, { messageKey: 'metadataPublished', messageArgs: { count: entries, file } }, async (repos) => {
+    return this.item.succeeded(job, { messageKey: 'metadataPublished', messageArgs: { count: entries, file } }, async (repos) => {
       const repo = repos.contextPublications;
       await repo.putDocument({
         company_handle: job.companyHandle,
@@ -92,39 +99,8 @@ export class MetadataPublishService {
   }
 
   /** The job's one item failed (its batch gave up after its retries, or a path problem). */
-  async fail(job: JobIdentity, reason: string): Promise<FileResult> {
-    const recorded = await this.jobLogs.recordItem(
-      { job_handle: job.jobHandle, item_id: METADATA_ITEM, status: 'error', asset_handle: null, reason, updated_at: nowIso() },
-      job.companyHandle,
-      [
-        {
-          logType: itemLogTypes(job).failure,
-          messageKey: 'fileError',
-          messageArgs: { path: METADATA_DOCUMENT_NAME, reason },
-          assetName: METADATA_DOCUMENT_NAME,
-          assetType: 'NoType',
-        },
-      ],
-      ['file_error_count', 'total_file_count'],
-    );
-    if (!recorded) return recordedResult(this.jobLogs, job, { assetHandle: METADATA_ITEM, name: METADATA_DOCUMENT_NAME });
-    return { itemId: METADATA_ITEM, status: 'error', reason };
-  }
-
-  private async record(
-    job: JobIdentity,
-    message: { messageKey: string; messageArgs: Record<string, string | number> },
-    inTransaction?: Parameters<JobLogRepository['recordItem']>[4],
-  ): Promise<FileResult> {
-    const recorded = await this.jobLogs.recordItem(
-      { job_handle: job.jobHandle, item_id: METADATA_ITEM, status: 'success', asset_handle: null, reason: null, updated_at: nowIso() },
-      job.companyHandle,
-      [{ logType: itemLogTypes(job).success, ...message, assetName: METADATA_DOCUMENT_NAME, assetType: 'NoType' }],
-      ['file_success_count', 'total_file_count'],
-      inTransaction,
-    );
-    if (!recorded) return recordedResult(this.jobLogs, job, { assetHandle: METADATA_ITEM, name: METADATA_DOCUMENT_NAME });
-    return { itemId: METADATA_ITEM, status: 'success' };
+  fail(job: JobIdentity, reason: string): Promise<FileResult> {
+    return this.item.failed(job, reason);
   }
 
   /** Hash, size and entry count of the document as it would be written now. */
@@ -145,7 +121,7 @@ export class MetadataPublishService {
     let after: string | null = null;
     let first = true;
     for (;;) {
-      const rows = await this.publications.markedAssetsPage(companyHandle, after, PAGE);
+      const rows = await this.deps.contextPublications.markedAssetsPage(companyHandle, after, PAGE);
       if (rows.length === 0) break;
       const lines = rows.map((r) => {
         onEntry();

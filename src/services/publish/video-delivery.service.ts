@@ -1,9 +1,9 @@
-import fs from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
 import type { ContextPublicationRepository, ContextPublishedAssetRow } from '../../adapters/repositories/context-publication.repository.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { nameKey } from '../../domain/handles.js';
+import { openStored } from './stored-content.js';
 
 export interface ContentReply {
   status: number;
@@ -31,6 +31,16 @@ export function parseRange(header: string | undefined, size: number): { start: n
   return { start, end };
 }
 
+export interface VideoDeliveryDeps {
+  storage: StorageDriver;
+  companies: CompanyRepository;
+  contextPublications: ContextPublicationRepository;
+  delivery: {
+    /** Cache-Control max-age of the MP4 replies */
+    cacheMaxAgeSeconds: number;
+  };
+}
+
 /**
  * `GET /is/content/<rootId>/<name>`: the MP4 a VideoPublishJob published for
  * that video (an encoding's file, or a master's first encoding), streamed
@@ -39,16 +49,11 @@ export function parseRange(header: string | undefined, size: number): { start: n
  * `/is/image`; anything unpublished is 404.
  */
 export class VideoDeliveryService {
-  constructor(
-    private readonly storage: StorageDriver,
-    private readonly companies: CompanyRepository,
-    private readonly publications: ContextPublicationRepository,
-    private readonly cacheMaxAgeSeconds: number,
-  ) {}
+  constructor(private readonly deps: VideoDeliveryDeps) {}
 
   async serve(rootId: string, name: string, range: string | undefined, ifNoneMatch: string | undefined): Promise<ContentReply> {
     const object = `${rootId}/${name}`;
-    const company = await this.companies.findByRootPath(`${rootId}/`);
+    const company = await this.deps.companies.findByRootPath(`${rootId}/`);
     const record = company ? await this.published(company.company_handle, name) : undefined;
     if (!record?.media_key) return text(404, `Unable to find content '${object}'`);
     // A republish deletes the previous file after committing the new record: look the record up again once.
@@ -65,25 +70,19 @@ export class VideoDeliveryService {
   }
 
   private async reply(record: ContextPublishedAssetRow, key: string, rangeHeader: string | undefined, ifNoneMatch: string | undefined): Promise<ContentReply> {
-    const file = await this.storage.localPath(key);
-    // Opened before answering, so a file removed meanwhile is an ENOENT here, not a broken stream.
-    const handle = await fs.open(file, 'r');
-    const size = (await handle.stat()).size;
+    // A file removed meanwhile is an ENOENT here or from openStored, before anything is answered.
+    const size = await this.deps.storage.size(key);
     const etag = `"${record.sha256.slice(0, 32)}-${record.version}"`;
     const headers: Record<string, string> = {
       'Content-Type': 'video/mp4',
       'Accept-Ranges': 'bytes',
       ETag: etag,
       'Last-Modified': new Date(record.published_at).toUTCString(),
-      'Cache-Control': `public, max-age=${this.cacheMaxAgeSeconds}`,
+      'Cache-Control': `public, max-age=${this.deps.delivery.cacheMaxAgeSeconds}`,
     };
-    if (ifNoneMatch && ifNoneMatch.split(',').some((t) => ['*', etag].includes(t.trim().replace(/^W\//, '')))) {
-      await handle.close();
-      return { status: 304, headers, body: null };
-    }
+    if (ifNoneMatch && ifNoneMatch.split(',').some((t) => ['*', etag].includes(t.trim().replace(/^W\//, '')))) return { status: 304, headers, body: null };
     const range = parseRange(rangeHeader, size);
     if (range === 'unsatisfiable') {
-      await handle.close();
       return {
         status: 416,
         headers: { 'Content-Type': TEXT, 'Content-Range': `bytes */${size}`, 'Cache-Control': 'no-store' },
@@ -91,18 +90,14 @@ export class VideoDeliveryService {
       };
     }
     const { start, end } = range ?? { start: 0, end: size - 1 };
-    if (size === 0) {
-      await handle.close();
-      return { status: 200, headers: { ...headers, 'Content-Length': '0' }, body: '' };
-    }
-    // The stream owns the handle from here (closed when it ends or is destroyed).
-    const body = handle.createReadStream({ start, end });
+    if (size === 0) return { status: 200, headers: { ...headers, 'Content-Length': '0' }, body: '' };
+    const body = await openStored(this.deps.storage, key, { start, end });
     if (!range) return { status: 200, headers: { ...headers, 'Content-Length': String(size) }, body };
     return { status: 206, headers: { ...headers, 'Content-Length': String(end - start + 1), 'Content-Range': `bytes ${start}-${end}/${size}` }, body };
   }
 
   private async published(companyHandle: string, name: string): Promise<ContextPublishedAssetRow | undefined> {
-    const record = await this.publications.findByName(companyHandle, 'Video', nameKey(name));
+    const record = await this.deps.contextPublications.findByName(companyHandle, 'Video', nameKey(name));
     return record && record.name === name ? record : undefined;
   }
 }

@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
-import { ContextPublicationRepository, type ContextPublishedDocumentRow } from '../../adapters/repositories/context-publication.repository.js';
-import type { JobLogRepository } from '../../adapters/repositories/job-log.repository.js';
+import type { ContextPublicationRepository, ContextPublishedDocumentRow } from '../../adapters/repositories/context-publication.repository.js';
 import type { SitemapVideoRow, VideoSitemapRepository } from '../../adapters/repositories/video-sitemap.repository.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { SitemapLimitError, VIDEO_DURATION_MAX_SECONDS, type VideoSitemapEntry, videoSitemapXml } from '../../adapters/xml/video-sitemap-writer.js';
 import { nowIso } from '../../domain/handles.js';
 import { type CreateVideoSitemapJob, landingPageFor } from '../../domain/schemas/video-sitemap.schema.js';
 import type { FileResult, JobIdentity } from '../../jobs/contracts.js';
-import { itemLogTypes, recordedResult } from '../job-items.js';
+import type { ItemLedger } from '../assets/item-ledger.js';
+import { DocumentItem } from './document-item.js';
 import { publishedKey } from './is-publish.service.js';
+import { openStored } from './stored-content.js';
 import type { ContentReply } from './video-delivery.service.js';
 
 /** context_published_documents.context of a company's video sitemap. */
@@ -33,6 +33,15 @@ export interface VideoSitemapOptions {
   cacheMaxAgeSeconds: number;
 }
 
+export interface VideoSitemapDeps {
+  storage: StorageDriver;
+  companies: CompanyRepository;
+  ledger: ItemLedger;
+  contextPublications: ContextPublicationRepository;
+  videoSitemaps: VideoSitemapRepository;
+  sitemap: VideoSitemapOptions;
+}
+
 /**
  * CreateVideoSitemapJob (Adobe IPS: data-types/r-create-video-sitemap-job): the company's video sitemap
  * (sitemaps.org with Google's video extension), one entry per video the
@@ -48,19 +57,17 @@ export interface VideoSitemapOptions {
  * `/is/content/<root>/video-sitemap.xml`, never from the live catalog.
  */
 export class VideoSitemapService {
-  constructor(
-    private readonly storage: StorageDriver,
-    private readonly companies: CompanyRepository,
-    private readonly jobLogs: JobLogRepository,
-    private readonly publications: ContextPublicationRepository,
-    private readonly sitemaps: VideoSitemapRepository,
-    private readonly opts: VideoSitemapOptions,
-  ) {}
+  /** The job's one item: the sitemap document. */
+  private readonly item: DocumentItem;
+
+  constructor(private readonly deps: VideoSitemapDeps) {
+    this.item = new DocumentItem(deps.ledger, { itemId: VIDEO_SITEMAP_ITEM, assetName: VIDEO_SITEMAP_FILE, assetType: FILE_TYPE });
+  }
 
   async generate(job: JobIdentity, options: CreateVideoSitemapJob, signal?: AbortSignal): Promise<FileResult> {
-    if (await this.jobLogs.findItem(job.jobHandle, VIDEO_SITEMAP_ITEM))
-      return recordedResult(this.jobLogs, job, { assetHandle: VIDEO_SITEMAP_ITEM, name: VIDEO_SITEMAP_FILE });
-    const company = await this.companies.findByHandle(job.companyHandle);
+    const recorded = await this.item.recorded(job);
+    if (recorded) return recorded;
+    const company = await this.deps.companies.findByHandle(job.companyHandle);
     if (!company) return this.fail(job, 'the company no longer exists');
     const rootId = company.root_path.replace(/\/$/, '');
     const url = this.sitemapUrl(rootId);
@@ -79,18 +86,18 @@ export class VideoSitemapService {
       })(),
     );
     try {
-      await this.storage.putStream(key, source);
+      await this.deps.storage.putStream(key, source);
     } catch (err) {
       if (err instanceof SitemapLimitError) return this.fail(job, err.message);
       throw err;
     }
     const sha256 = hash.digest('hex');
 
-    const previous = await this.publications.findDocument(job.companyHandle, VIDEO_SITEMAP_CONTEXT);
-    const unchanged = previous !== undefined && previous.path !== key && previous.sha256 === sha256 && (await this.storage.exists(previous.path));
+    const previous = await this.deps.contextPublications.findDocument(job.companyHandle, VIDEO_SITEMAP_CONTEXT);
+    const unchanged = previous !== undefined && previous.path !== key && previous.sha256 === sha256 && (await this.deps.storage.exists(previous.path));
     if (unchanged && !options.forceUpdate) {
-      await this.storage.delete(key);
-      return this.record(job, 'videoSitemapUnchanged', { count: entries, url });
+      await this.deps.storage.delete(key);
+      return this.item.succeeded(job, { messageKey: 'videoSitemapUnchanged', messageArgs: { count: entries, url } });
     }
     const document: ContextPublishedDocumentRow = {
       company_handle: job.companyHandle,
@@ -101,37 +108,24 @@ export class VideoSitemapService {
       published_at: nowIso(),
       job_handle: job.jobHandle,
     };
-    const result = await this.record(job, 'videoSitemapWritten', { count: entries, url }, (repos) => repos.contextPublications.putDocument(document));
-    if (previous && previous.path !== key) await this.storage.delete(previous.path);
+    const result = await this.item.succeeded(job, { messageKey: 'videoSitemapWritten', messageArgs: { count: entries, url } }, (repos) =>
+      repos.contextPublications.putDocument(document),
+    );
+    if (previous && previous.path !== key) await this.deps.storage.delete(previous.path);
     return result;
   }
 
   /** The job's one item failed (a limit of the protocol, or its batch gave up after its retries). */
-  async fail(job: JobIdentity, reason: string): Promise<FileResult> {
-    const recorded = await this.jobLogs.recordItem(
-      { job_handle: job.jobHandle, item_id: VIDEO_SITEMAP_ITEM, status: 'error', asset_handle: null, reason, updated_at: nowIso() },
-      job.companyHandle,
-      [
-        {
-          logType: itemLogTypes(job).failure,
-          messageKey: 'fileError',
-          messageArgs: { path: VIDEO_SITEMAP_FILE, reason },
-          assetName: VIDEO_SITEMAP_FILE,
-          assetType: FILE_TYPE,
-        },
-      ],
-      ['file_error_count', 'total_file_count'],
-    );
-    if (!recorded) return recordedResult(this.jobLogs, job, { assetHandle: VIDEO_SITEMAP_ITEM, name: VIDEO_SITEMAP_FILE });
-    return { itemId: VIDEO_SITEMAP_ITEM, status: 'error', reason };
+  fail(job: JobIdentity, reason: string): Promise<FileResult> {
+    return this.item.failed(job, reason);
   }
 
   /** `GET /is/content/<rootId>/video-sitemap.xml`: the last sitemap written for that company, 404 before the first. */
   async serve(rootId: string, ifNoneMatch: string | undefined): Promise<ContentReply> {
-    const company = await this.companies.findByRootPath(`${rootId}/`);
+    const company = await this.deps.companies.findByRootPath(`${rootId}/`);
     // The file of a document replaced meanwhile is deleted after the new record commits: look the record up again once.
     for (let attempt = 0; ; attempt += 1) {
-      const document = company ? await this.publications.findDocument(company.company_handle, VIDEO_SITEMAP_CONTEXT) : undefined;
+      const document = company ? await this.deps.contextPublications.findDocument(company.company_handle, VIDEO_SITEMAP_CONTEXT) : undefined;
       if (!document) return text(404, `Unable to find content '${rootId}/${VIDEO_SITEMAP_FILE}'`);
       try {
         return await this.reply(document, ifNoneMatch);
@@ -143,26 +137,21 @@ export class VideoSitemapService {
   }
 
   private async reply(document: ContextPublishedDocumentRow, ifNoneMatch: string | undefined): Promise<ContentReply> {
-    // Opened before answering, so a file removed meanwhile is an ENOENT here, not a broken stream.
-    const handle = await fs.open(await this.storage.localPath(document.path), 'r');
-    const size = (await handle.stat()).size;
+    // A file removed meanwhile is an ENOENT here or from openStored, before anything is answered.
+    const size = await this.deps.storage.size(document.path);
     const etag = `"${document.sha256.slice(0, 32)}"`;
     const headers: Record<string, string> = {
       'Content-Type': 'application/xml; charset=utf-8',
       ETag: etag,
       'Last-Modified': new Date(document.published_at).toUTCString(),
-      'Cache-Control': `public, max-age=${this.opts.cacheMaxAgeSeconds}`,
+      'Cache-Control': `public, max-age=${this.deps.sitemap.cacheMaxAgeSeconds}`,
     };
-    if (ifNoneMatch && ifNoneMatch.split(',').some((t) => ['*', etag].includes(t.trim().replace(/^W\//, '')))) {
-      await handle.close();
-      return { status: 304, headers, body: null };
-    }
-    // The stream owns the handle from here (closed when it ends or is destroyed).
-    return { status: 200, headers: { ...headers, 'Content-Length': String(size) }, body: handle.createReadStream() };
+    if (ifNoneMatch && ifNoneMatch.split(',').some((t) => ['*', etag].includes(t.trim().replace(/^W\//, '')))) return { status: 304, headers, body: null };
+    return { status: 200, headers: { ...headers, 'Content-Length': String(size) }, body: await openStored(this.deps.storage, document.path) };
   }
 
   private sitemapUrl(rootId: string): string {
-    return `${this.opts.publicUrl}/is/content/${encodeURIComponent(rootId)}/${VIDEO_SITEMAP_FILE}`;
+    return `${this.deps.sitemap.publicUrl}/is/content/${encodeURIComponent(rootId)}/${VIDEO_SITEMAP_FILE}`;
   }
 
   /** The listed videos page by page; a stop or pause ends the walk (the partial file is never committed). */
@@ -176,7 +165,7 @@ export class VideoSitemapService {
     let after: string | null = null;
     for (;;) {
       signal?.throwIfAborted();
-      const rows = await this.sitemaps.page(companyHandle, after, PAGE);
+      const rows = await this.deps.videoSitemaps.page(companyHandle, after, PAGE);
       for (const row of rows) {
         onEntry();
         yield this.entry(rootId, row, landingPageUrl);
@@ -187,7 +176,7 @@ export class VideoSitemapService {
   }
 
   private entry(rootId: string, row: SitemapVideoRow, landingPageUrl: string | undefined): VideoSitemapEntry {
-    const base = `${this.opts.publicUrl}/is`;
+    const base = `${this.deps.sitemap.publicUrl}/is`;
     const root = encodeURIComponent(rootId);
     const contentLoc = `${base}/content/${root}/${encodeURIComponent(row.name)}`;
     const seconds = durationSeconds(row.duration_ms);
@@ -200,23 +189,6 @@ export class VideoSitemapService {
       contentLoc,
       ...(seconds !== undefined ? { durationSeconds: seconds } : {}),
     };
-  }
-
-  private async record(
-    job: JobIdentity,
-    messageKey: 'videoSitemapWritten' | 'videoSitemapUnchanged',
-    messageArgs: Record<string, string | number>,
-    inTransaction?: Parameters<JobLogRepository['recordItem']>[4],
-  ): Promise<FileResult> {
-    const recorded = await this.jobLogs.recordItem(
-      { job_handle: job.jobHandle, item_id: VIDEO_SITEMAP_ITEM, status: 'success', asset_handle: null, reason: null, updated_at: nowIso() },
-      job.companyHandle,
-      [{ logType: itemLogTypes(job).success, messageKey, messageArgs, assetName: VIDEO_SITEMAP_FILE, assetType: FILE_TYPE }],
-      ['file_success_count', 'total_file_count'],
-      inTransaction,
-    );
-    if (!recorded) return recordedResult(this.jobLogs, job, { assetHandle: VIDEO_SITEMAP_ITEM, name: VIDEO_SITEMAP_FILE });
-    return { itemId: VIDEO_SITEMAP_ITEM, status: 'success' };
   }
 }
 
