@@ -23,6 +23,14 @@ function recorder() {
   return { progress, steps };
 }
 
+/** Each report's fraction above the one before (or, with `strict` false, not below it). */
+function expectRising(steps: ReadonlyArray<{ fraction: number }>, strict = true): void {
+  for (let i = 1; i < steps.length; i++) {
+    if (strict) expect(steps[i]!.fraction).toBeGreaterThan(steps[i - 1]!.fraction);
+    else expect(steps[i]!.fraction).toBeGreaterThanOrEqual(steps[i - 1]!.fraction);
+  }
+}
+
 describe(`per-item progress in getActiveJobs (${process.env.IPS_TEST_DB})`, () => {
   let h: Harness;
   let dir: string;
@@ -30,6 +38,29 @@ describe(`per-item progress in getActiveJobs (${process.env.IPS_TEST_DB})`, () =
   const handles: Record<string, string> = {};
 
   const active = async (jobHandle: string) => (await h.api('getActiveJobs', { companyHandle: acme.companyHandle, jobHandle }, acme.who)).body.jobArray.items[0];
+  /** A job identity for calling a service directly, outside any workflow. */
+  const directJob = (key: string, jobType = 'ReprocessAssets', jobName = 'direct') => ({
+    jobHandle: `j|${key}-${Date.now()}`,
+    companyHandle: acme.companyHandle,
+    jobName,
+    originalName: jobName,
+    submitUserHandle: acme.userHandle,
+    submitUserEmail: acme.who.email,
+    jobType,
+  });
+  /** Reprocesses one seeded asset through the service itself, and returns the progress it reported. */
+  const reprocessDirectly = async (name: string, key: string, options: Record<string, unknown>) => {
+    const { assetHandleArray: _, ...parsed } = reprocessAssetsJob.parse({
+      assetHandleArray: [handles[name]],
+      createMask: false,
+      emailSetting: 'None',
+      ...options,
+    });
+    const rec = recorder();
+    const result = await h.ctx.services.reprocess.reprocess(directJob(key), parsed, { assetHandle: handles[name]!, name }, undefined, rec.progress);
+    expect(result).toMatchObject({ status: 'success' });
+    return rec.steps;
+  };
 
   beforeAll(async () => {
     // Two Ghostscript children: pages rip two at a time, so the document takes many progress reports.
@@ -99,70 +130,30 @@ describe(`per-item progress in getActiveJobs (${process.env.IPS_TEST_DB})`, () =
   });
 
   it('reports a whole-document PostScript rip by the pages Ghostscript has begun, then each page stored', async () => {
-    const { assetHandleArray: _, ...options } = reprocessAssetsJob.parse({
-      assetHandleArray: [handles.script],
-      createMask: false,
-      emailSetting: 'None',
-      postScriptOptions: { resolution: 300 },
-    });
-    const job = {
-      jobHandle: `j|ps-${Date.now()}`,
-      companyHandle: acme.companyHandle,
-      jobName: 'direct',
-      originalName: 'direct',
-      submitUserHandle: acme.userHandle,
-      submitUserEmail: acme.who.email,
-      jobType: 'ReprocessAssets',
-    };
-    const rec = recorder();
-    const result = await h.ctx.services.reprocess.reprocess(job, options, { assetHandle: handles.script!, name: 'script' }, undefined, rec.progress);
-    expect(result).toMatchObject({ status: 'success' });
-    const messages = rec.steps.map((s) => s.message);
+    const steps = await reprocessDirectly('script', 'ps', { postScriptOptions: { resolution: 300 } });
+    const messages = steps.map((s) => s.message);
     expect(messages[0]).toBe('Counting pages');
     expect(messages[1]).toBe('Ripping page 1 of 17');
     // 17 pages at 300 dpi take Ghostscript seconds: the pool sees later pages begin while it runs.
     expect(messages.some((m) => /^Ripping page ([2-9]|1\d) of 17$/.test(m))).toBe(true);
     expect(messages.slice(-18)).toEqual([...Array.from({ length: 17 }, (_, i) => `Pages: pyramid ${i + 1} of 17`), 'Committing 17 pages']);
-    for (let i = 1; i < rec.steps.length; i++) expect(rec.steps[i]!.fraction).toBeGreaterThanOrEqual(rec.steps[i - 1]!.fraction);
-    expect(rec.steps.at(-1)!.fraction).toBeLessThan(1);
+    expectRising(steps, false);
+    expect(steps.at(-1)!.fraction).toBeLessThan(1);
   });
 
   it('reports a video reprocess as probing, the thumbnail, each encoding, then the commit', async () => {
-    const { assetHandleArray: _, ...options } = reprocessAssetsJob.parse({
-      assetHandleArray: [handles.clip],
-      createMask: false,
-      emailSetting: 'None',
+    const steps = await reprocessDirectly('clip', 'video', {
       mediaOptions: {
         generateThumbnail: true,
         videoEncodingArray: ['a', 'b'].map((n) => ({ name: n, fileSuffix: `_${n}`, width: 80, videoBitrate: 100, audioBitrate: 32 })),
       },
     });
-    const job = {
-      jobHandle: `j|video-${Date.now()}`,
-      companyHandle: acme.companyHandle,
-      jobName: 'direct',
-      originalName: 'direct',
-      submitUserHandle: acme.userHandle,
-      submitUserEmail: acme.who.email,
-      jobType: 'ReprocessAssets',
-    };
-    const rec = recorder();
-    const result = await h.ctx.services.reprocess.reprocess(job, options, { assetHandle: handles.clip!, name: 'clip' }, undefined, rec.progress);
-    expect(result).toMatchObject({ status: 'success' });
-    expect(rec.steps.map((s) => s.message)).toEqual(['Probing the video', 'Making the thumbnail', 'Encoding 1 of 2 (a)', 'Encoding 2 of 2 (b)', 'Committing']);
-    for (let i = 1; i < rec.steps.length; i++) expect(rec.steps[i]!.fraction).toBeGreaterThan(rec.steps[i - 1]!.fraction);
+    expect(steps.map((s) => s.message)).toEqual(['Probing the video', 'Making the thumbnail', 'Encoding 1 of 2 (a)', 'Encoding 2 of 2 (b)', 'Committing']);
+    expectRising(steps);
   });
 
   it('reports an optimisation and an export conversion by their steps, rising', async () => {
-    const job = (jobType: string) => ({
-      jobHandle: `j|progress-${jobType}-${Date.now()}`,
-      companyHandle: acme.companyHandle,
-      jobName: jobType,
-      originalName: jobType,
-      submitUserHandle: acme.userHandle,
-      submitUserEmail: acme.who.email,
-      jobType,
-    });
+    const job = (jobType: string) => directJob(`progress-${jobType}`, jobType, jobType);
     const optimized = recorder();
     expect(await h.ctx.services.optimize.optimize(job('ImageOptimization'), { assetHandle: handles.photo!, name: 'photo' }, optimized.progress)).toMatchObject({
       status: 'success',
@@ -175,32 +166,16 @@ describe(`per-item progress in getActiveJobs (${process.env.IPS_TEST_DB})`, () =
       await h.ctx.services.exports.stage(job('Export'), options, { assetHandle: handles.photo!, name: 'photo' }, undefined, undefined, exported.progress),
     ).toMatchObject({ status: 'success' });
     expect(exported.steps.map((s) => s.message)).toEqual(['Converting (Image Serving)', 'Staging for the archive']);
-    for (const rec of [optimized, exported])
-      for (let i = 1; i < rec.steps.length; i++) expect(rec.steps[i]!.fraction).toBeGreaterThan(rec.steps[i - 1]!.fraction);
+    for (const rec of [optimized, exported]) expectRising(rec.steps);
   });
 
   it('reports an image reprocess by the steps around its render, in order, rising', async () => {
-    const { assetHandleArray: _, ...options } = reprocessAssetsJob.parse({
-      assetHandleArray: [handles.photo],
-      createMask: false,
-      emailSetting: 'None',
+    const steps = await reprocessDirectly('photo', 'progress', {
       manualCropOptions: { left: 10, right: 10, top: 10, bottom: 10 },
       unsharpMaskOptions: { amount: 1, radius: 1, threshold: 0, monochrome: 0 },
     });
-    const job = {
-      jobHandle: `j|progress-${Date.now()}`,
-      companyHandle: acme.companyHandle,
-      jobName: 'direct',
-      originalName: 'direct',
-      submitUserHandle: acme.userHandle,
-      submitUserEmail: acme.who.email,
-      jobType: 'ReprocessAssets',
-    };
-    const rec = recorder();
-    const result = await h.ctx.services.reprocess.reprocess(job, options, { assetHandle: handles.photo!, name: 'photo' }, undefined, rec.progress);
-    expect(result).toMatchObject({ status: 'success' });
-    expect(rec.steps.map((s) => s.step)).toEqual(['reading', 'rendering', 'storing', 'commit']);
-    expect(rec.steps[1]!.message).toBe('Rendering (decoding, cropping, sharpening, pyramid)');
-    for (let i = 1; i < rec.steps.length; i++) expect(rec.steps[i]!.fraction).toBeGreaterThan(rec.steps[i - 1]!.fraction);
+    expect(steps.map((s) => s.step)).toEqual(['reading', 'rendering', 'storing', 'commit']);
+    expect(steps[1]!.message).toBe('Rendering (decoding, cropping, sharpening, pyramid)');
+    expectRising(steps);
   });
 });

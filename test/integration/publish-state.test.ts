@@ -7,8 +7,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RIP_ENGINE } from '../../src/services/rip/document-rip.service.js';
 import { VIDEO_ENGINE } from '../../src/domain/asset-types.js';
-import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
-import { uploadPost } from '../support/fixtures.js';
+import { type Harness, companyWithUser, startHarness } from '../support/harness.js';
+import { makeClip, uploadJob } from '../support/seed-video.js';
 
 const run = promisify(execFile);
 
@@ -25,21 +25,7 @@ describe(`publish state and image options on job byproducts (${process.env.IPS_T
   let acme: Awaited<ReturnType<typeof companyWithUser>>;
   const stored = (key: string) => path.join(h.ctx.config.storage.root, key);
 
-  const upload = async (files: Array<{ path: string; name?: string }>, uploadParams: Record<string, unknown>) => {
-    const up = await uploadPost(h.baseUrl, {
-      params: {
-        companyHandle: acme.companyHandle,
-        jobName: 'seed',
-        endJob: true,
-        uploadParams: { overwrite: true, createMask: false, emailSetting: 'None', ...uploadParams },
-      },
-      files,
-      authorization: basic(acme.who),
-    });
-    expect(up.status, JSON.stringify(up.body)).toBe(200);
-    await h.client.workflow.getHandle(up.body.jobHandle).result();
-    return up.body.jobHandle as string;
-  };
+  const upload = (files: Array<{ path: string; name?: string }>, uploadParams: Record<string, unknown>) => uploadJob(h, acme, files, uploadParams);
   const handleOf = async (name: string) => (await h.ctx.repositories.assets.findLiveByName(acme.companyHandle, name.toLowerCase()))!.asset_handle;
   const reprocess = async (handles: string[], options: Record<string, unknown>) => {
     const r = await h.api(
@@ -109,26 +95,7 @@ describe(`publish state and image options on job byproducts (${process.env.IPS_T
     );
     await run('gs', ['-dSAFER', '-dBATCH', '-dNOPAUSE', '-q', '-sDEVICE=pdfwrite', `-sOutputFile=${path.join(dir, 'doc.pdf')}`, ps]);
     for (const n of ['doc2', 'doc3', 'doc4', 'kept']) await fs.copyFile(path.join(dir, 'doc.pdf'), path.join(dir, `${n}.pdf`));
-    await run('ffmpeg', [
-      '-nostdin',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=duration=1:size=160x120:rate=25',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440:duration=1',
-      '-c:v',
-      'libx264',
-      '-c:a',
-      'aac',
-      '-shortest',
-      path.join(dir, 'clip.mp4'),
-    ]);
+    await makeClip(path.join(dir, 'clip.mp4'), { seconds: 1, width: 160, height: 120 });
   });
   afterAll(async () => {
     await h?.close();

@@ -46,20 +46,25 @@ describe(`stop paths end the job log (${process.env.IPS_TEST_DB})`, () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     return r.body.jobHandle;
   };
+  const doneAtLeast = (jobHandle: string, items: number) => waitUntil(`${items} assets done`, async () => (await processed(jobHandle)) >= items);
   /** Holds a job between items: paused, with nothing in flight. */
   const holdAfter = async (jobHandle: string, items: number) => {
-    await waitUntil(`${items} assets done`, async () => (await processed(jobHandle)) >= items);
+    await doneAtLeast(jobHandle, items);
     expect((await h.api('pauseJob', { companyHandle: acme.companyHandle, jobHandle }, acme.who)).status).toBe(200);
     await waitUntil('the in-flight asset to finish', async () => (await active(jobHandle))?.taskProgressArray.items[0]?.numProcessing === 0);
   };
-  /** The job's log once it has ended (endDate set), read through the API as a client would. */
+  /** The job's log once it has ended (endDate set), read through the API as a client would, and the assets it optimised (sorted handles). */
   const endedLog = async (jobHandle: string) => {
     const log = await waitUntil(`${jobHandle}'s log to end`, async () => {
       const r = await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle }, acme.who);
       return r.status === 200 && r.body.jobLogArray.items[0]?.endDate ? r.body.jobLogArray.items[0] : undefined;
     });
     const details: Array<{ logType: string; logMessage: string; assetHandle?: string }> = log.detailArray.items;
-    return { log, details, last: details[details.length - 1]! };
+    const done = details
+      .filter((d) => d.logType === 'ReoptimizeSuccess')
+      .map((d) => d.assetHandle!)
+      .sort();
+    return { log, details, last: details[details.length - 1]!, done };
   };
   const statusOf = async (jobHandle: string) => (await h.client.workflow.getHandle(jobHandle).describe()).status.name;
   const closed = (jobHandle: string) =>
@@ -107,16 +112,15 @@ describe(`stop paths end the job log (${process.env.IPS_TEST_DB})`, () => {
 
   it('stopJob: the end row names the caller and the items done', async () => {
     const jobHandle = await submitOptimize('api-stop');
-    await waitUntil('2 assets done', async () => (await processed(jobHandle)) >= 2);
+    await doneAtLeast(jobHandle, 2);
     expect((await h.api('stopJob', { companyHandle: acme.companyHandle, jobHandle }, acme.who)).status).toBe(200);
     expect(await closed(jobHandle)).toBe('CANCELLED');
-    const { log, details, last } = await endedLog(jobHandle);
-    const done = details.filter((d) => d.logType === 'ReoptimizeSuccess').length;
+    const { log, last, done } = await endedLog(jobHandle);
     expect(last).toMatchObject({
       logType: 'EndReoptimize',
-      logMessage: `Job ${log.jobName} was stopped by ${acme.who.email}; ${done} of ${IMAGES} items were finished`,
+      logMessage: `Job ${log.jobName} was stopped by ${acme.who.email}; ${done.length} of ${IMAGES} items were finished`,
     });
-    expect(done).toBeGreaterThanOrEqual(2);
+    expect(done.length).toBeGreaterThanOrEqual(2);
     expect(log.fatalError).toBe(false);
   });
 
@@ -142,17 +146,13 @@ describe(`stop paths end the job log (${process.env.IPS_TEST_DB})`, () => {
 
   it('the stopJob signal from a Temporal client stops the job as stopJob does, naming its user and reason', async () => {
     const jobHandle = await submitOptimize('signal-stop');
-    await waitUntil('2 assets done', async () => (await processed(jobHandle)) >= 2);
+    await doneAtLeast(jobHandle, 2);
     const handle = h.client.workflow.getHandle(jobHandle);
     await handle.signal('stopJob', { user: 'ops@example.com', reason: 'maintenance window' });
     // Asked of the workflow itself: getActiveJobs shares a snapshot for a second, and only stopJob through the API forgets it.
     await waitUntil('the job to report Stopping', async () => (await handle.query(jobProgressQuery)).state === 'Stopping');
     expect(await closed(jobHandle)).toBe('CANCELLED');
-    const { log, details, last } = await endedLog(jobHandle);
-    const done = details
-      .filter((d) => d.logType === 'ReoptimizeSuccess')
-      .map((d) => d.assetHandle!)
-      .sort();
+    const { log, last, done } = await endedLog(jobHandle);
     expect(last).toMatchObject({
       logType: 'EndReoptimize',
       logMessage: `Job ${log.jobName} was stopped by ops@example.com (maintenance window); ${done.length} of ${IMAGES} items were finished`,
@@ -169,25 +169,20 @@ describe(`stop paths end the job log (${process.env.IPS_TEST_DB})`, () => {
     // As `temporal workflow signal --name stopJob` sends it without --input.
     await h.client.workflow.getHandle(jobHandle).signal('stopJob');
     expect(await closed(jobHandle)).toBe('CANCELLED');
-    const { log, details, last } = await endedLog(jobHandle);
-    const done = details.filter((d) => d.logType === 'ReoptimizeSuccess').length;
+    const { log, last, done } = await endedLog(jobHandle);
     expect(last).toMatchObject({
       logType: 'EndReoptimize',
-      logMessage: `Job ${log.jobName} was stopped by a stopJob signal from a Temporal client; ${done} of ${IMAGES} items were finished`,
+      logMessage: `Job ${log.jobName} was stopped by a stopJob signal from a Temporal client; ${done.length} of ${IMAGES} items were finished`,
     });
     expect(log.fatalError).toBe(false);
   });
 
   it('a cancellation request from a Temporal client (Web UI, temporal workflow cancel) stops the job the same way', async () => {
     const jobHandle = await submitOptimize('cancel');
-    await waitUntil('2 assets done', async () => (await processed(jobHandle)) >= 2);
+    await doneAtLeast(jobHandle, 2);
     await h.client.workflow.getHandle(jobHandle).cancel();
     expect(await closed(jobHandle)).toBe('CANCELLED');
-    const { log, details, last } = await endedLog(jobHandle);
-    const done = details
-      .filter((d) => d.logType === 'ReoptimizeSuccess')
-      .map((d) => d.assetHandle!)
-      .sort();
+    const { log, last, done } = await endedLog(jobHandle);
     expect(last).toMatchObject({
       logType: 'EndReoptimize',
       logMessage: `Job ${log.jobName} was stopped by a cancellation request from a Temporal client; ${done.length} of ${IMAGES} items were finished`,
@@ -201,11 +196,7 @@ describe(`stop paths end the job log (${process.env.IPS_TEST_DB})`, () => {
     await holdAfter(jobHandle, 2);
     await h.client.workflow.getHandle(jobHandle).terminate('operator pulled the plug');
     expect(await closed(jobHandle)).toBe('TERMINATED');
-    const { log, details, last } = await endedLog(jobHandle);
-    const done = details
-      .filter((d) => d.logType === 'ReoptimizeSuccess')
-      .map((d) => d.assetHandle!)
-      .sort();
+    const { log, details, last, done } = await endedLog(jobHandle);
     expect(last).toMatchObject({
       logType: 'FatalError',
       logMessage: `Job ${log.jobName} was terminated in Temporal (operator pulled the plug); ${done.length} items were finished`,
@@ -225,11 +216,7 @@ describe(`stop paths end the job log (${process.env.IPS_TEST_DB})`, () => {
     const jobHandle = start.workflowId;
     await holdAfter(jobHandle, 1);
     expect(await closed(jobHandle)).toBe('TIMED_OUT');
-    const { log, details, last } = await endedLog(jobHandle);
-    const done = details
-      .filter((d) => d.logType === 'ReoptimizeSuccess')
-      .map((d) => d.assetHandle!)
-      .sort();
+    const { log, last, done } = await endedLog(jobHandle);
     expect(last).toMatchObject({
       logType: 'FatalError',
       logMessage: `Job ${log.jobName} timed out: it reached its Temporal time limit of 20 seconds; ${done.length} items were finished`,

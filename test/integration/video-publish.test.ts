@@ -1,16 +1,12 @@
-import { execFile } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCallbackReceiver } from '../support/callback-receiver.js';
-import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
-import { uploadPost } from '../support/fixtures.js';
-
-const run = promisify(execFile);
+import { type Harness, companyWithUser, startHarness } from '../support/harness.js';
+import { SMALL_ENCODING, assetHandlesByName, makeClip, uploadJob } from '../support/seed-video.js';
 
 interface Detail {
   logType: string;
@@ -40,50 +36,10 @@ describe(`VideoPublishJob and /is/content delivery (${process.env.IPS_TEST_DB})`
     h = await startHarness({ CALLBACK_ALLOWED_HOSTS: '127.0.0.1/32' });
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-vpub-'));
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
-    // Two seconds of ffmpeg's test picture with a tone: H.264/AAC, 320×240.
-    await run('ffmpeg', [
-      '-nostdin',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=duration=2:size=320x240:rate=25',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440:duration=2',
-      '-c:v',
-      'libx264',
-      '-c:a',
-      'aac',
-      '-shortest',
-      path.join(dir, 'clip.mp4'),
-    ]);
-    const up = await uploadPost(h.baseUrl, {
-      params: {
-        companyHandle: acme.companyHandle,
-        jobName: 'video-upload',
-        endJob: true,
-        uploadParams: {
-          overwrite: true,
-          readyForPublish: true,
-          createMask: false,
-          emailSetting: 'None',
-          mediaOptions: {
-            generateThumbnail: true,
-            videoEncodingArray: [{ name: 'small', fileSuffix: '_160', width: 160, videoBitrate: 200, audioBitrate: 64 }],
-          },
-        },
-      },
-      files: [{ path: path.join(dir, 'clip.mp4') }],
-      authorization: basic(acme.who),
-    });
-    expect(up.status, JSON.stringify(up.body)).toBe(200);
-    await h.client.workflow.getHandle(up.body.jobHandle).result();
-    for (const row of await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute())
-      handles[row.name] = row.asset_handle;
+    const clip = await makeClip(path.join(dir, 'clip.mp4'));
+    const mediaOptions = { generateThumbnail: true, videoEncodingArray: [SMALL_ENCODING] };
+    await uploadJob(h, acme, [{ path: clip }], { readyForPublish: true, mediaOptions }, 'video-upload');
+    Object.assign(handles, await assetHandlesByName(h, acme.companyHandle));
     expect(Object.keys(handles).sort()).toEqual(['clip', 'clip_160']);
   });
   afterAll(async () => {

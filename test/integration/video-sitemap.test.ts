@@ -1,19 +1,16 @@
-import { execFile } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SITEMAP_NS, VIDEO_NS } from '../../src/adapters/xml/video-sitemap-writer.js';
 import { VIDEO_SITEMAP_CONTEXT } from '../../src/services/publish/video-sitemap.service.js';
 import { startCallbackReceiver } from '../support/callback-receiver.js';
-import { uploadPost } from '../support/fixtures.js';
-import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
+import { type Harness, companyWithUser, startHarness } from '../support/harness.js';
+import { SMALL_ENCODING, assetHandlesByName, makeClip, uploadJob } from '../support/seed-video.js';
 import { childText, childrenOf, parseXml } from '../support/xml.js';
 
-const run = promisify(execFile);
 const PUBLIC_URL = 'https://ips.example.test';
 const SITEMAP_URL = `${PUBLIC_URL}/is/content/Acme/video-sitemap.xml`;
 
@@ -75,56 +72,22 @@ describe(`CreateVideoSitemapJob and /is/content/<root>/video-sitemap.xml (${proc
 
   const document = () => h.ctx.repositories.contextPublications.findDocument(acme.companyHandle, VIDEO_SITEMAP_CONTEXT);
 
-  async function upload(file: string, uploadParams: Record<string, unknown>) {
-    const up = await uploadPost(h.baseUrl, {
-      params: {
-        companyHandle: acme.companyHandle,
-        jobName: `up-${path.basename(file)}`,
-        endJob: true,
-        uploadParams: { overwrite: true, readyForPublish: true, createMask: false, emailSetting: 'None', ...uploadParams },
-      },
-      files: [{ path: file }],
-      authorization: basic(acme.who),
-    });
-    expect(up.status, JSON.stringify(up.body)).toBe(200);
-    await h.client.workflow.getHandle(up.body.jobHandle).result();
-  }
+  const upload = (file: string, uploadParams: Record<string, unknown>) =>
+    uploadJob(h, acme, [{ path: file }], { readyForPublish: true, ...uploadParams }, `up-${path.basename(file)}`);
 
   beforeAll(async () => {
     h = await startHarness({ PUBLIC_URL, CALLBACK_ALLOWED_HOSTS: '127.0.0.1/32' });
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-sitemap-'));
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
-    // Two seconds of ffmpeg's test picture with a tone: H.264/AAC, 320×240.
-    const clip = path.join(dir, 'clip.mp4');
-    await run('ffmpeg', [
-      '-nostdin',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=duration=2:size=320x240:rate=25',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440:duration=2',
-      '-c:v',
-      'libx264',
-      '-c:a',
-      'aac',
-      '-shortest',
-      clip,
-    ]);
+    const clip = await makeClip(path.join(dir, 'clip.mp4'));
     // A master with a poster and one encoding; and an MP4 taken as it is (no thumbnail, no encoding).
     await upload(clip, {
-      mediaOptions: { generateThumbnail: true, videoEncodingArray: [{ name: 'small', fileSuffix: '_160', width: 160, videoBitrate: 200, audioBitrate: 64 }] },
+      mediaOptions: { generateThumbnail: true, videoEncodingArray: [SMALL_ENCODING] },
     });
     const loose = path.join(dir, 'loose.mp4');
     await fs.copyFile(clip, loose);
     await upload(loose, {});
-    for (const row of await h.ctx.database.db.selectFrom('assets').selectAll().where('company_handle', '=', acme.companyHandle).execute())
-      handles[row.name] = row.asset_handle;
+    Object.assign(handles, await assetHandlesByName(h, acme.companyHandle));
     expect(Object.keys(handles).sort()).toEqual(['clip', 'clip_160', 'loose']);
   });
   afterAll(async () => {
