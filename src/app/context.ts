@@ -62,6 +62,9 @@ import { SealedValueRepository } from '../adapters/repositories/sealed-value.rep
 import { SecretBox } from '../adapters/security/secret-box.js';
 import { UrlSecrets } from '../services/url-secrets.js';
 import type { Logger } from '../adapters/logging/logger.js';
+import type { JobGateway } from '../adapters/temporal/job.gateway.js';
+import { JobService } from '../services/job.service.js';
+import { UploadService } from '../services/upload.service.js';
 import { Scratch } from '../adapters/storage/scratch.js';
 import { ImportDirectory } from '../adapters/storage/import-directory.js';
 import { ItemLedger } from '../services/assets/item-ledger.js';
@@ -171,7 +174,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
   const companySecret = (company: string) => repositories.companies.callbackSecret(company, newSecret);
   // ffmpeg/ffprobe run only when a video is ingested or reprocessed, as child processes of the worker.
   const publishDirectory = new PublishDirectory(config.serverPublishRoot);
-  const exportLinks = new ExportLinks({ publicUrl: config.publicUrl, ttlSeconds: config.export.urlTtlSeconds }, companySecret);
+  const exportLinks = new ExportLinks({ config: { publicUrl: config.publicUrl, ttlSeconds: config.export.urlTtlSeconds }, secretFor: companySecret });
   /**
    * What services are built from, under one name each: a service's constructor
    * takes one dependencies object and picks the parts it names from this bag.
@@ -239,7 +242,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
         layers: new PsdLayerService({ ...parts, limits: { maxPixels: config.limits.maxImagePixels } }),
         videoService,
       }),
-      bookkeeping: new JobBookkeeping(repositories.jobLogs, serverName),
+      bookkeeping: new JobBookkeeping({ jobLogs: repositories.jobLogs, serverName }),
       jobLogs: new JobLogService({ ...parts, auth }),
       notifier: new JobNotifier({ ...parts, notifications: new NotificationService(mailer) }),
       callbacks: new CallbackService({
@@ -278,5 +281,22 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       await mailer.close();
       await database.close();
     },
+  };
+}
+
+/**
+ * The services only the API runs: they start and signal workflows through the
+ * job gateway, which exists once the API process has connected to Temporal
+ * (the worker role never builds them).
+ */
+export function createApiServices(ctx: AppContext, gateway: JobGateway): { uploads: UploadService; jobs: JobService } {
+  const { auth, directoryUploads, urlSecrets } = ctx.services;
+  const shared = { ...ctx.repositories, storage: ctx.storage, logger: ctx.logger, gateway, auth, directoryUploads, urlSecrets };
+  return {
+    uploads: new UploadService({ ...shared, config: ctx.config }),
+    jobs: new JobService({
+      ...shared,
+      config: { timezone: ctx.config.timezone, lanes: ctx.config.worker.activityConcurrency, progressCacheMs: ctx.config.progressCacheMs },
+    }),
   };
 }

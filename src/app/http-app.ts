@@ -3,10 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
-import type { AppContext } from './context.js';
+import { type AppContext, createApiServices } from './context.js';
 import type { JobGateway } from '../adapters/temporal/job.gateway.js';
-import { JobService } from '../services/job.service.js';
-import { UploadService } from '../services/upload.service.js';
 import { AppModule } from '../api/app.module.js';
 import { toFault } from '../api/fault.filter.js';
 import { FaultCode, IpsFault } from '../domain/faults.js';
@@ -21,23 +19,7 @@ export interface HttpAppOptions {
 }
 
 export async function createHttpApp(ctx: AppContext, jobs: JobGateway, opts: HttpAppOptions = {}): Promise<NestExpressApplication> {
-  const uploads = new UploadService({
-    ...ctx.repositories,
-    storage: ctx.storage,
-    logger: ctx.logger,
-    auth: ctx.services.auth,
-    directoryUploads: ctx.services.directoryUploads,
-    gateway: jobs,
-    config: ctx.config,
-  });
-  const jobService = new JobService({
-    ...ctx.repositories,
-    auth: ctx.services.auth,
-    directoryUploads: ctx.services.directoryUploads,
-    urlSecrets: ctx.services.urlSecrets,
-    gateway: jobs,
-    config: { timezone: ctx.config.timezone, lanes: ctx.config.worker.activityConcurrency, progressCacheMs: ctx.config.progressCacheMs },
-  });
+  const { uploads, jobs: jobService } = createApiServices(ctx, jobs);
   const observability = { readiness: new ReadinessService(readinessChecks(ctx, jobs)), metrics: apiMetricsService(ctx, opts.withWorkerMetrics ?? false) };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(ctx, uploads, jobService, observability), {
     bodyParser: false,

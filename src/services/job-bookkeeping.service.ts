@@ -69,10 +69,13 @@ const NO_COUNTS = {
  * ('begin' / 'end'), so a retried activity never writes them twice.
  */
 export class JobBookkeeping {
-  constructor(
-    private readonly jobLogs: JobLogRepository,
-    readonly serverName: string,
-  ) {}
+  private readonly jobLogs: JobLogRepository;
+  /** this worker's name, logged as the job's JobClient */
+  readonly serverName: string;
+
+  constructor(deps: { jobLogs: JobLogRepository; serverName: string }) {
+    ({ jobLogs: this.jobLogs, serverName: this.serverName } = deps);
+  }
 
   async begin(job: JobIdentity, jobType: string): Promise<void> {
     const entry = entryOf(jobType);

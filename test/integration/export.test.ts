@@ -273,11 +273,11 @@ describe(`ExportJob: originals and conversions zipped behind a signed, expiring 
     expect((await fetch(`${h.baseUrl}/export/${extended}.${signature}`)).status).toBe(403);
 
     // A genuine token issued two days ago with the company's real key: expired.
-    const old = new ExportLinks(
-      { publicUrl: PUBLIC_URL, ttlSeconds: 86_400 },
-      (c) => h.ctx.repositories.companies.callbackSecret(c, newSecret),
-      () => Date.now() - 2 * 86_400_000,
-    );
+    const old = new ExportLinks({
+      config: { publicUrl: PUBLIC_URL, ttlSeconds: 86_400 },
+      secretFor: (c) => h.ctx.repositories.companies.callbackSecret(c, newSecret),
+      now: () => Date.now() - 2 * 86_400_000,
+    });
     const expired = await old.issue(acme.companyHandle, r.jobHandle);
     const gone = await fetch(`${h.baseUrl}${new URL(expired.url).pathname}`);
     expect(gone.status).toBe(410);

@@ -23,7 +23,7 @@ const secretFor = async (c: string) => {
   if (!s) throw new Error(`no company ${c}`);
   return s;
 };
-const links = (now: number) => new ExportLinks({ publicUrl: 'https://ips.example/', ttlSeconds: 3600 }, secretFor, () => now);
+const links = (now: number) => new ExportLinks({ config: { publicUrl: 'https://ips.example/', ttlSeconds: 3600 }, secretFor, now: () => now });
 const tokenOf = (url: string) => url.slice(url.lastIndexOf('/') + 1);
 const whyOf = async (p: Promise<unknown>) =>
   p.then(
@@ -228,7 +228,7 @@ describe('export archive step', () => {
       await storage.putStream(keys.manifest(asset), Readable.from([Buffer.from(JSON.stringify(manifest))]));
     };
     const jobLogs = fakeJobLogs({ a: 'success', b: 'success', c: 'success', d: 'error' });
-    const links = new ExportLinks({ publicUrl: 'https://ips.example', ttlSeconds: 60 }, secretFor);
+    const links = new ExportLinks({ config: { publicUrl: 'https://ips.example', ttlSeconds: 60 }, secretFor });
     const { ItemLedger } = await import('../../src/services/assets/item-ledger.js');
     const service = new ExportArchiveService({
       storage,
@@ -334,7 +334,7 @@ describe("an ExportJob's begin and end (as in IPS, its log is its files' rows)",
       find: async () => ({ file_success_count: 2, file_update_count: 0, file_error_count: 0, file_warning_count: 0 }),
       finish: async () => undefined,
     };
-    return { book: new JobBookkeeping(jobLogs as never, 'worker-1'), logs, items };
+    return { book: new JobBookkeeping({ jobLogs: jobLogs as never, serverName: 'worker-1' }), logs, items };
   }
   const rowsOf = (items: ReturnType<typeof bookkeeping>['items'], id: string) =>
     items.find((i) => i.itemId === id)!.details.map((d) => [d.logType, d.messageKey]);

@@ -28,11 +28,14 @@ export interface ExportLinkClaims {
  * and one company's key says nothing about another's.
  */
 export class ExportLinks {
-  constructor(
-    private readonly config: ExportLinkConfig,
-    private readonly secretFor: (companyHandle: string) => Promise<string>,
-    private readonly now: () => number = Date.now,
-  ) {}
+  private readonly config: ExportLinkConfig;
+  private readonly secretFor: (companyHandle: string) => Promise<string>;
+  private readonly now: () => number;
+
+  constructor(deps: { config: ExportLinkConfig; secretFor: (companyHandle: string) => Promise<string>; now?: () => number }) {
+    ({ config: this.config, secretFor: this.secretFor } = deps);
+    this.now = deps.now ?? Date.now;
+  }
 
   /** A URL valid for the configured time from now. */
   async issue(companyHandle: string, jobHandle: string): Promise<{ url: string; expiresAt: Date }> {
