@@ -15,17 +15,10 @@ type In<T extends z.ZodType> = z.output<T>;
 type Out<T extends z.ZodType> = z.input<T>;
 
 export class AccountService {
-  private readonly companies: CompanyRepository;
-  private readonly users: UserRepository;
-  private readonly hasher: PasswordHasher;
-  private readonly auth: AuthService;
-
-  constructor(deps: { companies: CompanyRepository; users: UserRepository; hasher: PasswordHasher; auth: AuthService }) {
-    ({ companies: this.companies, users: this.users, hasher: this.hasher, auth: this.auth } = deps);
-  }
+  constructor(private readonly deps: { companies: CompanyRepository; users: UserRepository; hasher: PasswordHasher; auth: AuthService }) {}
 
   async checkLogin(p: In<typeof S.checkLoginParam>): Promise<Out<typeof S.checkLoginReturn>> {
-    const principal = await this.auth.checkPassword({ email: p.email, password: p.password });
+    const principal = await this.deps.auth.checkPassword({ email: p.email, password: p.password });
     const valid =
       principal !== undefined &&
       (p.companyHandle === undefined || principal.isIpsAdmin || principal.memberships.some((m) => m.isActive && m.companyHandle === p.companyHandle));
@@ -34,11 +27,11 @@ export class AccountService {
 
   async addCompany(caller: Principal, p: In<typeof S.addCompanyParam>): Promise<Out<typeof S.addCompanyReturn>> {
     const key = nameKey(p.companyName);
-    if (await this.companies.findByNameKey(key)) {
+    if (await this.deps.companies.findByNameKey(key)) {
       throw faults.conflict('companyName', `Company name '${p.companyName}' is already in use`);
     }
     // getCompanyInfo finds a company by its IMS org id: two companies with one id would make that answer arbitrary.
-    if (p.imsOrgId && (await this.companies.findByImsOrgId(p.imsOrgId))) {
+    if (p.imsOrgId && (await this.deps.companies.findByImsOrgId(p.imsOrgId))) {
       throw faults.conflict('imsOrgId', `IMS org id '${p.imsOrgId}' already belongs to another company`);
     }
     const row: CompanyRow = {
@@ -53,12 +46,12 @@ export class AccountService {
       // IPS documents no default for CompanySettings.retainPublishState: off, so an absent preservePublishState applies readyForPublish.
       retain_publish_state: 0,
     };
-    await this.companies.insert(row);
+    await this.deps.companies.insert(row);
     if (!caller.isIpsAdmin) {
       // A trial/portal admin who creates a company must be able to use it.
-      const role = this.auth.authorize(caller, 'addCompany');
-      await this.users.addMembership({ user_handle: caller.userHandle, company_handle: row.company_handle, role, is_active: 1 });
-      this.auth.forgetCachedLogins();
+      const role = this.deps.auth.authorize(caller, 'addCompany');
+      await this.deps.users.addMembership({ user_handle: caller.userHandle, company_handle: row.company_handle, role, is_active: 1 });
+      this.deps.auth.forgetCachedLogins();
     }
     return { companyInfo: toCompany(row) };
   }
@@ -66,10 +59,10 @@ export class AccountService {
   async getCompanyInfo(caller: Principal, p: In<typeof S.getCompanyInfoParam>): Promise<Out<typeof S.getCompanyInfoReturn>> {
     if (!p.companyHandle && !p.companyName && !p.imsOrgId) throw faults.missing('companyHandle', 'companyHandle or companyName');
     const row = p.companyHandle
-      ? await this.companies.findByHandle(p.companyHandle)
+      ? await this.deps.companies.findByHandle(p.companyHandle)
       : p.companyName
-        ? await this.companies.findByNameKey(nameKey(p.companyName))
-        : await this.companies.findByImsOrgId(p.imsOrgId!);
+        ? await this.deps.companies.findByNameKey(nameKey(p.companyName))
+        : await this.deps.companies.findByImsOrgId(p.imsOrgId!);
     const field = p.companyHandle ? 'companyHandle' : p.companyName ? 'companyName' : 'imsOrgId';
     const member = row && (caller.isIpsAdmin || caller.memberships.some((m) => m.isActive && m.companyHandle === row.company_handle));
     // Unknown and foreign companies answer alike, so names of other companies cannot be probed.
@@ -77,14 +70,14 @@ export class AccountService {
       if (!caller.isIpsAdmin) throw faults.foreignCompany(field);
       throw faults.notFound(field, 'company', p.companyHandle ?? p.companyName ?? p.imsOrgId ?? '');
     }
-    this.auth.authorize(caller, 'getCompanyInfo', row.company_handle);
+    this.deps.auth.authorize(caller, 'getCompanyInfo', row.company_handle);
     return { companyInfo: toCompany(row) };
   }
 
   async getAllCompanies(caller: Principal, p: In<typeof S.getAllCompaniesParam>): Promise<Out<typeof S.getAllCompaniesReturn>> {
     // An IpsAdmin role held in a company is a per-company role (Adobe IPS: sting-constants/r-user-roles): only the global IpsAdmin sees every company.
-    const handles = this.auth.companiesWithRole(caller, OPERATION_ACCESS.getAllCompanies.roles);
-    const rows = await this.companies.list({ includeExpiredBefore: p.includeExpired ? undefined : nowIso(), ...(handles ? { handles } : {}) });
+    const handles = this.deps.auth.companiesWithRole(caller, OPERATION_ACCESS.getAllCompanies.roles);
+    const rows = await this.deps.companies.list({ includeExpiredBefore: p.includeExpired ? undefined : nowIso(), ...(handles ? { handles } : {}) });
     return { companyArray: { items: rows.map(toCompany) } };
   }
 
@@ -93,27 +86,27 @@ export class AccountService {
     if (p.isIpsAdmin && !caller.isIpsAdmin) {
       throw new IpsFault(FaultCode.IllegalParameterValue, 'isIpsAdmin: only an IpsAdmin may create IpsAdmin users', 'isIpsAdmin');
     }
-    const administered = this.auth.companiesWithRole(caller, ADMIN_ROLES);
+    const administered = this.deps.auth.companiesWithRole(caller, ADMIN_ROLES);
     for (const [i, m] of p.membershipArray.entries()) {
       const field = `membershipArray.items[${i}]`;
       if (m.role === 'IpsAdmin' && !caller.isIpsAdmin) {
         throw new IpsFault(FaultCode.IllegalParameterValue, `${field}.role: only an IpsAdmin may grant IpsAdmin`, `${field}.role`);
       }
       if (administered && !administered.includes(m.companyHandle)) throw faults.foreignCompany(`${field}.companyHandle`);
-      if (!(await this.companies.findByHandle(m.companyHandle))) {
+      if (!(await this.deps.companies.findByHandle(m.companyHandle))) {
         throw faults.notFound(`${field}.companyHandle`, 'company', m.companyHandle);
       }
     }
     const email = p.email.toLowerCase();
-    if (await this.users.findByEmail(email)) throw faults.conflict('email', `E-mail '${email}' is already in use`);
+    if (await this.deps.users.findByEmail(email)) throw faults.conflict('email', `E-mail '${email}' is already in use`);
     const userHandle = newHandle.user(email);
-    await this.users.insert(
+    await this.deps.users.insert(
       {
         user_handle: userHandle,
         email,
         first_name: p.firstName,
         last_name: p.lastName,
-        password_hash: await this.hasher.hash(p.password),
+        password_hash: await this.deps.hasher.hash(p.password),
         password_expires: p.passwordExpires ? new Date(p.passwordExpires).toISOString() : null,
         is_valid: p.isValid ? 1 : 0,
         is_ips_admin: p.isIpsAdmin ? 1 : 0,
@@ -130,7 +123,7 @@ export class AccountService {
   }
 
   async getUsers(caller: Principal, p: In<typeof S.getUsersParam>): Promise<Out<typeof S.getUsersReturn>> {
-    const administered = this.auth.companiesWithRole(caller, OPERATION_ACCESS.getUsers.roles);
+    const administered = this.deps.auth.companiesWithRole(caller, OPERATION_ACCESS.getUsers.roles);
     let companyHandles = p.companyHandleArray;
     if (administered) {
       const outside = companyHandles?.findIndex((c) => !administered.includes(c)) ?? -1;
@@ -141,7 +134,7 @@ export class AccountService {
     const perPage = p.recordsPerPage ?? 1000;
     const charField = { FirstName: 'first_name', LastName: 'last_name', Email: 'email' } as const;
     const cf = p.charFilterField;
-    const rows = await this.users.list({
+    const rows = await this.deps.users.list({
       includeInvalid: p.includeInvalid ?? false,
       includeInactive: p.includeInactive ?? false,
       companyHandles,
@@ -162,20 +155,20 @@ export class AccountService {
 
   /** Receivers verify X-IPS-Signature = HMAC-SHA256(secret, timestamp + '.' + body) with this key. */
   async getCallbackSecret(p: { companyHandle: string }): Promise<{ secret: string }> {
-    if (!(await this.companies.findByHandle(p.companyHandle))) throw faults.notFound('companyHandle', 'company', p.companyHandle);
-    return { secret: await this.companies.callbackSecret(p.companyHandle, newSecret) };
+    if (!(await this.deps.companies.findByHandle(p.companyHandle))) throw faults.notFound('companyHandle', 'company', p.companyHandle);
+    return { secret: await this.deps.companies.callbackSecret(p.companyHandle, newSecret) };
   }
 
   async getCompanySettings(p: In<typeof S.getCompanySettingsParam>): Promise<Out<typeof S.getCompanySettingsReturn>> {
-    const row = await this.companies.findByHandle(p.companyHandle);
+    const row = await this.deps.companies.findByHandle(p.companyHandle);
     if (!row) throw faults.notFound('companyHandle', 'company', p.companyHandle);
     return { settings: toSettings(row) };
   }
 
   /** Only retainPublishState changes anything; the schema refused every setting this server does not have. */
   async setCompanySettings(p: In<typeof S.setCompanySettingsParam>): Promise<Record<string, never>> {
-    if (!(await this.companies.findByHandle(p.companyHandle))) throw faults.notFound('companyHandle', 'company', p.companyHandle);
-    await this.companies.updateSettings(p.companyHandle, p.retainPublishState === undefined ? {} : { retain_publish_state: p.retainPublishState ? 1 : 0 });
+    if (!(await this.deps.companies.findByHandle(p.companyHandle))) throw faults.notFound('companyHandle', 'company', p.companyHandle);
+    await this.deps.companies.updateSettings(p.companyHandle, p.retainPublishState === undefined ? {} : { retain_publish_state: p.retainPublishState ? 1 : 0 });
     return {};
   }
 
@@ -184,11 +177,11 @@ export class AccountService {
     if (target !== caller.userHandle && !caller.isIpsAdmin) {
       throw new IpsFault(FaultCode.IllegalRequestUser, "userHandle: only an IpsAdmin may set another user's password", 'userHandle');
     }
-    if (!(await this.users.findByHandle(target))) throw faults.notFound('userHandle', 'user', target);
+    if (!(await this.deps.users.findByHandle(target))) throw faults.notFound('userHandle', 'user', target);
     assertPasswordAllowed(p.password);
     const expires = p.passwordExpires ? new Date(p.passwordExpires).toISOString() : null;
-    await this.users.setPassword(target, await this.hasher.hash(p.password), expires);
-    this.auth.forgetCachedLogins();
+    await this.deps.users.setPassword(target, await this.deps.hasher.hash(p.password), expires);
+    this.deps.auth.forgetCachedLogins();
     return {};
   }
 }

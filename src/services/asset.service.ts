@@ -62,26 +62,19 @@ const DEFAULT_EXCLUDED_BYPRODUCTS: readonly S.ExcludeByproductCondition[] = [
 ];
 
 export class AssetService {
-  private readonly assets: AssetRepository;
-  private readonly companies: CompanyRepository;
-  private readonly sets?: SetRepository;
-  private readonly videos?: VideoRepository;
-
-  constructor(deps: { assets: AssetRepository; companies: CompanyRepository; sets?: SetRepository; videos?: VideoRepository }) {
-    ({ assets: this.assets, companies: this.companies, sets: this.sets, videos: this.videos } = deps);
-  }
+  constructor(private readonly deps: { assets: AssetRepository; companies: CompanyRepository; sets?: SetRepository; videos?: VideoRepository }) {}
 
   /** Rows → IPS assets, set definitions looked up in one query. */
   private async toAssets(rows: readonly AssetRow[]): Promise<S.Asset[]> {
     const setHandles = rows.filter((r) => r.type === 'AssetSet').map((r) => r.asset_handle);
-    const definitions = this.sets && setHandles.length ? await this.sets.definitions(setHandles) : new Map();
+    const definitions = this.deps.sets && setHandles.length ? await this.deps.sets.definitions(setHandles) : new Map();
     const videoHandles = rows.filter((r) => r.type === 'Video').map((r) => r.asset_handle);
-    const videos = this.videos && videoHandles.length ? await this.videos.byHandles(videoHandles) : new Map<string, VideoInfoRow>();
+    const videos = this.deps.videos && videoHandles.length ? await this.deps.videos.byHandles(videoHandles) : new Map<string, VideoInfoRow>();
     return rows.map((r) => toAsset(r, definitions.get(r.asset_handle)?.definition, videos.get(r.asset_handle)));
   }
 
   async searchAssets(p: In<typeof S.searchAssetsParam>): Promise<Out<typeof S.searchAssetsReturn>> {
-    const company = await this.companies.findByHandle(p.companyHandle);
+    const company = await this.deps.companies.findByHandle(p.companyHandle);
     if (!company) throw faults.notFound('companyHandle', 'company', p.companyHandle);
     const perPage = p.recordsPerPage ?? 1000;
     const search: AssetSearch = {
@@ -111,22 +104,22 @@ export class AssetService {
       limit: perPage,
       offset: ((p.resultsPage ?? 1) - 1) * perPage,
     };
-    const { total, rows } = await this.assets.search(search);
+    const { total, rows } = await this.deps.assets.search(search);
     return { totalRows: total, assetArray: { items: await this.toAssets(rows) } };
   }
 
   /** Unknown handles are simply absent (as IPS does); order follows the request. */
   async getAssets(p: In<typeof S.getAssetsParam>): Promise<Out<typeof S.getAssetsReturn>> {
-    const rows = await this.assets.findByHandles(p.companyHandle, [...new Set(p.assetHandleArray)]);
+    const rows = await this.deps.assets.findByHandles(p.companyHandle, [...new Set(p.assetHandleArray)]);
     const byHandle = new Map(rows.map((r) => [r.asset_handle, r]));
     const ordered = p.assetHandleArray.map((h) => byHandle.get(h)).filter((r): r is AssetRow => r !== undefined);
     return { assetArray: { items: await this.toAssets([...new Set(ordered)]) } };
   }
 
   async setAssetPublishState(caller: Principal, p: In<typeof S.setAssetPublishStateParam>): Promise<Record<string, never>> {
-    const row = await this.assets.findByHandle(p.companyHandle, p.assetHandle);
+    const row = await this.deps.assets.findByHandle(p.companyHandle, p.assetHandle);
     if (!row) throw faults.notFound('assetHandle', 'asset', p.assetHandle);
-    await this.assets.update(row.asset_handle, {
+    await this.deps.assets.update(row.asset_handle, {
       ready_for_publish: p.publishState === 'MarkedForPublish' ? 1 : 0,
       last_modified: nowIso(),
       last_modify_user: caller.email,

@@ -10,27 +10,22 @@ type Out<T extends z.ZodType> = z.input<T>;
 
 /** Image presets (Adobe IPS: data-types/r-image-format): named IS query strings, published later as IS macros. */
 export class ImageFormatService {
-  private readonly formats: ImageFormatRepository;
-  private readonly companies: CompanyRepository;
-
-  constructor(deps: { imageFormats: ImageFormatRepository; companies: CompanyRepository }) {
-    ({ imageFormats: this.formats, companies: this.companies } = deps);
-  }
+  constructor(private readonly deps: { imageFormats: ImageFormatRepository; companies: CompanyRepository }) {}
 
   async save(p: In<typeof S.saveImageFormatParam>): Promise<Out<typeof S.saveImageFormatReturn>> {
     const key = nameKey(p.name);
-    const clash = await this.formats.findByNameKey(p.companyHandle, key);
+    const clash = await this.deps.imageFormats.findByNameKey(p.companyHandle, key);
     const now = nowIso();
     if (p.imageFormatHandle) {
-      const existing = await this.formats.findByHandle(p.companyHandle, p.imageFormatHandle);
+      const existing = await this.deps.imageFormats.findByHandle(p.companyHandle, p.imageFormatHandle);
       if (!existing) throw faults.notFound('imageFormatHandle', 'image format', p.imageFormatHandle);
       if (clash && clash.image_format_handle !== existing.image_format_handle) throw duplicate(p.name);
-      await this.formats.update(existing.image_format_handle, { name: p.name, name_key: key, url_modifier: p.urlModifier, updated_at: now });
+      await this.deps.imageFormats.update(existing.image_format_handle, { name: p.name, name_key: key, url_modifier: p.urlModifier, updated_at: now });
       return { imageFormatHandle: existing.image_format_handle };
     }
     if (clash) throw duplicate(p.name);
     // An IpsAdmin passes authorization for any handle; an unknown company is a 404, not a foreign-key error.
-    if (!(await this.companies.findByHandle(p.companyHandle))) throw faults.notFound('companyHandle', 'company', p.companyHandle);
+    if (!(await this.deps.companies.findByHandle(p.companyHandle))) throw faults.notFound('companyHandle', 'company', p.companyHandle);
     const row: ImageFormatRow = {
       image_format_handle: newHandle.imageFormat(),
       company_handle: p.companyHandle,
@@ -40,12 +35,12 @@ export class ImageFormatService {
       created_at: now,
       updated_at: now,
     };
-    await this.formats.insert(row);
+    await this.deps.imageFormats.insert(row);
     return { imageFormatHandle: row.image_format_handle };
   }
 
   async list(p: In<typeof S.getImageFormatsParam>): Promise<Out<typeof S.getImageFormatsReturn>> {
-    const rows = await this.formats.list(p.companyHandle);
+    const rows = await this.deps.imageFormats.list(p.companyHandle);
     return {
       imageFormatArray: {
         items: rows.map((r) => ({ imageFormatHandle: r.image_format_handle, name: r.name, urlModifier: r.url_modifier })),
@@ -54,7 +49,7 @@ export class ImageFormatService {
   }
 
   async delete(p: In<typeof S.deleteImageFormatParam>): Promise<Record<string, never>> {
-    const deleted = await this.formats.delete(p.companyHandle, p.imageFormatHandle);
+    const deleted = await this.deps.imageFormats.delete(p.companyHandle, p.imageFormatHandle);
     if (deleted === 0) throw faults.notFound('imageFormatHandle', 'image format', p.imageFormatHandle);
     return {};
   }

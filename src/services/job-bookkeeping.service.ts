@@ -69,20 +69,19 @@ const NO_COUNTS = {
  * ('begin' / 'end'), so a retried activity never writes them twice.
  */
 export class JobBookkeeping {
-  private readonly jobLogs: JobLogRepository;
-  /** this worker's name, logged as the job's JobClient */
-  readonly serverName: string;
+  /** serverName: this worker's name, logged as the job's JobClient */
+  constructor(private readonly deps: { jobLogs: JobLogRepository; serverName: string }) {}
 
-  constructor(deps: { jobLogs: JobLogRepository; serverName: string }) {
-    ({ jobLogs: this.jobLogs, serverName: this.serverName } = deps);
+  get serverName(): string {
+    return this.deps.serverName;
   }
 
   async begin(job: JobIdentity, jobType: string): Promise<void> {
     const entry = entryOf(jobType);
     const logTypes = entry.logTypes;
     const now = nowIso();
-    await this.jobLogs.ensureJob(openingRow(job, jobType, logTypes.begin, job.jobSubType ?? '', now));
-    await this.jobLogs.recordItem(
+    await this.deps.jobLogs.ensureJob(openingRow(job, jobType, logTypes.begin, job.jobSubType ?? '', now));
+    await this.deps.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: 'begin', status: 'success', asset_handle: null, reason: null, updated_at: now },
       job.companyHandle,
       logTypes.filesOnly
@@ -91,7 +90,7 @@ export class JobBookkeeping {
             { logType: logTypes.begin, messageKey: entry.beginMessage, messageArgs: { name: job.jobName } },
             { logType: 'OriginalJobName', messageKey: 'value', messageArgs: { value: job.originalName } },
             { logType: 'JobType', messageKey: 'value', messageArgs: { value: jobType } },
-            { logType: 'JobClient', messageKey: 'value', messageArgs: { value: this.serverName } },
+            { logType: 'JobClient', messageKey: 'value', messageArgs: { value: this.deps.serverName } },
           ],
       [],
     );
@@ -100,7 +99,7 @@ export class JobBookkeeping {
   async end(job: JobIdentity, jobType: string, outcome: JobOutcome): Promise<void> {
     const logTypes = entryOf(jobType).logTypes;
     const now = nowIso();
-    const log = await this.jobLogs.find(job.jobHandle);
+    const log = await this.deps.jobLogs.find(job.jobHandle);
     const detail: NewDetail =
       outcome.outcome === 'done'
         ? {
@@ -116,14 +115,14 @@ export class JobBookkeeping {
         : outcome.outcome === 'stopped'
           ? stoppedDetail(logTypes.end, job.jobName, outcome)
           : { logType: 'FatalError', messageKey: 'jobFailed', messageArgs: { name: job.jobName, reason: outcome.reason ?? 'unknown error' } };
-    await this.jobLogs.recordItem(
+    await this.deps.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: 'end', status: outcome.outcome, asset_handle: null, reason: outcome.reason ?? null, updated_at: now },
       job.companyHandle,
       // A completed files-only job says everything in its counters and end date.
       logTypes.filesOnly && outcome.outcome === 'done' ? [] : [detail],
       [],
     );
-    await this.jobLogs.finish(job.jobHandle, now, outcome.outcome === 'failed');
+    await this.deps.jobLogs.finish(job.jobHandle, now, outcome.outcome === 'failed');
   }
 
   /**
@@ -135,12 +134,12 @@ export class JobBookkeeping {
    */
   async endClosedRun(job: ClosedRunJob, end: ClosedRunEnd): Promise<boolean> {
     const logTypes = jobTypeByIpsType(job.jobType)?.logTypes;
-    let log = await this.jobLogs.find(job.jobHandle);
+    let log = await this.deps.jobLogs.find(job.jobHandle);
     if (log?.end_date) return false;
     if (!log) {
       // A job type this server does not run has no Begin type of its own.
-      await this.jobLogs.ensureJob(openingRow(job, job.jobType, logTypes?.begin ?? 'FatalError', '', job.startDate));
-      log = await this.jobLogs.find(job.jobHandle);
+      await this.deps.jobLogs.ensureJob(openingRow(job, job.jobType, logTypes?.begin ?? 'FatalError', '', job.startDate));
+      log = await this.deps.jobLogs.find(job.jobHandle);
     }
     const name = log?.job_name ?? job.jobName;
     const done = log?.total_file_count ?? 0;
@@ -155,15 +154,15 @@ export class JobBookkeeping {
     const fatal = end.status !== 'Canceled';
     const now = nowIso();
     const reason = end.status === 'Terminated' || end.status === 'Failed' ? end.reason : end.status === 'TimedOut' ? `timed out after ${end.seconds} s` : null;
-    const wrote = await this.jobLogs.recordItem(
+    const wrote = await this.deps.jobLogs.recordItem(
       { job_handle: job.jobHandle, item_id: 'end', status: fatal ? 'failed' : 'stopped', asset_handle: null, reason, updated_at: now },
       job.companyHandle,
       [detail],
       [],
     );
     // An end row already there (the workflow's own, its log closed by nobody yet) decides the outcome.
-    const recorded = wrote ? undefined : await this.jobLogs.findItem(job.jobHandle, 'end');
-    await this.jobLogs.finish(job.jobHandle, now, recorded ? recorded.status === 'failed' : fatal);
+    const recorded = wrote ? undefined : await this.deps.jobLogs.findItem(job.jobHandle, 'end');
+    await this.deps.jobLogs.finish(job.jobHandle, now, recorded ? recorded.status === 'failed' : fatal);
     return wrote;
   }
 }

@@ -26,16 +26,11 @@ const SORT: Record<NonNullable<In<typeof S.getJobLogsParam>['sortBy']>, JobLogFi
  * rendered in the reader's language (Accept-Language), else the job's locale.
  */
 export class JobLogService {
-  private readonly jobLogs: JobLogRepository;
-  private readonly auth: AuthService;
-
-  constructor(deps: { jobLogs: JobLogRepository; auth: AuthService }) {
-    ({ jobLogs: this.jobLogs, auth: this.auth } = deps);
-  }
+  constructor(private readonly deps: { jobLogs: JobLogRepository; auth: AuthService }) {}
 
   async getJobLogs(caller: Principal, p: In<typeof S.getJobLogsParam>): Promise<{ jobLogArray: { items: S.JobLog[] } }> {
-    const companies = p.companyHandle ? [p.companyHandle] : this.auth.companiesWithRole(caller, OPERATION_ACCESS.getJobLogs.roles);
-    const rows = await this.jobLogs.list({
+    const companies = p.companyHandle ? [p.companyHandle] : this.deps.auth.companiesWithRole(caller, OPERATION_ACCESS.getJobLogs.roles);
+    const rows = await this.deps.jobLogs.list({
       companyHandles: companies,
       submitUserHandle: p.userHandle,
       startFrom: p.startDate ? new Date(p.startDate).toISOString() : undefined,
@@ -50,12 +45,12 @@ export class JobLogService {
 
   async getJobLogDetails(p: In<typeof S.getJobLogDetailsParam>, acceptLanguage?: string): Promise<{ jobLogArray: { items: S.JobLog[] } }> {
     if (!p.jobHandle && !p.originalName) throw faults.missing('jobHandle', 'jobHandle or originalName');
-    const log = p.jobHandle ? await this.jobLogs.find(p.jobHandle) : await this.jobLogs.findLatestByOriginalName(p.companyHandle, p.originalName!);
+    const log = p.jobHandle ? await this.deps.jobLogs.find(p.jobHandle) : await this.deps.jobLogs.findLatestByOriginalName(p.companyHandle, p.originalName!);
     if (!log || log.company_handle !== p.companyHandle) {
       throw faults.notFound(p.jobHandle ? 'jobHandle' : 'originalName', 'job log', p.jobHandle ?? p.originalName!);
     }
     const perPage = p.recordsPerPage ?? 1000;
-    const page = await this.jobLogs.detailPage(log.job_handle, {
+    const page = await this.deps.jobLogs.detailPage(log.job_handle, {
       logTypes: p.logTypeArray,
       sort: p.sortBy === 'LogType' ? 'log_type' : 'id',
       direction: p.sortDirection === 'Descending' ? 'desc' : 'asc',
@@ -71,7 +66,7 @@ export class JobLogService {
   }
 
   async getAssetJobLogs(p: In<typeof S.getAssetJobLogsParam>, acceptLanguage?: string) {
-    const rows = await this.jobLogs.assetDetails(p.companyHandle, p.assetHandle);
+    const rows = await this.deps.jobLogs.assetDetails(p.companyHandle, p.assetHandle);
     return {
       jobLogArray: {
         items: rows.map((r) => ({

@@ -13,27 +13,21 @@ const EXPORT_ARCHIVE = [JOB_TYPES.find((j) => j.element === 'exportJob')!.logTyp
 
 /** Builds a job's notification from its log in the database and hands it to the NotificationService. */
 export class JobNotifier {
-  private readonly jobLogs: JobLogRepository;
-  private readonly companies: CompanyRepository;
-  private readonly notifications: NotificationService;
-
-  constructor(deps: { jobLogs: JobLogRepository; companies: CompanyRepository; notifications: NotificationService }) {
-    ({ jobLogs: this.jobLogs, companies: this.companies, notifications: this.notifications } = deps);
-  }
+  constructor(private readonly deps: { jobLogs: JobLogRepository; companies: CompanyRepository; notifications: NotificationService }) {}
 
   async notify(job: JobIdentity, jobType: string, to: string, setting: EmailSetting, outcome: JobOutcome): Promise<{ sent: boolean; where?: string }> {
-    const log = await this.jobLogs.find(job.jobHandle);
+    const log = await this.deps.jobLogs.find(job.jobHandle);
     if (!log) return { sent: false };
-    const company = await this.companies.findByHandle(job.companyHandle);
+    const company = await this.deps.companies.findByHandle(job.companyHandle);
     const locale = job.locale;
     const lines = async (types: string[]): Promise<JobLogLine[]> => {
-      const page = await this.jobLogs.detailPage(job.jobHandle, { logTypes: types, sort: 'id', direction: 'asc', limit: 10, offset: 0 });
+      const page = await this.deps.jobLogs.detailPage(job.jobHandle, { logTypes: types, sort: 'id', direction: 'asc', limit: 10, offset: 0 });
       return page.rows.map((d: JobLogDetailRow) => ({
         ...(d.asset_name ? { assetName: d.asset_name } : {}),
         message: renderMessage(d.message_key, JSON.parse(d.message_args), locale),
       }));
     };
-    return this.notifications.notify(
+    return this.deps.notifications.notify(
       to,
       setting,
       {
@@ -60,7 +54,7 @@ export class JobNotifier {
 
   /** An export's archive URL (its ZipFileExportJobSuccess row, file type ExportJobZip), so the mail carries the download link. */
   private async downloadLines(jobHandle: string, locale: string | undefined): Promise<string[]> {
-    const page = await this.jobLogs.detailPage(jobHandle, {
+    const page = await this.deps.jobLogs.detailPage(jobHandle, {
       logTypes: EXPORT_ARCHIVE,
       sort: 'id',
       direction: 'desc',

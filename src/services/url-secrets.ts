@@ -15,12 +15,7 @@ const SEALED_QUERY = /^\?ips-sealed=([A-Za-z0-9]{16,64})$/;
  * reveals it, and only there. Echoes show the URL with `?[redacted]`.
  */
 export class UrlSecrets {
-  private readonly box: SecretBox;
-  private readonly sealedValues: SealedValueRepository;
-
-  constructor(deps: { box: SecretBox; sealedValues: SealedValueRepository }) {
-    ({ box: this.box, sealedValues: this.sealedValues } = deps);
-  }
+  constructor(private readonly deps: { box: SecretBox; sealedValues: SealedValueRepository }) {}
 
   /** A copy of a job's options in which every secret-bearing URL is a sealed reference. */
   async sealOptions<T>(companyHandle: string, options: T): Promise<T> {
@@ -32,9 +27,9 @@ export class UrlSecrets {
     if (!URL.canParse(url)) return url;
     const match = SEALED_QUERY.exec(new URL(url).search);
     if (!match) return url;
-    const sealed = await this.sealedValues.find(companyHandle, match[1]!);
+    const sealed = await this.deps.sealedValues.find(companyHandle, match[1]!);
     if (!sealed) throw new Error(`the sealed URL ${withoutUrlSecrets(url)} is no longer stored`);
-    return this.box.open(sealed);
+    return this.deps.box.open(sealed);
   }
 
   private async seal(companyHandle: string, url: string): Promise<string> {
@@ -42,7 +37,7 @@ export class UrlSecrets {
     const parsed = new URL(url);
     if (!parsed.search && !parsed.hash) return url;
     const id = randomId(24);
-    await this.sealedValues.insert({ seal_id: id, company_handle: companyHandle, sealed: this.box.seal(url), created_at: nowIso() });
+    await this.deps.sealedValues.insert({ seal_id: id, company_handle: companyHandle, sealed: this.deps.box.seal(url), created_at: nowIso() });
     return `${parsed.protocol}//${parsed.host}${parsed.pathname}?ips-sealed=${id}`;
   }
 

@@ -24,30 +24,22 @@ export interface ExportDownloadDeps {
  * a different answer); an archive deleted meanwhile → 410 too.
  */
 export class ExportDownloadService {
-  private readonly links: ExportLinks;
-  private readonly storage: StorageDriver;
-  private readonly jobLogs: JobLogRepository;
-
-  constructor(deps: ExportDownloadDeps) {
-    this.links = deps.exportLinks;
-    this.storage = deps.storage;
-    this.jobLogs = deps.jobLogs;
-  }
+  constructor(private readonly deps: ExportDownloadDeps) {}
 
   async open(token: string): Promise<ExportDownload> {
     let claims;
     try {
-      claims = await this.links.verify(token);
+      claims = await this.deps.exportLinks.verify(token);
     } catch (err) {
       if (!(err instanceof ExportLinkError)) throw err;
       throw new IpsFault(FaultCode.InvalidRequest, err.message, 'token', err.why === 'expired' ? 'gone' : 'forbidden');
     }
     const key = exportKeys(claims.companyHandle, claims.jobHandle).archive;
-    const log = await this.jobLogs.find(claims.jobHandle);
-    if (!log || log.company_handle !== claims.companyHandle || !(await this.storage.exists(key))) {
+    const log = await this.deps.jobLogs.find(claims.jobHandle);
+    if (!log || log.company_handle !== claims.companyHandle || !(await this.deps.storage.exists(key))) {
       throw new IpsFault(FaultCode.InvalidRequest, 'This export archive is no longer available', 'token', 'gone');
     }
-    return { stream: this.storage.read(key), size: await this.storage.size(key), fileName: `${safeFileName(log.job_name)}.zip` };
+    return { stream: this.deps.storage.read(key), size: await this.deps.storage.size(key), fileName: `${safeFileName(log.job_name)}.zip` };
   }
 }
 

@@ -72,25 +72,7 @@ export type PreparedConversion = { req: IsRequest; iccProfilePath?: string } | {
  * Nothing of the asset is modified.
  */
 export class ExportService {
-  private readonly storage: StorageDriver;
-  private readonly scratch: Scratch;
-  private readonly assets: AssetRepository;
-  private readonly derivations: DerivationRepository;
-  private readonly formats: ImageFormatRepository;
-  private readonly ledger: ItemLedger;
-  private readonly render: IsRender;
-  private readonly limits: { maxPixels: number };
-
-  constructor(deps: ExportDeps) {
-    this.storage = deps.storage;
-    this.scratch = deps.scratch;
-    this.assets = deps.assets;
-    this.derivations = deps.derivations;
-    this.formats = deps.imageFormats;
-    this.ledger = deps.ledger;
-    this.render = deps.renderIsImage;
-    this.limits = deps.limits;
-  }
+  constructor(private readonly deps: ExportDeps) {}
 
   /**
    * Parses the conversion request with the company's presets as they are now
@@ -101,14 +83,14 @@ export class ExportService {
     if (options.fmt !== 'convert') return undefined;
     let req: IsRequest;
     try {
-      req = parseExportRequest('exportJob', options, await companyMacros(this.formats, job.companyHandle));
+      req = parseExportRequest('exportJob', options, await companyMacros(this.deps.imageFormats, job.companyHandle));
     } catch (err) {
       return { error: err instanceof Error ? err.message : String(err) };
     }
     if (!req.icc) return { req };
     const profile = await this.iccProfile(job.companyHandle, req.icc.profile);
     if (!profile) return { error: `icc: the company has no ICC profile named '${req.icc.profile}'` };
-    return { req, iccProfilePath: await this.storage.localPath(profile.original_key) };
+    return { req, iccProfilePath: await this.deps.storage.localPath(profile.original_key) };
   }
 
   async stage(
@@ -119,9 +101,9 @@ export class ExportService {
     prepared?: PreparedConversion,
     progress: ItemProgress = NO_PROGRESS,
   ): Promise<FileResult> {
-    const done = await this.ledger.recorded(job, ref.assetHandle);
+    const done = await this.deps.ledger.recorded(job, ref.assetHandle);
     if (done) return done;
-    const asset = await this.assets.findByHandle(job.companyHandle, ref.assetHandle);
+    const asset = await this.deps.assets.findByHandle(job.companyHandle, ref.assetHandle);
     if (!asset || asset.trash_state !== 'NotInTrash') return this.fail(job, ref, `no asset with handle '${ref.assetHandle}' in this company`);
     const named = { assetHandle: asset.asset_handle, name: `${asset.folder}${asset.name}` };
     const fail = (reason: string) => this.fail(job, named, reason, asset.name);
@@ -134,18 +116,18 @@ export class ExportService {
       if (typeof staged === 'string') return fail(staged);
       entries = staged;
     } else {
-      if (!(await this.storage.exists(asset.original_key))) return fail('the original file is missing from storage');
+      if (!(await this.deps.storage.exists(asset.original_key))) return fail('the original file is missing from storage');
       entries = [{ key: asset.original_key, name: asset.file_name, size: asset.file_size, compress: compressInZip(asset.file_name) }];
       if (options.fmt === 'convert') asOriginal = asset.type;
     }
     const keys = exportKeys(job.companyHandle, job.jobHandle);
     progress.step('staging', 0.95, 'Staging for the archive');
     const manifest: ExportManifest = { path: named.name, name: asset.name, fileName: asset.file_name, ...(asOriginal ? { asOriginal } : {}), entries };
-    await this.storage.putStream(keys.manifest(asset.asset_handle), Readable.from([Buffer.from(JSON.stringify(manifest), 'utf8')]));
+    await this.deps.storage.putStream(keys.manifest(asset.asset_handle), Readable.from([Buffer.from(JSON.stringify(manifest), 'utf8')]));
     // No row yet: a file's row names its entry in the ZIP, known only when the archive is written, which logs
     // it (docs/job-log-types.md#exportjob-export). The asset counts as one success now, so fileSuccessCount moves while the job
     // runs; the archive adds its files beyond the first. No totalFileCount: IPS's export keeps it at 0.
-    return this.ledger.record(job, {
+    return this.deps.ledger.record(job, {
       itemId: asset.asset_handle,
       status: 'success',
       assetHandle: asset.asset_handle,
@@ -156,12 +138,12 @@ export class ExportService {
 
   /** An asset that cannot be exported: its ExportJobRenderFileError row, named as IPS names exported files (docs/job-log-types.md#exportjob-export). */
   fail(job: JobIdentity, ref: AssetRef, reason: string, assetName = ref.name): Promise<FileResult> {
-    return this.ledger.error(job, ref, reason, { assetName, assetType: EXPORT_FILE_TYPE, counters: ['file_error_count'] });
+    return this.deps.ledger.error(job, ref, reason, { assetName, assetType: EXPORT_FILE_TYPE, counters: ['file_error_count'] });
   }
 
   /** The ICC profile named by `icc=`: an IccProfile asset of the company, by name. */
   async iccProfile(companyHandle: string, name: string): Promise<AssetRow | undefined> {
-    const asset = await this.assets.findLiveByName(companyHandle, nameKey(name));
+    const asset = await this.deps.assets.findLiveByName(companyHandle, nameKey(name));
     return asset?.type === 'IccProfile' ? asset : undefined;
   }
 
@@ -191,16 +173,16 @@ export class ExportService {
         (0.9 * i) / sources.length,
         sources.length > 1 ? `Converting page ${i + 1} of ${sources.length}` : 'Converting (Image Serving)',
       );
-      if (!(await this.storage.exists(source.key)))
+      if (!(await this.deps.storage.exists(source.key)))
         return `the ${source.key.startsWith('optimized/') ? 'optimised image' : 'original file'} is missing from storage`;
-      const converted = await this.scratch.withFile(`.${ext}`, async (tmp) => {
+      const converted = await this.deps.scratch.withFile(`.${ext}`, async (tmp) => {
         try {
-          const result = await this.render(await this.storage.localPath(source.key), req, tmp, {
-            maxPixels: this.limits.maxPixels,
+          const result = await this.deps.renderIsImage(await this.deps.storage.localPath(source.key), req, tmp, {
+            maxPixels: this.deps.limits.maxPixels,
             ...(iccProfilePath ? { iccProfilePath } : {}),
           });
           const key = keys.converted(asset.asset_handle, i + 1, result.extension);
-          const { size } = await this.storage.putFile(key, tmp);
+          const { size } = await this.deps.storage.putFile(key, tmp);
           return { key, name: `${source.base}.${result.extension}`, size, compress: compressInZip(key) };
         } catch (err) {
           // The request or the file is at fault, not the machine: this asset's error, never a retry.
@@ -216,10 +198,10 @@ export class ExportService {
 
   /** A ripped document's live page images, in page order. */
   private async pages(doc: AssetRow): Promise<Array<{ key: string; base: string }>> {
-    const derived = await this.derivations.bySource(doc.asset_handle, RIP_ENGINE);
+    const derived = await this.deps.derivations.bySource(doc.asset_handle, RIP_ENGINE);
     const rows = new Map(
       (derived.length
-        ? await this.assets.findByHandles(
+        ? await this.deps.assets.findByHandles(
             doc.company_handle,
             derived.map((d) => d.asset_handle),
           )

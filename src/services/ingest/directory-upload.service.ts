@@ -43,21 +43,7 @@ const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
  * folders; unsafe entry names fail alone, oversized archives as a whole.
  */
 export class DirectoryUploadService {
-  private readonly storage: StorageDriver;
-  private readonly ingest: IngestService;
-  private readonly companies: CompanyRepository;
-  private readonly ledger: ItemLedger;
-  private readonly importDirectory: ImportDirectory;
-  private readonly limits: DirectoryUploadLimits;
-
-  constructor(deps: DirectoryUploadDeps) {
-    this.storage = deps.storage;
-    this.ingest = deps.ingest;
-    this.companies = deps.companies;
-    this.ledger = deps.ledger;
-    this.importDirectory = deps.importDirectory;
-    this.limits = deps.limits;
-  }
+  constructor(private readonly deps: DirectoryUploadDeps) {}
 
   /**
    * The real path of serverDir, which must be an existing directory inside
@@ -65,20 +51,20 @@ export class DirectoryUploadService {
    * `field` otherwise (submitJob checks it before the job starts).
    */
   resolveServerDir(serverDir: string, field: string): Promise<string> {
-    return this.importDirectory.resolve(serverDir, field);
+    return this.deps.importDirectory.resolve(serverDir, field);
   }
 
   async count(options: UploadDirectoryJob): Promise<number> {
     const base = await this.resolveServerDir(options.serverDir, 'serverDir');
     let n = 0;
-    for await (const _entry of this.importDirectory.entries(base, options.includeSubfolders, null)) n += 1;
+    for await (const _entry of this.deps.importDirectory.entries(base, options.includeSubfolders, null)) n += 1;
     return n;
   }
 
   async list(jobHandle: string, options: UploadDirectoryJob, cursor: string | null, limit: number): Promise<{ items: DirectoryItem[]; next: string | null }> {
     const base = await this.resolveServerDir(options.serverDir, 'serverDir');
     const items: DirectoryItem[] = [];
-    for await (const entry of this.importDirectory.entries(base, options.includeSubfolders, cursor === null ? null : cursor.split('/'))) {
+    for await (const entry of this.deps.importDirectory.entries(base, options.includeSubfolders, cursor === null ? null : cursor.split('/'))) {
       items.push({ assetHandle: `d${stableId(jobHandle, entry.rel)}`, name: entry.rel, kind: entry.kind });
       if (items.length >= limit) break;
     }
@@ -92,7 +78,7 @@ export class DirectoryUploadService {
     signal?: AbortSignal,
     progress: ItemProgress = NO_PROGRESS,
   ): Promise<FileResult> {
-    const done = await this.ledger.recorded(job, entry.assetHandle);
+    const done = await this.deps.ledger.recorded(job, entry.assetHandle);
     if (done) return done;
     const source = path.posix.join(options.serverDir, entry.name);
     if (entry.kind === 'hidden') return this.warn(job, entry.assetHandle, source, 'hidden file skipped');
@@ -101,23 +87,23 @@ export class DirectoryUploadService {
 
     const segments = entry.name.split('/');
     const item = await this.item(job, options, entry.assetHandle, source, segments.slice(0, -1), segments[segments.length - 1]!);
-    if (item.rejectedReason) return this.ingest.reject(job, item, item.rejectedReason);
+    if (item.rejectedReason) return this.deps.ingest.reject(job, item, item.rejectedReason);
     let base: string;
     try {
       base = await this.resolveServerDir(options.serverDir, 'serverDir');
     } catch (err) {
-      if (err instanceof IpsFault) return this.ingest.reject(job, item, err.message);
+      if (err instanceof IpsFault) return this.deps.ingest.reject(job, item, err.message);
       throw err;
     }
-    const file = await this.importDirectory.file(base, segments);
-    if (file.kind === 'missing') return this.ingest.reject(job, item, 'the file no longer exists in the server directory');
+    const file = await this.deps.importDirectory.file(base, segments);
+    if (file.kind === 'missing') return this.deps.ingest.reject(job, item, 'the file no longer exists in the server directory');
     if (file.kind === 'other')
       return this.warn(job, entry.assetHandle, source, 'not a regular file, skipped (symbolic links and special files are not followed)');
-    if (file.size > this.limits.maxBytes) return this.ingest.reject(job, item, `larger than the limit of ${this.limits.maxBytes} bytes`);
+    if (file.size > this.deps.limits.maxBytes) return this.deps.ingest.reject(job, item, `larger than the limit of ${this.deps.limits.maxBytes} bytes`);
 
-    if (item.fileName.toLowerCase().endsWith('.zip') && (await this.importDirectory.startsWith(file.path, ZIP_MAGIC))) {
+    if (item.fileName.toLowerCase().endsWith('.zip') && (await this.deps.importDirectory.startsWith(file.path, ZIP_MAGIC))) {
       if (options.unCompressOptions?.process !== 'UnCompress') {
-        return this.ingest.reject(
+        return this.deps.ingest.reject(
           job,
           item,
           'a ZIP archive: this server does not keep archives as assets; submit with unCompressOptions.process UnCompress to ingest the files in it',
@@ -127,12 +113,12 @@ export class DirectoryUploadService {
     }
     try {
       progress.step('copying', 0, 'Copying the file in');
-      await this.storage.putStream(item.stagingKey, this.importDirectory.read(file.path), { maxBytes: this.limits.maxBytes });
+      await this.deps.storage.putStream(item.stagingKey, this.deps.importDirectory.read(file.path), { maxBytes: this.deps.limits.maxBytes });
     } catch (err) {
-      if (err instanceof StorageLimitError) return this.ingest.reject(job, item, `larger than the limit of ${err.limit} bytes`);
+      if (err instanceof StorageLimitError) return this.deps.ingest.reject(job, item, `larger than the limit of ${err.limit} bytes`);
       throw err;
     }
-    return this.ingest.ingest(job, options, { ...item, size: file.size }, signal, progress);
+    return this.deps.ingest.ingest(job, options, { ...item, size: file.size }, signal, progress);
   }
 
   /** Records an entry whose whole batch gave up; one already recorded keeps its result. */
@@ -146,7 +132,7 @@ export class DirectoryUploadService {
       segments.slice(0, -1),
       segments[segments.length - 1]!,
     );
-    return this.ingest.reject(job, item, reason);
+    return this.deps.ingest.reject(job, item, reason);
   }
 
   /**
@@ -166,10 +152,11 @@ export class DirectoryUploadService {
   ): Promise<FileResult> {
     try {
       const count = await zipEntryCount(file);
-      if (count > this.limits.unzipMaxEntries) throw new ZipArchiveError(`the ZIP has ${count} entries, more than the limit of ${this.limits.unzipMaxEntries}`);
+      if (count > this.deps.limits.unzipMaxEntries)
+        throw new ZipArchiveError(`the ZIP has ${count} entries, more than the limit of ${this.deps.limits.unzipMaxEntries}`);
       const totals = await zipTotals(file);
-      if (totals.bytes > this.limits.unzipMaxBytes)
-        throw new ZipArchiveError(`the ZIP would expand to ${totals.bytes} bytes, more than the limit of ${this.limits.unzipMaxBytes} bytes`);
+      if (totals.bytes > this.deps.limits.unzipMaxBytes)
+        throw new ZipArchiveError(`the ZIP would expand to ${totals.bytes} bytes, more than the limit of ${this.deps.limits.unzipMaxBytes} bytes`);
       let extracted = 0;
       await eachEntry(file, async (e, index) => {
         if (signal?.aborted) throw new Error('cancelled');
@@ -177,34 +164,34 @@ export class DirectoryUploadService {
         progress.step('extracting', Math.min(0.99, index / count), `Entry ${index + 1} of ${count}: ${e.name}`);
         if (e.isDirectory) return;
         const itemId = `${zip.itemId}-${index}`;
-        if (await this.ledger.recorded(job, itemId)) return;
+        if (await this.deps.ledger.recorded(job, itemId)) return;
         const source = `${zip.source}!/${e.name}`;
         const parts = e.name.split('/').filter((p) => p.length > 0 && p !== '.');
         const problem = zipEntryProblem(e.name) ?? (e.isSymlink ? 'a symbolic link' : parts.length === 0 ? 'an empty name' : undefined);
         const item = problem
           ? { ...this.base(job, itemId, source), folder: zip.folder, fileName: parts[parts.length - 1] ?? 'entry' }
           : await this.item(job, options, itemId, source, [...dirs, ...parts.slice(0, -1)], parts[parts.length - 1]!);
-        if (problem) return void (await this.ingest.reject(job, item, `entry refused: ${problem}`));
+        if (problem) return void (await this.deps.ingest.reject(job, item, `entry refused: ${problem}`));
         if (parts.some(isHiddenName)) return void (await this.warn(job, itemId, source, 'hidden file skipped'));
-        if (item.rejectedReason) return void (await this.ingest.reject(job, item, item.rejectedReason));
-        if (e.uncompressedSize > this.limits.maxBytes)
-          return void (await this.ingest.reject(job, item, `larger than the limit of ${this.limits.maxBytes} bytes`));
+        if (item.rejectedReason) return void (await this.deps.ingest.reject(job, item, item.rejectedReason));
+        if (e.uncompressedSize > this.deps.limits.maxBytes)
+          return void (await this.deps.ingest.reject(job, item, `larger than the limit of ${this.deps.limits.maxBytes} bytes`));
         try {
-          await this.storage.putStream(item.stagingKey, await e.open(), { maxBytes: this.limits.maxBytes });
+          await this.deps.storage.putStream(item.stagingKey, await e.open(), { maxBytes: this.deps.limits.maxBytes });
         } catch (err) {
-          if (err instanceof StorageLimitError) return void (await this.ingest.reject(job, item, `larger than the limit of ${err.limit} bytes`));
+          if (err instanceof StorageLimitError) return void (await this.deps.ingest.reject(job, item, `larger than the limit of ${err.limit} bytes`));
           // Disk trouble is worth a retry; anything else is the archive's content (bad data, sizes that lie).
           if (err instanceof ZipArchiveError || typeof (err as NodeJS.ErrnoException).code === 'string') throw err;
           throw new ZipArchiveError(`entry '${e.name}' cannot be extracted: ${err instanceof Error ? err.message : String(err)}`);
         }
-        await this.ingest.ingest(job, options, { ...item, size: e.uncompressedSize });
+        await this.deps.ingest.ingest(job, options, { ...item, size: e.uncompressedSize });
         extracted += 1;
       });
       // The archive's own item: no row of its own (its entries have theirs), only its result for a retry.
-      return await this.ledger.record(job, { itemId: zip.itemId, status: 'success', reason: `${extracted} entries extracted`, details: [], counters: [] });
+      return await this.deps.ledger.record(job, { itemId: zip.itemId, status: 'success', reason: `${extracted} entries extracted`, details: [], counters: [] });
     } catch (err) {
       if (!(err instanceof ZipArchiveError)) throw err;
-      return this.ingest.reject(job, zip, err.message);
+      return this.deps.ingest.reject(job, zip, err.message);
     }
   }
 
@@ -215,7 +202,7 @@ export class DirectoryUploadService {
   /** The upload item a file becomes: destFolder + its folders below serverDir; a name the company cannot take is the rejection reason. */
   private async item(job: JobIdentity, options: UploadDirectoryJob, itemId: string, source: string, dirs: string[], name: string): Promise<UploadItem> {
     const base = this.base(job, itemId, source);
-    const company = await this.companies.findByHandle(job.companyHandle);
+    const company = await this.deps.companies.findByHandle(job.companyHandle);
     if (!company) return { ...base, folder: '', fileName: name, rejectedReason: 'the company no longer exists' };
     try {
       return {
@@ -230,7 +217,7 @@ export class DirectoryUploadService {
   }
 
   private warn(job: JobIdentity, itemId: string, source: string, reason: string): Promise<FileResult> {
-    return this.ledger.record(job, {
+    return this.deps.ledger.record(job, {
       itemId,
       status: 'success',
       reason,

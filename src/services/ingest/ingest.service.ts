@@ -66,41 +66,21 @@ interface Optimised {
  * rewrites the same files instead of leaving strays.
  */
 export class IngestService {
-  private readonly storage: StorageDriver;
-  private readonly scratch: Scratch;
-  private readonly media: MediaRepository;
-  private readonly renderer: DerivativeRenderer;
-  private readonly assets: AssetRepository;
-  private readonly companies: CompanyRepository;
-  private readonly ledger: ItemLedger;
-  private readonly colors: ColorProfiles;
-  private readonly videos: VideoService | undefined;
-
-  constructor(deps: IngestDeps) {
-    this.storage = deps.storage;
-    this.scratch = deps.scratch;
-    this.media = deps.media;
-    this.renderer = deps.renderer;
-    this.assets = deps.assets;
-    this.companies = deps.companies;
-    this.ledger = deps.ledger;
-    this.colors = deps.colors;
-    this.videos = deps.videoService;
-  }
+  constructor(private readonly deps: IngestDeps) {}
 
   async ingest(job: JobIdentity, options: UploadPostJob, item: UploadItem, signal?: AbortSignal, progress: ItemProgress = NO_PROGRESS): Promise<FileResult> {
-    const done = await this.ledger.recorded(job, item.itemId);
+    const done = await this.deps.ledger.recorded(job, item.itemId);
     if (done) return done;
 
     const path = item.source ?? `${item.folder}${item.fileName}`;
     let format: DetectedFormat | undefined;
     try {
       if (item.rejectedReason) throw new FileRejected(item.rejectedReason);
-      const company = await this.companies.findByHandle(job.companyHandle);
+      const company = await this.deps.companies.findByHandle(job.companyHandle);
       if (!company) throw new FileRejected('the company no longer exists');
-      const local = await this.storage.localPath(item.stagingKey);
+      const local = await this.deps.storage.localPath(item.stagingKey);
       // Said plainly: otherwise an empty file reads as "unrecognised content", which sends users looking for a format problem.
-      if ((await this.storage.size(item.stagingKey)) === 0) throw new FileRejected('the file is empty (0 bytes)');
+      if ((await this.deps.storage.size(item.stagingKey)) === 0) throw new FileRejected('the file is empty (0 bytes)');
       progress.step('reading', 0, 'Reading the file');
       format = await sniffFormat(local);
       if (!format)
@@ -144,12 +124,12 @@ export class IngestService {
       const optimised = probe ? await this.optimise(job, options, local, format, probe, keys, target.existing, path, progress) : undefined;
       const video = isVideoFormat(format) ? await this.prepareVideo(job, options, item, target, assetHandle, local, keys, signal, progress) : undefined;
       progress.step('storing', 0.9, 'Storing the original');
-      await this.storage.putFile(keys.original, local, { readOnly: true });
+      await this.deps.storage.putFile(keys.original, local, { readOnly: true });
       warnings.push(...(optimised?.warnings ?? []));
 
       const row = {
         ...this.assetRow(job, options, item, target, format, probe, optimised, { assetHandle, sha256, keys }),
-        ...(video ? this.videos!.masterColumns(video.prepared) : {}),
+        ...(video ? this.deps.videoService!.masterColumns(video.prepared) : {}),
       };
       const updating = target.existing !== undefined;
       progress.step('commit', 0.95, 'Committing');
@@ -171,7 +151,7 @@ export class IngestService {
                 assetHandle,
               }
             : { logType: 'UploadSuccess', messageKey: 'fileProcessed', messageArgs: { path }, assetName: path, assetType: 'MasterImage', assetHandle },
-          ...(video ? this.videos!.details(video.master, video.prepared, 'UploadSuccess') : []),
+          ...(video ? this.deps.videoService!.details(video.master, video.prepared, 'UploadSuccess') : []),
         ],
         [
           updating ? 'file_update_count' : 'file_success_count',
@@ -182,11 +162,11 @@ export class IngestService {
         async (repos) => {
           if (updating) await repos.assets.update(assetHandle, row);
           else await repos.assets.insert(row);
-          if (video) await this.videos!.writePrepared(repos, video.master, video.prepared);
+          if (video) await this.deps.videoService!.writePrepared(repos, video.master, video.prepared);
         },
       );
       if (target.existing) await this.removeSuperseded(target.existing, row);
-      if (video) await this.videos!.removeSuperseded(video.prepared);
+      if (video) await this.deps.videoService!.removeSuperseded(video.prepared);
       return result;
     } catch (err) {
       if (!(err instanceof FileRejected || err instanceof UnreadableImageError || err instanceof RenderOptionError || err instanceof VideoRejected)) throw err; // transient: let Temporal retry
@@ -202,14 +182,14 @@ export class IngestService {
    * file's real reason would be lost to an ENOENT.
    */
   async reject(job: JobIdentity, item: UploadItem, reason: string): Promise<FileResult> {
-    const done = await this.ledger.recorded(job, item.itemId);
+    const done = await this.deps.ledger.recorded(job, item.itemId);
     if (done) return done;
     const path = item.source ?? `${item.folder}${item.fileName}`;
     const keys = storageKeys(job.companyHandle, item.assetHandle, item.itemId, item.fileName);
-    const staged = await this.storage.exists(item.stagingKey);
-    if (staged) await this.storage.copy(item.stagingKey, keys.rejected);
-    await this.storage.delete(keys.optimized);
-    await this.storage.delete(keys.mask);
+    const staged = await this.deps.storage.exists(item.stagingKey);
+    if (staged) await this.deps.storage.copy(item.stagingKey, keys.rejected);
+    await this.deps.storage.delete(keys.optimized);
+    await this.deps.storage.delete(keys.mask);
     const result = await this.commit(
       job,
       item,
@@ -219,7 +199,7 @@ export class IngestService {
       [{ logType: 'UploadError', messageKey: 'fileError', messageArgs: { path, reason }, assetName: path, assetType: 'MasterImage' }],
       ['file_error_count', 'total_file_count', 'transfer_error_count'],
     );
-    if (staged) await this.storage.delete(item.stagingKey);
+    if (staged) await this.deps.storage.delete(item.stagingKey);
     return result;
   }
 
@@ -233,7 +213,7 @@ export class IngestService {
     counters: readonly JobLogCounter[],
     write?: UnitOfWork,
   ): Promise<FileResult> {
-    const result = await this.ledger.record(job, {
+    const result = await this.deps.ledger.record(job, {
       itemId: item.itemId,
       status,
       ...(assetHandle ? { assetHandle } : {}),
@@ -242,7 +222,7 @@ export class IngestService {
       counters,
       ...(write ? { write } : {}),
     });
-    if (status !== 'error') await this.storage.delete(item.stagingKey);
+    if (status !== 'error') await this.deps.storage.delete(item.stagingKey);
     return result;
   }
 
@@ -266,21 +246,21 @@ export class IngestService {
     path: string,
     progress: ItemProgress = NO_PROGRESS,
   ): Promise<Optimised> {
-    const color = await this.colors.resolve(job, options.colorManagementOptions);
+    const color = await this.deps.colors.resolve(job, options.colorManagementOptions);
     if (typeof color === 'string') throw new FileRejected(color);
     const plan = { ...renderPlanFor(options, existing?.crop_json ?? null), ...(color ? { color } : {}) };
     if (!planChangesPixels(plan)) {
       progress.step('pyramid', 0.1, 'Building the pyramid');
-      await writePyramid({ storage: this.storage, scratch: this.scratch, media: this.media }, file, format, keys.optimized, probe);
+      await writePyramid({ storage: this.deps.storage, scratch: this.deps.scratch, media: this.deps.media }, file, format, keys.optimized, probe);
       return { width: probe.width, height: probe.height, crop: null, maskKey: null, warnings: [] };
     }
-    const tmp = { ptiff: await this.scratch.file('.ptif'), mask: await this.scratch.file('.png') };
+    const tmp = { ptiff: await this.deps.scratch.file('.ptif'), mask: await this.deps.scratch.file('.png') };
     try {
       progress.step('rendering', 0.1, renderingMessage(plan));
-      const result = await this.renderer.renderDerivatives(file, format, plan, tmp);
+      const result = await this.deps.renderer.renderDerivatives(file, format, plan, tmp);
       progress.step('storing', 0.85, 'Storing the pyramid');
-      await this.storage.putFile(keys.optimized, tmp.ptiff);
-      if (result.maskWritten) await this.storage.putFile(keys.mask, tmp.mask);
+      await this.deps.storage.putFile(keys.optimized, tmp.ptiff);
+      if (result.maskWritten) await this.deps.storage.putFile(keys.mask, tmp.mask);
       return {
         width: result.width,
         height: result.height,
@@ -300,7 +280,7 @@ export class IngestService {
             : [],
       };
     } finally {
-      await this.scratch.remove(tmp.ptiff, tmp.mask);
+      await this.deps.scratch.remove(tmp.ptiff, tmp.mask);
     }
   }
 
@@ -320,22 +300,30 @@ export class IngestService {
     signal?: AbortSignal,
     progress: ItemProgress = NO_PROGRESS,
   ): Promise<{ master: VideoMaster; prepared: PreparedVideo }> {
-    if (!this.videos) throw new FileRejected('video files need ffmpeg, and this server runs without the video service');
+    if (!this.deps.videoService) throw new FileRejected('video files need ffmpeg, and this server runs without the video service');
     const master: VideoMaster = { companyHandle: job.companyHandle, assetHandle, name: target.name, folder: item.folder, publish: target.publish };
     return {
       master,
-      prepared: await this.videos.prepare(job, master, file, options.mediaOptions, { thumbnail: keys.optimized, tag: item.itemId }, signal, progress),
+      prepared: await this.deps.videoService.prepare(
+        job,
+        master,
+        file,
+        options.mediaOptions,
+        { thumbnail: keys.optimized, tag: item.itemId },
+        signal,
+        progress,
+      ),
     };
   }
 
   private async target(companyHandle: string, item: UploadItem, rule: PublishRule): Promise<Target> {
     const name = assetNameOf(item.fileName);
-    const existing = await this.assets.findLiveByName(companyHandle, nameKey(name));
+    const existing = await this.deps.assets.findLiveByName(companyHandle, nameKey(name));
     return { name, existing, publish: { rule, sourceFlag: publishFlag(rule, existing?.ready_for_publish) } };
   }
 
   private async probe(file: string, format: DetectedFormat): Promise<ImageProbe> {
-    return this.media.probe(file, format);
+    return this.deps.media.probe(file, format);
   }
 
   private assetRow(
@@ -373,7 +361,7 @@ export class IngestService {
 
   private async removeSuperseded(previous: AssetRow, current: AssetRow): Promise<void> {
     for (const key of [previous.original_key, previous.optimized_key, previous.mask_key]) {
-      if (key && key !== current.original_key && key !== current.optimized_key && key !== current.mask_key) await this.storage.delete(key);
+      if (key && key !== current.original_key && key !== current.optimized_key && key !== current.mask_key) await this.deps.storage.delete(key);
     }
   }
 }

@@ -44,24 +44,12 @@ interface CompiledScript {
  * then by name.
  */
 export class SetGenerationService {
-  private readonly assets: AssetRepository;
-  private readonly companies: CompanyRepository;
-  private readonly sets: SetRepository;
-  private readonly jobLogs: JobLogRepository;
-  private readonly ledger: ItemLedger;
-
-  constructor(deps: SetGenerationDeps) {
-    this.assets = deps.assets;
-    this.companies = deps.companies;
-    this.sets = deps.sets;
-    this.jobLogs = deps.jobLogs;
-    this.ledger = deps.ledger;
-  }
+  constructor(private readonly deps: SetGenerationDeps) {}
 
   /** The job's work: one item per set to write, one per asset that joins none (its warning or error). */
   async plan(companyHandle: string, options: SetGenerationOptions): Promise<SetGenerationItem[]> {
     const scripts = await this.compiled(companyHandle, options.scriptHandles);
-    const rows = new Map((await this.assets.findByHandles(companyHandle, [...new Set(options.assetHandles)])).map((a) => [a.asset_handle, a]));
+    const rows = new Map((await this.deps.assets.findByHandles(companyHandle, [...new Set(options.assetHandles)])).map((a) => [a.asset_handle, a]));
     const groups = new Map<string, Extract<SetGenerationItem, { kind: 'set' }> & { order: Map<string, [number, string]> }>();
     const items: SetGenerationItem[] = [];
     for (const handle of new Set(options.assetHandles)) {
@@ -122,7 +110,7 @@ export class SetGenerationService {
 
   /** Writes one set (or records one skipped asset), once per job however often the activity retries. */
   async apply(job: JobIdentity, options: SetGenerationOptions, item: SetGenerationItem): Promise<FileResult> {
-    const done = await this.ledger.recorded(job, item.assetHandle);
+    const done = await this.deps.ledger.recorded(job, item.assetHandle);
     if (done) return done;
     if (item.kind === 'skip')
       return this.record(
@@ -133,11 +121,11 @@ export class SetGenerationService {
         item.reason,
         item.kind === 'skip' && item.severity === 'error' ? undefined : item.assetHandle,
       );
-    const company = await this.companies.findByHandle(job.companyHandle);
+    const company = await this.deps.companies.findByHandle(job.companyHandle);
     if (!company) return this.record(job, item.assetHandle, 'error', item.name, 'the company no longer exists');
     const script = (await this.compiled(job.companyHandle, [item.scriptHandle]))[0];
     if (!script) return this.record(job, item.assetHandle, 'error', item.name, 'its set-generation script was deleted while the job ran');
-    const existing = await this.assets.findLiveByName(job.companyHandle, nameKey(item.name));
+    const existing = await this.deps.assets.findLiveByName(job.companyHandle, nameKey(item.name));
     if (existing && (existing.type !== 'AssetSet' || existing.sub_type !== item.setType)) {
       return this.record(
         job,
@@ -149,7 +137,7 @@ export class SetGenerationService {
     }
     const members = await this.mergedMembers(job.companyHandle, script, existing, item.members);
     const live = new Map(
-      (await this.assets.findByHandles(job.companyHandle, [...members, ...(item.swatch ? [item.swatch] : [])])).map((a) => [a.asset_handle, a]),
+      (await this.deps.assets.findByHandles(job.companyHandle, [...members, ...(item.swatch ? [item.swatch] : [])])).map((a) => [a.asset_handle, a]),
     );
     const ordered = members.filter((m) => live.get(m)?.trash_state === 'NotInTrash');
     const swatch = item.swatch && live.get(item.swatch)?.trash_state === 'NotInTrash' ? live.get(item.swatch) : undefined;
@@ -177,7 +165,7 @@ export class SetGenerationService {
       file_size: 0,
       sha256: '',
     });
-    await this.sets.commitSet(
+    await this.deps.sets.commitSet(
       row,
       existing !== undefined,
       {
@@ -190,7 +178,7 @@ export class SetGenerationService {
       },
       ordered,
     );
-    return this.ledger.record(job, {
+    return this.deps.ledger.record(job, {
       itemId: item.assetHandle,
       status: existing ? 'updated' : 'success',
       assetHandle: handle,
@@ -217,7 +205,7 @@ export class SetGenerationService {
     let after: string | null = null;
     let sets = 0;
     for (;;) {
-      const assetHandles = await this.jobLogs.succeededAssets(job.jobHandle, after, JOB_ASSET_PAGE);
+      const assetHandles = await this.deps.jobLogs.succeededAssets(job.jobHandle, after, JOB_ASSET_PAGE);
       if (assetHandles.length === 0) return sets;
       const options: SetGenerationOptions = {
         assetHandles,
@@ -242,7 +230,7 @@ export class SetGenerationService {
 
   private record(job: JobIdentity, itemId: string, severity: 'error' | 'warning', name: string, reason: string, assetHandle?: string): Promise<FileResult> {
     const error = severity === 'error';
-    return this.ledger.record(job, {
+    return this.deps.ledger.record(job, {
       itemId,
       // The workflow counts warnings as done items; only errors are errors.
       status: error ? 'error' : 'success',
@@ -262,7 +250,7 @@ export class SetGenerationService {
   }
 
   private async compiled(companyHandle: string, handles: readonly string[]): Promise<CompiledScript[]> {
-    const rows = await this.sets.findScripts(companyHandle, [...new Set(handles)]);
+    const rows = await this.deps.sets.findScripts(companyHandle, [...new Set(handles)]);
     // In the order the job names them, so the job log reads as submitted.
     const byHandle = new Map(rows.map((r) => [r.script_handle, r]));
     return handles.flatMap((h) => {
@@ -275,9 +263,9 @@ export class SetGenerationService {
 
   /** The set's members after this job: those it has, plus the new ones, ordered by the script's {n}, then name. */
   private async mergedMembers(companyHandle: string, script: CompiledScript, existing: AssetRow | undefined, added: readonly string[]): Promise<string[]> {
-    const current = existing ? await this.sets.members(existing.asset_handle) : [];
+    const current = existing ? await this.deps.sets.members(existing.asset_handle) : [];
     const all = [...new Set([...current, ...added])];
-    const rows = new Map((await this.assets.findByHandles(companyHandle, all)).map((a) => [a.asset_handle, a]));
+    const rows = new Map((await this.deps.assets.findByHandles(companyHandle, all)).map((a) => [a.asset_handle, a]));
     const key = (h: string): [number, string] => {
       const name = rows.get(h)?.name ?? h;
       return [script.member.match(name)?.n ?? Number.NaN, name];

@@ -18,15 +18,11 @@ export interface SetScriptDeps {
  * extension for creating them through the API.
  */
 export class SetScriptService {
-  private readonly sets: SetRepository;
-
-  constructor(deps: SetScriptDeps) {
-    this.sets = deps.sets;
-  }
+  constructor(private readonly deps: SetScriptDeps) {}
 
   async save(p: In<typeof S.saveSetGenerationScriptParam>): Promise<Out<typeof S.saveSetGenerationScriptReturn>> {
     const key = nameKey(p.name);
-    const clash = await this.sets.findScriptByNameKey(p.companyHandle, key);
+    const clash = await this.deps.sets.findScriptByNameKey(p.companyHandle, key);
     const now = nowIso();
     const fields = {
       name: p.name,
@@ -38,20 +34,20 @@ export class SetScriptService {
       updated_at: now,
     };
     if (p.scriptHandle) {
-      const existing = (await this.sets.findScripts(p.companyHandle, [p.scriptHandle]))[0];
+      const existing = (await this.deps.sets.findScripts(p.companyHandle, [p.scriptHandle]))[0];
       if (!existing) throw faults.notFound('scriptHandle', 'set-generation script', p.scriptHandle);
       if (clash && clash.script_handle !== existing.script_handle) throw duplicate(p.name);
-      await this.sets.updateScript(existing.script_handle, fields);
+      await this.deps.sets.updateScript(existing.script_handle, fields);
       return { scriptHandle: existing.script_handle };
     }
     if (clash) throw duplicate(p.name);
     const row: SetScriptRow = { script_handle: newHandle.setScript(), company_handle: p.companyHandle, created_at: now, ...fields };
-    await this.sets.insertScript(row);
+    await this.deps.sets.insertScript(row);
     return { scriptHandle: row.script_handle };
   }
 
   async list(p: In<typeof S.getSetGenerationScriptsParam>): Promise<Out<typeof S.getSetGenerationScriptsReturn>> {
-    const rows = await this.sets.listScripts(p.companyHandle);
+    const rows = await this.deps.sets.listScripts(p.companyHandle);
     return {
       scriptArray: {
         items: rows.map((r) => ({
@@ -67,7 +63,8 @@ export class SetScriptService {
   }
 
   async delete(p: In<typeof S.deleteSetGenerationScriptParam>): Promise<Record<string, never>> {
-    if ((await this.sets.deleteScript(p.companyHandle, p.scriptHandle)) === 0) throw faults.notFound('scriptHandle', 'set-generation script', p.scriptHandle);
+    if ((await this.deps.sets.deleteScript(p.companyHandle, p.scriptHandle)) === 0)
+      throw faults.notFound('scriptHandle', 'set-generation script', p.scriptHandle);
     return {};
   }
 }

@@ -103,28 +103,10 @@ export function encodeSpecOf(e: VideoEncoding): EncodeSpec {
  * between encodings (the running ffmpeg is killed).
  */
 export class VideoService {
-  private readonly storage: StorageDriver;
-  private readonly scratch: Scratch;
-  private readonly media: MediaRepository;
-  private readonly assets: AssetRepository;
-  private readonly derivations: DerivationRepository;
-  private readonly videos: VideoRepository;
-  private readonly ledger: ItemLedger;
-  private readonly tool: VideoTool;
-
-  constructor(deps: VideoServiceDeps) {
-    this.storage = deps.storage;
-    this.scratch = deps.scratch;
-    this.media = deps.media;
-    this.assets = deps.assets;
-    this.derivations = deps.derivations;
-    this.videos = deps.videos;
-    this.ledger = deps.ledger;
-    this.tool = deps.videoDriver;
-  }
+  constructor(private readonly deps: VideoServiceDeps) {}
 
   async probe(file: string, signal?: AbortSignal): Promise<VideoProbe> {
-    return rejecting('ffprobe', () => this.tool.probe(file, signal));
+    return rejecting('ffprobe', () => this.deps.videoDriver.probe(file, signal));
   }
 
   /**
@@ -160,7 +142,7 @@ export class VideoService {
       }
       return { probe, ...(thumbnail ? { thumbnail } : {}), encodings };
     } catch (err) {
-      for (const key of written) await this.storage.delete(key);
+      for (const key of written) await this.deps.storage.delete(key);
       throw err;
     }
   }
@@ -211,7 +193,7 @@ export class VideoService {
 
   /** After the commit: files of replaced encoding versions. */
   async removeSuperseded(prepared: Pick<PreparedVideo, 'encodings'>): Promise<void> {
-    for (const e of prepared.encodings) if (e.supersededKey && e.supersededKey !== e.asset.original_key) await this.storage.delete(e.supersededKey);
+    for (const e of prepared.encodings) if (e.supersededKey && e.supersededKey !== e.asset.original_key) await this.deps.storage.delete(e.supersededKey);
   }
 
   /**
@@ -238,8 +220,8 @@ export class VideoService {
       publish: { rule: applied.rule, sourceFlag: readyForPublish },
     };
     const path = `${asset.folder}${asset.file_name}`;
-    if (!(await this.storage.exists(asset.original_key))) return this.ledger.error(job, ref, 'the original file is missing from storage');
-    const file = await this.storage.localPath(asset.original_key);
+    if (!(await this.deps.storage.exists(asset.original_key))) return this.deps.ledger.error(job, ref, 'the original file is missing from storage');
+    const file = await this.deps.storage.localPath(asset.original_key);
     const tag = `rp-${jobTag(job)}`;
     try {
       progress.step('probing', 0, 'Probing the video');
@@ -265,12 +247,12 @@ export class VideoService {
           continue;
         }
         const encoded = await this.encode(job, master, file, e, previous, i, tag, signal);
-        await this.videos.commitEncoding(encoded.asset, encoded.exists, encoded.derivation, encoded.info);
+        await this.deps.videos.commitEncoding(encoded.asset, encoded.exists, encoded.derivation, encoded.info);
         await this.removeSuperseded({ encodings: [encoded] });
         encodings.push(encoded);
       }
       progress.step('commit', ENCODINGS_TO, 'Committing');
-      const before = await this.videos.find(asset.asset_handle);
+      const before = await this.deps.videos.find(asset.asset_handle);
       const info = infoRow(
         master,
         probe,
@@ -279,7 +261,7 @@ export class VideoService {
       );
       const now = nowIso();
       const logType = itemLogTypes(job).success;
-      const result = await this.ledger.record(job, {
+      const result = await this.deps.ledger.record(job, {
         itemId: asset.asset_handle,
         status: 'success',
         assetHandle: asset.asset_handle,
@@ -304,37 +286,37 @@ export class VideoService {
       // A result recorded first by a racing attempt of this job pointed the asset at the same thumbnail key;
       // one that recorded an error left the old thumbnail in use.
       if (result.status === 'success' && thumbnail && asset.optimized_key && asset.optimized_key !== thumbnail.key)
-        await this.storage.delete(asset.optimized_key);
+        await this.deps.storage.delete(asset.optimized_key);
       return result;
     } catch (err) {
       // A frame the image decoder refuses fails the video like ffmpeg refusing it.
-      if (err instanceof VideoRejected || err instanceof UnreadableImageError) return this.ledger.error(job, ref, err.message);
+      if (err instanceof VideoRejected || err instanceof UnreadableImageError) return this.deps.ledger.error(job, ref, err.message);
       throw err; // aborted (stop/pause) or a retryable failure: the batch decides
     }
   }
 
   /** A frame as JPEG (ffmpeg), then the optimised pyramid TIFF of it under `key`. */
   private async thumbnail(file: string, atMs: number, key: string, signal?: AbortSignal): Promise<{ key: string; atMs: number }> {
-    const jpeg = await this.scratch.file('.jpg');
-    const ptiff = await this.scratch.file('.ptif');
+    const jpeg = await this.deps.scratch.file('.jpg');
+    const ptiff = await this.deps.scratch.file('.ptif');
     try {
-      const taken = await rejecting('ffmpeg (thumbnail)', () => this.tool.thumbnail(file, atMs, jpeg, signal));
-      const probe = await this.media.probe(jpeg, 'jpeg');
-      await this.media.buildPyramidTiff(jpeg, 'jpeg', ptiff, probe);
-      await this.storage.putFile(key, ptiff);
+      const taken = await rejecting('ffmpeg (thumbnail)', () => this.deps.videoDriver.thumbnail(file, atMs, jpeg, signal));
+      const probe = await this.deps.media.probe(jpeg, 'jpeg');
+      await this.deps.media.buildPyramidTiff(jpeg, 'jpeg', ptiff, probe);
+      await this.deps.storage.putFile(key, ptiff);
       return { key, atMs: taken.atMs };
     } finally {
-      await this.scratch.remove(jpeg, ptiff);
+      await this.deps.scratch.remove(jpeg, ptiff);
     }
   }
 
   /** The master's current encodings by lower-cased fileSuffix (an encoding is identified by its suffix). */
   private async previousEncodings(master: VideoMaster): Promise<Map<string, { derivation: DerivationRow; row?: AssetRow; data: EncodingData }>> {
-    const derivations = await this.derivations.bySource(master.assetHandle, VIDEO_ENGINE);
+    const derivations = await this.deps.derivations.bySource(master.assetHandle, VIDEO_ENGINE);
     if (derivations.length === 0) return new Map();
     const rows = new Map(
       (
-        await this.assets.findByHandles(
+        await this.deps.assets.findByHandles(
           master.companyHandle,
           derivations.map((d) => d.asset_handle),
         )
@@ -362,13 +344,13 @@ export class VideoService {
     const before = previous.get(e.fileSuffix.toLowerCase());
     const prior = before?.row;
     const handle = prior?.asset_handle ?? before?.derivation.asset_handle ?? newHandle.asset();
-    const name = prior?.name ?? (await freeAssetName(this.assets, master.companyHandle, `${master.name}${e.fileSuffix}`));
+    const name = prior?.name ?? (await freeAssetName(this.deps.assets, master.companyHandle, `${master.name}${e.fileSuffix}`));
     const key = `videos/${keyPart(master.companyHandle)}/${keyPart(master.assetHandle)}/${tag}/${name.replace(/[^A-Za-z0-9._-]/g, '_')}.mp4`;
     const spec = encodeSpecOf(e);
-    return this.scratch.withFile('.mp4', async (out) => {
-      await rejecting(`ffmpeg (encoding '${e.name}')`, () => this.tool.encode(file, spec, out, signal));
-      const probe = await rejecting(`ffprobe (encoding '${e.name}')`, () => this.tool.probe(out, signal));
-      const { size } = await this.storage.putFile(key, out, { readOnly: true });
+    return this.deps.scratch.withFile('.mp4', async (out) => {
+      await rejecting(`ffmpeg (encoding '${e.name}')`, () => this.deps.videoDriver.encode(file, spec, out, signal));
+      const probe = await rejecting(`ffprobe (encoding '${e.name}')`, () => this.deps.videoDriver.probe(out, signal));
+      const { size } = await this.deps.storage.putFile(key, out, { readOnly: true });
       const asset = newAssetVersion(prior, job, {
         asset_handle: handle,
         company_handle: master.companyHandle,
@@ -380,7 +362,7 @@ export class VideoService {
         format: 'mp4',
         original_key: key,
         file_size: size,
-        sha256: await this.scratch.sha256(out),
+        sha256: await this.deps.scratch.sha256(out),
         width: probe.width,
         height: probe.height,
       });
@@ -407,7 +389,7 @@ export class VideoService {
 
   /** An encoding this job already committed, for the log of a retried item. */
   private async committed(row: AssetRow, derivation: DerivationRow): Promise<EncodedVideo> {
-    const info = await this.videos.find(row.asset_handle);
+    const info = await this.deps.videos.find(row.asset_handle);
     return { asset: row, exists: true, derivation, info: info!, path: `${row.folder}${row.name}` };
   }
 }
