@@ -1,14 +1,14 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { BOOKKEEPING_OPTIONS, ITEM_ACTIVITY_OPTIONS } from './activity-options.js';
-import type { DirectoryItem, IngestSourceActivities, SetGenerationActivities, JobOutcome, UploadDirectoryRequest } from '../src/jobs/contracts.js';
+import type { DirectoryItem, IngestSourceActivities, JobOutcome, UploadDirectoryRequest } from '../src/jobs/contracts.js';
 import { followOnPublish } from './follow-on-publish.js';
+import { jobSetsFinish } from './job-sets.js';
 import { type ItemJobCarry, runItemJob } from './item-job.js';
 
 const PAGE_SIZE = 200;
 
 const book = proxyActivities<IngestSourceActivities>(BOOKKEEPING_OPTIONS);
 const work = proxyActivities<IngestSourceActivities>(ITEM_ACTIVITY_OPTIONS);
-const sets = proxyActivities<SetGenerationActivities>(ITEM_ACTIVITY_OPTIONS);
 
 /**
  * UploadDirectoryJob (docs/jobs/upload-directory.md): walks serverDir (under the import
@@ -26,18 +26,7 @@ export async function uploadDirectoryWorkflow(request: UploadDirectoryRequest, c
     process: (job, items) => work.uploadDirectoryFiles(job, options, items),
     fail: (job, items, reason) => book.recordDirectoryFailures(job, options, items, reason),
     continueAsNew: (next) => continueAsNew<typeof uploadDirectoryWorkflow>(request, next),
-    // autoSetCreationOptions: the scripts over every asset the job created or updated.
-    ...(request.options.autoSetCreationOptions
-      ? {
-          finish: async (job) =>
-            void (await sets.applyJobSets(
-              job,
-              request.options.autoSetCreationOptions!.autoSetsArray,
-              request.options.readyForPublish,
-              request.options.preservePublishState,
-            )),
-        }
-      : {}),
+    ...jobSetsFinish(request.options),
   });
   await followOnPublish(request, outcome);
   return outcome;

@@ -9,7 +9,6 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import {
-  type SetGenerationActivities,
   type FileResult,
   type JobActivities,
   type JobOutcome,
@@ -24,6 +23,7 @@ import {
 } from '../src/jobs/contracts.js';
 import { BOOKKEEPING_OPTIONS, ITEM_ACTIVITY_OPTIONS, MAIL_OPTIONS } from './activity-options.js';
 import { requestOwnCancellation, stopOf } from './item-job.js';
+import { applyJobSets } from './job-sets.js';
 
 /** The job type of upload jobs in the job registry (workflows cannot import the registry itself). */
 const UPLOAD_POST = 'UploadPost';
@@ -34,7 +34,6 @@ const bookkeeping = proxyActivities<UploadActivities>(BOOKKEEPING_OPTIONS);
 const jobBookkeeping = proxyActivities<JobActivities>(BOOKKEEPING_OPTIONS);
 const mail = proxyActivities<JobActivities>(MAIL_OPTIONS);
 const ingest = proxyActivities<UploadActivities>(ITEM_ACTIVITY_OPTIONS);
-const sets = proxyActivities<SetGenerationActivities>(ITEM_ACTIVITY_OPTIONS);
 
 /**
  * The UploadFile servlet's job (docs/jobs/upload.md): files arrive in one or
@@ -192,8 +191,7 @@ export async function uploadPostWorkflow(input: UploadJobInput): Promise<UploadJ
   const result: UploadJobResult = { ...counts, endedBy, idleTimeoutSeconds: input.idleTimeoutSeconds };
   // The files are in: a cancellation request from now on changes nothing, as a stop signal does not.
   await CancellationScope.nonCancellable(async () => {
-    if (options.autoSetCreationOptions)
-      await sets.applyJobSets(job, options.autoSetCreationOptions.autoSetsArray, options.readyForPublish, options.preservePublishState);
+    await applyJobSets(job, options);
     await bookkeeping.endUploadJob(job, result);
     await notify({ outcome: 'done', total: counts.total, processed: counts.total, errors: counts.error });
   });

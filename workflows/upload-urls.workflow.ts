@@ -1,14 +1,14 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { BOOKKEEPING_OPTIONS, ITEM_ACTIVITY_OPTIONS } from './activity-options.js';
-import type { IngestSourceActivities, SetGenerationActivities, JobOutcome, UploadUrlsRequest, UrlItem } from '../src/jobs/contracts.js';
+import type { IngestSourceActivities, JobOutcome, UploadUrlsRequest, UrlItem } from '../src/jobs/contracts.js';
 import { followOnPublish } from './follow-on-publish.js';
+import { jobSetsFinish } from './job-sets.js';
 import { type ItemJobCarry, runItemJob } from './item-job.js';
 
 const PAGE_SIZE = 200;
 
 const book = proxyActivities<IngestSourceActivities>(BOOKKEEPING_OPTIONS);
 const work = proxyActivities<IngestSourceActivities>(ITEM_ACTIVITY_OPTIONS);
-const sets = proxyActivities<SetGenerationActivities>(ITEM_ACTIVITY_OPTIONS);
 
 /** The job's own id (the handle's last segment), so item ids never meet another job's in shared storage paths. */
 function jobId(): string {
@@ -36,18 +36,7 @@ export async function uploadUrlsWorkflow(request: UploadUrlsRequest, carry?: Ite
     process: (job, items) => work.uploadUrls(job, itemOptions, items),
     fail: (job, items, reason) => book.recordUrlFailures(job, items, reason),
     continueAsNew: (next) => continueAsNew<typeof uploadUrlsWorkflow>(request, next),
-    // autoSetCreationOptions: the scripts over every asset the job created or updated.
-    ...(request.options.autoSetCreationOptions
-      ? {
-          finish: async (job) =>
-            void (await sets.applyJobSets(
-              job,
-              request.options.autoSetCreationOptions!.autoSetsArray,
-              request.options.readyForPublish,
-              request.options.preservePublishState,
-            )),
-        }
-      : {}),
+    ...jobSetsFinish(request.options),
   });
   await followOnPublish(request, outcome);
   return outcome;
