@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
 import { uploadPost } from '../support/fixtures.js';
+import { SMALL_ENCODING, makeClip, uploadJob } from '../support/seed-video.js';
 import { MediaRepository } from '../../src/adapters/media/media.repository.js';
 import { Scratch } from '../../src/adapters/storage/scratch.js';
 import { FfmpegAdapter } from '../../src/adapters/video/ffmpeg-video.driver.js';
@@ -34,27 +35,7 @@ describe(`Video originals through ffmpeg (${process.env.IPS_TEST_DB})`, () => {
     h = await startHarness();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-video-'));
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
-    // Two seconds of ffmpeg's test picture with a tone: H.264/AAC, 320×240, 25 fps.
-    await run('ffmpeg', [
-      '-nostdin',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=duration=2:size=320x240:rate=25',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440:duration=2',
-      '-c:v',
-      'libx264',
-      '-c:a',
-      'aac',
-      '-shortest',
-      path.join(dir, 'clip.mp4'),
-    ]);
+    await makeClip(path.join(dir, 'clip.mp4'));
     // An MP4 cut after its first 2 KB: the `ftyp` box says MP4, the index (moov) is missing.
     await fs.writeFile(path.join(dir, 'broken.mp4'), (await fs.readFile(path.join(dir, 'clip.mp4'))).subarray(0, 2048));
   });
@@ -64,29 +45,14 @@ describe(`Video originals through ffmpeg (${process.env.IPS_TEST_DB})`, () => {
   });
 
   it('uploads a video with a thumbnail and an encoding; a corrupt MP4 fails alone', async () => {
-    const up = await uploadPost(h.baseUrl, {
-      params: {
-        companyHandle: acme.companyHandle,
-        jobName: 'video-upload',
-        endJob: true,
-        uploadParams: {
-          overwrite: true,
-          readyForPublish: true,
-          createMask: false,
-          emailSetting: 'None',
-          mediaOptions: {
-            generateThumbnail: true,
-            thumbnailOptions: { thumbnailTime: 1000 },
-            videoEncodingArray: [{ name: 'small', fileSuffix: '_160', width: 160, videoBitrate: 200, audioBitrate: 64 }],
-          },
-        },
-      },
-      files: [{ path: path.join(dir, 'clip.mp4') }, { path: path.join(dir, 'broken.mp4') }],
-      authorization: basic(acme.who),
-    });
-    expect(up.status, JSON.stringify(up.body)).toBe(200);
-    await h.client.workflow.getHandle(up.body.jobHandle).result();
-    expect(await h.ctx.repositories.jobLogs.find(up.body.jobHandle)).toMatchObject({ total_file_count: 2, file_success_count: 1, file_error_count: 1 });
+    const jobHandle = await uploadJob(
+      h,
+      acme,
+      [{ path: path.join(dir, 'clip.mp4') }, { path: path.join(dir, 'broken.mp4') }],
+      { readyForPublish: true, mediaOptions: { generateThumbnail: true, thumbnailOptions: { thumbnailTime: 1000 }, videoEncodingArray: [SMALL_ENCODING] } },
+      'video-upload',
+    );
+    expect(await h.ctx.repositories.jobLogs.find(jobHandle)).toMatchObject({ total_file_count: 2, file_success_count: 1, file_error_count: 1 });
 
     const assets = await byName();
     expect(Object.keys(assets).sort()).toEqual(['clip', 'clip_160']);
@@ -131,7 +97,7 @@ describe(`Video originals through ffmpeg (${process.env.IPS_TEST_DB})`, () => {
       spec: { width: 160, videoBitrateKbps: 200, audioBitrateKbps: 64 },
     });
 
-    const details = await h.ctx.repositories.jobLogs.details(up.body.jobHandle);
+    const details = await h.ctx.repositories.jobLogs.details(jobHandle);
     const error = details.find((d) => d.log_type === 'UploadError');
     expect(error?.asset_name).toBe('Acme/broken.mp4');
     expect(JSON.parse(error!.message_args).reason).toContain('moov atom not found');
@@ -255,25 +221,14 @@ describe(`Video originals through ffmpeg (${process.env.IPS_TEST_DB})`, () => {
   it('an overwriting upload re-encodes into the same encoding asset and removes the old file', async () => {
     const before = await byName();
     const oldKey = before.clip_160.videoInfo.originalPath + before.clip_160.videoInfo.originalFile;
-    const up = await uploadPost(h.baseUrl, {
-      params: {
-        companyHandle: acme.companyHandle,
-        jobName: 'video-again',
-        endJob: true,
-        uploadParams: {
-          overwrite: true,
-          readyForPublish: false,
-          createMask: false,
-          emailSetting: 'None',
-          mediaOptions: { videoEncodingArray: [{ name: 'small', fileSuffix: '_160', width: 160, videoBitrate: 250, audioBitrate: 64 }] },
-        },
-      },
-      files: [{ path: path.join(dir, 'clip.mp4') }],
-      authorization: basic(acme.who),
-    });
-    expect(up.status, JSON.stringify(up.body)).toBe(200);
-    await h.client.workflow.getHandle(up.body.jobHandle).result();
-    expect(await h.ctx.repositories.jobLogs.find(up.body.jobHandle)).toMatchObject({ file_update_count: 1, file_error_count: 0 });
+    const jobHandle = await uploadJob(
+      h,
+      acme,
+      [{ path: path.join(dir, 'clip.mp4') }],
+      { readyForPublish: false, mediaOptions: { videoEncodingArray: [{ ...SMALL_ENCODING, videoBitrate: 250 }] } },
+      'video-again',
+    );
+    expect(await h.ctx.repositories.jobLogs.find(jobHandle)).toMatchObject({ file_update_count: 1, file_error_count: 0 });
     const after = await byName();
     expect(after.clip.assetHandle).toBe(before.clip.assetHandle);
     expect(after.clip_160.assetHandle).toBe(before.clip_160.assetHandle);
@@ -287,27 +242,8 @@ describe(`Video originals through ffmpeg (${process.env.IPS_TEST_DB})`, () => {
 
   it('stopJob kills the running ffmpeg and ends the job without the video', async () => {
     // 20 s of video upscaled to 1080p: tens of seconds of x264 work, so a finished encode cannot pass for a killed one.
-    await run('ffmpeg', [
-      '-nostdin',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=duration=20:size=320x240:rate=25',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      path.join(dir, 'long.mp4'),
-    ]);
-    const up = await uploadPost(h.baseUrl, {
-      params: { companyHandle: acme.companyHandle, jobName: 'long', endJob: true },
-      files: [{ path: path.join(dir, 'long.mp4') }],
-      authorization: basic(acme.who),
-    });
-    await h.client.workflow.getHandle(up.body.jobHandle).result();
+    await makeClip(path.join(dir, 'long.mp4'), { seconds: 20, audio: false, codecArgs: ['-c:v', 'libx264', '-preset', 'ultrafast'] });
+    await uploadJob(h, acme, [{ path: path.join(dir, 'long.mp4') }], { readyForPublish: true }, 'long');
     const long = (await h.ctx.repositories.assets.findLiveByName(acme.companyHandle, 'long'))!;
     expect(long.type).toBe('Video');
     const big = (n: number) => ({ name: `hd${n}`, fileSuffix: `_hd${n}`, width: 1920, height: 1080, videoBitrate: 8000, audioBitrate: 128 });

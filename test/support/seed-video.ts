@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { expect } from 'vitest';
 import { type UploadFile, uploadPost } from './fixtures.js';
 import { type Harness, basic } from './harness.js';
 
-const run = promisify(execFile);
+export { makeClip } from './video-clip.js';
 
 /** A company and the user who acts for it (what companyWithUser returns). */
 export interface Uploader {
@@ -14,34 +12,6 @@ export interface Uploader {
 
 /** The one encoding most video tests ask for: 160 pixels wide, saved as `<name>_160`. */
 export const SMALL_ENCODING = { name: 'small', fileSuffix: '_160', width: 160, videoBitrate: 200, audioBitrate: 64 };
-
-/**
- * ffmpeg's test picture with a 440 Hz tone, H.264/AAC at 25 fps (by default two
- * seconds, 320×240): a real, small video that every probe and encoder reads.
- */
-export async function makeClip(file: string, { seconds = 2, width = 320, height = 240 } = {}): Promise<string> {
-  await run('ffmpeg', [
-    '-nostdin',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc=duration=${seconds}:size=${width}x${height}:rate=25`,
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=440:duration=${seconds}`,
-    '-c:v',
-    'libx264',
-    '-c:a',
-    'aac',
-    '-shortest',
-    file,
-  ]);
-  return file;
-}
 
 /**
  * Uploads `files` through the UploadFile servlet as one job of the company's

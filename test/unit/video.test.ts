@@ -16,6 +16,7 @@ import { reprocessAssetsJob } from '../../src/domain/schemas/job.schema.js';
 import { uploadPostJob } from '../../src/domain/schemas/upload.schema.js';
 import { parseInput } from '../../src/domain/validate.js';
 import { encodeSpecOf } from '../../src/services/video/video.service.js';
+import { makeClip } from '../support/video-clip.js';
 
 const run = promisify(execFile);
 
@@ -24,27 +25,8 @@ const file = (name: string) => path.join(dir, name);
 const tool = (over: Partial<ConstructorParameters<typeof FfmpegAdapter>[0]> = {}) =>
   new FfmpegAdapter({ ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', encodeTimeoutMs: 60_000, probeTimeoutMs: 30_000, ...over });
 
-/** Short synthetic clips made by ffmpeg's own test sources (1 s, 25 fps, 320×240, a 440 Hz tone). */
-async function clip(name: string, codecArgs: string[]): Promise<string> {
-  await run('ffmpeg', [
-    '-nostdin',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc=duration=1:size=320x240:rate=25',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=440:duration=1',
-    ...codecArgs,
-    '-shortest',
-    file(name),
-  ]);
-  return file(name);
-}
+/** Short synthetic clips made by ffmpeg's own test sources (1 s, 25 fps, 320×240, a 440 Hz tone), in the container and codecs asked for. */
+const clip = (name: string, codecArgs: string[]) => makeClip(file(name), { seconds: 1, codecArgs });
 
 async function toolError(promise: Promise<unknown>): Promise<VideoToolError> {
   const err = await promise.then(
