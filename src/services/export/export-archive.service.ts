@@ -45,17 +45,9 @@ interface PlannedAsset {
  * or rebuilds it from the staged files, which are removed only at the end.
  */
 export class ExportArchiveService {
-  private readonly storage: StorageDriver;
-  private readonly jobLogs: JobLogRepository;
-  private readonly ledger: ItemLedger;
-  private readonly links: ExportLinks;
   private readonly maxBytes: number;
 
-  constructor(deps: ExportArchiveDeps) {
-    this.storage = deps.storage;
-    this.jobLogs = deps.jobLogs;
-    this.ledger = deps.ledger;
-    this.links = deps.exportLinks;
+  constructor(private readonly deps: ExportArchiveDeps) {
     this.maxBytes = deps.limits?.maxBytes ?? EXPORT_MAX_BYTES;
   }
 
@@ -68,19 +60,19 @@ export class ExportArchiveService {
       let bytes = 0;
       if (entries.length > 0) {
         const mtime = new Date();
-        const zipEntries: ZipEntry[] = entries.map((e) => ({ name: e.name, compress: e.compress, mtime, open: () => this.storage.read(e.key) }));
-        bytes = (await this.storage.putStream(keys.archive, zipStream(zipEntries))).size;
+        const zipEntries: ZipEntry[] = entries.map((e) => ({ name: e.name, compress: e.compress, mtime, open: () => this.deps.storage.read(e.key) }));
+        bytes = (await this.deps.storage.putStream(keys.archive, zipStream(zipEntries))).size;
       }
       // Before the sidecar: a retry that finds no sidecar plans the same names again and logs what is missing.
       for (const p of planned) await this.logFiles(job, p);
-      const link = entries.length > 0 ? await this.links.issue(job.companyHandle, job.jobHandle) : undefined;
+      const link = entries.length > 0 ? await this.deps.exportLinks.issue(job.companyHandle, job.jobHandle) : undefined;
       archive = { url: link?.url ?? '', expiresAt: (link?.expiresAt ?? new Date()).toISOString(), entries: entries.length, bytes };
-      await this.storage.putStream(keys.sidecar, Readable.from([Buffer.from(JSON.stringify(archive), 'utf8')]));
+      await this.deps.storage.putStream(keys.sidecar, Readable.from([Buffer.from(JSON.stringify(archive), 'utf8')]));
     }
     if (archive.entries > 0) {
       // As IPS logs it: `<url> has been created`, the URL as assetName (clients look for the row whose assetName starts with
       // http), no assetHandle; counted as a success like the file rows. The expiry travels for the job's e-mail.
-      await this.ledger.record(job, {
+      await this.deps.ledger.record(job, {
         itemId: ARCHIVE_ITEM,
         status: 'success',
         details: [
@@ -96,13 +88,13 @@ export class ExportArchiveService {
         counters: ['file_success_count'],
       });
     }
-    await this.storage.deletePrefix(keys.staged);
+    await this.deps.storage.deletePrefix(keys.staged);
     return archive;
   }
 
   /** Deletes an export's archive and anything left of it (the URL has expired). */
   async remove(companyHandle: string, jobHandle: string): Promise<void> {
-    await this.storage.deletePrefix(exportKeys(companyHandle, jobHandle).base);
+    await this.deps.storage.deletePrefix(exportKeys(companyHandle, jobHandle).base);
   }
 
   /** The assets in order with their entries under unique names, within the size limit; assets that do not fit are demoted to errors. */
@@ -112,14 +104,14 @@ export class ExportArchiveService {
     const planned: PlannedAsset[] = [];
     let total = 0;
     for (const handle of new Set(assetHandles)) {
-      const item = await this.ledger.recorded(job, handle);
+      const item = await this.deps.ledger.recorded(job, handle);
       if (item?.status !== 'success') continue;
       const manifest = await this.readManifest(keys.manifest(handle));
       if (!manifest) continue;
       const size = manifest.entries.reduce((n, e) => n + e.size, 0);
       if (total + size > this.maxBytes) {
         const reason = `left out of the archive: with it the export would exceed ${formatBytes(this.maxBytes)} (export ${formatBytes(total)} so far, this asset ${formatBytes(size)})`;
-        await this.jobLogs.demoteToError(job.jobHandle, handle, job.companyHandle, reason, {
+        await this.deps.jobLogs.demoteToError(job.jobHandle, handle, job.companyHandle, reason, {
           logType: itemLogTypes(job).failure,
           messageKey: 'fileError',
           messageArgs: { path: manifest.path, reason },
@@ -141,7 +133,7 @@ export class ExportArchiveService {
    */
   private async logFiles(job: JobIdentity, p: PlannedAsset): Promise<void> {
     const { manifest } = p;
-    await this.ledger.record(job, {
+    await this.deps.ledger.record(job, {
       itemId: `${FILES_ITEM_PREFIX}${p.assetHandle}`,
       status: 'success',
       details: p.entries.map((e) => ({
@@ -157,13 +149,13 @@ export class ExportArchiveService {
   }
 
   private async readManifest(key: string): Promise<ExportManifest | undefined> {
-    if (!(await this.storage.exists(key))) return undefined;
-    return JSON.parse(await readText(this.storage.read(key))) as ExportManifest;
+    if (!(await this.deps.storage.exists(key))) return undefined;
+    return JSON.parse(await readText(this.deps.storage.read(key))) as ExportManifest;
   }
 
   private async readSidecar(key: string): Promise<ExportArchive | undefined> {
-    if (!(await this.storage.exists(key))) return undefined;
-    return JSON.parse(await readText(this.storage.read(key))) as ExportArchive;
+    if (!(await this.deps.storage.exists(key))) return undefined;
+    return JSON.parse(await readText(this.deps.storage.read(key))) as ExportArchive;
   }
 }
 

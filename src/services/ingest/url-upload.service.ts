@@ -49,22 +49,9 @@ export function stableId(jobHandle: string, key: string, length = 16): string {
  * every refusal, becomes that URL's UploadError with the reason.
  */
 export class UrlUploadService {
-  private readonly storage: StorageDriver;
-  private readonly ingest: IngestService;
-  private readonly companies: CompanyRepository;
-  private readonly ledger: ItemLedger;
-  private readonly secrets: UrlSecrets | undefined;
-  private readonly opts: UrlUploadOptions;
-
-  constructor(deps: UrlUploadDeps) {
-    this.storage = deps.storage;
-    this.ingest = deps.ingest;
-    this.companies = deps.companies;
-    this.ledger = deps.ledger;
-    this.secrets = deps.urlSecrets;
-    this.opts = deps.download;
+  constructor(private readonly deps: UrlUploadDeps) {
     // A malformed allow-list entry is a start-up error, not a refusal of every URL later.
-    assertGuardOptions(this.opts.guard);
+    assertGuardOptions(deps.download.guard);
   }
 
   async upload(
@@ -74,37 +61,37 @@ export class UrlUploadService {
     signal?: AbortSignal,
     progress: ItemProgress = NO_PROGRESS,
   ): Promise<FileResult> {
-    const done = await this.ledger.recorded(job, url.assetHandle);
+    const done = await this.deps.ledger.recorded(job, url.assetHandle);
     if (done) return done;
     const item = await this.item(job, url);
-    if (item.rejectedReason) return this.ingest.reject(job, item, item.rejectedReason);
+    if (item.rejectedReason) return this.deps.ingest.reject(job, item, item.rejectedReason);
 
     let size: number | undefined;
     let reason = '';
-    for (let attempt = 1; attempt <= this.opts.attempts && size === undefined; attempt++) {
-      progress.step('downloading', 0, attempt > 1 ? `Downloading (attempt ${attempt} of ${this.opts.attempts})` : 'Downloading');
+    for (let attempt = 1; attempt <= this.deps.download.attempts && size === undefined; attempt++) {
+      progress.step('downloading', 0, attempt > 1 ? `Downloading (attempt ${attempt} of ${this.deps.download.attempts})` : 'Downloading');
       try {
-        const source = this.secrets ? await this.secrets.reveal(job.companyHandle, url.sourceUrl) : url.sourceUrl;
-        size = await downloadUrl(source, this.opts, (body) => this.stage(item.stagingKey, body), signal);
+        const source = this.deps.urlSecrets ? await this.deps.urlSecrets.reveal(job.companyHandle, url.sourceUrl) : url.sourceUrl;
+        size = await downloadUrl(source, this.deps.download, (body) => this.stage(item.stagingKey, body), signal);
       } catch (err) {
         if (signal?.aborted) throw err;
-        if (err instanceof StorageLimitError) return this.ingest.reject(job, item, `larger than the limit of ${err.limit} bytes`);
-        if (err instanceof DownloadRefused) return this.ingest.reject(job, item, err.message);
+        if (err instanceof StorageLimitError) return this.deps.ingest.reject(job, item, `larger than the limit of ${err.limit} bytes`);
+        if (err instanceof DownloadRefused) return this.deps.ingest.reject(job, item, err.message);
         if (!(err instanceof DownloadFailed) && !isNetworkError(err)) throw err;
         reason = err instanceof Error ? err.message : String(err);
-        if (attempt < this.opts.attempts) await sleep(this.opts.retryDelayMs * 2 ** (attempt - 1), undefined, { signal });
+        if (attempt < this.deps.download.attempts) await sleep(this.deps.download.retryDelayMs * 2 ** (attempt - 1), undefined, { signal });
       }
     }
     if (size === undefined) {
-      await this.storage.delete(item.stagingKey);
-      return this.ingest.reject(job, item, this.opts.attempts > 1 ? `${reason} (after ${this.opts.attempts} attempts)` : reason);
+      await this.deps.storage.delete(item.stagingKey);
+      return this.deps.ingest.reject(job, item, this.deps.download.attempts > 1 ? `${reason} (after ${this.deps.download.attempts} attempts)` : reason);
     }
-    return this.ingest.ingest(job, options, { ...item, size }, signal, progress);
+    return this.deps.ingest.ingest(job, options, { ...item, size }, signal, progress);
   }
 
   /** Records a URL whose whole batch gave up (e.g. the database stayed away); one already recorded keeps its result. */
   async fail(job: JobIdentity, url: UrlItem, reason: string): Promise<FileResult> {
-    return this.ingest.reject(job, await this.item(job, url), reason);
+    return this.deps.ingest.reject(job, await this.item(job, url), reason);
   }
 
   /** The upload item a URL becomes; a destination the company cannot take is its rejection reason. */
@@ -119,7 +106,7 @@ export class UrlUploadService {
     };
     const { folder, fileName } = splitDestPath(url.destPath, url.sourceUrl);
     try {
-      const company = await this.companies.findByHandle(job.companyHandle);
+      const company = await this.deps.companies.findByHandle(job.companyHandle);
       if (!company) return { ...base, fileName: fileName ?? 'file', folder: '', rejectedReason: 'the company no longer exists' };
       return { ...base, folder: normalizeFolder(folder, company.root_path, 'destPath'), fileName: normalizeFileName(fileName ?? '', 'destPath') };
     } catch (err) {
@@ -129,7 +116,7 @@ export class UrlUploadService {
   }
 
   private async stage(key: string, body: Readable): Promise<number> {
-    return (await this.storage.putStream(key, body, { maxBytes: this.opts.maxBytes })).size;
+    return (await this.deps.storage.putStream(key, body, { maxBytes: this.deps.download.maxBytes })).size;
   }
 }
 
