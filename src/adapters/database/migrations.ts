@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { DatabaseKind } from './database-kind.js';
+import { laterMigrations } from './migrations/index.js';
 
 /**
  * Schema migrations, in code so they ship with the build. One schema for both
@@ -370,6 +371,7 @@ function migrations(kind: DatabaseKind): Record<string, Migration> {
           .execute();
       },
     },
+    ...laterMigrations(kind),
   };
 }
 

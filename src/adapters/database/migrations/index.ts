@@ -1,0 +1,13 @@
+import type { Migration } from 'kysely';
+import type { DatabaseKind } from '../database-kind.js';
+
+/**
+ * Migrations after 0016, one file per migration in this folder (named like
+ * its key, e.g. 0017_folders.ts exporting `(kind) => Migration`), so the
+ * catalog's history stays readable and no file grows without bound. Kysely
+ * applies them in key order after those in ../migrations.ts.
+ */
+export function laterMigrations(kind: DatabaseKind): Record<string, Migration> {
+  void kind;
+  return {};
+}
