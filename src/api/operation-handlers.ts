@@ -1,5 +1,6 @@
 import type { AccountService } from '../services/account.service.js';
 import type { AssetService } from '../services/asset.service.js';
+import type { AssetLifecycleService } from '../services/asset-lifecycle.service.js';
 import type { ImageFormatService } from '../services/image-format.service.js';
 import type { JobLogService } from '../services/job-log.service.js';
 import type { JobService } from '../services/job.service.js';
@@ -11,6 +12,7 @@ export interface OperationServices {
   accounts: AccountService;
   assets: AssetService;
   imageFormats: ImageFormatService;
+  assetLifecycle: AssetLifecycleService;
   jobs: JobService;
   jobLogs: JobLogService;
   setScripts: SetScriptService;
@@ -44,6 +46,13 @@ export function operationHandlers(s: OperationServices): OperationHandlers {
     getCallbackSecret: async ({ param }) => s.accounts.getCallbackSecret(param),
     searchAssets: async ({ param }) => s.assets.searchAssets(param),
     getAssets: async ({ param }) => s.assets.getAssets(param),
+    getAssetsByName: async ({ param }) => s.assetLifecycle.getAssetsByName(param),
+    checkAssetNames: async ({ param }) => s.assetLifecycle.checkAssetNames(param),
+    renameAsset: async ({ caller, param }) => s.assetLifecycle.renameAsset(caller, param),
+    deleteAsset: async ({ caller, param }) => s.assetLifecycle.deleteAsset(caller, param),
+    deleteAssets: async ({ caller, param }) => s.assetLifecycle.deleteAssets(caller, param),
+    restoreAssetsFromTrash: async ({ caller, param }) => s.assetLifecycle.restoreAssetsFromTrash(caller, param),
+    emptyAssetsFromTrash: async ({ caller, param }) => s.assetLifecycle.emptyAssetsFromTrash(caller, param),
     setAssetPublishState: async ({ caller, param }) => s.assets.setAssetPublishState(caller, param),
     saveImageFormat: async ({ param }) => s.imageFormats.save(param),
     getImageFormats: async ({ param }) => s.imageFormats.list(param),

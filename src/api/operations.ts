@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { OPERATION_ACCESS, type OperationName } from '../domain/roles.js';
 import * as account from '../domain/schemas/account.schema.js';
 import * as asset from '../domain/schemas/asset.schema.js';
+import * as lifecycle from '../domain/schemas/asset-lifecycle.schema.js';
 import { emptyReturn } from '../domain/schemas/common.schema.js';
 import * as formats from '../domain/schemas/image-format.schema.js';
 import * as jobs from '../domain/schemas/job.schema.js';
@@ -46,6 +47,33 @@ export const OPERATIONS = {
     summary: 'Finds assets by folder, type, publish state and system fields, optionally without job byproducts (ripped pages, PSD layers), paged.',
   },
   getAssets: { param: asset.getAssetsParam, return: asset.getAssetsReturn, summary: 'Returns assets by handle (unknown handles are left out).' },
+  getAssetsByName: {
+    param: lifecycle.getAssetsByNameParam,
+    return: lifecycle.getAssetsByNameReturn,
+    summary: 'Returns every live asset holding one of the names, optionally filtered by type.',
+  },
+  checkAssetNames: {
+    param: lifecycle.checkAssetNamesParam,
+    return: lifecycle.checkAssetNamesReturn,
+    summary: 'Returns the names an asset holds, live or in the trash (a trashed asset keeps its name).',
+  },
+  renameAsset: { param: lifecycle.renameAssetParam, return: emptyReturn, summary: 'Renames an asset; the new name must be free (trashed assets keep theirs).' },
+  deleteAsset: { param: lifecycle.deleteAssetParam, return: emptyReturn, summary: 'Moves an asset, with the assets made from it, to the trash.' },
+  deleteAssets: {
+    param: lifecycle.assetBatchParam,
+    return: lifecycle.assetBatchReturn,
+    summary: 'Moves assets, with the assets made from them, to the trash; per-asset failures are listed, not faulted.',
+  },
+  restoreAssetsFromTrash: {
+    param: lifecycle.assetBatchParam,
+    return: lifecycle.assetBatchReturn,
+    summary: 'Brings trashed assets back (folders re-created), with the assets trashed together with them.',
+  },
+  emptyAssetsFromTrash: {
+    param: lifecycle.assetBatchParam,
+    return: lifecycle.assetBatchReturn,
+    summary: 'Purges trashed assets: stored files removed, publications withdrawn, job logs kept.',
+  },
   setAssetPublishState: { param: asset.setAssetPublishStateParam, return: emptyReturn, summary: 'Marks or unmarks an asset for publish.' },
   saveImageFormat: { param: formats.saveImageFormatParam, return: formats.saveImageFormatReturn, summary: 'Creates or updates an image preset (IS macro).' },
   getImageFormats: { param: formats.getImageFormatsParam, return: formats.getImageFormatsReturn, summary: "Lists the company's image presets." },

@@ -13,6 +13,7 @@ import { createStorage } from '../adapters/storage/storage.factory.js';
 import type { StorageDriver } from '../adapters/storage/storage.driver.js';
 import { AccountService } from '../services/account.service.js';
 import { AssetService } from '../services/asset.service.js';
+import { AssetLifecycleService } from '../services/asset-lifecycle.service.js';
 import { AuthService } from '../services/auth.service.js';
 import { LoginThrottle } from '../services/login-throttle.js';
 import { ImageFormatService } from '../services/image-format.service.js';
@@ -97,6 +98,7 @@ export interface AppContext {
     accounts: AccountService;
     assets: AssetService;
     imageFormats: ImageFormatService;
+    assetLifecycle: AssetLifecycleService;
     ingest: IngestService;
     urlUploads: UrlUploadService;
     directoryUploads: DirectoryUploadService;
@@ -213,6 +215,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       accounts: new AccountService({ ...parts, auth }),
       assets: new AssetService(parts),
       imageFormats: new ImageFormatService(parts),
+      assetLifecycle: new AssetLifecycleService(parts),
       ingest,
       urlUploads: new UrlUploadService({
         ...parts,

@@ -36,6 +36,8 @@ const PRESET_WRITE: readonly Role[] = ['IpsUser', 'IpsAdmin', 'IpsCompanyAdmin',
 const ALLJOB: readonly Role[] = ALL9.filter((r) => r !== 'ImagePortalUser');
 /** submitJob's list (Adobe IPS: operation-methods/operation-parameters/r-submit-job): ALLJOB without IpsCompanyAdmin, deliberately, as in IPS. */
 const SUBMIT_JOB: readonly Role[] = ALLJOB.filter((r) => r !== 'IpsCompanyAdmin');
+/** Who may change or trash assets (deleteAsset, renameAsset, the trash operations). */
+const WR6: readonly Role[] = ['IpsUser', 'IpsAdmin', 'IpsCompanyAdmin', 'ImagePortalAdmin', 'ImagePortalContrib', 'ImagePortalContribUser'];
 
 /** How an operation picks the company whose membership role is checked. */
 export type CompanyScope = 'company' | 'optionalCompany' | 'global';
@@ -60,6 +62,14 @@ export const OPERATION_ACCESS = {
   setCompanySettings: { roles: ADM4, scope: 'company' },
   searchAssets: { roles: ALL9, scope: 'company' },
   getAssets: { roles: ALL9, scope: 'company' },
+  getAssetsByName: { roles: ALLJOB, scope: 'company' },
+  // As documented: IpsCompanyAdmin is not among checkAssetNames' users (Adobe IPS: operation-methods/operation-parameters/r-check-asset-names).
+  checkAssetNames: { roles: ALL9.filter((r) => r !== 'IpsCompanyAdmin'), scope: 'company' },
+  renameAsset: { roles: WR6, scope: 'company' },
+  deleteAsset: { roles: WR6, scope: 'company' },
+  deleteAssets: { roles: WR6, scope: 'company' },
+  restoreAssetsFromTrash: { roles: WR6, scope: 'company' },
+  emptyAssetsFromTrash: { roles: WR6, scope: 'company' },
   setAssetPublishState: {
     roles: ['IpsUser', 'IpsAdmin', 'IpsCompanyAdmin', 'ImagePortalContrib', 'ImagePortalContribUser'],
     scope: 'company',

@@ -113,6 +113,26 @@ export const CASES = {
     allowed: { status: 400, code: FaultCode.InvalidParameter, field: 'diskSpaceWarningMin' },
   },
   searchAssets: { body: byCompany((t) => ({ companyHandle: t.companyHandle, includeSubfolders: true })), allowed: { status: 200 } },
+  getAssetsByName: { body: byCompany((t) => ({ companyHandle: t.companyHandle, nameArray: { items: ['matrix-name'] } })), allowed: { status: 200 } },
+  checkAssetNames: { body: byCompany((t) => ({ companyHandle: t.companyHandle, assetNameArray: { items: ['matrix-name'] } })), allowed: { status: 200 } },
+  renameAsset: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, assetHandle: MISSING.asset, newName: 'matrix-renamed', validateName: true })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'assetHandle' },
+  },
+  deleteAsset: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, assetHandle: MISSING.asset })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'assetHandle' },
+  },
+  // A batch lists the missing asset in errorDetailArray instead of faulting: the allowed call changes nothing.
+  deleteAssets: { body: byCompany((t) => ({ companyHandle: t.companyHandle, assetHandleArray: { items: [MISSING.asset] } })), allowed: { status: 200 } },
+  restoreAssetsFromTrash: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, assetHandleArray: { items: [MISSING.asset] } })),
+    allowed: { status: 200 },
+  },
+  emptyAssetsFromTrash: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, assetHandleArray: { items: [MISSING.asset] } })),
+    allowed: { status: 200 },
+  },
   getAssets: { body: byCompany((t) => ({ companyHandle: t.companyHandle, assetHandleArray: { items: [t.assetHandle] } })), allowed: { status: 200 } },
   setAssetPublishState: {
     body: byCompany((t) => ({ companyHandle: t.companyHandle, assetHandle: MISSING.asset, publishState: 'NotMarkedForPublish' })),

@@ -1,6 +1,7 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../database/database.js';
 import type { AssetTable, Database } from '../database/tables.js';
+import { AssetNotLiveError } from './asset-not-live.error.js';
 import { afterKey, countRows, type KeyAndName } from './keyset-page.js';
 
 export type AssetRow = AssetTable;
@@ -126,6 +127,77 @@ export class AssetRepository {
       and.push(s.conditions.mode === 'MatchAll' ? eb.and(parts) : eb.or(parts));
     }
     return eb.and(and);
+  }
+
+  /** Live assets holding any of these names (name keys), filtered by type as searchAssets filters. */
+  findLiveByNames(
+    companyHandle: string,
+    nameKeys: readonly string[],
+    filter: { types?: readonly string[]; excludeTypes?: readonly string[]; subTypes?: { values: readonly string[]; strict: boolean } },
+  ): Promise<AssetRow[]> {
+    if (nameKeys.length === 0) return Promise.resolve([]);
+    let q = this.db
+      .selectFrom('assets')
+      .selectAll()
+      .where('company_handle', '=', companyHandle)
+      .where('name_key', 'in', [...nameKeys])
+      .where('trash_state', '=', 'NotInTrash');
+    if (filter.types?.length) q = q.where('type', 'in', [...filter.types]);
+    if (filter.excludeTypes?.length) q = q.where('type', 'not in', [...filter.excludeTypes]);
+    const sub = filter.subTypes;
+    if (sub?.values.length) {
+      q = q.where((eb) => (sub.strict ? eb('sub_type', 'in', [...sub.values]) : eb.or([eb('sub_type', 'in', [...sub.values]), eb('sub_type', 'is', null)])));
+    }
+    return q.orderBy('name_key').orderBy('asset_handle').execute();
+  }
+
+  /**
+   * The name keys among `nameKeys` that an asset holds, live or in the trash:
+   * a trashed asset keeps its name reserved until the trash is emptied.
+   */
+  async reservedNameKeys(companyHandle: string, nameKeys: readonly string[], exceptHandle?: string): Promise<Set<string>> {
+    if (nameKeys.length === 0) return new Set();
+    let q = this.db
+      .selectFrom('assets')
+      .select('name_key')
+      .where('company_handle', '=', companyHandle)
+      .where('name_key', 'in', [...nameKeys])
+      .where('trash_state', 'in', ['NotInTrash', 'InTrash']);
+    if (exceptHandle) q = q.where('asset_handle', '<>', exceptHandle);
+    return new Set((await q.execute()).map((r) => r.name_key));
+  }
+
+  /** Handles of the assets made from any of `sourceHandles` (pages, layers, catalogs, encodings) that are in `trashState`. */
+  async derivedFrom(companyHandle: string, sourceHandles: readonly string[], trashState: string): Promise<string[]> {
+    if (sourceHandles.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('asset_derivations as d')
+      .innerJoin('assets as a', 'a.asset_handle', 'd.asset_handle')
+      .select('a.asset_handle')
+      .where('d.source_handle', 'in', [...sourceHandles])
+      .where('a.company_handle', '=', companyHandle)
+      .where('a.trash_state', '=', trashState)
+      .execute();
+    return rows.map((r) => r.asset_handle);
+  }
+
+  /**
+   * Moves an asset from one trash state to another, only if it is still in
+   * `from`: returns false when another call (or a job) changed it first.
+   */
+  async changeTrashState(handle: string, from: string, changes: Partial<AssetRow> & { trash_state: string }): Promise<boolean> {
+    const r = await this.db.updateTable('assets').set(changes).where('asset_handle', '=', handle).where('trash_state', '=', from).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /**
+   * A job item's catalog change, made only while the asset is live: an item
+   * that commits after the asset was trashed or purged must not bring it back.
+   * Throws AssetNotLiveError (rolling back the item's transaction) otherwise.
+   */
+  async updateLive(handle: string, changes: Partial<AssetRow>): Promise<void> {
+    const r = await this.db.updateTable('assets').set(changes).where('asset_handle', '=', handle).where('trash_state', '=', 'NotInTrash').executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) throw new AssetNotLiveError(handle);
   }
 }
 

@@ -1,5 +1,8 @@
 import type { Migration } from 'kysely';
 import type { DatabaseKind } from '../database-kind.js';
+import { folders } from './0017_folders.js';
+import { assetLifecycle } from './0018_asset_lifecycle.js';
+import { accounts } from './0019_accounts.js';
 
 /**
  * Migrations after 0016, one file per migration in this folder (named like
@@ -8,6 +11,9 @@ import type { DatabaseKind } from '../database-kind.js';
  * applies them in key order after those in ../migrations.ts.
  */
 export function laterMigrations(kind: DatabaseKind): Record<string, Migration> {
-  void kind;
-  return {};
+  return {
+    '0017_folders': folders(kind),
+    '0018_asset_lifecycle': assetLifecycle(kind),
+    '0019_accounts': accounts(kind),
+  };
 }
