@@ -1,4 +1,5 @@
 import type { AccountService } from '../services/account.service.js';
+import type { MembershipService } from '../services/membership.service.js';
 import type { AssetService } from '../services/asset.service.js';
 import type { AssetLifecycleService } from '../services/asset-lifecycle.service.js';
 import type { ImageFormatService } from '../services/image-format.service.js';
@@ -10,6 +11,7 @@ import type { JsonOperation, OperationParam } from './operations.js';
 
 export interface OperationServices {
   accounts: AccountService;
+  memberships: MembershipService;
   assets: AssetService;
   imageFormats: ImageFormatService;
   assetLifecycle: AssetLifecycleService;
@@ -41,6 +43,14 @@ export function operationHandlers(s: OperationServices): OperationHandlers {
     addUser: async ({ caller, param }) => s.accounts.addUser(caller, param),
     getUsers: async ({ caller, param }) => s.accounts.getUsers(caller, param),
     setPassword: async ({ caller, param }) => s.accounts.setPassword(caller, param),
+    getUserInfo: async ({ caller, param }) => s.accounts.getUserInfo(caller, param),
+    setUserInfo: async ({ caller, param }) => s.accounts.setUserInfo(caller, param),
+    getAllUsers: async ({ caller, param }) => s.accounts.getAllUsers(caller, param),
+    getCompanyMembers: async ({ param }) => s.memberships.getCompanyMembers(param),
+    getCompanyMembership: async ({ caller, param }) => s.memberships.getCompanyMembership(caller, param),
+    addCompanyMembership: async ({ caller, param }) => s.memberships.addCompanyMembership(caller, param),
+    setCompanyMembership: async ({ caller, param }) => s.memberships.setCompanyMembership(caller, param),
+    removeCompanyMembership: async ({ caller, param }) => s.memberships.removeCompanyMembership(caller, param),
     getCompanySettings: async ({ param }) => s.accounts.getCompanySettings(param),
     setCompanySettings: async ({ param }) => s.accounts.setCompanySettings(param),
     getCallbackSecret: async ({ param }) => s.accounts.getCallbackSecret(param),

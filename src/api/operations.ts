@@ -31,6 +31,38 @@ export const OPERATIONS = {
   addUser: { param: account.addUserParam, return: account.addUserReturn, summary: 'Creates a user with company memberships.' },
   getUsers: { param: account.getUsersParam, return: account.getUsersReturn, summary: 'Lists users of the companies the caller administers.' },
   setPassword: { param: account.setPasswordParam, return: emptyReturn, summary: "Sets the caller's (or, for IpsAdmin, any user's) password." },
+  getUserInfo: {
+    param: account.getUserInfoParam,
+    return: account.getUserInfoReturn,
+    summary: 'Returns the caller, or a user the caller may see, by handle or e-mail.',
+  },
+  setUserInfo: {
+    param: account.setUserInfoParam,
+    return: emptyReturn,
+    summary: "Sets a user's names, e-mail, validity, password expiry and IpsAdmin status (company admins: users of their companies only).",
+  },
+  getAllUsers: {
+    param: account.getAllUsersParam,
+    return: account.getAllUsersReturn,
+    summary: 'Lists every user (company admins: the members of their companies).',
+  },
+  getCompanyMembers: { param: account.getCompanyMembersParam, return: account.getCompanyMembersReturn, summary: "Lists a company's members with their roles." },
+  getCompanyMembership: {
+    param: account.getCompanyMembershipParam,
+    return: account.getCompanyMembershipReturn,
+    summary: "A user's companies with its role in each (company admins see those they administer).",
+  },
+  addCompanyMembership: { param: account.membershipChangeParam, return: emptyReturn, summary: 'Adds a user to companies with a role in each.' },
+  setCompanyMembership: {
+    param: account.membershipChangeParam,
+    return: emptyReturn,
+    summary: "Sets a user's role and state in companies (adding missing memberships).",
+  },
+  removeCompanyMembership: {
+    param: account.removeCompanyMembershipParam,
+    return: emptyReturn,
+    summary: 'Removes a user (or, without userHandle, every member) from companies; a company keeps an active administrator.',
+  },
   getCompanySettings: {
     param: account.getCompanySettingsParam,
     return: account.getCompanySettingsReturn,

@@ -12,6 +12,7 @@ import { PasswordHasher } from '../adapters/security/password-hasher.js';
 import { createStorage } from '../adapters/storage/storage.factory.js';
 import type { StorageDriver } from '../adapters/storage/storage.driver.js';
 import { AccountService } from '../services/account.service.js';
+import { MembershipService } from '../services/membership.service.js';
 import { AssetService } from '../services/asset.service.js';
 import { AssetLifecycleService } from '../services/asset-lifecycle.service.js';
 import { AuthService } from '../services/auth.service.js';
@@ -96,6 +97,7 @@ export interface AppContext {
   services: {
     auth: AuthService;
     accounts: AccountService;
+    memberships: MembershipService;
     assets: AssetService;
     imageFormats: ImageFormatService;
     assetLifecycle: AssetLifecycleService;
@@ -213,6 +215,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
     services: {
       auth,
       accounts: new AccountService({ ...parts, auth }),
+      memberships: new MembershipService({ ...parts, auth }),
       assets: new AssetService(parts),
       imageFormats: new ImageFormatService(parts),
       assetLifecycle: new AssetLifecycleService(parts),

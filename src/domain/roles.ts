@@ -57,6 +57,16 @@ export const OPERATION_ACCESS = {
   addUser: { roles: ADM4, scope: 'global' },
   getUsers: { roles: ADM4, scope: 'global' },
   setPassword: { roles: ALL9, scope: 'global' },
+  // Accounts and memberships (docs/accounts.md): company admins act on the users of their own companies only.
+  getUserInfo: { roles: ALL9, scope: 'global' },
+  setUserInfo: { roles: ADM4, scope: 'global' },
+  getAllUsers: { roles: ADM4, scope: 'global' },
+  getCompanyMembers: { roles: ADM4, scope: 'company' },
+  // The page lists ImagePortalAdmin twice and leaves out nobody of ALL9.
+  getCompanyMembership: { roles: ALL9, scope: 'global' },
+  addCompanyMembership: { roles: ADM4, scope: 'global' },
+  setCompanyMembership: { roles: ADM4, scope: 'global' },
+  removeCompanyMembership: { roles: ADM4, scope: 'global' },
   // Both documented with ADM4, the company administrators (WSDL 2014-04-03 and later).
   getCompanySettings: { roles: ADM4, scope: 'company' },
   setCompanySettings: { roles: ADM4, scope: 'company' },

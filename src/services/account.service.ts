@@ -10,18 +10,28 @@ import { SERVER_OVERWRITE_MODE } from '../domain/schemas/account.schema.js';
 import type { AuthService } from './auth.service.js';
 import { assertPasswordAllowed } from './password-policy.js';
 import type { Principal } from './principal.js';
+import { UserAccess } from './user-access.js';
 
 type In<T extends z.ZodType> = z.output<T>;
 type Out<T extends z.ZodType> = z.input<T>;
 
+/** getAllUsers answers in one reply; past this many users it asks for getUsers, which pages. */
+const ALL_USERS_MAX = 10_000;
+
 export class AccountService {
-  constructor(private readonly deps: { companies: CompanyRepository; users: UserRepository; hasher: PasswordHasher; auth: AuthService }) {}
+  private readonly access: UserAccess;
+
+  constructor(private readonly deps: { companies: CompanyRepository; users: UserRepository; hasher: PasswordHasher; auth: AuthService }) {
+    this.access = new UserAccess(deps);
+  }
 
   async checkLogin(p: In<typeof S.checkLoginParam>): Promise<Out<typeof S.checkLoginReturn>> {
     const principal = await this.deps.auth.checkPassword({ email: p.email, password: p.password });
     const valid =
       principal !== undefined &&
-      (p.companyHandle === undefined || principal.isIpsAdmin || principal.memberships.some((m) => m.isActive && m.companyHandle === p.companyHandle));
+      (p.companyHandle === undefined ||
+        principal.isIpsAdmin ||
+        (principal.memberships.some((m) => m.isActive && m.companyHandle === p.companyHandle) && !this.deps.auth.isExpired(principal, p.companyHandle)));
     return { status: valid ? 'ValidLogin' : 'InvalidLogin' };
   }
 
@@ -153,6 +163,61 @@ export class AccountService {
     return { userArray: { items: rows.map((r) => toUser(r, singleCompany ? r.role : null)) } };
   }
 
+  /** The caller (neither field given) or a user it may see (docs/accounts.md#who-may-manage-whom). */
+  async getUserInfo(caller: Principal, p: In<typeof S.getUserInfoParam>): Promise<Out<typeof S.getUserInfoReturn>> {
+    const { user } = await this.access.target(caller, p);
+    return { userInfo: toUser(user, null) };
+  }
+
+  /**
+   * Sets the account's names, e-mail (the login; the handle stays), validity and
+   * optionally password expiry and IpsAdmin status. A company administrator
+   * changes only accounts wholly inside the companies it administers; nobody
+   * disables or demotes their own account (it could lock the server out).
+   */
+  async setUserInfo(caller: Principal, p: In<typeof S.setUserInfoParam>): Promise<Record<string, never>> {
+    const target = await this.access.target(caller, { userHandle: p.userHandle });
+    this.access.assertWholeAccount(caller, target);
+    const { user } = target;
+    if (p.isIpsAdmin !== undefined && (p.isIpsAdmin ? 1 : 0) !== user.is_ips_admin) {
+      if (!caller.isIpsAdmin) throw new IpsFault(FaultCode.IllegalParameterValue, 'isIpsAdmin: only an IpsAdmin may grant or take IpsAdmin', 'isIpsAdmin');
+      if (target.self) throw new IpsFault(FaultCode.IllegalParameterValue, 'isIpsAdmin: you cannot take your own IpsAdmin status', 'isIpsAdmin');
+    }
+    if (target.self && !p.isValid) throw new IpsFault(FaultCode.IllegalParameterValue, 'isValid: you cannot disable your own account', 'isValid');
+    const email = p.email.toLowerCase();
+    if (email !== user.email && (await this.deps.users.findByEmail(email))) throw faults.conflict('email', `E-mail '${email}' is already in use`);
+    await this.deps.users.updateUser(user.user_handle, {
+      first_name: p.firstName,
+      last_name: p.lastName,
+      email,
+      is_valid: p.isValid ? 1 : 0,
+      ...(p.passwordExpires ? { password_expires: new Date(p.passwordExpires).toISOString() } : {}),
+      ...(p.isIpsAdmin !== undefined ? { is_ips_admin: p.isIpsAdmin ? 1 : 0 } : {}),
+    });
+    this.deps.auth.forgetCachedLogins();
+    return {};
+  }
+
+  /** Every user for the global IpsAdmin; a company administrator's are the members of the companies it administers. */
+  async getAllUsers(caller: Principal, p: In<typeof S.getAllUsersParam>): Promise<Out<typeof S.getAllUsersReturn>> {
+    const administered = this.access.administered(caller);
+    const rows = await this.deps.users.list({
+      includeInvalid: p.includeInvalid,
+      includeInactive: true,
+      ...(administered ? { companyHandles: administered } : {}),
+      limit: ALL_USERS_MAX + 1,
+      offset: 0,
+    });
+    if (rows.length > ALL_USERS_MAX) {
+      throw new IpsFault(
+        FaultCode.InvalidRequest,
+        `getAllUsers: more than ${ALL_USERS_MAX} users; list them with getUsers, which pages (recordsPerPage, resultsPage)`,
+      );
+    }
+    const singleCompany = administered?.length === 1;
+    return { userArray: { items: rows.map((r) => toUser(r, singleCompany ? r.role : null)) } };
+  }
+
   /** Receivers verify X-IPS-Signature = HMAC-SHA256(secret, timestamp + '.' + body) with this key. */
   async getCallbackSecret(p: { companyHandle: string }): Promise<{ secret: string }> {
     if (!(await this.deps.companies.findByHandle(p.companyHandle))) throw faults.notFound('companyHandle', 'company', p.companyHandle);
@@ -226,7 +291,7 @@ function toSettings(row: CompanyRow): S.CompanySettings {
   };
 }
 
-function toUser(row: UserRow, role: string | null): S.User {
+export function toUser(row: UserRow, role: string | null): S.User {
   return {
     userHandle: row.user_handle,
     firstName: row.first_name,

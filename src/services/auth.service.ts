@@ -22,6 +22,8 @@ export interface Credentials {
  */
 export class AuthService {
   private readonly cache = new Map<string, { principal: Principal; until: number }>();
+  /** When each company of a principal's memberships expires (ISO UTC), read at login with the memberships. */
+  private readonly companyExpiry = new WeakMap<Principal, ReadonlyMap<string, string>>();
 
   private readonly users: UserRepository;
   private readonly hasher: PasswordHasher;
@@ -105,8 +107,8 @@ export class AuthService {
     const ok = await this.hasher.verify(credentials.password, user.password_hash);
     if (!ok || user.is_valid !== 1) return undefined;
     if (user.password_expires && user.password_expires < new Date().toISOString()) return undefined;
-    const memberships = await this.users.memberships(user.user_handle);
-    return {
+    const memberships = await this.users.membershipsWithCompany(user.user_handle);
+    const principal: Principal = {
       userHandle: user.user_handle,
       email: user.email,
       isIpsAdmin: user.is_ips_admin === 1,
@@ -114,6 +116,14 @@ export class AuthService {
         .filter((m) => isRole(m.role))
         .map((m) => ({ companyHandle: m.company_handle, role: m.role as Role, isActive: m.is_active === 1 })),
     };
+    this.companyExpiry.set(principal, new Map(memberships.flatMap((m) => (m.company.expires ? [[m.company_handle, m.company.expires] as const] : []))));
+    return principal;
+  }
+
+  /** Whether the company of one of the caller's memberships has passed its `expires` (checked at each call, so a cached login sees it too). */
+  isExpired(principal: Principal, companyHandle: string): boolean {
+    const expires = this.companyExpiry.get(principal)?.get(companyHandle);
+    return expires !== undefined && expires <= new Date().toISOString();
   }
 
   forgetCachedLogins(): void {
@@ -123,8 +133,10 @@ export class AuthService {
   /**
    * Returns the role the caller acts with. With a company: its active
    * membership there (a missing one looks the same as a missing company, so
-   * nothing about other companies leaks). Without: any active membership
-   * whose role the operation allows.
+   * nothing about other companies leaks), in a company that has not expired
+   * (20000, whatever the role: an expired company is closed to its users; the
+   * global IpsAdmin still manages it, docs/accounts.md#company-expiry).
+   * Without: any active membership whose role the operation allows.
    */
   authorize(principal: Principal, operation: OperationName, companyHandle?: string): Role {
     const allowed: readonly Role[] = OPERATION_ACCESS[operation].roles;
@@ -139,6 +151,8 @@ export class AuthService {
     if (companyHandle !== undefined) {
       const membership = active.find((m) => m.companyHandle === companyHandle);
       if (!membership) throw faults.foreignCompany();
+      if (this.isExpired(principal, companyHandle))
+        throw new IpsFault(FaultCode.InvalidCompany, 'The company has expired: only an IpsAdmin can use it', 'companyHandle');
       if (!allowed.includes(membership.role)) throw faults.noPermission(operation);
       return membership.role;
     }
@@ -147,9 +161,9 @@ export class AuthService {
     return role;
   }
 
-  /** Companies where the caller holds one of `roles` (undefined = all, for IpsAdmin). */
+  /** Companies where the caller holds one of `roles` (undefined = all, for IpsAdmin); expired companies are not among them. */
   companiesWithRole(principal: Principal, roles: readonly Role[]): string[] | undefined {
     if (principal.isIpsAdmin) return undefined;
-    return principal.memberships.filter((m) => m.isActive && roles.includes(m.role)).map((m) => m.companyHandle);
+    return principal.memberships.filter((m) => m.isActive && roles.includes(m.role) && !this.isExpired(principal, m.companyHandle)).map((m) => m.companyHandle);
   }
 }

@@ -1,9 +1,15 @@
 import { sql } from 'kysely';
 import type { Db } from '../database/database.js';
-import type { MembershipTable, UserTable } from '../database/tables.js';
+import type { CompanyTable, MembershipTable, UserTable } from '../database/tables.js';
 
 export type UserRow = UserTable;
 export type MembershipRow = MembershipTable;
+/** A membership with the company it is in (getCompanyMembership, the expiry check at login). */
+export type MembershipWithCompany = MembershipRow & { company: CompanyTable };
+/** A member of one company: the user and the membership's role and state. */
+export type CompanyMemberRow = UserRow & { role: string; is_active: number };
+/** What setUserInfo changes; a field left undefined keeps its value. */
+export type UserUpdate = Partial<Pick<UserRow, 'first_name' | 'last_name' | 'email' | 'password_expires' | 'is_valid' | 'is_ips_admin'>>;
 
 export interface UserFilter {
   includeInvalid: boolean;
@@ -46,6 +52,81 @@ export class UserRepository {
 
   async addMembership(row: MembershipRow): Promise<void> {
     await this.db.insertInto('memberships').values(row).execute();
+  }
+
+  async membershipsWithCompany(userHandle: string): Promise<MembershipWithCompany[]> {
+    const rows = await this.db
+      .selectFrom('memberships')
+      .innerJoin('companies', 'companies.company_handle', 'memberships.company_handle')
+      .selectAll('companies')
+      .select(['memberships.user_handle', 'memberships.role', 'memberships.is_active'])
+      .where('memberships.user_handle', '=', userHandle)
+      .orderBy('companies.name_key')
+      .execute();
+    return rows.map(({ user_handle, role, is_active, ...company }) => ({ user_handle, company_handle: company.company_handle, role, is_active, company }));
+  }
+
+  /** The members of one company, by e-mail (memberships_company_idx finds them). */
+  companyMembers(companyHandle: string, opts: { includeInvalid: boolean; includeInactive: boolean }): Promise<CompanyMemberRow[]> {
+    let q = this.db
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.user_handle', 'memberships.user_handle')
+      .selectAll('users')
+      .select(['memberships.role', 'memberships.is_active'])
+      .where('memberships.company_handle', '=', companyHandle);
+    if (!opts.includeInvalid) q = q.where('users.is_valid', '=', 1);
+    if (!opts.includeInactive) q = q.where('memberships.is_active', '=', 1);
+    return q.orderBy('users.email').orderBy('users.user_handle').execute();
+  }
+
+  /** Valid users with an active membership in `roles` at the company: who can still administer it. */
+  async activeMembersWithRoles(companyHandle: string, roles: readonly string[]): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.user_handle', 'memberships.user_handle')
+      .select('memberships.user_handle')
+      .where('memberships.company_handle', '=', companyHandle)
+      .where('memberships.is_active', '=', 1)
+      .where('users.is_valid', '=', 1)
+      .where('memberships.role', 'in', [...roles])
+      .execute();
+    return rows.map((r) => r.user_handle);
+  }
+
+  /** Every member of the companies (removeCompanyMembership without a user). */
+  async membersOf(companyHandles: readonly string[]): Promise<MembershipRow[]> {
+    if (companyHandles.length === 0) return [];
+    return this.db
+      .selectFrom('memberships')
+      .selectAll()
+      .where('company_handle', 'in', [...companyHandles])
+      .execute();
+  }
+
+  async updateUser(userHandle: string, update: UserUpdate): Promise<void> {
+    if (Object.keys(update).length === 0) return;
+    await this.db.updateTable('users').set(update).where('user_handle', '=', userHandle).execute();
+  }
+
+  /** Writes memberships (a row per company: inserted, or its role and state replaced) and removes others, in one transaction. */
+  async changeMemberships(changes: {
+    upsert: readonly MembershipRow[];
+    remove: ReadonlyArray<Pick<MembershipRow, 'user_handle' | 'company_handle'>>;
+  }): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      for (const row of changes.upsert) {
+        await tx
+          .insertInto('memberships')
+          .values(row)
+          .onConflict((oc) =>
+            oc.columns(['user_handle', 'company_handle']).doUpdateSet((eb) => ({ role: eb.ref('excluded.role'), is_active: eb.ref('excluded.is_active') })),
+          )
+          .execute();
+      }
+      for (const r of changes.remove) {
+        await tx.deleteFrom('memberships').where('user_handle', '=', r.user_handle).where('company_handle', '=', r.company_handle).execute();
+      }
+    });
   }
 
   async setPassword(userHandle: string, hash: string, expires: string | null): Promise<void> {

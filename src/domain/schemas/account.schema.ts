@@ -101,6 +101,55 @@ export const setPasswordParam = z.strictObject({
   passwordExpires: dateTime.optional(),
 });
 
+export const getUserInfoParam = z.strictObject({
+  userHandle: handle.optional(),
+  email: z.email().max(320).optional(),
+});
+export const getUserInfoReturn = z.object({ userInfo: user });
+
+/**
+ * setUserInfoParam as WSDL 2014-04-03 has it. passwordExpires and isIpsAdmin
+ * left out keep their value (isIpsAdmin is absent from 2013-02-15, whose
+ * clients cannot send it). 2013-02-15's defaultRole is not taken (refused as
+ * an unknown field): roles are per company, set with setCompanyMembership.
+ */
+export const setUserInfoParam = z.strictObject({
+  userHandle: handle.optional(),
+  firstName: nonEmpty(128),
+  lastName: nonEmpty(128),
+  email: z.email().max(320),
+  passwordExpires: dateTime.optional(),
+  isValid: z.boolean(),
+  isIpsAdmin: z.boolean().optional(),
+});
+
+export const getAllUsersParam = z.strictObject({ includeInvalid: z.boolean() });
+export const getAllUsersReturn = z.object({ userArray: itemsOf(user) });
+
+export const companyMember = z.object({ user, role: z.string(), isActive: z.boolean() });
+/** includeInactive is required by the XSD but absent from Adobe's example: left out, inactive members are not listed. */
+export const getCompanyMembersParam = z.strictObject({
+  companyHandle: handle,
+  includeInvalid: z.boolean(),
+  includeInactive: z.boolean().optional(),
+});
+export const getCompanyMembersReturn = z.object({ memberArray: itemsOf(companyMember) });
+
+export const companyMembership = z.object({ company, role: z.string(), isActive: z.boolean() });
+export const getCompanyMembershipParam = z.strictObject({ userHandle: handle.optional() });
+export const getCompanyMembershipReturn = z.object({ membershipArray: itemsOf(companyMembership) });
+
+/** add/setCompanyMembership: userHandle left out means the caller. */
+export const membershipChangeParam = z.strictObject({
+  userHandle: handle.optional(),
+  membershipArray: itemsArray(companyMembershipUpdate, 1000),
+});
+/** userHandle left out: every member of the named companies (as IPS documents it). */
+export const removeCompanyMembershipParam = z.strictObject({
+  userHandle: handle.optional(),
+  companyHandleArray: itemsArray(handle, 1000),
+});
+
 /** Asset Overwrite Modes (Adobe IPS: sting-constants/r-asset-overwrite-modes; a company setting). */
 export const OVERWRITE_MODES = ['OverwriteFullName', 'OverwriteAnyExt', 'OverwriteFullNameAnyFolder', 'OverwriteAnyExtAnyFolder'] as const;
 /**
@@ -165,3 +214,4 @@ export type AddUserParam = z.infer<typeof addUserParam>;
 export type GetUsersParam = z.infer<typeof getUsersParam>;
 export type Company = z.infer<typeof company>;
 export type User = z.infer<typeof user>;
+export type CompanyMembershipUpdate = z.infer<typeof companyMembershipUpdate>;

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import type { DatabaseKind } from '../database-kind.js';
 import { assetLifecycle } from './0018_asset_lifecycle.js';
+import { accounts } from './0019_accounts.js';
 
 /**
  * Migrations after 0016, one file per migration in this folder (named like
@@ -11,5 +12,6 @@ import { assetLifecycle } from './0018_asset_lifecycle.js';
 export function laterMigrations(kind: DatabaseKind): Record<string, Migration> {
   return {
     '0018_asset_lifecycle': assetLifecycle(kind),
+    '0019_accounts': accounts(kind),
   };
 }
