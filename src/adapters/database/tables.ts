@@ -319,6 +319,7 @@ export interface Database {
   users: UserTable;
   memberships: MembershipTable;
   assets: AssetTable;
+  folders: FolderTable;
   image_formats: ImageFormatTable;
   job_logs: JobLogTable;
   job_log_details: JobLogDetailTable;
@@ -335,4 +336,17 @@ export interface Database {
   publish_directory_files: PublishDirectoryFileTable;
   context_published_documents: ContextPublishedDocumentTable;
   job_item_progress: JobItemProgressTable;
+}
+
+/** A folder of a company's catalog (docs/folders.md); assets name theirs by `path`. */
+export interface FolderTable {
+  company_handle: string;
+  /** `path` folded the way IPS compares names (NFC, lower case); unique per company */
+  path_key: string;
+  /** company-rooted with a trailing slash, as first spelled (`MyCompany/Shoes/`) */
+  path: string;
+  /** path_key of the parent folder; null for the company root */
+  parent_key: string | null;
+  created: string;
+  last_modified: string;
 }

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import type { DatabaseKind } from '../database-kind.js';
+import { folders } from './0017_folders.js';
 import { assetLifecycle } from './0018_asset_lifecycle.js';
 import { accounts } from './0019_accounts.js';
 
@@ -11,6 +12,7 @@ import { accounts } from './0019_accounts.js';
  */
 export function laterMigrations(kind: DatabaseKind): Record<string, Migration> {
   return {
+    '0017_folders': folders(kind),
     '0018_asset_lifecycle': assetLifecycle(kind),
     '0019_accounts': accounts(kind),
   };
