@@ -199,3 +199,173 @@ describe(`account, asset and preset operations (${process.env.IPS_TEST_DB})`, ()
     expect((await fetch(`${h.baseUrl}/api/docs`)).status).toBe(200);
   });
 });
+
+/** Users and memberships (docs/accounts.md): what each caller may see and change. */
+describe(`users and company memberships (${process.env.IPS_TEST_DB})`, () => {
+  let h: Harness;
+  let acme: Awaited<ReturnType<typeof companyWithUser>>;
+  let globex: Awaited<ReturnType<typeof companyWithUser>>;
+  /** an IpsUser of Acme */
+  let worker: Awaited<ReturnType<typeof companyWithUser>>;
+  const membership = (companyHandle: string, role: string, isActive = true) => ({ companyHandle, role, isActive });
+
+  beforeAll(async () => {
+    h = await startHarness();
+    acme = await companyWithUser(h, 'Acme', 'IpsCompanyAdmin');
+    globex = await companyWithUser(h, 'Globex', 'IpsCompanyAdmin');
+    const added = await h.api('addUser', {
+      firstName: 'Wo',
+      lastName: 'Rker',
+      email: 'worker@acme.test',
+      password: 'User-Pass-1',
+      isValid: true,
+      isIpsAdmin: false,
+      membershipArray: [membership(acme.companyHandle, 'IpsUser')],
+    });
+    worker = { companyHandle: acme.companyHandle, userHandle: added.body.userHandle, who: { email: 'worker@acme.test', password: 'User-Pass-1' } };
+  });
+  afterAll(async () => h?.close());
+
+  it('getUserInfo: yourself by default; a company admin its members; unknown and foreign users look alike', async () => {
+    expect((await h.api('getUserInfo', {}, worker.who)).body.userInfo).toMatchObject({
+      userHandle: worker.userHandle,
+      email: 'worker@acme.test',
+      isValid: true,
+    });
+    expect((await h.api('getUserInfo', { email: 'WORKER@acme.test' }, acme.who)).body.userInfo.userHandle).toBe(worker.userHandle);
+    const foreign = await h.api('getUserInfo', { userHandle: worker.userHandle }, globex.who);
+    expect(foreign.status).toBe(403);
+    expect(foreign.body).toMatchObject({ fault: 'authorizationFault', code: 20007, field: 'userHandle' });
+    const unknown = await h.api('getUserInfo', { userHandle: 'u|nobody|nobody@acme.test' }, globex.who);
+    expect(unknown.body).toEqual(foreign.body);
+    expect((await h.api('getUserInfo', { userHandle: acme.userHandle }, worker.who)).body).toMatchObject({ code: 20007 });
+    expect((await h.api('getUserInfo', { userHandle: 'u|nobody|nobody@acme.test' })).status).toBe(404);
+    // A handle and an e-mail of two different users name nobody.
+    expect((await h.api('getUserInfo', { userHandle: worker.userHandle, email: acme.who.email })).status).toBe(404);
+  });
+
+  it('getCompanyMembers lists one company; getAllUsers the companies a caller administers', async () => {
+    const members = await h.api('getCompanyMembers', { companyHandle: acme.companyHandle, includeInvalid: false }, acme.who);
+    expect(members.status).toBe(200);
+    const items = members.body.memberArray.items as Array<{ user: { email: string }; role: string; isActive: boolean }>;
+    expect(items.map((m) => [m.user.email, m.role, m.isActive])).toEqual(
+      [
+        [acme.who.email, 'IpsCompanyAdmin', true],
+        ['worker@acme.test', 'IpsUser', true],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    expect((await h.api('getCompanyMembers', { companyHandle: acme.companyHandle, includeInvalid: false }, globex.who)).body).toMatchObject({ code: 20006 });
+    expect((await h.api('getCompanyMembers', { companyHandle: acme.companyHandle, includeInvalid: false }, worker.who)).body).toMatchObject({ code: 20003 });
+    const mine = await h.api('getAllUsers', { includeInvalid: true }, globex.who);
+    expect(mine.body.userArray.items.map((u: { email: string }) => u.email)).toEqual([globex.who.email]);
+    const all = await h.api('getAllUsers', { includeInvalid: true });
+    expect(all.body.userArray.items.map((u: { email: string }) => u.email)).toEqual(
+      expect.arrayContaining([acme.who.email, globex.who.email, 'worker@acme.test', ADMIN.email]),
+    );
+  });
+
+  it('add, set and remove memberships within the companies a caller administers', async () => {
+    const w = worker.userHandle;
+    // Globex's admin cannot reach Acme's worker, nor put anyone into Acme.
+    expect(
+      (await h.api('addCompanyMembership', { userHandle: w, membershipArray: [membership(globex.companyHandle, 'IpsUser')] }, globex.who)).body,
+    ).toMatchObject({
+      code: 20007,
+    });
+    expect(
+      (await h.api('addCompanyMembership', { userHandle: globex.userHandle, membershipArray: [membership(acme.companyHandle, 'IpsUser')] }, acme.who)).body,
+    ).toMatchObject({
+      code: 20007,
+    });
+    // The IpsAdmin may: the worker joins Globex.
+    expect((await h.api('addCompanyMembership', { userHandle: w, membershipArray: [membership(globex.companyHandle, 'IpsUser')] })).status).toBe(200);
+    const again = await h.api('addCompanyMembership', { userHandle: w, membershipArray: [membership(globex.companyHandle, 'IpsUser')] });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: 30000, field: 'membershipArray.items[0].companyHandle' });
+    // Each admin sees only its own company among the worker's memberships.
+    const seenByAcme = await h.api('getCompanyMembership', { userHandle: w }, acme.who);
+    expect(seenByAcme.body.membershipArray.items).toEqual([
+      { company: expect.objectContaining({ companyHandle: acme.companyHandle, name: 'Acme' }), role: 'IpsUser', isActive: true },
+    ]);
+    const own = await h.api('getCompanyMembership', {}, worker.who);
+    expect(own.body.membershipArray.items.map((m: { company: { name: string } }) => m.company.name)).toEqual(['Acme', 'Globex']);
+    // The worker's account now spans Globex, which Acme's admin does not administer.
+    const rename = { userHandle: w, firstName: 'New', lastName: 'Name', email: 'worker@acme.test', isValid: true };
+    expect((await h.api('setUserInfo', rename, acme.who)).body).toMatchObject({ code: 20007, field: 'userHandle' });
+    // Acme's admin changes the worker's role in Acme, not in Globex.
+    expect(
+      (await h.api('setCompanyMembership', { userHandle: w, membershipArray: [membership(acme.companyHandle, 'ImagePortalUser')] }, acme.who)).status,
+    ).toBe(200);
+    expect(
+      (await h.api('setCompanyMembership', { userHandle: w, membershipArray: [membership(globex.companyHandle, 'IpsCompanyAdmin')] }, acme.who)).body,
+    ).toMatchObject({
+      code: 20006,
+      field: 'membershipArray.items[0].companyHandle',
+    });
+    // The new role holds at once, cached login or not: ImagePortalUser may not submit jobs.
+    expect((await h.api('getCompanyMembership', {}, worker.who)).body.membershipArray.items[0]).toMatchObject({ role: 'ImagePortalUser' });
+    // Now a member of Globex, the worker is within reach of Globex's admin, who removes it.
+    expect((await h.api('removeCompanyMembership', { userHandle: w, companyHandleArray: [globex.companyHandle] }, globex.who)).status).toBe(200);
+    const notMember = await h.api('removeCompanyMembership', { userHandle: w, companyHandleArray: [globex.companyHandle] });
+    expect(notMember.body).toMatchObject({ code: 30001, field: 'companyHandleArray.items[0]' });
+    // Back inside Acme only: Acme's admin may now rename the worker.
+    expect((await h.api('setUserInfo', rename, acme.who)).status).toBe(200);
+    expect((await h.api('getUserInfo', { userHandle: w }, acme.who)).body.userInfo).toMatchObject({ firstName: 'New', lastName: 'Name' });
+  });
+
+  it('keeps users from raising themselves and companies from losing their last administrator', async () => {
+    const self = await h.api('setCompanyMembership', { membershipArray: [membership(acme.companyHandle, 'ImagePortalAdmin')] }, acme.who);
+    expect(self.body).toMatchObject({ fault: 'authorizationFault', code: 20007, field: 'userHandle' });
+    const grantIpsAdmin = await h.api(
+      'setCompanyMembership',
+      { userHandle: worker.userHandle, membershipArray: [membership(acme.companyHandle, 'IpsAdmin')] },
+      acme.who,
+    );
+    expect(grantIpsAdmin.body).toMatchObject({ code: 20005, field: 'membershipArray.items[0].role' });
+    const ipsAdminFlag = { userHandle: worker.userHandle, firstName: 'New', lastName: 'Name', email: 'worker@acme.test', isValid: true, isIpsAdmin: true };
+    expect((await h.api('setUserInfo', ipsAdminFlag, acme.who)).body).toMatchObject({ code: 20005, field: 'isIpsAdmin' });
+    const disableSelf = await h.api('setUserInfo', { firstName: 'A', lastName: 'B', email: acme.who.email, isValid: false }, acme.who);
+    expect(disableSelf.body).toMatchObject({ code: 20005, field: 'isValid' });
+    // Acme's only administrator cannot leave it...
+    const leave = await h.api('removeCompanyMembership', { userHandle: acme.userHandle, companyHandleArray: [acme.companyHandle] }, acme.who);
+    expect(leave.status).toBe(409);
+    expect(leave.body).toMatchObject({ code: 30000, field: 'companyHandleArray.items[0]' });
+    expect(leave.body.reason).toContain('without an active administrator');
+    // ...nor empty it (IPS: no userHandle removes every member)...
+    expect((await h.api('removeCompanyMembership', { companyHandleArray: [acme.companyHandle] }, acme.who)).status).toBe(409);
+    // ...until another member administers it.
+    expect(
+      (await h.api('setCompanyMembership', { userHandle: worker.userHandle, membershipArray: [membership(acme.companyHandle, 'IpsCompanyAdmin')] }, acme.who))
+        .status,
+    ).toBe(200);
+    // Emptying it would still leave it without one.
+    expect((await h.api('removeCompanyMembership', { companyHandleArray: [acme.companyHandle] }, acme.who)).status).toBe(409);
+    expect((await h.api('removeCompanyMembership', { userHandle: acme.userHandle, companyHandleArray: [acme.companyHandle] }, acme.who)).status).toBe(200);
+    // Its former administrator belongs to no company now (20000, as any user without an active membership).
+    expect((await h.api('getCompanyMembers', { companyHandle: acme.companyHandle, includeInvalid: true }, acme.who)).body).toMatchObject({ code: 20000 });
+  });
+
+  it('setUserInfo changes the login e-mail (not the handle), refuses one in use, and can disable an account', async () => {
+    const taken = await h.api('setUserInfo', { userHandle: worker.userHandle, firstName: 'W', lastName: 'R', email: globex.who.email, isValid: true });
+    expect(taken.status).toBe(409);
+    expect(taken.body).toMatchObject({ field: 'email' });
+    const moved = {
+      userHandle: worker.userHandle,
+      firstName: 'W',
+      lastName: 'R',
+      email: 'Moved@Acme.test',
+      isValid: true,
+      passwordExpires: '2099-01-01T00:00:00Z',
+    };
+    expect((await h.api('setUserInfo', moved)).status).toBe(200);
+    const info = (await h.api('getUserInfo', { userHandle: worker.userHandle })).body.userInfo;
+    expect(info).toMatchObject({ userHandle: worker.userHandle, email: 'moved@acme.test', passwordExpires: '2099-01-01T00:00:00.000Z' });
+    expect((await h.api('getUserInfo', {}, worker.who)).status).toBe(401);
+    const movedWho = { email: 'moved@acme.test', password: worker.who.password };
+    expect((await h.api('getUserInfo', {}, movedWho)).status).toBe(200);
+    // 2013-02-15's defaultRole is refused by name; roles are per company.
+    expect((await h.api('setUserInfo', { ...moved, defaultRole: 'IpsUser' })).body).toMatchObject({ code: 30001, field: 'defaultRole' });
+    expect((await h.api('setUserInfo', { ...moved, isValid: false })).status).toBe(200);
+    expect((await h.api('getUserInfo', {}, movedWho)).status).toBe(401);
+  });
+});
