@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
+import { AssetNotLiveError } from '../adapters/repositories/asset-not-live.error.js';
 import { UnreadableImageError } from '../adapters/media/media-errors.js';
 import type { MediaRepository } from '../adapters/media/media.repository.js';
 import type { Scratch } from '../adapters/storage/scratch.js';
@@ -44,6 +45,8 @@ export class OptimizeService {
     const asset = await this.deps.assets.findByHandle(job.companyHandle, ref.assetHandle);
     if (!asset) return this.fail(job, ref, 'the asset no longer exists');
     const path = `${asset.folder}${asset.file_name}`;
+    const tag = createHash('sha256').update(job.jobHandle).digest('hex').slice(0, 16);
+    const key = `optimized/${keyPart(asset.company_handle)}/${keyPart(asset.asset_handle)}/opt-${tag}.ptif`;
     try {
       if (!(await this.deps.storage.exists(asset.original_key))) return await this.fail(job, ref, 'the original file is missing from storage');
       progress.step('reading', 0, 'Reading the original');
@@ -51,8 +54,6 @@ export class OptimizeService {
       const format = asset.format as DetectedFormat;
       const probe = await this.deps.media.probe(local, format);
       progress.step('pyramid', 0.2, 'Building the pyramid');
-      const tag = createHash('sha256').update(job.jobHandle).digest('hex').slice(0, 16);
-      const key = `optimized/${keyPart(asset.company_handle)}/${keyPart(asset.asset_handle)}/opt-${tag}.ptif`;
       await writePyramid(this.deps, local, format, key, probe);
       progress.step('commit', 0.9, 'Committing');
       const result = await this.deps.ledger.record(job, {
@@ -71,7 +72,7 @@ export class OptimizeService {
         ],
         counters: ['file_success_count', 'total_file_count'],
         write: (repos) =>
-          repos.assets.update(asset.asset_handle, {
+          repos.assets.updateLive(asset.asset_handle, {
             optimized_key: key,
             optimizer_version: OPTIMIZER_VERSION,
             width: probe.width,
@@ -84,6 +85,10 @@ export class OptimizeService {
       return result;
     } catch (err) {
       if (err instanceof UnreadableImageError) return this.fail(job, ref, err.message);
+      if (err instanceof AssetNotLiveError) {
+        await this.deps.storage.delete(key);
+        return this.fail(job, ref, err.message);
+      }
       throw err;
     }
   }

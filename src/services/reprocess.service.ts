@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
+import { AssetNotLiveError } from '../adapters/repositories/asset-not-live.error.js';
 import { RenderOptionError, UnreadableImageError } from '../adapters/media/media-errors.js';
 import type { DerivativeRenderer } from '../adapters/media/render-pool.js';
 import type { Scratch } from '../adapters/storage/scratch.js';
@@ -129,7 +130,7 @@ export class ReprocessService {
           ...(noMask || layerDetails.some((d) => d.logType === ITEM_WARNING_TYPE) ? (['file_warning_count'] as const) : []),
         ],
         write: (repos) =>
-          repos.assets.update(asset.asset_handle, {
+          repos.assets.updateLive(asset.asset_handle, {
             optimized_key: keys.ptiff,
             mask_key: result.maskWritten ? keys.mask : null,
             optimizer_version: OPTIMIZER_VERSION,
@@ -147,6 +148,11 @@ export class ReprocessService {
       return recorded;
     } catch (err) {
       if (err instanceof UnreadableImageError || err instanceof RenderOptionError) return this.fail(job, ref, err.message);
+      if (err instanceof AssetNotLiveError) {
+        // Trashed while it rendered: its new derivatives have no asset to belong to.
+        for (const key of [keys.ptiff, keys.mask]) await this.deps.storage.delete(key);
+        return this.fail(job, ref, err.message);
+      }
       throw err;
     } finally {
       await this.deps.scratch.remove(tmp.ptiff, tmp.mask);
