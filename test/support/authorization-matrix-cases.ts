@@ -107,14 +107,14 @@ export const CASES = {
   // The caller's own password, refused by the policy: nothing changes.
   setPassword: { body: (t) => (t ? undefined : { password: WEAK_PASSWORD }), allowed: { status: 400, code: FaultCode.InvalidParameter, field: 'password' } },
   getUserInfo: { body: (t) => (t ? undefined : {}), allowed: { status: 200 } },
-  // Writes name nothing the schema accepts: refused after authorization (30002), nothing changes.
+  // Writes leave out a required field: refused after authorization (30002; 30001 for a missing array), nothing changes.
   setUserInfo: { body: (t) => (t ? undefined : {}), allowed: { status: 400, code: FaultCode.MissingParameter, field: 'firstName' } },
   getAllUsers: { body: (t) => (t ? undefined : { includeInvalid: true }), allowed: { status: 200 } },
   getCompanyMembers: { body: byCompany((t) => ({ companyHandle: t.companyHandle, includeInvalid: true, includeInactive: true })), allowed: { status: 200 } },
   getCompanyMembership: { body: (t) => (t ? undefined : {}), allowed: { status: 200 } },
-  addCompanyMembership: { body: (t) => (t ? undefined : {}), allowed: { status: 400, code: FaultCode.MissingParameter, field: 'membershipArray' } },
-  setCompanyMembership: { body: (t) => (t ? undefined : {}), allowed: { status: 400, code: FaultCode.MissingParameter, field: 'membershipArray' } },
-  removeCompanyMembership: { body: (t) => (t ? undefined : {}), allowed: { status: 400, code: FaultCode.MissingParameter, field: 'companyHandleArray' } },
+  addCompanyMembership: { body: (t) => (t ? undefined : {}), allowed: { status: 400, code: FaultCode.InvalidParameter, field: 'membershipArray' } },
+  setCompanyMembership: { body: (t) => (t ? undefined : {}), allowed: { status: 400, code: FaultCode.InvalidParameter, field: 'membershipArray' } },
+  removeCompanyMembership: { body: (t) => (t ? undefined : {}), allowed: { status: 400, code: FaultCode.InvalidParameter, field: 'companyHandleArray' } },
   getCompanySettings: { body: byCompany((t) => ({ companyHandle: t.companyHandle })), allowed: { status: 200 } },
   // A setting this server does not have: refused after authorization, so nothing changes.
   setCompanySettings: {
