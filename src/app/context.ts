@@ -15,6 +15,7 @@ import { AccountService } from '../services/account.service.js';
 import { MembershipService } from '../services/membership.service.js';
 import { AssetService } from '../services/asset.service.js';
 import { AssetLifecycleService } from '../services/asset-lifecycle.service.js';
+import { FolderRepository } from '../adapters/repositories/folder.repository.js';
 import { AuthService } from '../services/auth.service.js';
 import { LoginThrottle } from '../services/login-throttle.js';
 import { ImageFormatService } from '../services/image-format.service.js';
@@ -218,7 +219,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       memberships: new MembershipService({ ...parts, auth }),
       assets: new AssetService(parts),
       imageFormats: new ImageFormatService(parts),
-      assetLifecycle: new AssetLifecycleService(parts),
+      assetLifecycle: new AssetLifecycleService({ ...parts, folders: new FolderRepository(db) }),
       ingest,
       urlUploads: new UrlUploadService({
         ...parts,
