@@ -107,7 +107,7 @@ export class AuthService {
     const ok = await this.hasher.verify(credentials.password, user.password_hash);
     if (!ok || user.is_valid !== 1) return undefined;
     if (user.password_expires && user.password_expires < new Date().toISOString()) return undefined;
-    const memberships = await this.users.membershipsWithCompany(user.user_handle);
+    const memberships = await this.users.memberships(user.user_handle);
     const principal: Principal = {
       userHandle: user.user_handle,
       email: user.email,
@@ -116,7 +116,7 @@ export class AuthService {
         .filter((m) => isRole(m.role))
         .map((m) => ({ companyHandle: m.company_handle, role: m.role as Role, isActive: m.is_active === 1 })),
     };
-    this.companyExpiry.set(principal, new Map(memberships.flatMap((m) => (m.company.expires ? [[m.company_handle, m.company.expires] as const] : []))));
+    this.companyExpiry.set(principal, new Map(memberships.flatMap((m) => (m.company_expires ? [[m.company_handle, m.company_expires] as const] : []))));
     return principal;
   }
 

@@ -4,7 +4,7 @@ import type { CompanyTable, MembershipTable, UserTable } from '../database/table
 
 export type UserRow = UserTable;
 export type MembershipRow = MembershipTable;
-/** A membership with the company it is in (getCompanyMembership, the expiry check at login). */
+/** A membership with the company it is in (getCompanyMembership). */
 export type MembershipWithCompany = MembershipRow & { company: CompanyTable };
 /** A member of one company: the user and the membership's role and state. */
 export type CompanyMemberRow = UserRow & { role: string; is_active: number };
@@ -46,8 +46,15 @@ export class UserRepository {
     return this.db.selectFrom('users').selectAll().where('user_handle', '=', handle).executeTakeFirst();
   }
 
-  memberships(userHandle: string): Promise<MembershipRow[]> {
-    return this.db.selectFrom('memberships').selectAll().where('user_handle', '=', userHandle).execute();
+  /** The user's memberships, each with when its company expires (the expiry check at login). */
+  memberships(userHandle: string): Promise<Array<MembershipRow & { company_expires: string | null }>> {
+    return this.db
+      .selectFrom('memberships')
+      .innerJoin('companies', 'companies.company_handle', 'memberships.company_handle')
+      .selectAll('memberships')
+      .select('companies.expires as company_expires')
+      .where('memberships.user_handle', '=', userHandle)
+      .execute();
   }
 
   async addMembership(row: MembershipRow): Promise<void> {
