@@ -1,6 +1,7 @@
 import type { AccountService } from '../services/account.service.js';
 import type { MembershipService } from '../services/membership.service.js';
 import type { AssetService } from '../services/asset.service.js';
+import type { FolderService } from '../services/folder.service.js';
 import type { AssetLifecycleService } from '../services/asset-lifecycle.service.js';
 import type { ImageFormatService } from '../services/image-format.service.js';
 import type { JobLogService } from '../services/job-log.service.js';
@@ -13,6 +14,7 @@ export interface OperationServices {
   accounts: AccountService;
   memberships: MembershipService;
   assets: AssetService;
+  folders: FolderService;
   imageFormats: ImageFormatService;
   assetLifecycle: AssetLifecycleService;
   jobs: JobService;
@@ -64,6 +66,12 @@ export function operationHandlers(s: OperationServices): OperationHandlers {
     restoreAssetsFromTrash: async ({ caller, param }) => s.assetLifecycle.restoreAssetsFromTrash(caller, param),
     emptyAssetsFromTrash: async ({ caller, param }) => s.assetLifecycle.emptyAssetsFromTrash(caller, param),
     setAssetPublishState: async ({ caller, param }) => s.assets.setAssetPublishState(caller, param),
+    createFolder: async ({ param }) => s.folders.createFolder(param),
+    getFolders: async ({ param }) => s.folders.getFolders(param),
+    getFolderTree: async ({ param }) => s.folders.getFolderTree(param),
+    renameFolder: async ({ param }) => s.folders.renameFolder(param),
+    moveFolder: async ({ param }) => s.folders.moveFolder(param),
+    deleteFolder: async ({ caller, param }) => s.folders.deleteFolder(caller, param),
     saveImageFormat: async ({ param }) => s.imageFormats.save(param),
     getImageFormats: async ({ param }) => s.imageFormats.list(param),
     deleteImageFormat: async ({ param }) => s.imageFormats.delete(param),

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { OPERATION_ACCESS, type OperationName } from '../domain/roles.js';
 import * as account from '../domain/schemas/account.schema.js';
 import * as asset from '../domain/schemas/asset.schema.js';
+import * as folders from '../domain/schemas/folder.schema.js';
 import * as lifecycle from '../domain/schemas/asset-lifecycle.schema.js';
 import { emptyReturn } from '../domain/schemas/common.schema.js';
 import * as formats from '../domain/schemas/image-format.schema.js';
@@ -107,6 +108,16 @@ export const OPERATIONS = {
     summary: 'Purges trashed assets: stored files removed, publications withdrawn, job logs kept.',
   },
   setAssetPublishState: { param: asset.setAssetPublishStateParam, return: emptyReturn, summary: 'Marks or unmarks an asset for publish.' },
+  createFolder: { param: folders.createFolderParam, return: folders.createFolderReturn, summary: 'Creates a folder under an existing parent folder.' },
+  getFolders: { param: folders.getFoldersParam, return: folders.getFoldersReturn, summary: 'Lists a folder and all folders below it, flat.' },
+  getFolderTree: { param: folders.getFolderTreeParam, return: folders.getFolderTreeReturn, summary: 'Returns a folder and its subfolders to a depth, nested.' },
+  renameFolder: { param: folders.renameFolderParam, return: folders.folderHandleReturn, summary: 'Renames a folder (its subfolders and assets follow).' },
+  moveFolder: {
+    param: folders.moveFolderParam,
+    return: folders.folderHandleReturn,
+    summary: 'Moves a folder into another (its subfolders and assets follow).',
+  },
+  deleteFolder: { param: folders.deleteFolderParam, return: emptyReturn, summary: 'Deletes a folder and its subfolders, trashing their assets.' },
   saveImageFormat: { param: formats.saveImageFormatParam, return: formats.saveImageFormatReturn, summary: 'Creates or updates an image preset (IS macro).' },
   getImageFormats: { param: formats.getImageFormatsParam, return: formats.getImageFormatsReturn, summary: "Lists the company's image presets." },
   deleteImageFormat: { param: formats.deleteImageFormatParam, return: emptyReturn, summary: 'Deletes an image preset.' },

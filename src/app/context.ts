@@ -14,6 +14,7 @@ import type { StorageDriver } from '../adapters/storage/storage.driver.js';
 import { AccountService } from '../services/account.service.js';
 import { MembershipService } from '../services/membership.service.js';
 import { AssetService } from '../services/asset.service.js';
+import { FolderService } from '../services/folder.service.js';
 import { AssetLifecycleService } from '../services/asset-lifecycle.service.js';
 import { FolderRepository } from '../adapters/repositories/folder.repository.js';
 import { AuthService } from '../services/auth.service.js';
@@ -100,6 +101,7 @@ export interface AppContext {
     accounts: AccountService;
     memberships: MembershipService;
     assets: AssetService;
+    folders: FolderService;
     imageFormats: ImageFormatService;
     assetLifecycle: AssetLifecycleService;
     ingest: IngestService;
@@ -218,6 +220,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       accounts: new AccountService({ ...parts, auth }),
       memberships: new MembershipService({ ...parts, auth }),
       assets: new AssetService(parts),
+      folders: new FolderService({ ...parts, folders: new FolderRepository(db) }),
       imageFormats: new ImageFormatService(parts),
       assetLifecycle: new AssetLifecycleService({ ...parts, folders: new FolderRepository(db) }),
       ingest,

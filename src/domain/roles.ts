@@ -71,6 +71,16 @@ export const OPERATION_ACCESS = {
   getCompanySettings: { roles: ADM4, scope: 'company' },
   setCompanySettings: { roles: ADM4, scope: 'company' },
   searchAssets: { roles: ALL9, scope: 'company' },
+  // Folders (docs/folders.md): getFolderTree's page leaves out ImagePortalAdmin and ImagePortalUser, as followed here.
+  createFolder: { roles: WR6, scope: 'company' },
+  getFolders: { roles: ALL9, scope: 'company' },
+  getFolderTree: {
+    roles: ['IpsUser', 'IpsAdmin', 'IpsCompanyAdmin', 'TrialSiteAdmin', 'TrialSiteUser', 'ImagePortalContrib', 'ImagePortalContribUser'],
+    scope: 'company',
+  },
+  renameFolder: { roles: WR6, scope: 'company' },
+  moveFolder: { roles: WR6, scope: 'company' },
+  deleteFolder: { roles: WR6, scope: 'company' },
   getAssets: { roles: ALL9, scope: 'company' },
   getAssetsByName: { roles: ALLJOB, scope: 'company' },
   // As documented: IpsCompanyAdmin is not among checkAssetNames' users (Adobe IPS: operation-methods/operation-parameters/r-check-asset-names).

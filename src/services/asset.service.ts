@@ -7,6 +7,7 @@ import { faults } from '../domain/faults.js';
 import { nowIso } from '../domain/handles.js';
 import { normalizeFolder } from '../domain/folders.js';
 import type * as S from '../domain/schemas/asset.schema.js';
+import { folderHandleOf } from '../domain/schemas/folder.schema.js';
 import type { Principal } from './principal.js';
 import { LAYER_ENGINE } from './psd/psd-layer.service.js';
 import { RIP_ENGINE } from './rip/document-rip.service.js';
@@ -164,6 +165,7 @@ export function toAsset(row: AssetRow, setDefinition?: string, video?: VideoInfo
     name: row.name,
     fileName: row.file_name,
     folder: row.folder,
+    folderHandle: folderHandleOf(row.folder),
     readyForPublish: row.ready_for_publish === 1,
     trashState: row.trash_state as S.Asset['trashState'],
     created: row.created,

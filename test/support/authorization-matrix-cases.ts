@@ -143,6 +143,24 @@ export const CASES = {
     allowed: { status: 200 },
   },
   getAssets: { body: byCompany((t) => ({ companyHandle: t.companyHandle, assetHandleArray: { items: [t.assetHandle] } })), allowed: { status: 200 } },
+  createFolder: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, folderPath: 'matrix-missing-parent/child' })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'folderPath' },
+  },
+  getFolders: { body: byCompany((t) => ({ companyHandle: t.companyHandle })), allowed: { status: 200 } },
+  getFolderTree: { body: byCompany((t) => ({ companyHandle: t.companyHandle, depth: -1 })), allowed: { status: 200 } },
+  renameFolder: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, folderHandle: 'f|matrix-missing/', folderName: 'matrix' })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'folderHandle' },
+  },
+  moveFolder: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, folderHandle: 'f|matrix-missing/', destFolderHandle: 'f|matrix-missing/' })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'folderHandle' },
+  },
+  deleteFolder: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, folderHandle: 'f|matrix-missing/' })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'folderHandle' },
+  },
   setAssetPublishState: {
     body: byCompany((t) => ({ companyHandle: t.companyHandle, assetHandle: MISSING.asset, publishState: 'NotMarkedForPublish' })),
     allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'assetHandle' },

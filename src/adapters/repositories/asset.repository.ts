@@ -2,6 +2,7 @@ import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kyse
 import type { Db } from '../database/database.js';
 import type { AssetTable, Database } from '../database/tables.js';
 import { AssetNotLiveError } from './asset-not-live.error.js';
+import { FolderRepository } from './folder.repository.js';
 import { afterKey, countRows, type KeyAndName } from './keyset-page.js';
 
 export type AssetRow = AssetTable;
@@ -38,8 +39,13 @@ type Eb = ExpressionBuilder<Database, 'assets'>;
 export class AssetRepository {
   constructor(private readonly db: Db) {}
 
+  /** Files the asset under its folder's catalog spelling, creating the folder (and ancestors) if new. */
   async insert(row: AssetRow): Promise<void> {
-    await this.db.insertInto('assets').values(row).execute();
+    const folder = await new FolderRepository(this.db).ensurePath(row.company_handle, row.folder);
+    await this.db
+      .insertInto('assets')
+      .values({ ...row, folder })
+      .execute();
   }
 
   async update(handle: string, changes: Partial<AssetRow>): Promise<void> {

@@ -1,6 +1,9 @@
 import type { Transaction } from 'kysely';
 import type { Db } from '../database/database.js';
 import type { AssetDerivationTable, AssetTable, Database } from '../database/tables.js';
+import { AssetNotLiveError } from './asset-not-live.error.js';
+import { FolderRepository } from './folder.repository.js';
+import { type VideoInfoRow, VideoRepository } from './video.repository.js';
 
 export type DerivationRow = AssetDerivationTable;
 
@@ -22,14 +25,28 @@ export class DerivationRepository {
   /**
    * Writes a byproduct asset, its derivation and (for a set) its members in
    * one transaction, so a retried activity finds either all of it or none.
+   * The asset's folder row is made in step (FolderRepository.ensurePath).
    */
   async commitDerived(asset: AssetTable, exists: boolean, derivation: DerivationRow, members?: readonly string[]): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
-      if (exists) await tx.updateTable('assets').set(asset).where('asset_handle', '=', asset.asset_handle).execute();
-      else await tx.insertInto('assets').values(asset).execute();
+      await holdLiveSource(tx, derivation.source_handle);
+      const row = { ...asset, folder: await new FolderRepository(tx).ensurePath(asset.company_handle, asset.folder) };
+      if (exists) await tx.updateTable('assets').set(row).where('asset_handle', '=', asset.asset_handle).execute();
+      else await tx.insertInto('assets').values(row).execute();
       const repo = new DerivationRepository(tx);
       await repo.upsert(derivation);
       if (members) await repo.replaceMembers(asset.asset_handle, members);
+    });
+  }
+
+  /**
+   * A video encoding (asset, derivation, video facts) of a reprocessed master,
+   * committed only while the master is live, as commitDerived does.
+   */
+  async commitEncoding(asset: AssetTable, exists: boolean, derivation: DerivationRow, info: VideoInfoRow): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await holdLiveSource(tx, derivation.source_handle);
+      await new VideoRepository(tx).commitEncoding(asset, exists, derivation, info);
     });
   }
 
@@ -55,4 +72,21 @@ export class DerivationRepository {
     const rows = await this.db.selectFrom('asset_set_members').select('member_handle').where('set_handle', '=', setHandle).orderBy('position').execute();
     return rows.map((r) => r.member_handle);
   }
+}
+
+/**
+ * Refuses a byproduct of a source asset that is in the trash or was emptied
+ * from it (AssetNotLiveError), and holds the source's row until the caller's
+ * transaction ends: the no-op update takes the row lock a concurrent
+ * deleteAssets needs, so either the trash sees the new byproduct (and trashes
+ * it with its source) or the byproduct sees the trash (docs/assets.md).
+ */
+async function holdLiveSource(tx: Transaction<Database>, sourceHandle: string): Promise<void> {
+  const r = await tx
+    .updateTable('assets')
+    .set({ trash_state: 'NotInTrash' })
+    .where('asset_handle', '=', sourceHandle)
+    .where('trash_state', '=', 'NotInTrash')
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) throw new AssetNotLiveError(sourceHandle);
 }

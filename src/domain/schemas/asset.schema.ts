@@ -119,6 +119,8 @@ export const asset = z.object({
   name: z.string(),
   fileName: z.string().optional(),
   folder: z.string().optional(),
+  /** the folder's handle (docs/folders.md) */
+  folderHandle: z.string().optional(),
   readyForPublish: z.boolean(),
   trashState: z.enum(TRASH_STATES),
   created: z.string(),
