@@ -5,6 +5,8 @@ import { mediaOptions, thumbnailOptions, videoEncoding } from '../domain/schemas
 import { uploadPostParam } from '../domain/schemas/upload.schema.js';
 import { unCompressOptions, uploadUrl } from '../domain/schemas/upload-jobs.schema.js';
 import { JOB_ELEMENT_FIELDS } from './job-fields-elements.js';
+import { ACCOUNT_OPERATION_FIELDS } from './job-fields-accounts.js';
+import { ASSET_OPERATION_FIELDS } from './job-fields-assets.js';
 import { OPERATION_FIELDS } from './job-fields-operations.js';
 import { OPTION_TYPE_FIELDS } from './job-fields-options.js';
 import type { FieldTable } from './job-fields-rule.js';
@@ -62,4 +64,10 @@ export function schemaFields(operationParams: Readonly<Record<string, z.ZodType>
  * (job-fields-operations.ts) and the option types (job-fields-options.ts);
  * each rule is a FieldRule (job-fields-rule.ts).
  */
-export const FIELD_TABLE: FieldTable = { ...JOB_ELEMENT_FIELDS, ...OPERATION_FIELDS, ...OPTION_TYPE_FIELDS };
+export const FIELD_TABLE: FieldTable = {
+  ...JOB_ELEMENT_FIELDS,
+  ...OPERATION_FIELDS,
+  ...ACCOUNT_OPERATION_FIELDS,
+  ...ASSET_OPERATION_FIELDS,
+  ...OPTION_TYPE_FIELDS,
+};

@@ -44,6 +44,11 @@ describe(`asset names, rename and trash (${process.env.IPS_TEST_DB})`, () => {
     const without = await call('getAssetsByName', { nameArray: ['Hat', 'Brochure'], excludeAssetTypeArray: ['Pdf'] });
     expect(namesOf(without)).toEqual(['Hat']);
     expect((await call('getAssetsByName', { nameArray: ['nothing'] })).body).toEqual({ assetArray: { items: [] } });
+    // Uploads have no sub-type: a sub-type filter keeps them unless strictSubTypeCheck asks for the sub-type itself.
+    const loose = await call('getAssetsByName', { nameArray: ['Hat'], assetSubTypeArray: ['Catalog'] });
+    expect(namesOf(loose)).toEqual(['Hat']);
+    const strict = await call('getAssetsByName', { nameArray: ['Hat'], assetSubTypeArray: ['Catalog'], strictSubTypeCheck: true });
+    expect(namesOf(strict)).toEqual([]);
     const refused = await call('getAssetsByName', { nameArray: ['Hat'], responseFieldArray: ['name'] });
     expect(refused.body).toMatchObject({ code: FaultCode.InvalidParameter, field: 'responseFieldArray' });
   });

@@ -14,6 +14,7 @@ export const NOT_IN_XSD: Readonly<Record<string, NotInXsd>> = {
   'ActiveJob.triggerTime': { later: '2014-04-03' },
   'AutomatedSetGenerationJob.synchronizationComplete': { later: 'a later IPS namespace' },
   'Company.imsOrgId': { later: '2014-04-03' },
+  'setUserInfoParam.isIpsAdmin': { later: '2014-04-03' },
   'CreateVideoSitemapJob.emailSetting': { extension: 'taken as the other publish jobs take it' },
   'CreateVideoSitemapJob.httpCompletionUrl': { extension: 'taken as the other publish jobs take it' },
   'CreateVideoSitemapJob.landingPageUrl': { extension: "the page embedding each video (DMC's Landing Page setting)" },
