@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { openPsdLayers } from '../../adapters/media/psd-layers.js';
 import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
+import { AssetNotLiveError } from '../../adapters/repositories/asset-not-live.error.js';
 import type { DerivationRepository } from '../../adapters/repositories/derivation.repository.js';
 import type { NewDetail } from '../../adapters/repositories/job-log.repository.js';
 import type { Scratch } from '../../adapters/storage/scratch.js';
@@ -105,27 +106,35 @@ export class PsdLayerService {
         resolution: placed.resolution,
         optimizer_version: OPTIMIZER_VERSION,
       });
-      await this.deps.derivations.commitDerived(row, previous !== undefined, {
-        asset_handle: handle,
-        company_handle: doc.company_handle,
-        source_handle: doc.asset_handle,
-        engine: LAYER_ENGINE,
-        position: layer.index,
-        job_handle: job.jobHandle,
-        data_json: JSON.stringify({
-          layer: layer.index,
-          layerName: layer.name,
-          folderPath: layer.folderPath,
-          kind: layer.kind,
-          bounds: { left: layer.left, top: layer.top, width: layer.width, height: layer.height },
-          placed: { left: placed.left, top: placed.top, width: placed.width, height: placed.height },
-          anchor,
-          hidden: layer.hidden,
-          opacity: layer.opacity,
-          blendMode: layer.blendMode,
-          ...(layer.text !== undefined ? { text: layer.text } : {}),
-        }),
-      });
+      try {
+        await this.deps.derivations.commitDerived(row, previous !== undefined, {
+          asset_handle: handle,
+          company_handle: doc.company_handle,
+          source_handle: doc.asset_handle,
+          engine: LAYER_ENGINE,
+          position: layer.index,
+          job_handle: job.jobHandle,
+          data_json: JSON.stringify({
+            layer: layer.index,
+            layerName: layer.name,
+            folderPath: layer.folderPath,
+            kind: layer.kind,
+            bounds: { left: layer.left, top: layer.top, width: layer.width, height: layer.height },
+            placed: { left: placed.left, top: placed.top, width: placed.width, height: placed.height },
+            anchor,
+            hidden: layer.hidden,
+            opacity: layer.opacity,
+            blendMode: layer.blendMode,
+            ...(layer.text !== undefined ? { text: layer.text } : {}),
+          }),
+        });
+      } catch (err) {
+        // The PSD went to the trash while the layer was made: the layer has no asset to belong to.
+        if (err instanceof AssetNotLiveError)
+          for (const key of [keys.original, keys.optimized])
+            if (key !== previous?.original_key && key !== previous?.optimized_key) await this.deps.storage.delete(key);
+        throw err;
+      }
       if (previous)
         for (const key of [previous.original_key, previous.optimized_key])
           if (key && key !== keys.original && key !== keys.optimized) await this.deps.storage.delete(key);

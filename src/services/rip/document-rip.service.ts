@@ -2,6 +2,7 @@ import type { ColorPlan } from '../../adapters/media/media-types.js';
 import { RenderOptionError, UnreadableImageError } from '../../adapters/media/media-errors.js';
 import { RipError } from '../../adapters/ghostscript/rip-pool.js';
 import type { AssetRow } from '../../adapters/repositories/asset.repository.js';
+import { AssetNotLiveError } from '../../adapters/repositories/asset-not-live.error.js';
 import type { TransactionRepositories, UnitOfWork } from '../../adapters/repositories/unit-of-work.js';
 import type { NewDetail } from '../../adapters/repositories/job-log.repository.js';
 import { nowIso } from '../../domain/handles.js';
@@ -64,10 +65,9 @@ export class DocumentRipService {
     const pageJob: PageJob = { image: applied.image, publish: { rule: applied.publish, sourceFlag: docFlag } };
     const notApplied = (target: ImageOptionTarget) =>
       optionWarnings(applied.image, target, { path: docPath, type: asset.type, fileType: 'MasterImage', handle: asset.asset_handle });
-    const marked =
-      docFlag === asset.ready_for_publish
-        ? undefined
-        : (repos: TransactionRepositories) => repos.assets.update(asset.asset_handle, { ready_for_publish: docFlag });
+    // The document's result commits only while it is live: one trashed meanwhile is never made live again (docs/assets.md).
+    const committed = (repos: TransactionRepositories) => repos.assets.updateLive(asset.asset_handle, { ready_for_publish: docFlag });
+    const marked = docFlag === asset.ready_for_publish ? undefined : committed;
     if (o.process === 'None') {
       const warnings = notApplied('UnrasterisedDocument');
       return this.record(
@@ -168,12 +168,12 @@ export class DocumentRipService {
           ...warnings,
         ],
         warnings.length > 0,
-        marked,
+        committed,
       );
     } catch (err) {
       if (err instanceof RipError && (err.kind === 'unreadable' || err.kind === 'timeout'))
         return this.fail(job, ref, err.message.split('\n')[0]!.slice(0, 500));
-      if (err instanceof UnreadableImageError || err instanceof RenderOptionError) return this.fail(job, ref, err.message);
+      if (err instanceof UnreadableImageError || err instanceof RenderOptionError || err instanceof AssetNotLiveError) return this.fail(job, ref, err.message);
       throw err; // aborted (stop/pause), or I/O: the batch decides
     } finally {
       await this.deps.scratch.remove(work);
@@ -195,17 +195,23 @@ export class DocumentRipService {
       },
       ...thumb.warnings,
     ];
-    const result = await this.record(job, ref, details, thumb.warnings.length > 0, (repos) =>
-      repos.assets.update(asset.asset_handle, {
-        optimized_key: thumbnail.key,
-        width: thumbnail.width,
-        height: thumbnail.height,
-        resolution: o.resolution,
-        optimizer_version: OPTIMIZER_VERSION,
-        ready_for_publish: thumb.docFlag,
-        last_modified: nowIso(),
-        last_modify_user: job.submitUserEmail,
-      }),
+    const result = await this.record(
+      job,
+      ref,
+      details,
+      thumb.warnings.length > 0,
+      (repos) =>
+        repos.assets.updateLive(asset.asset_handle, {
+          optimized_key: thumbnail.key,
+          width: thumbnail.width,
+          height: thumbnail.height,
+          resolution: o.resolution,
+          optimizer_version: OPTIMIZER_VERSION,
+          ready_for_publish: thumb.docFlag,
+          last_modified: nowIso(),
+          last_modify_user: job.submitUserEmail,
+        }),
+      thumbnail.key === previous ? [] : [thumbnail.key],
     );
     if (previous && previous !== thumbnail.key) await this.deps.storage.delete(previous);
     return result;
@@ -219,16 +225,34 @@ export class DocumentRipService {
     return { ...this.about(docPath, ref), logType: ITEM_WARNING_TYPE, messageKey: 'fileWarning', messageArgs: { path: docPath, reason } };
   }
 
-  /** The document's success: its rows, counted once (a retry that raced the first attempt gets the first result). */
-  private record(job: JobIdentity, ref: AssetRef, details: NewDetail[], warned = false, write?: UnitOfWork): Promise<FileResult> {
-    return this.deps.ledger.record(job, {
-      itemId: ref.assetHandle,
-      status: 'success',
-      assetHandle: ref.assetHandle,
-      details,
-      counters: ['file_success_count', 'total_file_count', ...(warned ? (['file_warning_count'] as const) : [])],
-      write,
-    });
+  /**
+   * The document's success: its rows, counted once (a retry that raced the
+   * first attempt gets the first result). A document trashed or emptied while
+   * the item ran fails it instead, and `discard` (files written for the
+   * document itself) is removed.
+   */
+  private async record(
+    job: JobIdentity,
+    ref: AssetRef,
+    details: NewDetail[],
+    warned = false,
+    write?: UnitOfWork,
+    discard: readonly string[] = [],
+  ): Promise<FileResult> {
+    try {
+      return await this.deps.ledger.record(job, {
+        itemId: ref.assetHandle,
+        status: 'success',
+        assetHandle: ref.assetHandle,
+        details,
+        counters: ['file_success_count', 'total_file_count', ...(warned ? (['file_warning_count'] as const) : [])],
+        write,
+      });
+    } catch (err) {
+      if (!(err instanceof AssetNotLiveError)) throw err;
+      for (const key of discard) await this.deps.storage.delete(key);
+      return this.fail(job, ref, err.message);
+    }
   }
 
   async fail(job: JobIdentity, ref: AssetRef, reason: string): Promise<FileResult> {

@@ -41,9 +41,11 @@ export async function ripPages(tools: RipTools, run: DocumentRun, count: number,
   } else {
     const counter = pageProgress(count, done.length, progress);
     let next = 0;
+    let failed = false;
     const lane = async () => {
       for (;;) {
         if (signal?.aborted) throw new RipError('stopped', 'aborted');
+        if (failed) return;
         const page = todo[next++];
         if (page === undefined) return;
         const dir = path.join(work, `p${page}`);
@@ -57,7 +59,17 @@ export async function ripPages(tools: RipTools, run: DocumentRun, count: number,
         await tools.scratch.remove(dir);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(tools.rip.size, Math.max(1, todo.length)) }, lane));
+    // A failed page stops the other lanes taking more; the rip settles only when none is still writing a page.
+    const lanes = await Promise.allSettled(
+      Array.from({ length: Math.min(tools.rip.size, Math.max(1, todo.length)) }, () =>
+        lane().catch((err: unknown) => {
+          failed = true;
+          throw err;
+        }),
+      ),
+    );
+    const rejected = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (rejected) throw rejected.reason;
   }
   return done.sort((a, b) => a.page - b.page);
 }

@@ -1,4 +1,5 @@
 import type { AssetRow } from '../../adapters/repositories/asset.repository.js';
+import { AssetNotLiveError } from '../../adapters/repositories/asset-not-live.error.js';
 import { newHandle, nowIso } from '../../domain/handles.js';
 import { byproductFlag } from '../../domain/publish-state.js';
 import type { JobIdentity } from '../../jobs/contracts.js';
@@ -110,15 +111,24 @@ export async function writePage(tools: RipTools, run: DocumentRun, pageFile: Pag
     optimizer_version: OPTIMIZER_VERSION,
     crop_json: built.crop ? JSON.stringify(built.crop) : null,
   });
-  await tools.derivations.commitDerived(row, previous !== undefined, {
-    asset_handle: handle,
-    company_handle: doc.company_handle,
-    source_handle: doc.asset_handle,
-    engine: RIP_ENGINE,
-    position: page,
-    job_handle: job.jobHandle,
-    data_json: JSON.stringify(data),
-  });
+  try {
+    await tools.derivations.commitDerived(row, previous !== undefined, {
+      asset_handle: handle,
+      company_handle: doc.company_handle,
+      source_handle: doc.asset_handle,
+      engine: RIP_ENGINE,
+      position: page,
+      job_handle: job.jobHandle,
+      data_json: JSON.stringify(data),
+    });
+  } catch (err) {
+    // The document went to the trash while the page was made: the page has no asset to belong to.
+    if (err instanceof AssetNotLiveError) {
+      const kept = new Set([previous?.original_key, previous?.optimized_key, previous?.mask_key]);
+      for (const key of Object.values(keys)) if (!kept.has(key)) await tools.storage.delete(key);
+    }
+    throw err;
+  }
   if (previous) {
     for (const key of [previous.original_key, previous.optimized_key, previous.mask_key]) {
       if (key && key !== keys.original && key !== keys.optimized && key !== keys.mask) await tools.storage.delete(key);

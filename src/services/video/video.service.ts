@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { UnreadableImageError } from '../../adapters/media/media-errors.js';
 import type { MediaRepository } from '../../adapters/media/media.repository.js';
 import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
+import { AssetNotLiveError } from '../../adapters/repositories/asset-not-live.error.js';
 import type { DerivationRepository, DerivationRow } from '../../adapters/repositories/derivation.repository.js';
 import type { NewDetail } from '../../adapters/repositories/job-log.repository.js';
 import type { VideoInfoRow, VideoRepository } from '../../adapters/repositories/video.repository.js';
@@ -223,18 +224,12 @@ export class VideoService {
     if (!(await this.deps.storage.exists(asset.original_key))) return this.deps.ledger.error(job, ref, 'the original file is missing from storage');
     const file = await this.deps.storage.localPath(asset.original_key);
     const tag = `rp-${jobTag(job)}`;
+    const thumbnailKey = `optimized/${keyPart(asset.company_handle)}/${keyPart(asset.asset_handle)}/th-${jobTag(job)}.ptif`;
     try {
       progress.step('probing', 0, 'Probing the video');
       const probe = await this.probe(file, signal);
       if (options?.generateThumbnail) progress.step('thumbnail', ENCODINGS_FROM / 2, 'Making the thumbnail');
-      const thumbnail = options?.generateThumbnail
-        ? await this.thumbnail(
-            file,
-            options.thumbnailOptions?.thumbnailTime ?? 0,
-            `optimized/${keyPart(asset.company_handle)}/${keyPart(asset.asset_handle)}/th-${jobTag(job)}.ptif`,
-            signal,
-          )
-        : undefined;
+      const thumbnail = options?.generateThumbnail ? await this.thumbnail(file, options.thumbnailOptions?.thumbnailTime ?? 0, thumbnailKey, signal) : undefined;
       const previous = await this.previousEncodings(master);
       const encodings: EncodedVideo[] = [];
       for (const [i, e] of (options?.videoEncodingArray ?? []).entries()) {
@@ -247,7 +242,7 @@ export class VideoService {
           continue;
         }
         const encoded = await this.encode(job, master, file, e, previous, i, tag, signal);
-        await this.deps.videos.commitEncoding(encoded.asset, encoded.exists, encoded.derivation, encoded.info);
+        await this.commitLive(encoded);
         await this.removeSuperseded({ encodings: [encoded] });
         encodings.push(encoded);
       }
@@ -272,7 +267,7 @@ export class VideoService {
         ],
         counters: ['file_success_count', 'total_file_count', ...(applied.warnings.length ? (['file_warning_count'] as const) : [])],
         write: async (repos) => {
-          await repos.assets.update(asset.asset_handle, {
+          await repos.assets.updateLive(asset.asset_handle, {
             ...(thumbnail ? { optimized_key: thumbnail.key, optimizer_version: OPTIMIZER_VERSION } : {}),
             width: probe.width,
             height: probe.height,
@@ -291,7 +286,22 @@ export class VideoService {
     } catch (err) {
       // A frame the image decoder refuses fails the video like ffmpeg refusing it.
       if (err instanceof VideoRejected || err instanceof UnreadableImageError) return this.deps.ledger.error(job, ref, err.message);
+      if (err instanceof AssetNotLiveError) {
+        // Trashed while it ran: the new thumbnail has no asset to belong to (encodings committed before the trash went with it).
+        if (options?.generateThumbnail && thumbnailKey !== asset.optimized_key) await this.deps.storage.delete(thumbnailKey);
+        return this.deps.ledger.error(job, ref, err.message);
+      }
       throw err; // aborted (stop/pause) or a retryable failure: the batch decides
+    }
+  }
+
+  /** A reprocessed encoding, committed only while its master is live; refused, its file is removed. */
+  private async commitLive(encoded: EncodedVideo): Promise<void> {
+    try {
+      await this.deps.derivations.commitEncoding(encoded.asset, encoded.exists, encoded.derivation, encoded.info);
+    } catch (err) {
+      if (err instanceof AssetNotLiveError && encoded.asset.original_key !== encoded.supersededKey) await this.deps.storage.delete(encoded.asset.original_key);
+      throw err;
     }
   }
 

@@ -1,0 +1,120 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reprocessAssetsJob } from '../../src/domain/schemas/job.schema.js';
+import type { ItemProgress } from '../../src/services/item-progress.js';
+import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
+import { squarePdf } from '../support/fixtures.js';
+
+/**
+ * The trash and jobs that make derived assets (docs/assets.md#jobs-and-the-trash):
+ * a rip whose document is trashed while it runs fails alone, creates no live
+ * page of the trashed document, never makes it live again and leaves no file
+ * that no asset owns.
+ */
+describe(`asset lifecycle and jobs making derived assets (${process.env.IPS_TEST_DB})`, () => {
+  let h: Harness;
+  let dir: string;
+  let acme: Awaited<ReturnType<typeof companyWithUser>>;
+  let handles: Record<string, string>;
+
+  const row = async (handle: string) => (await h.ctx.repositories.assets.findByHandle(acme.companyHandle, handle))!;
+  const directJob = (key: string) => ({
+    jobHandle: `j|${key}-${Date.now()}`,
+    companyHandle: acme.companyHandle,
+    jobName: key,
+    originalName: key,
+    submitUserHandle: acme.userHandle,
+    submitUserEmail: acme.who.email,
+    jobType: 'ReprocessAssets',
+  });
+  const options = (pdfOptions: Record<string, unknown>) => {
+    const { assetHandleArray: _, ...parsed } = reprocessAssetsJob.parse({ assetHandleArray: ['x'], createMask: false, emailSetting: 'None', pdfOptions });
+    return parsed;
+  };
+  /** Runs `during` once the item reaches `step`; the returned promise settles when it has run. */
+  const at = (step: string, during: () => Promise<unknown>) => {
+    let done: Promise<unknown> = Promise.resolve();
+    const progress: ItemProgress = {
+      step: (s) => {
+        if (s === step) done = during();
+      },
+    };
+    return { progress, settled: () => done };
+  };
+  const trash = (handle: string) => () => h.api('deleteAssets', { companyHandle: acme.companyHandle, assetHandleArray: [handle] }, acme.who);
+  const livePagesOf = (source: string) =>
+    h.ctx.database.db
+      .selectFrom('asset_derivations')
+      .innerJoin('assets', 'assets.asset_handle', 'asset_derivations.asset_handle')
+      .select('assets.asset_handle')
+      .where('source_handle', '=', source)
+      .where('trash_state', '=', 'NotInTrash')
+      .execute();
+  /** Stored files written under a job (their keys carry its tag) that no asset row names. */
+  const orphans = async (jobHandle: string, anyKey: string) => {
+    const { createHash } = await import('node:crypto');
+    const tag = createHash('sha256').update(jobHandle).digest('hex').slice(0, 16);
+    const full = await h.ctx.storage.localPath(anyKey);
+    const root = full.slice(0, full.length - anyKey.length);
+    const files = (await fs.readdir(root, { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+      .filter((k) => k.includes(tag));
+    const rows = await h.ctx.database.db.selectFrom('assets').select(['original_key', 'optimized_key', 'mask_key']).execute();
+    const named = new Set(rows.flatMap((r) => [r.original_key, r.optimized_key, r.mask_key]));
+    return files.filter((k) => !named.has(k));
+  };
+
+  beforeAll(async () => {
+    h = await startHarness();
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-life-derived-'));
+    acme = await companyWithUser(h, 'Acme', 'IpsUser');
+    const texts = ['one', 'two', 'three', 'four', 'five', 'six'];
+    handles = await seedAssets(h, acme, [
+      { path: await squarePdf(path.join(dir, 'pages.pdf'), texts) },
+      { path: await squarePdf(path.join(dir, 'thumb.pdf'), texts.slice(0, 2)) },
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await h?.close();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('a rip whose PDF is trashed while it counts pages fails alone: no live page, the PDF stays in the trash, no file left behind', async () => {
+    const job = directJob('rip-trashed');
+    const hook = at('counting', trash(handles.pages!));
+    const result = await h.ctx.services.reprocess.reprocess(
+      job,
+      options({ process: 'Rasterize', resolution: 36, pdfCatalog: true }),
+      { assetHandle: handles.pages!, name: 'pages' },
+      undefined,
+      hook.progress,
+    );
+    await hook.settled();
+    expect(result).toMatchObject({ status: 'error', reason: 'the asset was moved to the trash while the job ran' });
+    expect((await row(handles.pages!)).trash_state).toBe('InTrash');
+    expect(await livePagesOf(handles.pages!)).toEqual([]);
+    expect(await orphans(job.jobHandle, (await row(handles.pages!)).original_key)).toEqual([]);
+  });
+
+  it('a thumbnail rip whose PDF is trashed meanwhile fails alone and removes the preview it stored', async () => {
+    const job = directJob('thumb-trashed');
+    const before = await row(handles.thumb!);
+    const hook = at('counting', trash(handles.thumb!));
+    const result = await h.ctx.services.reprocess.reprocess(
+      job,
+      options({ process: 'Thumbnail', resolution: 36 }),
+      { assetHandle: handles.thumb!, name: 'thumb' },
+      undefined,
+      hook.progress,
+    );
+    await hook.settled();
+    expect(result).toMatchObject({ status: 'error', reason: 'the asset was moved to the trash while the job ran' });
+    const after = await row(handles.thumb!);
+    expect(after).toMatchObject({ trash_state: 'InTrash', optimized_key: before.optimized_key });
+    expect(await orphans(job.jobHandle, after.original_key)).toEqual([]);
+  });
+});
