@@ -86,6 +86,7 @@ export interface AppContext {
     companies: CompanyRepository;
     users: UserRepository;
     assets: AssetRepository;
+    folders: FolderRepository;
     imageFormats: ImageFormatRepository;
     jobLogs: JobLogRepository;
     derivations: DerivationRepository;
@@ -145,6 +146,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
     companies: new CompanyRepository(db),
     users: new UserRepository(db),
     assets: new AssetRepository(db),
+    folders: new FolderRepository(db),
     imageFormats: new ImageFormatRepository(db),
     jobLogs: new JobLogRepository(db),
     derivations: new DerivationRepository(db),
@@ -220,9 +222,9 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       accounts: new AccountService({ ...parts, auth }),
       memberships: new MembershipService({ ...parts, auth }),
       assets: new AssetService(parts),
-      folders: new FolderService({ ...parts, folders: new FolderRepository(db) }),
+      folders: new FolderService(parts),
       imageFormats: new ImageFormatService(parts),
-      assetLifecycle: new AssetLifecycleService({ ...parts, folders: new FolderRepository(db) }),
+      assetLifecycle: new AssetLifecycleService(parts),
       ingest,
       urlUploads: new UrlUploadService({
         ...parts,
