@@ -5,13 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reprocessAssetsJob } from '../../src/domain/schemas/job.schema.js';
 import type { ItemProgress } from '../../src/services/item-progress.js';
 import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
-import { squarePdf } from '../support/fixtures.js';
+import { makeJpeg, squarePdf } from '../support/fixtures.js';
 
 /**
  * The trash and jobs that make derived assets (docs/assets.md#jobs-and-the-trash):
  * a rip whose document is trashed while it runs fails alone, creates no live
  * page of the trashed document, never makes it live again and leaves no file
- * that no asset owns.
+ * that no asset owns. An upload of a trashed asset's name gets a number
+ * appended, the name staying reserved for the trashed asset.
  */
 describe(`asset lifecycle and jobs making derived assets (${process.env.IPS_TEST_DB})`, () => {
   let h: Harness;
@@ -116,5 +117,16 @@ describe(`asset lifecycle and jobs making derived assets (${process.env.IPS_TEST
     const after = await row(handles.thumb!);
     expect(after).toMatchObject({ trash_state: 'InTrash', optimized_key: before.optimized_key });
     expect(await orphans(job.jobHandle, after.original_key)).toEqual([]);
+  });
+
+  it("an upload of a trashed asset's name gets a number appended; the trashed asset keeps its name", async () => {
+    const jpeg = await makeJpeg(path.join(dir, 'kept.jpg'), 64, 48);
+    const first = (await seedAssets(h, acme, [{ path: jpeg }])).kept!;
+    await trash(first)();
+    const again = await seedAssets(h, acme, [{ path: jpeg }]);
+    expect(await row(again.kept_2!)).toMatchObject({ name: 'kept_2', file_name: 'kept_2.jpg', trash_state: 'NotInTrash' });
+    expect(await row(first)).toMatchObject({ name: 'kept', trash_state: 'InTrash' });
+    const restored = await h.api('restoreAssetsFromTrash', { companyHandle: acme.companyHandle, assetHandleArray: [first] }, acme.who);
+    expect(restored.body).toMatchObject({ successCount: 1 });
   });
 });

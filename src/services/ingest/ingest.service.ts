@@ -317,9 +317,22 @@ export class IngestService {
   }
 
   private async target(companyHandle: string, item: UploadItem, rule: PublishRule): Promise<Target> {
-    const name = assetNameOf(item.fileName);
-    const existing = await this.deps.assets.findLiveByName(companyHandle, nameKey(name));
+    const uploaded = assetNameOf(item.fileName);
+    const existing = await this.deps.assets.findLiveByName(companyHandle, nameKey(uploaded));
+    const name = existing ? uploaded : await this.unreservedName(companyHandle, uploaded);
     return { name, existing, publish: { rule, sourceFlag: publishFlag(rule, existing?.ready_for_publish) } };
+  }
+
+  /**
+   * A trashed asset keeps its name reserved until the trash is emptied: a new
+   * upload of that name gets a number appended (`name_2`, `name_3`, … as
+   * byproduct names do; docs/assets.md).
+   */
+  private async unreservedName(companyHandle: string, base: string): Promise<string> {
+    for (let i = 1; ; i++) {
+      const name = i === 1 ? base : `${base}_${i}`;
+      if ((await this.deps.assets.reservedNameKeys(companyHandle, [nameKey(name)])).size === 0) return name;
+    }
   }
 
   private async probe(file: string, format: DetectedFormat): Promise<ImageProbe> {
@@ -341,7 +354,7 @@ export class IngestService {
       company_handle: job.companyHandle,
       type: FORMAT_ASSET_TYPE[format],
       name: target.name,
-      file_name: item.fileName,
+      file_name: target.name === assetNameOf(item.fileName) ? item.fileName : `${target.name}${item.fileName.slice(assetNameOf(item.fileName).length)}`,
       folder: item.folder,
       ready_for_publish: target.publish.sourceFlag,
       format,
