@@ -1,0 +1,97 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FaultCode } from '../../src/domain/faults.js';
+import { makeJpeg, makePng } from '../support/fixtures.js';
+import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
+import { validateAgainstServedXsd } from '../support/soap-xsd.js';
+import { type ZeepCall, type ZeepResult, runZeep } from '../support/zeep.js';
+
+const VERSIONS = ['2013-02-15', '2014-04-03'] as const;
+type Version = (typeof VERSIONS)[number];
+
+/**
+ * The asset name and trash operations through Python zeep (strict) on each IPS
+ * version's served WSDL: getAssetsByName's AssetArray, checkAssetNames'
+ * StringArray and the count/detail replies of deleteAssets and
+ * restoreAssetsFromTrash (with an AssetOperationFault in errorDetailArray);
+ * every reply is also held to the XSD the WSDL embeds.
+ */
+describe(`asset names and the trash through SOAP (zeep strict) (${process.env.IPS_TEST_DB})`, () => {
+  let h: Harness;
+  let dir: string;
+  let acme: Awaited<ReturnType<typeof companyWithUser>>;
+  let handles: Record<string, string>;
+  const wsdls = new Map<Version, string>();
+  const wsdlUrl = (version: Version) => `${h.baseUrl}/scene7/webservice/IpsApi-${version}.wsdl`;
+
+  const zeep = async (version: Version, calls: ZeepCall[]): Promise<ZeepResult[]> => {
+    const results = await runZeep({ wsdl: wsdlUrl(version), user: acme.who.email, password: acme.who.password, calls });
+    for (const r of results) {
+      expect(r.reply, `${version} ${r.op}: no reply`).not.toBeNull();
+      const check = validateAgainstServedXsd(wsdls.get(version)!, r.reply!);
+      expect(check.ok, `${version} ${r.op}: the reply does not validate against the served XSD: ${check.errors}\n${check.document ?? r.reply}`).toBe(true);
+    }
+    return results;
+  };
+  const valueOf = (r: ZeepResult): any => {
+    if (!r.ok) throw new Error(`${r.op} failed through zeep: ${JSON.stringify('fault' in r ? r.fault : r.error)}\nreply: ${r.reply}`);
+    return r.value;
+  };
+
+  beforeAll(async () => {
+    h = await startHarness();
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-zeep-assets-'));
+    acme = await companyWithUser(h, 'ZeepAssets', 'IpsUser');
+    handles = await seedAssets(h, acme, [
+      { path: await makeJpeg(path.join(dir, 'Hat.jpg'), 200, 150) },
+      { path: await makePng(path.join(dir, 'Shoe.png'), 120, 80) },
+    ]);
+    for (const version of VERSIONS) wsdls.set(version, await (await fetch(wsdlUrl(version))).text());
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  describe.each(VERSIONS)('IPS %s', (version) => {
+    it('getAssetsByName and checkAssetNames parse strictly and validate', async () => {
+      const companyHandle = acme.companyHandle;
+      const [byName, images, none, inUse] = await zeep(version, [
+        { op: 'getAssetsByName', args: { companyHandle, nameArray: { items: ['hat', 'Shoe', 'nothing'] } }, types: true },
+        { op: 'getAssetsByName', args: { companyHandle, nameArray: { items: ['Hat'] }, assetTypeArray: { items: ['Image'] }, strictSubTypeCheck: false } },
+        { op: 'getAssetsByName', args: { companyHandle, nameArray: { items: ['nothing'] } } },
+        { op: 'checkAssetNames', args: { companyHandle, assetNameArray: { items: ['HAT', 'Shoe', 'free'] } } },
+      ]);
+      // The reply has one child, so zeep hands back its value (the AssetArray's items) itself.
+      const found = valueOf(byName!) as Array<{ name: string; assetHandle: string; type: string }>;
+      expect(found.map((a) => [a.name, a.assetHandle, a.type]).sort()).toEqual([
+        ['Hat', handles.Hat, 'Image'],
+        ['Shoe', handles.Shoe, 'Image'],
+      ]);
+      expect((byName!.types as any)[0].created).toBe('datetime');
+      expect(valueOf(images!).map((a: { name: string }) => a.name)).toEqual(['Hat']);
+      expect(valueOf(none!) ?? []).toEqual([]);
+      expect(valueOf(inUse!)).toEqual(['HAT', 'Shoe']);
+    });
+
+    it('deleteAssets and restoreAssetsFromTrash: counts and an AssetOperationFault parse strictly and validate', async () => {
+      const companyHandle = acme.companyHandle;
+      const [deleted, afterDelete, restored, afterRestore] = await zeep(version, [
+        { op: 'deleteAssets', args: { companyHandle, assetHandleArray: { items: [handles.Hat, 'a|missing'] } } },
+        { op: 'getAssetsByName', args: { companyHandle, nameArray: { items: ['Hat'] } } },
+        { op: 'restoreAssetsFromTrash', args: { companyHandle, assetHandleArray: { items: [handles.Hat, 'a|missing'] } } },
+        { op: 'getAssetsByName', args: { companyHandle, nameArray: { items: ['Hat'] } } },
+      ]);
+      const del = valueOf(deleted!);
+      expect(del).toMatchObject({ successCount: 1, warningCount: 0, errorCount: 1 });
+      expect(del.errorDetailArray.items).toEqual([{ assetHandle: 'a|missing', code: FaultCode.InvalidParameter, reason: expect.any(String) }]);
+      expect(valueOf(afterDelete!) ?? []).toEqual([]);
+      const res = valueOf(restored!);
+      expect(res).toMatchObject({ successCount: 1, warningCount: 0, errorCount: 1 });
+      expect(res.errorDetailArray.items).toEqual([{ assetHandle: 'a|missing', code: expect.any(Number), reason: expect.any(String) }]);
+      expect(valueOf(afterRestore!).map((a: { assetHandle: string }) => a.assetHandle)).toEqual([handles.Hat]);
+    });
+  });
+});
