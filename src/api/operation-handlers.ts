@@ -3,6 +3,7 @@ import type { MembershipService } from '../services/membership.service.js';
 import type { AssetService } from '../services/asset.service.js';
 import type { FolderService } from '../services/folder.service.js';
 import type { AssetLifecycleService } from '../services/asset-lifecycle.service.js';
+import type { AssetMoveService } from '../services/asset-move.service.js';
 import type { ImageFormatService } from '../services/image-format.service.js';
 import type { JobLogService } from '../services/job-log.service.js';
 import type { JobService } from '../services/job.service.js';
@@ -17,6 +18,7 @@ export interface OperationServices {
   folders: FolderService;
   imageFormats: ImageFormatService;
   assetLifecycle: AssetLifecycleService;
+  assetMove: AssetMoveService;
   jobs: JobService;
   jobLogs: JobLogService;
   setScripts: SetScriptService;
@@ -61,6 +63,8 @@ export function operationHandlers(s: OperationServices): OperationHandlers {
     getAssetsByName: async ({ param }) => s.assetLifecycle.getAssetsByName(param),
     checkAssetNames: async ({ param }) => s.assetLifecycle.checkAssetNames(param),
     renameAsset: async ({ caller, param }) => s.assetLifecycle.renameAsset(caller, param),
+    moveAsset: async ({ caller, param }) => s.assetMove.moveAsset(caller, param),
+    moveAssets: async ({ caller, param }) => s.assetMove.moveAssets(caller, param),
     deleteAsset: async ({ caller, param }) => s.assetLifecycle.deleteAsset(caller, param),
     deleteAssets: async ({ caller, param }) => s.assetLifecycle.deleteAssets(caller, param),
     restoreAssetsFromTrash: async ({ caller, param }) => s.assetLifecycle.restoreAssetsFromTrash(caller, param),

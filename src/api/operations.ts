@@ -91,6 +91,16 @@ export const OPERATIONS = {
     summary: 'Returns the names an asset holds, live or in the trash (a trashed asset keeps its name).',
   },
   renameAsset: { param: lifecycle.renameAssetParam, return: emptyReturn, summary: 'Renames an asset; the new name must be free (trashed assets keep theirs).' },
+  moveAsset: {
+    param: lifecycle.moveAssetParam,
+    return: emptyReturn,
+    summary: 'Files an asset under another existing folder; what was made from it stays where it is.',
+  },
+  moveAssets: {
+    param: lifecycle.moveAssetsParam,
+    return: lifecycle.assetBatchReturn,
+    summary: 'Files each asset under its destination folder; per-asset failures are listed, not faulted.',
+  },
   deleteAsset: { param: lifecycle.deleteAssetParam, return: emptyReturn, summary: 'Moves an asset, with the assets made from it, to the trash.' },
   deleteAssets: {
     param: lifecycle.assetBatchParam,

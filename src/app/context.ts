@@ -16,6 +16,7 @@ import { MembershipService } from '../services/membership.service.js';
 import { AssetService } from '../services/asset.service.js';
 import { FolderService } from '../services/folder.service.js';
 import { AssetLifecycleService } from '../services/asset-lifecycle.service.js';
+import { AssetMoveService } from '../services/asset-move.service.js';
 import { FolderRepository } from '../adapters/repositories/folder.repository.js';
 import { AuthService } from '../services/auth.service.js';
 import { LoginThrottle } from '../services/login-throttle.js';
@@ -105,6 +106,7 @@ export interface AppContext {
     folders: FolderService;
     imageFormats: ImageFormatService;
     assetLifecycle: AssetLifecycleService;
+    assetMove: AssetMoveService;
     ingest: IngestService;
     urlUploads: UrlUploadService;
     directoryUploads: DirectoryUploadService;
@@ -225,6 +227,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       folders: new FolderService(parts),
       imageFormats: new ImageFormatService(parts),
       assetLifecycle: new AssetLifecycleService(parts),
+      assetMove: new AssetMoveService(parts),
       ingest,
       urlUploads: new UrlUploadService({
         ...parts,

@@ -86,6 +86,8 @@ export const OPERATION_ACCESS = {
   // As documented: IpsCompanyAdmin is not among checkAssetNames' users (Adobe IPS: operation-methods/operation-parameters/r-check-asset-names).
   checkAssetNames: { roles: ALL9.filter((r) => r !== 'IpsCompanyAdmin'), scope: 'company' },
   renameAsset: { roles: WR6, scope: 'company' },
+  moveAsset: { roles: WR6, scope: 'company' },
+  moveAssets: { roles: WR6, scope: 'company' },
   deleteAsset: { roles: WR6, scope: 'company' },
   deleteAssets: { roles: WR6, scope: 'company' },
   restoreAssetsFromTrash: { roles: WR6, scope: 'company' },

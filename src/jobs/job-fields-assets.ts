@@ -1,6 +1,6 @@
 import { type FieldTable, refused } from './job-fields-rule.js';
 
-/** The field table's part for the asset name and trash operations (docs/assets.md), by `<operation>Param` (see job-fields.ts). */
+/** The field table's part for the asset name, trash and move operations (docs/assets.md), by `<operation>Param` (see job-fields.ts). */
 export const ASSET_OPERATION_FIELDS: FieldTable = {
   getAssetsByNameParam: {
     companyHandle: { honoured: 'the company', tests: ['asset-lifecycle.test.ts'] },
@@ -39,5 +39,18 @@ export const ASSET_OPERATION_FIELDS: FieldTable = {
   emptyAssetsFromTrashParam: {
     companyHandle: { honoured: 'the company', tests: ['asset-lifecycle.test.ts'] },
     assetHandleArray: { honoured: 'the trashed assets purged: files removed, publications withdrawn, job logs kept', tests: ['asset-lifecycle.test.ts'] },
+  },
+  moveAssetParam: {
+    companyHandle: { honoured: 'the company', tests: ['asset-move.test.ts'] },
+    assetHandle: { honoured: 'the live asset moved (what was made from it stays)', tests: ['asset-move.test.ts'] },
+    folderHandle: { honoured: 'its destination, an existing folder of the company', tests: ['asset-move.test.ts'] },
+  },
+  moveAssetsParam: {
+    companyHandle: { honoured: 'the company', tests: ['asset-move.test.ts'] },
+    assetMoveArray: { honoured: 'the moves, each independent (per-asset errors in errorDetailArray)', tests: ['asset-move.test.ts'] },
+  },
+  'moveAssetsParam.assetMoveArray': {
+    assetHandle: { honoured: 'the live asset moved', tests: ['asset-move.test.ts'] },
+    folderHandle: { honoured: 'its destination, an existing folder of the company', tests: ['asset-move.test.ts'] },
   },
 };

@@ -128,6 +128,18 @@ export const CASES = {
     body: byCompany((t) => ({ companyHandle: t.companyHandle, assetHandle: MISSING.asset, newName: 'matrix-renamed', validateName: true })),
     allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'assetHandle' },
   },
+  moveAsset: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, assetHandle: MISSING.asset, folderHandle: 'f|matrix-missing/' })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'assetHandle' },
+  },
+  // A batch lists the missing asset in errorDetailArray instead of faulting: the allowed call changes nothing.
+  moveAssets: {
+    body: byCompany((t) => ({
+      companyHandle: t.companyHandle,
+      assetMoveArray: { items: [{ assetHandle: MISSING.asset, folderHandle: 'f|matrix-missing/' }] },
+    })),
+    allowed: { status: 200 },
+  },
   deleteAsset: {
     body: byCompany((t) => ({ companyHandle: t.companyHandle, assetHandle: MISSING.asset })),
     allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'assetHandle' },

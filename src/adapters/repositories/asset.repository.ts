@@ -205,6 +205,34 @@ export class AssetRepository {
     const r = await this.db.updateTable('assets').set(changes).where('asset_handle', '=', handle).where('trash_state', '=', 'NotInTrash').executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) throw new AssetNotLiveError(handle);
   }
+
+  /**
+   * Files a live asset under `folder`, making sure the folder row (and its
+   * ancestors') exists in the same transaction, so a deleteFolder racing the
+   * move cannot leave the asset in a folder that is not listed. Returns false,
+   * changing nothing, when the asset is no longer live.
+   */
+  async moveLive(companyHandle: string, handle: string, folder: string, changes: Pick<AssetRow, 'last_modified' | 'last_modify_user'>): Promise<boolean> {
+    const move = async (db: Db) => {
+      const spelled = await new FolderRepository(db).ensurePath(companyHandle, folder);
+      const r = await db
+        .updateTable('assets')
+        .set({ ...changes, folder: spelled })
+        .where('company_handle', '=', companyHandle)
+        .where('asset_handle', '=', handle)
+        .where('trash_state', '=', 'NotInTrash')
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) throw new AssetNotLiveError(handle);
+    };
+    try {
+      if (this.db.isTransaction) await move(this.db);
+      else await this.db.transaction().execute(move);
+      return true;
+    } catch (err) {
+      if (err instanceof AssetNotLiveError) return false;
+      throw err;
+    }
+  }
 }
 
 function condition(eb: Eb, c: AssetCondition): Expression<SqlBool> {

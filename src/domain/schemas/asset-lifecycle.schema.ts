@@ -67,3 +67,21 @@ export const assetBatchReturn = z.object({
   errorDetailArray: itemsOf(assetOperationFault).optional(),
 });
 export type AssetBatchReturn = z.input<typeof assetBatchReturn>;
+
+/** moveAsset (docs/assets.md#moving): the asset and its destination folder, by handle (`f|<path>` or the bare path). */
+export const moveAssetParam = z.strictObject({
+  companyHandle: handle,
+  assetHandle: handle,
+  folderHandle: handle,
+});
+
+/** AssetMove: one asset of a moveAssets call and where it goes. */
+export const assetMove = z.strictObject({
+  assetHandle: handle,
+  folderHandle: handle,
+});
+
+export const moveAssetsParam = z.strictObject({
+  companyHandle: handle,
+  assetMoveArray: itemsArray(assetMove, 1000),
+});
