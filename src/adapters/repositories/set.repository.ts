@@ -1,6 +1,7 @@
 import type { Db } from '../database/database.js';
 import type { AssetSetTable, AssetTable, SetScriptTable } from '../database/tables.js';
 import { DerivationRepository } from './derivation.repository.js';
+import { FolderRepository } from './folder.repository.js';
 
 export type SetScriptRow = SetScriptTable;
 export type AssetSetRow = AssetSetTable;
@@ -55,11 +56,16 @@ export class SetRepository {
     return new DerivationRepository(this.db).members(setHandle);
   }
 
-  /** Writes a set asset, its definition and its members in one transaction (created, or updated in place). */
+  /**
+   * Writes a set asset, its definition and its members in one transaction
+   * (created, or updated in place); the set's folder row is made in step
+   * (FolderRepository.ensurePath), as for every other asset.
+   */
   async commitSet(asset: AssetTable, exists: boolean, set: AssetSetRow, members: readonly string[]): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
-      if (exists) await tx.updateTable('assets').set(asset).where('asset_handle', '=', asset.asset_handle).execute();
-      else await tx.insertInto('assets').values(asset).execute();
+      const row = { ...asset, folder: await new FolderRepository(tx).ensurePath(asset.company_handle, asset.folder) };
+      if (exists) await tx.updateTable('assets').set(row).where('asset_handle', '=', asset.asset_handle).execute();
+      else await tx.insertInto('assets').values(row).execute();
       await tx
         .insertInto('asset_sets')
         .values(set)

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Db } from '../database/database.js';
 import type { AssetDerivationTable, AssetTable, Database, VideoInfoTable } from '../database/tables.js';
+import { FolderRepository } from './folder.repository.js';
 
 export type VideoInfoRow = VideoInfoTable;
 
@@ -41,12 +42,14 @@ export class VideoRepository {
   /**
    * An encoded video (a byproduct of its master): asset row, derivation and
    * video facts together, in the caller's transaction when there is one, else
-   * in a new one, so a retried activity finds all of it or none.
+   * in a new one, so a retried activity finds all of it or none. The
+   * encoding's folder row is made in step (FolderRepository.ensurePath).
    */
   async commitEncoding(asset: AssetTable, exists: boolean, derivation: AssetDerivationTable, info: VideoInfoRow): Promise<void> {
     const write = async (tx: Db | Transaction<Database>) => {
-      if (exists) await tx.updateTable('assets').set(asset).where('asset_handle', '=', asset.asset_handle).execute();
-      else await tx.insertInto('assets').values(asset).execute();
+      const row = { ...asset, folder: await new FolderRepository(tx).ensurePath(asset.company_handle, asset.folder) };
+      if (exists) await tx.updateTable('assets').set(row).where('asset_handle', '=', asset.asset_handle).execute();
+      else await tx.insertInto('assets').values(row).execute();
       await tx
         .insertInto('asset_derivations')
         .values(derivation)
