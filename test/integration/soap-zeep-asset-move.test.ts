@@ -1,0 +1,90 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FaultCode } from '../../src/domain/faults.js';
+import { makeJpeg } from '../support/fixtures.js';
+import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
+import { validateAgainstServedXsd } from '../support/soap-xsd.js';
+import { type ZeepResult, runZeep } from '../support/zeep.js';
+
+const VERSIONS = ['2013-02-15', '2014-04-03'] as const;
+
+/**
+ * moveAsset and moveAssets through Python zeep (strict) on each IPS version's
+ * served WSDL: moveAsset's empty reply, and moveAssets' AssetMoveArray input
+ * and count/detail reply (with an AssetOperationFault in errorDetailArray);
+ * every reply is also held to the XSD the WSDL embeds.
+ */
+describe(`moving assets through SOAP (zeep strict) (${process.env.IPS_TEST_DB})`, () => {
+  let h: Harness;
+  let dir: string;
+  let acme: Awaited<ReturnType<typeof companyWithUser>>;
+  let root: string;
+  let handles: Record<string, string>;
+
+  const valueOf = (r: ZeepResult): any => {
+    if (!r.ok) throw new Error(`${r.op} failed through zeep: ${JSON.stringify('fault' in r ? r.fault : r.error)}\nreply: ${r.reply}`);
+    return r.value;
+  };
+  const folderOf = async (handle: string) => (await h.ctx.repositories.assets.findByHandle(acme.companyHandle, handle))!.folder;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-zeep-move-'));
+    acme = await companyWithUser(h, 'ZeepMove', 'IpsUser');
+    root = (await h.ctx.repositories.companies.findByHandle(acme.companyHandle))!.root_path;
+    handles = await seedAssets(h, acme, [
+      { path: await makeJpeg(path.join(dir, 'Hat.jpg'), 64, 48) },
+      { path: await makeJpeg(path.join(dir, 'Coat.jpg'), 64, 48) },
+    ]);
+    for (const version of VERSIONS) {
+      const r = await h.api('createFolder', { companyHandle: acme.companyHandle, folderPath: version }, acme.who);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  for (const version of VERSIONS) {
+    it(`${version}: moveAsset and moveAssets parse strictly and validate`, async () => {
+      const wsdlUrl = `${h.baseUrl}/scene7/webservice/IpsApi-${version}.wsdl`;
+      const wsdl = await (await fetch(wsdlUrl)).text();
+      const companyHandle = acme.companyHandle;
+      const folderHandle = `f|${root}${version}/`;
+      const results = await runZeep({
+        wsdl: wsdlUrl,
+        user: acme.who.email,
+        password: acme.who.password,
+        calls: [
+          { op: 'moveAsset', args: { companyHandle, assetHandle: handles.Hat, folderHandle } },
+          {
+            op: 'moveAssets',
+            args: {
+              companyHandle,
+              assetMoveArray: {
+                items: [
+                  { assetHandle: handles.Coat, folderHandle },
+                  { assetHandle: 'a|missing', folderHandle },
+                ],
+              },
+            },
+          },
+        ],
+      });
+      for (const r of results) {
+        expect(r.reply, `${version} ${r.op}: no reply`).not.toBeNull();
+        const check = validateAgainstServedXsd(wsdl, r.reply!);
+        expect(check.ok, `${version} ${r.op}: ${check.errors}\n${check.document ?? r.reply}`).toBe(true);
+      }
+      valueOf(results[0]!);
+      const moved = valueOf(results[1]!);
+      expect(moved).toMatchObject({ successCount: 1, warningCount: 0, errorCount: 1 });
+      expect(moved.errorDetailArray.items).toEqual([{ assetHandle: 'a|missing', code: FaultCode.InvalidParameter, reason: expect.any(String) }]);
+      expect(await folderOf(handles.Hat!)).toBe(`${root}${version}/`);
+      expect(await folderOf(handles.Coat!)).toBe(`${root}${version}/`);
+    });
+  }
+});
