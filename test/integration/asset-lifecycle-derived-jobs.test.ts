@@ -2,10 +2,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reprocessAssetsJob } from '../../src/domain/schemas/job.schema.js';
-import type { ItemProgress } from '../../src/services/item-progress.js';
 import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
 import { makeJpeg, squarePdf } from '../support/fixtures.js';
+import { lifecycleJobs } from '../support/lifecycle-jobs.js';
 
 /**
  * The trash and jobs that make derived assets (docs/assets.md#jobs-and-the-trash):
@@ -20,31 +19,7 @@ describe(`asset lifecycle and jobs making derived assets (${process.env.IPS_TEST
   let acme: Awaited<ReturnType<typeof companyWithUser>>;
   let handles: Record<string, string>;
 
-  const row = async (handle: string) => (await h.ctx.repositories.assets.findByHandle(acme.companyHandle, handle))!;
-  const directJob = (key: string) => ({
-    jobHandle: `j|${key}-${Date.now()}`,
-    companyHandle: acme.companyHandle,
-    jobName: key,
-    originalName: key,
-    submitUserHandle: acme.userHandle,
-    submitUserEmail: acme.who.email,
-    jobType: 'ReprocessAssets',
-  });
-  const options = (pdfOptions: Record<string, unknown>) => {
-    const { assetHandleArray: _, ...parsed } = reprocessAssetsJob.parse({ assetHandleArray: ['x'], createMask: false, emailSetting: 'None', pdfOptions });
-    return parsed;
-  };
-  /** Runs `during` once the item reaches `step`; the returned promise settles when it has run. */
-  const at = (step: string, during: () => Promise<unknown>) => {
-    let done: Promise<unknown> = Promise.resolve();
-    const progress: ItemProgress = {
-      step: (s) => {
-        if (s === step) done = during();
-      },
-    };
-    return { progress, settled: () => done };
-  };
-  const trash = (handle: string) => () => h.api('deleteAssets', { companyHandle: acme.companyHandle, assetHandleArray: [handle] }, acme.who);
+  const { row, directJob, reprocessOptions: options, trash, reprocessAt } = lifecycleJobs({ h: () => h, acme: () => acme });
   const livePagesOf = (source: string) =>
     h.ctx.database.db
       .selectFrom('asset_derivations')
@@ -86,15 +61,10 @@ describe(`asset lifecycle and jobs making derived assets (${process.env.IPS_TEST
 
   it('a rip whose PDF is trashed while it counts pages fails alone: no live page, the PDF stays in the trash, no file left behind', async () => {
     const job = directJob('rip-trashed');
-    const hook = at('counting', trash(handles.pages!));
-    const result = await h.ctx.services.reprocess.reprocess(
-      job,
-      options({ process: 'Rasterize', resolution: 36, pdfCatalog: true }),
-      { assetHandle: handles.pages!, name: 'pages' },
-      undefined,
-      hook.progress,
-    );
-    await hook.settled();
+    const result = await reprocessAt('counting', trash(handles.pages!), job, options({ process: 'Rasterize', resolution: 36, pdfCatalog: true }), {
+      assetHandle: handles.pages!,
+      name: 'pages',
+    });
     expect(result).toMatchObject({ status: 'error', reason: 'the asset was moved to the trash while the job ran' });
     expect((await row(handles.pages!)).trash_state).toBe('InTrash');
     expect(await livePagesOf(handles.pages!)).toEqual([]);
@@ -104,15 +74,10 @@ describe(`asset lifecycle and jobs making derived assets (${process.env.IPS_TEST
   it('a thumbnail rip whose PDF is trashed meanwhile fails alone and removes the preview it stored', async () => {
     const job = directJob('thumb-trashed');
     const before = await row(handles.thumb!);
-    const hook = at('counting', trash(handles.thumb!));
-    const result = await h.ctx.services.reprocess.reprocess(
-      job,
-      options({ process: 'Thumbnail', resolution: 36 }),
-      { assetHandle: handles.thumb!, name: 'thumb' },
-      undefined,
-      hook.progress,
-    );
-    await hook.settled();
+    const result = await reprocessAt('counting', trash(handles.thumb!), job, options({ process: 'Thumbnail', resolution: 36 }), {
+      assetHandle: handles.thumb!,
+      name: 'thumb',
+    });
     expect(result).toMatchObject({ status: 'error', reason: 'the asset was moved to the trash while the job ran' });
     const after = await row(handles.thumb!);
     expect(after).toMatchObject({ trash_state: 'InTrash', optimized_key: before.optimized_key });

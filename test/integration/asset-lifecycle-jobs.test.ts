@@ -2,10 +2,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reprocessAssetsJob } from '../../src/domain/schemas/job.schema.js';
-import type { ItemProgress } from '../../src/services/item-progress.js';
 import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
 import { makeJpeg } from '../support/fixtures.js';
+import { lifecycleJobs } from '../support/lifecycle-jobs.js';
 
 /**
  * The trash and renames while jobs run (docs/assets.md#jobs-and-the-trash):
@@ -19,31 +18,7 @@ describe(`asset lifecycle and running jobs (${process.env.IPS_TEST_DB})`, () => 
   let acme: Awaited<ReturnType<typeof companyWithUser>>;
   let handles: Record<string, string>;
 
-  const row = async (handle: string) => (await h.ctx.repositories.assets.findByHandle(acme.companyHandle, handle))!;
-  const directJob = (key: string, jobType = 'ReprocessAssets') => ({
-    jobHandle: `j|${key}-${Date.now()}`,
-    companyHandle: acme.companyHandle,
-    jobName: key,
-    originalName: key,
-    submitUserHandle: acme.userHandle,
-    submitUserEmail: acme.who.email,
-    jobType,
-  });
-  const options = () => {
-    const { assetHandleArray: _, ...parsed } = reprocessAssetsJob.parse({ assetHandleArray: ['x'], createMask: false, emailSetting: 'None' });
-    return parsed;
-  };
-  /** Runs `during` once the item reaches `step`; the returned promise settles when it has run. */
-  const at = (step: string, during: () => Promise<unknown>) => {
-    let done: Promise<unknown> = Promise.resolve();
-    const progress: ItemProgress = {
-      step: (s) => {
-        if (s === step) done = during();
-      },
-    };
-    return { progress, settled: () => done };
-  };
-  const trash = (handle: string) => () => h.api('deleteAssets', { companyHandle: acme.companyHandle, assetHandleArray: [handle] }, acme.who);
+  const { row, directJob, reprocessOptions: options, at, trash, reprocessAt } = lifecycleJobs({ h: () => h, acme: () => acme });
 
   beforeAll(async () => {
     h = await startHarness();
@@ -63,15 +38,7 @@ describe(`asset lifecycle and running jobs (${process.env.IPS_TEST_DB})`, () => 
 
   it('a reprocess item whose asset is trashed while it renders fails alone; the asset stays in the trash', async () => {
     const before = await row(handles.one!);
-    const hook = at('reading', trash(handles.one!));
-    const result = await h.ctx.services.reprocess.reprocess(
-      directJob('trashed'),
-      options(),
-      { assetHandle: handles.one!, name: 'one' },
-      undefined,
-      hook.progress,
-    );
-    await hook.settled();
+    const result = await reprocessAt('reading', trash(handles.one!), directJob('trashed'), options(), { assetHandle: handles.one!, name: 'one' });
     expect(result).toMatchObject({ status: 'error', reason: 'the asset was moved to the trash while the job ran' });
     const after = await row(handles.one!);
     expect(after.trash_state).toBe('InTrash');
@@ -93,15 +60,7 @@ describe(`asset lifecycle and running jobs (${process.env.IPS_TEST_DB})`, () => 
   it('a rename while the item runs keeps the new name and the item succeeds', async () => {
     const rename = () =>
       h.api('renameAsset', { companyHandle: acme.companyHandle, assetHandle: handles.three, newName: 'renamed', validateName: true }, acme.who);
-    const hook = at('reading', rename);
-    const result = await h.ctx.services.reprocess.reprocess(
-      directJob('renamed'),
-      options(),
-      { assetHandle: handles.three!, name: 'three' },
-      undefined,
-      hook.progress,
-    );
-    await hook.settled();
+    const result = await reprocessAt('reading', rename, directJob('renamed'), options(), { assetHandle: handles.three!, name: 'three' });
     expect(result).toMatchObject({ status: 'success' });
     expect(await row(handles.three!)).toMatchObject({ name: 'renamed', trash_state: 'NotInTrash' });
   });

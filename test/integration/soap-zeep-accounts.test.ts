@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, companyWithUser, startHarness } from '../support/harness.js';
-import { validateAgainstServedXsd } from '../support/soap-xsd.js';
-import { type ZeepCall, type ZeepResult, runZeep } from '../support/zeep.js';
-
-const VERSIONS = ['2013-02-15', '2014-04-03'] as const;
-type Version = (typeof VERSIONS)[number];
+import { IPS_VERSIONS as VERSIONS, zeepSession } from '../support/zeep-session.js';
 
 /**
  * The account and membership operations through Python zeep (strict) with the
@@ -15,22 +11,7 @@ type Version = (typeof VERSIONS)[number];
 describe(`accounts over SOAP through zeep, both IPS versions (${process.env.IPS_TEST_DB})`, () => {
   let h: Harness;
   let acme: Awaited<ReturnType<typeof companyWithUser>>;
-  const wsdls = new Map<Version, string>();
-  const wsdlUrl = (version: Version) => `${h.baseUrl}/scene7/webservice/IpsApi-${version}.wsdl`;
-
-  const zeep = async (version: Version, calls: ZeepCall[]): Promise<ZeepResult[]> => {
-    const results = await runZeep({ wsdl: wsdlUrl(version), user: acme.who.email, password: acme.who.password, calls });
-    for (const r of results) {
-      if (r.reply === null) continue;
-      const check = validateAgainstServedXsd(wsdls.get(version)!, r.reply);
-      expect(check.ok, `${version} ${r.op}: the reply does not validate against the served XSD: ${check.errors}\n${check.document ?? r.reply}`).toBe(true);
-    }
-    return results;
-  };
-  const valueOf = (r: ZeepResult): any => {
-    if (!r.ok) throw new Error(`${r.op} failed through zeep: ${JSON.stringify('fault' in r ? r.fault : r.error)}\nreply: ${r.reply}`);
-    return r.value;
-  };
+  const { zeep, valueOf, loadWsdls } = zeepSession({ baseUrl: () => h.baseUrl, who: () => acme.who });
 
   beforeAll(async () => {
     h = await startHarness();
@@ -45,7 +26,7 @@ describe(`accounts over SOAP through zeep, both IPS versions (${process.env.IPS_
       membershipArray: [{ companyHandle: acme.companyHandle, role: 'IpsUser', isActive: false }],
     });
     expect(worker.status).toBe(200);
-    for (const version of VERSIONS) wsdls.set(version, await (await fetch(wsdlUrl(version))).text());
+    await loadWsdls();
   });
   afterAll(async () => h?.close());
 

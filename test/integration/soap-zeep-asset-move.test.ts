@@ -5,10 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultCode } from '../../src/domain/faults.js';
 import { makeJpeg } from '../support/fixtures.js';
 import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
-import { validateAgainstServedXsd } from '../support/soap-xsd.js';
-import { type ZeepResult, runZeep } from '../support/zeep.js';
-
-const VERSIONS = ['2013-02-15', '2014-04-03'] as const;
+import { IPS_VERSIONS as VERSIONS, zeepSession } from '../support/zeep-session.js';
 
 /**
  * moveAsset and moveAssets through Python zeep (strict) on each IPS version's
@@ -23,10 +20,7 @@ describe(`moving assets through SOAP (zeep strict) (${process.env.IPS_TEST_DB})`
   let root: string;
   let handles: Record<string, string>;
 
-  const valueOf = (r: ZeepResult): any => {
-    if (!r.ok) throw new Error(`${r.op} failed through zeep: ${JSON.stringify('fault' in r ? r.fault : r.error)}\nreply: ${r.reply}`);
-    return r.value;
-  };
+  const { zeep, valueOf, loadWsdls } = zeepSession({ baseUrl: () => h.baseUrl, who: () => acme.who });
   const folderOf = async (handle: string) => (await h.ctx.repositories.assets.findByHandle(acme.companyHandle, handle))!.folder;
 
   beforeAll(async () => {
@@ -42,6 +36,7 @@ describe(`moving assets through SOAP (zeep strict) (${process.env.IPS_TEST_DB})`
       const r = await h.api('createFolder', { companyHandle: acme.companyHandle, folderPath: version }, acme.who);
       expect(r.status, JSON.stringify(r.body)).toBe(200);
     }
+    await loadWsdls();
   }, 120_000);
   afterAll(async () => {
     await h?.close();
@@ -50,35 +45,23 @@ describe(`moving assets through SOAP (zeep strict) (${process.env.IPS_TEST_DB})`
 
   for (const version of VERSIONS) {
     it(`${version}: moveAsset and moveAssets parse strictly and validate`, async () => {
-      const wsdlUrl = `${h.baseUrl}/scene7/webservice/IpsApi-${version}.wsdl`;
-      const wsdl = await (await fetch(wsdlUrl)).text();
       const companyHandle = acme.companyHandle;
       const folderHandle = `f|${root}${version}/`;
-      const results = await runZeep({
-        wsdl: wsdlUrl,
-        user: acme.who.email,
-        password: acme.who.password,
-        calls: [
-          { op: 'moveAsset', args: { companyHandle, assetHandle: handles.Hat, folderHandle } },
-          {
-            op: 'moveAssets',
-            args: {
-              companyHandle,
-              assetMoveArray: {
-                items: [
-                  { assetHandle: handles.Coat, folderHandle },
-                  { assetHandle: 'a|missing', folderHandle },
-                ],
-              },
+      const results = await zeep(version, [
+        { op: 'moveAsset', args: { companyHandle, assetHandle: handles.Hat, folderHandle } },
+        {
+          op: 'moveAssets',
+          args: {
+            companyHandle,
+            assetMoveArray: {
+              items: [
+                { assetHandle: handles.Coat, folderHandle },
+                { assetHandle: 'a|missing', folderHandle },
+              ],
             },
           },
-        ],
-      });
-      for (const r of results) {
-        expect(r.reply, `${version} ${r.op}: no reply`).not.toBeNull();
-        const check = validateAgainstServedXsd(wsdl, r.reply!);
-        expect(check.ok, `${version} ${r.op}: ${check.errors}\n${check.document ?? r.reply}`).toBe(true);
-      }
+        },
+      ]);
       valueOf(results[0]!);
       const moved = valueOf(results[1]!);
       expect(moved).toMatchObject({ successCount: 1, warningCount: 0, errorCount: 1 });

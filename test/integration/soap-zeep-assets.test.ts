@@ -5,11 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultCode } from '../../src/domain/faults.js';
 import { makeJpeg, makePng } from '../support/fixtures.js';
 import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
-import { validateAgainstServedXsd } from '../support/soap-xsd.js';
-import { type ZeepCall, type ZeepResult, runZeep } from '../support/zeep.js';
-
-const VERSIONS = ['2013-02-15', '2014-04-03'] as const;
-type Version = (typeof VERSIONS)[number];
+import { IPS_VERSIONS as VERSIONS, zeepSession } from '../support/zeep-session.js';
 
 /**
  * The asset name and trash operations through Python zeep (strict) on each IPS
@@ -23,22 +19,7 @@ describe(`asset names and the trash through SOAP (zeep strict) (${process.env.IP
   let dir: string;
   let acme: Awaited<ReturnType<typeof companyWithUser>>;
   let handles: Record<string, string>;
-  const wsdls = new Map<Version, string>();
-  const wsdlUrl = (version: Version) => `${h.baseUrl}/scene7/webservice/IpsApi-${version}.wsdl`;
-
-  const zeep = async (version: Version, calls: ZeepCall[]): Promise<ZeepResult[]> => {
-    const results = await runZeep({ wsdl: wsdlUrl(version), user: acme.who.email, password: acme.who.password, calls });
-    for (const r of results) {
-      expect(r.reply, `${version} ${r.op}: no reply`).not.toBeNull();
-      const check = validateAgainstServedXsd(wsdls.get(version)!, r.reply!);
-      expect(check.ok, `${version} ${r.op}: the reply does not validate against the served XSD: ${check.errors}\n${check.document ?? r.reply}`).toBe(true);
-    }
-    return results;
-  };
-  const valueOf = (r: ZeepResult): any => {
-    if (!r.ok) throw new Error(`${r.op} failed through zeep: ${JSON.stringify('fault' in r ? r.fault : r.error)}\nreply: ${r.reply}`);
-    return r.value;
-  };
+  const { zeep, valueOf, loadWsdls } = zeepSession({ baseUrl: () => h.baseUrl, who: () => acme.who });
 
   beforeAll(async () => {
     h = await startHarness();
@@ -48,7 +29,7 @@ describe(`asset names and the trash through SOAP (zeep strict) (${process.env.IP
       { path: await makeJpeg(path.join(dir, 'Hat.jpg'), 200, 150) },
       { path: await makePng(path.join(dir, 'Shoe.png'), 120, 80) },
     ]);
-    for (const version of VERSIONS) wsdls.set(version, await (await fetch(wsdlUrl(version))).text());
+    await loadWsdls();
   }, 120_000);
   afterAll(async () => {
     await h?.close();

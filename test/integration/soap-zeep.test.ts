@@ -4,13 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
 import { makeJpeg } from '../support/fixtures.js';
-import { validateAgainstServedXsd } from '../support/soap-xsd.js';
-import { type ZeepCall, type ZeepResult, runZeep } from '../support/zeep.js';
+import type { ZeepResult } from '../support/zeep.js';
+import { IPS_VERSIONS as VERSIONS, zeepSession } from '../support/zeep-session.js';
 import { readZip } from '../support/zip.js';
 import { waitUntil as waitFor } from '../support/wait.js';
 
-const VERSIONS = ['2013-02-15', '2014-04-03'] as const;
-type Version = (typeof VERSIONS)[number];
 /**
  * Enough images (processed one at a time, most of a second each) that a
  * reprocess job seen with its first batch in flight is still far from done
@@ -35,9 +33,8 @@ describe(`SOAP through Python zeep (strict), both IPS versions (${process.env.IP
   let acme: Awaited<ReturnType<typeof companyWithUser>>;
   let handles: Record<string, string>;
   let images: string[];
-  const wsdls = new Map<Version, string>();
+  const { zeep, valueOf, loadWsdls } = zeepSession({ baseUrl: () => h.baseUrl, who: () => acme.who });
 
-  const wsdlUrl = (version: Version) => `${h.baseUrl}/scene7/webservice/IpsApi-${version}.wsdl`;
   const json = async (op: string, body: Record<string, unknown>) => {
     const r = await h.api(op, { companyHandle: acme.companyHandle, ...body }, acme.who);
     expect(r.status, `${op}: ${JSON.stringify(r.body)}`).toBe(200);
@@ -52,28 +49,6 @@ describe(`SOAP through Python zeep (strict), both IPS versions (${process.env.IP
       return r.status === 200 && r.body.jobLogArray.items[0]?.endDate ? r.body.jobLogArray.items[0] : undefined;
     });
 
-  /**
-   * Runs the calls in one zeep client (acme's authHeader) and holds every reply
-   * to the served XSD: a reply that does not validate fails the test here,
-   * whatever the call's outcome.
-   */
-  const zeep = async (version: Version, calls: ZeepCall[]): Promise<ZeepResult[]> => {
-    const results = await runZeep({ wsdl: wsdlUrl(version), user: acme.who.email, password: acme.who.password, calls });
-    for (const r of results) {
-      // No reply only when the request never got one (a transport error, or a chained call whose
-      // source failed): such a call is not ok, and valueOf reports why.
-      if (r.reply === null) continue;
-      const check = validateAgainstServedXsd(wsdls.get(version)!, r.reply!);
-      expect(check.ok, `${version} ${r.op}: the reply does not validate against the served XSD: ${check.errors}\n${check.document ?? r.reply}`).toBe(true);
-    }
-    return results;
-  };
-  /** The value zeep parsed; a fault or a strict-parsing error fails with the reply zeep got. */
-  const valueOf = (r: ZeepResult): any => {
-    if (!r.ok) throw new Error(`${r.op} failed through zeep: ${JSON.stringify('fault' in r ? r.fault : r.error)}\nreply: ${r.reply}`);
-    return r.value;
-  };
-
   beforeAll(async () => {
     // One activity at a time keeps a reprocess job of IMAGES images busy long enough to be paused at its start.
     h = await startHarness({ WORKER_ACTIVITY_CONCURRENCY: '1' });
@@ -87,11 +62,7 @@ describe(`SOAP through Python zeep (strict), both IPS versions (${process.env.IP
       .filter((n) => n.startsWith('img-'))
       .sort()
       .map((n) => handles[n]!);
-    for (const version of VERSIONS) {
-      const res = await fetch(wsdlUrl(version));
-      expect(res.status).toBe(200);
-      wsdls.set(version, await res.text());
-    }
+    await loadWsdls();
   });
   afterAll(async () => {
     await h?.close();
