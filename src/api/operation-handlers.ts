@@ -4,6 +4,7 @@ import type { AssetService } from '../services/asset.service.js';
 import type { FolderService } from '../services/folder.service.js';
 import type { AssetLifecycleService } from '../services/asset-lifecycle.service.js';
 import type { AssetMoveService } from '../services/asset-move.service.js';
+import type { AssetStateService } from '../services/asset-state.service.js';
 import type { ImageFormatService } from '../services/image-format.service.js';
 import type { JobLogService } from '../services/job-log.service.js';
 import type { JobService } from '../services/job.service.js';
@@ -22,6 +23,7 @@ export interface OperationServices {
   jobs: JobService;
   jobLogs: JobLogService;
   setScripts: SetScriptService;
+  assetState: AssetStateService;
 }
 
 /** One authenticated, validated call: the same for a JSON and a SOAP request. */
@@ -79,6 +81,8 @@ export function operationHandlers(s: OperationServices): OperationHandlers {
     saveImageFormat: async ({ param }) => s.imageFormats.save(param),
     getImageFormats: async ({ param }) => s.imageFormats.list(param),
     deleteImageFormat: async ({ param }) => s.imageFormats.delete(param),
+    setAssetsPublishState: async ({ caller, param }) => s.assetState.setAssetsPublishState(caller, param),
+    getAssetCounts: async ({ param }) => s.assetState.getAssetCounts(param),
     saveSetGenerationScript: async ({ param }) => s.setScripts.save(param),
     getSetGenerationScripts: async ({ param }) => s.setScripts.list(param),
     deleteSetGenerationScript: async ({ param }) => s.setScripts.delete(param),

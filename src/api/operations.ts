@@ -4,6 +4,7 @@ import * as account from '../domain/schemas/account.schema.js';
 import * as asset from '../domain/schemas/asset.schema.js';
 import * as folders from '../domain/schemas/folder.schema.js';
 import * as lifecycle from '../domain/schemas/asset-lifecycle.schema.js';
+import * as assetState from '../domain/schemas/asset-state.schema.js';
 import { emptyReturn } from '../domain/schemas/common.schema.js';
 import * as formats from '../domain/schemas/image-format.schema.js';
 import * as jobs from '../domain/schemas/job.schema.js';
@@ -131,6 +132,16 @@ export const OPERATIONS = {
   saveImageFormat: { param: formats.saveImageFormatParam, return: formats.saveImageFormatReturn, summary: 'Creates or updates an image preset (IS macro).' },
   getImageFormats: { param: formats.getImageFormatsParam, return: formats.getImageFormatsReturn, summary: "Lists the company's image presets." },
   deleteImageFormat: { param: formats.deleteImageFormatParam, return: emptyReturn, summary: 'Deletes an image preset.' },
+  setAssetsPublishState: {
+    param: assetState.setAssetsPublishStateParam,
+    return: assetState.setAssetsPublishStateReturn,
+    summary: 'Marks or unmarks many live assets for publish; per-asset errors in errorDetailArray.',
+  },
+  getAssetCounts: {
+    param: assetState.getAssetCountsParam,
+    return: assetState.getAssetCountsReturn,
+    summary: 'How many live assets of each type the company has.',
+  },
   saveSetGenerationScript: {
     param: setScripts.saveSetGenerationScriptParam,
     return: setScripts.saveSetGenerationScriptReturn,

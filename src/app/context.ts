@@ -17,6 +17,7 @@ import { AssetService } from '../services/asset.service.js';
 import { FolderService } from '../services/folder.service.js';
 import { AssetLifecycleService } from '../services/asset-lifecycle.service.js';
 import { AssetMoveService } from '../services/asset-move.service.js';
+import { AssetStateService } from '../services/asset-state.service.js';
 import { FolderRepository } from '../adapters/repositories/folder.repository.js';
 import { AuthService } from '../services/auth.service.js';
 import { LoginThrottle } from '../services/login-throttle.js';
@@ -126,6 +127,7 @@ export interface AppContext {
     videoDelivery: VideoDeliveryService;
     videoSitemap: VideoSitemapService;
     setScripts: SetScriptService;
+    assetState: AssetStateService;
     setGeneration: SetGenerationService;
     /** where each item in flight is, for getActiveJobs (written by the worker's activities) */
     itemProgress: ItemProgressReporter;
@@ -281,6 +283,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
         sitemap: { publicUrl: config.publicUrl, cacheMaxAgeSeconds: config.imageServing.cacheMaxAgeSeconds },
       }),
       setScripts: new SetScriptService(parts),
+      assetState: new AssetStateService(parts),
       setGeneration: new SetGenerationService(parts),
       urlSecrets,
       itemProgress: new ItemProgressReporter({

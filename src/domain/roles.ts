@@ -103,6 +103,9 @@ export const OPERATION_ACCESS = {
   },
   // IPS documents no list for deleteImageFormat; whoever may save a preset may delete it.
   deleteImageFormat: { roles: PRESET_WRITE, scope: 'company' },
+  // Adobe IPS: r-set-assets-publish-state lists the WR6 roles (ImagePortalAdmin included, unlike setAssetPublishState's page).
+  setAssetsPublishState: { roles: WR6, scope: 'company' },
+  getAssetCounts: { roles: ALL9, scope: 'company' },
   // The UploadFile servlet starts an upload job, so it takes submitJob's roles.
   uploadFile: { roles: SUBMIT_JOB, scope: 'company' },
   submitJob: { roles: SUBMIT_JOB, scope: 'company' },

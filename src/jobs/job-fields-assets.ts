@@ -53,4 +53,15 @@ export const ASSET_OPERATION_FIELDS: FieldTable = {
     assetHandle: { honoured: 'the live asset moved', tests: ['asset-move.test.ts'] },
     folderHandle: { honoured: 'its destination, an existing folder of the company', tests: ['asset-move.test.ts'] },
   },
+  setAssetsPublishStateParam: {
+    companyHandle: { honoured: "the company (another company's asset is unknown)", tests: ['asset-state.test.ts'] },
+    publishStateUpdateArray: { honoured: 'the updates, each independent, in order (per-asset errors in errorDetailArray)', tests: ['asset-state.test.ts'] },
+  },
+  'setAssetsPublishStateParam.publishStateUpdateArray': {
+    assetHandle: { honoured: 'the live asset updated (trashed assets refused)', tests: ['asset-state.test.ts'] },
+    publishState: { honoured: 'MarkedForPublish or NotMarkedForPublish', tests: ['asset-state.test.ts'] },
+  },
+  getAssetCountsParam: {
+    companyHandle: { honoured: 'the company whose live assets are counted', tests: ['asset-state.test.ts'] },
+  },
 };

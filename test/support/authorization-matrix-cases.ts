@@ -186,6 +186,15 @@ export const CASES = {
     body: byCompany((t) => ({ companyHandle: t.companyHandle, imageFormatHandle: MISSING.preset })),
     allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'imageFormatHandle' },
   },
+  // A batch lists the missing asset in errorDetailArray instead of faulting: the allowed call changes nothing.
+  setAssetsPublishState: {
+    body: byCompany((t) => ({
+      companyHandle: t.companyHandle,
+      publishStateUpdateArray: { items: [{ assetHandle: MISSING.asset, publishState: 'NotMarkedForPublish' }] },
+    })),
+    allowed: { status: 200 },
+  },
+  getAssetCounts: { body: byCompany((t) => ({ companyHandle: t.companyHandle })), allowed: { status: 200 } },
   saveSetGenerationScript: {
     body: byCompany((t) => ({ companyHandle: t.companyHandle, scriptHandle: MISSING.script, name: 'matrix', setType: 'SpinSet', memberPattern: '{base}_{n}' })),
     allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'scriptHandle' },

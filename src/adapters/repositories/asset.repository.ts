@@ -233,6 +233,38 @@ export class AssetRepository {
       throw err;
     }
   }
+
+  /**
+   * Sets the publish state of a live asset of the company; returns false,
+   * changing nothing, when the asset is not live (trashed or purged meanwhile).
+   */
+  async setPublishStateLive(
+    companyHandle: string,
+    handle: string,
+    changes: Pick<AssetRow, 'ready_for_publish' | 'last_modified' | 'last_modify_user'>,
+  ): Promise<boolean> {
+    const r = await this.db
+      .updateTable('assets')
+      .set(changes)
+      .where('company_handle', '=', companyHandle)
+      .where('asset_handle', '=', handle)
+      .where('trash_state', '=', 'NotInTrash')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** How many live assets of the company each type has (types without any are absent), by type name. */
+  async countLiveByType(companyHandle: string): Promise<Array<{ type: string; count: number }>> {
+    const rows = await this.db
+      .selectFrom('assets')
+      .select(['type', (eb) => eb.fn.countAll<number | string | bigint>().as('count')])
+      .where('company_handle', '=', companyHandle)
+      .where('trash_state', '=', 'NotInTrash')
+      .groupBy('type')
+      .orderBy('type')
+      .execute();
+    return rows.map((r) => ({ type: r.type, count: Number(r.count) }));
+  }
 }
 
 function condition(eb: Eb, c: AssetCondition): Expression<SqlBool> {
