@@ -5,6 +5,7 @@ import type { FolderService } from '../services/folder.service.js';
 import type { AssetLifecycleService } from '../services/asset-lifecycle.service.js';
 import type { AssetMoveService } from '../services/asset-move.service.js';
 import type { AssetStateService } from '../services/asset-state.service.js';
+import type { AssetAssociationsService } from '../services/asset-associations.service.js';
 import type { ImageFormatService } from '../services/image-format.service.js';
 import type { JobLogService } from '../services/job-log.service.js';
 import type { JobService } from '../services/job.service.js';
@@ -22,6 +23,7 @@ export interface OperationServices {
   assetMove: AssetMoveService;
   jobs: JobService;
   jobLogs: JobLogService;
+  assetAssociations: AssetAssociationsService;
   setScripts: SetScriptService;
   assetState: AssetStateService;
 }
@@ -80,6 +82,7 @@ export function operationHandlers(s: OperationServices): OperationHandlers {
     deleteFolder: async ({ caller, param }) => s.folders.deleteFolder(caller, param),
     saveImageFormat: async ({ param }) => s.imageFormats.save(param),
     getImageFormats: async ({ param }) => s.imageFormats.list(param),
+    getAssociatedAssets: async ({ param }) => s.assetAssociations.getAssociatedAssets(param),
     deleteImageFormat: async ({ param }) => s.imageFormats.delete(param),
     setAssetsPublishState: async ({ caller, param }) => s.assetState.setAssetsPublishState(caller, param),
     getAssetCounts: async ({ param }) => s.assetState.getAssetCounts(param),

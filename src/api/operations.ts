@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { OPERATION_ACCESS, type OperationName } from '../domain/roles.js';
 import * as account from '../domain/schemas/account.schema.js';
 import * as asset from '../domain/schemas/asset.schema.js';
+import * as associations from '../domain/schemas/asset-associations.schema.js';
 import * as folders from '../domain/schemas/folder.schema.js';
 import * as lifecycle from '../domain/schemas/asset-lifecycle.schema.js';
 import * as assetState from '../domain/schemas/asset-state.schema.js';
@@ -131,6 +132,11 @@ export const OPERATIONS = {
   deleteFolder: { param: folders.deleteFolderParam, return: emptyReturn, summary: 'Deletes a folder and its subfolders, trashing their assets.' },
   saveImageFormat: { param: formats.saveImageFormatParam, return: formats.saveImageFormatReturn, summary: 'Creates or updates an image preset (IS macro).' },
   getImageFormats: { param: formats.getImageFormatsParam, return: formats.getImageFormatsReturn, summary: "Lists the company's image presets." },
+  getAssociatedAssets: {
+    param: associations.getAssociatedAssetsParam,
+    return: associations.getAssociatedAssetsReturn,
+    summary: 'Returns the sets containing an asset, its members, and what generated it or was generated from it.',
+  },
   deleteImageFormat: { param: formats.deleteImageFormatParam, return: emptyReturn, summary: 'Deletes an image preset.' },
   setAssetsPublishState: {
     param: assetState.setAssetsPublishStateParam,

@@ -16,6 +16,7 @@ import { MembershipService } from '../services/membership.service.js';
 import { AssetService } from '../services/asset.service.js';
 import { FolderService } from '../services/folder.service.js';
 import { AssetLifecycleService } from '../services/asset-lifecycle.service.js';
+import { AssetAssociationsService } from '../services/asset-associations.service.js';
 import { AssetMoveService } from '../services/asset-move.service.js';
 import { AssetStateService } from '../services/asset-state.service.js';
 import { FolderRepository } from '../adapters/repositories/folder.repository.js';
@@ -107,6 +108,7 @@ export interface AppContext {
     folders: FolderService;
     imageFormats: ImageFormatService;
     assetLifecycle: AssetLifecycleService;
+    assetAssociations: AssetAssociationsService;
     assetMove: AssetMoveService;
     ingest: IngestService;
     urlUploads: UrlUploadService;
@@ -229,6 +231,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       folders: new FolderService(parts),
       imageFormats: new ImageFormatService(parts),
       assetLifecycle: new AssetLifecycleService(parts),
+      assetAssociations: new AssetAssociationsService(parts),
       assetMove: new AssetMoveService(parts),
       ingest,
       urlUploads: new UrlUploadService({

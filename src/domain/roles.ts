@@ -101,6 +101,7 @@ export const OPERATION_ACCESS = {
     roles: ['IpsUser', 'IpsAdmin', 'IpsCompanyAdmin', 'ImagePortalAdmin', 'ImagePortalUser', 'ImagePortalContrib', 'ImagePortalContribUser'],
     scope: 'company',
   },
+  getAssociatedAssets: { roles: ALL9, scope: 'company' },
   // IPS documents no list for deleteImageFormat; whoever may save a preset may delete it.
   deleteImageFormat: { roles: PRESET_WRITE, scope: 'company' },
   // Adobe IPS: r-set-assets-publish-state lists the WR6 roles (ImagePortalAdmin included, unlike setAssetPublishState's page).

@@ -7,6 +7,7 @@ import { unCompressOptions, uploadUrl } from '../domain/schemas/upload-jobs.sche
 import { JOB_ELEMENT_FIELDS } from './job-fields-elements.js';
 import { ACCOUNT_OPERATION_FIELDS } from './job-fields-accounts.js';
 import { ASSET_OPERATION_FIELDS } from './job-fields-assets.js';
+import { ASSOCIATION_OPERATION_FIELDS } from './job-fields-associations.js';
 import { FOLDER_OPERATION_FIELDS } from './job-fields-folders.js';
 import { OPERATION_FIELDS } from './job-fields-operations.js';
 import { OPTION_TYPE_FIELDS } from './job-fields-options.js';
@@ -70,6 +71,7 @@ export const FIELD_TABLE: FieldTable = {
   ...OPERATION_FIELDS,
   ...ACCOUNT_OPERATION_FIELDS,
   ...ASSET_OPERATION_FIELDS,
+  ...ASSOCIATION_OPERATION_FIELDS,
   ...FOLDER_OPERATION_FIELDS,
   ...OPTION_TYPE_FIELDS,
 };

@@ -182,6 +182,7 @@ export const CASES = {
     allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'imageFormatHandle' },
   },
   getImageFormats: { body: byCompany((t) => ({ companyHandle: t.companyHandle })), allowed: { status: 200 } },
+  getAssociatedAssets: { body: byCompany((t) => ({ companyHandle: t.companyHandle, assetHandle: t.assetHandle })), allowed: { status: 200 } },
   deleteImageFormat: {
     body: byCompany((t) => ({ companyHandle: t.companyHandle, imageFormatHandle: MISSING.preset })),
     allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'imageFormatHandle' },

@@ -72,7 +72,38 @@ export class DerivationRepository {
     const rows = await this.db.selectFrom('asset_set_members').select('member_handle').where('set_handle', '=', setHandle).orderBy('position').execute();
     return rows.map((r) => r.member_handle);
   }
+
+  /** The live assets of the company made from `sourceHandle`, by engine then position (getAssociatedAssets). */
+  generatedFrom(companyHandle: string, sourceHandle: string): Promise<LinkedAssetRow[]> {
+    return this.db
+      .selectFrom('asset_derivations as d')
+      .innerJoin('assets as a', 'a.asset_handle', 'd.asset_handle')
+      .selectAll('a')
+      .select('d.engine as derivation_engine')
+      .where('d.source_handle', '=', sourceHandle)
+      .where('a.company_handle', '=', companyHandle)
+      .where('a.trash_state', '=', 'NotInTrash')
+      .orderBy('d.engine')
+      .orderBy('d.position')
+      .execute();
+  }
+
+  /** The live asset of the company `assetHandle` was made from, with the engine that made it (getAssociatedAssets). */
+  generatorsOf(companyHandle: string, assetHandle: string): Promise<LinkedAssetRow[]> {
+    return this.db
+      .selectFrom('asset_derivations as d')
+      .innerJoin('assets as a', 'a.asset_handle', 'd.source_handle')
+      .selectAll('a')
+      .select('d.engine as derivation_engine')
+      .where('d.asset_handle', '=', assetHandle)
+      .where('a.company_handle', '=', companyHandle)
+      .where('a.trash_state', '=', 'NotInTrash')
+      .execute();
+  }
 }
+
+/** A catalog asset and the engine of the derivation linking it to the asset asked about. */
+export type LinkedAssetRow = AssetTable & { derivation_engine: string };
 
 /**
  * Refuses a byproduct of a source asset that is in the trash or was emptied

@@ -78,6 +78,32 @@ export class SetRepository {
       await new DerivationRepository(tx).replaceMembers(asset.asset_handle, members);
     });
   }
+
+  /** The live sets (and templates) of the company listing `memberHandle` as a member, by name (getAssociatedAssets). */
+  containersOf(companyHandle: string, memberHandle: string): Promise<AssetTable[]> {
+    return this.db
+      .selectFrom('asset_set_members as m')
+      .innerJoin('assets as a', 'a.asset_handle', 'm.set_handle')
+      .selectAll('a')
+      .where('m.member_handle', '=', memberHandle)
+      .where('a.company_handle', '=', companyHandle)
+      .where('a.trash_state', '=', 'NotInTrash')
+      .orderBy('a.name_key')
+      .execute();
+  }
+
+  /** A set's live members of the company, in set order (getAssociatedAssets). */
+  liveMembers(companyHandle: string, setHandle: string): Promise<AssetTable[]> {
+    return this.db
+      .selectFrom('asset_set_members as m')
+      .innerJoin('assets as a', 'a.asset_handle', 'm.member_handle')
+      .selectAll('a')
+      .where('m.set_handle', '=', setHandle)
+      .where('a.company_handle', '=', companyHandle)
+      .where('a.trash_state', '=', 'NotInTrash')
+      .orderBy('m.position')
+      .execute();
+  }
 }
 
 /** A set's members' names, in order (members no longer in the catalog are left out): what a publish writes for a set. */
