@@ -120,11 +120,13 @@ export class AssetService {
   async setAssetPublishState(caller: Principal, p: In<typeof S.setAssetPublishStateParam>): Promise<Record<string, never>> {
     const row = await this.deps.assets.findByHandle(p.companyHandle, p.assetHandle);
     if (!row) throw faults.notFound('assetHandle', 'asset', p.assetHandle);
-    await this.deps.assets.update(row.asset_handle, {
+    // As setAssetsPublishState: a trashed asset is never published, so its mark cannot change (docs/assets.md).
+    const changed = await this.deps.assets.setPublishStateLive(p.companyHandle, row.asset_handle, {
       ready_for_publish: p.publishState === 'MarkedForPublish' ? 1 : 0,
       last_modified: nowIso(),
       last_modify_user: caller.email,
     });
+    if (!changed) throw faults.invalid('assetHandle', 'an asset that is not in the trash', 'an asset in the trash');
     return {};
   }
 }

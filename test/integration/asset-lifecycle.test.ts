@@ -121,6 +121,10 @@ describe(`asset names, rename and trash (${process.env.IPS_TEST_DB})`, () => {
     expect(missing.body).toMatchObject({ code: FaultCode.InvalidParameter, field: 'assetHandle' });
     expect((await call('deleteAsset', { assetHandle: handles.Scarf })).status).toBe(200);
     expect((await row(handles.Scarf!)).trash_state).toBe('InTrash');
+    // A trashed asset is never published, so its publish mark cannot be set either.
+    const mark = await call('setAssetPublishState', { assetHandle: handles.Scarf, publishState: 'MarkedForPublish' });
+    expect(mark.status).toBe(400);
+    expect(mark.body).toMatchObject({ code: FaultCode.InvalidParameter, field: 'assetHandle' });
   });
 
   it('restoreAssetsFromTrash brings back the asset with what was trashed with it; a live holder of its name blocks it', async () => {
