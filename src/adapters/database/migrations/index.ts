@@ -3,6 +3,7 @@ import type { DatabaseKind } from '../database-kind.js';
 import { folders } from './0017_folders.js';
 import { assetLifecycle } from './0018_asset_lifecycle.js';
 import { accounts } from './0019_accounts.js';
+import { assetTypes } from './0020_asset_types.js';
 
 /**
  * Migrations after 0016, one file per migration in this folder (named like
@@ -15,5 +16,6 @@ export function laterMigrations(kind: DatabaseKind): Record<string, Migration> {
     '0017_folders': folders(kind),
     '0018_asset_lifecycle': assetLifecycle(kind),
     '0019_accounts': accounts(kind),
+    '0020_asset_types': assetTypes(kind),
   };
 }
