@@ -1,21 +1,11 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { type Layer, writePsdBuffer } from 'ag-psd';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultCode } from '../../src/domain/faults.js';
 import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
+import { makeByproducts, writeBrochurePdf, writePosterPsd } from '../support/byproduct-sources.js';
 import { makePng } from '../support/fixtures.js';
-
-const run = promisify(execFile);
-
-const solidLayer = (name: string, left: number, top: number, rgba: [number, number, number, number]): Layer => {
-  const data = new Uint8ClampedArray(8 * 6 * 4);
-  for (let i = 0; i < 8 * 6; i++) data.set(rgba, i * 4);
-  return { name, left, top, imageData: { width: 8, height: 6, data } };
-};
 
 interface Asset {
   assetHandle: string;
@@ -61,41 +51,11 @@ describe(`getAssociatedAssets (${process.env.IPS_TEST_DB})`, () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-associations-'));
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
     other = await companyWithUser(h, 'Other', 'IpsUser');
-    // Two pages, so the rip also makes an eCatalog (a one-page PDF gets none).
-    const ps = path.join(dir, 'brochure.ps');
-    await fs.writeFile(ps, '%!PS\n/Helvetica findfont 24 scalefont setfont\n72 700 moveto (page one) show showpage\n72 700 moveto (page two) show showpage\n');
-    const pdf = path.join(dir, 'brochure.pdf');
-    await run('gs', ['-dSAFER', '-dBATCH', '-dNOPAUSE', '-q', '-sDEVICE=pdfwrite', `-sOutputFile=${pdf}`, ps]);
-    const psd = path.join(dir, 'poster.psd');
-    const white = new Uint8ClampedArray(32 * 24 * 4).fill(255);
-    await fs.writeFile(
-      psd,
-      writePsdBuffer({
-        width: 32,
-        height: 24,
-        imageData: { width: 32, height: 24, data: white },
-        children: [solidLayer('Red', 2, 2, [255, 0, 0, 255]), solidLayer('Blue', 20, 14, [0, 0, 255, 255])],
-      }),
-    );
+    const pdf = await writeBrochurePdf(dir);
+    const psd = await writePosterPsd(dir);
     const seeded = await seedAssets(h, acme, [{ path: pdf }, { path: psd }, { path: await makePng(path.join(dir, 'logo.png'), 64, 48) }]);
     otherHandles = await seedAssets(h, other, [{ path: await makePng(path.join(dir, 'stranger.png'), 64, 48) }]);
-    const job = await h.api(
-      'submitJob',
-      {
-        companyHandle: acme.companyHandle,
-        jobName: 'byproducts',
-        reprocessAssetsJob: {
-          assetHandleArray: [seeded.brochure, seeded.poster],
-          createMask: false,
-          emailSetting: 'None',
-          pdfOptions: { resolution: 36, pdfCatalog: true },
-          photoshopOptions: { process: 'MaintainLayers', layerOptions: { layerNaming: 'LayerName', createTemplate: true } },
-        },
-      },
-      acme.who,
-    );
-    expect(job.status, JSON.stringify(job.body)).toBe(200);
-    expect(await h.client.workflow.getHandle(job.body.jobHandle).result()).toMatchObject({ outcome: 'done', errors: 0 });
+    await makeByproducts(h, acme, [seeded.brochure, seeded.poster]);
     const rows = await h.ctx.database.db.selectFrom('assets').select(['name', 'asset_handle']).where('company_handle', '=', acme.companyHandle).execute();
     handles = Object.fromEntries(rows.map((r) => [r.name, r.asset_handle]));
   }, 180_000);

@@ -1,20 +1,10 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { type Layer, writePsdBuffer } from 'ag-psd';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
+import { makeByproducts, writeBrochurePdf, writePosterPsd } from '../support/byproduct-sources.js';
 import { makePng, uploadPost } from '../support/fixtures.js';
-
-const run = promisify(execFile);
-
-const solidLayer = (name: string, left: number, top: number, rgba: [number, number, number, number]): Layer => {
-  const data = new Uint8ClampedArray(8 * 6 * 4);
-  for (let i = 0; i < 8 * 6; i++) data.set(rgba, i * 4);
-  return { name, left, top, imageData: { width: 8, height: 6, data } };
-};
 
 describe(`searchAssets excludeByproducts / excludeByproductArray (${process.env.IPS_TEST_DB})`, () => {
   let h: Harness;
@@ -44,22 +34,8 @@ describe(`searchAssets excludeByproducts / excludeByproductArray (${process.env.
     h = await startHarness();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-byproducts-'));
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
-    // Two pages, so the rip also makes an eCatalog (a one-page PDF gets none).
-    const ps = path.join(dir, 'brochure.ps');
-    await fs.writeFile(ps, '%!PS\n/Helvetica findfont 24 scalefont setfont\n72 700 moveto (page one) show showpage\n72 700 moveto (page two) show showpage\n');
-    const pdf = path.join(dir, 'brochure.pdf');
-    await run('gs', ['-dSAFER', '-dBATCH', '-dNOPAUSE', '-q', '-sDEVICE=pdfwrite', `-sOutputFile=${pdf}`, ps]);
-    const psd = path.join(dir, 'poster.psd');
-    const white = new Uint8ClampedArray(32 * 24 * 4).fill(255);
-    await fs.writeFile(
-      psd,
-      writePsdBuffer({
-        width: 32,
-        height: 24,
-        imageData: { width: 32, height: 24, data: white },
-        children: [solidLayer('Red', 2, 2, [255, 0, 0, 255]), solidLayer('Blue', 20, 14, [0, 0, 255, 255])],
-      }),
-    );
+    const pdf = await writeBrochurePdf(dir);
+    const psd = await writePosterPsd(dir);
     const png = await makePng(path.join(dir, 'logo.png'), 64, 48);
     const up = await uploadPost(h.baseUrl, {
       params: { companyHandle: acme.companyHandle, jobName: 'seed', endJob: true },
@@ -72,23 +48,7 @@ describe(`searchAssets excludeByproducts / excludeByproductArray (${process.env.
     // The byproducts come from a real reprocess job: pages and eCatalog from the rip, layer images and template from the PSD.
     const uploaded = await search({});
     const handleOf = (name: string) => uploaded.assetArray.items.find((a) => a.name === name)!.assetHandle;
-    const job = await h.api(
-      'submitJob',
-      {
-        companyHandle: acme.companyHandle,
-        jobName: 'byproducts',
-        reprocessAssetsJob: {
-          assetHandleArray: [handleOf('brochure'), handleOf('poster')],
-          createMask: false,
-          emailSetting: 'None',
-          pdfOptions: { resolution: 36, pdfCatalog: true },
-          photoshopOptions: { process: 'MaintainLayers', layerOptions: { layerNaming: 'LayerName', createTemplate: true } },
-        },
-      },
-      acme.who,
-    );
-    expect(job.status, JSON.stringify(job.body)).toBe(200);
-    expect(await h.client.workflow.getHandle(job.body.jobHandle).result()).toMatchObject({ outcome: 'done', errors: 0 });
+    await makeByproducts(h, acme, [handleOf('brochure'), handleOf('poster')]);
   });
   afterAll(async () => {
     await h?.close();

@@ -1,11 +1,10 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FaultCode } from '../../src/domain/faults.js';
 import { makeJpeg } from '../support/fixtures.js';
-import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
-import { IPS_VERSIONS as VERSIONS, zeepSession } from '../support/zeep-session.js';
+import { seedAssets } from '../support/harness.js';
+import { zeepCompany } from '../support/zeep-company.js';
+import { IPS_VERSIONS as VERSIONS } from '../support/zeep-session.js';
 
 /**
  * moveAsset and moveAssets through Python zeep (strict) on each IPS version's
@@ -14,38 +13,29 @@ import { IPS_VERSIONS as VERSIONS, zeepSession } from '../support/zeep-session.j
  * every reply is also held to the XSD the WSDL embeds.
  */
 describe(`moving assets through SOAP (zeep strict) (${process.env.IPS_TEST_DB})`, () => {
-  let h: Harness;
-  let dir: string;
-  let acme: Awaited<ReturnType<typeof companyWithUser>>;
   let root: string;
   let handles: Record<string, string>;
 
-  const { zeep, valueOf, loadWsdls } = zeepSession({ baseUrl: () => h.baseUrl, who: () => acme.who });
-  const folderOf = async (handle: string) => (await h.ctx.repositories.assets.findByHandle(acme.companyHandle, handle))!.folder;
-
-  beforeAll(async () => {
-    h = await startHarness();
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-zeep-move-'));
-    acme = await companyWithUser(h, 'ZeepMove', 'IpsUser');
-    root = (await h.ctx.repositories.companies.findByHandle(acme.companyHandle))!.root_path;
-    handles = await seedAssets(h, acme, [
-      { path: await makeJpeg(path.join(dir, 'Hat.jpg'), 64, 48) },
-      { path: await makeJpeg(path.join(dir, 'Coat.jpg'), 64, 48) },
-    ]);
-    for (const version of VERSIONS) {
-      const r = await h.api('createFolder', { companyHandle: acme.companyHandle, folderPath: version }, acme.who);
-      expect(r.status, JSON.stringify(r.body)).toBe(200);
-    }
-    await loadWsdls();
-  }, 120_000);
-  afterAll(async () => {
-    await h?.close();
-    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  const soap = zeepCompany({
+    company: 'ZeepMove',
+    prepare: async ({ h, acme, dir }) => {
+      root = (await h.ctx.repositories.companies.findByHandle(acme.companyHandle))!.root_path;
+      handles = await seedAssets(h, acme, [
+        { path: await makeJpeg(path.join(dir, 'Hat.jpg'), 64, 48) },
+        { path: await makeJpeg(path.join(dir, 'Coat.jpg'), 64, 48) },
+      ]);
+      for (const version of VERSIONS) {
+        const r = await h.api('createFolder', { companyHandle: acme.companyHandle, folderPath: version }, acme.who);
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+      }
+    },
   });
+  const { zeep, valueOf } = soap;
+  const folderOf = async (handle: string) => (await soap.h.ctx.repositories.assets.findByHandle(soap.acme.companyHandle, handle))!.folder;
 
   for (const version of VERSIONS) {
     it(`${version}: moveAsset and moveAssets parse strictly and validate`, async () => {
-      const companyHandle = acme.companyHandle;
+      const companyHandle = soap.acme.companyHandle;
       const folderHandle = `f|${root}${version}/`;
       const results = await zeep(version, [
         { op: 'moveAsset', args: { companyHandle, assetHandle: handles.Hat, folderHandle } },

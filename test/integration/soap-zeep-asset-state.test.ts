@@ -1,11 +1,10 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FaultCode } from '../../src/domain/faults.js';
 import { makeJpeg } from '../support/fixtures.js';
-import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
-import { IPS_VERSIONS as VERSIONS, zeepSession } from '../support/zeep-session.js';
+import { seedAssets } from '../support/harness.js';
+import { zeepCompany } from '../support/zeep-company.js';
+import { IPS_VERSIONS as VERSIONS } from '../support/zeep-session.js';
 
 /**
  * setAssetsPublishState and getAssetCounts through Python zeep (strict) on
@@ -14,32 +13,23 @@ import { IPS_VERSIONS as VERSIONS, zeepSession } from '../support/zeep-session.j
  * AssetCountArray reply; every reply is also held to the XSD the WSDL embeds.
  */
 describe(`publish state and asset counts through SOAP (zeep strict) (${process.env.IPS_TEST_DB})`, () => {
-  let h: Harness;
-  let dir: string;
-  let acme: Awaited<ReturnType<typeof companyWithUser>>;
   let handles: Record<string, string>;
 
-  const { zeep, valueOf, loadWsdls } = zeepSession({ baseUrl: () => h.baseUrl, who: () => acme.who });
-  const marked = async (handle: string) => (await h.ctx.repositories.assets.findByHandle(acme.companyHandle, handle))!.ready_for_publish === 1;
-
-  beforeAll(async () => {
-    h = await startHarness();
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-zeep-state-'));
-    acme = await companyWithUser(h, 'ZeepState', 'IpsUser');
-    handles = await seedAssets(h, acme, [
-      { path: await makeJpeg(path.join(dir, 'Hat.jpg'), 64, 48) },
-      { path: await makeJpeg(path.join(dir, 'Coat.jpg'), 64, 48) },
-    ]);
-    await loadWsdls();
-  }, 120_000);
-  afterAll(async () => {
-    await h?.close();
-    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  const marked = async (handle: string) => (await soap.h.ctx.repositories.assets.findByHandle(soap.acme.companyHandle, handle))!.ready_for_publish === 1;
+  const soap = zeepCompany({
+    company: 'ZeepState',
+    prepare: async ({ h, acme, dir }) => {
+      handles = await seedAssets(h, acme, [
+        { path: await makeJpeg(path.join(dir, 'Hat.jpg'), 64, 48) },
+        { path: await makeJpeg(path.join(dir, 'Coat.jpg'), 64, 48) },
+      ]);
+    },
   });
+  const { zeep, valueOf } = soap;
 
   for (const version of VERSIONS) {
     it(`${version}: setAssetsPublishState and getAssetCounts parse strictly and validate`, async () => {
-      const companyHandle = acme.companyHandle;
+      const companyHandle = soap.acme.companyHandle;
       const results = await zeep(version, [
         {
           op: 'setAssetsPublishState',

@@ -1,11 +1,10 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FaultCode } from '../../src/domain/faults.js';
 import { makeJpeg, makePng } from '../support/fixtures.js';
-import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
-import { IPS_VERSIONS as VERSIONS, zeepSession } from '../support/zeep-session.js';
+import { seedAssets } from '../support/harness.js';
+import { zeepCompany } from '../support/zeep-company.js';
+import { IPS_VERSIONS as VERSIONS } from '../support/zeep-session.js';
 
 /**
  * The asset name and trash operations through Python zeep (strict) on each IPS
@@ -15,30 +14,21 @@ import { IPS_VERSIONS as VERSIONS, zeepSession } from '../support/zeep-session.j
  * every reply is also held to the XSD the WSDL embeds.
  */
 describe(`asset names and the trash through SOAP (zeep strict) (${process.env.IPS_TEST_DB})`, () => {
-  let h: Harness;
-  let dir: string;
-  let acme: Awaited<ReturnType<typeof companyWithUser>>;
   let handles: Record<string, string>;
-  const { zeep, valueOf, loadWsdls } = zeepSession({ baseUrl: () => h.baseUrl, who: () => acme.who });
-
-  beforeAll(async () => {
-    h = await startHarness();
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-zeep-assets-'));
-    acme = await companyWithUser(h, 'ZeepAssets', 'IpsUser');
-    handles = await seedAssets(h, acme, [
-      { path: await makeJpeg(path.join(dir, 'Hat.jpg'), 200, 150) },
-      { path: await makePng(path.join(dir, 'Shoe.png'), 120, 80) },
-    ]);
-    await loadWsdls();
-  }, 120_000);
-  afterAll(async () => {
-    await h?.close();
-    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  const soap = zeepCompany({
+    company: 'ZeepAssets',
+    prepare: async ({ h, acme, dir }) => {
+      handles = await seedAssets(h, acme, [
+        { path: await makeJpeg(path.join(dir, 'Hat.jpg'), 200, 150) },
+        { path: await makePng(path.join(dir, 'Shoe.png'), 120, 80) },
+      ]);
+    },
   });
+  const { zeep, valueOf } = soap;
 
   describe.each(VERSIONS)('IPS %s', (version) => {
     it('getAssetsByName and checkAssetNames parse strictly and validate', async () => {
-      const companyHandle = acme.companyHandle;
+      const companyHandle = soap.acme.companyHandle;
       const [byName, images, none, inUse] = await zeep(version, [
         { op: 'getAssetsByName', args: { companyHandle, nameArray: { items: ['hat', 'Shoe', 'nothing'] } }, types: true },
         { op: 'getAssetsByName', args: { companyHandle, nameArray: { items: ['Hat'] }, assetTypeArray: { items: ['Image'] }, strictSubTypeCheck: false } },
@@ -58,7 +48,7 @@ describe(`asset names and the trash through SOAP (zeep strict) (${process.env.IP
     });
 
     it('deleteAssets and restoreAssetsFromTrash: counts and an AssetOperationFault parse strictly and validate', async () => {
-      const companyHandle = acme.companyHandle;
+      const companyHandle = soap.acme.companyHandle;
       const [deleted, afterDelete, restored, afterRestore] = await zeep(version, [
         { op: 'deleteAssets', args: { companyHandle, assetHandleArray: { items: [handles.Hat, 'a|missing'] } } },
         { op: 'getAssetsByName', args: { companyHandle, nameArray: { items: ['Hat'] } } },

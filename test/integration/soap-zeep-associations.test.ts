@@ -1,13 +1,8 @@
-import { execFile } from 'node:child_process';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
-import { IPS_VERSIONS as VERSIONS, zeepSession } from '../support/zeep-session.js';
-
-const run = promisify(execFile);
+import { describe, expect, it } from 'vitest';
+import { writeBrochurePdf } from '../support/byproduct-sources.js';
+import { seedAssets } from '../support/harness.js';
+import { zeepCompany } from '../support/zeep-company.js';
+import { IPS_VERSIONS as VERSIONS } from '../support/zeep-session.js';
 
 /**
  * getAssociatedAssets through Python zeep (strict) on each IPS version's
@@ -15,45 +10,38 @@ const run = promisify(execFile);
  * GenerationInfoArray replies parse strictly and hold to the XSD the WSDL embeds.
  */
 describe(`getAssociatedAssets through SOAP (zeep strict) (${process.env.IPS_TEST_DB})`, () => {
-  let h: Harness;
-  let dir: string;
-  let acme: Awaited<ReturnType<typeof companyWithUser>>;
   let handles: Record<string, string>;
-
-  const { zeep, valueOf, loadWsdls } = zeepSession({ baseUrl: () => h.baseUrl, who: () => acme.who });
-
-  beforeAll(async () => {
-    h = await startHarness();
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-zeep-associations-'));
-    acme = await companyWithUser(h, 'ZeepAssociations', 'IpsUser');
-    const ps = path.join(dir, 'brochure.ps');
-    await fs.writeFile(ps, '%!PS\n/Helvetica findfont 24 scalefont setfont\n72 700 moveto (page one) show showpage\n72 700 moveto (page two) show showpage\n');
-    const pdf = path.join(dir, 'brochure.pdf');
-    await run('gs', ['-dSAFER', '-dBATCH', '-dNOPAUSE', '-q', '-sDEVICE=pdfwrite', `-sOutputFile=${pdf}`, ps]);
-    const seeded = await seedAssets(h, acme, [{ path: pdf }]);
-    const job = await h.api(
-      'submitJob',
-      {
-        companyHandle: acme.companyHandle,
-        jobName: 'rip',
-        reprocessAssetsJob: { assetHandleArray: [seeded.brochure], createMask: false, emailSetting: 'None', pdfOptions: { resolution: 36, pdfCatalog: true } },
-      },
-      acme.who,
-    );
-    expect(job.status, JSON.stringify(job.body)).toBe(200);
-    expect(await h.client.workflow.getHandle(job.body.jobHandle).result()).toMatchObject({ outcome: 'done', errors: 0 });
-    const rows = await h.ctx.database.db.selectFrom('assets').select(['name', 'asset_handle']).where('company_handle', '=', acme.companyHandle).execute();
-    handles = Object.fromEntries(rows.map((r) => [r.name, r.asset_handle]));
-    await loadWsdls();
-  }, 180_000);
-  afterAll(async () => {
-    await h?.close();
-    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  const soap = zeepCompany({
+    company: 'ZeepAssociations',
+    prepare: async ({ h, acme, dir }) => {
+      const pdf = await writeBrochurePdf(dir);
+      const seeded = await seedAssets(h, acme, [{ path: pdf }]);
+      const job = await h.api(
+        'submitJob',
+        {
+          companyHandle: acme.companyHandle,
+          jobName: 'rip',
+          reprocessAssetsJob: {
+            assetHandleArray: [seeded.brochure],
+            createMask: false,
+            emailSetting: 'None',
+            pdfOptions: { resolution: 36, pdfCatalog: true },
+          },
+        },
+        acme.who,
+      );
+      expect(job.status, JSON.stringify(job.body)).toBe(200);
+      expect(await h.client.workflow.getHandle(job.body.jobHandle).result()).toMatchObject({ outcome: 'done', errors: 0 });
+      const rows = await h.ctx.database.db.selectFrom('assets').select(['name', 'asset_handle']).where('company_handle', '=', acme.companyHandle).execute();
+      handles = Object.fromEntries(rows.map((r) => [r.name, r.asset_handle]));
+    },
+    timeout: 180_000,
   });
+  const { zeep, valueOf } = soap;
 
   for (const version of VERSIONS) {
     it(`${version}: getAssociatedAssets parses strictly and validates`, async () => {
-      const companyHandle = acme.companyHandle;
+      const companyHandle = soap.acme.companyHandle;
       const results = await zeep(version, [
         { op: 'getAssociatedAssets', args: { companyHandle, assetHandle: handles.brochure } },
         { op: 'getAssociatedAssets', args: { companyHandle, assetHandle: handles.brochure_1 } },
