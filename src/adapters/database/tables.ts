@@ -336,6 +336,11 @@ export interface Database {
   publish_directory_files: PublishDirectoryFileTable;
   context_published_documents: ContextPublishedDocumentTable;
   job_item_progress: JobItemProgressTable;
+  metadata_fields: MetadataFieldTable;
+  metadata_tag_values: MetadataTagValueTable;
+  asset_metadata: AssetMetadataTable;
+  projects: ProjectTable;
+  project_assets: ProjectAssetTable;
 }
 
 /** A folder of a company's catalog (docs/folders.md); assets name theirs by `path`. */
@@ -349,4 +354,64 @@ export interface FolderTable {
   parent_key: string | null;
   created: string;
   last_modified: string;
+}
+
+/** A company's metadata field (docs/metadata.md); `asset_type` is the IPS asset type it applies to. */
+export interface MetadataFieldTable {
+  field_handle: string;
+  company_handle: string;
+  asset_type: string;
+  name: string;
+  /** `name` folded the way IPS compares names; unique per company and asset type */
+  name_key: string;
+  /** an IPS metadata field type (String, Int, Float, Boolean, Date, SingleFixedTag, …) */
+  field_type: string;
+  default_value: string | null;
+  initial_tag_value: string | null;
+  is_hidden: number;
+  is_enforced: number;
+  /** 0 for the system fields every company has, 1 for fields made by createMetadataField */
+  is_user_defined: number;
+  created: string;
+  last_modified: string;
+}
+
+/** One value of a fixed-tag field's closed dictionary. */
+export interface MetadataTagValueTable {
+  field_handle: string;
+  value_key: string;
+  value: string;
+}
+
+/** One value an asset holds for a field: one row per tag of a tag field (position 0..n-1), one row (position 0) otherwise. */
+export interface AssetMetadataTable {
+  asset_handle: string;
+  field_handle: string;
+  position: number;
+  /** the value as set (Boolean as true/false, Date as ISO-8601) */
+  value: string;
+  /** `value` folded the way IPS compares names, for the string operators */
+  value_key: string;
+  /** Int, Float and Boolean (1/0) values as numbers, for ordered comparisons */
+  num_value: number | null;
+  /** Date values, ISO-8601 UTC */
+  date_value: string | null;
+  last_modified: string;
+}
+
+/** A company's project (docs/projects.md); names unique per company by name_key. */
+export interface ProjectTable {
+  project_handle: string;
+  company_handle: string;
+  name: string;
+  name_key: string;
+  created: string;
+  last_modified: string;
+}
+
+/** An asset's membership of a project. */
+export interface ProjectAssetTable {
+  project_handle: string;
+  asset_handle: string;
+  added: string;
 }

@@ -4,6 +4,8 @@ import { folders } from './0017_folders.js';
 import { assetLifecycle } from './0018_asset_lifecycle.js';
 import { accounts } from './0019_accounts.js';
 import { assetTypes } from './0020_asset_types.js';
+import { metadata } from './0021_metadata.js';
+import { projects } from './0022_projects.js';
 
 /**
  * Migrations after 0016, one file per migration in this folder (named like
@@ -17,5 +19,7 @@ export function laterMigrations(kind: DatabaseKind): Record<string, Migration> {
     '0018_asset_lifecycle': assetLifecycle(kind),
     '0019_accounts': accounts(kind),
     '0020_asset_types': assetTypes(kind),
+    '0021_metadata': metadata(kind),
+    '0022_projects': projects(kind),
   };
 }
