@@ -11,6 +11,8 @@ import type { JobLogService } from '../services/job-log.service.js';
 import type { JobService } from '../services/job.service.js';
 import type { Principal } from '../services/principal.js';
 import type { SetScriptService } from '../services/sets/set-script.service.js';
+import type { MetadataFieldService } from '../services/metadata/metadata-field.service.js';
+import type { AssetMetadataService } from '../services/metadata/asset-metadata.service.js';
 import type { JsonOperation, OperationParam } from './operations.js';
 
 export interface OperationServices {
@@ -24,6 +26,8 @@ export interface OperationServices {
   jobs: JobService;
   jobLogs: JobLogService;
   assetAssociations: AssetAssociationsService;
+  metadataFields: MetadataFieldService;
+  assetMetadata: AssetMetadataService;
   setScripts: SetScriptService;
   assetState: AssetStateService;
 }
@@ -86,6 +90,15 @@ export function operationHandlers(s: OperationServices): OperationHandlers {
     deleteImageFormat: async ({ param }) => s.imageFormats.delete(param),
     setAssetsPublishState: async ({ caller, param }) => s.assetState.setAssetsPublishState(caller, param),
     getAssetCounts: async ({ param }) => s.assetState.getAssetCounts(param),
+    getMetadataFields: async ({ param }) => s.metadataFields.getMetadataFields(param),
+    getAssetMetadataFields: async ({ param }) => s.metadataFields.getAssetMetadataFields(param),
+    createMetadataField: async ({ param }) => s.metadataFields.createMetadataField(param),
+    updateMetadataField: async ({ param }) => s.metadataFields.updateMetadataField(param),
+    deleteMetadataField: async ({ param }) => s.metadataFields.deleteMetadataField(param),
+    setAssetMetadata: async ({ caller, param }) => s.assetMetadata.setAssetMetadata(caller, param),
+    batchSetAssetMetadata: async ({ caller, param }) => s.assetMetadata.batchSetAssetMetadata(caller, param),
+    deleteAssetMetadata: async ({ caller, param }) => s.assetMetadata.deleteAssetMetadata(caller, param),
+    getUniqueMetadataValues: async ({ param }) => s.metadataFields.getUniqueMetadataValues(param),
     saveSetGenerationScript: async ({ param }) => s.setScripts.save(param),
     getSetGenerationScripts: async ({ param }) => s.setScripts.list(param),
     deleteSetGenerationScript: async ({ param }) => s.setScripts.delete(param),

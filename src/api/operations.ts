@@ -10,6 +10,7 @@ import { emptyReturn } from '../domain/schemas/common.schema.js';
 import * as formats from '../domain/schemas/image-format.schema.js';
 import * as jobs from '../domain/schemas/job.schema.js';
 import * as setScripts from '../domain/schemas/set-script.schema.js';
+import * as metadata from '../domain/schemas/metadata.schema.js';
 import { submitJobParam } from '../jobs/submit-job.schema.js';
 
 export interface OperationSpec {
@@ -147,6 +148,51 @@ export const OPERATIONS = {
     param: assetState.getAssetCountsParam,
     return: assetState.getAssetCountsReturn,
     summary: 'How many live assets of each type the company has.',
+  },
+  getMetadataFields: {
+    param: metadata.getMetadataFieldsParam,
+    return: metadata.getMetadataFieldsReturn,
+    summary: "The company's metadata fields for an asset type, with the fields of every type ('Asset') and the system fields.",
+  },
+  getAssetMetadataFields: {
+    param: metadata.getAssetMetadataFieldsParam,
+    return: metadata.getAssetMetadataFieldsReturn,
+    summary: "Every metadata field of the company, grouped by asset type ('Asset': every type).",
+  },
+  createMetadataField: {
+    param: metadata.createMetadataFieldParam,
+    return: metadata.fieldHandleReturn,
+    summary: "Creates a metadata field for an asset type; initialTagValue seeds a tag field's dictionary (comma-separated).",
+  },
+  updateMetadataField: {
+    param: metadata.updateMetadataFieldParam,
+    return: metadata.fieldHandleReturn,
+    summary: 'Renames a user-defined metadata field or changes its default, hidden and enforced flags and dictionary (the handle stays).',
+  },
+  deleteMetadataField: {
+    param: metadata.deleteMetadataFieldParam,
+    return: emptyReturn,
+    summary: 'Deletes a user-defined metadata field with its dictionary and every value assets hold for it.',
+  },
+  setAssetMetadata: {
+    param: metadata.setAssetMetadataParam,
+    return: emptyReturn,
+    summary: "Sets a live asset's metadata values: all the updates or none.",
+  },
+  batchSetAssetMetadata: {
+    param: metadata.batchSetAssetMetadataParam,
+    return: metadata.batchSetAssetMetadataReturn,
+    summary: 'Sets metadata values of many live assets; each asset and field failing is listed in errorDetailArray, not faulted.',
+  },
+  deleteAssetMetadata: {
+    param: metadata.deleteAssetMetadataParam,
+    return: emptyReturn,
+    summary: "Removes a live asset's values of the metadata fields listed.",
+  },
+  getUniqueMetadataValues: {
+    param: metadata.getUniqueMetadataValuesParam,
+    return: metadata.getUniqueMetadataValuesReturn,
+    summary: "The distinct values the company's live assets hold for a metadata field, sorted.",
   },
   saveSetGenerationScript: {
     param: setScripts.saveSetGenerationScriptParam,

@@ -74,6 +74,9 @@ import { JobService } from '../services/job.service.js';
 import { UploadService } from '../services/upload.service.js';
 import { Scratch } from '../adapters/storage/scratch.js';
 import { ImportDirectory } from '../adapters/storage/import-directory.js';
+import { MetadataRepository } from '../adapters/repositories/metadata.repository.js';
+import { MetadataFieldService } from '../services/metadata/metadata-field.service.js';
+import { AssetMetadataService } from '../services/metadata/asset-metadata.service.js';
 import { ItemLedger } from '../services/assets/item-ledger.js';
 
 /** Least time between two progress writes of one item (and before its first): a few rows a second per item at most. */
@@ -98,6 +101,7 @@ export interface AppContext {
     sets: SetRepository;
     videos: VideoRepository;
     itemProgress: ItemProgressRepository;
+    metadata: MetadataRepository;
     sealedValues: SealedValueRepository;
   };
   services: {
@@ -130,6 +134,8 @@ export interface AppContext {
     videoSitemap: VideoSitemapService;
     setScripts: SetScriptService;
     assetState: AssetStateService;
+    metadataFields: MetadataFieldService;
+    assetMetadata: AssetMetadataService;
     setGeneration: SetGenerationService;
     /** where each item in flight is, for getActiveJobs (written by the worker's activities) */
     itemProgress: ItemProgressReporter;
@@ -161,6 +167,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
     sets: new SetRepository(db),
     videos: new VideoRepository(db),
     itemProgress: new ItemProgressRepository(db),
+    metadata: new MetadataRepository(db),
     sealedValues: new SealedValueRepository(db),
   };
   const urlSecrets = new UrlSecrets({ box: SecretBox.fromConfig(config.secretsKey, config.dataDir), sealedValues: repositories.sealedValues });
@@ -287,6 +294,8 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       }),
       setScripts: new SetScriptService(parts),
       assetState: new AssetStateService(parts),
+      metadataFields: new MetadataFieldService(parts),
+      assetMetadata: new AssetMetadataService(parts),
       setGeneration: new SetGenerationService(parts),
       urlSecrets,
       itemProgress: new ItemProgressReporter({

@@ -123,6 +123,25 @@ export const OPERATION_ACCESS = {
     scope: 'company',
   },
   getAssetJobLogs: { roles: [...ALLJOB, 'ImagePortalUser'], scope: 'company' },
+  // Metadata (docs/metadata.md), with each Adobe page's roles: createMetadataField lists IpsAdmin only, update and delete the company admins.
+  getMetadataFields: {
+    roles: ['IpsUser', 'IpsAdmin', 'IpsCompanyAdmin', 'ImagePortalAdmin', 'ImagePortalUser', 'ImagePortalContrib', 'ImagePortalContribUser'],
+    scope: 'company',
+  },
+  getAssetMetadataFields: {
+    roles: ['IpsUser', 'IpsAdmin', 'IpsCompanyAdmin', 'ImagePortalAdmin', 'ImagePortalUser', 'ImagePortalContrib', 'ImagePortalContribUser'],
+    scope: 'company',
+  },
+  createMetadataField: { roles: ['IpsAdmin'], scope: 'company' },
+  updateMetadataField: { roles: ['IpsAdmin', 'IpsCompanyAdmin', 'ImagePortalAdmin'], scope: 'company' },
+  deleteMetadataField: { roles: ['IpsAdmin', 'IpsCompanyAdmin', 'ImagePortalAdmin'], scope: 'company' },
+  setAssetMetadata: { roles: WR6, scope: 'company' },
+  batchSetAssetMetadata: { roles: WR6, scope: 'company' },
+  deleteAssetMetadata: { roles: WR6, scope: 'company' },
+  getUniqueMetadataValues: {
+    roles: ['IpsUser', 'IpsAdmin', 'IpsCompanyAdmin', 'ImagePortalAdmin', 'ImagePortalUser', 'ImagePortalContrib', 'ImagePortalContribUser'],
+    scope: 'company',
+  },
   // Extension (not in IPS, where they are DMC batch set presets): set-generation scripts, with the preset roles.
   saveSetGenerationScript: { roles: PRESET_WRITE, scope: 'company' },
   getSetGenerationScripts: {

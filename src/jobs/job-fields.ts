@@ -9,6 +9,7 @@ import { ACCOUNT_OPERATION_FIELDS } from './job-fields-accounts.js';
 import { ASSET_OPERATION_FIELDS } from './job-fields-assets.js';
 import { ASSOCIATION_OPERATION_FIELDS } from './job-fields-associations.js';
 import { FOLDER_OPERATION_FIELDS } from './job-fields-folders.js';
+import { METADATA_OPERATION_FIELDS } from './job-fields-metadata.js';
 import { OPERATION_FIELDS } from './job-fields-operations.js';
 import { OPTION_TYPE_FIELDS } from './job-fields-options.js';
 import type { FieldTable } from './job-fields-rule.js';
@@ -70,6 +71,7 @@ export const FIELD_TABLE: FieldTable = {
   ...JOB_ELEMENT_FIELDS,
   ...OPERATION_FIELDS,
   ...ACCOUNT_OPERATION_FIELDS,
+  ...METADATA_OPERATION_FIELDS,
   ...ASSET_OPERATION_FIELDS,
   ...ASSOCIATION_OPERATION_FIELDS,
   ...FOLDER_OPERATION_FIELDS,

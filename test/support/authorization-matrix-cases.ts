@@ -196,6 +196,50 @@ export const CASES = {
     allowed: { status: 200 },
   },
   getAssetCounts: { body: byCompany((t) => ({ companyHandle: t.companyHandle })), allowed: { status: 200 } },
+  getMetadataFields: { body: byCompany((t) => ({ companyHandle: t.companyHandle, assetType: 'Image' })), allowed: { status: 200 } },
+  getAssetMetadataFields: { body: byCompany((t) => ({ companyHandle: t.companyHandle })), allowed: { status: 200 } },
+  // The system field 'Keywords' applies to every type: the duplicate check answers 409 before anything is created.
+  createMetadataField: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, assetType: 'Image', name: 'Keywords', fieldType: 'String' })),
+    allowed: { status: 409, code: FaultCode.Exception, field: 'name' },
+  },
+  updateMetadataField: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, fieldHandle: 'm|matrix|ASSET|missing', name: 'matrix' })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'fieldHandle' },
+  },
+  deleteMetadataField: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, fieldHandle: 'm|matrix|ASSET|missing' })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'fieldHandle' },
+  },
+  setAssetMetadata: {
+    body: byCompany((t) => ({
+      companyHandle: t.companyHandle,
+      assetHandle: MISSING.asset,
+      updateArray: { items: [{ fieldHandle: 'm|matrix|ASSET|missing', value: 'x' }] },
+    })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'assetHandle' },
+  },
+  batchSetAssetMetadata: {
+    body: byCompany((t) => ({
+      companyHandle: t.companyHandle,
+      updateArray: {
+        items: [{ assetHandleArray: { items: [MISSING.asset] }, updateArray: { items: [{ fieldHandle: 'm|matrix|ASSET|missing', value: 'x' }] } }],
+      },
+    })),
+    allowed: { status: 200 },
+  },
+  deleteAssetMetadata: {
+    body: byCompany((t) => ({
+      companyHandle: t.companyHandle,
+      assetHandle: MISSING.asset,
+      deleteArray: { items: [{ fieldHandle: 'm|matrix|ASSET|missing' }] },
+    })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'assetHandle' },
+  },
+  getUniqueMetadataValues: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, fieldHandle: `m|${t.companyHandle.replace(/^c\|/, '')}|ASSET|Keywords` })),
+    allowed: { status: 200 },
+  },
   saveSetGenerationScript: {
     body: byCompany((t) => ({ companyHandle: t.companyHandle, scriptHandle: MISSING.script, name: 'matrix', setType: 'SpinSet', memberPattern: '{base}_{n}' })),
     allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'scriptHandle' },

@@ -1,13 +1,18 @@
 import type { Db } from '../database/database.js';
 import type { CompanyTable } from '../database/tables.js';
+import { systemMetadataFieldRows } from './metadata.repository.js';
 
 export type CompanyRow = CompanyTable;
 
 export class CompanyRepository {
   constructor(private readonly db: Db) {}
 
+  /** A new company comes with the system metadata fields every company has (docs/metadata.md#system-fields). */
   async insert(row: CompanyRow): Promise<void> {
-    await this.db.insertInto('companies').values(row).execute();
+    await this.db.transaction().execute(async (tx) => {
+      await tx.insertInto('companies').values(row).execute();
+      await tx.insertInto('metadata_fields').values(systemMetadataFieldRows(row.company_handle, row.created_at)).execute();
+    });
   }
 
   findByHandle(handle: string): Promise<CompanyRow | undefined> {

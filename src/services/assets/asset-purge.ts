@@ -1,6 +1,7 @@
 import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
 import type { ContextPublicationRepository } from '../../adapters/repositories/context-publication.repository.js';
 import type { IsPublicationRepository } from '../../adapters/repositories/is-publication.repository.js';
+import type { MetadataRepository } from '../../adapters/repositories/metadata.repository.js';
 import type { VideoRepository } from '../../adapters/repositories/video.repository.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import type { PublishDirectory } from '../../adapters/publish/publish-directory.js';
@@ -16,6 +17,7 @@ export interface AssetPurgeDeps {
   isPublications: IsPublicationRepository;
   contextPublications: ContextPublicationRepository;
   publishDirectory: PublishDirectory;
+  metadata: MetadataRepository;
 }
 
 /**
@@ -23,7 +25,8 @@ export interface AssetPurgeDeps {
  * marked InEmptiedTrash first, so a job item that reaches it from then on
  * fails alone instead of writing to it, then its stored files (original,
  * optimised image, mask, video encoding) are removed and whatever Image
- * Serving and the file publish contexts serve for it is withdrawn. Job logs
+ * Serving and the file publish contexts serve for it is withdrawn. Its
+ * metadata values and project memberships go (docs/metadata.md); job logs
  * stay. Returns false when the asset left the trash meanwhile.
  */
 export async function purgeAsset(deps: AssetPurgeDeps, asset: AssetRow, user: string): Promise<boolean> {
@@ -35,6 +38,7 @@ export async function purgeAsset(deps: AssetPurgeDeps, asset: AssetRow, user: st
     last_modify_user: user,
   });
   if (!marked) return false;
+  await deps.metadata.forgetAssets([asset.asset_handle]);
   const video = asset.type === 'Video' ? await deps.videos.find(asset.asset_handle) : undefined;
   for (const key of [asset.original_key, asset.optimized_key, asset.mask_key, video?.encoded_key]) {
     if (key) await deps.storage.delete(key);

@@ -1,4 +1,6 @@
-import type { Kysely, Migration } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
+import { nameKey } from '../../../domain/handles.js';
+import { ANY_ASSET_TYPE, SYSTEM_METADATA_FIELDS, metadataFieldHandle } from '../../../domain/metadata.js';
 import type { DatabaseKind } from '../database-kind.js';
 
 /**
@@ -62,6 +64,7 @@ export function metadata(kind: DatabaseKind): Migration {
       await db.schema.createIndex('asset_metadata_field_value').on('asset_metadata').columns(['field_handle', 'value_key']).execute();
       await db.schema.createIndex('asset_metadata_field_num').on('asset_metadata').columns(['field_handle', 'num_value']).execute();
       await db.schema.createIndex('asset_metadata_field_date').on('asset_metadata').columns(['field_handle', 'date_value']).execute();
+      await backfillSystemFields(db);
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('asset_metadata').execute();
@@ -69,4 +72,18 @@ export function metadata(kind: DatabaseKind): Migration {
       await db.schema.dropTable('metadata_fields').execute();
     },
   };
+}
+
+/** The system fields (docs/metadata.md#system-fields) for the companies that exist already; new companies get them when created. */
+async function backfillSystemFields(db: Kysely<unknown>): Promise<void> {
+  const now = new Date().toISOString();
+  const companies = await sql<{ company_handle: string }>`select company_handle from companies`.execute(db);
+  for (const { company_handle: company } of companies.rows) {
+    for (const f of SYSTEM_METADATA_FIELDS) {
+      await sql`insert into metadata_fields (field_handle, company_handle, asset_type, name, name_key, field_type, default_value,
+          initial_tag_value, is_hidden, is_enforced, is_user_defined, created, last_modified)
+        values (${metadataFieldHandle(company, ANY_ASSET_TYPE, f.name)}, ${company}, ${ANY_ASSET_TYPE}, ${f.name}, ${nameKey(f.name)}, ${f.type},
+          null, null, 0, 0, 0, ${now}, ${now})`.execute(db);
+    }
+  }
 }
