@@ -11,6 +11,8 @@ import type { JobLogService } from '../services/job-log.service.js';
 import type { JobService } from '../services/job.service.js';
 import type { Principal } from '../services/principal.js';
 import type { SetScriptService } from '../services/sets/set-script.service.js';
+import type { ForceRepublishService } from '../services/publish/force-republish.service.js';
+import type { PublishHistoryService } from '../services/publish/publish-history.service.js';
 import type { MetadataFieldService } from '../services/metadata/metadata-field.service.js';
 import type { AssetMetadataService } from '../services/metadata/asset-metadata.service.js';
 import type { JsonOperation, OperationParam } from './operations.js';
@@ -28,6 +30,8 @@ export interface OperationServices {
   assetAssociations: AssetAssociationsService;
   metadataFields: MetadataFieldService;
   assetMetadata: AssetMetadataService;
+  forceRepublish: ForceRepublishService;
+  publishHistory: PublishHistoryService;
   setScripts: SetScriptService;
   assetState: AssetStateService;
 }
@@ -77,6 +81,8 @@ export function operationHandlers(s: OperationServices): OperationHandlers {
     deleteAssets: async ({ caller, param }) => s.assetLifecycle.deleteAssets(caller, param),
     restoreAssetsFromTrash: async ({ caller, param }) => s.assetLifecycle.restoreAssetsFromTrash(caller, param),
     emptyAssetsFromTrash: async ({ caller, param }) => s.assetLifecycle.emptyAssetsFromTrash(caller, param),
+    forceRepublishAssets: async ({ param }) => s.forceRepublish.forceRepublishAssets(param),
+    getAssetPublishHistory: async ({ param }) => s.publishHistory.getAssetPublishHistory(param),
     setAssetPublishState: async ({ caller, param }) => s.assets.setAssetPublishState(caller, param),
     createFolder: async ({ param }) => s.folders.createFolder(param),
     getFolders: async ({ param }) => s.folders.getFolders(param),

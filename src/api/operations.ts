@@ -10,6 +10,7 @@ import { emptyReturn } from '../domain/schemas/common.schema.js';
 import * as formats from '../domain/schemas/image-format.schema.js';
 import * as jobs from '../domain/schemas/job.schema.js';
 import * as setScripts from '../domain/schemas/set-script.schema.js';
+import * as publishOps from '../domain/schemas/publish-ops.schema.js';
 import * as metadata from '../domain/schemas/metadata.schema.js';
 import { submitJobParam } from '../jobs/submit-job.schema.js';
 
@@ -119,6 +120,16 @@ export const OPERATIONS = {
     param: lifecycle.assetBatchParam,
     return: lifecycle.assetBatchReturn,
     summary: 'Purges trashed assets: stored files removed, publications withdrawn, job logs kept.',
+  },
+  forceRepublishAssets: {
+    param: publishOps.forceRepublishAssetsParam,
+    return: publishOps.forceRepublishAssetsReturn,
+    summary: 'Resets the publish status of marked assets so the next publish job republishes them; per-asset failures are listed, not faulted.',
+  },
+  getAssetPublishHistory: {
+    param: publishOps.getAssetPublishHistoryParam,
+    return: publishOps.getAssetPublishHistoryReturn,
+    summary: 'Lists the publish contexts an asset is published to, with the time of its last publish to each.',
   },
   setAssetPublishState: { param: asset.setAssetPublishStateParam, return: emptyReturn, summary: 'Marks or unmarks an asset for publish.' },
   createFolder: { param: folders.createFolderParam, return: folders.createFolderReturn, summary: 'Creates a folder under an existing parent folder.' },

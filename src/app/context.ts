@@ -78,6 +78,9 @@ import { MetadataRepository } from '../adapters/repositories/metadata.repository
 import { MetadataFieldService } from '../services/metadata/metadata-field.service.js';
 import { AssetMetadataService } from '../services/metadata/asset-metadata.service.js';
 import { ItemLedger } from '../services/assets/item-ledger.js';
+import { ForceRepublishService } from '../services/publish/force-republish.service.js';
+import { PublishHistoryService } from '../services/publish/publish-history.service.js';
+import { PublishHistoryRepository } from '../adapters/repositories/publish-history.repository.js';
 
 /** Least time between two progress writes of one item (and before its first): a few rows a second per item at most. */
 const ITEM_PROGRESS_INTERVAL_MS = 250;
@@ -132,6 +135,8 @@ export interface AppContext {
     metadataPublish: MetadataPublishService;
     videoDelivery: VideoDeliveryService;
     videoSitemap: VideoSitemapService;
+    forceRepublish: ForceRepublishService;
+    publishHistory: PublishHistoryService;
     setScripts: SetScriptService;
     assetState: AssetStateService;
     metadataFields: MetadataFieldService;
@@ -292,6 +297,8 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
         ...parts,
         sitemap: { publicUrl: config.publicUrl, cacheMaxAgeSeconds: config.imageServing.cacheMaxAgeSeconds },
       }),
+      forceRepublish: new ForceRepublishService(parts),
+      publishHistory: new PublishHistoryService({ ...parts, publishHistory: new PublishHistoryRepository(db), serverName }),
       setScripts: new SetScriptService(parts),
       assetState: new AssetStateService(parts),
       metadataFields: new MetadataFieldService(parts),

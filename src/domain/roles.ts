@@ -92,6 +92,9 @@ export const OPERATION_ACCESS = {
   deleteAssets: { roles: WR6, scope: 'company' },
   restoreAssetsFromTrash: { roles: WR6, scope: 'company' },
   emptyAssetsFromTrash: { roles: WR6, scope: 'company' },
+  // Adobe IPS: r-force-republish-assets lists the WR6 roles; r-get-asset-publish-history all nine.
+  forceRepublishAssets: { roles: WR6, scope: 'company' },
+  getAssetPublishHistory: { roles: ALL9, scope: 'company' },
   setAssetPublishState: {
     roles: ['IpsUser', 'IpsAdmin', 'IpsCompanyAdmin', 'ImagePortalContrib', 'ImagePortalContribUser'],
     scope: 'company',

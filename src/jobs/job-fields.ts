@@ -8,6 +8,7 @@ import { JOB_ELEMENT_FIELDS } from './job-fields-elements.js';
 import { ACCOUNT_OPERATION_FIELDS } from './job-fields-accounts.js';
 import { ASSET_OPERATION_FIELDS } from './job-fields-assets.js';
 import { ASSOCIATION_OPERATION_FIELDS } from './job-fields-associations.js';
+import { PUBLISH_OPERATION_FIELDS } from './job-fields-publish-ops.js';
 import { FOLDER_OPERATION_FIELDS } from './job-fields-folders.js';
 import { METADATA_OPERATION_FIELDS } from './job-fields-metadata.js';
 import { OPERATION_FIELDS } from './job-fields-operations.js';
@@ -74,6 +75,7 @@ export const FIELD_TABLE: FieldTable = {
   ...METADATA_OPERATION_FIELDS,
   ...ASSET_OPERATION_FIELDS,
   ...ASSOCIATION_OPERATION_FIELDS,
+  ...PUBLISH_OPERATION_FIELDS,
   ...FOLDER_OPERATION_FIELDS,
   ...OPTION_TYPE_FIELDS,
 };

@@ -173,6 +173,12 @@ export const CASES = {
     body: byCompany((t) => ({ companyHandle: t.companyHandle, folderHandle: 'f|matrix-missing/' })),
     allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'folderHandle' },
   },
+  // A batch lists the missing asset in errorDetailArray instead of faulting: the allowed call changes nothing.
+  forceRepublishAssets: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, assetHandleArray: { items: [MISSING.asset] } })),
+    allowed: { status: 200 },
+  },
+  getAssetPublishHistory: { body: byCompany((t) => ({ companyHandle: t.companyHandle, assetHandle: t.assetHandle })), allowed: { status: 200 } },
   setAssetPublishState: {
     body: byCompany((t) => ({ companyHandle: t.companyHandle, assetHandle: MISSING.asset, publishState: 'NotMarkedForPublish' })),
     allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'assetHandle' },

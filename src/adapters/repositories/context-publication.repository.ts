@@ -1,6 +1,7 @@
 import type { Db } from '../database/database.js';
 import { afterKey, countRows, type KeyAndName } from './keyset-page.js';
 import { onLiveMarkedAsset } from './live-asset-join.js';
+import { FILES_FORCED } from './republish-marks.js';
 import { setMemberNames } from './set.repository.js';
 import type { ContextPublishedAssetTable, ContextPublishedDocumentTable, PublishDirectoryFileTable } from '../database/tables.js';
 import { type FilePublishContext, contextTypes } from '../../domain/publish-contexts.js';
@@ -105,6 +106,31 @@ export class ContextPublicationRepository {
       .where('company_handle', '=', companyHandle)
       .where('context', '=', context)
       .where('asset_handle', '=', assetHandle)
+      .execute();
+  }
+
+  /**
+   * forceRepublishAssets with republishFiles: the next publish of each
+   * context holding the asset copies its files afresh (republish-marks.ts).
+   * These contexts republish every marked asset on every run, so no other
+   * mark is needed for the asset to be republished.
+   */
+  async forceFiles(companyHandle: string, assetHandle: string): Promise<void> {
+    await this.db
+      .updateTable('context_published_assets')
+      .set({ source_modified: FILES_FORCED })
+      .where('company_handle', '=', companyHandle)
+      .where('asset_handle', '=', assetHandle)
+      .execute();
+  }
+
+  /** The document (MetadataPublishJob's) is rewritten by the next publish even when its content has not changed. */
+  async forceDocument(companyHandle: string, context: string): Promise<void> {
+    await this.db
+      .updateTable('context_published_documents')
+      .set({ sha256: '' })
+      .where('company_handle', '=', companyHandle)
+      .where('context', '=', context)
       .execute();
   }
 

@@ -3,6 +3,7 @@ import type { Db } from '../database/database.js';
 import type { Database, IsPublishedAssetTable, IsPublishedMacroTable } from '../database/tables.js';
 import { afterKey, countRows, type KeyAndName } from './keyset-page.js';
 import { onLiveMarkedAsset } from './live-asset-join.js';
+import { FILES_FORCED, FORCED_VERSION } from './republish-marks.js';
 import { setMemberNames } from './set.repository.js';
 import { IS_SET_TYPES } from '../../domain/is-publish.js';
 
@@ -91,6 +92,21 @@ export class IsPublicationRepository {
 
   async remove(companyHandle: string, assetHandle: string): Promise<void> {
     await this.db.deleteFrom('is_published_assets').where('company_handle', '=', companyHandle).where('asset_handle', '=', assetHandle).execute();
+  }
+
+  /**
+   * forceRepublishAssets: the asset's record stops matching any version, so
+   * the next publish (Incremental too) republishes it; with `files` its
+   * published files are copied afresh (republish-marks.ts). Whatever is
+   * served stays served until then.
+   */
+  async forceRepublish(companyHandle: string, assetHandle: string, files: boolean): Promise<void> {
+    await this.db
+      .updateTable('is_published_assets')
+      .set({ version: FORCED_VERSION, ...(files ? { source_modified: FILES_FORCED } : {}) })
+      .where('company_handle', '=', companyHandle)
+      .where('asset_handle', '=', assetHandle)
+      .execute();
   }
 
   /** A set's members' names, in order (members no longer in the catalog are left out). */

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
 import type { ContextPublicationRepository, ContextPublishedAssetRow } from '../../adapters/repositories/context-publication.repository.js';
+import { filesForced } from '../../adapters/repositories/republish-marks.js';
 import { type PublishDirectory, PublishPathError, safeSegment } from '../../adapters/publish/publish-directory.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import type { VideoRepository } from '../../adapters/repositories/video.repository.js';
@@ -127,13 +128,15 @@ export class ContextPublishService {
     let mediaKey: string | null = null;
     let thumbnailKey: string | null = null;
     if (context === 'Video') {
+      // forceRepublishAssets with republishFiles: the published copies are made afresh, not kept.
+      const rewrite = current !== undefined && filesForced(current);
       const media = await this.videoMedia(asset);
       if (media) {
-        mediaKey = await this.link(asset, media);
+        mediaKey = await this.link(asset, media, rewrite);
         if (!mediaKey) return this.fail(job, ref, 'the MP4 is missing from storage');
       }
       if (asset.optimized_key) {
-        thumbnailKey = await this.link(asset, asset.optimized_key);
+        thumbnailKey = await this.link(asset, asset.optimized_key, rewrite);
         if (!thumbnailKey) return this.fail(job, ref, 'the thumbnail is missing from storage');
       }
       if (!mediaKey && !thumbnailKey) return this.fail(job, ref, 'nothing to publish: no MP4 (encoding) and no thumbnail; reprocess it with mediaOptions');
@@ -213,12 +216,13 @@ export class ContextPublishService {
   /**
    * The published key for `source`, linked in if not there yet (storage copy: a
    * hard link on local disk), so a later re-encode or new thumbnail, which
-   * deletes the asset's previous files, never breaks what is served; null when
-   * the source is gone (replaced meanwhile: the next publish takes the new one).
+   * deletes the asset's previous files, never breaks what is served; with
+   * `rewrite` it is linked in again (storage copy replaces it atomically);
+   * null when the source is gone (replaced meanwhile: the next publish takes the new one).
    */
-  private async link(asset: AssetRow, source: string): Promise<string | null> {
+  private async link(asset: AssetRow, source: string, rewrite: boolean): Promise<string | null> {
     const key = publishedKey(asset.company_handle, asset.asset_handle, `video:${source}`);
-    if (await this.deps.storage.exists(key)) return key;
+    if (!rewrite && (await this.deps.storage.exists(key))) return key;
     if (!(await this.deps.storage.exists(source))) return null;
     await this.deps.storage.copy(source, key);
     return key;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
 import type { ImageFormatRepository } from '../../adapters/repositories/image-format.repository.js';
 import type { IsPublicationRepository, IsPublishedAssetRow } from '../../adapters/repositories/is-publication.repository.js';
+import { filesForced } from '../../adapters/repositories/republish-marks.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { nowIso } from '../../domain/handles.js';
 import { type IsPublishType, type IsPublishedKind, isFullPublish, publishedKind } from '../../domain/is-publish.js';
@@ -127,14 +128,16 @@ export class IsPublishService {
     let imageKey: string | null = null;
     let maskKey: string | null = null;
     let members: string[] | null = null;
+    // forceRepublishAssets with republishFiles: the published copies are made afresh, not kept.
+    const rewrite = current !== undefined && filesForced(current);
     if (kind === 'set') {
       members = await this.deps.isPublications.setMemberNames(asset.company_handle, asset.asset_handle);
     } else {
       const source = kind === 'image' ? asset.optimized_key! : asset.original_key;
-      imageKey = await this.link(asset, source);
+      imageKey = await this.link(asset, source, rewrite);
       if (!imageKey) return this.fail(job, ref, `the ${kind === 'image' ? 'optimised image' : 'profile file'} is missing from storage`);
       if (kind === 'image' && asset.mask_key) {
-        maskKey = await this.link(asset, asset.mask_key);
+        maskKey = await this.link(asset, asset.mask_key, rewrite);
         if (!maskKey) return this.fail(job, ref, 'the mask is missing from storage');
       }
     }
@@ -199,10 +202,14 @@ export class IsPublishService {
     return result;
   }
 
-  /** The published key for `source`, linked in if not there yet; null when the source is gone (replaced meanwhile: the next publish takes the new one). */
-  private async link(asset: AssetRow, source: string): Promise<string | null> {
+  /**
+   * The published key for `source`, linked in if not there yet (or, with
+   * `rewrite`, linked in again: storage copy replaces it atomically); null
+   * when the source is gone (replaced meanwhile: the next publish takes the new one).
+   */
+  private async link(asset: AssetRow, source: string, rewrite: boolean): Promise<string | null> {
     const key = publishedKey(asset.company_handle, asset.asset_handle, source);
-    if (await this.deps.storage.exists(key)) return key;
+    if (!rewrite && (await this.deps.storage.exists(key))) return key;
     if (!(await this.deps.storage.exists(source))) return null;
     await this.deps.storage.copy(source, key);
     return key;
