@@ -1,0 +1,160 @@
+"""Schemathesis hooks for scripts/fuzz-api: seeded handles in generated bodies.
+
+Random handles stop almost every operation at "company not found", so the
+fuzz run would never reach the operations' logic. scripts/fuzz-seed.mjs seeds
+a company with folders, assets, metadata fields, projects and jobs and writes
+their handles to the JSON file named by FUZZ_SEED_FILE; these hooks put them
+into request bodies (valid and invalid ones alike), wherever a field of a
+known name holds a string, with a probability per field, so both the real
+logic and the not-found paths are reached. A field that negative testing made
+a non-string (a number, an object) is left as generated, and so is everything
+else in the body.
+
+Both phases that send bodies are covered:
+- fuzzing: `flatmap_body` draws the choices from a Hypothesis-controlled
+  Random, so a run is repeated exactly by its --seed and failing cases shrink;
+- coverage: its cases are built without generation hooks, so `before_call`
+  substitutes, with a Random seeded by the case itself (the same case always
+  gets the same handles), and leaves alone the field the case is about (a
+  too-long companyHandle stays too long).
+
+At exit the hooks print how each operation answered (status classes) and
+which operations never answered 2xx: those the run did not get past
+validation or lookups.
+"""
+
+import ast
+import atexit
+import copy
+import functools
+import hashlib
+import json
+import os
+import random
+import re
+import sys
+import threading
+from collections import Counter, defaultdict
+
+import schemathesis
+from hypothesis import strategies as st
+
+# CPython 3.11 keeps the AST constructor's recursion depth in interpreter-wide
+# state, so two threads parsing at once fail with "SystemError: AST constructor
+# recursion depth mismatch" (python/cpython#106905). Hypothesis parses source
+# to describe the lambdas in strategies, and --workers 2 runs two threads: one
+# parse at a time, or a run now and then ends in a spurious runtime error.
+_AST_PARSE = ast.parse
+_AST_LOCK = threading.Lock()
+
+
+def _serialized_parse(*args, **kwargs):
+    with _AST_LOCK:
+        return _AST_PARSE(*args, **kwargs)
+
+
+ast.parse = _serialized_parse
+
+with open(os.environ["FUZZ_SEED_FILE"], encoding="utf-8") as seed_file:
+    SEED = json.load(seed_file)
+
+# field name -> (seeded values, probability that a generated string is replaced)
+SINGLE = {
+    "companyHandle": ([SEED["companyHandle"]], 0.8),
+    "assetHandle": (SEED["assetHandles"], 0.6),
+    "folderHandle": (SEED["folderHandles"], 0.6),
+    "destFolderHandle": (SEED["folderHandles"], 0.6),
+    "folderPath": (SEED["folderPaths"], 0.6),
+    "folder": (SEED["folderPaths"], 0.6),
+    "destFolder": (SEED["folderPaths"], 0.6),
+    "fieldHandle": (SEED["fieldHandles"], 0.6),
+    "projectHandle": (SEED["projectHandles"], 0.6),
+    "jobHandle": (SEED["jobHandles"], 0.6),
+    "userHandle": (SEED["userHandles"], 0.5),
+}
+# HandleArray fields ({"items": [...]}): each string item is replaced with this probability.
+ARRAYS = {
+    "assetHandleArray": (SEED["assetHandles"], 0.7),
+    "projectHandleArray": (SEED["projectHandles"], 0.7),
+}
+
+
+def substitute(value, rnd, keep=None):
+    """Seeded handles into `value` (changed in place), except in fields named `keep`."""
+    if isinstance(value, list):
+        return [substitute(item, rnd, keep) for item in value]
+    if not isinstance(value, dict):
+        return value
+    for key, item in value.items():
+        if key == keep:
+            continue
+        if key in SINGLE and isinstance(item, str):
+            value[key] = pick(SINGLE[key], item, rnd)
+        elif key in ARRAYS and isinstance(item, dict) and isinstance(item.get("items"), list):
+            item["items"] = [pick(ARRAYS[key], handle, rnd) if isinstance(handle, str) else handle for handle in item["items"]]
+        else:
+            value[key] = substitute(item, rnd, keep)
+    return value
+
+
+def pick(choice, generated, rnd):
+    values, probability = choice
+    if not values or rnd.random() >= probability:
+        return generated
+    return rnd.choice(values)
+
+
+def substituted(body, rnd):
+    return substitute(copy.deepcopy(body), rnd)
+
+
+@schemathesis.hook
+def flatmap_body(ctx, body):
+    return st.randoms(use_true_random=False).map(functools.partial(substituted, body))
+
+
+_TARGET_IN_LOCATION = re.compile(r".*/properties/([^/]+)/")
+_TARGET_IN_DESCRIPTION = re.compile(r"valid '([^']+)' value")
+
+
+def coverage_target(data):
+    """The body field a coverage case varies: `/properties/<field>/maxLength`, or "Object with valid '<field>' value: …"."""
+    found = _TARGET_IN_LOCATION.match(f"{data.location or ''}/") or _TARGET_IN_DESCRIPTION.search(data.description or "")
+    return found.group(1) if found else None
+
+
+@schemathesis.hook
+def before_call(ctx, case, **kwargs):
+    meta = case.meta
+    if meta is None or meta.phase.name != "coverage" or not isinstance(case.body, (dict, list)):
+        return
+    rnd = random.Random(hashlib.sha256(f"{case.operation.label} {case.method} {case.body!r}".encode()).digest())
+    case.body = substitute(copy.deepcopy(case.body), rnd, coverage_target(meta.phase.data))
+
+
+STATUSES = defaultdict(Counter)
+STATUSES_LOCK = threading.Lock()
+
+
+@schemathesis.hook
+def after_call(ctx, case, response):
+    # Calls with another method than the operation's (schemathesis probes them) say nothing about its logic.
+    if case.method.upper() != case.operation.method.upper():
+        return
+    with STATUSES_LOCK:
+        STATUSES[case.operation.label][f"{response.status_code // 100}xx"] += 1
+
+
+@atexit.register
+def print_statuses():
+    if not STATUSES:
+        return
+    reached = sorted(op for op, counts in STATUSES.items() if counts["2xx"])
+    never = sorted(op for op in STATUSES if op not in reached)
+    out = sys.stderr
+    print("[fuzz-hooks] replies per operation (status class: count):", file=out)
+    for op in sorted(STATUSES):
+        print(f"  {op}: " + ", ".join(f"{k} {v}" for k, v in sorted(STATUSES[op].items())), file=out)
+    print(f"[fuzz-hooks] {len(reached)}/{len(STATUSES)} operations answered 2xx at least once", file=out)
+    if never:
+        print("[fuzz-hooks] never 2xx: " + ", ".join(never), file=out)
