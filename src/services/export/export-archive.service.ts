@@ -108,23 +108,45 @@ export class ExportArchiveService {
       if (item?.status !== 'success') continue;
       const manifest = await this.readManifest(keys.manifest(handle));
       if (!manifest) continue;
+      // Originals are staged by reference: emptying the trash (which does not wait for jobs) or a new version may have removed
+      // one since. Checked before the ZIP is written; one removed while it is written fails this attempt, and the retry leaves it out.
+      const gone = await this.missingEntry(manifest.entries);
+      if (gone) {
+        await this.demote(
+          job,
+          handle,
+          manifest,
+          `left out of the archive: ${gone.name} is missing from storage (emptied from the trash or replaced since it was staged)`,
+        );
+        continue;
+      }
       const size = manifest.entries.reduce((n, e) => n + e.size, 0);
       if (total + size > this.maxBytes) {
         const reason = `left out of the archive: with it the export would exceed ${formatBytes(this.maxBytes)} (export ${formatBytes(total)} so far, this asset ${formatBytes(size)})`;
-        await this.deps.jobLogs.demoteToError(job.jobHandle, handle, job.companyHandle, reason, {
-          logType: itemLogTypes(job).failure,
-          messageKey: 'fileError',
-          messageArgs: { path: manifest.path, reason },
-          assetName: manifest.name,
-          assetHandle: handle,
-          assetType: EXPORT_FILE_TYPE,
-        });
+        await this.demote(job, handle, manifest, reason);
         continue;
       }
       total += size;
       planned.push({ assetHandle: handle, manifest, entries: manifest.entries.map((e) => ({ ...e, name: names.take(e.name) })) });
     }
     return planned;
+  }
+
+  private async missingEntry(entries: readonly StagedEntry[]): Promise<StagedEntry | undefined> {
+    for (const e of entries) if (!(await this.deps.storage.exists(e.key))) return e;
+    return undefined;
+  }
+
+  /** The asset's staging counted as a success; it becomes an error, with its row. */
+  private async demote(job: JobIdentity, handle: string, manifest: ExportManifest, reason: string): Promise<void> {
+    await this.deps.jobLogs.demoteToError(job.jobHandle, handle, job.companyHandle, reason, {
+      logType: itemLogTypes(job).failure,
+      messageKey: 'fileError',
+      messageArgs: { path: manifest.path, reason },
+      assetName: manifest.name,
+      assetHandle: handle,
+      assetType: EXPORT_FILE_TYPE,
+    });
   }
 
   /**
