@@ -186,7 +186,11 @@ export class MetadataRepository {
     );
   }
 
-  /** The distinct values live assets hold for the field, numbers and dates in their order, text by its folded form. */
+  /**
+   * The distinct values live assets hold for the field: numbers and dates in
+   * their order, text by its folded form, then by code unit (sorted here, not
+   * in SQL, so SQLite and PostgreSQL collations agree).
+   */
   async uniqueValues(companyHandle: string, fieldHandle: string): Promise<string[]> {
     const rows = await this.db
       .selectFrom('asset_metadata as m')
@@ -196,11 +200,12 @@ export class MetadataRepository {
       .where('m.field_handle', '=', fieldHandle)
       .where('a.company_handle', '=', companyHandle)
       .where('a.trash_state', '=', 'NotInTrash')
-      .orderBy('m.num_value')
-      .orderBy('m.date_value')
-      .orderBy('m.value_key')
-      .orderBy('m.value')
       .execute();
+    const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    rows.sort(
+      (a, b) =>
+        (a.num_value ?? 0) - (b.num_value ?? 0) || text(a.date_value ?? '', b.date_value ?? '') || text(a.value_key, b.value_key) || text(a.value, b.value),
+    );
     return rows.map((r) => r.value);
   }
 
