@@ -1,4 +1,5 @@
 import { type FieldRule, type FieldTable, refused } from './job-fields-rule.js';
+import { PROJECT_HANDLE_ARRAY } from './job-fields-projects.js';
 
 // --- groups shared by several job elements -----------------------------------------
 
@@ -13,7 +14,6 @@ const FEATURES_NOT_HERE = {
   preserveSmartCrop: refused('no smart crops on this server'),
   autoSmartCropOptionsArray: refused('no smart crops on this server'),
   cssOptions: refused('undocumented CSS options: not supported'),
-  projectHandleArray: refused('projects are not supported yet'),
   metadataOptions: refused('metadata fields are not supported yet'),
 } satisfies Record<string, FieldRule>;
 
@@ -51,6 +51,7 @@ const UPLOAD_OPTIONS = {
   mediaOptions: { honoured: 'video encodings and thumbnail of uploaded videos', tests: ['video.test.ts'] },
   inDesignOptions: refused('no InDesign engine on this server'),
   xmpKeywords: refused('XMP keywords are not supported yet'),
+  projectHandleArray: PROJECT_HANDLE_ARRAY,
   ...(({ overwriteAVS: _notInUploadJobs, ...rest }) => rest)(FEATURES_NOT_HERE),
 } satisfies Record<string, FieldRule>;
 
@@ -183,6 +184,7 @@ export const JOB_ELEMENT_FIELDS: FieldTable = {
     mediaOptions: { honoured: 'video encodings and thumbnail', tests: ['video.test.ts'] },
     autoSetCreationOptions: { honoured: "set-generation scripts over the job's assets", tests: ['set-generation.test.ts'] },
     postJobOnlyIfFiles: { honoured: 'the follow-on publish runs only when the job produced files', tests: ['reprocess.test.ts'] },
+    projectHandleArray: PROJECT_HANDLE_ARRAY,
     ...FOLLOW_ON,
     ...FEATURES_NOT_HERE,
   },
@@ -196,7 +198,7 @@ export const JOB_ELEMENT_FIELDS: FieldTable = {
     ...DOCUMENT_OPTIONS,
     colorManagementOptions: { honoured: 'colour handling of the ripped pages', tests: ['rip-pdfs-job.test.ts'] },
     autoSmartCropOptionsArray: FEATURES_NOT_HERE.autoSmartCropOptionsArray,
-    projectHandleArray: FEATURES_NOT_HERE.projectHandleArray,
+    projectHandleArray: PROJECT_HANDLE_ARRAY,
     ...FOLLOW_ON,
   },
   exportJob: {

@@ -31,9 +31,10 @@ import type * as workflows from '../../workflows/index.js';
  * - profiles: colorManagementOptions profile handles name live IccProfile assets of the company
  * - exportJob: what an export can know before it runs (assets, size limit, conversion request)
  * - setScripts: autoSetCreationOptions.autoSetsArray names set-generation scripts of the company
+ * - projects: projectHandleArray names projects of the company
  * - serverDir: the directory exists inside the import root
  */
-export const SUBMIT_CHECKS = ['documents', 'profiles', 'exportJob', 'setScripts', 'serverDir'] as const;
+export const SUBMIT_CHECKS = ['documents', 'profiles', 'exportJob', 'setScripts', 'projects', 'serverDir'] as const;
 export type SubmitCheck = (typeof SUBMIT_CHECKS)[number];
 
 /**
@@ -67,8 +68,8 @@ export interface JobTypeEntry {
    * order of their fields, so the first field at fault is the one reported;
    * serverDir, checked on disk, after them. Every
    * entry whose options have colorManagementOptions lists `profiles`, every one
-   * with autoSetCreationOptions `setScripts` (test/unit/job-registry.test.ts
-   * holds the entries to that).
+   * with autoSetCreationOptions `setScripts`, every one with projectHandleArray
+   * `projects` (test/unit/job-registry.test.ts holds the entries to that).
    */
   checks?: readonly SubmitCheck[];
   /**
@@ -88,7 +89,7 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     workflow: 'uploadPostWorkflow',
     options: uploadPostJob,
     submittable: false,
-    checks: ['profiles', 'setScripts'],
+    checks: ['profiles', 'setScripts', 'projects'],
     logTypes: { begin: 'BeginUpload', end: 'EndUpload', success: 'UploadSuccess', failure: 'UploadError' },
     beginMessage: 'uploadBegun',
   },
@@ -108,7 +109,7 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     workflow: 'reprocessAssetsWorkflow',
     options: reprocessAssetsJob,
     submittable: true,
-    checks: ['profiles', 'setScripts'],
+    checks: ['profiles', 'setScripts', 'projects'],
     // IPS documents no reprocess log types; these follow its Begin*/End*/…Success/…Error pattern.
     logTypes: { begin: 'BeginReprocess', end: 'EndReprocess', success: 'ReprocessSuccess', failure: 'ReprocessError' },
     beginMessage: 'jobBegun',
@@ -122,7 +123,7 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     // Only ever given what `options` parsed.
     workflowOptions: (options) => ripPdfsAsReprocess(options as RipPdfsJob),
     submittable: true,
-    checks: ['documents', 'profiles'],
+    checks: ['documents', 'profiles', 'projects'],
     // BeginPdfRip and PdfRipError are IPS's (Adobe IPS: sting-constants/r-job-log-types); EndPdfRip and PdfRipSuccess follow its Begin*/End*/…Success pattern.
     logTypes: { begin: 'BeginPdfRip', end: 'EndPdfRip', success: 'PdfRipSuccess', failure: 'PdfRipError' },
     beginMessage: 'jobBegun',
@@ -156,7 +157,7 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     workflow: 'uploadUrlsWorkflow',
     options: uploadUrlsJob,
     submittable: true,
-    checks: ['profiles', 'setScripts'],
+    checks: ['profiles', 'setScripts', 'projects'],
     // BeginUploadUrls / EndUploadUrls are IPS's (Adobe IPS: sting-constants/r-job-log-types); files are logged as the upload job logs them.
     logTypes: { begin: 'BeginUploadUrls', end: 'EndUploadUrls', success: 'UploadSuccess', failure: 'UploadError' },
     beginMessage: 'uploadBegun',
@@ -167,7 +168,7 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     workflow: 'uploadDirectoryWorkflow',
     options: uploadDirectoryJob,
     submittable: true,
-    checks: ['profiles', 'setScripts', 'serverDir'],
+    checks: ['profiles', 'setScripts', 'projects', 'serverDir'],
     // IPS documents no directory-specific log types; the upload family (Adobe IPS: sting-constants/r-job-log-types).
     logTypes: { begin: 'BeginUpload', end: 'EndUpload', success: 'UploadSuccess', failure: 'UploadError' },
     beginMessage: 'uploadBegun',

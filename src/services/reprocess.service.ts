@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
+import type { ProjectRepository } from '../adapters/repositories/project.repository.js';
 import { AssetNotLiveError } from '../adapters/repositories/asset-not-live.error.js';
 import { RenderOptionError, UnreadableImageError } from '../adapters/media/media-errors.js';
 import type { DerivativeRenderer } from '../adapters/media/render-pool.js';
@@ -9,7 +10,8 @@ import type { DetectedFormat } from '../domain/asset-types.js';
 import { nowIso } from '../domain/handles.js';
 import type { ReprocessAssetsJob } from '../domain/schemas/job.schema.js';
 import type { AssetRef, FileResult, JobIdentity } from '../jobs/contracts.js';
-import type { ItemLedger } from './assets/item-ledger.js';
+import type { ItemLedger, LedgerEntry } from './assets/item-ledger.js';
+import { recordInProjects } from './projects/job-projects.js';
 import { OPTIMIZER_VERSION } from './assets/pyramid.js';
 import { keyPart } from './assets/storage-keys.js';
 import { ITEM_WARNING_TYPE, itemLogTypes } from './job-items.js';
@@ -33,6 +35,8 @@ export interface ReprocessDeps {
   companies: CompanyRepository;
   colors: ColorProfiles;
   ledger: ItemLedger;
+  /** the job's projectHandleArray: a reprocessed asset and its layers join them (docs/projects.md#jobs) */
+  projects: ProjectRepository;
   /** PDF, PostScript and Illustrator assets */
   documents: DocumentRipService;
   /** the layers of a PSD reprocessed with MaintainLayers */
@@ -61,7 +65,15 @@ export class ReprocessService {
     // Read per asset: a setting changed while a long job runs applies to the assets after the change.
     const rule = publishRule(options, (await this.deps.companies.findByHandle(job.companyHandle))?.retain_publish_state === 1);
     if (asset.type === 'Pdf' || asset.type === 'PostScript' || asset.type === 'Illustrator') {
-      return this.deps.documents.ripDocument(job, asset, ripOptionsFor(asset.type, options), color, { image: options, publish: rule }, signal, progress);
+      return this.deps.documents.ripDocument(
+        job,
+        asset,
+        ripOptionsFor(asset.type, options),
+        color,
+        { image: options, publish: rule, projects: options.projectHandleArray },
+        signal,
+        progress,
+      );
     }
     if (asset.type === 'Video' && this.deps.videoService) {
       const warnings = optionWarnings(options, 'Video', {
@@ -97,7 +109,7 @@ export class ReprocessService {
       progress.step('commit', 0.95, 'Committing');
       const crop: StoredCrop | null = result.crop ? { ...result.crop, source: cropSource(plan) } : null;
       const noMask = options.createMask && !result.maskWritten;
-      const recorded = await this.deps.ledger.record(job, {
+      const entry: LedgerEntry = {
         itemId: ref.assetHandle,
         status: 'success',
         assetHandle: ref.assetHandle,
@@ -141,7 +153,8 @@ export class ReprocessService {
             last_modified: nowIso(),
             last_modify_user: job.submitUserEmail,
           }),
-      });
+      };
+      const recorded = await recordInProjects(this.deps, job, entry, { projectHandles: options.projectHandleArray, path });
       for (const old of [asset.optimized_key, asset.mask_key]) {
         if (old && old !== keys.ptiff && old !== keys.mask) await this.deps.storage.delete(old);
       }

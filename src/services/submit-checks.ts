@@ -1,5 +1,6 @@
 import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
 import type { ImageFormatRepository } from '../adapters/repositories/image-format.repository.js';
+import type { ProjectRepository } from '../adapters/repositories/project.repository.js';
 import type { SetRepository } from '../adapters/repositories/set.repository.js';
 import { faults } from '../domain/faults.js';
 import type { ExportJob, RipPdfsJob } from '../domain/schemas/job.schema.js';
@@ -8,6 +9,7 @@ import type { UploadDirectoryJob } from '../domain/schemas/upload-jobs.schema.js
 import type { JobTypeEntry, SubmitCheck } from '../jobs/job-registry.js';
 import { checkExportJob } from './export/export-submit.js';
 import type { DirectoryUploadService } from './ingest/directory-upload.service.js';
+import { checkProjectHandles } from './projects/project-submit.js';
 import { checkProfileHandles } from './render-plan.js';
 import { checkSetScripts } from './sets/set-submit.js';
 
@@ -16,6 +18,7 @@ export interface SubmitCheckDeps {
   assets: AssetRepository;
   imageFormats: ImageFormatRepository;
   sets: SetRepository;
+  projects: ProjectRepository;
   directoryUploads: Pick<DirectoryUploadService, 'resolveServerDir'>;
 }
 
@@ -54,6 +57,10 @@ const CHECKS: Readonly<Record<SubmitCheck, Check>> = {
   setScripts: async (deps, { companyHandle, field }, options) => {
     const scripts = (options as { autoSetCreationOptions?: { autoSetsArray: readonly string[] } }).autoSetCreationOptions?.autoSetsArray;
     if (scripts) await checkSetScripts(deps.sets, companyHandle, `${field}.autoSetCreationOptions.autoSetsArray`, scripts);
+  },
+  projects: async (deps, { companyHandle, field }, options) => {
+    const handles = (options as { projectHandleArray?: readonly string[] }).projectHandleArray;
+    if (handles) await checkProjectHandles(deps.projects, companyHandle, `${field}.projectHandleArray`, handles);
   },
   // The directory must exist inside the import root now: a wrong path is the submitter's to fix, not a failed job later.
   serverDir: async (deps, { field }, options) => {

@@ -416,6 +416,7 @@ describe("getActiveJobs progress of an ExportJob, whose log keeps totalFileCount
       assets: {} as never,
       imageFormats: {} as never,
       sets: {} as never,
+      projects: {} as never,
       directoryUploads: {} as never,
       itemProgress: { forJob: async () => [] },
       urlSecrets: {} as never,

@@ -52,10 +52,11 @@ describe('job registry', () => {
         element: j.element,
         setScripts: fields.includes('autoSetCreationOptions'),
       });
+      expect({ element: j.element, projects: checks.includes('projects') }).toEqual({ element: j.element, projects: fields.includes('projectHandleArray') });
     }
-    expect(jobTypeByElement('ripPdfsJob')!.checks).toEqual(['documents', 'profiles']);
+    expect(jobTypeByElement('ripPdfsJob')!.checks).toEqual(['documents', 'profiles', 'projects']);
     expect(jobTypeByElement('exportJob')!.checks).toEqual(['exportJob']);
-    expect(jobTypeByElement('uploadDirectoryJob')!.checks).toEqual(['profiles', 'setScripts', 'serverDir']);
+    expect(jobTypeByElement('uploadDirectoryJob')!.checks).toEqual(['profiles', 'setScripts', 'projects', 'serverDir']);
   });
 
   it("lists each type's checks once, in the one order every type shares (the first field at fault is the one reported)", () => {

@@ -85,7 +85,7 @@ describe('ripPdfsJob schema (Adobe IPS: data-types/r-rip-pdfs-job)', () => {
     ],
     ['an InDesign process', { ...base, inDesignOptions: { process: 'Process' } }, 30001, 'ripPdfsJob.inDesignOptions.process'],
     ['a bad pdfOptions value', { ...base, pdfOptions: { resolution: 0 } }, 30001, 'ripPdfsJob.pdfOptions.resolution'],
-    ['projects', { ...base, projectHandleArray: ['p|1'] }, 30001, 'ripPdfsJob.projectHandleArray'],
+    ['a projectHandleArray that is no handle array', { ...base, projectHandleArray: 'p|1' }, 30001, 'ripPdfsJob.projectHandleArray'],
     ['smart crops', { ...base, autoSmartCropOptionsArray: [] }, 30001, 'ripPdfsJob.autoSmartCropOptionsArray'],
     ['a non-http postHttpUrl', { ...base, postHttpUrl: 'ftp://example.com/x' }, 30001, 'ripPdfsJob.postHttpUrl'],
   ])('refuses %s with a fault naming the field as sent', (_what, job, code, field) => {
@@ -159,6 +159,7 @@ describe('JobService.submit with a ripPdfsJob', () => {
       assets: {} as AssetRepository,
       imageFormats: {} as ImageFormatRepository,
       sets: {} as SetRepository,
+      projects: {} as JobServiceDeps['projects'],
       directoryUploads: {} as JobServiceDeps['directoryUploads'],
       itemProgress: { forJob: async () => [] },
       // URLs go in as given: no secret box here.

@@ -3,6 +3,7 @@ import { AssetRepository } from './asset.repository.js';
 import { ContextPublicationRepository } from './context-publication.repository.js';
 import { DerivationRepository } from './derivation.repository.js';
 import { IsPublicationRepository } from './is-publication.repository.js';
+import { ProjectRepository } from './project.repository.js';
 import { SetRepository } from './set.repository.js';
 import { VideoRepository } from './video.repository.js';
 
@@ -19,6 +20,8 @@ export interface TransactionRepositories {
   sets: SetRepository;
   isPublications: IsPublicationRepository;
   contextPublications: ContextPublicationRepository;
+  /** the memberships a job with projectHandleArray gives the assets an item commits */
+  projects: ProjectRepository;
 }
 
 /** What a job item writes beside its log row, inside the same transaction. */
@@ -33,5 +36,6 @@ export function repositoriesIn(db: Db): TransactionRepositories {
     sets: new SetRepository(db),
     isPublications: new IsPublicationRepository(db),
     contextPublications: new ContextPublicationRepository(db),
+    projects: new ProjectRepository(db),
   };
 }

@@ -3,6 +3,7 @@ import { EMAIL_SETTINGS, SORT_DIRECTIONS, dateTime, handle, itemsArray, itemsOf,
 import * as O from './options.schema.js';
 import { IS_PUBLISH_TYPES } from '../is-publish.js';
 import { mediaOptions } from './media.schema.js';
+import { projectHandleArray } from './project.schema.js';
 import { unsupportedJobFields } from './unsupported.schema.js';
 
 /** OptimizeImagesJob (Adobe IPS: data-types/r-optimize-images-job): optimise the company's images that lack a current pyramid TIFF. */
@@ -326,7 +327,7 @@ export const reprocessAssetsJob = withAliases(
       cssOptions: notSupportedYet('cssOptions'),
       colorManagementOptions: O.colorManagementOptions.optional(),
       autoSetCreationOptions: O.autoSetCreationOptions.optional(),
-      projectHandleArray: notSupportedYet('projectHandleArray'),
+      projectHandleArray: projectHandleArray.optional(),
       emailSetting: z.enum(EMAIL_SETTINGS),
       postJobOnlyIfFiles: z.boolean().optional(),
       postHttpUrl: callbackUrl.optional(),
@@ -367,7 +368,7 @@ export const ripPdfsJob = withAliases(
       pdfOptions: O.pdfOptions.optional(),
       illustratorOptions: O.illustratorOptions.optional(),
       colorManagementOptions: O.colorManagementOptions.optional(),
-      projectHandleArray: notSupportedYet('projectHandleArray'),
+      projectHandleArray: projectHandleArray.optional(),
       emailSetting: z.enum(EMAIL_SETTINGS),
       postHttpUrl: callbackUrl.optional(),
       postImageServingPublishJob: imageServingPublishJob.optional(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EMAIL_SETTINGS, handle, notSupportedYet, withAliases } from './common.schema.js';
 import * as O from './options.schema.js';
 import { mediaOptions } from './media.schema.js';
+import { projectHandleArray } from './project.schema.js';
 import { unsupportedJobFields } from './unsupported.schema.js';
 
 /** Document and layer options: the upload stores the file; a reprocessAssetsJob on it rasterises or splits it. */
@@ -37,7 +38,7 @@ export const uploadJobShape = {
   cssOptions: notSupportedYet('cssOptions'),
   colorManagementOptions: O.colorManagementOptions.optional(),
   autoSetCreationOptions: O.autoSetCreationOptions.optional(),
-  projectHandleArray: notSupportedYet('projectHandleArray'),
+  projectHandleArray: projectHandleArray.optional(),
   emailSetting: z.enum(EMAIL_SETTINGS),
   postHttpUrl: notSupportedYet('postHttpUrl'),
   mediaOptions: mediaOptions.optional(),

@@ -1,6 +1,7 @@
 import type { Scratch } from '../../adapters/storage/scratch.js';
 import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
+import type { ProjectRepository } from '../../adapters/repositories/project.repository.js';
 import type { JobLogCounter, NewDetail } from '../../adapters/repositories/job-log.repository.js';
 import { RenderOptionError, UnreadableImageError } from '../../adapters/media/media-errors.js';
 import type { ImageProbe } from '../../adapters/media/media-types.js';
@@ -19,6 +20,7 @@ import type { FileResult, JobIdentity, UploadItem } from '../../jobs/contracts.j
 import { fileSha256 } from '../../adapters/storage/file-hash.js';
 import { newAssetVersion } from '../assets/asset-version.js';
 import type { ItemLedger } from '../assets/item-ledger.js';
+import { recordInProjects } from '../projects/job-projects.js';
 import { OPTIMIZER_VERSION, writePyramid } from '../assets/pyramid.js';
 import { storageKeys } from '../assets/storage-keys.js';
 import { type ColorProfiles, type ImageOptionTarget, type StoredCrop, cropSource, optionWarnings, planChangesPixels, renderPlanFor } from '../render-plan.js';
@@ -34,6 +36,8 @@ export interface IngestDeps {
   assets: AssetRepository;
   companies: CompanyRepository;
   ledger: ItemLedger;
+  /** the job's projectHandleArray: a committed file joins them (docs/projects.md#jobs) */
+  projects: ProjectRepository;
   colors: ColorProfiles;
   /** absent on a server without ffmpeg: video files are then refused */
   videoService?: VideoService;
@@ -164,6 +168,7 @@ export class IngestService {
           else await repos.assets.insert(row);
           if (video) await this.deps.videoService!.writePrepared(repos, video.master, video.prepared);
         },
+        options.projectHandleArray,
       );
       if (target.existing) await this.removeSuperseded(target.existing, row);
       if (video) await this.deps.videoService!.removeSuperseded(video.prepared);
@@ -212,8 +217,9 @@ export class IngestService {
     details: NewDetail[],
     counters: readonly JobLogCounter[],
     write?: UnitOfWork,
+    projectHandles?: readonly string[],
   ): Promise<FileResult> {
-    const result = await this.deps.ledger.record(job, {
+    const entry = {
       itemId: item.itemId,
       status,
       ...(assetHandle ? { assetHandle } : {}),
@@ -221,7 +227,8 @@ export class IngestService {
       details,
       counters,
       ...(write ? { write } : {}),
-    });
+    };
+    const result = await recordInProjects(this.deps, job, entry, { projectHandles, path: item.source ?? `${item.folder}${item.fileName}` });
     if (status !== 'error') await this.deps.storage.delete(item.stagingKey);
     return result;
   }

@@ -2,12 +2,14 @@ import type { ColorPlan } from '../../adapters/media/media-types.js';
 import { RenderOptionError, UnreadableImageError } from '../../adapters/media/media-errors.js';
 import { RipError } from '../../adapters/ghostscript/rip-pool.js';
 import type { AssetRow } from '../../adapters/repositories/asset.repository.js';
+import type { ProjectRepository } from '../../adapters/repositories/project.repository.js';
 import { AssetNotLiveError } from '../../adapters/repositories/asset-not-live.error.js';
 import type { TransactionRepositories, UnitOfWork } from '../../adapters/repositories/unit-of-work.js';
 import type { NewDetail } from '../../adapters/repositories/job-log.repository.js';
 import { nowIso } from '../../domain/handles.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../jobs/contracts.js';
-import type { ItemLedger } from '../assets/item-ledger.js';
+import type { ItemLedger, LedgerEntry } from '../assets/item-ledger.js';
+import { recordInProjects } from '../projects/job-projects.js';
 import { OPTIMIZER_VERSION } from '../assets/pyramid.js';
 import { ITEM_WARNING_TYPE, itemLogTypes } from '../job-items.js';
 import { type ImageOptionTarget, type ImageProcessingOptions, optionWarnings } from '../render-plan.js';
@@ -26,8 +28,13 @@ export { RIP_ENGINE, type RipLimits, type RipOptions } from './rip-types.js';
 
 export interface DocumentRipDeps extends RipTools {
   ledger: ItemLedger;
+  /** the job's projectHandleArray: the document, its pages and its eCatalog join them (docs/projects.md#jobs) */
+  projects: ProjectRepository;
   limits: RipLimits;
 }
+
+/** The document an item rips: its log path, and the job's projects its result joins. */
+type DocumentItem = AssetRef & { path: string; projects?: readonly string[] };
 
 /**
  * Reprocessing of PDF, PostScript/EPS and Illustrator assets
@@ -48,19 +55,21 @@ export class DocumentRipService {
    * `applied`: the job's image options, applied to each page image (see
    * render-plan.ts, APPLIES; a document that is not rasterised gets a warning
    * per option instead), and its publish rule, which marks the document, its
-   * pages and its eCatalog.
+   * pages and its eCatalog; `projects`, the job's projectHandleArray, which
+   * the document and what the rip made join when its result commits.
    */
   async ripDocument(
     job: JobIdentity,
     asset: AssetRow,
     o: RipOptions,
     color: ColorPlan | undefined,
-    applied: { image: ImageProcessingOptions; publish: PublishRule },
+    applied: { image: ImageProcessingOptions; publish: PublishRule; projects?: readonly string[] },
     signal?: AbortSignal,
     progress: ItemProgress = NO_PROGRESS,
   ): Promise<FileResult> {
     const ref: AssetRef = { assetHandle: asset.asset_handle, name: asset.name };
     const docPath = `${asset.folder}${asset.file_name}`;
+    const item: DocumentItem = { ...ref, path: docPath, projects: applied.projects };
     const docFlag = publishFlag(applied.publish, asset.ready_for_publish);
     const pageJob: PageJob = { image: applied.image, publish: { rule: applied.publish, sourceFlag: docFlag } };
     const notApplied = (target: ImageOptionTarget) =>
@@ -72,7 +81,7 @@ export class DocumentRipService {
       const warnings = notApplied('UnrasterisedDocument');
       return this.record(
         job,
-        ref,
+        item,
         [
           {
             ...this.about(docPath, ref),
@@ -94,11 +103,11 @@ export class DocumentRipService {
       progress.step('counting', 0, 'Counting pages');
       const count = await this.deps.rip.pageCount(input, signal);
       if (count < 1) return await this.fail(job, ref, 'Ghostscript found no page in the document');
-      if (o.process === 'Thumbnail') return await this.thumbnail(run, ref, { docFlag, warnings: notApplied('DocumentThumbnail') }, progress);
+      if (o.process === 'Thumbnail') return await this.thumbnail(run, item, { docFlag, warnings: notApplied('DocumentThumbnail') }, progress);
       if (count > this.deps.limits.maxPages) {
         return await this.record(
           job,
-          ref,
+          item,
           [
             this.warning(docPath, ref, `not rasterised: ${count} pages is more than the ${this.deps.limits.maxPages} this server extracts (MAX_RIP_PAGES)`),
             ...notApplied('UnrasterisedDocument'),
@@ -137,7 +146,7 @@ export class DocumentRipService {
       await retireSurplusPages(this.deps, job, asset, pages.length);
       return await this.record(
         job,
-        ref,
+        item,
         [
           {
             ...this.about(docPath, ref),
@@ -181,7 +190,7 @@ export class DocumentRipService {
   }
 
   /** pdfOptions.process Thumbnail: the first page becomes the document's own preview image. */
-  private async thumbnail(run: DocumentRun, ref: AssetRef, thumb: { docFlag: number; warnings: NewDetail[] }, progress: ItemProgress): Promise<FileResult> {
+  private async thumbnail(run: DocumentRun, ref: DocumentItem, thumb: { docFlag: number; warnings: NewDetail[] }, progress: ItemProgress): Promise<FileResult> {
     const { job, doc: asset, options: o } = run;
     const thumbnail = await storeThumbnail(this.deps, run, progress);
     progress.step('commit', PAGES_TO, 'Committing');
@@ -233,21 +242,22 @@ export class DocumentRipService {
    */
   private async record(
     job: JobIdentity,
-    ref: AssetRef,
+    ref: DocumentItem,
     details: NewDetail[],
     warned = false,
     write?: UnitOfWork,
     discard: readonly string[] = [],
   ): Promise<FileResult> {
     try {
-      return await this.deps.ledger.record(job, {
+      const entry: LedgerEntry = {
         itemId: ref.assetHandle,
         status: 'success',
         assetHandle: ref.assetHandle,
         details,
         counters: ['file_success_count', 'total_file_count', ...(warned ? (['file_warning_count'] as const) : [])],
         write,
-      });
+      };
+      return await recordInProjects(this.deps, job, entry, { projectHandles: ref.projects, path: ref.path });
     } catch (err) {
       if (!(err instanceof AssetNotLiveError)) throw err;
       for (const key of discard) await this.deps.storage.delete(key);
