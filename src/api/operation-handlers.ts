@@ -11,6 +11,7 @@ import type { JobLogService } from '../services/job-log.service.js';
 import type { JobService } from '../services/job.service.js';
 import type { Principal } from '../services/principal.js';
 import type { SetScriptService } from '../services/sets/set-script.service.js';
+import type { ProjectService } from '../services/projects/project.service.js';
 import type { ForceRepublishService } from '../services/publish/force-republish.service.js';
 import type { PublishHistoryService } from '../services/publish/publish-history.service.js';
 import type { MetadataFieldService } from '../services/metadata/metadata-field.service.js';
@@ -33,6 +34,7 @@ export interface OperationServices {
   forceRepublish: ForceRepublishService;
   publishHistory: PublishHistoryService;
   setScripts: SetScriptService;
+  projects: ProjectService;
   assetState: AssetStateService;
 }
 
@@ -108,6 +110,13 @@ export function operationHandlers(s: OperationServices): OperationHandlers {
     saveSetGenerationScript: async ({ param }) => s.setScripts.save(param),
     getSetGenerationScripts: async ({ param }) => s.setScripts.list(param),
     deleteSetGenerationScript: async ({ param }) => s.setScripts.delete(param),
+    createProject: async ({ param }) => s.projects.createProject(param),
+    getProjects: async ({ param }) => s.projects.getProjects(param),
+    renameProject: async ({ param }) => s.projects.renameProject(param),
+    deleteProject: async ({ param }) => s.projects.deleteProject(param),
+    addProjectAssets: async ({ param }) => s.projects.addProjectAssets(param),
+    removeProjectAssets: async ({ param }) => s.projects.removeProjectAssets(param),
+    setProjectAssets: async ({ param }) => s.projects.setProjectAssets(param),
     submitJob: async ({ caller, param }) => s.jobs.submit(caller, param),
     getActiveJobs: async ({ caller, param }) => s.jobs.getActiveJobs(caller, param),
     getScheduledJobs: async ({ caller, param }) => s.jobs.getScheduledJobs(caller, param),

@@ -10,6 +10,7 @@ import { emptyReturn } from '../domain/schemas/common.schema.js';
 import * as formats from '../domain/schemas/image-format.schema.js';
 import * as jobs from '../domain/schemas/job.schema.js';
 import * as setScripts from '../domain/schemas/set-script.schema.js';
+import * as projects from '../domain/schemas/project.schema.js';
 import * as publishOps from '../domain/schemas/publish-ops.schema.js';
 import * as metadata from '../domain/schemas/metadata.schema.js';
 import { submitJobParam } from '../jobs/submit-job.schema.js';
@@ -216,6 +217,25 @@ export const OPERATIONS = {
     summary: "Extension: lists the company's set-generation scripts.",
   },
   deleteSetGenerationScript: { param: setScripts.deleteSetGenerationScriptParam, return: emptyReturn, summary: 'Extension: deletes a set-generation script.' },
+  createProject: { param: projects.createProjectParam, return: projects.projectHandleReturn, summary: 'Creates a project (a named group of assets).' },
+  getProjects: { param: projects.getProjectsParam, return: projects.getProjectsReturn, summary: "Lists the company's projects by name." },
+  renameProject: { param: projects.renameProjectParam, return: projects.projectHandleReturn, summary: 'Renames a project; its handle stays.' },
+  deleteProject: { param: projects.deleteProjectParam, return: emptyReturn, summary: 'Deletes a project; its assets stay.' },
+  addProjectAssets: {
+    param: projects.projectAssetsParam,
+    return: projects.projectAssetsReturn,
+    summary: 'Adds live assets to a project; per-asset warnings and errors in the detail arrays.',
+  },
+  removeProjectAssets: {
+    param: projects.projectAssetsParam,
+    return: projects.projectAssetsReturn,
+    summary: 'Removes assets from a project (never the assets themselves); per-asset warnings and errors in the detail arrays.',
+  },
+  setProjectAssets: {
+    param: projects.projectAssetsParam,
+    return: projects.projectAssetsReturn,
+    summary: "Makes the listed live assets exactly the project's assets; per-asset errors in errorDetailArray.",
+  },
   submitJob: {
     param: submitJobParam,
     return: jobs.submitJobReturn,

@@ -78,6 +78,8 @@ import { MetadataRepository } from '../adapters/repositories/metadata.repository
 import { MetadataFieldService } from '../services/metadata/metadata-field.service.js';
 import { AssetMetadataService } from '../services/metadata/asset-metadata.service.js';
 import { ItemLedger } from '../services/assets/item-ledger.js';
+import { ProjectRepository } from '../adapters/repositories/project.repository.js';
+import { ProjectService } from '../services/projects/project.service.js';
 import { ForceRepublishService } from '../services/publish/force-republish.service.js';
 import { PublishHistoryService } from '../services/publish/publish-history.service.js';
 import { PublishHistoryRepository } from '../adapters/repositories/publish-history.repository.js';
@@ -103,6 +105,7 @@ export interface AppContext {
     contextPublications: ContextPublicationRepository;
     sets: SetRepository;
     videos: VideoRepository;
+    projects: ProjectRepository;
     itemProgress: ItemProgressRepository;
     metadata: MetadataRepository;
     sealedValues: SealedValueRepository;
@@ -138,6 +141,7 @@ export interface AppContext {
     forceRepublish: ForceRepublishService;
     publishHistory: PublishHistoryService;
     setScripts: SetScriptService;
+    projects: ProjectService;
     assetState: AssetStateService;
     metadataFields: MetadataFieldService;
     assetMetadata: AssetMetadataService;
@@ -171,6 +175,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
     contextPublications: new ContextPublicationRepository(db),
     sets: new SetRepository(db),
     videos: new VideoRepository(db),
+    projects: new ProjectRepository(db),
     itemProgress: new ItemProgressRepository(db),
     metadata: new MetadataRepository(db),
     sealedValues: new SealedValueRepository(db),
@@ -300,6 +305,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       forceRepublish: new ForceRepublishService(parts),
       publishHistory: new PublishHistoryService({ ...parts, publishHistory: new PublishHistoryRepository(db), serverName }),
       setScripts: new SetScriptService(parts),
+      projects: new ProjectService(parts),
       assetState: new AssetStateService(parts),
       metadataFields: new MetadataFieldService(parts),
       assetMetadata: new AssetMetadataService(parts),

@@ -110,6 +110,19 @@ export const OPERATION_ACCESS = {
   // Adobe IPS: r-set-assets-publish-state lists the WR6 roles (ImagePortalAdmin included, unlike setAssetPublishState's page).
   setAssetsPublishState: { roles: WR6, scope: 'company' },
   getAssetCounts: { roles: ALL9, scope: 'company' },
+  // Projects (docs/projects.md): the roles of each operation's page.
+  createProject: { roles: WR6, scope: 'company' },
+  // As documented: IpsCompanyAdmin and ImagePortalAdmin, who may create projects, are not among getProjects' users.
+  getProjects: {
+    roles: ['IpsUser', 'IpsAdmin', 'TrialSiteAdmin', 'TrialSiteUser', 'ImagePortalContrib', 'ImagePortalContribUser'],
+    scope: 'company',
+  },
+  renameProject: { roles: WR6, scope: 'company' },
+  deleteProject: { roles: WR6, scope: 'company' },
+  addProjectAssets: { roles: WR6, scope: 'company' },
+  // The page leaves IpsAdmin out, who may add, set and delete; an omission: WR6 as for its siblings.
+  removeProjectAssets: { roles: WR6, scope: 'company' },
+  setProjectAssets: { roles: WR6, scope: 'company' },
   // The UploadFile servlet starts an upload job, so it takes submitJob's roles.
   uploadFile: { roles: SUBMIT_JOB, scope: 'company' },
   submitJob: { roles: SUBMIT_JOB, scope: 'company' },

@@ -7,6 +7,7 @@ import { unCompressOptions, uploadUrl } from '../domain/schemas/upload-jobs.sche
 import { JOB_ELEMENT_FIELDS } from './job-fields-elements.js';
 import { ACCOUNT_OPERATION_FIELDS } from './job-fields-accounts.js';
 import { ASSET_OPERATION_FIELDS } from './job-fields-assets.js';
+import { PROJECT_OPERATION_FIELDS } from './job-fields-projects.js';
 import { ASSOCIATION_OPERATION_FIELDS } from './job-fields-associations.js';
 import { PUBLISH_OPERATION_FIELDS } from './job-fields-publish-ops.js';
 import { FOLDER_OPERATION_FIELDS } from './job-fields-folders.js';
@@ -74,6 +75,7 @@ export const FIELD_TABLE: FieldTable = {
   ...ACCOUNT_OPERATION_FIELDS,
   ...METADATA_OPERATION_FIELDS,
   ...ASSET_OPERATION_FIELDS,
+  ...PROJECT_OPERATION_FIELDS,
   ...ASSOCIATION_OPERATION_FIELDS,
   ...PUBLISH_OPERATION_FIELDS,
   ...FOLDER_OPERATION_FIELDS,

@@ -255,6 +255,32 @@ export const CASES = {
     body: byCompany((t) => ({ companyHandle: t.companyHandle, scriptHandle: MISSING.script })),
     allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'scriptHandle' },
   },
+  // A name longer than a project may carry: refused before anything is created.
+  createProject: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, projectName: 'x'.repeat(300) })),
+    allowed: { status: 400, code: FaultCode.InvalidParameter, field: 'projectName' },
+  },
+  getProjects: { body: byCompany((t) => ({ companyHandle: t.companyHandle })), allowed: { status: 200 } },
+  renameProject: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, projectHandle: 'p|matrix|missing', projectName: 'matrix' })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'projectHandle' },
+  },
+  deleteProject: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, projectHandle: 'p|matrix|missing' })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'projectHandle' },
+  },
+  addProjectAssets: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, projectHandle: 'p|matrix|missing', assetHandleArray: { items: [MISSING.asset] } })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'projectHandle' },
+  },
+  removeProjectAssets: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, projectHandle: 'p|matrix|missing', assetHandleArray: { items: [MISSING.asset] } })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'projectHandle' },
+  },
+  setProjectAssets: {
+    body: byCompany((t) => ({ companyHandle: t.companyHandle, projectHandle: 'p|matrix|missing', assetHandleArray: { items: [MISSING.asset] } })),
+    allowed: { status: 404, code: FaultCode.InvalidParameter, field: 'projectHandle' },
+  },
   // Every submit-time check passes; the notification user does not exist, which is checked last, before anything starts.
   submitJob: {
     body: byCompany((t) => ({ companyHandle: t.companyHandle, userHandle: MISSING.user, jobName: 'matrix', optimizeImagesJob: { emailSetting: 'None' } })),
