@@ -2,10 +2,13 @@ import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
 import { makeJpeg } from '../support/fixtures.js';
 import { lifecycleJobs } from '../support/lifecycle-jobs.js';
+import { keyPart } from '../../src/services/assets/storage-keys.js';
+import { publishedKey } from '../../src/services/publish/is-publish.service.js';
 
 /**
  * The trash, moves and renames against publishes and exports in flight
@@ -35,12 +38,49 @@ describe(`publishes and exports meeting the trash, moves and renames (${process.
   const logRows = async (jobHandle: string) =>
     h.ctx.database.db.selectFrom('job_log_details').select(['log_type', 'message_args', 'asset_handle']).where('job_handle', '=', jobHandle).execute();
 
+  /**
+   * Trashes the asset (through the API, awaited) the first time the storage
+   * driver's `method` is called for one of its keys, then lets the call
+   * proceed; returns the function that puts the driver back.
+   */
+  const trashDuring = (method: 'copy' | 'read', assetHandle: string) => {
+    const storage = h.ctx.storage as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const original = storage[method]!;
+    const part = keyPart(assetHandle);
+    let done = false;
+    if (method === 'copy') {
+      storage.copy = async (...args: unknown[]) => {
+        if (!done && String(args[1]).includes(part)) {
+          done = true;
+          await trash(assetHandle)();
+        }
+        return original.apply(h.ctx.storage, args);
+      };
+    } else {
+      // read is synchronous (a stream): the trash is awaited before the stream's first byte.
+      storage.read = (...args: unknown[]) => {
+        if (done || !String(args[0]).includes(part)) return original.apply(h.ctx.storage, args);
+        done = true;
+        const trashed = trash(assetHandle)();
+        return Readable.from(
+          (async function* () {
+            await trashed;
+            yield* original.apply(h.ctx.storage, args) as Readable;
+          })(),
+        );
+      };
+    }
+    return () => {
+      storage[method] = original;
+    };
+  };
+
   beforeAll(async () => {
     h = await startHarness();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-interplay-'));
     acme = await companyWithUser(h, 'Acme', 'IpsUser');
     root = (await h.ctx.repositories.companies.findByHandle(acme.companyHandle))!.root_path;
-    const names = ['pubTrash', 'pubRename', 'dirMove', 'expTrash', 'expRename', 'expMove', 'expEmpty', 'pubEmpty', 'reEmpty'];
+    const names = ['pubTrash', 'pubRename', 'dirMove', 'pubRace', 'dirRace', 'expTrash', 'expRename', 'expMove', 'expEmpty', 'pubEmpty', 'reEmpty'];
     handles = await seedAssets(h, acme, await Promise.all(names.map(async (n) => ({ path: await makeJpeg(path.join(dir, `${n}.jpg`), 320, 240) }))));
     expect((await call('createFolder', { folderPath: 'Moved' })).status).toBe(200);
   }, 120_000);
@@ -77,6 +117,38 @@ describe(`publishes and exports meeting the trash, moves and renames (${process.
       const published = await h.ctx.repositories.contextPublications.find(acme.companyHandle, 'ServerDirectory', handles.dirMove!);
       expect(JSON.parse(published!.files_json!)).toEqual(['Acme/Moved/dirMove.jpg', 'Acme/Moved/dirMove.ptif']);
       await expect(fs.stat(path.join(h.ctx.config.serverPublishRoot, 'Acme/Moved/dirMove.jpg'))).resolves.toBeTruthy();
+    });
+
+    it('an Image Serving publish item whose asset is trashed before its record commits serves nothing', async () => {
+      // The trash lands while the item links the published copy, after it read the asset as live.
+      const restore = trashDuring('copy', handles.pubRace!);
+      let result;
+      try {
+        result = await h.ctx.services.isPublish.publish(directJob('pub-race', 'ImageServingPublish'), ref('pubRace'));
+      } finally {
+        restore();
+      }
+      expect(result).toMatchObject({ status: 'success' });
+      expect(await h.ctx.repositories.isPublications.findByAsset(acme.companyHandle, handles.pubRace!)).toBeUndefined();
+      expect((await is('pubRace')).status).toBe(404);
+      expect((await row(handles.pubRace!)).trash_state).toBe('InTrash');
+      // The copy it linked went with the refused record.
+      const source = (await row(handles.pubRace!)).optimized_key!;
+      expect(await h.ctx.storage.exists(publishedKey(acme.companyHandle, handles.pubRace!, source))).toBe(false);
+    });
+
+    it('a server-directory publish item whose asset is trashed while it writes the files leaves none behind', async () => {
+      const restore = trashDuring('read', handles.dirRace!);
+      let result;
+      try {
+        result = await h.ctx.services.contextPublish.publish(directJob('dir-race', 'ServerDirectoryPublish'), 'ServerDirectory', ref('dirRace'));
+      } finally {
+        restore();
+      }
+      expect(result).toMatchObject({ status: 'success' });
+      expect(await h.ctx.repositories.contextPublications.find(acme.companyHandle, 'ServerDirectory', handles.dirRace!)).toBeUndefined();
+      await expect(fs.stat(path.join(h.ctx.config.serverPublishRoot, 'Acme/dirRace.jpg'))).rejects.toThrow();
+      expect((await row(handles.dirRace!)).trash_state).toBe('InTrash');
     });
 
     it('an export item of a trashed asset fails alone; renamed and moved assets are exported as they are now', async () => {

@@ -1,6 +1,7 @@
 import type { Db } from '../database/database.js';
 import { afterKey, countRows, type KeyAndName } from './keyset-page.js';
 import { onLiveMarkedAsset } from './live-asset-join.js';
+import { holdPublishable } from './publishable-hold.js';
 import { FILES_FORCED } from './republish-marks.js';
 import { setMemberNames } from './set.repository.js';
 import type { ContextPublishedAssetTable, ContextPublishedDocumentTable, PublishDirectoryFileTable } from '../database/tables.js';
@@ -132,6 +133,11 @@ export class ContextPublicationRepository {
       .where('company_handle', '=', companyHandle)
       .where('context', '=', context)
       .execute();
+  }
+
+  /** See holdPublishable: called in the item's transaction before its record is written. */
+  holdPublishable(assetHandle: string): Promise<void> {
+    return holdPublishable(this.db, assetHandle);
   }
 
   /** A set's members' names, in order (members no longer in the catalog are left out). */

@@ -3,6 +3,7 @@ import type { Db } from '../database/database.js';
 import type { Database, IsPublishedAssetTable, IsPublishedMacroTable } from '../database/tables.js';
 import { afterKey, countRows, type KeyAndName } from './keyset-page.js';
 import { onLiveMarkedAsset } from './live-asset-join.js';
+import { holdPublishable } from './publishable-hold.js';
 import { FILES_FORCED, FORCED_VERSION } from './republish-marks.js';
 import { setMemberNames } from './set.repository.js';
 import { IS_SET_TYPES } from '../../domain/is-publish.js';
@@ -107,6 +108,11 @@ export class IsPublicationRepository {
       .where('company_handle', '=', companyHandle)
       .where('asset_handle', '=', assetHandle)
       .execute();
+  }
+
+  /** See holdPublishable: called in the item's transaction before its record is written. */
+  holdPublishable(assetHandle: string): Promise<void> {
+    return holdPublishable(this.db, assetHandle);
   }
 
   /** A set's members' names, in order (members no longer in the catalog are left out). */

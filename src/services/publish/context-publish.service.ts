@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
+import { AssetNotLiveError } from '../../adapters/repositories/asset-not-live.error.js';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
 import type { ContextPublicationRepository, ContextPublishedAssetRow } from '../../adapters/repositories/context-publication.repository.js';
 import { filesForced } from '../../adapters/repositories/republish-marks.js';
@@ -172,11 +173,24 @@ export class ContextPublishService {
             messageArgs: { path: asset.name, context: CONTEXT_NAMES[context] },
           };
     const assetType = asset.type === 'Image' ? (context === 'ImageRendering' ? 'OptimizedImage' : 'MasterImage') : asset.type;
-    const { result, wrote } = await recordPublished(this.deps.ledger, job, ref, current !== undefined, { ...detail, assetType }, async (repos) => {
-      const repo = repos.contextPublications;
-      await repo.put(row);
-      if (context === 'ServerDirectory') await repo.replaceFiles(asset.company_handle, context, asset.asset_handle, paths);
-    });
+    let published: Awaited<ReturnType<typeof recordPublished>>;
+    try {
+      published = await recordPublished(this.deps.ledger, job, ref, current !== undefined, { ...detail, assetType }, async (repos) => {
+        const repo = repos.contextPublications;
+        await repo.holdPublishable(asset.asset_handle);
+        await repo.put(row);
+        if (context === 'ServerDirectory') await repo.replaceFiles(asset.company_handle, context, asset.asset_handle, paths);
+      });
+    } catch (err) {
+      if (!(err instanceof AssetNotLiveError)) throw err;
+      // Trashed or unmarked since it was read: what this attempt wrote beyond the previous publish goes, and the
+      // item settles on the asset's state now (what was published before is withdrawn, or nothing was).
+      const previous = current?.files_json ? (JSON.parse(current.files_json) as string[]) : [];
+      await this.removeFiles(paths.filter((p) => !previous.includes(p)));
+      for (const key of [mediaKey, thumbnailKey]) if (key && key !== current?.media_key && key !== current?.thumbnail_key) await this.deps.storage.delete(key);
+      return this.publish(job, context, ref);
+    }
+    const { result, wrote } = published;
     if (!wrote) return result;
     // Files of the previous publish the new one no longer has (the asset was renamed or moved).
     if (current?.files_json) await this.removeFiles((JSON.parse(current.files_json) as string[]).filter((p) => !paths.includes(p)));

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
+import { AssetNotLiveError } from '../../adapters/repositories/asset-not-live.error.js';
 import type { ImageFormatRepository } from '../../adapters/repositories/image-format.repository.js';
 import type { IsPublicationRepository, IsPublishedAssetRow } from '../../adapters/repositories/is-publication.repository.js';
 import { filesForced } from '../../adapters/repositories/republish-marks.js';
@@ -164,14 +165,27 @@ export class IsPublishService {
       job_handle: job.jobHandle,
     };
     const assetType = kind === 'image' ? 'OptimizedImage' : kind === 'icc' ? 'IccProfile' : asset.type;
-    const { result, wrote } = await recordPublished(
-      this.deps.ledger,
-      job,
-      ref,
-      current !== undefined,
-      { logType: itemLogTypes(job).success, messageKey: current ? 'isRepublished' : 'isPublished', messageArgs: { path: asset.name }, assetType },
-      (repos) => repos.isPublications.put(row),
-    );
+    let published: Awaited<ReturnType<typeof recordPublished>>;
+    try {
+      published = await recordPublished(
+        this.deps.ledger,
+        job,
+        ref,
+        current !== undefined,
+        { logType: itemLogTypes(job).success, messageKey: current ? 'isRepublished' : 'isPublished', messageArgs: { path: asset.name }, assetType },
+        async (repos) => {
+          await repos.isPublications.holdPublishable(asset.asset_handle);
+          await repos.isPublications.put(row);
+        },
+      );
+    } catch (err) {
+      if (!(err instanceof AssetNotLiveError)) throw err;
+      // Trashed or unmarked since it was read: nothing new is served. The keys linked for it go, and the
+      // item settles on the asset's state now (what was served before is withdrawn, or nothing was).
+      await this.dropKeys(row, [current?.image_key ?? null, current?.mask_key ?? null]);
+      return this.publish(job, ref);
+    }
+    const { result, wrote } = published;
     if (!wrote) return result;
     // Another publish of the company running at the same time may have dropped a key this one
     // found in place before committing: put it back while the source is still there.
