@@ -73,6 +73,7 @@ export function operationHandlers(s: OperationServices): OperationHandlers {
     setCompanySettings: async ({ param }) => s.accounts.setCompanySettings(param),
     getCallbackSecret: async ({ param }) => s.accounts.getCallbackSecret(param),
     searchAssets: async ({ param }) => s.assets.searchAssets(param),
+    searchAssetsByMetadata: async ({ param }) => s.assets.searchAssetsByMetadata(param),
     getAssets: async ({ param }) => s.assets.getAssets(param),
     getAssetsByName: async ({ param }) => s.assetLifecycle.getAssetsByName(param),
     checkAssetNames: async ({ param }) => s.assetLifecycle.checkAssetNames(param),

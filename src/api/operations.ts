@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { OPERATION_ACCESS, type OperationName } from '../domain/roles.js';
 import * as account from '../domain/schemas/account.schema.js';
 import * as asset from '../domain/schemas/asset.schema.js';
+import * as metadataSearch from '../domain/schemas/metadata-search.schema.js';
 import * as associations from '../domain/schemas/asset-associations.schema.js';
 import * as folders from '../domain/schemas/folder.schema.js';
 import * as lifecycle from '../domain/schemas/asset-lifecycle.schema.js';
@@ -83,6 +84,11 @@ export const OPERATIONS = {
     param: asset.searchAssetsParam,
     return: asset.searchAssetsReturn,
     summary: 'Finds assets by folder, type, publish state and system fields, optionally without job byproducts (ripped pages, PSD layers), paged.',
+  },
+  searchAssetsByMetadata: {
+    param: metadataSearch.searchAssetsByMetadataParam,
+    return: metadataSearch.searchAssetsByMetadataReturn,
+    summary: "Finds assets by their metadata values under searchAssets' filters; each summary carries the values of the fields asked for.",
   },
   getAssets: { param: asset.getAssetsParam, return: asset.getAssetsReturn, summary: 'Returns assets by handle (unknown handles are left out).' },
   getAssetsByName: {

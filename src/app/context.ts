@@ -4,6 +4,7 @@ import { type DatabaseHandle, openDatabase } from '../adapters/database/database
 import { MediaRepository } from '../adapters/media/media.repository.js';
 import { RenderPool } from '../adapters/media/render-pool.js';
 import { AssetRepository } from '../adapters/repositories/asset.repository.js';
+import { AssetExtrasRepository } from '../adapters/repositories/asset-extras.repository.js';
 import { CompanyRepository } from '../adapters/repositories/company.repository.js';
 import { ImageFormatRepository } from '../adapters/repositories/image-format.repository.js';
 import { JobLogRepository } from '../adapters/repositories/job-log.repository.js';
@@ -104,6 +105,7 @@ export interface AppContext {
     isPublications: IsPublicationRepository;
     contextPublications: ContextPublicationRepository;
     sets: SetRepository;
+    assetExtras: AssetExtrasRepository;
     videos: VideoRepository;
     projects: ProjectRepository;
     itemProgress: ItemProgressRepository;
@@ -174,6 +176,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
     isPublications: new IsPublicationRepository(db),
     contextPublications: new ContextPublicationRepository(db),
     sets: new SetRepository(db),
+    assetExtras: new AssetExtrasRepository(db),
     videos: new VideoRepository(db),
     projects: new ProjectRepository(db),
     itemProgress: new ItemProgressRepository(db),

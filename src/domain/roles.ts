@@ -81,6 +81,11 @@ export const OPERATION_ACCESS = {
   renameFolder: { roles: WR6, scope: 'company' },
   moveFolder: { roles: WR6, scope: 'company' },
   deleteFolder: { roles: WR6, scope: 'company' },
+  // The page lists ALL9 but for the two TrialSite roles.
+  searchAssetsByMetadata: {
+    roles: ['IpsUser', 'IpsAdmin', 'IpsCompanyAdmin', 'ImagePortalAdmin', 'ImagePortalUser', 'ImagePortalContrib', 'ImagePortalContribUser'],
+    scope: 'company',
+  },
   getAssets: { roles: ALL9, scope: 'company' },
   getAssetsByName: { roles: ALLJOB, scope: 'company' },
   // As documented: IpsCompanyAdmin is not among checkAssetNames' users (Adobe IPS: operation-methods/operation-parameters/r-check-asset-names).

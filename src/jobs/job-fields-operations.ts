@@ -1,4 +1,5 @@
 import { type FieldTable, refused } from './job-fields-rule.js';
+import { SEARCH_METADATA_CONDITION_FIELDS, SEARCH_TAG_CONDITION_FIELDS } from './job-fields-search.js';
 
 /** The field table's part for the operations other than submitJob, by `<operation>Param` (see job-fields.ts). */
 export const OPERATION_FIELDS: FieldTable = {
@@ -89,26 +90,26 @@ export const OPERATION_FIELDS: FieldTable = {
     publishState: { honoured: 'only marked or unmarked assets', tests: ['asset-fields.test.ts'] },
     trashState: { honoured: 'assets in or out of the trash', tests: ['asset-fields.test.ts'] },
     conditionMatchMode: {
-      honoured: 'how the condition groups combine (only the system-field group exists here, so both modes give what IPS gives for one group)',
-      tests: ['asset-fields.test.ts'],
+      honoured: 'how the keyword, system-field, tag and metadata groups combine',
+      tests: ['asset-fields.test.ts', 'search-metadata.test.ts'],
     },
-    keywordArray: refused('keyword search is not supported yet'),
+    keywordArray: { honoured: "every keyword one of the asset's Keywords, case-insensitively", tests: ['search-metadata.test.ts'] },
     systemFieldMatchMode: { honoured: 'MatchAll or MatchAny of the system-field conditions', tests: ['asset-fields.test.ts'] },
     systemFieldConditionArray: {
-      honoured: 'conditions on Name, FileName, users, FileSize, Created, LastModified',
-      tests: ['asset-fields.test.ts', 'set-generation.test.ts'],
+      honoured: 'conditions on Name, FileName, users, FileSize, Created, LastModified and the Keywords, Description, Comments, UserData values',
+      tests: ['asset-fields.test.ts', 'set-generation.test.ts', 'search-metadata.test.ts'],
     },
-    tagMatchMode: refused('tag search is not supported yet'),
-    tagConditionArray: refused('tag search is not supported yet'),
-    metadataMatchMode: refused('metadata search is not supported yet'),
-    metadataConditionArray: refused('metadata search is not supported yet'),
+    tagMatchMode: { honoured: 'MatchAll or MatchAny of the tag conditions', tests: ['search-metadata.test.ts'] },
+    tagConditionArray: { honoured: 'conditions on the tags of tag fields', tests: ['search-metadata.test.ts', 'soap-zeep-search.test.ts'] },
+    metadataMatchMode: { honoured: 'MatchAll or MatchAny of the metadata conditions', tests: ['search-metadata.test.ts'] },
+    metadataConditionArray: { honoured: 'conditions on the values of metadata fields', tests: ['search-metadata.test.ts', 'soap-zeep-search.test.ts'] },
     assetTypeArray: { honoured: 'only these asset types', tests: ['asset-fields.test.ts', 'set-generation.test.ts'] },
     excludeAssetTypeArray: { honoured: 'not these asset types', tests: ['asset-fields.test.ts'] },
     assetSubTypeArray: { honoured: 'only these sub types', tests: ['asset-fields.test.ts'] },
     strictSubTypeCheck: { honoured: 'assets without a sub type excluded by assetSubTypeArray', tests: ['asset-fields.test.ts'] },
     excludeByproducts: { honoured: 'hides ripped pages and PSD layers', tests: ['search-byproducts.test.ts'] },
     excludeByproductArray: { honoured: 'hides exactly what an engine made with a type', tests: ['search-byproducts.test.ts'] },
-    projectHandle: refused('projects are not supported yet'),
+    projectHandle: { honoured: "only the project's assets", tests: ['search-metadata.test.ts'] },
     recordsPerPage: { honoured: 'page size (at most 1000)', tests: ['asset-fields.test.ts', 'search-byproducts.test.ts'] },
     resultsPage: { honoured: 'which page', tests: ['asset-fields.test.ts', 'search-byproducts.test.ts'] },
     sortBy: { honoured: 'order of the assets', tests: ['asset-fields.test.ts', 'search-byproducts.test.ts'] },
@@ -127,6 +128,8 @@ export const OPERATION_FIELDS: FieldTable = {
     minDate: { honoured: 'a lower date bound', tests: ['asset-fields.test.ts'] },
     maxDate: { honoured: 'an upper date bound', tests: ['asset-fields.test.ts'] },
   },
+  'searchAssetsParam.tagConditionArray': SEARCH_TAG_CONDITION_FIELDS,
+  'searchAssetsParam.metadataConditionArray': SEARCH_METADATA_CONDITION_FIELDS,
   'searchAssetsParam.excludeByproductArray': {
     engine: { honoured: 'the engine whose byproducts are hidden', tests: ['search-byproducts.test.ts'] },
     generatedAssetType: { honoured: 'the type of byproduct hidden', tests: ['search-byproducts.test.ts'] },

@@ -11,6 +11,7 @@ import { PROJECT_OPERATION_FIELDS } from './job-fields-projects.js';
 import { ASSOCIATION_OPERATION_FIELDS } from './job-fields-associations.js';
 import { PUBLISH_OPERATION_FIELDS } from './job-fields-publish-ops.js';
 import { FOLDER_OPERATION_FIELDS } from './job-fields-folders.js';
+import { SEARCH_OPERATION_FIELDS } from './job-fields-search.js';
 import { METADATA_OPERATION_FIELDS } from './job-fields-metadata.js';
 import { OPERATION_FIELDS } from './job-fields-operations.js';
 import { OPTION_TYPE_FIELDS } from './job-fields-options.js';
@@ -79,5 +80,6 @@ export const FIELD_TABLE: FieldTable = {
   ...ASSOCIATION_OPERATION_FIELDS,
   ...PUBLISH_OPERATION_FIELDS,
   ...FOLDER_OPERATION_FIELDS,
+  ...SEARCH_OPERATION_FIELDS,
   ...OPTION_TYPE_FIELDS,
 };

@@ -2,20 +2,17 @@ import type { z } from 'zod';
 import type { AssetRepository, AssetRow } from '../adapters/repositories/asset.repository.js';
 import type { DerivationRepository, LinkedAssetRow } from '../adapters/repositories/derivation.repository.js';
 import type { SetRepository } from '../adapters/repositories/set.repository.js';
-import type { VideoInfoRow, VideoRepository } from '../adapters/repositories/video.repository.js';
 import { faults } from '../domain/faults.js';
 import type * as S from '../domain/schemas/asset-associations.schema.js';
-import type { Asset } from '../domain/schemas/asset.schema.js';
-import { toAsset } from './asset.service.js';
+import { AssetReplies, type AssetRepliesDeps } from './assets/asset-replies.js';
 
 type In<T extends z.ZodType> = z.output<T>;
 type Out<T extends z.ZodType> = z.input<T>;
 
-export interface AssetAssociationsDeps {
+export interface AssetAssociationsDeps extends AssetRepliesDeps {
   assets: AssetRepository;
   derivations: DerivationRepository;
   sets: SetRepository;
-  videos: VideoRepository;
 }
 
 /**
@@ -34,7 +31,11 @@ const ipsEngine = (engine: string) => IPS_ENGINES[engine] ?? engine;
  * company appear; the asset asked about may itself be in the trash.
  */
 export class AssetAssociationsService {
-  constructor(private readonly deps: AssetAssociationsDeps) {}
+  private readonly replies: AssetReplies;
+
+  constructor(private readonly deps: AssetAssociationsDeps) {
+    this.replies = new AssetReplies(deps);
+  }
 
   async getAssociatedAssets(p: In<typeof S.getAssociatedAssetsParam>): Promise<Out<typeof S.getAssociatedAssetsReturn>> {
     const row = await this.deps.assets.findByHandle(p.companyHandle, p.assetHandle);
@@ -45,7 +46,7 @@ export class AssetAssociationsService {
       this.deps.derivations.generatorsOf(p.companyHandle, row.asset_handle),
       this.deps.derivations.generatedFrom(p.companyHandle, row.asset_handle),
     ]);
-    const assets = await this.toAssets([row, ...containers, ...members, ...generators, ...generated]);
+    const assets = await this.replies.byHandle([row, ...containers, ...members, ...generators, ...generated]);
     const self = assets.get(row.asset_handle)!;
     const of = (r: AssetRow) => assets.get(r.asset_handle)!;
     return {
@@ -55,15 +56,5 @@ export class AssetAssociationsService {
       generatorArray: { items: generators.map((g: LinkedAssetRow) => ({ engine: ipsEngine(g.derivation_engine), originator: of(g), generated: self })) },
       generatedArray: { items: generated.map((g: LinkedAssetRow) => ({ engine: ipsEngine(g.derivation_engine), originator: self, generated: of(g) })) },
     };
-  }
-
-  /** Rows → IPS assets by handle, set definitions and video facts looked up once for all of them. */
-  private async toAssets(rows: readonly AssetRow[]): Promise<Map<string, Asset>> {
-    const unique = [...new Map(rows.map((r) => [r.asset_handle, r])).values()];
-    const setHandles = unique.filter((r) => r.type === 'AssetSet').map((r) => r.asset_handle);
-    const definitions = setHandles.length ? await this.deps.sets.definitions(setHandles) : new Map();
-    const videoHandles = unique.filter((r) => r.type === 'Video').map((r) => r.asset_handle);
-    const videos = videoHandles.length ? await this.deps.videos.byHandles(videoHandles) : new Map<string, VideoInfoRow>();
-    return new Map(unique.map((r) => [r.asset_handle, toAsset(r, definitions.get(r.asset_handle)?.definition, videos.get(r.asset_handle))]));
   }
 }

@@ -2,11 +2,10 @@ import type { z } from 'zod';
 import type { AssetRow } from '../adapters/repositories/asset.repository.js';
 import type { CompanyRepository } from '../adapters/repositories/company.repository.js';
 import type { SetRepository } from '../adapters/repositories/set.repository.js';
-import type { VideoInfoRow } from '../adapters/repositories/video.repository.js';
 import { IpsFault, faults } from '../domain/faults.js';
 import { nameKey, nowIso } from '../domain/handles.js';
 import type * as S from '../domain/schemas/asset-lifecycle.schema.js';
-import { toAsset } from './asset.service.js';
+import { AssetReplies, type AssetRepliesDeps } from './assets/asset-replies.js';
 import { type AssetPurgeDeps, purgeAsset } from './assets/asset-purge.js';
 import type { Principal } from './principal.js';
 
@@ -18,7 +17,7 @@ export interface FolderPaths {
   ensurePath(companyHandle: string, path: string): Promise<unknown>;
 }
 
-export interface AssetLifecycleDeps extends AssetPurgeDeps {
+export interface AssetLifecycleDeps extends AssetPurgeDeps, AssetRepliesDeps {
   companies: CompanyRepository;
   sets: SetRepository;
   folders?: FolderPaths;
@@ -35,7 +34,11 @@ const NAME_CHARACTERS = /^[^\u0000-\u001f\u007f/\\]+$/;
  * is never published; restoring brings them back; emptying purges them.
  */
 export class AssetLifecycleService {
-  constructor(private readonly deps: AssetLifecycleDeps) {}
+  private readonly replies: AssetReplies;
+
+  constructor(private readonly deps: AssetLifecycleDeps) {
+    this.replies = new AssetReplies(deps);
+  }
 
   /** Every live asset holding one of the names, grouped in the order the names were asked for. */
   async getAssetsByName(p: In<typeof S.getAssetsByNameParam>): Promise<Out<typeof S.getAssetsByNameReturn>> {
@@ -48,7 +51,7 @@ export class AssetLifecycleService {
     });
     const order = new Map(keys.map((k, i) => [k, i]));
     const sorted = [...rows].sort((a, b) => order.get(a.name_key)! - order.get(b.name_key)!);
-    return { assetArray: { items: await this.toAssets(sorted) } };
+    return { assetArray: { items: await this.replies.assets(sorted) } };
   }
 
   /** The asked names an asset holds, live or in the trash, as the caller spelled them. */
@@ -170,14 +173,6 @@ export class AssetLifecycleService {
 
   private async company(companyHandle: string): Promise<void> {
     if (!(await this.deps.companies.findByHandle(companyHandle))) throw faults.notFound('companyHandle', 'company', companyHandle);
-  }
-
-  private async toAssets(rows: readonly AssetRow[]) {
-    const setHandles = rows.filter((r) => r.type === 'AssetSet').map((r) => r.asset_handle);
-    const definitions = setHandles.length ? await this.deps.sets.definitions(setHandles) : new Map();
-    const videoHandles = rows.filter((r) => r.type === 'Video').map((r) => r.asset_handle);
-    const videos = videoHandles.length ? await this.deps.videos.byHandles(videoHandles) : new Map<string, VideoInfoRow>();
-    return rows.map((r) => toAsset(r, definitions.get(r.asset_handle)?.definition, videos.get(r.asset_handle)));
   }
 }
 

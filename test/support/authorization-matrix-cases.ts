@@ -154,6 +154,7 @@ export const CASES = {
     body: byCompany((t) => ({ companyHandle: t.companyHandle, assetHandleArray: { items: [MISSING.asset] } })),
     allowed: { status: 200 },
   },
+  searchAssetsByMetadata: { body: byCompany((t) => ({ companyHandle: t.companyHandle })), allowed: { status: 200 } },
   getAssets: { body: byCompany((t) => ({ companyHandle: t.companyHandle, assetHandleArray: { items: [t.assetHandle] } })), allowed: { status: 200 } },
   createFolder: {
     body: byCompany((t) => ({ companyHandle: t.companyHandle, folderPath: 'matrix-missing-parent/child' })),

@@ -1,18 +1,14 @@
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { Db } from '../database/database.js';
 import type { AssetTable, Database } from '../database/tables.js';
 import { AssetNotLiveError } from './asset-not-live.error.js';
+import { type ConditionGroup, type MatchMode, conditionGroups } from './asset-search-conditions.js';
 import { FolderRepository } from './folder.repository.js';
 import { afterKey, countRows, type KeyAndName } from './keyset-page.js';
 
 export type AssetRow = AssetTable;
 
-export type AssetColumn = 'name' | 'file_name' | 'create_user' | 'last_modify_user' | 'file_size' | 'created' | 'last_modified';
-
-export type AssetCondition =
-  | { column: AssetColumn; op: 'Equals' | 'NotEquals' | 'Contains' | 'NotContains' | 'StartsWith' | 'EndsWith'; text: string }
-  | { column: AssetColumn; op: 'Equals' | 'NotEquals' | 'LessThan' | 'LessThanEquals' | 'GreaterThan' | 'GreaterThanEquals'; value: number | string }
-  | { column: AssetColumn; op: 'Between' | 'NotBetween'; min: number | string; max: number | string };
+export type { AssetColumn, AssetCondition, ConditionGroup, MatchMode, SearchCondition, ValueCondition } from './asset-search-conditions.js';
 
 export interface AssetSearch {
   companyHandle: string;
@@ -28,7 +24,10 @@ export interface AssetSearch {
    * derivation row (uploads) are never hidden by this.
    */
   excludeByproducts?: readonly { engines: readonly string[]; type: string }[];
-  conditions: { mode: 'MatchAll' | 'MatchAny'; items: readonly AssetCondition[] };
+  /** only the assets of this project (a project of the company: the caller checked) */
+  projectHandle?: string;
+  /** the condition groups (system fields, keywords, tags, metadata), each joined by its own mode, joined together by `mode` */
+  conditions: { mode: MatchMode; groups: readonly ConditionGroup[] };
   sort: { column: 'created' | 'last_modified' | 'name_key' | 'type' | 'file_size'; direction: 'asc' | 'desc' };
   limit: number;
   offset: number;
@@ -128,10 +127,18 @@ export class AssetRepository {
         ),
       );
     }
-    if (s.conditions.items.length) {
-      const parts = s.conditions.items.map((c) => condition(eb, c));
-      and.push(s.conditions.mode === 'MatchAll' ? eb.and(parts) : eb.or(parts));
+    if (s.projectHandle !== undefined) {
+      // The project's rows are one range of the project_assets primary key (project_handle, asset_handle).
+      and.push(
+        eb(
+          'assets.asset_handle',
+          'in',
+          eb.selectFrom('project_assets').select('project_assets.asset_handle').where('project_assets.project_handle', '=', s.projectHandle),
+        ),
+      );
     }
+    const conditions = conditionGroups(eb, s.conditions.mode, s.conditions.groups);
+    if (conditions) and.push(conditions);
     return eb.and(and);
   }
 
@@ -265,40 +272,4 @@ export class AssetRepository {
       .execute();
     return rows.map((r) => ({ type: r.type, count: Number(r.count) }));
   }
-}
-
-function condition(eb: Eb, c: AssetCondition): Expression<SqlBool> {
-  if ('text' in c) {
-    const col = eb.fn<string>('lower', [eb.fn.coalesce(c.column, eb.val(''))]);
-    const t = likeLiteral(c.text.toLowerCase());
-    switch (c.op) {
-      case 'Equals':
-        return eb(col, '=', c.text.toLowerCase());
-      case 'NotEquals':
-        return eb(col, '<>', c.text.toLowerCase());
-      case 'Contains':
-        return like(col, `%${t}%`);
-      case 'NotContains':
-        return eb.not(like(col, `%${t}%`));
-      case 'StartsWith':
-        return like(col, `${t}%`);
-      case 'EndsWith':
-        return like(col, `%${t}`);
-    }
-  }
-  if ('min' in c) {
-    const between = eb.and([eb(c.column, '>=', c.min), eb(c.column, '<=', c.max)]);
-    return c.op === 'Between' ? between : eb.not(between);
-  }
-  const op = { Equals: '=', NotEquals: '<>', LessThan: '<', LessThanEquals: '<=', GreaterThan: '>', GreaterThanEquals: '>=' } as const;
-  return eb(c.column, op[c.op], c.value);
-}
-
-/** User text inside LIKE is literal: its wildcards are escaped with '!' (same syntax on SQLite and PostgreSQL). */
-function likeLiteral(text: string): string {
-  return text.replace(/[!%_]/g, (ch) => `!${ch}`);
-}
-
-function like(col: Expression<string>, pattern: string): Expression<SqlBool> {
-  return sql<SqlBool>`${col} like ${pattern} escape '!'`;
 }

@@ -1,18 +1,31 @@
 import { z } from 'zod';
 import { ASSET_TYPES } from '../asset-types.js';
 import { PUBLISH_STATES, SORT_DIRECTIONS, TRASH_STATES, dateTime, handle, itemsArray, itemsOf, notSupportedYet } from './common.schema.js';
+import { ASSET_SORT_FIELDS, COMPARISON_OPS, MATCH_MODES, metadataCondition, metadataValue, tagCondition } from './metadata-search.schema.js';
+
+export { ASSET_SORT_FIELDS, ORDER_OPS, RANGE_OPS, STRING_OPS } from './metadata-search.schema.js';
 
 const assetType = z.enum(ASSET_TYPES);
 
-export const SYSTEM_FIELDS = ['Name', 'FileName', 'CreateUser', 'LastModifyUser', 'FileSize', 'Created', 'LastModified'] as const;
-export const STRING_OPS = ['Equals', 'NotEquals', 'Contains', 'NotContains', 'StartsWith', 'EndsWith'] as const;
-export const ORDER_OPS = ['Equals', 'NotEquals', 'LessThan', 'LessThanEquals', 'GreaterThan', 'GreaterThanEquals'] as const;
-export const RANGE_OPS = ['Between', 'NotBetween'] as const;
+/** Columns of the asset row, then the system metadata fields (src/domain/metadata.ts SYSTEM_METADATA_FIELDS) whose values are compared. */
+export const SYSTEM_FIELDS = [
+  'Name',
+  'FileName',
+  'CreateUser',
+  'LastModifyUser',
+  'FileSize',
+  'Created',
+  'LastModified',
+  'Keywords',
+  'Description',
+  'Comments',
+  'UserData',
+] as const;
 
 export const systemFieldCondition = z
   .strictObject({
     field: z.enum(SYSTEM_FIELDS),
-    op: z.enum([...STRING_OPS, ...ORDER_OPS.filter((o) => !(STRING_OPS as readonly string[]).includes(o)), ...RANGE_OPS]),
+    op: z.enum(COMPARISON_OPS),
     value: z.string().max(1024).optional(),
     longVal: z.number().int().optional(),
     minLong: z.number().int().optional(),
@@ -37,8 +50,6 @@ export const excludeByproductCondition = z.strictObject({
   generatedAssetType: assetType,
 });
 
-export const ASSET_SORT_FIELDS = ['Created', 'Modified', 'Name', 'AssetType', 'FileSize'] as const;
-
 export const searchAssetsParam = z.strictObject({
   companyHandle: handle,
   accessUserHandle: notSupportedYet('accessUserHandle'),
@@ -47,21 +58,21 @@ export const searchAssetsParam = z.strictObject({
   includeSubfolders: z.boolean(),
   publishState: z.enum(PUBLISH_STATES).optional(),
   trashState: z.enum(TRASH_STATES).optional(),
-  conditionMatchMode: z.enum(['MatchAll', 'MatchAny']).optional(),
-  keywordArray: notSupportedYet('keywordArray'),
-  systemFieldMatchMode: z.enum(['MatchAll', 'MatchAny']).optional(),
+  conditionMatchMode: z.enum(MATCH_MODES).optional(),
+  keywordArray: itemsArray(z.string().trim().min(1).max(512), 100).optional(),
+  systemFieldMatchMode: z.enum(MATCH_MODES).optional(),
   systemFieldConditionArray: itemsArray(systemFieldCondition, 100).optional(),
-  tagMatchMode: notSupportedYet('tagMatchMode'),
-  tagConditionArray: notSupportedYet('tagConditionArray'),
-  metadataMatchMode: notSupportedYet('metadataMatchMode'),
-  metadataConditionArray: notSupportedYet('metadataConditionArray'),
+  tagMatchMode: z.enum(MATCH_MODES).optional(),
+  tagConditionArray: itemsArray(tagCondition, 100).optional(),
+  metadataMatchMode: z.enum(MATCH_MODES).optional(),
+  metadataConditionArray: itemsArray(metadataCondition, 100).optional(),
   assetTypeArray: itemsArray(assetType, 100).optional(),
   excludeAssetTypeArray: itemsArray(assetType, 100).optional(),
   assetSubTypeArray: itemsArray(z.string().max(64), 100).optional(),
   strictSubTypeCheck: z.boolean().optional(),
   excludeByproducts: z.boolean().optional(),
   excludeByproductArray: itemsArray(excludeByproductCondition, 100).optional(),
-  projectHandle: notSupportedYet('projectHandle'),
+  projectHandle: handle.optional(),
   recordsPerPage: z.number().int().min(1).max(1000).optional(),
   resultsPage: z.number().int().min(1).optional(),
   sortBy: z.enum(ASSET_SORT_FIELDS).optional(),
@@ -123,10 +134,14 @@ export const asset = z.object({
   folderHandle: z.string().optional(),
   readyForPublish: z.boolean(),
   trashState: z.enum(TRASH_STATES),
+  /** the names of the projects the asset is in, sorted, joined with "," (absent when in none) */
+  projects: z.string().optional(),
   created: z.string(),
   createUser: z.string().optional(),
   lastModified: z.string(),
   lastModifyUser: z.string().optional(),
+  /** the values the asset holds, one Metadata per field (absent when it holds none) */
+  metadataArray: itemsOf(metadataValue).optional(),
   imageInfo: imageInfo.optional(),
   pdfInfo: documentInfo.optional(),
   postScriptInfo: documentInfo.optional(),

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import type { AssetExtrasRepository, AssetValueRow } from '../../adapters/repositories/asset-extras.repository.js';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
 import type { ContextPublicationRepository } from '../../adapters/repositories/context-publication.repository.js';
 import { type PublishDirectory, PublishPathError, safeSegment } from '../../adapters/publish/publish-directory.js';
 import { nowIso } from '../../domain/handles.js';
+import { type MetadataFieldType, TAG_TYPES } from '../../domain/metadata.js';
 import { METADATA_DOCUMENT_NAME, METADATA_DOCUMENT_OWNER } from '../../domain/publish-contexts.js';
 import type { FileResult, JobIdentity } from '../../jobs/contracts.js';
 import type { ItemLedger } from '../assets/item-ledger.js';
@@ -21,15 +23,16 @@ export interface MetadataPublishDeps {
   ledger: ItemLedger;
   contextPublications: ContextPublicationRepository;
   publishDirectory: PublishDirectory;
+  assetExtras: AssetExtrasRepository;
 }
 
 /**
- * MetadataPublishJob (Adobe IPS: data-types/r-metadata-publish-job-type). There is no metadata engine (no
- * XMP or metadata fields here), so what is published is the assets' system
- * metadata: one JSON document per company, `<company root>/metadata.json`
- * under SERVER_PUBLISH_ROOT, listing every live asset marked for publish
- * (handle, name, type, folder, file, size, dimensions, dates, version) in
- * handle order. The document is streamed page by page (memory stays flat
+ * MetadataPublishJob (Adobe IPS: data-types/r-metadata-publish-job-type): one JSON document per
+ * company, `<company root>/metadata.json` under SERVER_PUBLISH_ROOT, listing
+ * every live asset marked for publish (handle, name, type, folder, file,
+ * size, dimensions, dates, version, and its metadata values by field name:
+ * a tag field's as a list; hidden fields are left out, being internal) in
+ * handle order (docs/jobs/metadata-publish.md). The document is streamed page by page (memory stays flat
  * whatever the catalog size) and written atomically. Without forcePublish
  * it is written only when its content hash differs from the last publish's
  * (or the file is gone); an unchanged document is logged and left alone.
@@ -123,6 +126,10 @@ export class MetadataPublishService {
     for (;;) {
       const rows = await this.deps.contextPublications.markedAssetsPage(companyHandle, after, PAGE);
       if (rows.length === 0) break;
+      const values = await this.deps.assetExtras.values(
+        rows.map((r) => r.asset_handle),
+        { withHidden: false },
+      );
       const lines = rows.map((r) => {
         onEntry();
         const entry = {
@@ -140,6 +147,7 @@ export class MetadataPublishService {
           created: r.created,
           lastModified: r.last_modified,
           version: r.version,
+          metadata: documentValues(values.get(r.asset_handle)),
         };
         const line = `${first ? '' : ','}\n${JSON.stringify(entry)}`;
         first = false;
@@ -151,4 +159,19 @@ export class MetadataPublishService {
     }
     yield Buffer.from('\n]}\n');
   }
+}
+
+/** An asset's values for the document: field name → the value as set, or a tag field's values as a list (rows come grouped by field). */
+function documentValues(rows: readonly AssetValueRow[] | undefined): Record<string, string | string[]> {
+  // No prototype: a field may be named like an Object property (__proto__, constructor).
+  const out: Record<string, string | string[]> = Object.create(null);
+  for (const r of rows ?? []) {
+    if (!TAG_TYPES.has(r.field_type as MetadataFieldType)) out[r.field_name] = r.value;
+    else {
+      const tags = out[r.field_name];
+      if (Array.isArray(tags)) tags.push(r.value);
+      else out[r.field_name] = [r.value];
+    }
+  }
+  return out;
 }
