@@ -6,7 +6,9 @@ a company with folders, assets, metadata fields, projects and jobs and writes
 their handles to the JSON file named by FUZZ_SEED_FILE; these hooks put them
 into request bodies (valid and invalid ones alike), wherever a field of a
 known name holds a string, with a probability per field, so both the real
-logic and the not-found paths are reached. A field that negative testing made
+logic and the not-found paths are reached. The seed has two pools: the
+operations that purge, delete or re-handle things draw from the spare one, the
+others from the kept one. A field that negative testing made
 a non-string (a number, an object) is left as generated, and so is everything
 else in the body.
 
@@ -19,11 +21,10 @@ Both phases that send bodies are covered:
   too-long companyHandle stays too long).
 
 At exit the hooks print how each operation answered (status classes) and
-which operations never answered 2xx: those the run did not get past
-validation or lookups.
+which operations never answered 2xx, with their most frequent refusals: those
+the run did not get past validation or lookups.
 """
 
-import ast
 import atexit
 import copy
 import functools
@@ -39,61 +40,78 @@ from collections import Counter, defaultdict
 import schemathesis
 from hypothesis import strategies as st
 
-# CPython 3.11 keeps the AST constructor's recursion depth in interpreter-wide
-# state, so two threads parsing at once fail with "SystemError: AST constructor
-# recursion depth mismatch" (python/cpython#106905). Hypothesis parses source
-# to describe the lambdas in strategies, and --workers 2 runs two threads: one
-# parse at a time, or a run now and then ends in a spurious runtime error.
-_AST_PARSE = ast.parse
-_AST_LOCK = threading.Lock()
-
-
-def _serialized_parse(*args, **kwargs):
-    with _AST_LOCK:
-        return _AST_PARSE(*args, **kwargs)
-
-
-ast.parse = _serialized_parse
-
 with open(os.environ["FUZZ_SEED_FILE"], encoding="utf-8") as seed_file:
     SEED = json.load(seed_file)
 
-# field name -> (seeded values, probability that a generated string is replaced)
-SINGLE = {
-    "companyHandle": ([SEED["companyHandle"]], 0.8),
-    "assetHandle": (SEED["assetHandles"], 0.6),
-    "folderHandle": (SEED["folderHandles"], 0.6),
-    "destFolderHandle": (SEED["folderHandles"], 0.6),
-    "folderPath": (SEED["folderPaths"], 0.6),
-    "folder": (SEED["folderPaths"], 0.6),
-    "destFolder": (SEED["folderPaths"], 0.6),
-    "fieldHandle": (SEED["fieldHandles"], 0.6),
-    "projectHandle": (SEED["projectHandles"], 0.6),
-    "jobHandle": (SEED["jobHandles"], 0.6),
-    "userHandle": (SEED["userHandles"], 0.5),
-}
-# HandleArray fields ({"items": [...]}): each string item is replaced with this probability.
-ARRAYS = {
-    "assetHandleArray": (SEED["assetHandles"], 0.7),
-    "projectHandleArray": (SEED["projectHandles"], 0.7),
+# Operations that take seeded things away for good (purge, delete) or change their handles
+# (folder renames and moves) get the spare pool; every other operation the kept one, so the kept
+# assets, folders, fields, projects and jobs are there whatever order the run takes.
+SPARE_OPERATIONS = {
+    "deleteAsset",
+    "deleteAssets",
+    "restoreAssetsFromTrash",
+    "emptyAssetsFromTrash",
+    "deleteFolder",
+    "renameFolder",
+    "moveFolder",
+    "deleteMetadataField",
+    "deleteAssetMetadata",
+    "deleteJob",
+    "stopJob",
+    "deleteProject",
+    "removeProjectAssets",
 }
 
 
-def substitute(value, rnd, keep=None):
-    """Seeded handles into `value` (changed in place), except in fields named `keep`."""
+def fields_of(pool):
+    """Field name -> (seeded values, probability that a generated string is replaced)."""
+    return {
+        "companyHandle": ([SEED["companyHandle"]], 0.8),
+        "assetHandle": (pool["assetHandles"], 0.6),
+        "folderHandle": (pool["folderHandles"], 0.6),
+        "destFolderHandle": (pool["folderHandles"], 0.6),
+        "folderPath": (pool["folderPaths"], 0.6),
+        "folder": (pool["folderPaths"], 0.6),
+        "destFolder": (pool["folderPaths"], 0.6),
+        "fieldHandle": (pool["fieldHandles"], 0.6),
+        "projectHandle": (pool["projectHandles"], 0.6),
+        "jobHandle": (pool["jobHandles"], 0.6),
+        "userHandle": (SEED["userHandles"], 0.5),
+    }
+
+
+def arrays_of(pool):
+    """HandleArray fields ({"items": [...]}): each string item is replaced with this probability."""
+    return {
+        "assetHandleArray": (pool["assetHandles"], 0.7),
+        "projectHandleArray": (pool["projectHandles"], 0.7),
+        "responseMetadataArray": (pool["fieldHandles"], 0.7),
+    }
+
+
+POOLS = {name: (fields_of(SEED[name]), arrays_of(SEED[name])) for name in ("kept", "spare")}
+
+
+def pool_for(operation):
+    return POOLS["spare" if operation.path.rsplit("/", 1)[-1] in SPARE_OPERATIONS else "kept"]
+
+
+def substitute(value, pool, rnd, keep=None):
+    """Seeded handles from `pool` into `value` (changed in place), except in fields named `keep`."""
+    single, arrays = pool
     if isinstance(value, list):
-        return [substitute(item, rnd, keep) for item in value]
+        return [substitute(item, pool, rnd, keep) for item in value]
     if not isinstance(value, dict):
         return value
     for key, item in value.items():
         if key == keep:
             continue
-        if key in SINGLE and isinstance(item, str):
-            value[key] = pick(SINGLE[key], item, rnd)
-        elif key in ARRAYS and isinstance(item, dict) and isinstance(item.get("items"), list):
-            item["items"] = [pick(ARRAYS[key], handle, rnd) if isinstance(handle, str) else handle for handle in item["items"]]
+        if key in single and isinstance(item, str):
+            value[key] = pick(single[key], item, rnd)
+        elif key in arrays and isinstance(item, dict) and isinstance(item.get("items"), list):
+            item["items"] = [pick(arrays[key], handle, rnd) if isinstance(handle, str) else handle for handle in item["items"]]
         else:
-            value[key] = substitute(item, rnd, keep)
+            value[key] = substitute(item, pool, rnd, keep)
     return value
 
 
@@ -104,13 +122,13 @@ def pick(choice, generated, rnd):
     return rnd.choice(values)
 
 
-def substituted(body, rnd):
-    return substitute(copy.deepcopy(body), rnd)
+def substituted(body, pool, rnd):
+    return substitute(copy.deepcopy(body), pool, rnd)
 
 
 @schemathesis.hook
 def flatmap_body(ctx, body):
-    return st.randoms(use_true_random=False).map(functools.partial(substituted, body))
+    return st.randoms(use_true_random=False).map(functools.partial(substituted, body, pool_for(ctx.operation)))
 
 
 _TARGET_IN_LOCATION = re.compile(r".*/properties/([^/]+)/")
@@ -129,10 +147,12 @@ def before_call(ctx, case, **kwargs):
     if meta is None or meta.phase.name != "coverage" or not isinstance(case.body, (dict, list)):
         return
     rnd = random.Random(hashlib.sha256(f"{case.operation.label} {case.method} {case.body!r}".encode()).digest())
-    case.body = substitute(copy.deepcopy(case.body), rnd, coverage_target(meta.phase.data))
+    case.body = substitute(copy.deepcopy(case.body), pool_for(case.operation), rnd, coverage_target(meta.phase.data))
 
 
 STATUSES = defaultdict(Counter)
+# The 4xx replies per operation, to tell why an operation never answered 2xx.
+REFUSALS = defaultdict(Counter)
 STATUSES_LOCK = threading.Lock()
 
 
@@ -143,6 +163,8 @@ def after_call(ctx, case, response):
         return
     with STATUSES_LOCK:
         STATUSES[case.operation.label][f"{response.status_code // 100}xx"] += 1
+        if 400 <= response.status_code < 500:
+            REFUSALS[case.operation.label][f"{response.status_code} {response.text[:200]}"] += 1
 
 
 @atexit.register
@@ -157,4 +179,8 @@ def print_statuses():
         print(f"  {op}: " + ", ".join(f"{k} {v}" for k, v in sorted(STATUSES[op].items())), file=out)
     print(f"[fuzz-hooks] {len(reached)}/{len(STATUSES)} operations answered 2xx at least once", file=out)
     if never:
-        print("[fuzz-hooks] never 2xx: " + ", ".join(never), file=out)
+        print("[fuzz-hooks] never 2xx (most frequent refusals):", file=out)
+        for op in never:
+            print(f"  {op}:", file=out)
+            for refusal, count in REFUSALS[op].most_common(3):
+                print(f"    {count}x {refusal}", file=out)

@@ -21,31 +21,50 @@ const out = process.argv[2];
 if (!out) fail('usage: node scripts/fuzz-seed.mjs <out.json>');
 
 const COMPANY = 'FuzzCo';
-const FOLDERS = ['photos', 'photos/summer', 'archive'];
-const IMAGES = [
-  { name: 'fuzz-red.png', color: { r: 200, g: 30, b: 30 }, format: 'png' },
-  { name: 'fuzz-green.jpg', color: { r: 30, g: 180, b: 60 }, format: 'jpeg' },
-  { name: 'fuzz-blue.png', color: { r: 20, g: 40, b: 210 }, format: 'png' },
-  { name: 'fuzz-grey.jpg', color: { r: 128, g: 128, b: 128 }, format: 'jpeg' },
-];
-/** One field of each storage kind (text, number, date, fixed and free tags, boolean), each with a value on every asset. */
+const image = (name, format, r, g, b) => ({ name, format, color: { r, g, b } });
+/**
+ * One field of each storage kind (text, number, date, fixed and free tags, boolean), each with a
+ * value on every asset, set through each value form of MetadataUpdate.
+ */
 const FIELDS = [
   { name: 'FuzzNote', fieldType: 'String', defaultValue: 'none', update: { value: 'seeded note' } },
-  { name: 'FuzzCount', fieldType: 'Int', update: { value: '42' } },
-  { name: 'FuzzDate', fieldType: 'Date', update: { value: '2024-05-01T12:00:00Z' } },
+  { name: 'FuzzCount', fieldType: 'Int', update: { longVal: 42 } },
+  { name: 'FuzzWeight', fieldType: 'Float', update: { doubleVal: 2.5 } },
+  { name: 'FuzzDate', fieldType: 'Date', update: { dateVal: '2024-05-01T12:00:00Z' } },
   { name: 'FuzzSeason', fieldType: 'SingleFixedTag', initialTagValue: 'Fall', update: { value: 'Fall' } },
   { name: 'FuzzTags', fieldType: 'MultiTag', update: { addTagValueArray: { items: ['red', 'sale'] } } },
-  { name: 'FuzzFlag', fieldType: 'Boolean', update: { value: 'true' } },
+  { name: 'FuzzFlag', fieldType: 'Boolean', update: { boolVal: true } },
 ];
+/**
+ * Two pools: the operations that take things away for good or change their handles (purge,
+ * delete, move or rename a folder, ...) get the spare one (scripts/fuzz-hooks.py), so the kept
+ * pool stays there for every other operation however the run is ordered.
+ */
+const POOLS = {
+  kept: {
+    folders: ['photos', 'photos/summer', 'archive'],
+    assetFolder: 'photos/summer',
+    images: [
+      image('fuzz-red.png', 'png', 200, 30, 30),
+      image('fuzz-green.jpg', 'jpeg', 30, 180, 60),
+      image('fuzz-blue.png', 'png', 20, 40, 210),
+      image('fuzz-grey.jpg', 'jpeg', 128, 128, 128),
+    ],
+    fields: FIELDS,
+    projects: ['Fuzz Project', 'Empty Fuzz Project'],
+  },
+  spare: {
+    folders: ['spare', 'spare/old'],
+    assetFolder: 'spare/old',
+    images: [image('spare-a.png', 'png', 90, 90, 20), image('spare-b.jpg', 'jpeg', 20, 90, 90)],
+    fields: [{ name: 'FuzzSpare', fieldType: 'String', update: { value: 'spare' } }],
+    projects: ['Spare Project'],
+  },
+};
 
 const served = await servedOperations();
-const seed = {};
-
 const company = await call('addCompany', { companyName: COMPANY });
 const companyHandle = company.companyInfo.companyHandle;
-seed.companyHandle = companyHandle;
-const rootPath = company.companyInfo.rootPath;
-
 const user = await call('addUser', {
   firstName: 'Fuzz',
   lastName: 'User',
@@ -55,59 +74,64 @@ const user = await call('addUser', {
   isIpsAdmin: false,
   membershipArray: { items: [{ companyHandle, role: 'IpsUser', isActive: true }] },
 });
-seed.userHandles = [user.userHandle];
-
-seed.folderHandles = [];
-for (const folderPath of FOLDERS) seed.folderHandles.push((await call('createFolder', { companyHandle, folderPath })).folderHandle);
-// Both spellings a caller may use: relative (`photos/summer`) and company-rooted (`FuzzCo/photos/summer/`).
-seed.folderPaths = [...FOLDERS, ...FOLDERS.map((f) => `${rootPath}${f}/`)];
-
-const upload = await uploadImages(companyHandle, 'photos/summer');
-await waitForJob(companyHandle, upload.jobHandle);
-const found = await call('searchAssets', { companyHandle, folder: 'photos/summer', includeSubfolders: true, recordsPerPage: 100 });
-seed.assetHandles = (found.assetArray?.items ?? []).map((a) => a.assetHandle);
-if (seed.assetHandles.length !== IMAGES.length)
-  fail(`expected ${IMAGES.length} uploaded assets, found ${seed.assetHandles.length}: see the job log of ${upload.jobHandle}`);
-
-seed.fieldHandles = [];
-if (skipUnless('createMetadataField', 'setAssetMetadata')) {
-  for (const field of FIELDS) {
-    const { name, fieldType, defaultValue, initialTagValue } = field;
-    const created = await call('createMetadataField', { companyHandle, assetType: 'Asset', name, fieldType, defaultValue, initialTagValue });
-    seed.fieldHandles.push(created.fieldHandle);
-    field.fieldHandle = created.fieldHandle;
-  }
-  for (const assetHandle of seed.assetHandles) {
-    await call('setAssetMetadata', { companyHandle, assetHandle, updateArray: { items: FIELDS.map((f) => ({ fieldHandle: f.fieldHandle, ...f.update })) } });
-  }
-}
-
-seed.projectHandles = [];
-if (skipUnless('createProject', 'addProjectAssets')) {
-  const project = await call('createProject', { companyHandle, projectName: 'Fuzz Project' });
-  seed.projectHandles.push(project.projectHandle);
-  const added = await call('addProjectAssets', {
-    companyHandle,
-    projectHandle: project.projectHandle,
-    assetHandleArray: { items: seed.assetHandles.slice(0, 3) },
-  });
-  if (added.errorCount) fail(`addProjectAssets refused assets: ${JSON.stringify(added.errorDetailArray)}`);
-  await call('createProject', { companyHandle, projectName: 'Empty Fuzz Project' }).then((p) => seed.projectHandles.push(p.projectHandle));
-}
-
-// A recurring job far in the future: pauseJob, resumeJob, executeJob and deleteJob find it waiting.
-const scheduled = await call('submitJob', {
-  companyHandle,
-  jobName: 'fuzz-scheduled',
-  execSchedule: '0 0 3 1 1 ?',
-  optimizeImagesJob: { emailSetting: 'None' },
-});
-seed.jobHandles = [upload.jobHandle, scheduled.jobHandle];
+const seed = { companyHandle, userHandles: [user.userHandle] };
+const withMetadata = skipUnless('createMetadataField', 'setAssetMetadata');
+const withProjects = skipUnless('createProject', 'addProjectAssets');
+for (const [name, pool] of Object.entries(POOLS)) seed[name] = await seedPool(name, pool);
 
 await fs.writeFile(out, `${JSON.stringify(seed, null, 2)}\n`);
+const count = (key) => seed.kept[key].length + seed.spare[key].length;
 console.error(
-  `[fuzz-seed] ${companyHandle}: ${seed.folderHandles.length} folders, ${seed.assetHandles.length} assets, ${seed.fieldHandles.length} metadata fields, ${seed.projectHandles.length} projects, ${seed.jobHandles.length} jobs -> ${out}`,
+  `[fuzz-seed] ${companyHandle}: ${count('folderHandles')} folders, ${count('assetHandles')} assets, ${count('fieldHandles')} metadata fields, ${count('projectHandles')} projects, ${count('jobHandles')} jobs -> ${out}`,
 );
+
+async function seedPool(name, pool) {
+  const seeded = { folderHandles: [], fieldHandles: [], projectHandles: [] };
+  for (const folderPath of pool.folders) seeded.folderHandles.push((await call('createFolder', { companyHandle, folderPath })).folderHandle);
+  // Both spellings a caller may use: relative (`photos/summer`) and company-rooted (`FuzzCo/photos/summer/`).
+  seeded.folderPaths = [...pool.folders, ...pool.folders.map((f) => `${company.companyInfo.rootPath}${f}/`)];
+
+  const upload = await uploadImages(`fuzz-seed-${name}`, pool.assetFolder, pool.images);
+  await waitForJob(upload.jobHandle);
+  const found = await call('searchAssets', { companyHandle, folder: pool.assetFolder, includeSubfolders: true, recordsPerPage: 100 });
+  seeded.assetHandles = (found.assetArray?.items ?? []).map((a) => a.assetHandle);
+  if (seeded.assetHandles.length !== pool.images.length) {
+    fail(`expected ${pool.images.length} uploaded assets in ${pool.assetFolder}, found ${seeded.assetHandles.length}: see the job log of ${upload.jobHandle}`);
+  }
+
+  if (withMetadata) {
+    const updates = [];
+    for (const field of pool.fields) {
+      const { name: fieldName, fieldType, defaultValue, initialTagValue } = field;
+      const created = await call('createMetadataField', { companyHandle, assetType: 'Asset', name: fieldName, fieldType, defaultValue, initialTagValue });
+      seeded.fieldHandles.push(created.fieldHandle);
+      updates.push({ fieldHandle: created.fieldHandle, ...field.update });
+    }
+    for (const assetHandle of seeded.assetHandles) await call('setAssetMetadata', { companyHandle, assetHandle, updateArray: { items: updates } });
+  }
+
+  if (withProjects) {
+    for (const [i, projectName] of pool.projects.entries()) {
+      const { projectHandle } = await call('createProject', { companyHandle, projectName });
+      seeded.projectHandles.push(projectHandle);
+      // The first project holds most of the pool's assets, the others stay empty.
+      if (i > 0) continue;
+      const assetHandleArray = { items: seeded.assetHandles.slice(0, Math.max(1, seeded.assetHandles.length - 1)) };
+      const added = await call('addProjectAssets', { companyHandle, projectHandle, assetHandleArray });
+      if (added.errorCount) fail(`addProjectAssets refused assets: ${JSON.stringify(added.errorDetailArray)}`);
+    }
+  }
+
+  // A recurring job far in the future: pauseJob, resumeJob, executeJob and deleteJob find it waiting.
+  const scheduled = await call('submitJob', {
+    companyHandle,
+    jobName: `fuzz-scheduled-${name}`,
+    execSchedule: '0 0 3 1 1 ?',
+    optimizeImagesJob: { emailSetting: 'None' },
+  });
+  seeded.jobHandles = [upload.jobHandle, scheduled.jobHandle];
+  return seeded;
+}
 
 function required(name) {
   const value = process.env[name];
@@ -145,14 +169,14 @@ function skipUnless(...operations) {
   return missing.length === 0;
 }
 
-async function uploadImages(companyHandle, destFolder) {
+async function uploadImages(jobName, destFolder, images) {
   const form = new FormData();
-  form.append('uploadParams', JSON.stringify({ companyHandle, jobName: 'fuzz-seed', destFolder, endJob: true }));
-  for (const image of IMAGES) {
-    const bytes = await sharp({ create: { width: 64, height: 48, channels: 3, background: image.color } })
-      .toFormat(image.format)
+  form.append('uploadParams', JSON.stringify({ companyHandle, jobName, destFolder, endJob: true }));
+  for (const file of images) {
+    const bytes = await sharp({ create: { width: 64, height: 48, channels: 3, background: file.color } })
+      .toFormat(file.format)
       .toBuffer();
-    form.append('file', new Blob([bytes]), image.name);
+    form.append('file', new Blob([bytes]), file.name);
   }
   const res = await fetch(`${baseUrl}/scene7/UploadFile`, { method: 'POST', headers: { authorization }, body: form });
   const text = await res.text();
@@ -161,7 +185,7 @@ async function uploadImages(companyHandle, destFolder) {
 }
 
 /** Waits until the job is no longer active and its log has an end date. */
-async function waitForJob(companyHandle, jobHandle) {
+async function waitForJob(jobHandle) {
   for (let i = 0; i < 240; i++) {
     const active = await call('getActiveJobs', { companyHandle, jobHandle });
     if (!active.jobArray?.items?.length) {
