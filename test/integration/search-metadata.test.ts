@@ -3,8 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultCode } from '../../src/domain/faults.js';
-import { nameKey, nowIso } from '../../src/domain/handles.js';
-import { ANY_ASSET_TYPE, SYSTEM_METADATA_FIELDS, type MetadataFieldType, metadataFieldHandle, metadataValueKey, storageOf } from '../../src/domain/metadata.js';
+import { ANY_ASSET_TYPE, SYSTEM_METADATA_FIELDS, type MetadataFieldType, TAG_TYPES, metadataFieldHandle } from '../../src/domain/metadata.js';
 import { makePng } from '../support/fixtures.js';
 import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
 
@@ -27,9 +26,8 @@ interface Asset {
 /**
  * searchAssets' keyword, system-field, tag and metadata conditions and its
  * projectHandle, searchAssetsByMetadata, and the metadata and projects every
- * Asset reply carries (docs/search.md). Fields, values and projects are
- * written straight into the catalog, as the metadata and project operations
- * store them, so every condition kind is met on known data.
+ * Asset reply carries (docs/search.md), over fields, values and projects made
+ * with the metadata and project operations.
  */
 describe(`search by metadata (${process.env.IPS_TEST_DB})`, () => {
   let h: Harness;
@@ -43,68 +41,45 @@ describe(`search by metadata (${process.env.IPS_TEST_DB})`, () => {
   let project: string;
   let otherProject: string;
 
-  const db = () => h.ctx.database.db;
-
-  async function createField(companyHandle: string, name: string, type: MetadataFieldType, options: { assetType?: string; hidden?: boolean } = {}) {
-    const assetType = options.assetType ?? ANY_ASSET_TYPE;
-    const handle = metadataFieldHandle(companyHandle, assetType, name);
-    const now = nowIso();
-    await db()
-      .insertInto('metadata_fields')
-      .values({
-        field_handle: handle,
-        company_handle: companyHandle,
-        asset_type: assetType,
-        name,
-        name_key: nameKey(name),
-        field_type: type,
-        default_value: null,
-        initial_tag_value: null,
-        is_hidden: options.hidden ? 1 : 0,
-        is_enforced: 0,
-        is_user_defined: 1,
-        created: now,
-        last_modified: now,
-      })
-      .onConflict((oc) => oc.column('field_handle').doNothing())
-      .execute();
-    return handle;
+  async function createField(who: typeof acme, name: string, type: MetadataFieldType, options: { hidden?: boolean } = {}) {
+    const r = await h.api(
+      'createMetadataField',
+      { companyHandle: who.companyHandle, assetType: ANY_ASSET_TYPE, name, fieldType: type, ...(options.hidden ? { isHidden: true } : {}) },
+      // Fields are made by company administrators (Adobe IPS: r-create-metadata-field); the harness's admin is one.
+      undefined,
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    return r.body.fieldHandle as string;
   }
 
-  /** Stores values as setAssetMetadata does: the text, its folded key, and the number or date of the field's storage. */
-  async function put(assetHandle: string, fieldHandle: string, type: MetadataFieldType, values: readonly string[]) {
-    await db().deleteFrom('asset_metadata').where('asset_handle', '=', assetHandle).where('field_handle', '=', fieldHandle).execute();
-    const storage = storageOf(type);
-    await db()
-      .insertInto('asset_metadata')
-      .values(
-        values.map((value, position) => ({
-          asset_handle: assetHandle,
-          field_handle: fieldHandle,
-          position,
-          value,
-          value_key: metadataValueKey(value),
-          num_value: storage === 'number' ? (type === 'Boolean' ? (value === 'true' ? 1 : 0) : Number(value)) : null,
-          date_value: storage === 'date' ? new Date(value).toISOString() : null,
-          last_modified: nowIso(),
-        })),
-      )
-      .execute();
+  /** Sets the asset's values of one field through setAssetMetadata, in the update form of the field's type. */
+  async function put(assetHandle: string, fieldHandle: string, type: MetadataFieldType, values: readonly string[], who = acme) {
+    const v = values[0]!;
+    const form = TAG_TYPES.has(type)
+      ? { setTagValueArray: { items: values } }
+      : type === 'Int'
+        ? { longVal: Number(v) }
+        : type === 'Float'
+          ? { doubleVal: Number(v) }
+          : type === 'Boolean'
+            ? { boolVal: v === 'true' }
+            : type === 'Date'
+              ? { dateVal: v }
+              : { value: v };
+    const r = await h.api('setAssetMetadata', { companyHandle: who.companyHandle, assetHandle, updateArray: { items: [{ fieldHandle, ...form }] } }, who.who);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
   }
 
-  async function createProject(companyHandle: string, name: string, assets: string[]) {
-    const handle = `p|${companyHandle.replace(/^c\|/, '')}|${name}`;
-    await db()
-      .insertInto('projects')
-      .values({ project_handle: handle, company_handle: companyHandle, name, name_key: nameKey(name), created: nowIso(), last_modified: nowIso() })
-      .execute();
-    if (assets.length) {
-      await db()
-        .insertInto('project_assets')
-        .values(assets.map((asset_handle) => ({ project_handle: handle, asset_handle, added: nowIso() })))
-        .execute();
-    }
-    return handle;
+  async function createProject(who: typeof acme, name: string, assets: string[]) {
+    const r = await h.api('createProject', { companyHandle: who.companyHandle, projectName: name }, who.who);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const added = await h.api(
+      'addProjectAssets',
+      { companyHandle: who.companyHandle, projectHandle: r.body.projectHandle, assetHandleArray: { items: assets } },
+      who.who,
+    );
+    expect(added.body, JSON.stringify(added.body)).toMatchObject({ successCount: assets.length });
+    return r.body.projectHandle as string;
   }
 
   const search = async (extra: Record<string, unknown>, who = acme) => {
@@ -138,9 +113,10 @@ describe(`search by metadata (${process.env.IPS_TEST_DB})`, () => {
       await Promise.all(['red_shoe', 'blue_shoe', 'green_hat', 'plain'].map(async (n) => ({ path: await makePng(path.join(dir, `${n}.png`), 32, 24) }))),
     );
     o = await seedAssets(h, other, [{ path: await makePng(path.join(dir, 'stranger.png'), 32, 24) }]);
-    // The system fields every company has (the metadata operations create them with the company; written here if not).
-    for (const c of [acme, other])
-      for (const f of SYSTEM_METADATA_FIELDS) field[`${c === acme ? '' : 'other.'}${f.name}`] = await createField(c.companyHandle, f.name, f.type);
+    // The system fields every company has, made with the company.
+    for (const c of [acme, other]) {
+      for (const f of SYSTEM_METADATA_FIELDS) field[`${c === acme ? '' : 'other.'}${f.name}`] = metadataFieldHandle(c.companyHandle, ANY_ASSET_TYPE, f.name);
+    }
     for (const [name, type] of [
       ['Brand', 'String'],
       ['Season', 'SingleTag'],
@@ -151,10 +127,10 @@ describe(`search by metadata (${process.env.IPS_TEST_DB})`, () => {
       ['Launch', 'Date'],
       ['Promo', 'BooleanTag'],
     ] as const) {
-      field[name] = await createField(acme.companyHandle, name, type);
+      field[name] = await createField(acme, name, type);
     }
-    field.Secret = await createField(acme.companyHandle, 'Secret', 'String', { hidden: true });
-    otherBrand = await createField(other.companyHandle, 'Brand', 'String');
+    field.Secret = await createField(acme, 'Secret', 'String', { hidden: true });
+    otherBrand = await createField(other, 'Brand', 'String');
 
     await put(a.red_shoe!, field.Keywords!, 'MultiTag', ['Summer', 'Shoe']);
     await put(a.blue_shoe!, field.Keywords!, 'MultiTag', ['shoe', 'Winter']);
@@ -182,12 +158,12 @@ describe(`search by metadata (${process.env.IPS_TEST_DB})`, () => {
     await put(a.red_shoe!, field.Promo!, 'BooleanTag', ['True']);
     await put(a.red_shoe!, field.Secret!, 'String', ['internal']);
     // Company B holds the same keyword and brand: none of it may match company A's searches.
-    await put(o.stranger!, field['other.Keywords']!, 'MultiTag', ['Shoe', 'Summer']);
-    await put(o.stranger!, otherBrand, 'String', ['Nike']);
+    await put(o.stranger!, field['other.Keywords']!, 'MultiTag', ['Shoe', 'Summer'], other);
+    await put(o.stranger!, otherBrand, 'String', ['Nike'], other);
 
-    project = await createProject(acme.companyHandle, 'Spring Campaign', [a.red_shoe!, a.green_hat!]);
-    await createProject(acme.companyHandle, 'Archive', [a.red_shoe!]);
-    otherProject = await createProject(other.companyHandle, 'Theirs', [o.stranger!]);
+    project = await createProject(acme, 'Spring Campaign', [a.red_shoe!, a.green_hat!]);
+    await createProject(acme, 'Archive', [a.red_shoe!]);
+    otherProject = await createProject(other, 'Theirs', [o.stranger!]);
   }, 180_000);
 
   afterAll(async () => {
