@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultCode } from '../../src/domain/faults.js';
 import { ANY_ASSET_TYPE, SYSTEM_METADATA_FIELDS, type MetadataFieldType, TAG_TYPES, metadataFieldHandle } from '../../src/domain/metadata.js';
 import { makePng } from '../support/fixtures.js';
-import { type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
+import { ADMIN, type Harness, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
 
 interface Metadata {
   name: string;
@@ -46,7 +46,7 @@ describe(`search by metadata (${process.env.IPS_TEST_DB})`, () => {
       'createMetadataField',
       { companyHandle: who.companyHandle, assetType: ANY_ASSET_TYPE, name, fieldType: type, ...(options.hidden ? { isHidden: true } : {}) },
       // Fields are made by company administrators (Adobe IPS: r-create-metadata-field); the harness's admin is one.
-      undefined,
+      ADMIN,
     );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     return r.body.fieldHandle as string;

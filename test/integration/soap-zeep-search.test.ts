@@ -1,9 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nameKey, nowIso } from '../../src/domain/handles.js';
-import { ANY_ASSET_TYPE, metadataFieldHandle, metadataValueKey } from '../../src/domain/metadata.js';
 import { makeJpeg } from '../support/fixtures.js';
-import { seedAssets } from '../support/harness.js';
+import { ADMIN, seedAssets } from '../support/harness.js';
 import { zeepCompany } from '../support/zeep-company.js';
 import { IPS_VERSIONS as VERSIONS } from '../support/zeep-session.js';
 
@@ -27,52 +25,25 @@ describe(`metadata search through SOAP (zeep strict) (${process.env.IPS_TEST_DB}
         { path: await makeJpeg(path.join(dir, 'Hat.jpg'), 64, 48) },
         { path: await makeJpeg(path.join(dir, 'Coat.jpg'), 64, 48) },
       ]);
-      const db = h.ctx.database.db;
-      const now = nowIso();
-      const field = async (name: string, type: string) => {
-        const handle = metadataFieldHandle(acme.companyHandle, ANY_ASSET_TYPE, name);
-        await db
-          .insertInto('metadata_fields')
-          .values({
-            field_handle: handle,
-            company_handle: acme.companyHandle,
-            asset_type: ANY_ASSET_TYPE,
-            name,
-            name_key: nameKey(name),
-            field_type: type,
-            default_value: null,
-            initial_tag_value: null,
-            is_hidden: 0,
-            is_enforced: 0,
-            is_user_defined: 1,
-            created: now,
-            last_modified: now,
-          })
-          .execute();
-        return handle;
+      const ok = async (operation: string, body: Record<string, unknown>, who: typeof acme.who = acme.who) => {
+        const r = await h.api(operation, { companyHandle: acme.companyHandle, ...body }, who);
+        if (r.status !== 200) throw new Error(`${operation}: ${JSON.stringify(r.body)}`);
+        return r.body;
       };
-      brand = await field('Brand', 'String');
-      colors = await field('Colors', 'MultiTag');
-      const value = (asset: string, fieldHandle: string, position: number, text: string) => ({
-        asset_handle: asset,
-        field_handle: fieldHandle,
-        position,
-        value: text,
-        value_key: metadataValueKey(text),
-        num_value: null,
-        date_value: null,
-        last_modified: now,
+      // Fields are made by company administrators; the harness's admin is one.
+      brand = (await ok('createMetadataField', { assetType: 'Asset', name: 'Brand', fieldType: 'String' }, ADMIN)).fieldHandle;
+      colors = (await ok('createMetadataField', { assetType: 'Asset', name: 'Colors', fieldType: 'MultiTag' }, ADMIN)).fieldHandle;
+      await ok('setAssetMetadata', {
+        assetHandle: handles.Hat,
+        updateArray: {
+          items: [
+            { fieldHandle: brand, value: 'Stetson' },
+            { fieldHandle: colors, setTagValueArray: { items: ['Brown', 'Black'] } },
+          ],
+        },
       });
-      await db
-        .insertInto('asset_metadata')
-        .values([value(handles.Hat!, brand, 0, 'Stetson'), value(handles.Hat!, colors, 0, 'Brown'), value(handles.Hat!, colors, 1, 'Black')])
-        .execute();
-      project = `p|${acme.companyHandle.replace(/^c\|/, '')}|Winter`;
-      await db
-        .insertInto('projects')
-        .values({ project_handle: project, company_handle: acme.companyHandle, name: 'Winter', name_key: 'winter', created: now, last_modified: now })
-        .execute();
-      await db.insertInto('project_assets').values({ project_handle: project, asset_handle: handles.Hat!, added: now }).execute();
+      project = (await ok('createProject', { projectName: 'Winter' })).projectHandle;
+      await ok('addProjectAssets', { projectHandle: project, assetHandleArray: { items: [handles.Hat] } });
     },
   });
   const { zeep, valueOf } = soap;
