@@ -184,6 +184,13 @@ describe(`metadata fields (${process.env.IPS_TEST_DB})`, () => {
     expect(byCompanyAdmin.body).toMatchObject({ code: FaultCode.NoOperationPermission });
   });
 
+  it('concurrent creates of one name make one field; the others answer 409, never a server error', async () => {
+    const replies = await Promise.all(['Rush', 'rush', 'RUSH', 'Rush'].map((name) => create({ assetType: 'Image', name, fieldType: 'String' })));
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+    for (const r of replies.filter((x) => x.status === 409)) expect(r.body).toMatchObject({ code: FaultCode.Exception, field: 'name' });
+    expect((await fieldsOf('Image')).filter((f) => f.name.toLowerCase() === 'rush')).toHaveLength(1);
+  });
+
   it('updateMetadataField renames (the handle stays), changes the default and flags and adds to the dictionary', async () => {
     const handle = `m|${id}|IMAGE|Season`;
     const r = await h.api(

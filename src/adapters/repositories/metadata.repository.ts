@@ -94,11 +94,21 @@ export class MetadataRepository {
     return out;
   }
 
-  /** A new field and its first dictionary values, together. */
-  async createField(row: MetadataFieldRow, tags: readonly string[]): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      await tx.insertInto('metadata_fields').values(row).execute();
+  /**
+   * A new field and its first dictionary values, together; false when a field
+   * with that handle or name appeared since the caller looked (a create that
+   * raced this one), so the caller answers a conflict instead of a 500.
+   */
+  async createField(row: MetadataFieldRow, tags: readonly string[]): Promise<boolean> {
+    return this.db.transaction().execute(async (tx) => {
+      const r = await tx
+        .insertInto('metadata_fields')
+        .values(row)
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) return false;
       await addTags(tx, row.field_handle, tags);
+      return true;
     });
   }
 

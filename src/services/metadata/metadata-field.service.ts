@@ -51,7 +51,7 @@ export class MetadataFieldService {
     // The name-derived handle stays with a field that was renamed since: this field gets a suffixed one.
     while (await this.deps.metadata.handleTaken(handle)) handle = metadataFieldHandle(p.companyHandle, p.assetType, p.name, randomId(6));
     const now = nowIso();
-    await this.deps.metadata.createField(
+    const created = await this.deps.metadata.createField(
       {
         field_handle: handle,
         company_handle: p.companyHandle,
@@ -69,6 +69,10 @@ export class MetadataFieldService {
       },
       tags,
     );
+    if (!created) {
+      // Another request created this field between the check above and the insert.
+      throw faults.conflict('name', `A metadata field named '${p.name}' was just created for ${p.assetType} assets by another request`);
+    }
     return { fieldHandle: handle };
   }
 
