@@ -104,10 +104,10 @@ const cases: Case[] = [
   {
     name: 'not-supported search option',
     schema: searchAssetsParam,
-    input: { ...search, keywordArray: [] },
+    input: { ...search, responseFieldArray: [] },
     code: 30001,
-    field: 'keywordArray',
-    reason: ['keywordArray is not supported'],
+    field: 'responseFieldArray',
+    reason: ['responseFieldArray is not supported'],
   },
   // excludeByproductArray
   {
