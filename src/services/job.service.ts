@@ -233,15 +233,20 @@ export class JobService {
     }
   }
 
+  /**
+   * The job named, in the company named. Another company's job is answered as
+   * an unknown one (404 naming jobHandle, as the UploadFile servlet does), so
+   * the reply neither says a job exists elsewhere nor blames the caller's
+   * membership of the company it did name.
+   */
   private async resolve(companyHandle: string, jobHandle: string): Promise<ResolvedJob> {
     const schedule = await this.gateway.describeSchedule(jobHandle);
     if (schedule) {
-      if (schedule.companyHandle !== companyHandle) throw faults.foreignCompany('jobHandle');
+      if (schedule.companyHandle !== companyHandle) throw faults.notFound('jobHandle', 'job', jobHandle);
       return { kind: 'schedule', schedule };
     }
     const run = await this.gateway.describe(jobHandle);
-    if (!run || !run.companyHandle) throw faults.notFound('jobHandle', 'job', jobHandle);
-    if (run.companyHandle !== companyHandle) throw faults.foreignCompany('jobHandle');
+    if (!run || !run.companyHandle || run.companyHandle !== companyHandle) throw faults.notFound('jobHandle', 'job', jobHandle);
     if (!run.running) throw faults.invalid('jobHandle', 'a job that is still running', 'a job that has finished');
     return { kind: 'run', run };
   }
