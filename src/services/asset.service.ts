@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AssetExtrasRepository } from '../adapters/repositories/asset-extras.repository.js';
 import type { AssetRepository, AssetRow } from '../adapters/repositories/asset.repository.js';
 import type { CompanyRepository } from '../adapters/repositories/company.repository.js';
+import type { ProjectRepository } from '../adapters/repositories/project.repository.js';
 import type { SetRepository } from '../adapters/repositories/set.repository.js';
 import type { VideoRepository } from '../adapters/repositories/video.repository.js';
 import { faults } from '../domain/faults.js';
@@ -21,6 +22,7 @@ export interface AssetServiceDeps {
   sets: SetRepository;
   videos: VideoRepository;
   assetExtras: AssetExtrasRepository;
+  projects: ProjectRepository;
 }
 
 /** searchAssets, searchAssetsByMetadata (docs/search.md), getAssets and setAssetPublishState (docs/assets.md). */

@@ -1,8 +1,7 @@
 import type { Db } from '../database/database.js';
-import type { MetadataFieldTable, ProjectTable } from '../database/tables.js';
+import type { MetadataFieldTable } from '../database/tables.js';
 
 export type MetadataFieldRow = MetadataFieldTable;
-export type ProjectRow = ProjectTable;
 
 /** One value an asset holds, with what the reply needs of its field. */
 export interface AssetValueRow {
@@ -36,15 +35,6 @@ export class AssetExtrasRepository {
       .where('field_handle', 'in', [...new Set(handles)])
       .execute();
     return new Map(rows.map((r) => [r.field_handle, r]));
-  }
-
-  findProject(companyHandle: string, projectHandle: string): Promise<ProjectRow | undefined> {
-    return this.db
-      .selectFrom('projects')
-      .selectAll()
-      .where('company_handle', '=', companyHandle)
-      .where('project_handle', '=', projectHandle)
-      .executeTakeFirst();
   }
 
   /**

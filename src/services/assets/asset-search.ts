@@ -1,6 +1,7 @@
 import type { AssetExtrasRepository, MetadataFieldRow } from '../../adapters/repositories/asset-extras.repository.js';
 import type { AssetRepository, AssetRow, AssetSearch, ConditionGroup, MatchMode } from '../../adapters/repositories/asset.repository.js';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
+import type { ProjectRepository } from '../../adapters/repositories/project.repository.js';
 import { faults } from '../../domain/faults.js';
 import { normalizeFolder } from '../../domain/folders.js';
 import type { ByproductEngine, ExcludeByproductCondition, SystemFieldCondition } from '../../domain/schemas/asset.schema.js';
@@ -42,6 +43,7 @@ export interface AssetSearchDeps {
   assets: AssetRepository;
   companies: CompanyRepository;
   assetExtras: AssetExtrasRepository;
+  projects: ProjectRepository;
 }
 
 const SORT_COLUMNS = {
@@ -93,7 +95,7 @@ export class AssetFinder {
   async find(q: AssetQuery, paths: { folder: string; projectHandle: string }): Promise<{ total: number; rows: AssetRow[] }> {
     const company = await this.deps.companies.findByHandle(q.companyHandle);
     if (!company) throw faults.notFound('companyHandle', 'company', q.companyHandle);
-    if (q.projectHandle !== undefined && !(await this.deps.assetExtras.findProject(q.companyHandle, q.projectHandle))) {
+    if (q.projectHandle !== undefined && !(await this.deps.projects.find(q.companyHandle, q.projectHandle))) {
       throw faults.notFound(paths.projectHandle, 'project', q.projectHandle);
     }
     const perPage = q.recordsPerPage ?? 1000;
