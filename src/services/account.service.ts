@@ -11,6 +11,7 @@ import type { AuthService } from './auth.service.js';
 import { assertPasswordAllowed } from './password-policy.js';
 import type { Principal } from './principal.js';
 import { UserAccess } from './user-access.js';
+import { companyOf } from './company-of.js';
 
 type In<T extends z.ZodType> = z.output<T>;
 type Out<T extends z.ZodType> = z.input<T>;
@@ -220,19 +221,18 @@ export class AccountService {
 
   /** Receivers verify X-IPS-Signature = HMAC-SHA256(secret, timestamp + '.' + body) with this key. */
   async getCallbackSecret(p: { companyHandle: string }): Promise<{ secret: string }> {
-    if (!(await this.deps.companies.findByHandle(p.companyHandle))) throw faults.notFound('companyHandle', 'company', p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     return { secret: await this.deps.companies.callbackSecret(p.companyHandle, newSecret) };
   }
 
   async getCompanySettings(p: In<typeof S.getCompanySettingsParam>): Promise<Out<typeof S.getCompanySettingsReturn>> {
-    const row = await this.deps.companies.findByHandle(p.companyHandle);
-    if (!row) throw faults.notFound('companyHandle', 'company', p.companyHandle);
+    const row = await companyOf(this.deps.companies, p.companyHandle);
     return { settings: toSettings(row) };
   }
 
   /** Only retainPublishState changes anything; the schema refused every setting this server does not have. */
   async setCompanySettings(p: In<typeof S.setCompanySettingsParam>): Promise<Record<string, never>> {
-    if (!(await this.deps.companies.findByHandle(p.companyHandle))) throw faults.notFound('companyHandle', 'company', p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     await this.deps.companies.updateSettings(p.companyHandle, p.retainPublishState === undefined ? {} : { retain_publish_state: p.retainPublishState ? 1 : 0 });
     return {};
   }

@@ -8,6 +8,7 @@ import type * as S from '../domain/schemas/asset-lifecycle.schema.js';
 import { AssetReplies, type AssetRepliesDeps } from './assets/asset-replies.js';
 import { type AssetPurgeDeps, purgeAsset } from './assets/asset-purge.js';
 import type { Principal } from './principal.js';
+import { companyOf } from './company-of.js';
 
 type In<T extends z.ZodType> = z.output<T>;
 type Out<T extends z.ZodType> = z.input<T>;
@@ -42,7 +43,7 @@ export class AssetLifecycleService {
 
   /** Every live asset holding one of the names, grouped in the order the names were asked for. */
   async getAssetsByName(p: In<typeof S.getAssetsByNameParam>): Promise<Out<typeof S.getAssetsByNameReturn>> {
-    await this.company(p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     const keys = [...new Set(p.nameArray.map(nameKey))];
     const rows = await this.deps.assets.findLiveByNames(p.companyHandle, keys, {
       types: p.assetTypeArray,
@@ -56,7 +57,7 @@ export class AssetLifecycleService {
 
   /** The asked names an asset holds, live or in the trash, as the caller spelled them. */
   async checkAssetNames(p: In<typeof S.checkAssetNamesParam>): Promise<Out<typeof S.checkAssetNamesReturn>> {
-    await this.company(p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     const taken = await this.deps.assets.reservedNameKeys(p.companyHandle, [...new Set(p.assetNameArray.map(nameKey))]);
     return { inUseNameArray: { items: p.assetNameArray.filter((n) => taken.has(nameKey(n))) } };
   }
@@ -87,24 +88,24 @@ export class AssetLifecycleService {
   }
 
   async deleteAsset(caller: Principal, p: In<typeof S.deleteAssetParam>): Promise<Record<string, never>> {
-    await this.company(p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     const outcome = await this.trash(caller, p.companyHandle, p.assetHandle, 'assetHandle');
     if (!outcome.ok) throw outcome.fault;
     return {};
   }
 
   async deleteAssets(caller: Principal, p: In<typeof S.assetBatchParam>): Promise<S.AssetBatchReturn> {
-    await this.company(p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     return batch(p.assetHandleArray, (h) => this.trash(caller, p.companyHandle, h, 'assetHandle'));
   }
 
   async restoreAssetsFromTrash(caller: Principal, p: In<typeof S.assetBatchParam>): Promise<S.AssetBatchReturn> {
-    await this.company(p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     return batch(p.assetHandleArray, (h) => this.restore(caller, p.companyHandle, h));
   }
 
   async emptyAssetsFromTrash(caller: Principal, p: In<typeof S.assetBatchParam>): Promise<S.AssetBatchReturn> {
-    await this.company(p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     return batch(p.assetHandleArray, (h) => this.empty(caller, p.companyHandle, h));
   }
 
@@ -169,10 +170,6 @@ export class AssetLifecycleService {
   private async liveHolder(asset: AssetRow): Promise<boolean> {
     const live = await this.deps.assets.findLiveByName(asset.company_handle, asset.name_key);
     return live !== undefined && live.asset_handle !== asset.asset_handle;
-  }
-
-  private async company(companyHandle: string): Promise<void> {
-    if (!(await this.deps.companies.findByHandle(companyHandle))) throw faults.notFound('companyHandle', 'company', companyHandle);
   }
 }
 

@@ -8,6 +8,7 @@ import { nameKey, nowIso } from '../domain/handles.js';
 import type * as S from '../domain/schemas/asset-lifecycle.schema.js';
 import { folderPathOfHandle } from '../domain/schemas/folder.schema.js';
 import type { Principal } from './principal.js';
+import { companyOf } from './company-of.js';
 
 type In<T extends z.ZodType> = z.output<T>;
 
@@ -73,8 +74,7 @@ export class AssetMoveService {
   }
 
   private async rootOf(companyHandle: string): Promise<string> {
-    const company = await this.deps.companies.findByHandle(companyHandle);
-    if (!company) throw faults.notFound('companyHandle', 'company', companyHandle);
+    const company = await companyOf(this.deps.companies, companyHandle);
     return normalizeFolder('', company.root_path, 'folderHandle');
   }
 }

@@ -6,6 +6,7 @@ import { nowIso } from '../domain/handles.js';
 import type { AssetBatchReturn, AssetOperationFault } from '../domain/schemas/asset-lifecycle.schema.js';
 import type * as S from '../domain/schemas/asset-state.schema.js';
 import type { Principal } from './principal.js';
+import { companyOf } from './company-of.js';
 
 type In<T extends z.ZodType> = z.output<T>;
 
@@ -28,7 +29,7 @@ export class AssetStateService {
    * single-asset change would have thrown, never as a fault of the whole call.
    */
   async setAssetsPublishState(caller: Principal, p: In<typeof S.setAssetsPublishStateParam>): Promise<AssetBatchReturn> {
-    await this.company(p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     const errors: AssetOperationFault[] = [];
     for (const update of p.publishStateUpdateArray) {
       try {
@@ -48,7 +49,7 @@ export class AssetStateService {
 
   /** Live assets only: the trash is left out of counts as it is of searches. Types the company has none of are absent. */
   async getAssetCounts(p: In<typeof S.getAssetCountsParam>): Promise<S.GetAssetCountsReturn> {
-    await this.company(p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     const counts = await this.deps.assets.countLiveByType(p.companyHandle);
     return { countArray: { items: counts.map((c) => ({ assetType: c.type, count: c.count })) } };
   }
@@ -62,9 +63,5 @@ export class AssetStateService {
     const changes = { ready_for_publish: update.publishState === 'MarkedForPublish' ? 1 : 0, last_modified: nowIso(), last_modify_user: caller.email };
     // Trashed (or purged) between the read and the update.
     if (!(await this.deps.assets.setPublishStateLive(companyHandle, asset.asset_handle, changes))) throw notLive();
-  }
-
-  private async company(companyHandle: string): Promise<void> {
-    if (!(await this.deps.companies.findByHandle(companyHandle))) throw faults.notFound('companyHandle', 'company', companyHandle);
   }
 }

@@ -7,6 +7,7 @@ import { normalizeFolder } from '../domain/folders.js';
 import { nameKey } from '../domain/handles.js';
 import * as S from '../domain/schemas/folder.schema.js';
 import type { Principal } from './principal.js';
+import { companyOf } from './company-of.js';
 
 type In<T extends z.ZodType> = z.output<T>;
 type Out<T extends z.ZodType> = z.input<T>;
@@ -109,8 +110,7 @@ export class FolderService {
   }
 
   private async locate(companyHandle: string, input: string | undefined, field: string): Promise<Located> {
-    const company = await this.deps.companies.findByHandle(companyHandle);
-    if (!company) throw faults.notFound('companyHandle', 'company', companyHandle);
+    const company = await companyOf(this.deps.companies, companyHandle);
     const root = normalizeFolder('', company.root_path, field);
     return { root, path: normalizeFolder(input, company.root_path, field), since: company.created_at };
   }

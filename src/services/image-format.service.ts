@@ -4,6 +4,7 @@ import type { ImageFormatRepository, ImageFormatRow } from '../adapters/reposito
 import { faults } from '../domain/faults.js';
 import { nameKey, newHandle, nowIso } from '../domain/handles.js';
 import type * as S from '../domain/schemas/image-format.schema.js';
+import { companyOf } from './company-of.js';
 
 type In<T extends z.ZodType> = z.output<T>;
 type Out<T extends z.ZodType> = z.input<T>;
@@ -25,7 +26,7 @@ export class ImageFormatService {
     }
     if (clash) throw duplicate(p.name);
     // An IpsAdmin passes authorization for any handle; an unknown company is a 404, not a foreign-key error.
-    if (!(await this.deps.companies.findByHandle(p.companyHandle))) throw faults.notFound('companyHandle', 'company', p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     const row: ImageFormatRow = {
       image_format_handle: newHandle.imageFormat(),
       company_handle: p.companyHandle,

@@ -8,6 +8,7 @@ import { toCompany, toUser } from './account.service.js';
 import type { AuthService } from './auth.service.js';
 import type { Principal } from './principal.js';
 import { type TargetUser, UserAccess } from './user-access.js';
+import { companyOf } from './company-of.js';
 
 type In<T extends z.ZodType> = z.output<T>;
 type Out<T extends z.ZodType> = z.input<T>;
@@ -35,7 +36,7 @@ export class MembershipService {
 
   /** The caller's access to the company was checked by its role there (a company-scoped operation). */
   async getCompanyMembers(p: In<typeof S.getCompanyMembersParam>): Promise<Out<typeof S.getCompanyMembersReturn>> {
-    if (!(await this.deps.companies.findByHandle(p.companyHandle))) throw faults.notFound('companyHandle', 'company', p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     const rows = await this.deps.users.companyMembers(p.companyHandle, { includeInvalid: p.includeInvalid, includeInactive: p.includeInactive ?? false });
     return { memberArray: { items: rows.map((r) => ({ user: toUser(r, r.role), role: r.role, isActive: r.is_active === 1 })) } };
   }

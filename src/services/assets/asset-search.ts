@@ -9,6 +9,7 @@ import type { ASSET_SORT_FIELDS, MetadataCondition, TagCondition } from '../../d
 import { LAYER_ENGINE } from '../psd/psd-layer.service.js';
 import { RIP_ENGINE } from '../rip/document-rip.service.js';
 import { keywordConditions, metadataCondition, systemFieldCondition, tagCondition } from './search-conditions.js';
+import { companyOf } from '../company-of.js';
 
 /**
  * What searchAssets and searchAssetsByMetadata ask for, in one form: both run
@@ -93,8 +94,7 @@ export class AssetFinder {
   constructor(private readonly deps: AssetSearchDeps) {}
 
   async find(q: AssetQuery, paths: { folder: string; projectHandle: string }): Promise<{ total: number; rows: AssetRow[] }> {
-    const company = await this.deps.companies.findByHandle(q.companyHandle);
-    if (!company) throw faults.notFound('companyHandle', 'company', q.companyHandle);
+    const company = await companyOf(this.deps.companies, q.companyHandle);
     if (q.projectHandle !== undefined && !(await this.deps.projects.find(q.companyHandle, q.projectHandle))) {
       throw faults.notFound(paths.projectHandle, 'project', q.projectHandle);
     }

@@ -6,6 +6,7 @@ import { nameKey, nowIso, randomId } from '../../domain/handles.js';
 import { ANY_ASSET_TYPE, MAX_METADATA_VALUE_LENGTH, type MetadataFieldType, TAG_TYPES, metadataFieldHandle, metadataValueKey } from '../../domain/metadata.js';
 import type * as S from '../../domain/schemas/metadata.schema.js';
 import { parseValue } from './metadata-update.js';
+import { companyOf } from '../company-of.js';
 
 type In<T extends z.ZodType> = z.output<T>;
 type Out<T extends z.ZodType> = z.input<T>;
@@ -26,7 +27,7 @@ export class MetadataFieldService {
 
   /** The type's fields and the fields of every type ('Asset'); for 'Asset' itself, those only. */
   async getMetadataFields(p: In<typeof S.getMetadataFieldsParam>): Promise<Out<typeof S.getMetadataFieldsReturn>> {
-    await this.company(p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     const types = p.assetType === ANY_ASSET_TYPE ? [ANY_ASSET_TYPE] : [ANY_ASSET_TYPE, p.assetType];
     const rows = await this.deps.metadata.listFields(p.companyHandle, types);
     return { fieldArray: { items: rows.map(toField) } };
@@ -34,7 +35,7 @@ export class MetadataFieldService {
 
   /** Every field of the company, grouped by the asset type it belongs to ('Asset' first); types without fields are absent. */
   async getAssetMetadataFields(p: In<typeof S.getAssetMetadataFieldsParam>): Promise<Out<typeof S.getAssetMetadataFieldsReturn>> {
-    await this.company(p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     const byType = new Map<string, MetadataFieldRow[]>();
     for (const row of await this.deps.metadata.listFields(p.companyHandle)) byType.set(row.asset_type, [...(byType.get(row.asset_type) ?? []), row]);
     const types = [...byType.keys()].sort((a, b) => (a === ANY_ASSET_TYPE ? -1 : b === ANY_ASSET_TYPE ? 1 : a.localeCompare(b)));
@@ -42,7 +43,7 @@ export class MetadataFieldService {
   }
 
   async createMetadataField(p: In<typeof S.createMetadataFieldParam>): Promise<Out<typeof S.fieldHandleReturn>> {
-    await this.company(p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     await this.refuseTakenName(p.companyHandle, p.assetType, p.name);
     const type = p.fieldType;
     const defaultValue = checkedDefault(type, p.defaultValue);
@@ -103,7 +104,7 @@ export class MetadataFieldService {
 
   /** The distinct values the company's live assets hold for the field (trashed assets' values are left out), sorted. */
   async getUniqueMetadataValues(p: In<typeof S.getUniqueMetadataValuesParam>): Promise<Out<typeof S.getUniqueMetadataValuesReturn>> {
-    await this.company(p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     const field = await this.deps.metadata.findField(p.companyHandle, p.fieldHandle);
     if (!field) throw faults.notFound('fieldHandle', 'metadata field', p.fieldHandle);
     return { values: { items: await this.deps.metadata.uniqueValues(p.companyHandle, field.field_handle) } };
@@ -126,15 +127,11 @@ export class MetadataFieldService {
   }
 
   private async userField(companyHandle: string, fieldHandle: string): Promise<MetadataFieldRow> {
-    await this.company(companyHandle);
+    await companyOf(this.deps.companies, companyHandle);
     const field = await this.deps.metadata.findField(companyHandle, fieldHandle);
     if (!field) throw faults.notFound('fieldHandle', 'metadata field', fieldHandle);
     if (field.is_user_defined !== 1) throw faults.invalid('fieldHandle', 'a user-defined field (system fields cannot be changed or deleted)', fieldHandle);
     return field;
-  }
-
-  private async company(companyHandle: string): Promise<void> {
-    if (!(await this.deps.companies.findByHandle(companyHandle))) throw faults.notFound('companyHandle', 'company', companyHandle);
   }
 }
 

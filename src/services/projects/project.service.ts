@@ -6,6 +6,7 @@ import { FaultCode, faults } from '../../domain/faults.js';
 import { nameKey, nowIso, randomId } from '../../domain/handles.js';
 import type { AssetBatchReturn, AssetOperationFault } from '../../domain/schemas/asset-lifecycle.schema.js';
 import * as S from '../../domain/schemas/project.schema.js';
+import { companyOf } from '../company-of.js';
 
 type In<T extends z.ZodType> = z.output<T>;
 type Out<T extends z.ZodType> = z.input<T>;
@@ -31,7 +32,7 @@ export class ProjectService {
   constructor(private readonly deps: ProjectDeps) {}
 
   async createProject(p: In<typeof S.createProjectParam>): Promise<Out<typeof S.projectHandleReturn>> {
-    await this.company(p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     const name = projectName(p.projectName);
     const key = nameKey(name);
     const now = nowIso();
@@ -46,7 +47,7 @@ export class ProjectService {
   }
 
   async getProjects(p: In<typeof S.getProjectsParam>): Promise<S.GetProjectsReturn> {
-    await this.company(p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     const rows = await this.deps.projects.list(p.companyHandle);
     return { projectArray: { items: rows.map((r) => ({ projectHandle: r.project_handle, name: r.name })) } };
   }
@@ -67,7 +68,7 @@ export class ProjectService {
   }
 
   async deleteProject(p: In<typeof S.deleteProjectParam>): Promise<Record<string, never>> {
-    await this.company(p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     if (!(await this.deps.projects.delete(p.companyHandle, p.projectHandle))) throw faults.notFound('projectHandle', 'project', p.projectHandle);
     return {};
   }
@@ -131,14 +132,10 @@ export class ProjectService {
 
   /** The company's project; another company's is unknown here, like a missing one. */
   private async project(companyHandle: string, projectHandle: string): Promise<ProjectRow> {
-    await this.company(companyHandle);
+    await companyOf(this.deps.companies, companyHandle);
     const project = await this.deps.projects.find(companyHandle, projectHandle);
     if (!project) throw faults.notFound('projectHandle', 'project', projectHandle);
     return project;
-  }
-
-  private async company(companyHandle: string): Promise<void> {
-    if (!(await this.deps.companies.findByHandle(companyHandle))) throw faults.notFound('companyHandle', 'company', companyHandle);
   }
 }
 

@@ -7,6 +7,7 @@ import { IpsFault, faults } from '../../domain/faults.js';
 import type { AssetBatchReturn, AssetOperationFault } from '../../domain/schemas/asset-lifecycle.schema.js';
 import type * as S from '../../domain/schemas/publish-ops.schema.js';
 import { METADATA_CONTEXT } from './metadata-publish.service.js';
+import { companyOf } from '../company-of.js';
 
 type In<T extends z.ZodType> = z.output<T>;
 
@@ -34,7 +35,7 @@ export class ForceRepublishService {
   async forceRepublishAssets(p: In<typeof S.forceRepublishAssetsParam>): Promise<AssetBatchReturn> {
     if (!p.republishFiles && !p.resyncCatalog)
       throw faults.invalid('republishFiles', 'true, or resyncCatalog true (with both false nothing is republished)', false);
-    if (!(await this.deps.companies.findByHandle(p.companyHandle))) throw faults.notFound('companyHandle', 'company', p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     const errors: AssetOperationFault[] = [];
     const warnings: AssetOperationFault[] = [];
     for (const assetHandle of p.assetHandleArray) {

@@ -4,6 +4,7 @@ import type { CompanyRepository } from '../../adapters/repositories/company.repo
 import type { PublishHistoryRepository } from '../../adapters/repositories/publish-history.repository.js';
 import { faults } from '../../domain/faults.js';
 import type * as S from '../../domain/schemas/publish-ops.schema.js';
+import { companyOf } from '../company-of.js';
 
 type In<T extends z.ZodType> = z.output<T>;
 
@@ -32,7 +33,7 @@ export class PublishHistoryService {
    * asset never published, or unpublished since, answers an empty array.
    */
   async getAssetPublishHistory(p: In<typeof S.getAssetPublishHistoryParam>): Promise<S.GetAssetPublishHistoryReturn> {
-    if (!(await this.deps.companies.findByHandle(p.companyHandle))) throw faults.notFound('companyHandle', 'company', p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     if (!(await this.deps.assets.findByHandle(p.companyHandle, p.assetHandle))) throw faults.notFound('assetHandle', 'asset', p.assetHandle);
     const entries = await this.deps.publishHistory.entries(p.companyHandle, p.assetHandle);
     entries.sort((a, b) => CONTEXT_ORDER.indexOf(a.context) - CONTEXT_ORDER.indexOf(b.context));
