@@ -1,5 +1,6 @@
 import { type FieldRule, type FieldTable, refused } from './job-fields-rule.js';
 import { PROJECT_HANDLE_ARRAY } from './job-fields-projects.js';
+import { METADATA_OPTIONS, metadataOptionsFields } from './job-fields-metadata-options.js';
 
 // --- groups shared by several job elements -----------------------------------------
 
@@ -14,7 +15,6 @@ const FEATURES_NOT_HERE = {
   preserveSmartCrop: refused('no smart crops on this server'),
   autoSmartCropOptionsArray: refused('no smart crops on this server'),
   cssOptions: refused('undocumented CSS options: not supported'),
-  metadataOptions: refused('metadata fields are not supported yet'),
 } satisfies Record<string, FieldRule>;
 
 const IMAGE_OPTIONS = {
@@ -52,6 +52,7 @@ const UPLOAD_OPTIONS = {
   inDesignOptions: refused('no InDesign engine on this server'),
   xmpKeywords: refused('XMP keywords are not supported yet'),
   projectHandleArray: PROJECT_HANDLE_ARRAY,
+  metadataOptions: METADATA_OPTIONS,
   ...(({ overwriteAVS: _notInUploadJobs, ...rest }) => rest)(FEATURES_NOT_HERE),
 } satisfies Record<string, FieldRule>;
 
@@ -185,9 +186,14 @@ export const JOB_ELEMENT_FIELDS: FieldTable = {
     autoSetCreationOptions: { honoured: "set-generation scripts over the job's assets", tests: ['set-generation.test.ts'] },
     postJobOnlyIfFiles: { honoured: 'the follow-on publish runs only when the job produced files', tests: ['reprocess.test.ts'] },
     projectHandleArray: PROJECT_HANDLE_ARRAY,
+    metadataOptions: METADATA_OPTIONS,
     ...FOLLOW_ON,
     ...FEATURES_NOT_HERE,
   },
+  ...metadataOptionsFields('reprocessAssetsJob'),
+  ...metadataOptionsFields('uploadPostJob'),
+  ...metadataOptionsFields('uploadUrlsJob'),
+  ...metadataOptionsFields('uploadDirectoryJob'),
   ripPdfsJob: {
     pdfHandleArray: { honoured: 'the documents ripped (each must be a Pdf, PostScript or Illustrator asset)', tests: ['rip-pdfs-job.test.ts'] },
     createMask: IMAGE_OPTIONS.createMask,

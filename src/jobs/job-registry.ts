@@ -32,9 +32,10 @@ import type * as workflows from '../../workflows/index.js';
  * - exportJob: what an export can know before it runs (assets, size limit, conversion request)
  * - setScripts: autoSetCreationOptions.autoSetsArray names set-generation scripts of the company
  * - projects: projectHandleArray names projects of the company
+ * - metadata: metadataOptions updates name fields of the company, with values their types and dictionaries take
  * - serverDir: the directory exists inside the import root
  */
-export const SUBMIT_CHECKS = ['documents', 'profiles', 'exportJob', 'setScripts', 'projects', 'serverDir'] as const;
+export const SUBMIT_CHECKS = ['documents', 'profiles', 'exportJob', 'setScripts', 'projects', 'metadata', 'serverDir'] as const;
 export type SubmitCheck = (typeof SUBMIT_CHECKS)[number];
 
 /**
@@ -69,7 +70,8 @@ export interface JobTypeEntry {
    * serverDir, checked on disk, after them. Every
    * entry whose options have colorManagementOptions lists `profiles`, every one
    * with autoSetCreationOptions `setScripts`, every one with projectHandleArray
-   * `projects` (test/unit/job-registry.test.ts holds the entries to that).
+   * `projects` (test/unit/job-registry.test.ts holds the entries to that), every
+   * one with metadataOptions `metadata`.
    */
   checks?: readonly SubmitCheck[];
   /**
@@ -89,7 +91,7 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     workflow: 'uploadPostWorkflow',
     options: uploadPostJob,
     submittable: false,
-    checks: ['profiles', 'setScripts', 'projects'],
+    checks: ['profiles', 'setScripts', 'projects', 'metadata'],
     logTypes: { begin: 'BeginUpload', end: 'EndUpload', success: 'UploadSuccess', failure: 'UploadError' },
     beginMessage: 'uploadBegun',
   },
@@ -109,7 +111,7 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     workflow: 'reprocessAssetsWorkflow',
     options: reprocessAssetsJob,
     submittable: true,
-    checks: ['profiles', 'setScripts', 'projects'],
+    checks: ['profiles', 'setScripts', 'projects', 'metadata'],
     // IPS documents no reprocess log types; these follow its Begin*/End*/…Success/…Error pattern.
     logTypes: { begin: 'BeginReprocess', end: 'EndReprocess', success: 'ReprocessSuccess', failure: 'ReprocessError' },
     beginMessage: 'jobBegun',
@@ -157,7 +159,7 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     workflow: 'uploadUrlsWorkflow',
     options: uploadUrlsJob,
     submittable: true,
-    checks: ['profiles', 'setScripts', 'projects'],
+    checks: ['profiles', 'setScripts', 'projects', 'metadata'],
     // BeginUploadUrls / EndUploadUrls are IPS's (Adobe IPS: sting-constants/r-job-log-types); files are logged as the upload job logs them.
     logTypes: { begin: 'BeginUploadUrls', end: 'EndUploadUrls', success: 'UploadSuccess', failure: 'UploadError' },
     beginMessage: 'uploadBegun',
@@ -168,7 +170,7 @@ export const JOB_TYPES: readonly JobTypeEntry[] = [
     workflow: 'uploadDirectoryWorkflow',
     options: uploadDirectoryJob,
     submittable: true,
-    checks: ['profiles', 'setScripts', 'projects', 'serverDir'],
+    checks: ['profiles', 'setScripts', 'projects', 'metadata', 'serverDir'],
     // IPS documents no directory-specific log types; the upload family (Adobe IPS: sting-constants/r-job-log-types).
     logTypes: { begin: 'BeginUpload', end: 'EndUpload', success: 'UploadSuccess', failure: 'UploadError' },
     beginMessage: 'uploadBegun',

@@ -11,7 +11,7 @@ import { nowIso } from '../domain/handles.js';
 import type { ReprocessAssetsJob } from '../domain/schemas/job.schema.js';
 import type { AssetRef, FileResult, JobIdentity } from '../jobs/contracts.js';
 import type { ItemLedger, LedgerEntry } from './assets/item-ledger.js';
-import { recordInProjects } from './projects/job-projects.js';
+import { recordWithJobOptions } from './metadata/job-metadata.js';
 import { OPTIMIZER_VERSION } from './assets/pyramid.js';
 import { keyPart } from './assets/storage-keys.js';
 import { ITEM_WARNING_TYPE, itemLogTypes } from './job-items.js';
@@ -24,6 +24,9 @@ import type { VideoService } from './video/video.service.js';
 import { illustratorOptions, pdfOptions, postScriptOptions } from '../domain/schemas/options.schema.js';
 import { type ItemProgress, NO_PROGRESS, renderingMessage } from './item-progress.js';
 
+/** The reason an item gives when its original is gone (docs/assets.md#jobs-and-the-trash). */
+const ORIGINAL_MISSING = 'the original file is missing from storage';
+
 /** Options of a reprocess job as its activities get them: everything but the (possibly long) handle list. */
 export type ReprocessOptions = Omit<ReprocessAssetsJob, 'assetHandleArray'>;
 
@@ -35,7 +38,7 @@ export interface ReprocessDeps {
   companies: CompanyRepository;
   colors: ColorProfiles;
   ledger: ItemLedger;
-  /** the job's projectHandleArray: a reprocessed asset and its layers join them (docs/projects.md#jobs) */
+  /** the job's projectHandleArray: a reprocessed asset and its layers join them (docs/projects.md#jobs); they get its metadataOptions too */
   projects: ProjectRepository;
   /** PDF, PostScript and Illustrator assets */
   documents: DocumentRipService;
@@ -70,7 +73,7 @@ export class ReprocessService {
         asset,
         ripOptionsFor(asset.type, options),
         color,
-        { image: options, publish: rule, projects: options.projectHandleArray },
+        { image: options, publish: rule, projects: options.projectHandleArray, metadata: options.metadataOptions?.updateArray },
         signal,
         progress,
       );
@@ -82,7 +85,14 @@ export class ReprocessService {
         fileType: 'Video',
         handle: asset.asset_handle,
       });
-      return this.deps.videoService.reprocess(job, asset, options.mediaOptions, { rule, warnings }, signal, progress);
+      return this.deps.videoService.reprocess(
+        job,
+        asset,
+        options.mediaOptions,
+        { rule, warnings, projects: options.projectHandleArray, metadata: options.metadataOptions?.updateArray },
+        signal,
+        progress,
+      );
     }
     if (asset.type !== 'Image')
       return this.fail(job, ref, `${asset.type} assets cannot be reprocessed (only images, videos, PDF, PostScript and Illustrator files)`);
@@ -92,7 +102,7 @@ export class ReprocessService {
     const keys = { ptiff: `optimized/${base}.ptif`, mask: `masks/${base}.png` };
     const tmp = { ptiff: await this.deps.scratch.file('.ptif'), mask: await this.deps.scratch.file('.png') };
     try {
-      if (!(await this.deps.storage.exists(asset.original_key))) return await this.fail(job, ref, 'the original file is missing from storage');
+      if (!(await this.deps.storage.exists(asset.original_key))) return await this.fail(job, ref, ORIGINAL_MISSING);
       progress.step('reading', 0, 'Reading the original');
       const local = await this.deps.storage.localPath(asset.original_key);
       const plan = { ...renderPlanFor(options, asset.crop_json), ...(color ? { color } : {}) };
@@ -154,12 +164,21 @@ export class ReprocessService {
             last_modify_user: job.submitUserEmail,
           }),
       };
-      const recorded = await recordInProjects(this.deps, job, entry, { projectHandles: options.projectHandleArray, path });
+      const recorded = await recordWithJobOptions(this.deps, job, entry, {
+        projectHandles: options.projectHandleArray,
+        metadataUpdates: options.metadataOptions?.updateArray,
+        path,
+      });
       for (const old of [asset.optimized_key, asset.mask_key]) {
         if (old && old !== keys.ptiff && old !== keys.mask) await this.deps.storage.delete(old);
       }
       return recorded;
     } catch (err) {
+      if (!(err instanceof AssetNotLiveError) && !(await this.deps.storage.exists(asset.original_key))) {
+        // Emptied from the trash while the item read it: the documented reason, never a tool's message naming a path on the server.
+        for (const key of [keys.ptiff, keys.mask]) await this.deps.storage.delete(key);
+        return this.fail(job, ref, ORIGINAL_MISSING);
+      }
       if (err instanceof UnreadableImageError || err instanceof RenderOptionError) return this.fail(job, ref, err.message);
       if (err instanceof AssetNotLiveError) {
         // Trashed while it rendered: its new derivatives have no asset to belong to.

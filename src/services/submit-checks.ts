@@ -1,14 +1,17 @@
 import type { AssetRepository } from '../adapters/repositories/asset.repository.js';
 import type { ImageFormatRepository } from '../adapters/repositories/image-format.repository.js';
+import type { MetadataRepository } from '../adapters/repositories/metadata.repository.js';
 import type { ProjectRepository } from '../adapters/repositories/project.repository.js';
 import type { SetRepository } from '../adapters/repositories/set.repository.js';
 import { faults } from '../domain/faults.js';
 import type { ExportJob, RipPdfsJob } from '../domain/schemas/job.schema.js';
+import type { MetadataOptions } from '../domain/schemas/metadata-options.schema.js';
 import type { ColorManagementOptions } from '../domain/schemas/options.schema.js';
 import type { UploadDirectoryJob } from '../domain/schemas/upload-jobs.schema.js';
 import type { JobTypeEntry, SubmitCheck } from '../jobs/job-registry.js';
 import { checkExportJob } from './export/export-submit.js';
 import type { DirectoryUploadService } from './ingest/directory-upload.service.js';
+import { checkMetadataUpdates } from './metadata/metadata-submit.js';
 import { checkProjectHandles } from './projects/project-submit.js';
 import { checkProfileHandles } from './render-plan.js';
 import { checkSetScripts } from './sets/set-submit.js';
@@ -19,6 +22,7 @@ export interface SubmitCheckDeps {
   imageFormats: ImageFormatRepository;
   sets: SetRepository;
   projects: ProjectRepository;
+  metadata: Pick<MetadataRepository, 'findFields' | 'tagsOf'>;
   directoryUploads: Pick<DirectoryUploadService, 'resolveServerDir'>;
 }
 
@@ -61,6 +65,10 @@ const CHECKS: Readonly<Record<SubmitCheck, Check>> = {
   projects: async (deps, { companyHandle, field }, options) => {
     const handles = (options as { projectHandleArray?: readonly string[] }).projectHandleArray;
     if (handles) await checkProjectHandles(deps.projects, companyHandle, `${field}.projectHandleArray`, handles);
+  },
+  metadata: async (deps, { companyHandle, field }, options) => {
+    const updates = (options as { metadataOptions?: MetadataOptions }).metadataOptions?.updateArray;
+    if (updates) await checkMetadataUpdates(deps.metadata, companyHandle, `${field}.metadataOptions.updateArray`, updates);
   },
   // The directory must exist inside the import root now: a wrong path is the submitter's to fix, not a failed job later.
   serverDir: async (deps, { field }, options) => {

@@ -184,6 +184,7 @@ describe(`Video originals through ffmpeg (${process.env.IPS_TEST_DB})`, () => {
       derivations: r.derivations,
       videos: r.videos,
       ledger: new ItemLedger(r.jobLogs),
+      projects: r.projects,
       videoDriver: flaky,
     });
     const master = (await r.assets.findByHandle(acme.companyHandle, (await byName()).clip.assetHandle))!;

@@ -417,6 +417,7 @@ describe("getActiveJobs progress of an ExportJob, whose log keeps totalFileCount
       imageFormats: {} as never,
       sets: {} as never,
       projects: {} as never,
+      metadata: {} as never,
       directoryUploads: {} as never,
       itemProgress: { forJob: async () => [] },
       urlSecrets: {} as never,

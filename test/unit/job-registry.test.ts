@@ -53,10 +53,11 @@ describe('job registry', () => {
         setScripts: fields.includes('autoSetCreationOptions'),
       });
       expect({ element: j.element, projects: checks.includes('projects') }).toEqual({ element: j.element, projects: fields.includes('projectHandleArray') });
+      expect({ element: j.element, metadata: checks.includes('metadata') }).toEqual({ element: j.element, metadata: fields.includes('metadataOptions') });
     }
     expect(jobTypeByElement('ripPdfsJob')!.checks).toEqual(['documents', 'profiles', 'projects']);
     expect(jobTypeByElement('exportJob')!.checks).toEqual(['exportJob']);
-    expect(jobTypeByElement('uploadDirectoryJob')!.checks).toEqual(['profiles', 'setScripts', 'projects', 'serverDir']);
+    expect(jobTypeByElement('uploadDirectoryJob')!.checks).toEqual(['profiles', 'setScripts', 'projects', 'metadata', 'serverDir']);
   });
 
   it("lists each type's checks once, in the one order every type shares (the first field at fault is the one reported)", () => {

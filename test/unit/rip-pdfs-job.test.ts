@@ -160,6 +160,7 @@ describe('JobService.submit with a ripPdfsJob', () => {
       imageFormats: {} as ImageFormatRepository,
       sets: {} as SetRepository,
       projects: {} as JobServiceDeps['projects'],
+      metadata: {} as JobServiceDeps['metadata'],
       directoryUploads: {} as JobServiceDeps['directoryUploads'],
       itemProgress: { forJob: async () => [] },
       // URLs go in as given: no secret box here.

@@ -3,6 +3,7 @@ import { AssetRepository } from './asset.repository.js';
 import { ContextPublicationRepository } from './context-publication.repository.js';
 import { DerivationRepository } from './derivation.repository.js';
 import { IsPublicationRepository } from './is-publication.repository.js';
+import { ItemMetadataRepository } from './item-metadata.repository.js';
 import { ProjectRepository } from './project.repository.js';
 import { SetRepository } from './set.repository.js';
 import { VideoRepository } from './video.repository.js';
@@ -22,6 +23,8 @@ export interface TransactionRepositories {
   contextPublications: ContextPublicationRepository;
   /** the memberships a job with projectHandleArray gives the assets an item commits */
   projects: ProjectRepository;
+  /** the metadata values a job with metadataOptions gives the assets an item commits */
+  metadata: ItemMetadataRepository;
 }
 
 /** What a job item writes beside its log row, inside the same transaction. */
@@ -37,5 +40,6 @@ export function repositoriesIn(db: Db): TransactionRepositories {
     isPublications: new IsPublicationRepository(db),
     contextPublications: new ContextPublicationRepository(db),
     projects: new ProjectRepository(db),
+    metadata: new ItemMetadataRepository(db),
   };
 }

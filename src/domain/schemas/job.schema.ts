@@ -3,6 +3,7 @@ import { EMAIL_SETTINGS, SORT_DIRECTIONS, dateTime, handle, itemsArray, itemsOf,
 import * as O from './options.schema.js';
 import { IS_PUBLISH_TYPES } from '../is-publish.js';
 import { mediaOptions } from './media.schema.js';
+import { metadataOptions } from './metadata-options.schema.js';
 import { projectHandleArray } from './project.schema.js';
 import { unsupportedJobFields } from './unsupported.schema.js';
 
@@ -337,7 +338,7 @@ export const reprocessAssetsJob = withAliases(
       inDesignOptions,
       unsharpMaskOptions: O.unsharpMaskOptions.optional(),
       excludeMasterVideoFromAVS: unsupportedJobFields.excludeMasterVideoFromAVS,
-      metadataOptions: notSupportedYet('metadataOptions'),
+      metadataOptions: metadataOptions.optional(),
       jwtToken: unsupportedJobFields.jwtToken,
       imsOrg: unsupportedJobFields.imsOrg,
       apikey: unsupportedJobFields.apikey,

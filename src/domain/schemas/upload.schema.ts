@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EMAIL_SETTINGS, handle, notSupportedYet, withAliases } from './common.schema.js';
 import * as O from './options.schema.js';
 import { mediaOptions } from './media.schema.js';
+import { metadataOptions } from './metadata-options.schema.js';
 import { projectHandleArray } from './project.schema.js';
 import { unsupportedJobFields } from './unsupported.schema.js';
 
@@ -47,7 +48,7 @@ export const uploadJobShape = {
   unsharpMaskOptions: O.unsharpMaskOptions.optional(),
   unCompressOptions: notSupportedYet('unCompressOptions'),
   excludeMasterVideoFromAVS: unsupportedJobFields.excludeMasterVideoFromAVS,
-  metadataOptions: notSupportedYet('metadataOptions'),
+  metadataOptions: metadataOptions.optional(),
   jwtToken: unsupportedJobFields.jwtToken,
   imsOrg: unsupportedJobFields.imsOrg,
   apikey: unsupportedJobFields.apikey,

@@ -20,7 +20,7 @@ import type { FileResult, JobIdentity, UploadItem } from '../../jobs/contracts.j
 import { fileSha256 } from '../../adapters/storage/file-hash.js';
 import { newAssetVersion } from '../assets/asset-version.js';
 import type { ItemLedger } from '../assets/item-ledger.js';
-import { recordInProjects } from '../projects/job-projects.js';
+import { recordWithJobOptions } from '../metadata/job-metadata.js';
 import { OPTIMIZER_VERSION, writePyramid } from '../assets/pyramid.js';
 import { storageKeys } from '../assets/storage-keys.js';
 import { type ColorProfiles, type ImageOptionTarget, type StoredCrop, cropSource, optionWarnings, planChangesPixels, renderPlanFor } from '../render-plan.js';
@@ -36,7 +36,7 @@ export interface IngestDeps {
   assets: AssetRepository;
   companies: CompanyRepository;
   ledger: ItemLedger;
-  /** the job's projectHandleArray: a committed file joins them (docs/projects.md#jobs) */
+  /** the job's projectHandleArray: a committed file joins them (docs/projects.md#jobs); its metadataOptions are written in the same transaction */
   projects: ProjectRepository;
   colors: ColorProfiles;
   /** absent on a server without ffmpeg: video files are then refused */
@@ -168,7 +168,7 @@ export class IngestService {
           else await repos.assets.insert(row);
           if (video) await this.deps.videoService!.writePrepared(repos, video.master, video.prepared);
         },
-        options.projectHandleArray,
+        options,
       );
       if (target.existing) await this.removeSuperseded(target.existing, row);
       if (video) await this.deps.videoService!.removeSuperseded(video.prepared);
@@ -217,7 +217,7 @@ export class IngestService {
     details: NewDetail[],
     counters: readonly JobLogCounter[],
     write?: UnitOfWork,
-    projectHandles?: readonly string[],
+    jobOptions?: Pick<UploadPostJob, 'projectHandleArray' | 'metadataOptions'>,
   ): Promise<FileResult> {
     const entry = {
       itemId: item.itemId,
@@ -228,7 +228,11 @@ export class IngestService {
       counters,
       ...(write ? { write } : {}),
     };
-    const result = await recordInProjects(this.deps, job, entry, { projectHandles, path: item.source ?? `${item.folder}${item.fileName}` });
+    const result = await recordWithJobOptions(this.deps, job, entry, {
+      projectHandles: jobOptions?.projectHandleArray,
+      metadataUpdates: jobOptions?.metadataOptions?.updateArray,
+      path: item.source ?? `${item.folder}${item.fileName}`,
+    });
     if (status !== 'error') await this.deps.storage.delete(item.stagingKey);
     return result;
   }

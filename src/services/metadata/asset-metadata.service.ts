@@ -92,35 +92,12 @@ export class AssetMetadataService {
     return this.deps.metadata.writeValues(companyHandle, asset.asset_handle, plan.writes, touch(caller));
   }
 
-  /** The company's fields the updates name, with the dictionaries of their tag fields. */
-  private async fields(companyHandle: string, updates: ReadonlyArray<{ fieldHandle: string }>): Promise<Map<string, PlannedField>> {
-    const rows = await this.deps.metadata.findFields(
-      companyHandle,
-      updates.map((u) => u.fieldHandle),
-    );
-    const tags = await this.deps.metadata.tagsOf(rows.filter((r) => TAG_TYPES.has(r.field_type as MetadataFieldType)).map((r) => r.field_handle));
-    return new Map(
-      rows.map((r) => [
-        r.field_handle,
-        {
-          field_handle: r.field_handle,
-          asset_type: r.asset_type,
-          field_type: r.field_type as MetadataFieldType,
-          is_enforced: r.is_enforced,
-          tags: tags.get(r.field_handle) ?? [],
-        },
-      ]),
-    );
+  private fields(companyHandle: string, updates: ReadonlyArray<{ fieldHandle: string }>): Promise<Map<string, PlannedField>> {
+    return plannedFields(this.deps.metadata, companyHandle, updates);
   }
 
-  private async plan(fields: ReadonlyMap<string, PlannedField>, asset: AssetRow, updates: readonly S.MetadataUpdate[], path: string): Promise<UpdatePlan> {
-    // Only tag updates build on what the asset holds (add and delete); other values are replaced whole.
-    const tagFields = updates.map((u) => fields.get(u.fieldHandle)).filter((f): f is PlannedField => f !== undefined && TAG_TYPES.has(f.field_type));
-    const current = await this.deps.metadata.currentValues(
-      asset.asset_handle,
-      tagFields.map((f) => f.field_handle),
-    );
-    return planUpdates(fields, asset, updates, current, path);
+  private plan(fields: ReadonlyMap<string, PlannedField>, asset: AssetRow, updates: readonly S.MetadataUpdate[], path: string): Promise<UpdatePlan> {
+    return planForAsset(this.deps.metadata, fields, asset, updates, path);
   }
 
   /** Another company's asset is unknown here, like a missing one; a trashed asset's metadata cannot change, as its publish state cannot. */
@@ -138,3 +115,49 @@ export class AssetMetadataService {
 
 const trashed = () => faults.invalid('assetHandle', 'an asset that is not in the trash', 'an asset in the trash');
 const touch = (caller: Principal) => ({ last_modified: nowIso(), last_modify_user: caller.email });
+
+/**
+ * The company's fields the updates name, with the dictionaries of their tag
+ * fields, as planUpdates takes them: read the same way by the operations and
+ * by a job's metadataOptions (at submit and in the item's transaction).
+ */
+export async function plannedFields(
+  metadata: Pick<MetadataRepository, 'findFields' | 'tagsOf'>,
+  companyHandle: string,
+  updates: ReadonlyArray<{ fieldHandle: string }>,
+): Promise<Map<string, PlannedField>> {
+  const rows = await metadata.findFields(
+    companyHandle,
+    updates.map((u) => u.fieldHandle),
+  );
+  const tags = await metadata.tagsOf(rows.filter((r) => TAG_TYPES.has(r.field_type as MetadataFieldType)).map((r) => r.field_handle));
+  return new Map(
+    rows.map((r) => [
+      r.field_handle,
+      {
+        field_handle: r.field_handle,
+        asset_type: r.asset_type,
+        field_type: r.field_type as MetadataFieldType,
+        is_enforced: r.is_enforced,
+        tags: tags.get(r.field_handle) ?? [],
+      },
+    ]),
+  );
+}
+
+/** planUpdates over the values the asset holds now (read through `metadata`, which may be bound to a transaction). */
+export async function planForAsset(
+  metadata: Pick<MetadataRepository, 'currentValues'>,
+  fields: ReadonlyMap<string, PlannedField>,
+  asset: Pick<AssetRow, 'asset_handle' | 'type'>,
+  updates: readonly S.MetadataUpdate[],
+  path: string,
+): Promise<UpdatePlan> {
+  // Only tag updates build on what the asset holds (add and delete); other values are replaced whole.
+  const tagFields = updates.map((u) => fields.get(u.fieldHandle)).filter((f): f is PlannedField => f !== undefined && TAG_TYPES.has(f.field_type));
+  const current = await metadata.currentValues(
+    asset.asset_handle,
+    tagFields.map((f) => f.field_handle),
+  );
+  return planUpdates(fields, asset, updates, current, path);
+}

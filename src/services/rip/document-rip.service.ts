@@ -7,9 +7,10 @@ import { AssetNotLiveError } from '../../adapters/repositories/asset-not-live.er
 import type { TransactionRepositories, UnitOfWork } from '../../adapters/repositories/unit-of-work.js';
 import type { NewDetail } from '../../adapters/repositories/job-log.repository.js';
 import { nowIso } from '../../domain/handles.js';
+import type { MetadataUpdate } from '../../domain/schemas/metadata.schema.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../jobs/contracts.js';
 import type { ItemLedger, LedgerEntry } from '../assets/item-ledger.js';
-import { recordInProjects } from '../projects/job-projects.js';
+import { recordWithJobOptions } from '../metadata/job-metadata.js';
 import { OPTIMIZER_VERSION } from '../assets/pyramid.js';
 import { ITEM_WARNING_TYPE, itemLogTypes } from '../job-items.js';
 import { type ImageOptionTarget, type ImageProcessingOptions, optionWarnings } from '../render-plan.js';
@@ -33,8 +34,8 @@ export interface DocumentRipDeps extends RipTools {
   limits: RipLimits;
 }
 
-/** The document an item rips: its log path, and the job's projects its result joins. */
-type DocumentItem = AssetRef & { path: string; projects?: readonly string[] };
+/** The document an item rips: its log path, the job's projects its result joins and the metadata updates it gets. */
+type DocumentItem = AssetRef & { path: string; projects?: readonly string[]; metadata?: readonly MetadataUpdate[] };
 
 /**
  * Reprocessing of PDF, PostScript/EPS and Illustrator assets
@@ -56,20 +57,21 @@ export class DocumentRipService {
    * render-plan.ts, APPLIES; a document that is not rasterised gets a warning
    * per option instead), and its publish rule, which marks the document, its
    * pages and its eCatalog; `projects`, the job's projectHandleArray, which
-   * the document and what the rip made join when its result commits.
+   * the document and what the rip made join when its result commits, and
+   * `metadata`, its metadataOptions updates, which they get then.
    */
   async ripDocument(
     job: JobIdentity,
     asset: AssetRow,
     o: RipOptions,
     color: ColorPlan | undefined,
-    applied: { image: ImageProcessingOptions; publish: PublishRule; projects?: readonly string[] },
+    applied: { image: ImageProcessingOptions; publish: PublishRule; projects?: readonly string[]; metadata?: readonly MetadataUpdate[] },
     signal?: AbortSignal,
     progress: ItemProgress = NO_PROGRESS,
   ): Promise<FileResult> {
     const ref: AssetRef = { assetHandle: asset.asset_handle, name: asset.name };
     const docPath = `${asset.folder}${asset.file_name}`;
-    const item: DocumentItem = { ...ref, path: docPath, projects: applied.projects };
+    const item: DocumentItem = { ...ref, path: docPath, projects: applied.projects, metadata: applied.metadata };
     const docFlag = publishFlag(applied.publish, asset.ready_for_publish);
     const pageJob: PageJob = { image: applied.image, publish: { rule: applied.publish, sourceFlag: docFlag } };
     const notApplied = (target: ImageOptionTarget) =>
@@ -257,7 +259,7 @@ export class DocumentRipService {
         counters: ['file_success_count', 'total_file_count', ...(warned ? (['file_warning_count'] as const) : [])],
         write,
       };
-      return await recordInProjects(this.deps, job, entry, { projectHandles: ref.projects, path: ref.path });
+      return await recordWithJobOptions(this.deps, job, entry, { projectHandles: ref.projects, metadataUpdates: ref.metadata, path: ref.path });
     } catch (err) {
       if (!(err instanceof AssetNotLiveError)) throw err;
       for (const key of discard) await this.deps.storage.delete(key);

@@ -7,16 +7,19 @@ import { AssetNotLiveError } from '../../adapters/repositories/asset-not-live.er
 import type { DerivationRepository, DerivationRow } from '../../adapters/repositories/derivation.repository.js';
 import type { NewDetail } from '../../adapters/repositories/job-log.repository.js';
 import type { VideoInfoRow, VideoRepository } from '../../adapters/repositories/video.repository.js';
+import type { ProjectRepository } from '../../adapters/repositories/project.repository.js';
 import type { TransactionRepositories } from '../../adapters/repositories/unit-of-work.js';
 import type { Scratch } from '../../adapters/storage/scratch.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { type EncodeSpec, type VideoProbe, type VideoTool, VideoToolError } from '../../adapters/video/video.driver.js';
 import { newHandle, nowIso } from '../../domain/handles.js';
 import type { MediaOptions, VideoEncoding } from '../../domain/schemas/media.schema.js';
+import type { MetadataUpdate } from '../../domain/schemas/metadata.schema.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../jobs/contracts.js';
 import { freeAssetName } from '../byproduct-names.js';
 import { newAssetVersion } from '../assets/asset-version.js';
-import type { ItemLedger } from '../assets/item-ledger.js';
+import type { ItemLedger, LedgerEntry } from '../assets/item-ledger.js';
+import { recordWithJobOptions } from '../metadata/job-metadata.js';
 import { OPTIMIZER_VERSION } from '../assets/pyramid.js';
 import { keyPart } from '../assets/storage-keys.js';
 import { itemLogTypes } from '../job-items.js';
@@ -31,6 +34,8 @@ export interface VideoServiceDeps {
   derivations: DerivationRepository;
   videos: VideoRepository;
   ledger: ItemLedger;
+  /** a reprocessed video and its encodings join the job's projects (docs/projects.md#jobs) */
+  projects: ProjectRepository;
   /** ffprobe/ffmpeg */
   videoDriver: VideoTool;
 }
@@ -202,12 +207,14 @@ export class VideoService {
    * refreshed), the thumbnail when asked for, then each encoding committed as
    * soon as it is made. The publish rule marks the video and its encodings;
    * `applied.warnings` (image options, which do not apply to videos) go in its log.
+   * When it succeeds, the video and its encodings join the job's projects and
+   * get its metadata updates, as every other reprocess item's assets do.
    */
   async reprocess(
     job: JobIdentity,
     asset: AssetRow,
     options: MediaOptions | undefined,
-    applied: { rule: PublishRule; warnings: readonly NewDetail[] },
+    applied: { rule: PublishRule; warnings: readonly NewDetail[]; projects?: readonly string[]; metadata?: readonly MetadataUpdate[] },
     signal?: AbortSignal,
     progress: ItemProgress = NO_PROGRESS,
   ): Promise<FileResult> {
@@ -256,7 +263,7 @@ export class VideoService {
       );
       const now = nowIso();
       const logType = itemLogTypes(job).success;
-      const result = await this.deps.ledger.record(job, {
+      const entry: LedgerEntry = {
         itemId: asset.asset_handle,
         status: 'success',
         assetHandle: asset.asset_handle,
@@ -277,7 +284,8 @@ export class VideoService {
           });
           await repos.videos.upsert(info);
         },
-      });
+      };
+      const result = await recordWithJobOptions(this.deps, job, entry, { projectHandles: applied.projects, metadataUpdates: applied.metadata, path });
       // A result recorded first by a racing attempt of this job pointed the asset at the same thumbnail key;
       // one that recorded an error left the old thumbnail in use.
       if (result.status === 'success' && thumbnail && asset.optimized_key && asset.optimized_key !== thumbnail.key)
