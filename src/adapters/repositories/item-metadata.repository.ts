@@ -1,5 +1,5 @@
 import type { Db } from '../database/database.js';
-import { MetadataRepository, type MetadataFieldRow, type MetadataValueRow } from './metadata.repository.js';
+import { MetadataRepository, type MetadataFieldRow, type MetadataValueRow, replaceAssetValues } from './metadata.repository.js';
 
 /**
  * The metadata values a job item writes (a job's metadataOptions), bound to
@@ -30,13 +30,6 @@ export class ItemMetadataRepository {
 
   /** Replaces the asset's values of each field written; an empty list removes the field's values. */
   async replaceValues(assetHandle: string, writes: ReadonlyArray<{ fieldHandle: string; values: readonly MetadataValueRow[] }>, now: string): Promise<void> {
-    for (const w of writes) {
-      await this.db.deleteFrom('asset_metadata').where('asset_handle', '=', assetHandle).where('field_handle', '=', w.fieldHandle).execute();
-      if (w.values.length === 0) continue;
-      await this.db
-        .insertInto('asset_metadata')
-        .values(w.values.map((v, position) => ({ asset_handle: assetHandle, field_handle: w.fieldHandle, position, ...v, last_modified: now })))
-        .execute();
-    }
+    await replaceAssetValues(this.db, assetHandle, writes, now);
   }
 }

@@ -172,16 +172,7 @@ export class MetadataRepository {
   ): Promise<boolean> {
     return this.db.transaction().execute(async (tx) => {
       if (!(await touchLive(tx, companyHandle, assetHandle, touch))) return false;
-      for (const w of writes) {
-        await tx.deleteFrom('asset_metadata').where('asset_handle', '=', assetHandle).where('field_handle', '=', w.fieldHandle).execute();
-        if (w.values.length === 0) continue;
-        await tx
-          .insertInto('asset_metadata')
-          .values(
-            w.values.map((v, position) => ({ asset_handle: assetHandle, field_handle: w.fieldHandle, position, ...v, last_modified: touch.last_modified })),
-          )
-          .execute();
-      }
+      await replaceAssetValues(tx, assetHandle, writes, touch.last_modified);
       return true;
     });
   }
@@ -247,4 +238,21 @@ async function touchLive(tx: Transaction<Database>, companyHandle: string, asset
     .where('trash_state', '=', 'NotInTrash')
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
+}
+
+/** Replaces the asset's values of each field written (an empty list removes the field's values), in the caller's transaction. */
+export async function replaceAssetValues(
+  db: Db | Transaction<Database>,
+  assetHandle: string,
+  writes: ReadonlyArray<{ fieldHandle: string; values: readonly MetadataValueRow[] }>,
+  now: string,
+): Promise<void> {
+  for (const w of writes) {
+    await db.deleteFrom('asset_metadata').where('asset_handle', '=', assetHandle).where('field_handle', '=', w.fieldHandle).execute();
+    if (w.values.length === 0) continue;
+    await db
+      .insertInto('asset_metadata')
+      .values(w.values.map((v, position) => ({ asset_handle: assetHandle, field_handle: w.fieldHandle, position, ...v, last_modified: now })))
+      .execute();
+  }
 }
