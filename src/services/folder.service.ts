@@ -24,8 +24,6 @@ export interface FolderDeps {
 interface Located {
   root: string;
   path: string;
-  /** when the company (and so its root folder) was made */
-  since: string;
 }
 
 /**
@@ -112,27 +110,25 @@ export class FolderService {
   private async locate(companyHandle: string, input: string | undefined, field: string): Promise<Located> {
     const company = await companyOf(this.deps.companies, companyHandle);
     const root = normalizeFolder('', company.root_path, field);
-    return { root, path: normalizeFolder(input, company.root_path, field), since: company.created_at };
+    return { root, path: normalizeFolder(input, company.root_path, field) };
   }
 
   /** The folder a handle names; the company root only where `rootAllowed` (it cannot be renamed, moved or deleted). */
   private async folderOf(companyHandle: string, folderHandle: string, field: string, opts: { rootAllowed?: boolean } = {}): Promise<{ row: FolderRow }> {
-    const { root, path, since } = await this.locate(companyHandle, S.folderPathOfHandle(folderHandle), field);
+    const { root, path } = await this.locate(companyHandle, S.folderPathOfHandle(folderHandle), field);
     const isRoot = nameKey(path) === nameKey(root);
     if (isRoot && !opts.rootAllowed)
       throw faults.invalid(field, 'a folder below the company root (the root cannot be renamed, moved or deleted)', folderHandle);
-    const row = (await this.deps.folders.find(companyHandle, path)) ?? (isRoot ? rootRow(companyHandle, root, since) : undefined);
+    const row = await this.deps.folders.find(companyHandle, path);
     if (!row) throw faults.notFound(field, 'folder', folderHandle);
     return { row };
   }
 
   /** The start folder and everything below it, in path order (the start folder first). */
   private async subtree(companyHandle: string, folderPath: string | undefined): Promise<FolderRow[]> {
-    const { root, path, since } = await this.locate(companyHandle, folderPath, 'folderPath');
+    const { path } = await this.locate(companyHandle, folderPath, 'folderPath');
     const rows = await this.deps.folders.subtree(companyHandle, path, MAX_FOLDERS_PER_REPLY);
     if (rows[0]?.path_key === nameKey(path)) return rows;
-    // A company made after the folders table holds no root row until its first folder or upload.
-    if (nameKey(path) === nameKey(root)) return [rootRow(companyHandle, root, since), ...rows.slice(0, MAX_FOLDERS_PER_REPLY - 1)];
     throw faults.notFound('folderPath', 'folder', folderPath ?? path);
   }
 
@@ -146,10 +142,6 @@ export class FolderService {
 
 function toFolder(row: FolderRow, hasSubfolders: boolean): S.Folder {
   return { folderHandle: S.folderHandleOf(row.path), path: row.path, lastModified: row.last_modified, hasSubfolders };
-}
-
-function rootRow(companyHandle: string, root: string, since: string): FolderRow {
-  return { company_handle: companyHandle, path_key: nameKey(root), path: root, parent_key: null, created: since, last_modified: since };
 }
 
 function leafName(path: string): string {

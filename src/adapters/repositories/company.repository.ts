@@ -1,5 +1,6 @@
 import type { Db } from '../database/database.js';
-import type { CompanyTable } from '../database/tables.js';
+import { nameKey } from '../../domain/handles.js';
+import type { CompanyTable, FolderTable } from '../database/tables.js';
 import { systemMetadataFieldRows } from './metadata.repository.js';
 
 export type CompanyRow = CompanyTable;
@@ -7,10 +8,14 @@ export type CompanyRow = CompanyTable;
 export class CompanyRepository {
   constructor(private readonly db: Db) {}
 
-  /** A new company comes with the system metadata fields every company has (docs/metadata.md#system-fields). */
+  /**
+   * A new company comes with its root folder (docs/folders.md) and the system
+   * metadata fields every company has (docs/metadata.md#system-fields).
+   */
   async insert(row: CompanyRow): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto('companies').values(row).execute();
+      await tx.insertInto('folders').values(companyRootFolder(row)).execute();
       await tx.insertInto('metadata_fields').values(systemMetadataFieldRows(row.company_handle, row.created_at)).execute();
     });
   }
@@ -63,4 +68,16 @@ export class CompanyRepository {
     }
     return q.execute();
   }
+}
+
+/** The folder row of a company's root (`MyCompany/`), made with the company. */
+export function companyRootFolder(company: Pick<CompanyRow, 'company_handle' | 'root_path' | 'created_at'>): FolderTable {
+  return {
+    company_handle: company.company_handle,
+    path_key: nameKey(company.root_path),
+    path: company.root_path,
+    parent_key: null,
+    created: company.created_at,
+    last_modified: company.created_at,
+  };
 }

@@ -6,6 +6,7 @@ import { accounts } from './0019_accounts.js';
 import { assetTypes } from './0020_asset_types.js';
 import { metadata } from './0021_metadata.js';
 import { projects } from './0022_projects.js';
+import { companyRoots } from './0023_company_roots.js';
 
 /**
  * Migrations after 0016, one file per migration in this folder (named like
@@ -21,5 +22,6 @@ export function laterMigrations(kind: DatabaseKind): Record<string, Migration> {
     '0020_asset_types': assetTypes(kind),
     '0021_metadata': metadata(kind),
     '0022_projects': projects(kind),
+    '0023_company_roots': companyRoots(kind),
   };
 }
