@@ -75,30 +75,25 @@ export class DerivationRepository {
 
   /** The live assets of the company made from `sourceHandle`, by engine then position (getAssociatedAssets). */
   generatedFrom(companyHandle: string, sourceHandle: string): Promise<LinkedAssetRow[]> {
-    return this.db
-      .selectFrom('asset_derivations as d')
-      .innerJoin('assets as a', 'a.asset_handle', 'd.asset_handle')
-      .selectAll('a')
-      .select('d.engine as derivation_engine')
-      .where('d.source_handle', '=', sourceHandle)
-      .where('a.company_handle', '=', companyHandle)
-      .where('a.trash_state', '=', 'NotInTrash')
-      .orderBy('d.engine')
-      .orderBy('d.position')
-      .execute();
+    return this.linked(companyHandle, 'made', sourceHandle).orderBy('d.engine').orderBy('d.position').execute();
   }
 
   /** The live asset of the company `assetHandle` was made from, with the engine that made it (getAssociatedAssets). */
   generatorsOf(companyHandle: string, assetHandle: string): Promise<LinkedAssetRow[]> {
+    return this.linked(companyHandle, 'source', assetHandle).execute();
+  }
+
+  /** Live assets of the company at one end of a derivation whose other end is `handle`: what was made from it, or what it was made from. */
+  private linked(companyHandle: string, want: 'made' | 'source', handle: string) {
+    const [wanted, given] = want === 'made' ? (['d.asset_handle', 'd.source_handle'] as const) : (['d.source_handle', 'd.asset_handle'] as const);
     return this.db
       .selectFrom('asset_derivations as d')
-      .innerJoin('assets as a', 'a.asset_handle', 'd.source_handle')
+      .innerJoin('assets as a', 'a.asset_handle', wanted)
       .selectAll('a')
       .select('d.engine as derivation_engine')
-      .where('d.asset_handle', '=', assetHandle)
+      .where(given, '=', handle)
       .where('a.company_handle', '=', companyHandle)
-      .where('a.trash_state', '=', 'NotInTrash')
-      .execute();
+      .where('a.trash_state', '=', 'NotInTrash');
   }
 }
 

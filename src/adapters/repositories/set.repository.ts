@@ -81,28 +81,24 @@ export class SetRepository {
 
   /** The live sets (and templates) of the company listing `memberHandle` as a member, by name (getAssociatedAssets). */
   containersOf(companyHandle: string, memberHandle: string): Promise<AssetTable[]> {
-    return this.db
-      .selectFrom('asset_set_members as m')
-      .innerJoin('assets as a', 'a.asset_handle', 'm.set_handle')
-      .selectAll('a')
-      .where('m.member_handle', '=', memberHandle)
-      .where('a.company_handle', '=', companyHandle)
-      .where('a.trash_state', '=', 'NotInTrash')
-      .orderBy('a.name_key')
-      .execute();
+    return this.linked(companyHandle, 'set', memberHandle).orderBy('a.name_key').execute();
   }
 
   /** A set's live members of the company, in set order (getAssociatedAssets). */
   liveMembers(companyHandle: string, setHandle: string): Promise<AssetTable[]> {
+    return this.linked(companyHandle, 'member', setHandle).orderBy('m.position').execute();
+  }
+
+  /** Live assets of the company at one end of a set membership whose other end is `handle`: the sets holding it, or its members. */
+  private linked(companyHandle: string, want: 'set' | 'member', handle: string) {
+    const [wanted, given] = want === 'set' ? (['m.set_handle', 'm.member_handle'] as const) : (['m.member_handle', 'm.set_handle'] as const);
     return this.db
       .selectFrom('asset_set_members as m')
-      .innerJoin('assets as a', 'a.asset_handle', 'm.member_handle')
+      .innerJoin('assets as a', 'a.asset_handle', wanted)
       .selectAll('a')
-      .where('m.set_handle', '=', setHandle)
+      .where(given, '=', handle)
       .where('a.company_handle', '=', companyHandle)
-      .where('a.trash_state', '=', 'NotInTrash')
-      .orderBy('m.position')
-      .execute();
+      .where('a.trash_state', '=', 'NotInTrash');
   }
 }
 
