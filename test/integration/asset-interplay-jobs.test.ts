@@ -93,8 +93,12 @@ describe(`publishes and exports meeting the trash, moves and renames (${process.
   describe('an asset trashed, moved or renamed after its job listed it', () => {
     it('an Image Serving publish item of a trashed asset publishes nothing and leaves it in the trash', async () => {
       await trash(handles.pubTrash!)();
-      const result = await h.ctx.services.isPublish.publish(directJob('pub-trash', 'ImageServingPublish'), ref('pubTrash'));
+      const job = directJob('pub-trash', 'ImageServingPublish');
+      const result = await h.ctx.services.isPublish.publish(job, ref('pubTrash'));
       expect(result).toMatchObject({ status: 'success', assetHandle: handles.pubTrash });
+      // Its log row says why: the trash, not a lost publish mark.
+      const said = await h.ctx.database.db.selectFrom('job_log_details').select('message_key').where('job_handle', '=', job.jobHandle).execute();
+      expect(said.map((d) => d.message_key)).toEqual(['isNotPublishedTrashed']);
       expect(await h.ctx.repositories.isPublications.findByAsset(acme.companyHandle, handles.pubTrash!)).toBeUndefined();
       expect((await is('pubTrash')).status).toBe(404);
       expect((await row(handles.pubTrash!)).trash_state).toBe('InTrash');

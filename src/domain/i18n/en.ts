@@ -46,6 +46,7 @@ export const en = {
   isRepublished: '{path} was republished to Image Serving (changed since its last publish)',
   isUnpublished: '{path} was unpublished: removed from Image Serving (no longer marked for publish, or deleted)',
   isNotPublished: '{path} was not published: it is no longer marked for publish',
+  isNotPublishedTrashed: '{path} was not published: it is in the trash',
   isMacrosPublished: '{count} image presets were published as Image Serving macros',
   contextPublished: '{path} was published to {context}',
   contextRepublished: '{path} was republished to {context}',

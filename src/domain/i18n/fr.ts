@@ -41,6 +41,7 @@ export const fr = {
   isRepublished: '{path} a été republié vers Image Serving (modifié depuis sa dernière publication)',
   isUnpublished: '{path} a été dépublié : retiré d’Image Serving (plus marqué pour publication, ou supprimé)',
   isNotPublished: '{path} n’a pas été publié : il n’est plus marqué pour publication',
+  isNotPublishedTrashed: '{path} n’a pas été publié : il est dans la corbeille',
   isMacrosPublished: '{count} paramètres prédéfinis d’image ont été publiés comme macros Image Serving',
   contextPublished: '{path} a été publié vers {context}',
   contextRepublished: '{path} a été republié vers {context}',

@@ -40,6 +40,7 @@ export const nl = {
   isRepublished: '{path} is opnieuw gepubliceerd naar Image Serving (gewijzigd sinds de vorige publicatie)',
   isUnpublished: '{path} is niet meer gepubliceerd: verwijderd uit Image Serving (niet meer gemarkeerd voor publicatie, of verwijderd)',
   isNotPublished: '{path} is niet gepubliceerd: het is niet meer gemarkeerd voor publicatie',
+  isNotPublishedTrashed: '{path} is niet gepubliceerd: het staat in de prullenbak',
   isMacrosPublished: '{count} afbeeldingsvoorinstellingen zijn gepubliceerd als Image Serving-macro’s',
   contextPublished: '{path} is gepubliceerd naar {context}',
   contextRepublished: '{path} is opnieuw gepubliceerd naar {context}',

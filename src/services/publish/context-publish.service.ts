@@ -14,7 +14,7 @@ import type { AssetRef, FileResult, JobIdentity } from '../../jobs/contracts.js'
 import type { ItemLedger } from '../assets/item-ledger.js';
 import { itemLogTypes } from '../job-items.js';
 import { publishedKey } from './is-publish.service.js';
-import { type AssetDetail, SETTLED_COUNTERS, assetEntry, recordPublished } from './publish-entries.js';
+import { type AssetDetail, SETTLED_COUNTERS, assetEntry, notPublishedKey, recordPublished } from './publish-entries.js';
 
 /** Assets per page handed to the workflow (handles and names only). */
 export const CONTEXT_PUBLISH_PAGE = 200;
@@ -104,7 +104,7 @@ export class ContextPublishService {
     // Listed, then unmarked or trashed before its turn: nothing is or was published for it.
     return this.deps.ledger.record(
       job,
-      assetEntry(ref, 'success', { logType: itemLogTypes(job).success, messageKey: 'isNotPublished', messageArgs: { path: ref.name } }, SETTLED_COUNTERS),
+      assetEntry(ref, 'success', { logType: itemLogTypes(job).success, messageKey: notPublishedKey(asset), messageArgs: { path: ref.name } }, SETTLED_COUNTERS),
     );
   }
 

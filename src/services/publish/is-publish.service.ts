@@ -11,7 +11,7 @@ import type { AssetRef, FileResult, JobIdentity } from '../../jobs/contracts.js'
 import type { ItemLedger } from '../assets/item-ledger.js';
 import { keyPart } from '../assets/storage-keys.js';
 import { itemLogTypes } from '../job-items.js';
-import { SETTLED_COUNTERS, assetEntry, recordPublished } from './publish-entries.js';
+import { SETTLED_COUNTERS, assetEntry, notPublishedKey, recordPublished } from './publish-entries.js';
 
 /** Assets per page handed to the workflow (handles and names only). */
 export const IS_PUBLISH_PAGE = 200;
@@ -92,7 +92,7 @@ export class IsPublishService {
     // Listed, then unmarked or trashed before its turn: nothing is or was served for it.
     return this.deps.ledger.record(
       job,
-      assetEntry(ref, 'success', { logType: itemLogTypes(job).success, messageKey: 'isNotPublished', messageArgs: { path: ref.name } }, SETTLED_COUNTERS),
+      assetEntry(ref, 'success', { logType: itemLogTypes(job).success, messageKey: notPublishedKey(asset), messageArgs: { path: ref.name } }, SETTLED_COUNTERS),
     );
   }
 

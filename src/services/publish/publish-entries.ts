@@ -9,6 +9,11 @@ export type AssetDetail = Omit<NewDetail, 'assetName' | 'assetHandle'>;
 /** An asset a publish left settled without a new version of it (not published, or removed): one success. */
 export const SETTLED_COUNTERS: readonly JobLogCounter[] = ['file_success_count', 'total_file_count'];
 
+/** Why a listed asset was not published: trashed (or emptied, or gone) since it was listed, or no longer marked. */
+export function notPublishedKey(asset: { trash_state: string } | undefined): 'isNotPublished' | 'isNotPublishedTrashed' {
+  return asset && asset.trash_state === 'NotInTrash' ? 'isNotPublished' : 'isNotPublishedTrashed';
+}
+
 /** The ledger entry of one asset of a publish job: its row names the asset by `ref.name`. */
 export function assetEntry(
   ref: AssetRef,
