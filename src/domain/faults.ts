@@ -82,6 +82,9 @@ export const faults = {
   conflict: (field: string, reason: string) => new IpsFault(FaultCode.Exception, reason, field, 'conflict'),
   noPermission: (operation: string) => new IpsFault(FaultCode.NoOperationPermission, `User does not have permission to access operation '${operation}'`),
   foreignCompany: (field = 'companyHandle') => new IpsFault(FaultCode.IllegalCompany, 'User is not an active member of the requested company', field),
+  /** A handle of another company than the request's companyHandle (the handle is not echoed: it carries that company's id). */
+  foreignHandle: (field: string, what: string) =>
+    new IpsFault(FaultCode.IllegalCompany, `${field}: the ${what} belongs to another company than companyHandle names`, field),
 };
 
 /** A short, bounded rendering of a received value for fault reasons (never echoes huge input). */

@@ -234,19 +234,20 @@ export class JobService {
   }
 
   /**
-   * The job named, in the company named. Another company's job is answered as
-   * an unknown one (404 naming jobHandle, as the UploadFile servlet does), so
-   * the reply neither says a job exists elsewhere nor blames the caller's
-   * membership of the company it did name.
+   * The job named, in the company named. Another company's job is refused
+   * with IPS's foreign-company fault (20006, as every operation answers a
+   * handle of a company the request did not name), saying what is wrong
+   * without echoing the handle, which carries the other company's id.
    */
   private async resolve(companyHandle: string, jobHandle: string): Promise<ResolvedJob> {
     const schedule = await this.gateway.describeSchedule(jobHandle);
     if (schedule) {
-      if (schedule.companyHandle !== companyHandle) throw faults.notFound('jobHandle', 'job', jobHandle);
+      if (schedule.companyHandle !== companyHandle) throw faults.foreignHandle('jobHandle', 'job');
       return { kind: 'schedule', schedule };
     }
     const run = await this.gateway.describe(jobHandle);
-    if (!run || !run.companyHandle || run.companyHandle !== companyHandle) throw faults.notFound('jobHandle', 'job', jobHandle);
+    if (!run || !run.companyHandle) throw faults.notFound('jobHandle', 'job', jobHandle);
+    if (run.companyHandle !== companyHandle) throw faults.foreignHandle('jobHandle', 'job');
     if (!run.running) throw faults.invalid('jobHandle', 'a job that is still running', 'a job that has finished');
     return { kind: 'run', run };
   }

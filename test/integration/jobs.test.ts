@@ -306,15 +306,15 @@ describe(`job engine: submitJob, progress, control, schedules (${process.env.IPS
     const { jobHandle } = (await submit({ execTime: new Date(Date.now() + 60_000).toISOString() }, 'private')).body;
     const list = await h.api('getActiveJobs', {}, other.who);
     expect(list.body.jobArray.items.map((j: any) => j.jobHandle)).not.toContain(jobHandle);
-    // Named under the caller's own company, another company's job is unknown (it does not say the job exists elsewhere).
+    // Named under the caller's own company, another company's job is refused (20006) without echoing its handle.
     const stop = await h.api('stopJob', { companyHandle: other.companyHandle, jobHandle }, other.who);
-    expect(stop.status).toBe(404);
-    expect(stop.body).toMatchObject({ code: 30001, field: 'jobHandle' });
+    expect(stop.status).toBe(403);
+    expect(stop.body).toMatchObject({ code: 20006, field: 'jobHandle', reason: 'jobHandle: the job belongs to another company than companyHandle names' });
     expect((await h.api('stopJob', { companyHandle: acme.companyHandle, jobHandle }, other.who)).status).toBe(403);
-    // So too for the IpsAdmin naming the wrong company: nothing is stopped or paused.
+    // So too for the IpsAdmin naming the wrong company (not "not an active member"): nothing is stopped or paused.
     for (const op of ['stopJob', 'pauseJob', 'deleteJob']) {
       const r = await h.api(op, { companyHandle: other.companyHandle, jobHandle });
-      expect(r.body, op).toMatchObject({ code: 30001, field: 'jobHandle' });
+      expect(r.body, op).toMatchObject({ code: 20006, field: 'jobHandle', reason: 'jobHandle: the job belongs to another company than companyHandle names' });
     }
     expect((await h.api('getActiveJobs', { companyHandle: acme.companyHandle }, acme.who)).body.jobArray.items.map((j: any) => j.jobHandle)).toContain(
       jobHandle,
