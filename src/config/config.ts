@@ -13,8 +13,20 @@ const schema = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().optional(),
-  STORAGE_DRIVER: z.enum(['local']).default('local'),
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
   STORAGE_ROOT: z.string().optional(),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens)')
+    .optional(),
+  S3_PREFIX: z
+    .string()
+    .refine((p) => p.split('/').every((part) => part !== '.' && part !== '..') && !p.includes('\\'), 'a key prefix without . or .. segments')
+    .default(''),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
+  S3_CREATE_BUCKET: z.enum(['true', 'false']).default('false'),
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('ips-jobs'),
@@ -82,7 +94,18 @@ export interface AppConfig {
   host: string;
   dataDir: string;
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
-  storage: { driver: 'local'; root: string };
+  /**
+   * root: this driver's local folder, the store itself (local) or the local
+   * copies and scratch files of an S3 driver. S3 credentials are not here:
+   * the SDK's default chain finds them (environment, shared config, roles).
+   */
+  storage:
+    | { driver: 'local'; root: string }
+    | {
+        driver: 's3';
+        root: string;
+        s3: { endpoint?: string; region: string; bucket: string; prefix: string; forcePathStyle: boolean; createBucket: boolean };
+      };
   temporal: {
     /** undefined → this process starts a local dev server */
     address?: string;
@@ -158,7 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: e.HOST,
     dataDir,
     database: parseDatabaseUrl(e.DATABASE_URL, dataDir),
-    storage: { driver: e.STORAGE_DRIVER, root: path.resolve(e.STORAGE_ROOT ?? path.join(dataDir, 'storage')) },
+    storage: storageConfig(e, dataDir),
     temporal: {
       address: e.TEMPORAL_ADDRESS || undefined,
       namespace: e.TEMPORAL_NAMESPACE,
@@ -235,6 +258,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     imageServing: { cacheMaxAgeSeconds: e.IS_CACHE_MAX_AGE_SECONDS },
     metrics: { workerPort: e.WORKER_METRICS_PORT, temporalPort: e.TEMPORAL_METRICS_PORT, token: e.METRICS_TOKEN || undefined },
     logLevel: e.LOG_LEVEL,
+  };
+}
+
+function storageConfig(e: z.infer<typeof schema>, dataDir: string): AppConfig['storage'] {
+  if (e.STORAGE_DRIVER === 'local') return { driver: 'local', root: path.resolve(e.STORAGE_ROOT ?? path.join(dataDir, 'storage')) };
+  if (!e.S3_BUCKET) throw new ConfigError('Invalid configuration:\n  S3_BUCKET: required when STORAGE_DRIVER is s3');
+  return {
+    driver: 's3',
+    root: path.resolve(e.STORAGE_ROOT ?? path.join(dataDir, 's3-cache')),
+    s3: {
+      ...(e.S3_ENDPOINT ? { endpoint: e.S3_ENDPOINT } : {}),
+      region: e.S3_REGION,
+      bucket: e.S3_BUCKET,
+      prefix: e.S3_PREFIX,
+      // S3-compatible servers mostly want the bucket in the path; AWS itself prefers it in the host name.
+      forcePathStyle: (e.S3_FORCE_PATH_STYLE ?? (e.S3_ENDPOINT ? 'true' : 'false')) === 'true',
+      createBucket: e.S3_CREATE_BUCKET === 'true',
+    },
   };
 }
 
