@@ -94,7 +94,13 @@ export class S3StorageDriver implements StorageDriver {
     } catch (err) {
       if (!isNotFound(err)) {
         const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        throw new Error(`S3 bucket '${this.bucket}' at ${this.where()} is not usable (${status ? `HTTP ${status}` : (err as Error).message})`, { cause: err });
+        const reason =
+          status === 403
+            ? 'HTTP 403: access denied, check the credentials the SDK found and the bucket policy'
+            : status
+              ? `HTTP ${status}`
+              : (err as Error).message;
+        throw new Error(`S3 bucket '${this.bucket}' at ${this.where()} is not usable (${reason})`, { cause: err });
       }
       if (!this.options.createBucket) {
         throw new Error(`S3 bucket '${this.bucket}' does not exist at ${this.where()} (create it, or set S3_CREATE_BUCKET=true to let the service create it)`);
