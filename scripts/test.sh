@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Sets everything up (as scripts/start.sh does, plus PostgreSQL) and runs every
-# test: lint, type check, unit tests, and the integration tests against a real
-# Temporal dev server on both SQLite and PostgreSQL. Ends with "N passed, N failed".
+# Sets everything up (as scripts/start.sh does, plus PostgreSQL and an S3 server) and
+# runs every test: lint, type check, unit tests, and the integration tests against a
+# real Temporal dev server on both SQLite and PostgreSQL. Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test || { echo "0 passed, 1 failed"; exit 1; }
@@ -9,8 +9,10 @@ bash scripts/setup.sh --test || { echo "0 passed, 1 failed"; exit 1; }
 log() { printf '\033[1m[test]\033[0m %s\n' "$*" >&2; }
 work=$(mktemp -d /tmp/ips-test-run.XXXXXX)
 pg_pid_dir=""
+s3_dir=""
 cleanup() {
   if [[ -n "$pg_pid_dir" ]]; then run_pg pg_ctl -D "$pg_pid_dir" -m immediate stop >/dev/null 2>&1 || true; fi
+  if [[ -n "$s3_dir" ]]; then bash scripts/s3-server.sh stop "$s3_dir" || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -33,6 +35,18 @@ if [[ -z "${TEST_DATABASE_URL:-}" ]]; then
     || { log "PostgreSQL did not start"; cat "$pg_pid_dir/server.log" >&2; echo "0 passed, 1 failed"; exit 1; }
   export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
   log "PostgreSQL $(basename "$(dirname "$pg_bin")") on port $pg_port"
+fi
+
+# --- S3: SeaweedFS (built by setup.sh --test) in a throw-away directory on a free port,
+# with fresh credentials (unless TEST_S3_ENDPOINT is given, with its TEST_S3_* credentials) ---
+if [[ -z "${TEST_S3_ENDPOINT:-}" ]]; then
+  s3_port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+  s3_dir="$work/s3"
+  bash scripts/s3-server.sh start "$s3_dir" "$s3_port" >/dev/null \
+    || { log "the S3 server did not start"; echo "0 passed, 1 failed"; exit 1; }
+  # s3.env holds S3_ENDPOINT, S3_REGION, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: exported with a TEST_ prefix.
+  while IFS='=' read -r name value; do export "TEST_$name=$value"; done <"$s3_dir/s3.env"
+  log "S3 (SeaweedFS) on $TEST_S3_ENDPOINT"
 fi
 
 gate_failures=0
