@@ -9,7 +9,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
-# A pseudo-version of the main branch: the tagged releases lag behind the S3 fixes this one has.
+# Pinned, so every machine builds and tests against the same server.
 SEAWEEDFS_VERSION=v0.0.0-20261109003541-7506e5f91cd6
 short_version=${SEAWEEDFS_VERSION##*-}
 # Built once per machine in the user's cache and linked into the checkout, so a fresh
@@ -86,6 +86,20 @@ running_pid() {
   echo "$pid"
 }
 
+# One probe: signed ListBuckets, the volume server joined, then a write in a bucket of its
+# own (removed again, so tests see an empty server).
+ready() {
+  local endpoint="http://127.0.0.1:$1" master="$2" credentials="$3" dir="$4"
+  local probe="$endpoint/ips-ready-probe"
+  s3_curl() { curl -sf -o /dev/null --max-time 30 --aws-sigv4 "aws:amz:$region:s3" --user "$credentials" "$@"; }
+  s3_curl --max-time 2 "$endpoint/" || return 1
+  curl -sf --max-time 2 "http://127.0.0.1:$master/dir/status" | grep -q '"DataNodes":\[{' || return 1
+  s3_curl -X PUT "$probe" || true # 409 when a previous probe left it
+  printf ok >"$dir/ready-probe"
+  s3_curl -T "$dir/ready-probe" "$probe/ready" || return 1
+  s3_curl -X DELETE "$probe/ready" && s3_curl -X DELETE "$probe" && rm -f "$dir/ready-probe"
+}
+
 start() {
   local dir="$1" port="$2"
   [[ "$port" =~ ^[0-9]+$ ]] || die "start: the port must be a number, got '$port'"
@@ -127,24 +141,27 @@ EOF
   local master volume filer master_grpc volume_grpc filer_grpc s3_grpc
   read -r master volume filer master_grpc volume_grpc filer_grpc s3_grpc <"$dir/ports"
   # Test-sized: a bucket is a SeaweedFS collection, which grows 7 volumes on its first
-  # write by default; one 64 MB volume per bucket keeps many test buckets cheap.
-  # No telemetry (it would post to seaweedfs.com), no Iceberg/Lance catalogs, and no
+  # write by default; one 64 MB volume per bucket keeps many test buckets cheap. No
+  # hold on the first volume allocation (it waits for other volume servers to report;
+  # there are none), a 1 s master election on a restart instead of 10 s, no telemetry
+  # (it would post to seaweedfs.com), no Iceberg/Lance catalogs or IAM API, and no
   # 10 s pre-stop delay.
-  WEED_MASTER_VOLUME_GROWTH_COPY_1=1 nohup "$tool_bin" -logdir="$dir/log" server \
+  WEED_MASTER_VOLUME_GROWTH_COPY_1=1 WEED_MASTER_VOLUME_GROWTH_ALLOCATION_DEFERRAL=0s nohup "$tool_bin" -logdir="$dir/log" server \
     -dir="$dir/data" -ip=127.0.0.1 \
     -master.port="$master" -master.port.grpc="$master_grpc" -master.volumeSizeLimitMB=64 -master.electionTimeout=1s -master.telemetry=false \
     -volume.port="$volume" -volume.port.grpc="$volume_grpc" -volume.max=200 -volume.preStopSeconds=0 \
     -filer.port="$filer" -filer.port.grpc="$filer_grpc" -filer.localSocket="$dir/filer.sock" \
-    -s3 -s3.port="$port" -s3.port.grpc="$s3_grpc" -s3.port.iceberg=0 -s3.port.lance=0 \
+    -s3 -s3.port="$port" -s3.port.grpc="$s3_grpc" -s3.port.iceberg=0 -s3.port.lance=0 -s3.iam=false \
     -s3.config="$dir/s3.json" -s3.localSocket="$dir/s3.sock" \
     >"$dir/weed.log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$dir/weed.pid"
 
-  # Ready when a signed ListBuckets succeeds: the S3 gateway, the filer behind it and
-  # the credentials all work.
+  # Ready when a signed object write succeeds: ListBuckets answers as soon as the gateway
+  # is up, but writes wait until the filer has joined the cluster (about 7 s after a
+  # fresh start) or the master's warm-up after a restart has passed (15 s).
   local started=$SECONDS
-  until curl -sf -o /dev/null --max-time 2 --aws-sigv4 "aws:amz:$region:s3" --user "$key_id:$secret" "http://127.0.0.1:$port/"; do
+  until ready "$port" "$master" "$key_id:$secret" "$dir"; do
     if ! alive "$pid"; then
       tail -n 30 "$dir/weed.log" >&2
       rm -f "$dir/weed.pid"
@@ -153,7 +170,7 @@ EOF
     if (( SECONDS - started > 60 )); then
       tail -n 30 "$dir/weed.log" >&2
       stop "$dir"
-      die "SeaweedFS did not answer on port $port within 60 s (log: $dir/weed.log)"
+      die "SeaweedFS did not accept a write on port $port within 60 s (log: $dir/weed.log)"
     fi
     sleep 0.3
   done
@@ -181,6 +198,13 @@ stop() {
     while alive "$pid"; do sleep 0.1; done
   fi
   rm -f "$dir/weed.pid"
+  # Killed, the master leaves its gRPC socket behind (weed names them by port under /tmp).
+  local grpc_port
+  if [[ -f "$dir/ports" ]]; then
+    for grpc_port in $(cut -d' ' -f4- "$dir/ports"); do
+      rm -f /tmp/seaweedfs-{master,volume,filer,s3}-grpc-"$grpc_port".sock
+    done
+  fi
 }
 
 case "${1:-}" in
