@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AssetExtrasRepository } from '../adapters/repositories/asset-extras.repository.js';
 import type { AssetRepository, AssetRow } from '../adapters/repositories/asset.repository.js';
 import type { CompanyRepository } from '../adapters/repositories/company.repository.js';
+import type { MetadataRepository } from '../adapters/repositories/metadata.repository.js';
 import type { ProjectRepository } from '../adapters/repositories/project.repository.js';
 import type { SetRepository } from '../adapters/repositories/set.repository.js';
 import type { VideoRepository } from '../adapters/repositories/video.repository.js';
@@ -9,7 +10,7 @@ import { faults } from '../domain/faults.js';
 import { nowIso } from '../domain/handles.js';
 import type * as S from '../domain/schemas/asset.schema.js';
 import type * as M from '../domain/schemas/metadata-search.schema.js';
-import { AssetFinder } from './assets/asset-search.js';
+import { AssetFinder, companyFields } from './assets/asset-search.js';
 import { AssetReplies } from './assets/asset-replies.js';
 import type { Principal } from './principal.js';
 
@@ -22,6 +23,7 @@ export interface AssetServiceDeps {
   sets: SetRepository;
   videos: VideoRepository;
   assetExtras: AssetExtrasRepository;
+  metadata: MetadataRepository;
   projects: ProjectRepository;
 }
 
@@ -73,7 +75,7 @@ export class AssetService {
   async searchAssetsByMetadata(p: In<typeof M.searchAssetsByMetadataParam>): Promise<Out<typeof M.searchAssetsByMetadataReturn>> {
     const f = p.filters ?? {};
     const responseFields = [...new Set(p.responseMetadataArray ?? [])];
-    const known = await this.deps.assetExtras.fields(p.companyHandle, responseFields);
+    const known = await companyFields(this.deps.metadata, p.companyHandle, responseFields);
     const unknown = (p.responseMetadataArray ?? []).findIndex((h) => !known.has(h));
     if (unknown >= 0) throw faults.notFound(`responseMetadataArray.items[${unknown}]`, 'metadata field of the company', p.responseMetadataArray![unknown]!);
     const { total, rows } = await this.finder.find(

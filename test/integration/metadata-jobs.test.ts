@@ -9,6 +9,7 @@ import { makeJpeg, uploadPost } from '../support/fixtures.js';
 import { writeBrochurePdf } from '../support/byproduct-sources.js';
 import { assetHandlesByName, makeClip, uploadJob } from '../support/seed-video.js';
 import { waitUntil } from '../support/wait.js';
+import { nameKey } from '../../src/domain/handles.js';
 
 interface Metadata {
   name: string;
@@ -33,15 +34,7 @@ describe(`jobs with metadataOptions (${process.env.IPS_TEST_DB})`, () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     return r.body.fieldHandle as string;
   };
-  const handleOf = async (name: string) =>
-    (
-      await h.ctx.database.db
-        .selectFrom('assets')
-        .select('asset_handle')
-        .where('company_handle', '=', acme.companyHandle)
-        .where('name', '=', name)
-        .executeTakeFirstOrThrow()
-    ).asset_handle;
+  const handleOf = async (name: string) => (await h.ctx.repositories.assets.findLiveByName(acme.companyHandle, nameKey(name)))!.asset_handle;
   /** The asset's metadata as getAssets returns it, by field name. */
   const metadataOf = async (assetHandle: string): Promise<Record<string, Metadata>> => {
     const r = await call('getAssets', { assetHandleArray: { items: [assetHandle] } });

@@ -7,6 +7,7 @@ import { type Harness, basic, companyWithUser, seedAssets, startHarness } from '
 import { makeJpeg, uploadPost } from '../support/fixtures.js';
 import { writeBrochurePdf, writePosterPsd } from '../support/byproduct-sources.js';
 import { waitUntil } from '../support/wait.js';
+import { nameKey } from '../../src/domain/handles.js';
 
 /** projectHandleArray on the upload, reprocess and RipPdfs jobs (docs/projects.md#jobs). */
 describe(`jobs with projectHandleArray (${process.env.IPS_TEST_DB})`, () => {
@@ -22,15 +23,7 @@ describe(`jobs with projectHandleArray (${process.env.IPS_TEST_DB})`, () => {
     (await h.ctx.database.db.selectFrom('project_assets').select('asset_handle').where('project_handle', '=', projectHandle).execute())
       .map((r) => r.asset_handle)
       .sort();
-  const handleOf = async (name: string) =>
-    (
-      await h.ctx.database.db
-        .selectFrom('assets')
-        .select('asset_handle')
-        .where('company_handle', '=', acme.companyHandle)
-        .where('name', '=', name)
-        .executeTakeFirstOrThrow()
-    ).asset_handle;
+  const handleOf = async (name: string) => (await h.ctx.repositories.assets.findLiveByName(acme.companyHandle, nameKey(name)))!.asset_handle;
   const uploadOptions = (projectHandleArray: unknown) => ({
     overwrite: true,
     readyForPublish: false,

@@ -1,7 +1,4 @@
 import type { Db } from '../database/database.js';
-import type { MetadataFieldTable } from '../database/tables.js';
-
-export type MetadataFieldRow = MetadataFieldTable;
 
 /** One value an asset holds, with what the reply needs of its field. */
 export interface AssetValueRow {
@@ -16,26 +13,13 @@ export interface AssetValueRow {
 }
 
 /**
- * What every Asset reply and the searches read besides the asset row: the
- * metadata values assets hold, the projects they are in, and the company's
- * fields and projects a search names (docs/search.md). Read-only; the field
+ * What every Asset reply reads besides the asset row: the metadata values
+ * assets hold and the projects they are in (docs/search.md). Read-only; the field
  * and value writes are the metadata repository's, the project writes the
  * project repository's.
  */
 export class AssetExtrasRepository {
   constructor(private readonly db: Db) {}
-
-  /** The fields among `handles` that belong to the company (the others are unknown to it). */
-  async fields(companyHandle: string, handles: readonly string[]): Promise<Map<string, MetadataFieldRow>> {
-    if (handles.length === 0) return new Map();
-    const rows = await this.db
-      .selectFrom('metadata_fields')
-      .selectAll()
-      .where('company_handle', '=', companyHandle)
-      .where('field_handle', 'in', [...new Set(handles)])
-      .execute();
-    return new Map(rows.map((r) => [r.field_handle, r]));
-  }
 
   /**
    * The values the assets hold, by asset, fields in name order and a tag

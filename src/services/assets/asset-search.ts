@@ -1,4 +1,5 @@
-import type { AssetExtrasRepository, MetadataFieldRow } from '../../adapters/repositories/asset-extras.repository.js';
+import type { AssetExtrasRepository } from '../../adapters/repositories/asset-extras.repository.js';
+import type { MetadataFieldRow, MetadataRepository } from '../../adapters/repositories/metadata.repository.js';
 import type { AssetRepository, AssetRow, AssetSearch, ConditionGroup, MatchMode } from '../../adapters/repositories/asset.repository.js';
 import type { CompanyRepository } from '../../adapters/repositories/company.repository.js';
 import type { ProjectRepository } from '../../adapters/repositories/project.repository.js';
@@ -44,6 +45,7 @@ export interface AssetSearchDeps {
   assets: AssetRepository;
   companies: CompanyRepository;
   assetExtras: AssetExtrasRepository;
+  metadata: MetadataRepository;
   projects: ProjectRepository;
 }
 
@@ -150,7 +152,8 @@ export class AssetFinder {
       ...(q.tags?.items ?? []).map((c, i) => ({ handle: c.fieldHandle, path: `${q.tags!.path}.items[${i}].fieldHandle` })),
       ...(q.metadata?.items ?? []).map((c, i) => ({ handle: c.fieldHandle, path: `${q.metadata!.path}.items[${i}].fieldHandle` })),
     ];
-    const fields = await this.deps.assetExtras.fields(
+    const fields = await companyFields(
+      this.deps.metadata,
       q.companyHandle,
       named.map((n) => n.handle),
     );
@@ -158,4 +161,9 @@ export class AssetFinder {
     if (unknown) throw faults.notFound(unknown.path, 'metadata field of the company', unknown.handle);
     return fields;
   }
+}
+
+/** The company's fields among `handles`, by handle (a handle missing from the map is not a field of the company). */
+export async function companyFields(metadata: MetadataRepository, companyHandle: string, handles: readonly string[]): Promise<Map<string, MetadataFieldRow>> {
+  return new Map((await metadata.findFields(companyHandle, handles)).map((f) => [f.field_handle, f]));
 }

@@ -1,4 +1,4 @@
-import type { MetadataFieldRow } from '../../adapters/repositories/asset-extras.repository.js';
+import type { MetadataFieldRow } from '../../adapters/repositories/metadata.repository.js';
 import type { AssetCondition, SearchCondition, ValueCondition } from '../../adapters/repositories/asset.repository.js';
 import { faults } from '../../domain/faults.js';
 import {

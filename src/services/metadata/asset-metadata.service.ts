@@ -8,6 +8,7 @@ import { type MetadataFieldType, TAG_TYPES } from '../../domain/metadata.js';
 import type * as S from '../../domain/schemas/metadata.schema.js';
 import type { Principal } from '../principal.js';
 import { type PlannedField, type UpdatePlan, planUpdates } from './metadata-update.js';
+import { companyOf } from '../company-of.js';
 
 type In<T extends z.ZodType> = z.output<T>;
 
@@ -27,7 +28,7 @@ export class AssetMetadataService {
   constructor(private readonly deps: AssetMetadataDeps) {}
 
   async setAssetMetadata(caller: Principal, p: In<typeof S.setAssetMetadataParam>): Promise<Record<string, never>> {
-    await this.company(p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     const asset = await this.liveAsset(p.companyHandle, p.assetHandle);
     const fields = await this.fields(p.companyHandle, p.updateArray);
     const plan = await this.plan(fields, asset, p.updateArray, 'updateArray');
@@ -42,7 +43,7 @@ export class AssetMetadataService {
    * changed (unknown, another company's, in the trash) fails each of its updates.
    */
   async batchSetAssetMetadata(caller: Principal, p: In<typeof S.batchSetAssetMetadataParam>): Promise<S.BatchSetAssetMetadataReturn> {
-    await this.company(p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     const fields = await this.fields(
       p.companyHandle,
       p.updateArray.flatMap((b) => b.updateArray),
@@ -76,7 +77,7 @@ export class AssetMetadataService {
 
   /** The asset's values of the fields go; a field the asset holds no value for is no error. */
   async deleteAssetMetadata(caller: Principal, p: In<typeof S.deleteAssetMetadataParam>): Promise<Record<string, never>> {
-    await this.company(p.companyHandle);
+    await companyOf(this.deps.companies, p.companyHandle);
     const asset = await this.liveAsset(p.companyHandle, p.assetHandle);
     const handles = p.deleteArray.map((d) => d.fieldHandle);
     const known = new Set((await this.deps.metadata.findFields(p.companyHandle, handles)).map((f) => f.field_handle));
@@ -106,10 +107,6 @@ export class AssetMetadataService {
     if (!asset) throw faults.notFound('assetHandle', 'asset', assetHandle);
     if (asset.trash_state !== 'NotInTrash') throw trashed();
     return asset;
-  }
-
-  private async company(companyHandle: string): Promise<void> {
-    if (!(await this.deps.companies.findByHandle(companyHandle))) throw faults.notFound('companyHandle', 'company', companyHandle);
   }
 }
 
