@@ -23,6 +23,23 @@ const integration = (db: 'sqlite' | 'postgres') => ({
   },
 });
 
+/**
+ * The service on S3 + PostgreSQL: a representative subset (upload, reprocess,
+ * rip, export download, /is/image and publish, /is/content ranges) run again
+ * with every file in a bucket on the SeaweedFS server scripts/test.sh starts.
+ */
+const S3_SUBSET = ['upload', 'reprocess', 'rip', 'export', 'image-serving-publish', 'video-publish'];
+const integrationS3 = {
+  plugins,
+  test: {
+    name: 'integration-s3',
+    include: S3_SUBSET.map((name) => `test/integration/${name}.test.ts`),
+    env: { IPS_TEST_DB: 'postgres', IPS_TEST_STORAGE: 's3' },
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+};
+
 export default defineConfig({
   plugins,
   test: {
@@ -41,6 +58,7 @@ export default defineConfig({
       },
       integration('sqlite'),
       integration('postgres'),
+      integrationS3,
     ],
   },
 });

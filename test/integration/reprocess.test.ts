@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCallbackReceiver } from '../support/callback-receiver.js';
 import { type Harness, basic, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
 import { realPdf, uploadPost } from '../support/fixtures.js';
+import { storedPath } from '../support/stored.js';
 import { writeTaggedTiff } from '../../src/adapters/media/icc-profile.js';
 
 interface Pixels {
@@ -52,7 +53,7 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
     return { jobHandle: r.body.jobHandle as string, outcome: await h.client.workflow.getHandle(r.body.jobHandle).result() };
   };
   const asset = (name: string) => h.ctx.repositories.assets.findByHandle(acme.companyHandle, handles[name]!);
-  const ptiff = async (name: string) => readLevel0(path.join(h.ctx.config.storage.root, (await asset(name))!.optimized_key!));
+  const ptiff = async (name: string) => readLevel0(await storedPath(h, (await asset(name))!.optimized_key!));
 
   beforeAll(async () => {
     // The test receiver listens on loopback, which callbacks may reach only when allowed.
@@ -127,7 +128,7 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
     expect(img.at(35, 35)).toEqual([0, 0, 0, 255]); // black square
     expect(img.at(50, 50)).toEqual([255, 255, 255, 255]); // white island, not connected to the corner
     const row = (await asset('knock'))!;
-    const maskFile = path.join(h.ctx.config.storage.root, row.mask_key!);
+    const maskFile = await storedPath(h, row.mask_key!);
     expect(await sharp(maskFile).metadata()).toMatchObject({ format: 'png', width: 100, height: 100, channels: 1 });
     const mask = await readLevel0(maskFile);
     expect([mask.at(0, 0)[0], mask.at(35, 35)[0], mask.at(50, 50)[0]]).toEqual([0, 255, 255]);
@@ -155,7 +156,7 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
   });
 
   it('fails missing, foreign and unprocessable assets alone and never touches originals', async () => {
-    const before = await fs.readFile(path.join(h.ctx.config.storage.root, (await asset('crop'))!.original_key));
+    const before = await fs.readFile(await storedPath(h, (await asset('crop'))!.original_key));
     const up = await uploadPost(h.baseUrl, {
       params: { companyHandle: acme.companyHandle, jobName: 'icc', endJob: true },
       files: [{ path: '/usr/share/color/icc/ghostscript/srgb.icc' }],
@@ -170,7 +171,7 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
     expect(details.map((d) => JSON.parse(d.message_args).reason)).toEqual(
       expect.arrayContaining([expect.stringContaining("no asset with handle 'a|nope'"), expect.stringContaining('IccProfile assets cannot be reprocessed')]),
     );
-    const after = await fs.readFile(path.join(h.ctx.config.storage.root, (await asset('crop'))!.original_key));
+    const after = await fs.readFile(await storedPath(h, (await asset('crop'))!.original_key));
     expect(createHash('sha256').update(after).digest('hex')).toBe(createHash('sha256').update(before).digest('hex'));
   });
 
@@ -206,7 +207,7 @@ describe(`ReprocessAssetsJob (${process.env.IPS_TEST_DB})`, () => {
     expect(img.at(32, 32)[1]!).toBeLessThan(230);
 
     await reprocess([inks.asset_handle], { colorManagementOptions: { colorManagement: 'MaintainOriginal' } });
-    const meta = await sharp(path.join(h.ctx.config.storage.root, (await asset('inks'))!.optimized_key!)).metadata();
+    const meta = await sharp(await storedPath(h, (await asset('inks'))!.optimized_key!)).metadata();
     expect(meta.space).toBe('cmyk');
 
     // Profile handles are checked when the job is submitted.

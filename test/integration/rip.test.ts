@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RIP_ENGINE } from '../../src/services/rip/document-rip.service.js';
 import { type Harness, basic, companyWithUser, seedAssets, startHarness } from '../support/harness.js';
 import { makeAi, makeEps, realPdf, uploadPost } from '../support/fixtures.js';
+import { storedExists, storedPath } from '../support/stored.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -82,7 +83,7 @@ describe(`ripping PDF, PostScript and Illustrator assets into page images (${pro
 
   it('rips a real 17-page PDF into page assets at the requested resolution, with an eCatalog and page text', async () => {
     const original = await h.ctx.repositories.assets.findByHandle(acme.companyHandle, handles.spec!);
-    const originalBytes = await fs.readFile(path.join(h.ctx.config.storage.root, original!.original_key));
+    const originalBytes = await fs.readFile(await storedPath(h, original!.original_key));
 
     const low = await reprocess([handles.spec!], { pdfOptions: { resolution: 72, extractSearchWords: true } });
     expect(low.outcome).toMatchObject({ outcome: 'done', processed: 1, errors: 0 });
@@ -95,7 +96,7 @@ describe(`ripping PDF, PostScript and Illustrator assets into page images (${pro
     expect(text).toMatch(/Shared MIME-info Database/);
 
     // The page image is what the PTIFF holds, at 72 ppi.
-    const meta = await sharp(path.join(h.ctx.config.storage.root, first.optimized_key!), { page: 0 }).metadata();
+    const meta = await sharp(await storedPath(h, first.optimized_key!), { page: 0 }).metadata();
     expect([meta.width, meta.height]).toEqual([first.width, first.height]);
 
     // eCatalog: a Catalog asset listing the 17 pages in order.
@@ -114,13 +115,8 @@ describe(`ripping PDF, PostScript and Illustrator assets into page images (${pro
       expect(p.resolution).toBe(150);
     }
     // The earlier rip's files are gone; the PDF itself is byte for byte what was uploaded.
-    expect(
-      await fs.access(path.join(h.ctx.config.storage.root, first.optimized_key!)).then(
-        () => true,
-        () => false,
-      ),
-    ).toBe(false);
-    expect(await fs.readFile(path.join(h.ctx.config.storage.root, original!.original_key))).toEqual(originalBytes);
+    expect(await storedExists(h, first.optimized_key!)).toBe(false);
+    expect(await fs.readFile(await storedPath(h, original!.original_key))).toEqual(originalBytes);
   });
 
   it('rasterises an EPS at its bounding box and an Illustrator file, in the requested colour space', async () => {
@@ -132,7 +128,7 @@ describe(`ripping PDF, PostScript and Illustrator assets into page images (${pro
     const [eps] = await pagesOf(handles.line!);
     // %%BoundingBox: 0 0 100 100 at 144 ppi is 200×200 pixels.
     expect(eps).toMatchObject({ name: 'line_1', width: 200, height: 200, format: 'png' });
-    const stats = await sharp(path.join(h.ctx.config.storage.root, eps!.original_key)).metadata();
+    const stats = await sharp(await storedPath(h, eps!.original_key)).metadata();
     expect(stats.channels).toBe(1);
     expect((await pagesOf(handles.art!)).length).toBe(17);
   });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UploadJobResult } from '../../src/jobs/contracts.js';
 import { ADMIN, type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
 import { makeAi, makeCorruptJpeg, makeEps, makeJpeg, makePng, makePsd, realPdf, uploadPost } from '../support/fixtures.js';
+import { storedExists, storedKeys, storedPath } from '../support/stored.js';
 
 const MAX_UPLOAD = 2 * 1024 * 1024;
 // Stands in for IPS's 30 minutes; long enough that two posts in a row never hit it.
@@ -26,7 +27,7 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
   const post = (params: Record<string, unknown>, list: Array<{ path: string; name?: string }>, who = acme.who) =>
     uploadPost(h.baseUrl, { params, files: list, authorization: basic(who) });
   const finished = (jobHandle: string) => h.client.workflow.getHandle(jobHandle).result() as Promise<UploadJobResult>;
-  const storagePath = (p: string) => path.join(h.ctx.config.storage.root, p);
+  const storagePath = (key: string) => storedPath(h, key);
 
   beforeAll(async () => {
     h = await startHarness({ MAX_UPLOAD_FILE_BYTES: String(MAX_UPLOAD), UPLOAD_JOB_IDLE_SECONDS: String(IDLE_SECONDS) });
@@ -69,13 +70,14 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
       ['logo', files.png],
     ] as const) {
       const info = byName[name].imageInfo;
-      const ptiff = await sharp(storagePath(info.optimizedPath + info.optimizedFile)).metadata();
+      const ptiff = await sharp(await storagePath(info.optimizedPath + info.optimizedFile)).metadata();
       expect(ptiff.format).toBe('tiff');
       expect([ptiff.width, ptiff.height]).toEqual([info.width, info.height]);
       expect(ptiff.pages).toBeGreaterThan(1); // pyramid levels
-      const original = storagePath(info.originalPath + info.originalFile);
+      const original = await storagePath(info.originalPath + info.originalFile);
       expect(await sha(original)).toBe(await sha(source));
-      expect((await fs.stat(original)).mode & 0o222).toBe(0); // originals are read-only
+      // Originals are read-only on local disk (mode 0444); S3 objects cannot be written in place at all.
+      if (h.ctx.config.storage.driver === 'local') expect((await fs.stat(original)).mode & 0o222).toBe(0);
     }
     expect(byName.logo.imageInfo.optimizedFile).toMatch(/\.ptif$/);
 
@@ -96,7 +98,7 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
     expect(log).toMatchObject({ total_file_count: 4, file_success_count: 3, file_error_count: 1, original_job_name: 'first-upload' });
     expect(log?.end_date).toBeTruthy();
     // The corrupt file's bytes are kept, not lost.
-    const rejected = await fs.readdir(storagePath(`rejected/${acme.companyHandle.replace('|', '_')}`), { recursive: true });
+    const rejected = await storedKeys(h, `rejected/${acme.companyHandle.replace('|', '_')}`);
     expect(rejected.some((f) => f.endsWith('broken.jpg'))).toBe(true);
 
     // The worker is still up: a second job runs.
@@ -145,7 +147,7 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
     const foreign = await post({ companyHandle: globex.companyHandle, jobHandle, endJob: true }, [{ path: files.png, name: 'x.png' }], globex.who);
     expect(foreign.status).toBe(404);
     // Nothing from refused posts is left in staging.
-    const staging = await fs.readdir(storagePath('staging'), { recursive: true }).catch(() => []);
+    const staging = await storedKeys(h, 'staging');
     expect(staging).toEqual([]);
   });
 
@@ -205,7 +207,7 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
     const after = (await h.api('getAssets', { companyHandle: acme.companyHandle, assetHandleArray: [before.assetHandle] }, acme.who)).body.assetArray.items[0];
     expect(after).toMatchObject({ assetHandle: before.assetHandle, fileName: 'shoe.jpg', created: before.created });
     expect(after.imageInfo.width).toBe(1600);
-    await expect(fs.access(storagePath(before.imageInfo.originalPath + before.imageInfo.originalFile))).rejects.toThrow();
+    expect(await storedExists(h, before.imageInfo.originalPath + before.imageInfo.originalFile)).toBe(false);
     expect((await h.ctx.repositories.jobLogs.details(over.body.jobHandle)).some((d) => d.log_type === 'FileUpdated')).toBe(true);
   });
 
@@ -306,16 +308,22 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
       .executeTakeFirstOrThrow();
     expect([row.width, row.height]).toEqual([60, 40]);
     expect(JSON.parse(row.crop_json!)).toEqual({ left: 40, top: 20, width: 60, height: 40, source: 'manual' });
-    const ptiff = await sharp(storagePath(row.optimized_key!)).metadata();
+    const ptiff = await sharp(await storagePath(row.optimized_key!)).metadata();
     expect(ptiff).toMatchObject({ width: 60, height: 40, hasAlpha: true });
     expect(ptiff.icc?.equals(await fs.readFile('/usr/share/color/icc/ghostscript/a98.icc'))).toBe(true);
     // the white margin (the corner's colour, connected to it) is knocked out, the block kept
     expect(row.mask_key).toBeTruthy();
-    const mask = await sharp(storagePath(row.mask_key!)).extractChannel(0).raw().toBuffer();
+    const mask = await sharp(await storagePath(row.mask_key!))
+      .extractChannel(0)
+      .raw()
+      .toBuffer();
     expect([mask[0], mask[59], mask[39 * 60], mask[20 * 60 + 30]]).toEqual([0, 0, 0, 255]);
-    const alpha = await sharp(storagePath(row.optimized_key!), { page: 0 }).extractChannel('alpha').raw().toBuffer();
+    const alpha = await sharp(await storagePath(row.optimized_key!), { page: 0 })
+      .extractChannel('alpha')
+      .raw()
+      .toBuffer();
     expect([alpha[0], alpha[20 * 60 + 30]]).toEqual([0, 255]);
-    expect(await sha(storagePath(row.original_key))).toBe(await sha(block));
+    expect(await sha(await storagePath(row.original_key))).toBe(await sha(block));
 
     // a new version with no crop options keeps the stored crop (preserveCrop defaults to true) ...
     const again = await post(
@@ -331,7 +339,7 @@ describe(`UploadFile upload jobs (${process.env.IPS_TEST_DB})`, () => {
     expect(await finished(again.body.jobHandle)).toMatchObject({ updated: 1 });
     const kept = await h.ctx.database.db.selectFrom('assets').selectAll().where('asset_handle', '=', row.asset_handle).executeTakeFirstOrThrow();
     expect([kept.width, kept.height, kept.mask_key]).toEqual([60, 40, null]);
-    expect(await fs.stat(storagePath(row.mask_key!)).catch(() => null)).toBeNull(); // the superseded mask is gone
+    expect(await storedExists(h, row.mask_key!)).toBe(false); // the superseded mask is gone
     // ... and preserveCrop false drops it
     const dropped = await post(
       {

@@ -52,6 +52,7 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
   const database = dbKind === 'postgres' ? await createPgDatabase() : { url: `sqlite:${path.join(dataDir, 'ips.db')}`, drop: async () => undefined };
   const taskQueue = `test-${randomId(8)}`;
   const config = loadConfig({
+    ...s3StorageEnv(),
     DATA_DIR: dataDir,
     DATABASE_URL: database.url,
     TEMPORAL_ADDRESS: address,
@@ -113,6 +114,27 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
       await database.drop();
       await fs.rm(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * With IPS_TEST_STORAGE=s3 (the integration-s3 project) the service stores
+ * every file in a fresh bucket on the SeaweedFS server scripts/test.sh starts.
+ * The credentials go where the service's SDK default chain finds them (the
+ * environment), never into its configuration, as in production.
+ */
+function s3StorageEnv(): Record<string, string> {
+  if (process.env.IPS_TEST_STORAGE !== 's3') return {};
+  const { TEST_S3_ENDPOINT: endpoint, TEST_S3_ACCESS_KEY_ID: keyId, TEST_S3_SECRET_ACCESS_KEY: secret } = process.env;
+  if (!endpoint || !keyId || !secret) throw new Error('IPS_TEST_STORAGE=s3 needs TEST_S3_ENDPOINT and its TEST_S3_* credentials (scripts/test.sh sets them)');
+  process.env.AWS_ACCESS_KEY_ID = keyId;
+  process.env.AWS_SECRET_ACCESS_KEY = secret;
+  return {
+    STORAGE_DRIVER: 's3',
+    S3_ENDPOINT: endpoint,
+    S3_REGION: process.env.TEST_S3_REGION ?? 'us-east-1',
+    S3_BUCKET: `ips-it-${Date.now()}-${randomId(6).toLowerCase()}`,
+    S3_CREATE_BUCKET: 'true',
   };
 }
 
