@@ -23,6 +23,7 @@ import { AssetStateService } from '../services/asset-state.service.js';
 import { FolderRepository } from '../adapters/repositories/folder.repository.js';
 import { AuthService } from '../services/auth.service.js';
 import { LoginThrottle } from '../services/login-throttle.js';
+import { LoginFailureRepository } from '../adapters/repositories/login-failure.repository.js';
 import { ImageFormatService } from '../services/image-format.service.js';
 import { IngestService } from '../services/ingest/ingest.service.js';
 import { UrlUploadService } from '../services/ingest/url-upload.service.js';
@@ -186,9 +187,12 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
   const urlSecrets = new UrlSecrets({ box: SecretBox.fromConfig(config.secretsKey, config.dataDir), sealedValues: repositories.sealedValues });
   const hasher = new PasswordHasher();
   const throttle = new LoginThrottle({
-    maxFailures: config.authThrottle.maxFailures,
-    maxAddressFailures: config.authThrottle.maxAddressFailures,
-    windowMs: config.authThrottle.windowSeconds * 1000,
+    loginFailures: new LoginFailureRepository(db),
+    options: {
+      maxFailures: config.authThrottle.maxFailures,
+      maxAddressFailures: config.authThrottle.maxAddressFailures,
+      windowMs: config.authThrottle.windowSeconds * 1000,
+    },
   });
   const auth = new AuthService({ users: repositories.users, hasher, cacheSeconds: config.authCacheSeconds, throttle, logger });
   const media = new MediaRepository(config.limits.maxImagePixels);

@@ -14,20 +14,26 @@ export interface Credentials {
 
 /**
  * Authentication (HTTP Basic, or the UploadFile `auth` part) and the role
- * check of every IPS operation (its "Authorized User Types": src/domain/roles.ts). Successful logins are cached briefly by a hash
- * of the credentials: a slow KDF on every API call would make the control
- * plane CPU-bound. Any password or membership change clears the cache.
- * Failed logins feed the throttle, which is consulted before the cache so a
+ * check of every IPS operation (its "Authorized User Types": src/domain/roles.ts).
+ * A slow KDF on every API call would make the control plane CPU-bound, so a
+ * verified password is remembered briefly, by a hash of the password and the
+ * stored password hash. Everything else a login depends on (the user row:
+ * valid, expiry, password hash; the memberships) is read on every call, so a
+ * password change, deactivation or membership change made through any API
+ * replica holds on every replica at once: a changed password has a new
+ * stored hash (new salt), which no remembered entry matches.
+ * Failed logins feed the throttle, which is consulted before the password so a
  * locked-out e-mail or address gets 429 even with the right password.
  */
 export class AuthService {
-  private readonly cache = new Map<string, { principal: Principal; until: number }>();
+  /** hash of (user, stored password hash, offered password) → until when it is known to match */
+  private readonly verified = new Map<string, number>();
   /** When each company of a principal's memberships expires (ISO UTC), read at login with the memberships. */
   private readonly companyExpiry = new WeakMap<Principal, ReadonlyMap<string, string>>();
 
   private readonly users: UserRepository;
   private readonly hasher: PasswordHasher;
-  /** how long a verified login is remembered (0: never) */
+  /** how long a verified password is remembered (0: never) */
   private readonly cacheSeconds: number;
   private readonly guard: { throttle?: LoginThrottle; logger?: Logger };
 
@@ -57,27 +63,21 @@ export class AuthService {
     const userKey = throttleKeys.user(credentials.email);
     const keys = clientAddress ? [userKey, throttleKeys.address(clientAddress)] : [userKey];
     try {
-      this.guard.throttle?.check(keys);
+      await this.guard.throttle?.check(keys);
     } catch (err) {
       this.guard.logger?.warn({ email: credentials.email, clientAddress }, 'login refused: too many failed attempts');
       throw err;
     }
-    const key = createHash('sha256').update(`${credentials.email.toLowerCase()}\u0000${credentials.password}`).digest('hex');
-    const cached = this.cache.get(key);
-    if (cached && cached.until > Date.now()) return cached.principal;
-
-    const principal = await this.verify(credentials);
+    const { principal, remembered } = await this.login(credentials);
     if (!principal) {
-      this.guard.throttle?.recordFailure(keys);
+      await this.guard.throttle?.recordFailure(keys);
       this.guard.logger?.warn({ email: credentials.email, clientAddress }, 'login failed');
       throw new IpsFault(FaultCode.InvalidCredentials, 'Invalid username/password');
     }
     // The address keeps its failures: one good account must not launder guesses at others.
-    this.guard.throttle?.forget(userKey);
-    if (this.cacheSeconds > 0) {
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(key, { principal, until: Date.now() + this.cacheSeconds * 1000 });
-    }
+    // Forgetting is a write, so only a login the KDF checked does it (as before the failures moved
+    // to the catalog); a remembered password within cacheSeconds of that leaves the key as it is.
+    if (!remembered) await this.guard.throttle?.forget(userKey);
     return principal;
   }
 
@@ -89,24 +89,34 @@ export class AuthService {
    */
   async checkPassword(credentials: Credentials): Promise<Principal | undefined> {
     const keys = [throttleKeys.user(credentials.email)];
-    this.guard.throttle?.check(keys);
+    await this.guard.throttle?.check(keys);
     const principal = await this.verify(credentials);
     if (!principal) {
-      this.guard.throttle?.recordFailure(keys);
+      await this.guard.throttle?.recordFailure(keys);
       this.guard.logger?.warn({ email: credentials.email }, 'checkLogin: wrong password');
     }
     return principal;
   }
 
   async verify(credentials: Credentials): Promise<Principal | undefined> {
+    return (await this.login(credentials)).principal;
+  }
+
+  /** The principal of right credentials of a valid, unexpired user; `remembered` when the password was known to match without the KDF. */
+  private async login(credentials: Credentials): Promise<{ principal?: Principal; remembered: boolean }> {
     const user = await this.users.findByEmail(credentials.email);
     if (!user) {
       await this.hasher.burn(credentials.password);
-      return undefined;
+      return { remembered: false };
     }
-    const ok = await this.hasher.verify(credentials.password, user.password_hash);
-    if (!ok || user.is_valid !== 1) return undefined;
-    if (user.password_expires && user.password_expires < new Date().toISOString()) return undefined;
+    const key = createHash('sha256').update(`${user.user_handle}\u0000${user.password_hash}\u0000${credentials.password}`).digest('hex');
+    const remembered = (this.verified.get(key) ?? 0) > Date.now();
+    if (!remembered) {
+      if (!(await this.hasher.verify(credentials.password, user.password_hash))) return { remembered };
+      this.remember(key);
+    }
+    if (user.is_valid !== 1) return { remembered };
+    if (user.password_expires && user.password_expires < new Date().toISOString()) return { remembered };
     const memberships = await this.users.memberships(user.user_handle);
     const principal: Principal = {
       userHandle: user.user_handle,
@@ -117,7 +127,14 @@ export class AuthService {
         .map((m) => ({ companyHandle: m.company_handle, role: m.role as Role, isActive: m.is_active === 1 })),
     };
     this.companyExpiry.set(principal, new Map(memberships.flatMap((m) => (m.company_expires ? [[m.company_handle, m.company_expires] as const] : []))));
-    return principal;
+    return { principal, remembered };
+  }
+
+  private remember(key: string): void {
+    if (this.cacheSeconds <= 0) return;
+    // A bound, not an eviction policy: a full map is rare and costs one KDF per caller to refill.
+    if (this.verified.size >= 10_000) this.verified.clear();
+    this.verified.set(key, Date.now() + this.cacheSeconds * 1000);
   }
 
   /** Whether the company of one of the caller's memberships has passed its `expires` (checked at each call, so a cached login sees it too). */
@@ -126,8 +143,13 @@ export class AuthService {
     return expires !== undefined && expires <= new Date().toISOString();
   }
 
+  /**
+   * Drops the remembered passwords of this process. Not needed for
+   * correctness (every login re-reads what it depends on); a password change
+   * still calls it so an old password's entry does not linger in memory.
+   */
   forgetCachedLogins(): void {
-    this.cache.clear();
+    this.verified.clear();
   }
 
   /**

@@ -7,6 +7,7 @@ import { assetTypes } from './0020_asset_types.js';
 import { metadata } from './0021_metadata.js';
 import { projects } from './0022_projects.js';
 import { companyRoots } from './0023_company_roots.js';
+import { loginFailures } from './0024_login_failures.js';
 
 /**
  * Migrations after 0016, one file per migration in this folder (named like
@@ -23,5 +24,6 @@ export function laterMigrations(kind: DatabaseKind): Record<string, Migration> {
     '0021_metadata': metadata(kind),
     '0022_projects': projects(kind),
     '0023_company_roots': companyRoots(kind),
+    '0024_login_failures': loginFailures(kind),
   };
 }
