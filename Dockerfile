@@ -60,8 +60,10 @@ COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 
-# File storage (and the SQLite fallback). Owned by the non-root user so that a
-# fresh named volume mounted here inherits that ownership.
+# DATA_DIR: this container's own files (with STORAGE_DRIVER=s3, local copies of
+# objects for the image tools and scratch files; with local storage, the store and
+# the SQLite fallback). Owned by the non-root user so that a fresh volume mounted
+# here, named or anonymous, inherits that ownership.
 RUN mkdir -p /app/data && chown node:node /app/data
 
 # Non-root: the "node" user (uid 1000) that the official image provides.

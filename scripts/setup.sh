@@ -97,6 +97,14 @@ if (( want_test )); then
   bash scripts/s3-server.sh build
 fi
 
+# --- Compose checker (tests only) ----------------------------------------------------
+# test/integration/compose-file.test.ts loads docker-compose.yml with compose-go
+# (deploy/compose-validate), built from the Go module proxy once per machine (about
+# 35 s cold on 2 cores: module downloads and compile) and reused from then on.
+if (( want_test )); then
+  bash scripts/validate-compose.sh build
+fi
+
 # --- build ----------------------------------------------------------------------
 log "building"
 npm run --silent build
