@@ -27,6 +27,8 @@ const schema = z.object({
     .default(''),
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
   S3_CREATE_BUCKET: z.enum(['true', 'false']).default('false'),
+  /** unset: the driver's 10 GiB (S3LocalCache) */
+  S3_CACHE_MAX_BYTES: positiveInt.optional(),
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('ips-jobs'),
@@ -104,7 +106,16 @@ export interface AppConfig {
     | {
         driver: 's3';
         root: string;
-        s3: { endpoint?: string; region: string; bucket: string; prefix: string; forcePathStyle: boolean; createBucket: boolean };
+        s3: {
+          endpoint?: string;
+          region: string;
+          bucket: string;
+          prefix: string;
+          forcePathStyle: boolean;
+          createBucket: boolean;
+          /** byte budget of the local copies under root (unset: the driver's default) */
+          cacheMaxBytes?: number;
+        };
       };
   temporal: {
     /** undefined → this process starts a local dev server */
@@ -275,6 +286,7 @@ function storageConfig(e: z.infer<typeof schema>, dataDir: string): AppConfig['s
       // S3-compatible servers mostly want the bucket in the path; AWS itself prefers it in the host name.
       forcePathStyle: (e.S3_FORCE_PATH_STYLE ?? (e.S3_ENDPOINT ? 'true' : 'false')) === 'true',
       createBucket: e.S3_CREATE_BUCKET === 'true',
+      ...(e.S3_CACHE_MAX_BYTES ? { cacheMaxBytes: e.S3_CACHE_MAX_BYTES } : {}),
     },
   };
 }

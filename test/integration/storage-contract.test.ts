@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomId } from '../../src/domain/handles.js';
 import { LocalStorageDriver } from '../../src/adapters/storage/local-storage.driver.js';
-import { S3StorageDriver } from '../../src/adapters/storage/s3-storage.driver.js';
+import { S3StorageDriver, type S3StorageOptions } from '../../src/adapters/storage/s3-storage.driver.js';
 import { type StorageDriver, StorageKeyError, StorageLimitError } from '../../src/adapters/storage/storage.driver.js';
 
 /**
@@ -26,19 +26,25 @@ interface Backend {
   name: string;
   /** why the backend does not run here, or undefined */
   skip?: string;
-  make(dir: string): Promise<StorageDriver>;
+  /** `s3`: options only the S3 driver has (its cache budget); local disk ignores them */
+  make(dir: string, s3?: Partial<S3StorageOptions>): Promise<StorageDriver>;
 }
+
+/** Where the S3 driver's copies turn multipart, lowered from S3's 5 GB so a 20 MB object takes that path (parts of 5 MiB, S3's least). */
+const COPY_LIMITS = { singleCopyMaxBytes: 5 * 1024 * 1024, partBytes: 5 * 1024 * 1024 };
+const s3Bucket = `ips-contract-${Date.now()}-${randomId(6).toLowerCase()}`;
 
 const backends: Backend[] = [
   { name: 'local disk', make: (dir) => new LocalStorageDriver(path.join(dir, 'store')).init() },
   {
     name: 'S3 (SeaweedFS)',
     skip: s3Endpoint ? undefined : 'TEST_S3_ENDPOINT is unset (scripts/test.sh starts SeaweedFS and sets it)',
-    make: (dir) =>
+    make: (dir, s3) =>
       new S3StorageDriver({
         endpoint: s3Endpoint,
         region: process.env.TEST_S3_REGION ?? 'us-east-1',
-        bucket: `ips-contract-${Date.now()}-${randomId(6).toLowerCase()}`,
+        bucket: s3Bucket,
+        copyLimits: COPY_LIMITS,
         prefix: 'deployment-a',
         forcePathStyle: true,
         createBucket: true,
@@ -47,6 +53,7 @@ const backends: Backend[] = [
         ...(process.env.TEST_S3_ACCESS_KEY_ID && process.env.TEST_S3_SECRET_ACCESS_KEY
           ? { credentials: { accessKeyId: process.env.TEST_S3_ACCESS_KEY_ID, secretAccessKey: process.env.TEST_S3_SECRET_ACCESS_KEY } }
           : {}),
+        ...s3,
       }).init(),
   },
 ];
@@ -216,11 +223,12 @@ for (const backend of backends) {
       expect(path.extname(first)).toBe('.tif');
       // Compared by hash: toEqual walks a 2 MiB buffer byte by byte, for seconds.
       expect(await sha256(createReadStream(first))).toBe(await sha256(generated(2 * MiB)));
-      const { mtimeMs } = await fs.stat(first);
+      const { ino } = await fs.stat(first);
 
       const again = await storage.localPath('c/local/page.tif');
       expect(again).toBe(first);
-      expect((await fs.stat(again)).mtimeMs).toBe(mtimeMs);
+      // The same file, not downloaded again (a download renames a new file into place).
+      expect((await fs.stat(again)).ino).toBe(ino);
       // Concurrent callers get the same complete file.
       const together = await Promise.all([storage.localPath('c/local/page.tif'), storage.localPath('c/local/page.tif')]);
       expect(new Set(together)).toEqual(new Set([first]));
@@ -239,6 +247,7 @@ for (const backend of backends) {
         // The local driver answers exists() with false rather than StorageKeyError; either way an unsafe key is never present.
         expect(await storage.exists(key).catch((err: unknown) => err), key).toSatisfy((r) => r === false || r instanceof StorageKeyError);
         await expect(storage.size(key), key).rejects.toBeInstanceOf(StorageKeyError);
+        await expect(storage.stat(key), key).rejects.toBeInstanceOf(StorageKeyError);
         await expect(storage.move(key, 'c/ok'), key).rejects.toBeInstanceOf(StorageKeyError);
         await expect(storage.move('c/ok', key), key).rejects.toBeInstanceOf(StorageKeyError);
         await expect(storage.copy(key, 'c/ok'), key).rejects.toBeInstanceOf(StorageKeyError);
@@ -248,9 +257,59 @@ for (const backend of backends) {
       }
     });
 
+    it('stats an object: size, last write, and on S3 its ETag', async () => {
+      await storage.putStream('c/stat/s.bin', generated(1234));
+      const stat = await storage.stat('c/stat/s.bin');
+      expect(stat).toMatchObject({ key: 'c/stat/s.bin', size: 1234 });
+      expect(Math.abs(stat.lastModified.getTime() - Date.now())).toBeLessThan(60 * 60 * 1000);
+      if (backend.name.startsWith('S3')) expect(stat.etag).toMatch(/^"[^"]+"$/);
+      else expect(stat.etag).toBeUndefined();
+    });
+
+    it('lists the objects under a prefix (nested too) with their sizes, and nothing beside it', async () => {
+      const keys = ['c/list/a.bin', 'c/list/sub/b.bin', 'c/list/sub/deeper/c.bin'];
+      await Promise.all(keys.map((key, i) => storage.putStream(key, generated(100 + i))));
+      await storage.putStream('c/list-beside/x.bin', generated(5));
+      const listed = [];
+      for await (const o of storage.list('c/list')) listed.push(o);
+      expect(listed.map((o) => [o.key, o.size]).sort()).toEqual(keys.map((key, i) => [key, 100 + i]));
+      expect(listed.every((o) => o.lastModified instanceof Date)).toBe(true);
+
+      const all = new Set<string>();
+      for await (const o of storage.list()) all.add(o.key);
+      for (const key of [...keys, 'c/list-beside/x.bin']) expect(all.has(key), key).toBe(true);
+      // Scratch files are not objects (local disk keeps them in the root's .tmp folder).
+      expect([...all].some((key) => key.startsWith('.tmp'))).toBe(false);
+
+      const none = [];
+      for await (const o of storage.list('c/never-there')) none.push(o);
+      expect(none).toEqual([]);
+      await expect(storage.list('../up')[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(StorageKeyError);
+    });
+
+    it('copies an object over the single-copy limit (a multipart copy on S3) byte for byte', async () => {
+      const length = 20 * MiB + 123;
+      await storage.putStream('c/bigcopy/source.bin', generated(length, 64 * 1024, 11));
+      await storage.copy('c/bigcopy/source.bin', 'c/bigcopy/copy.bin');
+      expect(await storage.size('c/bigcopy/copy.bin')).toBe(length);
+      expect(await sha256(storage.read('c/bigcopy/copy.bin'))).toBe(await sha256(generated(length, 64 * 1024, 11)));
+      const copied = await storage.stat('c/bigcopy/copy.bin');
+      if (backend.name.startsWith('S3')) {
+        // A multipart object's ETag is not its MD5: it names its part count (5 parts of 5 MiB).
+        expect(copied.etag).toMatch(/-5"$/);
+        expect(copied.etag).not.toBe((await storage.stat('c/bigcopy/source.bin')).etag);
+      }
+      // Independent of its source afterwards, as a single copy is.
+      await storage.delete('c/bigcopy/source.bin');
+      expect(await storage.size('c/bigcopy/copy.bin')).toBe(length);
+      await expect(storage.copy('c/bigcopy/source.bin', 'c/bigcopy/again.bin')).rejects.toMatchObject({ code: 'ENOENT' });
+      expect(await storage.exists('c/bigcopy/again.bin')).toBe(false);
+    });
+
     it('fails on a missing key with an ENOENT error, as services expect (a file gone meanwhile)', async () => {
       const missing = 'c/missing/nothing.bin';
       await expect(storage.size(missing)).rejects.toMatchObject({ code: 'ENOENT' });
+      await expect(storage.stat(missing)).rejects.toMatchObject({ code: 'ENOENT' });
       await expect(storage.localPath(missing)).rejects.toMatchObject({ code: 'ENOENT' });
       await expect(bytes(storage.read(missing))).rejects.toMatchObject({ code: 'ENOENT' });
       await expect(bytes(storage.read(missing, { start: 0, end: 9 }))).rejects.toMatchObject({ code: 'ENOENT' });
@@ -260,3 +319,79 @@ for (const backend of backends) {
     });
   });
 }
+
+describe.skipIf(!inThisProject || !s3Endpoint)('S3 local copies: a byte budget, least recently used first', () => {
+  let dir: string;
+  let storage: StorageDriver;
+  const s3 = backends[1]!;
+
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-storage-cache-'));
+    // Room for two 1 MiB copies and a half; a copy handed out in the last minute is never removed.
+    storage = await s3.make(dir, { cacheMaxBytes: 2.5 * MiB, cacheMinIdleMs: 60_000 });
+    for (const [i, name] of ['a', 'b', 'c', 'd'].entries()) await storage.putStream(`c/cache/${name}.bin`, generated(MiB, 64 * 1024, i));
+  });
+
+  afterAll(async () => {
+    await storage?.deletePrefix('c/cache');
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  const exists = (file: string) =>
+    fs.access(file).then(
+      () => true,
+      () => false,
+    );
+  /** Makes a copy look last used `minutes` ago, as if handed out then. */
+  const age = (file: string, minutes = 10) => fs.utimes(file, new Date(Date.now() - minutes * 60_000), new Date(Date.now() - minutes * 60_000));
+
+  it('evicts the least recently used idle copy once over budget; a reused copy under a running reader stays', async () => {
+    const a = await storage.localPath('c/cache/a.bin');
+    const b = await storage.localPath('c/cache/b.bin');
+    await age(a, 20);
+    await age(b);
+    // a, the older, is used again and a reader is still on it; b is idle.
+    expect(await storage.localPath('c/cache/a.bin')).toBe(a);
+    const reader = createReadStream(a, { highWaterMark: 1024 });
+    const readerHash = sha256(reader);
+
+    const c = await storage.localPath('c/cache/c.bin');
+    expect(await exists(b)).toBe(false);
+    expect(await exists(a)).toBe(true);
+    expect(await exists(c)).toBe(true);
+    expect(await readerHash).toBe(await sha256(generated(MiB, 64 * 1024, 0)));
+
+    // Every copy in use: over budget rather than take one from a caller.
+    const d = await storage.localPath('c/cache/d.bin');
+    expect(await Promise.all([a, c, d].map(exists))).toEqual([true, true, true]);
+
+    // A tool that opened a copy before it went keeps reading the whole of it (opened, not read yet: a read moves the access time).
+    const opened = await fs.open(d, 'r');
+    try {
+      await Promise.all([age(a), age(c), age(d, 20)]);
+      const again = await storage.localPath('c/cache/b.bin');
+      expect(await exists(again)).toBe(true);
+      expect(await exists(d)).toBe(false);
+      expect((await fs.readdir(path.join(dir, 'cache'))).length).toBeLessThanOrEqual(2);
+      expect(await sha256(opened.createReadStream({ autoClose: false }))).toBe(await sha256(generated(MiB, 64 * 1024, 3)));
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it("a new process on the folder counts what is there and trims it to its budget, and clears a dead process's scratch", async () => {
+    const cache = path.join(dir, 'cache');
+    for (const name of await fs.readdir(cache)) await age(path.join(cache, name));
+    await fs.writeFile(path.join(cache, 'left-by-an-earlier-run'), pattern(0, 2 * MiB));
+    await age(path.join(cache, 'left-by-an-earlier-run'));
+    const dead = path.join(dir, 'tmp', `999999999-DEAD@${os.hostname().replace(/[^A-Za-z0-9.-]/g, '_')}`);
+    await fs.mkdir(dead, { recursive: true });
+    await fs.writeFile(path.join(dead, 'copy.part'), 'half');
+
+    await s3.make(dir, { cacheMaxBytes: 1.5 * MiB, cacheMinIdleMs: 60_000 });
+    let bytes = 0;
+    for (const name of await fs.readdir(cache)) bytes += (await fs.stat(path.join(cache, name))).size;
+    expect(bytes).toBeLessThanOrEqual(1.5 * MiB);
+    expect(await exists(dead)).toBe(false);
+  });
+});

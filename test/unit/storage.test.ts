@@ -23,7 +23,8 @@ afterEach(async () => {
 
 /** A stream of `n` chunks of 1 KiB. */
 const chunks = (n: number, byte = 0x61) => Readable.from(Array.from({ length: n }, () => Buffer.alloc(1024, byte)));
-const tmpEntries = () => fs.readdir(path.join(root, '.tmp'));
+/** What is in this driver's own scratch folder (`.tmp/<pid>-<random>@<host>`). */
+const tmpEntries = async () => fs.readdir(path.dirname(await storage.tempPath('.x')));
 
 describe('LocalStorageDriver', () => {
   it('round-trips a stream through putStream and read', async () => {
@@ -124,9 +125,10 @@ describe('LocalStorageDriver', () => {
     await expect(fs.access(path.join(root, 'staging/p2'))).rejects.toThrow();
   });
 
-  it('tempPath lies in .tmp and keeps only safe suffix characters', async () => {
+  it("tempPath lies in the process's own folder under .tmp and keeps only safe suffix characters", async () => {
     const p = await storage.tempPath('../../evil/.tif');
-    expect(path.dirname(p)).toBe(path.join(root, '.tmp'));
+    expect(path.dirname(path.dirname(p))).toBe(path.join(root, '.tmp'));
+    expect(path.basename(path.dirname(p))).toMatch(new RegExp(`^${process.pid}-[A-Za-z0-9]+@`));
     expect(path.basename(p)).toMatch(/\.\.\.\.evil\.tif$/);
   });
 });

@@ -4,7 +4,11 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomId } from '../../domain/handles.js';
-import { type ByteRange, type StorageDriver, StorageLimitError, assertSafeKey } from './storage.driver.js';
+import { ScratchFolders } from './scratch-folders.js';
+import { type ByteRange, type StorageDriver, type StoredObject, StorageLimitError, assertSafeKey } from './storage.driver.js';
+
+/** The scratch parent inside the root; never a key's first segment of the listing. */
+const TMP = '.tmp';
 
 /**
  * Local-disk storage under one root. Every write goes to a temp file in the
@@ -12,15 +16,20 @@ import { type ByteRange, type StorageDriver, StorageLimitError, assertSafeKey } 
  * half a file under a real key. Originals are made read-only (0444).
  */
 export class LocalStorageDriver implements StorageDriver {
-  private readonly tmpDir: string;
+  private readonly scratch: ScratchFolders;
 
   constructor(private readonly root: string) {
-    this.tmpDir = path.join(root, '.tmp');
+    this.scratch = new ScratchFolders(path.join(root, TMP));
   }
 
+  /** Clears the scratch folders of processes that died (their half-written temp files) and makes this process's own. */
   async init(): Promise<this> {
-    await fs.mkdir(this.tmpDir, { recursive: true });
+    await this.scratch.init();
     return this;
+  }
+
+  private get tmpDir(): string {
+    return this.scratch.own;
   }
 
   private resolve(key: string): string {
@@ -103,6 +112,36 @@ export class LocalStorageDriver implements StorageDriver {
 
   async size(key: string): Promise<number> {
     return (await fs.stat(this.resolve(key))).size;
+  }
+
+  /** No ETag on local disk: the catalog's content hash stands for the bytes. */
+  async stat(key: string): Promise<StoredObject> {
+    const { size, mtime } = await fs.stat(this.resolve(key));
+    return { key, size, lastModified: mtime };
+  }
+
+  async *list(prefix?: string): AsyncIterable<StoredObject> {
+    const start = prefix ? this.resolve(prefix) : this.root;
+    const folders = [start];
+    for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
+      let entries;
+      try {
+        entries = await fs.readdir(folder, { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') continue;
+        throw err;
+      }
+      for (const entry of entries) {
+        const full = path.join(folder, entry.name);
+        if (folder === this.root && entry.name === TMP) continue;
+        if (entry.isDirectory()) folders.push(full);
+        else if (entry.isFile()) {
+          const stat = await fs.stat(full).catch(() => undefined);
+          // Deleted since the folder was read: not there any more, so not listed.
+          if (stat) yield { key: path.relative(this.root, full).split(path.sep).join('/'), size: stat.size, lastModified: stat.mtime };
+        }
+      }
+    }
   }
 
   async move(fromKey: string, toKey: string, opts: { readOnly?: boolean } = {}): Promise<void> {

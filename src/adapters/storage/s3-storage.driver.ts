@@ -3,7 +3,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Transform, pipeline, type Readable } from 'node:stream';
 import {
-  CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -16,9 +15,11 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { randomId } from '../../domain/handles.js';
+import { COPY_PART_BYTES, type CopyLimits, SINGLE_COPY_MAX_BYTES, copyObject } from './s3-copy.js';
 import { isNotFound, missingObject } from './s3-errors.js';
-import { S3LocalCache } from './s3-local-cache.js';
-import { type ByteRange, type StorageDriver, StorageLimitError, assertSafeKey } from './storage.driver.js';
+import { CACHE_MAX_BYTES, CACHE_MIN_IDLE_MS, S3LocalCache } from './s3-local-cache.js';
+import { ScratchFolders } from './scratch-folders.js';
+import { type ByteRange, type StorageDriver, type StoredObject, StorageLimitError, assertSafeKey } from './storage.driver.js';
 
 export interface S3StorageOptions {
   bucket: string;
@@ -40,6 +41,12 @@ export interface S3StorageOptions {
    * pass through our configuration or logs.
    */
   credentials?: S3ClientConfig['credentials'];
+  /** the local copies' byte budget (S3_CACHE_MAX_BYTES); 10 GiB by default */
+  cacheMaxBytes?: number;
+  /** Tests only: how long a handed-out copy is safe from eviction (1 hour). */
+  cacheMinIdleMs?: number;
+  /** Tests only: where a copy turns multipart (S3's 5 GB) and its part size, so a small object takes the multipart path. */
+  copyLimits?: Partial<CopyLimits>;
 }
 
 /**
@@ -67,8 +74,9 @@ export class S3StorageDriver implements StorageDriver {
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly prefix: string;
-  private readonly tmpDir: string;
+  private readonly scratch: ScratchFolders;
   private readonly cache: S3LocalCache;
+  private readonly copyLimits: CopyLimits;
 
   constructor(private readonly options: S3StorageOptions) {
     this.bucket = options.bucket;
@@ -81,13 +89,21 @@ export class S3StorageDriver implements StorageDriver {
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
     });
-    this.tmpDir = path.join(options.localDir, 'tmp');
-    this.cache = new S3LocalCache(this.client, this.bucket, path.join(options.localDir, 'cache'));
+    this.scratch = new ScratchFolders(path.join(options.localDir, 'tmp'));
+    this.cache = new S3LocalCache(this.client, this.bucket, path.join(options.localDir, 'cache'), this.scratch.own, {
+      maxBytes: options.cacheMaxBytes ?? CACHE_MAX_BYTES,
+      minIdleMs: options.cacheMinIdleMs ?? CACHE_MIN_IDLE_MS,
+    });
+    this.copyLimits = { singleCopyMaxBytes: SINGLE_COPY_MAX_BYTES, partBytes: COPY_PART_BYTES, ...options.copyLimits };
   }
 
-  /** Makes the local folders and checks the bucket is there (creating it only when configured to). */
+  /**
+   * Clears the scratch folders of processes that died, makes this process's
+   * own, trims the local copies to the budget, and checks the bucket is there
+   * (creating it only when configured to).
+   */
   async init(): Promise<this> {
-    await fs.mkdir(this.tmpDir, { recursive: true });
+    await this.scratch.init();
     await this.cache.init();
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
@@ -131,7 +147,7 @@ export class S3StorageDriver implements StorageDriver {
   }
 
   async tempPath(suffix: string): Promise<string> {
-    return path.join(this.tmpDir, `${Date.now()}-${randomId(10)}${suffix.replace(/[^A-Za-z0-9.]/g, '')}`);
+    return path.join(this.scratch.own, `${Date.now()}-${randomId(10)}${suffix.replace(/[^A-Za-z0-9.]/g, '')}`);
   }
 
   async putStream(key: string, source: Readable, opts: { maxBytes?: number; readOnly?: boolean } = {}): Promise<{ size: number }> {
@@ -224,21 +240,39 @@ export class S3StorageDriver implements StorageDriver {
     }
   }
 
+  async stat(key: string): Promise<StoredObject> {
+    const objectKey = this.objectKey(key);
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+      return { key, size: head.ContentLength ?? 0, lastModified: head.LastModified ?? new Date(0), ...(head.ETag ? { etag: head.ETag } : {}) };
+    } catch (err) {
+      throw isNotFound(err) ? missingObject(key, this.bucket, err) : err;
+    }
+  }
+
+  /** ListObjectsV2 page by page (1000 keys each); keys outside this deployment's prefix are never seen. */
+  async *list(prefix?: string): AsyncIterable<StoredObject> {
+    const base = prefix ? `${this.objectKey(prefix)}/` : this.prefix;
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: base, ContinuationToken: token }));
+      for (const o of page.Contents ?? []) {
+        if (!o.Key) continue;
+        yield { key: o.Key.slice(this.prefix.length), size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0), ...(o.ETag ? { etag: o.ETag } : {}) };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
   /** S3 has no rename: a server-side copy (no bytes through this process), then the old key goes. */
   async move(fromKey: string, toKey: string, _opts: { readOnly?: boolean } = {}): Promise<void> {
     await this.copy(fromKey, toKey);
     await this.delete(fromKey);
   }
 
-  /** A server-side CopyObject: the new key is complete or absent, and independent of the old one afterwards. */
+  /** A server-side copy (multipart past 5 GB): the new key is complete or absent, and independent of the old one afterwards. */
   async copy(fromKey: string, toKey: string): Promise<void> {
-    const from = this.objectKey(fromKey);
-    const to = this.objectKey(toKey);
-    try {
-      await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: to, CopySource: `${this.bucket}/${encodeKey(from)}` }));
-    } catch (err) {
-      throw isNotFound(err) ? missingObject(fromKey, this.bucket, err) : err;
-    }
+    await copyObject(this.client, this.bucket, this.objectKey(fromKey), this.objectKey(toKey), fromKey, this.copyLimits);
   }
 
   /** A missing key is fine, as on local disk. */
@@ -272,9 +306,4 @@ export class S3StorageDriver implements StorageDriver {
       );
     }
   }
-}
-
-/** CopySource is a URL path: each segment percent-encoded, the slashes kept. */
-function encodeKey(key: string): string {
-  return key.split('/').map(encodeURIComponent).join('/');
 }

@@ -3,7 +3,8 @@ import type { Readable } from 'node:stream';
 /**
  * Where originals and derivatives live. Keys are relative, `/`-separated and
  * confined to the store; writes are atomic (a reader never sees half a file).
- * Local disk now; an S3 driver implements the same interface later.
+ * Two drivers: local disk and S3 (test/integration/storage-contract.test.ts
+ * holds both to the same cases).
  */
 export interface StorageDriver {
   /** Streams into `key`; fails with StorageLimitError past `maxBytes`. */
@@ -18,11 +19,23 @@ export interface StorageDriver {
   read(key: string, range?: ByteRange): Readable;
   exists(key: string): Promise<boolean>;
   size(key: string): Promise<number>;
+  /** Size, last write and (S3) the object's ETag; a missing key fails with ENOENT. */
+  stat(key: string): Promise<StoredObject>;
+  /** Every stored object under `<prefix>/` (all of them without a prefix), page by page; no order promised. */
+  list(prefix?: string): AsyncIterable<StoredObject>;
   move(fromKey: string, toKey: string, opts?: { readOnly?: boolean }): Promise<void>;
   /** Atomically gives `toKey` the bytes of `fromKey` (local: a hard link, no bytes copied; the two keys then live independently). */
   copy(fromKey: string, toKey: string): Promise<void>;
   delete(key: string): Promise<void>;
   deletePrefix(prefix: string): Promise<void>;
+}
+
+export interface StoredObject {
+  key: string;
+  size: number;
+  lastModified: Date;
+  /** S3's ETag, quoted as S3 sends it (a multipart object's ends in `-<parts>`); local disk has none */
+  etag?: string;
 }
 
 /** Inclusive byte offsets, as an HTTP Range header gives them. */
