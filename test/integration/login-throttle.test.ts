@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/adapters/logging/logger.js';
 import { uploadPost } from '../support/fixtures.js';
 import { ADMIN, type Harness, basic, companyWithUser, startHarness } from '../support/harness.js';
+import { startSecondApi } from '../support/two-apis.js';
 
 const WINDOW_SECONDS = 2;
 const MAX_FAILURES = 3;
@@ -23,8 +24,8 @@ describe(`login throttle (${process.env.IPS_TEST_DB})`, () => {
   });
   afterAll(async () => h?.close());
 
-  async function call(who: { email: string; password: string }) {
-    const res = await fetch(`${h.baseUrl}/api/getCompanyInfo`, {
+  async function call(who: { email: string; password: string }, baseUrl = h.baseUrl) {
+    const res = await fetch(`${baseUrl}/api/getCompanyInfo`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: basic(who) },
       body: JSON.stringify({ companyHandle: acme.companyHandle }),
@@ -79,5 +80,23 @@ describe(`login throttle (${process.env.IPS_TEST_DB})`, () => {
     const text = logLines.join('');
     expect(text).toContain('login failed');
     for (const secret of ['Leaky-Guess-7', ADMIN.password, basic(ADMIN).slice('Basic '.length)]) expect(text).not.toContain(secret);
+  });
+
+  it('holds one lockout for every API replica: failures through API 1 lock the e-mail on API 2', async () => {
+    const api2 = await startSecondApi(h);
+    try {
+      const wrong = { email: acme.who.email, password: 'Wrong-Guess-43' };
+      expect((await call(acme.who, api2.baseUrl)).status).toBe(200);
+      for (let i = 0; i < MAX_FAILURES; i++) expect((await call(wrong)).status).toBe(401);
+      const locked = await call(acme.who, api2.baseUrl);
+      expect(locked.status).toBe(429);
+      expect(Number(locked.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect((await call(acme.who)).status).toBe(429);
+
+      await sleep(Number(locked.retryAfter) * 1000 + 100);
+      expect((await call(acme.who, api2.baseUrl)).status).toBe(200);
+    } finally {
+      await api2.close();
+    }
   });
 });
