@@ -8,6 +8,13 @@
  * catalog on every call (JobService.liveProgress); a stop, pause or resume
  * through this process forgets the job's snapshot, so its own caller sees the
  * change at once. Another API replica may show it up to `ttlMs` late.
+ *
+ * Safe per process, so not shared between replicas: it holds copies of what
+ * the workflow answers, never state of its own; nothing is decided or written
+ * from it; each replica's copy is at most `ttlMs` (PROGRESS_CACHE_MS, 1 s by
+ * default) older than Temporal's answer; and a replica that never saw a job
+ * simply asks Temporal. Sharing it would cost a catalog or cache round trip to
+ * save one query a second per job.
  */
 export class ProgressSnapshots<T> {
   private readonly entries = new Map<string, { at: number; value: Promise<T> }>();
