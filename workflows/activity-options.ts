@@ -24,7 +24,9 @@ export const ITEM_ACTIVITY_OPTIONS: ActivityOptions = {
   // a lost worker is caught by the heartbeat timeout, not by this.
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+  // About 5 minutes of retries (2 s doubling to 1 min, 10 attempts): an outage of the object store or the
+  // database that long delays items instead of failing them (the scale demo stops S3 for 5 s + its ~17 s warm-up).
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };
 

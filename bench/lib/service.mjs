@@ -127,11 +127,11 @@ export async function resetPeakRss(pid) {
 
 let stopping = false;
 
-function startProcess(role, env) {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/src/main.js', role], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+/** `node dist/src/main.js <role>`, pinned to `cpus` (a taskset list such as "0" or "0,1") when given. */
+function startProcess(role, env, cpus) {
+  const node = [process.execPath, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/src/main.js', role];
+  const [command, ...args] = cpus ? ['taskset', '-c', cpus, ...node] : node;
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   child.on('exit', (code, signal) => {
     if (!stopping && !child.retiring) {
       log(`${role} exited unexpectedly (${code ?? signal})`);
@@ -141,27 +141,38 @@ function startProcess(role, env) {
   return child;
 }
 
+const exited = (child) => new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', r)));
+
 /**
  * Starts the service in `work` (a scratch directory: Temporal's database and
  * DATA_DIR go there): a headless Temporal dev server, the API, then the
- * worker, all with WORKER_ACTIVITY_CONCURRENCY = `concurrency`; creates the
- * company "Bench" and an IpsUser in it. `env` is added to both processes'
+ * worker(s), all with WORKER_ACTIVITY_CONCURRENCY = `concurrency`; creates the
+ * company "Bench" and an IpsUser in it. `env` is added to every process's
  * environment; as a function it is called with the API's base URL (for
  * variables that name it, like PUBLIC_URL). DATABASE_URL is passed through
  * when set, else the service uses its SQLite default.
  *
+ * `options`:
+ *   workers          [{ name, env, cpus }]: several worker processes, each with its own extra
+ *                    environment (e.g. its own DATA_DIR) and CPU pinning; default one worker
+ *   temporalAddress  an existing Temporal frontend (with a task queue of its own in `env`)
+ *                    instead of a dev server started here
+ *
  * Returns:
  *   base           the API's URL, http://127.0.0.1:<port>
+ *   temporalAddress the Temporal frontend the processes use
  *   companyHandle, user (the IpsUser's credentials)
  *   call(op, body, who = admin)   POST /api/<op> with Basic auth, the JSON reply (throws on an HTTP error)
  *   upload(files, jobName)        one POST /scene7/UploadFile as the user (endJob), its jobHandle
  *   finished(jobHandle)           true once getActiveJobs no longer lists the job
- *   worker                        the worker's ChildProcess (worker.pid for peakRss)
- *   restartWorker(extraEnv)       stops the worker (SIGTERM, drained) and starts a new one with
+ *   worker                        the (first) worker's ChildProcess (worker.pid for peakRss)
+ *   workers                       one entry per worker: { name, child, kill(signal) } (kill: an
+ *                                 expected end, e.g. SIGKILL to show a lost machine)
+ *   restartWorker(extraEnv)       stops the first worker (SIGTERM, drained) and starts a new one with
  *                                 the same environment plus `extraEnv`; the new ChildProcess
- *   stop()                        SIGTERM to worker then API, waits for them, stops Temporal
+ *   stop()                        SIGTERM to workers then API, waits for them, stops Temporal
  */
-export async function startService(work, env = {}) {
+export async function startService(work, env = {}, options = {}) {
   stopping = false;
   const children = [];
   let dev;
@@ -169,26 +180,30 @@ export async function startService(work, env = {}) {
     stopping = true;
     for (const c of children.reverse()) {
       c.kill('SIGTERM');
-      await new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)));
+      await exited(c);
     }
     children.length = 0;
     await dev?.stop();
     dev = undefined;
   };
   try {
-    dev = await startDevServer({
-      port: await freePort(),
-      uiPort: 0,
-      headless: true,
-      dbFile: path.join(work, 'temporal.db'),
-      cli: findTemporalCli(process.env.TEMPORAL_CLI),
-    });
+    let address = options.temporalAddress;
+    if (!address) {
+      dev = await startDevServer({
+        port: await freePort(),
+        uiPort: 0,
+        headless: true,
+        dbFile: path.join(work, 'temporal.db'),
+        cli: findTemporalCli(process.env.TEMPORAL_CLI),
+      });
+      address = dev.address;
+    }
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const vars = {
       DATA_DIR: path.join(work, 'data'),
       DATABASE_URL: process.env.DATABASE_URL ?? '',
-      TEMPORAL_ADDRESS: dev.address,
+      TEMPORAL_ADDRESS: address,
       PORT: String(port),
       IPS_ADMIN_EMAIL: admin.email,
       IPS_ADMIN_PASSWORD: admin.password,
@@ -200,14 +215,24 @@ export async function startService(work, env = {}) {
     if (!vars.DATABASE_URL) delete vars.DATABASE_URL;
     children.push(startProcess('api', vars));
     await waitFor('the API', async () => (await fetch(`${base}/health`)).ok);
-    let worker = startProcess('worker', vars);
-    children.push(worker);
+    const workers = (options.workers ?? [{ name: 'worker' }]).map((w) => {
+      const child = startProcess('worker', { ...vars, ...w.env }, w.cpus);
+      children.push(child);
+      const kill = async (signal) => {
+        child.retiring = true;
+        child.kill(signal);
+        await exited(child);
+        children.splice(children.indexOf(child), 1);
+      };
+      return { name: w.name, child, kill };
+    });
+    let worker = workers[0].child;
     const restartWorker = async (extraEnv = {}) => {
       worker.retiring = true;
       worker.kill('SIGTERM');
-      await new Promise((r) => (worker.exitCode !== null || worker.signalCode !== null ? r() : worker.once('exit', r)));
+      await exited(worker);
       children.splice(children.indexOf(worker), 1);
-      worker = startProcess('worker', { ...vars, ...extraEnv });
+      worker = startProcess('worker', { ...vars, ...options.workers?.[0]?.env, ...extraEnv }, options.workers?.[0]?.cpus);
       children.push(worker);
       return worker;
     };
@@ -247,7 +272,21 @@ export async function startService(work, env = {}) {
       const active = await call('getActiveJobs', { companyHandle, jobHandle }, user);
       return !(active.jobArray?.items ?? []).length;
     };
-    return { base, companyHandle, user, call, upload, finished, worker, restartWorker, stop };
+    return {
+      base,
+      temporalAddress: address,
+      companyHandle,
+      user,
+      call,
+      upload,
+      finished,
+      get worker() {
+        return worker;
+      },
+      workers,
+      restartWorker,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -146,6 +146,8 @@ export interface JobItemTable {
   asset_handle: string | null;
   reason: string | null;
   updated_at: string;
+  /** the worker that recorded the result (AppContext.serverName); null for rows from before 0025 */
+  server_name: string | null;
 }
 
 /** Written by the Image Rendering / Video follow-ons of earlier versions (before their publish jobs, context_published_assets); no longer written or read. */

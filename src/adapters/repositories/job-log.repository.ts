@@ -5,6 +5,8 @@ import { type UnitOfWork, repositoriesIn } from './unit-of-work.js';
 export type JobLogRow = JobLogTable;
 export type JobLogDetailRow = Omit<JobLogDetailTable, 'id'> & { id: number };
 export type JobItemRow = JobItemTable;
+/** An item result to record; server_name is set by the ledger of per-item results (job-level rows leave it out). */
+export type NewJobItem = Omit<JobItemRow, 'server_name'> & { server_name?: string | null };
 
 /** Counters of JobLog (Adobe IPS: data-types/r-job-log) a detail row may bump. */
 export type JobLogCounter =
@@ -168,7 +170,7 @@ export class JobLogRepository {
    * catalog change the result stands for; it runs only for the first record.
    */
   async recordItem(
-    item: JobItemRow,
+    item: NewJobItem,
     companyHandle: string,
     details: readonly NewDetail[],
     counters: readonly JobLogCounter[],

@@ -23,7 +23,11 @@ export interface LedgerEntry {
  * counters and the catalog change in one transaction, once.
  */
 export class ItemLedger {
-  constructor(private readonly jobLogs: JobLogRepository) {}
+  /** serverName: this worker's name, kept with each result it records (where an item ran, across worker machines) */
+  constructor(
+    private readonly jobLogs: JobLogRepository,
+    private readonly serverName?: string,
+  ) {}
 
   /** The result this item already has in the job's log, if any. */
   async recorded(job: JobIdentity, itemId: string): Promise<FileResult | undefined> {
@@ -47,6 +51,7 @@ export class ItemLedger {
         asset_handle: entry.assetHandle ?? null,
         reason: entry.reason ?? null,
         updated_at: nowIso(),
+        server_name: this.serverName ?? null,
       },
       job.companyHandle,
       entry.details,

@@ -8,6 +8,7 @@ import { metadata } from './0021_metadata.js';
 import { projects } from './0022_projects.js';
 import { companyRoots } from './0023_company_roots.js';
 import { loginFailures } from './0024_login_failures.js';
+import { itemServerName } from './0025_item_server_name.js';
 
 /**
  * Migrations after 0016, one file per migration in this folder (named like
@@ -25,5 +26,6 @@ export function laterMigrations(kind: DatabaseKind): Record<string, Migration> {
     '0022_projects': projects(kind),
     '0023_company_roots': companyRoots(kind),
     '0024_login_failures': loginFailures(kind),
+    '0025_item_server_name': itemServerName(kind),
   };
 }
