@@ -12,6 +12,7 @@ import { ConfigError, loadConfig } from './config/config.js';
 import { createWorker } from './worker/worker.js';
 import { lowerImageThreadPriority } from './adapters/media/image-thread-priority.js';
 import { installTemporalRuntime } from './adapters/temporal/temporal-runtime.js';
+import { runSweepOrphans } from './app/sweep-orphans-command.js';
 import { startWorkerMetricsServer } from './app/observability.js';
 
 type Role = 'all' | 'api' | 'worker';
@@ -142,12 +143,22 @@ async function main(role: Role): Promise<void> {
   }
 }
 
-const role = (process.argv[2] ?? 'all') as Role;
-if (!['all', 'api', 'worker'].includes(role)) {
-  process.stderr.write(`usage: main.js [all|api|worker] (got '${role}')\n`);
+const role = (process.argv[2] ?? 'all') as Role | 'sweep-orphans';
+if (role === 'sweep-orphans') {
+  // A one-off command beside the long-running roles: the orphan-object sweep (docs/operations.md).
+  runSweepOrphans(process.argv.slice(3), process.stdout).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err))}\n`);
+      process.exit(1);
+    },
+  );
+} else if (!['all', 'api', 'worker'].includes(role)) {
+  process.stderr.write(`usage: main.js [all|api|worker|sweep-orphans] (got '${role}')\n`);
   process.exit(2);
+} else {
+  main(role).catch((err) => {
+    process.stderr.write(`${err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err))}\n`);
+    process.exit(1);
+  });
 }
-main(role).catch((err) => {
-  process.stderr.write(`${err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err))}\n`);
-  process.exit(1);
-});

@@ -85,6 +85,8 @@ import { ProjectService } from '../services/projects/project.service.js';
 import { ForceRepublishService } from '../services/publish/force-republish.service.js';
 import { PublishHistoryService } from '../services/publish/publish-history.service.js';
 import { PublishHistoryRepository } from '../adapters/repositories/publish-history.repository.js';
+import { StorageReferencesRepository } from '../adapters/repositories/storage-references.repository.js';
+import { OrphanSweepService } from '../services/storage/orphan-sweep.service.js';
 
 /** Least time between two progress writes of one item (and before its first): a few rows a second per item at most. */
 const ITEM_PROGRESS_INTERVAL_MS = 250;
@@ -153,6 +155,8 @@ export interface AppContext {
     itemProgress: ItemProgressReporter;
     /** URL secrets sealed out of Temporal and echoes, revealed only where the URL is called */
     urlSecrets: UrlSecrets;
+    /** stored objects no catalog row references (the sweep-orphans command) */
+    orphanSweep: OrphanSweepService;
   };
   mailer: Mailer;
   /** what this process's worker did (step durations, ripped pages); served by the worker or merged into the API's /metrics */
@@ -162,9 +166,15 @@ export interface AppContext {
   close(): Promise<void>;
 }
 
-export async function createAppContext(config: AppConfig, logger: Logger): Promise<AppContext> {
+/** storageWrapper: tests wrap the configured driver (one that fails a chosen write) before any service sees it. */
+export async function createAppContext(
+  config: AppConfig,
+  logger: Logger,
+  options: { storageWrapper?: (storage: StorageDriver) => StorageDriver } = {},
+): Promise<AppContext> {
   const database = await openDatabase(config.database);
-  const storage = await createStorage(config.storage);
+  const configured = await createStorage(config.storage);
+  const storage = options.storageWrapper ? options.storageWrapper(configured) : configured;
   const db = database.db;
   const repositories = {
     companies: new CompanyRepository(db),
@@ -221,6 +231,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
   const parts = {
     ...repositories,
     videoSitemaps: new VideoSitemapRepository(db),
+    storageReferences: new StorageReferencesRepository(db),
     storage,
     scratch: new Scratch(storage),
     media,
@@ -317,6 +328,7 @@ export async function createAppContext(config: AppConfig, logger: Logger): Promi
       metadataFields: new MetadataFieldService(parts),
       assetMetadata: new AssetMetadataService(parts),
       setGeneration: new SetGenerationService(parts),
+      orphanSweep: new OrphanSweepService({ ...parts, sweep: { exportTtlMs: config.export.urlTtlSeconds * 1000 } }),
       urlSecrets,
       itemProgress: new ItemProgressReporter({
         itemProgress: repositories.itemProgress,

@@ -10,6 +10,7 @@ import { connectTemporal, ensureSearchAttributes, temporalClient } from '../../s
 import { createHttpApp } from '../../src/app/http-app.js';
 import { ensureAdmin } from '../../src/app/bootstrap-admin.js';
 import { type AppContext, createAppContext } from '../../src/app/context.js';
+import type { StorageDriver } from '../../src/adapters/storage/storage.driver.js';
 import { type Logger, createLogger } from '../../src/adapters/logging/logger.js';
 import { loadConfig } from '../../src/config/config.js';
 import { randomId } from '../../src/domain/handles.js';
@@ -38,8 +39,14 @@ export interface Harness {
  */
 let runtimeInstalled = false;
 
-/** options.logger: where the service logs (silent unless a test captures it). */
-export async function startHarness(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<Harness> {
+/**
+ * options.logger: where the service logs (silent unless a test captures it).
+ * options.storageWrapper: wraps the configured storage driver before any service sees it (a driver failing a chosen write).
+ */
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: { logger?: Logger; storageWrapper?: (storage: StorageDriver) => StorageDriver } = {},
+): Promise<Harness> {
   if (!runtimeInstalled) {
     // Worker state changes at INFO would drown the test output; warnings and errors still show.
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -64,7 +71,7 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
     AUTH_MAX_FAILURES: '1000000',
     ...env,
   });
-  const ctx = await createAppContext(config, options.logger ?? createLogger('silent'));
+  const ctx = await createAppContext(config, options.logger ?? createLogger('silent'), { storageWrapper: options.storageWrapper });
   await ensureAdmin(ctx);
   const connection = await connectTemporal(address);
   await ensureSearchAttributes(connection, config.temporal.namespace);
