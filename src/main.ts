@@ -4,6 +4,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import { type RunningDevServer, startDevServer } from './adapters/temporal/dev-server.js';
 import { JobGateway } from './adapters/temporal/job.gateway.js';
 import { connectTemporal, ensureSearchAttributes, temporalClient } from './adapters/temporal/temporal-connection.js';
+import { temporalConnectionOptions } from './adapters/temporal/temporal-connection-options.js';
 import { createHttpApp } from './app/http-app.js';
 import { ensureAdmin } from './app/bootstrap-admin.js';
 import { type AppContext, createAppContext } from './app/context.js';
@@ -59,6 +60,8 @@ async function main(role: Role): Promise<void> {
     logger.info({ address, ui: dev.uiUrl }, 'Temporal dev server started');
   }
   address ??= `127.0.0.1:${config.temporal.devServer.port}`;
+  // Certificate and key files are read now: a wrong path stops the start before anything else opens.
+  const temporalOptions = await temporalConnectionOptions(config.temporal, address);
 
   const ctx: AppContext = await createAppContext(config, logger);
   stack.push({ name: 'database', stop: () => ctx.close() });
@@ -68,7 +71,7 @@ async function main(role: Role): Promise<void> {
     process.stdout.write(`\nIpsAdmin created: ${config.admin.email} / ${admin.generatedPassword}\n\n`);
   }
 
-  const connection = await connectTemporal(address);
+  const connection = await connectTemporal(temporalOptions);
   stack.push({ name: 'temporal client', stop: () => connection.close() });
   try {
     const added = await ensureSearchAttributes(connection, config.temporal.namespace);

@@ -35,6 +35,17 @@ const schema = z.object({
   TEMPORAL_PORT: positiveInt.default(7233),
   TEMPORAL_UI_PORT: positiveInt.default(8233),
   TEMPORAL_CLI: z.string().optional(),
+  TEMPORAL_TLS: z.enum(['true', 'false'], { error: (issue) => `expected true or false, received '${String(issue.input)}'` }).optional(),
+  TEMPORAL_TLS_CERT_FILE: z.string().optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().optional(),
+  TEMPORAL_TLS_CA_FILE: z.string().optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  TEMPORAL_API_KEY_FILE: z.string().optional(),
+  // Accepted as Temporal's own tools name it; the file variant keeps the key out of the environment.
+  TEMPORAL_API_KEY: z
+    .string()
+    .regex(/^[\x21-\x7e]*$/, 'expected one line of printable characters (the value is not shown)')
+    .optional(),
   IPS_ADMIN_EMAIL: z.string().email().default('admin@ips.local'),
   IPS_ADMIN_PASSWORD: z.string().optional(),
   WORKER_ACTIVITY_CONCURRENCY: positiveInt.optional(),
@@ -123,6 +134,7 @@ export interface AppConfig {
     namespace: string;
     taskQueue: string;
     devServer: { port: number; uiPort: number; dbFile: string; cli?: string };
+    connection: TemporalConnectionConfig;
   };
   admin: { email: string; password?: string };
   /** SECRETS_KEY; undefined → `<dataDir>/secrets.key` */
@@ -177,6 +189,22 @@ export interface AppConfig {
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 }
 
+/**
+ * How to reach a production cluster: TLS (server CA, SNI override), an mTLS
+ * client certificate, a Temporal Cloud API key. Files are read when the
+ * connection is built (src/adapters/temporal/temporal-connection-options.ts).
+ * apiKey is the TEMPORAL_API_KEY value: never log it.
+ */
+export interface TemporalConnectionConfig {
+  tls: boolean;
+  clientCertFile?: string;
+  clientKeyFile?: string;
+  caFile?: string;
+  serverName?: string;
+  apiKeyFile?: string;
+  apiKey?: string;
+}
+
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -203,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         dbFile: path.join(dataDir, 'temporal.db'),
         cli: e.TEMPORAL_CLI,
       },
+      connection: temporalConnectionConfig(e),
     },
     admin: { email: e.IPS_ADMIN_EMAIL.toLowerCase(), password: e.IPS_ADMIN_PASSWORD || undefined },
     ...(e.SECRETS_KEY ? { secretsKey: e.SECRETS_KEY } : {}),
@@ -289,6 +318,49 @@ function storageConfig(e: z.infer<typeof schema>, dataDir: string): AppConfig['s
       ...(e.S3_CACHE_MAX_BYTES ? { cacheMaxBytes: e.S3_CACHE_MAX_BYTES } : {}),
     },
   };
+}
+
+/** Cross-key rules of the TEMPORAL_TLS* and TEMPORAL_API_KEY* settings; messages name keys, never a key's value. */
+function temporalConnectionConfig(e: z.infer<typeof schema>): TemporalConnectionConfig {
+  const file = (value: string | undefined) => (value ? path.resolve(value) : undefined);
+  const c = {
+    clientCertFile: file(e.TEMPORAL_TLS_CERT_FILE),
+    clientKeyFile: file(e.TEMPORAL_TLS_KEY_FILE),
+    caFile: file(e.TEMPORAL_TLS_CA_FILE),
+    serverName: e.TEMPORAL_TLS_SERVER_NAME || undefined,
+    apiKeyFile: file(e.TEMPORAL_API_KEY_FILE),
+    apiKey: e.TEMPORAL_API_KEY || undefined,
+  };
+  const problems: string[] = [];
+  if (!c.clientCertFile !== !c.clientKeyFile) {
+    const given = c.clientCertFile ? 'TEMPORAL_TLS_CERT_FILE' : 'TEMPORAL_TLS_KEY_FILE';
+    problems.push(`TEMPORAL_TLS_CERT_FILE, TEMPORAL_TLS_KEY_FILE: expected both (the client certificate and its key) or neither, received only ${given}`);
+  }
+  if (c.apiKey && c.apiKeyFile) problems.push('TEMPORAL_API_KEY, TEMPORAL_API_KEY_FILE: expected one of them, received both');
+  const needsTls = (
+    [
+      ['TEMPORAL_TLS_CERT_FILE', c.clientCertFile],
+      ['TEMPORAL_TLS_KEY_FILE', c.clientKeyFile],
+      ['TEMPORAL_TLS_CA_FILE', c.caFile],
+      ['TEMPORAL_TLS_SERVER_NAME', c.serverName],
+      ['TEMPORAL_API_KEY_FILE', c.apiKeyFile],
+      ['TEMPORAL_API_KEY', c.apiKey],
+    ] as const
+  )
+    .filter(([, value]) => value)
+    .map(([name]) => name);
+  // An API key sent over plain gRPC could be read on the wire.
+  if (e.TEMPORAL_TLS === 'false' && needsTls.length) {
+    problems.push(`TEMPORAL_TLS: expected true or unset with ${needsTls.join(', ')} set, received false`);
+  }
+  const tls = e.TEMPORAL_TLS === 'true' || needsTls.length > 0;
+  if (tls && !e.TEMPORAL_ADDRESS) {
+    problems.push(
+      'TEMPORAL_ADDRESS: expected the cluster address when TLS or an API key is configured (the local dev server serves plain gRPC only), received nothing',
+    );
+  }
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  return { tls, ...Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) };
 }
 
 function parseDatabaseUrl(url: string | undefined, dataDir: string): AppConfig['database'] {

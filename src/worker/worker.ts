@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
 import { ClosedJobRuns } from '../adapters/temporal/closed-job-runs.gateway.js';
+import { temporalConnectionOptions } from '../adapters/temporal/temporal-connection-options.js';
 import { JobReconciler, startReconcileLoop } from '../services/job-reconciler.service.js';
 import * as workflows from '../../workflows/index.js';
 import type { AppContext } from '../app/context.js';
@@ -54,7 +55,7 @@ export interface CreatedWorker {
 
 export async function createWorker(ctx: AppContext, opts: WorkerOptions): Promise<CreatedWorker> {
   assertRegistryComplete(workflows as Record<string, unknown>);
-  const connection = await NativeConnection.connect({ address: opts.address });
+  const connection = await NativeConnection.connect(await temporalConnectionOptions(ctx.config.temporal, opts.address));
   const taskQueue = opts.taskQueue ?? ctx.config.temporal.taskQueue;
   const worker = await Worker.create({
     connection,
