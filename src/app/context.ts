@@ -82,6 +82,7 @@ import { AssetMetadataService } from '../services/metadata/asset-metadata.servic
 import { ItemLedger } from '../services/assets/item-ledger.js';
 import { ProjectRepository } from '../adapters/repositories/project.repository.js';
 import { ProjectService } from '../services/projects/project.service.js';
+import { JobLanes } from '../services/job-lanes.js';
 import { ForceRepublishService } from '../services/publish/force-republish.service.js';
 import { PublishHistoryService } from '../services/publish/publish-history.service.js';
 import { PublishHistoryRepository } from '../adapters/repositories/publish-history.repository.js';
@@ -238,7 +239,7 @@ export async function createAppContext(
     renderer,
     rip,
     colors,
-    ledger: new ItemLedger(repositories.jobLogs),
+    ledger: new ItemLedger(repositories.jobLogs, serverName),
     publishDirectory,
     exportLinks,
     renderIsImage,
@@ -358,7 +359,8 @@ export function createApiServices(ctx: AppContext, gateway: JobGateway): { uploa
     uploads: new UploadService({ ...shared, config: ctx.config }),
     jobs: new JobService({
       ...shared,
-      config: { timezone: ctx.config.timezone, lanes: ctx.config.worker.activityConcurrency, progressCacheMs: ctx.config.progressCacheMs },
+      lanes: new JobLanes({ mode: ctx.config.jobLanes, perWorker: ctx.config.worker.activityConcurrency, workers: () => gateway.activityWorkers() }),
+      config: { timezone: ctx.config.timezone, progressCacheMs: ctx.config.progressCacheMs },
     }),
   };
 }

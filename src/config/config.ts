@@ -49,6 +49,7 @@ const schema = z.object({
   IPS_ADMIN_EMAIL: z.string().email().default('admin@ips.local'),
   IPS_ADMIN_PASSWORD: z.string().optional(),
   WORKER_ACTIVITY_CONCURRENCY: positiveInt.optional(),
+  JOB_LANES: z.union([z.literal('auto'), positiveInt], { error: "'auto' or a positive whole number" }).default('auto'),
   RENDER_THREADS: z.coerce.number().int().min(0).optional(),
   IMAGE_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
   PROGRESS_CACHE_MS: z.coerce.number().int().min(0).default(1000),
@@ -145,6 +146,13 @@ export interface AppConfig {
    * (terminated, timed out, failed), see JobReconciler.
    */
   worker: { activityConcurrency: number; renderThreads: number; imageThreadNice: number; reconcileSeconds: number };
+  /**
+   * Items one job processes at once across all workers: a number, or `auto`
+   * (activityConcurrency × the workers polling the task queue when the job is
+   * submitted, at least activityConcurrency), so adding worker machines speeds
+   * up one big job too.
+   */
+  jobLanes: number | 'auto';
   /** how long getActiveJobs callers share a job's live progress (ProgressSnapshots) */
   progressCacheMs: number;
   /** Ghostscript children (pages rip in parallel) and the longest a page may take */
@@ -243,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       imageThreadNice: e.IMAGE_THREAD_NICE,
       reconcileSeconds: e.JOB_RECONCILE_SECONDS,
     },
+    jobLanes: e.JOB_LANES,
     progressCacheMs: e.PROGRESS_CACHE_MS,
     // DMC skips page extraction for PDFs over 100 pages; the same default here.
     rip: {

@@ -13,6 +13,7 @@ import { type SubmitJobParam, jobElementOf } from '../jobs/submit-job.schema.js'
 import type { JobProgress, JobRequest } from '../jobs/contracts.js';
 import type { AuthService } from './auth.service.js';
 import type { Principal } from './principal.js';
+import type { JobLanes } from './job-lanes.js';
 import { ProgressSnapshots } from './progress-snapshots.js';
 import { type SubmitCheckDeps, runSubmitChecks } from './submit-checks.js';
 import { type UrlSecrets, withoutSecretsInUrls } from './url-secrets.js';
@@ -22,7 +23,6 @@ type In<T extends z.ZodType> = z.output<T>;
 
 export interface JobServiceConfig {
   timezone: string;
-  lanes: number;
   /** how long a job's live progress is shared between getActiveJobs callers (see ProgressSnapshots); 0 = always ask */
   progressCacheMs?: number;
 }
@@ -36,6 +36,8 @@ export interface JobServiceDeps extends SubmitCheckDeps {
   itemProgress: Pick<ItemProgressRepository, 'forJob'>;
   /** seals URL secrets before a job reaches Temporal */
   urlSecrets: Pick<UrlSecrets, 'sealOptions'>;
+  /** how many items a new job processes at once */
+  lanes: Pick<JobLanes, 'lanes'>;
   config: JobServiceConfig;
 }
 
@@ -87,7 +89,7 @@ export class JobService {
       jobType: entry.ipsType,
       element,
       options: await this.sealed(p.companyHandle, entry.workflowOptions ? entry.workflowOptions(options) : options),
-      lanes: this.config.lanes,
+      lanes: await this.deps.lanes.lanes(),
     };
     const memo: JobMemo = {
       element,

@@ -165,7 +165,8 @@ describe('JobService.submit with a ripPdfsJob', () => {
       itemProgress: { forJob: async () => [] },
       // URLs go in as given: no secret box here.
       urlSecrets: { sealOptions: async (_company, options) => options },
-      config: { timezone: 'UTC', lanes: 2 },
+      lanes: { lanes: async () => 2 },
+      config: { timezone: 'UTC' },
       ...parts,
     };
   }

@@ -1,5 +1,6 @@
 import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowNotFoundError, type CalendarSpec } from '@temporalio/client';
 import { type SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
+import proto from '@temporalio/proto';
 import {
   type JobProgress,
   type JobRequest,
@@ -74,6 +75,19 @@ export class JobGateway {
     await this.client.connection.withDeadline(Date.now() + timeoutMs, () =>
       this.client.workflowService.describeNamespace({ namespace: this.client.options.namespace }),
     );
+  }
+
+  /**
+   * Worker processes polling the job task queue for activities (Temporal
+   * lists each poller it saw in the last minutes by identity); 0 when none.
+   */
+  async activityWorkers(): Promise<number> {
+    const { pollers } = await this.client.workflowService.describeTaskQueue({
+      namespace: this.client.options.namespace,
+      taskQueue: { name: this.taskQueue },
+      taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+    });
+    return new Set((pollers ?? []).map((p) => p.identity)).size;
   }
 
   private labels(l: JobLabels): SearchAttributePair[] {
