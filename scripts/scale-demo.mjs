@@ -19,65 +19,29 @@
  * TEMPORAL_ADDRESS (an existing Temporal; default: a dev server started here).
  * Exits 0 only when expected = done and lost = duplicated = 0.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { log, originals, startService, uploadOriginals, waitFor } from '../bench/lib/service.mjs';
-import { freePort } from '../dist/src/adapters/temporal/dev-server.js';
+import { freshDatabase, startS3 } from '../bench/lib/infra.mjs';
 
 const ASSETS = Number(process.env.SCALE_DEMO_ASSETS ?? 200);
 const KILL_AT = 0.25;
 const OUTAGE_AT = 0.5;
 const OUTAGE_SECONDS = 5;
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-
-const s3Server = (...args) => {
-  const r = spawnSync('bash', [path.join(root, 'scripts/s3-server.sh'), ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`scripts/s3-server.sh ${args[0]} failed: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`);
-};
-const readEnvFile = (file) =>
-  Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-
-/** A database of its own in the given server, so runs never meet each other's rows; dropped at the end. */
-async function freshDatabase(serverUrl) {
-  const name = `ips_scale_${Date.now()}_${process.pid}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
 
 async function main() {
   if (!process.env.DATABASE_URL?.startsWith('postgres')) throw new Error('DATABASE_URL must name a PostgreSQL server (scripts/scale-demo.sh starts one)');
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-scale-demo-'));
-  const s3Dir = path.join(work, 's3');
-  const database = await freshDatabase(process.env.DATABASE_URL);
+  const database = await freshDatabase(process.env.DATABASE_URL, 'scale_demo');
+  let s3;
   let service;
   let catalog;
   try {
-    s3Server('start', s3Dir, String(await freePort()));
-    const s3 = readEnvFile(path.join(s3Dir, 's3.env'));
-    log(`S3 (SeaweedFS) on ${s3.S3_ENDPOINT}; PostgreSQL database ${new URL(database.url).pathname.slice(1)}`);
+    s3 = await startS3(path.join(work, 's3'));
+    log(`S3 (SeaweedFS) on ${s3.endpoint}; PostgreSQL database ${database.name}`);
     const taskQueue = `scale-demo-${process.pid}`;
     const dataDir = (name) => path.join(work, name);
     service = await startService(
@@ -86,14 +50,7 @@ async function main() {
         DATABASE_URL: database.url,
         DATA_DIR: dataDir('api'),
         TEMPORAL_TASK_QUEUE: taskQueue,
-        STORAGE_DRIVER: 's3',
-        S3_ENDPOINT: s3.S3_ENDPOINT,
-        S3_REGION: s3.S3_REGION,
-        S3_BUCKET: 'ips-scale-demo',
-        S3_CREATE_BUCKET: 'true',
-        // The SDK's default chain finds these; they are never part of the service's configuration.
-        AWS_ACCESS_KEY_ID: s3.S3_ACCESS_KEY_ID,
-        AWS_SECRET_ACCESS_KEY: s3.S3_SECRET_ACCESS_KEY,
+        ...s3.env('ips-scale-demo'),
       },
       {
         temporalAddress: process.env.TEMPORAL_ADDRESS || undefined,
@@ -143,10 +100,10 @@ async function main() {
 
     await waitFor('half of the items', async () => (await itemsDone()) >= ASSETS * OUTAGE_AT || (await ended()), 600_000);
     const stoppedAt = await itemsDone();
-    s3Server('stop', s3Dir);
+    s3.stop();
     await new Promise((r) => setTimeout(r, OUTAGE_SECONDS * 1000));
     const restart = Date.now();
-    s3Server('start', s3Dir, new URL(s3.S3_ENDPOINT).port);
+    s3.start();
     log(
       `S3 server stopped at ${stoppedAt}/${ASSETS} items for ${OUTAGE_SECONDS} s, writable again ${((Date.now() - restart) / 1000).toFixed(1)} s after its restart`,
     );
@@ -159,7 +116,7 @@ async function main() {
   } finally {
     await catalog?.end();
     await service?.stop();
-    spawnSync('bash', [path.join(root, 'scripts/s3-server.sh'), 'stop', s3Dir]);
+    s3?.shutdown();
     await database.drop().catch((err) => log(`could not drop the demo database: ${err.message}`));
     await fs.rm(work, { recursive: true, force: true });
   }

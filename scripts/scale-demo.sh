@@ -20,30 +20,14 @@ if [[ "${SCALE_DEMO_SKIP_SETUP:-}" != 1 ]]; then
   npm run --silent build >&2
 fi
 
-work=$(mktemp -d /tmp/ips-scale-demo-pg.XXXXXX)
 pg_dir=""
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-run_pg() {
-  local cmd="$1"; shift
-  if (( EUID == 0 )); then su postgres -s /bin/sh -c "$(printf '%q ' "$pg_bin/$cmd" "$@")"; else "$pg_bin/$cmd" "$@"; fi
-}
-cleanup() {
-  if [[ -n "$pg_dir" ]]; then run_pg pg_ctl -D "$pg_dir" -m immediate stop >/dev/null 2>&1 || true; fi
-  rm -rf "$work"
-}
+cleanup() { if [[ -n "$pg_dir" ]]; then bash scripts/pg-server.sh stop "$pg_dir"; rm -rf "$(dirname "$pg_dir")"; fi; }
 trap cleanup EXIT
-
 if [[ -z "${DATABASE_URL:-}" ]]; then
-  [[ -n "$pg_bin" ]] || { log "PostgreSQL binaries not found (scripts/setup.sh --test installs them)"; exit 1; }
-  port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-  pg_dir="$work/pg"
-  mkdir -p "$pg_dir"
-  (( EUID == 0 )) && chown postgres "$work" "$pg_dir"
-  run_pg initdb -D "$pg_dir" -A trust -U postgres --no-sync >/dev/null
-  run_pg pg_ctl -D "$pg_dir" -w -l "$pg_dir/server.log" \
-    -o "-p $port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
-  export DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
-  log "PostgreSQL on port $port (throw-away)"
+  pg_dir="$(mktemp -d /tmp/ips-scale-demo-pg.XXXXXX)/pg"
+  if (( EUID == 0 )); then chown postgres "$(dirname "$pg_dir")"; fi
+  DATABASE_URL=$(bash scripts/pg-server.sh start "$pg_dir")
+  export DATABASE_URL
 fi
 
 MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" node scripts/scale-demo.mjs

@@ -11,30 +11,19 @@ work=$(mktemp -d /tmp/ips-test-run.XXXXXX)
 pg_pid_dir=""
 s3_dir=""
 cleanup() {
-  if [[ -n "$pg_pid_dir" ]]; then run_pg pg_ctl -D "$pg_pid_dir" -m immediate stop >/dev/null 2>&1 || true; fi
+  if [[ -n "$pg_pid_dir" ]]; then bash scripts/pg-server.sh stop "$pg_pid_dir"; fi
   if [[ -n "$s3_dir" ]]; then bash scripts/s3-server.sh stop "$s3_dir" || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 # --- PostgreSQL: a throw-away cluster on a free port (unless TEST_DATABASE_URL is given) ---
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-run_pg() {
-  local cmd="$1"; shift
-  if (( EUID == 0 )); then su postgres -s /bin/sh -c "$(printf '%q ' "$pg_bin/$cmd" "$@")"; else "$pg_bin/$cmd" "$@"; fi
-}
 if [[ -z "${TEST_DATABASE_URL:-}" ]]; then
-  [[ -n "$pg_bin" ]] || { log "PostgreSQL binaries not found"; echo "0 passed, 1 failed"; exit 1; }
-  pg_port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
   pg_pid_dir="$work/pg"
-  mkdir -p "$pg_pid_dir"
-  (( EUID == 0 )) && chown postgres "$work" "$pg_pid_dir"
-  run_pg initdb -D "$pg_pid_dir" -A trust -U postgres --no-sync >/dev/null
-  run_pg pg_ctl -D "$pg_pid_dir" -w -l "$pg_pid_dir/server.log" \
-    -o "-p $pg_port -k $pg_pid_dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null \
-    || { log "PostgreSQL did not start"; cat "$pg_pid_dir/server.log" >&2; echo "0 passed, 1 failed"; exit 1; }
-  export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
-  log "PostgreSQL $(basename "$(dirname "$pg_bin")") on port $pg_port"
+  if (( EUID == 0 )); then chown postgres "$work"; fi
+  TEST_DATABASE_URL=$(bash scripts/pg-server.sh start "$pg_pid_dir" 200) \
+    || { log "PostgreSQL did not start"; echo "0 passed, 1 failed"; exit 1; }
+  export TEST_DATABASE_URL
 fi
 
 # --- S3: SeaweedFS (built by setup.sh --test) in a throw-away directory on a free port,

@@ -1,0 +1,115 @@
+/**
+ * Scaling out: does a second worker machine double throughput, and what does
+ * object storage cost? Three runs of the same ReprocessAssetsJob in one
+ * invocation, each on a fresh service (PostgreSQL database, API, Temporal dev
+ * server), each worker with its own DATA_DIR:
+ *
+ *   A  1 worker pinned to CPU 0 (taskset), S3 storage
+ *   B  2 workers pinned to CPU 0 and CPU 1, S3 storage
+ *   C  1 worker pinned to CPU 0, local disk
+ *
+ * Prints assets/s of each and the ratios B / A (target ≥ 1.8) and A / C (the
+ * cost of S3 for one worker). The API, PostgreSQL, Temporal and SeaweedFS are
+ * not pinned: in B they share the two CPUs with the workers, in A and C they
+ * have CPU 1 to themselves, so B / A is the ratio a deployment sees when its
+ * control plane shares the workers' machines (a conservative figure).
+ *
+ *   bash bench/scale.sh [count]      (sets up, builds, starts a throw-away PostgreSQL)
+ *   node bench/scale.mjs [count]     (after npm run build, DATABASE_URL naming a PostgreSQL server)
+ *
+ * Work per asset as bench/reprocess.mjs: the photo-like 2725×2225 JPEGs,
+ * manual crop, Convert to a98.icc, unsharp mask, JPEG-tiled pyramid TIFF.
+ */
+import os from 'node:os';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { freshDatabase, startS3 } from './lib/infra.mjs';
+import { log, originals, startService, uploadOriginals, waitFor } from './lib/service.mjs';
+
+const count = Number(process.argv[2] ?? 80);
+const outputProfile = '/usr/share/color/icc/ghostscript/a98.icc';
+
+const RUNS = [
+  { key: 'A', label: '1 worker  (CPU 0),       S3        ', storage: 's3', cpus: ['0'] },
+  { key: 'B', label: '2 workers (CPU 0, CPU 1), S3        ', storage: 's3', cpus: ['0', '1'] },
+  { key: 'C', label: '1 worker  (CPU 0),       local disk', storage: 'local', cpus: ['0'] },
+];
+
+/** One run: a fresh service, the originals uploaded, then the timed job; assets/s from the submit to the job log's end. */
+async function run(spec, files, s3, work) {
+  const database = await freshDatabase(process.env.DATABASE_URL, `scale_${spec.key.toLowerCase()}`);
+  const dir = path.join(work, spec.key);
+  // Each process's own DATA_DIR on S3; on local disk API and worker must share one (that is what S3 removes).
+  const dataDir = (name) => path.join(dir, spec.storage === 's3' ? name : 'shared');
+  let service;
+  try {
+    service = await startService(
+      dir,
+      {
+        DATABASE_URL: database.url,
+        DATA_DIR: dataDir('api'),
+        ...(spec.storage === 's3' ? s3.env(`ips-bench-scale-${spec.key.toLowerCase()}-${Date.now()}`) : {}),
+      },
+      { workers: spec.cpus.map((cpus, i) => ({ name: `worker-${i + 1}`, cpus, env: { DATA_DIR: dataDir(`worker-${i + 1}`) } })) },
+    );
+    const { call, companyHandle, user, upload, finished } = service;
+    const uploads = [await upload([outputProfile], 'profile'), ...(await uploadOriginals(service, files))];
+    for (const job of uploads) await waitFor(`upload job ${job}`, () => finished(job), 30 * 60_000);
+    const found = await call('searchAssets', { companyHandle, includeSubfolders: true, recordsPerPage: 1000 }, user);
+    const assets = found.assetArray?.items ?? [];
+    const profile = assets.find((a) => a.name === path.basename(outputProfile, '.icc'));
+    const images = assets.filter((a) => a.type === 'Image').map((a) => a.assetHandle);
+    if (!profile || images.length !== files.length) throw new Error(`run ${spec.key}: expected ${files.length} images and the profile, found ${images.length}`);
+
+    const submittedAt = Date.now();
+    const { jobHandle } = await call(
+      'submitJob',
+      {
+        companyHandle,
+        jobName: `scale-${spec.key}`,
+        reprocessAssetsJob: {
+          assetHandleArray: images,
+          createMask: false,
+          emailSetting: 'None',
+          manualCropOptions: { left: 100, right: 100, top: 80, bottom: 80 },
+          colorManagementOptions: { colorManagement: 'Convert', outputProfileHandle: profile.assetHandle },
+          unsharpMaskOptions: { amount: 1.2, radius: 1.0, threshold: 3, monochrome: 0 },
+        },
+      },
+      user,
+    );
+    await waitFor('the reprocess job', () => finished(jobHandle), 60 * 60_000);
+    const logs = await call('getJobLogDetails', { companyHandle, jobHandle, recordsPerPage: 1 }, user);
+    const jobLog = (logs.jobLogArray?.items ?? [])[0];
+    if (!jobLog || jobLog.fileSuccessCount !== files.length) throw new Error(`run ${spec.key}: the job did not process every asset: ${JSON.stringify(jobLog)}`);
+    const seconds = (Date.parse(jobLog.endDate) - submittedAt) / 1000;
+    return files.length / seconds;
+  } finally {
+    await service?.stop();
+    await database.drop().catch(() => undefined);
+  }
+}
+
+async function main() {
+  if (os.availableParallelism() < 2) throw new Error('bench/scale needs at least 2 CPUs (it pins one worker to each of CPU 0 and CPU 1)');
+  if (!process.env.DATABASE_URL?.startsWith('postgres')) throw new Error('DATABASE_URL must name a PostgreSQL server (bench/scale.sh starts one)');
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-bench-scale-'));
+  let s3;
+  try {
+    s3 = await startS3(path.join(work, 's3'));
+    const files = await originals(count);
+    log(`[bench] ${count} assets per run, ${os.availableParallelism()} CPUs, S3 = SeaweedFS on ${s3.endpoint}`);
+    const rates = {};
+    for (const spec of RUNS) {
+      rates[spec.key] = await run(spec, files, s3, work);
+      log(`[bench] ${spec.key}  ${spec.label}  ${rates[spec.key].toFixed(2)} assets/s`);
+    }
+    log(`[bench] B / A (2 workers vs 1, S3)         = ${(rates.B / rates.A).toFixed(2)}  (target ≥ 1.8)`);
+    log(`[bench] A / C (S3 vs local disk, 1 worker) = ${(rates.A / rates.C).toFixed(2)}  (the cost of object storage)`);
+  } finally {
+    s3?.shutdown();
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
+
+await main();
