@@ -169,7 +169,7 @@ export interface AppConfig {
     uploadJobIdleSeconds: number;
   };
   authCacheSeconds: number;
-  /** failed logins per e-mail and per client address within the window before 429 (in memory, per process) */
+  /** failed logins per e-mail and per client address within the window before 429 (kept in the catalog, shared by every API replica) */
   /** maxAddressFailures: per client address, default 5 × maxFailures */
   authThrottle: { maxFailures: number; maxAddressFailures: number; windowSeconds: number };
   /** execSchedule is read in this zone (IPS reads it in the server's local time: Adobe IPS: operation-methods/operation-parameters/r-submit-job) */
