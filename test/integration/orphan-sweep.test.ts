@@ -140,6 +140,23 @@ for (const backend of backends) {
       expect((await h.ctx.services.orphanSweep.sweep({ dryRun: true, graceMs })).orphans).toEqual([]);
     });
 
+    it('takes the files a purge interrupted by a crash left behind: an asset emptied from the trash references nothing', async () => {
+      const asset = await h.ctx.database.db.selectFrom('assets').select(['asset_handle', 'original_key']).executeTakeFirstOrThrow();
+      // What purgeAsset's first step leaves when the process dies before it removed the files.
+      await h.ctx.database.db
+        .updateTable('assets')
+        .set({ trash_state: 'InEmptiedTrash', optimized_key: null, mask_key: null })
+        .where('asset_handle', '=', asset.asset_handle)
+        .execute();
+      if (!backend.s3)
+        await fs.utimes(path.join(h.ctx.config.storage.root, asset.original_key), new Date(Date.now() - 3 * DAY_MS), new Date(Date.now() - 3 * DAY_MS));
+      const report = await h.ctx.services.orphanSweep.sweep({ dryRun: false, graceMs });
+      expect(report.orphans.map((o) => o.key)).toContain(asset.original_key);
+      expect(await exists(asset.original_key)).toBe(false);
+      const others = await h.ctx.database.db.selectFrom('assets').select('original_key').where('asset_handle', '!=', asset.asset_handle).execute();
+      for (const { original_key } of others) expect(await exists(original_key), original_key).toBe(true);
+    });
+
     it('keeps an object a row starts to reference while the sweep runs (looked up again just before the delete)', async () => {
       const key = 'optimized/c_ghost/a_late/item3.ptif';
       await h.ctx.storage.putStream(key, Readable.from([Buffer.from('late')]));
@@ -149,7 +166,7 @@ for (const backend of backends) {
       // The row lands after the sweep read the references, before it deletes.
       references.all = async function* () {
         yield* all();
-        const asset = await h.ctx.database.db.selectFrom('assets').select('asset_handle').executeTakeFirstOrThrow();
+        const asset = await h.ctx.database.db.selectFrom('assets').select('asset_handle').where('trash_state', '=', 'NotInTrash').executeTakeFirstOrThrow();
         await h.ctx.database.db.updateTable('assets').set({ mask_key: key }).where('asset_handle', '=', asset.asset_handle).execute();
       };
       try {

@@ -8,6 +8,11 @@ import type { Database } from '../database/tables.js';
  * Image Rendering and Video publishes copied under published/, the video
  * facts' MP4, and published documents (the video sitemap). A new column that
  * holds a key belongs here, or the orphan sweep takes its objects.
+ *
+ * An asset emptied from the trash (InEmptiedTrash) keeps its row, and its keys,
+ * for the job logs, but its files are meant to be gone (purgeAsset removes
+ * them right after marking the row): its keys reference nothing, so files a
+ * purge interrupted by a crash left behind are swept.
  */
 const KEY_COLUMNS = [
   ['assets', ['original_key', 'optimized_key', 'mask_key']],
@@ -17,6 +22,8 @@ const KEY_COLUMNS = [
   ['context_published_documents', ['path']],
 ] as const satisfies ReadonlyArray<readonly [keyof Database, readonly string[]]>;
 
+const EMPTIED = 'InEmptiedTrash';
+type KeyRow = { stored_key: string | null };
 /** Rows per query when walking the assets table. */
 const PAGE = 5000;
 /** Keys per IN list: well under SQLite's bound on variables and PostgreSQL's on parameters. */
@@ -29,7 +36,12 @@ export class StorageReferencesRepository {
   /** Every referenced key (a key may come more than once), the assets table a page at a time. */
   async *all(): AsyncIterable<string> {
     for (let after: string | null = null; ;) {
-      let page = this.db.selectFrom('assets').select(['asset_handle', 'original_key', 'optimized_key', 'mask_key']).orderBy('asset_handle').limit(PAGE);
+      let page = this.db
+        .selectFrom('assets')
+        .select(['asset_handle', 'original_key', 'optimized_key', 'mask_key'])
+        .where('trash_state', '!=', EMPTIED)
+        .orderBy('asset_handle')
+        .limit(PAGE);
       if (after !== null) page = page.where('asset_handle', '>', after);
       const rows = await page.execute();
       for (const r of rows) yield* present([r.original_key, r.optimized_key, r.mask_key]);
@@ -51,9 +63,9 @@ export class StorageReferencesRepository {
       const batch = keys.slice(i, i + IN_BATCH);
       for (const [table, columns] of KEY_COLUMNS) {
         for (const column of columns) {
-          const { rows } = await sql<{
-            stored_key: string | null;
-          }>`select ${sql.ref(column)} as stored_key from ${sql.table(table)} where ${sql.ref(column)} in (${sql.join(batch)})`.execute(this.db);
+          const live = table === 'assets' ? sql` and trash_state <> ${EMPTIED}` : sql``;
+          const query = sql<KeyRow>`select ${sql.ref(column)} as stored_key from ${sql.table(table)} where ${sql.ref(column)} in (${sql.join(batch)})${live}`;
+          const { rows } = await query.execute(this.db);
           for (const r of rows) if (r.stored_key) found.add(r.stored_key);
         }
       }
