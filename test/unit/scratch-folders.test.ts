@@ -69,6 +69,15 @@ describe('ScratchFolders', () => {
     expect(await exists(recentLoose)).toBe(true);
   });
 
+  it("makes its own folder again when another host's sweep took it after a day without a write", async () => {
+    const folders = new ScratchFolders(parent, { host: 'box', pid: 5000, isAlive: () => true });
+    await folders.init();
+    await fs.rm(folders.own, { recursive: true });
+    const file = await folders.path('out.tif');
+    expect(path.dirname(file)).toBe(folders.own);
+    await fs.writeFile(file, 'x');
+  });
+
   it('a real dead pid: a child process that has exited', async () => {
     const { spawnSync } = await import('node:child_process');
     const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });

@@ -28,10 +28,6 @@ export class LocalStorageDriver implements StorageDriver {
     return this;
   }
 
-  private get tmpDir(): string {
-    return this.scratch.own;
-  }
-
   private resolve(key: string): string {
     assertSafeKey(key);
     const full = path.resolve(this.root, key);
@@ -40,7 +36,7 @@ export class LocalStorageDriver implements StorageDriver {
   }
 
   async tempPath(suffix: string): Promise<string> {
-    return path.join(this.tmpDir, `${Date.now()}-${randomId(10)}${suffix.replace(/[^A-Za-z0-9.]/g, '')}`);
+    return this.scratch.path(`${Date.now()}-${randomId(10)}${suffix.replace(/[^A-Za-z0-9.]/g, '')}`);
   }
 
   async putStream(key: string, source: Readable, opts: { maxBytes?: number; readOnly?: boolean } = {}) {

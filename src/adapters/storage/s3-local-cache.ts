@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomId } from '../../domain/handles.js';
 import { isNotFound, missingObject } from './s3-errors.js';
+import type { ScratchFolders } from './scratch-folders.js';
 
 export interface CacheBudget {
   /** bytes the copies may take before the least recently used idle ones go */
@@ -55,7 +56,7 @@ export class S3LocalCache {
     private readonly bucket: string,
     private readonly dir: string,
     /** the process's scratch folder, on the same filesystem (downloads are renamed from there) */
-    private readonly scratchDir: string,
+    private readonly scratch: Pick<ScratchFolders, 'path'>,
     private readonly budget: CacheBudget,
   ) {}
 
@@ -86,7 +87,7 @@ export class S3LocalCache {
   }
 
   private async download(key: string, objectKey: string, etag: string, size: number, file: string): Promise<string> {
-    const tmp = path.join(this.scratchDir, `${path.basename(file)}.${randomId(8)}.part`);
+    const tmp = await this.scratch.path(`${path.basename(file)}.${randomId(8)}.part`);
     try {
       // IfMatch: the bytes are those of the version the name promises, or the GET fails (412) rather than caching a mix.
       const got = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey, ...(etag ? { IfMatch: etag } : {}) }));

@@ -90,7 +90,7 @@ export class S3StorageDriver implements StorageDriver {
       ...(options.credentials ? { credentials: options.credentials } : {}),
     });
     this.scratch = new ScratchFolders(path.join(options.localDir, 'tmp'));
-    this.cache = new S3LocalCache(this.client, this.bucket, path.join(options.localDir, 'cache'), this.scratch.own, {
+    this.cache = new S3LocalCache(this.client, this.bucket, path.join(options.localDir, 'cache'), this.scratch, {
       maxBytes: options.cacheMaxBytes ?? CACHE_MAX_BYTES,
       minIdleMs: options.cacheMinIdleMs ?? CACHE_MIN_IDLE_MS,
     });
@@ -147,7 +147,7 @@ export class S3StorageDriver implements StorageDriver {
   }
 
   async tempPath(suffix: string): Promise<string> {
-    return path.join(this.scratch.own, `${Date.now()}-${randomId(10)}${suffix.replace(/[^A-Za-z0-9.]/g, '')}`);
+    return this.scratch.path(`${Date.now()}-${randomId(10)}${suffix.replace(/[^A-Za-z0-9.]/g, '')}`);
   }
 
   async putStream(key: string, source: Readable, opts: { maxBytes?: number; readOnly?: boolean } = {}): Promise<{ size: number }> {

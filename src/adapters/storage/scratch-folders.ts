@@ -26,6 +26,15 @@ export class ScratchFolders {
     this.own = path.join(parent, `${this.pid}-${randomId(8)}@${hostLabel(opts.host ?? os.hostname())}`);
   }
 
+  /**
+   * A fresh path in this process's folder, made again if it went: a process
+   * on another host sharing the folder removes it after a day without a write.
+   */
+  async path(name: string): Promise<string> {
+    await fs.mkdir(this.own, { recursive: true });
+    return path.join(this.own, name);
+  }
+
   /** Removes what dead processes left, then makes this process's folder. */
   async init(): Promise<void> {
     await fs.mkdir(this.parent, { recursive: true });
