@@ -52,6 +52,15 @@ describe('ScratchFolders', () => {
     expect(await exists(before)).toBe(false);
   });
 
+  it("leaves the folder of another driver in this same process (the API and the worker of one 'all' process)", async () => {
+    const first = new ScratchFolders(parent, { host: 'box', pid: 7, isAlive: () => true });
+    await first.init();
+    const inUse = await first.path('staged.part');
+    await fs.writeFile(inUse, 'x');
+    await new ScratchFolders(parent, { host: 'box', pid: 7, isAlive: () => true }).init();
+    expect(await exists(inUse)).toBe(true);
+  });
+
   it("leaves another machine's folder and loose files until they have been left a day", async () => {
     const recentOther = await leftBehind('4000-AAAA@other-host');
     const oldOther = await leftBehind('4000-CCCC@other-host', ABANDONED_AFTER_MS + 60_000);

@@ -7,6 +7,14 @@ import { randomId } from '../../domain/handles.js';
 export const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * Folders made by this process: several storage drivers may live in one
+ * process on one root (the API and the worker of `all`, a second application
+ * context in the tests), and one starting must not take another's folder for
+ * a dead process's merely because the pid is the same.
+ */
+const madeHere = new Set<string>();
+
+/**
  * Scratch files of one process live in a folder of their own under a shared
  * parent (`<pid>-<random>@<host>`), so a process starting on the same DATA_DIR
  * as a live neighbour (the API and a worker started apart) can clear what a
@@ -24,6 +32,7 @@ export class ScratchFolders {
   ) {
     this.pid = opts.pid ?? process.pid;
     this.own = path.join(parent, `${this.pid}-${randomId(8)}@${hostLabel(opts.host ?? os.hostname())}`);
+    madeHere.add(this.own);
   }
 
   /**
@@ -56,7 +65,7 @@ export class ScratchFolders {
     const removed: string[] = [];
     for (const name of await fs.readdir(this.parent)) {
       const full = path.join(this.parent, name);
-      if (full === this.own) continue;
+      if (full === this.own || madeHere.has(full)) continue;
       const owner = /^(\d+)-[A-Za-z0-9]+@(.+)$/.exec(name);
       // Our own pid on another folder: a restarted container (pid 1 again) or a reused pid, so its owner is gone.
       const ownerGone = owner !== null && owner[2] === host && (Number(owner[1]) === this.pid || !isAlive(Number(owner[1])));
