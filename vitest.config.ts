@@ -25,10 +25,11 @@ const integration = (db: 'sqlite' | 'postgres') => ({
 
 /**
  * The service on S3 + PostgreSQL: a representative subset (upload, reprocess,
- * rip, export download, /is/image and publish, /is/content ranges) run again
- * with every file in a bucket on the SeaweedFS server scripts/test.sh starts.
+ * rip, export download, /is/image and publish, /is/content ranges; a failed
+ * put; two API replicas) run again with every file in a bucket on the
+ * SeaweedFS server scripts/test.sh starts.
  */
-const S3_SUBSET = ['upload', 'reprocess', 'rip', 'export', 'image-serving-publish', 'video-publish'];
+const S3_SUBSET = ['upload', 'reprocess', 'rip', 'export', 'image-serving-publish', 'video-publish', 'failed-put', 'stateless-api'];
 const integrationS3 = {
   plugins,
   test: {

@@ -1,6 +1,3 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Harness } from './harness.js';
 
 /**
@@ -20,30 +17,7 @@ export function storedExists(h: Harness, key: string): Promise<boolean> {
 
 /** Keys (relative to `prefix`, `/`-separated) of every stored file under `prefix`; none when nothing is there. */
 export async function storedKeys(h: Harness, prefix: string): Promise<string[]> {
-  const storage = h.ctx.config.storage;
-  if (storage.driver === 'local') {
-    const entries = await fs.readdir(path.join(storage.root, prefix), { recursive: true, withFileTypes: true }).catch(() => []);
-    return entries
-      .filter((e) => e.isFile())
-      .map((e) => path.relative(path.join(storage.root, prefix), path.join(e.parentPath, e.name)).split(path.sep).join('/'));
-  }
-  // The credentials are in the environment (the harness put them there for the service's SDK chain).
-  const client = new S3Client({
-    region: storage.s3.region,
-    forcePathStyle: storage.s3.forcePathStyle,
-    ...(storage.s3.endpoint ? { endpoint: storage.s3.endpoint } : {}),
-  });
-  const base = `${storage.s3.prefix ? `${storage.s3.prefix}/` : ''}${prefix}/`;
   const keys: string[] = [];
-  try {
-    let token: string | undefined;
-    do {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: storage.s3.bucket, Prefix: base, ContinuationToken: token }));
-      for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key.slice(base.length));
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-  } finally {
-    client.destroy();
-  }
+  for await (const o of h.ctx.storage.list(prefix)) keys.push(o.key.slice(prefix.length + 1));
   return keys;
 }
