@@ -24,11 +24,12 @@ import os from 'node:os';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { freshDatabase, startS3 } from './lib/infra.mjs';
-import { log, originals, startService, uploadOriginals, waitFor } from './lib/service.mjs';
+import { cpuTimes, log, originals, processCpu, startService, uploadOriginals, waitFor } from './lib/service.mjs';
 
 const count = Number(process.argv[2] ?? 80);
 const outputProfile = '/usr/share/color/icc/ghostscript/a98.icc';
 
+const ONLY = process.env.BENCH_SCALE_RUNS?.split(',');
 const RUNS = [
   { key: 'A', label: '1 worker  (CPU 0),       S3        ', storage: 's3', cpus: ['0'] },
   { key: 'B', label: '2 workers (CPU 0, CPU 1), S3        ', storage: 's3', cpus: ['0', '1'] },
@@ -61,6 +62,9 @@ async function run(spec, files, s3, work) {
     const images = assets.filter((a) => a.type === 'Image').map((a) => a.assetHandle);
     if (!profile || images.length !== files.length) throw new Error(`run ${spec.key}: expected ${files.length} images and the profile, found ${images.length}`);
 
+    const workerPids = service.workers.map((w) => w.child.pid);
+    const workerCpu = async () => (await Promise.all(workerPids.map(processCpu))).reduce((a, b) => a + b, 0);
+    const [machine0, workers0] = [await cpuTimes(), await workerCpu()];
     const submittedAt = Date.now();
     const { jobHandle } = await call(
       'submitJob',
@@ -79,11 +83,15 @@ async function run(spec, files, s3, work) {
       user,
     );
     await waitFor('the reprocess job', () => finished(jobHandle), 60 * 60_000);
+    const [machine1, workers1] = [await cpuTimes(), await workerCpu()];
     const logs = await call('getJobLogDetails', { companyHandle, jobHandle, recordsPerPage: 1 }, user);
     const jobLog = (logs.jobLogArray?.items ?? [])[0];
     if (!jobLog || jobLog.fileSuccessCount !== files.length) throw new Error(`run ${spec.key}: the job did not process every asset: ${JSON.stringify(jobLog)}`);
     const seconds = (Date.parse(jobLog.endDate) - submittedAt) / 1000;
-    return files.length / seconds;
+    const busy = machine1.busy - machine0.busy;
+    const inWorkers = workers1 - workers0;
+    const cpu = `machine busy ${busy.toFixed(1)} CPU-s, idle ${(machine1.idle - machine0.idle).toFixed(1)}; workers ${inWorkers.toFixed(1)}, everything else (API, PostgreSQL, Temporal, S3) ${(busy - inWorkers).toFixed(1)}`;
+    return { rate: files.length / seconds, cpu };
   } finally {
     await service?.stop();
     await database.drop().catch(() => undefined);
@@ -100,12 +108,13 @@ async function main() {
     const files = await originals(count);
     log(`[bench] ${count} assets per run, ${os.availableParallelism()} CPUs, S3 = SeaweedFS on ${s3.endpoint}`);
     const rates = {};
-    for (const spec of RUNS) {
-      rates[spec.key] = await run(spec, files, s3, work);
-      log(`[bench] ${spec.key}  ${spec.label}  ${rates[spec.key].toFixed(2)} assets/s`);
+    for (const spec of RUNS.filter((r) => !ONLY || ONLY.includes(r.key))) {
+      const { rate, cpu } = await run(spec, files, s3, work);
+      rates[spec.key] = rate;
+      log(`[bench] ${spec.key}  ${spec.label}  ${rate.toFixed(2)} assets/s   (${cpu})`);
     }
-    log(`[bench] B / A (2 workers vs 1, S3)         = ${(rates.B / rates.A).toFixed(2)}  (target ≥ 1.8)`);
-    log(`[bench] A / C (S3 vs local disk, 1 worker) = ${(rates.A / rates.C).toFixed(2)}  (the cost of object storage)`);
+    if (rates.A && rates.B) log(`[bench] B / A (2 workers vs 1, S3)         = ${(rates.B / rates.A).toFixed(2)}  (target ≥ 1.8)`);
+    if (rates.A && rates.C) log(`[bench] A / C (S3 vs local disk, 1 worker) = ${(rates.A / rates.C).toFixed(2)}  (the cost of object storage)`);
   } finally {
     s3?.shutdown();
     await fs.rm(work, { recursive: true, force: true });
