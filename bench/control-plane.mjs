@@ -26,13 +26,12 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { admin, basic, concurrency, cpuTimes, log, originals, startService, uploadOriginals, waitFor } from './lib/service.mjs';
+import { admin, basic, concurrency, cpuTimes, log, originals, reprocessWork, startService, uploadReprocessInputs } from './lib/service.mjs';
 
 const seconds = Number(process.env.BENCH_CP_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CP_CONNECTIONS ?? 4);
 const fileCount = Number(process.env.BENCH_CP_FILES ?? 60);
 const loadJobs = Number(process.env.BENCH_CP_JOBS ?? 4);
-const outputProfile = '/usr/share/color/icc/ghostscript/a98.icc';
 
 function percentile(sorted, p) {
   if (!sorted.length) return NaN;
@@ -89,14 +88,8 @@ async function main() {
   let service;
   try {
     service = await startService(work);
-    const { base, call, companyHandle, user, upload, finished } = service;
-    const jobs = [await upload([outputProfile], 'profile'), ...(await uploadOriginals(service, files))];
-    for (const job of jobs) await waitFor(`upload job ${job}`, () => finished(job), 30 * 60_000);
-    const found = await call('searchAssets', { companyHandle, includeSubfolders: true, recordsPerPage: 1000 }, user);
-    const assets = found.assetArray?.items ?? [];
-    const profile = assets.find((a) => a.type === 'IccProfile');
-    const images = assets.filter((a) => a.type === 'Image').map((a) => a.assetHandle);
-    if (!profile || images.length !== fileCount) throw new Error(`expected ${fileCount} images and the profile, found ${images.length} images`);
+    const { base, call, companyHandle, user, finished } = service;
+    const { profileHandle, images } = await uploadReprocessInputs(service, files);
 
     const tomorrow = new Date(Date.now() + 24 * 3600_000).toISOString();
     let submitted = 0;
@@ -125,14 +118,7 @@ async function main() {
         {
           companyHandle,
           jobName: `cp-load-${j}`,
-          reprocessAssetsJob: {
-            assetHandleArray: images,
-            createMask: false,
-            emailSetting: 'None',
-            manualCropOptions: { left: 100, right: 100, top: 80, bottom: 80 },
-            colorManagementOptions: { colorManagement: 'Convert', outputProfileHandle: profile.assetHandle },
-            unsharpMaskOptions: { amount: 1.2, radius: 1.0, threshold: 3, monochrome: 0 },
-          },
+          reprocessAssetsJob: reprocessWork(images, profileHandle),
         },
         user,
       );

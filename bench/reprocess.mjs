@@ -44,7 +44,8 @@ import {
   resetPeakRss,
   startService,
   timedPool,
-  uploadOriginals,
+  reprocessWork,
+  uploadReprocessInputs,
   waitFor,
 } from './lib/service.mjs';
 
@@ -154,17 +155,9 @@ async function main() {
     log(`[bench] ImageMagick:                ${(count / magickSeconds).toFixed(2)} assets/s (measured on ${magickFiles.length} files)`);
 
     service = await startService(work);
-    const { call, companyHandle, user, upload, finished, worker } = service;
+    const { call, companyHandle, user, finished, worker } = service;
     log('[bench] uploading the originals through /scene7/UploadFile …');
-    const uploadJobs = [await upload([outputProfile], 'profile'), ...(await uploadOriginals(service, files))];
-    for (const job of uploadJobs) await waitFor(`upload job ${job}`, () => finished(job), 30 * 60_000);
-
-    const found = await call('searchAssets', { companyHandle, includeSubfolders: true, recordsPerPage: 1000 }, user);
-    const assets = found.assetArray?.items ?? [];
-    const profile = assets.find((a) => a.name === path.basename(outputProfile, '.icc'));
-    const images = assets.filter((a) => a.type === 'Image').map((a) => a.assetHandle);
-    if (!profile || images.length !== count)
-      throw new Error(`expected ${count} images and the profile, found ${images.length} images, profile ${profile ? 'yes' : 'no'}`);
+    const { profileHandle, images } = await uploadReprocessInputs(service, files);
 
     // Peak RSS from here on: the kernel's high-water mark, reset (root or own process).
     await resetPeakRss(worker.pid);
@@ -175,14 +168,7 @@ async function main() {
       {
         companyHandle,
         jobName: 'bench',
-        reprocessAssetsJob: {
-          assetHandleArray: images,
-          createMask: false,
-          emailSetting: 'None',
-          manualCropOptions: crop,
-          colorManagementOptions: { colorManagement: 'Convert', outputProfileHandle: profile.assetHandle },
-          unsharpMaskOptions: usm,
-        },
+        reprocessAssetsJob: reprocessWork(images, profileHandle),
       },
       user,
     );

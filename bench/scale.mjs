@@ -24,10 +24,9 @@ import os from 'node:os';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { freshDatabase, startS3 } from './lib/infra.mjs';
-import { cpuTimes, log, originals, processCpu, startService, uploadOriginals, waitFor } from './lib/service.mjs';
+import { cpuByCommand, cpuSpent, cpuTimes, log, originals, processCpu, reprocessWork, startService, uploadReprocessInputs, waitFor } from './lib/service.mjs';
 
 const count = Number(process.argv[2] ?? 80);
-const outputProfile = '/usr/share/color/icc/ghostscript/a98.icc';
 
 const ONLY = process.env.BENCH_SCALE_RUNS?.split(',');
 const RUNS = [
@@ -53,37 +52,23 @@ async function run(spec, files, s3, work) {
       },
       { workers: spec.cpus.map((cpus, i) => ({ name: `worker-${i + 1}`, cpus, env: { DATA_DIR: dataDir(`worker-${i + 1}`) } })) },
     );
-    const { call, companyHandle, user, upload, finished } = service;
-    const uploads = [await upload([outputProfile], 'profile'), ...(await uploadOriginals(service, files))];
-    for (const job of uploads) await waitFor(`upload job ${job}`, () => finished(job), 30 * 60_000);
-    const found = await call('searchAssets', { companyHandle, includeSubfolders: true, recordsPerPage: 1000 }, user);
-    const assets = found.assetArray?.items ?? [];
-    const profile = assets.find((a) => a.name === path.basename(outputProfile, '.icc'));
-    const images = assets.filter((a) => a.type === 'Image').map((a) => a.assetHandle);
-    if (!profile || images.length !== files.length) throw new Error(`run ${spec.key}: expected ${files.length} images and the profile, found ${images.length}`);
-
+    const { call, companyHandle, user, finished } = service;
+    const { profileHandle, images } = await uploadReprocessInputs(service, files);
     const workerPids = service.workers.map((w) => w.child.pid);
     const workerCpu = async () => (await Promise.all(workerPids.map(processCpu))).reduce((a, b) => a + b, 0);
-    const [machine0, workers0] = [await cpuTimes(), await workerCpu()];
+    const [machine0, workers0, commands0] = [await cpuTimes(), await workerCpu(), await cpuByCommand()];
     const submittedAt = Date.now();
     const { jobHandle } = await call(
       'submitJob',
       {
         companyHandle,
         jobName: `scale-${spec.key}`,
-        reprocessAssetsJob: {
-          assetHandleArray: images,
-          createMask: false,
-          emailSetting: 'None',
-          manualCropOptions: { left: 100, right: 100, top: 80, bottom: 80 },
-          colorManagementOptions: { colorManagement: 'Convert', outputProfileHandle: profile.assetHandle },
-          unsharpMaskOptions: { amount: 1.2, radius: 1.0, threshold: 3, monochrome: 0 },
-        },
+        reprocessAssetsJob: reprocessWork(images, profileHandle),
       },
       user,
     );
     await waitFor('the reprocess job', () => finished(jobHandle), 60 * 60_000);
-    const [machine1, workers1] = [await cpuTimes(), await workerCpu()];
+    const [machine1, workers1, commands1] = [await cpuTimes(), await workerCpu(), await cpuByCommand()];
     const logs = await call('getJobLogDetails', { companyHandle, jobHandle, recordsPerPage: 1 }, user);
     const jobLog = (logs.jobLogArray?.items ?? [])[0];
     if (!jobLog || jobLog.fileSuccessCount !== files.length) throw new Error(`run ${spec.key}: the job did not process every asset: ${JSON.stringify(jobLog)}`);
@@ -91,7 +76,10 @@ async function run(spec, files, s3, work) {
     const busy = machine1.busy - machine0.busy;
     const inWorkers = workers1 - workers0;
     const cpu = `machine busy ${busy.toFixed(1)} CPU-s, idle ${(machine1.idle - machine0.idle).toFixed(1)}; workers ${inWorkers.toFixed(1)}, everything else (API, PostgreSQL, Temporal, S3) ${(busy - inWorkers).toFixed(1)}`;
-    return { rate: files.length / seconds, cpu };
+    const byCommand = cpuSpent(commands0, commands1)
+      .map(([name, sec]) => `${name} ${sec.toFixed(1)}`)
+      .join(', ');
+    return { rate: files.length / seconds, cpu: `${cpu}; by command (CPU-s): ${byCommand}` };
   } finally {
     await service?.stop();
     await database.drop().catch(() => undefined);

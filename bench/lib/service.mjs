@@ -117,6 +117,31 @@ export async function processCpu(pid) {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** CPU seconds used so far by every process on the machine, summed by command name (node, weed, postgres, temporal…). */
+export async function cpuByCommand() {
+  const byName = new Map();
+  for (const pid of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return byName;
+}
+
+/** What each command used between two cpuByCommand() snapshots, the busiest first (processes that ended meanwhile are not counted). */
+export function cpuSpent(before, after) {
+  return [...after]
+    .map(([name, seconds]) => [name, seconds - (before.get(name) ?? 0)])
+    .filter(([, seconds]) => seconds >= 0.05)
+    .sort((a, b) => b[1] - a[1]);
+}
+
 /** The process's current RSS in MiB (VmRSS). */
 export const currentRss = async (pid) => Number(/VmRSS:\s+(\d+)/.exec(await fs.readFile(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
@@ -291,6 +316,39 @@ export async function startService(work, env = {}, options = {}) {
     await stop();
     throw err;
   }
+}
+
+/** Ghostscript's a98.icc (libgs-common): the output profile of the benches' reprocess work. */
+export const OUTPUT_PROFILE = '/usr/share/color/icc/ghostscript/a98.icc';
+
+/**
+ * The reprocess work the benches measure (bench/reprocess.mjs's baselines do
+ * the same by hand): manual crop 100/100/80/80, Convert to a98.icc, unsharp
+ * mask 1.2/1.0/3, pyramid TIFF. The reprocessAssetsJob element for `images`.
+ */
+export function reprocessWork(images, profileHandle) {
+  return {
+    assetHandleArray: images,
+    createMask: false,
+    emailSetting: 'None',
+    manualCropOptions: { left: 100, right: 100, top: 80, bottom: 80 },
+    colorManagementOptions: { colorManagement: 'Convert', outputProfileHandle: profileHandle },
+    unsharpMaskOptions: { amount: 1.2, radius: 1.0, threshold: 3, monochrome: 0 },
+  };
+}
+
+/** Uploads OUTPUT_PROFILE and `files` and waits for the upload jobs; the profile's handle and the images' handles. */
+export async function uploadReprocessInputs(service, files) {
+  const jobs = [await service.upload([OUTPUT_PROFILE], 'profile'), ...(await uploadOriginals(service, files))];
+  for (const job of jobs) await waitFor(`upload job ${job}`, () => service.finished(job), 30 * 60_000);
+  const found = await service.call('searchAssets', { companyHandle: service.companyHandle, includeSubfolders: true, recordsPerPage: 1000 }, service.user);
+  const assets = found.assetArray?.items ?? [];
+  const profile = assets.find((a) => a.type === 'IccProfile');
+  const images = assets.filter((a) => a.type === 'Image').map((a) => a.assetHandle);
+  if (!profile || images.length !== files.length) {
+    throw new Error(`expected ${files.length} images and the profile, found ${images.length} images, profile ${profile ? 'yes' : 'no'}`);
+  }
+  return { profileHandle: profile.assetHandle, images };
 }
 
 /** Uploads `files` in posts of 20 (one upload job each, named originals-<first index>); their job handles, in order. */
