@@ -291,6 +291,13 @@ export interface ContextPublishedDocumentTable {
   job_handle: string;
 }
 
+/** One failed login for a throttle key (migration 0024); the key is stored as its SHA-256, never as given. */
+export interface LoginFailureTable {
+  key_hash: string;
+  /** epoch milliseconds */
+  failed_at: number;
+}
+
 /** Where an item in flight is, for getActiveJobs' taskItemProgressArray; only while the item runs. */
 export interface JobItemProgressTable {
   job_handle: string;
@@ -343,6 +350,7 @@ export interface Database {
   asset_metadata: AssetMetadataTable;
   projects: ProjectTable;
   project_assets: ProjectAssetTable;
+  login_failures: LoginFailureTable;
 }
 
 /** A folder of a company's catalog (docs/folders.md); assets name theirs by `path`. */

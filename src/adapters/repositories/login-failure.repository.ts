@@ -1,15 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Db } from '../database/database.js';
-import type { Database } from '../database/tables.js';
-
-interface LoginFailureTable {
-  key_hash: string;
-  /** epoch milliseconds */
-  failed_at: number;
-}
-
-type LoginFailureDb = Kysely<Database & { login_failures: LoginFailureTable }>;
 
 /**
  * Failed login attempts per throttle key (migration 0024), in the catalog so
@@ -17,11 +7,7 @@ type LoginFailureDb = Kysely<Database & { login_failures: LoginFailureTable }>;
  * table must not become a list of the e-mail and client addresses that tried.
  */
 export class LoginFailureRepository {
-  private readonly db: LoginFailureDb;
-
-  constructor(db: Db) {
-    this.db = db.withTables<{ login_failures: LoginFailureTable }>();
-  }
+  constructor(private readonly db: Db) {}
 
   async record(keys: readonly string[], at: number): Promise<void> {
     if (keys.length === 0) return;
