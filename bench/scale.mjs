@@ -35,6 +35,8 @@ import { cpuByCommand, cpuSpent, cpuTimes, log, originals, processCpu, reprocess
 const count = Number(process.argv[2] ?? 80);
 
 const ONLY = process.env.BENCH_SCALE_RUNS?.split(',');
+/** Each worker has one CPU: two activities at once, its default on such a machine (CPUs + 1). */
+const WORKER_SLOTS = 2;
 const RUNS = [
   { key: 'A', label: '1 worker  (CPU 0),       S3        ', storage: 's3', cpus: ['0'] },
   { key: 'B', label: '2 workers (CPU 0, CPU 1), S3        ', storage: 's3', cpus: ['0', '1'] },
@@ -76,6 +78,8 @@ async function run(spec, files, s3, work) {
       {
         DATABASE_URL: database.url,
         DATA_DIR: dataDir('api'),
+        // What a worker on a 1-CPU machine runs by default (CPUs + 1), on API and workers alike (JOB_LANES=auto counts with it).
+        WORKER_ACTIVITY_CONCURRENCY: String(WORKER_SLOTS),
         ...(spec.storage === 's3' ? s3.env(`ips-bench-scale-${spec.key.toLowerCase()}-${Date.now()}`) : {}),
       },
       { workers: spec.cpus.map((cpus, i) => ({ name: `worker-${i + 1}`, cpus, env: { DATA_DIR: dataDir(`worker-${i + 1}`) } })) },
