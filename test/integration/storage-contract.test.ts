@@ -161,6 +161,14 @@ for (const backend of backends) {
       expect(await storage.putStream('c/limit/exact.bin', generated(10), { maxBytes: 10 })).toEqual({ size: 10 });
     });
 
+    it('fails the put, not the process, when the source fails before the driver reads it (a ZIP entry lying about its size)', async () => {
+      const source = new Readable({ read() {} });
+      // Fails on the next tick, while the driver is still setting up (no listener of its own yet).
+      process.nextTick(() => source.destroy(new Error('too many bytes in the stream')));
+      await expect(storage.putStream('c/early/failed.bin', source)).rejects.toThrow('too many bytes in the stream');
+      expect(await storage.exists('c/early/failed.bin')).toBe(false);
+    });
+
     it('reads byte ranges: the first byte, the middle, the last byte, all of it', async () => {
       await storage.putStream('c/range/r.bin', generated(1000));
       expect(await bytes(storage.read('c/range/r.bin', { start: 0, end: 0 }))).toEqual(pattern(0, 1));

@@ -41,7 +41,18 @@ export class LocalStorageDriver implements StorageDriver {
 
   async putStream(key: string, source: Readable, opts: { maxBytes?: number; readOnly?: boolean } = {}) {
     const target = this.resolve(key);
-    const tmp = await this.tempPath('.part');
+    // A source may fail before the pipeline below listens (a ZIP entry's inflater checks its size as soon as
+    // it is opened): held here, such an error fails this put instead of reaching the process as uncaught.
+    let failedEarly: Error | undefined;
+    const hold = (err: Error) => (failedEarly ??= err);
+    source.on('error', hold);
+    let tmp: string;
+    try {
+      tmp = await this.tempPath('.part');
+    } finally {
+      source.off('error', hold);
+    }
+    if (failedEarly) throw failedEarly;
     let size = 0;
     const limit = opts.maxBytes ?? Number.POSITIVE_INFINITY;
     const counter = new Transform({
