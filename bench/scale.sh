@@ -15,5 +15,7 @@ if [[ -z "${DATABASE_URL:-}" ]]; then
   DATABASE_URL=$(bash scripts/pg-server.sh start "$pg_dir")
   export DATABASE_URL
 fi
+# The AWS SDK's Node 20 notice (docs/operations.md, S3 storage) would be printed by every process.
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED="${AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:-true}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 node bench/scale.mjs "$@"

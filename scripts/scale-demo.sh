@@ -30,4 +30,6 @@ if [[ -z "${DATABASE_URL:-}" ]]; then
   export DATABASE_URL
 fi
 
+# The AWS SDK's Node 20 notice (docs/operations.md, S3 storage) would be printed by every process.
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED="${AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:-true}"
 MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" node scripts/scale-demo.mjs
