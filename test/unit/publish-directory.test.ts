@@ -32,6 +32,14 @@ describe('publish directory (SERVER_PUBLISH_ROOT)', () => {
     expect(folderSegments('../', '../')).toEqual(['%2E%2E']);
   });
 
+  it('fails the write, not the process, when the source fails while the folders are made (a stored file gone)', async () => {
+    const source = new Readable({ read() {} });
+    // Fails on the next tick, before write() reads it (it first makes Acme/web/).
+    process.nextTick(() => source.destroy(Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT' })));
+    await expect(dir.write(['Acme', 'web', 'gone.jpg'], source)).rejects.toThrow('ENOENT');
+    expect(await fs.readdir(path.join(root, 'Acme', 'web'))).toEqual([]); // no temporary left behind
+  });
+
   it('writes atomically under the root and refuses paths that resolve outside it', async () => {
     expect(await dir.write(['Acme', 'web', 'a.txt'], Readable.from([Buffer.from('one')]))).toBe(3);
     await dir.write(['Acme', 'web', 'a.txt'], Readable.from([Buffer.from('two!')]));

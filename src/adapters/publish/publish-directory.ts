@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
+import { holdErrors } from '../streams/hold-errors.js';
 
 /** A publish target that would leave the root, pass through a symbolic link, or cannot be a file name. */
 export class PublishPathError extends Error {
@@ -54,14 +55,26 @@ export class PublishDirectory {
 
   /** Writes `source` to the file at `segments`, atomically; returns its size. */
   async write(segments: readonly string[], source: Readable): Promise<number> {
-    const target = this.resolve(segments);
-    const dir = await this.ensureDirs(segments.slice(0, -1));
-    const existing = await lstatOrNull(target);
-    if (existing?.isDirectory()) throw new PublishPathError(`'${segments.join('/')}' is a directory`);
-    const tmp = path.join(dir, `.${randomBytes(6).toString('hex')}.publishing`);
-    // O_EXCL + O_NOFOLLOW: the temporary name is never an existing file or link.
-    const handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+    const early = holdErrors(source);
+    let target: string;
+    let tmp: string;
+    let handle: fs.FileHandle;
     try {
+      target = this.resolve(segments);
+      const dir = await this.ensureDirs(segments.slice(0, -1));
+      const existing = await lstatOrNull(target);
+      if (existing?.isDirectory()) throw new PublishPathError(`'${segments.join('/')}' is a directory`);
+      tmp = path.join(dir, `.${randomBytes(6).toString('hex')}.publishing`);
+      // O_EXCL + O_NOFOLLOW: the temporary name is never an existing file or link.
+      handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+    } catch (err) {
+      early.release();
+      source.destroy();
+      throw err;
+    }
+    const failed = early.release();
+    try {
+      if (failed) throw failed;
       for await (const chunk of source) await handle.write(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array));
       await handle.sync();
     } catch (err) {

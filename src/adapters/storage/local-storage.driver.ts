@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomId } from '../../domain/handles.js';
+import { holdErrors } from '../streams/hold-errors.js';
 import { ScratchFolders } from './scratch-folders.js';
 import { type ByteRange, type StorageDriver, type StoredObject, StorageLimitError, assertSafeKey } from './storage.driver.js';
 
@@ -41,18 +42,17 @@ export class LocalStorageDriver implements StorageDriver {
 
   async putStream(key: string, source: Readable, opts: { maxBytes?: number; readOnly?: boolean } = {}) {
     const target = this.resolve(key);
-    // A source may fail before the pipeline below listens (a ZIP entry's inflater checks its size as soon as
-    // it is opened): held here, such an error fails this put instead of reaching the process as uncaught.
-    let failedEarly: Error | undefined;
-    const hold = (err: Error) => (failedEarly ??= err);
-    source.on('error', hold);
+    const early = holdErrors(source);
     let tmp: string;
     try {
       tmp = await this.tempPath('.part');
-    } finally {
-      source.off('error', hold);
+    } catch (err) {
+      early.release();
+      source.destroy();
+      throw err;
     }
-    if (failedEarly) throw failedEarly;
+    const failed = early.release();
+    if (failed) throw failed;
     let size = 0;
     const limit = opts.maxBytes ?? Number.POSITIVE_INFINITY;
     const counter = new Transform({
