@@ -39,7 +39,9 @@ export class ExportDownloadService {
     if (!log || log.company_handle !== claims.companyHandle || !(await this.deps.storage.exists(key))) {
       throw new IpsFault(FaultCode.InvalidRequest, 'This export archive is no longer available', 'token', 'gone');
     }
-    return { stream: this.deps.storage.read(key), size: await this.deps.storage.size(key), fileName: `${safeFileName(log.job_name)}.zip` };
+    // The size first: a read stream opened before an await could fail meanwhile (the archive expiring) with no one listening.
+    const size = await this.deps.storage.size(key);
+    return { stream: this.deps.storage.read(key), size, fileName: `${safeFileName(log.job_name)}.zip` };
   }
 }
 
