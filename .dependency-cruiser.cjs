@@ -14,6 +14,7 @@ const LAYER = {
   roots: '^src/(app|worker)/|^src/main\\.ts$',
   workflows: '^workflows/',
   activities: '^activities/',
+  cli: '^src/cli/',
 };
 const forbid = (name, from, to, comment) => ({ name, comment, severity: 'error', from: { path: from }, to: { path: to } });
 
@@ -63,6 +64,12 @@ module.exports = {
       LAYER.workflows,
       [LAYER.api, LAYER.services, LAYER.adapters, LAYER.roots, LAYER.activities + '(?!.*\\.types\\.ts$)', LAYER.config, LAYER.jobs + '(?!contracts\\.ts$)'],
       'Workflow code must stay deterministic: it imports the job contracts (src/jobs/contracts.ts) and the pure domain only (eslint also forbids Node built-ins there).',
+    ),
+    forbid(
+      'cli-only-http-and-domain',
+      LAYER.cli,
+      [LAYER.services, LAYER.adapters, LAYER.api, LAYER.roots, LAYER.workflows, LAYER.activities],
+      'The ips CLI is a client of the HTTP API: it reaches the service only over HTTP and may name domain types.',
     ),
     {
       ...forbid(
