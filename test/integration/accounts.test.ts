@@ -192,10 +192,15 @@ describe(`account, asset and preset operations (${process.env.IPS_TEST_DB})`, ()
     expect(huge.status).toBe(413);
   });
 
-  it('serves the OpenAPI document with every operation', async () => {
+  it('serves the OpenAPI document with every operation, grouped by tag, with examples', async () => {
     const res = await fetch(`${h.baseUrl}/api/docs-json`);
-    const doc = (await res.json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/searchAssets', '/api/addUser', '/scene7/UploadFile']));
+    const doc = (await res.json()) as { tags: Array<{ name: string }>; paths: Record<string, Record<string, any>> };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/searchAssets', '/api/addUser', '/scene7/UploadFile', '/is/image/{rootId}/{name}', '/export/{token}']),
+    );
+    expect(doc.tags.map((t) => t.name)).toEqual(['accounts', 'assets', 'folders', 'presets', 'jobs', 'job logs', 'uploads', 'delivery']);
+    expect(doc.paths['/api/submitJob']!.post.tags).toEqual(['jobs']);
+    expect(doc.paths['/api/submitJob']!.post.requestBody.content['application/json'].example).toHaveProperty('reprocessAssetsJob');
     expect((await fetch(`${h.baseUrl}/api/docs`)).status).toBe(200);
   });
 });
