@@ -70,10 +70,9 @@ export class IpsClient {
   /** Downloads `url` (a signed link: no credentials) into `file`; `onBytes` counts, `onSize` gets Content-Length when sent. */
   async download(url: string, file: string, onSize: (n: number | undefined) => void, onBytes: (n: number) => void): Promise<void> {
     const res = await fetch(url);
-    if (!res.ok || !res.body) {
-      await reply(res);
-      throw new IpsFault(res.status, 'downloadFault', undefined, `GET ${url} answered ${res.status}`, undefined);
-    }
+    // A refused link (403 altered, 410 expired) answers as a fault, which reply() throws.
+    if (!res.ok) await reply(res);
+    if (!res.body) throw new IpsFault(res.status, 'downloadFault', undefined, `GET ${url} answered ${res.status} without a body`, undefined);
     const length = res.headers.get('content-length');
     onSize(length ? Number(length) : undefined);
     const counter = new Transform({
