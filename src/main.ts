@@ -146,22 +146,19 @@ async function main(role: Role): Promise<void> {
   }
 }
 
+/** A start or a command that failed: a configuration error as its own message, anything else with its stack. */
+function fail(err: unknown): never {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err))}\n`);
+  process.exit(1);
+}
+
 const role = (process.argv[2] ?? 'all') as Role | 'sweep-orphans';
 if (role === 'sweep-orphans') {
   // A one-off command beside the long-running roles: the orphan-object sweep (docs/operations.md).
-  runSweepOrphans(process.argv.slice(3), process.stdout).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(`${err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err))}\n`);
-      process.exit(1);
-    },
-  );
+  runSweepOrphans(process.argv.slice(3), process.stdout).then((code) => process.exit(code), fail);
 } else if (!['all', 'api', 'worker'].includes(role)) {
   process.stderr.write(`usage: main.js [all|api|worker|sweep-orphans] (got '${role}')\n`);
   process.exit(2);
 } else {
-  main(role).catch((err) => {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err))}\n`);
-    process.exit(1);
-  });
+  main(role).catch(fail);
 }
