@@ -24,6 +24,8 @@ import { FolderRepository } from '../adapters/repositories/folder.repository.js'
 import { AuthService } from '../services/auth.service.js';
 import { LoginThrottle } from '../services/login-throttle.js';
 import { LoginFailureRepository } from '../adapters/repositories/login-failure.repository.js';
+import { ConsoleSessionRepository } from '../adapters/repositories/console-session.repository.js';
+import { ConsoleSessionService } from '../services/console/console-session.service.js';
 import { ImageFormatService } from '../services/image-format.service.js';
 import { IngestService } from '../services/ingest/ingest.service.js';
 import { UrlUploadService } from '../services/ingest/url-upload.service.js';
@@ -158,6 +160,8 @@ export interface AppContext {
     urlSecrets: UrlSecrets;
     /** stored objects no catalog row references (the sweep-orphans command) */
     orphanSweep: OrphanSweepService;
+    /** the web console's sign-in sessions (in the catalog, so every API replica knows them) and CSRF tokens */
+    consoleSessions: ConsoleSessionService;
   };
   mailer: Mailer;
   /** what this process's worker did (step durations, ripped pages); served by the worker or merged into the API's /metrics */
@@ -195,7 +199,8 @@ export async function createAppContext(
     metadata: new MetadataRepository(db),
     sealedValues: new SealedValueRepository(db),
   };
-  const urlSecrets = new UrlSecrets({ box: SecretBox.fromConfig(config.secretsKey, config.dataDir), sealedValues: repositories.sealedValues });
+  const secretBox = SecretBox.fromConfig(config.secretsKey, config.dataDir);
+  const urlSecrets = new UrlSecrets({ box: secretBox, sealedValues: repositories.sealedValues });
   const hasher = new PasswordHasher();
   const throttle = new LoginThrottle({
     loginFailures: new LoginFailureRepository(db),
@@ -331,6 +336,13 @@ export async function createAppContext(
       setGeneration: new SetGenerationService(parts),
       orphanSweep: new OrphanSweepService({ ...parts, sweep: { exportTtlMs: config.export.urlTtlSeconds * 1000 } }),
       urlSecrets,
+      consoleSessions: new ConsoleSessionService({
+        auth,
+        consoleSessions: new ConsoleSessionRepository(db),
+        companies: repositories.companies,
+        csrfKey: secretBox.deriveKey('ips-console-csrf-v1'),
+        options: config.consoleSession,
+      }),
       itemProgress: new ItemProgressReporter({
         itemProgress: repositories.itemProgress,
         logger: logger.child({ component: 'item-progress' }),

@@ -71,6 +71,8 @@ const schema = z.object({
   AUTH_MAX_FAILURES: positiveInt.default(10),
   AUTH_MAX_ADDRESS_FAILURES: positiveInt.optional(),
   AUTH_FAILURE_WINDOW_SECONDS: positiveInt.default(300),
+  CONSOLE_SESSION_IDLE_MINUTES: positiveInt.default(60),
+  CONSOLE_SESSION_MAX_HOURS: positiveInt.default(12),
   IPS_TIMEZONE: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Amsterdam').default(Intl.DateTimeFormat().resolvedOptions().timeZone),
   SMTP_URL: z
     .string()
@@ -172,6 +174,8 @@ export interface AppConfig {
   /** failed logins per e-mail and per client address within the window before 429 (kept in the catalog, shared by every API replica) */
   /** maxAddressFailures: per client address, default 5 × maxFailures */
   authThrottle: { maxFailures: number; maxAddressFailures: number; windowSeconds: number };
+  /** console sign-in sessions: ended after idleMinutes without a request, and maxHours after sign-in whatever happens */
+  consoleSession: { idleMinutes: number; maxHours: number };
   /** execSchedule is read in this zone (IPS reads it in the server's local time: Adobe IPS: operation-methods/operation-parameters/r-submit-job) */
   timezone: string;
   mail: { smtpUrl?: string; from: string; outboxDir: string };
@@ -279,6 +283,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxAddressFailures: e.AUTH_MAX_ADDRESS_FAILURES ?? 5 * e.AUTH_MAX_FAILURES,
       windowSeconds: e.AUTH_FAILURE_WINDOW_SECONDS,
     },
+    consoleSession: { idleMinutes: e.CONSOLE_SESSION_IDLE_MINUTES, maxHours: e.CONSOLE_SESSION_MAX_HOURS },
     timezone: e.IPS_TIMEZONE,
     mail: { smtpUrl: e.SMTP_URL || undefined, from: e.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
     callbacks: {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { UserRepository } from '../adapters/repositories/user.repository.js';
+import type { UserRepository, UserRow } from '../adapters/repositories/user.repository.js';
 import type { PasswordHasher } from '../adapters/security/password-hasher.js';
 import type { Logger } from '../adapters/logging/logger.js';
 import { FaultCode, IpsFault, faults } from '../domain/faults.js';
@@ -115,8 +115,23 @@ export class AuthService {
       if (!(await this.hasher.verify(credentials.password, user.password_hash))) return { remembered };
       this.remember(key);
     }
-    if (user.is_valid !== 1) return { remembered };
-    if (user.password_expires && user.password_expires < new Date().toISOString()) return { remembered };
+    return { principal: await this.principalOfRow(user), remembered };
+  }
+
+  /**
+   * The principal of a user already signed in (a console session), read afresh:
+   * undefined when the user is gone, disabled or its password has expired, so
+   * a deactivation or membership change holds at the session's next request.
+   */
+  async principalOf(userHandle: string): Promise<Principal | undefined> {
+    const user = await this.users.findByHandle(userHandle);
+    return user ? this.principalOfRow(user) : undefined;
+  }
+
+  /** The principal of a user row with its memberships and their companies' expiry; undefined for an invalid or expired user. */
+  private async principalOfRow(user: UserRow): Promise<Principal | undefined> {
+    if (user.is_valid !== 1) return undefined;
+    if (user.password_expires && user.password_expires < new Date().toISOString()) return undefined;
     const memberships = await this.users.memberships(user.user_handle);
     const principal: Principal = {
       userHandle: user.user_handle,
@@ -127,7 +142,7 @@ export class AuthService {
         .map((m) => ({ companyHandle: m.company_handle, role: m.role as Role, isActive: m.is_active === 1 })),
     };
     this.companyExpiry.set(principal, new Map(memberships.flatMap((m) => (m.company_expires ? [[m.company_handle, m.company_expires] as const] : []))));
-    return { principal, remembered };
+    return principal;
   }
 
   private remember(key: string): void {

@@ -298,6 +298,20 @@ export interface LoginFailureTable {
   failed_at: number;
 }
 
+/** A web console sign-in session (migration 0026); keyed by the SHA-256 of its token, never the token. */
+export interface ConsoleSessionTable {
+  token_hash: string;
+  user_handle: string;
+  /** the company the console acts in; null for an IpsAdmin who has chosen none */
+  company_handle: string | null;
+  /** ISO UTC */
+  created_at: string;
+  /** ISO UTC, written at most once a minute */
+  last_seen_at: string;
+  /** ISO UTC: the earlier of the idle and the absolute end */
+  expires_at: string;
+}
+
 /** Where an item in flight is, for getActiveJobs' taskItemProgressArray; only while the item runs. */
 export interface JobItemProgressTable {
   job_handle: string;
@@ -351,6 +365,7 @@ export interface Database {
   projects: ProjectTable;
   project_assets: ProjectAssetTable;
   login_failures: LoginFailureTable;
+  console_sessions: ConsoleSessionTable;
 }
 
 /** A folder of a company's catalog (docs/folders.md); assets name theirs by `path`. */

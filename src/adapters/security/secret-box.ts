@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -36,6 +36,16 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+  }
+
+  /**
+   * A 32-byte key for another purpose (e.g. signing console CSRF tokens),
+   * derived from this key with HKDF-SHA256 under `label`: every process of a
+   * deployment derives the same one, and the sealing key itself is never
+   * used for anything but sealing.
+   */
+  deriveKey(label: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), label, KEY_BYTES));
   }
 
   open(sealed: string): string {

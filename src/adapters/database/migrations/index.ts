@@ -9,6 +9,7 @@ import { projects } from './0022_projects.js';
 import { companyRoots } from './0023_company_roots.js';
 import { loginFailures } from './0024_login_failures.js';
 import { itemServerName } from './0025_item_server_name.js';
+import { consoleSessions } from './0026_console_sessions.js';
 
 /**
  * Migrations after 0016, one file per migration in this folder (named like
@@ -27,5 +28,6 @@ export function laterMigrations(kind: DatabaseKind): Record<string, Migration> {
     '0023_company_roots': companyRoots(kind),
     '0024_login_failures': loginFailures(kind),
     '0025_item_server_name': itemServerName(kind),
+    '0026_console_sessions': consoleSessions(kind),
   };
 }
