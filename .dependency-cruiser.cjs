@@ -15,6 +15,7 @@ const LAYER = {
   workflows: '^workflows/',
   activities: '^activities/',
   cli: '^src/cli/',
+  console: '^src/console/',
 };
 const forbid = (name, from, to, comment) => ({ name, comment, severity: 'error', from: { path: from }, to: { path: to } });
 
@@ -71,10 +72,16 @@ module.exports = {
       [LAYER.services, LAYER.adapters, LAYER.api, LAYER.roots, LAYER.workflows, LAYER.activities],
       'The ips CLI is a client of the HTTP API: it reaches the service only over HTTP and may name domain types.',
     ),
+    forbid(
+      'console-views-only-domain',
+      LAYER.console,
+      [LAYER.services, LAYER.adapters, LAYER.api, LAYER.roots, LAYER.workflows, LAYER.activities, LAYER.jobs, LAYER.cli],
+      'The console views turn plain data into HTML: the API layer gathers the data through the operations and hands it to them.',
+    ),
     {
       ...forbid(
         'nothing-imports-the-composition-roots',
-        '^(src/(api|services|adapters|domain|config|jobs)|workflows|activities)/',
+        '^(src/(api|services|adapters|domain|config|jobs|console)|workflows|activities)/',
         LAYER.roots,
         'app/ and worker/ build everything; depending on them makes a loop through the whole program (a type such as AppContext may be named).',
       ),

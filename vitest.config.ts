@@ -2,11 +2,27 @@ import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
 // SWC compiles the tests so NestJS decorators keep their metadata (esbuild drops it).
+// Two instances: the console's .tsx views need the TSX parser and Preact's JSX runtime,
+// which must not apply to .ts files (a `<T>` there would parse as JSX). tsconfigFile: false
+// keeps the plugin from turning TSX on for every file because tsconfig.json sets `jsx`.
 const plugins = [
   swc.vite({
+    include: ['**/*.ts', '**/*.mts', '**/*.js', '**/*.mjs'],
+    exclude: ['**/node_modules/**'],
+    tsconfigFile: false,
     jsc: {
       parser: { syntax: 'typescript', decorators: true },
       transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+  }),
+  swc.vite({
+    include: ['**/*.tsx'],
+    exclude: ['**/node_modules/**'],
+    tsconfigFile: false,
+    jsc: {
+      parser: { syntax: 'typescript', tsx: true },
+      transform: { react: { runtime: 'automatic', importSource: 'preact' } },
       target: 'es2022',
     },
   }),

@@ -17,6 +17,10 @@ import { OperationController } from './controllers/operation.controller.js';
 import { SoapController } from './controllers/soap.controller.js';
 import { UploadController } from './controllers/upload.controller.js';
 import { VideoContentController } from './controllers/video-content.controller.js';
+import { ConsoleController } from './controllers/console.controller.js';
+import { ConsoleAssets } from '../adapters/console/console-assets.js';
+import { ConsoleGate } from './console/console-gate.js';
+import { SignInPages } from './console/sign-in-page.js';
 import { FaultFilter } from './fault.filter.js';
 import { operationHandlers } from './operation-handlers.js';
 import { OperationInvoker } from './operation-invoker.js';
@@ -47,6 +51,7 @@ export class AppModule {
         VideoContentController,
         HealthController,
         MetricsController,
+        ConsoleController,
       ],
       providers: [
         { provide: OperationInvoker, useValue: invoker },
@@ -66,6 +71,12 @@ export class AppModule {
         { provide: ReadinessService, useValue: observability.readiness },
         { provide: MetricsService, useValue: observability.metrics },
         { provide: APP_FILTER, useValue: new FaultFilter(ctx.logger) },
+        {
+          provide: ConsoleGate,
+          useValue: new ConsoleGate(ctx.services.consoleSessions, invoker, { publicUrlIsHttps: ctx.config.publicUrl.startsWith('https:') }),
+        },
+        { provide: SignInPages, useValue: new SignInPages(ctx.services.consoleSessions, ctx.config.consoleSession.maxHours * 3600) },
+        { provide: ConsoleAssets, useValue: new ConsoleAssets() },
       ],
     };
   }

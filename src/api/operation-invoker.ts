@@ -4,7 +4,7 @@ import { parseInput } from '../domain/validate.js';
 import { AuthService, type Credentials } from '../services/auth.service.js';
 import type { Principal } from '../services/principal.js';
 import type { OperationHandlers } from './operation-handlers.js';
-import { OPERATIONS, type JsonOperation } from './operations.js';
+import { OPERATIONS, type JsonOperation, type OperationReturn } from './operations.js';
 
 export interface OperationRequest {
   credentials?: Credentials;
@@ -39,10 +39,20 @@ export class OperationInvoker {
       );
     }
     const caller = await this.auth.authenticate(request.credentials, request.clientAddress);
-    this.authorize(caller, name, request.body);
-    const param = parseInput(OPERATIONS[name].param, request.body ?? {});
+    return this.invokeAs(caller, name, request.body, request.locale);
+  }
+
+  /**
+   * The same call for a caller authenticated another way (a console session,
+   * which re-reads the user and memberships on every request): the same role
+   * check, validation and service, so the console can do nothing the API
+   * would refuse.
+   */
+  async invokeAs<N extends JsonOperation>(caller: Principal, name: N, body: unknown, locale?: string): Promise<OperationReturn<N>> {
+    this.authorize(caller, name, body);
+    const param = parseInput(OPERATIONS[name].param, body ?? {});
     const handler = this.handlers[name] as (call: { caller: Principal; param: unknown; locale?: string }) => Promise<unknown>;
-    return handler({ caller, param, ...(request.locale ? { locale: request.locale } : {}) });
+    return (await handler({ caller, param, ...(locale ? { locale } : {}) })) as OperationReturn<N>;
   }
 
   /**

@@ -274,6 +274,8 @@ export const OPERATIONS = {
 
 export type JsonOperation = keyof typeof OPERATIONS;
 export type OperationParam<N extends JsonOperation> = z.output<(typeof OPERATIONS)[N]['param']>;
+/** What the operation's handler returns (the reply schema's input: the wire formats serialise it). */
+export type OperationReturn<N extends JsonOperation> = z.input<(typeof OPERATIONS)[N]['return']>;
 
 export function rolesOf(name: OperationName): readonly string[] {
   return OPERATION_ACCESS[name].roles;

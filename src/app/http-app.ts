@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
+import { type NextFunction, type Request, type Response, urlencoded } from 'express';
 import { type AppContext, createApiServices } from './context.js';
 import type { JobGateway } from '../adapters/temporal/job.gateway.js';
 import { AppModule } from '../api/app.module.js';
@@ -28,6 +28,8 @@ export async function createHttpApp(ctx: AppContext, jobs: JobGateway, opts: Htt
   // Nest's type omits `verify` because it uses it for `rawBody: true`, which this app does not set; express.json() takes it as is.
   const json = { limit: ctx.config.limits.maxJsonBodyBytes, strict: true, verify: refuseInvalidUtf8 } as NestExpressBodyParserOptionsFor<'json'>;
   app.useBodyParser('json', json);
+  // The console's forms post urlencoded; only its routes parse them (the JSON API stays JSON-only).
+  app.use('/console', urlencoded({ extended: false, limit: 64 * 1024, parameterLimit: 100 }));
   // Body-parser failures (bad JSON, too large) happen before Nest's filters see the request.
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);

@@ -203,7 +203,7 @@ describe(`bad input: corrupt, hostile and oversized files and requests (${proces
       const res = await fetch(`${h.baseUrl}/api/${operation}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: basic(acme.who) },
-        body,
+        body: typeof body === 'string' ? body : new Uint8Array(body),
       });
       return { status: res.status, body: await res.json() };
     };

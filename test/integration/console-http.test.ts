@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, companyWithUser, startHarness } from '../support/harness.js';
+import { consoleClient } from '../support/console-client.js';
+
+/**
+ * The console over plain HTTP (what a browser test cannot see easily): cookie
+ * attributes, the sign-in form's double-submit token, CSRF on every change,
+ * the security headers, the static files, sign-out.
+ */
+describe(`the console over HTTP (${process.env.IPS_TEST_DB})`, () => {
+  let h: Harness;
+  let acme: Awaited<ReturnType<typeof companyWithUser>>;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    acme = await companyWithUser(h, 'ConsoleAcme', 'IpsUser');
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('signs in to a session cookie that scripts and other sites cannot use', async () => {
+    const c = consoleClient(h.baseUrl);
+    const signIn = await c.signIn(acme.who);
+    expect(signIn.status).toBe(303);
+    expect(signIn.headers.get('location')).toBe('/console/jobs');
+    const cookie = signIn.headers.getSetCookie().find((v) => v.startsWith('ips_session='))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    expect(cookie).toMatch(/Path=\/console/);
+    // Plain HTTP here: Secure only when the request or PUBLIC_URL is https.
+    expect(cookie).not.toMatch(/Secure/i);
+
+    const jobs = await c.get('/console/jobs');
+    expect(jobs.status).toBe(200);
+    expect(jobs.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(jobs.headers.get('cache-control')).toBe('no-store');
+    const text = await jobs.text();
+    expect(text).toContain('<h2 id="active-heading">Active jobs</h2>');
+    expect(text).toContain(acme.who.email);
+  });
+
+  it('sends a visitor without a session to the sign-in page, keeping where it was going', async () => {
+    const res = await fetch(`${h.baseUrl}/console/jobs?x=1`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/console/sign-in?next=${encodeURIComponent('/console/jobs?x=1')}`);
+  });
+
+  it('refuses a wrong password with the sign-in page and a sign-in without its form token', async () => {
+    const c = consoleClient(h.baseUrl);
+    const wrong = await c.signIn({ email: acme.who.email, password: 'not-it' });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('Wrong e-mail or password.');
+
+    const forged = await fetch(`${h.baseUrl}/console/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: acme.who.email, password: acme.who.password, _csrf: 'guessed' }),
+    });
+    expect(forged.status).toBe(403);
+    expect(forged.headers.getSetCookie().some((v) => v.startsWith('ips_session='))).toBe(false);
+  });
+
+  it('refuses a change without the CSRF token, and takes it with the token (form field or header)', async () => {
+    const c = consoleClient(h.baseUrl);
+    await c.signIn(acme.who);
+    const noToken = await c.post('/console/jobs/no-such-job/stop', {});
+    expect(noToken.status).toBe(403);
+    expect(await noToken.text()).toContain('CSRF');
+
+    const csrf = await c.csrfToken();
+    const withField = await c.post('/console/jobs/no-such-job/stop', { _csrf: csrf });
+    expect(withField.status).toBe(303);
+    const withHeader = await c.post('/console/jobs/no-such-job/stop', {}, { 'X-CSRF-Token': csrf, 'HX-Request': 'true' });
+    expect(withHeader.status).toBe(200);
+    // The job does not exist: the fault comes back as the status line, from stopJob itself.
+    expect(await withHeader.text()).toMatch(/class="error"/);
+  });
+
+  it('serves its own script, stylesheet and htmx (nothing from a CDN) and nothing else', async () => {
+    for (const name of ['console.css', 'console.js', 'htmx.min.js']) {
+      const res = await fetch(`${h.baseUrl}/console/static/${name}`);
+      expect(res.status, name).toBe(200);
+      const etag = res.headers.get('etag')!;
+      expect((await fetch(`${h.baseUrl}/console/static/${name}`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    }
+    expect((await fetch(`${h.baseUrl}/console/static/..%2F..%2Fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${h.baseUrl}/console/static/missing.js`)).status).toBe(404);
+  });
+
+  it('signs out: the old cookie no longer opens a page', async () => {
+    const c = consoleClient(h.baseUrl);
+    await c.signIn(acme.who);
+    const token = c.cookie('ips_session')!;
+    const out = await c.post('/console/sign-out', { _csrf: await c.csrfToken() });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe('/console/sign-in?signedOut=1');
+    const again = await fetch(`${h.baseUrl}/console/jobs`, { redirect: 'manual', headers: { cookie: `ips_session=${token}` } });
+    expect(again.status).toBe(303);
+  });
+
+  it('speaks Dutch and French when asked, and remembers the choice', async () => {
+    const c = consoleClient(h.baseUrl);
+    await c.signIn(acme.who);
+    const nl = await c.get('/console/jobs?lang=nl');
+    expect(await nl.text()).toContain('Actieve taken');
+    expect(await (await c.get('/console/jobs')).text()).toContain('Actieve taken');
+    const fr = await c.get('/console/jobs', { 'accept-language': 'fr' });
+    // The remembered choice wins over the browser's language.
+    expect(await fr.text()).toContain('Actieve taken');
+    const fresh = consoleClient(h.baseUrl);
+    await fresh.signIn(acme.who);
+    expect(await (await fresh.get('/console/jobs', { 'accept-language': 'fr-CH, fr;q=0.9' })).text()).toContain('Tâches actives');
+  });
+});
