@@ -54,6 +54,8 @@ import { renderIsImage } from '../adapters/media/image-serving/is-renderer.js';
 import { IsPublicationRepository } from '../adapters/repositories/is-publication.repository.js';
 import { IsPublishService } from '../services/publish/is-publish.service.js';
 import { IsDeliveryService } from '../services/publish/is-delivery.service.js';
+import { ConsoleThumbnailService } from '../services/console/console-thumbnails.service.js';
+import { ThumbnailCache } from '../adapters/storage/thumbnail-cache.js';
 import { ContextPublicationRepository } from '../adapters/repositories/context-publication.repository.js';
 import { PublishDirectory } from '../adapters/publish/publish-directory.js';
 import { ContextPublishService } from '../services/publish/context-publish.service.js';
@@ -142,6 +144,8 @@ export interface AppContext {
     exportDownloads: ExportDownloadService;
     isPublish: IsPublishService;
     isDelivery: IsDeliveryService;
+    /** the console's asset thumbnails and reprocess before/after pictures (Image Serving renders, disk-cached) */
+    consoleThumbnails: ConsoleThumbnailService;
     contextPublish: ContextPublishService;
     metadataPublish: MetadataPublishService;
     videoDelivery: VideoDeliveryService;
@@ -318,6 +322,12 @@ export async function createAppContext(
       isDelivery: new IsDeliveryService({
         ...parts,
         delivery: { maxPixels: config.export.maxPixels, cacheMaxAgeSeconds: config.imageServing.cacheMaxAgeSeconds },
+      }),
+      // The cache folder is made on the first thumbnail, so a worker process never makes it.
+      consoleThumbnails: new ConsoleThumbnailService({
+        ...parts,
+        thumbnailCache: new ThumbnailCache(config.consoleThumbnails.cacheDir, config.consoleThumbnails.cacheMaxBytes),
+        thumbnails: { maxPixels: config.export.maxPixels },
       }),
       contextPublish: new ContextPublishService(parts),
       videoDelivery: new VideoDeliveryService({ ...parts, delivery: { cacheMaxAgeSeconds: config.imageServing.cacheMaxAgeSeconds } }),

@@ -96,6 +96,7 @@ const schema = z.object({
   EXPORT_URL_TTL_SECONDS: positiveInt.default(24 * 60 * 60),
   IS_MAX_PIXELS: positiveInt.default(100_000_000),
   IS_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(3600),
+  CONSOLE_THUMBNAIL_CACHE_BYTES: positiveInt.default(256 * 1024 ** 2),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   TEMPORAL_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
   METRICS_TOKEN: z.string().optional(),
@@ -196,6 +197,8 @@ export interface AppConfig {
   export: { urlTtlSeconds: number; maxPixels: number };
   /** public Image Serving delivery: Cache-Control max-age of image replies */
   imageServing: { cacheMaxAgeSeconds: number };
+  /** the console's rendered thumbnails: a folder under DATA_DIR and its byte budget (least recently used go first) */
+  consoleThumbnails: { cacheDir: string; cacheMaxBytes: number };
   /** Prometheus: the worker's own /metrics port and the Temporal SDK's (0 = off); an optional bearer token for every /metrics */
   metrics: { workerPort: number; temporalPort: number; token?: string };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
@@ -310,6 +313,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrlSet: e.PUBLIC_URL !== undefined,
     export: { urlTtlSeconds: e.EXPORT_URL_TTL_SECONDS, maxPixels: e.IS_MAX_PIXELS },
     imageServing: { cacheMaxAgeSeconds: e.IS_CACHE_MAX_AGE_SECONDS },
+    consoleThumbnails: { cacheDir: path.join(dataDir, 'console-thumbnails'), cacheMaxBytes: e.CONSOLE_THUMBNAIL_CACHE_BYTES },
     metrics: { workerPort: e.WORKER_METRICS_PORT, temporalPort: e.TEMPORAL_METRICS_PORT, token: e.METRICS_TOKEN || undefined },
     logLevel: e.LOG_LEVEL,
   };
