@@ -18,6 +18,7 @@ import { SoapController } from './controllers/soap.controller.js';
 import { UploadController } from './controllers/upload.controller.js';
 import { VideoContentController } from './controllers/video-content.controller.js';
 import { ConsoleController } from './controllers/console.controller.js';
+import { ConsoleLogsController } from './controllers/console-logs.controller.js';
 import { ConsoleAssets } from '../adapters/console/console-assets.js';
 import { ConsoleGate } from './console/console-gate.js';
 import { SignInPages } from './console/sign-in-page.js';
@@ -52,6 +53,7 @@ export class AppModule {
         HealthController,
         MetricsController,
         ConsoleController,
+        ConsoleLogsController,
       ],
       providers: [
         { provide: OperationInvoker, useValue: invoker },

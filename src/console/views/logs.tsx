@@ -1,0 +1,98 @@
+import type { Chrome } from './chrome.js';
+import { Layout } from './layout.js';
+
+export interface JobLogRow {
+  jobHandle: string;
+  name: string;
+  type: string;
+  startDate?: string;
+  endDate?: string;
+  submitUser: string;
+  files: number;
+  errors: number;
+  warnings: number;
+}
+
+export interface LogsView {
+  chrome: Chrome;
+  logs: readonly JobLogRow[];
+  /** the role may read a log's entries (getJobLogDetails): only then is each name a link */
+  canOpen: boolean;
+  /** the role may list the company's logs at all (getJobLogs) */
+  allowed: boolean;
+  /** the query of the next (older) page, when there is one */
+  older?: string;
+  /** this is not the first page: offer the way back to the newest logs */
+  notFirst: boolean;
+}
+
+/** The company's job logs, newest first, one page at a time. */
+export function LogsPage(view: LogsView) {
+  const { t } = view.chrome;
+  return (
+    <Layout chrome={view.chrome} title={t('logs.title')}>
+      <h1>{t('logs.title')}</h1>
+      {!view.allowed ? (
+        <p class="error" role="alert">
+          {t('logs.notAllowed')}
+        </p>
+      ) : view.logs.length === 0 ? (
+        <p class="empty">{t('logs.none')}</p>
+      ) : (
+        <LogsTable view={view} />
+      )}
+      {(view.older || view.notFirst) && (
+        <nav class="pager" aria-label={t('logs.pages')}>
+          {view.notFirst && <a href="/console/logs">{t('logs.newest')}</a>}
+          {view.older && (
+            <a href={`/console/logs?${view.older}`} rel="next">
+              {t('logs.older')}
+            </a>
+          )}
+        </nav>
+      )}
+    </Layout>
+  );
+}
+
+function LogsTable({ view }: { view: LogsView }) {
+  const { t } = view.chrome;
+  return (
+    <table id="job-logs">
+      <thead>
+        <tr>
+          <th scope="col">{t('jobs.name')}</th>
+          <th scope="col">{t('jobs.type')}</th>
+          <th scope="col">{t('logs.started')}</th>
+          <th scope="col">{t('logs.ended')}</th>
+          <th scope="col">{t('logs.user')}</th>
+          <th scope="col">{t('logs.files')}</th>
+          <th scope="col">{t('logs.errors')}</th>
+          <th scope="col">{t('logs.warnings')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {view.logs.map((log) => (
+          <tr data-job={log.jobHandle}>
+            <th scope="row">
+              {view.canOpen ? (
+                <a href={`/console/logs/${encodeURIComponent(log.jobHandle)}`} aria-label={t('logs.open', { name: log.name })}>
+                  {log.name}
+                </a>
+              ) : (
+                log.name
+              )}
+            </th>
+            <td>{log.type}</td>
+            <td>{log.startDate ? <time dateTime={log.startDate}>{log.startDate}</time> : '—'}</td>
+            <td>{log.endDate ? <time dateTime={log.endDate}>{log.endDate}</time> : '—'}</td>
+            <td>{log.submitUser}</td>
+            <td>{log.files}</td>
+            <td class={log.errors > 0 ? 'error' : undefined}>{log.errors}</td>
+            <td>{log.warnings}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
