@@ -242,6 +242,7 @@ export async function createAppContext(
     ...repositories,
     videoSitemaps: new VideoSitemapRepository(db),
     storageReferences: new StorageReferencesRepository(db),
+    consoleSessions: new ConsoleSessionRepository(db),
     storage,
     scratch: new Scratch(storage),
     media,
@@ -348,7 +349,7 @@ export async function createAppContext(
       urlSecrets,
       consoleSessions: new ConsoleSessionService({
         auth,
-        consoleSessions: new ConsoleSessionRepository(db),
+        consoleSessions: parts.consoleSessions,
         companies: repositories.companies,
         csrfKey: secretBox.deriveKey('ips-console-csrf-v1'),
         options: config.consoleSession,

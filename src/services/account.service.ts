@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ConsoleSessionRepository } from '../adapters/repositories/console-session.repository.js';
 import type { CompanyRepository, CompanyRow } from '../adapters/repositories/company.repository.js';
 import type { UserRepository, UserRow } from '../adapters/repositories/user.repository.js';
 import type { PasswordHasher } from '../adapters/security/password-hasher.js';
@@ -22,7 +23,16 @@ const ALL_USERS_MAX = 10_000;
 export class AccountService {
   private readonly access: UserAccess;
 
-  constructor(private readonly deps: { companies: CompanyRepository; users: UserRepository; hasher: PasswordHasher; auth: AuthService }) {
+  constructor(
+    private readonly deps: {
+      companies: CompanyRepository;
+      users: UserRepository;
+      hasher: PasswordHasher;
+      auth: AuthService;
+      /** a new password ends the user's console sessions (someone who learnt the old one may hold a cookie) */
+      consoleSessions?: Pick<ConsoleSessionRepository, 'deleteForUser'>;
+    },
+  ) {
     this.access = new UserAccess(deps);
   }
 
@@ -246,6 +256,7 @@ export class AccountService {
     assertPasswordAllowed(p.password);
     const expires = p.passwordExpires ? new Date(p.passwordExpires).toISOString() : null;
     await this.deps.users.setPassword(target, await this.deps.hasher.hash(p.password), expires);
+    await this.deps.consoleSessions?.deleteForUser(target);
     this.deps.auth.forgetCachedLogins();
     return {};
   }

@@ -100,6 +100,17 @@ describe(`the console over HTTP (${process.env.IPS_TEST_DB})`, () => {
     expect(again.status).toBe(303);
   });
 
+  it('ends every console session of a user whose password changes', async () => {
+    const bob = await companyWithUser(h, 'ConsolePwd', 'IpsUser');
+    const c = consoleClient(h.baseUrl);
+    await c.signIn(bob.who);
+    expect((await c.get('/console/jobs')).status).toBe(200);
+    expect((await h.api('setPassword', { password: 'Another-Pass-2' }, bob.who)).status).toBe(200);
+    const after = await c.get('/console/jobs');
+    expect(after.status).toBe(303);
+    expect(after.headers.get('location')).toMatch(/^\/console\/sign-in/);
+  });
+
   it('speaks Dutch and French when asked, and remembers the choice', async () => {
     const c = consoleClient(h.baseUrl);
     await c.signIn(acme.who);

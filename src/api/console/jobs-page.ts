@@ -50,7 +50,8 @@ export async function jobAction(s: SignedIn, jobHandle: string, action: string):
   let feedback: { message: string; error: boolean };
   try {
     await s.run(ACTION_OPERATIONS[action], { companyHandle: s.companyHandle, jobHandle });
-    feedback = { message: `${t(LABELS[action])}: ${jobHandle}`, error: false };
+    // The name comes from the form only to word the answer: the operation acts on the handle.
+    feedback = { message: `${t(LABELS[action])}: ${s.request.form.jobName || jobHandle}`, error: false };
   } catch (err) {
     if (!(err instanceof IpsFault)) throw err;
     feedback = { message: err.message, error: true };

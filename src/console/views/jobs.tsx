@@ -1,6 +1,8 @@
 import type { Chrome } from './chrome.js';
 import { Layout } from './layout.js';
 import type { Translate } from '../i18n/index.js';
+import type { Locale } from '../../domain/i18n/catalog.js';
+import { formatDate, jobKind } from './format.js';
 
 export interface ActiveJobRow {
   jobHandle: string;
@@ -54,11 +56,11 @@ export function JobsPage(view: JobsView) {
       </section>
       <section aria-labelledby="scheduled-heading">
         <h2 id="scheduled-heading">{t('jobs.scheduled')}</h2>
-        <ScheduledJobs t={t} jobs={view.scheduled} canControl={view.canControl} csrfToken={view.chrome.csrfToken} />
+        <ScheduledJobs t={t} locale={view.chrome.locale} jobs={view.scheduled} canControl={view.canControl} csrfToken={view.chrome.csrfToken} />
       </section>
       <section aria-labelledby="recent-heading">
         <h2 id="recent-heading">{t('jobs.recentLogs')}</h2>
-        <RecentLogs t={t} logs={view.recent} />
+        <RecentLogs t={t} locale={view.chrome.locale} logs={view.recent} />
       </section>
     </Layout>
   );
@@ -140,6 +142,7 @@ function JobAction(props: {
   return (
     <form method="post" action={url} hx-post={url} hx-confirm={t(props.confirm, { name: job.name })} hx-target="#jobs-feedback" hx-swap="innerHTML">
       <input type="hidden" name="_csrf" value={props.csrfToken} />
+      <input type="hidden" name="jobName" value={job.name} />
       <button type="submit" id={`${action}-${job.jobHandle}`} class={props.danger ? 'danger' : undefined} aria-label={`${t(props.label)}: ${job.name}`}>
         {t(props.label)}
       </button>
@@ -147,7 +150,19 @@ function JobAction(props: {
   );
 }
 
-function ScheduledJobs({ t, jobs, canControl, csrfToken }: { t: Translate; jobs: readonly ScheduledJobRow[]; canControl: boolean; csrfToken?: string }) {
+function ScheduledJobs({
+  t,
+  locale,
+  jobs,
+  canControl,
+  csrfToken,
+}: {
+  t: Translate;
+  locale: Locale;
+  jobs: readonly ScheduledJobRow[];
+  canControl: boolean;
+  csrfToken?: string;
+}) {
   if (jobs.length === 0) return <p class="empty">{t('jobs.noneScheduled')}</p>;
   return (
     <table id="scheduled-jobs">
@@ -168,7 +183,7 @@ function ScheduledJobs({ t, jobs, canControl, csrfToken }: { t: Translate; jobs:
             <td>
               <code>{job.schedule}</code>
             </td>
-            <td>{job.paused ? t('jobs.paused') : job.nextFireTime ? <time dateTime={job.nextFireTime}>{job.nextFireTime}</time> : '—'}</td>
+            <td>{job.paused ? t('jobs.paused') : job.nextFireTime ? <time dateTime={job.nextFireTime}>{formatDate(locale, job.nextFireTime)}</time> : '—'}</td>
             {canControl && (
               <td class="actions">
                 {job.paused ? (
@@ -187,7 +202,7 @@ function ScheduledJobs({ t, jobs, canControl, csrfToken }: { t: Translate; jobs:
   );
 }
 
-function RecentLogs({ t, logs }: { t: Translate; logs: readonly RecentLogRow[] }) {
+function RecentLogs({ t, locale, logs }: { t: Translate; locale: Locale; logs: readonly RecentLogRow[] }) {
   if (logs.length === 0) return <p class="empty">{t('logs.none')}</p>;
   return (
     <table id="recent-logs">
@@ -209,8 +224,8 @@ function RecentLogs({ t, logs }: { t: Translate; logs: readonly RecentLogRow[] }
                 {log.name}
               </a>
             </th>
-            <td>{log.type}</td>
-            <td>{log.endDate ? <time dateTime={log.endDate}>{log.endDate}</time> : '—'}</td>
+            <td>{jobKind(log.type)}</td>
+            <td>{log.endDate ? <time dateTime={log.endDate}>{formatDate(locale, log.endDate)}</time> : '—'}</td>
             <td>{log.files}</td>
             <td>{log.errors}</td>
             <td>{log.warnings}</td>
