@@ -137,11 +137,14 @@ async function main(role: Role): Promise<void> {
     );
     await app.listen(config.port, config.host);
     stack.push({ name: 'http', stop: () => app.close() });
-    logger.info({ url: `http://localhost:${config.port}`, docs: `http://localhost:${config.port}/api/docs` }, 'API listening');
+    logger.info(
+      { url: `http://localhost:${config.port}`, docs: `http://localhost:${config.port}/api/docs`, console: `http://localhost:${config.port}/console` },
+      'API listening',
+    );
   }
   if (role === 'all' && !config.temporal.address) {
     process.stdout.write(
-      `IPS job service ready: API http://localhost:${config.port}  docs http://localhost:${config.port}/api/docs  Temporal UI http://localhost:${config.temporal.devServer.uiPort}\n`,
+      `IPS job service ready: API http://localhost:${config.port}  docs http://localhost:${config.port}/api/docs  console http://localhost:${config.port}/console  Temporal UI http://localhost:${config.temporal.devServer.uiPort}\n`,
     );
   }
 }

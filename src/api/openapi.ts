@@ -115,6 +115,7 @@ function infoDescription(): string {
   return [
     'Scene7 / Dynamic Media Classic IPS operations as JSON over HTTP (IPS names), grouped by tag; each operation shows an example request.',
     `The same operations are served as IPS SOAP at \`/scene7/services/IpsApiService\`. WSDLs: ${wsdls} (the first is the latest version).`,
+    'Web console: [/console](/console) (sign in with the same IPS credentials; jobs, job logs, assets, uploads, submit forms).',
     "Command line: the package's `ips` CLI (docs/cli.md in the repository).",
   ].join('\n\n');
 }

@@ -81,5 +81,6 @@ describe('OpenAPI page: links', () => {
   it('links every WSDL version and names the CLI', () => {
     for (const file of wsdlFileNames()) expect(doc.info.description).toContain(`](/scene7/webservice/${file})`);
     expect(doc.info.description).toContain('docs/cli.md');
+    expect(doc.info.description).toContain('](/console)');
   });
 });
