@@ -17,6 +17,7 @@ import { OperationController } from './controllers/operation.controller.js';
 import { SoapController } from './controllers/soap.controller.js';
 import { UploadController } from './controllers/upload.controller.js';
 import { VideoContentController } from './controllers/video-content.controller.js';
+import { ConsoleSubmitController } from './controllers/console-submit.controller.js';
 import { ConsoleController } from './controllers/console.controller.js';
 import { ConsoleLogsController } from './controllers/console-logs.controller.js';
 import { ConsoleAssets } from '../adapters/console/console-assets.js';
@@ -52,6 +53,7 @@ export class AppModule {
         VideoContentController,
         HealthController,
         MetricsController,
+        ConsoleSubmitController,
         ConsoleController,
         ConsoleLogsController,
       ],
