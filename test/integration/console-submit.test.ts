@@ -127,6 +127,27 @@ describe(`the console's Submit page (${process.env.IPS_TEST_DB})`, () => {
     expect(await list.text()).toMatch(/<p id="options-error" class="field-error" role="alert">More options must be a JSON object/);
   });
 
+  it('starts a job later when a start time is given, read as UTC', async () => {
+    const at = new Date(Date.now() + 24 * 3600_000);
+    at.setUTCSeconds(0, 0);
+    const local = at.toISOString().slice(0, 16); // what a datetime-local field sends
+    const res = await post({ type: 'optimize', jobName: 'Optimise tomorrow', emailSetting: 'None', execTime: local });
+    expect(res.status).toBe(200);
+    const jobHandle = decodeURIComponent(/href="\/console\/logs\/([^"]+)"/.exec(await res.text())![1]!);
+    const active = await h.api('getActiveJobs', { companyHandle: acme.companyHandle, jobHandle, includeWaitingJobs: true }, acme.who);
+    expect(active.body.jobArray.items).toHaveLength(1);
+    expect(Date.parse(active.body.jobArray.items[0].triggerTime)).toBe(at.getTime());
+    expect((await h.api('stopJob', { companyHandle: acme.companyHandle, jobHandle }, acme.who)).status).toBe(200);
+  });
+
+  it('speaks the console’s language on the form', async () => {
+    const fr = await (await c.get('/console/submit?type=reprocess&lang=fr')).text();
+    expect(fr).toContain('<label for="createMask">Créer un masque</label>');
+    const nl = await (await c.get('/console/submit?type=export&lang=nl')).text();
+    expect(nl).toContain('<label for="fmt">Formaat</label>');
+    await c.get('/console/submit?lang=en');
+  });
+
   it('refuses a post without the CSRF token, submitting nothing', async () => {
     const before = await jobLogCount(h, acme);
     const res = await c.post('/console/submit', { type: 'optimize', jobName: 'Forged', emailSetting: 'None' });
