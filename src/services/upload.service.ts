@@ -100,20 +100,34 @@ export class UploadService {
     }
   }
 
-  private async accept(req: IncomingMessage, style: ReplyStyle): Promise<{ jobHandle: string }> {
+  /**
+   * The console's upload (POST /console/upload): the caller is the session's
+   * principal and the console sets the uploadPostParam, so the post carries
+   * file parts only. Staging, the role check and the job are the servlet's.
+   */
+  async uploadAs(principal: Principal, req: IncomingMessage, params: UploadPostParam): Promise<{ jobHandle: string; items: UploadItem[] }> {
+    return this.accept(req, { xml: false }, { principal, params });
+  }
+
+  private async accept(
+    req: IncomingMessage,
+    style: ReplyStyle,
+    given?: { principal: Principal; params: UploadPostParam },
+  ): Promise<{ jobHandle: string; items: UploadItem[] }> {
     const postId = randomId(16);
     const staged: StagedFile[] = [];
     try {
-      const basic = AuthService.parseBasic(req.headers.authorization);
+      const basic = given ? undefined : AuthService.parseBasic(req.headers.authorization);
       // express's req.ip (it honours 'trust proxy'); the socket's address for a bare IncomingMessage.
       const clientAddress = (req as IncomingMessage & { ip?: string }).ip ?? req.socket.remoteAddress;
-      let principal: Principal | undefined = basic ? await this.auth.authenticate(basic, clientAddress) : undefined;
-      let rawParams: unknown;
+      let principal: Principal | undefined = given?.principal ?? (basic ? await this.auth.authenticate(basic, clientAddress) : undefined);
+      let rawParams: unknown = given?.params;
       await parseMultipart(
         req,
         { fileBytes: this.config.limits.maxUploadFileBytes, files: this.config.limits.maxUploadFilesPerPost, fieldBytes: 1024 * 1024 },
         {
           field: async (name, value) => {
+            if (given) throw faults.invalid(name, 'file parts only (the console sets the upload parameters)', name);
             if (name === 'auth' && isXmlDocument(value)) {
               style.xml = true;
               const part = readXmlAuthPart(value);
@@ -173,7 +187,7 @@ export class UploadService {
     }
   }
 
-  private async dispatch(principal: Principal, params: UploadPostParam, staged: StagedFile[]): Promise<{ jobHandle: string }> {
+  private async dispatch(principal: Principal, params: UploadPostParam, staged: StagedFile[]): Promise<{ jobHandle: string; items: UploadItem[] }> {
     const company = await this.deps.companies.findByHandle(params.companyHandle);
     if (!company) throw faults.notFound('uploadParams.companyHandle', 'company', params.companyHandle);
     const folder = normalizeFolder(params.destFolder, company.root_path, 'uploadParams.destFolder');
@@ -195,7 +209,7 @@ export class UploadService {
       }
       if (!job.running) throw faults.invalid('uploadParams.jobHandle', 'an upload job that is still accepting files', 'a job that has ended');
       await this.gateway.addUploadFiles(params.jobHandle, post);
-      return { jobHandle: params.jobHandle };
+      return { jobHandle: params.jobHandle, items };
     }
 
     // A later post adds files to the job's options as they were; only a new job's are checked.
@@ -229,7 +243,7 @@ export class UploadService {
       ...(params.locale ? { locale: params.locale } : {}),
       ...(params.description ? { description: params.description } : {}),
     });
-    return { jobHandle };
+    return { jobHandle, items };
   }
 }
 
