@@ -47,7 +47,8 @@ export function LogDetailPage(view: LogDetailView) {
         <a href="/console/logs">{t('log.back')}</a>
       </p>
       <h1>{t('log.title', { name: view.name })}</h1>
-      <dl class="props">
+      {/* A plain list, not dl.props: its two-column grid cannot shrink below a long e-mail address and date on a 375 px screen. */}
+      <dl>
         <dt>{t('jobs.type')}</dt>
         <dd>{view.type}</dd>
         <dt>{t('logs.started')}</dt>
