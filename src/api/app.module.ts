@@ -19,6 +19,8 @@ import { UploadController } from './controllers/upload.controller.js';
 import { VideoContentController } from './controllers/video-content.controller.js';
 import { ConsoleSubmitController } from './controllers/console-submit.controller.js';
 import { ConsoleController } from './controllers/console.controller.js';
+import { ConsoleAssetsController } from './controllers/console-assets.controller.js';
+import { ConsoleThumbnailService } from '../services/console/console-thumbnails.service.js';
 import { ConsoleLogsController } from './controllers/console-logs.controller.js';
 import { ConsoleAssets } from '../adapters/console/console-assets.js';
 import { ConsoleGate } from './console/console-gate.js';
@@ -55,6 +57,7 @@ export class AppModule {
         MetricsController,
         ConsoleSubmitController,
         ConsoleController,
+        ConsoleAssetsController,
         ConsoleLogsController,
       ],
       providers: [
@@ -81,6 +84,7 @@ export class AppModule {
         },
         { provide: SignInPages, useValue: new SignInPages(ctx.services.consoleSessions, ctx.config.consoleSession.maxHours * 3600) },
         { provide: ConsoleAssets, useValue: new ConsoleAssets() },
+        { provide: ConsoleThumbnailService, useValue: ctx.services.consoleThumbnails },
       ],
     };
   }
