@@ -100,6 +100,85 @@ describe(`the console over HTTP (${process.env.IPS_TEST_DB})`, () => {
     expect(again.status).toBe(303);
   });
 
+  it('lists a scheduled job with its next run, and pauses, resumes, runs and deletes it from the page', async () => {
+    const c = consoleClient(h.baseUrl);
+    await c.signIn(acme.who);
+    const submitted = await h.api(
+      'submitJob',
+      { companyHandle: acme.companyHandle, jobName: 'nightly', execSchedule: '0 0 3 * * ?', optimizeImagesJob: { emailSetting: 'None' } },
+      acme.who,
+    );
+    expect(submitted.status).toBe(200);
+    const jobHandle: string = submitted.body.jobHandle;
+    const scheduledRow = async () => {
+      const page = await (await c.get('/console/jobs')).text();
+      return new RegExp(`<tr data-job="${jobHandle.replace(/[|.]/g, '\\$&')}">(.*?)</tr>`).exec(page)?.[1];
+    };
+    const listed = await scheduledRow();
+    expect(listed).toContain('<code>0 0 3 * * ?</code>');
+    expect(listed).toMatch(/<time dateTime="[^"]+T03:00:00/i);
+    const triggerState = async () =>
+      (await h.api('getScheduledJobs', { companyHandle: acme.companyHandle, jobHandle }, acme.who)).body.jobArray.items[0]?.triggerState;
+    const csrf = await c.csrfToken();
+    const act = (action: string) => c.post(`/console/jobs/${encodeURIComponent(jobHandle)}/${action}`, { _csrf: csrf }, { 'HX-Request': 'true' });
+
+    expect(await (await act('pause')).text()).toContain('class="ok"');
+    expect(await triggerState()).toBe('Paused');
+    expect(await scheduledRow()).toContain('paused');
+    expect(await (await act('resume')).text()).toContain('class="ok"');
+    expect(await triggerState()).toBe('Normal');
+    expect(await (await act('run')).text()).toContain('class="ok"');
+    expect(await (await act('delete')).text()).toContain('class="ok"');
+    expect(await triggerState()).toBeUndefined();
+    expect(await scheduledRow()).toBeUndefined();
+    expect((await act('explode')).status).toBe(404);
+  });
+
+  it('offers each role only the sections its IPS role allows', async () => {
+    const nav = async (role: string) => {
+      const who = await companyWithUser(h, `ConsoleRole${role}`, role);
+      const c = consoleClient(h.baseUrl);
+      await c.signIn(who.who);
+      const home = await c.get('/console/jobs');
+      const page = await (home.status === 303 ? await c.get(home.headers.get('location')!) : home).text();
+      return [...(/<nav[^>]*>(.*?)<\/nav>/.exec(page)?.[1] ?? '').matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
+    };
+    expect(await nav('IpsUser')).toEqual(['/console/jobs', '/console/logs', '/console/assets', '/console/submit']);
+    // submitJob leaves IpsCompanyAdmin out, as IPS does.
+    expect(await nav('IpsCompanyAdmin')).toEqual(['/console/jobs', '/console/logs', '/console/assets']);
+    // ImagePortalUser may read job logs and assets, not active jobs.
+    expect(await nav('ImagePortalUser')).toEqual(['/console/logs', '/console/assets']);
+  });
+
+  it('switches between the companies of a user of several, and refuses a company that is not theirs', async () => {
+    const one = await companyWithUser(h, 'ConsoleFirst', 'IpsUser');
+    const two = await companyWithUser(h, 'ConsoleSecond', 'IpsUser');
+    const added = await h.api('addCompanyMembership', {
+      userHandle: one.userHandle,
+      membershipArray: { items: [{ companyHandle: two.companyHandle, role: 'IpsUser', isActive: true }] },
+    });
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    const job = await h.api(
+      'submitJob',
+      { companyHandle: two.companyHandle, jobName: 'second-only', execSchedule: '0 0 4 * * ?', optimizeImagesJob: { emailSetting: 'None' } },
+      two.who,
+    );
+    expect(job.status).toBe(200);
+    const c = consoleClient(h.baseUrl);
+    await c.signIn(one.who);
+    expect(await (await c.get('/console/jobs')).text()).toContain('<label for="company-switch">Company</label>');
+    const csrf = await c.csrfToken();
+    expect((await c.post('/console/company', { _csrf: csrf, companyHandle: one.companyHandle })).status).toBe(303);
+    expect(await (await c.get('/console/jobs')).text()).not.toContain('second-only');
+    expect((await c.post('/console/company', { _csrf: csrf, companyHandle: two.companyHandle })).status).toBe(303);
+    const after = await (await c.get('/console/jobs')).text();
+    expect(after).toContain('second-only');
+    expect(after).toMatch(new RegExp(`<option value="${two.companyHandle.replace(/[|]/g, '\\|')}" selected`));
+    const foreign = await c.post('/console/company', { _csrf: csrf, companyHandle: acme.companyHandle });
+    expect(foreign.status).toBe(403);
+    expect(await (await c.get('/console/jobs')).text()).toContain('second-only');
+  });
+
   it('ends every console session of a user whose password changes', async () => {
     const bob = await companyWithUser(h, 'ConsolePwd', 'IpsUser');
     const c = consoleClient(h.baseUrl);

@@ -119,7 +119,12 @@ describe.runIf(takesScreenshots)('the console Jobs page in Chromium', () => {
     expect(await row(page, jobHandle).locator('td').nth(1).textContent()).toContain('(paused)');
     expect(await countOf(page, jobHandle)).toBe(settled);
 
-    await page.getByRole('button', { name: /^Resume: / }).click();
+    // Keyboard: focus stays on the button through the table's refreshes, and Enter presses it.
+    const resume = page.getByRole('button', { name: /^Resume: / });
+    await resume.focus();
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(`resume-${jobHandle}`);
+    await page.keyboard.press('Enter');
     const advanced = await waitUntil('the bar to advance', async () => {
       const value = await progressOf(page, jobHandle);
       return value > pausedAt ? value : undefined;
@@ -134,6 +139,15 @@ describe.runIf(takesScreenshots)('the console Jobs page in Chromium', () => {
     expect(described.status.name).toBe('CANCELLED');
     const log = await h.api('getJobLogDetails', { companyHandle: acme.companyHandle, jobHandle }, acme.who);
     expect(log.body.jobLogArray.items[0].fileSuccessCount).toBeLessThan(IMAGES);
+    await page.close();
+  });
+
+  it('fits a phone: no sideways scrolling at 375 px', async () => {
+    const page = await signedInPage(browser, h.baseUrl, acme.who, { width: 375, height: 740 });
+    await submitReprocess();
+    await page.locator('#active-jobs tr[data-job]').first().waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await screenshot(page, 'jobs-phone');
     await page.close();
   });
 });

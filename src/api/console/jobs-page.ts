@@ -9,6 +9,9 @@ const RECENT_LOGS = 10;
 
 /** The Jobs page: active jobs (live), scheduled jobs, recent logs. */
 export async function jobsPage(s: SignedIn): Promise<ConsoleReply> {
+  // The console's home: a role that may not list active jobs starts at the first section it may open.
+  const first = [...(s.chrome.allowed ?? [])][0];
+  if (!s.may('getActiveJobs') && first) return redirect(`/console/${first}`, false);
   if (!s.companyHandle || !s.may('getActiveJobs'))
     return html(renderPage(JobsPage({ chrome: s.chrome, active: [], scheduled: [], recent: [], canControl: false })));
   const companyHandle = s.companyHandle;

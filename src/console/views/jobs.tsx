@@ -91,8 +91,8 @@ export function ActiveJobs({ t, jobs, canControl, csrfToken }: { t: Translate; j
             {jobs.map((job) => (
               <tr data-job={job.jobHandle}>
                 <th scope="row">{job.name}</th>
-                <td>{job.type}</td>
-                <td>{job.paused ? `${job.state} (${t('jobs.paused')})` : job.state}</td>
+                <td data-label={t('jobs.type')}>{job.type}</td>
+                <td data-label={t('jobs.state')}>{job.paused ? `${job.state} (${t('jobs.paused')})` : job.state}</td>
                 <td class="progress-cell">
                   <progress
                     id={`progress-${job.jobHandle}`}
@@ -179,11 +179,11 @@ function ScheduledJobs({
         {jobs.map((job) => (
           <tr data-job={job.jobHandle}>
             <th scope="row">{job.name}</th>
-            <td>{job.type}</td>
-            <td>
+            <td data-label={t('jobs.type')}>{job.type}</td>
+            <td data-label={t('jobs.schedule')}>
               <code>{job.schedule}</code>
             </td>
-            <td>{job.paused ? t('jobs.paused') : job.nextFireTime ? <time dateTime={job.nextFireTime}>{formatDate(locale, job.nextFireTime)}</time> : '—'}</td>
+            <td data-label={t('jobs.nextFire')}>{job.paused ? t('jobs.paused') : job.nextFireTime ? <time dateTime={job.nextFireTime}>{formatDate(locale, job.nextFireTime)}</time> : '—'}</td>
             {canControl && (
               <td class="actions">
                 {job.paused ? (
@@ -224,11 +224,11 @@ function RecentLogs({ t, locale, logs }: { t: Translate; locale: Locale; logs: r
                 {log.name}
               </a>
             </th>
-            <td>{jobKind(log.type)}</td>
-            <td>{log.endDate ? <time dateTime={log.endDate}>{formatDate(locale, log.endDate)}</time> : '—'}</td>
-            <td>{log.files}</td>
-            <td>{log.errors}</td>
-            <td>{log.warnings}</td>
+            <td data-label={t('jobs.type')}>{jobKind(log.type)}</td>
+            <td data-label={t('logs.ended')}>{log.endDate ? <time dateTime={log.endDate}>{formatDate(locale, log.endDate)}</time> : '—'}</td>
+            <td data-label={t('logs.files')}>{log.files}</td>
+            <td data-label={t('logs.errors')}>{log.errors}</td>
+            <td data-label={t('logs.warnings')}>{log.warnings}</td>
           </tr>
         ))}
       </tbody>
