@@ -183,7 +183,9 @@ function ScheduledJobs({
             <td data-label={t('jobs.schedule')}>
               <code>{job.schedule}</code>
             </td>
-            <td data-label={t('jobs.nextFire')}>{job.paused ? t('jobs.paused') : job.nextFireTime ? <time dateTime={job.nextFireTime}>{formatDate(locale, job.nextFireTime)}</time> : '—'}</td>
+            <td data-label={t('jobs.nextFire')}>
+              {job.paused ? t('jobs.paused') : job.nextFireTime ? <time dateTime={job.nextFireTime}>{formatDate(locale, job.nextFireTime)}</time> : '—'}
+            </td>
             {canControl && (
               <td class="actions">
                 {job.paused ? (
