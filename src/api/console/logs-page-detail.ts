@@ -38,7 +38,8 @@ const REPROCESSED_IMAGE_TYPE = 'OptimizedImage';
 export async function logDetailPage(s: SignedIn, jobHandle: string): Promise<ConsoleReply> {
   const { t } = s.chrome;
   if (!s.companyHandle || !s.may('getJobLogDetails')) {
-    return html(renderPage(MessagePage({ chrome: s.chrome, title: t('logs.title'), message: t('log.notAllowed') })), 403);
+    const message = s.companyHandle ? t('log.notAllowed') : t('error.noCompany');
+    return html(renderPage(MessagePage({ chrome: s.chrome, title: t('logs.title'), message })), 403);
   }
   const filter = filterOf(s.request.query.type);
   const page = pageOf(s.request.query.page);

@@ -16,8 +16,9 @@ const MAX_ROWS = 10_000;
  * millisecond, as the service orders ties by job handle.
  */
 export async function logsPage(s: SignedIn): Promise<ConsoleReply> {
-  const allowed = s.companyHandle !== undefined && s.may('getJobLogs');
-  if (!allowed) return html(renderPage(LogsPage({ chrome: s.chrome, logs: [], canOpen: false, allowed: false, notFirst: false })));
+  const { t } = s.chrome;
+  const refusal = !s.companyHandle ? t('error.noCompany') : !s.may('getJobLogs') ? t('logs.notAllowed') : undefined;
+  if (refusal) return html(renderPage(LogsPage({ chrome: s.chrome, logs: [], canOpen: false, refusal, notFirst: false })));
   const cursor = cursorOf(s.request.query);
   const want = (cursor?.skip ?? 0) + LOGS_PER_PAGE;
   const reply = await s.run('getJobLogs', {
@@ -37,7 +38,6 @@ export async function logsPage(s: SignedIn): Promise<ConsoleReply> {
         chrome: s.chrome,
         logs: shown.map(logRow),
         canOpen: s.may('getJobLogDetails'),
-        allowed: true,
         ...(older ? { older } : {}),
         notFirst: cursor !== undefined,
       }),

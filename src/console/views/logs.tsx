@@ -18,8 +18,8 @@ export interface LogsView {
   logs: readonly JobLogRow[];
   /** the role may read a log's entries (getJobLogDetails): only then is each name a link */
   canOpen: boolean;
-  /** the role may list the company's logs at all (getJobLogs) */
-  allowed: boolean;
+  /** why no log is listed: no company selected, or a role that may not run getJobLogs */
+  refusal?: string;
   /** the query of the next (older) page, when there is one */
   older?: string;
   /** this is not the first page: offer the way back to the newest logs */
@@ -32,9 +32,9 @@ export function LogsPage(view: LogsView) {
   return (
     <Layout chrome={view.chrome} title={t('logs.title')}>
       <h1>{t('logs.title')}</h1>
-      {!view.allowed ? (
+      {view.refusal ? (
         <p class="error" role="alert">
-          {t('logs.notAllowed')}
+          {view.refusal}
         </p>
       ) : view.logs.length === 0 ? (
         <p class="empty">{t('logs.none')}</p>
