@@ -174,6 +174,9 @@ describe(`the console's job logs (${process.env.IPS_TEST_DB})`, () => {
       expect(page).toContain(`href="/console/assets/${encodeURIComponent(asset)}"`);
     }
     expect(page).toMatch(/alt="[^"]+ before the job"/);
+    const dutch = await (await c.get(`/console/logs/${encodeURIComponent(reprocessJob)}?lang=nl`)).text();
+    expect(dutch).toMatch(/alt="[^"]+ vóór de taak"/);
+    expect(dutch).toContain('2 bestanden, 0 fouten, 0 waarschuwingen');
 
     const filtered = await (await c.get(`/console/logs/${encodeURIComponent(reprocessJob)}?type=BeginReprocess`)).text();
     expect(attrs(filtered, 'data-type')).toEqual(['BeginReprocess']);
