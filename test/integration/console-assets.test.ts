@@ -147,6 +147,26 @@ describe(`the console Assets section (${process.env.IPS_TEST_DB})`, () => {
     expect(foreignPage.status).toBe(404);
     expect(await foreignPage.text()).not.toContain('secret-plan');
     expect((await c.get(`/console/thumbnails/job/j%7Cnone/${encodeURIComponent(handle)}/before`)).status).toBe(404);
+
+    // A reprocess job's before and after, for the job log page: this company's only.
+    const job = await h.api(
+      'submitJob',
+      { companyHandle: acme.companyHandle, jobName: 'crop', reprocessAssetsJob: { assetHandleArray: [handle], createMask: false, emailSetting: 'None' } },
+      acme.who,
+    );
+    expect(job.status, JSON.stringify(job.body)).toBe(200);
+    await h.client.workflow.getHandle(job.body.jobHandle).result();
+    const pair = `/console/thumbnails/job/${encodeURIComponent(job.body.jobHandle)}/${encodeURIComponent(handle)}`;
+    for (const which of ['before', 'after']) {
+      const res = await c.get(`${pair}/${which}?size=96`);
+      expect(res.status, which).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/jpeg');
+    }
+    expect((await c.get(`${pair}/sideways?size=96`)).status).toBe(404);
+    const other = consoleClient(h.baseUrl);
+    await other.signIn(globex.who);
+    expect((await other.get(`${pair}/before?size=96`)).status).toBe(404);
+    expect((await other.get(`/console/thumbnails/asset/${encodeURIComponent(handle)}?size=160`)).status).toBe(404);
     // Without a session: the sign-in page, never a picture.
     expect((await fetch(`${h.baseUrl}/console/thumbnails/asset/${encodeURIComponent(handle)}`, { redirect: 'manual' })).status).toBe(303);
   });

@@ -1,6 +1,7 @@
 import type { Chrome } from './chrome.js';
 import { Layout } from './layout.js';
 import { type AssetCard, Thumbnail } from './assets.js';
+import { formatDate } from './format.js';
 
 export interface AssetDetails extends AssetCard {
   folder?: string;
@@ -62,7 +63,7 @@ export function AssetDetailsPage(view: AssetDetailsView) {
           <dd>{asset.width !== undefined && asset.height !== undefined ? `${number.format(asset.width)} × ${number.format(asset.height)}` : '—'}</dd>
           <dt>{t('asset.modified')}</dt>
           <dd>
-            <time dateTime={asset.modified}>{asset.modified}</time>
+            <time dateTime={asset.modified}>{formatDate(locale, asset.modified)}</time>
           </dd>
         </dl>
       </div>
@@ -112,7 +113,7 @@ export function AssetDetailsPage(view: AssetDetailsView) {
                     <td>{row.type}</td>
                     <td>{row.message}</td>
                     <td>
-                      <time dateTime={row.date}>{row.date}</time>
+                      <time dateTime={row.date}>{formatDate(locale, row.date)}</time>
                     </td>
                   </tr>
                 ))}
