@@ -1,4 +1,5 @@
 import type { Chrome } from './chrome.js';
+import { formatDate, jobKind } from './format.js';
 import { Layout } from './layout.js';
 import type { Translate } from '../i18n/index.js';
 
@@ -50,11 +51,11 @@ export function LogDetailPage(view: LogDetailView) {
       {/* A plain list, not dl.props: its two-column grid cannot shrink below a long e-mail address and date on a 375 px screen. */}
       <dl>
         <dt>{t('jobs.type')}</dt>
-        <dd>{view.type}</dd>
+        <dd>{jobKind(view.type)}</dd>
         <dt>{t('logs.started')}</dt>
-        <dd>{view.startDate ? <time dateTime={view.startDate}>{view.startDate}</time> : '—'}</dd>
+        <dd>{view.startDate ? <time dateTime={view.startDate}>{formatDate(view.chrome.locale, view.startDate)}</time> : '—'}</dd>
         <dt>{t('logs.ended')}</dt>
-        <dd>{view.endDate ? <time dateTime={view.endDate}>{view.endDate}</time> : '—'}</dd>
+        <dd>{view.endDate ? <time dateTime={view.endDate}>{formatDate(view.chrome.locale, view.endDate)}</time> : '—'}</dd>
         <dt>{t('logs.user')}</dt>
         <dd>{view.submitUser}</dd>
       </dl>
@@ -134,7 +135,7 @@ function Entries({ view }: { view: LogDetailView }) {
               </td>
             )}
             <td>
-              <time dateTime={row.date}>{row.date}</time>
+              <time dateTime={row.date}>{formatDate(view.chrome.locale, row.date)}</time>
             </td>
           </tr>
         ))}

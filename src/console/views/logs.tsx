@@ -1,4 +1,5 @@
 import type { Chrome } from './chrome.js';
+import { formatDate, jobKind } from './format.js';
 import { Layout } from './layout.js';
 
 export interface JobLogRow {
@@ -83,9 +84,9 @@ function LogsTable({ view }: { view: LogsView }) {
                 log.name
               )}
             </th>
-            <td>{log.type}</td>
-            <td>{log.startDate ? <time dateTime={log.startDate}>{log.startDate}</time> : '—'}</td>
-            <td>{log.endDate ? <time dateTime={log.endDate}>{log.endDate}</time> : '—'}</td>
+            <td>{jobKind(log.type)}</td>
+            <td>{log.startDate ? <time dateTime={log.startDate}>{formatDate(view.chrome.locale, log.startDate)}</time> : '—'}</td>
+            <td>{log.endDate ? <time dateTime={log.endDate}>{formatDate(view.chrome.locale, log.endDate)}</time> : '—'}</td>
             <td>{log.submitUser}</td>
             <td>{log.files}</td>
             <td class={log.errors > 0 ? 'error' : undefined}>{log.errors}</td>
