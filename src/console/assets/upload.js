@@ -113,7 +113,11 @@ function post(zone, csrf, jobHandle, file, onProgress) {
     xhr.setRequestHeader('X-CSRF-Token', csrf);
     xhr.responseType = 'json';
     xhr.upload.onprogress = (event) => onProgress(event.loaded);
-    xhr.onload = () => resolve({ ok: xhr.status === 200, status: xhr.status, body: xhr.response ?? {} });
+    // A reply that is not the upload's JSON (an expired session's sign-in page) is a failure too.
+    xhr.onload = () => {
+      const body = xhr.response ?? {};
+      resolve({ ok: xhr.status === 200 && typeof body.jobHandle === 'string', status: xhr.status, body });
+    };
     xhr.onerror = () => resolve({ ok: false, status: 0, body: {} });
     xhr.send(form);
   });
