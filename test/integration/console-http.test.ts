@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, companyWithUser, startHarness } from '../support/harness.js';
+import { ADMIN, type Harness, companyWithUser, startHarness } from '../support/harness.js';
 import { consoleClient } from '../support/console-client.js';
 
 /**
@@ -177,6 +177,18 @@ describe(`the console over HTTP (${process.env.IPS_TEST_DB})`, () => {
     const foreign = await c.post('/console/company', { _csrf: csrf, companyHandle: acme.companyHandle });
     expect(foreign.status).toBe(403);
     expect(await (await c.get('/console/jobs')).text()).toContain('second-only');
+  });
+
+  it('lets an IpsAdmin, who starts in no company, choose one', async () => {
+    const c = consoleClient(h.baseUrl);
+    await c.signIn(ADMIN);
+    const first = await (await c.get('/console/jobs')).text();
+    expect(first).toContain('Choose the company to work in.');
+    expect(first).not.toContain('href="/console/submit"');
+    expect((await c.post('/console/company', { _csrf: await c.csrfToken(), companyHandle: acme.companyHandle })).status).toBe(303);
+    const chosen = await (await c.get('/console/jobs')).text();
+    expect(chosen).not.toContain('Choose the company to work in.');
+    expect(chosen).toContain('href="/console/logs"');
   });
 
   it('ends every console session of a user whose password changes', async () => {

@@ -89,13 +89,16 @@ export class ConsoleGate {
     };
     const run = <N extends JsonOperation>(operation: N, body: unknown) => this.operations.invokeAs(principal, operation, body, req.locale);
     const allowed = new Set((Object.keys(SECTION_OPERATIONS) as ConsoleSection[]).filter((s) => companyHandle !== undefined && may(SECTION_OPERATIONS[s])));
+    const companies = await this.companies(run, principal.isIpsAdmin);
     const chrome: Chrome = {
       t,
       locale: req.locale,
       path: req.path,
       csrfToken: this.sessions.csrfToken(req.sessionToken!),
       email: principal.email,
-      companies: await this.companies(run, principal.isIpsAdmin),
+      companies,
+      // An IpsAdmin starts in no company (it manages them all): it picks one first.
+      ...(companyHandle ? {} : { notice: t(companies.length > 0 ? 'session.chooseCompany' : 'error.noCompany') }),
       ...(companyHandle ? { companyHandle } : {}),
       ...(section ? { section } : {}),
       allowed,

@@ -16,6 +16,8 @@ export const en = {
   'session.company': 'Company',
   'session.switch': 'Switch',
   'session.signedInAs': 'Signed in as {email}',
+  'session.chooseCompany': 'Choose the company to work in.',
+  'session.choose': 'Choose…',
   'signIn.title': 'Sign in',
   'signIn.email': 'E-mail',
   'signIn.password': 'Password',

@@ -15,6 +15,8 @@ export const fr: ConsoleCatalog = {
   'session.company': 'Société',
   'session.switch': 'Changer',
   'session.signedInAs': 'Connecté en tant que {email}',
+  'session.chooseCompany': 'Choisissez la société dans laquelle travailler.',
+  'session.choose': 'Choisir…',
   'signIn.title': 'Connexion',
   'signIn.email': 'Adresse e-mail',
   'signIn.password': 'Mot de passe',

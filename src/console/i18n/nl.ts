@@ -15,6 +15,8 @@ export const nl: ConsoleCatalog = {
   'session.company': 'Bedrijf',
   'session.switch': 'Wisselen',
   'session.signedInAs': 'Aangemeld als {email}',
+  'session.chooseCompany': 'Kies het bedrijf waarin u wilt werken.',
+  'session.choose': 'Kiezen…',
   'signIn.title': 'Aanmelden',
   'signIn.email': 'E-mailadres',
   'signIn.password': 'Wachtwoord',

@@ -78,11 +78,12 @@ function Account({ chrome }: { chrome: Chrome }) {
   const companies = chrome.companies ?? [];
   return (
     <div class="account">
-      {companies.length > 1 && (
+      {(companies.length > 1 || (companies.length === 1 && !chrome.companyHandle)) && (
         <form method="post" action="/console/company" class="switcher">
           <input type="hidden" name="_csrf" value={chrome.csrfToken} />
           <label for="company-switch">{t('session.company')}</label>
-          <select id="company-switch" name="companyHandle">
+          <select id="company-switch" name="companyHandle" required>
+            {!chrome.companyHandle && <option value="">{t('session.choose')}</option>}
             {companies.map((c) => (
               <option value={c.handle} selected={c.handle === chrome.companyHandle}>
                 {c.name}
@@ -92,7 +93,7 @@ function Account({ chrome }: { chrome: Chrome }) {
           <button type="submit">{t('session.switch')}</button>
         </form>
       )}
-      {companies.length === 1 && <span class="company">{companies[0]!.name}</span>}
+      {companies.length === 1 && chrome.companyHandle && <span class="company">{companies[0]!.name}</span>}
       <span class="who">{t('session.signedInAs', { email: chrome.email! })}</span>
       <form method="post" action="/console/sign-out">
         <input type="hidden" name="_csrf" value={chrome.csrfToken} />
