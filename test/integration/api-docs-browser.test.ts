@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPENAPI_TAGS } from '../../src/api/operation-tags.js';
 import { launchChromium } from '../support/browser.js';
+import { screenshotDir } from '../support/console-browser.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 /**
@@ -11,7 +11,6 @@ import { type Harness, startHarness } from '../support/harness.js';
  * CDN) in a real browser: headless Chromium from Debian. The page is the same
  * whatever the database, so the file runs in the integration-sqlite project only.
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const once = process.env.IPS_TEST_DB !== 'postgres' && process.env.IPS_TEST_STORAGE !== 's3';
 
 describe.runIf(once)('the OpenAPI page in Chromium', () => {
@@ -44,7 +43,7 @@ describe.runIf(once)('the OpenAPI page in Chromium', () => {
     await submit.locator('.opblock-summary').click();
     const example = await submit.locator('.body-param__example, .microlight, pre').first().textContent();
     expect(example).toContain('reprocessAssetsJob');
-    await page.screenshot({ path: path.join(root, 'docs/screenshots/api-docs.png') });
+    await page.screenshot({ path: path.join(screenshotDir(), 'api-docs.png') });
     expect(outside).toEqual([]);
   });
 });

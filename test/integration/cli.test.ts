@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, companyWithUser, startHarness } from '../support/harness.js';
 import { readZip } from '../support/zip.js';
+import { waitUntil } from '../support/wait.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The package's bin as `npm run build` makes it: the real `ips`, run as a user runs it. */
@@ -193,6 +194,36 @@ describe(`ips CLI, the built binary against the service (${process.env.IPS_TEST_
       .catch(() => undefined);
     const log = json(await ips(['--json', 'logs', waiting, '--company', acme.companyHandle]));
     expect(log.details.at(-1).logMessage).toContain(`stopped by ${acme.who.email}`);
+  });
+
+  it('jobs --watch draws a live table on a terminal and redraws it in place', async () => {
+    const later = await h.api(
+      'submitJob',
+      {
+        companyHandle: acme.companyHandle,
+        jobName: 'watched',
+        execTime: new Date(Date.now() + 3_600_000).toISOString(),
+        optimizeImagesJob: { emailSetting: 'None' },
+      },
+      acme.who,
+    );
+    const waiting: string = later.body.jobHandle;
+    // util-linux `script` gives the CLI a pseudo-terminal, as a person's shell would.
+    const child = spawn('script', ['-qfec', `'${process.execPath}' '${BIN}' jobs --company '${acme.companyHandle}' --watch`, '/dev/null'], {
+      env: { PATH: process.env.PATH ?? '', HOME: dir, TERM: 'xterm', IPS_URL: h.baseUrl, IPS_EMAIL: acme.who.email, IPS_PASSWORD: acme.who.password },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let screen = '';
+    child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
+    try {
+      // Two drawings of the table, the second after moving the cursor back up over the first (ESC [ n A, then clear below).
+      await waitUntil('the table drawn twice in place', async () => /\x1b\[\d+A/.test(screen) && screen.split(waiting).length > 2, 20_000);
+      expect(screen).toMatch(/NAME +TYPE +STATE +PROGRESS +MESSAGE +HANDLE/);
+      expect(screen).toContain('\x1b[0J');
+    } finally {
+      child.kill('SIGKILL');
+      await h.api('stopJob', { companyHandle: acme.companyHandle, jobHandle: waiting }, acme.who);
+    }
   });
 
   it('export --download waits for the ZIP and saves it', async () => {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -31,9 +32,18 @@ export async function signedInPage(
   return page;
 }
 
-/** Writes docs/screenshots/console-<name>.png: the README and docs/console.md show them. */
+/**
+ * Takes console-<name>.png on every run (so a page that cannot be drawn fails
+ * the test); with UPDATE_SCREENSHOTS=1 into docs/screenshots, which the README
+ * and docs/console.md show, else into a temporary folder, so an ordinary test
+ * run leaves the committed pictures alone.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(root, 'docs/screenshots', `console-${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(screenshotDir(), `console-${name}.png`), fullPage: true });
+}
+
+export function screenshotDir(): string {
+  return process.env.UPDATE_SCREENSHOTS === '1' ? path.join(root, 'docs/screenshots') : path.join(os.tmpdir(), 'ips-screenshots');
 }
 
 /** Screenshots are taken once, from the SQLite run (the pages do not depend on the database). */

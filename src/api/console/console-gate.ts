@@ -47,12 +47,23 @@ export class ConsoleGate {
     return consoleRequest(req, this.options);
   }
 
-  /** A page or fragment to read: signed-in callers only. */
+  /** A page to read: signed-in callers only. */
   async read(req: ConsoleRequest, section: ConsoleSection | undefined, build: (s: SignedIn) => Promise<ConsoleReply>): Promise<ConsoleReply> {
     const session = await this.sessions.resolve(req.sessionToken);
     if (!session) return this.toSignIn(req);
     const signedIn = await this.signedIn(req, session, section);
     return this.withLanguage(req, await this.guarded(signedIn, build));
+  }
+
+  /**
+   * A part of a page (a fragment htmx polls every second, a thumbnail of a
+   * grid of 48): the same session check, without the page frame's company
+   * list, which would otherwise be read once per poll and per picture.
+   */
+  async readPart(req: ConsoleRequest, section: ConsoleSection | undefined, build: (s: SignedIn) => Promise<ConsoleReply>): Promise<ConsoleReply> {
+    const session = await this.sessions.resolve(req.sessionToken);
+    if (!session) return this.toSignIn(req);
+    return this.guarded(await this.signedIn(req, session, section, false), build);
   }
 
   /** A change (POST): signed-in callers whose request carries the session's CSRF token. */
@@ -78,7 +89,7 @@ export class ConsoleGate {
     }
   }
 
-  private async signedIn(req: ConsoleRequest, session: ConsoleSession, section: ConsoleSection | undefined): Promise<SignedIn> {
+  private async signedIn(req: ConsoleRequest, session: ConsoleSession, section: ConsoleSection | undefined, frame = true): Promise<SignedIn> {
     const t = translator(req.locale);
     const { principal } = session;
     const companyHandle = session.companyHandle;
@@ -89,7 +100,7 @@ export class ConsoleGate {
     };
     const run = <N extends JsonOperation>(operation: N, body: unknown) => this.operations.invokeAs(principal, operation, body, req.locale);
     const allowed = new Set((Object.keys(SECTION_OPERATIONS) as ConsoleSection[]).filter((s) => companyHandle !== undefined && may(SECTION_OPERATIONS[s])));
-    const companies = await this.companies(run, principal.isIpsAdmin);
+    const companies = frame ? await this.companies(run, principal.isIpsAdmin) : [];
     const chrome: Chrome = {
       t,
       locale: req.locale,
@@ -98,7 +109,7 @@ export class ConsoleGate {
       email: principal.email,
       companies,
       // An IpsAdmin starts in no company (it manages them all): it picks one first.
-      ...(companyHandle ? {} : { notice: t(companies.length > 0 ? 'session.chooseCompany' : 'error.noCompany') }),
+      ...(companyHandle || !frame ? {} : { notice: t(companies.length > 0 ? 'session.chooseCompany' : 'error.noCompany') }),
       ...(companyHandle ? { companyHandle } : {}),
       ...(section ? { section } : {}),
       allowed,

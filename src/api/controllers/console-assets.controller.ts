@@ -26,7 +26,7 @@ export class ConsoleAssetsController {
   // Before assets/:assetHandle; no asset handle is 'grid' (they are a|…).
   @Get('assets/grid')
   async grid(@Req() req: Request, @Res() res: Response): Promise<void> {
-    send(res, await this.gate.read(this.gate.requestOf(req), 'assets', assetGridFragment));
+    send(res, await this.gate.readPart(this.gate.requestOf(req), 'assets', assetGridFragment));
   }
 
   @Get('assets/:assetHandle')
@@ -42,7 +42,7 @@ export class ConsoleAssetsController {
   @Get('thumbnails/asset/:assetHandle')
   async assetThumbnail(@Req() req: Request, @Param('assetHandle') assetHandle: string, @Res() res: Response): Promise<void> {
     const ifNoneMatch = req.headers['if-none-match'];
-    send(res, await this.gate.read(this.gate.requestOf(req), 'assets', (s) => assetThumbnail(s, this.thumbnails, assetHandle, ifNoneMatch)));
+    send(res, await this.gate.readPart(this.gate.requestOf(req), 'assets', (s) => assetThumbnail(s, this.thumbnails, assetHandle, ifNoneMatch)));
   }
 
   @Get('thumbnails/job/:jobHandle/:assetHandle/:which')
@@ -54,6 +54,9 @@ export class ConsoleAssetsController {
     @Res() res: Response,
   ): Promise<void> {
     const ifNoneMatch = req.headers['if-none-match'];
-    send(res, await this.gate.read(this.gate.requestOf(req), 'logs', (s) => jobThumbnail(s, this.thumbnails, { jobHandle, assetHandle, which }, ifNoneMatch)));
+    send(
+      res,
+      await this.gate.readPart(this.gate.requestOf(req), 'logs', (s) => jobThumbnail(s, this.thumbnails, { jobHandle, assetHandle, which }, ifNoneMatch)),
+    );
   }
 }

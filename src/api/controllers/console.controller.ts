@@ -53,7 +53,7 @@ export class ConsoleController {
 
   @Get('jobs/active')
   async activeJobs(@Req() req: Request, @Res() res: Response): Promise<void> {
-    send(res, await this.gate.read(this.gate.requestOf(req), 'jobs', activeJobsFragment));
+    send(res, await this.gate.readPart(this.gate.requestOf(req), 'jobs', activeJobsFragment));
   }
 
   @Post('jobs/:jobHandle/:action')
