@@ -62,7 +62,8 @@ describe.runIf(takesScreenshots)('the console Assets page in Chromium', () => {
     expect(await page.locator('#upload-total').evaluate((b) => (b as HTMLProgressElement).value)).toBe(100);
     await expect.poll(() => page.locator('ul.uploads').textContent(), { timeout: 30_000 }).toContain('badge.png: uploaded');
     expect(await page.locator('ul.uploads').textContent()).toContain('lake.jpg: uploaded');
-    expect(await page.locator('.upload-status').textContent()).toBe('Upload finished: 2 of 2 files sent.');
+    // The status line comes after the last post, which ends the upload job.
+    await expect.poll(() => page.locator('.upload-status').textContent(), { timeout: 30_000 }).toBe('Upload finished: 2 of 2 files sent.');
 
     // The grid refreshes itself until the upload job has ended: both pictures appear without a reload.
     await expect.poll(() => pictureShown(page, 'lake'), { timeout: 60_000 }).toBe(true);

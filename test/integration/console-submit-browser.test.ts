@@ -51,7 +51,7 @@ describe.runIf(takesScreenshots)('the console Submit page in Chromium', () => {
     expect(await assets.getAttribute('aria-invalid')).toBe('true');
     expect((await assets.getAttribute('aria-describedby'))?.split(' ')).toContain('assets-error');
     // The error sits right under its control, and the control has the focus.
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('assets');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('assets');
     expect(await page.evaluate(() => document.querySelector('#assets')?.nextElementSibling?.id)).toBe('assets-error');
     // What was typed is kept.
     expect(await page.getByLabel('Job name').inputValue()).toBe('Harbour refresh');
