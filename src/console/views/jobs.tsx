@@ -106,13 +106,15 @@ export function ActiveJobs({ t, jobs, canControl, csrfToken }: { t: Translate; j
                   <span class="message">{job.message}</span>
                 </td>
                 {canControl && (
-                  <td class="actions">
-                    {job.paused ? (
-                      <JobAction t={t} csrfToken={csrfToken} job={job} action="resume" label="jobs.resume" confirm="jobs.confirmResume" />
-                    ) : (
-                      <JobAction t={t} csrfToken={csrfToken} job={job} action="pause" label="jobs.pause" confirm="jobs.confirmPause" />
-                    )}
-                    <JobAction t={t} csrfToken={csrfToken} job={job} action="stop" label="jobs.stop" confirm="jobs.confirmStop" danger />
+                  <td>
+                    <div class="actions">
+                      {job.paused ? (
+                        <JobAction t={t} csrfToken={csrfToken} job={job} action="resume" label="jobs.resume" confirm="jobs.confirmResume" />
+                      ) : (
+                        <JobAction t={t} csrfToken={csrfToken} job={job} action="pause" label="jobs.pause" confirm="jobs.confirmPause" />
+                      )}
+                      <JobAction t={t} csrfToken={csrfToken} job={job} action="stop" label="jobs.stop" confirm="jobs.confirmStop" danger />
+                    </div>
                   </td>
                 )}
               </tr>
@@ -187,14 +189,16 @@ function ScheduledJobs({
               {job.paused ? t('jobs.paused') : job.nextFireTime ? <time dateTime={job.nextFireTime}>{formatDate(locale, job.nextFireTime)}</time> : '—'}
             </td>
             {canControl && (
-              <td class="actions">
-                {job.paused ? (
-                  <JobAction t={t} csrfToken={csrfToken} job={job} action="resume" label="jobs.resume" confirm="jobs.confirmResume" />
-                ) : (
-                  <JobAction t={t} csrfToken={csrfToken} job={job} action="pause" label="jobs.pause" confirm="jobs.confirmPause" />
-                )}
-                <JobAction t={t} csrfToken={csrfToken} job={job} action="run" label="jobs.runNow" confirm="jobs.confirmRunNow" />
-                <JobAction t={t} csrfToken={csrfToken} job={job} action="delete" label="jobs.delete" confirm="jobs.confirmDelete" danger />
+              <td>
+                <div class="actions">
+                  {job.paused ? (
+                    <JobAction t={t} csrfToken={csrfToken} job={job} action="resume" label="jobs.resume" confirm="jobs.confirmResume" />
+                  ) : (
+                    <JobAction t={t} csrfToken={csrfToken} job={job} action="pause" label="jobs.pause" confirm="jobs.confirmPause" />
+                  )}
+                  <JobAction t={t} csrfToken={csrfToken} job={job} action="run" label="jobs.runNow" confirm="jobs.confirmRunNow" />
+                  <JobAction t={t} csrfToken={csrfToken} job={job} action="delete" label="jobs.delete" confirm="jobs.confirmDelete" danger />
+                </div>
               </td>
             )}
           </tr>
