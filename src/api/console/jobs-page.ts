@@ -1,8 +1,9 @@
 import type { ActiveJob, JobLog, ScheduledJob } from '../../domain/schemas/job.schema.js';
 import { IpsFault } from '../../domain/faults.js';
-import { type ActiveJobRow, ActiveJobs, Feedback, JobsPage, type RecentLogRow, type ScheduledJobRow } from '../../console/views/jobs.js';
+import { type ActiveJobRow, ActiveJobs, Feedback, JobsPage, type ScheduledJobRow } from '../../console/views/jobs.js';
 import { renderFragment, renderPage } from '../../console/views/render.js';
 import type { SignedIn } from './console-gate.js';
+import { logRow } from './logs-page.js';
 import { type ConsoleReply, html, redirect } from './console-reply.js';
 
 const RECENT_LOGS = 10;
@@ -13,7 +14,7 @@ export async function jobsPage(s: SignedIn): Promise<ConsoleReply> {
   const first = [...(s.chrome.allowed ?? [])][0];
   if (!s.may('getActiveJobs') && first) return redirect(`/console/${first}`, false);
   if (!s.companyHandle || !s.may('getActiveJobs'))
-    return html(renderPage(JobsPage({ chrome: s.chrome, active: [], scheduled: [], recent: [], canControl: false })));
+    return html(renderPage(JobsPage({ chrome: s.chrome, active: [], scheduled: [], recent: [], canControl: false, canOpenLogs: false })));
   const companyHandle = s.companyHandle;
   const [active, scheduled, logs] = await Promise.all([
     activeRows(s),
@@ -28,8 +29,9 @@ export async function jobsPage(s: SignedIn): Promise<ConsoleReply> {
         chrome: s.chrome,
         active,
         scheduled: scheduled.jobArray.items.map(scheduledRow),
-        recent: logs.jobLogArray.items.filter((l) => l.endDate).map(recentRow),
+        recent: logs.jobLogArray.items.filter((l) => l.endDate).map(logRow),
         canControl: s.may('pauseJob'),
+        canOpenLogs: s.may('getJobLogDetails'),
       }),
     ),
   );
@@ -105,17 +107,5 @@ function scheduledRow(job: ScheduledJob): ScheduledJobRow {
     schedule: job.execSchedule ?? '',
     ...(job.nextFireTime ? { nextFireTime: job.nextFireTime } : {}),
     paused: job.triggerState === 'Paused',
-  };
-}
-
-function recentRow(log: JobLog): RecentLogRow {
-  return {
-    jobHandle: log.jobHandle,
-    name: log.jobName,
-    type: log.logType,
-    ...(log.endDate ? { endDate: log.endDate } : {}),
-    files: log.totalFileCount,
-    errors: log.fileErrorCount,
-    warnings: log.fileWarningCount,
   };
 }

@@ -61,7 +61,8 @@ function cursorOf(query: Readonly<Record<string, string>>): { before: string; sk
   return { before, skip: Math.min(n, MAX_ROWS - LOGS_PER_PAGE - 1) };
 }
 
-function logRow(log: JobLog): JobLogRow {
+/** A job log as the log tables show it (the Job logs page and the Jobs page's recent logs). */
+export function logRow(log: JobLog): JobLogRow {
   return {
     jobHandle: log.jobHandle,
     name: log.jobName,

@@ -2,7 +2,7 @@ import { FaultCode, IpsFault } from '../../domain/faults.js';
 import { nameKey } from '../../domain/handles.js';
 import type { JobElement } from '../../domain/schemas/job.schema.js';
 import type { Translate } from '../../console/i18n/index.js';
-import type { SubmitControl, SubmitErrors, SubmitType, SubmitValues } from '../../console/views/submit.js';
+import { SUBMIT_CONTROLS, type SubmitControl, type SubmitErrors, type SubmitType, type SubmitValues } from '../../console/views/submit.js';
 import type { SignedIn } from './console-gate.js';
 
 /** The job element each form type submits. */
@@ -50,24 +50,9 @@ export function defaultValues(type: SubmitType): SubmitValues {
   return common;
 }
 
-const CONTROLS: readonly SubmitControl[] = [
-  'jobName',
-  'assets',
-  'createMask',
-  'preserveCrop',
-  'colorManagement',
-  'fmt',
-  'macro',
-  'isModifier',
-  'emailSetting',
-  'execTime',
-  'description',
-  'options',
-];
-
 /** The posted values, as typed: a refused form comes back with them. */
 export function postedValues(form: Readonly<Record<string, string>>): SubmitValues {
-  return Object.fromEntries(CONTROLS.filter((c) => form[c] !== undefined).map((c) => [c, form[c]]));
+  return Object.fromEntries(SUBMIT_CONTROLS.filter((c) => form[c] !== undefined).map((c) => [c, form[c]]));
 }
 
 /** A mistake the console finds before the operation runs (the JSON box), shown under its control. */

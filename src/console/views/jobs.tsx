@@ -1,8 +1,9 @@
 import type { Chrome } from './chrome.js';
 import { Layout } from './layout.js';
+import { type JobLogRow, LogsTable } from './logs.js';
 import type { Translate } from '../i18n/index.js';
 import type { Locale } from '../../domain/i18n/catalog.js';
-import { formatDate, jobKind } from './format.js';
+import { formatDate } from './format.js';
 
 export interface ActiveJobRow {
   jobHandle: string;
@@ -25,21 +26,13 @@ export interface ScheduledJobRow {
   paused: boolean;
 }
 
-export interface RecentLogRow {
-  jobHandle: string;
-  name: string;
-  type: string;
-  endDate?: string;
-  files: number;
-  errors: number;
-  warnings: number;
-}
-
 export interface JobsView {
   chrome: Chrome;
   active: readonly ActiveJobRow[];
   scheduled: readonly ScheduledJobRow[];
-  recent: readonly RecentLogRow[];
+  recent: readonly JobLogRow[];
+  /** the role may read a log's entries: only then is each name a link */
+  canOpenLogs: boolean;
   /** the role may pause, resume, stop, run and delete jobs */
   canControl: boolean;
 }
@@ -60,7 +53,11 @@ export function JobsPage(view: JobsView) {
       </section>
       <section aria-labelledby="recent-heading">
         <h2 id="recent-heading">{t('jobs.recentLogs')}</h2>
-        <RecentLogs t={t} locale={view.chrome.locale} logs={view.recent} />
+        {view.recent.length === 0 ? (
+          <p class="empty">{t('logs.none')}</p>
+        ) : (
+          <LogsTable chrome={view.chrome} logs={view.recent} canOpen={view.canOpenLogs} id="recent-logs" />
+        )}
       </section>
     </Layout>
   );
@@ -108,11 +105,7 @@ export function ActiveJobs({ t, jobs, canControl, csrfToken }: { t: Translate; j
                 {canControl && (
                   <td>
                     <div class="actions">
-                      {job.paused ? (
-                        <JobAction t={t} csrfToken={csrfToken} job={job} action="resume" label="jobs.resume" confirm="jobs.confirmResume" />
-                      ) : (
-                        <JobAction t={t} csrfToken={csrfToken} job={job} action="pause" label="jobs.pause" confirm="jobs.confirmPause" />
-                      )}
+                      <PauseOrResume t={t} csrfToken={csrfToken} job={job} />
                       <JobAction t={t} csrfToken={csrfToken} job={job} action="stop" label="jobs.stop" confirm="jobs.confirmStop" danger />
                     </div>
                   </td>
@@ -128,6 +121,15 @@ export function ActiveJobs({ t, jobs, canControl, csrfToken }: { t: Translate; j
 
 type ActionText = 'jobs.pause' | 'jobs.resume' | 'jobs.stop' | 'jobs.runNow' | 'jobs.delete';
 type ConfirmText = 'jobs.confirmPause' | 'jobs.confirmResume' | 'jobs.confirmStop' | 'jobs.confirmRunNow' | 'jobs.confirmDelete';
+
+/** A running (or scheduled) job offers Pause, a paused one Resume. */
+function PauseOrResume({ t, csrfToken, job }: { t: Translate; csrfToken?: string; job: { jobHandle: string; name: string; paused: boolean } }) {
+  return job.paused ? (
+    <JobAction t={t} csrfToken={csrfToken} job={job} action="resume" label="jobs.resume" confirm="jobs.confirmResume" />
+  ) : (
+    <JobAction t={t} csrfToken={csrfToken} job={job} action="pause" label="jobs.pause" confirm="jobs.confirmPause" />
+  );
+}
 
 /** A form that works without script (POST, then back to the page) and, with htmx, posts in place after a confirmation. */
 function JobAction(props: {
@@ -191,50 +193,12 @@ function ScheduledJobs({
             {canControl && (
               <td>
                 <div class="actions">
-                  {job.paused ? (
-                    <JobAction t={t} csrfToken={csrfToken} job={job} action="resume" label="jobs.resume" confirm="jobs.confirmResume" />
-                  ) : (
-                    <JobAction t={t} csrfToken={csrfToken} job={job} action="pause" label="jobs.pause" confirm="jobs.confirmPause" />
-                  )}
+                  <PauseOrResume t={t} csrfToken={csrfToken} job={job} />
                   <JobAction t={t} csrfToken={csrfToken} job={job} action="run" label="jobs.runNow" confirm="jobs.confirmRunNow" />
                   <JobAction t={t} csrfToken={csrfToken} job={job} action="delete" label="jobs.delete" confirm="jobs.confirmDelete" danger />
                 </div>
               </td>
             )}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function RecentLogs({ t, locale, logs }: { t: Translate; locale: Locale; logs: readonly RecentLogRow[] }) {
-  if (logs.length === 0) return <p class="empty">{t('logs.none')}</p>;
-  return (
-    <table id="recent-logs">
-      <thead>
-        <tr>
-          <th scope="col">{t('jobs.name')}</th>
-          <th scope="col">{t('jobs.type')}</th>
-          <th scope="col">{t('logs.ended')}</th>
-          <th scope="col">{t('logs.files')}</th>
-          <th scope="col">{t('logs.errors')}</th>
-          <th scope="col">{t('logs.warnings')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {logs.map((log) => (
-          <tr>
-            <th scope="row">
-              <a href={`/console/logs/${encodeURIComponent(log.jobHandle)}`} aria-label={t('logs.open', { name: log.name })}>
-                {log.name}
-              </a>
-            </th>
-            <td data-label={t('jobs.type')}>{jobKind(log.type)}</td>
-            <td data-label={t('logs.ended')}>{log.endDate ? <time dateTime={log.endDate}>{formatDate(locale, log.endDate)}</time> : '—'}</td>
-            <td data-label={t('logs.files')}>{log.files}</td>
-            <td data-label={t('logs.errors')}>{log.errors}</td>
-            <td data-label={t('logs.warnings')}>{log.warnings}</td>
           </tr>
         ))}
       </tbody>

@@ -40,7 +40,7 @@ export function LogsPage(view: LogsView) {
       ) : view.logs.length === 0 ? (
         <p class="empty">{t('logs.none')}</p>
       ) : (
-        <LogsTable view={view} />
+        <LogsTable chrome={view.chrome} logs={view.logs} canOpen={view.canOpen} id="job-logs" />
       )}
       {(view.older || view.notFirst) && (
         <nav class="pager" aria-label={t('logs.pages')}>
@@ -56,10 +56,11 @@ export function LogsPage(view: LogsView) {
   );
 }
 
-function LogsTable({ view }: { view: LogsView }) {
-  const { t } = view.chrome;
+/** A table of job logs: the Job logs page's, and the Jobs page's recent ones. */
+export function LogsTable({ chrome, logs, canOpen, id }: { chrome: Chrome; logs: readonly JobLogRow[]; canOpen: boolean; id: string }) {
+  const { t, locale } = chrome;
   return (
-    <table id="job-logs">
+    <table id={id}>
       <thead>
         <tr>
           <th scope="col">{t('jobs.name')}</th>
@@ -73,10 +74,10 @@ function LogsTable({ view }: { view: LogsView }) {
         </tr>
       </thead>
       <tbody>
-        {view.logs.map((log) => (
+        {logs.map((log) => (
           <tr data-job={log.jobHandle}>
             <th scope="row">
-              {view.canOpen ? (
+              {canOpen ? (
                 <a href={`/console/logs/${encodeURIComponent(log.jobHandle)}`} aria-label={t('logs.open', { name: log.name })}>
                   {log.name}
                 </a>
@@ -84,13 +85,15 @@ function LogsTable({ view }: { view: LogsView }) {
                 log.name
               )}
             </th>
-            <td>{jobKind(log.type)}</td>
-            <td>{log.startDate ? <time dateTime={log.startDate}>{formatDate(view.chrome.locale, log.startDate)}</time> : '—'}</td>
-            <td>{log.endDate ? <time dateTime={log.endDate}>{formatDate(view.chrome.locale, log.endDate)}</time> : '—'}</td>
-            <td>{log.submitUser}</td>
-            <td>{log.files}</td>
-            <td class={log.errors > 0 ? 'error' : undefined}>{log.errors}</td>
-            <td>{log.warnings}</td>
+            <td data-label={t('jobs.type')}>{jobKind(log.type)}</td>
+            <td data-label={t('logs.started')}>{log.startDate ? <time dateTime={log.startDate}>{formatDate(locale, log.startDate)}</time> : '—'}</td>
+            <td data-label={t('logs.ended')}>{log.endDate ? <time dateTime={log.endDate}>{formatDate(locale, log.endDate)}</time> : '—'}</td>
+            <td data-label={t('logs.user')}>{log.submitUser}</td>
+            <td data-label={t('logs.files')}>{log.files}</td>
+            <td data-label={t('logs.errors')} class={log.errors > 0 ? 'error' : undefined}>
+              {log.errors}
+            </td>
+            <td data-label={t('logs.warnings')}>{log.warnings}</td>
           </tr>
         ))}
       </tbody>

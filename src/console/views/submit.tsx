@@ -38,8 +38,8 @@ export interface SubmitView {
   submitted?: { jobHandle: string; name: string };
 }
 
-/** Controls in the order the form shows them: the first one with an error gets the focus. */
-const ORDER: readonly SubmitControl[] = [
+/** The form's controls in the order it shows them: the first one with an error gets the focus. */
+export const SUBMIT_CONTROLS: readonly SubmitControl[] = [
   'jobName',
   'assets',
   'createMask',
@@ -124,7 +124,7 @@ interface FormContext {
 
 function SubmitForm({ view }: { view: SubmitView }) {
   const { t } = view.chrome;
-  const f: FormContext = { t, values: view.values, errors: view.errors, focus: ORDER.find((c) => view.errors[c] !== undefined) };
+  const f: FormContext = { t, values: view.values, errors: view.errors, focus: SUBMIT_CONTROLS.find((c) => view.errors[c] !== undefined) };
   const type = view.type;
   return (
     <form method="post" action="/console/submit" class="card" aria-labelledby="submit-form-heading" novalidate>
