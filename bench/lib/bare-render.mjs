@@ -1,7 +1,8 @@
 /**
  * `node bench/lib/bare-render.mjs <out dir> <file>…`: the benches' reprocess
  * work on each file with bare sharp (one libvips thread, files one after
- * another) and nothing around it; prints the seconds taken. bench/scale runs
+ * another; BARE_VIPS_THREADS changes it) and nothing around it; prints the
+ * seconds taken. bench/scale runs
  * it pinned to one CPU, then as two processes pinned to one CPU each: how
  * this host scales the pixel work itself from one CPU to two.
  */
@@ -10,7 +11,8 @@ import sharp from 'sharp';
 import { HEIGHT, OUTPUT_PROFILE, WIDTH } from './service.mjs';
 
 const [out, ...files] = process.argv.slice(2);
-sharp.concurrency(1);
+// One libvips thread unless BARE_VIPS_THREADS says otherwise (bench/latency also measures all of them).
+sharp.concurrency(Number(process.env.BARE_VIPS_THREADS ?? 1));
 sharp.cache(false);
 const crop = { left: 100, right: 100, top: 80, bottom: 80 };
 const started = process.hrtime.bigint();
