@@ -28,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { freshDatabase } from './lib/infra.mjs';
-import { log, startService } from './lib/service.mjs';
+import { log, percentile, startService } from './lib/service.mjs';
 
 const sizes = (process.env.BENCH_CATALOG_SIZES ?? '10000,1000000').split(',').map(Number);
 const calls = Number(process.env.BENCH_CATALOG_CALLS ?? 60);
@@ -37,10 +37,6 @@ const FOLDERS_PER_COMPANY = 100;
 const DETAIL_ROWS = 100_000;
 const LOG_JOB = 'j|bench-catalog-log';
 
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
 const folderOf = (root, f) => `${root}f${String(f).padStart(4, '0')}/`;
 const nameOf = (i) => `img-${String(i).padStart(7, '0')}`;
 const handleOf = (i) => `a|bench-${i}`;

@@ -26,17 +26,12 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { admin, basic, concurrency, cpuTimes, log, originals, reprocessWork, startService, uploadReprocessInputs } from './lib/service.mjs';
+import { admin, basic, concurrency, cpuTimes, log, originals, percentile, reprocessWork, startService, uploadReprocessInputs } from './lib/service.mjs';
 
 const seconds = Number(process.env.BENCH_CP_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CP_CONNECTIONS ?? 4);
 const fileCount = Number(process.env.BENCH_CP_FILES ?? 60);
 const loadJobs = Number(process.env.BENCH_CP_JOBS ?? 4);
-
-function percentile(sorted, p) {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 /** One autocannon phase against POST /api/<operation>; `body(n)` gives the n-th request's JSON. */
 async function phase(base, who, operation, body) {

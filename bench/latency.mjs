@@ -27,16 +27,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { log, originals, reprocessWork, startService, uploadReprocessInputs } from './lib/service.mjs';
+import { log, originals, percentile, reprocessWork, startService, uploadReprocessInputs } from './lib/service.mjs';
 
 const run = promisify(execFile);
 const jobs = Number(process.env.BENCH_LATENCY_JOBS ?? 20);
 const BARE_REPEATS = 20;
 
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
 const summary = (values) =>
   `p50 ${percentile(values, 50).toFixed(0)} ms, p95 ${percentile(values, 95).toFixed(0)} ms, max ${Math.max(...values).toFixed(0)} ms`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

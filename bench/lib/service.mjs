@@ -64,6 +64,13 @@ export async function originals(count, { width, height } = { width: WIDTH, heigh
   return files;
 }
 
+/** The nearest-rank `p`-th percentile of `values` (in any order; NaN when there are none). */
+export function percentile(values, p) {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
 /** Runs `fn` over `items` with at most `limit` at a time; returns seconds taken. */
 export async function timedPool(items, limit, fn) {
   const started = process.hrtime.bigint();
