@@ -1,9 +1,20 @@
-import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 
 /** Catalog and job-log bookkeeping: quick, idempotent, retried until the database answers (a job type the server does not run never will). */
 export const BOOKKEEPING_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 20, nonRetryableErrorTypes: ['UnknownJobType'] },
+};
+
+/**
+ * Bookkeeping run as a local activity, inside the workflow task that asks for it: no
+ * dispatch through the server, so the work it precedes is scheduled in the same task
+ * (a job's Begin row, then its first batch). The same timeout and retries; backoffs past
+ * a minute wait on a server timer instead of holding the workflow task.
+ */
+export const BOOKKEEPING_LOCAL_OPTIONS: LocalActivityOptions = {
+  startToCloseTimeout: BOOKKEEPING_OPTIONS.startToCloseTimeout,
+  retry: BOOKKEEPING_OPTIONS.retry,
 };
 
 /** Notifications: a mail server that stays down must not hold the job forever; the job log has everything anyway. */

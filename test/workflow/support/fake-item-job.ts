@@ -3,7 +3,7 @@ import type { AssetRef, FileResult, JobActivities, JobOutcome, OptimizeActivitie
 
 /** What the mocked activities saw, in the order they saw it. */
 export type JobEvent =
-  | { kind: 'begin' }
+  | { kind: 'begin'; attempt: number }
   | { kind: 'count' }
   | { kind: 'page'; after: string | null }
   | { kind: 'batch-start'; items: string[]; attempt: number; runId: string }
@@ -72,6 +72,8 @@ export interface FakeJobOptions {
   hold?: string[];
   /** one item's work in a batch attempt; throwing fails the attempt. Default: done at once. */
   work?: (item: AssetRef, attempt: number) => Promise<void>;
+  /** the job log's Begin row in a beginJob attempt; throwing fails the attempt. Default: written at once. */
+  begin?: (attempt: number) => Promise<void>;
 }
 
 export interface FakeJob {
@@ -106,7 +108,9 @@ export function fakeOptimizeJob(options: FakeJobOptions): FakeJob {
 
   const activities: JobActivities & OptimizeActivities = {
     async beginJob() {
-      recorder.push({ kind: 'begin' });
+      const { attempt } = Context.current().info;
+      await options.begin?.(attempt);
+      recorder.push({ kind: 'begin', attempt });
       return { serverName: 'workflow-test' };
     },
     async endJob(_job, _jobType, outcome) {

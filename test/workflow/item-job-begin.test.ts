@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { optimizeImagesWorkflow } from '../../workflows/optimize-images.workflow.js';
+import { startLocalEnvironment, withWorker } from './support/environment.js';
+import { fakeOptimizeJob, optimizeRequest } from './support/fake-item-job.js';
+
+/**
+ * A job's Begin row is written by a local activity inside the job's first
+ * workflow task, which then goes on to schedule the job's next step: no
+ * activity dispatch through the server, and no second workflow task, before
+ * the work starts (bench/latency's submit → first item). It still comes
+ * first, and a failing attempt is retried as before.
+ */
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await startLocalEnvironment();
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/** The activity a local-activity marker recorded (the SDK core's marker data), else undefined. */
+function localActivityOf(event: HistoryEvent): string | undefined {
+  const marker = event.markerRecordedEventAttributes;
+  const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0] : undefined;
+  return data ? defaultPayloadConverter.fromPayload<{ activity_type?: string }>(data).activity_type : undefined;
+}
+
+async function runJob(job: ReturnType<typeof fakeOptimizeJob>): Promise<{ outcome: unknown; events: HistoryEvent[] }> {
+  return withWorker(env, job, async (taskQueue) => {
+    const handle = await env.client.workflow.start<typeof optimizeImagesWorkflow>('optimizeImagesWorkflow', {
+      taskQueue,
+      workflowId: `job-${randomUUID()}`,
+      args: [optimizeRequest(1)],
+      // A job that never ends fails with this timeout as the reason.
+      workflowExecutionTimeout: '45 seconds',
+    });
+    const outcome = await handle.result();
+    return { outcome, events: (await handle.fetchHistory()).events ?? [] };
+  });
+}
+
+it('writes the Begin row in the first workflow task, which schedules the next step: no beginJob activity', async () => {
+  const job = fakeOptimizeJob({ items: 3 });
+  const { outcome, events } = await runJob(job);
+  expect(outcome).toEqual({ outcome: 'done', total: 3, processed: 3, errors: 0 });
+
+  const scheduled = events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
+  expect(scheduled).not.toContain('beginJob');
+  const firstScheduled = events.findIndex((e) => e.activityTaskScheduledEventAttributes);
+  const upToIt = events.slice(0, firstScheduled + 1);
+  // OptimizeImagesJob counts its items by an activity: the first one the server dispatches.
+  expect(scheduled[0]).toBe('countImagesToOptimize');
+  expect(
+    upToIt.filter((e) => e.workflowTaskCompletedEventAttributes),
+    'one workflow task before the first activity',
+  ).toHaveLength(1);
+  expect(upToIt.map(localActivityOf).filter(Boolean)).toEqual(['beginJob']);
+  expect(events.map(localActivityOf).filter(Boolean), 'the Begin row is written once').toEqual(['beginJob']);
+
+  expect(job.recorder.events[0]).toEqual({ kind: 'begin', attempt: 1 });
+  expect(job.recorder.of('begin')).toHaveLength(1);
+});
+
+it('retries a Begin row whose attempts fail (a database not answering yet) before any other step', async () => {
+  const job = fakeOptimizeJob({
+    items: 2,
+    begin: async (attempt) => {
+      if (attempt <= 2) throw new Error('database is locked');
+    },
+  });
+  const { outcome } = await runJob(job);
+  expect(outcome).toEqual({ outcome: 'done', total: 2, processed: 2, errors: 0 });
+  expect(job.recorder.events[0]).toEqual({ kind: 'begin', attempt: 3 });
+  expect(job.recorder.of('begin')).toHaveLength(1);
+  expect(job.recorder.of('end').map((e) => e.outcome)).toEqual([outcome]);
+});
