@@ -47,6 +47,12 @@ async function bareRender(file, work, threads) {
 
 const epochMs = (t) => Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
 
+/** The activity type a local-activity marker names (the SDK core's marker data). */
+function localActivityType(marker) {
+  const data = marker.details?.data?.payloads?.[0]?.data;
+  return data ? JSON.parse(Buffer.from(data).toString('utf8')).activity_type : 'local activity';
+}
+
 /**
  * The job's history up to its first item activity's start, as milestones
  * (epoch ms, Temporal server clock): where the time before the pixel work goes.
@@ -70,6 +76,9 @@ async function milestones(client, jobHandle) {
     if (started) mark(`${activityOf.get(String(started.scheduledEventId))} started`, e);
     const completed = e.activityTaskCompletedEventAttributes;
     if (completed) mark(`${activityOf.get(String(completed.scheduledEventId))} completed`, e);
+    // A local activity (the job's Begin row) runs inside a workflow task: its marker has that task's end time.
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName === 'core_local_activity') mark(`${localActivityType(marker)} (local) recorded`, e);
     if (out['reprocessAssets started']) return out;
   }
   throw new Error(`${jobHandle}: no reprocessAssets activity started`);
