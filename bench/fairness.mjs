@@ -131,7 +131,7 @@ async function activities(client, jobHandle) {
   return [...byId.values()];
 }
 
-/** B's job: submit → job log end (ms), the ms its activities waited for a slot, and the fairness key it carried. */
+/** B's job: submit → job log end (ms), the ms its activities waited for a slot, their types, and the fairness key it carried. */
 async function runB(b, client, work, name) {
   const t0 = Date.now();
   const { jobHandle } = await b.call('submitJob', { jobName: name, reprocessAssetsJob: work });
@@ -139,7 +139,7 @@ async function runB(b, client, work, name) {
   const acts = await activities(client, jobHandle);
   const waited = acts.filter((a) => a.started).reduce((sum, a) => sum + (a.started - a.scheduled), 0);
   const { raw } = await client.workflow.getHandle(jobHandle).describe();
-  return { ended, waited, activities: acts.length, fairnessKey: raw.workflowExecutionInfo?.priority?.fairnessKey ?? '' };
+  return { ended, waited, activities: acts.map((a) => a.type), fairnessKey: raw.workflowExecutionInfo?.priority?.fairnessKey ?? '' };
 }
 
 async function main() {
@@ -203,12 +203,12 @@ async function main() {
       `[fairness] B under A, submit → job log end: ${loaded.map((r) => seconds(r.ended)).join(', ')}; median ${seconds(median(loaded.map((r) => r.ended)))}, max ${seconds(worst)}`,
     );
     log(
-      `[fairness] B's activities waiting for a slot (scheduled → started, summed per job): idle median ${seconds(median(idle.map((r) => r.waited)))}, under A ${loaded.map((r) => seconds(r.waited)).join(', ')} (${loaded[0].activities} activities a job)`,
+      `[fairness] B's activities waiting for a slot (scheduled → started, summed per job): idle median ${seconds(median(idle.map((r) => r.waited)))}, under A ${loaded.map((r) => seconds(r.waited)).join(', ')} (B's job: ${loaded[0].activities.join(', ')})`,
     );
     log(`[fairness] one batch of A's work (25 assets, started → completed): median ${seconds(batch)} of ${batches.length} batches`);
     log(`[fairness] A ${aStillRunning ? 'was still running' : '**had ended**'} when B's last job ended`);
     log(
-      `[fairness] bound 2 × idle + batch = ${seconds(bound)}; B's max / bound = ${(worst / bound).toFixed(2)} (${worst <= bound ? 'met' : '**not met**'}); B's median under A / idle = ${(median(loaded.map((r) => r.ended)) / idleMedian).toFixed(1)}`,
+      `[fairness] bound 2 × idle + batch = ${seconds(bound)}; B's max / bound = ${(worst / bound).toFixed(2)} (${worst <= bound ? 'met' : '**not met**'}), median / bound = ${(median(loaded.map((r) => r.ended)) / bound).toFixed(2)}; B's median under A / idle = ${(median(loaded.map((r) => r.ended)) / idleMedian).toFixed(1)}`,
     );
     for (const h of aHandles) await a.call('stopJob', { jobHandle: h }).catch(() => undefined);
   } finally {
