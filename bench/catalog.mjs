@@ -48,7 +48,7 @@ const planFile = process.env.BENCH_CATALOG_PLANS;
  */
 function operations(size, companyHandle, root) {
   // The bench company's assets are i ≡ 0 (mod 10): the m-th is asset 10 m, of kind (m div 100) mod 10. Each call starts
-  // elsewhere in the catalog and steps 101 (prime to size / 10: no call asks for one asset twice), so every call meets every kind.
+  // elsewhere in the catalog and steps 101 (prime to size / 10: no call asks for one asset twice), so a call meets the kinds in turn.
   const ownAsset = (n, k) => (((n + 5) * 1237 + k * 101) % Math.floor(size / COMPANIES)) * COMPANIES;
   const listedPerFolder = Math.round((size / (COMPANIES * FOLDERS_PER_COMPANY)) * LISTED_IMAGE_SHARE);
   const items = (r) => r.assetArray?.items?.length ?? 0;
