@@ -10,6 +10,7 @@ import { companyRoots } from './0023_company_roots.js';
 import { loginFailures } from './0024_login_failures.js';
 import { itemServerName } from './0025_item_server_name.js';
 import { consoleSessions } from './0026_console_sessions.js';
+import { assetFolderCover } from './0027_asset_folder_cover.js';
 
 /**
  * Migrations after 0016, one file per migration in this folder (named like
@@ -29,5 +30,6 @@ export function laterMigrations(kind: DatabaseKind): Record<string, Migration> {
     '0024_login_failures': loginFailures(kind),
     '0025_item_server_name': itemServerName(kind),
     '0026_console_sessions': consoleSessions(kind),
+    '0027_asset_folder_cover': assetFolderCover(kind),
   };
 }
