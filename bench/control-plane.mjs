@@ -19,7 +19,8 @@
  *   npm run build && node bench/control-plane.mjs
  *
  * BENCH_CP_SECONDS (default 10) per phase, BENCH_CP_CONNECTIONS (default 4)
- * concurrent clients, BENCH_CP_FILES (default 60) photos, BENCH_CP_JOBS
+ * concurrent clients, BENCH_CP_RATE / BENCH_CP_SUBMIT_RATE (default 100 and 20)
+ * requests per second offered in both phases (0 = closed loop, as fast as answered), BENCH_CP_FILES (default 60) photos, BENCH_CP_JOBS
  * (default 4) reprocess jobs over them submitted at once for the load.
  */
 import fs from 'node:fs/promises';
@@ -32,9 +33,15 @@ const seconds = Number(process.env.BENCH_CP_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CP_CONNECTIONS ?? 4);
 const fileCount = Number(process.env.BENCH_CP_FILES ?? 60);
 const loadJobs = Number(process.env.BENCH_CP_JOBS ?? 4);
+// Open loop by default: the same offered rate (requests/s over all connections) in both phases, so the idle
+// phase is idle and both compare latency at the same load. 0 = closed loop: each connection sends its next
+// request as soon as the last is answered, which saturates the CPUs in the idle phase too and so measures
+// the API's share of the machine (throughput) more than its responsiveness.
+const activeRate = Number(process.env.BENCH_CP_RATE ?? 100);
+const submitRate = Number(process.env.BENCH_CP_SUBMIT_RATE ?? 20);
 
 /** One autocannon phase against POST /api/<operation>; `body(n)` gives the n-th request's JSON. */
-async function phase(base, who, operation, body) {
+async function phase(base, who, operation, body, rate = 0) {
   const latencies = [];
   let n = 0;
   let errors = 0;
@@ -43,6 +50,7 @@ async function phase(base, who, operation, body) {
     url: base,
     connections,
     duration: seconds,
+    ...(rate > 0 ? { overallRate: rate } : {}),
     requests: [
       {
         method: 'POST',
@@ -76,7 +84,7 @@ const fmt = (r) =>
 
 async function main() {
   log(
-    `[cp] ${seconds} s per phase, ${connections} connections, load: ${loadJobs} reprocess jobs over ${fileCount} photos, worker concurrency ${concurrency}, ${os.availableParallelism()} CPUs`,
+    `[cp] ${seconds} s per phase, ${connections} connections, ${activeRate || submitRate ? `offered getActiveJobs ${activeRate || 'max'}/s, submitJob ${submitRate || 'max'}/s` : 'closed loop'}, load: ${loadJobs} reprocess jobs over ${fileCount} photos, worker concurrency ${concurrency}, ${os.availableParallelism()} CPUs`,
   );
   const files = await originals(fileCount);
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-bench-cp-'));
@@ -99,11 +107,11 @@ async function main() {
     });
 
     // Warm-up (login cache, JIT, connections), not measured.
-    await phase(base, user, 'getActiveJobs', activeBody).catch(() => undefined);
+    await phase(base, user, 'getActiveJobs', activeBody, activeRate).catch(() => undefined);
 
-    const idleActive = await phase(base, user, 'getActiveJobs', activeBody);
+    const idleActive = await phase(base, user, 'getActiveJobs', activeBody, activeRate);
     log(`[cp] getActiveJobs idle:       ${fmt(idleActive)}`);
-    const idleSubmit = await phase(base, admin, 'submitJob', submitBody);
+    const idleSubmit = await phase(base, admin, 'submitJob', submitBody, submitRate);
     log(`[cp] submitJob idle:           ${fmt(idleSubmit)}`);
 
     const load = [];
@@ -121,9 +129,9 @@ async function main() {
     }
     // Let the worker reach full speed before measuring.
     await new Promise((r) => setTimeout(r, 3000));
-    const loadActive = await phase(base, user, 'getActiveJobs', activeBody);
+    const loadActive = await phase(base, user, 'getActiveJobs', activeBody, activeRate);
     log(`[cp] getActiveJobs under load: ${fmt(loadActive)}`);
-    const loadSubmit = await phase(base, admin, 'submitJob', submitBody);
+    const loadSubmit = await phase(base, admin, 'submitJob', submitBody, submitRate);
     log(`[cp] submitJob under load:     ${fmt(loadSubmit)}`);
     const stillRunning = [];
     for (const job of load) if (!(await finished(job))) stillRunning.push(job);
@@ -133,6 +141,8 @@ async function main() {
 
     log(`[cp] getActiveJobs p95 under load / idle = ${(loadActive.p95 / idleActive.p95).toFixed(2)}  (target ≤ 2)`);
     log(`[cp] submitJob     p95 under load / idle = ${(loadSubmit.p95 / idleSubmit.p95).toFixed(2)}  (target ≤ 2)`);
+    log(`[cp] getActiveJobs idle p99 / p50 = ${(idleActive.p99 / idleActive.p50).toFixed(2)}  (target ≤ 5)`);
+    log(`[cp] submitJob     idle p99 / p50 = ${(idleSubmit.p99 / idleSubmit.p50).toFixed(2)}  (target ≤ 5)`);
     log(`[cp] submitJob/s: idle ${idleSubmit.rate.toFixed(1)}, under load ${loadSubmit.rate.toFixed(1)}`);
 
     // Leave nothing behind in the throw-away service: stop the load and the delayed jobs are removed with it.

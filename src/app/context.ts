@@ -383,7 +383,7 @@ export function createApiServices(ctx: AppContext, gateway: JobGateway): { uploa
     jobs: new JobService({
       ...shared,
       lanes: new JobLanes({ mode: ctx.config.jobLanes, perWorker: ctx.config.worker.activityConcurrency, workers: () => gateway.activityWorkers() }),
-      config: { timezone: ctx.config.timezone, progressCacheMs: ctx.config.progressCacheMs },
+      config: { timezone: ctx.config.timezone, progressCacheMs: ctx.config.progressCacheMs, progressStaleMs: ctx.config.progressStaleMs },
     }),
   };
 }

@@ -53,6 +53,7 @@ const schema = z.object({
   RENDER_THREADS: z.coerce.number().int().min(0).optional(),
   IMAGE_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
   PROGRESS_CACHE_MS: z.coerce.number().int().min(0).default(1000),
+  PROGRESS_STALE_MS: z.coerce.number().int().min(0).default(5000),
   JOB_RECONCILE_SECONDS: positiveInt.default(15),
   MAX_UPLOAD_FILE_BYTES: positiveInt.default(2 * 1024 ** 3),
   MAX_UPLOAD_FILES_PER_POST: positiveInt.default(1000),
@@ -158,6 +159,8 @@ export interface AppConfig {
   jobLanes: number | 'auto';
   /** how long getActiveJobs callers share a job's live progress (ProgressSnapshots) */
   progressCacheMs: number;
+  /** how much older than progressCacheMs a shared getActiveJobs answer may be served while a fresh one is fetched (0 = wait) */
+  progressStaleMs: number;
   /** Ghostscript children (pages rip in parallel) and the longest a page may take */
   rip: { poolSize: number; pageTimeoutMs: number; maxPages: number };
   /** ffmpeg/ffprobe binaries; the longest one encoding may take, and the longest a probe or thumbnail may take */
@@ -260,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     jobLanes: e.JOB_LANES,
     progressCacheMs: e.PROGRESS_CACHE_MS,
+    progressStaleMs: e.PROGRESS_STALE_MS,
     // DMC skips page extraction for PDFs over 100 pages; the same default here.
     rip: {
       poolSize: e.RIP_POOL_SIZE ?? Math.min(4, Math.max(1, os.availableParallelism())),

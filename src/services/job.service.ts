@@ -15,6 +15,7 @@ import type { AuthService } from './auth.service.js';
 import type { Principal } from './principal.js';
 import type { JobLanes } from './job-lanes.js';
 import { ProgressSnapshots } from './progress-snapshots.js';
+import { RunningJobs } from './running-jobs.js';
 import { type SubmitCheckDeps, runSubmitChecks } from './submit-checks.js';
 import { type UrlSecrets, withoutSecretsInUrls } from './url-secrets.js';
 import type { ItemProgressRepository, ItemProgressRow } from '../adapters/repositories/item-progress.repository.js';
@@ -23,8 +24,10 @@ type In<T extends z.ZodType> = z.output<T>;
 
 export interface JobServiceConfig {
   timezone: string;
-  /** how long a job's live progress is shared between getActiveJobs callers (see ProgressSnapshots); 0 = always ask */
+  /** how long a job's live progress and Temporal's list of running jobs are shared between getActiveJobs callers (see ProgressSnapshots); 0 = always ask */
   progressCacheMs?: number;
+  /** how much older than progressCacheMs a shared answer may still be served while a fresh one is fetched; 0 = callers wait for it */
+  progressStaleMs?: number;
 }
 
 export interface JobServiceDeps extends SubmitCheckDeps {
@@ -61,6 +64,7 @@ export class JobService {
   private readonly itemProgress: Pick<ItemProgressRepository, 'forJob'>;
   private readonly config: JobServiceConfig;
   private readonly snapshots: ProgressSnapshots<JobProgress | undefined>;
+  private readonly running: RunningJobs;
 
   constructor(private readonly deps: JobServiceDeps) {
     this.gateway = deps.gateway;
@@ -69,7 +73,10 @@ export class JobService {
     this.auth = deps.auth;
     this.itemProgress = deps.itemProgress;
     this.config = deps.config;
-    this.snapshots = new ProgressSnapshots(this.config.progressCacheMs ?? 1000);
+    const ttlMs = this.config.progressCacheMs ?? 1000;
+    const staleMs = this.config.progressStaleMs ?? 0;
+    this.snapshots = new ProgressSnapshots(ttlMs, Date.now, staleMs);
+    this.running = new RunningJobs({ gateway: deps.gateway, jobLogs: deps.jobLogs, ttlMs, staleMs });
   }
 
   async submit(caller: Principal, p: SubmitJobParam): Promise<{ jobHandle: string }> {
@@ -114,7 +121,21 @@ export class JobService {
     const at = p.execTime ? new Date(p.execTime) : new Date(now);
     const jobHandle = newHandle.job(p.companyHandle, runName(p.jobName, at));
     // An execTime in the past runs now, as IPS does.
-    await this.gateway.startJob(entry.workflow, jobHandle, request, { ...memo, triggerTime: at.toISOString() }, Math.max(0, at.getTime() - now));
+    const startDelayMs = Math.max(0, at.getTime() - now);
+    const runMemo: JobMemo = { ...memo, triggerTime: at.toISOString() };
+    await this.gateway.startJob(entry.workflow, jobHandle, request, runMemo, startDelayMs);
+    this.running.started({
+      workflowId: jobHandle,
+      workflowType: entry.workflow,
+      running: true,
+      startTime: new Date(now),
+      ...(startDelayMs > 0 ? { executionTime: at } : {}),
+      companyHandle: p.companyHandle,
+      jobType: entry.ipsType,
+      jobName: p.jobName,
+      submitUser: caller.email,
+      memo: runMemo,
+    });
     return { jobHandle };
   }
 
@@ -141,11 +162,7 @@ export class JobService {
       const one = await this.gateway.describe(p.jobHandle);
       runs = one && one.running ? [one] : [];
     } else {
-      const clauses = [companies ? `CompanyHandle IN (${companies.map(quote).join(', ')})` : '', p.originalName ? `JobName = ${quote(p.originalName)}` : ''];
-      // Handles and job names never hold control characters (jobName refuses them), and Temporal's SQLite
-      // visibility store breaks on a NUL in a query: such a filter matches nothing, so it is not sent.
-      const impossible = [...(companies ?? []), p.originalName ?? ''].some((v) => /[\u0000-\u001f\u007f]/.test(v));
-      runs = companies?.length === 0 || impossible ? [] : await this.gateway.listRunning(clauses.filter(Boolean).join(' AND '));
+      runs = await this.running.list({ companies, jobName: p.originalName });
     }
     runs = runs.filter((r) => r.companyHandle && (!companies || companies.includes(r.companyHandle)) && (!p.originalName || r.jobName === p.originalName));
     const jobs = await Promise.all(runs.map((r) => this.toActiveJob(r)));
@@ -174,6 +191,7 @@ export class JobService {
     if (progress?.state === 'Stopping') throw faults.invalid('jobHandle', 'a running job', 'a job that is already stopping');
     await this.gateway.requestStop(job.run.workflowId, caller.email);
     this.snapshots.forget(job.run.workflowId);
+    this.running.changed(job.run.workflowId);
     return {};
   }
 
@@ -217,7 +235,11 @@ export class JobService {
   async delete(caller: Principal, p: In<typeof S.jobControlParam>): Promise<Record<string, never>> {
     const job = await this.resolve(p.companyHandle, p.jobHandle);
     if (job.kind === 'schedule') await this.gateway.deleteSchedule(job.schedule.scheduleId);
-    else await this.gateway.requestStop(job.run.workflowId, caller.email);
+    else {
+      await this.gateway.requestStop(job.run.workflowId, caller.email);
+      this.snapshots.forget(job.run.workflowId);
+      this.running.changed(job.run.workflowId);
+    }
     return {};
   }
 
@@ -390,9 +412,4 @@ export function echoOf(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(echoOf);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, Array.isArray(v) && k.endsWith('Array') ? { items: v.map(echoOf) } : echoOf(v)]));
-}
-
-/** A visibility-query string literal. */
-function quote(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }

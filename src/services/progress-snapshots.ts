@@ -1,49 +1,94 @@
 /**
- * Live job progress shared between callers for a moment: every
- * getActiveJobs asks each running job's workflow for its progress (a
- * Temporal query the worker answers), and dashboards poll, often several at
- * once. A query in flight is shared by everyone who asks meanwhile, and its
- * answer is reused for `ttlMs` from when it was asked, so N pollers cost
- * one query per job per `ttlMs` instead of N. Counts are still read from the
- * catalog on every call (JobService.liveProgress); a stop, pause or resume
- * through this process forgets the job's snapshot, so its own caller sees the
- * change at once. Another API replica may show it up to `ttlMs` late.
+ * Answers shared between callers for a moment: every getActiveJobs asks
+ * Temporal which jobs run (a visibility query) and each running job's
+ * workflow for its progress (a query the worker answers), and dashboards
+ * poll, often several at once. A load in flight is shared by everyone who
+ * asks meanwhile, and its answer is reused for `ttlMs` from when it was
+ * asked, so N pollers cost one load per key per `ttlMs` instead of N.
+ *
+ * With `staleMs`, an answer older than `ttlMs` but younger than `ttlMs +
+ * staleMs` is still returned at once while one fresh load runs behind it
+ * (stale-while-revalidate): a caller never waits on Temporal for something
+ * it was told a moment ago. Why: Temporal throttles visibility queries per
+ * namespace (the server's `frontend.namespaceRPS.visibility`, 10 a second by
+ * default) by making the client back off for 1–2 s, and under a pixel load
+ * every hop to the dev server and the worker waits for a core; a caller
+ * waiting on either saw 1.8 s idle p99 and 4–9 × its idle p95
+ * (bench/control-plane). A failed refresh keeps the older answer until it
+ * is too old; a failed first load is not remembered.
  *
  * Safe per process, so not shared between replicas: it holds copies of what
- * the workflow answers, never state of its own; nothing is decided or written
- * from it; each replica's copy is at most `ttlMs` (PROGRESS_CACHE_MS, 1 s by
- * default) older than Temporal's answer; and a replica that never saw a job
- * simply asks Temporal. Sharing it would cost a catalog or cache round trip to
- * save one query a second per job.
+ * Temporal answered, never state of its own; nothing is decided or written
+ * from it; and a replica that never saw a key simply asks. A stop, pause or
+ * resume through this process forgets what it changed (JobService), so its
+ * own caller sees the change at once; another replica sees it at most
+ * `ttlMs + staleMs` plus one load late.
  */
 export class ProgressSnapshots<T> {
-  private readonly entries = new Map<string, { at: number; value: Promise<T> }>();
+  private readonly entries = new Map<string, Entry<T>>();
 
   constructor(
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
+    private readonly staleMs = 0,
   ) {}
 
   get(key: string, load: () => Promise<T>): Promise<T> {
     if (this.ttlMs <= 0) return load();
     const now = this.now();
     const hit = this.entries.get(key);
-    if (hit && now - hit.at < this.ttlMs) return hit.value;
+    if (hit) {
+      const age = now - hit.at;
+      // A load in flight is shared whatever its age: a second one would only queue behind it.
+      if (!hit.settled || age < this.ttlMs) return hit.value;
+      if (age < this.ttlMs + this.staleMs) {
+        if (!hit.refreshing) this.refresh(key, hit, load, now);
+        return hit.value;
+      }
+    }
     if (this.entries.size >= 10_000) this.prune(now);
-    const value = load();
-    this.entries.set(key, { at: now, value });
-    // A failed query is not remembered: the next caller asks again.
-    value.catch(() => {
-      if (this.entries.get(key)?.value === value) this.entries.delete(key);
-    });
-    return value;
+    const entry: Entry<T> = { at: now, value: load(), settled: false, refreshing: false };
+    this.entries.set(key, entry);
+    entry.value.then(
+      () => (entry.settled = true),
+      // A failed load is not remembered: the next caller asks again.
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
+    return entry.value;
   }
 
   forget(key: string): void {
     this.entries.delete(key);
   }
 
-  private prune(now: number): void {
-    for (const [key, entry] of this.entries) if (now - entry.at >= this.ttlMs) this.entries.delete(key);
+  forgetAll(): void {
+    this.entries.clear();
   }
+
+  /** One load behind a stale answer; it replaces that answer when it succeeds and the key was not forgotten meanwhile. */
+  private refresh(key: string, stale: Entry<T>, load: () => Promise<T>, now: number): void {
+    stale.refreshing = true;
+    const value = load();
+    value.then(
+      () => {
+        if (this.entries.get(key) === stale) this.entries.set(key, { at: now, value, settled: true, refreshing: false });
+      },
+      () => (stale.refreshing = false),
+    );
+  }
+
+  private prune(now: number): void {
+    for (const [key, entry] of this.entries) if (entry.settled && now - entry.at >= this.ttlMs + this.staleMs) this.entries.delete(key);
+  }
+}
+
+interface Entry<T> {
+  /** when the load was asked for */
+  at: number;
+  value: Promise<T>;
+  settled: boolean;
+  /** a fresh load runs behind this (stale) answer */
+  refreshing: boolean;
 }

@@ -48,3 +48,48 @@ describe('ProgressSnapshots', () => {
     expect(await s.get('x', async () => ++n)).toBe(2);
   });
 });
+
+describe('ProgressSnapshots with staleMs (stale-while-revalidate)', () => {
+  it('answers a stale value at once while one fresh load runs, then serves the fresh one', async () => {
+    const c = clock();
+    const s = new ProgressSnapshots<number>(1000, c.now, 5000);
+    expect(await s.get('job', async () => 1)).toBe(1);
+    c.advance(1500);
+    let release!: (n: number) => void;
+    let calls = 0;
+    const slow = () => {
+      calls++;
+      return new Promise<number>((r) => (release = r));
+    };
+    expect(await s.get('job', slow)).toBe(1);
+    expect(await s.get('job', slow)).toBe(1);
+    expect(calls).toBe(1);
+    release(2);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(await s.get('job', async () => 3)).toBe(2);
+  });
+
+  it('waits for a fresh load once the value is older than ttlMs + staleMs, and after forget', async () => {
+    const c = clock();
+    const s = new ProgressSnapshots<number>(1000, c.now, 5000);
+    expect(await s.get('job', async () => 1)).toBe(1);
+    c.advance(6000);
+    expect(await s.get('job', async () => 2)).toBe(2);
+    s.forgetAll();
+    expect(await s.get('job', async () => 3)).toBe(3);
+  });
+
+  it('keeps the stale value when a refresh fails, and tries again at the next call', async () => {
+    const c = clock();
+    const s = new ProgressSnapshots<number>(1000, c.now, 5000);
+    expect(await s.get('job', async () => 1)).toBe(1);
+    c.advance(2000);
+    expect(await s.get('job', () => Promise.reject(new Error('throttled')))).toBe(1);
+    await Promise.resolve();
+    await Promise.resolve();
+    let asked = 0;
+    expect(await s.get('job', async () => (asked++, 2))).toBe(1);
+    expect(asked).toBe(1);
+  });
+});

@@ -59,6 +59,12 @@ export async function startDevServer(opts: DevServerOptions): Promise<RunningDev
   if (opts.dbFile) {
     mkdirSync(path.dirname(opts.dbFile), { recursive: true });
     args.push('--db-filename', opts.dbFile);
+    // SQLite's default rollback journal syncs the file at every commit: with the worker writing images
+    // beside it, a workflow start took 19/63 ms (p50/p95) idle and 32/156 ms under a reprocess load.
+    // A write-ahead log synced at checkpoints took it to 3.4/12.7 and 4.1/12.3 ms (bench/control-plane).
+    // The trade: the last commits before a power cut (not a process crash) can be lost; a production
+    // cluster keeps its own database and is not started here.
+    args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
   for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
   for (const [key, value] of Object.entries(FAIRNESS_CONFIG)) args.push('--dynamic-config-value', `${key}=${value}`);

@@ -1,0 +1,103 @@
+import type { JobExecution, JobGateway } from '../adapters/temporal/job.gateway.js';
+import type { JobLogRepository } from '../adapters/repositories/job-log.repository.js';
+import { ProgressSnapshots } from './progress-snapshots.js';
+
+/** Which running jobs getActiveJobs asks for: some companies (undefined = all) and maybe one job name. */
+export interface RunningFilter {
+  companies?: readonly string[];
+  jobName?: string;
+}
+
+export interface RunningJobsDeps {
+  gateway: Pick<JobGateway, 'listRunning'>;
+  jobLogs: Pick<JobLogRepository, 'endedJobHandles'>;
+  /** how long one visibility answer is shared by every caller asking the same question */
+  ttlMs: number;
+  /** how much older than ttlMs an answer may still be served while a fresh one is fetched */
+  staleMs: number;
+  now?: () => number;
+}
+
+/** How long a job started here is listed from memory when Temporal's list does not show it yet. */
+const STARTED_HERE_MS = 30_000;
+
+/**
+ * The running jobs getActiveJobs lists, read from Temporal's visibility
+ * store without letting callers queue on it. Temporal throttles visibility
+ * queries per namespace (10 a second by default, answered by a 1–2 s
+ * back-off: bench/control-plane's idle p99 of 1.8 s), so every caller asking
+ * the same question shares one answer (ProgressSnapshots, stale-while-
+ * revalidate) — a question per filter, not one list of every company's
+ * jobs, because delayed jobs can number thousands. Two things keep the
+ * shared answer true:
+ * - a job this process started is listed at once, before visibility shows
+ *   it (submit → listed is a memory write, not a visibility round trip);
+ * - a job whose log has ended in the catalog is not listed, whatever an
+ *   older answer says (the catalog knows at once, visibility a moment later).
+ * A job started through another API replica, or by a schedule, shows with
+ * the next answer (≤ ttlMs + staleMs + one query).
+ */
+export class RunningJobs {
+  private readonly answers: ProgressSnapshots<JobExecution[]>;
+  private readonly startedHere = new Map<string, { run: JobExecution; until: number }>();
+  private readonly now: () => number;
+
+  constructor(private readonly deps: RunningJobsDeps) {
+    this.now = deps.now ?? Date.now;
+    this.answers = new ProgressSnapshots(deps.ttlMs, this.now, deps.staleMs);
+  }
+
+  async list(filter: RunningFilter): Promise<JobExecution[]> {
+    const { companies, jobName } = filter;
+    // Handles and job names never hold control characters (jobName refuses them), and Temporal's SQLite
+    // visibility store breaks on a NUL in a query: such a filter matches nothing, so it is not sent.
+    const impossible = [...(companies ?? []), jobName ?? ''].some((v) => /[\u0000-\u001f\u007f]/.test(v));
+    if (companies?.length === 0 || impossible) return [];
+    const query = [companies ? `CompanyHandle IN (${companies.map(quote).join(', ')})` : '', jobName ? `JobName = ${quote(jobName)}` : '']
+      .filter(Boolean)
+      .join(' AND ');
+    const listed = await this.answers.get(query, () => this.deps.gateway.listRunning(query));
+    const runs = [...listed, ...this.startedHereMatching(filter, new Set(listed.map((r) => r.workflowId)))];
+    if (runs.length === 0) return runs;
+    const ended = await this.deps.jobLogs.endedJobHandles(runs.map((r) => r.workflowId));
+    return runs.filter((r) => !ended.has(r.workflowId));
+  }
+
+  /** A job this process just started: listed from now on, before Temporal's visibility store has it. */
+  started(run: JobExecution): void {
+    const now = this.now();
+    for (const [id, entry] of this.startedHere) if (entry.until <= now) this.startedHere.delete(id);
+    this.startedHere.set(run.workflowId, { run, until: now + STARTED_HERE_MS });
+  }
+
+  /** A job was stopped or removed through this process: the next caller asks Temporal afresh. */
+  changed(workflowId: string): void {
+    this.startedHere.delete(workflowId);
+    this.answers.forgetAll();
+  }
+
+  private startedHereMatching(filter: RunningFilter, listed: Set<string>): JobExecution[] {
+    const now = this.now();
+    const out: JobExecution[] = [];
+    for (const [id, { run, until }] of this.startedHere) {
+      if (until <= now) {
+        this.startedHere.delete(id);
+        continue;
+      }
+      // Listed by Temporal now: its answers carry it from here on (and drop it when it ends).
+      if (listed.has(id)) {
+        this.startedHere.delete(id);
+        continue;
+      }
+      if (filter.companies && !(run.companyHandle && filter.companies.includes(run.companyHandle))) continue;
+      if (filter.jobName !== undefined && run.jobName !== filter.jobName) continue;
+      out.push(run);
+    }
+    return out;
+  }
+}
+
+/** A visibility-query string literal. */
+function quote(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
