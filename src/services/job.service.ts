@@ -63,7 +63,7 @@ export class JobService {
   private readonly auth: AuthService;
   private readonly itemProgress: Pick<ItemProgressRepository, 'forJob'>;
   private readonly config: JobServiceConfig;
-  private readonly snapshots: ProgressSnapshots<JobProgress | undefined>;
+  private readonly snapshots: ProgressSnapshots<LiveProgress | undefined>;
   private readonly running: RunningJobs;
 
   constructor(private readonly deps: JobServiceDeps) {
@@ -289,12 +289,20 @@ export class JobService {
    * processing), and never less than the log's totalFileCount. It does not
    * rest on totalFileCount alone: an ExportJob keeps that at 0, as IPS's does
    * (docs/job-log-types.md#exportjob-export). Each item still in flight carries the worker's
-   * latest report on it (step, fraction), read from the catalog in one query
-   * per job and call: it changes every few hundred milliseconds, so it is
-   * not kept with the workflow's snapshot.
+   * latest report on it (step, fraction), read from the catalog.
+   *
+   * The workflow's answer and those catalog reads are one snapshot, shared by
+   * every caller for PROGRESS_CACHE_MS (then stale-while-revalidate): a
+   * getActiveJobs call costs the same few reads however many jobs run and
+   * however many dashboards poll, which is what keeps it as fast under a
+   * pixel load as idle (bench/control-plane).
    */
-  private async liveProgress(jobHandle: string): Promise<LiveProgress | undefined> {
-    const progress = await this.snapshots.get(jobHandle, () => this.gateway.progress(jobHandle, 2000));
+  private liveProgress(jobHandle: string): Promise<LiveProgress | undefined> {
+    return this.snapshots.get(jobHandle, () => this.readLiveProgress(jobHandle));
+  }
+
+  private async readLiveProgress(jobHandle: string): Promise<LiveProgress | undefined> {
+    const progress = await this.gateway.progress(jobHandle, 2000);
     if (!progress || progress.processing.length === 0) return progress;
     const [log, recorded, reports] = await Promise.all([
       this.jobLogs.find(jobHandle),
