@@ -9,8 +9,10 @@ export const BOOKKEEPING_OPTIONS: ActivityOptions = {
 /**
  * Bookkeeping run as a local activity, inside the workflow task that asks for it: no
  * dispatch through the server, so the work it precedes is scheduled in the same task
- * (a job's Begin row, then its first batch). The same timeout and retries; backoffs past
- * a minute wait on a server timer instead of holding the workflow task.
+ * (a job's Begin row, then its first batch; its End row, then the mail), and no wait for
+ * a worker slot another company's batches hold. Only for work as short as a few database
+ * rows. The same timeout and retries; backoffs past a minute wait on a server timer
+ * instead of holding the workflow task.
  */
 export const BOOKKEEPING_LOCAL_OPTIONS: LocalActivityOptions = {
   startToCloseTimeout: BOOKKEEPING_OPTIONS.startToCloseTimeout,

@@ -36,6 +36,9 @@ const callbacks = proxyActivities<JobActivities>(CALLBACK_OPTIONS);
 /** patched() id: a job's Begin row written by a local activity (runs started without it write it by an activity). */
 export const BEGIN_JOB_LOCAL_PATCH = 'begin-job-local-activity';
 
+/** patched() id: a job's End row written by a local activity (runs that got this far without it write it by an activity). */
+export const END_JOB_LOCAL_PATCH = 'end-job-local-activity';
+
 /** State a job carries across continue-as-new, so a 10,000-item job keeps one handle, name and progress. */
 export interface ItemJobCarry {
   cursor: string | null;
@@ -289,7 +292,14 @@ export async function runItemJob<Item extends AssetRef>(request: JobRequest, car
         };
       }
     }
-    await bookkeeping.endJob(job, request.jobType, outcome);
+    // A local activity: the End row is written inside the workflow task that saw the last
+    // batch end (or the stop), not after a dispatch through the server, which under another
+    // company's load waits for one of its batches to free a worker slot (bench/fairness).
+    // It only writes the log (database rows); the mail and the callback, which wait on
+    // servers outside, stay activities. A history that recorded the endJob activity here (a
+    // run that got this far on the code before) replays it.
+    const end = patched(END_JOB_LOCAL_PATCH) ? localBookkeeping.endJob : bookkeeping.endJob;
+    await end(job, request.jobType, outcome);
     // postHttpUrl (reprocess, rip) or httpCompletionUrl (publish jobs): the same signed summary.
     const callback = request.options as { postHttpUrl?: string; httpCompletionUrl?: string } | undefined;
     if (callback?.postHttpUrl ?? callback?.httpCompletionUrl) {

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { defaultPayloadConverter } from '@temporalio/common';
-import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { optimizeImagesWorkflow } from '../../workflows/optimize-images.workflow.js';
 import { startLocalEnvironment, withWorker } from './support/environment.js';
 import { fakeOptimizeJob, optimizeRequest } from './support/fake-item-job.js';
+import { type HistoryEvent, localActivities, scheduledActivities } from './support/history.js';
 
 /**
  * A job's Begin row is written by a local activity inside the job's first
@@ -21,15 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.teardown();
 });
-
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-
-/** The activity a local-activity marker recorded (the SDK core's marker data), else undefined. */
-function localActivityOf(event: HistoryEvent): string | undefined {
-  const marker = event.markerRecordedEventAttributes;
-  const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0] : undefined;
-  return data ? defaultPayloadConverter.fromPayload<{ activity_type?: string }>(data).activity_type : undefined;
-}
 
 async function runJob(job: ReturnType<typeof fakeOptimizeJob>): Promise<{ outcome: unknown; events: HistoryEvent[] }> {
   return withWorker(env, job, async (taskQueue) => {
@@ -50,7 +40,7 @@ it('writes the Begin row in the first workflow task, which schedules the next st
   const { outcome, events } = await runJob(job);
   expect(outcome).toEqual({ outcome: 'done', total: 3, processed: 3, errors: 0 });
 
-  const scheduled = events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
+  const scheduled = scheduledActivities(events);
   expect(scheduled).not.toContain('beginJob');
   const firstScheduled = events.findIndex((e) => e.activityTaskScheduledEventAttributes);
   const upToIt = events.slice(0, firstScheduled + 1);
@@ -60,8 +50,9 @@ it('writes the Begin row in the first workflow task, which schedules the next st
     upToIt.filter((e) => e.workflowTaskCompletedEventAttributes),
     'one workflow task before the first activity',
   ).toHaveLength(1);
-  expect(upToIt.map(localActivityOf).filter(Boolean)).toEqual(['beginJob']);
-  expect(events.map(localActivityOf).filter(Boolean), 'the Begin row is written once').toEqual(['beginJob']);
+  expect(localActivities(upToIt)).toEqual(['beginJob']);
+  // The End row is a local activity too (item-job-end.test.ts).
+  expect(localActivities(events), 'the Begin row is written once').toEqual(['beginJob', 'endJob']);
 
   expect(job.recorder.events[0]).toEqual({ kind: 'begin', attempt: 1 });
   expect(job.recorder.of('begin')).toHaveLength(1);

@@ -13,7 +13,7 @@ export type JobEvent =
   | { kind: 'batch-end'; items: string[]; done: string[] }
   | { kind: 'batch-failed'; items: string[]; attempt: number; reason: string }
   | { kind: 'record-failures'; items: string[]; reason: string }
-  | { kind: 'end'; outcome: JobOutcome }
+  | { kind: 'end'; outcome: JobOutcome; attempt: number }
   | { kind: 'notify'; outcome: JobOutcome };
 
 /** The events so far, and promises on events to come: tests wait for what happened, never for time. */
@@ -74,6 +74,8 @@ export interface FakeJobOptions {
   work?: (item: AssetRef, attempt: number) => Promise<void>;
   /** the job log's Begin row in a beginJob attempt; throwing fails the attempt. Default: written at once. */
   begin?: (attempt: number) => Promise<void>;
+  /** the job log's End row in an endJob attempt; throwing fails the attempt. Default: written at once. */
+  end?: (attempt: number) => Promise<void>;
 }
 
 export interface FakeJob {
@@ -114,7 +116,9 @@ export function fakeOptimizeJob(options: FakeJobOptions): FakeJob {
       return { serverName: 'workflow-test' };
     },
     async endJob(_job, _jobType, outcome) {
-      recorder.push({ kind: 'end', outcome });
+      const { attempt } = Context.current().info;
+      await options.end?.(attempt);
+      recorder.push({ kind: 'end', outcome, attempt });
     },
     async notifyJob(_job, _request, outcome) {
       recorder.push({ kind: 'notify', outcome });
