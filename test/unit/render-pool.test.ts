@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IsLimitError, renderIsImage } from '../../src/adapters/media/image-serving/is-renderer.js';
 import { RenderOptionError, UnreadableImageError } from '../../src/adapters/media/media-errors.js';
+import { IsCommandError, type IsRequest } from '../../src/domain/image-serving/is-request.js';
 import type { RenderPlan } from '../../src/adapters/media/media-types.js';
 import { MediaRepository } from '../../src/adapters/media/media.repository.js';
 import { RenderPool } from '../../src/adapters/media/render-pool.js';
@@ -76,5 +78,35 @@ describe('RenderPool', () => {
     expect(err).toBeInstanceOf(RenderOptionError);
     expect((err as Error).message).toBe((direct as Error).message);
     expect((err as Error).message).toMatch(/manualCropOptions/);
+  });
+
+  describe('Image Serving renders (export conversions)', () => {
+    const webp: IsRequest = { wid: 60, fmt: { format: 'webp' } };
+
+    it('renders in a worker thread exactly what renderIsImage renders in-process', async () => {
+      const inThread = await pool.renderIsImage(file('photo.jpg'), webp, file('pool.webp'), { maxPixels: 100_000 });
+      const inProcess = await renderIsImage(file('photo.jpg'), webp, file('main.webp'), { maxPixels: 100_000 });
+      expect(inThread).toEqual(inProcess);
+      expect(inThread).toMatchObject({ width: 60, height: 40, format: 'webp', extension: 'webp' });
+      expect((await fs.readFile(file('pool.webp'))).equals(await fs.readFile(file('main.webp')))).toBe(true);
+    });
+
+    it('hands back a refused command as IsCommandError with its command and detail', async () => {
+      const req: IsRequest = { ...webp, icc: { profile: 'Missing', intent: 'perceptual', blackpointComp: false, dither: false } };
+      const err = await pool.renderIsImage(file('photo.jpg'), req, file('icc.webp'), { maxPixels: 100_000 }).catch((e: unknown) => e);
+      const direct = await renderIsImage(file('photo.jpg'), req, file('icc-main.webp'), { maxPixels: 100_000 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(IsCommandError);
+      expect(err).toMatchObject({ command: 'icc', detail: (direct as IsCommandError).detail, message: (direct as Error).message });
+    });
+
+    it('hands back a reply above MaxPix as IsLimitError and an unreadable file as UnreadableImageError', async () => {
+      const big = await pool
+        .renderIsImage(file('photo.jpg'), { wid: 1000, fmt: { format: 'webp' } }, file('big.webp'), { maxPixels: 10_000 })
+        .catch((e: unknown) => e);
+      expect(big).toBeInstanceOf(IsLimitError);
+      expect((big as Error).message).toMatch(/MaxPix/);
+      const bad = await pool.renderIsImage(file('notes.jpg'), webp, file('bad.webp'), { maxPixels: 100_000 }).catch((e: unknown) => e);
+      expect(bad).toBeInstanceOf(UnreadableImageError);
+    });
   });
 });

@@ -1,16 +1,24 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { DetectedFormat } from '../../domain/asset-types.js';
+import { IsCommandError, type IsRequest } from '../../domain/image-serving/is-request.js';
+import { IsLimitError, type IsRenderOptions, type IsRenderResult } from './image-serving/is-renderer.js';
 import { RenderOptionError, UnreadableImageError } from './media-errors.js';
 import type { RenderPlan, RenderResult } from './media-types.js';
 import type { MediaRepository } from './media.repository.js';
-import type { RenderReply, RenderTask } from './render-thread.js';
+import type { RenderFailure, RenderReply, RenderResults, RenderTask } from './render-thread.js';
 
 /** The reprocessing render (crop, knockout, mask, unsharp mask, pyramid TIFF), wherever it runs. */
 export type DerivativeRenderer = Pick<MediaRepository, 'renderDerivatives'>;
 
+/** The Image Serving render (image-serving/is-renderer.ts renderIsImage), wherever it runs. */
+export interface IsImageRenderer {
+  renderIsImage(source: string, req: IsRequest, outFile: string, opts: IsRenderOptions): Promise<IsRenderResult>;
+}
+
 /**
- * renderDerivatives on a pool of worker threads, one per parallel activity.
+ * renderDerivatives (reprocessing) and renderIsImage (export conversions) on
+ * a pool of worker threads, one per parallel activity.
  *
  * Why: knockout, automatic crops and the unsharp mask bring whole images
  * into JS as Buffers (tens of MB each). Their memory is returned only when
@@ -28,22 +36,37 @@ export type DerivativeRenderer = Pick<MediaRepository, 'renderDerivatives'>;
  * A thread that dies fails only the render it was running (a plain Error:
  * the activity retries it); piscina replaces the thread.
  */
-export class RenderPool implements DerivativeRenderer {
+export class RenderPool implements DerivativeRenderer, IsImageRenderer {
   private pool?: Piscina<RenderTask, RenderReply>;
 
   /** nice: added to the render threads' CPU nice value (their JS pixel loops yield to the control plane; see image-thread-priority.ts) */
   constructor(private readonly options: { threads: number; maxPixels: number; nice?: number }) {}
 
-  async renderDerivatives(file: string, format: DetectedFormat, plan: RenderPlan, out: { ptiff: string; mask?: string }): Promise<RenderResult> {
-    const reply = await this.threads().run({ file, format, plan, out });
-    if (reply.ok) return reply.result;
-    throw reply.kind === 'unreadable' ? new UnreadableImageError(reply.message) : new RenderOptionError(reply.message);
+  renderDerivatives(file: string, format: DetectedFormat, plan: RenderPlan, out: { ptiff: string; mask?: string }): Promise<RenderResult> {
+    return this.run({ kind: 'derivatives', file, format, plan, out });
+  }
+
+  /**
+   * Why export conversions run here too: each is a libvips pipeline whose
+   * JS (planning, header reads, callbacks) and any decoded pixels then stay
+   * off the worker's main thread, which keeps the Temporal SDK, the catalog
+   * and every lane's bookkeeping.
+   */
+  renderIsImage(source: string, req: IsRequest, outFile: string, opts: IsRenderOptions): Promise<IsRenderResult> {
+    return this.run({ kind: 'isImage', source, req, outFile, opts });
   }
 
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = undefined;
     await pool?.destroy();
+  }
+
+  private async run<K extends RenderTask['kind']>(task: Extract<RenderTask, { kind: K }>): Promise<RenderResults[K]> {
+    // The thread answers each task with its own kind's result (render-thread.ts).
+    const reply = (await this.threads().run(task)) as RenderReply<K>;
+    if (reply.ok) return reply.result;
+    throw failureError(reply);
   }
 
   private threads(): Piscina<RenderTask, RenderReply> {
@@ -61,6 +84,20 @@ export class RenderPool implements DerivativeRenderer {
       ...(this.options.nice ? { niceIncrement: this.options.nice } : {}),
     });
     return this.pool;
+  }
+}
+
+/** The error a thread's failure stands for, of the class the in-process render would have thrown. */
+function failureError(failure: RenderFailure): Error {
+  switch (failure.kind) {
+    case 'unreadable':
+      return new UnreadableImageError(failure.message);
+    case 'option':
+      return new RenderOptionError(failure.message);
+    case 'isLimit':
+      return new IsLimitError(failure.message);
+    case 'isCommand':
+      return new IsCommandError(failure.command, failure.detail);
   }
 }
 
