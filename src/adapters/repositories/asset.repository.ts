@@ -1,4 +1,5 @@
-import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { FOLDER_COVER_MAX_BYTES, FOLDER_COVER_PREDICATE } from '../database/migrations/0027_asset_folder_cover.js';
 import type { Db } from '../database/database.js';
 import type { AssetTable, Database } from '../database/tables.js';
 import { AssetNotLiveError } from './asset-not-live.error.js';
@@ -102,7 +103,11 @@ export class AssetRepository {
       and.push(
         s.folder.includeSubfolders
           ? eb(eb.fn('substr', ['folder', eb.val(1), eb.val(s.folder.path.length)]), '=', s.folder.path)
-          : eb('folder', '=', s.folder.path),
+          : // Within the bound every asset of the folder is in assets_folder_cover, which the count then reads alone.
+            eb.and([
+              eb('folder', '=', s.folder.path),
+              ...(Buffer.byteLength(s.folder.path) <= FOLDER_COVER_MAX_BYTES ? [sql<SqlBool>`${sql.raw(FOLDER_COVER_PREDICATE)}`] : []),
+            ]),
       );
     }
     if (s.types?.length) and.push(eb('type', 'in', s.types));
