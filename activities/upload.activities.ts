@@ -1,4 +1,4 @@
-import { withHeartbeat } from './heartbeat.js';
+import { itemInFlight, withHeartbeat } from './heartbeat.js';
 import { type ItemObservationDeps, itemObserver, logRecordedFailures } from './observe-item.js';
 import type { JobLogRepository } from '../src/adapters/repositories/job-log.repository.js';
 import { nowIso } from '../src/domain/handles.js';
@@ -26,8 +26,11 @@ export function createUploadActivities(deps: UploadActivityDeps): UploadActiviti
     },
 
     async ingestUploadedFile(job: JobIdentity, options: UploadPostJob, item: UploadItem): Promise<FileResult> {
-      // The signal reaches ffmpeg: a stopped job kills a running video encoding.
-      return withHeartbeat((signal) => observe('ingest', job, item, () => deps.ingest.ingest(job, options, item, signal)));
+      // The signal reaches ffmpeg: a stopped job kills a running video encoding. The heartbeats name the file.
+      return withHeartbeat((signal, report) => {
+        report?.(itemInFlight(item, 1, 1));
+        return observe('ingest', job, item, () => deps.ingest.ingest(job, options, item, signal));
+      });
     },
 
     async recordFileFailure(job: JobIdentity, item: UploadItem, reason: string): Promise<FileResult> {
