@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { optimizeImagesWorkflow } from '../../workflows/optimize-images.workflow.js';
-import { startLocalEnvironment, withWorker } from './support/environment.js';
-import { fakeOptimizeJob, optimizeRequest } from './support/fake-item-job.js';
+import { startLocalEnvironment } from './support/environment.js';
+import { type FakeJob, fakeOptimizeJob } from './support/fake-item-job.js';
 import { type HistoryEvent, localActivities, scheduledActivities } from './support/history.js';
+import { runFakeJob } from './support/run-fake-job.js';
 
 /**
  * A job's Begin row is written by a local activity inside the job's first
@@ -21,18 +20,8 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function runJob(job: ReturnType<typeof fakeOptimizeJob>): Promise<{ outcome: unknown; events: HistoryEvent[] }> {
-  return withWorker(env, job, async (taskQueue) => {
-    const handle = await env.client.workflow.start<typeof optimizeImagesWorkflow>('optimizeImagesWorkflow', {
-      taskQueue,
-      workflowId: `job-${randomUUID()}`,
-      args: [optimizeRequest(1)],
-      // A job that never ends fails with this timeout as the reason.
-      workflowExecutionTimeout: '45 seconds',
-    });
-    const outcome = await handle.result();
-    return { outcome, events: (await handle.fetchHistory()).events ?? [] };
-  });
+function runJob(job: FakeJob): Promise<{ outcome: unknown; events: HistoryEvent[] }> {
+  return runFakeJob(env, job).then(({ result, events }) => ({ outcome: result, events }));
 }
 
 it('writes the Begin row in the first workflow task, which schedules the next step: no beginJob activity', async () => {

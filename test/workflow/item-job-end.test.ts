@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { stopJobSignal } from '../../src/jobs/contracts.js';
-import type { optimizeImagesWorkflow } from '../../workflows/optimize-images.workflow.js';
-import { startLocalEnvironment, withWorker } from './support/environment.js';
-import { type FakeJob, fakeOptimizeJob, optimizeRequest } from './support/fake-item-job.js';
+import { startLocalEnvironment } from './support/environment.js';
+import { type FakeJob, fakeOptimizeJob } from './support/fake-item-job.js';
+import { runFakeJob } from './support/run-fake-job.js';
 import { type HistoryEvent, completedActivityOf, localActivities, localActivityOf, scheduledActivities, scheduledActivityOf } from './support/history.js';
 
 /**
@@ -27,26 +26,8 @@ afterAll(async () => {
 
 const OPS = 'ops@example.com';
 
-/** Runs `job` on one lane until it closes (stopped by `stop` once its first item is done, if given): how it closed, and its history. */
-async function runJob(job: FakeJob, stop?: (handle: WorkflowHandle) => Promise<void>): Promise<{ result: unknown; events: HistoryEvent[] }> {
-  return withWorker(env, job, async (taskQueue) => {
-    const handle = await env.client.workflow.start<typeof optimizeImagesWorkflow>('optimizeImagesWorkflow', {
-      taskQueue,
-      workflowId: `job-${randomUUID()}`,
-      args: [optimizeRequest(1)],
-      // A job that never ends fails with this timeout as the reason.
-      workflowExecutionTimeout: '45 seconds',
-    });
-    if (stop) {
-      await job.recorder.when('item-done', (e) => e.item === 'asset-001');
-      await stop(handle);
-      // The held item goes on only once the batch knows of the stop, so the stop lands mid-batch.
-      await job.recorder.when('batch-cancelled');
-      job.release();
-    }
-    const result = await handle.result().catch((err: unknown) => err);
-    return { result, events: (await handle.fetchHistory()).events ?? [] };
-  });
+function runJob(job: FakeJob, stop?: (handle: WorkflowHandle) => Promise<void>): Promise<{ result: unknown; events: HistoryEvent[] }> {
+  return runFakeJob(env, job, stop);
 }
 
 /** The events from the completion of the job's last batch (optimizeImages) to the scheduling of its mail (notifyJob). */
