@@ -292,7 +292,7 @@ export class JobService {
    * latest report on it (step, fraction), read from the catalog.
    *
    * The workflow's answer and those catalog reads are one snapshot, shared by
-   * every caller for PROGRESS_CACHE_MS (then stale-while-revalidate): a
+   * every caller for PROGRESS_CACHE_MS (then stale-if-slow): a
    * getActiveJobs call costs the same few reads however many jobs run and
    * however many dashboards poll, which is what keeps it as fast under a
    * pixel load as idle (bench/control-plane).

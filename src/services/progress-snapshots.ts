@@ -7,9 +7,11 @@
  * asked, so N pollers cost one load per key per `ttlMs` instead of N.
  *
  * With `staleMs`, an answer older than `ttlMs` but younger than `ttlMs +
- * staleMs` is still returned at once while one fresh load runs behind it
- * (stale-while-revalidate): a caller never waits on Temporal for something
- * it was told a moment ago. Why: Temporal throttles visibility queries per
+ * staleMs` starts one fresh load, and the caller gets that fresh answer if it
+ * comes within `waitMs`, else the older one while the load goes on behind it
+ * (stale-if-slow): answers are as fresh as before while Temporal answers
+ * promptly, and a caller never waits long on Temporal for something it was
+ * told a moment ago. Why: Temporal throttles visibility queries per
  * namespace (the server's `frontend.namespaceRPS.visibility`, 10 a second by
  * default) by making the client back off for 1–2 s, and under a pixel load
  * every hop to the dev server and the worker waits for a core; a caller
@@ -31,6 +33,7 @@ export class ProgressSnapshots<T> {
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
     private readonly staleMs = 0,
+    private readonly waitMs = 100,
   ) {}
 
   get(key: string, load: () => Promise<T>): Promise<T> {
@@ -41,13 +44,10 @@ export class ProgressSnapshots<T> {
       const age = now - hit.at;
       // A load in flight is shared whatever its age: a second one would only queue behind it.
       if (!hit.settled || age < this.ttlMs) return hit.value;
-      if (age < this.ttlMs + this.staleMs) {
-        if (!hit.refreshing) this.refresh(key, hit, load, now);
-        return hit.value;
-      }
+      if (age < this.ttlMs + this.staleMs) return this.freshIfQuick(hit, hit.refreshing ?? this.refresh(key, hit, load, now));
     }
     if (this.entries.size >= 10_000) this.prune(now);
-    const entry: Entry<T> = { at: now, value: load(), settled: false, refreshing: false };
+    const entry: Entry<T> = { at: now, value: load(), settled: false };
     this.entries.set(key, entry);
     entry.value.then(
       () => (entry.settled = true),
@@ -68,15 +68,26 @@ export class ProgressSnapshots<T> {
   }
 
   /** One load behind a stale answer; it replaces that answer when it succeeds and the key was not forgotten meanwhile. */
-  private refresh(key: string, stale: Entry<T>, load: () => Promise<T>, now: number): void {
-    stale.refreshing = true;
+  private refresh(key: string, stale: Entry<T>, load: () => Promise<T>, now: number): Promise<T> {
     const value = load();
+    stale.refreshing = value;
     value.then(
       () => {
-        if (this.entries.get(key) === stale) this.entries.set(key, { at: now, value, settled: true, refreshing: false });
+        if (this.entries.get(key) === stale) this.entries.set(key, { at: now, value, settled: true });
       },
-      () => (stale.refreshing = false),
+      () => (stale.refreshing = undefined),
     );
+    return value;
+  }
+
+  /** The fresh answer if it comes within waitMs, else (or if it fails) the stale one. */
+  private freshIfQuick(stale: Entry<T>, fresh: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<T>((resolve) => {
+      timer = setTimeout(() => resolve(stale.value), this.waitMs);
+      timer.unref();
+    });
+    return Promise.race([fresh.catch(() => stale.value), late]).finally(() => clearTimeout(timer));
   }
 
   private prune(now: number): void {
@@ -89,6 +100,6 @@ interface Entry<T> {
   at: number;
   value: Promise<T>;
   settled: boolean;
-  /** a fresh load runs behind this (stale) answer */
-  refreshing: boolean;
+  /** the fresh load running behind this (stale) answer */
+  refreshing?: Promise<T>;
 }

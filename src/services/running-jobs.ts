@@ -26,8 +26,7 @@ const STARTED_HERE_MS = 30_000;
  * store without letting callers queue on it. Temporal throttles visibility
  * queries per namespace (10 a second by default, answered by a 1–2 s
  * back-off: bench/control-plane's idle p99 of 1.8 s), so every caller asking
- * the same question shares one answer (ProgressSnapshots, stale-while-
- * revalidate) — a question per filter, not one list of every company's
+ * the same question shares one answer (ProgressSnapshots, stale-if-slow) — a question per filter, not one list of every company's
  * jobs, because delayed jobs can number thousands. Two things keep the
  * shared answer true:
  * - a job this process started is listed at once, before visibility shows

@@ -49,10 +49,10 @@ describe('ProgressSnapshots', () => {
   });
 });
 
-describe('ProgressSnapshots with staleMs (stale-while-revalidate)', () => {
-  it('answers a stale value at once while one fresh load runs, then serves the fresh one', async () => {
+describe('ProgressSnapshots with staleMs (stale-if-slow)', () => {
+  it('answers a stale value after waitMs while one slow fresh load runs, then serves the fresh one', async () => {
     const c = clock();
-    const s = new ProgressSnapshots<number>(1000, c.now, 5000);
+    const s = new ProgressSnapshots<number>(1000, c.now, 5000, 20);
     expect(await s.get('job', async () => 1)).toBe(1);
     c.advance(1500);
     let release!: (n: number) => void;
@@ -68,6 +68,14 @@ describe('ProgressSnapshots with staleMs (stale-while-revalidate)', () => {
     await Promise.resolve();
     await Promise.resolve();
     expect(await s.get('job', async () => 3)).toBe(2);
+  });
+
+  it('answers a fresh value that comes within waitMs', async () => {
+    const c = clock();
+    const s = new ProgressSnapshots<number>(1000, c.now, 5000, 10_000);
+    expect(await s.get('job', async () => 1)).toBe(1);
+    c.advance(1500);
+    expect(await s.get('job', async () => 2)).toBe(2);
   });
 
   it('waits for a fresh load once the value is older than ttlMs + staleMs, and after forget', async () => {
@@ -89,7 +97,8 @@ describe('ProgressSnapshots with staleMs (stale-while-revalidate)', () => {
     await Promise.resolve();
     await Promise.resolve();
     let asked = 0;
-    expect(await s.get('job', async () => (asked++, 2))).toBe(1);
+    // The next caller asks again, and a load that answers within waitMs is what it gets.
+    expect(await s.get('job', async () => (asked++, 2))).toBe(2);
     expect(asked).toBe(1);
   });
 });
