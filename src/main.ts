@@ -11,7 +11,7 @@ import { type AppContext, createAppContext } from './app/context.js';
 import { createLogger } from './adapters/logging/logger.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createWorker } from './worker/worker.js';
-import { lowerImageThreadPriority } from './adapters/media/image-thread-priority.js';
+import { lowerWorkerThreadPriority } from './adapters/media/worker-thread-priority.js';
 import { installTemporalRuntime } from './adapters/temporal/temporal-runtime.js';
 import { runSweepOrphans } from './app/sweep-orphans-command.js';
 import { startWorkerMetricsServer } from './app/observability.js';
@@ -100,9 +100,11 @@ async function main(role: Role): Promise<void> {
         logger.warn({ err, port: config.metrics.workerPort }, 'worker metrics could not be served (set WORKER_METRICS_PORT to a free port, or 0)');
       }
     }
-    // Pixel threads yield to the API, Temporal and the workflow thread answering progress queries.
-    const priority = lowerImageThreadPriority({
-      nice: config.worker.imageThreadNice,
+    // Pixel threads yield to the API, Temporal and the workflow thread answering progress queries; a worker
+    // process's other threads yield to the API and Temporal's server (not in role `all`: its main thread is the API's).
+    const priority = lowerWorkerThreadPriority({
+      imageNice: config.worker.imageThreadNice,
+      otherNice: role === 'worker' ? config.worker.workerNice : 0,
       onError: (err) => logger.warn({ err }, 'could not read the threads to lower their priority'),
     });
     stack.push({ name: 'image thread priority', stop: async () => priority.stop() });

@@ -52,6 +52,7 @@ const schema = z.object({
   JOB_LANES: z.union([z.literal('auto'), positiveInt], { error: "'auto' or a positive whole number" }).default('auto'),
   RENDER_THREADS: z.coerce.number().int().min(0).optional(),
   IMAGE_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(5),
   PROGRESS_CACHE_MS: z.coerce.number().int().min(0).default(1000),
   PROGRESS_STALE_MS: z.coerce.number().int().min(0).default(5000),
   JOB_RECONCILE_SECONDS: positiveInt.default(15),
@@ -147,9 +148,10 @@ export interface AppConfig {
   /**
    * renderThreads 0: reprocessing renders on the main thread. reconcileSeconds: how
    * often the worker ends the job logs of runs Temporal closed without the workflow
-   * (terminated, timed out, failed), see JobReconciler.
+   * (terminated, timed out, failed), see JobReconciler. workerNice: the nice value of a
+   * worker process's other threads (role `worker` only, see lowerWorkerThreadPriority).
    */
-  worker: { activityConcurrency: number; renderThreads: number; imageThreadNice: number; reconcileSeconds: number };
+  worker: { activityConcurrency: number; renderThreads: number; imageThreadNice: number; workerNice: number; reconcileSeconds: number };
   /**
    * Items one job processes at once across all workers: a number, or `auto`
    * (activityConcurrency × the workers polling the task queue when the job is
@@ -259,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       // One render thread per parallel activity: a render never waits for a thread.
       renderThreads: e.RENDER_THREADS ?? e.WORKER_ACTIVITY_CONCURRENCY ?? defaultActivityConcurrency(),
       imageThreadNice: e.IMAGE_THREAD_NICE,
+      workerNice: e.WORKER_NICE,
       reconcileSeconds: e.JOB_RECONCILE_SECONDS,
     },
     jobLanes: e.JOB_LANES,

@@ -39,7 +39,7 @@ export interface IsImageRenderer {
 export class RenderPool implements DerivativeRenderer, IsImageRenderer {
   private pool?: Piscina<RenderTask, RenderReply>;
 
-  /** nice: added to the render threads' CPU nice value (their JS pixel loops yield to the control plane; see image-thread-priority.ts) */
+  /** nice: added to the render threads' CPU nice value (their JS pixel loops yield to the control plane; see worker-thread-priority.ts) */
   constructor(private readonly options: { threads: number; maxPixels: number; nice?: number }) {}
 
   renderDerivatives(file: string, format: DetectedFormat, plan: RenderPlan, out: { ptiff: string; mask?: string }): Promise<RenderResult> {

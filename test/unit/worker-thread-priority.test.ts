@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { lowerImageThreadPriority } from '../../src/adapters/media/image-thread-priority.js';
+import { lowerWorkerThreadPriority } from '../../src/adapters/media/worker-thread-priority.js';
 
 /** name and nice value of every thread of this process (Linux). */
 function threads(): Array<{ tid: number; name: string; nice: number }> {
@@ -12,13 +12,13 @@ function threads(): Array<{ tid: number; name: string; nice: number }> {
   });
 }
 
-describe.runIf(process.platform === 'linux')('lowerImageThreadPriority', () => {
+describe.runIf(process.platform === 'linux')('lowerWorkerThreadPriority', () => {
   it("renices libvips' workers and Node's pool threads, never the main thread", async () => {
     // libvips starts its workers on first use.
     await sharp({ create: { width: 512, height: 512, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 30 } } })
       .jpeg()
       .toBuffer();
-    const priority = lowerImageThreadPriority({ nice: 7, intervalMs: 50 });
+    const priority = lowerWorkerThreadPriority({ imageNice: 7, intervalMs: 50 });
     try {
       const after = threads();
       const vips = after.filter((t) => t.name === 'libvips worker');
@@ -42,9 +42,9 @@ describe.runIf(process.platform === 'linux')('lowerImageThreadPriority', () => {
     }
   });
 
-  it('does nothing when nice is 0', () => {
+  it('does nothing when both values are 0', () => {
     const before = threads().map((t) => t.nice);
-    lowerImageThreadPriority({ nice: 0 }).stop();
+    lowerWorkerThreadPriority({ imageNice: 0, otherNice: 0 }).stop();
     expect(
       threads()
         .map((t) => t.nice)
@@ -52,3 +52,4 @@ describe.runIf(process.platform === 'linux')('lowerImageThreadPriority', () => {
     ).toEqual(before);
   });
 });
+
