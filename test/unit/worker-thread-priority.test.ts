@@ -52,4 +52,3 @@ describe.runIf(process.platform === 'linux')('lowerWorkerThreadPriority', () => 
     ).toEqual(before);
   });
 });
-
