@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../../src/adapters/database/database.js';
-import { FOLDER_COVER_MAX_BYTES, FOLDER_COVER_PREDICATE } from '../../src/adapters/database/migrations/0027_asset_folder_cover.js';
+import { FOLDER_COVER_MAX_BYTES, FOLDER_COVER_PREDICATE } from '../../src/adapters/database/folder-cover.js';
 import { randomId } from '../../src/domain/handles.js';
 
 /**

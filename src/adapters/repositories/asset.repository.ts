@@ -1,5 +1,5 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
-import { FOLDER_COVER_MAX_BYTES, FOLDER_COVER_PREDICATE } from '../database/migrations/0027_asset_folder_cover.js';
+import { FOLDER_COVER_MAX_BYTES, FOLDER_COVER_PREDICATE } from '../database/folder-cover.js';
 import type { Db } from '../database/database.js';
 import type { AssetTable, Database } from '../database/tables.js';
 import { AssetNotLiveError } from './asset-not-live.error.js';
