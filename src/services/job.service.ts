@@ -190,9 +190,14 @@ export class JobService {
     const progress = await this.gateway.progress(job.run.workflowId);
     if (progress?.state === 'Stopping') throw faults.invalid('jobHandle', 'a running job', 'a job that is already stopping');
     await this.gateway.requestStop(job.run.workflowId, caller.email);
-    this.snapshots.forget(job.run.workflowId);
-    this.running.changed(job.run.workflowId);
+    this.forgetJob(job.run.workflowId);
     return {};
+  }
+
+  /** A job stopped or removed through this process: its progress and the lists of running jobs are asked afresh, so the caller sees the change at once. */
+  private forgetJob(workflowId: string): void {
+    this.snapshots.forget(workflowId);
+    this.running.changed(workflowId);
   }
 
   async pause(caller: Principal, p: In<typeof S.jobControlParam>): Promise<Record<string, never>> {
@@ -219,6 +224,7 @@ export class JobService {
     if (progress.paused === paused) throw faults.invalid('jobHandle', `a job that is not already ${verb}`, `a ${verb} job`);
     if (paused) await this.gateway.pause(job.run.workflowId, caller.email);
     else await this.gateway.resume(job.run.workflowId, caller.email);
+    // Still running, so still listed: only its progress is asked afresh (forgetJob would drop every shared list too).
     this.snapshots.forget(job.run.workflowId);
     return {};
   }
@@ -237,8 +243,7 @@ export class JobService {
     if (job.kind === 'schedule') await this.gateway.deleteSchedule(job.schedule.scheduleId);
     else {
       await this.gateway.requestStop(job.run.workflowId, caller.email);
-      this.snapshots.forget(job.run.workflowId);
-      this.running.changed(job.run.workflowId);
+      this.forgetJob(job.run.workflowId);
     }
     return {};
   }
