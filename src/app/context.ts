@@ -78,6 +78,7 @@ import type { Logger } from '../adapters/logging/logger.js';
 import type { JobGateway } from '../adapters/temporal/job.gateway.js';
 import { JobService } from '../services/job.service.js';
 import { UploadService } from '../services/upload.service.js';
+import { RunningJobs } from '../services/running-jobs.js';
 import { Scratch } from '../adapters/storage/scratch.js';
 import { ImportDirectory } from '../adapters/storage/import-directory.js';
 import { MetadataRepository } from '../adapters/repositories/metadata.repository.js';
@@ -377,7 +378,9 @@ export async function createAppContext(
  */
 export function createApiServices(ctx: AppContext, gateway: JobGateway): { uploads: UploadService; jobs: JobService } {
   const { auth, directoryUploads, urlSecrets } = ctx.services;
-  const shared = { ...ctx.repositories, storage: ctx.storage, logger: ctx.logger, gateway, auth, directoryUploads, urlSecrets };
+  // One list for both: a job either service starts is listed by getActiveJobs at once.
+  const running = new RunningJobs({ gateway, jobLogs: ctx.repositories.jobLogs, ttlMs: ctx.config.progressCacheMs, staleMs: ctx.config.progressStaleMs });
+  const shared = { ...ctx.repositories, storage: ctx.storage, logger: ctx.logger, gateway, auth, directoryUploads, urlSecrets, running };
   return {
     uploads: new UploadService({ ...shared, config: ctx.config }),
     jobs: new JobService({

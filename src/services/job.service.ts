@@ -15,7 +15,7 @@ import type { AuthService } from './auth.service.js';
 import type { Principal } from './principal.js';
 import type { JobLanes } from './job-lanes.js';
 import { ProgressSnapshots } from './progress-snapshots.js';
-import { RunningJobs } from './running-jobs.js';
+import type { RunningJobs } from './running-jobs.js';
 import { type SubmitCheckDeps, runSubmitChecks } from './submit-checks.js';
 import { type UrlSecrets, withoutSecretsInUrls } from './url-secrets.js';
 import type { ItemProgressRepository, ItemProgressRow } from '../adapters/repositories/item-progress.repository.js';
@@ -24,7 +24,7 @@ type In<T extends z.ZodType> = z.output<T>;
 
 export interface JobServiceConfig {
   timezone: string;
-  /** how long a job's live progress and Temporal's list of running jobs are shared between getActiveJobs callers (see ProgressSnapshots); 0 = always ask */
+  /** how long a job's live progress is shared between getActiveJobs callers (see ProgressSnapshots; the list of running jobs is RunningJobs'); 0 = always ask */
   progressCacheMs?: number;
   /** how much older than progressCacheMs a shared answer may still be served while a fresh one is fetched; 0 = callers wait for it */
   progressStaleMs?: number;
@@ -41,6 +41,8 @@ export interface JobServiceDeps extends SubmitCheckDeps {
   urlSecrets: Pick<UrlSecrets, 'sealOptions'>;
   /** how many items a new job processes at once */
   lanes: Pick<JobLanes, 'lanes'>;
+  /** the running jobs getActiveJobs lists, shared with the UploadFile servlet so a job either starts is listed at once */
+  running: RunningJobs;
   config: JobServiceConfig;
 }
 
@@ -73,10 +75,8 @@ export class JobService {
     this.auth = deps.auth;
     this.itemProgress = deps.itemProgress;
     this.config = deps.config;
-    const ttlMs = this.config.progressCacheMs ?? 1000;
-    const staleMs = this.config.progressStaleMs ?? 0;
-    this.snapshots = new ProgressSnapshots(ttlMs, Date.now, staleMs);
-    this.running = new RunningJobs({ gateway: deps.gateway, jobLogs: deps.jobLogs, ttlMs, staleMs });
+    this.snapshots = new ProgressSnapshots(this.config.progressCacheMs ?? 1000, Date.now, this.config.progressStaleMs ?? 0);
+    this.running = deps.running;
   }
 
   async submit(caller: Principal, p: SubmitJobParam): Promise<{ jobHandle: string }> {

@@ -30,7 +30,9 @@ const STARTED_HERE_MS = 30_000;
  * jobs, because delayed jobs can number thousands. Two things keep the
  * shared answer true:
  * - a job this process started is listed at once, before visibility shows
- *   it (submit → listed is a memory write, not a visibility round trip);
+ *   it (submit → listed is a memory write, not a visibility round trip):
+ *   the API builds one RunningJobs for JobService and the UploadFile
+ *   servlet, and each registers the job it starts;
  * - a job whose log has ended in the catalog is not listed, whatever an
  *   older answer says (the catalog knows at once, visibility a moment later).
  * A job started through another API replica, or by a schedule, shows with
@@ -62,7 +64,7 @@ export class RunningJobs {
     return runs.filter((r) => !ended.has(r.workflowId));
   }
 
-  /** A job this process just started: listed from now on, before Temporal's visibility store has it. */
+  /** A job this process just started (submitJob, an upload's first post): listed from now on, before Temporal's visibility store has it. */
   started(run: JobExecution): void {
     const now = this.now();
     for (const [id, entry] of this.startedHere) if (entry.until <= now) this.startedHere.delete(id);

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { MultipartError, parseMultipart } from '../adapters/http/multipart.js';
 import type { CompanyRepository } from '../adapters/repositories/company.repository.js';
 import { StorageLimitError, type StorageDriver } from '../adapters/storage/storage.driver.js';
-import type { JobGateway } from '../adapters/temporal/job.gateway.js';
+import type { JobGateway, JobMemo } from '../adapters/temporal/job.gateway.js';
 import type { AppConfig } from '../config/config.js';
 import { FaultCode, IpsFault, LoginThrottledFault, faults } from '../domain/faults.js';
 import { normalizeFileName, normalizeFolder } from '../domain/folders.js';
@@ -20,6 +20,7 @@ import { AuthService, type Credentials } from './auth.service.js';
 import { type SubmitCheckDeps, runSubmitChecks } from './submit-checks.js';
 import { stagingKey } from './assets/storage-keys.js';
 import type { Principal } from './principal.js';
+import type { RunningJobs } from './running-jobs.js';
 import { XML_CONTENT_TYPE, faultElementDocument, isXmlDocument, readXmlAuthPart, readXmlUploadParams, uploadReturnDocument } from './upload-parts.js';
 
 interface StagedFile {
@@ -52,6 +53,8 @@ export interface UploadServiceDeps extends SubmitCheckDeps {
   companies: CompanyRepository;
   storage: StorageDriver;
   gateway: JobGateway;
+  /** getActiveJobs' running jobs: an upload job started here is listed at once, as a submitted job is */
+  running: Pick<RunningJobs, 'started'>;
   config: AppConfig;
   logger: Logger;
 }
@@ -235,13 +238,25 @@ export class UploadService {
       idleTimeoutSeconds: this.config.limits.uploadJobIdleSeconds,
       concurrency: this.config.worker.activityConcurrency,
     };
-    await this.gateway.startUploadJob(input, entry.ipsType, {
+    const memo: JobMemo = {
       element: 'uploadPostJob',
       options: input.options,
       runName: name,
       triggerTime: now.toISOString(),
       ...(params.locale ? { locale: params.locale } : {}),
       ...(params.description ? { description: params.description } : {}),
+    };
+    await this.gateway.startUploadJob(input, entry.ipsType, memo);
+    this.deps.running.started({
+      workflowId: jobHandle,
+      workflowType: entry.workflow,
+      running: true,
+      startTime: now,
+      companyHandle: params.companyHandle,
+      jobType: entry.ipsType,
+      jobName: params.jobName!,
+      submitUser: principal.email,
+      memo,
     });
     return { jobHandle, items };
   }

@@ -413,6 +413,7 @@ describe("getActiveJobs progress of an ExportJob, whose log keeps totalFileCount
       jobLogs: jobLogs as never,
       auth: {} as never,
       lanes: { lanes: async () => 2 },
+      running: {} as never,
       config: { timezone: 'UTC', progressCacheMs: 0 },
       assets: {} as never,
       imageFormats: {} as never,

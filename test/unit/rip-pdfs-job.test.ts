@@ -12,6 +12,7 @@ import { submitJobParam } from '../../src/jobs/submit-job.schema.js';
 import type { AuthService } from '../../src/services/auth.service.js';
 import { JobService, type JobServiceDeps, echoOf } from '../../src/services/job.service.js';
 import type { Principal } from '../../src/services/principal.js';
+import { RunningJobs } from '../../src/services/running-jobs.js';
 import type { JobRequest } from '../../src/jobs/contracts.js';
 import { faultOf } from '../support/faults.js';
 import { objectShape } from '../../src/domain/schemas/introspect.js';
@@ -166,6 +167,7 @@ describe('JobService.submit with a ripPdfsJob', () => {
       // URLs go in as given: no secret box here.
       urlSecrets: { sealOptions: async (_company, options) => options },
       lanes: { lanes: async () => 2 },
+      running: new RunningJobs({ gateway: parts.gateway, jobLogs: {} as JobLogRepository, ttlMs: 0, staleMs: 0 }),
       config: { timezone: 'UTC' },
       ...parts,
     };
