@@ -14,7 +14,7 @@ import type { JobProgress, JobRequest } from '../jobs/contracts.js';
 import type { AuthService } from './auth.service.js';
 import type { Principal } from './principal.js';
 import type { JobLanes } from './job-lanes.js';
-import { ProgressSnapshots } from './progress-snapshots.js';
+import { SharedAnswers } from './shared-answers.js';
 import type { RunningJobs } from './running-jobs.js';
 import { type SubmitCheckDeps, runSubmitChecks } from './submit-checks.js';
 import { type UrlSecrets, withoutSecretsInUrls } from './url-secrets.js';
@@ -24,7 +24,7 @@ type In<T extends z.ZodType> = z.output<T>;
 
 export interface JobServiceConfig {
   timezone: string;
-  /** how long a job's live progress is shared between getActiveJobs callers (see ProgressSnapshots; the list of running jobs is RunningJobs'); 0 = always ask */
+  /** how long a job's live progress is shared between getActiveJobs callers (see SharedAnswers; the list of running jobs is RunningJobs'); 0 = always ask */
   progressCacheMs?: number;
   /** how much older than progressCacheMs a shared answer may still be served while a fresh one is fetched; 0 = callers wait for it */
   progressStaleMs?: number;
@@ -65,7 +65,7 @@ export class JobService {
   private readonly auth: AuthService;
   private readonly itemProgress: Pick<ItemProgressRepository, 'forJob'>;
   private readonly config: JobServiceConfig;
-  private readonly snapshots: ProgressSnapshots<LiveProgress | undefined>;
+  private readonly snapshots: SharedAnswers<LiveProgress | undefined>;
   private readonly running: RunningJobs;
 
   constructor(private readonly deps: JobServiceDeps) {
@@ -75,7 +75,7 @@ export class JobService {
     this.auth = deps.auth;
     this.itemProgress = deps.itemProgress;
     this.config = deps.config;
-    this.snapshots = new ProgressSnapshots(this.config.progressCacheMs ?? 1000, Date.now, this.config.progressStaleMs ?? 0);
+    this.snapshots = new SharedAnswers(this.config.progressCacheMs ?? 1000, Date.now, this.config.progressStaleMs ?? 0);
     this.running = deps.running;
   }
 

@@ -1,6 +1,6 @@
 import type { JobExecution, JobGateway } from '../adapters/temporal/job.gateway.js';
 import type { JobLogRepository } from '../adapters/repositories/job-log.repository.js';
-import { ProgressSnapshots } from './progress-snapshots.js';
+import { SharedAnswers } from './shared-answers.js';
 
 /** Which running jobs getActiveJobs asks for: some companies (undefined = all) and maybe one job name. */
 export interface RunningFilter {
@@ -26,7 +26,7 @@ const STARTED_HERE_MS = 30_000;
  * store without letting callers queue on it. Temporal throttles visibility
  * queries per namespace (10 a second by default, answered by a 1–2 s
  * back-off: bench/control-plane's idle p99 of 1.8 s), so every caller asking
- * the same question shares one answer (ProgressSnapshots, stale-if-slow) — a question per filter, not one list of every company's
+ * the same question shares one answer (SharedAnswers, stale-if-slow) — a question per filter, not one list of every company's
  * jobs, because delayed jobs can number thousands. Two things keep the
  * shared answer true:
  * - a job this process started is listed at once, before visibility shows
@@ -39,13 +39,13 @@ const STARTED_HERE_MS = 30_000;
  * the next answer (≤ ttlMs + staleMs + one query).
  */
 export class RunningJobs {
-  private readonly answers: ProgressSnapshots<JobExecution[]>;
+  private readonly answers: SharedAnswers<JobExecution[]>;
   private readonly startedHere = new Map<string, { run: JobExecution; until: number }>();
   private readonly now: () => number;
 
   constructor(private readonly deps: RunningJobsDeps) {
     this.now = deps.now ?? Date.now;
-    this.answers = new ProgressSnapshots(deps.ttlMs, this.now, deps.staleMs);
+    this.answers = new SharedAnswers(deps.ttlMs, this.now, deps.staleMs);
   }
 
   async list(filter: RunningFilter): Promise<JobExecution[]> {

@@ -26,7 +26,7 @@
  * own caller sees the change at once; another replica sees it at most
  * `ttlMs + staleMs` plus one load late.
  */
-export class ProgressSnapshots<T> {
+export class SharedAnswers<T> {
   private readonly entries = new Map<string, Entry<T>>();
 
   constructor(

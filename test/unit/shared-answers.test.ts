@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ProgressSnapshots } from '../../src/services/progress-snapshots.js';
+import { SharedAnswers } from '../../src/services/shared-answers.js';
 
 function clock() {
   let now = 1_000;
   return { now: () => now, advance: (ms: number) => (now += ms) };
 }
 
-describe('ProgressSnapshots', () => {
+describe('SharedAnswers', () => {
   it('shares a query in flight and its answer for ttlMs, then asks again', async () => {
     const c = clock();
-    const s = new ProgressSnapshots<number>(1000, c.now);
+    const s = new SharedAnswers<number>(1000, c.now);
     let calls = 0;
     let release!: (n: number) => void;
     const load = () => {
@@ -30,7 +30,7 @@ describe('ProgressSnapshots', () => {
   });
 
   it('keeps jobs apart, forgets on request, and does not remember a failed query', async () => {
-    const s = new ProgressSnapshots<string>(60_000, clock().now);
+    const s = new SharedAnswers<string>(60_000, clock().now);
     expect(await s.get('a', async () => 'a1')).toBe('a1');
     expect(await s.get('b', async () => 'b1')).toBe('b1');
     s.forget('a');
@@ -42,17 +42,17 @@ describe('ProgressSnapshots', () => {
   });
 
   it('asks every time when ttlMs is 0', async () => {
-    const s = new ProgressSnapshots<number>(0);
+    const s = new SharedAnswers<number>(0);
     let n = 0;
     expect(await s.get('x', async () => ++n)).toBe(1);
     expect(await s.get('x', async () => ++n)).toBe(2);
   });
 });
 
-describe('ProgressSnapshots with staleMs (stale-if-slow)', () => {
+describe('SharedAnswers with staleMs (stale-if-slow)', () => {
   it('answers a stale value after waitMs while one slow fresh load runs, then serves the fresh one', async () => {
     const c = clock();
-    const s = new ProgressSnapshots<number>(1000, c.now, 5000, 20);
+    const s = new SharedAnswers<number>(1000, c.now, 5000, 20);
     expect(await s.get('job', async () => 1)).toBe(1);
     c.advance(1500);
     let release!: (n: number) => void;
@@ -72,7 +72,7 @@ describe('ProgressSnapshots with staleMs (stale-if-slow)', () => {
 
   it('answers a fresh value that comes within waitMs', async () => {
     const c = clock();
-    const s = new ProgressSnapshots<number>(1000, c.now, 5000, 10_000);
+    const s = new SharedAnswers<number>(1000, c.now, 5000, 10_000);
     expect(await s.get('job', async () => 1)).toBe(1);
     c.advance(1500);
     expect(await s.get('job', async () => 2)).toBe(2);
@@ -80,7 +80,7 @@ describe('ProgressSnapshots with staleMs (stale-if-slow)', () => {
 
   it('waits for a fresh load once the value is older than ttlMs + staleMs, and after forget', async () => {
     const c = clock();
-    const s = new ProgressSnapshots<number>(1000, c.now, 5000);
+    const s = new SharedAnswers<number>(1000, c.now, 5000);
     expect(await s.get('job', async () => 1)).toBe(1);
     c.advance(6000);
     expect(await s.get('job', async () => 2)).toBe(2);
@@ -90,7 +90,7 @@ describe('ProgressSnapshots with staleMs (stale-if-slow)', () => {
 
   it('keeps the stale value when a refresh fails, and tries again at the next call', async () => {
     const c = clock();
-    const s = new ProgressSnapshots<number>(1000, c.now, 5000);
+    const s = new SharedAnswers<number>(1000, c.now, 5000);
     expect(await s.get('job', async () => 1)).toBe(1);
     c.advance(2000);
     expect(await s.get('job', () => Promise.reject(new Error('throttled')))).toBe(1);
