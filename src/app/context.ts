@@ -317,7 +317,12 @@ export async function createAppContext(
         timeoutMs: config.callbacks.timeoutMs,
         secretFor: companySecret,
       }),
-      exports: new ExportService({ ...parts, limits: { maxPixels: config.export.maxPixels } }),
+      // Conversions run on the render threads when the process has them (RenderPool.renderIsImage says why).
+      exports: new ExportService({
+        ...parts,
+        renderIsImage: renderPool ? renderPool.renderIsImage.bind(renderPool) : renderIsImage,
+        limits: { maxPixels: config.export.maxPixels },
+      }),
       exportArchives: new ExportArchiveService(parts),
       exportDownloads: new ExportDownloadService(parts),
       isPublish: new IsPublishService(parts),

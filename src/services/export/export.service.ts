@@ -3,7 +3,6 @@ import type { AssetRepository, AssetRow } from '../../adapters/repositories/asse
 import type { DerivationRepository } from '../../adapters/repositories/derivation.repository.js';
 import type { ImageFormatRepository } from '../../adapters/repositories/image-format.repository.js';
 import { UnreadableImageError } from '../../adapters/media/media-errors.js';
-import type { DerivativeRenderer, IsImageRenderer } from '../../adapters/media/render-pool.js';
 import { IsLimitError, type IsRenderOptions, type IsRenderResult } from '../../adapters/media/image-serving/is-renderer.js';
 import type { Scratch } from '../../adapters/storage/scratch.js';
 import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
@@ -55,13 +54,11 @@ export interface ExportDeps {
   /** the company's image presets, as macros of the conversion request */
   imageFormats: ImageFormatRepository;
   ledger: ItemLedger;
-  /** the Image Serving renderer in this thread: used when `renderer` has no render threads */
-  renderIsImage: IsRender;
   /**
-   * The process's renderer: in the worker with RENDER_THREADS > 0 the render pool, whose
-   * threads then convert too (RenderPool.renderIsImage says why); else the in-process one.
+   * The Image Serving renderer conversions run on: in the worker with RENDER_THREADS > 0 the
+   * render pool's (RenderPool.renderIsImage says why), else the one in this thread.
    */
-  renderer?: DerivativeRenderer & Partial<IsImageRenderer>;
+  renderIsImage: IsRender;
   limits: { maxPixels: number };
 }
 
@@ -79,12 +76,7 @@ export type PreparedConversion = { req: IsRequest; iccProfilePath?: string } | {
  * Nothing of the asset is modified.
  */
 export class ExportService {
-  private readonly render: IsRender;
-
-  constructor(private readonly deps: ExportDeps) {
-    const { renderer } = deps;
-    this.render = renderer?.renderIsImage ? renderer.renderIsImage.bind(renderer) : deps.renderIsImage;
-  }
+  constructor(private readonly deps: ExportDeps) {}
 
   /**
    * Parses the conversion request with the company's presets as they are now
@@ -189,7 +181,7 @@ export class ExportService {
         return `the ${source.key.startsWith('optimized/') ? 'optimised image' : 'original file'} is missing from storage`;
       const converted = await this.deps.scratch.withFile(`.${ext}`, async (tmp) => {
         try {
-          const result = await this.render(await this.deps.storage.localPath(source.key), req, tmp, {
+          const result = await this.deps.renderIsImage(await this.deps.storage.localPath(source.key), req, tmp, {
             maxPixels: this.deps.limits.maxPixels,
             ...(iccProfilePath ? { iccProfilePath } : {}),
           });
