@@ -44,6 +44,7 @@ import {
   HEIGHT,
   WIDTH,
   concurrency,
+  cpuByCommand,
   cpuSpent,
   cpuTimes,
   log,
@@ -81,24 +82,43 @@ const webp = { quality: 80 };
 const kernel = 'lanczos3';
 
 /**
- * CPU seconds each thread group of process `pid` has used so far (user + system, from /proc/<pid>/task/<tid>/stat),
- * summed by thread name: the main thread and worker threads are `node` (piscina threads too), libuv's pool
- * `libuv-worker`, V8's GC and compiler helpers `V8 DefaultWorke`, the Temporal core `tokio-runtime-w`.
- * The main thread (tid = pid) is reported on its own as `main`.
+ * CPU seconds each thread of process `pid` has used so far (user + system, from /proc/<pid>/task/<tid>/stat),
+ * by thread id, with the thread's name: the main thread and worker threads are `node` (piscina threads too),
+ * libuv's pool `libuv-worker`, V8's GC and compiler helpers `V8 DefaultWorke`, the Temporal core
+ * `tokio-runtime-w`, libvips' `libvips worker`. The main thread (tid = pid) is named `main`.
  */
 async function threadCpu(pid) {
-  const byName = new Map();
+  const byTid = new Map();
   for (const tid of await fs.readdir(`/proc/${pid}/task`)) {
     try {
       const stat = await fs.readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+      byTid.set(tid, { name, seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
     } catch {
       // the thread ended meanwhile
     }
   }
-  return byName;
+  return byTid;
+}
+
+/**
+ * What each thread group used between two threadCpu() snapshots, summed by name, plus `ended threads`: the part
+ * of the process's `processSeconds` that no thread alive at the end accounts for. Counted by thread id, because
+ * threads end and start during a job (libvips' thread set: a run sampled every 20 ms saw one `libvips worker` end
+ * and two start): summed by name before and after, a thread that ended took all its CPU, from before the job
+ * too, out of its group, which made the groups look ~3 CPU-s short of the process.
+ */
+function threadSpent(before, after, processSeconds) {
+  const byName = new Map();
+  let live = 0;
+  for (const [tid, { name, seconds }] of after) {
+    const spent = seconds - (before.get(tid)?.seconds ?? 0);
+    byName.set(name, (byName.get(name) ?? 0) + spent);
+    live += spent;
+  }
+  byName.set('ended threads', processSeconds - live);
+  return cpuSpent(new Map(), byName);
 }
 
 /**
@@ -107,21 +127,10 @@ async function threadCpu(pid) {
  */
 async function serviceCpu(workerPid) {
   const { user, system } = process.cpuUsage();
-  const byRole = new Map([['bench', (user + system) / 1e6]]);
-  for (const pid of await fs.readdir('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) !== process.pid) continue;
-      const role = Number(pid) === workerPid ? 'worker' : name === 'node' ? 'api' : name;
-      byRole.set(role, (byRole.get(role) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return byRole;
+  const byRole = await cpuByCommand(({ pid, name, ppid }) =>
+    ppid !== process.pid ? undefined : pid === workerPid ? 'worker' : name === 'node' ? 'api' : name,
+  );
+  return byRole.set('bench', (user + system) / 1e6);
 }
 
 const entryName = (file) => `${path.basename(file, '.jpg')}.webp`;
@@ -257,7 +266,8 @@ async function main() {
       `[bench] CPU-s during the job: machine busy ${busy.toFixed(1)}, idle ${(machine1.idle - machine0.idle).toFixed(1)}; ` +
         `by process: ${seconds(spent)}, other processes ${Math.max(0, others).toFixed(1)}`,
     );
-    log(`[bench] worker CPU-s by thread: ${seconds(cpuSpent(threads0, threads1))}`);
+    const workerSeconds = spent.find(([role]) => role === 'worker')?.[1] ?? 0;
+    log(`[bench] worker CPU-s by thread: ${seconds(threadSpent(threads0, threads1, workerSeconds))}`);
     log(`[bench] ZIP sizes: bare ${mib(bareBytes)}, service ${mib(serviceBytes)}`);
   } finally {
     await service?.stop();

@@ -124,8 +124,11 @@ export async function processCpu(pid) {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** CPU seconds used so far by every process on the machine, summed by command name (node, weed, postgres, temporal…). */
-export async function cpuByCommand() {
+/**
+ * CPU seconds used so far by every process on the machine, summed by command name (node, weed, postgres, temporal…),
+ * or by what `group({ pid, name, ppid })` returns for it (a process it returns undefined for is left out).
+ */
+export async function cpuByCommand(group = ({ name }) => name) {
   const byName = new Map();
   for (const pid of await fs.readdir('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
@@ -133,7 +136,8 @@ export async function cpuByCommand() {
       const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+      const key = group({ pid: Number(pid), name, ppid: Number(fields[1]) });
+      if (key !== undefined) byName.set(key, (byName.get(key) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
     } catch {
       // the process ended meanwhile
     }
