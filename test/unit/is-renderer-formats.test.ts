@@ -52,7 +52,7 @@ describe('output formats', () => {
     const { out, result } = await render(src, { fmt: { format } });
     const meta = await sharp(out).metadata();
     expect([meta.format, meta.width, meta.height, meta.channels]).toEqual([sharpFormat, 32, 16, channels]);
-    expect(result).toMatchObject({ format, width: 32, height: 16, channels, extension, mime });
+    expect(result).toMatchObject({ format, width: 32, height: 16, extension, mime });
     expect(result.bytes).toBe((await fs.stat(out)).size);
     if (format === 'avif') expect(meta.compression).toBe('av1');
     expect(existsSync(`${out}.part`)).toBe(false);
@@ -105,7 +105,6 @@ describe('output formats', () => {
   it('pixelType gray gives one channel (two with alpha)', async () => {
     const gray = await render(src, { fmt: { format: 'png', pixelType: 'gray' } });
     expect((await sharp(gray.out).metadata()).channels).toBe(1);
-    expect(gray.result.channels).toBe(1);
     const grayAlpha = await render(src, { fmt: { format: 'png-alpha', pixelType: 'gray' } });
     expect((await sharp(grayAlpha.out).metadata()).channels).toBe(2);
   });

@@ -24,6 +24,8 @@ export interface SourceFrame extends Size {
   region?: { left: number; top: number };
   /** pixels per inch the source states */
   density?: number;
+  /** pages of an upright TIFF source with more than one: perhaps pyramid levels (from the header openSource reads, so resize need not read it again) */
+  tiffPages?: number;
   /**
    * A resize still to run when the frame is read (from pyramid `page`, after
    * `region`): the common request (wid/hei, then the output) becomes one
@@ -46,7 +48,16 @@ export async function openSource(file: string): Promise<SourceFrame> {
   const width = meta.autoOrient?.width ?? meta.width;
   const height = meta.autoOrient?.height ?? meta.height;
   if (!width || !height) throw new UnreadableImageError('the image has no dimensions');
-  return { kind: 'source', file, width, height, channels: meta.hasAlpha ? 4 : 3, ...(meta.density ? { density: meta.density } : {}) };
+  const tiffPages = meta.format === 'tiff' && (meta.pages ?? 1) > 1 && (meta.orientation ?? 1) === 1 ? meta.pages : undefined;
+  return {
+    kind: 'source',
+    file,
+    width,
+    height,
+    channels: meta.hasAlpha ? 4 : 3,
+    ...(meta.density ? { density: meta.density } : {}),
+    ...(tiffPages ? { tiffPages } : {}),
+  };
 }
 
 /**
@@ -112,16 +123,20 @@ export async function resize(frame: Frame, size: Size, kernel: Kernel): Promise<
   return decode(pipeline(frame).resize(size.width, size.height, { fit: 'fill', kernel }), frame.kind === 'source');
 }
 
-/** The page of the smallest pyramid level at least `size`; 0 (the full image) when the file has no such levels. */
+/**
+ * The page of the smallest pyramid level at least `size`; 0 (the full image) when the file has no such levels.
+ * Each level's header is a read of its own (~0.4 ms), so a page that could not be large enough even if it
+ * were a level is not read: one read for the usual reduction to a level or two down.
+ */
 async function pyramidLevel(frame: SourceFrame, size: Size): Promise<number> {
   if (size.width * 2 > frame.width || size.height * 2 > frame.height) return 0;
-  const meta = await readable(() => source(frame.file).metadata());
-  if (meta.format !== 'tiff' || !meta.pages || meta.pages < 2 || (meta.orientation ?? 1) !== 1) return 0;
+  const pages = frame.tiffPages ?? 0;
   let best = 0;
-  for (let page = 1; page < meta.pages; page++) {
-    const level = await readable(() => source(frame.file, page).metadata());
+  for (let page = 1; page < pages; page++) {
     // A pyramid level halves the one before it (floor or ceil); anything else is a multi-page document.
     const factor = 2 ** page;
+    if (frame.width / factor + 1 < size.width || frame.height / factor + 1 < size.height) break;
+    const level = await readable(() => source(frame.file, page).metadata());
     const fits = (full: number, got: number | undefined) => got !== undefined && Math.abs(got - full / factor) <= 1;
     if (!fits(frame.width, level.width) || !fits(frame.height, level.height)) break;
     if (level.width! < size.width || level.height! < size.height) break;

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import sharp, { type KernelEnum } from 'sharp';
+import type { KernelEnum, OutputInfo } from 'sharp';
 import { IS_FORMAT_INFO, type IsColor, type IsOutputFormat, type IsRequest } from '../../../domain/image-serving/is-request.js';
 import { TRANSPARENT, WHITE, toRgba } from './colour.js';
 import { IsLimitError } from './errors.js';
@@ -31,10 +31,10 @@ export interface IsRenderOptions {
   defaultBackground?: IsColor;
 }
 
+/** The reply as written: its size and byte count are libvips' account of the encode (no read-back of the file). */
 export interface IsRenderResult {
   width: number;
   height: number;
-  channels: number;
   format: IsOutputFormat;
   mime: string;
   extension: string;
@@ -101,14 +101,16 @@ export async function renderIsImage(source: string, req: IsRequest, outFile: str
   for (const step of STEPS) await step(ctx);
 
   const part = `${outFile}.part`;
+  let written: OutputInfo;
   try {
-    await writeOutput(ctx, output, part);
+    written = await writeOutput(ctx, output, part);
     await fs.rename(part, outFile);
   } catch (err) {
     await fs.rm(part, { force: true });
     throw err;
   }
-  const [meta, stat] = await Promise.all([sharp(outFile).metadata(), fs.stat(outFile)]);
+  // The reply's size and bytes as libvips wrote them: reading its header back cost another file open and parse.
+  const { width, height, size: bytes } = written;
   const info = IS_FORMAT_INFO[format];
-  return { width: meta.width, height: meta.height, channels: meta.channels, format, mime: info.mime, extension: info.extension, bytes: stat.size };
+  return { width, height, format, mime: info.mime, extension: info.extension, bytes };
 }

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import type { Sharp } from 'sharp';
+import type { OutputInfo, Sharp } from 'sharp';
 import { IsCommandError, type IsOutputFormat } from '../../../../domain/image-serving/is-request.js';
 import { parseIccHeader } from '../../icc-profile.js';
 import { sharpColour } from '../colour.js';
@@ -151,8 +151,8 @@ function palette(ctx: IsContext, family: Family): { colours: number; dither: num
   return { colours: q.colors, dither: q.dither ? 1 : 0 };
 }
 
-/** Encodes the view image into `file`. */
-export async function writeOutput(ctx: IsContext, plan: OutputPlan, file: string): Promise<void> {
+/** Encodes the view image into `file`; libvips' account of what it wrote (size and bytes), so the reply need not be read back. */
+export async function writeOutput(ctx: IsContext, plan: OutputPlan, file: string): Promise<OutputInfo> {
   let frame = ctx.frame;
   const density = ctx.req.printRes ?? (frame.kind === 'pixels' ? ctx.sourceDensity : undefined);
   // withMetadata keeps all metadata of its input: decode an untouched source first so none of its EXIF/XMP leaks out.
@@ -165,8 +165,9 @@ export async function writeOutput(ctx: IsContext, plan: OutputPlan, file: string
   // withMetadata also asks for an sRGB transform; the withIccProfile after it replaces that with the reply's profile
   if (density !== undefined) img = img.withMetadata({ density });
   if (plan.profile !== 'srgb' || plan.attach || density !== undefined) img = img.withIccProfile(plan.profile, { attach: plan.attach });
-  await plan.encode(img).toFile(file);
+  const info = await plan.encode(img).toFile(file);
   // libvips skips a profile transform it cannot build and only warns
   const problem = warnings.find((w) => /profile/i.test(w));
   if (problem) throw new IsCommandError(ctx.req.icc ? 'icc' : 'fmt', `the colour conversion to ${plan.profile} failed (${problem})`);
+  return info;
 }
