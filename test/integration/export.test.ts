@@ -204,6 +204,24 @@ describe(`ExportJob: originals and conversions zipped behind a signed, expiring 
     expect(origWithModifier.body).toMatchObject({ field: 'exportJob.is_modifier' });
   });
 
+  it('fails alone, in the log, an image whose optimised file is gone from storage, and converts the rest', async () => {
+    const image = (await h.ctx.repositories.assets.findByHandle(acme.companyHandle, handles['red.jpg']!))!;
+    const gone = `${acme.companyHandle}|gone1`;
+    await h.ctx.repositories.assets.insert({
+      ...image,
+      asset_handle: gone,
+      name: 'gone',
+      name_key: 'gone',
+      file_name: 'gone.jpg',
+      optimized_key: `${image.optimized_key}.gone`,
+    });
+    const r = await exported({ assetHandleArray: [gone, handles['blue.jpg']], fmt: 'convert', is_modifier: 'wid=50&fmt=png' });
+    expect(r.outcome).toMatchObject({ outcome: 'done', total: 2, errors: 1 });
+    const errors = r.rows.filter((d) => d.logType === 'ExportJobRenderFileError');
+    expect(errors.map((e) => e.logMessage)).toEqual([expect.stringContaining('the optimised image is missing from storage')]);
+    expect([...r.entries.keys()]).toEqual(['blue.png']);
+  });
+
   it('fails alone, in the log, a converted image over the 100-megapixel limit', async () => {
     const r = await exported({
       assetHandleArray: [handles['red.jpg'], handles['blue.jpg']],

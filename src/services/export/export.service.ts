@@ -177,11 +177,11 @@ export class ExportService {
         (0.9 * i) / sources.length,
         sources.length > 1 ? `Converting page ${i + 1} of ${sources.length}` : 'Converting (Image Serving)',
       );
-      if (!(await this.deps.storage.exists(source.key)))
-        return `the ${source.key.startsWith('optimized/') ? 'optimised image' : 'original file'} is missing from storage`;
+      const file = await this.storedFile(source.key);
+      if (!file) return `the ${source.key.startsWith('optimized/') ? 'optimised image' : 'original file'} is missing from storage`;
       const converted = await this.deps.scratch.withFile(`.${ext}`, async (tmp) => {
         try {
-          const result = await this.deps.renderIsImage(await this.deps.storage.localPath(source.key), req, tmp, {
+          const result = await this.deps.renderIsImage(file, req, tmp, {
             maxPixels: this.deps.limits.maxPixels,
             ...(iccProfilePath ? { iccProfilePath } : {}),
           });
@@ -198,6 +198,19 @@ export class ExportService {
       entries.push(converted);
     }
     return entries;
+  }
+
+  /**
+   * The stored file's local path, or undefined when storage has no such key. Asked whether the key exists
+   * only when the path cannot be had: one look-up per converted file (on S3 one HEAD request, not two).
+   */
+  private async storedFile(key: string): Promise<string | undefined> {
+    try {
+      return await this.deps.storage.localPath(key);
+    } catch (err) {
+      if (await this.deps.storage.exists(key)) throw err;
+      return undefined;
+    }
   }
 
   /** A ripped document's live page images, in page order. */
