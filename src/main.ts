@@ -105,7 +105,8 @@ async function main(role: Role): Promise<void> {
     const priority = lowerWorkerThreadPriority({
       imageNice: config.worker.imageThreadNice,
       otherNice: role === 'worker' ? config.worker.workerNice : 0,
-      onError: (err) => logger.warn({ err }, 'could not read the threads to lower their priority'),
+      imagePolicy: config.worker.imageThreadPolicy,
+      onError: (err) => logger.warn({ err }, 'could not lower the priority of the worker threads (no /proc, or no chrt for IMAGE_THREAD_POLICY=idle)'),
     });
     stack.push({ name: 'image thread priority', stop: async () => priority.stop() });
     const created = await createWorker(ctx, { address });

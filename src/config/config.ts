@@ -53,6 +53,7 @@ const schema = z.object({
   RENDER_THREADS: z.coerce.number().int().min(0).optional(),
   IMAGE_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
   WORKER_NICE: z.coerce.number().int().min(0).max(19).default(5),
+  IMAGE_THREAD_POLICY: z.enum(['idle', 'normal']).default('idle'),
   PROGRESS_CACHE_MS: z.coerce.number().int().min(0).default(1000),
   PROGRESS_STALE_MS: z.coerce.number().int().min(0).default(5000),
   JOB_RECONCILE_SECONDS: positiveInt.default(15),
@@ -149,9 +150,17 @@ export interface AppConfig {
    * renderThreads 0: reprocessing renders on the main thread. reconcileSeconds: how
    * often the worker ends the job logs of runs Temporal closed without the workflow
    * (terminated, timed out, failed), see JobReconciler. workerNice: the nice value of a
-   * worker process's other threads (role `worker` only, see lowerWorkerThreadPriority).
+   * worker process's other threads (role `worker` only); imageThreadPolicy `idle`: pixel
+   * threads in SCHED_IDLE (see lowerWorkerThreadPriority).
    */
-  worker: { activityConcurrency: number; renderThreads: number; imageThreadNice: number; workerNice: number; reconcileSeconds: number };
+  worker: {
+    activityConcurrency: number;
+    renderThreads: number;
+    imageThreadNice: number;
+    imageThreadPolicy: 'idle' | 'normal';
+    workerNice: number;
+    reconcileSeconds: number;
+  };
   /**
    * Items one job processes at once across all workers: a number, or `auto`
    * (activityConcurrency × the workers polling the task queue when the job is
@@ -159,7 +168,7 @@ export interface AppConfig {
    * up one big job too.
    */
   jobLanes: number | 'auto';
-  /** how long getActiveJobs callers share a job's live progress (ProgressSnapshots) */
+  /** how long getActiveJobs callers share a job's live progress (SharedAnswers) */
   progressCacheMs: number;
   /** how much older than progressCacheMs a shared getActiveJobs answer may be served while a fresh one is fetched (0 = wait) */
   progressStaleMs: number;
@@ -262,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       renderThreads: e.RENDER_THREADS ?? e.WORKER_ACTIVITY_CONCURRENCY ?? defaultActivityConcurrency(),
       imageThreadNice: e.IMAGE_THREAD_NICE,
       workerNice: e.WORKER_NICE,
+      imageThreadPolicy: e.IMAGE_THREAD_POLICY,
       reconcileSeconds: e.JOB_RECONCILE_SECONDS,
     },
     jobLanes: e.JOB_LANES,

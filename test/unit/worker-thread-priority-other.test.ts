@@ -39,3 +39,26 @@ describe.runIf(process.platform === 'linux')('lowerWorkerThreadPriority in a wor
       expect(t.nice, `${t.name} ${t.tid}`).toBe(8);
   });
 });
+
+/** A thread's scheduling class (field 41 of its stat; 5 = SCHED_IDLE, 0 = SCHED_OTHER). */
+function policy(tid: number): number {
+  const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+}
+
+describe.runIf(process.platform === 'linux')('lowerWorkerThreadPriority with imagePolicy idle', () => {
+  it('puts the pixel threads in SCHED_IDLE, and neither the main thread nor the others', async () => {
+    await sharp({ create: { width: 256, height: 256, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer();
+    const priority = lowerWorkerThreadPriority({ imageNice: 8, otherNice: 3, imagePolicy: 'idle' });
+    await priority.settled();
+    priority.stop();
+    const all = threads();
+    const vips = all.filter((t) => t.name === 'libvips worker');
+    expect(vips.length).toBeGreaterThan(0);
+    for (const t of vips) expect(policy(t.tid), `${t.name} ${t.tid}`).toBe(5);
+    expect(policy(process.pid)).toBe(0);
+    for (const t of all.filter((x) => x.name !== 'libvips worker' && x.name !== 'node')) expect(policy(t.tid), `${t.name} ${t.tid}`).toBe(0);
+  });
+});

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 
@@ -11,6 +12,15 @@ import os from 'node:os';
  * query answers.
  */
 const IMAGE_THREADS = new Set(['libvips worker', 'node']);
+
+/** Linux's number for the SCHED_IDLE scheduling class (sched.h). */
+const SCHED_IDLE = 5;
+
+/** A thread's scheduling class: field 41 of /proc/<pid>/task/<tid>/stat, counted after the parenthesised name. */
+function schedulingPolicy(tid: string): number {
+  const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+}
 
 /**
  * Runs a worker's threads at a lower CPU priority (a higher nice value) than
@@ -39,15 +49,49 @@ const IMAGE_THREADS = new Set(['libvips worker', 'node']);
  * render pool's niceIncrement, relative to their creator) keeps its value.
  * Linux only (a thread id is a valid target of setpriority there);
  * elsewhere, and when both values are 0, it does nothing.
+ *
+ * `imagePolicy: 'idle'` also puts each pixel thread in Linux's SCHED_IDLE
+ * class (util-linux `chrt -i`, allowed without privileges): such a thread
+ * runs only when no other thread wants the core, and a waking API or Temporal
+ * thread takes the core from it at once, where a nice one still waits up to a
+ * scheduler slice and shares by weight (ten busy nice-10 threads weigh about
+ * one nice-0 thread). Threads a SCHED_IDLE thread starts (libvips') inherit
+ * it. Without `chrt` the nice values still apply; `onError` hears of it once.
  */
-export function lowerWorkerThreadPriority(opts: { imageNice: number; otherNice?: number; intervalMs?: number; onError?: (err: unknown) => void }): {
+export function lowerWorkerThreadPriority(opts: {
+  imageNice: number;
+  otherNice?: number;
+  imagePolicy?: 'idle' | 'normal';
+  intervalMs?: number;
+  onError?: (err: unknown) => void;
+}): {
   stop(): void;
+  /** Resolves when every SCHED_IDLE change started so far has ended (tests). */
+  settled(): Promise<void>;
 } {
   const otherNice = opts.otherNice ?? 0;
   const imageNice = Math.max(opts.imageNice, otherNice);
-  if (imageNice <= 0 || process.platform !== 'linux') return { stop: () => undefined };
+  const idle = opts.imagePolicy === 'idle';
+  if ((imageNice <= 0 && !idle) || process.platform !== 'linux') return { stop: () => undefined, settled: async () => undefined };
   const done = new Set<number>();
-  const target = (tid: number, name: string) => (tid !== process.pid && IMAGE_THREADS.has(name) ? imageNice : otherNice);
+  const pending = new Set<Promise<void>>();
+  let chrtMissing = false;
+  const isImage = (tid: number, name: string) => tid !== process.pid && IMAGE_THREADS.has(name);
+  const toIdle = (tid: number) => {
+    if (chrtMissing) return;
+    const change = new Promise<void>((resolve) => {
+      execFile('chrt', ['--idle', '--pid', '0', String(tid)], (err) => {
+        // ENOENT: no util-linux here; any other failure is the thread having ended meanwhile.
+        if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT' && !chrtMissing) {
+          chrtMissing = true;
+          opts.onError?.(err);
+        }
+        resolve();
+      });
+    });
+    pending.add(change);
+    void change.then(() => pending.delete(change));
+  };
   const sweep = () => {
     let tids: string[];
     try {
@@ -62,8 +106,11 @@ export function lowerWorkerThreadPriority(opts: { imageNice: number; otherNice?:
       alive.add(tid);
       if (done.has(tid)) continue;
       try {
-        const nice = target(tid, readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim());
+        const image = isImage(tid, readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim());
+        const nice = image ? imageNice : otherNice;
         if (os.getPriority(tid) < nice) os.setPriority(tid, nice);
+        // Threads started by a SCHED_IDLE thread are in it already.
+        if (image && idle && schedulingPolicy(t) !== SCHED_IDLE) toIdle(tid);
         done.add(tid);
       } catch {
         // The thread ended between the listing and the renice: nothing to do.
@@ -74,5 +121,10 @@ export function lowerWorkerThreadPriority(opts: { imageNice: number; otherNice?:
   sweep();
   const timer = setInterval(sweep, opts.intervalMs ?? 1000);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => clearInterval(timer),
+    settled: async () => {
+      await Promise.all([...pending]);
+    },
+  };
 }
