@@ -102,3 +102,42 @@ describe('SharedAnswers with staleMs (stale-if-slow)', () => {
     expect(asked).toBe(1);
   });
 });
+
+describe('SharedAnswers with staleMs: refresh ahead', () => {
+  it('in the last fifth of ttlMs answers at once and loads the next answer behind it, which later callers get', async () => {
+    const c = clock();
+    const s = new SharedAnswers<number>(1000, c.now, 5000, 20);
+    let calls = 0;
+    expect(await s.get('job', async () => (++calls, 1))).toBe(1);
+    c.advance(799);
+    expect(await s.get('job', async () => (++calls, 2))).toBe(1);
+    expect(calls).toBe(1);
+    c.advance(1);
+    let release!: (n: number) => void;
+    const behind = () => (++calls, new Promise<number>((r) => (release = r)));
+    // Answered at once with what it has, while the next load runs (and is not started twice).
+    expect(await s.get('job', behind)).toBe(1);
+    expect(await s.get('job', behind)).toBe(1);
+    expect(calls).toBe(2);
+    release(3);
+    await Promise.resolve();
+    await Promise.resolve();
+    // The new answer counts from when its load started (t = 800): no load before its own last fifth (t = 1600).
+    c.advance(799);
+    expect(await s.get('job', async () => (++calls, 4))).toBe(3);
+    expect(calls).toBe(2);
+    c.advance(1);
+    expect(await s.get('job', async () => (++calls, 5))).toBe(3);
+    expect(calls).toBe(3);
+  });
+
+  it('does not refresh ahead without staleMs', async () => {
+    const c = clock();
+    const s = new SharedAnswers<number>(1000, c.now);
+    let calls = 0;
+    expect(await s.get('job', async () => (++calls, 1))).toBe(1);
+    c.advance(900);
+    expect(await s.get('job', async () => (++calls, 2))).toBe(1);
+    expect(calls).toBe(1);
+  });
+});
