@@ -52,7 +52,7 @@ const schema = z.object({
   JOB_LANES: z.union([z.literal('auto'), positiveInt], { error: "'auto' or a positive whole number" }).default('auto'),
   RENDER_THREADS: z.coerce.number().int().min(0).optional(),
   IMAGE_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
-  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(5),
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   IMAGE_THREAD_POLICY: z.enum(['idle', 'normal']).default('idle'),
   PROGRESS_CACHE_MS: z.coerce.number().int().min(0).default(1000),
   PROGRESS_STALE_MS: z.coerce.number().int().min(0).default(5000),

@@ -34,7 +34,9 @@ function schedulingPolicy(tid: string): number {
  * load, hence `imageNice` for the pixel threads. With those niced, submitJob's
  * p95 still went from 19 to 46 ms: its Temporal start waited behind the
  * worker's own nice-0 threads (the main thread's activity glue, Temporal
- * core's completions). At `otherNice` 5 it stayed at 19 ms. A worker process
+ * core's completions). At `otherNice` 5 it stayed at 19 ms in a serial
+ * probe; with the pixel threads in SCHED_IDLE (below), 10 (the default)
+ * kept bench/control-plane's submitJob p95 under load within 1.2–1.4 × idle. A worker process
  * passes `otherNice`; a process that also serves the API (role `all`) must
  * not, since its main thread is the API's. The workflow thread stays above
  * the pixel threads, so progress queries are still answered promptly. Niced
