@@ -109,6 +109,8 @@ async function main(role: Role): Promise<void> {
       onError: (err) => logger.warn({ err }, 'could not lower the priority of the worker threads (no /proc, or no chrt for IMAGE_THREAD_POLICY=idle)'),
     });
     stack.push({ name: 'image thread priority', stop: async () => priority.stop() });
+    // After the priorities: the render threads inherit the main thread's, and the next sweep lowers them further.
+    ctx.startRenderThreads();
     const created = await createWorker(ctx, { address });
     const { worker, connection: workerConnection }: { worker: Worker; connection: NativeConnection } = created;
     // The worker, and beside it the reconciler that ends the logs of runs Temporal closed without the workflow.

@@ -173,6 +173,8 @@ export interface AppContext {
   metrics: WorkerMetrics;
   hasher: PasswordHasher;
   serverName: string;
+  /** Starts the render threads now rather than on the first render (a worker's start; the API never calls it). */
+  startRenderThreads(): void;
   close(): Promise<void>;
 }
 
@@ -217,7 +219,7 @@ export async function createAppContext(
   });
   const auth = new AuthService({ users: repositories.users, hasher, cacheSeconds: config.authCacheSeconds, throttle, logger });
   const media = new MediaRepository(config.limits.maxImagePixels);
-  // Threads start on the first render, so the API process never starts them.
+  // Threads start when the worker starts (startRenderThreads) or on the first render, so the API process never starts them.
   const renderPool =
     config.worker.renderThreads > 0
       ? new RenderPool({ threads: config.worker.renderThreads, maxPixels: config.limits.maxImagePixels, nice: config.worker.imageThreadNice })
@@ -367,6 +369,7 @@ export async function createAppContext(
       }),
     },
     serverName,
+    startRenderThreads: () => renderPool?.start(),
     close: async () => {
       await rip.close();
       await renderPool?.close();

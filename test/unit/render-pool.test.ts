@@ -2,7 +2,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IsLimitError, renderIsImage } from '../../src/adapters/media/image-serving/is-renderer.js';
 import { RenderOptionError, UnreadableImageError } from '../../src/adapters/media/media-errors.js';
 import { IsCommandError, type IsRequest } from '../../src/domain/image-serving/is-request.js';
@@ -36,6 +37,18 @@ const plan: RenderPlan = {
 };
 
 describe('RenderPool', () => {
+  it.runIf(process.platform === 'linux')('start() starts its threads before any render', async () => {
+    const threads = () => readdirSync('/proc/self/task').length;
+    const before = threads();
+    const early = new RenderPool({ threads: 2, maxPixels: 100_000_000 });
+    try {
+      early.start();
+      await vi.waitFor(() => expect(threads()).toBeGreaterThanOrEqual(before + 2), { timeout: 10_000, interval: 50 });
+    } finally {
+      await early.close();
+    }
+  });
+
   it('renders in a worker thread exactly what MediaRepository renders in-process', async () => {
     const inThread = await pool.renderDerivatives(file('photo.jpg'), 'jpeg', plan, { ptiff: file('pool.tif'), mask: file('pool.png') });
     const inProcess = await media.renderDerivatives(file('photo.jpg'), 'jpeg', plan, { ptiff: file('main.tif'), mask: file('main.png') });
