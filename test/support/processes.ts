@@ -120,6 +120,9 @@ export class ServiceStack {
       // Tests run several workers on one host: fixed metrics ports would clash (metrics are tested in observability.test.ts).
       WORKER_METRICS_PORT: '0',
       TEMPORAL_METRICS_PORT: '0',
+      // The test runner keeps both cores busy with other test files: pixel threads in SCHED_IDLE would wait
+      // for all of them. The policy is a production priority, tested in worker-thread-priority-other.test.ts.
+      IMAGE_THREAD_POLICY: 'normal',
       ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
       ...opts.env,
     };
