@@ -36,12 +36,12 @@ function schedulingPolicy(tid: string): number {
  * worker's own nice-0 threads (the main thread's activity glue, Temporal
  * core's completions). At `otherNice` 5 it stayed at 19 ms in a serial
  * probe; with the pixel threads in SCHED_IDLE (below), 10 (the default)
- * kept bench/control-plane's submitJob p95 under load within 1.2–1.4 × idle. A worker process
- * passes `otherNice`; a process that also serves the API (role `all`) must
- * not, since its main thread is the API's. The workflow thread stays above
- * the pixel threads, so progress queries are still answered promptly. Niced
- * threads take every idle cycle, so a job alone on the machine runs as fast;
- * they only give way when something else is ready.
+ * kept bench/control-plane's submitJob p95 under load within 1.2–1.4 × idle.
+ * A worker process passes `otherNice`; a process that also serves the API
+ * (role `all`) must not, since its main thread is the API's. The workflow
+ * thread stays above the pixel threads, so progress queries are still
+ * answered promptly. Niced threads take every idle cycle, so a job alone on
+ * the machine runs as fast; they only give way when something else is ready.
  *
  * libvips starts its threads itself (from whichever thread runs a pipeline,
  * which is why they do not simply inherit a lower priority) and keeps them
