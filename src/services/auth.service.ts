@@ -6,6 +6,7 @@ import { FaultCode, IpsFault, faults } from '../domain/faults.js';
 import { OPERATION_ACCESS, type OperationName, type Role, isRole } from '../domain/roles.js';
 import { type LoginThrottle, throttleKeys } from './login-throttle.js';
 import type { Principal } from './principal.js';
+import { RememberedPasswords } from './remembered-passwords.js';
 
 export interface Credentials {
   email: string;
@@ -17,7 +18,8 @@ export interface Credentials {
  * check of every IPS operation (its "Authorized User Types": src/domain/roles.ts).
  * A slow KDF on every API call would make the control plane CPU-bound, so a
  * verified password is remembered briefly, by a hash of the password and the
- * stored password hash. Everything else a login depends on (the user row:
+ * stored password hash (RememberedPasswords: one KDF per key at a time, and
+ * re-confirmed before it expires while in use). Everything else a login depends on (the user row:
  * valid, expiry, password hash; the memberships) is read on every call, so a
  * password change, deactivation or membership change made through any API
  * replica holds on every replica at once: a changed password has a new
@@ -26,19 +28,19 @@ export interface Credentials {
  * locked-out e-mail or address gets 429 even with the right password.
  */
 export class AuthService {
-  /** hash of (user, stored password hash, offered password) → until when it is known to match */
-  private readonly verified = new Map<string, number>();
+  /** keyed by a hash of (user, stored password hash, offered password) */
+  private readonly verified: RememberedPasswords;
   /** When each company of a principal's memberships expires (ISO UTC), read at login with the memberships. */
   private readonly companyExpiry = new WeakMap<Principal, ReadonlyMap<string, string>>();
 
   private readonly users: UserRepository;
   private readonly hasher: PasswordHasher;
-  /** how long a verified password is remembered (0: never) */
-  private readonly cacheSeconds: number;
   private readonly guard: { throttle?: LoginThrottle; logger?: Logger };
 
+  /** cacheSeconds: how long a verified password is remembered (0: never) */
   constructor(deps: { users: UserRepository; hasher: PasswordHasher; cacheSeconds: number; throttle?: LoginThrottle; logger?: Logger }) {
-    ({ users: this.users, hasher: this.hasher, cacheSeconds: this.cacheSeconds } = deps);
+    ({ users: this.users, hasher: this.hasher } = deps);
+    this.verified = new RememberedPasswords(deps.cacheSeconds * 1000);
     this.guard = { throttle: deps.throttle, logger: deps.logger };
   }
 
@@ -110,11 +112,8 @@ export class AuthService {
       return { remembered: false };
     }
     const key = createHash('sha256').update(`${user.user_handle}\u0000${user.password_hash}\u0000${credentials.password}`).digest('hex');
-    const remembered = (this.verified.get(key) ?? 0) > Date.now();
-    if (!remembered) {
-      if (!(await this.hasher.verify(credentials.password, user.password_hash))) return { remembered };
-      this.remember(key);
-    }
+    const { matches, remembered } = await this.verified.check(key, () => this.hasher.verify(credentials.password, user.password_hash));
+    if (!matches) return { remembered };
     return { principal: await this.principalOfRow(user), remembered };
   }
 
@@ -143,13 +142,6 @@ export class AuthService {
     };
     this.companyExpiry.set(principal, new Map(memberships.flatMap((m) => (m.company_expires ? [[m.company_handle, m.company_expires] as const] : []))));
     return principal;
-  }
-
-  private remember(key: string): void {
-    if (this.cacheSeconds <= 0) return;
-    // A bound, not an eviction policy: a full map is rare and costs one KDF per caller to refill.
-    if (this.verified.size >= 10_000) this.verified.clear();
-    this.verified.set(key, Date.now() + this.cacheSeconds * 1000);
   }
 
   /** Whether the company of one of the caller's memberships has passed its `expires` (checked at each call, so a cached login sees it too). */

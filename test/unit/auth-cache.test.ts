@@ -71,4 +71,11 @@ describe('AuthService: remembered passwords are safe across replicas', () => {
     expect(() => s.auth.authorize(inactive, 'getCompanyInfo', 'c|1')).toThrow(/no active company membership/);
     expect(s.kdfRuns()).toBe(1);
   });
+
+  it('runs one KDF for a burst of calls with the same credentials, however many arrive at once', async () => {
+    const s = await setup();
+    const principals = await Promise.all([1, 2, 3, 4].map(() => s.auth.authenticate(old)));
+    expect(principals.map((p) => p.userHandle)).toEqual(['u|1', 'u|1', 'u|1', 'u|1']);
+    expect(s.kdfRuns()).toBe(1);
+  });
 });
