@@ -127,7 +127,6 @@ export class JobService {
     this.running.started({
       workflowId: jobHandle,
       workflowType: entry.workflow,
-      running: true,
       startTime: new Date(now),
       ...(startDelayMs > 0 ? { executionTime: at } : {}),
       companyHandle: p.companyHandle,

@@ -18,6 +18,15 @@ export interface RunningJobsDeps {
   now?: () => number;
 }
 
+/**
+ * A job a service of this process has just started, with every label getActiveJobs shows: one type for
+ * JobService.submit and the UploadFile servlet, so the two registrations cannot drift apart.
+ */
+export type StartedJob = Required<
+  Pick<JobExecution, 'workflowId' | 'workflowType' | 'startTime' | 'companyHandle' | 'jobType' | 'jobName' | 'submitUser' | 'memo'>
+> &
+  Pick<JobExecution, 'executionTime'>;
+
 /** How long a job started here is listed from memory when Temporal's list does not show it yet. */
 const STARTED_HERE_MS = 30_000;
 
@@ -26,8 +35,9 @@ const STARTED_HERE_MS = 30_000;
  * store without letting callers queue on it. Temporal throttles visibility
  * queries per namespace (10 a second by default, answered by a 1–2 s
  * back-off: bench/control-plane's idle p99 of 1.8 s), so every caller asking
- * the same question shares one answer (SharedAnswers, stale-if-slow) — a question per filter, not one list of every company's
- * jobs, because delayed jobs can number thousands. Two things keep the
+ * the same question shares one answer (SharedAnswers, stale-if-slow): a
+ * question per filter, not one list of every company's jobs, because delayed
+ * jobs can number thousands. Two things keep the
  * shared answer true:
  * - a job this process started is listed at once, before visibility shows
  *   it (submit → listed is a memory write, not a visibility round trip):
@@ -65,10 +75,10 @@ export class RunningJobs {
   }
 
   /** A job this process just started (submitJob, an upload's first post): listed from now on, before Temporal's visibility store has it. */
-  started(run: JobExecution): void {
+  started(job: StartedJob): void {
     const now = this.now();
     for (const [id, entry] of this.startedHere) if (entry.until <= now) this.startedHere.delete(id);
-    this.startedHere.set(run.workflowId, { run, until: now + STARTED_HERE_MS });
+    this.startedHere.set(job.workflowId, { run: { ...job, running: true }, until: now + STARTED_HERE_MS });
   }
 
   /** A job was stopped or removed through this process: the next caller asks Temporal afresh. */

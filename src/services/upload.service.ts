@@ -250,7 +250,6 @@ export class UploadService {
     this.deps.running.started({
       workflowId: jobHandle,
       workflowType: entry.workflow,
-      running: true,
       startTime: now,
       companyHandle: params.companyHandle,
       jobType: entry.ipsType,

@@ -16,6 +16,7 @@ import type { JobExecution, JobGateway } from '../../src/adapters/temporal/job.g
 import type { JobProgress } from '../../src/jobs/contracts.js';
 import { faultOf } from '../support/faults.js';
 import { readZip } from '../support/zip.js';
+import { unusedSubmitCheckDeps } from '../support/submit-check-deps.js';
 
 const secrets: Record<string, string> = { 'c|acme': 'acme-secret', 'c|other': 'other-secret' };
 const secretFor = async (c: string) => {
@@ -415,12 +416,7 @@ describe("getActiveJobs progress of an ExportJob, whose log keeps totalFileCount
       lanes: { lanes: async () => 2 },
       running: {} as never,
       config: { timezone: 'UTC', progressCacheMs: 0 },
-      assets: {} as never,
-      imageFormats: {} as never,
-      sets: {} as never,
-      projects: {} as never,
-      metadata: {} as never,
-      directoryUploads: {} as never,
+      ...unusedSubmitCheckDeps(),
       itemProgress: { forJob: async () => [] },
       urlSecrets: {} as never,
     });

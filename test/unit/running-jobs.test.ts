@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { JobExecution } from '../../src/adapters/temporal/job.gateway.js';
 import { RunningJobs } from '../../src/services/running-jobs.js';
 
-const run = (workflowId: string, companyHandle: string, jobName = 'job'): JobExecution => ({
+const run = (workflowId: string, companyHandle: string, jobName = 'job') => ({
   workflowId,
   workflowType: 'optimizeImagesJob',
   running: true,
   startTime: new Date(0),
   companyHandle,
+  jobType: 'OptimizeImagesJob',
   jobName,
+  submitUser: 'ann@example.com',
   memo: {},
 });
 

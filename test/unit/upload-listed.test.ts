@@ -11,6 +11,7 @@ import { JobService } from '../../src/services/job.service.js';
 import type { Principal } from '../../src/services/principal.js';
 import { RunningJobs } from '../../src/services/running-jobs.js';
 import { UploadService } from '../../src/services/upload.service.js';
+import { unusedSubmitCheckDeps } from '../support/submit-check-deps.js';
 
 const COMPANY = 'c|acme';
 const caller: Principal = {
@@ -51,14 +52,7 @@ function setup() {
     delete: async () => {},
   } as unknown as StorageDriver;
   const running = new RunningJobs({ gateway, jobLogs, ttlMs: 60_000, staleMs: 0 });
-  const checkDeps = {
-    assets: {} as never,
-    imageFormats: {} as never,
-    sets: {} as never,
-    projects: {} as never,
-    metadata: {} as never,
-    directoryUploads: {} as never,
-  };
+  const checkDeps = unusedSubmitCheckDeps();
   const uploads = new UploadService({
     ...checkDeps,
     auth: new AuthService({ users: {} as never, hasher: {} as never, cacheSeconds: 0 }),
