@@ -8,7 +8,8 @@
  *                     all of them streamed into one ZIP file with the
  *                     service's own writer (dist/…/archive/zip-writer.js,
  *                     WebP stored uncompressed); timed from the start to the
- *                     ZIP closed;
+ *                     ZIP closed; run right before the job and right after
+ *                     it (the service idle), and compared as their mean;
  *   service           submitJob(exportJob, fmt=convert, is_modifier
  *                     `&wid=800&fmt=webp`) as an IpsUser → worker activities
  *                     → ZIP → the download URL from getJobLogDetails (the
@@ -155,6 +156,24 @@ async function bareSharpZip(files, dir, zipFile) {
   return { seconds: secondsSince(started), cpuSeconds: (user + system) / 1e6 };
 }
 
+/** One bare sharp + zip run into a fresh folder of `work`, checked and printed with the service's CPU meanwhile (idle: its pollers). */
+async function bare(when, files, names, work, service) {
+  const dir = await fs.mkdtemp(path.join(work, 'bare-'));
+  const zipFile = path.join(dir, 'bare.zip');
+  await fs.mkdir(path.join(dir, 'webp'));
+  const cpu0 = await serviceCpu(service.worker.pid);
+  const { seconds, cpuSeconds } = await bareSharpZip(files, path.join(dir, 'webp'), zipFile);
+  const idleService = cpuSpent(cpu0, await serviceCpu(service.worker.pid)).filter(([role]) => role !== 'bench');
+  await checkZip(`the bare ZIP (${when})`, zipFile, names);
+  const bytes = (await fs.stat(zipFile)).size;
+  await fs.rm(dir, { recursive: true });
+  log(
+    `[bench] bare sharp + zip ${when}: ${(count / seconds).toFixed(2)} assets/s (${seconds.toFixed(1)} s, ${cpuSeconds.toFixed(1)} CPU-s; ` +
+      `the idle service meanwhile: ${idleService.map(([role, s]) => `${role} ${s.toFixed(1)}`).join(', ') || 'under 0.05'} CPU-s)`,
+  );
+  return { seconds, bytes };
+}
+
 /** Throws unless `zipFile` is a ZIP whose entries are exactly `names`, in that order. */
 async function checkZip(what, zipFile, names) {
   const zip = await new Promise((resolve, reject) =>
@@ -184,15 +203,6 @@ async function main() {
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-bench-export-'));
   let service;
   try {
-    // The baseline first, on a quiet machine (the service is not started yet).
-    await fs.mkdir(path.join(work, 'webp'));
-    const bareZip = path.join(work, 'bare.zip');
-    const { seconds: bareSeconds, cpuSeconds: bareCpu } = await bareSharpZip(files, path.join(work, 'webp'), bareZip);
-    await checkZip('the bare ZIP', bareZip, names);
-    const bareBytes = (await fs.stat(bareZip)).size;
-    log(`[bench] bare sharp + zip: ${(count / bareSeconds).toFixed(2)} assets/s (${bareSeconds.toFixed(1)} s, ${bareCpu.toFixed(1)} CPU-s)`);
-    await fs.rm(path.join(work, 'webp'), { recursive: true });
-
     // Download URLs are built from PUBLIC_URL: the API's own address here.
     service = await startService(work, (base) => ({ PUBLIC_URL: base }));
     const { call, companyHandle, user, finished, worker } = service;
@@ -205,8 +215,13 @@ async function main() {
     const images = (found.assetArray?.items ?? []).filter((a) => a.type === 'Image').sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     if (images.length !== count) throw new Error(`expected ${count} images, found ${images.length}`);
 
-    // The uploads leave ~1 GB of originals and pyramids to write back; flushed now, that writeback is not timed with the job.
+    // The uploads leave ~1 GB of originals and pyramids to write back; flushed now, that writeback is not timed.
     execFileSync('sync');
+    // The baseline right before the job and again right after it (the service idle, its CPU printed): on a shared
+    // host the same work took 16.4 to 20.7 CPU-s within half an hour (no steal shown), so a baseline minutes away
+    // from the job (before the uploads, as until 2026-12-05) moved the ratio by ±0.15. The job is compared with the
+    // mean of the two, and each is printed.
+    const bareBefore = await bare('before the job', files, names, work, service);
     await resetPeakRss(worker.pid);
     const [machine0, threads0, commands0] = [await cpuTimes(), await threadCpu(worker.pid), await serviceCpu(worker.pid)];
     const submittedAt = Date.now();
@@ -245,6 +260,9 @@ async function main() {
     const serviceSeconds = jobSeconds + secondsSince(downloadStarted);
     await checkZip('the downloaded ZIP', serviceZip, names);
     const serviceBytes = (await fs.stat(serviceZip)).size;
+    const bareAfter = await bare('after the job', files, names, work, service);
+    const bareSeconds = (bareBefore.seconds + bareAfter.seconds) / 2;
+    const bareBytes = bareBefore.bytes;
 
     log(`[bench] service (API → ZIP downloaded): ${(count / serviceSeconds).toFixed(2)} assets/s (${serviceSeconds.toFixed(1)} s)`);
     // Where the time went, from the job log's own timestamps (same clock): the archive writes the file rows, then the URL row.
@@ -253,6 +271,10 @@ async function main() {
     const zipRow = details.find((d) => d.assetName === url);
     log(
       `[bench]   of which submit → job end: ${jobSeconds.toFixed(1)} s (job log: the archive logged the file rows from ${at(items[0])} s to ${at(items.at(-1))} s, the ZIP URL at ${at(zipRow)} s)`,
+    );
+    log(
+      `[bench] bare sharp + zip, mean of before and after: ${(count / bareSeconds).toFixed(2)} assets/s (${bareSeconds.toFixed(1)} s); ` +
+        `service / bare before ${(bareBefore.seconds / serviceSeconds).toFixed(2)}, after ${(bareAfter.seconds / serviceSeconds).toFixed(2)}`,
     );
     log(`[bench] service / bare = ${(bareSeconds / serviceSeconds).toFixed(2)}  (target ≥ 0.9)`);
     log(`[bench] worker peak RSS during the job: ${rss.toFixed(0)} MiB`);
