@@ -27,6 +27,7 @@
  *
  *   bash bench/export.sh [count]      (sets up if needed, builds)
  *   node bench/export.mjs [count]     (after npm run build; count defaults to 200)
+ *   BENCH_TID=1 prints the worker's CPU per thread (name:tid) instead of per thread name.
  *
  * The originals are the photo-like 2725×2225 JPEGs of bench/reprocess.mjs
  * (bench/lib/service.mjs), generated once into $TMPDIR and reused.
@@ -115,7 +116,8 @@ function threadSpent(before, after, processSeconds) {
   let live = 0;
   for (const [tid, { name, seconds }] of after) {
     const spent = seconds - (before.get(tid)?.seconds ?? 0);
-    byName.set(name, (byName.get(name) ?? 0) + spent);
+    const key = process.env.BENCH_TID ? `${name}:${tid}` : name;
+    byName.set(key, (byName.get(key) ?? 0) + spent);
     live += spent;
   }
   byName.set('ended threads', processSeconds - live);
