@@ -8,6 +8,8 @@
  *                catalog, no Temporal, no HTTP), twice: one sharp pipeline with
  *                libvips' own sharpen, and the service's USM formula on raw
  *                pixels (see bareFormula); the target is against the faster;
+ *                each runs right before the job and right after it (the
+ *                service idle), and counts as the mean of the two;
  *   ImageMagick  `convert` doing the same operations, one process per file.
  *
  * Operations: manual crop (100 px left/right, 80 px top/bottom), Convert to
@@ -128,6 +130,15 @@ async function imageMagick(files, out) {
   });
 }
 
+/** Both bare loops once, printed. */
+async function bareLoops(when, files, out) {
+  const sharpen = await bareSharp(files, out);
+  log(`[bench] bare sharp, libvips sharpen (${when}): ${(count / sharpen).toFixed(2)} assets/s (${sharpen.toFixed(1)} s)`);
+  const formula = await bareFormula(files, out);
+  log(`[bench] bare sharp, IPS USM formula (${when}): ${(count / formula).toFixed(2)} assets/s (${formula.toFixed(1)} s)`);
+  return { sharpen, formula };
+}
+
 async function main() {
   for (const f of [outputProfile, sourceProfile])
     if (!existsSync(f)) throw new Error(`${f} is missing: apt-get install libgs-common (Ghostscript's ICC profiles)`);
@@ -139,15 +150,8 @@ async function main() {
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-bench-reprocess-'));
   let service;
   try {
-    // Baselines first, on a quiet machine (the service is not started yet).
     await fs.mkdir(path.join(work, 'sharp'));
     await fs.mkdir(path.join(work, 'magick'));
-    const sharpenSeconds = await bareSharp(files, path.join(work, 'sharp'));
-    log(`[bench] bare sharp, libvips sharpen: ${(count / sharpenSeconds).toFixed(2)} assets/s (${sharpenSeconds.toFixed(1)} s)`);
-    const formulaSeconds = await bareFormula(files, path.join(work, 'sharp'));
-    log(`[bench] bare sharp, IPS USM formula: ${(count / formulaSeconds).toFixed(2)} assets/s (${formulaSeconds.toFixed(1)} s)`);
-    // The target is against the faster of the two bare loops.
-    const sharpSeconds = Math.min(sharpenSeconds, formulaSeconds);
     // ImageMagick is an order of magnitude slower: its rate is measured on the first
     // BENCH_MAGICK_FILES files (default 40; 0 skips it), which keeps the run near 10 minutes.
     const magickFiles = files.slice(0, Number(process.env.BENCH_MAGICK_FILES ?? 40));
@@ -158,6 +162,11 @@ async function main() {
     const { call, companyHandle, user, finished, worker } = service;
     log('[bench] uploading the originals through /scene7/UploadFile …');
     const { profileHandle, images } = await uploadReprocessInputs(service, files);
+
+    // The bare loops right before the job and again right after it (the service idle), each compared as the mean of
+    // its two runs: on this shared host the same work's CPU time moved by up to 25 % within half an hour (no steal
+    // shown), so a baseline minutes away from the job (before the uploads, as until 2026-12-05) moved the ratio too.
+    const bareBefore = await bareLoops('before the job', files, path.join(work, 'sharp'));
 
     // Peak RSS from here on: the kernel's high-water mark, reset (root or own process).
     await resetPeakRss(worker.pid);
@@ -182,9 +191,17 @@ async function main() {
     // From the submit to the job's end as its log records it (same machine, same clock): the poll interval adds nothing.
     const serviceSeconds = (Date.parse(jobLog.endDate) - submittedAt) / 1000;
 
+    const bareAfter = await bareLoops('after the job', files, path.join(work, 'sharp'));
+    const sharpenSeconds = (bareBefore.sharpen + bareAfter.sharpen) / 2;
+    const formulaSeconds = (bareBefore.formula + bareAfter.formula) / 2;
+    // The target is against the faster of the two bare loops.
+    const sharpSeconds = Math.min(sharpenSeconds, formulaSeconds);
+    log(
+      `[bench] bare sharp, mean of before and after: libvips sharpen ${(count / sharpenSeconds).toFixed(2)}, IPS USM formula ${(count / formulaSeconds).toFixed(2)} assets/s`,
+    );
     const rate = (s) => count / s;
     log(`[bench] service (API → job end):     ${rate(serviceSeconds).toFixed(2)} assets/s (${serviceSeconds.toFixed(1)} s)`);
-    log(`[bench] service / fastest bare sharp = ${(sharpSeconds / serviceSeconds).toFixed(2)}  (target ≥ 0.85)`);
+    log(`[bench] service / fastest bare sharp = ${(sharpSeconds / serviceSeconds).toFixed(2)}  (target ≥ 0.85; issue 19: stay ≥ 1.0)`);
     log(`[bench] service / ImageMagick       = ${(magickSeconds / serviceSeconds).toFixed(2)}  (target ≥ 3)`);
     log(
       `[bench] during the job: machine busy ${(cpu1.busy - cpu0.busy).toFixed(1)} CPU-s, idle ${(cpu1.idle - cpu0.idle).toFixed(1)} CPU-s; worker ${(worker1 - worker0).toFixed(1)} CPU-s`,
