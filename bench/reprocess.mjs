@@ -130,13 +130,26 @@ async function imageMagick(files, out) {
   });
 }
 
-/** Both bare loops once, printed. */
+/**
+ * Both bare loops once, printed with the machine's idle CPU meanwhile: the formula loop runs its JS formula on
+ * this process's one thread, so on a host where that thread is the bottleneck a core idles (the service runs the
+ * formula on its render threads).
+ */
 async function bareLoops(when, files, out) {
-  const sharpen = await bareSharp(files, out);
-  log(`[bench] bare sharp, libvips sharpen (${when}): ${(count / sharpen).toFixed(2)} assets/s (${sharpen.toFixed(1)} s)`);
-  const formula = await bareFormula(files, out);
-  log(`[bench] bare sharp, IPS USM formula (${when}): ${(count / formula).toFixed(2)} assets/s (${formula.toFixed(1)} s)`);
-  return { sharpen, formula };
+  const timed = async (loop) => {
+    const cpu0 = await cpuTimes();
+    const seconds = await loop(files, out);
+    return { seconds, idle: (await cpuTimes()).idle - cpu0.idle };
+  };
+  const sharpen = await timed(bareSharp);
+  log(
+    `[bench] bare sharp, libvips sharpen (${when}): ${(count / sharpen.seconds).toFixed(2)} assets/s (${sharpen.seconds.toFixed(1)} s, machine idle ${sharpen.idle.toFixed(1)} CPU-s)`,
+  );
+  const formula = await timed(bareFormula);
+  log(
+    `[bench] bare sharp, IPS USM formula (${when}): ${(count / formula.seconds).toFixed(2)} assets/s (${formula.seconds.toFixed(1)} s, machine idle ${formula.idle.toFixed(1)} CPU-s)`,
+  );
+  return { sharpen: sharpen.seconds, formula: formula.seconds };
 }
 
 async function main() {
