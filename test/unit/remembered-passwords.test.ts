@@ -8,10 +8,20 @@ function manualKdf() {
   return { kdf, runs };
 }
 const flush = () => new Promise((r) => setImmediate(r));
+const ttl = 60_000;
+
+/** A cache on a hand-moved clock whose key 'k' the KDF confirmed at t = 0 (one run so far). */
+async function confirmedAtZero() {
+  const clock = { t: 0 };
+  const cache = new RememberedPasswords(ttl, () => clock.t);
+  const { kdf, runs } = manualKdf();
+  const first = cache.check('k', kdf);
+  runs[0]!.resolve(true);
+  await first;
+  return { clock, cache, kdf, runs };
+}
 
 describe('RememberedPasswords', () => {
-  const ttl = 60_000;
-
   it('runs one KDF for callers that offer the same password at once, then remembers it', async () => {
     const clock = { t: 0 };
     const cache = new RememberedPasswords(ttl, () => clock.t);
@@ -40,12 +50,7 @@ describe('RememberedPasswords', () => {
   });
 
   it('answers from memory in the last fifth of the entry and confirms the password again behind the answer', async () => {
-    const clock = { t: 0 };
-    const cache = new RememberedPasswords(ttl, () => clock.t);
-    const { kdf, runs } = manualKdf();
-    const first = cache.check('k', kdf);
-    runs[0]!.resolve(true);
-    await first;
+    const { clock, cache, kdf, runs } = await confirmedAtZero();
 
     clock.t = 0.7 * ttl; // not yet in the last fifth: no KDF
     expect(await cache.check('k', kdf)).toEqual({ matches: true, remembered: true });
@@ -64,12 +69,7 @@ describe('RememberedPasswords', () => {
   });
 
   it('makes the caller wait for the KDF once the entry has expired unused', async () => {
-    const clock = { t: 0 };
-    const cache = new RememberedPasswords(ttl, () => clock.t);
-    const { kdf, runs } = manualKdf();
-    const first = cache.check('k', kdf);
-    runs[0]!.resolve(true);
-    await first;
+    const { clock, cache, kdf, runs } = await confirmedAtZero();
     clock.t = ttl;
     const later = cache.check('k', kdf);
     await flush();
@@ -79,12 +79,7 @@ describe('RememberedPasswords', () => {
   });
 
   it('keeps the entry to its end when the confirmation behind an answer fails, without an unhandled rejection', async () => {
-    const clock = { t: 0 };
-    const cache = new RememberedPasswords(ttl, () => clock.t);
-    const { kdf, runs } = manualKdf();
-    const first = cache.check('k', kdf);
-    runs[0]!.resolve(true);
-    await first;
+    const { clock, cache, kdf, runs } = await confirmedAtZero();
     clock.t = 0.9 * ttl;
     await cache.check('k', kdf);
     runs[1]!.reject(new Error('database gone'));
