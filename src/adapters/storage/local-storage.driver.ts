@@ -1,5 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
+import { once } from 'node:events';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -62,11 +63,15 @@ export class LocalStorageDriver implements StorageDriver {
         else cb(null, chunk);
       },
     });
+    const sink = createWriteStream(tmp, { flags: 'wx' });
     try {
-      await pipeline(source, counter, createWriteStream(tmp, { flags: 'wx' }));
+      await pipeline(source, counter, sink);
       await this.commit(tmp, target, opts.readOnly);
       return { size };
     } catch (err) {
+      // The pipeline rejects as soon as a stream fails, which can be before the sink's open has created the file
+      // (a first chunk over maxBytes): removed before then, the temp file would appear after its removal.
+      if (!sink.closed) await once(sink, 'close').catch(() => undefined);
       await fs.rm(tmp, { force: true });
       throw err;
     }
