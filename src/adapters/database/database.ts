@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { AppConfig } from '../../config/config.js';
 import type { DatabaseKind } from './database-kind.js';
 import { migrateToLatest } from './migrations.js';
+import { cachingStatements } from './statement-cache.js';
 import type { Database } from './tables.js';
 
 export type Db = Kysely<Database>;
@@ -32,7 +33,10 @@ function sqliteDialect(file: string): SqliteDialect {
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
-  return new SqliteDialect({ database: sqlite });
+  // Kysely prepares every query anew (statement-cache.ts). src has about 200
+  // query sites; 256 keeps a job loop's repeated queries compiled while rarer
+  // variants (optional filters, `in (…)` lists of other lengths) come and go.
+  return new SqliteDialect({ database: cachingStatements(sqlite, { max: 256 }) });
 }
 
 function postgres(url: string): Kysely<Database> {
