@@ -19,11 +19,11 @@ export interface Credentials {
  * A slow KDF on every API call would make the control plane CPU-bound, so a
  * verified password is remembered briefly, by a hash of the password and the
  * stored password hash (RememberedPasswords: one KDF per key at a time, and
- * re-confirmed before it expires while in use). Everything else a login depends on (the user row:
- * valid, expiry, password hash; the memberships) is read on every call, so a
- * password change, deactivation or membership change made through any API
- * replica holds on every replica at once: a changed password has a new
- * stored hash (new salt), which no remembered entry matches.
+ * re-confirmed before it expires while in use). Everything else a login
+ * depends on (the user row: valid, expiry, password hash; the memberships) is
+ * read on every call, so a password change, deactivation or membership change
+ * made through any API replica holds on every replica at once: a changed
+ * password has a new stored hash (new salt), which no remembered entry matches.
  * Failed logins feed the throttle, which is consulted before the password so a
  * locked-out e-mail or address gets 429 even with the right password.
  */

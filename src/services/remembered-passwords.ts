@@ -1,3 +1,5 @@
+import { refreshDue } from './refresh-ahead.js';
+
 /**
  * Passwords known to match their stored hash, each confirmed by the KDF within
  * the last `ttlMs`, keyed by a hash of (user, stored hash, offered password).
@@ -12,10 +14,15 @@
  *   from memory and the KDF confirms the password again behind it, so the entry
  *   lives on without a caller waiting. Every remembered answer was still
  *   confirmed by the KDF within `ttlMs`: nothing is remembered longer than before.
+ *
+ * SharedAnswers does the same two things (and shares refreshDue) but stays a
+ * separate class: it serves an answer older than its `ttlMs` when a load fails
+ * or is slow, which a password check must never do; here nothing confirmed
+ * longer ago than `ttlMs` is answered, and a `false` is never remembered.
  */
 export class RememberedPasswords {
-  /** key → until when it is known to match (epoch ms) */
-  private readonly until = new Map<string, number>();
+  /** key → when the KDF last confirmed that it matches (epoch ms) */
+  private readonly confirmedAt = new Map<string, number>();
   /** key → the KDF run in flight for it */
   private readonly running = new Map<string, Promise<boolean>>();
   /** bumped by clear(), so a KDF run started before it remembers nothing */
@@ -34,10 +41,12 @@ export class RememberedPasswords {
 
   /** Whether the password of `key` matches; `remembered` when no KDF was waited for (it was known to match). */
   async check(key: string, kdf: () => Promise<boolean>): Promise<{ matches: boolean; remembered: boolean }> {
-    const left = (this.until.get(key) ?? 0) - this.now();
-    if (left > 0) {
-      // Behind the answer: a failure leaves the entry to expire as it would have.
-      if (left < this.ttlMs / 5 && !this.running.has(key)) this.confirm(key, kdf).catch(() => undefined);
+    const now = this.now();
+    const confirmedAt = this.confirmedAt.get(key);
+    if (confirmedAt !== undefined && now - confirmedAt < this.ttlMs) {
+      // Behind the answer: a failure leaves the entry to expire as it would have. confirm()
+      // returns a run already in flight, so however many callers come, one KDF runs.
+      if (refreshDue(confirmedAt, this.ttlMs, now)) this.confirm(key, kdf).catch(() => undefined);
       return { matches: true, remembered: true };
     }
     return { matches: await this.confirm(key, kdf), remembered: false };
@@ -50,7 +59,7 @@ export class RememberedPasswords {
     const run = kdf()
       .then((matches) => {
         if (matches && generation === this.generation) this.remember(key);
-        else this.until.delete(key);
+        else this.confirmedAt.delete(key);
         return matches;
       })
       .finally(() => this.running.delete(key));
@@ -60,13 +69,13 @@ export class RememberedPasswords {
 
   /** Forgets every remembered password (a KDF run in flight still answers its callers). */
   clear(): void {
-    this.until.clear();
+    this.confirmedAt.clear();
     this.generation++;
   }
 
   private remember(key: string): void {
     if (this.ttlMs <= 0) return;
-    if (this.until.size >= this.maxEntries && !this.until.has(key)) this.until.clear();
-    this.until.set(key, this.now() + this.ttlMs);
+    if (this.confirmedAt.size >= this.maxEntries && !this.confirmedAt.has(key)) this.confirmedAt.clear();
+    this.confirmedAt.set(key, this.now());
   }
 }

@@ -1,3 +1,5 @@
+import { refreshDue } from './refresh-ahead.js';
+
 /**
  * Answers shared between callers for a moment: every getActiveJobs asks
  * Temporal which jobs run (a visibility query) and each running job's
@@ -12,10 +14,11 @@
  * (stale-if-slow): answers are as fresh as before while Temporal answers
  * promptly, and a caller never waits long on Temporal for something it was
  * told a moment ago. In that mode an answer also refreshes ahead: a caller
- * in the last fifth of its `ttlMs` gets it at once and starts the next load
- * behind it, so while callers keep coming none of them waits for a load
- * (under a pixel load the 100 ms waits for a refresh made getActiveJobs'
- * p95), and no answer served is older than `ttlMs` more often than before. Why: Temporal throttles visibility queries per
+ * in the last fifth of its `ttlMs` (refreshDue) gets it at once and starts
+ * the next load behind it, so while callers keep coming none of them waits
+ * for a load (under a pixel load the 100 ms waits for a refresh made
+ * getActiveJobs' p95), and no answer served is older than `ttlMs` more often
+ * than before. Why: Temporal throttles visibility queries per
  * namespace (the server's `frontend.namespaceRPS.visibility`, 10 a second by
  * default) by making the client back off for 1–2 s, and under a pixel load
  * every hop to the dev server and the worker waits for a core; a caller
@@ -30,9 +33,6 @@
  * own caller sees the change at once; another replica sees it at most
  * `ttlMs + staleMs` plus one load late.
  */
-/** The part of ttlMs after which a caller starts the next load ahead (stale-if-slow mode only). */
-const REFRESH_AHEAD = 0.8;
-
 export class SharedAnswers<T> {
   private readonly entries = new Map<string, Entry<T>>();
 
@@ -52,7 +52,7 @@ export class SharedAnswers<T> {
       // A load in flight is shared whatever its age: a second one would only queue behind it.
       if (!hit.settled) return hit.value;
       if (age < this.ttlMs) {
-        if (this.staleMs > 0 && age >= this.ttlMs * REFRESH_AHEAD && !hit.refreshing) void this.refresh(key, hit, load, now);
+        if (this.staleMs > 0 && refreshDue(hit.at, this.ttlMs, now) && !hit.refreshing) void this.refresh(key, hit, load, now);
         return hit.value;
       }
       if (age < this.ttlMs + this.staleMs) return this.freshIfQuick(hit, hit.refreshing ?? this.refresh(key, hit, load, now));

@@ -68,6 +68,18 @@ describe('RememberedPasswords', () => {
     expect(runs).toHaveLength(2);
   });
 
+  it('starts the confirmation behind the answer from the first millisecond of the last fifth (refreshDue)', async () => {
+    const { clock, cache, kdf, runs } = await confirmedAtZero();
+    clock.t = 0.8 * ttl - 1;
+    await cache.check('k', kdf);
+    expect(runs).toHaveLength(1);
+    clock.t = 0.8 * ttl;
+    expect(await cache.check('k', kdf)).toEqual({ matches: true, remembered: true });
+    expect(runs).toHaveLength(2);
+    runs[1]!.resolve(true);
+    await flush();
+  });
+
   it('makes the caller wait for the KDF once the entry has expired unused', async () => {
     const { clock, cache, kdf, runs } = await confirmedAtZero();
     clock.t = ttl;
