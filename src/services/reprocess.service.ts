@@ -114,8 +114,8 @@ export class ReprocessService {
       progress.step('rendering', 0.1, renderingMessage(plan));
       const result = await this.deps.renderer.renderDerivatives(local, asset.format as DetectedFormat, plan, tmp);
       progress.step('storing', 0.85, 'Storing the pyramid');
-      await this.deps.storage.putFile(keys.ptiff, tmp.ptiff);
-      if (result.maskWritten) await this.deps.storage.putFile(keys.mask, tmp.mask);
+      await this.deps.storage.putFile(keys.ptiff, tmp.ptiff, { move: true });
+      if (result.maskWritten) await this.deps.storage.putFile(keys.mask, tmp.mask, { move: true });
       progress.step('commit', 0.95, 'Committing');
       const crop: StoredCrop | null = result.crop ? { ...result.crop, source: cropSource(plan) } : null;
       const noMask = options.createMask && !result.maskWritten;

@@ -83,6 +83,26 @@ describe('LocalStorageDriver', () => {
     expect(await tmpEntries()).toEqual([]);
   });
 
+  it('putFile with move takes a file of its own scratch folder by rename; any other file it copies and leaves', async () => {
+    const scratch = await storage.tempPath('.webp');
+    await fs.writeFile(scratch, 'rendered');
+    const { ino } = await fs.stat(scratch);
+    expect(await storage.putFile('exports/c/j/staged/a/1.webp', scratch, { move: true, readOnly: true })).toEqual({ size: 8 });
+    const stored = path.join(root, 'exports/c/j/staged/a/1.webp');
+    expect(await fs.readFile(stored, 'utf8')).toBe('rendered');
+    // the same inode: renamed, not copied
+    expect((await fs.stat(stored)).ino).toBe(ino);
+    expect((await fs.stat(stored)).mode & 0o777).toBe(0o444);
+    await expect(fs.access(scratch)).rejects.toThrow();
+    expect(await tmpEntries()).toEqual([]);
+
+    const outside = path.join(root, 'outside.txt');
+    await fs.writeFile(outside, 'kept');
+    expect(await storage.putFile('deriv/y.txt', outside, { move: true })).toEqual({ size: 4 });
+    expect(await fs.readFile(outside, 'utf8')).toBe('kept');
+    expect((await fs.stat(path.join(root, 'deriv/y.txt'))).ino).not.toBe((await fs.stat(outside)).ino);
+  });
+
   it('move renames within the store and can make read-only', async () => {
     await storage.putStream('staging/p1/0', chunks(1));
     await storage.move('staging/p1/0', 'orig/c1/a.jpg', { readOnly: true });

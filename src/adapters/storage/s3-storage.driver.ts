@@ -174,7 +174,8 @@ export class S3StorageDriver implements StorageDriver {
     }
   }
 
-  async putFile(key: string, localPath: string, _opts: { readOnly?: boolean } = {}): Promise<{ size: number }> {
+  /** Uploads the file whether or not the caller gives it up (`move`): the caller's scratch removes it. */
+  async putFile(key: string, localPath: string, _opts: { readOnly?: boolean; move?: boolean } = {}): Promise<{ size: number }> {
     const objectKey = this.objectKey(key);
     const { size } = await fs.stat(localPath);
     const body = createReadStream(localPath);

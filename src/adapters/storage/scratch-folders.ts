@@ -44,6 +44,11 @@ export class ScratchFolders {
     return path.join(this.own, name);
   }
 
+  /** Whether `file` is in this process's folder (a path it handed out). */
+  holds(file: string): boolean {
+    return path.dirname(path.resolve(file)) === path.resolve(this.own);
+  }
+
   /** Removes what dead processes left, then makes this process's folder. */
   async init(): Promise<void> {
     await fs.mkdir(this.parent, { recursive: true });

@@ -11,7 +11,7 @@ import type { ByteRange, StorageDriver } from './storage.driver.js';
  * ffmpeg) writes or reads before their bytes go to, or after they come from,
  * the storage driver. Services touch the local disk only through here, so a
  * remote storage driver changes nothing but the driver. Scratch paths come
- * from the driver's temp folder (same filesystem, so putFile is a rename).
+ * from the driver's temp folder (same filesystem, so putFile with `move` is a rename).
  */
 export class Scratch {
   constructor(private readonly storage: Pick<StorageDriver, 'tempPath'>) {}

@@ -9,8 +9,12 @@ import type { Readable } from 'node:stream';
 export interface StorageDriver {
   /** Streams into `key`; fails with StorageLimitError past `maxBytes`. */
   putStream(key: string, source: Readable, opts?: { maxBytes?: number; readOnly?: boolean }): Promise<{ size: number }>;
-  /** Copies a local file in (used for derivatives written by image tools). */
-  putFile(key: string, localPath: string, opts?: { readOnly?: boolean }): Promise<{ size: number }>;
+  /**
+   * Copies a local file in (used for derivatives written by image tools). With `move` the caller gives the file up
+   * (a scratch file it would remove next): a driver may take it instead of copying it, and it may be gone afterwards
+   * (local disk renames a file of its own scratch folder in; S3 uploads it either way).
+   */
+  putFile(key: string, localPath: string, opts?: { readOnly?: boolean; move?: boolean }): Promise<{ size: number }>;
   /** A path a native library can read; for remote drivers a local cached copy. */
   localPath(key: string): Promise<string>;
   /** A scratch path for a tool to write into; hand it back to putFile. */

@@ -270,8 +270,8 @@ export class IngestService {
       progress.step('rendering', 0.1, renderingMessage(plan));
       const result = await this.deps.renderer.renderDerivatives(file, format, plan, tmp);
       progress.step('storing', 0.85, 'Storing the pyramid');
-      await this.deps.storage.putFile(keys.optimized, tmp.ptiff);
-      if (result.maskWritten) await this.deps.storage.putFile(keys.mask, tmp.mask);
+      await this.deps.storage.putFile(keys.optimized, tmp.ptiff, { move: true });
+      if (result.maskWritten) await this.deps.storage.putFile(keys.mask, tmp.mask, { move: true });
       return {
         width: result.width,
         height: result.height,
