@@ -1,12 +1,8 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DatabaseHandle, openDatabase } from '../../src/adapters/database/database.js';
+import type { DatabaseHandle } from '../../src/adapters/database/database.js';
 import { FOLDER_COVER_MAX_BYTES, FOLDER_COVER_PREDICATE } from '../../src/adapters/database/folder-cover.js';
-import { randomId } from '../../src/domain/handles.js';
+import { openScratchDatabase, testDatabaseKind } from '../support/scratch-database.js';
 
 /**
  * Migration 0027's covering index (assets_folder_cover) on the catalog the
@@ -15,7 +11,7 @@ import { randomId } from '../../src/domain/handles.js';
  * 2,704 bytes: the index leaves out folders above its bound), and a search's
  * count within one folder reads the index alone.
  */
-const kind = (process.env.IPS_TEST_DB ?? 'sqlite') as 'sqlite' | 'postgres';
+const kind = testDatabaseKind;
 const COMPANY = 'c|folder-cover';
 
 /** `n` random characters of 3 UTF-8 bytes (CJK ideographs), which no compression shrinks. */
@@ -24,43 +20,17 @@ const cjk = (n: number) => Array.from({ length: n }, () => String.fromCodePoint(
 const astral = (n: number) => Array.from({ length: n }, () => String.fromCodePoint(0x20000 + Math.floor(Math.random() * 40000))).join('');
 
 let handle: DatabaseHandle;
-let cleanup: () => Promise<void>;
+let drop: () => Promise<void>;
 
 beforeAll(async () => {
-  if (kind === 'postgres') {
-    const admin = process.env.TEST_DATABASE_URL;
-    if (!admin) throw new Error('IPS_TEST_DB=postgres needs TEST_DATABASE_URL');
-    const name = `ips_test_${randomId(10)}`;
-    await withClient(admin, (c) => c.query(`create database ${name}`));
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    handle = await openDatabase({ kind: 'postgres', url: url.toString() });
-    cleanup = async () => {
-      await withClient(admin, (c) => c.query(`drop database if exists ${name} with (force)`));
-    };
-  } else {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ips-cover-'));
-    handle = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'ips.db') });
-    cleanup = () => fs.rm(dir, { recursive: true, force: true });
-  }
+  ({ handle, drop } = await openScratchDatabase('ips-cover'));
   await sql`insert into companies (company_handle, name, name_key, root_path, created_at)
     values (${COMPANY}, 'Folder cover', 'folder cover', 'Cover/', '2026-01-01T00:00:00.000Z')`.execute(handle.db);
 });
 
 afterAll(async () => {
-  await handle?.close();
-  await cleanup?.();
+  await drop?.();
 });
-
-async function withClient<T>(url: string, run: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await run(c);
-  } finally {
-    await c.end();
-  }
-}
 
 /** Inserts an asset row of `folder` and `name` (the other columns as short as the service makes them). */
 async function insertAsset(assetHandle: string, folder: string, name: string, type = 'Image'): Promise<void> {

@@ -174,20 +174,34 @@ describe('export archive step', () => {
     // The staging step counted each staged asset as one success.
     const counts = { success: [...status.values()].filter((s) => s === 'success').length, error: [...status.values()].filter((s) => s === 'error').length };
     const push = (itemId: string, d: Detail) => rows.push({ itemId, ...d, message: renderMessage(d.messageKey, d.messageArgs) });
+    // What the staging step recorded with each result (its manifest), as the real one keeps it: JSON.
+    const payloads = new Map<string, string>();
+    const recordItem = async (item: { item_id: string; status: string }, _c: string, details: readonly Detail[], counters: readonly string[]) => {
+      if (status.has(item.item_id)) return false;
+      status.set(item.item_id, item.status);
+      for (const d of details) push(item.item_id, d);
+      for (const c of counters) {
+        if (c === 'file_success_count') counts.success += 1;
+        else throw new Error(`an export's archive step moved ${c}`);
+      }
+      return true;
+    };
     return {
       rows,
       status,
       counts,
+      payloads,
       findItem: async (_job: string, id: string) => (status.has(id) ? { status: status.get(id) } : undefined),
-      recordItem: async (item: { item_id: string; status: string }, _c: string, details: Detail[], counters: string[]) => {
-        if (status.has(item.item_id)) return false;
-        status.set(item.item_id, item.status);
-        for (const d of details) push(item.item_id, d);
-        for (const c of counters) {
-          if (c === 'file_success_count') counts.success += 1;
-          else throw new Error(`an export's archive step moved ${c}`);
-        }
-        return true;
+      findItems: async (_job: string, ids: readonly string[]) =>
+        ids.filter((id) => status.has(id)).map((id) => ({ item_id: id, status: status.get(id), payload: payloads.get(id) ?? null })),
+      recordItem,
+      recordItems: async (
+        c: string,
+        records: ReadonlyArray<{ item: { item_id: string; status: string }; details: readonly Detail[]; counters: readonly string[] }>,
+      ) => {
+        const recorded = new Set<string>();
+        for (const r of records) if (await recordItem(r.item, c, r.details, r.counters)) recorded.add(r.item.item_id);
+        return recorded;
       },
       demoteToError: async (_job: string, id: string, _c: string, _reason: string, d: Detail) => {
         if (status.get(id) !== 'success') return false;
@@ -218,7 +232,9 @@ describe('export archive step', () => {
     const root = await fsp.mkdtemp(`${os.tmpdir()}/ips-export-unit-`);
     const storage = await new LocalStorageDriver(root).init();
     const keys = exportKeys(job.companyHandle, job.jobHandle);
-    const stage = async (asset: string, files: Array<[string, Buffer]>, asOriginal?: string) => {
+    const jobLogs = fakeJobLogs({ a: 'success', b: 'success', c: 'success', d: 'error' });
+    /** Stages an asset's files as the staging step does; `manifestFile`: as it did before migration 0028 (a manifest file, no payload). */
+    const stage = async (asset: string, files: Array<[string, Buffer]>, asOriginal?: string, manifestFile = false) => {
       const entries = [];
       for (const [i, [name, data]] of files.entries()) {
         const key = keys.converted(asset, i + 1, 'bin');
@@ -226,9 +242,9 @@ describe('export archive step', () => {
         entries.push({ key, name, size: data.length, compress: true });
       }
       const manifest: ExportManifest = { path: `/web/${asset}`, name: asset, fileName: `${asset}.src`, ...(asOriginal ? { asOriginal } : {}), entries };
-      await storage.putStream(keys.manifest(asset), Readable.from([Buffer.from(JSON.stringify(manifest))]));
+      if (manifestFile) await storage.putStream(keys.manifest(asset), Readable.from([Buffer.from(JSON.stringify(manifest))]));
+      else jobLogs.payloads.set(asset, JSON.stringify(manifest));
     };
-    const jobLogs = fakeJobLogs({ a: 'success', b: 'success', c: 'success', d: 'error' });
     const links = new ExportLinks({ config: { publicUrl: 'https://ips.example', ttlSeconds: 60 }, secretFor });
     const { ItemLedger } = await import('../../src/services/assets/item-ledger.js');
     const service = new ExportArchiveService({
@@ -290,6 +306,21 @@ describe('export archive step', () => {
       // staged a, b, c (3) − b left out + the ZIP
       expect(t.jobLogs.counts).toEqual({ success: 3, error: 2 });
       // staged files are gone once the archive is committed
+      expect(await t.storage.exists(t.keys.converted('a', 1, 'bin'))).toBe(false);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('reads the manifest file of an asset staged before its result carried the manifest (migration 0028)', async () => {
+    const t = await setup(10_000);
+    try {
+      await t.stage('a', [['one.png', Buffer.alloc(10, 1)]], undefined, true);
+      await t.stage('b', [['two.png', Buffer.alloc(10, 2)]]);
+      const result = await t.service.build(job, ['a', 'b']);
+      expect(result).toMatchObject({ entries: 2 });
+      expect([...(await t.archive()).keys()]).toEqual(['one.png', 'two.png']);
+      expect(t.jobLogs.rows.map((r) => r.message).slice(0, 2)).toEqual(['a.src is exported to one.png', 'b.src is exported to two.png']);
       expect(await t.storage.exists(t.keys.manifest('a'))).toBe(false);
     } finally {
       await t.cleanup();

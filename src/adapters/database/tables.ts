@@ -148,6 +148,8 @@ export interface JobItemTable {
   updated_at: string;
   /** the worker that recorded the result (AppContext.serverName); null for rows from before 0025 */
   server_name: string | null;
+  /** JSON a later step of the job reads back (an ExportJob asset's manifest); null for most items and for rows from before 0028 */
+  payload: string | null;
 }
 
 /** Written by the Image Rendering / Video follow-ons of earlier versions (before their publish jobs, context_published_assets); no longer written or read. */

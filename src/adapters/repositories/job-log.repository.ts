@@ -1,12 +1,29 @@
 import type { Db } from '../database/database.js';
+import { chunks } from '../../domain/chunks.js';
 import type { JobItemTable, JobLogDetailTable, JobLogTable } from '../database/tables.js';
 import { type UnitOfWork, repositoriesIn } from './unit-of-work.js';
 
 export type JobLogRow = JobLogTable;
 export type JobLogDetailRow = Omit<JobLogDetailTable, 'id'> & { id: number };
 export type JobItemRow = JobItemTable;
-/** An item result to record; server_name is set by the ledger of per-item results (job-level rows leave it out). */
-export type NewJobItem = Omit<JobItemRow, 'server_name'> & { server_name?: string | null };
+/**
+ * An item result to record; server_name is set by the ledger of per-item results (job-level rows leave it out), payload
+ * only by items a later step of the job reads back.
+ */
+export type NewJobItem = Omit<JobItemRow, 'server_name' | 'payload'> & { server_name?: string | null; payload?: string | null };
+
+/** One item's result with what recordItem writes beside it, for recordItems. */
+export interface NewItemRecord {
+  item: NewJobItem;
+  details: readonly NewDetail[];
+  counters: readonly JobLogCounter[];
+}
+
+/**
+ * Rows per multi-row statement: within SQLite's 32,766 and PostgreSQL's 65,535 bound parameters at the dozen columns of
+ * a detail row.
+ */
+const ROWS_PER_STATEMENT = 500;
 
 /** Counters of JobLog (Adobe IPS: data-types/r-job-log) a detail row may bump. */
 export type JobLogCounter =
@@ -137,7 +154,6 @@ export class JobLogRepository {
       .execute();
   }
 
-  /** Which of these items the job has already recorded. */
   /** Assets this job created or updated, by handle, a page at a time (set items of the job left out). */
   succeededAssets(jobHandle: string, after: string | null, limit: number): Promise<string[]> {
     let q = this.db
@@ -153,6 +169,7 @@ export class JobLogRepository {
     return q.execute().then((rows) => rows.map((r) => r.asset_handle!));
   }
 
+  /** Which of these items the job has already recorded. */
   async recordedItemIds(jobHandle: string, itemIds: readonly string[]): Promise<Set<string>> {
     if (itemIds.length === 0) return new Set();
     const rows = await this.db.selectFrom('job_items').select('item_id').where('job_handle', '=', jobHandle).where('item_id', 'in', itemIds).execute();
@@ -161,6 +178,22 @@ export class JobLogRepository {
 
   findItem(jobHandle: string, itemId: string): Promise<JobItemRow | undefined> {
     return this.db.selectFrom('job_items').selectAll().where('job_handle', '=', jobHandle).where('item_id', '=', itemId).executeTakeFirst();
+  }
+
+  /** These items' results with their payloads, a statement per ROWS_PER_STATEMENT ids; items not recorded are absent. */
+  async findItems(jobHandle: string, itemIds: readonly string[]): Promise<Array<Pick<JobItemRow, 'item_id' | 'status' | 'payload'>>> {
+    const rows: Array<Pick<JobItemRow, 'item_id' | 'status' | 'payload'>> = [];
+    for (const ids of chunks(itemIds, ROWS_PER_STATEMENT)) {
+      rows.push(
+        ...(await this.db
+          .selectFrom('job_items')
+          .select(['item_id', 'status', 'payload'])
+          .where('job_handle', '=', jobHandle)
+          .where('item_id', 'in', ids)
+          .execute()),
+      );
+    }
+    return rows;
   }
 
   /**
@@ -190,15 +223,37 @@ export class JobLogRepository {
           .values(details.map((d) => detailRow(item.job_handle, companyHandle, d, item.updated_at)))
           .execute();
       }
-      if (counters.length) {
-        // A counter named n times goes up by n (batches record many files at once).
-        const increments = new Map<JobLogCounter, number>();
-        for (const c of counters) increments.set(c, (increments.get(c) ?? 0) + 1);
-        let q = tx.updateTable('job_logs').where('job_handle', '=', item.job_handle);
-        for (const [c, n] of increments) q = q.set((eb) => ({ [c]: eb(c, '+', n) }));
-        await q.execute();
-      }
+      await bumpCounters(tx, item.job_handle, counters);
       return true;
+    });
+  }
+
+  /**
+   * Records many items' results in one transaction, as recordItem does one's (an item recorded before keeps its
+   * first result, and adds no rows or counts), with no catalog change beside them: an archive's file rows, one
+   * commit instead of one per asset. Returns the ids this call recorded.
+   */
+  async recordItems(companyHandle: string, records: readonly NewItemRecord[]): Promise<Set<string>> {
+    if (records.length === 0) return new Set();
+    return this.db.transaction().execute(async (tx) => {
+      const recorded = new Set<string>();
+      for (const batch of chunks(records, ROWS_PER_STATEMENT)) {
+        const rows = await tx
+          .insertInto('job_items')
+          .values(batch.map(({ item }) => ({ ...item, reason: item.reason === null ? null : storable(item.reason) })))
+          .onConflict((oc) => oc.columns(['job_handle', 'item_id']).doNothing())
+          .returning('item_id')
+          .execute();
+        for (const row of rows) recorded.add(row.item_id);
+      }
+      const fresh = records.filter((r) => recorded.has(r.item.item_id));
+      const details = fresh.flatMap(({ item, details: ds }) => ds.map((d) => detailRow(item.job_handle, companyHandle, d, item.updated_at)));
+      // In the given order, so ids (getJobLogDetails' default sort) follow it.
+      for (const batch of chunks(details, ROWS_PER_STATEMENT)) await tx.insertInto('job_log_details').values(batch).execute();
+      const byJob = new Map<string, JobLogCounter[]>();
+      for (const { item, counters } of fresh) byJob.set(item.job_handle, [...(byJob.get(item.job_handle) ?? []), ...counters]);
+      for (const [jobHandle, counters] of byJob) await bumpCounters(tx, jobHandle, counters);
+      return recorded;
     });
   }
 
@@ -253,6 +308,16 @@ export class JobLogRepository {
       .where('end_date', 'is', null)
       .execute();
   }
+}
+
+/** Moves a job's counters in one statement; a counter named n times goes up by n (batches record many files at once). */
+async function bumpCounters(db: Db, jobHandle: string, counters: readonly JobLogCounter[]): Promise<void> {
+  if (counters.length === 0) return;
+  const increments = new Map<JobLogCounter, number>();
+  for (const c of counters) increments.set(c, (increments.get(c) ?? 0) + 1);
+  let q = db.updateTable('job_logs').where('job_handle', '=', jobHandle);
+  for (const [c, n] of increments) q = q.set((eb) => ({ [c]: eb(c, '+', n) }));
+  await q.execute();
 }
 
 function detailRow(jobHandle: string, companyHandle: string, d: NewDetail, at: string) {

@@ -1,3 +1,4 @@
+import { chunks } from '../../domain/chunks.js';
 import { FaultCode, IpsFault } from '../../domain/faults.js';
 import { nameKey } from '../../domain/handles.js';
 import type { JobElement } from '../../domain/schemas/job.schema.js';
@@ -184,12 +185,15 @@ const MAX_LENGTH = 512;
 async function assetHandles(s: SignedIn, companyHandle: string, wanted: readonly string[], field: string): Promise<string[]> {
   const lookable = [...new Set(wanted.filter((l) => l.length <= MAX_LENGTH))];
   const live = new Set<string>();
-  for (const chunk of chunks(lookable)) {
+  for (const chunk of chunks(lookable, LOOKUP_CHUNK)) {
     const found = await s.run('getAssets', { companyHandle, assetHandleArray: chunk });
     for (const a of found.assetArray.items) if (a.trashState === 'NotInTrash') live.add(a.assetHandle);
   }
   const byName = new Map<string, string>();
-  for (const chunk of chunks(lookable.filter((l) => !live.has(l)))) {
+  for (const chunk of chunks(
+    lookable.filter((l) => !live.has(l)),
+    LOOKUP_CHUNK,
+  )) {
     const found = await s.run('getAssetsByName', { companyHandle, nameArray: chunk });
     for (const a of found.assetArray.items) byName.set(nameKey(a.name), a.assetHandle);
   }
@@ -199,10 +203,4 @@ async function assetHandles(s: SignedIn, companyHandle: string, wanted: readonly
     const at = `${field}[${i}]`;
     throw new IpsFault(FaultCode.InvalidParameter, s.chrome.t('submit.assetUnknown', { field: at, line }), at, 'notFound');
   });
-}
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += LOOKUP_CHUNK) out.push(items.slice(i, i + LOOKUP_CHUNK));
-  return out;
 }

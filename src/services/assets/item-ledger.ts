@@ -1,4 +1,4 @@
-import type { JobLogCounter, JobLogRepository, NewDetail } from '../../adapters/repositories/job-log.repository.js';
+import type { JobLogCounter, JobLogRepository, NewDetail, NewJobItem } from '../../adapters/repositories/job-log.repository.js';
 import type { UnitOfWork } from '../../adapters/repositories/unit-of-work.js';
 import { nowIso } from '../../domain/handles.js';
 import type { AssetRef, FileResult, JobIdentity } from '../../jobs/contracts.js';
@@ -14,6 +14,14 @@ export interface LedgerEntry {
   counters: readonly JobLogCounter[];
   /** the catalog change this result stands for, written in the same transaction as the log row */
   write?: UnitOfWork;
+  /** what a later step of the job reads back (recordedWithPayloads), kept as JSON in the item's row */
+  payload?: object;
+}
+
+/** An item's recorded result with the payload recorded with it. */
+export interface RecordedItem {
+  status: FileResult['status'];
+  payload?: unknown;
 }
 
 /**
@@ -41,23 +49,17 @@ export class ItemLedger {
     };
   }
 
+  /** These items' recorded results with their payloads, in one query per 500; items with no result are absent. */
+  async recordedWithPayloads(job: JobIdentity, itemIds: readonly string[]): Promise<Map<string, RecordedItem>> {
+    const rows = await this.jobLogs.findItems(job.jobHandle, itemIds);
+    return new Map(
+      rows.map((r) => [r.item_id, { status: r.status as FileResult['status'], ...(r.payload === null ? {} : { payload: JSON.parse(r.payload) as unknown }) }]),
+    );
+  }
+
   /** Records the item's result; one recorded before (a retry that raced its first attempt) wins and is returned. */
   async record(job: JobIdentity, entry: LedgerEntry): Promise<FileResult> {
-    const wrote = await this.jobLogs.recordItem(
-      {
-        job_handle: job.jobHandle,
-        item_id: entry.itemId,
-        status: entry.status,
-        asset_handle: entry.assetHandle ?? null,
-        reason: entry.reason ?? null,
-        updated_at: nowIso(),
-        server_name: this.serverName ?? null,
-      },
-      job.companyHandle,
-      entry.details,
-      entry.counters,
-      entry.write,
-    );
+    const wrote = await this.jobLogs.recordItem(this.row(job, entry), job.companyHandle, entry.details, entry.counters, entry.write);
     if (!wrote) {
       const first = await this.recorded(job, entry.itemId);
       if (!first) throw new Error(`job ${job.jobHandle} has no record of ${entry.itemId}`);
@@ -68,6 +70,30 @@ export class ItemLedger {
       status: entry.status,
       ...(entry.assetHandle ? { assetHandle: entry.assetHandle } : {}),
       ...(entry.reason ? { reason: entry.reason } : {}),
+    };
+  }
+
+  /**
+   * Records many items' results in one transaction (no catalog change with them); an item recorded before keeps its
+   * first result.
+   */
+  async recordAll(job: JobIdentity, entries: ReadonlyArray<Omit<LedgerEntry, 'write'>>): Promise<void> {
+    await this.jobLogs.recordItems(
+      job.companyHandle,
+      entries.map((entry) => ({ item: this.row(job, entry), details: entry.details, counters: entry.counters })),
+    );
+  }
+
+  private row(job: JobIdentity, entry: Omit<LedgerEntry, 'write'>): NewJobItem {
+    return {
+      job_handle: job.jobHandle,
+      item_id: entry.itemId,
+      status: entry.status,
+      asset_handle: entry.assetHandle ?? null,
+      reason: entry.reason ?? null,
+      updated_at: nowIso(),
+      server_name: this.serverName ?? null,
+      ...(entry.payload ? { payload: JSON.stringify(entry.payload) } : {}),
     };
   }
 

@@ -5,7 +5,7 @@ import type { StorageDriver } from '../../adapters/storage/storage.driver.js';
 import { EXPORT_FILE_TYPE, EXPORT_ZIP_TYPE } from '../../domain/job-log-types.js';
 import { EXPORT_MAX_BYTES } from '../../domain/schemas/job.schema.js';
 import type { ExportArchive, JobIdentity } from '../../jobs/contracts.js';
-import type { ItemLedger } from '../assets/item-ledger.js';
+import type { ItemLedger, RecordedItem } from '../assets/item-ledger.js';
 import { itemLogTypes } from '../job-items.js';
 import type { ExportLinks } from './export-links.js';
 import { type ExportManifest, type StagedEntry, exportKeys } from './export-keys.js';
@@ -26,7 +26,7 @@ export interface ExportArchiveDeps {
   limits?: { maxBytes: number };
 }
 
-/** How many assets' staged state the archive reads at once while planning. */
+/** How many assets' originals the archive looks for at once while planning. */
 const PLAN_READ_AHEAD = 8;
 
 /** An asset's staged state as the archive finds it: no manifest when it was not staged (an error, or never reached). */
@@ -74,7 +74,7 @@ export class ExportArchiveService {
         bytes = (await this.deps.storage.putStream(keys.archive, zipStream(zipEntries))).size;
       }
       // Before the sidecar: a retry that finds no sidecar plans the same names again and logs what is missing.
-      for (const p of planned) await this.logFiles(job, p);
+      await this.logFiles(job, planned);
       const link = entries.length > 0 ? await this.deps.exportLinks.issue(job.companyHandle, job.jobHandle) : undefined;
       archive = { url: link?.url ?? '', expiresAt: (link?.expiresAt ?? new Date()).toISOString(), entries: entries.length, bytes };
       await this.deps.storage.putStream(keys.sidecar, Readable.from([Buffer.from(JSON.stringify(archive), 'utf8')]));
@@ -112,9 +112,12 @@ export class ExportArchiveService {
     const names = new UniqueNames();
     const planned: PlannedAsset[] = [];
     let total = 0;
-    // Each asset's reads are a handful of catalog and storage round trips; read a few assets ahead (in order) so
-    // that 500 of them do not wait on one another. The decisions below stay in assetHandleArray order.
-    const staged = Readable.from([...new Set(assetHandles)]).map((handle: string) => this.staged(job, handle), { concurrency: PLAN_READ_AHEAD });
+    const handles = [...new Set(assetHandles)];
+    // Every asset's result and manifest in one query; what is left per asset is a look in storage for originals staged
+    // by reference, read a few assets ahead (in order) so that 500 of them do not wait on one another. The decisions
+    // below stay in assetHandleArray order.
+    const recorded = await this.deps.ledger.recordedWithPayloads(job, handles);
+    const staged = Readable.from(handles).map((handle: string) => this.staged(job, handle, recorded.get(handle)), { concurrency: PLAN_READ_AHEAD });
     for await (const { handle, manifest, gone } of staged as AsyncIterable<StagedAsset>) {
       if (!manifest) continue;
       if (gone) {
@@ -142,14 +145,16 @@ export class ExportArchiveService {
    * What an asset staged: its manifest when its staging succeeded, and the first of its entries missing from
    * storage. Originals are staged by reference: emptying the trash (which does not wait for jobs) or a new version
    * may have removed one since. Checked before the ZIP is written; one removed while it is written fails this
-   * attempt, and the retry leaves it out.
+   * attempt, and the retry leaves it out. Converted files are the export's own, under its staged prefix until the
+   * archive is done, so they are not looked for.
    */
-  private async staged(job: JobIdentity, handle: string): Promise<StagedAsset> {
-    const item = await this.deps.ledger.recorded(job, handle);
+  private async staged(job: JobIdentity, handle: string, item: RecordedItem | undefined): Promise<StagedAsset> {
     if (item?.status !== 'success') return { handle };
-    const manifest = await this.readManifest(exportKeys(job.companyHandle, job.jobHandle).manifest(handle));
+    const keys = exportKeys(job.companyHandle, job.jobHandle);
+    // A result recorded before migration 0028 has no payload: its staging wrote the manifest as a file.
+    const manifest = (item.payload as ExportManifest | undefined) ?? (await this.readManifest(keys.manifest(handle)));
     if (!manifest) return { handle };
-    const gone = await this.missingEntry(manifest.entries);
+    const gone = await this.missingEntry(manifest.entries.filter((e) => !e.key.startsWith(`${keys.staged}/`)));
     return { handle, manifest, ...(gone ? { gone } : {}) };
   }
 
@@ -171,24 +176,27 @@ export class ExportArchiveService {
   }
 
   /**
-   * One ExportJobRenderFileSuccess row per file of an asset, `<file> is exported to <entry>` (as IPS
-   * logs it: docs/job-log-types.md#exportjob-export), in one transaction, once. The staging step counted the asset as one success; its other files add theirs.
+   * One ExportJobRenderFileSuccess row per file, `<file> is exported to <entry>` (as IPS logs it:
+   * docs/job-log-types.md#exportjob-export), each asset's once, all in one transaction. The staging step counted each
+   * asset as one success; its other files add theirs.
    */
-  private async logFiles(job: JobIdentity, p: PlannedAsset): Promise<void> {
-    const { manifest } = p;
-    await this.deps.ledger.record(job, {
-      itemId: `${FILES_ITEM_PREFIX}${p.assetHandle}`,
-      status: 'success',
-      details: p.entries.map((e) => ({
-        logType: itemLogTypes(job).success,
-        messageKey: manifest.asOriginal ? 'exportFileAsOriginal' : 'exportFile',
-        messageArgs: { file: manifest.fileName, entry: e.name, ...(manifest.asOriginal ? { type: manifest.asOriginal } : {}) },
-        assetName: manifest.name,
-        assetType: EXPORT_FILE_TYPE,
-        assetHandle: p.assetHandle,
+  private async logFiles(job: JobIdentity, planned: readonly PlannedAsset[]): Promise<void> {
+    await this.deps.ledger.recordAll(
+      job,
+      planned.map(({ assetHandle, manifest, entries }) => ({
+        itemId: `${FILES_ITEM_PREFIX}${assetHandle}`,
+        status: 'success' as const,
+        details: entries.map((e) => ({
+          logType: itemLogTypes(job).success,
+          messageKey: manifest.asOriginal ? 'exportFileAsOriginal' : 'exportFile',
+          messageArgs: { file: manifest.fileName, entry: e.name, ...(manifest.asOriginal ? { type: manifest.asOriginal } : {}) },
+          assetName: manifest.name,
+          assetType: EXPORT_FILE_TYPE,
+          assetHandle,
+        })),
+        counters: entries.slice(1).map(() => 'file_success_count' as const),
       })),
-      counters: p.entries.slice(1).map(() => 'file_success_count' as const),
-    });
+    );
   }
 
   private async readManifest(key: string): Promise<ExportManifest | undefined> {

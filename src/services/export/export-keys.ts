@@ -9,7 +9,7 @@ export interface StagedEntry {
   compress: boolean;
 }
 
-/** What the per-asset step staged for one asset, read back when the archive is written and logged. */
+/** What the per-asset step staged for one asset: recorded with its result (the item's payload), read back by the archive. */
 export interface ExportManifest {
   /** folder + name: how error messages name the asset */
   path: string;
@@ -23,10 +23,11 @@ export interface ExportManifest {
 }
 
 /**
- * Storage layout of an export: what the per-asset step staged (a manifest per
- * asset, converted files beside it) and the finished archive with its
- * sidecar. Keys depend only on company, job and asset, so a retried activity
- * rewrites the same files.
+ * Storage layout of an export: what the per-asset step staged (converted
+ * files; before migration 0028 also a manifest file per asset, which the
+ * archive still reads for results recorded without one) and the finished
+ * archive with its sidecar. Keys depend only on company, job and asset, so a
+ * retried activity rewrites the same files.
  */
 export function exportKeys(companyHandle: string, jobHandle: string) {
   const base = `exports/${keyPart(companyHandle)}/${keyPart(jobHandle)}`;

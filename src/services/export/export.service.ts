@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { AssetRepository, AssetRow } from '../../adapters/repositories/asset.repository.js';
 import type { DerivationRepository } from '../../adapters/repositories/derivation.repository.js';
 import type { ImageFormatRepository } from '../../adapters/repositories/image-format.repository.js';
@@ -124,19 +123,19 @@ export class ExportService {
       entries = [{ key: asset.original_key, name: asset.file_name, size: asset.file_size, compress: compressInZip(asset.file_name) }];
       if (options.fmt === 'convert') asOriginal = asset.type;
     }
-    const keys = exportKeys(job.companyHandle, job.jobHandle);
     progress.step('staging', 0.95, 'Staging for the archive');
     const manifest: ExportManifest = { path: named.name, name: asset.name, fileName: asset.file_name, ...(asOriginal ? { asOriginal } : {}), entries };
-    await this.deps.storage.putStream(keys.manifest(asset.asset_handle), Readable.from([Buffer.from(JSON.stringify(manifest), 'utf8')]));
     // No row yet: a file's row names its entry in the ZIP, known only when the archive is written, which logs
     // it (docs/job-log-types.md#exportjob-export). The asset counts as one success now, so fileSuccessCount moves while the job
-    // runs; the archive adds its files beyond the first. No totalFileCount: IPS's export keeps it at 0.
+    // runs; the archive adds its files beyond the first. No totalFileCount: IPS's export keeps it at 0. The manifest
+    // commits with the result, for the archive to read back.
     return this.deps.ledger.record(job, {
       itemId: asset.asset_handle,
       status: 'success',
       assetHandle: asset.asset_handle,
       details: [],
       counters: ['file_success_count'],
+      payload: manifest,
     });
   }
 
@@ -186,7 +185,7 @@ export class ExportService {
             ...(iccProfilePath ? { iccProfilePath } : {}),
           });
           const key = keys.converted(asset.asset_handle, i + 1, result.extension);
-          const { size } = await this.deps.storage.putFile(key, tmp);
+          const { size } = await this.deps.storage.putFile(key, tmp, { move: true });
           return { key, name: `${source.base}.${result.extension}`, size, compress: compressInZip(key) };
         } catch (err) {
           // The request or the file is at fault, not the machine: this asset's error, never a retry.

@@ -11,6 +11,7 @@ import { loginFailures } from './0024_login_failures.js';
 import { itemServerName } from './0025_item_server_name.js';
 import { consoleSessions } from './0026_console_sessions.js';
 import { assetFolderCover } from './0027_asset_folder_cover.js';
+import { itemPayload } from './0028_item_payload.js';
 
 /**
  * Migrations after 0016, one file per migration in this folder (named like
@@ -31,5 +32,6 @@ export function laterMigrations(kind: DatabaseKind): Record<string, Migration> {
     '0025_item_server_name': itemServerName(kind),
     '0026_console_sessions': consoleSessions(kind),
     '0027_asset_folder_cover': assetFolderCover(kind),
+    '0028_item_payload': itemPayload(kind),
   };
 }
