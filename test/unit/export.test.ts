@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { zipStream } from '../../src/adapters/archive/zip-writer.js';
+import { READ_AHEAD, zipStream } from '../../src/adapters/archive/zip-writer.js';
 import { renderMessage } from '../../src/domain/i18n/catalog.js';
 import { parseInput } from '../../src/domain/validate.js';
 import { exportJob } from '../../src/domain/schemas/job.schema.js';
@@ -132,6 +132,48 @@ describe('export archive', () => {
     expect(opened).toEqual(['one.txt', 'big.tif', 'two.jpg']);
     // deflated: 300 kB of one byte value shrinks to almost nothing
     expect(Buffer.concat(parts).length).toBeLessThan(10_000);
+  });
+
+  it('opens each entry at most READ_AHEAD entries before its turn, in order, and closes those opened early when the archive fails', async () => {
+    const opened: number[] = [];
+    const consumedBefore: number[] = [];
+    let consumed = 0;
+    const sources: Readable[] = [];
+    const entry = (i: number) => ({
+      name: `f${i}.bin`,
+      compress: false,
+      mtime: new Date(0),
+      open: () => {
+        opened.push(i);
+        consumedBefore.push(consumed);
+        const source = new Readable({
+          read() {
+            if (i === 7) this.destroy(new Error('disk gone'));
+            else {
+              this.push(Buffer.alloc(10, i));
+              this.push(null);
+            }
+          },
+        });
+        source.once('end', () => (consumed += 1));
+        sources.push(source);
+        return source;
+      },
+    });
+    const stream = zipStream(Array.from({ length: 10 }, (_, i) => entry(i)));
+    await expect(
+      (async () => {
+        for await (const _ of stream) {
+          /* drain */
+        }
+      })(),
+    ).rejects.toThrow('disk gone');
+    // in order, each opened no more than READ_AHEAD entries before the one being written
+    expect(opened).toEqual([...opened].sort((a, b) => a - b));
+    opened.forEach((i, k) => expect(i - consumedBefore[k]!, `entry ${i}`).toBeLessThanOrEqual(READ_AHEAD));
+    expect(Math.max(...opened)).toBeLessThanOrEqual(7 + READ_AHEAD);
+    // entry 7 failed while read ahead: nothing opened early is left open
+    expect(sources.every((s) => s.destroyed || s.readableEnded)).toBe(true);
   });
 
   it('fails the stream when an entry cannot be read, so no truncated archive passes for whole', async () => {
