@@ -34,7 +34,9 @@ export function exportKeys(companyHandle: string, jobHandle: string) {
   return {
     staged: `${base}/staged`,
     manifest: (assetHandle: string) => `${base}/staged/${keyPart(assetHandle)}.json`,
-    converted: (assetHandle: string, n: number, ext: string) => `${base}/staged/${keyPart(assetHandle)}/${n}.${ext}`,
+    // One folder for every asset's files (`@` never occurs in a keyPart): no folder to make per asset, and fewer to
+    // remove after the archive.
+    converted: (assetHandle: string, n: number, ext: string) => `${base}/staged/${keyPart(assetHandle)}@${n}.${ext}`,
     archive: `${base}/archive.zip`,
     sidecar: `${base}/archive.json`,
     base,
