@@ -25,7 +25,7 @@ export interface ClosedRunJob {
 }
 
 /** A job log as it opens, for a run that begins or one the reconciler ends without a Begin row: nothing counted, not ended. */
-function openingRow(
+export function openingRow(
   job: Pick<JobIdentity, 'jobHandle' | 'companyHandle' | 'jobName' | 'originalName' | 'submitUserEmail' | 'submitUserHandle' | 'locale' | 'description'>,
   jobType: string,
   logType: string,

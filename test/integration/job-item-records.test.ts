@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/adapters/database/database.js';
 import { JobLogRepository } from '../../src/adapters/repositories/job-log.repository.js';
 import { ItemLedger } from '../../src/services/assets/item-ledger.js';
+import { openingRow } from '../../src/services/job-bookkeeping.service.js';
 import { openScratchDatabase, testDatabaseKind } from '../support/scratch-database.js';
 
 /**
@@ -20,32 +21,9 @@ function identity(jobHandle: string) {
 }
 
 async function newJob(jobHandle: string) {
-  await jobLogs.ensureJob({
-    job_handle: jobHandle,
-    company_handle: COMPANY,
-    job_type: 'ExportJob',
-    job_name: jobHandle,
-    original_job_name: jobHandle,
-    submit_user_email: 'u@records.test',
-    submit_user_handle: 'u|1',
-    locale: 'en',
-    description: null,
-    log_type: 'BeginExportJob',
-    job_sub_type: '',
-    start_date: '2026-12-06T00:00:00.000Z',
-    end_date: null,
-    file_success_count: 0,
-    file_error_count: 0,
-    file_warning_count: 0,
-    file_duplicate_count: 0,
-    file_update_count: 0,
-    total_file_count: 0,
-    transfer_success_count: 0,
-    transfer_error_count: 0,
-    transfer_warning_count: 0,
-    fatal_error: 0,
-  });
-  return identity(jobHandle);
+  const job = identity(jobHandle);
+  await jobLogs.ensureJob(openingRow(job, 'ExportJob', 'BeginExportJob', '', '2026-12-06T00:00:00.000Z'));
+  return job;
 }
 
 const detail = (itemId: string, n: number) => ({
