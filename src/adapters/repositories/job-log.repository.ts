@@ -251,7 +251,11 @@ export class JobLogRepository {
       // In the given order, so ids (getJobLogDetails' default sort) follow it.
       for (const batch of chunks(details, ROWS_PER_STATEMENT)) await tx.insertInto('job_log_details').values(batch).execute();
       const byJob = new Map<string, JobLogCounter[]>();
-      for (const { item, counters } of fresh) byJob.set(item.job_handle, [...(byJob.get(item.job_handle) ?? []), ...counters]);
+      for (const { item, counters } of fresh) {
+        const job = byJob.get(item.job_handle) ?? [];
+        job.push(...counters);
+        byJob.set(item.job_handle, job);
+      }
       for (const [jobHandle, counters] of byJob) await bumpCounters(tx, jobHandle, counters);
       return recorded;
     });
