@@ -212,7 +212,7 @@ export class JobLogRepository {
     return this.db.transaction().execute(async (tx) => {
       const inserted = await tx
         .insertInto('job_items')
-        .values({ ...item, reason: item.reason === null ? null : storable(item.reason) })
+        .values(itemRow(item))
         .onConflict((oc) => oc.columns(['job_handle', 'item_id']).doNothing())
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
@@ -240,7 +240,7 @@ export class JobLogRepository {
       for (const batch of chunks(records, ROWS_PER_STATEMENT)) {
         const rows = await tx
           .insertInto('job_items')
-          .values(batch.map(({ item }) => ({ ...item, reason: item.reason === null ? null : storable(item.reason) })))
+          .values(batch.map(({ item }) => itemRow(item)))
           .onConflict((oc) => oc.columns(['job_handle', 'item_id']).doNothing())
           .returning('item_id')
           .execute();
@@ -312,6 +312,11 @@ export class JobLogRepository {
       .where('end_date', 'is', null)
       .execute();
   }
+}
+
+/** An item result as its row stores it (the reason cut to what the column holds). */
+function itemRow(item: NewJobItem): NewJobItem {
+  return { ...item, reason: item.reason === null ? null : storable(item.reason) };
 }
 
 /** Moves a job's counters in one statement; a counter named n times goes up by n (batches record many files at once). */

@@ -8,7 +8,7 @@ import type { ExportArchive, JobIdentity } from '../../jobs/contracts.js';
 import type { ItemLedger, RecordedItem } from '../assets/item-ledger.js';
 import { itemLogTypes } from '../job-items.js';
 import type { ExportLinks } from './export-links.js';
-import { type ExportManifest, type StagedEntry, exportKeys } from './export-keys.js';
+import { type ExportKeys, type ExportManifest, type StagedEntry, exportKeys } from './export-keys.js';
 
 /** The job_items id of the archive's own log row, so it is written once however often the step runs. */
 const ARCHIVE_ITEM = 'export-archive';
@@ -117,7 +117,8 @@ export class ExportArchiveService {
     // by reference, read a few assets ahead (in order) so that 500 of them do not wait on one another. The decisions
     // below stay in assetHandleArray order.
     const recorded = await this.deps.ledger.recordedWithPayloads(job, handles);
-    const staged = Readable.from(handles).map((handle: string) => this.staged(job, handle, recorded.get(handle)), { concurrency: PLAN_READ_AHEAD });
+    const keys = exportKeys(job.companyHandle, job.jobHandle);
+    const staged = Readable.from(handles).map((handle: string) => this.staged(keys, handle, recorded.get(handle)), { concurrency: PLAN_READ_AHEAD });
     for await (const { handle, manifest, gone } of staged as AsyncIterable<StagedAsset>) {
       if (!manifest) continue;
       if (gone) {
@@ -148,9 +149,8 @@ export class ExportArchiveService {
    * attempt, and the retry leaves it out. Converted files are the export's own, under its staged prefix until the
    * archive is done, so they are not looked for.
    */
-  private async staged(job: JobIdentity, handle: string, item: RecordedItem | undefined): Promise<StagedAsset> {
+  private async staged(keys: ExportKeys, handle: string, item: RecordedItem | undefined): Promise<StagedAsset> {
     if (item?.status !== 'success') return { handle };
-    const keys = exportKeys(job.companyHandle, job.jobHandle);
     // A result recorded before migration 0028 has no payload: its staging wrote the manifest as a file.
     const manifest = (item.payload as ExportManifest | undefined) ?? (await this.readManifest(keys.manifest(handle)));
     if (!manifest) return { handle };

@@ -42,3 +42,5 @@ export function exportKeys(companyHandle: string, jobHandle: string) {
     base,
   };
 }
+
+export type ExportKeys = ReturnType<typeof exportKeys>;
