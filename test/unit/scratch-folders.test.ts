@@ -87,6 +87,32 @@ describe('ScratchFolders', () => {
     await fs.writeFile(file, 'x');
   });
 
+  it("touches its folder when it hands out a path, so another host's sweep never takes it for a day-old one", async () => {
+    const folders = new ScratchFolders(parent, { host: 'box', pid: 5000, isAlive: () => true });
+    await folders.init();
+    const longAgo = new Date(Date.now() - 2 * ABANDONED_AFTER_MS);
+    await fs.utimes(folders.own, longAgo, longAgo);
+    await folders.path('out.tif');
+    expect((await fs.stat(folders.own)).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
+    expect(await new ScratchFolders(parent, { host: 'other-host', isAlive: () => false }).sweep()).toEqual([]);
+    expect(await exists(folders.own)).toBe(true);
+  });
+
+  it('looks at its folder at most once a minute', async () => {
+    let now = Date.now();
+    const folders = new ScratchFolders(parent, { host: 'box', pid: 5000, isAlive: () => true, now: () => now });
+    await folders.init();
+    await folders.path('a.tif');
+    await fs.rm(folders.own, { recursive: true });
+    now += 59_000;
+    await folders.path('b.tif');
+    // Within the minute the path is handed out without a look: the folder is not made again yet.
+    expect(await exists(folders.own)).toBe(false);
+    now += 1_000;
+    await folders.path('c.tif');
+    expect(await exists(folders.own)).toBe(true);
+  });
+
   it('a real dead pid: a child process that has exited', async () => {
     const { spawnSync } = await import('node:child_process');
     const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });

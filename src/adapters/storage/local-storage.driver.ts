@@ -106,8 +106,15 @@ export class LocalStorageDriver implements StorageDriver {
       await fh.close();
     }
     if (readOnly) await fs.chmod(tmp, 0o444);
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    await fs.rename(tmp, target);
+    try {
+      await fs.rename(tmp, target);
+    } catch (err) {
+      // Most keys go into folders that exist already (an export's staged files, an asset's versions): the folder is
+      // made only when the rename finds it missing, not before every commit.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await fs.rename(tmp, target);
+    }
   }
 
   async localPath(key: string): Promise<string> {

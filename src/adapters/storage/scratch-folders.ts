@@ -6,6 +6,9 @@ import { randomId } from '../../domain/handles.js';
 /** A folder whose owner cannot be told alive (another machine, an unknown name) goes once it has been left this long. */
 export const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000;
 
+/** How often path() makes sure of the folder (far inside ABANDONED_AFTER_MS). */
+const ENSURE_EVERY_MS = 60_000;
+
 /**
  * Folders made by this process: several storage drivers may live in one
  * process on one root (the API and the worker of `all`, a second application
@@ -35,12 +38,25 @@ export class ScratchFolders {
     madeHere.add(this.own);
   }
 
+  /** When this process last made sure of its folder (made it if it went, and touched it); 0: not yet. */
+  private ensuredAt = 0;
+
   /**
-   * A fresh path in this process's folder, made again if it went: a process
-   * on another host sharing the folder removes it after a day without a write.
+   * A fresh path in this process's folder. A process on another host sharing
+   * the parent removes a folder after a day without a change, so the folder
+   * is made again if it went and touched (its mtime set to now), at most once
+   * a minute: a folder touched within the minute cannot be a day old, so
+   * paths handed out meanwhile need no look at the disk (an export asked for
+   * one per converted file; its mkdir was the worker's commonest file call).
    */
   async path(name: string): Promise<string> {
-    await fs.mkdir(this.own, { recursive: true });
+    const now = (this.opts.now ?? Date.now)();
+    if (now - this.ensuredAt >= ENSURE_EVERY_MS) {
+      await fs.mkdir(this.own, { recursive: true });
+      const at = new Date(now);
+      await fs.utimes(this.own, at, at);
+      this.ensuredAt = now;
+    }
     return path.join(this.own, name);
   }
 
