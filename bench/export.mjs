@@ -16,7 +16,11 @@
  *                     detail row whose assetName starts with http) → GET it
  *                     without credentials; timed from the submit to the ZIP
  *                     downloaded. Both ZIPs are checked: `count` entries,
- *                     photo-0000.webp, photo-0001.webp… in that order.
+ *                     photo-0000.webp, photo-0001.webp… in that order;
+ *   bare on the       the bare loop on the pyramid TIFFs the service reads
+ *   pyramids          (see the comment on `webp` below), once, after the
+ *                     second bare run: an informational second ratio, not
+ *                     the target.
  *
  * Prints assets/s of both, the ratio (target: service ≥ 0.9 × bare, issue 19), where
  * the service's time went (submit → job end, and from the job log's
@@ -33,7 +37,7 @@
  * (bench/lib/service.mjs), generated once into $TMPDIR and reused.
  */
 import { execFileSync } from 'node:child_process';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,6 +46,7 @@ import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
 import yauzl from 'yauzl';
 import { zipStream } from '../dist/src/adapters/archive/zip-writer.js';
+import { writePyramidTiff } from '../dist/src/adapters/media/pyramid-tiff.js';
 import {
   HEIGHT,
   WIDTH,
@@ -72,13 +77,21 @@ const webWidth = 800;
  * default 80 (is-renderer.ts defaultQuality ?? 80, steps/output.ts webp encoder,
  * no qlt= given); no ICC profile attached (iccEmbed absent); sharp with one
  * libvips thread per item and no cache, as the worker sets it
- * (media.repository.ts). Not mirrored: the service reads the optimised pyramid
- * TIFF made at upload where bare sharp reads the JPEG (both shrink before the
- * resize: a pyramid level vs libjpeg shrink-on-load; measured apart, the same
- * CPU per image). Both are one libvips pipeline from file to encoder (frame.ts
- * defers the resize into the output). Checked once: renderIsImage and this
- * pipeline on the same JPEG give the same 800×653 size and pixels within a
- * mean absolute difference of 0.6 (max 6) out of 255.
+ * (media.repository.ts). Not mirrored in the target's baseline: the service
+ * reads the optimised pyramid TIFF made at upload where bare sharp reads the
+ * JPEG (both shrink before the resize: a pyramid level vs libjpeg
+ * shrink-on-load). Measured apart on 2026-12-06 (60 files, 3 at a time, two
+ * rounds each of four runs), the pyramid's level costs 3–5 % more CPU per
+ * image (83.3–85.4 ms against 79.8–82.8): its tiles are JPEG at quality 95
+ * (pyramid-tiff.ts) and decoded in full, where the original is decoded at
+ * half scale. So the bench also times the same bare loop on the very
+ * pyramids the service reads (written here with the service's own
+ * writePyramidTiff): printed as a second, informational ratio, which leaves
+ * out only what the service adds around the pixels. Both are one libvips
+ * pipeline from file to encoder (frame.ts defers the resize into the output).
+ * Checked once: renderIsImage and this pipeline on the same JPEG give the
+ * same 800×653 size and pixels within a mean absolute difference of 0.6 (max
+ * 6) out of 255.
  */
 const webp = { quality: 80 };
 const kernel = 'lanczos3';
@@ -136,18 +149,54 @@ async function serviceCpu(workerPid) {
   return byRole.set('bench', (user + system) / 1e6);
 }
 
+/**
+ * Each original's pyramid TIFF as the service writes it at upload (its own writePyramidTiff: JPEG tiles at quality
+ * 95), made once into $TMPDIR and reused, with the page the renderer reads for a `webWidth`-wide reply.
+ */
+async function pyramids(files) {
+  const dir = path.join(os.tmpdir(), `ips-bench-pyramids-${WIDTH}x${HEIGHT}`);
+  await fs.mkdir(dir, { recursive: true });
+  const height = Math.round((HEIGHT * webWidth) / WIDTH);
+  const found = new Map();
+  await timedPool(files, concurrency, async (file) => {
+    const tif = path.join(dir, `${path.basename(file, '.jpg')}.tif`);
+    if (!existsSync(tif)) {
+      const part = `${tif}.part`;
+      await writePyramidTiff(sharp(file).rotate(), false, 300, part);
+      await fs.rename(part, tif);
+    }
+    const { pages = 1 } = await sharp(tif).metadata();
+    let page = 0;
+    while (page + 1 < pages && Math.floor(WIDTH / 2 ** (page + 1)) >= webWidth) page++;
+    found.set(file, { tif, page, height });
+  });
+  return found;
+}
+
 const entryName = (file) => `${path.basename(file, '.jpg')}.webp`;
 const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MiB (${Math.round(bytes / count / 1024)} KiB an entry)`;
 
-async function bareSharpZip(files, dir, zipFile) {
+/** The bare pipeline on an original JPEG: shrink-on-load, then the resize. */
+const fromJpeg = (file) => sharp(file).rotate().resize({ width: webWidth, kernel });
+
+/**
+ * The bare pipeline on the original's pyramid, as the renderer reads it (frame.ts pyramidLevel): the smallest
+ * level at least `webWidth` wide, resized to the size the JPEG pipeline gives (the same 800×653).
+ */
+function fromPyramid(pyramids) {
+  return (file) => {
+    const { tif, page, height } = pyramids.get(file);
+    return sharp(tif, { page }).resize(webWidth, height, { fit: 'fill', kernel });
+  };
+}
+
+async function bareSharpZip(files, dir, zipFile, source = fromJpeg) {
   sharp.concurrency(1);
   sharp.cache(false);
   const started = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
   await timedPool(files, concurrency, async (file) => {
-    await sharp(file)
-      .rotate()
-      .resize({ width: webWidth, kernel })
+    await source(file)
       .webp(webp)
       .toFile(path.join(dir, entryName(file)));
   });
@@ -159,18 +208,18 @@ async function bareSharpZip(files, dir, zipFile) {
 }
 
 /** One bare sharp + zip run into a fresh folder of `work`, checked and printed with the service's CPU meanwhile (idle: its pollers). */
-async function bare(when, files, names, work, service) {
+async function bare(when, files, names, work, service, source = { label: 'bare sharp + zip', pipeline: fromJpeg }) {
   const dir = await fs.mkdtemp(path.join(work, 'bare-'));
   const zipFile = path.join(dir, 'bare.zip');
   await fs.mkdir(path.join(dir, 'webp'));
   const cpu0 = await serviceCpu(service.worker.pid);
-  const { seconds, cpuSeconds } = await bareSharpZip(files, path.join(dir, 'webp'), zipFile);
+  const { seconds, cpuSeconds } = await bareSharpZip(files, path.join(dir, 'webp'), zipFile, source.pipeline);
   const idleService = cpuSpent(cpu0, await serviceCpu(service.worker.pid)).filter(([role]) => role !== 'bench');
   await checkZip(`the bare ZIP (${when})`, zipFile, names);
   const bytes = (await fs.stat(zipFile)).size;
   await fs.rm(dir, { recursive: true });
   log(
-    `[bench] bare sharp + zip ${when}: ${(count / seconds).toFixed(2)} assets/s (${seconds.toFixed(1)} s, ${cpuSeconds.toFixed(1)} CPU-s; ` +
+    `[bench] ${source.label} ${when}: ${(count / seconds).toFixed(2)} assets/s (${seconds.toFixed(1)} s, ${cpuSeconds.toFixed(1)} CPU-s; ` +
       `the idle service meanwhile: ${idleService.map(([role, s]) => `${role} ${s.toFixed(1)}`).join(', ') || 'under 0.05'} CPU-s)`,
   );
   return { seconds, bytes };
@@ -217,6 +266,9 @@ async function main() {
     const images = (found.assetArray?.items ?? []).filter((a) => a.type === 'Image').sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     if (images.length !== count) throw new Error(`expected ${count} images, found ${images.length}`);
 
+    // The same bare loop on the pyramids the service reads (see the comment on `webp`): informational, beside the
+    // target's baseline, once, after it.
+    const onPyramids = { label: 'bare sharp + zip on the pyramids', pipeline: fromPyramid(await pyramids(files)) };
     // The uploads leave ~1 GB of originals and pyramids to write back; flushed now, that writeback is not timed.
     execFileSync('sync');
     // The baseline right before the job and again right after it (the service idle, its CPU printed): on a shared
@@ -263,6 +315,9 @@ async function main() {
     await checkZip('the downloaded ZIP', serviceZip, names);
     const serviceBytes = (await fs.stat(serviceZip)).size;
     const bareAfter = await bare('after the job', files, names, work, service);
+    // Last, so the target's two bare runs stay right beside the job (four sustained bare runs around it ran the
+    // job itself slower on this host).
+    const pyramidSeconds = (await bare('after those', files, names, work, service, onPyramids)).seconds;
     const bareSeconds = (bareBefore.seconds + bareAfter.seconds) / 2;
     const bareBytes = bareBefore.bytes;
 
@@ -279,6 +334,10 @@ async function main() {
         `service / bare before ${(bareBefore.seconds / serviceSeconds).toFixed(2)}, after ${(bareAfter.seconds / serviceSeconds).toFixed(2)}`,
     );
     log(`[bench] service / bare = ${(bareSeconds / serviceSeconds).toFixed(2)}  (target ≥ 0.9)`);
+    log(
+      `[bench] (informational) service / bare on the pyramids the service reads = ${(pyramidSeconds / serviceSeconds).toFixed(2)}; ` +
+        `the pyramids' bare loop / the JPEGs' (mean) = ${(bareSeconds / pyramidSeconds).toFixed(2)} (${(count / pyramidSeconds).toFixed(2)} assets/s, ${pyramidSeconds.toFixed(1)} s)`,
+    );
     log(`[bench] worker peak RSS during the job: ${rss.toFixed(0)} MiB`);
     // Where the CPU went from the submit to the job's end seen by the poll (up to a second after it): idle CPU means lanes waiting.
     // Other processes' CPU is a contended run: the service's image threads run at IMAGE_THREAD_NICE and give way to them.
