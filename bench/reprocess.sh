@@ -4,10 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-if ! command -v convert >/dev/null; then
+# `convert -version`, not `command -v convert`: some machines carry a stand-in `convert` that is not ImageMagick.
+if ! convert -version >/dev/null 2>&1 && ! /usr/bin/convert -version >/dev/null 2>&1; then
   SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq imagemagick
 fi
+# Debian's ImageMagick, ahead of such a stand-in earlier on PATH.
+if ! convert -version >/dev/null 2>&1; then export PATH="/usr/bin:$PATH"; fi
 npm run build --silent
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 exec node bench/reprocess.mjs "$@"
