@@ -46,7 +46,7 @@ import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
 import yauzl from 'yauzl';
 import { zipStream } from '../dist/src/adapters/archive/zip-writer.js';
-import { writePyramidTiff } from '../dist/src/adapters/media/pyramid-tiff.js';
+import { PYRAMID_JPEG_QUALITY, writePyramidTiff } from '../dist/src/adapters/media/pyramid-tiff.js';
 import {
   HEIGHT,
   WIDTH,
@@ -80,12 +80,15 @@ const webWidth = 800;
  * (media.repository.ts). Not mirrored in the target's baseline: the service
  * reads the optimised pyramid TIFF made at upload where bare sharp reads the
  * JPEG (both shrink before the resize: a pyramid level vs libjpeg
- * shrink-on-load). Measured apart on 2026-12-06 (60 files, 3 at a time, two
- * rounds each of four runs), the pyramid's level costs 3–5 % more CPU per
- * image (83.3–85.4 ms against 79.8–82.8): its tiles are JPEG at quality 95
- * (pyramid-tiff.ts) and decoded in full, where the original is decoded at
- * half scale. So the bench also times the same bare loop on the very
- * pyramids the service reads (written here with the service's own
+ * shrink-on-load). The bench's originals are quality-90 JPEGs, which libvips
+ * writes with full-sample chroma. Until 2026-12-06 the pyramid's tiles were
+ * too (quality 95, RGB JPEG), and reading its level cost 3–5 % more CPU per
+ * image than the original; since then RGB pyramids are written at quality 89
+ * with 2×2 chroma downsampling, as Adobe's ic does by default
+ * (pyramid-tiff.ts PYRAMID_JPEG_QUALITY), and reading the level costs ~8 %
+ * less than the original (bench/README.md, "The pyramid's JPEG tiles"). So
+ * the bench also times the same bare loop on the very pyramids the service
+ * reads (written here with the service's own
  * writePyramidTiff): printed as a second, informational ratio, which leaves
  * out only what the service adds around the pixels. Both are one libvips
  * pipeline from file to encoder (frame.ts defers the resize into the output).
@@ -150,27 +153,30 @@ async function serviceCpu(workerPid) {
 }
 
 /**
- * Each original's pyramid TIFF as the service writes it at upload (its own writePyramidTiff: JPEG tiles at quality
- * 95), made once into $TMPDIR and reused, with the page the renderer reads for a `webWidth`-wide reply.
+ * Each original's pyramid TIFF as the service writes it at upload (its own writePyramidTiff, an sRGB image: JPEG
+ * tiles at PYRAMID_JPEG_QUALITY.srgb), made once into $TMPDIR and reused, with the page the renderer reads for a
+ * `webWidth`-wide reply.
  */
 async function pyramids(files) {
-  const dir = path.join(os.tmpdir(), `ips-bench-pyramids-${WIDTH}x${HEIGHT}`);
+  // The recipe's quality in the name: pyramids written by an earlier recipe are not reused.
+  const dir = path.join(os.tmpdir(), `ips-bench-pyramids-${WIDTH}x${HEIGHT}-q${PYRAMID_JPEG_QUALITY.srgb}`);
   await fs.mkdir(dir, { recursive: true });
   const height = Math.round((HEIGHT * webWidth) / WIDTH);
-  const found = new Map();
+  const tifs = new Map();
   await timedPool(files, concurrency, async (file) => {
     const tif = path.join(dir, `${path.basename(file, '.jpg')}.tif`);
     if (!existsSync(tif)) {
       const part = `${tif}.part`;
-      await writePyramidTiff(sharp(file).rotate(), false, 300, part);
+      await writePyramidTiff(sharp(file).rotate(), { alpha: false, space: 'srgb', density: 300 }, part);
       await fs.rename(part, tif);
     }
-    const { pages = 1 } = await sharp(tif).metadata();
-    let page = 0;
-    while (page + 1 < pages && Math.floor(WIDTH / 2 ** (page + 1)) >= webWidth) page++;
-    found.set(file, { tif, page, height });
+    tifs.set(file, tif);
   });
-  return found;
+  // Every original has the same size, so every pyramid the same levels: one header tells the page.
+  const { pages = 1 } = await sharp(tifs.get(files[0])).metadata();
+  let page = 0;
+  while (page + 1 < pages && Math.floor(WIDTH / 2 ** (page + 1)) >= webWidth) page++;
+  return new Map(files.map((file) => [file, { tif: tifs.get(file), page, height }]));
 }
 
 const entryName = (file) => `${path.basename(file, '.jpg')}.webp`;

@@ -14,7 +14,8 @@
  *
  * Operations: manual crop (100 px left/right, 80 px top/bottom), Convert to
  * Ghostscript's a98.icc, unsharp mask amount 1.2 radius 1.0 threshold 3,
- * 256-px JPEG-tiled pyramid TIFF at quality 95. Prints assets/s of each, the
+ * 256-px JPEG-tiled pyramid TIFF at the service's quality for RGB
+ * (PYRAMID_JPEG_QUALITY.srgb, pyramid-tiff.ts). Prints assets/s of each, the
  * ratios (targets: service ≥ 0.85 × bare sharp, ≥ 3 × ImageMagick) and the
  * worker's peak RSS during the job.
  *
@@ -33,6 +34,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
+import { PYRAMID_JPEG_QUALITY } from '../dist/src/adapters/media/pyramid-tiff.js';
 import { applyUnsharp } from '../dist/src/adapters/media/unsharp.js';
 import {
   HEIGHT,
@@ -69,7 +71,7 @@ async function bareSharp(files, out) {
       // libvips' sharpen is its unsharp mask (on lightness): sigma = radius, slopes = amount, x1 = threshold in L* units.
       .sharpen({ sigma: usm.radius, m1: 0, m2: usm.amount, x1: (usm.threshold * 100) / 255 })
       .keepMetadata()
-      .tiff({ tile: true, tileWidth: 256, tileHeight: 256, pyramid: true, compression: 'jpeg', quality: 95 })
+      .tiff({ tile: true, tileWidth: 256, tileHeight: 256, pyramid: true, compression: 'jpeg', quality: PYRAMID_JPEG_QUALITY.srgb })
       .toFile(path.join(out, `${path.basename(file, '.jpg')}.tif`));
   });
 }
@@ -95,7 +97,7 @@ async function bareFormula(files, out) {
     const sharpened = applyUnsharp(data, blurred, info.channels, false, usm);
     await sharp(Buffer.from(sharpened.buffer, sharpened.byteOffset, sharpened.byteLength), { raw })
       .withIccProfile(outputProfile)
-      .tiff({ tile: true, tileWidth: 256, tileHeight: 256, pyramid: true, compression: 'jpeg', quality: 95 })
+      .tiff({ tile: true, tileWidth: 256, tileHeight: 256, pyramid: true, compression: 'jpeg', quality: PYRAMID_JPEG_QUALITY.srgb })
       .toFile(path.join(out, `${path.basename(file, '.jpg')}.tif`));
   });
 }
@@ -119,7 +121,7 @@ async function imageMagick(files, out) {
         '-compress',
         'JPEG',
         '-quality',
-        '95',
+        String(PYRAMID_JPEG_QUALITY.srgb),
         '-define',
         'tiff:tile-geometry=256x256',
         `ptif:${path.join(out, `${path.basename(file, '.jpg')}.tif`)}`,

@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import sharp from 'sharp';
+import { PYRAMID_JPEG_QUALITY } from '../../dist/src/adapters/media/pyramid-tiff.js';
 import { HEIGHT, OUTPUT_PROFILE, WIDTH } from './service.mjs';
 
 const [out, ...files] = process.argv.slice(2);
@@ -22,7 +23,7 @@ for (const file of files) {
     .extract({ left: crop.left, top: crop.top, width: WIDTH - crop.left - crop.right, height: HEIGHT - crop.top - crop.bottom })
     .withIccProfile(OUTPUT_PROFILE)
     .sharpen({ sigma: 1.0, m1: 0, m2: 1.2, x1: (3 * 100) / 255 })
-    .tiff({ tile: true, tileWidth: 256, tileHeight: 256, pyramid: true, compression: 'jpeg', quality: 95 })
+    .tiff({ tile: true, tileWidth: 256, tileHeight: 256, pyramid: true, compression: 'jpeg', quality: PYRAMID_JPEG_QUALITY.srgb })
     .toFile(path.join(out, `${path.basename(file, '.jpg')}.tif`));
 }
 process.stdout.write(`${Number(process.hrtime.bigint() - started) / 1e9}\n`);

@@ -4,21 +4,9 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IsCommandError } from '../../src/domain/image-serving/is-request.js';
 import { image, read, render, useRenderScratch } from '../support/is-render-fixtures.js';
+import { tiffTag } from '../support/tiff-tags.js';
 
 useRenderScratch();
-
-/** Compression tag (259) of the first IFD of a TIFF. */
-async function tiffCompression(file: string): Promise<number> {
-  const b = await fs.readFile(file);
-  const le = b.toString('latin1', 0, 2) === 'II';
-  const u16 = (o: number) => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
-  const ifd = le ? b.readUInt32LE(4) : b.readUInt32BE(4);
-  for (let i = 0; i < u16(ifd); i++) {
-    const e = ifd + 2 + i * 12;
-    if (u16(e) === 259) return u16(e + 8);
-  }
-  throw new Error('no compression tag');
-}
 
 /** A deterministic pseudo-random level for pixel x, y (an integer hash): incompressible for lossless codecs. */
 function noise(x: number, y: number, channel: number): number {
@@ -88,7 +76,7 @@ describe('output formats', () => {
 
   it('tif compression none|lzw|zip|jpeg', async () => {
     const tag = async (compression?: 'none' | 'lzw' | 'zip' | 'jpeg') =>
-      tiffCompression((await render(noisy, { fmt: { format: 'tif', ...(compression ? { compression } : {}) } })).out);
+      tiffTag((await render(noisy, { fmt: { format: 'tif', ...(compression ? { compression } : {}) } })).out, 259);
     expect(await tag()).toBe(1);
     expect(await tag('lzw')).toBe(5);
     expect(await tag('zip')).toBe(8);

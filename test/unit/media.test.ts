@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sniffFormat } from '../../src/adapters/media/format-sniffer.js';
 import { UnreadableImageError } from '../../src/adapters/media/media-errors.js';
 import { MediaRepository } from '../../src/adapters/media/media.repository.js';
+import { writePyramidTiff } from '../../src/adapters/media/pyramid-tiff.js';
+import { tiffTags } from '../support/tiff-tags.js';
 
 let dir: string;
 const media = new MediaRepository(100_000_000);
@@ -131,6 +133,47 @@ describe('MediaRepository.buildPyramidTiff', () => {
     expect(meta.pages ?? 1).toBeGreaterThan(1);
     expect(meta.hasAlpha).toBe(false);
     expect(await sniffFormat(dest)).toBe('tiff');
+  });
+
+  it("writes an RGB photo's tiles as JPEG with 2×2 chroma downsampling, as Adobe's ic does by default", async () => {
+    const src = file('big.jpg');
+    const dest = file('big-opt-tags.tif');
+    await media.buildPyramidTiff(src, 'jpeg', dest, await media.probe(src, 'jpeg'));
+    const tags = await tiffTags(dest);
+    // Compression 7 = JPEG; Photometric 6 = YCbCr (libvips writes RGB, 2, with full-sample chroma at quality 90 and
+    // above); YCbCrSubSampling absent is the TIFF default, 2×2.
+    expect([tags.get(259), tags.get(262), tags.get(530) ?? [2, 2]]).toEqual([[7], [6], [2, 2]]);
+  });
+
+  it('keeps quality 95 for grey and CMYK, which have no chroma to downsample', async () => {
+    const noisy = await synth(600, 400, 3, true).png().toBuffer();
+    for (const [space, photometric] of [
+      ['b-w', 1],
+      ['cmyk', 5],
+    ] as const) {
+      const dest = file(`quality-${space}.tif`);
+      const pixels = () => (space === 'cmyk' ? sharp(noisy).pipelineColourspace('cmyk').toColourspace('cmyk') : sharp(noisy).toColourspace('b-w'));
+      await writePyramidTiff(pixels(), { alpha: false, space, density: 72 }, dest);
+      const same = (quality: number) =>
+        pixels()
+          .keepMetadata()
+          .tiff({
+            tile: true,
+            tileWidth: 256,
+            tileHeight: 256,
+            pyramid: true,
+            compression: 'jpeg',
+            quality,
+            xres: 72 / 25.4,
+            yres: 72 / 25.4,
+            resolutionUnit: 'inch',
+          })
+          .toBuffer();
+      const written = await fs.readFile(dest);
+      expect((await tiffTags(dest)).get(262)).toEqual([photometric]);
+      expect(written.length).toBe((await same(95)).length);
+      expect(written.length).not.toBe((await same(89)).length);
+    }
   });
 
   it('keeps alpha for a transparent PNG', async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnreadableImageError } from '../../src/adapters/media/media-errors.js';
 import { openPsdLayers, readPsdLayers, renderLayerPyramid } from '../../src/adapters/media/psd-layers.js';
 import { layerAssetNames, layerPlacement } from '../../src/domain/psd-layer-naming.js';
+import { tiffTags } from '../support/tiff-tags.js';
 
 let dir: string;
 const file = (name: string) => path.join(dir, name);
@@ -62,22 +63,6 @@ async function rgbaAt(tiff: string, x: number, y: number, page = 0): Promise<num
   const { data, info } = await sharp(tiff, { page }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   const i = (y * info.width + x) * 4;
   return Array.from(data.subarray(i, i + 4));
-}
-
-/** The first IFD's numeric tags of a little- or big-endian classic TIFF (enough to check the layout). */
-async function tiffTags(tiff: string): Promise<Map<number, number>> {
-  const b = await fs.readFile(tiff);
-  const le = b.toString('latin1', 0, 2) === 'II';
-  const u16 = (o: number) => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
-  const u32 = (o: number) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
-  const ifd = u32(4);
-  const tags = new Map<number, number>();
-  for (let i = 0; i < u16(ifd); i++) {
-    const entry = ifd + 2 + i * 12;
-    const type = u16(entry + 2);
-    tags.set(u16(entry), type === 3 ? u16(entry + 8) : u32(entry + 8));
-  }
-  return tags;
 }
 
 beforeAll(async () => {
@@ -210,7 +195,7 @@ describe('renderLayerPyramid', () => {
     expect(meta.icc).toBeDefined();
     const tags = await tiffTags(dest);
     // TileWidth, TileLength 256; Compression 8 = deflate; Predictor 2 = horizontal.
-    expect([tags.get(322), tags.get(323), tags.get(259), tags.get(317)]).toEqual([256, 256, 8, 2]);
+    expect([322, 323, 259, 317].map((tag) => tags.get(tag)?.[0])).toEqual([256, 256, 8, 2]);
     expect(await rgbaAt(dest, 0, 0)).toEqual([255, 0, 0, 255]);
     expect(await rgbaAt(dest, 5, 5)).toEqual([255, 0, 0, 255]);
     expect(await rgbaAt(dest, 19, 9)).toEqual([255, 0, 0, 255]);

@@ -23,7 +23,7 @@ type Outputs = { ptiff: string; mask?: string };
 export async function renderStreamed(open: OpenImage, route: ColourRoute, plan: RenderPlan, probe: ImageProbe, out: Outputs): Promise<RenderResult> {
   const crop = cropBox({ width: probe.width, height: probe.height }, plan.crop);
   const cut = (img: Sharp) => (crop ? img.extract(crop) : img);
-  await writePyramidTiff(cut(await route.output()), probe.hasAlpha, probe.resolution, out.ptiff);
+  await writePyramidTiff(cut(await route.output()), { alpha: probe.hasAlpha, space: route.space, density: probe.resolution }, out.ptiff);
   const maskWritten = plan.mask && probe.hasAlpha;
   if (maskWritten && out.mask) {
     // Alpha does not depend on colour: the sRGB rendition has it as its fourth band whatever the original's space.
@@ -59,7 +59,7 @@ export async function renderSharpened(
   const data = route.wide ? narrow(raw.data) : view(raw.data);
   const pixels = { data, width: info.width, height: info.height, channels: info.channels };
   const img = await sharpened(pixels, route, false, plan.usm!, scratch, true);
-  await writePyramidTiff(await fromPixels(img, route, scratch), false, probe.resolution, out.ptiff);
+  await writePyramidTiff(await fromPixels(img, route, scratch), { alpha: false, space: route.space, density: probe.resolution }, out.ptiff);
   return { width: img.width, height: img.height, ...(crop ? { crop } : {}), maskWritten: false };
 }
 
@@ -87,7 +87,7 @@ export async function renderPixels(route: ColourRoute, plan: RenderPlan, probe: 
   }
   if (plan.usm && plan.usm.amount > 0) img = await sharpened(img, route, true, plan.usm, scratch);
 
-  await writePyramidTiff(await fromPixels(img, route, scratch), alphaUsed, probe.resolution, out.ptiff);
+  await writePyramidTiff(await fromPixels(img, route, scratch), { alpha: alphaUsed, space: route.space, density: probe.resolution }, out.ptiff);
   if (plan.mask && maskPixels && out.mask) {
     await wrapDecoder(() =>
       sharp(Buffer.from(maskPixels!), { raw: { width: img.width, height: img.height, channels: 1 } })

@@ -47,7 +47,7 @@ export class MediaRepository {
     const scratch = new Scratch(dest);
     try {
       const route = await colourRoute(this.opener(file, format), color, probe.hasAlpha, scratch);
-      await writePyramidTiff(await route.output(), probe.hasAlpha, probe.resolution, dest);
+      await writePyramidTiff(await route.output(), { alpha: probe.hasAlpha, space: route.space, density: probe.resolution }, dest);
       route.check();
     } finally {
       await scratch.dispose();
