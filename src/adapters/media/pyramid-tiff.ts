@@ -6,7 +6,7 @@ import { wrapDecoder } from './media-errors.js';
  * JPEG quality of an opaque pyramid's tiles, by colour space. Adobe's ic writes photographic PTIFFs at quality 95
  * with chroma downsampling (its -fullsamplechrominance opts out). libvips downsamples chroma (YCbCr 4:2:0) only
  * below quality 90: at 90 and above it writes RGB JPEG tiles with full-sample chroma, which on the bench photos
- * (bench/README.md, "The pyramid's JPEG tiles") are 4× the bytes, cost half again the CPU to write and 11 % more
+ * (bench/README.md, "The pyramid's JPEG tiles") are 4× the bytes, cost half again the CPU to write and 12 % more
  * to read than 89 with downsampling, for 53 against 48 dB PSNR. So RGB takes the highest quality libvips
  * downsamples at; grey and CMYK have no chroma to downsample and keep 95.
  */
