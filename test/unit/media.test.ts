@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sniffFormat } from '../../src/adapters/media/format-sniffer.js';
 import { UnreadableImageError } from '../../src/adapters/media/media-errors.js';
 import { MediaRepository } from '../../src/adapters/media/media.repository.js';
-import { writePyramidTiff } from '../../src/adapters/media/pyramid-tiff.js';
+import { pyramidTiffOptions, writePyramidTiff } from '../../src/adapters/media/pyramid-tiff.js';
 import { tiffTags } from '../support/tiff-tags.js';
 
 let dir: string;
@@ -157,17 +157,7 @@ describe('MediaRepository.buildPyramidTiff', () => {
       const same = (quality: number) =>
         pixels()
           .keepMetadata()
-          .tiff({
-            tile: true,
-            tileWidth: 256,
-            tileHeight: 256,
-            pyramid: true,
-            compression: 'jpeg',
-            quality,
-            xres: 72 / 25.4,
-            yres: 72 / 25.4,
-            resolutionUnit: 'inch',
-          })
+          .tiff({ ...pyramidTiffOptions({ alpha: false, space, density: 72 }), quality })
           .toBuffer();
       const written = await fs.readFile(dest);
       expect((await tiffTags(dest)).get(262)).toEqual([photometric]);

@@ -1,4 +1,4 @@
-import type { Sharp } from 'sharp';
+import type { Sharp, TiffOptions } from 'sharp';
 import type { Space } from './colour-route.js';
 import { wrapDecoder } from './media-errors.js';
 
@@ -22,16 +22,10 @@ export interface PyramidFormat {
   density: number;
 }
 
-/**
- * The IPS "optimised" image: a tiled pyramid TIFF in the colour space (and
- * with the profile) `img` delivers, keeping the original's metadata. JPEG
- * tiles for opaque images (small, what IS serves); deflate when there is
- * alpha, because JPEG cannot carry it. The resolution goes in as TIFF
- * xres/yres (pixels per mm): withMetadata({ density }) would also force sRGB.
- */
-export async function writePyramidTiff(img: Sharp, { alpha, space, density }: PyramidFormat, dest: string): Promise<void> {
+/** The sharp TIFF options of a pyramid in `format`: 256×256 tiles, every level, JPEG or deflate, the resolution. */
+export function pyramidTiffOptions({ alpha, space, density }: PyramidFormat): TiffOptions {
   const perMm = density / 25.4;
-  const p = (alpha ? img : img.removeAlpha()).keepMetadata().tiff({
+  return {
     tile: true,
     tileWidth: 256,
     tileHeight: 256,
@@ -42,6 +36,17 @@ export async function writePyramidTiff(img: Sharp, { alpha, space, density }: Py
     xres: perMm,
     yres: perMm,
     resolutionUnit: 'inch',
-  });
+  };
+}
+
+/**
+ * The IPS "optimised" image: a tiled pyramid TIFF in the colour space (and
+ * with the profile) `img` delivers, keeping the original's metadata. JPEG
+ * tiles for opaque images (small, what IS serves); deflate when there is
+ * alpha, because JPEG cannot carry it. The resolution goes in as TIFF
+ * xres/yres (pixels per mm): withMetadata({ density }) would also force sRGB.
+ */
+export async function writePyramidTiff(img: Sharp, format: PyramidFormat, dest: string): Promise<void> {
+  const p = (format.alpha ? img : img.removeAlpha()).keepMetadata().tiff(pyramidTiffOptions(format));
   await wrapDecoder(() => p.toFile(dest));
 }
