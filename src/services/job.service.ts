@@ -16,6 +16,7 @@ import type { Principal } from './principal.js';
 import type { JobLanes } from './job-lanes.js';
 import { SharedAnswers } from './shared-answers.js';
 import type { RunningJobs } from './running-jobs.js';
+import { ScheduledJobs } from './scheduled-jobs.js';
 import { type SubmitCheckDeps, runSubmitChecks } from './submit-checks.js';
 import { type UrlSecrets, withoutSecretsInUrls } from './url-secrets.js';
 import type { ItemProgressRepository, ItemProgressRow } from '../adapters/repositories/item-progress.repository.js';
@@ -67,6 +68,7 @@ export class JobService {
   private readonly config: JobServiceConfig;
   private readonly snapshots: SharedAnswers<LiveProgress | undefined>;
   private readonly running: RunningJobs;
+  private readonly schedules: ScheduledJobs;
 
   constructor(private readonly deps: JobServiceDeps) {
     this.gateway = deps.gateway;
@@ -77,6 +79,7 @@ export class JobService {
     this.config = deps.config;
     this.snapshots = new SharedAnswers(this.config.progressCacheMs ?? 1000, Date.now, this.config.progressStaleMs ?? 0);
     this.running = deps.running;
+    this.schedules = new ScheduledJobs({ gateway: deps.gateway });
   }
 
   async submit(caller: Principal, p: SubmitJobParam): Promise<{ jobHandle: string }> {
@@ -114,6 +117,7 @@ export class JobService {
         execSchedule: schedule.description,
         timeZone: this.config.timezone,
       });
+      this.schedules.created(jobHandle);
       return { jobHandle };
     }
 
@@ -174,7 +178,7 @@ export class JobService {
     const companies = this.visibleCompanies(caller, 'getScheduledJobs', p.companyHandle);
     const schedules = p.jobHandle
       ? [await this.gateway.describeSchedule(p.jobHandle)].filter((s): s is JobSchedule => s !== undefined)
-      : await this.gateway.listSchedules();
+      : await this.schedules.list();
     const items = schedules
       .filter((s) => s.companyHandle && (!companies || companies.includes(s.companyHandle)) && (!p.originalName || s.jobName === p.originalName))
       .map((s) => toScheduledJob(s))
