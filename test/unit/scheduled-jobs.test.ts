@@ -13,10 +13,13 @@ const schedule = (scheduleId: string): JobSchedule => ({
   nextActionTimes: [],
 });
 
-/** Temporal as the service sees it: schedules that exist (described by id) and the ids its visibility store lists so far. */
-function setup() {
+/**
+ * Temporal as the service sees it: schedules that exist (described by id) and the ids its visibility store lists so
+ * far; createdHere are the ones this process submitted.
+ */
+function setup(start: { exist?: string[]; visible?: string[]; createdHere?: string[] } = {}) {
   let now = 10_000;
-  const temporal = { exists: new Set<string>(), visible: [] as string[], described: [] as string[] };
+  const temporal = { exists: new Set(start.exist), visible: [...(start.visible ?? [])], described: [] as string[] };
   const scheduled = new ScheduledJobs({
     gateway: {
       listScheduleIds: async () => [...temporal.visible],
@@ -27,6 +30,7 @@ function setup() {
     },
     now: () => now,
   });
+  for (const id of start.createdHere ?? []) scheduled.created(id);
   return { scheduled, temporal, advance: (ms: number) => (now += ms) };
 }
 
@@ -42,11 +46,7 @@ describe('ScheduledJobs', () => {
   });
 
   it('describes each schedule once when Temporal lists one created here too', async () => {
-    const t = setup();
-    t.temporal.exists.add('s1');
-    t.temporal.exists.add('s2');
-    t.temporal.visible.push('s2');
-    t.scheduled.created('s1');
+    const t = setup({ exist: ['s1', 's2'], visible: ['s2'], createdHere: ['s1'] });
     expect(ids(await t.scheduled.list())).toEqual(['s1', 's2']);
     t.temporal.visible.push('s1');
     t.temporal.described.length = 0;
@@ -55,19 +55,13 @@ describe('ScheduledJobs', () => {
   });
 
   it('drops a schedule deleted since, whether Temporal still lists it or not', async () => {
-    const t = setup();
-    t.temporal.exists.add('s1');
-    t.temporal.exists.add('s2');
-    t.temporal.visible.push('s2');
-    t.scheduled.created('s1');
+    const t = setup({ exist: ['s1', 's2'], visible: ['s2'], createdHere: ['s1'] });
     t.temporal.exists.clear();
     expect(await t.scheduled.list()).toEqual([]);
   });
 
   it('stops describing a created schedule by id once it is old enough for visibility to have it', async () => {
-    const t = setup();
-    t.temporal.exists.add('s1');
-    t.scheduled.created('s1');
+    const t = setup({ exist: ['s1'], createdHere: ['s1'] });
     t.advance(29_000);
     expect(ids(await t.scheduled.list())).toEqual(['s1']);
     t.advance(1_000);
