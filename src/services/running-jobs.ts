@@ -1,5 +1,6 @@
 import type { JobExecution, JobGateway } from '../adapters/temporal/job.gateway.js';
 import type { JobLogRepository } from '../adapters/repositories/job-log.repository.js';
+import { CreatedHere } from './created-here.js';
 import { SharedAnswers } from './shared-answers.js';
 
 /** Which running jobs getActiveJobs asks for: some companies (undefined = all) and maybe one job name. */
@@ -50,12 +51,12 @@ const STARTED_HERE_MS = 30_000;
  */
 export class RunningJobs {
   private readonly answers: SharedAnswers<JobExecution[]>;
-  private readonly startedHere = new Map<string, { run: JobExecution; until: number }>();
-  private readonly now: () => number;
+  private readonly startedHere: CreatedHere<JobExecution>;
 
   constructor(private readonly deps: RunningJobsDeps) {
-    this.now = deps.now ?? Date.now;
-    this.answers = new SharedAnswers(deps.ttlMs, this.now, deps.staleMs);
+    const now = deps.now ?? Date.now;
+    this.answers = new SharedAnswers(deps.ttlMs, now, deps.staleMs);
+    this.startedHere = new CreatedHere(STARTED_HERE_MS, now);
   }
 
   async list(filter: RunningFilter): Promise<JobExecution[]> {
@@ -76,35 +77,23 @@ export class RunningJobs {
 
   /** A job this process just started (submitJob, an upload's first post): listed from now on, before Temporal's visibility store has it. */
   started(job: StartedJob): void {
-    const now = this.now();
-    for (const [id, entry] of this.startedHere) if (entry.until <= now) this.startedHere.delete(id);
-    this.startedHere.set(job.workflowId, { run: { ...job, running: true }, until: now + STARTED_HERE_MS });
+    this.startedHere.add(job.workflowId, { ...job, running: true });
   }
 
   /** A job was stopped or removed through this process: the next caller asks Temporal afresh. */
   changed(workflowId: string): void {
-    this.startedHere.delete(workflowId);
+    this.startedHere.forget(workflowId);
     this.answers.forgetAll();
   }
 
   private startedHereMatching(filter: RunningFilter, listed: Set<string>): JobExecution[] {
-    const now = this.now();
-    const out: JobExecution[] = [];
-    for (const [id, { run, until }] of this.startedHere) {
-      if (until <= now) {
-        this.startedHere.delete(id);
-        continue;
-      }
-      // Listed by Temporal now: its answers carry it from here on (and drop it when it ends).
-      if (listed.has(id)) {
-        this.startedHere.delete(id);
-        continue;
-      }
-      if (filter.companies && !(run.companyHandle && filter.companies.includes(run.companyHandle))) continue;
-      if (filter.jobName !== undefined && run.jobName !== filter.jobName) continue;
-      out.push(run);
-    }
-    return out;
+    return this.startedHere
+      .notListed(listed)
+      .filter(
+        (run) =>
+          (!filter.companies || (!!run.companyHandle && filter.companies.includes(run.companyHandle))) &&
+          (filter.jobName === undefined || run.jobName === filter.jobName),
+      );
   }
 }
 

@@ -1,4 +1,5 @@
 import type { JobGateway, JobSchedule } from '../adapters/temporal/job.gateway.js';
+import { CreatedHere } from './created-here.js';
 
 export interface ScheduledJobsDeps {
   gateway: Pick<JobGateway, 'listScheduleIds' | 'describeSchedule'>;
@@ -20,28 +21,21 @@ const CREATED_HERE_MS = 30_000;
  * replica shows once visibility has it.
  */
 export class ScheduledJobs {
-  private readonly createdHere = new Map<string, number>();
-  private readonly now: () => number;
+  private readonly createdHere: CreatedHere<string>;
 
   constructor(private readonly deps: ScheduledJobsDeps) {
-    this.now = deps.now ?? Date.now;
+    this.createdHere = new CreatedHere(CREATED_HERE_MS, deps.now);
   }
 
   /** A schedule submitJob has just created: listed from now on. */
   created(scheduleId: string): void {
-    this.createdHere.set(scheduleId, this.now() + CREATED_HERE_MS);
+    this.createdHere.add(scheduleId, scheduleId);
   }
 
   async list(): Promise<JobSchedule[]> {
-    const listed = await this.deps.gateway.listScheduleIds();
-    const ids = new Set(listed);
-    const now = this.now();
-    for (const [id, until] of this.createdHere) {
-      // Listed by Temporal now (or too old to wait for): the list carries it from here on.
-      if (ids.has(id) || until <= now) this.createdHere.delete(id);
-      else ids.add(id);
-    }
-    const all = await Promise.all([...ids].map((id) => this.deps.gateway.describeSchedule(id)));
+    const listed = new Set(await this.deps.gateway.listScheduleIds());
+    const ids = [...listed, ...this.createdHere.notListed(listed)];
+    const all = await Promise.all(ids.map((id) => this.deps.gateway.describeSchedule(id)));
     return all.filter((s): s is JobSchedule => s !== undefined);
   }
 }
